@@ -1,0 +1,40 @@
+import type { OutputMode } from '../config/types';
+
+export type EngineKind = 'buildx' | 'podman' | 'docker';
+
+/** One cell of the matrix: a variant built for one platform. */
+export interface Cell {
+  variant: string;
+  platform: string;
+}
+
+export function cellId(cell: Cell): string {
+  return `${cell.variant}@${cell.platform}`;
+}
+
+/** One process to run. A job builds one or more cells of the same variant. */
+export interface Job {
+  id: string;
+  engine: EngineKind;
+  variant: string;
+  platforms: string[];
+  output: OutputMode;
+  /** Image references this job produces (multi-arch tag, or per-arch tags when loading separately). */
+  tags: string[];
+  /** Per-platform image reference when each platform ends up under its own tag. */
+  platformTags?: Record<string, string>;
+  /** Where an OCI archive or layout is written, when output is 'oci'. */
+  ociPath?: string;
+  /** Program and arguments, never a shell string. argv[0] is the program. */
+  argv: string[];
+  /** Extra environment for the process (e.g. DOCKER_BUILDKIT=1). */
+  env?: Record<string, string>;
+  cwd: string;
+  /** Commands to run after argv succeeds (e.g. podman manifest push). Each is an argv. */
+  after?: string[][];
+}
+
+export interface Plan {
+  engine: EngineKind;
+  jobs: Job[];
+}
