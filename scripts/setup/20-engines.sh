@@ -19,7 +19,7 @@ rootfs_dir="$repo/.cache/rootfs"
 docker_cli=/usr/bin/docker # /usr/local/bin/docker may be a newer CLI that refuses BuildKit without buildx
 registry_addr=127.0.0.1:5000
 
-packages=(docker.io containerd runc iptables podman buildah crun qemu-user-static binfmt-support
+packages=(docker.io containerd runc iptables podman buildah qemu-user-static binfmt-support
   docker-registry skopeo busybox-static curl ca-certificates procps file)
 
 log() { echo "20-engines: $*"; }
@@ -107,6 +107,8 @@ cat >"$conf/containers.conf" <<'EOF'
 default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
 
 [engine]
+# crun refuses this machine kind's hybrid cgroup layout ("cgroups in hybrid mode not supported").
+runtime = "runc"
 cgroup_manager = "cgroupfs"
 events_logger = "file"
 EOF
