@@ -30,6 +30,11 @@ export interface Job {
   /** Extra environment for the process (e.g. DOCKER_BUILDKIT=1). */
   env?: Record<string, string>;
   cwd: string;
+  /**
+   * Commands run before argv whose failure is ignored: clearing what a previous build left behind
+   * (`podman build --manifest` appends to an existing list instead of replacing it).
+   */
+  before?: string[][];
   /** Commands to run after argv succeeds (e.g. podman manifest push). Each is an argv. */
   after?: string[][];
 }
