@@ -1,0 +1,104 @@
+// Turns recorded builds into size rows, reading each cell from whatever its build produced:
+// an OCI layout/archive, a registry, or the engine's local store.
+import { isAbsolute, resolve } from 'node:path';
+import type { BuildRecord } from '../results/types';
+import { latestSucceeded } from './buildRecords';
+import { inspectArgv, parseImageInspect, type LocalEngine, type LocalImage } from './localSizes';
+import { readOciSizes } from './ociSizes';
+import { rawManifestArgv, readRegistrySizes, type RegistryTool } from './registrySizes';
+import { runTool, toolOutput, type ToolRunner } from './runTool';
+import type { PlatformImage, SizeRow, SizeSource } from './types';
+
+export interface CollectOptions {
+  /** Folder relative OCI paths resolve against (the config root). */
+  root: string;
+  variants?: string[];
+  run?: ToolRunner;
+  /** Environment for engine processes (DOCKER_HOST, CONTAINERS_* …); defaults to this process's. */
+  env?: Record<string, string | undefined>;
+  registryTool?: RegistryTool;
+  /** Skip TLS verification for registries; default: only for localhost / 127.0.0.1. */
+  insecureRegistry?: boolean;
+}
+
+/** linux/arm64/v8 and linux/arm64 name the same platform (podman records the v8). */
+export function samePlatform(a: string, b: string): boolean {
+  const norm = (p: string): string => p.replace(/^(linux\/arm64)\/v8$/, '$1');
+  return norm(a) === norm(b);
+}
+
+const isLocalRegistry = (ref: string): boolean => /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?\//.test(ref);
+
+export function localEngineOf(r: BuildRecord): LocalEngine {
+  return r.engine === 'podman' ? 'podman' : 'docker';
+}
+
+export async function collectSizes(records: BuildRecord[], opts: CollectOptions): Promise<SizeRow[]> {
+  const run = opts.run ?? runTool;
+  const toolOpts = opts.env ? { env: opts.env } : {};
+  const manifests = new Map<string, Promise<{ source: SizeSource; images: PlatformImage[] }>>();
+  const locals = new Map<string, Promise<LocalImage[]>>();
+
+  const fromOci = (path: string) => {
+    let p = manifests.get(`oci:${path}`);
+    if (!p) manifests.set(`oci:${path}`, (p = readOciSizes(path)));
+    return p;
+  };
+  const fromRegistry = (ref: string) => {
+    let p = manifests.get(`registry:${ref}`);
+    if (!p) {
+      const tool = opts.registryTool ?? 'skopeo';
+      const insecure = opts.insecureRegistry ?? isLocalRegistry(ref);
+      const fetch = (r: string) => toolOutput(run, rawManifestArgv(tool, r, insecure), toolOpts);
+      p = readRegistrySizes(ref, fetch).then((images) => ({ source: 'registry' as const, images }));
+      manifests.set(`registry:${ref}`, p);
+    }
+    return p;
+  };
+  const fromLocal = (engine: LocalEngine, image: string) => {
+    let p = locals.get(`${engine}:${image}`);
+    if (!p) locals.set(`${engine}:${image}`, (p = toolOutput(run, inspectArgv(engine, image), toolOpts).then(parseImageInspect)));
+    return p;
+  };
+
+  const wanted = opts.variants?.length ? new Set(opts.variants) : undefined;
+  const cells = latestSucceeded(records).filter((r) => !wanted || wanted.has(r.variant));
+  const rows = await Promise.all(
+    cells.map(async (r): Promise<SizeRow> => {
+      const base = { variant: r.variant, platform: r.platform, builtAt: r.startedAt };
+      const ociPath = r.ociPath ? (isAbsolute(r.ociPath) ? r.ociPath : resolve(opts.root, r.ociPath)) : undefined;
+      const source: SizeSource = ociPath ? 'oci-layout' : r.output === 'push' && r.image ? 'registry' : 'local';
+      let row: SizeRow = { ...base, source };
+      try {
+        if (ociPath || source === 'registry') {
+          const found = await (ociPath ? fromOci(ociPath) : fromRegistry(r.image!));
+          const img = found.images.find((i) => samePlatform(i.platform, r.platform));
+          if (!img) {
+            const have = found.images.map((i) => i.platform).join(', ') || 'none';
+            throw new Error(`no ${r.platform} image in ${ociPath ?? r.image} (found: ${have})`);
+          }
+          row = { ...row, source: found.source, compressed: img.compressed, layers: img.layers, digest: img.digest };
+          if (img.created) row.created = img.created;
+        } else if (!r.image) {
+          throw new Error('the build recorded no image reference or OCI path');
+        }
+      } catch (err) {
+        return { ...row, error: err instanceof Error ? err.message : String(err) };
+      }
+      if (r.image) {
+        const local = await fromLocal(localEngineOf(r), r.image).catch((err: unknown) => err as Error);
+        const img = Array.isArray(local) ? local.find((i) => samePlatform(i.platform, r.platform)) : undefined;
+        if (img) {
+          row.uncompressed = img.size;
+          row.layers ??= img.layers;
+          row.created ??= img.created;
+          if (!row.digest && img.digest) row.digest = img.digest;
+        } else if (source === 'local') {
+          row.error = local instanceof Error ? local.message : `local image ${r.image} is not ${r.platform}`;
+        }
+      }
+      return row;
+    }),
+  );
+  return rows.sort((a, b) => a.variant.localeCompare(b.variant) || a.platform.localeCompare(b.platform));
+}

@@ -1,0 +1,56 @@
+// Per-platform sizes of a pushed image from the engine's own raw-manifest inspection
+// (skopeo inspect --raw, podman manifest inspect, docker buildx imagetools inspect --raw).
+import { createHash } from 'node:crypto';
+import type { PlatformImage } from './types';
+import { parseJson } from './ociSchemas';
+import { walkDocument } from './walkIndex';
+
+export type RegistryTool = 'skopeo' | 'podman' | 'buildx';
+
+/** Returns the raw manifest (index or image manifest) JSON for a reference (`repo:tag` or `repo@digest`). */
+export type ManifestFetcher = (ref: string) => Promise<string>;
+
+export interface RegistryOptions {
+  /** Config of the image a manifest reference names (for `created`); skipped when absent. */
+  fetchConfig?: ManifestFetcher;
+}
+
+/** `host:5000/repo:tag` or `host/repo@sha256:…` → `host:5000/repo` (a port colon is not a tag). */
+export function repository(ref: string): string {
+  const noDigest = ref.split('@')[0]!;
+  const slash = noDigest.lastIndexOf('/');
+  const colon = noDigest.lastIndexOf(':');
+  return colon > slash ? noDigest.slice(0, colon) : noDigest;
+}
+
+export function withDigest(ref: string, digest: string): string {
+  return `${repository(ref)}@${digest}`;
+}
+
+/** argv printing the raw manifest of `ref`. `insecure` skips TLS (a local registry on 127.0.0.1). */
+export function rawManifestArgv(tool: RegistryTool, ref: string, insecure = false): string[] {
+  switch (tool) {
+    case 'skopeo':
+      return ['skopeo', 'inspect', '--raw', ...(insecure ? ['--tls-verify=false'] : []), `docker://${ref}`];
+    case 'podman':
+      return ['podman', 'manifest', 'inspect', ...(insecure ? ['--tls-verify=false'] : []), `docker://${ref}`];
+    case 'buildx':
+      return ['docker', 'buildx', 'imagetools', 'inspect', '--raw', ref];
+  }
+}
+
+/** argv printing the config blob of the image a manifest reference names (skopeo only). */
+export function rawConfigArgv(ref: string, insecure = false): string[] {
+  return ['skopeo', 'inspect', '--config', '--raw', ...(insecure ? ['--tls-verify=false'] : []), `docker://${ref}`];
+}
+
+export async function readRegistrySizes(ref: string, fetch: ManifestFetcher, opts: RegistryOptions = {}): Promise<PlatformImage[]> {
+  const rootText = await fetch(ref);
+  // A tag's manifest digest is the sha256 of the exact bytes the registry served.
+  const digestOf = /@(.+)$/.exec(ref)?.[1] ?? `sha256:${createHash('sha256').update(rootText).digest('hex')}`;
+  const fetchConfig = opts.fetchConfig;
+  return walkDocument(parseJson(rootText, `manifest of ${ref}`), digestOf, (digest) => fetch(withDigest(ref, digest)), {
+    readConfig: fetchConfig !== undefined,
+    ...(fetchConfig ? { configReader: (_c: string, manifest: string) => fetchConfig(withDigest(ref, manifest)) } : {}),
+  });
+}
