@@ -1,0 +1,80 @@
+import { parseArgs } from 'node:util';
+import type { CliIO } from '../io';
+import { buildPlan, PlanError } from '../../core/matrix/plan';
+import { formatProblems, loadCliConfig } from '../config';
+import { engineOption, resolveEngine } from '../engine';
+import { shellQuote } from '../../core/engines/shellQuote';
+
+const help = `multiarch plan [--config FILE] [--variant V]... [--platform P]... [--engine auto|buildx|podman|docker]
+               [--output load|oci|push] [--json]
+
+Prints the exact commands a build of the matrix would run, without running anything.
+`;
+
+export async function run(args: string[], io: CliIO): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      config: { type: 'string', short: 'c' },
+      variant: { type: 'string', multiple: true },
+      platform: { type: 'string', multiple: true },
+      engine: { type: 'string' },
+      output: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    io.out(help);
+    return 0;
+  }
+  const loaded = await loadCliConfig(io, values.config);
+  if (!loaded.ok) {
+    io.err(formatProblems(loaded.problems));
+    return 2;
+  }
+  const output = values.output;
+  if (output !== undefined && output !== 'load' && output !== 'oci' && output !== 'push') {
+    io.err(`multiarch plan: --output must be load, oci or push (got "${output}")\n`);
+    return 2;
+  }
+  const engine = await resolveEngine(engineOption(values.engine, io.env), io.env);
+  let plan;
+  try {
+    plan = buildPlan(loaded.config, {
+      engine: engine.kind,
+      variants: values.variant ?? [],
+      platforms: values.platform ?? [],
+      canLoadManifestList: engine.canLoadManifestList,
+      ...(output ? { output } : {}),
+    });
+  } catch (err) {
+    if (err instanceof PlanError) {
+      io.err(`multiarch plan: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  if (values.json) {
+    const jobs = plan.jobs.map((j) => ({
+      variant: j.variant,
+      platforms: j.platforms,
+      tags: j.tags,
+      output: j.output,
+      argv: j.argv,
+      ...(j.env ? { env: j.env } : {}),
+      ...(j.after?.length ? { after: j.after } : {}),
+    }));
+    io.out(JSON.stringify({ engine: plan.engine, engineReason: engine.reason, jobs }, null, 2) + '\n');
+    return 0;
+  }
+  io.out(`# engine: ${plan.engine} (${engine.reason})\n`);
+  for (const j of plan.jobs) {
+    io.out(`\n# ${j.variant} → ${j.platforms.join(', ')}  [${j.output}]  ${j.tags.join(' ')}\n`);
+    const env = Object.entries(j.env ?? {}).map(([k, v]) => `${k}=${shellQuote(v)} `).join('');
+    io.out(`${env}${j.argv.map(shellQuote).join(' ')}\n`);
+    for (const step of j.after ?? []) io.out(`${step.map(shellQuote).join(' ')}\n`);
+  }
+  return 0;
+}

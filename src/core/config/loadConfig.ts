@@ -1,0 +1,105 @@
+import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { ConfigProblem, ConfigResult, RawConfig } from './types';
+import { validateAgainstSchema } from './validate';
+import { resolveConfig, semanticProblems } from './resolve';
+
+export const configFileNames = ['multiarch.yaml', '.multiarch.yaml', 'multiarch.yml', '.multiarch.yml'];
+
+/** Reads, validates and resolves a config file. Never throws for bad content: problems come back located. */
+export async function loadConfig(file: string): Promise<ConfigResult> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    return {
+      ok: false,
+      problems: [{ file, line: 1, column: 1, path: '', message: `cannot read the config file: ${(err as Error).message}` }],
+    };
+  }
+  return parseConfig(text, file);
+}
+
+export function parseConfig(text: string, file: string): ConfigResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const at = (offset: number): { line: number; column: number } => {
+    const p = lineCounter.linePos(offset);
+    return { line: p.line, column: p.col };
+  };
+
+  const syntax = doc.errors.map<ConfigProblem>((e) => ({
+    file,
+    ...at(e.pos[0]),
+    path: '',
+    message: yamlMessage(e.code, e.message, text.slice(e.pos[0])),
+  }));
+  if (syntax.length) return { ok: false, problems: syntax };
+
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (err) {
+    return { ok: false, problems: [{ file, line: 1, column: 1, path: '', message: (err as Error).message }] };
+  }
+  const locate = (path: string[], onKey: boolean): { line: number; column: number } => {
+    const range = nodeRange(doc, path, onKey);
+    return range ? at(range) : { line: 1, column: 1 };
+  };
+
+  const schemaProblems = validateAgainstSchema(value).map<ConfigProblem>((p) => ({
+    file,
+    ...locate(p.path, p.onKey),
+    path: '/' + p.path.join('/'),
+    message: p.message,
+  }));
+  if (schemaProblems.length) return { ok: false, problems: sortProblems(schemaProblems) };
+
+  const raw = value as RawConfig;
+  const semantic = semanticProblems(raw).map<ConfigProblem>((p) => ({
+    file,
+    ...locate(p.path, false),
+    path: '/' + p.path.join('/'),
+    message: p.message,
+  }));
+  if (semantic.length) return { ok: false, problems: sortProblems(semantic) };
+  return { ok: true, config: resolveConfig(raw, dirname(file), file) };
+}
+
+function yamlMessage(code: string, message: string, rest: string): string {
+  if (code === 'DUPLICATE_KEY') {
+    const key = /^("[^"]*"|'[^']*'|[^:\n]+)/.exec(rest)?.[1]?.trim().replace(/^["']|["']$/g, '') ?? '';
+    return `duplicate key "${key}": each key (and each variant name) may appear once`;
+  }
+  return `YAML syntax error: ${message.split('\n')[0]}`;
+}
+
+function sortProblems(problems: ConfigProblem[]): ConfigProblem[] {
+  return problems.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+/** Offset of the node at `path` (or of its key), walking the YAML AST so positions match what the user wrote. */
+function nodeRange(doc: Document, path: string[], onKey: boolean): number | undefined {
+  let node: Node | null | undefined = doc.contents as Node | null;
+  let best = node?.range?.[0];
+  for (let i = 0; i < path.length; i++) {
+    if (!node) break;
+    const key = path[i]!;
+    if (isMap(node)) {
+      const pair = node.items.find((it) => isPair(it) && isScalar(it.key) && String(it.key.value) === key);
+      if (!pair) break;
+      const keyNode = pair.key as Node;
+      best = keyNode.range?.[0] ?? best;
+      if (i === path.length - 1 && onKey) return best;
+      node = pair.value as Node | null;
+      if (node?.range) best = node.range[0];
+    } else if ('items' in node && Array.isArray((node as { items: unknown[] }).items)) {
+      const item: Node | undefined = (node as { items: Node[] }).items[Number(key)];
+      if (!item) break;
+      node = item;
+      if (item.range) best = item.range[0];
+    } else break;
+  }
+  return best;
+}

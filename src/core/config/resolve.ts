@@ -1,0 +1,121 @@
+import { isAbsolute, resolve } from 'node:path';
+import type { RawConfig, RawVariant, ResolvedConfig, ResolvedVariant } from './types';
+import { isValidReference, multiPlatformPlaceholders, perPlatformPlaceholders, placeholdersIn, renderTemplate } from './tags';
+
+export const defaultTagTemplate = '{image}:{tag}-{variant}';
+export const defaultArchTagTemplate = '{image}:{tag}-{variant}-{arch}';
+export const defaultVerifyCommand = ['uname', '-m'];
+export const defaultPlatforms = ['linux/amd64', 'linux/arm64'];
+
+interface SemanticProblem {
+  path: string[];
+  message: string;
+}
+
+/** Checks the schema cannot express: placeholders in tag templates and the references they render to. */
+export function semanticProblems(raw: RawConfig): SemanticProblem[] {
+  const problems: SemanticProblem[] = [];
+  const checkTemplates = (templates: string[] | undefined, base: string[], allowed: readonly string[]) => {
+    templates?.forEach((t, i) => {
+      const path = templates === undefined ? base : [...base, String(i)];
+      for (const name of placeholdersIn(t)) {
+        if (!allowed.includes(name)) {
+          problems.push({
+            path,
+            message: `tag template "${t}" uses unknown placeholder {${name}}; allowed: ${allowed.map((a) => `{${a}}`).join(' ')}`,
+          });
+        }
+      }
+    });
+  };
+  checkTemplates(raw.tags, ['tags'], multiPlatformPlaceholders);
+  if (raw.archTag !== undefined) {
+    for (const name of placeholdersIn(raw.archTag)) {
+      if (!(perPlatformPlaceholders as readonly string[]).includes(name)) {
+        problems.push({
+          path: ['archTag'],
+          message: `tag template "${raw.archTag}" uses unknown placeholder {${name}}; allowed: ${perPlatformPlaceholders.map((a) => `{${a}}`).join(' ')}`,
+        });
+      }
+    }
+  }
+  for (const [name, v] of Object.entries(raw.variants ?? {})) {
+    checkTemplates(v?.tags, ['variants', name, 'tags'], multiPlatformPlaceholders);
+  }
+  if (problems.length) return problems;
+
+  // Render every tag with a sample platform so a bad character (";", spaces, uppercase) is caught before any build.
+  const resolved = resolveConfig(raw, '/', undefined);
+  for (const v of resolved.variants) {
+    const fromVariant = raw.variants?.[v.name]?.tags !== undefined;
+    v.tags.forEach((t, i) => {
+      const ref = renderTemplate(t, templateValues(resolved, v.name));
+      if (!isValidReference(ref)) {
+        problems.push({
+          path: fromVariant ? ['variants', v.name, 'tags', String(i)] : raw.tags ? ['tags', String(i)] : ['image'],
+          message: `tag "${t}" renders to "${ref}" for variant "${v.name}", which is not a valid image reference; use lowercase repository names and tags of letters, digits, "_", "." and "-"`,
+        });
+      }
+    });
+    for (const platform of v.platforms) {
+      const ref = renderTemplate(v.archTag, templateValues(resolved, v.name, platform));
+      if (!isValidReference(ref)) {
+        problems.push({
+          path: raw.archTag !== undefined ? ['archTag'] : ['image'],
+          message: `per-platform tag "${v.archTag}" renders to "${ref}" for ${v.name} on ${platform}, which is not a valid image reference`,
+        });
+        break;
+      }
+    }
+  }
+  return problems;
+}
+
+export function templateValues(config: ResolvedConfig, variant: string, platform?: string): Record<string, string | undefined> {
+  const [os, arch, archVariant] = platform?.split('/') ?? [];
+  return {
+    image: config.image,
+    tag: config.tag,
+    variant,
+    registry: config.registry,
+    os,
+    arch: arch && archVariant && arch === 'arm' ? `arm${archVariant}` : arch,
+    platform: platform?.replace(/\//g, '-'),
+  };
+}
+
+function stringArgs(args: Record<string, unknown> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(args ?? {}).map(([k, v]) => [k, String(v)]));
+}
+
+/** Applies defaults and makes paths absolute. `raw` must already be schema-valid. */
+export function resolveConfig(raw: RawConfig, root: string, file: string | undefined): ResolvedConfig {
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(root, p));
+  const variantsRaw: Record<string, RawVariant | null> = raw.variants ?? { default: {} };
+  const image = raw.image ?? 'app';
+  const variants: ResolvedVariant[] = Object.entries(variantsRaw).map(([name, v]) => {
+    const args = { ...stringArgs(raw.args), ...stringArgs(v?.args) };
+    if (raw.variantArg) args[raw.variantArg] = name;
+    return {
+      name,
+      dockerfile: abs(v?.dockerfile ?? raw.dockerfile ?? 'Dockerfile'),
+      context: abs(raw.context ?? '.'),
+      ...(v?.target ?? raw.target ? { target: v?.target ?? raw.target } : {}),
+      platforms: v?.platforms ?? raw.platforms ?? defaultPlatforms,
+      args,
+      tags: v?.tags ?? raw.tags ?? [defaultTagTemplate],
+      archTag: raw.archTag ?? defaultArchTagTemplate,
+      verifyCommand: v?.verify?.command ?? raw.verify?.command ?? defaultVerifyCommand,
+    };
+  });
+  return {
+    ...(file ? { file } : {}),
+    root,
+    image,
+    tag: raw.tag ?? 'latest',
+    ...(raw.registry ? { registry: raw.registry } : {}),
+    output: raw.output ?? 'load',
+    ...(raw.variantArg ? { variantArg: raw.variantArg } : {}),
+    variants,
+  };
+}

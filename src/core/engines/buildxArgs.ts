@@ -1,0 +1,69 @@
+import type { Job } from '../matrix/types';
+import { buildArgs, compose, flag, named, repeated } from './argv';
+import { metadataPath, ociArchivePath } from './paths';
+import { platformTag, variantTags } from './references';
+import type { JobBuilder, JobRequest } from './types';
+
+/**
+ * `docker buildx build` jobs. Loading several platforms at once fails with the classic docker store
+ * ("docker exporter does not currently support exporting manifest lists"), so unless the store can hold a
+ * manifest list, load mode builds one job per platform under a per-arch tag.
+ */
+export const buildxJobs: JobBuilder = (req) => {
+  const { config, variant, platforms, output } = req;
+  if (output === 'load' && platforms.length > 1 && !req.canLoadManifestList) {
+    return platforms.map((p) => {
+      const tag = platformTag(config, variant, p);
+      return job(req, `${variant.name}@${p}`, [p], [tag], compose(flag('--load')), { [p]: tag });
+    });
+  }
+  const id = variant.name;
+  switch (output) {
+    case 'load': {
+      const tags = variantTags(config, variant, false);
+      const platformTags = platforms.length === 1 ? { [platforms[0]!]: tags[0]! } : undefined;
+      return [job(req, id, platforms, tags, flag('--load'), platformTags)];
+    }
+    case 'push':
+      return [job(req, id, platforms, variantTags(config, variant, true), flag('--push'))];
+    case 'oci': {
+      const dest = ociArchivePath(config.root, variant.name);
+      const j = job(req, id, platforms, variantTags(config, variant, false), named('--output', `type=oci,dest=${dest}`));
+      return [{ ...j, ociPath: dest }];
+    }
+  }
+};
+
+function job(
+  req: JobRequest,
+  id: string,
+  platforms: string[],
+  tags: string[],
+  outputArgs: string[],
+  platformTags?: Record<string, string>,
+): Job {
+  const { config, variant } = req;
+  const argv = compose(
+    ['docker', 'buildx', 'build'],
+    named('--builder', req.builder),
+    named('--platform', platforms.join(',')),
+    named('-f', variant.dockerfile),
+    named('--target', variant.target),
+    buildArgs(variant.args),
+    repeated('-t', tags),
+    outputArgs,
+    named('--metadata-file', metadataPath(config.root, id)),
+    [variant.context],
+  );
+  return {
+    id,
+    engine: 'buildx',
+    variant: variant.name,
+    platforms,
+    output: req.output,
+    tags,
+    ...(platformTags ? { platformTags } : {}),
+    argv,
+    cwd: config.root,
+  };
+}

@@ -1,0 +1,58 @@
+import type { OutputMode, ResolvedConfig } from '../config/types';
+import { jobBuilders } from '../engines/jobBuilders';
+import type { Cell, EngineKind, Plan } from './types';
+
+export interface PlanOptions {
+  engine: EngineKind;
+  /** Only these variants (all when empty or absent). */
+  variants?: string[];
+  /** Only these platforms (each variant keeps the ones it has). */
+  platforms?: string[];
+  output?: OutputMode;
+  canLoadManifestList?: boolean;
+  builder?: string;
+}
+
+export class PlanError extends Error {}
+
+/** Every cell of the matrix: each variant × each of its platforms, in config order. */
+export function expandMatrix(config: ResolvedConfig): Cell[] {
+  return config.variants.flatMap((v) => v.platforms.map((platform) => ({ variant: v.name, platform })));
+}
+
+/** Turns (a slice of) the matrix into jobs with exact argv for one engine. Pure: runs nothing. */
+export function buildPlan(config: ResolvedConfig, options: PlanOptions): Plan {
+  const builder = jobBuilders[options.engine];
+  if (!builder) throw new PlanError(`no job builder for engine "${options.engine}"`);
+  const known = config.variants.map((v) => v.name);
+  for (const name of options.variants ?? []) {
+    if (!known.includes(name)) {
+      throw new PlanError(`unknown variant "${name}"; the config defines: ${known.join(', ')}`);
+    }
+  }
+  const wanted = options.variants?.length ? new Set(options.variants) : undefined;
+  const allPlatforms = new Set(config.variants.flatMap((v) => v.platforms));
+  for (const p of options.platforms ?? []) {
+    if (!allPlatforms.has(p)) {
+      throw new PlanError(`no variant is built for platform "${p}"; the config lists: ${[...allPlatforms].join(', ')}`);
+    }
+  }
+  const output = options.output ?? config.output;
+  const jobs = config.variants
+    .filter((v) => !wanted || wanted.has(v.name))
+    .flatMap((variant) => {
+      const platforms = options.platforms?.length
+        ? variant.platforms.filter((p) => options.platforms!.includes(p))
+        : variant.platforms;
+      if (!platforms.length) return [];
+      return builder({
+        config,
+        variant,
+        platforms,
+        output,
+        ...(options.canLoadManifestList !== undefined ? { canLoadManifestList: options.canLoadManifestList } : {}),
+        ...(options.builder ? { builder: options.builder } : {}),
+      });
+    });
+  return { engine: options.engine, jobs };
+}

@@ -1,0 +1,77 @@
+import * as assert from 'node:assert/strict';
+import { buildPlan } from '../../../src/core/matrix/plan';
+import { sampleConfig } from '../helpers/sampleConfig';
+
+// Golden argv for `docker buildx build`, per the documented CLI (docs.docker.com/reference/cli/docker/buildx/build/):
+// --platform takes a comma-separated list, --build-arg KEY=VALUE repeats, -t repeats, --load/--push are
+// shorthands for --output=type=docker / type=registry, --output type=oci,dest=FILE writes an OCI archive,
+// --metadata-file writes the build result metadata, the context is the last positional argument.
+describe('buildx argv (golden)', () => {
+  it('pushes a variant for all its platforms in one build', () => {
+    const [job] = buildPlan(sampleConfig(), { engine: 'buildx', output: 'push', variants: ['redis'] }).jobs;
+    assert.deepEqual(job!.argv, [
+      'docker', 'buildx', 'build',
+      '--platform', 'linux/amd64,linux/arm64',
+      '-f', '/proj/Dockerfile',
+      '--build-arg', 'REDIS_VERSION=5.0.1',
+      '--build-arg', 'QUEUE_BACKEND=redis',
+      '-t', 'openhqm:v1-redis',
+      '--push',
+      '--metadata-file', '/proj/.multiarch/metadata/redis.json',
+      '/proj',
+    ]);
+    assert.equal(job!.cwd, '/proj');
+  });
+
+  it('prefixes the registry when pushing', () => {
+    const [job] = buildPlan(sampleConfig('registry: 127.0.0.1:5000\n'), { engine: 'buildx', output: 'push', variants: ['sqs'] }).jobs;
+    assert.deepEqual(job!.tags, ['127.0.0.1:5000/openhqm:v1-sqs']);
+    assert.ok(job!.argv.includes('127.0.0.1:5000/openhqm:v1-sqs'));
+  });
+
+  it('never loads a manifest list into the classic store: one --load job per platform with per-arch tags', () => {
+    const jobs = buildPlan(sampleConfig(), { engine: 'buildx', output: 'load', variants: ['minimal'] }).jobs;
+    assert.deepEqual(jobs.map((j) => j.id), ['minimal@linux/amd64', 'minimal@linux/arm64']);
+    assert.deepEqual(jobs.map((j) => j.tags), [['openhqm:v1-minimal-amd64'], ['openhqm:v1-minimal-arm64']]);
+    for (const j of jobs) {
+      assert.ok(j.argv.includes('--load'));
+      assert.equal(j.argv[j.argv.indexOf('--platform') + 1]!.includes(','), false);
+    }
+    assert.deepEqual(jobs[1]!.platformTags, { 'linux/arm64': 'openhqm:v1-minimal-arm64' });
+  });
+
+  it('loads one multi-platform tag when the store holds manifest lists (containerd)', () => {
+    const jobs = buildPlan(sampleConfig(), { engine: 'buildx', output: 'load', variants: ['minimal'], canLoadManifestList: true }).jobs;
+    assert.equal(jobs.length, 1);
+    assert.deepEqual(jobs[0]!.argv.slice(3, 5), ['--platform', 'linux/amd64,linux/arm64']);
+    assert.deepEqual(jobs[0]!.tags, ['openhqm:v1-minimal']);
+  });
+
+  it('loads a single-platform variant under its normal tag', () => {
+    const [job] = buildPlan(sampleConfig(), { engine: 'buildx', output: 'load', variants: ['sqs'] }).jobs;
+    assert.deepEqual(job!.tags, ['openhqm:v1-sqs']);
+    assert.deepEqual(job!.platformTags, { 'linux/amd64': 'openhqm:v1-sqs' });
+  });
+
+  it('writes an OCI archive per variant', () => {
+    const [job] = buildPlan(sampleConfig(), { engine: 'buildx', output: 'oci', variants: ['minimal'] }).jobs;
+    const i = job!.argv.indexOf('--output');
+    assert.equal(job!.argv[i + 1], 'type=oci,dest=/proj/.multiarch/out/minimal.tar');
+    assert.equal(job!.ociPath, '/proj/.multiarch/out/minimal.tar');
+  });
+
+  it('passes --target and --builder when configured', () => {
+    const [job] = buildPlan(sampleConfig('target: runtime\n'), { engine: 'buildx', output: 'push', variants: ['sqs'], builder: 'multi' }).jobs;
+    assert.deepEqual(job!.argv.slice(3, 5), ['--builder', 'multi']);
+    const t = job!.argv.indexOf('--target');
+    assert.equal(job!.argv[t + 1], 'runtime');
+  });
+
+  it('keeps hostile build-arg values as single inert argv elements', () => {
+    const hostile = `$(touch pwned); echo "hi" 'there' \`id\``;
+    const config = sampleConfig(`args: { EVIL: ${JSON.stringify(hostile)} }\n`);
+    const [job] = buildPlan(config, { engine: 'buildx', output: 'push', variants: ['sqs'] }).jobs;
+    assert.ok(job!.argv.includes(`EVIL=${hostile}`));
+    assert.equal(job!.argv.filter((a) => a.includes('touch')).length, 1);
+  });
+});
