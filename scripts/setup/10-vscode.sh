@@ -5,7 +5,7 @@
 # Idempotent: installs only what is missing and runs `apt-get update` at most once.
 set -euo pipefail
 
-packages=(chromium libkrb5-dev ripgrep build-essential python3 ca-certificates procps)
+packages=(chromium fonts-dejavu-core libkrb5-dev ripgrep build-essential python3 ca-certificates procps)
 
 if [[ "$(id -u)" != 0 ]]; then
   echo "10-vscode: not root, skipping apt installs (needs: ${packages[*]})."

@@ -1,0 +1,56 @@
+// The browser path: code-server serves the workbench, Chromium opens it with a payload naming the
+// extension under development and the tests' index.js, and the workbench reports the result
+// through window.codeAutomationExit.
+import { integrationTestsIndex, repoRoot } from './paths.mjs';
+import { launchChromium, makeProfile, openWorkbench, prepareCodeServer, removeProfile, startCodeServer } from './host.mjs';
+
+export async function runInCodeServer({ workspace, log, timeoutMs }) {
+  const install = await prepareCodeServer({ log });
+  const profile = makeProfile();
+  // Server chatter only matters when something goes wrong; keep it for the failure report.
+  const serverLines = [];
+  const server = await startCodeServer({ dir: install.dir, folder: workspace, profile, log: (l) => serverLines.push(l) });
+  let browser;
+  let timer;
+  try {
+    browser = await launchChromium();
+    let finish;
+    const result = new Promise((resolve) => (finish = resolve));
+    timer = setTimeout(() => {
+      log(`integration: no result after ${timeoutMs / 1000} s, giving up`);
+      finish(1);
+    }, timeoutMs);
+    server.exited.then(({ code, signal }) => {
+      log(`integration: code-server exited early (code ${code}, signal ${signal})`);
+      finish(1);
+    });
+    const { page, url } = await openWorkbench({
+      browser,
+      server,
+      folder: workspace,
+      extensionDevelopmentPath: repoRoot,
+      extensionTestsPath: integrationTestsIndex,
+      onLog: (type, args) => printAutomationLog(log, type, args),
+      onExit: (code) => finish(code),
+    });
+    log(`integration: ${url}`);
+    page.on('pageerror', (err) => log(`[page error] ${err.message}`));
+    page.on('crash', () => {
+      log('integration: the browser page crashed');
+      finish(1);
+    });
+    const code = await result;
+    if (code !== 0) log(serverLines.slice(-40).join('\n'));
+    return code;
+  } finally {
+    clearTimeout(timer);
+    await browser?.close().catch(() => {});
+    await server.stop();
+    removeProfile(profile);
+  }
+}
+
+function printAutomationLog(log, type, args) {
+  const text = (Array.isArray(args) ? args : [args]).map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
+  for (const line of text.replace(/\n$/, '').split('\n')) log(type === 'error' ? `[err] ${line}` : line);
+}

@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// Runs test/integration (bundled to out/integration/) inside a real VS Code extension host.
+// Host: @vscode/test-electron when VSCODE_EXECUTABLE is set or VS Code can be downloaded,
+// otherwise code-server (installed on demand) driven through Chromium. Exit code = test result.
+//   node scripts/vscode-host/run-integration.mjs [--host auto|electron|code-server] [--no-build] [--timeout SECONDS]
+import { execa } from 'execa';
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { copyExampleWorkspace, integrationTestsIndex, repoRoot } from './host.mjs';
+import { runInCodeServer } from './codeServerTests.mjs';
+import { canDownloadVsCode, runInElectron } from './electronTests.mjs';
+
+const { values } = parseArgs({
+  options: {
+    host: { type: 'string', default: process.env.MULTIARCH_TEST_HOST || 'auto' },
+    build: { type: 'boolean', default: true },
+    'no-build': { type: 'boolean', default: false },
+    timeout: { type: 'string', default: process.env.MULTIARCH_INTEGRATION_TIMEOUT || '900' },
+  },
+});
+const log = (line) => console.log(line);
+const timeoutMs = Number(values.timeout) * 1000;
+
+async function pickHost() {
+  if (values.host !== 'auto') return values.host;
+  if (process.env.VSCODE_EXECUTABLE) return 'electron';
+  return (await canDownloadVsCode()) ? 'electron' : 'code-server';
+}
+
+async function main() {
+  if (values.build && !values['no-build']) {
+    await execa(process.execPath, ['scripts/build.mjs', '--tests'], { cwd: repoRoot, stdio: 'inherit' });
+  }
+  if (!existsSync(integrationTestsIndex)) {
+    throw new Error(`${integrationTestsIndex} is missing: run \`npm run build -- --tests\` first.`);
+  }
+  const host = await pickHost();
+  log(`integration: host ${host}`);
+  const workspace = copyExampleWorkspace({ log });
+  const started = Date.now();
+  try {
+    const code =
+      host === 'electron'
+        ? await runInElectron({ workspace: workspace.dir, log })
+        : await runInCodeServer({ workspace: workspace.dir, log, timeoutMs });
+    log(`integration: host exited with ${code} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return code;
+  } finally {
+    workspace.dispose();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`integration: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,30 @@
+// Entry point the extension host calls (extensionTestsPath): runs every bundled
+// out/integration/**/*.test.js with mocha's BDD UI and ends with a plain "N passed, N failed" line.
+import Mocha from 'mocha';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+function findTests(dir: string): string[] {
+  const found: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) found.push(...findTests(p));
+    else if (name.endsWith('.test.js')) found.push(p);
+  }
+  return found;
+}
+
+export async function run(): Promise<void> {
+  // Timeouts are generous: the first activation in a cold extension host can take seconds.
+  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 60_000 });
+  const files = findTests(__dirname);
+  for (const f of files) mocha.addFile(f);
+  await mocha.loadFilesAsync();
+
+  const { passed, failed } = await new Promise<{ passed: number; failed: number }>((resolve) => {
+    const runner = mocha.run(() => resolve({ passed: runner.stats?.passes ?? 0, failed: runner.stats?.failures ?? 0 }));
+  });
+  console.log(`${passed} passed, ${failed} failed`);
+  if (files.length === 0 || passed + failed === 0) throw new Error(`no integration tests ran (looked in ${__dirname})`);
+  if (failed > 0) throw new Error(`${failed} integration test(s) failed`);
+}
