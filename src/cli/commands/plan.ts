@@ -2,8 +2,9 @@ import { parseArgs } from 'node:util';
 import type { CliIO } from '../io';
 import { buildPlan, PlanError } from '../../core/matrix/plan';
 import { formatProblems, loadCliConfig } from '../config';
-import { engineOption, resolveEngine } from '../engine';
-import { shellQuote } from '../../core/engines/shellQuote';
+import { engineOption } from '../engine';
+import { engineForPlan } from '../../core/engines/planEngine';
+import { planToJson, planToText } from '../../core/matrix/formatPlan';
 
 const help = `multiarch plan [--config FILE] [--variant V]... [--platform P]... [--engine auto|buildx|podman|docker]
                [--output load|oci|push] [--json]
@@ -39,7 +40,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     io.err(`multiarch plan: --output must be load, oci or push (got "${output}")\n`);
     return 2;
   }
-  const engine = await resolveEngine(engineOption(values.engine, io.env), io.env);
+  const engine = await engineForPlan(engineOption(values.engine, io.env), { env: io.env });
   let plan;
   try {
     plan = buildPlan(loaded.config, {
@@ -56,25 +57,6 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     }
     throw err;
   }
-  if (values.json) {
-    const jobs = plan.jobs.map((j) => ({
-      variant: j.variant,
-      platforms: j.platforms,
-      tags: j.tags,
-      output: j.output,
-      argv: j.argv,
-      ...(j.env ? { env: j.env } : {}),
-      ...(j.after?.length ? { after: j.after } : {}),
-    }));
-    io.out(JSON.stringify({ engine: plan.engine, engineReason: engine.reason, jobs }, null, 2) + '\n');
-    return 0;
-  }
-  io.out(`# engine: ${plan.engine} (${engine.reason})\n`);
-  for (const j of plan.jobs) {
-    io.out(`\n# ${j.variant} → ${j.platforms.join(', ')}  [${j.output}]  ${j.tags.join(' ')}\n`);
-    const env = Object.entries(j.env ?? {}).map(([k, v]) => `${k}=${shellQuote(v)} `).join('');
-    io.out(`${env}${j.argv.map(shellQuote).join(' ')}\n`);
-    for (const step of j.after ?? []) io.out(`${step.map(shellQuote).join(' ')}\n`);
-  }
+  io.out(values.json ? JSON.stringify(planToJson(plan, engine.reason), null, 2) + '\n' : planToText(plan, engine.reason));
   return 0;
 }

@@ -1,7 +1,11 @@
 import type { EngineKind } from '../matrix/types';
 import { buildxJobs } from './buildxArgs';
+import { dockerJobs } from './dockerArgs';
+import { podmanJobs } from './podmanArgs';
 import type { JobBuilder } from './types';
 
-export const jobBuilders: Partial<Record<EngineKind, JobBuilder>> = {
+export const jobBuilders: Record<EngineKind, JobBuilder> = {
   buildx: buildxJobs,
+  podman: podmanJobs,
+  docker: dockerJobs,
 };

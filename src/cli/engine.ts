@@ -1,0 +1,9 @@
+import type { EngineSetting } from '../core/engines/detect';
+import { isEngineSetting } from '../core/engines/planEngine';
+
+/** --engine, else $MULTIARCH_ENGINE, else auto. */
+export function engineOption(flag: string | undefined, env: NodeJS.ProcessEnv): EngineSetting {
+  const value = flag ?? env.MULTIARCH_ENGINE ?? 'auto';
+  if (!isEngineSetting(value)) throw new Error(`--engine must be auto, buildx, podman or docker (got "${value}")`);
+  return value;
+}

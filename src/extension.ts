@@ -1,0 +1,42 @@
+import * as vscode from 'vscode';
+import { CellStates } from './vscode/build/cellStates';
+import { registerConfigCommands } from './vscode/config/configCommands';
+import { EngineService } from './vscode/engine/engineService';
+import { createLog } from './vscode/log';
+import { ConfigModel } from './vscode/model/configModel';
+import { registerPlanCommand } from './vscode/plan/planCommand';
+import { registerTree } from './vscode/tree/registerTree';
+
+/** Only wiring: every feature lives in its own folder under src/vscode/. */
+/** What activate() returns: read-only handles other extensions (and the integration tests) can use. */
+export interface MultiArchApi {
+  variants: vscode.TreeDataProvider<unknown>;
+  reload(): Promise<void>;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<MultiArchApi> {
+  const log = createLog(context);
+  try {
+    const model = new ConfigModel(log);
+    const cells = new CellStates();
+    const engines = new EngineService(log);
+    context.subscriptions.push(model, cells, engines);
+
+    const tree = registerTree(context, model, cells);
+    registerConfigCommands(context, model, log);
+    registerPlanCommand(context, model, engines, log);
+
+    await model.reload();
+    return { variants: tree.provider as vscode.TreeDataProvider<unknown>, reload: () => model.reload() };
+  } catch (err) {
+    // VS Code shows nothing when activate() throws; say it ourselves, with the log one click away.
+    const message = `Multi-Arch Builds failed to start: ${err instanceof Error ? err.message : String(err)}`;
+    log.error(message);
+    void vscode.window.showErrorMessage(message, 'Show Log').then((c) => c && log.show());
+    throw err;
+  }
+}
+
+export function deactivate(): void {
+  // Everything is in context.subscriptions.
+}

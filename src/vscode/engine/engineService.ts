@@ -1,0 +1,69 @@
+import * as vscode from 'vscode';
+import { chooseEngine, detectEngines, type Choice, type Detection, type EngineSetting } from '../../core/engines/detect';
+import { engineForPlan, isEngineSetting } from '../../core/engines/planEngine';
+import type { EngineInfo } from '../../core/engines/types';
+import { Disposable } from '../disposable';
+import type { Log } from '../log';
+
+/** Which engine builds run on: the `multiarch.engine` setting, resolved by detection (cached until refreshed). */
+export class EngineService extends Disposable {
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
+  readonly onDidChange = this.changed.event;
+  private detection: Promise<Detection> | undefined;
+  private lastChoice: Choice | undefined;
+
+  constructor(private readonly log: Log) {
+    super();
+    this.register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('multiarch.engine')) this.refresh();
+      }),
+    );
+  }
+
+  get setting(): EngineSetting {
+    const v = vscode.workspace.getConfiguration('multiarch').get<string>('engine');
+    return isEngineSetting(v) ? v : 'auto';
+  }
+
+  /** The last choice made, for the tree's engine row (undefined until the first detection finishes). */
+  get current(): Choice | undefined {
+    return this.lastChoice;
+  }
+
+  refresh(): void {
+    this.detection = undefined;
+    this.lastChoice = undefined;
+    this.changed.fire();
+  }
+
+  detect(): Promise<Detection> {
+    this.detection ??= detectEngines({ env: process.env }).then((d) => {
+      this.log.info(`engines: buildx ${d.buildx.available ? d.buildx.version : `no (${d.buildx.problem})`}; podman ${d.podman.available ? d.podman.version : `no (${d.podman.problem})`}; docker ${d.docker.available ? d.docker.server : `no (${d.docker.problem})`}`);
+      return d;
+    });
+    return this.detection;
+  }
+
+  /** The engine to build with, or a message saying what to install or start. */
+  async choose(): Promise<Choice> {
+    const choice = chooseEngine(this.setting, await this.detect());
+    const changed = JSON.stringify(choice) !== JSON.stringify(this.lastChoice);
+    this.lastChoice = choice;
+    if (changed) {
+      if (choice.ok) this.log.info(`engine: ${choice.engine.kind} ${choice.engine.version ?? ''} (${choice.engine.reason})`);
+      else this.log.warn(choice.message);
+      this.changed.fire();
+    }
+    return choice;
+  }
+
+  /** The engine whose commands Show Build Plan prints: never fails, since a plan runs nothing. */
+  async forPlan(): Promise<EngineInfo> {
+    const choice = this.setting === 'auto' ? await this.choose() : undefined;
+    if (choice?.ok) return choice.engine;
+    return engineForPlan(this.setting === 'auto' ? 'buildx' : this.setting).then((e) =>
+      choice && !choice.ok ? { ...e, reason: `no engine usable, showing docker buildx commands (${choice.message})` } : e,
+    );
+  }
+}

@@ -1,0 +1,84 @@
+import * as vscode from 'vscode';
+import { workspaceConfig, type WorkspaceConfig } from '../../core/config/discover';
+import { defaultPlatforms } from '../../core/config/resolve';
+import type { ResolvedConfig } from '../../core/config/types';
+import { Disposable } from '../disposable';
+import type { Log } from '../log';
+
+export interface FolderConfig {
+  folder: vscode.WorkspaceFolder;
+  config: WorkspaceConfig;
+}
+
+const watchedFiles = '**/{multiarch.yaml,.multiarch.yaml,multiarch.yml,.multiarch.yml,Dockerfile,Containerfile,*.Dockerfile,Dockerfile.*}';
+const debounceMs = 300;
+
+/** The matrix config of every workspace folder, reloaded (debounced) when a config file or Dockerfile changes. */
+export class ConfigModel extends Disposable {
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
+  readonly onDidChange = this.changed.event;
+  private state: FolderConfig[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private loading: Promise<void> | undefined;
+
+  constructor(private readonly log: Log) {
+    super();
+    const watcher = this.register(vscode.workspace.createFileSystemWatcher(watchedFiles));
+    this.register(watcher.onDidCreate(() => this.scheduleReload()));
+    this.register(watcher.onDidChange(() => this.scheduleReload()));
+    this.register(watcher.onDidDelete(() => this.scheduleReload()));
+    this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.scheduleReload()));
+    this.register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('multiarch.defaultPlatforms')) this.scheduleReload();
+      }),
+    );
+    this.register({ dispose: () => clearTimeout(this.timer) });
+  }
+
+  get folders(): readonly FolderConfig[] {
+    return this.state;
+  }
+
+  /** Valid configs, in folder order. */
+  get configs(): { folder: vscode.WorkspaceFolder; config: ResolvedConfig }[] {
+    return this.state.flatMap((f) => (f.config.kind !== 'none' && f.config.result.ok ? [{ folder: f.folder, config: f.config.result.config }] : []));
+  }
+
+  /** The first folder's valid config, or the one containing `uri`. */
+  configFor(uri?: vscode.Uri): ResolvedConfig | undefined {
+    const folder = uri ? vscode.workspace.getWorkspaceFolder(uri) : undefined;
+    return (folder ? this.configs.find((c) => c.folder.uri.toString() === folder.uri.toString()) : this.configs[0])?.config;
+  }
+
+  scheduleReload(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.reload(), debounceMs);
+  }
+
+  /** Reloads now; concurrent callers share one load. */
+  reload(): Promise<void> {
+    this.loading ??= this.load().finally(() => {
+      this.loading = undefined;
+    });
+    return this.loading;
+  }
+
+  private async load(): Promise<void> {
+    const platforms = vscode.workspace.getConfiguration('multiarch').get<string[]>('defaultPlatforms') ?? defaultPlatforms;
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    this.state = await Promise.all(
+      folders.map(async (folder) => ({ folder, config: await workspaceConfig(folder.uri.fsPath, platforms) })),
+    );
+    for (const f of this.state) {
+      if (f.config.kind === 'none') continue;
+      const where = f.config.kind === 'file' ? f.config.file : `${f.config.dockerfile} (no multiarch.yaml)`;
+      if (f.config.result.ok) this.log.info(`config ${where}: ${f.config.result.config.variants.length} variant(s)`);
+      else for (const p of f.config.result.problems) this.log.warn(`${p.file}:${p.line}:${p.column}: ${p.message}`);
+    }
+    const any = (pred: (c: WorkspaceConfig) => boolean) => this.state.some((f) => pred(f.config));
+    await vscode.commands.executeCommand('setContext', 'multiarch.hasProject', any((c) => c.kind !== 'none'));
+    await vscode.commands.executeCommand('setContext', 'multiarch.hasConfigFile', any((c) => c.kind === 'file'));
+    this.changed.fire();
+  }
+}

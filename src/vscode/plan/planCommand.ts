@@ -1,0 +1,59 @@
+import * as vscode from 'vscode';
+import { planToText } from '../../core/matrix/formatPlan';
+import { buildPlan, PlanError } from '../../core/matrix/plan';
+import type { EngineService } from '../engine/engineService';
+import { showError, type Log } from '../log';
+import type { ConfigModel } from '../model/configModel';
+import type { Node } from '../tree/nodes';
+
+const scheme = 'multiarch-plan';
+
+/** Show Build Plan: the exact commands, as a read-only document (a virtual document cannot be edited or saved). */
+export function registerPlanCommand(context: vscode.ExtensionContext, model: ConfigModel, engines: EngineService, log: Log): void {
+  const plans = new Map<string, string>();
+  const changed = new vscode.EventEmitter<vscode.Uri>();
+  context.subscriptions.push(
+    changed,
+    vscode.workspace.registerTextDocumentContentProvider(scheme, {
+      onDidChange: changed.event,
+      provideTextDocumentContent: (uri) => plans.get(uri.toString()) ?? '# This plan is no longer available; run "Multi-Arch: Show Build Plan" again.\n',
+    }),
+    vscode.commands.registerCommand('multiarch.plan.show', async (node?: Node) => {
+      const variant = node?.kind === 'variant' ? node.variant.name : undefined;
+      const folderUri = node && node.kind !== 'problem' && node.kind !== 'fallback' ? node.folder.uri : undefined;
+      await model.reload();
+      const config = model.configFor(folderUri);
+      if (!config) {
+        const invalid = model.folders.find((f) => f.config.kind === 'file' && !f.config.result.ok);
+        void showError(
+          log,
+          invalid ? 'multiarch.yaml has errors; fix the problems shown in the Variants view, then show the plan again.' : 'No Dockerfile or multiarch.yaml in this workspace; open a project folder first.',
+        );
+        return;
+      }
+      const engine = await engines.forPlan();
+      let text: string;
+      try {
+        const plan = buildPlan(config, {
+          engine: engine.kind,
+          ...(variant ? { variants: [variant] } : {}),
+          canLoadManifestList: engine.canLoadManifestList,
+          output: vscode.workspace.getConfiguration('multiarch').get<'load' | 'oci' | 'push'>('output') ?? config.output,
+        });
+        text = planToText(plan, engine.reason);
+      } catch (err) {
+        if (err instanceof PlanError) {
+          void showError(log, err.message);
+          return;
+        }
+        throw err;
+      }
+      const uri = vscode.Uri.from({ scheme, path: `/${variant ?? 'all'}.sh` });
+      plans.set(uri.toString(), text);
+      changed.fire(uri);
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.languages.setTextDocumentLanguage(doc, 'shellscript');
+      await vscode.window.showTextDocument(doc, { preview: true });
+    }),
+  );
+}

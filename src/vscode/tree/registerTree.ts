@@ -1,0 +1,17 @@
+import * as vscode from 'vscode';
+import type { CellStates } from '../build/cellStates';
+import type { ConfigModel } from '../model/configModel';
+import type { Node } from './nodes';
+import { VariantsTreeProvider } from './variantsTree';
+
+export interface TreeHandle {
+  provider: VariantsTreeProvider;
+  view: vscode.TreeView<Node>;
+}
+
+export function registerTree(context: vscode.ExtensionContext, model: ConfigModel, cells: CellStates): TreeHandle {
+  const provider = new VariantsTreeProvider(model, cells);
+  const view = vscode.window.createTreeView('multiarch.variants', { treeDataProvider: provider, showCollapseAll: true });
+  context.subscriptions.push(provider, view, vscode.commands.registerCommand('multiarch.refresh', () => model.reload()));
+  return { provider, view };
+}
