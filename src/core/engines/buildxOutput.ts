@@ -1,0 +1,138 @@
+/**
+ * Parsers for `docker buildx version`, `docker buildx ls` and `docker buildx inspect` text output, in both
+ * table layouts buildx has printed (before v0.13: indented node rows and `name *`; since: `\_` node
+ * rows, `name*` and a BUILDKIT column).
+ */
+export interface BuildxVersion {
+  version: string;
+  revision?: string;
+}
+
+/** `github.com/docker/buildx v0.11.2 9872040b…` */
+export function parseBuildxVersion(text: string): BuildxVersion | undefined {
+  const m = /(?:^|\s)(v?\d+\.\d+\.\d+[^\s]*)(?:\s+([0-9a-f]{7,40}))?/m.exec(text.trim());
+  if (!m || !/buildx/i.test(text)) return undefined;
+  return { version: m[1]!.replace(/^v/, ''), ...(m[2] ? { revision: m[2] } : {}) };
+}
+
+export interface NodePlatform {
+  platform: string;
+  /** Set by `buildx create --platform` rather than detected (shown with `*`). */
+  pinned: boolean;
+}
+
+export interface BuildxNode {
+  name: string;
+  endpoint: string;
+  status: string;
+  buildkit?: string;
+  platforms: NodePlatform[];
+}
+
+export interface BuildxBuilder {
+  name: string;
+  driver: string;
+  current: boolean;
+  nodes: BuildxNode[];
+}
+
+function parsePlatforms(text: string): NodePlatform[] {
+  return text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => ({ platform: p.replace(/\*$/, ''), pinned: p.endsWith('*') }));
+}
+
+export function parseBuildxLs(text: string): BuildxBuilder[] {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  const header = lines.findIndex((l) => /^NAME\/NODE\s/.test(l));
+  const builders: BuildxBuilder[] = [];
+  for (const line of lines.slice(header + 1)) {
+    const isNode = /^\s/.test(line);
+    const tokens = line.trim().split(/\s+/).filter((t) => t !== '\\_');
+    if (!isNode) {
+      let [name = '', second = '', third = ''] = tokens;
+      let current = false;
+      if (second === '*') {
+        current = true;
+        second = third;
+      } else if (name.endsWith('*')) {
+        current = true;
+        name = name.slice(0, -1);
+      }
+      builders.push({ name, driver: second, current, nodes: [] });
+      continue;
+    }
+    const builder = builders[builders.length - 1];
+    if (!builder) continue;
+    const [name = '', endpoint = '', status = '', ...rest] = tokens;
+    let buildkit: string | undefined;
+    if (rest[0] && /^v?\d+\.\d+/.test(rest[0]) && !rest[0].includes('/')) buildkit = rest.shift();
+    builder.nodes.push({ name, endpoint, status, ...(buildkit ? { buildkit } : {}), platforms: parsePlatforms(rest.join(' ')) });
+  }
+  return builders;
+}
+
+/** `docker buildx inspect [--bootstrap] [NAME]`: the builder and its nodes (labels and GC policy are skipped). */
+export function parseBuildxInspect(text: string): BuildxBuilder {
+  const builder: BuildxBuilder = { name: '', driver: '', current: false, nodes: [] };
+  let inNodes = false;
+  let node: BuildxNode | undefined;
+  for (const line of text.split(/\r?\n/)) {
+    if (/^\s/.test(line) || line.trim() === '') continue; // labels, GC policy details, blank lines
+    const m = /^([A-Za-z][A-Za-z ]*):\s*(.*)$/.exec(line);
+    if (!m) continue;
+    const key = m[1]!.toLowerCase();
+    const value = m[2]!.trim();
+    if (key === 'nodes') {
+      inNodes = true;
+      continue;
+    }
+    if (!inNodes) {
+      if (key === 'name') builder.name = value;
+      else if (key === 'driver') builder.driver = value;
+      continue;
+    }
+    if (key === 'name') {
+      node = { name: value, endpoint: '', status: '', platforms: [] };
+      builder.nodes.push(node);
+    } else if (node) {
+      if (key === 'endpoint') node.endpoint = value;
+      else if (key === 'status') node.status = value;
+      else if (key === 'buildkit' || key === 'buildkit version') node.buildkit = value;
+      else if (key === 'platforms') node.platforms = parsePlatforms(value);
+    }
+  }
+  return builder;
+}
+
+export type PlatformSupport = 'native' | 'emulated';
+
+/**
+ * BuildKit reports a worker's own platform first and then what it can run through QEMU, so on each node
+ * the first platform's architecture is native and the rest are emulated (unless pinned platforms were
+ * set with `create --platform`, where the order is the user's; then the node's native arch is unknown
+ * and every pinned platform is reported native, as the user asked that node to build it).
+ */
+export function nodePlatformSupport(node: BuildxNode): Record<string, PlatformSupport> {
+  const out: Record<string, PlatformSupport> = {};
+  const first = node.platforms[0];
+  if (!first) return out;
+  const nativeArch = first.platform.split('/')[1];
+  for (const p of node.platforms) {
+    out[p.platform] = p.pinned || p.platform.split('/')[1] === nativeArch ? 'native' : 'emulated';
+  }
+  return out;
+}
+
+/** Across a builder's nodes: native if any node builds the platform natively. */
+export function builderPlatformSupport(builder: BuildxBuilder): Record<string, PlatformSupport> {
+  const out: Record<string, PlatformSupport> = {};
+  for (const n of builder.nodes) {
+    for (const [p, s] of Object.entries(nodePlatformSupport(n))) {
+      if (out[p] !== 'native') out[p] = s;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,54 @@
+import { join } from 'node:path';
+import { archLabel } from '../config/platform';
+import type { Job } from '../matrix/types';
+import { buildArgs, compose, named } from './argv';
+import { stateDir } from './paths';
+import { platformTag } from './references';
+import type { JobBuilder } from './types';
+
+/**
+ * Docker's own BuildKit without the buildx plugin (e.g. Debian's docker.io 20.10): `DOCKER_BUILDKIT=1
+ * docker build` takes one platform per call and has no OCI exporter, so every platform is its own job
+ * under a per-arch tag. OCI mode saves that image with `docker save` (a docker-archive tar, which
+ * `docker load` and skopeo read); push mode pushes each per-arch tag.
+ */
+export const dockerJobs: JobBuilder = (req) => {
+  const { config, variant, platforms, output } = req;
+  const push = output === 'push';
+  return platforms.map((platform): Job => {
+    const tag = platformTag(config, variant, platform, push);
+    const argv = compose(
+      ['docker', 'build'],
+      named('--platform', platform),
+      // Plain progress keeps logs readable when not attached to a TTY and keeps `Dockerfile:N` lines intact.
+      ['--progress=plain'],
+      named('-f', variant.dockerfile),
+      named('--target', variant.target),
+      buildArgs(variant.args),
+      named('-t', tag),
+      [variant.context],
+    );
+    const job: Job = {
+      id: `${variant.name}@${platform}`,
+      engine: 'docker',
+      variant: variant.name,
+      platforms: [platform],
+      output,
+      tags: [tag],
+      platformTags: { [platform]: tag },
+      argv,
+      env: { DOCKER_BUILDKIT: '1' },
+      cwd: config.root,
+    };
+    if (output === 'oci') {
+      const dest = dockerArchivePath(config.root, variant.name, platform);
+      return { ...job, ociPath: dest, after: [['docker', 'save', '-o', dest, tag]] };
+    }
+    if (push) return { ...job, after: [['docker', 'push', tag]] };
+    return job;
+  });
+};
+
+export function dockerArchivePath(root: string, variant: string, platform: string): string {
+  return join(stateDir(root), 'out', `${variant}-${archLabel(platform)}.tar`);
+}

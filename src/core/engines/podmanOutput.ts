@@ -1,0 +1,115 @@
+import { obj, parseJsonWith, str } from './jsonSchema';
+
+/** Parsers for `podman version --format json`, `podman info --format json`, `podman manifest inspect`. */
+export interface PodmanVersion {
+  version: string;
+  osArch: string;
+}
+
+const versionSchema = obj({ Client: obj({ Version: str, OsArch: str }, ['Version']) }, ['Client']);
+
+export function parsePodmanVersion(text: string): PodmanVersion {
+  const v = parseJsonWith<{ Client: { Version: string; OsArch?: string } }>(versionSchema, text, 'podman version');
+  return { version: v.Client.Version, osArch: v.Client.OsArch ?? '' };
+}
+
+export interface PodmanInfo {
+  arch: string;
+  os: string;
+  buildahVersion?: string;
+  ociRuntime?: string;
+  cgroupVersion?: string;
+  rootless: boolean;
+  graphDriver: string;
+  graphRoot: string;
+  /** Registries configured with `insecure = true` in registries.conf. */
+  insecureRegistries: string[];
+}
+
+const infoSchema = obj(
+  {
+    host: obj(
+      {
+        arch: str,
+        os: str,
+        buildahVersion: str,
+        cgroupVersion: str,
+        ociRuntime: obj({ name: str }),
+        security: obj({ rootless: { type: 'boolean' } }),
+      },
+      ['arch', 'os'],
+    ),
+    store: obj({ graphDriverName: str, graphRoot: str }, ['graphDriverName', 'graphRoot']),
+    registries: { type: 'object' },
+  },
+  ['host', 'store'],
+);
+
+interface RawInfo {
+  host: {
+    arch: string;
+    os: string;
+    buildahVersion?: string;
+    cgroupVersion?: string;
+    ociRuntime?: { name?: string };
+    security?: { rootless?: boolean };
+  };
+  store: { graphDriverName: string; graphRoot: string };
+  registries?: Record<string, unknown>;
+}
+
+export function parsePodmanInfo(text: string): PodmanInfo {
+  const i = parseJsonWith<RawInfo>(infoSchema, text, 'podman info');
+  const insecure = Object.entries(i.registries ?? {})
+    .filter(([, r]) => typeof r === 'object' && r !== null && (r as { Insecure?: unknown }).Insecure === true)
+    .map(([name]) => name);
+  return {
+    arch: i.host.arch,
+    os: i.host.os,
+    ...(i.host.buildahVersion ? { buildahVersion: i.host.buildahVersion } : {}),
+    ...(i.host.ociRuntime?.name ? { ociRuntime: i.host.ociRuntime.name } : {}),
+    ...(i.host.cgroupVersion ? { cgroupVersion: i.host.cgroupVersion } : {}),
+    rootless: i.host.security?.rootless ?? false,
+    graphDriver: i.store.graphDriverName,
+    graphRoot: i.store.graphRoot,
+    insecureRegistries: insecure,
+  };
+}
+
+export interface ManifestEntry {
+  digest: string;
+  platform: string;
+}
+
+const manifestSchema = obj(
+  {
+    manifests: {
+      type: 'array',
+      items: obj({ digest: str, platform: obj({ os: str, architecture: str, variant: str }, ['os', 'architecture']) }, [
+        'digest',
+      ]),
+    },
+  },
+  ['manifests'],
+);
+
+interface RawList {
+  manifests: { digest: string; platform?: { os: string; architecture: string; variant?: string } }[];
+}
+
+/** Entries of a manifest list (`podman manifest inspect NAME`, `skopeo inspect --raw`, an OCI index). */
+export function parseManifestList(text: string): ManifestEntry[] {
+  const l = parseJsonWith<RawList>(manifestSchema, text, 'manifest list');
+  return l.manifests
+    .filter((m) => m.platform)
+    .map((m) => ({
+      digest: m.digest,
+      platform: [m.platform!.os, m.platform!.architecture, m.platform!.variant].filter(Boolean).join('/'),
+    }));
+}
+
+/** `name@digest` per platform: how one architecture of a local podman manifest is run or inspected. */
+export function platformRefs(name: string, entries: ManifestEntry[]): Record<string, string> {
+  const repo = name.replace(/:[^:/]+$/, '');
+  return Object.fromEntries(entries.map((e) => [e.platform, `${repo}@${e.digest}`]));
+}
