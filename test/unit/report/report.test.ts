@@ -1,0 +1,96 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { md } from '../../../src/core/report/markdown';
+import { renderReport } from '../../../src/core/report/renderReport';
+import type { ReportInput } from '../../../src/core/report/types';
+import type { BuildRecord } from '../../../src/core/results/types';
+
+const SNAPSHOT = join(__dirname, 'report.snapshot.md');
+
+const rec = (over: Partial<BuildRecord>): BuildRecord => ({
+  variant: 'minimal',
+  platform: 'linux/amd64',
+  engine: 'podman',
+  engineVersion: '4.3.1',
+  output: 'oci',
+  status: 'succeeded',
+  startedAt: '2026-11-27T05:00:00.000Z',
+  durationMs: 40_000,
+  ...over,
+});
+
+/** Two rounds of the queue-service example with podman (the second a cached rebuild), one failure, one docker variant. */
+function recorded(): ReportInput {
+  return {
+    generatedAt: new Date('2026-11-27T06:30:00Z'),
+    host: { distro: 'Debian GNU/Linux 12 (bookworm)', os: 'Linux', release: '6.1.0-28-amd64', arch: 'amd64' },
+    records: [
+      rec({}),
+      rec({ platform: 'linux/arm64', emulated: true }),
+      rec({ startedAt: '2026-11-27T06:00:00.000Z', durationMs: 2_500, image: 'localhost/queue:minimal' }),
+      rec({ platform: 'linux/arm64', startedAt: '2026-11-27T06:00:00.000Z', durationMs: 2_500, emulated: true, image: 'localhost/queue:minimal' }),
+      rec({ variant: 'redis', engine: 'docker', engineVersion: '20.10.24', output: 'load', image: 'queue:redis-amd64', startedAt: '2026-11-27T06:01:00.000Z', durationMs: 12_000 }),
+      rec({ variant: 'redis', engine: 'docker', engineVersion: '20.10.24', output: 'load', platform: 'linux/arm64', emulated: true, status: 'failed', error: 'process "/bin/sh -c make" did not complete successfully: exit code: 2\nmore', startedAt: '2026-11-27T06:01:12.000Z', durationMs: 30_000 }),
+    ],
+    sizes: [
+      { variant: 'minimal', platform: 'linux/amd64', source: 'oci-archive', compressed: 1_234_567, uncompressed: 2_600_000, layers: 2, digest: 'sha256:aa' },
+      { variant: 'minimal', platform: 'linux/arm64', source: 'oci-archive', compressed: 1_100_000, layers: 2, digest: 'sha256:bb' },
+      { variant: 'redis', platform: 'linux/amd64', source: 'local', uncompressed: 9_500_000, layers: 3 },
+    ],
+    verify: [
+      { variant: 'minimal', platform: 'linux/amd64', image: 'localhost/queue:minimal', expected: ['x86_64'], actual: 'x86_64', status: 'pass', at: 't' },
+      { variant: 'minimal', platform: 'linux/arm64', image: 'localhost/queue:minimal', expected: ['aarch64'], actual: 'aarch64', status: 'pass', emulated: true, at: 't' },
+      { variant: 'redis', platform: 'linux/amd64', image: 'queue:redis-amd64', expected: ['x86_64'], actual: 'aarch64', status: 'fail', output: 'aarch64', at: 't' },
+      { variant: 'sqs', platform: 'linux/s390x', expected: ['s390x'], status: 'skipped', reason: 'no emulator for linux/s390x on this host', at: 't' },
+    ],
+    platforms: [
+      { platform: 'linux/amd64', availability: 'native' },
+      { platform: 'linux/arm64', availability: 'emulated' },
+      { platform: 'linux/s390x', availability: 'unavailable' },
+    ],
+  };
+}
+
+describe('build results report', () => {
+  it('renders the recorded results as the expected Markdown (snapshot)', () => {
+    const text = renderReport(recorded());
+    if (process.env.UPDATE_SNAPSHOTS === '1') writeFileSync(SNAPSHOT, text);
+    assert.equal(text, readFileSync(SNAPSHOT, 'utf8'));
+  });
+
+  it('says "not measured" for every figure it does not have, and invents none', () => {
+    const text = renderReport({
+      generatedAt: new Date('2026-11-27T06:30:00Z'),
+      host: { os: 'Linux', release: '6.1', arch: 'amd64' },
+      records: [{ ...rec({}), engineVersion: undefined }],
+      sizes: [],
+      verify: [],
+      platforms: [],
+    });
+    assert.match(text, /\*\*Engine:\*\* podman \(version not measured\)/);
+    assert.match(text, /\*\*Builder:\*\* not measured/);
+    assert.match(text, /\| minimal \| amd64 \| 40\.0 s \| amd64 not measured \| amd64 not measured \|/);
+    assert.match(text, /## Architecture verification\n\nnot measured: run "Verify Architectures"/);
+    assert.match(text, /## Cache\n\nnot measured: no cell was built twice/);
+    assert.doesNotMatch(text, /\d+(\.\d+)? (kB|MB|GB)/, 'no size appears without a measurement');
+  });
+
+  it('renders an empty history without failing', () => {
+    const text = renderReport({ generatedAt: new Date(0), host: { os: 'Linux', release: '6', arch: 'arm64' }, records: [], sizes: [], verify: [], platforms: [] });
+    assert.match(text, /Nothing was built or verified yet\./);
+    assert.match(text, /No build recorded\./);
+  });
+
+  it('keeps hostile names from breaking tables or injecting HTML', () => {
+    assert.equal(md('a|b'), 'a\\|b');
+    assert.equal(md('<img src=x onerror=alert(1)>'), '\\<img src=x onerror=alert(1)\\>');
+    assert.equal(md('line1\nline2'), 'line1 line2');
+    const input = recorded();
+    input.records = [rec({ variant: '"><script>alert(1)</script>|x' })];
+    const text = renderReport(input);
+    assert.ok(!text.includes('<script>'));
+    assert.ok(text.includes('| "\\>\\<script\\>alert(1)\\</script\\>\\|x |'), text);
+    assert.equal(md('_init_ x86_64'), '\\_init\\_ x86_64');
+  });
+});
