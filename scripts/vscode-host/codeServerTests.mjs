@@ -1,6 +1,7 @@
 // The browser path: code-server serves the workbench, Chromium opens it with a payload naming the
 // extension under development and the tests' index.js, and the workbench reports the result
 // through window.codeAutomationExit.
+import { format } from 'node:util';
 import { integrationTestsIndex, repoRoot } from './paths.mjs';
 import { launchChromium, makeProfile, openWorkbench, prepareCodeServer, removeProfile, startCodeServer } from './host.mjs';
 
@@ -14,13 +15,19 @@ export async function runInCodeServer({ workspace, log, timeoutMs }) {
   let timer;
   try {
     browser = await launchChromium();
-    let finish;
-    const result = new Promise((resolve) => (finish = resolve));
+    let done = false;
+    let settle;
+    const result = new Promise((resolve) => (settle = resolve));
+    const finish = (code) => {
+      if (!done) settle(code);
+      done = true;
+    };
     timer = setTimeout(() => {
       log(`integration: no result after ${timeoutMs / 1000} s, giving up`);
       finish(1);
     }, timeoutMs);
-    server.exited.then(({ code, signal }) => {
+    void server.exited.then(({ code, signal }) => {
+      if (done) return;
       log(`integration: code-server exited early (code ${code}, signal ${signal})`);
       finish(1);
     });
@@ -51,6 +58,7 @@ export async function runInCodeServer({ workspace, log, timeoutMs }) {
 }
 
 function printAutomationLog(log, type, args) {
-  const text = (Array.isArray(args) ? args : [args]).map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
+  // The extension host forwards console.* arguments unformatted (mocha logs '%s' templates).
+  const text = format(...(Array.isArray(args) ? args : [args]));
   for (const line of text.replace(/\n$/, '').split('\n')) log(type === 'error' ? `[err] ${line}` : line);
 }

@@ -17,6 +17,7 @@ export const USER_SETTINGS = {
   'extensions.autoUpdate': false,
   'security.workspace.trust.enabled': false,
   'chat.commandCenter.enabled': false,
+  'extensions.ignoreRecommendations': true,
 };
 
 export function freePort() {
@@ -77,7 +78,8 @@ export async function startCodeServer({ dir, folder, profile = makeProfile(), lo
   const child = spawn(process.execPath, args, {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...profile.xdg },
+    // An empty gallery turns the marketplace off: no lookups of an unreachable open-vsx.org.
+    env: { ...process.env, ...profile.xdg, EXTENSIONS_GALLERY: '{}' },
   });
   const pid = child.pid;
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
