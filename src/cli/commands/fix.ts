@@ -1,0 +1,86 @@
+import { chmod, readFile, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { CliIO } from '../io';
+import { fixAll, RULE_NAMES } from '../../core/lint';
+import { isDockerfileName, loadLintContext } from '../../core/lint/lintContext';
+
+const help = `multiarch fix [FILES...] [--rule R]... [--stdout]
+
+Applies every available quick-fix (or only those of the named rules) to each Dockerfile.
+Files are rewritten atomically, keeping their mode; --stdout prints the fixed text instead.
+Without FILES, fixes Dockerfile / Containerfile in the current folder.
+`;
+
+export async function run(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      rule: { type: 'string', multiple: true },
+      stdout: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.help) {
+    io.out(help);
+    return 0;
+  }
+  const unknown = (values.rule ?? []).filter((r) => !RULE_NAMES.includes(r));
+  if (unknown.length) {
+    io.err(`multiarch fix: unknown rule ${unknown.map((r) => `"${r}"`).join(', ')}; known rules: ${RULE_NAMES.join(', ')}\n`);
+    return 2;
+  }
+  const files = positionals.length ? positionals : await defaultDockerfiles(io.cwd);
+  if (!files.length) {
+    io.err('multiarch fix: no Dockerfile here; pass the files to fix, e.g. "multiarch fix path/to/Dockerfile"\n');
+    return 2;
+  }
+  for (const file of files) {
+    const path = resolve(io.cwd, file);
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(path);
+    } catch (err) {
+      io.err(`multiarch fix: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}; check the path\n`);
+      return 2;
+    }
+    if (bytes.includes(0)) {
+      io.err(`multiarch fix: ${file} is not a text file; skipped\n`);
+      continue;
+    }
+    const text = bytes.toString('utf8');
+    const result = fixAll(text, await loadLintContext(path), values.rule ? { only: values.rule } : {});
+    if (values.stdout) {
+      io.out(result.text);
+      continue;
+    }
+    if (result.text !== text) await writeAtomically(path, result.text);
+    io.err(`${file}: ${result.applied} fix${result.applied === 1 ? '' : 'es'} applied\n`);
+  }
+  return 0;
+}
+
+/** Temp file in the same folder, then rename: readers see the old or the new file, never half of one. */
+async function writeAtomically(path: string, text: string): Promise<void> {
+  const { mode } = await stat(path);
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    await writeFile(tmp, text, { mode });
+    await chmod(tmp, mode);
+    await rename(tmp, path);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+}
+
+export async function defaultDockerfiles(cwd: string): Promise<string[]> {
+  try {
+    const names = await readdir(cwd);
+    return names.filter((n) => n === 'Dockerfile' || n === 'Containerfile' || (isDockerfileName(n) && !n.endsWith('.dockerignore'))).sort();
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,60 @@
+import { readFile } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { CliIO } from '../io';
+import { lintDockerfile } from '../../core/lint';
+import { loadLintContext } from '../../core/lint/lintContext';
+import { formatJson, formatSarif, formatText, type FileDiagnostics } from '../../core/lint/report';
+import { defaultDockerfiles } from './fix';
+
+const help = `multiarch lint [FILES...] [--format text|json|sarif] [--strict]
+
+Checks Dockerfiles with every BuildKit build check plus the multi-arch rules, offline.
+Without FILES, lints Dockerfile / Containerfile in the current folder.
+Exit status: 1 when a finding is an error (or any finding, with --strict), 2 on bad usage.
+`;
+
+export async function run(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      format: { type: 'string', default: 'text' },
+      strict: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.help) {
+    io.out(help);
+    return 0;
+  }
+  const format = values.format;
+  if (format !== 'text' && format !== 'json' && format !== 'sarif') {
+    io.err(`multiarch lint: --format must be text, json or sarif (got "${format}")\n`);
+    return 2;
+  }
+  const files = positionals.length ? positionals : await defaultDockerfiles(io.cwd);
+  if (!files.length) {
+    io.err('multiarch lint: no Dockerfile here; pass the files to lint, e.g. "multiarch lint path/to/Dockerfile"\n');
+    return 2;
+  }
+  const results: FileDiagnostics[] = [];
+  for (const file of files) {
+    const path = resolve(io.cwd, file);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (err) {
+      io.err(`multiarch lint: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}; check the path\n`);
+      return 2;
+    }
+    const { diagnostics } = lintDockerfile(text, await loadLintContext(path));
+    results.push({ file: relative(io.cwd, path) || file, diagnostics });
+  }
+  if (format === 'json') io.out(formatJson(results));
+  else if (format === 'sarif') io.out(formatSarif(results, '0.1.0'));
+  else io.out(formatText(results));
+  const all = results.flatMap((r) => r.diagnostics);
+  return all.some((d) => d.severity === 'error') || (values.strict && all.length > 0) ? 1 : 0;
+}

@@ -1,0 +1,113 @@
+import { lintDockerfile } from './lint';
+import { BOM, LineIndex } from './text';
+import type { Fix, LintContext, LintOptions, TextEdit } from './types';
+
+interface OffsetEdit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface ApplyResult {
+  text: string;
+  /** Fixes applied; a fix that overlaps an earlier one or a heredoc body is skipped whole. */
+  applied: number;
+}
+
+/**
+ * Applies whole fixes to `text` (which may start with a BOM; edit positions never count it). Edits of one
+ * fix go in together or not at all, never overlap an earlier fix, never touch a heredoc span, and have their
+ * line breaks converted to the document's own. Everything outside the edited ranges stays byte for byte.
+ */
+export function applyFixes(text: string, fixes: Fix[], protectedSpans: Array<[number, number]> = []): ApplyResult {
+  const bom = text.startsWith(BOM) ? BOM : '';
+  const body = bom ? text.slice(1) : text;
+  const index = new LineIndex(body);
+  const accepted: OffsetEdit[] = [];
+  let applied = 0;
+  for (const fix of fixes) {
+    const edits = fix.edits.map((e) => toOffsets(index, e));
+    const fresh = edits.filter((e) => !accepted.some((a) => same(a, e) || subsumes(a, e)));
+    const ok = fresh.every(
+      (e, i) =>
+        !protectedSpans.some(([s, end]) => e.start < end && (e.end > s || (e.start === e.end && e.start > s))) &&
+        !accepted.some((a) => overlaps(a, e)) &&
+        !fresh.some((o, j) => j !== i && overlaps(o, e)),
+    );
+    if (!ok) continue;
+    accepted.push(...fresh);
+    applied++;
+  }
+  accepted.sort((a, b) => a.start - b.start || a.end - b.end);
+  let out = '';
+  let at = 0;
+  for (const e of accepted) {
+    out += body.slice(at, e.start) + e.text;
+    at = e.end;
+  }
+  out += body.slice(at);
+  return { text: bom + out, applied };
+}
+
+export function applyEdits(text: string, edits: TextEdit[]): string {
+  return applyFixes(text, edits.map((e) => ({ title: '', edits: [e] }))).text;
+}
+
+function toOffsets(index: LineIndex, e: TextEdit): OffsetEdit {
+  const start = index.offsetAt(e.range.start);
+  const end = Math.max(start, index.offsetAt(e.range.end));
+  return { start, end, text: e.newText.replace(/\r\n|\r|\n/g, index.eol) };
+}
+
+function same(a: OffsetEdit, b: OffsetEdit): boolean {
+  return a.start === b.start && a.end === b.end && a.text === b.text;
+}
+
+/** An insert already made at the same point that contains this one (`ARG A B` covers `ARG B`). */
+function subsumes(a: OffsetEdit, b: OffsetEdit): boolean {
+  if (a.start !== a.end || b.start !== b.end || a.start !== b.start) return false;
+  const argNames = (t: string) => {
+    const lines = t.split(/\r\n|\r|\n/).map((l) => l.trim()).filter(Boolean);
+    const names = lines.map((l) => /^ARG\s+([A-Za-z_]\w*)$/i.exec(l)?.[1]);
+    return names.every((n) => n !== undefined) && names.length ? (names as string[]) : undefined;
+  };
+  const have = argNames(a.text);
+  const want = argNames(b.text);
+  return !!have && !!want && want.every((n) => have.includes(n));
+}
+
+/** Two inserts at one point do not overlap; an insert strictly inside a replaced range does. */
+function overlaps(a: OffsetEdit, b: OffsetEdit): boolean {
+  if (a.start === a.end && b.start === b.end) return false;
+  if (a.start === a.end) return a.start > b.start && a.start < b.end;
+  if (b.start === b.end) return b.start > a.start && b.start < a.end;
+  return a.start < b.end && b.start < a.end;
+}
+
+export interface FixAllOptions extends LintOptions {
+  /** Only fix these rules. */
+  only?: string[];
+}
+
+export interface FixAllResult {
+  text: string;
+  applied: number;
+  passes: number;
+}
+
+/** Applies every available fix, re-linting between passes until nothing fixable is left. */
+export function fixAll(text: string, context: LintContext = {}, options: FixAllOptions = {}): FixAllResult {
+  let current = text;
+  let applied = 0;
+  let passes = 0;
+  for (; passes < 10; passes++) {
+    const { diagnostics, model } = lintDockerfile(current, context, options);
+    const fixes = diagnostics.filter((d) => d.fix && (!options.only || options.only.includes(d.rule))).map((d) => d.fix!);
+    if (!fixes.length) break;
+    const result = applyFixes(current, fixes, model.heredocSpans);
+    if (!result.applied || result.text === current) break;
+    current = result.text;
+    applied += result.applied;
+  }
+  return { text: current, applied, passes };
+}

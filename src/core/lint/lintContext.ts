@@ -1,0 +1,62 @@
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { parse } from 'yaml';
+import type { LintContext } from './types';
+
+/**
+ * What the linter needs from around a Dockerfile on disk: the .dockerignore BuildKit would use
+ * (`<Dockerfile>.dockerignore` first, then the context's `.dockerignore`) and how many platforms the
+ * project's multiarch.yaml builds. The context folder is assumed to be the Dockerfile's folder.
+ */
+export async function loadLintContext(dockerfilePath: string): Promise<LintContext> {
+  const dir = dirname(dockerfilePath);
+  const dockerignore =
+    (await readText(`${dockerfilePath}.dockerignore`)) ?? (await readText(join(dir, '.dockerignore')));
+  const platformCount = await platformCountNear(dir, basename(dockerfilePath));
+  return { ...(dockerignore !== undefined ? { dockerignore } : {}), ...(platformCount !== undefined ? { platformCount } : {}) };
+}
+
+async function readText(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+async function platformCountNear(dir: string, dockerfileName: string): Promise<number | undefined> {
+  for (const name of ['multiarch.yaml', 'multiarch.yml']) {
+    const text = await readText(join(dir, name));
+    if (text === undefined) continue;
+    try {
+      return countPlatforms(parse(text), dockerfileName);
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** The largest platform list any variant of this Dockerfile is built for. */
+export function countPlatforms(config: unknown, dockerfileName = 'Dockerfile'): number | undefined {
+  if (!config || typeof config !== 'object') return undefined;
+  const c = config as { platforms?: unknown; dockerfile?: unknown; variants?: Record<string, unknown> };
+  const list = (v: unknown) => (Array.isArray(v) ? v.filter((x) => typeof x === 'string').length : undefined);
+  const top = list(c.platforms);
+  const topFile = typeof c.dockerfile === 'string' ? basename(c.dockerfile) : 'Dockerfile';
+  let best = topFile === dockerfileName ? top : undefined;
+  for (const v of Object.values(c.variants ?? {})) {
+    if (!v || typeof v !== 'object') continue;
+    const variant = v as { platforms?: unknown; dockerfile?: unknown };
+    const file = typeof variant.dockerfile === 'string' ? basename(variant.dockerfile) : topFile;
+    if (file !== dockerfileName) continue;
+    const n = list(variant.platforms) ?? top;
+    if (n !== undefined) best = Math.max(best ?? 0, n);
+  }
+  return best;
+}
+
+/** Names the editor and the CLI treat as Dockerfiles. */
+export function isDockerfileName(name: string): boolean {
+  return /^(Dockerfile|Containerfile)(\..+)?$/i.test(name) || /\.(Dockerfile|Containerfile)$/i.test(name);
+}

@@ -1,0 +1,31 @@
+import type { LintModel } from './model';
+import type { Fix, Range, RuleMeta, Severity } from './types';
+
+export type Report = (range: Range, message: string, fix?: Fix) => void;
+
+/** One check: metadata plus a pass over the shared model. Rules never parse on their own. */
+export interface Rule {
+  meta: RuleMeta;
+  check(model: LintModel, report: Report): void;
+}
+
+/** BuildKit rule pages live at docs.docker.com/reference/build-checks/<kebab-case-name>/. */
+export function buildkitUrl(name: string): string {
+  const kebab = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1-$2')
+    .toLowerCase();
+  return `https://docs.docker.com/reference/build-checks/${kebab}/`;
+}
+
+/** Where this project documents its own rules (one README section per rule). */
+export const PROJECT_RULES_URL = 'https://github.com/multiarch-builds/multiarch-builds/blob/main/README.md';
+
+export function buildkitRule(name: string, description: string, experimental = false): RuleMeta {
+  return { name, description, url: buildkitUrl(name), severity: 'warning', experimental };
+}
+
+export function projectRule(name: string, description: string, severity: Severity = 'warning'): RuleMeta {
+  const anchor = name.toLowerCase().replace(/[^a-z0-9]+/g, '');
+  return { name: `MultiArch/${name}`, description, url: `${PROJECT_RULES_URL}#${anchor}`, severity };
+}

@@ -1,0 +1,35 @@
+import { expandWord, isValidImageReference } from '../imageRef';
+import { PLATFORM_ARG_SET } from '../model';
+import { buildkitRule, type Rule } from '../rule';
+
+/** Stand-ins for the automatic platform args; any real value yields the same validity verdict. */
+const PLATFORM_DEFAULTS: Record<string, string> = {
+  TARGETPLATFORM: 'linux/amd64', TARGETOS: 'linux', TARGETARCH: 'amd64', TARGETVARIANT: '',
+  BUILDPLATFORM: 'linux/amd64', BUILDOS: 'linux', BUILDARCH: 'amd64', BUILDVARIANT: '',
+};
+
+export const invalidDefaultArgInFrom: Rule = {
+  meta: buildkitRule('InvalidDefaultArgInFrom', 'Default value for global ARG results in an empty or invalid base image name'),
+  check(model, report) {
+    const vars = new Map<string, string | undefined>(Object.entries(PLATFORM_DEFAULTS));
+    for (const a of model.globalArgs) {
+      const value = a.value === undefined ? undefined : expandWord(a.value, vars, model.escape);
+      vars.set(a.name, value ?? (a.value === undefined ? undefined : ''));
+    }
+    const stageNames = new Set(model.stages.filter((s) => s.name).map((s) => s.name!.toLowerCase()));
+    for (const stage of model.stages) {
+      const image = stage.from.getArguments()[0];
+      if (!image) continue;
+      const word = image.getValue();
+      if (!word.includes('$')) continue;
+      // Undeclared names are UndefinedArgInFrom's business.
+      const names = stage.from.getVariables().map((v) => v.getName());
+      if (names.some((n) => !vars.has(n) && !PLATFORM_ARG_SET.has(n))) continue;
+      const expanded = expandWord(word, vars, model.escape);
+      if (expanded === undefined) continue;
+      const lower = expanded.toLowerCase();
+      if (lower === 'scratch' || stageNames.has(lower) || isValidImageReference(expanded)) continue;
+      report(image.getRange(), `Default value for ARG ${word} results in empty or invalid base image name`);
+    }
+  },
+};

@@ -1,0 +1,26 @@
+import { buildkitRule, type Rule } from '../rule';
+import { doubleQuoted } from '../words';
+
+export const maintainerDeprecated: Rule = {
+  meta: buildkitRule('MaintainerDeprecated', 'The MAINTAINER instruction is deprecated, use a label instead to define an image author'),
+  check(model, report) {
+    model.instructions.forEach((ins, i) => {
+      if (model.keywords[i] !== 'MAINTAINER') return;
+      const kwRange = ins.getInstructionRange();
+      const full = ins.getRange();
+      const argsRange = ins.getArgumentsRange();
+      const author = argsRange ? model.rangeText(argsRange).trim() : '';
+      const fixable = author !== '' && full.start.line === full.end.line;
+      report(
+        kwRange,
+        'Maintainer instruction is deprecated in favor of using label',
+        fixable
+          ? {
+              title: 'Replace with LABEL org.opencontainers.image.authors',
+              edits: [{ range: full, newText: `${model.keywordLike(ins, 'LABEL')} org.opencontainers.image.authors=${doubleQuoted(author, model.escape)}` }],
+            }
+          : undefined,
+      );
+    });
+  },
+};

@@ -1,0 +1,28 @@
+import { buildkitRule, type Rule } from '../rule';
+import type { TextEdit } from '../types';
+
+export const noEmptyContinuation: Rule = {
+  meta: buildkitRule('NoEmptyContinuation', 'Empty continuation lines will become errors in a future release'),
+  check(model, report) {
+    const heredoc = model.heredocSpans.length ? model.heredocLines : undefined;
+    for (const ins of model.instructions) {
+      const r = ins.getRange();
+      if (r.start.line === r.end.line) continue;
+      const empty: number[] = [];
+      for (let line = r.start.line + 1; line < r.end.line; line++) {
+        if (heredoc?.has(line)) continue;
+        if (model.index.lineText(line).trim() === '') empty.push(line);
+      }
+      if (!empty.length) continue;
+      const edits: TextEdit[] = empty.map((line) => ({
+        range: { start: { line, character: 0 }, end: { line: line + 1, character: 0 } },
+        newText: '',
+      }));
+      const first = empty[0];
+      report({ start: { line: first, character: 0 }, end: { line: first, character: model.index.lineText(first).length } }, 'Empty continuation line', {
+        title: empty.length > 1 ? 'Remove the empty continuation lines' : 'Remove the empty continuation line',
+        edits,
+      });
+    }
+  },
+};

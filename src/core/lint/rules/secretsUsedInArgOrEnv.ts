@@ -1,0 +1,23 @@
+import { buildkitRule, type Rule } from '../rule';
+
+const SECRET = /(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token)(?:_|$)/i;
+const ALLOWED = /(?:_|^)(?:public)(?:_|$)/i;
+
+export function isSecretName(name: string): boolean {
+  return SECRET.test(name) && !ALLOWED.test(name);
+}
+
+export const secretsUsedInArgOrEnv: Rule = {
+  meta: buildkitRule('SecretsUsedInArgOrEnv', 'Sensitive data should not be used in the ARG or ENV commands'),
+  check(model, report) {
+    model.instructions.forEach((ins, i) => {
+      const kw = model.keywords[i];
+      if (kw !== 'ARG' && kw !== 'ENV') return;
+      const props = (ins as unknown as { getProperties(): import('dockerfile-ast').Property[] }).getProperties();
+      for (const p of props) {
+        const name = p.getName();
+        if (isSecretName(name)) report(p.getNameRange(), `Do not use ARG or ENV instructions for sensitive data (${kw} ${JSON.stringify(name)})`);
+      }
+    });
+  },
+};

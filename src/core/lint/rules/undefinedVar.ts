@@ -1,0 +1,75 @@
+import { argDeclarations, PLATFORM_ARG_SET, type LintModel, type Stage } from '../model';
+import { buildkitRule, type Rule } from '../rule';
+import { suggestName } from '../suggest';
+
+/** Instructions whose arguments BuildKit expands itself; shell-form RUN/CMD/ENTRYPOINT are left to the shell. */
+const EXPANDED = new Set(['ADD', 'COPY', 'ENV', 'EXPOSE', 'LABEL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR', 'ARG']);
+
+/** Variables nearly every base image (or the builder) provides. */
+const COMMON_ENV = [
+  'PATH', 'HOME', 'HOSTNAME', 'TERM', 'LANG', 'LANGUAGE', 'LC_ALL', 'USER', 'PWD', 'SHELL',
+  'HTTP_PROXY', 'HTTPS_PROXY', 'FTP_PROXY', 'NO_PROXY', 'ALL_PROXY',
+  'http_proxy', 'https_proxy', 'ftp_proxy', 'no_proxy', 'all_proxy',
+];
+
+export const undefinedVar: Rule = {
+  meta: buildkitRule('UndefinedVar', 'Variables should be defined before their use'),
+  check(model, report) {
+    const stageEnv = new Map<number, Set<string>>();
+    for (const stage of model.stages) {
+      const inherited = stage.parent !== undefined ? stageEnv.get(stage.parent) : undefined;
+      const env = new Set<string>(inherited ?? []);
+      const defined = new Set<string>(env);
+      // BuildKit sees the base image's environment; offline we only know it for stages rooted in scratch.
+      // Elsewhere an unknown name is reported only when it is a likely typo of a known one.
+      const strict = rootImage(model, stage) === 'scratch';
+      for (const ins of stage.body) {
+        const kw = ins.getKeyword();
+        if (EXPANDED.has(kw)) checkInstruction(model, ins, defined, strict, report);
+        if (kw === 'ARG') for (const a of argDeclarations(ins)) defined.add(a.name);
+        if (kw === 'ENV') {
+          for (const a of argDeclarations(ins)) {
+            defined.add(a.name);
+            env.add(a.name);
+          }
+        }
+      }
+      stageEnv.set(stage.index, env);
+    }
+  },
+};
+
+function checkInstruction(
+  model: LintModel,
+  ins: import('dockerfile-ast').Instruction,
+  defined: Set<string>,
+  strict: boolean,
+  report: Parameters<Rule['check']>[1],
+): void {
+  for (const v of ins.getVariables()) {
+    const name = v.getName();
+    if (!name || defined.has(name) || PLATFORM_ARG_SET.has(name) || COMMON_ENV.includes(name)) continue;
+    // ${NAME:-default} and friends say the author expects NAME may be unset.
+    if (v.getModifier() !== null) continue;
+    const range = v.getNameRange();
+    if (inHeredoc(model, range.start)) continue;
+    const suggestion = suggestName(name, [...defined, ...COMMON_ENV]);
+    if (!strict && !suggestion) continue;
+    report(
+      range,
+      `Usage of undefined variable '$${name}'${suggestion ? ` (did you mean $${suggestion}?)` : ''}`,
+      suggestion ? { title: `Change to $${suggestion}`, edits: [{ range, newText: suggestion }] } : undefined,
+    );
+  }
+}
+
+function inHeredoc(model: LintModel, p: import('../types').Position): boolean {
+  if (!model.heredocSpans.length) return false;
+  const off = model.index.offsetAt(p);
+  return model.heredocSpans.some(([s, e]) => off >= s && off < e);
+}
+
+function rootImage(model: LintModel, stage: Stage): string | undefined {
+  const root = model.lineage(stage)[0];
+  return root.from.getArguments()[0]?.getValue().toLowerCase();
+}
