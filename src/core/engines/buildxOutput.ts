@@ -52,11 +52,11 @@ export function parseBuildxLs(text: string): BuildxBuilder[] {
     const isNode = /^\s/.test(line);
     const tokens = line.trim().split(/\s+/).filter((t) => t !== '\\_');
     if (!isNode) {
-      let [name = '', second = '', third = ''] = tokens;
+      let [name = '', second = ''] = tokens;
       let current = false;
       if (second === '*') {
         current = true;
-        second = third;
+        second = tokens[2] ?? '';
       } else if (name.endsWith('*')) {
         current = true;
         name = name.slice(0, -1);

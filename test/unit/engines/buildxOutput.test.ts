@@ -1,0 +1,72 @@
+import { strict as assert } from 'node:assert';
+import {
+  builderPlatformSupport,
+  nodePlatformSupport,
+  parseBuildxInspect,
+  parseBuildxLs,
+  parseBuildxVersion,
+} from '../../../src/core/engines/buildxOutput';
+import { fixture } from './fixture';
+
+describe('buildx output (examples from the buildx CLI reference)', () => {
+  it('parses docker buildx version', () => {
+    assert.deepEqual(parseBuildxVersion(fixture('buildx-version.txt')), {
+      version: '0.11.2',
+      revision: '9872040b6626fb7d87ef7296fd5b832e8cc2ad17',
+    });
+  });
+
+  it('does not take a missing-plugin error for a version', () => {
+    assert.equal(parseBuildxVersion(fixture('docker-buildx-missing.txt')), undefined);
+    assert.equal(parseBuildxVersion(fixture('docker28-buildx-missing.txt')), undefined);
+  });
+
+  for (const [file, buildkit] of [['buildx-ls.txt', true], ['buildx-ls-legacy.txt', false]] as const) {
+    it(`parses docker buildx ls (${file})`, () => {
+      const builders = parseBuildxLs(fixture(file));
+      assert.deepEqual(
+        builders.map((b) => [b.name, b.driver, b.current, b.nodes.length]),
+        [
+          ['elated_tesla', 'docker-container', true, 2],
+          ['default', 'docker', false, 1],
+        ],
+      );
+      const node1 = builders[0]!.nodes[1]!;
+      assert.equal(node1.name, 'elated_tesla1');
+      assert.equal(node1.endpoint, 'ssh://ubuntu@1.2.3.4');
+      assert.equal(node1.status, 'running');
+      assert.equal(node1.buildkit, buildkit ? 'v0.10.3' : undefined);
+      assert.deepEqual(node1.platforms.map((p) => p.platform), ['linux/arm64', 'linux/arm/v7', 'linux/arm/v6']);
+      assert.equal(node1.platforms[0]!.pinned, buildkit);
+    });
+  }
+
+  it('marks native and emulated platforms per node and across the builder', () => {
+    const [tesla] = parseBuildxLs(fixture('buildx-ls-legacy.txt'));
+    assert.deepEqual(nodePlatformSupport(tesla!.nodes[1]!), {
+      'linux/arm64': 'native',
+      'linux/arm/v7': 'emulated',
+      'linux/arm/v6': 'emulated',
+    });
+    assert.deepEqual(builderPlatformSupport(tesla!), {
+      'linux/amd64': 'native',
+      'linux/arm64': 'native',
+      'linux/arm/v7': 'emulated',
+      'linux/arm/v6': 'emulated',
+    });
+  });
+
+  it('parses docker buildx inspect, skipping labels and GC policy', () => {
+    const b = parseBuildxInspect(fixture('buildx-inspect.txt'));
+    assert.equal(b.name, 'elated_tesla');
+    assert.equal(b.driver, 'docker-container');
+    assert.equal(b.nodes.length, 1);
+    const n = b.nodes[0]!;
+    assert.deepEqual([n.name, n.endpoint, n.status, n.buildkit], ['elated_tesla0', 'unix:///var/run/docker.sock', 'running', 'v0.10.6']);
+    assert.deepEqual(n.platforms, [
+      { platform: 'linux/arm64', pinned: true },
+      { platform: 'linux/arm/v7', pinned: false },
+      { platform: 'linux/arm/v6', pinned: false },
+    ]);
+  });
+});
