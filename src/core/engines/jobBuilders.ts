@@ -4,7 +4,7 @@ import { dockerJobs } from './dockerArgs';
 import { podmanJobs } from './podmanArgs';
 import type { JobBuilder } from './types';
 
-export const jobBuilders: Partial<Record<EngineKind, JobBuilder>> = {
+export const jobBuilders: Record<EngineKind, JobBuilder> = {
   buildx: buildxJobs,
   podman: podmanJobs,
   docker: dockerJobs,
