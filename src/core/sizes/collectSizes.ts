@@ -6,6 +6,7 @@ import { latestSucceeded } from './buildRecords';
 import { inspectArgv, parseImageInspect, type LocalEngine, type LocalImage } from './localSizes';
 import { readOciSizes } from './ociSizes';
 import { rawManifestArgv, readRegistrySizes, type RegistryTool } from './registrySizes';
+import { programsFromEnv, type Programs } from './programs';
 import { runTool, toolOutput, type ToolRunner } from './runTool';
 import type { PlatformImage, SizeRow, SizeSource } from './types';
 
@@ -17,6 +18,8 @@ export interface CollectOptions {
   /** Environment for engine processes (DOCKER_HOST, CONTAINERS_* …); defaults to this process's. */
   env?: Record<string, string | undefined>;
   registryTool?: RegistryTool;
+  /** Engine programs; default from $MULTIARCH_DOCKER / $MULTIARCH_PODMAN, else on PATH. */
+  programs?: Programs;
   /** Skip TLS verification for registries; default: only for localhost / 127.0.0.1. */
   insecureRegistry?: boolean;
 }
@@ -36,6 +39,7 @@ export function localEngineOf(r: BuildRecord): LocalEngine {
 export async function collectSizes(records: BuildRecord[], opts: CollectOptions): Promise<SizeRow[]> {
   const run = opts.run ?? runTool;
   const toolOpts = opts.env ? { env: opts.env } : {};
+  const programs = opts.programs ?? programsFromEnv(opts.env);
   const manifests = new Map<string, Promise<{ source: SizeSource; images: PlatformImage[] }>>();
   const locals = new Map<string, Promise<LocalImage[]>>();
 
@@ -49,7 +53,8 @@ export async function collectSizes(records: BuildRecord[], opts: CollectOptions)
     if (!p) {
       const tool = opts.registryTool ?? 'skopeo';
       const insecure = opts.insecureRegistry ?? isLocalRegistry(ref);
-      const fetch = (r: string) => toolOutput(run, rawManifestArgv(tool, r, insecure), toolOpts);
+      const program = tool === 'podman' ? programs.podman : tool === 'buildx' ? programs.docker : undefined;
+      const fetch = (r: string) => toolOutput(run, rawManifestArgv(tool, r, insecure, program), toolOpts);
       p = readRegistrySizes(ref, fetch).then((images) => ({ source: 'registry' as const, images }));
       manifests.set(`registry:${ref}`, p);
     }
@@ -57,7 +62,7 @@ export async function collectSizes(records: BuildRecord[], opts: CollectOptions)
   };
   const fromLocal = (engine: LocalEngine, image: string) => {
     let p = locals.get(`${engine}:${image}`);
-    if (!p) locals.set(`${engine}:${image}`, (p = toolOutput(run, inspectArgv(engine, image), toolOpts).then(parseImageInspect)));
+    if (!p) locals.set(`${engine}:${image}`, (p = toolOutput(run, inspectArgv(engine, image, programs[engine]), toolOpts).then(parseImageInspect)));
     return p;
   };
 

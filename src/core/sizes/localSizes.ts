@@ -51,8 +51,8 @@ const schema: JSONSchemaType<InspectEntry[]> = {
 
 const validate = new Ajv({ strict: false }).compile(schema);
 
-export function inspectArgv(engine: LocalEngine, image: string): string[] {
-  return [engine, 'image', 'inspect', image];
+export function inspectArgv(engine: LocalEngine, image: string, program: string = engine): string[] {
+  return [program, 'image', 'inspect', image];
 }
 
 /** Parses the JSON array both engines print; one entry per inspected image. */

@@ -28,14 +28,14 @@ export function withDigest(ref: string, digest: string): string {
 }
 
 /** argv printing the raw manifest of `ref`. `insecure` skips TLS (a local registry on 127.0.0.1). */
-export function rawManifestArgv(tool: RegistryTool, ref: string, insecure = false): string[] {
+export function rawManifestArgv(tool: RegistryTool, ref: string, insecure = false, program?: string): string[] {
   switch (tool) {
     case 'skopeo':
-      return ['skopeo', 'inspect', '--raw', ...(insecure ? ['--tls-verify=false'] : []), `docker://${ref}`];
+      return [program ?? 'skopeo', 'inspect', '--raw', ...(insecure ? ['--tls-verify=false'] : []), `docker://${ref}`];
     case 'podman':
-      return ['podman', 'manifest', 'inspect', ...(insecure ? ['--tls-verify=false'] : []), `docker://${ref}`];
+      return [program ?? 'podman', 'manifest', 'inspect', ...(insecure ? ['--tls-verify=false'] : []), `docker://${ref}`];
     case 'buildx':
-      return ['docker', 'buildx', 'imagetools', 'inspect', '--raw', ref];
+      return [program ?? 'docker', 'buildx', 'imagetools', 'inspect', '--raw', ref];
   }
 }
 

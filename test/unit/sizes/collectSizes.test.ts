@@ -48,7 +48,7 @@ describe('collecting sizes from recorded builds', () => {
         rec({ variant: 'redis', engine: 'docker', output: 'load', image: 'q:redis-amd64' }),
         rec({ variant: 'sqs', status: 'failed' }),
       ],
-      { root, run },
+      { root, run, env: {} },
     );
     assert.deepEqual(
       rows.map((r) => [r.variant, r.platform, r.source, r.compressed, r.uncompressed, r.layers, r.error]),

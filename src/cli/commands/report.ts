@@ -1,0 +1,48 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { collectReport } from '../../core/report/collectReport';
+import { renderReport } from '../../core/report/renderReport';
+import { formatProblems, loadCliConfig } from '../config';
+import type { CliIO } from '../io';
+
+const help = `multiarch report [--config FILE] [--out FILE]
+
+Writes the build results report (Markdown): host, engine, platforms, test cases, per-build times and
+sizes, architecture verification, cache figures and limitations, all from recorded builds.
+Prints to stdout unless --out is given.
+`;
+
+export async function run(args: string[], io: CliIO): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      config: { type: 'string', short: 'c' },
+      out: { type: 'string', short: 'o' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    io.out(help);
+    return 0;
+  }
+  const loaded = await loadCliConfig(io, values.config);
+  if (!loaded.ok) {
+    io.err(formatProblems(loaded.problems));
+    return 2;
+  }
+  const { root, variants } = loaded.config;
+  const platforms = [...new Set(variants.flatMap((v) => v.platforms))].sort();
+  const text = renderReport(await collectReport({ root, env: io.env, platforms }));
+  if (!values.out) {
+    io.out(text);
+    return 0;
+  }
+  const file = resolve(io.cwd, values.out);
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(`${file}.tmp`, text);
+  await rename(`${file}.tmp`, file);
+  io.err(`multiarch report: wrote ${file}\n`);
+  return 0;
+}

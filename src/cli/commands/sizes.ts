@@ -1,0 +1,46 @@
+import { parseArgs } from 'node:util';
+import { measureSizes } from '../../core/sizes/measureSizes';
+import { resultsPath } from '../../core/sizes/buildRecords';
+import { sizesJson, sizesText } from '../../core/sizes/sizesTable';
+import { formatProblems, loadCliConfig } from '../config';
+import type { CliIO } from '../io';
+
+const help = `multiarch sizes [--config FILE] [--variant V]... [--json]
+
+Per-architecture image sizes of the last successful build of each cell (variant × platform):
+compressed (layers + config in the platform manifest), disk (the engine's local store), layers, and
+the change since the previous build. Exits 1 when a built cell could not be sized.
+`;
+
+export async function run(args: string[], io: CliIO): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      config: { type: 'string', short: 'c' },
+      variant: { type: 'string', multiple: true },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    io.out(help);
+    return 0;
+  }
+  const loaded = await loadCliConfig(io, values.config);
+  if (!loaded.ok) {
+    io.err(formatProblems(loaded.problems));
+    return 2;
+  }
+  const { root, variants } = loaded.config;
+  const unknown = (values.variant ?? []).filter((v) => !variants.some((c) => c.name === v));
+  if (unknown.length) {
+    io.err(`multiarch sizes: unknown variant ${unknown.map((v) => `"${v}"`).join(', ')} (variants: ${variants.map((v) => v.name).join(', ')})\n`);
+    return 2;
+  }
+  const rows = await measureSizes({ root, env: io.env, ...(values.variant ? { variants: values.variant } : {}) });
+  if (values.json) io.out(`${JSON.stringify(sizesJson(rows), null, 2)}\n`);
+  else if (!rows.length) io.out(`No successful build recorded in ${resultsPath(root)}: run "multiarch build" first.\n`);
+  else io.out(sizesText(rows));
+  return rows.some((r) => r.error) ? 1 : 0;
+}
