@@ -10,4 +10,7 @@ export const commands: Record<string, Entry> = {
   plan: { summary: 'print the exact build commands for the matrix', load: async () => (await import('./commands/plan')).run },
   lint: { summary: 'check Dockerfiles with the BuildKit build checks and multi-arch rules', load: async () => (await import('./commands/lint')).run },
   fix: { summary: 'apply the linter\'s quick-fixes to Dockerfiles', load: async () => (await import('./commands/fix')).run },
+  sizes: { summary: 'per-architecture image sizes of the built cells', load: async () => (await import('./commands/sizes')).run },
+  verify: { summary: 'run each built image for its platform and check its architecture', load: async () => (await import('./commands/verify')).run },
+  report: { summary: 'write the build results report (Markdown)', load: async () => (await import('./commands/report')).run },
 };
