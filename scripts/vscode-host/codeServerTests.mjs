@@ -57,8 +57,12 @@ export async function runInCodeServer({ workspace, log, timeoutMs }) {
   }
 }
 
+// Workbench start-up chatter that says nothing about the tests.
+const NOISE = /^(Resolving connection token|Resolved connection token|Creating a socket|Ignoring fetching additional builtin|Updating additional builtin|\[Service Worker\]|ChatSessionStore|Creation of workbench contribution)/;
+
 function printAutomationLog(log, type, args) {
   // The extension host forwards console.* arguments unformatted (mocha logs '%s' templates).
   const text = format(...(Array.isArray(args) ? args : [args]));
+  if (NOISE.test(text)) return;
   for (const line of text.replace(/\n$/, '').split('\n')) log(type === 'error' ? `[err] ${line}` : line);
 }

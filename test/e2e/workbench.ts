@@ -1,0 +1,48 @@
+// Small helpers over the VS Code 1.100 web workbench DOM, shared by scenarios.
+// Every wait is on a selector or condition with a timeout, never a fixed delay.
+import type { Locator, Page } from 'playwright-core';
+
+const TIMEOUT = 30_000;
+
+export async function waitForWorkbench(page: Page): Promise<void> {
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+  await page.locator('.activitybar .action-item').first().waitFor({ state: 'visible', timeout: TIMEOUT });
+}
+
+/** Clicks a view container's activity-bar icon (its aria-label is the container title) and waits for the side bar. */
+export async function openViewContainer(page: Page, title: string): Promise<void> {
+  const label = `a[aria-label="${title}"]`;
+  const icon = page.locator(`.activitybar .action-item ${label}`);
+  await icon.waitFor({ state: 'visible', timeout: TIMEOUT });
+  // Clicking the icon of the container already shown would hide the side bar.
+  const item = page.locator('.activitybar .action-item', { has: page.locator(label) });
+  if ((await item.getAttribute('class'))?.split(/\s+/).includes('checked') !== true) await icon.click();
+  await page.locator('.part.sidebar').waitFor({ state: 'visible', timeout: TIMEOUT });
+}
+
+/** Tree rows in the side bar; matched by their visible text (their aria-label is the tooltip). */
+export function sidebarRows(page: Page): Locator {
+  return page.locator('.part.sidebar .monaco-list-row');
+}
+
+export function sidebarRow(page: Page, text: string): Locator {
+  return sidebarRows(page).filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(text)}$`) }) });
+}
+
+/** The visible text of every side-bar row, in order, with their tree depth (1 = top level). */
+export async function rowTexts(page: Page): Promise<{ text: string; level: number }[]> {
+  return sidebarRows(page).evaluateAll((rows) =>
+    rows.map((r) => ({
+      text: (r.querySelector('.label-name')?.textContent ?? r.textContent ?? '').trim(),
+      level: Number(r.getAttribute('aria-level') ?? '0'),
+    })),
+  );
+}
+
+export async function waitForRows(page: Page, texts: string[], timeout = TIMEOUT): Promise<void> {
+  for (const t of texts) await sidebarRow(page, t).first().waitFor({ state: 'visible', timeout });
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
