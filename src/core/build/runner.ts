@@ -1,0 +1,198 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { ResolvedConfig } from '../config/types';
+import { defaultPrograms, type EnginePrograms } from '../engines/detect';
+import { hostPlatform } from '../engines/emulation';
+import type { Cell, Job, Plan } from '../matrix/types';
+import type { BuildRecord, CellStatus } from '../results/types';
+import { parseBuildFailure, type BuildProblem } from './buildErrors';
+import { CellLocks } from './cellLocks';
+import { runProcess, type ProcessResult } from './runProcess';
+import { TaskQueue } from './taskQueue';
+
+export interface RunnerEvents {
+  /** Every state change of every cell: queued → running → succeeded | failed | cancelled. */
+  onStatus?(cell: Cell, status: CellStatus, record?: BuildRecord): void;
+  /** Raw engine output, as it arrives. */
+  onOutput?(job: Job, text: string): void;
+  /** A command is about to run (argv as executed, for the log). */
+  onCommand?(job: Job, argv: string[]): void;
+}
+
+export interface RunOptions extends RunnerEvents {
+  signal?: AbortSignal;
+  /** Run the other jobs when one fails (default: stop at the first failure). */
+  keepGoing?: boolean;
+  /** Wait for cells another run is building instead of failing with BusyError. */
+  waitForBusy?: boolean;
+  engineVersion?: string;
+  /** The config the plan came from: used to locate failures in the right Dockerfile. */
+  config?: ResolvedConfig;
+}
+
+export interface RunnerOptions {
+  programs?: Partial<EnginePrograms>;
+  /** Base environment for every command (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** Jobs running at once. */
+  concurrency?: number;
+  /** Per command. */
+  timeoutMs?: number;
+  locks?: CellLocks;
+  killGraceMs?: number;
+}
+
+export interface JobOutcome {
+  job: Job;
+  status: 'succeeded' | 'failed' | 'cancelled';
+  records: BuildRecord[];
+  problem?: BuildProblem;
+}
+
+export interface RunSummary {
+  ok: boolean;
+  outcomes: JobOutcome[];
+  records: BuildRecord[];
+}
+
+export class BusyError extends Error {
+  constructor(readonly cells: Cell[]) {
+    super(`already building: ${cells.map((c) => `${c.variant} on ${c.platform}`).join(', ')}`);
+  }
+}
+
+export const jobCells = (job: Job): Cell[] => job.platforms.map((platform) => ({ variant: job.variant, platform }));
+
+/** Executes a plan's jobs with limited parallelism, one build per cell at a time. */
+export class BuildRunner {
+  readonly locks: CellLocks;
+  private readonly queue: TaskQueue;
+
+  constructor(private readonly opts: RunnerOptions = {}) {
+    this.locks = opts.locks ?? new CellLocks();
+    this.queue = new TaskQueue(opts.concurrency ?? 3);
+  }
+
+  async run(plan: Plan, o: RunOptions = {}): Promise<RunSummary> {
+    const cells = plan.jobs.flatMap(jobCells);
+    const busy = this.locks.busy(cells);
+    if (busy.length && !o.waitForBusy) throw new BusyError(busy);
+    for (const c of cells) o.onStatus?.(c, 'queued');
+
+    const stop = new AbortController();
+    const onAbort = () => stop.abort();
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+    if (o.signal?.aborted) stop.abort();
+    try {
+      const outcomes = await Promise.all(
+        plan.jobs.map((job) =>
+          this.queue.run(async () => {
+            const outcome = await this.runJob(job, o, stop.signal);
+            if (outcome.status === 'failed' && !o.keepGoing) stop.abort();
+            return outcome;
+          }),
+        ),
+      );
+      const records = outcomes.flatMap((x) => x.records);
+      return { ok: outcomes.every((x) => x.status === 'succeeded'), outcomes, records };
+    } finally {
+      o.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private async runJob(job: Job, o: RunOptions, signal: AbortSignal): Promise<JobOutcome> {
+    const cells = jobCells(job);
+    const startedAt = new Date();
+    let release: (() => void) | undefined;
+    try {
+      release = await this.locks.acquire(cells, signal);
+    } catch {
+      return this.finish(job, o, startedAt, 'cancelled');
+    }
+    try {
+      if (signal.aborted) return this.finish(job, o, startedAt, 'cancelled');
+      for (const c of cells) o.onStatus?.(c, 'running');
+      await ensureOutputDirs(job);
+      for (const argv of job.before ?? []) {
+        await this.exec(job, argv, o, signal); // failures ignored: cleanup of a previous result
+      }
+      for (const argv of [job.argv, ...(job.after ?? [])]) {
+        const r = await this.exec(job, argv, o, signal);
+        if (r.cancelled || signal.aborted) return this.finish(job, o, startedAt, 'cancelled', r);
+        if (r.exitCode !== 0) return this.finish(job, o, startedAt, 'failed', r, await this.problem(job, o, r, argv));
+      }
+      return this.finish(job, o, startedAt, 'succeeded');
+    } finally {
+      release?.();
+    }
+  }
+
+  private exec(job: Job, argv: string[], o: RunOptions, signal: AbortSignal): Promise<ProcessResult> {
+    const programs = { ...defaultPrograms, ...this.opts.programs };
+    const program = argv[0] === 'docker' ? programs.docker : argv[0] === 'podman' ? programs.podman : argv[0]!;
+    const resolved = [program, ...argv.slice(1)];
+    o.onCommand?.(job, resolved);
+    return runProcess(resolved, {
+      cwd: job.cwd,
+      env: { ...(this.opts.env ?? process.env), ...job.env },
+      signal,
+      ...(this.opts.timeoutMs !== undefined ? { timeoutMs: this.opts.timeoutMs } : {}),
+      ...(this.opts.killGraceMs !== undefined ? { killGraceMs: this.opts.killGraceMs } : {}),
+      onOutput: (text) => o.onOutput?.(job, text),
+    });
+  }
+
+  private async problem(job: Job, o: RunOptions, r: ProcessResult, argv: string[]): Promise<BuildProblem> {
+    const fIndex = argv.indexOf('-f');
+    const path = fIndex > 0 ? argv[fIndex + 1] : o.config?.variants.find((v) => v.name === job.variant)?.dockerfile;
+    const text = path ? await readFile(path, 'utf8').catch(() => undefined) : undefined;
+    const parsed = parseBuildFailure(r.output, path && text !== undefined ? { path, text } : undefined);
+    const why = r.spawnError
+      ? `${argv[0]} could not start (${r.spawnError}); is it installed?`
+      : r.timedOut
+        ? `timed out after ${this.opts.timeoutMs} ms`
+        : undefined;
+    if (why) return { message: why };
+    return parsed ?? { message: `${argv.slice(0, 3).join(' ')} exited with ${r.exitCode ?? r.signal}` };
+  }
+
+  private finish(
+    job: Job,
+    o: RunOptions,
+    startedAt: Date,
+    status: JobOutcome['status'],
+    r?: ProcessResult,
+    problem?: BuildProblem,
+  ): JobOutcome {
+    const durationMs = Date.now() - startedAt.getTime();
+    const host = hostPlatform();
+    const records = jobCells(job).map((cell): BuildRecord => {
+      const image = job.platformTags?.[cell.platform] ?? job.tags[0];
+      return {
+        ...cell,
+        engine: job.engine,
+        ...(o.engineVersion ? { engineVersion: o.engineVersion } : {}),
+        output: job.output,
+        status,
+        startedAt: startedAt.toISOString(),
+        durationMs,
+        ...(image && status === 'succeeded' ? { image } : {}),
+        ...(job.ociPath && status === 'succeeded' ? { ociPath: job.ociPath } : {}),
+        ...(r?.exitCode !== undefined ? { exitCode: r.exitCode } : {}),
+        ...(problem ? { error: problem.message } : status === 'cancelled' ? { error: 'cancelled' } : {}),
+        // Local engines build a foreign platform under QEMU; a buildx builder may have a native node for it.
+        ...(job.engine !== 'buildx' ? { emulated: cell.platform !== host } : {}),
+      };
+    });
+    records.forEach((rec) => o.onStatus?.({ variant: rec.variant, platform: rec.platform }, status, rec));
+    return { job, status, records, ...(problem ? { problem } : {}) };
+  }
+}
+
+/** Engines do not create the folder an archive or metadata file goes to. */
+async function ensureOutputDirs(job: Job): Promise<void> {
+  const files = [job.ociPath];
+  const m = job.argv.indexOf('--metadata-file');
+  if (m > 0) files.push(job.argv[m + 1]);
+  for (const f of files) if (f) await mkdir(dirname(f), { recursive: true });
+}

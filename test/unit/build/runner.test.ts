@@ -1,0 +1,125 @@
+import { strict as assert } from 'node:assert';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BuildRunner, BusyError } from '../../../src/core/build/runner';
+import type { Job, Plan } from '../../../src/core/matrix/types';
+import type { CellStatus } from '../../../src/core/results/types';
+
+/** Jobs whose commands are plain shell scripts: the runner's scheduling is tested, not an engine. */
+function job(variant: string, script: string, extra: Partial<Job> = {}): Job {
+  return {
+    id: variant,
+    engine: 'podman',
+    variant,
+    platforms: ['linux/amd64', 'linux/arm64'],
+    output: 'load',
+    tags: [`app:${variant}`],
+    argv: ['sh', '-c', script],
+    cwd: tmpdir(),
+    ...extra,
+  };
+}
+
+function events() {
+  const log: string[] = [];
+  return {
+    log,
+    onStatus: (cell: { variant: string; platform: string }, s: CellStatus) => log.push(`${cell.variant}@${cell.platform.split('/')[1]}:${s}`),
+  };
+}
+
+describe('build runner', () => {
+  it('runs before (failure ignored), the build, then after-steps; reports per-cell status and records', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'runner-'));
+    const trace = join(dir, 'trace');
+    const plan: Plan = {
+      engine: 'podman',
+      jobs: [
+        job('redis', `echo build >> ${trace}; echo "built $QUEUE"`, {
+          before: [['sh', '-c', `echo before >> ${trace}; exit 1`]],
+          after: [['sh', '-c', `echo after >> ${trace}`]],
+          env: { QUEUE: 'redis' },
+        }),
+      ],
+    };
+    const e = events();
+    let output = '';
+    const summary = await new BuildRunner().run(plan, { ...e, onOutput: (_j, t) => (output += t), engineVersion: '4.3.1' });
+    assert.equal(summary.ok, true);
+    assert.equal(await readFile(trace, 'utf8'), 'before\nbuild\nafter\n');
+    assert.match(output, /built redis/);
+    assert.deepEqual(e.log, ['redis@amd64:queued', 'redis@arm64:queued', 'redis@amd64:running', 'redis@arm64:running', 'redis@amd64:succeeded', 'redis@arm64:succeeded']);
+    assert.deepEqual(
+      summary.records.map((r) => [r.platform, r.status, r.image, r.engineVersion, r.emulated]),
+      [
+        ['linux/amd64', 'succeeded', 'app:redis', '4.3.1', process.arch !== 'x64'],
+        ['linux/arm64', 'succeeded', 'app:redis', '4.3.1', process.arch !== 'arm64'],
+      ],
+    );
+  });
+
+  it('stops at the first failure: running jobs are cancelled, queued ones never start', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'runner-'));
+    const plan: Plan = {
+      engine: 'podman',
+      jobs: [job('bad', 'exit 3'), job('slow', 'sleep 30'), job('later', `touch ${join(dir, 'later-ran')}`)],
+    };
+    const summary = await new BuildRunner({ concurrency: 2, killGraceMs: 200 }).run(plan);
+    assert.equal(summary.ok, false);
+    assert.deepEqual(summary.outcomes.map((o) => o.status), ['failed', 'cancelled', 'cancelled']);
+    assert.equal(summary.outcomes[0]!.records[0]!.exitCode, 3);
+    await assert.rejects(readFile(join(dir, 'later-ran')));
+  });
+
+  it('--keep-going runs the rest after a failure', async () => {
+    const plan: Plan = { engine: 'podman', jobs: [job('bad', 'exit 3'), job('good', 'true')] };
+    const summary = await new BuildRunner({ concurrency: 1 }).run(plan, { keepGoing: true });
+    assert.deepEqual(summary.outcomes.map((o) => o.status), ['failed', 'succeeded']);
+  });
+
+  it('locates a failure in the Dockerfile named by -f', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'runner-'));
+    const dockerfile = join(dir, 'Dockerfile');
+    await writeFile(dockerfile, 'FROM scratch\nRUN make\n');
+    const script = `echo 'Error: building at STEP "RUN make": while running runtime: exit status 2'; exit 2`;
+    const plan: Plan = { engine: 'podman', jobs: [job('x', script, { argv: ['sh', '-c', script, '-f', dockerfile] })] };
+    const summary = await new BuildRunner().run(plan);
+    assert.deepEqual(summary.outcomes[0]!.problem, {
+      file: dockerfile,
+      line: 2,
+      message: 'building at STEP "RUN make": while running runtime: exit status 2',
+      exitCode: 2,
+    });
+    assert.equal(summary.records[0]!.error, summary.outcomes[0]!.problem!.message);
+  });
+
+  it('refuses a second run of a busy cell, or waits for it when asked', async () => {
+    const runner = new BuildRunner();
+    const gate = join(await mkdtemp(join(tmpdir(), 'runner-')), 'gate');
+    // The first build waits until the gate file exists, so the second run overlaps it for sure.
+    const first = runner.run({ engine: 'podman', jobs: [job('redis', `while [ ! -e ${gate} ]; do sleep 0.05; done`)] });
+    await new Promise((r) => setImmediate(r));
+    await assert.rejects(runner.run({ engine: 'podman', jobs: [job('redis', 'true')] }), (e: Error) => e instanceof BusyError && /redis on linux\/amd64/.test(e.message));
+    const e = events();
+    const second = runner.run({ engine: 'podman', jobs: [job('redis', 'true')] }, { ...e, waitForBusy: true });
+    await new Promise((r) => setTimeout(r, 100));
+    assert.ok(!e.log.some((l) => l.endsWith(':running')), 'second run started while the first held the cells');
+    await writeFile(gate, '');
+    assert.equal((await first).ok, true);
+    assert.equal((await second).ok, true);
+  });
+
+  it('cancelling a run marks its cells cancelled', async () => {
+    const ac = new AbortController();
+    const e = events();
+    const running = new BuildRunner({ killGraceMs: 200 }).run({ engine: 'podman', jobs: [job('redis', 'echo started; sleep 30')] }, {
+      ...e,
+      signal: ac.signal,
+      onOutput: () => ac.abort(),
+    });
+    const summary = await running;
+    assert.equal(summary.ok, false);
+    assert.deepEqual(summary.records.map((r) => [r.status, r.error]), [['cancelled', 'cancelled'], ['cancelled', 'cancelled']]);
+  });
+});
