@@ -1,3 +1,4 @@
+/* global fetch, AbortSignal */
 // The desktop path: @vscode/test-electron downloads (or reuses VSCODE_EXECUTABLE) and runs the tests.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -6,6 +6,7 @@ export const repoRoot: string;
 export const exampleWorkspace: string;
 export const integrationTestsIndex: string;
 export function codeServerDir(): string;
+export function cacheRoot(): string;
 
 export type Log = (line: string) => void;
 
@@ -15,7 +16,7 @@ export interface Profile {
   extensionsDir: string;
   xdg: Record<'XDG_CONFIG_HOME' | 'XDG_DATA_HOME' | 'XDG_CACHE_HOME', string>;
 }
-export function makeProfile(prefix?: string): Profile;
+export function makeProfile(prefix?: string, root?: string): Profile;
 export function removeProfile(profile: Profile): void;
 
 export interface Install {
@@ -39,6 +40,8 @@ export function startCodeServer(opts: {
   folder?: string;
   profile?: Profile;
   log?: Log;
+  /** Defaults to a free port. */
+  port?: number;
   timeoutMs?: number;
   extraArgs?: string[];
 }): Promise<CodeServer>;
@@ -58,3 +61,5 @@ export function openWorkbench(opts: {
   onExit?: (code: number) => void;
   viewport?: { width: number; height: number };
 }): Promise<{ page: Page; context: BrowserContext; url: string }>;
+
+export function installExtension(opts: { dir: string; profile: Profile; vsix: string; log?: Log }): Promise<void>;

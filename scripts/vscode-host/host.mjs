@@ -4,10 +4,10 @@ import { ensureCodeServer } from './codeServer.mjs';
 import { startCodeServer, makeProfile, removeProfile, workbenchUrl } from './server.mjs';
 
 export { CODE_SERVER_VERSION, codeServerDir } from './codeServer.mjs';
-export { startCodeServer, makeProfile, removeProfile, workbenchUrl, freePort } from './server.mjs';
+export { startCodeServer, makeProfile, removeProfile, workbenchUrl, freePort, installExtension } from './server.mjs';
 export { launchChromium } from './browser.mjs';
 export { copyExampleWorkspace } from './workspace.mjs';
-export { repoRoot, exampleWorkspace, integrationTestsIndex } from './paths.mjs';
+export { repoRoot, exampleWorkspace, integrationTestsIndex, cacheRoot } from './paths.mjs';
 
 /** Installs code-server when missing and proves a fresh install works by starting it once. */
 export async function prepareCodeServer({ log = console.log } = {}) {

@@ -1,11 +1,13 @@
+/* global fetch, AbortSignal */
 // Starts code-server in its own session (process group) with private XDG, user-data and extension
 // folders, so it neither reads nor writes the user's home, and can always be killed as a whole.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { URLSearchParams } from 'node:url';
 import { codeServerEntry } from './codeServer.mjs';
 
 export const USER_SETTINGS = {
@@ -31,9 +33,11 @@ export function freePort() {
   });
 }
 
-/** A throw-away home for one code-server run: XDG dirs, user data (with settings.json), extensions. */
-export function makeProfile(prefix = 'multiarch-vscode-') {
-  const root = mkdtempSync(join(tmpdir(), prefix));
+/**
+ * A home for one code-server run: XDG dirs, user data (with settings.json), extensions. Throw-away
+ * in the temp folder unless `root` names a folder to keep (npm start keeps the user's UI state).
+ */
+export function makeProfile(prefix = 'multiarch-vscode-', root = mkdtempSync(join(tmpdir(), prefix))) {
   const p = {
     root,
     userDataDir: join(root, 'user-data'),
@@ -41,7 +45,8 @@ export function makeProfile(prefix = 'multiarch-vscode-') {
     xdg: { XDG_CONFIG_HOME: join(root, 'xdg', 'config'), XDG_DATA_HOME: join(root, 'xdg', 'data'), XDG_CACHE_HOME: join(root, 'xdg', 'cache') },
   };
   for (const d of [join(p.userDataDir, 'User'), p.extensionsDir, ...Object.values(p.xdg)]) mkdirSync(d, { recursive: true });
-  writeFileSync(join(p.userDataDir, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+  const settings = join(p.userDataDir, 'User', 'settings.json');
+  if (!existsSync(settings)) writeFileSync(settings, JSON.stringify(USER_SETTINGS, null, 2));
   return p;
 }
 
@@ -59,8 +64,8 @@ function killGroup(pid, signal) {
  * Returns { url, port, profile, stop() }; stop() kills the whole process group (code-server leaves a
  * file-watcher child behind when only its own pid is killed).
  */
-export async function startCodeServer({ dir, folder, profile = makeProfile(), log = console.log, timeoutMs = 90_000, extraArgs = [] }) {
-  const port = await freePort();
+export async function startCodeServer({ dir, folder, profile = makeProfile(), log = console.log, port, timeoutMs = 90_000, extraArgs = [] }) {
+  port ??= await freePort();
   const args = [
     codeServerEntry(dir),
     '--bind-addr', `127.0.0.1:${port}`,
@@ -160,4 +165,16 @@ export function workbenchUrl({ port, folder, extensionDevelopmentPath, extension
   if (folder) q.set('folder', folder);
   if (payload.length) q.set('payload', JSON.stringify(payload));
   return `http://127.0.0.1:${port}/?${q.toString()}`;
+}
+
+/** `code-server --install-extension FILE.vsix` into the profile's extensions folder (replaces an older copy). */
+export async function installExtension({ dir, profile, vsix, log = console.log }) {
+  const { execa } = await import('execa');
+  const res = await execa(
+    process.execPath,
+    [codeServerEntry(dir), '--install-extension', vsix, '--force', '--extensions-dir', profile.extensionsDir, '--user-data-dir', profile.userDataDir],
+    { env: { ...process.env, ...profile.xdg, EXTENSIONS_GALLERY: '{}' }, all: true, reject: false, timeout: 120_000 },
+  );
+  for (const line of (res.all ?? '').split('\n').filter(Boolean)) log(`[code-server] ${line}`);
+  if (res.exitCode !== 0) throw new Error(`installing ${vsix} into code-server failed (exit ${res.exitCode})`);
 }
