@@ -2,8 +2,8 @@ import { strict as assert } from 'node:assert';
 import { mkdtemp, readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ResultsStore, resultsPath } from '../../../src/core/results/store';
-import type { BuildRecord } from '../../../src/core/results/types';
+import { ResultsStore, resultsPath } from '../../../../src/core/results/store';
+import type { BuildRecord } from '../../../../src/core/results/types';
 
 function record(variant: string, platform: string, startedAt: string, status: BuildRecord['status'] = 'succeeded'): BuildRecord {
   return { variant, platform, engine: 'podman', output: 'load', status, startedAt, durationMs: 1000 };

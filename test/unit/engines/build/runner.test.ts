@@ -2,9 +2,9 @@ import { strict as assert } from 'node:assert';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BuildRunner, BusyError } from '../../../src/core/build/runner';
-import type { Job, Plan } from '../../../src/core/matrix/types';
-import type { CellStatus } from '../../../src/core/results/types';
+import { BuildRunner, BusyError } from '../../../../src/core/build/runner';
+import type { Job, Plan } from '../../../../src/core/matrix/types';
+import type { CellStatus } from '../../../../src/core/results/types';
 
 /** Jobs whose commands are plain shell scripts: the runner's scheduling is tested, not an engine. */
 function job(variant: string, script: string, extra: Partial<Job> = {}): Job {
