@@ -5,12 +5,12 @@ import { format } from 'node:util';
 import { integrationTestsIndex, repoRoot } from './paths.mjs';
 import { launchChromium, makeProfile, openWorkbench, prepareCodeServer, removeProfile, startCodeServer } from './host.mjs';
 
-export async function runInCodeServer({ workspace, log, timeoutMs }) {
+export async function runInCodeServer({ workspace, log, timeoutMs, env }) {
   const install = await prepareCodeServer({ log });
   const profile = makeProfile();
   // Server chatter only matters when something goes wrong; keep it for the failure report.
   const serverLines = [];
-  const server = await startCodeServer({ dir: install.dir, folder: workspace, profile, log: (l) => serverLines.push(l) });
+  const server = await startCodeServer({ dir: install.dir, folder: workspace, profile, env, log: (l) => serverLines.push(l) });
   let browser;
   let timer;
   try {

@@ -17,7 +17,7 @@ export async function canDownloadVsCode() {
   }
 }
 
-export async function runInElectron({ workspace, log }) {
+export async function runInElectron({ workspace, log, env }) {
   const { runTests } = await import('@vscode/test-electron');
   const userData = mkdtempSync(join(tmpdir(), 'multiarch-electron-'));
   try {
@@ -26,6 +26,7 @@ export async function runInElectron({ workspace, log }) {
       ...(process.env.VSCODE_EXECUTABLE ? { vscodeExecutablePath: process.env.VSCODE_EXECUTABLE } : { version: VSCODE_VERSION }),
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath: integrationTestsIndex,
+      extensionTestsEnv: env,
       launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--user-data-dir', join(userData, 'user-data')],
     });
   } catch (err) {

@@ -44,6 +44,8 @@ export function startCodeServer(opts: {
   port?: number;
   timeoutMs?: number;
   extraArgs?: string[];
+  /** Extra environment for the server and so for the extension host it starts. */
+  env?: Record<string, string>;
 }): Promise<CodeServer>;
 export function freePort(): Promise<number>;
 export function workbenchUrl(opts: { port: number; folder?: string; extensionDevelopmentPath?: string; extensionTestsPath?: string }): string;

@@ -4,7 +4,9 @@
 // otherwise code-server (installed on demand) driven through Chromium. Exit code = test result.
 //   node scripts/vscode-host/run-integration.mjs [--host auto|electron|code-server] [--no-build] [--timeout SECONDS]
 import { execa } from 'execa';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { copyExampleWorkspace, integrationTestsIndex, repoRoot } from './host.mjs';
 import { runInCodeServer } from './codeServerTests.mjs';
@@ -37,16 +39,28 @@ async function main() {
   const host = await pickHost();
   log(`integration: host ${host}`);
   const workspace = copyExampleWorkspace({ log });
+  const resultsDir = mkdtempSync(join(tmpdir(), 'multiarch-results-'));
+  const resultsFile = join(resultsDir, 'results.json');
+  const env = { MULTIARCH_INTEGRATION_RESULTS: resultsFile };
   const started = Date.now();
   try {
     const code =
       host === 'electron'
-        ? await runInElectron({ workspace: workspace.dir, log })
-        : await runInCodeServer({ workspace: workspace.dir, log, timeoutMs });
+        ? await runInElectron({ workspace: workspace.dir, log, env })
+        : await runInCodeServer({ workspace: workspace.dir, log, timeoutMs, env });
     log(`integration: host exited with ${code} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    return code;
+    // test/integration/index.ts writes the counts; no file means the tests never ran to the end.
+    if (!existsSync(resultsFile)) {
+      log('integration: the extension host reported no results');
+      log('integration: 0 passed, 1 failed');
+      return 1;
+    }
+    const { passed, failed } = JSON.parse(readFileSync(resultsFile, 'utf8'));
+    log(`integration: ${passed} passed, ${failed} failed`);
+    return code === 0 && failed === 0 && passed > 0 ? 0 : 1;
   } finally {
     workspace.dispose();
+    rmSync(resultsDir, { recursive: true, force: true });
   }
 }
 
@@ -54,6 +68,7 @@ main().then(
   (code) => process.exit(code),
   (err) => {
     console.error(`integration: ${err instanceof Error ? err.message : String(err)}`);
+    console.log('integration: 0 passed, 1 failed');
     process.exit(1);
   },
 );

@@ -64,7 +64,7 @@ function killGroup(pid, signal) {
  * Returns { url, port, profile, stop() }; stop() kills the whole process group (code-server leaves a
  * file-watcher child behind when only its own pid is killed).
  */
-export async function startCodeServer({ dir, folder, profile = makeProfile(), log = console.log, port, timeoutMs = 90_000, extraArgs = [] }) {
+export async function startCodeServer({ dir, folder, profile = makeProfile(), log = console.log, port, timeoutMs = 90_000, extraArgs = [], env = {} }) {
   port ??= await freePort();
   const args = [
     codeServerEntry(dir),
@@ -84,7 +84,7 @@ export async function startCodeServer({ dir, folder, profile = makeProfile(), lo
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     // An empty gallery turns the marketplace off: no lookups of an unreachable open-vsx.org.
-    env: { ...process.env, ...profile.xdg, EXTENSIONS_GALLERY: '{}' },
+    env: { ...process.env, ...profile.xdg, EXTENSIONS_GALLERY: '{}', ...env },
   });
   const pid = child.pid;
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));

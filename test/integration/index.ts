@@ -1,7 +1,7 @@
 // Entry point the extension host calls (extensionTestsPath): runs every bundled
 // out/integration/**/*.test.js with mocha's BDD UI and ends with a plain "N passed, N failed" line.
 import Mocha from 'mocha';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 function findTests(dir: string): string[] {
@@ -25,6 +25,9 @@ export async function run(): Promise<void> {
     const runner = mocha.run(() => resolve({ passed: runner.stats?.passes ?? 0, failed: runner.stats?.failures ?? 0 }));
   });
   console.log(`${passed} passed, ${failed} failed`);
+  // The runner reads the counts from here: forwarded console output may lag behind the exit signal.
+  const resultsFile = process.env.MULTIARCH_INTEGRATION_RESULTS;
+  if (resultsFile) writeFileSync(resultsFile, JSON.stringify({ passed, failed, files: files.length }));
   if (files.length === 0 || passed + failed === 0) throw new Error(`no integration tests ran (looked in ${__dirname})`);
   if (failed > 0) throw new Error(`${failed} integration test(s) failed`);
 }
