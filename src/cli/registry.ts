@@ -7,6 +7,7 @@ interface Entry {
 
 /** Every subcommand, loaded on demand so `multiarch plan` does not pay for the linter. */
 export const commands: Record<string, Entry> = {
+  build: { summary: 'build the matrix (or chosen variants/platforms) and record the results', load: async () => (await import('./commands/build')).run },
   plan: { summary: 'print the exact build commands for the matrix', load: async () => (await import('./commands/plan')).run },
   lint: { summary: 'check Dockerfiles with the BuildKit build checks and multi-arch rules', load: async () => (await import('./commands/lint')).run },
   fix: { summary: 'apply the linter\'s quick-fixes to Dockerfiles', load: async () => (await import('./commands/fix')).run },

@@ -1,0 +1,154 @@
+import { parseArgs } from 'node:util';
+import { BuildRunner, BusyError } from '../../core/build/runner';
+import { failureLines, summaryTable } from '../../core/build/summary';
+import type { OutputMode } from '../../core/config/types';
+import { chooseEngine, detectEngines, programsFromEnv } from '../../core/engines/detect';
+import { enabledQemuHandlers, hostPlatform, localAvailability } from '../../core/engines/emulation';
+import { buildPlan, PlanError } from '../../core/matrix/plan';
+import { ResultsStore } from '../../core/results/store';
+import { formatProblems, loadCliConfig } from '../config';
+import { engineOption } from '../engine';
+import type { CliIO } from '../io';
+
+const help = `multiarch build [--variant V]... [--platform P]... [--all] [--push] [--output load|oci|push]
+                [--engine auto|buildx|podman|docker] [--json] [--keep-going] [--jobs N] [--config FILE]
+
+Builds the matrix (or the chosen variants/platforms), streaming the engine's output, and records each
+cell's result in .multiarch/results.json. Stops at the first failure unless --keep-going.
+  --all         every variant and platform (the default when no --variant/--platform is given)
+  --push        same as --output push (to the config's registry)
+  --jobs N      builds running at once (default 3)
+  --json        print the results as JSON on stdout (engine output goes to stderr)
+Environment: MULTIARCH_ENGINE, MULTIARCH_DOCKER / MULTIARCH_PODMAN (program paths).
+Exit status: 0 all succeeded, 1 a build failed or was cancelled, 2 bad usage or config, 3 no usable engine.
+`;
+
+export async function run(args: string[], io: CliIO): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        config: { type: 'string', short: 'c' },
+        variant: { type: 'string', multiple: true },
+        platform: { type: 'string', multiple: true },
+        all: { type: 'boolean' },
+        push: { type: 'boolean' },
+        output: { type: 'string' },
+        engine: { type: 'string' },
+        json: { type: 'boolean' },
+        'keep-going': { type: 'boolean' },
+        jobs: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    io.err(`multiarch build: ${(err as Error).message}\n\n${help}`);
+    return 2;
+  }
+  if (values.help) {
+    io.out(help);
+    return 0;
+  }
+  const usage = (msg: string) => {
+    io.err(`multiarch build: ${msg}\n`);
+    return 2;
+  };
+  const output = values.push ? 'push' : values.output;
+  if (output !== undefined && output !== 'load' && output !== 'oci' && output !== 'push') {
+    return usage(`--output must be load, oci or push (got "${output}")`);
+  }
+  if (values.push && values.output && values.output !== 'push') return usage('--push contradicts --output ' + values.output);
+  if (values.all && (values.variant?.length || values.platform?.length)) return usage('--all builds everything; drop --variant/--platform');
+  const jobs = values.jobs === undefined ? 3 : Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) return usage(`--jobs must be a whole number of at least 1 (got "${values.jobs}")`);
+  let setting;
+  try {
+    setting = engineOption(values.engine, io.env);
+  } catch (err) {
+    return usage((err as Error).message);
+  }
+
+  const loaded = await loadCliConfig(io, values.config);
+  if (!loaded.ok) {
+    io.err(formatProblems(loaded.problems));
+    return 2;
+  }
+  const config = loaded.config;
+  if (output === 'push' && !config.registry && config.variants.every((v) => v.tags.every((t) => !t.includes('/')))) {
+    return usage('pushing needs a registry: set "registry:" in the config (e.g. 127.0.0.1:5000 or ghcr.io/you)');
+  }
+
+  const choice = chooseEngine(setting, await detectEngines({ env: io.env }));
+  if (!choice.ok) {
+    io.err(`multiarch build: ${choice.message}\n`);
+    return 3;
+  }
+  const engine = choice.engine;
+  const log = (text: string) => (values.json ? io.err(text) : io.out(text));
+  log(`engine: ${engine.kind}${engine.version ? ` ${engine.version}` : ''} (${engine.reason})\n`);
+
+  let plan;
+  try {
+    plan = buildPlan(config, {
+      engine: engine.kind,
+      variants: values.variant ?? [],
+      platforms: values.platform ?? [],
+      canLoadManifestList: engine.canLoadManifestList,
+      ...(output ? { output: output as OutputMode } : {}),
+    });
+  } catch (err) {
+    if (err instanceof PlanError) return usage(err.message);
+    throw err;
+  }
+  if (!plan.jobs.length) return usage('nothing to build for that selection');
+
+  if (engine.kind !== 'buildx') {
+    // Local engines run foreign platforms only through QEMU; say so before a build dies with "exec format error".
+    const handlers = await enabledQemuHandlers();
+    const missing = [...new Set(plan.jobs.flatMap((j) => j.platforms))]
+      .map((p) => localAvailability(p, hostPlatform(), handlers))
+      .filter((a) => a.state === 'unavailable');
+    if (missing.length) {
+      for (const m of missing) if (m.state === 'unavailable') io.err(`multiarch build: ${m.platform} cannot run here: ${m.fix}\n`);
+      return 3;
+    }
+  }
+
+  const runner = new BuildRunner({ programs: programsFromEnv(io.env), env: io.env, concurrency: jobs });
+  const abort = new AbortController();
+  const onSigint = () => {
+    io.err('\nmultiarch build: cancelling…\n');
+    abort.abort();
+  };
+  process.once('SIGINT', onSigint);
+  let summary;
+  try {
+    summary = await runner.run(plan, {
+      signal: abort.signal,
+      config,
+      ...(values['keep-going'] ? { keepGoing: true } : {}),
+      ...(engine.version ? { engineVersion: engine.version } : {}),
+      onCommand: (job, argv) => log(`[${job.id}] $ ${argv.join(' ')}\n`),
+      onOutput: (_job, text) => log(text),
+    });
+  } catch (err) {
+    if (err instanceof BusyError) {
+      io.err(`multiarch build: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+  await ResultsStore.forRoot(config.root).append(summary.records);
+
+  if (values.json) {
+    io.out(JSON.stringify({ ok: summary.ok, engine, records: summary.records, problems: summary.outcomes.flatMap((o) => (o.problem ? [{ job: o.job.id, ...o.problem }] : [])) }, null, 2) + '\n');
+  } else {
+    io.out(`\n${summaryTable(summary.records)}`);
+    io.err(failureLines(summary));
+  }
+  return summary.ok ? 0 : 1;
+}

@@ -1,0 +1,28 @@
+import type { BuildRecord } from '../results/types';
+import type { RunSummary } from './runner';
+
+/** `12.3` seconds, one decimal. */
+export function secondsText(ms: number): string {
+  return (ms / 1000).toFixed(1);
+}
+
+/** The plain-text summary table: variant, platform, status, seconds. */
+export function summaryTable(records: BuildRecord[]): string {
+  const head = ['VARIANT', 'PLATFORM', 'STATUS', 'SECONDS'];
+  const rows = records.map((r) => [r.variant, r.platform, r.status, secondsText(r.durationMs)]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd() + '\n';
+  return fmt(head) + rows.map(fmt).join('');
+}
+
+/** `file:line: error: message` for the first failure, the form editors and CI logs turn into links. */
+export function failureLines(summary: RunSummary): string {
+  return summary.outcomes
+    .filter((o) => o.status === 'failed' && o.problem)
+    .map((o) => {
+      const p = o.problem!;
+      const where = p.file ? `${p.file}:${p.line ?? 1}: ` : '';
+      return `${where}error: ${o.job.variant} (${o.job.platforms.join(', ')}): ${p.message}\n`;
+    })
+    .join('');
+}
