@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { CellStates } from './vscode/build/cellStates';
+import { registerBuilds } from './vscode/build/registerBuilds';
 import { registerConfigCommands } from './vscode/config/configCommands';
 import { EngineService } from './vscode/engine/engineService';
 import { createLog } from './vscode/log';
@@ -7,13 +8,15 @@ import { ConfigModel } from './vscode/model/configModel';
 import { registerPlanCommand } from './vscode/plan/planCommand';
 import { registerTree } from './vscode/tree/registerTree';
 
-/** Only wiring: every feature lives in its own folder under src/vscode/. */
 /** What activate() returns: read-only handles other extensions (and the integration tests) can use. */
 export interface MultiArchApi {
   variants: vscode.TreeDataProvider<unknown>;
   reload(): Promise<void>;
+  /** Fires when a build run ends, with each cell's record. */
+  onDidFinishBuild: vscode.Event<{ ok: boolean; records: { variant: string; platform: string; status: string }[] } | undefined>;
 }
 
+/** Only wiring: every feature lives in its own folder under src/vscode/. */
 export async function activate(context: vscode.ExtensionContext): Promise<MultiArchApi> {
   const log = createLog(context);
   try {
@@ -25,9 +28,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<MultiA
     const tree = registerTree(context, model, cells);
     registerConfigCommands(context, model, log);
     registerPlanCommand(context, model, engines, log);
+    const builds = registerBuilds(context, model, engines, cells, log);
 
     await model.reload();
-    return { variants: tree.provider as vscode.TreeDataProvider<unknown>, reload: () => model.reload() };
+    return { variants: tree.provider as vscode.TreeDataProvider<unknown>, reload: () => model.reload(), onDidFinishBuild: builds.onDidFinish };
   } catch (err) {
     // VS Code shows nothing when activate() throws; say it ourselves, with the log one click away.
     const message = `Multi-Arch Builds failed to start: ${err instanceof Error ? err.message : String(err)}`;

@@ -3,6 +3,7 @@ import { planToText } from '../../core/matrix/formatPlan';
 import { buildPlan, PlanError } from '../../core/matrix/plan';
 import type { EngineService } from '../engine/engineService';
 import { showError, type Log } from '../log';
+import { explicitOutput } from '../settings';
 import type { ConfigModel } from '../model/configModel';
 import type { Node } from '../tree/nodes';
 
@@ -38,7 +39,7 @@ export function registerPlanCommand(context: vscode.ExtensionContext, model: Con
           engine: engine.kind,
           ...(variant ? { variants: [variant] } : {}),
           canLoadManifestList: engine.canLoadManifestList,
-          output: vscode.workspace.getConfiguration('multiarch').get<'load' | 'oci' | 'push'>('output') ?? config.output,
+          output: explicitOutput(folderUri) ?? config.output,
         });
         text = planToText(plan, engine.reason);
       } catch (err) {

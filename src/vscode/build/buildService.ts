@@ -1,0 +1,210 @@
+import { isAbsolute, resolve } from 'node:path';
+import * as vscode from 'vscode';
+import type { BuildRunner, RunSummary } from '../../core/build/runner';
+import { jobCells } from '../../core/build/runner';
+import type { ResolvedConfig } from '../../core/config/types';
+import { buildPlan, PlanError } from '../../core/matrix/plan';
+import type { Cell, Plan } from '../../core/matrix/types';
+import type { BuildersTreeProvider } from '../builders/buildersTree';
+import { platformSupport } from '../builders/platformSupport';
+import { Disposable } from '../disposable';
+import type { EngineService } from '../engine/engineService';
+import { showError, type Log } from '../log';
+import { explicitOutput } from '../settings';
+import type { ConfigModel } from '../model/configModel';
+import { isMultiArchDefinition, outputOf, taskLabel, taskType, type MultiArchTaskDefinition } from '../tasks/taskDefinition';
+import { BuildTerminal, type TerminalRun } from './buildTerminal';
+import type { CellStates } from './cellStates';
+
+/** Thrown by prepare() with a message that says what to do next; the caller shows it. */
+class UserError extends Error {
+  constructor(
+    message: string,
+    readonly actions: { title: string; command: string }[] = [],
+  ) {
+    super(message);
+  }
+}
+
+interface Running {
+  execution: vscode.TaskExecution;
+  cells: Cell[];
+}
+
+/** Turns build requests into `multiarch` tasks and tracks the ones running. */
+export class BuildService extends Disposable {
+  private readonly running = new Set<Running>();
+  private readonly finished = this.register(new vscode.EventEmitter<RunSummary | undefined>());
+  /** Fires when a build run ends (undefined summary when it never started). */
+  readonly onDidFinish = this.finished.event;
+
+  constructor(
+    private readonly model: ConfigModel,
+    private readonly engines: EngineService,
+    private readonly cells: CellStates,
+    private readonly runner: BuildRunner,
+    private readonly builders: BuildersTreeProvider,
+    private readonly log: Log,
+  ) {
+    super();
+  }
+
+  get isBuilding(): boolean {
+    return this.running.size > 0;
+  }
+
+  /** The task for a definition: used by the TaskProvider and by every build command. */
+  createTask(definition: MultiArchTaskDefinition, folder: vscode.WorkspaceFolder, prepared?: TerminalRun): vscode.Task {
+    const execution = new vscode.CustomExecution(async () => {
+      try {
+        const run = prepared ?? (await this.prepare(definition, folder, true));
+        return new BuildTerminal(run, this.runner, this.cells, this.log, (s) => this.finished.fire(s));
+      } catch (err) {
+        return errorTerminal(err instanceof Error ? err.message : String(err));
+      }
+    });
+    const task = new vscode.Task(definition, folder, taskLabel(definition), 'multiarch', execution, ['$multiarch']);
+    task.group = vscode.TaskGroup.Build;
+    task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true };
+    return task;
+  }
+
+  /** Build from a command: errors become toasts with a next step; busy cells ask to cancel or queue. */
+  async build(definition: MultiArchTaskDefinition, folder: vscode.WorkspaceFolder): Promise<vscode.TaskExecution | undefined> {
+    let run: TerminalRun;
+    try {
+      run = await this.prepare(definition, folder, false);
+    } catch (err) {
+      if (err instanceof UserError) {
+        const choice = await showError(this.log, err.message, ...err.actions.map((a) => a.title));
+        const action = err.actions.find((a) => a.title === choice);
+        if (action) await vscode.commands.executeCommand(action.command);
+        return undefined;
+      }
+      throw err;
+    }
+    const cells = run.plan.jobs.flatMap(jobCells);
+    const busy = cells.filter((c) => this.cells.isBusy(c) || this.runner.locks.busy([c]).length);
+    if (busy.length) {
+      const names = busy.map((c) => `${c.variant} on ${c.platform}`).join(', ');
+      const choice = await vscode.window.showWarningMessage(
+        `Already building ${names}.`,
+        { modal: true, detail: 'Cancel the running builds and start this one, or queue it to start when they finish.' },
+        'Cancel Running and Build',
+        'Queue',
+      );
+      if (!choice) return undefined;
+      if (choice === 'Queue') run.waitForBusy = true;
+      else await this.cancel(busy);
+      run.waitForBusy = true; // terminating is asynchronous: wait for the locks to be released
+    }
+    for (const c of cells) this.cells.update(c, { status: 'queued' });
+    const execution = await vscode.tasks.executeTask(this.createTask(definition, folder, run));
+    const entry = { execution, cells };
+    this.running.add(entry);
+    const sub = vscode.tasks.onDidEndTask((e) => {
+      if (e.execution === execution) {
+        this.running.delete(entry);
+        sub.dispose();
+      }
+    });
+    return execution;
+  }
+
+  /** Terminates running builds (all, or those touching `cells`) and waits until their tasks end. */
+  async cancel(cells?: Cell[]): Promise<number> {
+    const touches = (r: Running) => !cells || r.cells.some((c) => cells.some((x) => x.variant === c.variant && x.platform === c.platform));
+    const targets = [...this.running].filter(touches);
+    // Builds started from tasks.json are not in `running`: terminate every multiarch task when cancelling all.
+    const executions = new Set(targets.map((t) => t.execution));
+    if (!cells) for (const e of vscode.tasks.taskExecutions) if (e.task.definition.type === taskType) executions.add(e);
+    const ended = [...executions].map(
+      (execution) =>
+        new Promise<void>((resolve) => {
+          const sub = vscode.tasks.onDidEndTask((e) => {
+            if (e.execution === execution) {
+              sub.dispose();
+              resolve();
+            }
+          });
+        }),
+    );
+    for (const e of executions) e.terminate();
+    await Promise.all(ended);
+    return executions.size;
+  }
+
+  /** Everything a build needs, checked up front so problems surface within a couple of seconds. */
+  private async prepare(definition: MultiArchTaskDefinition, folder: vscode.WorkspaceFolder, fromTask: boolean): Promise<TerminalRun> {
+    if (!isMultiArchDefinition(definition)) throw new UserError('A multiarch task needs a "variant" (a variant name or "all").');
+    if (!vscode.workspace.isTrusted) {
+      throw new UserError('Building runs container engines with this workspace\'s configuration, so it needs a trusted workspace. Trust the folder, then build again.', [
+        { title: 'Manage Workspace Trust', command: 'workbench.trust.manage' },
+      ]);
+    }
+    const config = await this.configFor(definition, folder);
+    const choice = await this.engines.choose();
+    if (!choice.ok) throw new UserError(choice.message, [{ title: 'Select Engine', command: 'multiarch.engine.select' }]);
+    const engine = choice.engine;
+    const fallback = explicitOutput(folder) ?? config.output;
+    let plan: Plan;
+    try {
+      plan = buildPlan(config, {
+        engine: engine.kind,
+        ...(definition.variant !== 'all' ? { variants: [definition.variant] } : {}),
+        ...(definition.platforms?.length ? { platforms: definition.platforms } : {}),
+        output: outputOf(definition, fallback),
+        canLoadManifestList: engine.canLoadManifestList,
+      });
+    } catch (err) {
+      if (err instanceof PlanError) throw new UserError(err.message, [{ title: 'Open Config', command: 'multiarch.config.open' }]);
+      throw err;
+    }
+    if (!plan.jobs.length) throw new UserError('Nothing to build for this selection: no variant has the requested platforms.');
+    const platforms = [...new Set(plan.jobs.flatMap((j) => j.platforms))];
+    const support = await platformSupport(engine.kind, platforms);
+    const unavailable = support.availability.filter((a) => a.state === 'unavailable');
+    if (unavailable.length) {
+      const fix = unavailable.map((a) => (a.state === 'unavailable' ? a.fix : '')).join('; ');
+      throw new UserError(`Cannot build ${unavailable.map((a) => a.platform).join(', ')} with ${engine.kind} here: ${fix}`, [
+        { title: 'Install Emulators', command: 'multiarch.emulation.install' },
+      ]);
+    }
+    this.builders.refresh();
+    this.log.info(`${fromTask ? 'task' : 'build'}: ${plan.jobs.length} job(s) with ${engine.kind} (${engine.reason})`);
+    return { plan, config, waitForBusy: fromTask, ...(engine.version ? { engineVersion: engine.version } : {}) };
+  }
+
+  private async configFor(definition: MultiArchTaskDefinition, folder: vscode.WorkspaceFolder): Promise<ResolvedConfig> {
+    if (definition.config) {
+      const { loadConfig } = await import('../../core/config/loadConfig');
+      const file = isAbsolute(definition.config) ? definition.config : resolve(folder.uri.fsPath, definition.config);
+      const r = await loadConfig(file);
+      if (!r.ok) {
+        const p = r.problems[0]!;
+        throw new UserError(`${p.file}:${p.line}:${p.column}: ${p.message}. Fix the config, then build again.`);
+      }
+      return r.config;
+    }
+    await this.model.reload();
+    const config = this.model.configFor(folder.uri);
+    if (config) return config;
+    throw new UserError('multiarch.yaml has errors (see the Variants view) or the folder has no Dockerfile. Fix it, then build again.', [
+      { title: 'Open Config', command: 'multiarch.config.open' },
+    ]);
+  }
+}
+
+function errorTerminal(message: string): vscode.Pseudoterminal {
+  const write = new vscode.EventEmitter<string>();
+  const close = new vscode.EventEmitter<number>();
+  return {
+    onDidWrite: write.event,
+    onDidClose: close.event,
+    open: () => {
+      write.fire(`\x1b[31m${message.replace(/\n/g, '\r\n')}\x1b[0m\r\n`);
+      close.fire(1);
+    },
+    close: () => undefined,
+  };
+}

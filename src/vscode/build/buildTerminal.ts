@@ -1,0 +1,133 @@
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { BuildRunner, RunSummary } from '../../core/build/runner';
+import { BusyError } from '../../core/build/runner';
+import type { ResolvedConfig } from '../../core/config/types';
+import { shellQuote } from '../../core/engines/shellQuote';
+import { cellId, type Cell, type Plan } from '../../core/matrix/types';
+import { ResultsStore } from '../../core/results/store';
+import type { CellStates } from './cellStates';
+import type { Log } from '../log';
+import { seconds } from '../tree/nodes';
+
+export interface TerminalRun {
+  plan: Plan;
+  config: ResolvedConfig;
+  engineVersion?: string;
+  /** Wait for cells another run is building (the user chose "queue"). */
+  waitForBusy: boolean;
+}
+
+const bold = (s: string) => `\x1b[1m${s}\x1b[0m`;
+const red = (s: string) => `\x1b[31m${s}\x1b[0m`;
+const green = (s: string) => `\x1b[32m${s}\x1b[0m`;
+
+/**
+ * Runs a plan inside a task's pseudoterminal: engine output streams to the terminal and to one log file per
+ * cell, cell states feed the tree, results go to .multiarch/results.json. Closing the terminal, terminating
+ * the task or Ctrl+C cancels, killing the engine's whole process tree.
+ */
+export class BuildTerminal implements vscode.Pseudoterminal {
+  private readonly writeEmitter = new vscode.EventEmitter<string>();
+  private readonly closeEmitter = new vscode.EventEmitter<number>();
+  readonly onDidWrite = this.writeEmitter.event;
+  readonly onDidClose = this.closeEmitter.event;
+  private readonly abort = new AbortController();
+  private readonly logs = new Map<string, WriteStream>();
+
+  constructor(
+    private readonly run: TerminalRun,
+    private readonly runner: BuildRunner,
+    private readonly cells: CellStates,
+    private readonly log: Log,
+    private readonly onFinished: (summary: RunSummary | undefined) => void,
+  ) {}
+
+  open(): void {
+    void this.start();
+  }
+
+  close(): void {
+    this.abort.abort();
+  }
+
+  handleInput(data: string): void {
+    if (data === '\x03') {
+      this.write(red('^C cancelling…\n'));
+      this.abort.abort();
+    }
+  }
+
+  private write(text: string): void {
+    this.writeEmitter.fire(text.replace(/\r?\n/g, '\r\n'));
+  }
+
+  private logFor(cell: Cell): WriteStream {
+    const id = cellId(cell);
+    let stream = this.logs.get(id);
+    if (!stream) {
+      const dir = join(this.run.config.root, '.multiarch', 'logs');
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, `${id.replace(/[^A-Za-z0-9_.@-]/g, '_')}.log`);
+      stream = createWriteStream(file);
+      this.logs.set(id, stream);
+      this.cells.update(cell, { logUri: vscode.Uri.file(file) });
+    }
+    return stream;
+  }
+
+  private async start(): Promise<void> {
+    const { plan, config } = this.run;
+    const store = ResultsStore.forRoot(config.root);
+    this.write(bold(`Multi-Arch: ${plan.jobs.length} job(s) with ${plan.engine}\n`));
+    let summary: RunSummary | undefined;
+    try {
+      summary = await this.runner.run(plan, {
+        signal: this.abort.signal,
+        waitForBusy: this.run.waitForBusy,
+        config,
+        ...(this.run.engineVersion ? { engineVersion: this.run.engineVersion } : {}),
+        onCommand: (job, argv) => {
+          const line = `$ ${Object.entries(job.env ?? {}).map(([k, v]) => `${k}=${shellQuote(v)} `).join('')}${argv.map(shellQuote).join(' ')}\n`;
+          this.write(bold(line));
+          for (const p of job.platforms) this.logFor({ variant: job.variant, platform: p }).write(line);
+        },
+        onOutput: (job, text) => {
+          this.write(text);
+          for (const p of job.platforms) this.logFor({ variant: job.variant, platform: p }).write(text);
+        },
+        onStatus: (cell, status, record) => {
+          this.cells.update(cell, {
+            status,
+            ...(record ? { durationMs: record.durationMs, finishedAt: new Date(), detail: record.error ?? record.image ?? record.ociPath ?? '' } : {}),
+          });
+        },
+      });
+      await store.append(summary.records);
+      this.write(`\n${bold('Summary')}\n${summaryTable(summary)}`);
+      const failed = summary.outcomes.find((o) => o.status === 'failed');
+      if (failed?.problem) {
+        const where = failed.problem.file && failed.problem.line ? `${failed.problem.file}:${failed.problem.line}: ` : '';
+        this.write(red(`\n${where}${failed.problem.message}\n`));
+      }
+      this.write(summary.ok ? green('\nAll builds succeeded.\n') : red('\nBuild failed.\n'));
+    } catch (err) {
+      const message = err instanceof BusyError ? `${err.message}; cancel those builds or queue this one.` : (err as Error).message;
+      this.log.error(`build: ${message}`);
+      this.write(red(`\n${message}\n`));
+    } finally {
+      for (const s of this.logs.values()) s.end();
+      this.onFinished(summary);
+      this.closeEmitter.fire(summary?.ok ? 0 : this.abort.signal.aborted ? 130 : 1);
+    }
+  }
+}
+
+function summaryTable(summary: RunSummary): string {
+  const rows = summary.records.map((r) => [r.variant, r.platform, r.status, seconds(r.durationMs)]);
+  const head = ['VARIANT', 'PLATFORM', 'STATUS', 'TIME'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd() + '\n';
+  return fmt(head) + rows.map(fmt).join('');
+}

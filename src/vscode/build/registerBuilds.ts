@@ -1,0 +1,41 @@
+import * as vscode from 'vscode';
+import { BuildRunner } from '../../core/build/runner';
+import { registerBuilderCommands } from '../builders/builderCommands';
+import { BuildersTreeProvider } from '../builders/buildersTree';
+import type { EngineService } from '../engine/engineService';
+import type { Log } from '../log';
+import type { ConfigModel } from '../model/configModel';
+import { registerTaskProvider } from '../tasks/taskProvider';
+import { registerBuildCommands } from './buildCommands';
+import { BuildService } from './buildService';
+import type { CellStates } from './cellStates';
+import { restoreCellStates } from './restoreCellStates';
+
+/** Engines, builders view, build tasks and build commands. */
+export function registerBuilds(
+  context: vscode.ExtensionContext,
+  model: ConfigModel,
+  engines: EngineService,
+  cells: CellStates,
+  log: Log,
+): BuildService {
+  const settings = vscode.workspace.getConfiguration('multiarch');
+  const timeoutMinutes = settings.get<number>('buildTimeoutMinutes') ?? 60;
+  const runner = new BuildRunner({
+    concurrency: Math.max(1, settings.get<number>('maxParallelJobs') ?? 2),
+    ...(timeoutMinutes > 0 ? { timeoutMs: timeoutMinutes * 60_000 } : {}),
+  });
+  const builders = new BuildersTreeProvider(engines, model);
+  const service = new BuildService(model, engines, cells, runner, builders, log);
+  context.subscriptions.push(
+    builders,
+    service,
+    vscode.window.createTreeView('multiarch.builders', { treeDataProvider: builders }),
+    model.onDidChange(() => void restoreCellStates(model, cells)),
+    service.onDidFinish(() => builders.refresh()),
+  );
+  registerBuilderCommands(context, engines, builders, log);
+  registerTaskProvider(context, model, service);
+  registerBuildCommands(context, model, service, log);
+  return service;
+}

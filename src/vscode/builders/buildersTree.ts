@@ -1,0 +1,128 @@
+import * as vscode from 'vscode';
+import type { BuildxBuilder, BuildxNode } from '../../core/engines/buildxOutput';
+import type { Availability } from '../../core/engines/emulation';
+import { Disposable } from '../disposable';
+import type { EngineService } from '../engine/engineService';
+import type { ConfigModel } from '../model/configModel';
+import { nodePlatformSupport } from '../../core/engines/buildxOutput';
+import { platformSupport, type SupportSnapshot } from './platformSupport';
+
+export type BuilderNode =
+  | { kind: 'engine' }
+  | { kind: 'problem'; text: string }
+  | { kind: 'builder'; builder: BuildxBuilder }
+  | { kind: 'node'; node: BuildxNode }
+  | { kind: 'nodePlatform'; platform: string; support: 'native' | 'emulated' }
+  | { kind: 'local'; host: string }
+  | { kind: 'availability'; availability: Availability };
+
+/** Engine in use, buildx builders → nodes → platforms, or the local engine's native/emulated platforms. */
+export class BuildersTreeProvider extends Disposable implements vscode.TreeDataProvider<BuilderNode> {
+  private readonly changed = this.register(new vscode.EventEmitter<BuilderNode | undefined>());
+  readonly onDidChangeTreeData = this.changed.event;
+  private snapshot: Promise<SupportSnapshot> | undefined;
+
+  constructor(
+    private readonly engines: EngineService,
+    private readonly model: ConfigModel,
+  ) {
+    super();
+    this.register(engines.onDidChange(() => this.refresh()));
+    this.register(model.onDidChange(() => this.refresh()));
+  }
+
+  refresh(): void {
+    this.snapshot = undefined;
+    this.changed.fire(undefined);
+  }
+
+  /** Platforms the workspace's configs build, so the view answers "can I build my matrix here?". */
+  wantedPlatforms(): string[] {
+    return [...new Set(this.model.configs.flatMap((c) => c.config.variants.flatMap((v) => v.platforms)))];
+  }
+
+  support(): Promise<SupportSnapshot> {
+    this.snapshot ??= this.engines.choose().then((c) => platformSupport(c.ok ? c.engine.kind : undefined, this.wantedPlatforms()));
+    return this.snapshot;
+  }
+
+  async getChildren(node?: BuilderNode): Promise<BuilderNode[]> {
+    if (!node) {
+      const choice = await this.engines.choose();
+      if (!choice.ok) return [{ kind: 'engine' }, { kind: 'problem', text: choice.message }];
+      const s = await this.support();
+      if (s.builders) return [{ kind: 'engine' }, ...s.builders.map((builder) => ({ kind: 'builder' as const, builder }))];
+      return [{ kind: 'engine' }, ...(s.buildersProblem ? [{ kind: 'problem' as const, text: s.buildersProblem }] : []), { kind: 'local', host: s.host }];
+    }
+    switch (node.kind) {
+      case 'builder':
+        return node.builder.nodes.map((n) => ({ kind: 'node', node: n }));
+      case 'node':
+        return Object.entries(nodePlatformSupport(node.node)).map(([platform, support]) => ({ kind: 'nodePlatform', platform, support }));
+      case 'local':
+        return (await this.support()).availability.map((availability) => ({ kind: 'availability', availability }));
+      default:
+        return [];
+    }
+  }
+
+  getTreeItem(node: BuilderNode): vscode.TreeItem {
+    const none = vscode.TreeItemCollapsibleState.None;
+    const expanded = vscode.TreeItemCollapsibleState.Expanded;
+    switch (node.kind) {
+      case 'engine': {
+        const c = this.engines.current;
+        const item = new vscode.TreeItem(c?.ok ? `Engine: ${c.engine.kind}${c.engine.version ? ` ${c.engine.version}` : ''}` : 'Engine: none usable', none);
+        item.description = this.engines.setting === 'auto' ? 'auto' : 'set in settings';
+        item.tooltip = c ? (c.ok ? c.engine.reason : c.message) : 'detecting…';
+        item.iconPath = new vscode.ThemeIcon(c?.ok ? 'server-process' : 'warning');
+        item.contextValue = 'multiarch:engine';
+        item.command = { command: 'multiarch.engine.select', title: 'Select Engine' };
+        return item;
+      }
+      case 'problem': {
+        const item = new vscode.TreeItem(node.text, none);
+        item.tooltip = node.text;
+        item.iconPath = new vscode.ThemeIcon('warning');
+        item.contextValue = 'multiarch:engineProblem';
+        return item;
+      }
+      case 'builder': {
+        const item = new vscode.TreeItem(node.builder.name, expanded);
+        item.description = `${node.builder.driver}${node.builder.current ? ' · active' : ''}`;
+        item.iconPath = new vscode.ThemeIcon(node.builder.current ? 'pass-filled' : 'server');
+        item.contextValue = node.builder.current ? 'multiarch:builder:active' : 'multiarch:builder';
+        return item;
+      }
+      case 'node': {
+        const item = new vscode.TreeItem(node.node.name, vscode.TreeItemCollapsibleState.Collapsed);
+        item.description = `${node.node.endpoint} · ${node.node.status}`;
+        item.iconPath = new vscode.ThemeIcon('vm');
+        item.contextValue = 'multiarch:builderNode';
+        return item;
+      }
+      case 'nodePlatform': {
+        const item = new vscode.TreeItem(node.platform, none);
+        item.description = node.support;
+        item.iconPath = new vscode.ThemeIcon(node.support === 'native' ? 'chip' : 'debug-alt');
+        item.contextValue = `multiarch:support:${node.support}`;
+        return item;
+      }
+      case 'local': {
+        const item = new vscode.TreeItem(`This machine (${node.host})`, expanded);
+        item.iconPath = new vscode.ThemeIcon('device-desktop');
+        item.contextValue = 'multiarch:localEngine';
+        return item;
+      }
+      case 'availability': {
+        const a = node.availability;
+        const item = new vscode.TreeItem(a.platform, none);
+        item.description = a.state === 'emulated' ? `emulated (${a.handler})` : a.state;
+        item.tooltip = a.state === 'unavailable' ? `Cannot build ${a.platform} here: ${a.fix}` : `${a.platform}: ${item.description}`;
+        item.iconPath = new vscode.ThemeIcon(a.state === 'native' ? 'chip' : a.state === 'emulated' ? 'debug-alt' : 'error');
+        item.contextValue = `multiarch:support:${a.state}`;
+        return item;
+      }
+    }
+  }
+}

@@ -1,0 +1,48 @@
+import { parseBuildxLs, builderPlatformSupport, type BuildxBuilder } from '../../core/engines/buildxOutput';
+import { listBuildersArgv } from '../../core/engines/buildxBuilders';
+import { enabledQemuHandlers, hostPlatform, localAvailability, type Availability } from '../../core/engines/emulation';
+import { runTool } from '../../core/engines/exec';
+import type { EngineKind } from '../../core/matrix/types';
+
+export interface SupportSnapshot {
+  host: string;
+  builders?: BuildxBuilder[];
+  /** Why builders could not be listed (buildx missing, daemon down). */
+  buildersProblem?: string;
+  /** For each wanted platform: native, emulated or unavailable with the fix. */
+  availability: Availability[];
+}
+
+/**
+ * What the chosen engine can build here. buildx: the builders' own platform lists (a remote node can make
+ * arm64 native). podman / docker: the host's platform plus registered QEMU handlers.
+ */
+export async function platformSupport(engine: EngineKind | undefined, wanted: string[]): Promise<SupportSnapshot> {
+  const host = hostPlatform();
+  if (engine === 'buildx') {
+    const ls = await runTool(listBuildersArgv(), { timeoutMs: 5000 });
+    if (!ls.ok) {
+      return { host, buildersProblem: (ls.stderr || ls.spawnError || 'docker buildx ls failed').trim(), availability: await local(wanted, host) };
+    }
+    const builders = parseBuildxLs(ls.stdout);
+    const active = builders.find((b) => b.current) ?? builders[0];
+    const support = active ? builderPlatformSupport(active) : {};
+    const availability = wanted.map<Availability>((platform) => {
+      const s = support[platform];
+      if (s === 'native') return { platform, state: 'native' };
+      if (s === 'emulated') return { platform, state: 'emulated', handler: 'builder' };
+      return {
+        platform,
+        state: 'unavailable',
+        fix: `the active builder${active ? ` "${active.name}"` : ''} cannot build ${platform}: install QEMU emulators (docker run --privileged --rm tonistiigi/binfmt --install all) or add a ${platform} node (Multi-Arch: Add Remote Node)`,
+      };
+    });
+    return { host, builders, availability };
+  }
+  return { host, availability: await local(wanted, host) };
+}
+
+async function local(wanted: string[], host: string): Promise<Availability[]> {
+  const handlers = await enabledQemuHandlers();
+  return wanted.map((p) => localAvailability(p, host, handlers));
+}
