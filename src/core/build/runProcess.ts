@@ -1,7 +1,10 @@
+import { descendants, signal } from './processTree';
+
 /**
  * Runs one build command: argv array (never a shell), streamed output, timeout, and cancellation that
- * takes the whole process tree down. The child leads its own process group (`detached`), so one
- * `kill(-pid)` reaches everything it started: the engine CLI, its helpers and any shell they ran.
+ * takes the whole process tree down. The child leads its own process group (`detached`), and on
+ * cancel the group and every descendant found by parent links are signalled: container runtimes put
+ * RUN steps in sessions of their own, out of the group's reach.
  */
 export interface ProcessOptions {
   cwd: string;
@@ -57,17 +60,17 @@ export async function runProcess(argv: string[], opts: ProcessOptions): Promise<
   let cancelled = false;
   let killing: Promise<void> | undefined;
   const exited = child.then(() => undefined);
-  const killTree = () => (killing ??= killGroup(child.pid, exited, opts.killGraceMs ?? 3000));
+  const kill = () => (killing ??= killTree(child.pid, exited, opts.killGraceMs ?? 3000));
   const onAbort = () => {
     cancelled = true;
-    void killTree();
+    void kill();
   };
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   const timer =
     opts.timeoutMs !== undefined
       ? setTimeout(() => {
           timedOut = true;
-          void killTree();
+          void kill();
         }, opts.timeoutMs)
       : undefined;
 
@@ -75,7 +78,7 @@ export async function runProcess(argv: string[], opts: ProcessOptions): Promise<
   if (timer) clearTimeout(timer);
   opts.signal?.removeEventListener('abort', onAbort);
   if (killing) await killing;
-  else sweepGroup(child.pid); // an engine that exited may still leave helpers in its group
+  else sweep(child.pid); // an engine that exited may still leave helpers behind
   const code = (r as { code?: string }).code;
   const notStarted = r.exitCode === undefined && !r.signal && !cancelled && !timedOut;
   return {
@@ -89,29 +92,33 @@ export async function runProcess(argv: string[], opts: ProcessOptions): Promise<
   };
 }
 
-function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
-  try {
-    process.kill(-pid, signal);
-    return true;
-  } catch {
-    return false; // ESRCH: the group is empty
-  }
-}
-
-/** SIGTERM to the group, SIGKILL to whatever is left after the grace period or once the leader exits. */
-async function killGroup(pid: number | undefined, exited: Promise<void>, graceMs: number): Promise<void> {
+/**
+ * SIGTERM to the group and every descendant (some live in sessions of their own), then SIGKILL to
+ * whatever is left once the leader exits or the grace period ends.
+ */
+async function killTree(pid: number | undefined, exited: Promise<void>, graceMs: number): Promise<void> {
   if (pid === undefined) return;
-  if (!signalGroup(pid, 'SIGTERM')) return;
+  const known = new Set(descendants(pid));
+  signal(-pid, 'SIGTERM');
+  for (const p of known) signal(p, 'SIGTERM');
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([exited, new Promise<void>((r) => (timer = setTimeout(r, graceMs)))]);
   clearTimeout(timer);
-  // Children that ignore SIGTERM, or were still shutting down when the leader exited, die here.
-  for (let i = 0; i < 10 && signalGroup(pid, 0); i++) {
-    signalGroup(pid, 'SIGKILL');
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  sweep(pid, known);
 }
 
-function sweepGroup(pid: number | undefined): void {
-  if (pid !== undefined && signalGroup(pid, 0)) signalGroup(pid, 'SIGKILL');
+/** SIGKILL to the group and to every process ever seen below the leader, until none is left. */
+function sweep(pid: number | undefined, known = new Set<number>()): void {
+  if (pid === undefined) return;
+  for (const p of descendants(pid)) known.add(p);
+  for (let i = 0; i < 10; i++) {
+    // Children orphaned by the leader's exit are adopted by init, so their own children are looked up too.
+    for (const p of [...known]) for (const d of descendants(p)) known.add(d);
+    const alive = [...known].filter((p) => signal(p, 0));
+    const group = signal(-pid, 0);
+    if (!alive.length && !group) return;
+    signal(-pid, 'SIGKILL');
+    for (const p of alive) signal(p, 'SIGKILL');
+    if (!alive.length) return; // only zombies of the group remain
+  }
 }

@@ -61,6 +61,19 @@ describe('runProcess', () => {
     for (const pid of [...pids, r.pid!]) assert.equal(alive(pid), false, `process ${pid} survived cancellation`);
   });
 
+  it('cancellation also reaches descendants in a session of their own (as container runtimes start them)', async function () {
+    this.timeout(20_000);
+    const ac = new AbortController();
+    const w = waitForOutput((o) => /own \d+/.test(o), 10_000);
+    const run = runProcess(['sh', '-c', 'setsid sleep 300 & echo "own $!"; wait'], { cwd: '/', env: process.env, signal: ac.signal, onOutput: w.onOutput, killGraceMs: 300 });
+    await w.seen;
+    const pid = Number(/own (\d+)/.exec(w.text)![1]);
+    assert.ok(alive(pid));
+    ac.abort();
+    await run;
+    assert.equal(alive(pid), false, `setsid child ${pid} survived cancellation`);
+  });
+
   it('a timeout kills the tree and says so', async () => {
     const w = waitForOutput((o) => /child \d+/.test(o), 10_000);
     const r = await runProcess(['sh', '-c', 'sleep 300 & echo "child $!"; wait'], { cwd: '/', env: process.env, timeoutMs: 300, onOutput: w.onOutput, killGraceMs: 200 });

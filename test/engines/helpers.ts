@@ -1,0 +1,81 @@
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseConfig } from '../../src/core/config/loadConfig';
+import type { ResolvedConfig } from '../../src/core/config/types';
+import { runTool, type ToolResult } from '../../src/core/engines/exec';
+
+export const repoRoot = resolve(__dirname, '..', '..');
+export const envFile = join(repoRoot, '.cache', 'engines.env');
+
+/** The environment scripts/setup/20-engines.sh wrote: DOCKER_HOST, CONTAINERS_*_CONF, MULTIARCH_*. */
+export function engineEnv(): NodeJS.ProcessEnv {
+  if (!existsSync(envFile)) {
+    throw new Error(`${envFile} is missing: run "bash scripts/setup/20-engines.sh" as root first (npm test does)`);
+  }
+  const vars: Record<string, string> = {};
+  for (const line of readFileSync(envFile, 'utf8').split('\n')) {
+    const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line);
+    if (m) vars[m[1]!] = m[2]!;
+  }
+  return { ...process.env, ...vars };
+}
+
+export const env = engineEnv();
+export const docker = env.MULTIARCH_DOCKER ?? '/usr/bin/docker';
+export const registry = env.MULTIARCH_REGISTRY ?? '127.0.0.1:5000';
+
+/** A unique tag per run so parallel or repeated runs never see each other's images. */
+export const runTag = `t${process.pid}${Date.now().toString(36)}`;
+
+/**
+ * A temp copy of test/fixtures/multiarch-app with the busybox root filesystems the setup prepared, and
+ * its multiarch.yaml adjusted by `edit`. Returns the resolved config.
+ */
+export async function fixtureWorkspace(edit: (yaml: string) => string = (y) => y): Promise<ResolvedConfig> {
+  const dir = await mkdtemp(join(tmpdir(), 'multiarch-app-'));
+  await cp(join(repoRoot, 'test', 'fixtures', 'multiarch-app'), dir, { recursive: true });
+  const rootfs = env.MULTIARCH_ROOTFS_DIR!;
+  for (const arch of ['amd64', 'arm64']) await cp(join(rootfs, arch), join(dir, `rootfs-${arch}`), { recursive: true, verbatimSymlinks: true });
+  const file = join(dir, 'multiarch.yaml');
+  const yaml = edit((await readFile(file, 'utf8')).replace(/^tag: .*$/m, `tag: ${runTag}`));
+  await writeFile(file, yaml);
+  const r = parseConfig(yaml, file);
+  if (!r.ok) throw new Error(`fixture config invalid: ${JSON.stringify(r.problems)}`);
+  return r.config;
+}
+
+export async function tool(argv: string[], timeoutMs = 60_000): Promise<ToolResult> {
+  const r = await runTool(argv, { env, timeoutMs });
+  if (!r.ok) throw new Error(`${argv.join(' ')} failed (${r.exitCode ?? r.spawnError}): ${r.stderr || r.stdout}`);
+  return r;
+}
+
+export const unameFor: Record<string, string> = { 'linux/amd64': 'x86_64', 'linux/arm64': 'aarch64' };
+
+/** Pids of processes whose argv is exactly `argv` (read from /proc, for orphan checks). */
+export function processesWithArgv(argv: string[]): number[] {
+  const want = argv.join('\0');
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0$/, '');
+      const state = /^\d+ \(.*\) (\S)/.exec(readFileSync(`/proc/${name}/stat`, 'utf8'))?.[1];
+      if (cmd === want && state !== 'Z') out.push(Number(name));
+    } catch {
+      // the process exited while we looked
+    }
+  }
+  return out;
+}
+
+/** Polls `check` until it holds or `ms` pass; for state outside this process (daemons cleaning up). */
+export async function eventually(check: () => boolean, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
