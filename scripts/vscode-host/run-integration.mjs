@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { copyExampleWorkspace, integrationTestsIndex, repoRoot } from './host.mjs';
 import { runInCodeServer } from './codeServerTests.mjs';
+import { engineEnv } from './engineEnv.mjs';
 import { canDownloadVsCode, runInElectron } from './electronTests.mjs';
 
 const { values } = parseArgs({
@@ -41,7 +42,7 @@ async function main() {
   const workspace = copyExampleWorkspace({ log });
   const resultsDir = mkdtempSync(join(tmpdir(), 'multiarch-results-'));
   const resultsFile = join(resultsDir, 'results.json');
-  const env = { MULTIARCH_INTEGRATION_RESULTS: resultsFile };
+  const env = { ...engineEnv(), MULTIARCH_INTEGRATION_RESULTS: resultsFile };
   const started = Date.now();
   try {
     const code =
@@ -63,6 +64,9 @@ async function main() {
     rmSync(resultsDir, { recursive: true, force: true });
   }
 }
+
+// Ctrl+C or a CI timeout: exit through process.exit so the server's exit hook kills its process group.
+for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => process.exit(sig === 'SIGINT' ? 130 : 143));
 
 main().then(
   (code) => process.exit(code),

@@ -115,6 +115,9 @@ async function main(): Promise<number> {
   return failed > 0 ? 1 : 0;
 }
 
+// Ctrl+C or a CI timeout: exit through process.exit so the server's exit hook kills its process group.
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => process.exit(sig === 'SIGINT' ? 130 : 143));
+
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
