@@ -1,0 +1,55 @@
+import { strict as assert } from 'node:assert';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { env, fixtureWorkspace, repoRoot } from './helpers';
+
+/** `multiarch build` as a user runs it, from the workspace folder (sources run through tsx). */
+async function multiarch(cwd: string, args: string[]) {
+  const { execa } = await import('execa'); // ESM-only package, loaded from CommonJS
+  const tsx = pathToFileURL(join(repoRoot, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+  return execa(process.execPath, ['--import', tsx, join(repoRoot, 'src', 'cli', 'main.ts'), 'build', ...args], {
+    cwd,
+    env: { ...env, NODE_OPTIONS: '' },
+    reject: false,
+    timeout: 180_000,
+  });
+}
+
+describe('multiarch build (CLI, real podman)', function () {
+  this.timeout(240_000);
+
+  it('builds a variant for both platforms, prints the summary table and records the results', async () => {
+    const config = await fixtureWorkspace();
+    const r = await multiarch(config.root, ['--variant', 'redis', '--engine', 'podman']);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match(r.stdout, /engine: podman 4\.\S+ \(multiarch.engine is set to "podman"\)/);
+    assert.match(r.stdout, /\[linux\/arm64\] STEP 5\/6: RUN/);
+    assert.match(r.stdout, /VARIANT\s+PLATFORM\s+STATUS\s+SECONDS\nredis\s+linux\/amd64\s+succeeded\s+\d+\.\d\nredis\s+linux\/arm64\s+succeeded\s+\d+\.\d$/);
+    const results = JSON.parse(await readFile(join(config.root, '.multiarch', 'results.json'), 'utf8'));
+    assert.equal(results.cells['redis@linux/arm64'][0].status, 'succeeded');
+    assert.equal(results.cells['redis@linux/arm64'][0].emulated, true);
+  });
+
+  it('--json prints the records on stdout; a failing build exits 1 naming the Dockerfile line', async () => {
+    const config = await fixtureWorkspace();
+    await writeFile(join(config.root, 'Dockerfile'), 'FROM scratch\nARG TARGETARCH\nCOPY rootfs-${TARGETARCH}/ /\nRUN exit 5\n');
+    const r = await multiarch(config.root, ['--variant', 'minimal', '--platform', 'linux/amd64', '--engine', 'podman', '--json']);
+    assert.equal(r.exitCode, 1);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.ok, false);
+    assert.deepEqual(out.records.map((x: { status: string }) => x.status), ['failed']);
+    assert.equal(out.problems[0].line, 4);
+    assert.match(r.stderr, /STEP 4\/4: RUN exit 5/);
+  });
+
+  it('rejects bad usage with exit 2 and says what to do', async () => {
+    const config = await fixtureWorkspace();
+    const push = await multiarch(config.root, ['--push']);
+    assert.equal(push.exitCode, 2);
+    assert.match(push.stderr, /pushing needs a registry: set "registry:"/);
+    const unknown = await multiarch(config.root, ['--variant', 'nope']);
+    assert.equal(unknown.exitCode, 2);
+    assert.match(unknown.stderr, /unknown variant "nope"/);
+  });
+});

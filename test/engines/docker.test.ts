@@ -1,0 +1,108 @@
+import { strict as assert } from 'node:assert';
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BuildRunner } from '../../src/core/build/runner';
+import { programsFromEnv } from '../../src/core/engines/detect';
+import { buildPlan } from '../../src/core/matrix/plan';
+import { docker, env, eventually, fixtureWorkspace, processesWithArgv, registry, tool, unameFor } from './helpers';
+
+const runner = () => new BuildRunner({ programs: programsFromEnv(env), env, concurrency: 2 });
+const platforms = ['linux/amd64', 'linux/arm64'];
+
+describe('dockerd 20.10 with BuildKit (no buildx): one build per platform', function () {
+  this.timeout(240_000);
+
+  it('builds a variant per platform under per-arch tags; architecture from the image config and when run', async () => {
+    const config = await fixtureWorkspace();
+    const plan = buildPlan(config, { engine: 'docker', variants: ['redis'] });
+    assert.deepEqual(plan.jobs.map((j) => j.platforms), [['linux/amd64'], ['linux/arm64']]);
+    assert.ok(plan.jobs.every((j) => j.env?.DOCKER_BUILDKIT === '1'));
+    const summary = await runner().run(plan, { config });
+    assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
+    for (const job of plan.jobs) {
+      const platform = job.platforms[0]!;
+      const tag = job.platformTags![platform]!;
+      assert.match(tag, new RegExp(`-redis-${platform.split('/')[1]}$`));
+      assert.equal(summary.records.find((r) => r.platform === platform)!.image, tag);
+      const cfg = (await tool([docker, 'image', 'inspect', '--format', '{{.Os}}/{{.Architecture}}', tag])).stdout.trim();
+      assert.equal(cfg, platform);
+      assert.equal((await tool([docker, 'run', '--rm', tag])).stdout.trim(), unameFor[platform]);
+      assert.equal((await tool([docker, 'run', '--rm', tag, 'cat', '/build-backend'])).stdout, 'redis');
+    }
+  });
+
+  it('pushes each per-arch tag to the local registry; skopeo reads back each config architecture', async () => {
+    const config = await fixtureWorkspace((y) => `${y}registry: ${registry}\n`);
+    const plan = buildPlan(config, { engine: 'docker', variants: ['minimal'], output: 'push' });
+    const summary = await runner().run(plan, { config });
+    assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
+    for (const job of plan.jobs) {
+      const tag = job.tags[0]!;
+      assert.ok(tag.startsWith(`${registry}/`));
+      const cfg = JSON.parse((await tool(['skopeo', 'inspect', '--config', '--tls-verify=false', `docker://${tag}`])).stdout);
+      assert.equal(`${cfg.os}/${cfg.architecture}`, job.platforms[0]);
+    }
+  });
+
+  it('saves each platform image to an archive in OCI mode', async () => {
+    const config = await fixtureWorkspace();
+    const plan = buildPlan(config, { engine: 'docker', variants: ['sqs'], platforms: ['linux/arm64'], output: 'oci' });
+    const summary = await runner().run(plan, { config });
+    assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
+    const archive = plan.jobs[0]!.ociPath!;
+    assert.ok(existsSync(archive));
+    const cfg = JSON.parse((await tool(['skopeo', 'inspect', '--config', `docker-archive:${archive}`])).stdout);
+    assert.equal(cfg.architecture, 'arm64');
+  });
+
+  it('a hostile build arg reaches the RUN step verbatim', async () => {
+    const hostile = `a$b; c "q" 'x' \`id\` $(touch /pwned) & | > <`;
+    const config = await fixtureWorkspace((y) =>
+      y.replace(/^variantArg: .*\n/m, '').replace(/^variants:[\s\S]*$/m, `variants:\n  hostile:\n    platforms: [linux/amd64]\n    args:\n      QUEUE_BACKEND: ${JSON.stringify(hostile)}\n`),
+    );
+    const plan = buildPlan(config, { engine: 'docker' });
+    const summary = await runner().run(plan, { config });
+    assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
+    assert.equal((await tool([docker, 'run', '--rm', plan.jobs[0]!.tags[0]!, 'cat', '/build-backend'])).stdout, hostile);
+  });
+
+  it('a failing RUN is reported at its Dockerfile line', async () => {
+    const config = await fixtureWorkspace();
+    const dockerfile = join(config.root, 'Dockerfile');
+    await writeFile(dockerfile, 'FROM scratch\nARG TARGETARCH\nCOPY rootfs-${TARGETARCH}/ /\nRUN echo failing && exit 4\n');
+    const plan = buildPlan(config, { engine: 'docker', variants: ['minimal'], platforms: ['linux/amd64'] });
+    const summary = await runner().run(plan, { config });
+    assert.equal(summary.ok, false);
+    const problem = summary.outcomes[0]!.problem!;
+    assert.equal(problem.file, dockerfile);
+    assert.equal(problem.line, 4);
+    assert.equal(problem.exitCode, 4);
+  });
+
+  it('cancelling a build in a long RUN step leaves no process behind', async () => {
+    const config = await fixtureWorkspace();
+    const marker = `${process.pid}${Date.now() % 100000}`;
+    await writeFile(join(config.root, 'Dockerfile'), `FROM scratch\nARG TARGETARCH\nCOPY rootfs-\${TARGETARCH}/ /\nRUN echo sleeping-now && sleep ${marker}\n`);
+    const plan = buildPlan(config, { engine: 'docker', variants: ['minimal'], platforms: ['linux/amd64'] });
+    const ac = new AbortController();
+    let output = '';
+    let sawSleep!: () => void;
+    const sleeping = new Promise<void>((r) => (sawSleep = r));
+    const run = runner().run(plan, {
+      config,
+      signal: ac.signal,
+      onOutput: (_j, t) => {
+        output += t;
+        if (output.includes('sleeping-now')) sawSleep();
+      },
+    });
+    await sleeping;
+    await eventually(() => processesWithArgv(['sleep', marker]).length > 0, 10_000, 'the RUN step to start sleep');
+    ac.abort();
+    const summary = await run;
+    assert.deepEqual(summary.records.map((r) => r.status), ['cancelled']);
+    // The step runs under dockerd, not under the CLI: BuildKit cancels it when the CLI's session goes away.
+    await eventually(() => processesWithArgv(['sleep', marker]).length === 0, 20_000, 'BuildKit to stop the RUN step');
+  });
+});
