@@ -8,9 +8,11 @@ import { launchChromium, makeProfile, openWorkbench, prepareCodeServer, removePr
 export async function runInCodeServer({ workspace, log, timeoutMs, env }) {
   const install = await prepareCodeServer({ log });
   const profile = makeProfile();
-  // Server chatter only matters when something goes wrong; keep it for the failure report.
+  // Server chatter only matters when something goes wrong (or MULTIARCH_HOST_VERBOSE=1); keep it for the failure report.
   const serverLines = [];
-  const server = await startCodeServer({ dir: install.dir, folder: workspace, profile, env, log: (l) => serverLines.push(l) });
+  const verbose = Boolean(process.env.MULTIARCH_HOST_VERBOSE);
+  const serverLog = (l) => (verbose ? log(l) : serverLines.push(l));
+  const server = await startCodeServer({ dir: install.dir, folder: workspace, profile, env, log: serverLog });
   let browser;
   let timer;
   try {
