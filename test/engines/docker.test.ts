@@ -8,7 +8,6 @@ import { buildPlan } from '../../src/core/matrix/plan';
 import { docker, env, eventually, fixtureWorkspace, processesWithArgv, registry, tool, unameFor } from './helpers';
 
 const runner = () => new BuildRunner({ programs: programsFromEnv(env), env, concurrency: 2 });
-const platforms = ['linux/amd64', 'linux/arm64'];
 
 describe('dockerd 20.10 with BuildKit (no buildx): one build per platform', function () {
   this.timeout(240_000);
