@@ -48,12 +48,14 @@ describe('Variants tree', () => {
     assert.deepEqual(await labels(api, sqs!.node), ['linux/amd64']);
   });
 
-  it('namespaces context values and starts platforms idle', async () => {
+  it('namespaces context values and shows a never-built platform as idle', async () => {
     const [redis] = (await items(api)).filter((i) => i.item.label === 'redis');
     assert.equal(redis!.item.contextValue, 'multiarch:variant');
     assert.match(String(redis!.item.description), /2 platforms · QUEUE_BACKEND=redis/);
-    const [amd64] = await items(api, redis!.node);
+    const [sqs] = (await items(api)).filter((i) => i.item.label === 'sqs');
+    const [amd64] = await items(api, sqs!.node);
     assert.equal(amd64!.item.contextValue, 'multiarch:platform:idle');
+    assert.equal(amd64!.item.description, 'idle');
   });
 
   it('replaces the matrix with a located error node when the config is invalid, and opens the config there', async () => {

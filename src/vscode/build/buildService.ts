@@ -29,6 +29,8 @@ class UserError extends Error {
 interface Running {
   execution: vscode.TaskExecution;
   cells: Cell[];
+  /** Settles when the engine processes are gone, which is after the task itself reports its end. */
+  finished: Promise<void>;
 }
 
 /** Turns build requests into `multiarch` tasks and tracks the ones running. */
@@ -54,12 +56,16 @@ export class BuildService extends Disposable {
   }
 
   /** The task for a definition: used by the TaskProvider and by every build command. */
-  createTask(definition: MultiArchTaskDefinition, folder: vscode.WorkspaceFolder, prepared?: TerminalRun): vscode.Task {
+  createTask(definition: MultiArchTaskDefinition, folder: vscode.WorkspaceFolder, prepared?: TerminalRun, onDone?: () => void): vscode.Task {
     const execution = new vscode.CustomExecution(async () => {
       try {
         const run = prepared ?? (await this.prepare(definition, folder, true));
-        return new BuildTerminal(run, this.runner, this.cells, this.log, (s) => this.finished.fire(s));
+        return new BuildTerminal(run, this.runner, this.cells, this.log, (s) => {
+          this.finished.fire(s);
+          onDone?.();
+        });
       } catch (err) {
+        onDone?.();
         return errorTerminal(err instanceof Error ? err.message : String(err));
       }
     });
@@ -99,15 +105,12 @@ export class BuildService extends Disposable {
       run.waitForBusy = true; // terminating is asynchronous: wait for the locks to be released
     }
     for (const c of cells) this.cells.update(c, { status: 'queued' });
-    const execution = await vscode.tasks.executeTask(this.createTask(definition, folder, run));
-    const entry = { execution, cells };
+    let done!: () => void;
+    const finished = new Promise<void>((resolve) => (done = resolve));
+    const execution = await vscode.tasks.executeTask(this.createTask(definition, folder, run, done));
+    const entry: Running = { execution, cells, finished };
     this.running.add(entry);
-    const sub = vscode.tasks.onDidEndTask((e) => {
-      if (e.execution === execution) {
-        this.running.delete(entry);
-        sub.dispose();
-      }
-    });
+    void finished.then(() => this.running.delete(entry));
     return execution;
   }
 
@@ -130,7 +133,7 @@ export class BuildService extends Disposable {
         }),
     );
     for (const e of executions) e.terminate();
-    await Promise.all(ended);
+    await Promise.all([...ended, ...targets.map((t) => t.finished)]);
     return executions.size;
   }
 

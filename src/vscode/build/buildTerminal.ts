@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { BuildRunner, RunSummary } from '../../core/build/runner';
 import { BusyError } from '../../core/build/runner';
+import { failureLines, summaryTable } from '../../core/build/summary';
 import type { ResolvedConfig } from '../../core/config/types';
 import { shellQuote } from '../../core/engines/shellQuote';
 import { cellId, type Cell, type Plan } from '../../core/matrix/types';
 import { ResultsStore } from '../../core/results/store';
 import type { CellStates } from './cellStates';
 import type { Log } from '../log';
-import { seconds } from '../tree/nodes';
 
 export interface TerminalRun {
   plan: Plan;
@@ -105,12 +105,9 @@ export class BuildTerminal implements vscode.Pseudoterminal {
         },
       });
       await store.append(summary.records);
-      this.write(`\n${bold('Summary')}\n${summaryTable(summary)}`);
-      const failed = summary.outcomes.find((o) => o.status === 'failed');
-      if (failed?.problem) {
-        const where = failed.problem.file && failed.problem.line ? `${failed.problem.file}:${failed.problem.line}: ` : '';
-        this.write(red(`\n${where}${failed.problem.message}\n`));
-      }
+      this.write(`\n${bold('Summary')}\n${summaryTable(summary.records)}`);
+      // Plain, uncoloured `file:line: error: …` lines: the $multiarch problem matcher turns them into diagnostics.
+      this.write(failureLines(summary));
       this.write(summary.ok ? green('\nAll builds succeeded.\n') : red('\nBuild failed.\n'));
     } catch (err) {
       const message = err instanceof BusyError ? `${err.message}; cancel those builds or queue this one.` : (err as Error).message;
@@ -122,12 +119,4 @@ export class BuildTerminal implements vscode.Pseudoterminal {
       this.closeEmitter.fire(summary?.ok ? 0 : this.abort.signal.aborted ? 130 : 1);
     }
   }
-}
-
-function summaryTable(summary: RunSummary): string {
-  const rows = summary.records.map((r) => [r.variant, r.platform, r.status, seconds(r.durationMs)]);
-  const head = ['VARIANT', 'PLATFORM', 'STATUS', 'TIME'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd() + '\n';
-  return fmt(head) + rows.map(fmt).join('');
 }
