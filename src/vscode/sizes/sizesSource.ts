@@ -1,0 +1,61 @@
+// Reads the rows the panel shows and says when they may have changed (a build or a verification ended).
+import * as vscode from 'vscode';
+import { measureSizes } from '../../core/sizes/measureSizes';
+import { readVerifyResults } from '../../core/verify/verifyStore';
+import { Disposable } from '../disposable';
+import type { Log } from '../log';
+import { findProjects } from './projects';
+import type { CellVerification, SizesRowView, SizesState } from './protocol';
+
+const DEBOUNCE_MS = 250;
+
+export class SizesSource extends Disposable {
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
+  /** Fires (debounced) when a results or verification file changes in any workspace folder. */
+  readonly onDidChange = this.changed.event;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly log: Log) {
+    super();
+    const watcher = this.register(vscode.workspace.createFileSystemWatcher('**/.multiarch/{results,verify}.json'));
+    const poke = (): void => {
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.changed.fire(), DEBOUNCE_MS);
+    };
+    this.register(watcher.onDidChange(poke));
+    this.register(watcher.onDidCreate(poke));
+    this.register(watcher.onDidDelete(poke));
+    this.register(vscode.workspace.onDidChangeWorkspaceFolders(poke));
+    this.register({ dispose: () => clearTimeout(this.timer) });
+  }
+
+  async read(focusVariant?: string): Promise<SizesState> {
+    const updatedAt = new Date().toISOString();
+    try {
+      const projects = await findProjects();
+      const rows: SizesRowView[] = [];
+      for (const { config } of projects) {
+        const [sizes, verified] = await Promise.all([measureSizes({ root: config.root, env: process.env }), readVerifyResults(config.root)]);
+        const byCell = new Map(verified.map((v) => [`${v.variant}@${v.platform}`, v]));
+        for (const s of sizes) {
+          const v = byCell.get(`${s.variant}@${s.platform}`);
+          const verify: CellVerification | undefined = v && {
+            status: v.status,
+            expected: v.expected,
+            ...(v.actual !== undefined ? { actual: v.actual } : {}),
+            ...(v.reason !== undefined ? { reason: v.reason } : {}),
+          };
+          rows.push(verify ? { ...s, verify } : s);
+          if (s.error) this.log.warn(`sizes: ${s.variant} ${s.platform}: ${s.error}`);
+        }
+      }
+      const variants = [...new Set(projects.flatMap((p) => p.config.variants.map((v) => v.name)))];
+      this.log.info(`sizes: ${rows.length} built cell(s) in ${projects.length} project(s)`);
+      return { rows, variants, updatedAt, ...(focusVariant ? { focusVariant } : {}) };
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.log.error(`sizes: ${message}`);
+      return { rows: [], variants: [], updatedAt, error: message };
+    }
+  }
+}
