@@ -7,6 +7,9 @@ import { createLog } from './vscode/log';
 import { ConfigModel } from './vscode/model/configModel';
 import { registerPlanCommand } from './vscode/plan/planCommand';
 import { registerTree } from './vscode/tree/registerTree';
+import { registerSizes } from './vscode/sizes/registerSizes';
+import { registerVerify } from './vscode/verify/registerVerify';
+import { registerReport } from './vscode/report/registerReport';
 
 /** What activate() returns: read-only handles other extensions (and the integration tests) can use. */
 export interface MultiArchApi {
@@ -30,6 +33,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<MultiA
     registerPlanCommand(context, model, engines, log);
     const builds = registerBuilds(context, model, engines, cells, log);
 
+    registerSizes(context, log);
+    registerVerify(context, log);
+    registerReport(context, log);
     await model.reload();
     return { variants: tree.provider as vscode.TreeDataProvider<unknown>, reload: () => model.reload(), onDidFinishBuild: builds.onDidFinish };
   } catch (err) {
