@@ -23,30 +23,82 @@ export function applyFixes(text: string, fixes: Fix[], protectedSpans: Array<[nu
   const bom = text.startsWith(BOM) ? BOM : '';
   const body = bom ? text.slice(1) : text;
   const index = new LineIndex(body);
-  const accepted: OffsetEdit[] = [];
+  const accepted = new AcceptedEdits();
   let applied = 0;
   for (const fix of fixes) {
     const edits = fix.edits.map((e) => toOffsets(index, e));
-    const fresh = edits.filter((e) => !accepted.some((a) => same(a, e) || subsumes(a, e)));
+    const fresh = edits.filter((e) => !accepted.covers(e));
     const ok = fresh.every(
-      (e, i) =>
-        !protectedSpans.some(([s, end]) => e.start < end && (e.end > s || (e.start === e.end && e.start > s))) &&
-        !accepted.some((a) => overlaps(a, e)) &&
-        !fresh.some((o, j) => j !== i && overlaps(o, e)),
+      (e, i) => !touchesProtected(protectedSpans, e) && !accepted.overlaps(e) && !fresh.some((o, j) => j !== i && overlaps(o, e)),
     );
     if (!ok) continue;
-    accepted.push(...fresh);
+    for (const e of fresh) accepted.add(e);
     applied++;
   }
-  accepted.sort((a, b) => a.start - b.start || a.end - b.end);
   let out = '';
   let at = 0;
-  for (const e of accepted) {
+  for (const e of accepted.sorted) {
     out += body.slice(at, e.start) + e.text;
     at = e.end;
   }
   out += body.slice(at);
   return { text: bom + out, applied };
+}
+
+/** Accepted edits kept sorted by position, so each check looks only at neighbours (fix-all on big files stays linear-ish). */
+class AcceptedEdits {
+  readonly sorted: OffsetEdit[] = [];
+
+  private lowerBound(start: number): number {
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.sorted[mid].start < start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Edits that could overlap or coincide with [start, end]. */
+  private near(e: OffsetEdit): OffsetEdit[] {
+    const out: OffsetEdit[] = [];
+    let i = this.lowerBound(e.start);
+    // Accepted edits never overlap each other, so only the closest one before can reach into e.
+    for (let j = i - 1; j >= 0; j--) {
+      out.push(this.sorted[j]);
+      if (this.sorted[j].start !== this.sorted[j].end) break;
+    }
+    for (; i < this.sorted.length && this.sorted[i].start <= e.end; i++) out.push(this.sorted[i]);
+    return out;
+  }
+
+  covers(e: OffsetEdit): boolean {
+    return this.near(e).some((a) => same(a, e) || subsumes(a, e));
+  }
+
+  overlaps(e: OffsetEdit): boolean {
+    return this.near(e).some((a) => overlaps(a, e));
+  }
+
+  add(e: OffsetEdit): void {
+    let i = this.lowerBound(e.start);
+    while (i < this.sorted.length && this.sorted[i].start === e.start && this.sorted[i].end <= e.end) i++;
+    this.sorted.splice(i, 0, e);
+  }
+}
+
+function touchesProtected(spans: Array<[number, number]>, e: OffsetEdit): boolean {
+  let lo = 0;
+  let hi = spans.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const [s, end] = spans[mid];
+    if (e.start < end && (e.end > s || (e.start === e.end && e.start > s))) return true;
+    if (e.start >= end) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
 }
 
 export function applyEdits(text: string, edits: TextEdit[]): string {

@@ -1,4 +1,5 @@
-import { DockerfileParser, From, type Dockerfile, type Instruction, type Flag } from 'dockerfile-ast';
+import { DockerfileParser, From, type Argument, type Dockerfile, type Instruction, type Flag } from 'dockerfile-ast';
+import { scanVariables, type VariableUse } from './variables';
 import { parseCheckValue, parseDirectiveBlock, type CheckConfig, type DirectiveBlock } from './directives';
 import { LineIndex } from './text';
 import type { LintContext, Range } from './types';
@@ -45,6 +46,11 @@ export class LintModel {
   /** Sorted, disjoint [startOffset, endOffset) spans of heredoc bodies and terminators; edits never enter them. */
   readonly heredocSpans: Array<[number, number]> = [];
   private heredocLineSet?: Set<number>;
+  // dockerfile-ast recomputes arguments, flags and variables on every call; rules share one copy.
+  private readonly argCache = new Map<Instruction, Argument[]>();
+  private readonly flagCache = new Map<Instruction, Flag[]>();
+  private readonly varCache = new Map<Instruction, VariableUse[]>();
+  private readonly kwCache = new Map<Instruction, string>();
 
   constructor(
     readonly text: string,
@@ -57,6 +63,7 @@ export class LintModel {
     this.check = parseCheckValue(this.directives.directives.find((d) => d.name === 'check')?.value);
     this.instructions = this.dockerfile.getInstructions();
     this.keywords = this.instructions.map((i) => i.getKeyword());
+    this.instructions.forEach((ins, i) => this.kwCache.set(ins, this.keywords[i]));
     this.buildStages();
     this.collectHeredocs();
   }
@@ -67,8 +74,9 @@ export class LintModel {
     for (let i = 0; i < this.instructions.length; i++) {
       const ins = this.instructions[i];
       if (ins instanceof From) {
-        const args = ins.getArguments();
-        const stage: Stage = { index: this.stages.length, from: ins, body: [], platform: ins.getPlatformFlag() ?? undefined };
+        const args = this.args(ins);
+        const platform = this.flags(ins).find((f) => f.getName().toLowerCase() === 'platform');
+        const stage: Stage = { index: this.stages.length, from: ins, body: [], platform };
         if (args.length >= 3 && args[1].getValue().toLowerCase() === 'as') {
           stage.asRange = args[1].getRange();
           stage.name = args[2].getValue();
@@ -107,6 +115,62 @@ export class LintModel {
       }
     }
     this.heredocSpans.sort((a, b) => a[0] - b[0]);
+  }
+
+  /** The instruction's argument text and its range: everything after the keyword (cheaper than getArgumentsRange). */
+  argsOf(ins: Instruction): { text: string; range: Range } | undefined {
+    const start = this.index.offsetAt(ins.getInstructionRange().end);
+    const end = this.index.offsetAt(ins.getRange().end);
+    let s = start;
+    const t = this.index.text;
+    while (s < end && (t[s] === ' ' || t[s] === '\t')) s++;
+    if (s >= end) return undefined;
+    return { text: t.slice(s, end), range: this.index.rangeOf(s, end) };
+  }
+
+  kw(ins: Instruction): string {
+    return this.kwCache.get(ins) ?? ins.getKeyword();
+  }
+
+  args(ins: Instruction): Argument[] {
+    let a = this.argCache.get(ins);
+    if (!a) this.argCache.set(ins, (a = ins.getArguments()));
+    return a;
+  }
+
+  flags(ins: Instruction): Flag[] {
+    let f = this.flagCache.get(ins);
+    if (!f) {
+      const get = (ins as unknown as { getFlags?: () => Flag[] }).getFlags;
+      this.flagCache.set(ins, (f = get ? get.call(ins) : []));
+    }
+    return f;
+  }
+
+  /** Variable uses in an instruction's arguments (flags included), outside heredoc bodies. */
+  vars(ins: Instruction): VariableUse[] {
+    let v = this.varCache.get(ins);
+    if (!v) {
+      const r = ins.getRange();
+      const kwEnd = this.index.offsetAt(ins.getInstructionRange().end);
+      const skip = this.heredocSpans.length ? (o: number) => this.inHeredoc(o) : undefined;
+      this.varCache.set(ins, (v = scanVariables(this.index, kwEnd, this.index.offsetAt(r.end), this.escape, skip)));
+    }
+    return v;
+  }
+
+  /** Whether an offset lies in a heredoc body (binary search over the sorted spans). */
+  inHeredoc(offset: number): boolean {
+    let lo = 0;
+    let hi = this.heredocSpans.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const [s, e] = this.heredocSpans[mid];
+      if (offset < s) hi = mid - 1;
+      else if (offset >= e) lo = mid + 1;
+      else return true;
+    }
+    return false;
   }
 
   /** Lines that belong to heredoc bodies (including the terminator). */

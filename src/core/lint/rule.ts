@@ -26,6 +26,7 @@ export function buildkitRule(name: string, description: string, experimental = f
 }
 
 export function projectRule(name: string, description: string, severity: Severity = 'warning'): RuleMeta {
-  const anchor = name.toLowerCase().replace(/[^a-z0-9]+/g, '');
+  // GitHub's anchor for a "MultiArch/Name" heading.
+  const anchor = `multiarch/${name}`.toLowerCase().replace(/[^a-z0-9-]+/g, '');
   return { name: `MultiArch/${name}`, description, url: `${PROJECT_RULES_URL}#${anchor}`, severity };
 }

@@ -9,9 +9,9 @@ export const copyIgnoredFile: Rule = {
     model.instructions.forEach((ins, i) => {
       const kw = model.keywords[i];
       if (kw !== 'COPY' && kw !== 'ADD') return;
-      const flags = (ins as unknown as { getFlags(): import('dockerfile-ast').Flag[] }).getFlags();
+      const flags = model.flags(ins);
       if (flags.some((f) => f.getName().toLowerCase() === 'from')) return;
-      const args = ins.getArguments();
+      const args = model.args(ins);
       if (args.length < 2 || args.some((a) => a.getValue().startsWith('<<'))) return;
       const cmd = kw === 'COPY' ? 'Copy' : 'Add';
       for (const src of args.slice(0, -1)) {

@@ -27,12 +27,12 @@ export const emulatedCompileStage: Rule = {
     const copiedFrom = copiedStages(model);
     for (const stage of model.stages) {
       if (stage.platform || !copiedFrom.has(stage.index)) continue;
-      const runs = stage.body.filter((i) => i.getKeyword() === 'RUN');
+      const runs = stage.body.filter((i) => model.kw(i) === 'RUN');
       const text = runs.map((i) => model.rangeText(i.getRange())).join('\n');
       let what = COMPILERS.find(([re]) => re.test(text))?.[1];
       if (!what && NODE_INSTALL.test(text) && NATIVE_ADDONS.test(text)) what = 'native Node addons';
       if (!what) continue;
-      const image = stage.from.getArguments()[0];
+      const image = model.args(stage.from)[0];
       if (!image) continue;
       const label = stage.name ? `'${stage.name}'` : `#${stage.index}`;
       report(
@@ -50,8 +50,8 @@ function copiedStages(model: LintModel): Set<number> {
   const out = new Set<number>();
   model.stages.forEach((stage) => {
     for (const ins of stage.body) {
-      if (ins.getKeyword() !== 'COPY') continue;
-      const flags = (ins as unknown as { getFlags(): import('dockerfile-ast').Flag[] }).getFlags();
+      if (model.kw(ins) !== 'COPY') continue;
+      const flags = model.flags(ins);
       const from = flags.find((f) => f.getName().toLowerCase() === 'from')?.getValue()?.toLowerCase();
       if (!from) continue;
       const idx = byName.get(from) ?? (/^\d+$/.test(from) ? Number(from) : undefined);
@@ -84,7 +84,7 @@ function goCrossCompileFix(model: LintModel, stage: Stage, runs: Instruction[], 
     if (found !== total) return undefined;
   }
   if (!edits.length) return undefined;
-  const image = stage.from.getArguments()[0]!.getRange().start;
+  const image = model.args(stage.from)[0]!.getRange().start;
   edits.push({ range: { start: image, end: image }, newText: '--platform=$BUILDPLATFORM ' });
   const decls = firstDeclarations(stage);
   const missing = ['TARGETOS', 'TARGETARCH'].filter((n) => !decls.has(n));

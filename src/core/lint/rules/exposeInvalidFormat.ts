@@ -5,7 +5,7 @@ export const exposeInvalidFormat: Rule = {
   check(model, report) {
     model.instructions.forEach((ins, i) => {
       if (model.keywords[i] !== 'EXPOSE') return;
-      for (const arg of ins.getArguments()) {
+      for (const arg of model.args(ins)) {
         const port = arg.getValue();
         if (!port.includes(':') || port.includes('$')) continue;
         const r = arg.getRange();

@@ -5,7 +5,7 @@ export const exposeProtoCasing: Rule = {
   check(model, report) {
     model.instructions.forEach((ins, i) => {
       if (model.keywords[i] !== 'EXPOSE') return;
-      for (const arg of ins.getArguments()) {
+      for (const arg of model.args(ins)) {
         const port = arg.getValue();
         const slash = port.lastIndexOf('/');
         if (slash < 0 || port.includes('$')) continue;

@@ -12,19 +12,20 @@ const ARCH_AWARE = /TARGETARCH|TARGETPLATFORM|uname\s+-m|dpkg\s+--print-architec
 export const hardcodedArch: Rule = {
   meta: projectRule('HardcodedArch', 'A hard-coded CPU architecture in a stage built for several platforms downloads the same binary for every platform'),
   check(model, report) {
-    if (!model.multiPlatform) return;
+    if (!model.multiPlatform || !/amd64|x86_64|arm64|aarch64/.test(model.text)) return;
     const scan = (ins: Instruction, stage: Stage | undefined, urlsOnly: boolean) => {
-      const r = ins.getRange();
-      const args = ins.getArgumentsRange();
-      if (!args) return;
-      const text = model.rangeText({ start: args.start, end: r.end });
+      const a = model.argsOf(ins);
+      if (!a) return;
+      const args = a.range;
+      const text = a.text;
+      if (!/amd64|x86_64|arm64|aarch64/.test(text)) return;
       if (ARCH_AWARE.test(text)) return;
       const base = model.index.offsetAt(args.start);
       const regions: Array<[number, string]> = urlsOnly ? [...text.matchAll(URL)].map((m) => [m.index, m[0]]) : [[0, text]];
       for (const [at, region] of regions) {
         for (const m of region.matchAll(ARCH)) {
           const start = base + at + m.index;
-          if (model.heredocSpans.some(([s, e]) => start >= s && start < e)) continue;
+          if (model.inHeredoc(start)) continue;
           const range = model.index.rangeOf(start, start + m[0].length);
           report(range, message(m[0]), fix(m[0], range, stage, ins));
         }
@@ -45,7 +46,7 @@ export const hardcodedArch: Rule = {
       if (pinned && !pinned.includes('$')) continue;
       if (stage.name && /amd64|x86_64|arm64|aarch64|arm|x64/i.test(stage.name)) continue;
       for (const ins of stage.body) {
-        const kw = ins.getKeyword();
+        const kw = model.kw(ins);
         if (kw === 'ARG') scan(ins, stage, false);
         else if (kw === 'RUN' || kw === 'ADD') scan(ins, stage, true);
       }

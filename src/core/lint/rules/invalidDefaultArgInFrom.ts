@@ -18,12 +18,12 @@ export const invalidDefaultArgInFrom: Rule = {
     }
     const stageNames = new Set(model.stages.filter((s) => s.name).map((s) => s.name!.toLowerCase()));
     for (const stage of model.stages) {
-      const image = stage.from.getArguments()[0];
+      const image = model.args(stage.from)[0];
       if (!image) continue;
       const word = image.getValue();
       if (!word.includes('$')) continue;
       // Undeclared names are UndefinedArgInFrom's business.
-      const names = stage.from.getVariables().map((v) => v.getName());
+      const names = model.vars(stage.from).map((v) => v.name);
       if (names.some((n) => !vars.has(n) && !PLATFORM_ARG_SET.has(n))) continue;
       const expanded = expandWord(word, vars, model.escape);
       if (expanded === undefined) continue;

@@ -24,7 +24,7 @@ export const invalidDefinitionDescription: Rule = {
     for (const stage of model.stages) {
       if (stage.name) check(stage.from, 'build stage', stage.name);
       for (const ins of stage.body) {
-        if (ins.getKeyword() !== 'ARG') continue;
+        if (model.kw(ins) !== 'ARG') continue;
         const decl = argDeclarations(ins);
         if (decl.length === 1) check(ins, 'build argument', decl[0].name);
       }

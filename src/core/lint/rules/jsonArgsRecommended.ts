@@ -9,15 +9,15 @@ export const jsonArgsRecommended: Rule = {
       // An explicit SHELL (here or in a parent stage) says the shell is wanted, which BuildKit accepts.
       let shell = stage.parent !== undefined && shellInStage.has(stage.parent);
       for (const ins of stage.body) {
-        const kw = ins.getKeyword();
+        const kw = model.kw(ins);
         if (kw === 'SHELL') {
           shell = true;
           continue;
         }
         if ((kw !== 'CMD' && kw !== 'ENTRYPOINT') || shell) continue;
-        const range = ins.getArgumentsRange();
-        if (!range) continue;
-        const args = model.rangeText(range);
+        const a = model.argsOf(ins);
+        if (!a) continue;
+        const { range, text: args } = a;
         if (isJsonArray(args)) continue;
         const words = range.start.line === range.end.line ? plainWords(args) : undefined;
         report(

@@ -7,9 +7,9 @@ export const legacyKeyValueFormat: Rule = {
     model.instructions.forEach((ins, i) => {
       const kw = model.keywords[i];
       if (kw !== 'ENV' && kw !== 'LABEL') return;
-      const range = ins.getArgumentsRange();
-      if (!range) return;
-      const args = model.rangeText(range);
+      const a = model.argsOf(ins);
+      if (!a) return;
+      const { range, text: args } = a;
       // Legacy form: the first word has no '=' and a value follows it.
       const m = /^([^\s=]+)([ \t]+)(\S[\s\S]*)$/.exec(args);
       if (!m) return;

@@ -8,8 +8,7 @@ export const maintainerDeprecated: Rule = {
       if (model.keywords[i] !== 'MAINTAINER') return;
       const kwRange = ins.getInstructionRange();
       const full = ins.getRange();
-      const argsRange = ins.getArgumentsRange();
-      const author = argsRange ? model.rangeText(argsRange).trim() : '';
+      const author = model.argsOf(ins)?.text.trim() ?? '';
       const fixable = author !== '' && full.start.line === full.end.line;
       report(
         kwRange,

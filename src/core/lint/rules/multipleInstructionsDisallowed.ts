@@ -10,7 +10,7 @@ export const multipleInstructionsDisallowed: Rule = {
       const last = new Map<string, Instruction>();
       const all: Array<[string, Instruction]> = [];
       for (const ins of stage.body) {
-        const kw = ins.getKeyword();
+        const kw = model.kw(ins);
         if (!SINGLE.includes(kw)) continue;
         last.set(kw, ins);
         all.push([kw, ins]);

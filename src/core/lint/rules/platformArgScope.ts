@@ -7,12 +7,13 @@ const USE = new RegExp(`\\$\\{?(${PLATFORM_ARGS.join('|')})\\b`, 'g');
 export const platformArgScope: Rule = {
   meta: projectRule('PlatformArgScope', 'Platform build arguments (TARGETARCH, BUILDPLATFORM, …) exist only in the global scope until a stage declares them with ARG'),
   check(model, report) {
+    if (!PLATFORM_ARGS.some((n) => model.text.includes(n))) return;
     for (const stage of model.stages) {
       const reported = new Set<string>();
       const decls = firstDeclarations(stage);
       for (const ins of stage.body) {
         const r = ins.getRange();
-        const first = ins.getArgumentsRange()?.start ?? r.end;
+        const first = model.argsOf(ins)?.range.start ?? r.end;
         for (let line = first.line; line <= r.end.line; line++) {
           const text = model.index.lineText(line);
           if (line !== first.line && /^\s*#/.test(text)) continue;

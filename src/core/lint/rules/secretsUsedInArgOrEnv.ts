@@ -1,6 +1,8 @@
 import { buildkitRule, type Rule } from '../rule';
 
 const SECRET = /(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token)(?:_|$)/i;
+/** Cheap pre-filter so only candidate instructions pay for property parsing. */
+const LOOSE = /apikey|auth|credential|key|passw|pword|secret|token/i;
 const ALLOWED = /(?:_|^)(?:public)(?:_|$)/i;
 
 export function isSecretName(name: string): boolean {
@@ -13,6 +15,7 @@ export const secretsUsedInArgOrEnv: Rule = {
     model.instructions.forEach((ins, i) => {
       const kw = model.keywords[i];
       if (kw !== 'ARG' && kw !== 'ENV') return;
+      if (!LOOSE.test(model.argsOf(ins)?.text ?? '')) return;
       const props = (ins as unknown as { getProperties(): import('dockerfile-ast').Property[] }).getProperties();
       for (const p of props) {
         const name = p.getName();

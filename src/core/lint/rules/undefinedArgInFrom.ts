@@ -8,11 +8,11 @@ export const undefinedArgInFrom: Rule = {
     const declared = new Set(model.globalArgs.map((a) => a.name));
     const candidates = [...declared, ...PLATFORM_ARGS];
     for (const stage of model.stages) {
-      for (const v of stage.from.getVariables()) {
-        const name = v.getName();
+      for (const v of model.vars(stage.from)) {
+        const name = v.name;
         if (declared.has(name) || PLATFORM_ARG_SET.has(name) || !name) continue;
         const suggestion = suggestName(name, candidates);
-        const range = v.getNameRange();
+        const range = v.range;
         report(
           range,
           `FROM argument '${name}' is not declared${suggestion ? ` (did you mean ${suggestion}?)` : ''}`,

@@ -24,8 +24,8 @@ export const undefinedVar: Rule = {
       // Elsewhere an unknown name is reported only when it is a likely typo of a known one.
       const strict = rootImage(model, stage) === 'scratch';
       for (const ins of stage.body) {
-        const kw = ins.getKeyword();
-        if (EXPANDED.has(kw)) checkInstruction(model, ins, defined, strict, report);
+        const kw = model.kw(ins);
+        if (EXPANDED.has(kw) && model.argsOf(ins)?.text.includes('$')) checkInstruction(model, ins, defined, strict, report);
         if (kw === 'ARG') for (const a of argDeclarations(ins)) defined.add(a.name);
         if (kw === 'ENV') {
           for (const a of argDeclarations(ins)) {
@@ -46,13 +46,12 @@ function checkInstruction(
   strict: boolean,
   report: Parameters<Rule['check']>[1],
 ): void {
-  for (const v of ins.getVariables()) {
-    const name = v.getName();
+  for (const v of model.vars(ins)) {
+    const name = v.name;
     if (!name || defined.has(name) || PLATFORM_ARG_SET.has(name) || COMMON_ENV.includes(name)) continue;
     // ${NAME:-default} and friends say the author expects NAME may be unset.
-    if (v.getModifier() !== null) continue;
-    const range = v.getNameRange();
-    if (inHeredoc(model, range.start)) continue;
+    if (v.modified) continue;
+    const range = v.range;
     const suggestion = suggestName(name, [...defined, ...COMMON_ENV]);
     if (!strict && !suggestion) continue;
     report(
@@ -63,13 +62,7 @@ function checkInstruction(
   }
 }
 
-function inHeredoc(model: LintModel, p: import('../types').Position): boolean {
-  if (!model.heredocSpans.length) return false;
-  const off = model.index.offsetAt(p);
-  return model.heredocSpans.some(([s, e]) => off >= s && off < e);
-}
-
 function rootImage(model: LintModel, stage: Stage): string | undefined {
   const root = model.lineage(stage)[0];
-  return root.from.getArguments()[0]?.getValue().toLowerCase();
+  return model.args(root.from)[0]?.getValue().toLowerCase();
 }

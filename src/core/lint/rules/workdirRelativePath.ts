@@ -11,8 +11,8 @@ export const workdirRelativePath: Rule = {
     for (const stage of model.stages) {
       let absolute = stage.parent !== undefined && absoluteSet.has(stage.parent);
       for (const ins of stage.body) {
-        if (ins.getKeyword() !== 'WORKDIR') continue;
-        const arg = ins.getArguments()[0];
+        if (model.kw(ins) !== 'WORKDIR') continue;
+        const arg = model.args(ins)[0];
         if (!arg) continue;
         const path = arg.getValue();
         // A path built from variables is only known at build time; do not guess.
