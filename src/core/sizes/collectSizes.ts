@@ -5,7 +5,9 @@ import type { BuildRecord } from '../results/types';
 import { latestSucceeded } from './buildRecords';
 import { inspectArgv, parseImageInspect, type LocalEngine, type LocalImage } from './localSizes';
 import { readOciSizes } from './ociSizes';
-import { rawManifestArgv, readRegistrySizes, type RegistryTool } from './registrySizes';
+import { isIndexDocument, parseIndex, parseJson } from './ociSchemas';
+import { platformString } from './mediaTypes';
+import { rawManifestArgv, readRegistrySizes, repository, type RegistryTool } from './registrySizes';
 import { programsFromEnv, type Programs } from './programs';
 import { runTool, toolOutput, type ToolRunner } from './runTool';
 import type { PlatformImage, SizeRow, SizeSource } from './types';
@@ -53,17 +55,30 @@ export async function collectSizes(records: BuildRecord[], opts: CollectOptions)
     if (!p) {
       const tool = opts.registryTool ?? 'skopeo';
       const insecure = opts.insecureRegistry ?? isLocalRegistry(ref);
-      const program = tool === 'podman' ? programs.podman : tool === 'buildx' ? programs.docker : undefined;
+      const program = tool === 'buildx' ? programs.docker : undefined;
       const fetch = (r: string) => toolOutput(run, rawManifestArgv(tool, r, insecure, program), toolOpts);
       p = readRegistrySizes(ref, fetch).then((images) => ({ source: 'registry' as const, images }));
       manifests.set(`registry:${ref}`, p);
     }
     return p;
   };
-  const fromLocal = (engine: LocalEngine, image: string) => {
+  const inspect = (engine: LocalEngine, image: string) => {
     let p = locals.get(`${engine}:${image}`);
     if (!p) locals.set(`${engine}:${image}`, (p = toolOutput(run, inspectArgv(engine, image, programs[engine]), toolOpts).then(parseImageInspect)));
     return p;
+  };
+  /**
+   * `podman image inspect` of a manifest list answers for the host's platform only; the other
+   * platforms are found through the list's instance digests (`podman manifest inspect`).
+   */
+  const fromLocal = async (engine: LocalEngine, image: string, platform: string): Promise<LocalImage | undefined> => {
+    const direct = (await inspect(engine, image)).find((i) => samePlatform(i.platform, platform));
+    if (direct || engine !== 'podman') return direct;
+    const listText = await toolOutput(run, [programs.podman, 'manifest', 'inspect', image], toolOpts).catch(() => undefined);
+    if (!listText || !isIndexDocument(parseJson(listText, image))) return undefined;
+    const entry = parseIndex(listText, `manifest list ${image}`).manifests.find((d) => d.platform && samePlatform(platformString(d.platform), platform));
+    if (!entry) return undefined;
+    return (await inspect(engine, `${repository(image)}@${entry.digest}`)).find((i) => samePlatform(i.platform, platform));
   };
 
   const wanted = opts.variants?.length ? new Set(opts.variants) : undefined;
@@ -91,15 +106,14 @@ export async function collectSizes(records: BuildRecord[], opts: CollectOptions)
         return { ...row, error: err instanceof Error ? err.message : String(err) };
       }
       if (r.image) {
-        const local = await fromLocal(localEngineOf(r), r.image).catch((err: unknown) => err as Error);
-        const img = Array.isArray(local) ? local.find((i) => samePlatform(i.platform, r.platform)) : undefined;
-        if (img) {
-          row.uncompressed = img.size;
-          row.layers ??= img.layers;
-          row.created ??= img.created;
-          if (!row.digest && img.digest) row.digest = img.digest;
+        const local = await fromLocal(localEngineOf(r), r.image, r.platform).catch((err: unknown) => err as Error);
+        if (local && !(local instanceof Error)) {
+          row.uncompressed = local.size;
+          row.layers ??= local.layers;
+          row.created ??= local.created;
+          if (!row.digest && local.digest) row.digest = local.digest;
         } else if (source === 'local') {
-          row.error = local instanceof Error ? local.message : `local image ${r.image} is not ${r.platform}`;
+          row.error = local instanceof Error ? local.message : `local image ${r.image} has no ${r.platform} image`;
         }
       }
       return row;

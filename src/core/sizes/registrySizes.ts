@@ -1,11 +1,13 @@
 // Per-platform sizes of a pushed image from the engine's own raw-manifest inspection
-// (skopeo inspect --raw, podman manifest inspect, docker buildx imagetools inspect --raw).
+// (skopeo inspect --raw, docker buildx imagetools inspect --raw). Not `podman manifest inspect`:
+// podman 4.3 prints an index but refuses a single image's manifest ("Treating single images as
+// manifest lists is not implemented"), so it cannot give per-platform layer sizes; podman users get skopeo.
 import { createHash } from 'node:crypto';
 import type { PlatformImage } from './types';
 import { parseJson } from './ociSchemas';
 import { walkDocument } from './walkIndex';
 
-export type RegistryTool = 'skopeo' | 'podman' | 'buildx';
+export type RegistryTool = 'skopeo' | 'buildx';
 
 /** Returns the raw manifest (index or image manifest) JSON for a reference (`repo:tag` or `repo@digest`). */
 export type ManifestFetcher = (ref: string) => Promise<string>;
@@ -32,8 +34,6 @@ export function rawManifestArgv(tool: RegistryTool, ref: string, insecure = fals
   switch (tool) {
     case 'skopeo':
       return [program ?? 'skopeo', 'inspect', '--raw', ...(insecure ? ['--tls-verify=false'] : []), `docker://${ref}`];
-    case 'podman':
-      return [program ?? 'podman', 'manifest', 'inspect', ...(insecure ? ['--tls-verify=false'] : []), `docker://${ref}`];
     case 'buildx':
       return [program ?? 'docker', 'buildx', 'imagetools', 'inspect', '--raw', ref];
   }

@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { rawConfigArgv, rawManifestArgv, readRegistrySizes, repository, withDigest } from '../../../src/core/sizes/registrySizes';
 
 const sha = (text: string): string => `sha256:${createHash('sha256').update(text).digest('hex')}`;
@@ -44,7 +46,6 @@ describe('registry manifests', () => {
   it('builds each tool’s raw-inspection argv', () => {
     assert.deepEqual(rawManifestArgv('skopeo', 'r:1', true), ['skopeo', 'inspect', '--raw', '--tls-verify=false', 'docker://r:1']);
     assert.deepEqual(rawManifestArgv('skopeo', 'r:1'), ['skopeo', 'inspect', '--raw', 'docker://r:1']);
-    assert.deepEqual(rawManifestArgv('podman', 'r:1', true), ['podman', 'manifest', 'inspect', '--tls-verify=false', 'docker://r:1']);
     assert.deepEqual(rawManifestArgv('buildx', 'r:1'), ['docker', 'buildx', 'imagetools', 'inspect', '--raw', 'r:1']);
     assert.deepEqual(rawConfigArgv('r@sha256:1', true), ['skopeo', 'inspect', '--config', '--raw', '--tls-verify=false', 'docker://r@sha256:1']);
   });
@@ -87,5 +88,25 @@ describe('registry manifests', () => {
   it('passes the tool’s error through, naming the reference', async () => {
     const reg = registry({});
     await assert.rejects(readRegistrySizes(`${REPO}:missing`, reg.fetch), /manifest unknown: 127\.0\.0\.1:5000\/queue\/minimal:missing/);
+  });
+});
+
+describe('registry manifests recorded from skopeo (test/fixtures/sizes/skopeo)', () => {
+  const dir = join(__dirname, '..', '..', 'fixtures', 'sizes', 'skopeo');
+  const fetch = async (ref: string): Promise<string> => {
+    const digest = /@(sha256:[0-9a-f]{64})$/.exec(ref)?.[1];
+    return readFileSync(join(dir, digest ? `${digest.replace(':', '-')}.json` : 'index.json'), 'utf8');
+  };
+
+  it('sums each platform of a real podman-pushed OCI index', async () => {
+    const images = await readRegistrySizes('127.0.0.1:5000/sizes-probe:one', fetch);
+    assert.deepEqual(
+      images.map((i) => [i.platform, i.compressed, i.layers]),
+      [
+        ['linux/amd64', 1_089_265, 2],
+        ['linux/arm64', 1_041_718, 2],
+      ],
+    );
+    assert.ok(images.every((i) => i.layerMediaTypes.every((t) => t === 'application/vnd.oci.image.layer.v1.tar+gzip')));
   });
 });
