@@ -205,5 +205,6 @@ MULTIARCH_REGISTRY=$registry_addr
 MULTIARCH_ROOTFS_DIR=$rootfs_dir
 MULTIARCH_QEMU_AARCH64=$qemu
 EOF
+chmod 644 "$tmp_env"
 mv "$tmp_env" "$env_file"
 log "wrote $env_file"
