@@ -96,6 +96,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       variants: values.variant ?? [],
       platforms: values.platform ?? [],
       canLoadManifestList: engine.canLoadManifestList,
+      bake: true,
       ...(output ? { output: output as OutputMode } : {}),
     });
   } catch (err) {

@@ -1,9 +1,9 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ResolvedConfig } from '../config/types';
 import { defaultPrograms, type EnginePrograms } from '../engines/detect';
 import { hostPlatform } from '../engines/emulation';
-import type { Cell, Job, Plan } from '../matrix/types';
+import { cellId, type Cell, type Job, type Plan } from '../matrix/types';
 import type { BuildRecord, CellStatus } from '../results/types';
 import { parseBuildFailure, type BuildProblem } from './buildErrors';
 import { CellLocks } from './cellLocks';
@@ -61,7 +61,7 @@ export class BusyError extends Error {
   }
 }
 
-export const jobCells = (job: Job): Cell[] => job.platforms.map((platform) => ({ variant: job.variant, platform }));
+export const jobCells = (job: Job): Cell[] => job.cells ?? job.platforms.map((platform) => ({ variant: job.variant, platform }));
 
 /** Executes a plan's jobs with limited parallelism, one build per cell at a time. */
 export class BuildRunner {
@@ -167,7 +167,7 @@ export class BuildRunner {
     const durationMs = Date.now() - startedAt.getTime();
     const host = hostPlatform();
     const records = jobCells(job).map((cell): BuildRecord => {
-      const image = job.platformTags?.[cell.platform] ?? job.tags[0];
+      const image = job.cellImages?.[cellId(cell)] ?? job.platformTags?.[cell.platform] ?? job.tags[0];
       return {
         ...cell,
         engine: job.engine,
@@ -189,8 +189,12 @@ export class BuildRunner {
   }
 }
 
-/** Engines do not create the folder an archive or metadata file goes to. */
+/** Writes the files a job needs (the bake file) and creates the folders engines expect to exist. */
 async function ensureOutputDirs(job: Job): Promise<void> {
+  for (const [file, content] of Object.entries(job.files ?? {})) {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, content);
+  }
   const files = [job.ociPath];
   const m = job.argv.indexOf('--metadata-file');
   if (m > 0) files.push(job.argv[m + 1]);

@@ -1,5 +1,6 @@
 import type { OutputMode, ResolvedConfig } from '../config/types';
 import { jobBuilders } from '../engines/jobBuilders';
+import { bakePlan } from './bakePlan';
 import type { Cell, EngineKind, Plan } from './types';
 
 export interface PlanOptions {
@@ -11,6 +12,8 @@ export interface PlanOptions {
   output?: OutputMode;
   canLoadManifestList?: boolean;
   builder?: string;
+  /** Whole matrix with buildx: one `docker buildx bake` instead of one build per variant. */
+  bake?: boolean;
 }
 
 export class PlanError extends Error {}
@@ -37,6 +40,13 @@ export function buildPlan(config: ResolvedConfig, options: PlanOptions): Plan {
     }
   }
   const output = options.output ?? config.output;
+  if (options.bake && options.engine === 'buildx' && !options.variants?.length && !options.platforms?.length) {
+    return bakePlan(config, {
+      output,
+      ...(options.canLoadManifestList !== undefined ? { canLoadManifestList: options.canLoadManifestList } : {}),
+      ...(options.builder ? { builder: options.builder } : {}),
+    });
+  }
   const jobs = config.variants
     .filter((v) => !wanted || wanted.has(v.name))
     .flatMap((variant) => {

@@ -23,6 +23,15 @@ export interface Job {
   tags: string[];
   /** Per-platform image reference when each platform ends up under its own tag. */
   platformTags?: Record<string, string>;
+  /**
+   * Cells of several variants built by one command (`docker buildx bake`). When absent, the job builds
+   * `variant` for each of `platforms`.
+   */
+  cells?: Cell[];
+  /** Image reference per cell (by cellId) when one job builds several variants. */
+  cellImages?: Record<string, string>;
+  /** Files to write before the job runs (e.g. the bake file), path → content. */
+  files?: Record<string, string>;
   /** Where an OCI archive or layout is written, when output is 'oci'. */
   ociPath?: string;
   /** Program and arguments, never a shell string. argv[0] is the program. */

@@ -158,6 +158,7 @@ export class BuildService extends Disposable {
         ...(definition.platforms?.length ? { platforms: definition.platforms } : {}),
         output: outputOf(definition, fallback),
         canLoadManifestList: engine.canLoadManifestList,
+        bake: true,
       });
     } catch (err) {
       if (err instanceof PlanError) throw new UserError(err.message, [{ title: 'Open Config', command: 'multiarch.config.open' }]);

@@ -75,3 +75,38 @@ describe('buildx argv (golden)', () => {
     assert.equal(job!.argv.filter((a) => a.includes('touch')).length, 1);
   });
 });
+
+describe('Build All with buildx: one bake over a generated bake file', () => {
+  it('plans a single docker buildx bake job covering every cell', () => {
+    const plan = buildPlan(sampleConfig(), { engine: 'buildx', output: 'push', bake: true });
+    assert.equal(plan.jobs.length, 1);
+    const [job] = plan.jobs;
+    assert.deepEqual(job!.argv, [
+      'docker', 'buildx', 'bake',
+      '-f', '/proj/.multiarch/docker-bake.json',
+      '--metadata-file', '/proj/.multiarch/metadata/bake.json',
+      'all',
+    ]);
+    assert.deepEqual(job!.cells!.map((c) => `${c.variant}@${c.platform}`), [
+      'minimal@linux/amd64', 'minimal@linux/arm64', 'redis@linux/amd64', 'redis@linux/arm64', 'sqs@linux/amd64',
+    ]);
+    const bake = JSON.parse(job!.files!['/proj/.multiarch/docker-bake.json']!) as { group: { all: { targets: string[] } }; target: Record<string, { platforms: string[]; args: Record<string, string>; tags: string[] }> };
+    assert.deepEqual(bake.group.all.targets, ['minimal', 'redis', 'sqs']);
+    assert.deepEqual(bake.target.redis!.platforms, ['linux/amd64', 'linux/arm64']);
+    assert.equal(bake.target.redis!.args.QUEUE_BACKEND, 'redis');
+    assert.deepEqual(job!.cellImages!['redis@linux/arm64'], 'openhqm:v1-redis');
+  });
+
+  it('loads per-arch targets and records per-arch images when the store cannot hold manifest lists', () => {
+    const [job] = buildPlan(sampleConfig(), { engine: 'buildx', output: 'load', bake: true }).jobs;
+    const bake = JSON.parse(Object.values(job!.files!)[0]!) as { group: { all: { targets: string[] } } };
+    assert.deepEqual(bake.group.all.targets, ['minimal-amd64', 'minimal-arm64', 'redis-amd64', 'redis-arm64', 'sqs']);
+    assert.equal(job!.cellImages!['minimal@linux/arm64'], 'openhqm:v1-minimal-arm64');
+    assert.equal(job!.cellImages!['sqs@linux/amd64'], 'openhqm:v1-sqs');
+  });
+
+  it('builds per variant when only some variants are asked for', () => {
+    const plan = buildPlan(sampleConfig(), { engine: 'buildx', output: 'push', bake: true, variants: ['sqs'] });
+    assert.deepEqual(plan.jobs[0]!.argv.slice(0, 3), ['docker', 'buildx', 'build']);
+  });
+});

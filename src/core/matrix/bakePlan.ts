@@ -1,0 +1,44 @@
+import type { OutputMode, ResolvedConfig } from '../config/types';
+import { bakeArgv, bakeFile, bakeFilePath } from '../engines/buildxBake';
+import { platformTag, variantTags } from '../engines/references';
+import { cellId, type Job, type Plan } from './types';
+
+export interface BakePlanOptions {
+  output: OutputMode;
+  canLoadManifestList?: boolean;
+  builder?: string;
+}
+
+/**
+ * Build All with buildx: one `docker buildx bake` over a generated bake file (one target per variant, group
+ * `all`), so BuildKit schedules every variant and platform at once and shares the cache between them.
+ */
+export function bakePlan(config: ResolvedConfig, o: BakePlanOptions): Plan {
+  const file = bakeFilePath(config.root);
+  const content = JSON.stringify(bakeFile(config, config.variants, o.output, o.canLoadManifestList ?? false), null, 2) + '\n';
+  const cells = config.variants.flatMap((v) => v.platforms.map((platform) => ({ variant: v.name, platform })));
+  const perArch = o.output === 'load' && !o.canLoadManifestList;
+  const cellImages = Object.fromEntries(
+    config.variants.flatMap((v) =>
+      v.platforms.map((p) => [
+        cellId({ variant: v.name, platform: p }),
+        perArch && v.platforms.length > 1 ? platformTag(config, v, p) : variantTags(config, v, o.output === 'push')[0]!,
+      ]),
+    ),
+  );
+  const job: Job = {
+    id: 'bake:all',
+    engine: 'buildx',
+    variant: 'all',
+    platforms: [...new Set(cells.map((c) => c.platform))],
+    output: o.output,
+    tags: [...new Set(Object.values(cellImages))],
+    cells,
+    cellImages,
+    files: { [file]: content },
+    argv: bakeArgv(config.root, o.builder ? { builder: o.builder } : {}),
+    cwd: config.root,
+  };
+  return { engine: 'buildx', jobs: [job] };
+}
+
