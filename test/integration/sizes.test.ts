@@ -1,0 +1,126 @@
+// Image Sizes, Verify Architectures and Export Build Report inside the real extension host.
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { BuildRecord } from '../../src/core/results/types';
+import type { VerifyResult } from '../../src/core/verify/types';
+import type { PanelProbe } from '../../src/vscode/sizes/sizesPanel';
+import { GZIP, LayoutBuilder, ZSTD } from '../unit/sizes/ociFixture';
+import { activateApi, workspaceRoot } from './helpers/api';
+
+const probe = async (req: { minReady?: number; minPosted?: number; timeoutMs?: number } = {}): Promise<PanelProbe> => {
+  const p = await vscode.commands.executeCommand<PanelProbe | undefined>('multiarch.sizes._lastState', { timeoutMs: 30_000, ...req });
+  assert.ok(p, 'the Image Sizes panel is open');
+  return p;
+};
+
+const record = (over: Partial<BuildRecord>): BuildRecord => ({
+  variant: 'minimal',
+  platform: 'linux/amd64',
+  engine: 'podman',
+  engineVersion: '4.3.1',
+  output: 'oci',
+  status: 'succeeded',
+  startedAt: '2026-11-27T05:00:00.000Z',
+  durationMs: 4200,
+  ...over,
+});
+
+describe('Image Sizes panel, verification and report', () => {
+  let root: string;
+  let resultsFile: string;
+  let saved: string | undefined;
+  let expected: Record<string, number>;
+
+  const writeResults = (records: BuildRecord[]): void => writeFileSync(resultsFile, JSON.stringify({ version: 1, cells: { all: records } }));
+
+  before(async () => {
+    await activateApi();
+    root = workspaceRoot().fsPath;
+    resultsFile = join(root, '.multiarch', 'results.json');
+    saved = existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8') : undefined;
+    mkdirSync(join(root, '.multiarch'), { recursive: true });
+    const b = new LayoutBuilder(join(root, '.multiarch', 'sizes-test', 'minimal'));
+    const amd = b.image('amd64', [[4000, GZIP], [120, GZIP]]);
+    const arm = b.image('arm64', [[3600, ZSTD]]);
+    b.writeTop([b.index([amd, arm])]);
+    expected = { 'linux/amd64': amd.expected, 'linux/arm64': arm.expected };
+    writeResults([record({ ociPath: b.dir }), record({ platform: 'linux/arm64', ociPath: b.dir, emulated: true })]);
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    rmSync(join(root, '.multiarch', 'sizes-test'), { recursive: true, force: true });
+    rmSync(join(root, '.multiarch', 'verify.json'), { force: true });
+    rmSync(join(root, '.multiarch', 'sizes.json'), { force: true });
+    if (saved === undefined) rmSync(resultsFile, { force: true });
+    else writeFileSync(resultsFile, saved);
+  });
+
+  it('opens from the palette command and receives one row per built cell with the OCI sizes', async () => {
+    await vscode.commands.executeCommand('multiarch.sizes.show');
+    const p = await probe({ minReady: 1, minPosted: 1 });
+    const rows = p.state!.rows.map((r) => [r.variant, r.platform, r.compressed, r.layers, r.source, r.error]);
+    assert.deepEqual(rows, [
+      ['minimal', 'linux/amd64', expected['linux/amd64'], 2, 'oci-layout', undefined],
+      ['minimal', 'linux/arm64', expected['linux/arm64'], 1, 'oci-layout', undefined],
+    ]);
+    assert.deepEqual(p.state!.variants, ['minimal', 'redis', 'sqs']);
+  });
+
+  it('updates live when the build results change', async () => {
+    const prev = await probe();
+    writeResults([
+      record({ ociPath: join(root, '.multiarch', 'sizes-test', 'minimal') }),
+      record({ platform: 'linux/arm64', ociPath: join(root, '.multiarch', 'sizes-test', 'minimal') }),
+      record({ variant: 'sqs', ociPath: join(root, '.multiarch', 'sizes-test', 'missing.tar') }),
+    ]);
+    const after = await probe({ minPosted: prev.posted + 1 });
+    const sqs = after.state!.rows.find((r) => r.variant === 'sqs');
+    assert.ok(sqs, `the sqs build appears (rows: ${JSON.stringify(after.state!.rows.map((r) => r.variant))})`);
+    assert.match(sqs.error ?? '', /missing\.tar does not exist/);
+  });
+
+  it('opens focused on a variant from its context-menu argument', async () => {
+    const prev = await probe();
+    await vscode.commands.executeCommand('multiarch.sizes.show', { variant: { name: 'minimal' } });
+    const after = await probe({ minPosted: prev.posted + 1 });
+    assert.equal(after.state!.focusVariant, 'minimal');
+  });
+
+  it('survives a reload of the webview: it restores, says ready again and gets the rows again', async () => {
+    const prev = await probe();
+    await vscode.commands.executeCommand('workbench.action.webview.reloadWebviewAction');
+    const after = await probe({ minReady: prev.ready + 1, minPosted: prev.posted + 1 });
+    assert.deepEqual(
+      after.state!.rows.map((r) => [r.variant, r.platform, r.compressed]),
+      prev.state!.rows.map((r) => [r.variant, r.platform, r.compressed]),
+    );
+  });
+
+  it('Verify Architectures records a result per built cell (skipped with the reason for OCI-only builds)', async () => {
+    const results = await vscode.commands.executeCommand<VerifyResult[]>('multiarch.verify.run');
+    assert.ok(Array.isArray(results));
+    assert.ok(results.length >= 2);
+    for (const r of results) {
+      assert.equal(r.status, 'skipped');
+      assert.match(r.reason ?? '', /no runnable image \(output "oci"\)/);
+    }
+    assert.ok(existsSync(join(root, '.multiarch', 'verify.json')));
+    const p = await probe();
+    const refreshed = p.state!.rows.every((r) => r.verify?.status === 'skipped') ? p : await probe({ minPosted: p.posted + 1 });
+    assert.ok(refreshed.state!.rows.every((r) => r.verify?.status === 'skipped'), 'the panel shows the verification');
+  });
+
+  it('Export Build Report writes the Markdown report with the recorded figures', async () => {
+    const target = vscode.Uri.file(join(root, '.multiarch', 'sizes-test', 'report.md'));
+    const written = await vscode.commands.executeCommand<vscode.Uri>('multiarch.report.export', target);
+    assert.equal(written?.fsPath, target.fsPath);
+    const text = readFileSync(target.fsPath, 'utf8');
+    assert.match(text, /^# Multi-Arch build results/);
+    assert.match(text, /\*\*Engine:\*\* podman 4\.3\.1/);
+    assert.ok(text.includes(`| minimal | amd64, arm64 | 4.2 s |`), text);
+    assert.match(text, /## Architecture verification[\s\S]*skipped: the build produced no runnable image/);
+  });
+});
