@@ -10,6 +10,7 @@ import { registerTree } from './vscode/tree/registerTree';
 import { registerSizes } from './vscode/sizes/registerSizes';
 import { registerVerify } from './vscode/verify/registerVerify';
 import { registerReport } from './vscode/report/registerReport';
+import { registerLint } from './vscode/lint/registerLint';
 
 /** What activate() returns: read-only handles other extensions (and the integration tests) can use. */
 export interface MultiArchApi {
@@ -36,6 +37,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<MultiA
     registerSizes(context, log);
     registerVerify(context, log);
     registerReport(context, log);
+    registerLint(context, log);
     await model.reload();
     return { variants: tree.provider as vscode.TreeDataProvider<unknown>, reload: () => model.reload(), onDidFinishBuild: builds.onDidFinish };
   } catch (err) {

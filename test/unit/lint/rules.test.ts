@@ -259,3 +259,13 @@ describe('lint rules', () => {
     for (const r of ['FromAsCasing', 'MaintainerDeprecated', 'StageNameCasing']) assert.deepEqual(ruleDiagnostics(text, r), []);
   });
 });
+
+describe('lint settings in package.json', () => {
+  it('offers exactly the rules the linter has', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const manifest = JSON.parse(await readFile(`${__dirname}/../../../package.json`, 'utf8')) as {
+      contributes: { configuration: { properties: Record<string, { propertyNames?: { enum: string[] } }> } };
+    };
+    assert.deepEqual(manifest.contributes.configuration.properties['multiarch.lint.rules'].propertyNames?.enum, RULES.map((r) => r.meta.name));
+  });
+});

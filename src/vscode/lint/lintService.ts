@@ -1,0 +1,139 @@
+import * as vscode from 'vscode';
+import { dirname } from 'node:path';
+import { lintDockerfile, type LintContext, type LintDiagnostic, type LintOptions, type RuleSetting } from '../../core/lint';
+import { loadLintContext } from '../../core/lint/lintContext';
+import { Disposable } from '../disposable';
+import type { Log } from '../log';
+import { toDiagnostic } from './convert';
+import { isDockerfile } from './documents';
+
+const DEBOUNCE_MS = 150;
+
+interface LintedVersion {
+  version: number;
+  diagnostics: LintDiagnostic[];
+}
+
+/**
+ * Keeps the Problems of every open Dockerfile current: lint on open, once per edit burst (150 ms after
+ * the last change), on settings changes, and when a .dockerignore or multiarch.yaml changes; cleared on close.
+ */
+export class LintService extends Disposable {
+  readonly collection: vscode.DiagnosticCollection;
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly results = new Map<string, LintedVersion>();
+  private readonly contexts = new Map<string, Promise<LintContext>>();
+
+  constructor(private readonly log: Log) {
+    super();
+    this.collection = this.register(vscode.languages.createDiagnosticCollection('multiarch-lint'));
+    this.register(vscode.workspace.onDidOpenTextDocument((d) => void this.lintNow(d)));
+    this.register(vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)));
+    this.register(vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)));
+    this.register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('multiarch.lint')) this.lintAllOpen();
+      }),
+    );
+    const watcher = this.register(vscode.workspace.createFileSystemWatcher('**/{.dockerignore,*.dockerignore,multiarch.yaml,multiarch.yml}'));
+    const refresh = () => {
+      this.contexts.clear();
+      this.lintAllOpen();
+    };
+    this.register(watcher.onDidChange(refresh));
+    this.register(watcher.onDidCreate(refresh));
+    this.register(watcher.onDidDelete(refresh));
+    this.register({ dispose: () => this.timers.forEach((t) => clearTimeout(t)) });
+    this.lintAllOpen();
+  }
+
+  /** The findings of the document's current text, linting it now if the last lint is stale. */
+  current(document: vscode.TextDocument): LintDiagnostic[] {
+    const key = document.uri.toString();
+    const last = this.results.get(key);
+    if (last && last.version === document.version) return last.diagnostics;
+    const diagnostics = this.lintText(document, this.lastContext(document));
+    this.results.set(key, { version: document.version, diagnostics });
+    return diagnostics;
+  }
+
+  options(document: vscode.TextDocument): LintOptions {
+    const rules = vscode.workspace.getConfiguration('multiarch.lint', document.uri).get<Record<string, RuleSetting>>('rules') ?? {};
+    return { rules };
+  }
+
+  contextFor(document: vscode.TextDocument): Promise<LintContext> {
+    if (document.uri.scheme !== 'file') return Promise.resolve({});
+    const key = dirname(document.uri.fsPath) + '\0' + document.uri.fsPath;
+    let ctx = this.contexts.get(key);
+    if (!ctx) {
+      ctx = loadLintContext(document.uri.fsPath).catch((err: unknown) => {
+        this.log.warn(`lint: could not read the build context of ${document.uri.fsPath}: ${String(err)}`);
+        return {};
+      });
+      this.contexts.set(key, ctx);
+    }
+    return ctx;
+  }
+
+  private readonly settled = new Map<string, LintContext>();
+
+  /** The build context used by the last lint of this document (what its quick-fixes were computed with). */
+  lastContext(document: vscode.TextDocument): LintContext {
+    return this.settled.get(document.uri.toString()) ?? {};
+  }
+
+  private enabled(document: vscode.TextDocument): boolean {
+    return vscode.workspace.getConfiguration('multiarch.lint', document.uri).get<boolean>('enable', true) && isDockerfile(document);
+  }
+
+  private schedule(document: vscode.TextDocument): void {
+    if (!isDockerfile(document)) return;
+    const key = document.uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        void this.lintNow(document);
+      }, DEBOUNCE_MS),
+    );
+  }
+
+  async lintNow(document: vscode.TextDocument): Promise<void> {
+    if (document.isClosed) return;
+    if (!this.enabled(document)) {
+      this.collection.delete(document.uri);
+      this.results.delete(document.uri.toString());
+      return;
+    }
+    const context = await this.contextFor(document);
+    if (document.isClosed) return;
+    this.settled.set(document.uri.toString(), context);
+    const diagnostics = this.lintText(document, context);
+    this.results.set(document.uri.toString(), { version: document.version, diagnostics });
+    this.collection.set(document.uri, diagnostics.map(toDiagnostic));
+  }
+
+  private lintText(document: vscode.TextDocument, context: LintContext): LintDiagnostic[] {
+    const started = Date.now();
+    const result = lintDockerfile(document.getText(), context, this.options(document));
+    for (const f of result.failures) this.log.error(`lint: rule ${f.rule} failed on ${document.uri.toString()}: ${String(f.error)}`);
+    const ms = Date.now() - started;
+    if (ms > 100) this.log.debug(`lint: ${document.uri.toString()} took ${ms} ms`);
+    return result.diagnostics;
+  }
+
+  private lintAllOpen(): void {
+    for (const d of vscode.workspace.textDocuments) void this.lintNow(d);
+  }
+
+  private forget(uri: vscode.Uri): void {
+    const key = uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
+    this.results.delete(key);
+    this.settled.delete(key);
+    this.collection.delete(uri);
+  }
+}

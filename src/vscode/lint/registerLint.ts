@@ -1,0 +1,36 @@
+import * as vscode from 'vscode';
+import type { Log } from '../log';
+import { FIX_ALL_KIND, fixAllEdit, LintCodeActions } from './codeActions';
+import { isDockerfile } from './documents';
+import { LintService } from './lintService';
+
+const SELECTOR: vscode.DocumentSelector = [
+  { language: 'dockerfile' },
+  { scheme: 'file', pattern: '**/{Dockerfile,Containerfile,Dockerfile.*,Containerfile.*,*.Dockerfile,*.Containerfile}' },
+];
+
+/** Dockerfile diagnostics, quick-fixes and "Fix All Dockerfile Problems". Quiet: no notifications. */
+export function registerLint(context: vscode.ExtensionContext, log: Log): LintService {
+  const service = new LintService(log);
+  context.subscriptions.push(
+    service,
+    vscode.languages.registerCodeActionsProvider(SELECTOR, new LintCodeActions(service), LintCodeActions.metadata),
+    vscode.commands.registerCommand('multiarch.lint.fixAll', async (uri?: vscode.Uri) => {
+      const document = uri instanceof vscode.Uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+      if (!document || !isDockerfile(document)) {
+        vscode.window.setStatusBarMessage('Fix All Dockerfile Problems: open a Dockerfile first', 4000);
+        return false;
+      }
+      const edit = fixAllEdit(document, service);
+      if (!edit) {
+        vscode.window.setStatusBarMessage('No fixable Dockerfile problems', 3000);
+        return false;
+      }
+      const applied = await vscode.workspace.applyEdit(edit);
+      if (!applied) log.warn(`Fix All Dockerfile Problems: the edit to ${document.uri.toString()} was rejected (the file changed meanwhile?)`);
+      return applied;
+    }),
+  );
+  log.info(`lint: ready (fix-all kind ${FIX_ALL_KIND.value})`);
+  return service;
+}
