@@ -4,6 +4,7 @@ import { failureLines, summaryTable } from '../../core/build/summary';
 import type { OutputMode } from '../../core/config/types';
 import { chooseEngine, detectEngines, programsFromEnv } from '../../core/engines/detect';
 import { enabledQemuHandlers, hostPlatform, localAvailability } from '../../core/engines/emulation';
+import { registryHost, registryReachable } from '../../core/engines/registryCheck';
 import { buildPlan, PlanError } from '../../core/matrix/plan';
 import { ResultsStore } from '../../core/results/store';
 import { formatProblems, loadCliConfig } from '../config';
@@ -114,6 +115,16 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     if (missing.length) {
       for (const m of missing) if (m.state === 'unavailable') io.err(`multiarch build: ${m.platform} cannot run here: ${m.fix}\n`);
       return 3;
+    }
+  }
+
+  if (plan.jobs.some((j) => j.output === 'push')) {
+    for (const host of new Set(plan.jobs.flatMap((j) => j.tags.map(registryHost)))) {
+      const r = await registryReachable(host);
+      if (!r.ok) {
+        io.err(`multiarch build: registry ${host} is unreachable (${r.reason}); start it or fix "registry:" in the config\n`);
+        return 3;
+      }
     }
   }
 

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { BuildRunner, RunSummary } from '../../core/build/runner';
 import { jobCells } from '../../core/build/runner';
 import type { ResolvedConfig } from '../../core/config/types';
+import { registryHost, registryReachable } from '../../core/engines/registryCheck';
 import { buildPlan, PlanError } from '../../core/matrix/plan';
 import type { Cell, Plan } from '../../core/matrix/types';
 import type { BuildersTreeProvider } from '../builders/buildersTree';
@@ -173,6 +174,16 @@ export class BuildService extends Disposable {
       throw new UserError(`Cannot build ${unavailable.map((a) => a.platform).join(', ')} with ${engine.kind} here: ${fix}`, [
         { title: 'Install Emulators', command: 'multiarch.emulation.install' },
       ]);
+    }
+    if (plan.jobs.some((j) => j.output === 'push')) {
+      for (const host of new Set(plan.jobs.flatMap((j) => j.tags.map(registryHost)))) {
+        const r = await registryReachable(host);
+        if (!r.ok) {
+          throw new UserError(`Registry ${host} is unreachable (${r.reason}). Start it or fix "registry:" in multiarch.yaml, then push again.`, [
+            { title: 'Open Config', command: 'multiarch.config.open' },
+          ]);
+        }
+      }
     }
     this.builders.refresh();
     this.log.info(`${fromTask ? 'task' : 'build'}: ${plan.jobs.length} job(s) with ${engine.kind} (${engine.reason})`);

@@ -4,6 +4,7 @@ import type { Cell } from '../../core/matrix/types';
 import type { CellView } from '../build/cellStates';
 
 export type Node =
+  | { kind: 'untrusted' }
   | { kind: 'folder'; folder: vscode.WorkspaceFolder }
   | { kind: 'problem'; problem: ConfigProblem }
   | { kind: 'fallback'; folder: vscode.WorkspaceFolder; dockerfile: string }
@@ -41,6 +42,16 @@ export function problemItem(p: ConfigProblem): vscode.TreeItem {
       { selection: new vscode.Range(p.line - 1, p.column - 1, p.line - 1, p.column - 1) } satisfies vscode.TextDocumentShowOptions,
     ],
   };
+  return item;
+}
+
+export function untrustedItem(): vscode.TreeItem {
+  const item = new vscode.TreeItem('Restricted Mode: building is disabled', vscode.TreeItemCollapsibleState.None);
+  item.description = 'trust this workspace to build';
+  item.tooltip = 'Builds run container engines with this workspace\'s multiarch.yaml and Dockerfile. The matrix is shown, but building needs a trusted workspace. Click to manage workspace trust.';
+  item.iconPath = new vscode.ThemeIcon('shield');
+  item.contextValue = 'multiarch:untrusted';
+  item.command = { command: 'workbench.trust.manage', title: 'Manage Workspace Trust' };
   return item;
 }
 

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { CellStates } from '../build/cellStates';
 import { Disposable } from '../disposable';
 import type { ConfigModel, FolderConfig } from '../model/configModel';
-import { fallbackItem, platformItem, problemItem, variantItem, type Node } from './nodes';
+import { fallbackItem, platformItem, problemItem, untrustedItem, variantItem, type Node } from './nodes';
 
 /** Variants → platform leaves, for every workspace folder with a Dockerfile or multiarch.yaml. */
 export class VariantsTreeProvider extends Disposable implements vscode.TreeDataProvider<Node> {
@@ -16,13 +16,14 @@ export class VariantsTreeProvider extends Disposable implements vscode.TreeDataP
     super();
     this.register(model.onDidChange(() => this.changed.fire(undefined)));
     this.register(cells.onDidChange(() => this.changed.fire(undefined)));
+    this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire(undefined)));
   }
 
   getChildren(node?: Node): Node[] {
     if (!node) {
       const folders = this.model.folders.filter((f) => f.config.kind !== 'none');
-      if (folders.length === 1) return this.folderChildren(folders[0]!);
-      return folders.map((f) => ({ kind: 'folder', folder: f.folder }));
+      const rows: Node[] = folders.length === 1 ? this.folderChildren(folders[0]!) : folders.map((f) => ({ kind: 'folder', folder: f.folder }));
+      return folders.length && !vscode.workspace.isTrusted ? [{ kind: 'untrusted' }, ...rows] : rows;
     }
     switch (node.kind) {
       case 'folder': {
@@ -52,6 +53,8 @@ export class VariantsTreeProvider extends Disposable implements vscode.TreeDataP
         item.contextValue = 'multiarch:folder';
         return item;
       }
+      case 'untrusted':
+        return untrustedItem();
       case 'problem':
         return problemItem(node.problem);
       case 'fallback':
