@@ -97,7 +97,61 @@ function installEnv(tmpDir) {
 export async function ensureCodeServer({ log = console.log, verify } = {}) {
   const dir = codeServerDir();
   if (isInstalled(dir)) return { dir, entry: codeServerEntry(dir), installedNow: false, seconds: 0 };
+  const release = await acquireInstallLock(dir, log);
+  try {
+    // Another run may have installed it while we waited for the lock.
+    if (isInstalled(dir)) return { dir, entry: codeServerEntry(dir), installedNow: false, seconds: 0 };
+    return await install(dir, log, verify);
+  } finally {
+    release();
+  }
+}
 
+/**
+ * Two runs on a fresh clone (say integration and e2e started by hand) must not install into the same
+ * folder at once: the second would delete the first one's server. A lock folder holding the owner's
+ * pid serialises them; a lock whose owner is gone is taken over.
+ */
+async function acquireInstallLock(dir, log) {
+  const lock = `${dir}.lock`;
+  mkdirSync(cacheRoot(), { recursive: true });
+  const deadline = Date.now() + 30 * 60_000;
+  let said = false;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      return () => rmSync(lock, { recursive: true, force: true });
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+    }
+    let owner = NaN;
+    try {
+      owner = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+    } catch {
+      // The owner may not have written its pid yet.
+    }
+    if (Number.isInteger(owner) && owner > 0 && !isAlive(owner)) {
+      rmSync(lock, { recursive: true, force: true });
+      continue;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for another code-server install (lock ${lock})`);
+    if (!said) log(`code-server: another process (pid ${owner}) is installing it; waiting…`);
+    said = true;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
+}
+
+async function install(dir, log, verify) {
   const rg = preflight();
   const started = Date.now();
   const staging = `${dir}.staging-${process.pid}`;
@@ -112,7 +166,7 @@ export async function ensureCodeServer({ log = console.log, verify } = {}) {
   await seedRipgrepCache(tmpDir, rg);
 
   const logFile = join(staging, 'install.log');
-  log(`code-server: installing ${CODE_SERVER_VERSION} into ${dir} (log: ${logFile}) …`);
+  log(`code-server: installing ${CODE_SERVER_VERSION} into ${dir} (takes a few minutes; log: ${join(dir, 'install.log')}) …`);
   const env = installEnv(tmpDir);
   const npmArgs = ['install', '--no-save', '--no-package-lock', '--foreground-scripts', '--loglevel=http', `code-server@${CODE_SERVER_VERSION}`];
   const res = await execa('npm', npmArgs, { cwd: staging, env, all: true, reject: false, timeout: 20 * 60_000 });
