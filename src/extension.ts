@@ -15,6 +15,7 @@ import { registerLint } from './vscode/lint/registerLint';
 /** What activate() returns: read-only handles other extensions (and the integration tests) can use. */
 export interface MultiArchApi {
   variants: vscode.TreeDataProvider<unknown>;
+  builders: vscode.TreeDataProvider<unknown>;
   reload(): Promise<void>;
   /** Fires when a build run ends, with each cell's record. */
   onDidFinishBuild: vscode.Event<{ ok: boolean; records: { variant: string; platform: string; status: string }[] } | undefined>;
@@ -39,7 +40,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<MultiA
     registerReport(context, log);
     registerLint(context, log);
     await model.reload();
-    return { variants: tree.provider as vscode.TreeDataProvider<unknown>, reload: () => model.reload(), onDidFinishBuild: builds.onDidFinish };
+    return {
+      variants: tree.provider as vscode.TreeDataProvider<unknown>,
+      builders: builds.builders as vscode.TreeDataProvider<unknown>,
+      reload: () => model.reload(),
+      onDidFinishBuild: builds.service.onDidFinish,
+    };
   } catch (err) {
     // VS Code shows nothing when activate() throws; say it ourselves, with the log one click away.
     const message = `Multi-Arch Builds failed to start: ${err instanceof Error ? err.message : String(err)}`;

@@ -69,6 +69,7 @@ describe('builds in the real extension host', function () {
       'variantArg: QUEUE_BACKEND',
       'platforms: [linux/amd64, linux/arm64]',
       `args: { NOTE: ${JSON.stringify(hostile)} }`,
+      `registry: ${process.env.MULTIARCH_REGISTRY ?? '127.0.0.1:5000'}`,
       'variants:',
       '  minimal: {}',
       '  redis: {}',
@@ -145,5 +146,29 @@ describe('builds in the real extension host', function () {
     const ps = await runTool(['ps', '-eo', 'args']);
     const left = ps.stdout.split('\n').filter((l) => l.includes(image('redis')) && /podman|buildah|docker/.test(l));
     assert.deepEqual(left, []);
+  });
+
+  it('Push Variant pushes a multi-platform index to the registry', async function () {
+    const registry = process.env.MULTIARCH_REGISTRY ?? '127.0.0.1:5000';
+    const execution = await vscode.commands.executeCommand<vscode.TaskExecution>('multiarch.build.push', await variantNode(api, 'minimal'));
+    assert.equal(execution?.task.definition.push, true);
+    assert.equal(await endOf(execution), 0);
+    const raw = await runTool(['skopeo', 'inspect', '--raw', '--tls-verify=false', `docker://${registry}/${image('minimal')}`], { timeoutMs: 30_000 });
+    assert.ok(raw.ok, raw.stderr);
+    const index = JSON.parse(raw.stdout) as { manifests: { platform: { architecture: string } }[] };
+    assert.deepEqual(index.manifests.map((m) => m.platform.architecture).sort(), ['amd64', 'arm64']);
+  });
+
+  it('the Builders view names the engine and which platforms run natively or under QEMU', async () => {
+    const rows = (await api.builders.getChildren()) ?? [];
+    const items = await Promise.all(rows.map((r) => api.builders.getTreeItem(r)));
+    assert.match(String(items[0]!.label), /^Engine: (podman|docker|buildx)/);
+    assert.ok(String(items[0]!.tooltip).length > 0, 'the engine row explains why it was chosen');
+    const local = rows[items.findIndex((i) => String(i.label).startsWith('This machine'))];
+    if (local === undefined) return; // a buildx builder lists its own nodes instead
+    const platforms = await Promise.all(((await api.builders.getChildren(local)) ?? []).map((n) => api.builders.getTreeItem(n)));
+    const byPlatform = Object.fromEntries(platforms.map((p) => [String(p.label), String(p.description)]));
+    assert.equal(byPlatform['linux/amd64'], 'native');
+    assert.match(byPlatform['linux/arm64']!, /^emulated \(qemu-aarch64\)$/);
   });
 });

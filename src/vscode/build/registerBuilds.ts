@@ -18,7 +18,7 @@ export function registerBuilds(
   engines: EngineService,
   cells: CellStates,
   log: Log,
-): BuildService {
+): { service: BuildService; builders: BuildersTreeProvider } {
   const settings = vscode.workspace.getConfiguration('multiarch');
   const timeoutMinutes = settings.get<number>('buildTimeoutMinutes') ?? 60;
   const runner = new BuildRunner({
@@ -37,5 +37,5 @@ export function registerBuilds(
   registerBuilderCommands(context, engines, builders, log);
   registerTaskProvider(context, model, service);
   registerBuildCommands(context, model, service, log);
-  return service;
+  return { service, builders };
 }
