@@ -8,6 +8,8 @@ import { launchChromium, makeProfile, openWorkbench, prepareCodeServer, removePr
 export async function runInCodeServer({ workspace, log, timeoutMs, env }) {
   const install = await prepareCodeServer({ log });
   const profile = makeProfile();
+  const dropProfile = () => removeProfile(profile);
+  process.once('exit', dropProfile);
   // Server chatter only matters when something goes wrong (or MULTIARCH_HOST_VERBOSE=1); keep it for the failure report.
   const serverLines = [];
   const verbose = Boolean(process.env.MULTIARCH_HOST_VERBOSE);
@@ -55,7 +57,8 @@ export async function runInCodeServer({ workspace, log, timeoutMs, env }) {
     clearTimeout(timer);
     await browser?.close().catch(() => {});
     await server.stop();
-    removeProfile(profile);
+    process.removeListener('exit', dropProfile);
+    dropProfile();
   }
 }
 

@@ -43,6 +43,12 @@ async function main() {
   const resultsDir = mkdtempSync(join(tmpdir(), 'multiarch-results-'));
   const resultsFile = join(resultsDir, 'results.json');
   const env = { ...engineEnv(), MULTIARCH_INTEGRATION_RESULTS: resultsFile };
+  // `finally` does not run when a signal ends the process; the exit hook cleans up then too.
+  const cleanup = () => {
+    workspace.dispose();
+    rmSync(resultsDir, { recursive: true, force: true });
+  };
+  process.once('exit', cleanup);
   const started = Date.now();
   try {
     const code =
@@ -60,8 +66,8 @@ async function main() {
     log(`integration: ${passed} passed, ${failed} failed`);
     return code === 0 && failed === 0 && passed > 0 ? 0 : 1;
   } finally {
-    workspace.dispose();
-    rmSync(resultsDir, { recursive: true, force: true });
+    process.removeListener('exit', cleanup);
+    cleanup();
   }
 }
 
