@@ -1,0 +1,122 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activateApi, waitForEvent, workspaceRoot, writeText } from './helpers/api';
+
+/** Our findings for `uri` once `predicate` holds, checking before waiting so an early publish is not missed. */
+async function diagnosticsWhen(uri: vscode.Uri, predicate: (d: vscode.Diagnostic[]) => boolean, what: string): Promise<vscode.Diagnostic[]> {
+  const ours = () => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'multiarch');
+  if (predicate(ours())) return ours();
+  await waitForEvent(vscode.languages.onDidChangeDiagnostics, (e) => e.uris.some((u) => u.toString() === uri.toString()) && predicate(ours()), 15_000, what);
+  return ours();
+}
+
+const ruleOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? String(d.code.value) : String(d.code));
+const hasRule = (rule: string) => (ds: vscode.Diagnostic[]) => ds.some((d) => ruleOf(d) === rule);
+
+describe('Dockerfile lint in the editor', () => {
+  let folder: vscode.Uri;
+  let n = 0;
+
+  async function openDockerfile(text: string): Promise<vscode.TextDocument> {
+    const uri = vscode.Uri.joinPath(folder, `case${++n}`, 'Dockerfile');
+    await writeText(uri, text);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    return doc;
+  }
+
+  async function actionsAt(doc: vscode.TextDocument, range: vscode.Range, kind?: string): Promise<vscode.CodeAction[]> {
+    return (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, range, kind)) ?? [];
+  }
+
+  before(async () => {
+    await activateApi();
+    folder = vscode.Uri.joinPath(workspaceRoot(), `lint-it-${Date.now()}`);
+  });
+
+  after(async () => {
+    // Save what the tests edited so closing leaves no dirty editor (and no save prompt) behind.
+    for (const doc of vscode.workspace.textDocuments) {
+      if (doc.isDirty && doc.uri.toString().startsWith(folder.toString())) await doc.save();
+    }
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.workspace.fs.delete(folder, { recursive: true, useTrash: false });
+  });
+
+  it('opens Dockerfiles with the dockerfile language', async () => {
+    const doc = await openDockerfile('FROM alpine\n');
+    assert.equal(doc.languageId, 'dockerfile');
+  });
+
+  it('flags `FROM alpine as build` on the `as` token and fixes it to AS', async () => {
+    const doc = await openDockerfile('FROM alpine as build\nRUN echo hi\n');
+    const found = await diagnosticsWhen(doc.uri, hasRule('FromAsCasing'), 'FromAsCasing');
+    const d = found.find((x) => ruleOf(x) === 'FromAsCasing')!;
+    assert.deepEqual([d.range.start.line, d.range.start.character, d.range.end.character], [0, 12, 14]);
+    assert.equal(d.message, "'as' and 'FROM' keywords' casing do not match");
+    assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
+    assert.equal(typeof d.code === 'object' && d.code.target.toString(), 'https://docs.docker.com/reference/build-checks/from-as-casing/');
+
+    const actions = await actionsAt(doc, d.range);
+    const fix = actions.find((a) => a.title === "Change 'as' to 'AS'");
+    assert.ok(fix?.edit, `no FromAsCasing fix among: ${actions.map((a) => a.title).join(', ')}`);
+    assert.ok(fix.kind?.value === vscode.CodeActionKind.QuickFix.value && fix.isPreferred);
+    assert.ok(actions.some((a) => a.title === 'Ignore FromAsCasing in this file'));
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    assert.equal(doc.getText(), 'FROM alpine AS build\nRUN echo hi\n');
+    await diagnosticsWhen(doc.uri, (ds) => !hasRule('FromAsCasing')(ds), 'FromAsCasing to clear after the fix');
+  });
+
+  it('renames a stage to lowercase together with every reference', async () => {
+    const doc = await openDockerfile('FROM alpine AS Build\nRUN touch /a\nFROM alpine\nCOPY --from=Build /a /a\nRUN --mount=type=cache,from=Build,target=/c ls /c\n');
+    const found = await diagnosticsWhen(doc.uri, hasRule('StageNameCasing'), 'StageNameCasing');
+    const d = found.find((x) => ruleOf(x) === 'StageNameCasing')!;
+    const fix = (await actionsAt(doc, d.range)).find((a) => a.title.startsWith("Rename stage 'Build'"));
+    assert.ok(fix?.edit);
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    assert.equal(doc.getText(), 'FROM alpine AS build\nRUN touch /a\nFROM alpine\nCOPY --from=build /a /a\nRUN --mount=type=cache,from=build,target=/c ls /c\n');
+  });
+
+  it('Fix All Dockerfile Problems fixes every fixable finding of the active Dockerfile', async () => {
+    const doc = await openDockerfile('FROM alpine as Base\nMAINTAINER Jane <jane@example.com>\nENV GREETING hello world\nEXPOSE 80/TCP\nCMD run --port 80\n');
+    await diagnosticsWhen(doc.uri, hasRule('MaintainerDeprecated'), 'MaintainerDeprecated');
+    assert.equal(await vscode.commands.executeCommand('multiarch.lint.fixAll'), true);
+    assert.equal(
+      doc.getText(),
+      'FROM alpine AS base\nLABEL org.opencontainers.image.authors="Jane <jane@example.com>"\nENV GREETING="hello world"\nEXPOSE 80/tcp\nCMD ["run", "--port", "80"]\n',
+    );
+    const left = await diagnosticsWhen(doc.uri, (ds) => !hasRule('MaintainerDeprecated')(ds), 'findings to clear after fix-all');
+    assert.deepEqual(left.map(ruleOf), []);
+  });
+
+  it('offers source.fixAll.multiarch for editor.codeActionsOnSave', async () => {
+    const doc = await openDockerfile('from alpine AS b\nrun true\nRUN echo\n');
+    await diagnosticsWhen(doc.uri, hasRule('ConsistentInstructionCasing'), 'ConsistentInstructionCasing');
+    const actions = await actionsAt(doc, new vscode.Range(0, 0, 0, 0), 'source.fixAll.multiarch');
+    const fixAll = actions.find((a) => a.kind?.value === 'source.fixAll.multiarch');
+    assert.ok(fixAll?.edit);
+    assert.ok(await vscode.workspace.applyEdit(fixAll.edit));
+    assert.equal(doc.getText(), 'from alpine as b\nrun true\nrun echo\n');
+  });
+
+  it('honours # check=skip=… and "Ignore <Rule> in this file" writes it', async () => {
+    const skipped = await openDockerfile('# check=skip=FromAsCasing\nFROM alpine as build\nMAINTAINER me\n');
+    const found = await diagnosticsWhen(skipped.uri, hasRule('MaintainerDeprecated'), 'MaintainerDeprecated');
+    assert.deepEqual(found.map(ruleOf), ['MaintainerDeprecated']);
+
+    const doc = await openDockerfile('# syntax=docker/dockerfile:1\nFROM alpine as build\n');
+    const d = (await diagnosticsWhen(doc.uri, hasRule('FromAsCasing'), 'FromAsCasing')).find((x) => ruleOf(x) === 'FromAsCasing')!;
+    const ignore = (await actionsAt(doc, d.range)).find((a) => a.title === 'Ignore FromAsCasing in this file');
+    assert.ok(ignore?.edit);
+    assert.ok(await vscode.workspace.applyEdit(ignore.edit));
+    assert.equal(doc.getText(), '# syntax=docker/dockerfile:1\n# check=skip=FromAsCasing\nFROM alpine as build\n');
+    await diagnosticsWhen(doc.uri, (ds) => !hasRule('FromAsCasing')(ds), 'the skipped rule to disappear');
+  });
+
+  it('re-lints as you type', async () => {
+    const doc = await openDockerfile('FROM alpine AS build\n');
+    const editor = await vscode.window.showTextDocument(doc);
+    await editor.edit((b) => b.insert(new vscode.Position(1, 0), 'MAINTAINER me\n'));
+    await diagnosticsWhen(doc.uri, hasRule('MaintainerDeprecated'), 'MaintainerDeprecated after typing');
+  });
+});
