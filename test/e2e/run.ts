@@ -12,6 +12,7 @@ import type * as HostModule from '../../scripts/vscode-host/host.mjs';
 import type { CodeServer } from '../../scripts/vscode-host/host.mjs';
 import type { Scenario } from './context';
 import { waitForWorkbench } from './workbench';
+import { engineEnv } from '../../scripts/vscode-host/engineEnv.mjs';
 
 type Host = typeof HostModule;
 const e2eDir = join(__dirname);
@@ -85,7 +86,7 @@ async function main(): Promise<number> {
   const install = await host.prepareCodeServer({ log });
   const profile = host.makeProfile('multiarch-e2e-');
   const serverLines: string[] = [];
-  const server = await host.startCodeServer({ dir: install.dir, profile, log: (l) => serverLines.push(l) });
+  const server = await host.startCodeServer({ dir: install.dir, profile, env: engineEnv(), log: (l) => serverLines.push(l) });
   let browser: Browser | undefined;
   let passed = 0;
   let failed = 0;
