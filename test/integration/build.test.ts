@@ -101,6 +101,15 @@ describe('builds in the real extension host', function () {
     }
   });
 
+  it('Verify Architectures runs each built platform and shows the result on its tree leaf', async () => {
+    const shown = waitForEvent(api.variants.onDidChangeTreeData!, async () => /verify pass/.test(String((await leaf(api, 'minimal', 'linux/arm64')).description)), 60_000, 'the verification on the tree leaf');
+    const results = await vscode.commands.executeCommand<{ variant: string; platform: string; status: string; actual?: string }[]>('multiarch.verify.run', await variantNode(api, 'minimal'));
+    const mine = (results ?? []).filter((r) => r.variant === 'minimal').map((r) => [r.platform, r.status, r.actual]);
+    assert.deepEqual(mine.sort(), [['linux/amd64', 'pass', 'x86_64'], ['linux/arm64', 'pass', 'aarch64']]);
+    await shown;
+    assert.match(String((await leaf(api, 'minimal', 'linux/arm64')).tooltip), /Verification: pass \(aarch64\)/);
+  });
+
   it('built real images of each architecture, with hostile build args passed verbatim', async function () {
     // This machine kind has no buildx, so "auto" builds with podman; elsewhere the images are in another store.
     const choice = vscode.workspace.getConfiguration('multiarch').get<string>('engine') ?? 'auto';

@@ -55,7 +55,7 @@ describe('Variants tree', () => {
     const [sqs] = (await items(api)).filter((i) => i.item.label === 'sqs');
     const [amd64] = await items(api, sqs!.node);
     assert.equal(amd64!.item.contextValue, 'multiarch:platform:idle');
-    assert.equal(amd64!.item.description, 'idle');
+    assert.match(String(amd64!.item.description), /^idle\b/);
   });
 
   it('replaces the matrix with a located error node when the config is invalid, and opens the config there', async () => {

@@ -32,10 +32,17 @@ export function registerBuilds(
     service,
     vscode.window.createTreeView('multiarch.builders', { treeDataProvider: builders }),
     model.onDidChange(() => void restoreCellStates(model, cells)),
+    ...watchResults(() => void restoreCellStates(model, cells)),
     service.onDidFinish(() => builders.refresh()),
   );
   registerBuilderCommands(context, engines, builders, log);
   registerTaskProvider(context, model, service);
   registerBuildCommands(context, model, service, log);
   return { service, builders };
+}
+
+/** Results and verifications written by anyone (this window, the CLI) show up in the tree. */
+function watchResults(onChange: () => void): vscode.Disposable[] {
+  const watcher = vscode.workspace.createFileSystemWatcher('**/.multiarch/{results,verify}.json');
+  return [watcher, watcher.onDidCreate(onChange), watcher.onDidChange(onChange)];
 }
