@@ -1,15 +1,15 @@
-/** "Did you mean" for variable names: a case-insensitive exact match first, else the closest name within a small edit distance. */
+/**
+ * "Did you mean" as BuildKit computes it: the first candidate at the smallest Levenshtein distance
+ * below 3, compared case-sensitively (BuildKit's choice on Linux). An exact match suggests nothing.
+ */
 export function suggestName(name: string, candidates: Iterable<string>): string | undefined {
-  const lower = name.toLowerCase();
   let best: string | undefined;
-  let bestDist = Infinity;
-  const limit = Math.min(2, Math.max(1, Math.ceil(name.length / 3)));
+  let bestDist = 3;
   for (const c of candidates) {
-    if (c === name) continue;
-    if (c.toLowerCase() === lower) return c;
-    if (Math.abs(c.length - name.length) > limit) continue;
-    const d = levenshtein(lower, c.toLowerCase(), limit);
-    if (d <= limit && d < bestDist) {
+    if (c === name) return undefined;
+    if (Math.abs(c.length - name.length) >= bestDist) continue;
+    const d = levenshtein(name, c, bestDist);
+    if (d < bestDist) {
       best = c;
       bestDist = d;
     }
@@ -17,7 +17,7 @@ export function suggestName(name: string, candidates: Iterable<string>): string 
   return best;
 }
 
-/** Edit distance with an early exit once every cell of a row exceeds `max`. */
+/** Edit distance with an early exit once every cell of a row reaches `max`. */
 export function levenshtein(a: string, b: string, max = Infinity): number {
   let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
@@ -28,7 +28,7 @@ export function levenshtein(a: string, b: string, max = Infinity): number {
       cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
       if (cur[j] < rowMin) rowMin = cur[j];
     }
-    if (rowMin > max) return rowMin;
+    if (rowMin >= max) return rowMin;
     prev = cur;
   }
   return prev[b.length];

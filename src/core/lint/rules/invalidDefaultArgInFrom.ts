@@ -1,5 +1,4 @@
 import { expandWord, isValidImageReference } from '../imageRef';
-import { PLATFORM_ARG_SET } from '../model';
 import { buildkitRule, type Rule } from '../rule';
 
 /** Stand-ins for the automatic platform args; any real value yields the same validity verdict. */
@@ -22,9 +21,6 @@ export const invalidDefaultArgInFrom: Rule = {
       if (!image) continue;
       const word = image.getValue();
       if (!word.includes('$')) continue;
-      // Undeclared names are UndefinedArgInFrom's business.
-      const names = model.vars(stage.from).map((v) => v.name);
-      if (names.some((n) => !vars.has(n) && !PLATFORM_ARG_SET.has(n))) continue;
       const expanded = expandWord(word, vars, model.escape);
       if (expanded === undefined) continue;
       const lower = expanded.toLowerCase();

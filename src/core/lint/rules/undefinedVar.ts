@@ -53,7 +53,8 @@ function checkInstruction(
     if (v.modified) continue;
     const range = v.range;
     const suggestion = suggestName(name, [...defined, ...COMMON_ENV]);
-    if (!strict && !suggestion) continue;
+    // Without the base image's environment, only a near-miss of a longer name is evidence of a typo.
+    if (!strict && (!suggestion || name.length < 4)) continue;
     report(
       range,
       `Usage of undefined variable '$${name}'${suggestion ? ` (did you mean $${suggestion}?)` : ''}`,

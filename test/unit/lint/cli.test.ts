@@ -1,0 +1,135 @@
+import { strict as assert } from 'node:assert';
+import { chmod, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CliIO } from '../../../src/cli/io';
+import { run as fix } from '../../../src/cli/commands/fix';
+import { run as lint } from '../../../src/cli/commands/lint';
+
+function io(cwd: string): CliIO & { stdout: string; stderr: string } {
+  const o = {
+    cwd,
+    env: {},
+    stdout: '',
+    stderr: '',
+    out: (t: string) => void (o.stdout += t),
+    err: (t: string) => void (o.stderr += t),
+  };
+  return o;
+}
+
+describe('multiarch lint / fix', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'multiarch-lint-'));
+    await writeFile(join(dir, 'Dockerfile'), 'FROM alpine as build\nMAINTAINER me\n');
+    await writeFile(join(dir, 'clean.Dockerfile'), 'FROM alpine\nCMD ["true"]\n');
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('prints compiler-style lines and exits 0 when there are only warnings', async () => {
+    const out = io(dir);
+    assert.equal(await lint([], out), 0);
+    assert.equal(
+      out.stdout,
+      "Dockerfile:1:13: warning FromAsCasing: 'as' and 'FROM' keywords' casing do not match\n" +
+        'Dockerfile:2:1: warning MaintainerDeprecated: Maintainer instruction is deprecated in favor of using label\n',
+    );
+  });
+
+  it('--strict fails on any finding; a clean file passes', async () => {
+    assert.equal(await lint(['--strict', 'Dockerfile'], io(dir)), 1);
+    assert.equal(await lint(['--strict', 'clean.Dockerfile'], io(dir)), 0);
+  });
+
+  it('exits 1 on errors (check=error=true)', async () => {
+    await writeFile(join(dir, 'Dockerfile'), '# check=error=true\nFROM alpine as build\n');
+    const out = io(dir);
+    assert.equal(await lint(['Dockerfile'], out), 1);
+    assert.match(out.stdout, /^Dockerfile:2:13: error FromAsCasing: /);
+  });
+
+  it('--format json gives file, rule, severity, message, 0-based range and fixable', async () => {
+    const out = io(dir);
+    await lint(['--format', 'json', 'Dockerfile'], out);
+    const rows = JSON.parse(out.stdout) as unknown[];
+    assert.deepEqual(rows[0], {
+      file: 'Dockerfile',
+      rule: 'FromAsCasing',
+      severity: 'warning',
+      message: "'as' and 'FROM' keywords' casing do not match",
+      range: { start: { line: 0, character: 12 }, end: { line: 0, character: 14 } },
+      fixable: true,
+    });
+    assert.equal(rows.length, 2);
+  });
+
+  it('--format sarif is SARIF 2.1.0 with rule help links and 1-based regions', async () => {
+    const out = io(dir);
+    await lint(['--format', 'sarif', 'Dockerfile'], out);
+    const sarif = JSON.parse(out.stdout) as {
+      version: string;
+      runs: { tool: { driver: { rules: { id: string; helpUri?: string }[] } }; results: { ruleId: string; level: string; locations: { physicalLocation: { region: { startLine: number; startColumn: number } } }[] }[] }[];
+    };
+    assert.equal(sarif.version, '2.1.0');
+    const run = sarif.runs[0];
+    assert.equal(run.tool.driver.rules.find((r) => r.id === 'FromAsCasing')?.helpUri, 'https://docs.docker.com/reference/build-checks/from-as-casing/');
+    assert.deepEqual(run.results[0].locations[0].physicalLocation.region, { startLine: 1, startColumn: 13, endLine: 1, endColumn: 15 });
+    assert.equal(run.results[0].level, 'warning');
+  });
+
+  it('rejects a bad format and a missing file with exit 2 and a next step', async () => {
+    const a = io(dir);
+    assert.equal(await lint(['--format', 'xml'], a), 2);
+    assert.match(a.stderr, /--format must be text, json or sarif/);
+    const b = io(dir);
+    assert.equal(await lint(['nope/Dockerfile'], b), 2);
+    assert.match(b.stderr, /cannot read nope\/Dockerfile: ENOENT; check the path/);
+  });
+
+  it('fix rewrites the file atomically, keeping its mode and leaving no temp file', async () => {
+    const file = join(dir, 'Dockerfile');
+    await chmod(file, 0o640);
+    const out = io(dir);
+    assert.equal(await fix(['Dockerfile'], out), 0);
+    assert.equal(await readFile(file, 'utf8'), 'FROM alpine AS build\nLABEL org.opencontainers.image.authors="me"\n');
+    assert.equal((await stat(file)).mode & 0o777, 0o640);
+    assert.deepEqual((await readdir(dir)).sort(), ['Dockerfile', 'clean.Dockerfile']);
+    assert.match(out.stderr, /Dockerfile: 2 fixes applied/);
+  });
+
+  it('fix --rule limits the fixes; --stdout prints instead of writing', async () => {
+    const out = io(dir);
+    assert.equal(await fix(['--rule', 'FromAsCasing', '--stdout', 'Dockerfile'], out), 0);
+    assert.equal(out.stdout, 'FROM alpine AS build\nMAINTAINER me\n');
+    assert.equal(await readFile(join(dir, 'Dockerfile'), 'utf8'), 'FROM alpine as build\nMAINTAINER me\n');
+  });
+
+  it('fix rejects unknown rules and leaves binary files alone', async () => {
+    const a = io(dir);
+    assert.equal(await fix(['--rule', 'Nope'], a), 2);
+    assert.match(a.stderr, /unknown rule "Nope"; known rules: ConsistentInstructionCasing/);
+    await writeFile(join(dir, 'bin.Dockerfile'), Buffer.from([0x46, 0x00, 0x52]));
+    const b = io(dir);
+    assert.equal(await fix(['bin.Dockerfile'], b), 0);
+    assert.match(b.stderr, /not a text file; skipped/);
+  });
+
+  it('keeps CRLF and a BOM when fixing', async () => {
+    await writeFile(join(dir, 'Dockerfile'), '\uFEFFFROM alpine as build\r\nMAINTAINER me\r\n');
+    await fix(['Dockerfile'], io(dir));
+    assert.equal(await readFile(join(dir, 'Dockerfile'), 'utf8'), '\uFEFFFROM alpine AS build\r\nLABEL org.opencontainers.image.authors="me"\r\n');
+  });
+
+  it('reads .dockerignore and multiarch.yaml next to the Dockerfile', async () => {
+    await writeFile(join(dir, '.dockerignore'), '*.env\n');
+    await writeFile(join(dir, 'multiarch.yaml'), 'image: x\nplatforms: [linux/amd64, linux/arm64]\n');
+    await writeFile(join(dir, 'Dockerfile'), '# check=experimental=CopyIgnoredFile\nFROM debian\nCOPY app.env /\nRUN curl -o /t https://x.example/amd64/t\n');
+    const out = io(dir);
+    await lint(['Dockerfile'], out);
+    assert.match(out.stdout, /warning CopyIgnoredFile: Attempting to Copy file "app.env" that is excluded by .dockerignore/);
+    assert.match(out.stdout, /warning MultiArch\/HardcodedArch: /);
+  });
+});
