@@ -151,6 +151,8 @@ function limitations(input: ReportInput, latest: BuildRecord[]): string[] {
   for (const v of input.verify.filter((x) => x.status === 'skipped')) {
     out.push(`${md(v.variant)} on ${md(v.platform)} could not be verified: ${md(v.reason ?? 'no reason recorded')}.`);
   }
+  const noCompressed = input.sizes.filter((s) => s.compressed === undefined && !s.error).map((s) => `${md(s.variant)} ${md(shortPlatform(s.platform))}`);
+  if (noCompressed.length) out.push(`Compressed size ${NOT_MEASURED} for ${noCompressed.join(', ')}: loaded into the local store only; build with output "oci" or "push" to measure what a pull downloads.`);
   const noDisk = input.sizes.filter((s) => s.uncompressed === undefined && !s.error).map((s) => `${md(s.variant)} ${md(shortPlatform(s.platform))}`);
   if (noDisk.length) out.push(`Disk size ${NOT_MEASURED} for ${noDisk.join(', ')}: the image is not in the engine's local store (OCI or push output).`);
   for (const s of input.sizes.filter((x) => x.error)) out.push(`Size of ${md(s.variant)} on ${md(s.platform)} ${NOT_MEASURED}: ${md(s.error!)}.`);
