@@ -21,7 +21,7 @@ export function registerPlanCommand(context: vscode.ExtensionContext, model: Con
     }),
     vscode.commands.registerCommand('multiarch.plan.show', async (node?: Node) => {
       const variant = node?.kind === 'variant' ? node.variant.name : undefined;
-      const folderUri = node && node.kind !== 'problem' && node.kind !== 'fallback' ? node.folder.uri : undefined;
+      const folderUri = node && 'folder' in node ? node.folder.uri : undefined;
       await model.reload();
       const config = model.configFor(folderUri);
       if (!config) {
