@@ -2,7 +2,7 @@ import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { BuildRunner, RunSummary } from '../../core/build/runner';
-import { BusyError } from '../../core/build/runner';
+import { BusyError, jobCells } from '../../core/build/runner';
 import { failureLines, summaryTable } from '../../core/build/summary';
 import type { ResolvedConfig } from '../../core/config/types';
 import { shellQuote } from '../../core/engines/shellQuote';
@@ -91,11 +91,11 @@ export class BuildTerminal implements vscode.Pseudoterminal {
         onCommand: (job, argv) => {
           const line = `$ ${Object.entries(job.env ?? {}).map(([k, v]) => `${k}=${shellQuote(v)} `).join('')}${argv.map(shellQuote).join(' ')}\n`;
           this.write(bold(line));
-          for (const p of job.platforms) this.logFor({ variant: job.variant, platform: p }).write(line);
+          for (const c of jobCells(job)) this.logFor(c).write(line);
         },
         onOutput: (job, text) => {
           this.write(text);
-          for (const p of job.platforms) this.logFor({ variant: job.variant, platform: p }).write(text);
+          for (const c of jobCells(job)) this.logFor(c).write(text);
         },
         onStatus: (cell, status, record) => {
           this.cells.update(cell, {
