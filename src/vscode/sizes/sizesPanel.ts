@@ -11,6 +11,9 @@ export interface PanelProbe {
   state?: SizesState;
   ready: number;
   posted: number;
+  /** The webview's HTML and resource roots, so tests can check the CSP in the real host. */
+  html: string;
+  localResourceRoots: string[];
 }
 
 /** Commands the webview's buttons may trigger, first registered one wins (Build All is owned by the builds feature). */
@@ -20,7 +23,7 @@ export class SizesPanel extends Disposable {
   private focusVariant: string | undefined;
   private readonly probeChanged = this.register(new vscode.EventEmitter<PanelProbe>());
   readonly onDidProbe = this.probeChanged.event;
-  readonly probe: PanelProbe = { ready: 0, posted: 0 };
+  readonly probe: PanelProbe;
   private refreshing: Promise<void> | undefined;
   private again = false;
 
@@ -34,6 +37,8 @@ export class SizesPanel extends Disposable {
     super();
     panel.webview.options = webviewOptions(extensionUri);
     panel.webview.html = panelHtml(panel.webview, extensionUri);
+    const roots = panel.webview.options.localResourceRoots ?? [];
+    this.probe = { ready: 0, posted: 0, html: panel.webview.html, localResourceRoots: roots.map((u) => u.toString()) };
     this.register(panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)));
     this.register(source.onDidChange(() => void this.refresh()));
     this.register(
