@@ -7,7 +7,7 @@ import { inspectArgv, parseImageInspect, type LocalEngine, type LocalImage } fro
 import { readOciSizes } from './ociSizes';
 import { isIndexDocument, parseIndex, parseJson } from './ociSchemas';
 import { platformString } from './mediaTypes';
-import { rawManifestArgv, readRegistrySizes, repository, type RegistryTool } from './registrySizes';
+import { rawConfigArgv, rawManifestArgv, readRegistrySizes, repository, type RegistryTool } from './registrySizes';
 import { programsFromEnv, type Programs } from './programs';
 import { runTool, toolOutput, type ToolRunner } from './runTool';
 import type { PlatformImage, SizeRow, SizeSource } from './types';
@@ -19,6 +19,7 @@ export interface CollectOptions {
   run?: ToolRunner;
   /** Environment for engine processes (DOCKER_HOST, CONTAINERS_* …); defaults to this process's. */
   env?: Record<string, string | undefined>;
+  /** Raw-manifest tool for pushed images; default: `docker buildx imagetools` for buildx builds, else skopeo. */
   registryTool?: RegistryTool;
   /** Engine programs; default from $MULTIARCH_DOCKER / $MULTIARCH_PODMAN, else on PATH. */
   programs?: Programs;
@@ -50,15 +51,16 @@ export async function collectSizes(records: BuildRecord[], opts: CollectOptions)
     if (!p) manifests.set(`oci:${path}`, (p = readOciSizes(path)));
     return p;
   };
-  const fromRegistry = (ref: string) => {
-    let p = manifests.get(`registry:${ref}`);
+  const fromRegistry = (ref: string, engine: BuildRecord['engine']) => {
+    const tool = opts.registryTool ?? (engine === 'buildx' ? 'buildx' : 'skopeo');
+    let p = manifests.get(`registry:${tool}:${ref}`);
     if (!p) {
-      const tool = opts.registryTool ?? 'skopeo';
       const insecure = opts.insecureRegistry ?? isLocalRegistry(ref);
       const program = tool === 'buildx' ? programs.docker : undefined;
       const fetch = (r: string) => toolOutput(run, rawManifestArgv(tool, r, insecure, program), toolOpts);
-      p = readRegistrySizes(ref, fetch).then((images) => ({ source: 'registry' as const, images }));
-      manifests.set(`registry:${ref}`, p);
+      const fetchConfig = tool === 'skopeo' ? (r: string) => toolOutput(run, rawConfigArgv(r, insecure), toolOpts) : undefined;
+      p = readRegistrySizes(ref, fetch, fetchConfig ? { fetchConfig } : {}).then((images) => ({ source: 'registry' as const, images }));
+      manifests.set(`registry:${tool}:${ref}`, p);
     }
     return p;
   };
@@ -91,8 +93,11 @@ export async function collectSizes(records: BuildRecord[], opts: CollectOptions)
       let row: SizeRow = { ...base, source };
       try {
         if (ociPath || source === 'registry') {
-          const found = await (ociPath ? fromOci(ociPath) : fromRegistry(r.image!));
-          const img = found.images.find((i) => samePlatform(i.platform, r.platform));
+          const found = await (ociPath ? fromOci(ociPath) : fromRegistry(r.image!, r.engine));
+          // A single-platform tag whose config could not be read is the record's platform (per-arch tags).
+          const img =
+            found.images.find((i) => samePlatform(i.platform, r.platform)) ??
+            (found.images.length === 1 && found.images[0]!.platform === 'unknown/unknown' ? found.images[0] : undefined);
           if (!img) {
             const have = found.images.map((i) => i.platform).join(', ') || 'none';
             throw new Error(`no ${r.platform} image in ${ociPath ?? r.image} (found: ${have})`);

@@ -13,7 +13,7 @@ export type RegistryTool = 'skopeo' | 'buildx';
 export type ManifestFetcher = (ref: string) => Promise<string>;
 
 export interface RegistryOptions {
-  /** Config of the image a manifest reference names (for `created`); skipped when absent. */
+  /** Config of the image a manifest reference names, for a single-platform tag's platform and `created`. */
   fetchConfig?: ManifestFetcher;
 }
 
@@ -49,8 +49,9 @@ export async function readRegistrySizes(ref: string, fetch: ManifestFetcher, opt
   // A tag's manifest digest is the sha256 of the exact bytes the registry served.
   const digestOf = /@(.+)$/.exec(ref)?.[1] ?? `sha256:${createHash('sha256').update(rootText).digest('hex')}`;
   const fetchConfig = opts.fetchConfig;
+  // Configs are fetched only for a manifest whose platform the index does not give (a single-platform tag).
   return walkDocument(parseJson(rootText, `manifest of ${ref}`), digestOf, (digest) => fetch(withDigest(ref, digest)), {
-    readConfig: fetchConfig !== undefined,
-    ...(fetchConfig ? { configReader: (_c: string, manifest: string) => fetchConfig(withDigest(ref, manifest)) } : {}),
+    readConfig: false,
+    configReader: fetchConfig ? (_c: string, manifest: string) => fetchConfig(withDigest(ref, manifest)) : async () => '{}',
   });
 }

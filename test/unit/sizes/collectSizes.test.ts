@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -114,5 +115,34 @@ describe('collecting sizes from recorded builds', () => {
     write([rec({ ociPath: 'out', startedAt: '2026-11-27T05:00:00Z' }), rec({ ociPath: 'out2', startedAt: '2026-11-27T06:00:00Z' })]);
     const [r2] = await measureSizes({ root });
     assert.deepEqual(r2!.delta, { compressed: 50 });
+  });
+});
+
+describe('collecting sizes of pushed images', () => {
+  it('asks docker buildx imagetools for buildx builds and skopeo for the others, TLS off only for a local registry', async () => {
+    const asked: string[][] = [];
+    const manifest = JSON.stringify({ schemaVersion: 2, config: { mediaType: 'c', digest: 'sha256:c0', size: 5 }, layers: [{ mediaType: 'l+gzip', digest: 'sha256:l0', size: 95 }] });
+    const run: ToolRunner = async (argv) => {
+      asked.push(argv);
+      const config = argv.includes('--config');
+      return { exitCode: 0, stdout: config ? JSON.stringify({ architecture: 'amd64', os: 'linux', created: 'yesterday' }) : manifest, stderr: '', timedOut: false };
+    };
+    const rows = await collectSizes(
+      [
+        rec({ engine: 'buildx', output: 'push', image: 'ghcr.io/acme/app:1-minimal' }),
+        rec({ variant: 'redis', engine: 'podman', output: 'push', image: '127.0.0.1:5000/app:1-redis' }),
+      ],
+      { root: tmpdir(), run, env: {}, programs: { docker: 'docker', podman: 'podman' } },
+    );
+    assert.deepEqual(rows.map((r) => [r.variant, r.source, r.compressed, r.created]), [
+      ['minimal', 'registry', 100, undefined],
+      ['redis', 'registry', 100, 'yesterday'],
+    ]);
+    const digest = `sha256:${createHash('sha256').update(manifest).digest('hex')}`;
+    assert.deepEqual(asked.filter((a) => a[1] !== 'image'), [
+      ['docker', 'buildx', 'imagetools', 'inspect', '--raw', 'ghcr.io/acme/app:1-minimal'],
+      ['skopeo', 'inspect', '--raw', '--tls-verify=false', 'docker://127.0.0.1:5000/app:1-redis'],
+      ['skopeo', 'inspect', '--config', '--raw', '--tls-verify=false', `docker://127.0.0.1:5000/app@${digest}`],
+    ]);
   });
 });
