@@ -106,3 +106,44 @@ describe('sizes and verification of a real podman build (linux/amd64 + linux/arm
     assert.equal(results.find((r) => r.platform === 'linux/arm64')?.emulated, true);
   });
 });
+
+describe('sizes and verification of real dockerd per-arch builds pushed to a registry', function () {
+  this.timeout(300_000);
+  let config: ResolvedConfig;
+  let records: BuildRecord[];
+
+  before(async () => {
+    config = await fixtureWorkspace((y) => `${y}registry: ${registry}\n`);
+    const plan = buildPlan(config, { engine: 'docker', variants: ['redis'], output: 'push' });
+    const summary = await new BuildRunner({ programs: programsFromEnv(env), env, concurrency: 2 }).run(plan, { config });
+    assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
+    records = summary.records;
+  });
+
+  after(async () => {
+    if (config) await rm(config.root, { recursive: true, force: true });
+  });
+
+  it('sizes each single-platform tag from the registry (platform from its config) and its disk size from docker', async () => {
+    const rows = await collectSizes(records, { root: config.root, env });
+    for (const r of records) {
+      const manifest = JSON.parse((await tool(['skopeo', 'inspect', '--raw', '--tls-verify=false', `docker://${r.image}`])).stdout) as RawManifest;
+      const inspected = JSON.parse((await tool([env.MULTIARCH_DOCKER ?? 'docker', 'image', 'inspect', r.image!])).stdout) as Array<{ Size: number }>;
+      const row = rows.find((x) => x.platform === r.platform);
+      assert.ok(row && !row.error, JSON.stringify(row));
+      assert.equal(row.source, 'registry');
+      assert.equal(row.compressed, manifest.config.size + manifest.layers.reduce((s, l) => s + l.size, 0), `${r.platform} compressed`);
+      assert.equal(row.uncompressed, inspected[0]!.Size, `${r.platform} disk size`);
+      assert.ok(row.created, 'created comes from the config skopeo returned');
+    }
+  });
+
+  it('verify runs each per-arch image with docker and gets x86_64 and aarch64', async () => {
+    const results = await verifyBuilds(records, { env, programs: programsFromEnv(env), timeoutMs: 120_000 });
+    assert.deepEqual(
+      results.map((r) => [r.platform, r.status, r.actual]),
+      platforms.map((p) => [p, 'pass', unameFor[p]]),
+      JSON.stringify(results, null, 2),
+    );
+  });
+});
