@@ -1,6 +1,6 @@
 // One bundler for everything: the extension, the CLI and the integration-test bundle.
 import * as esbuild from 'esbuild';
-import { readdirSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -42,6 +42,26 @@ const builds = [
     banner: { js: "#!/usr/bin/env node\nconst importMetaUrl = require('url').pathToFileURL(__filename).href;" },
   },
 ];
+// The webview runs in the browser: its own IIFE bundle next to its stylesheet and the codicon font,
+// all under media/ so localResourceRoots can stay limited to media/sizes.
+builds.push({
+  absWorkingDir: root,
+  entryPoints: ['media/sizes/src/main.ts'],
+  outfile: 'media/sizes/sizes.js',
+  bundle: true,
+  format: 'iife',
+  platform: 'browser',
+  target: 'es2022',
+  minify: !watch,
+  sourcemap: watch ? 'inline' : false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  metafile: true,
+});
+const codicons = join(root, 'node_modules', '@vscode', 'codicons', 'dist');
+mkdirSync(join(root, 'media', 'sizes', 'codicons'), { recursive: true });
+for (const name of ['codicon.css', 'codicon.ttf']) copyFileSync(join(codicons, name), join(root, 'media', 'sizes', 'codicons', name));
+
 if (withTests) {
   builds.push({
     ...common,

@@ -2,8 +2,8 @@ import { strict as assert } from 'node:assert';
 import { JSDOM } from 'jsdom';
 import type { SizesState, SortOrder } from '../../../src/vscode/sizes/protocol';
 import { isFromWebview } from '../../../src/vscode/sizes/protocol';
-import { render, type Handlers } from '../../../src/vscode/sizes/webview/render';
-import { DEFAULT_SORT, sortRows } from '../../../src/vscode/sizes/webview/sortRows';
+import { render, type Handlers } from '../../../media/sizes/src/render';
+import { DEFAULT_SORT, sortRows } from '../../../media/sizes/src/sortRows';
 
 const HOSTILE = ['<img src=x onerror=alert(1)>', '"><script>alert(2)</script>'];
 

@@ -1,4 +1,4 @@
-import type { SizesRowView, SortKey, SortOrder } from '../protocol';
+import type { SizesRowView, SortKey, SortOrder } from '../../../src/vscode/sizes/protocol';
 
 const value = (r: SizesRowView, key: SortKey): string | number | undefined => {
   switch (key) {
