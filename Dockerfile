@@ -11,6 +11,7 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY scripts/ scripts/
 COPY schemas/ schemas/
 COPY src/ src/
+COPY media/ media/
 RUN node scripts/build.mjs
 
 FROM node:${NODE_VERSION}-${BASE_FLAVOR} AS cli

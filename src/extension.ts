@@ -35,10 +35,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<MultiA
     registerPlanCommand(context, model, engines, log);
     const builds = registerBuilds(context, model, engines, cells, log);
 
-    registerSizes(context, log);
-    registerVerify(context, log);
-    registerReport(context, log);
+    registerSizes(context, model, log);
+    registerVerify(context, model, log);
+    registerReport(context, model, log);
     registerLint(context, log);
+
     await model.reload();
     return {
       variants: tree.provider as vscode.TreeDataProvider<unknown>,

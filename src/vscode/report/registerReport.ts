@@ -4,13 +4,14 @@ import { collectReport } from '../../core/report/collectReport';
 import { renderReport } from '../../core/report/renderReport';
 import { showError, type Log } from '../log';
 import { findProjects } from '../sizes/projects';
+import type { ConfigModel } from '../model/configModel';
 
-export function registerReport(context: vscode.ExtensionContext, log: Log): void {
+export function registerReport(context: vscode.ExtensionContext, model: ConfigModel, log: Log): void {
   context.subscriptions.push(
     // `target` lets tests and other commands skip the save dialog.
     vscode.commands.registerCommand('multiarch.report.export', async (target?: unknown) => {
       try {
-        const [project] = await findProjects();
+        const [project] = await findProjects(model);
         if (!project) {
           void showError(log, 'Export Build Report needs a folder with a Dockerfile or multiarch.yaml: open one, then build it.');
           return undefined;

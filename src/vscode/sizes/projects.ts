@@ -1,20 +1,16 @@
 import * as vscode from 'vscode';
-import { workspaceConfig } from '../../core/config/discover';
-import { defaultPlatforms } from '../../core/config/resolve';
 import type { ResolvedConfig } from '../../core/config/types';
+import type { ConfigModel } from '../model/configModel';
 
 export interface Project {
   folder: vscode.WorkspaceFolder;
   config: ResolvedConfig;
 }
 
-/** The buildable config of every workspace folder (multiarch.yaml, or the Dockerfile fallback). */
-export async function findProjects(): Promise<Project[]> {
-  const platforms = vscode.workspace.getConfiguration('multiarch').get<string[]>('defaultPlatforms') ?? defaultPlatforms;
-  const found = await Promise.all(
-    (vscode.workspace.workspaceFolders ?? []).map(async (folder) => ({ folder, wc: await workspaceConfig(folder.uri.fsPath, platforms) })),
-  );
-  return found.flatMap(({ folder, wc }) => (wc.kind !== 'none' && wc.result.ok ? [{ folder, config: wc.result.config }] : []));
+/** The buildable config of every workspace folder (multiarch.yaml, or the Dockerfile fallback), fresh from disk. */
+export async function findProjects(model: ConfigModel): Promise<Project[]> {
+  await model.reload();
+  return model.configs;
 }
 
 /** The variant name a command was invoked on: a Variants tree row, a name, or nothing (palette). */

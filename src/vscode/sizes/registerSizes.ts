@@ -7,6 +7,7 @@ import { variantArg } from './projects';
 import { SIZES_VIEW_TYPE } from './protocol';
 import { SizesPanel, type PanelProbe } from './sizesPanel';
 import { SizesSource } from './sizesSource';
+import type { ConfigModel } from '../model/configModel';
 
 interface ProbeRequest {
   /** Resolve once the webview has said "ready" at least this many times (it does after every load). */
@@ -15,8 +16,8 @@ interface ProbeRequest {
   timeoutMs?: number;
 }
 
-export function registerSizes(context: vscode.ExtensionContext, log: Log): void {
-  const source = new SizesSource(log);
+export function registerSizes(context: vscode.ExtensionContext, model: ConfigModel, log: Log): void {
+  const source = new SizesSource(model, log);
   context.subscriptions.push(source);
   let current: SizesPanel | undefined;
 

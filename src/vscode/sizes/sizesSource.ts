@@ -4,6 +4,7 @@ import { measureSizes } from '../../core/sizes/measureSizes';
 import { readVerifyResults } from '../../core/verify/verifyStore';
 import { Disposable } from '../disposable';
 import type { Log } from '../log';
+import type { ConfigModel } from '../model/configModel';
 import { findProjects } from './projects';
 import type { CellVerification, SizesRowView, SizesState } from './protocol';
 
@@ -15,7 +16,10 @@ export class SizesSource extends Disposable {
   readonly onDidChange = this.changed.event;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly log: Log) {
+  constructor(
+    private readonly model: ConfigModel,
+    private readonly log: Log,
+  ) {
     super();
     const watcher = this.register(vscode.workspace.createFileSystemWatcher('**/.multiarch/{results,verify}.json'));
     const poke = (): void => {
@@ -32,7 +36,7 @@ export class SizesSource extends Disposable {
   async read(focusVariant?: string): Promise<SizesState> {
     const updatedAt = new Date().toISOString();
     try {
-      const projects = await findProjects();
+      const projects = await findProjects(this.model);
       const rows: SizesRowView[] = [];
       for (const { config } of projects) {
         const [sizes, verified] = await Promise.all([measureSizes({ root: config.root, env: process.env }), readVerifyResults(config.root)]);

@@ -7,6 +7,7 @@ import { verifyBuilds } from '../../core/verify/runVerify';
 import { writeVerifyResults } from '../../core/verify/verifyStore';
 import { showError, type Log } from '../log';
 import { findProjects, variantArg } from '../sizes/projects';
+import type { ConfigModel } from '../model/configModel';
 
 function summary(results: VerifyResult[]): string {
   const count = (s: VerifyResult['status']): number => results.filter((r) => r.status === s).length;
@@ -14,8 +15,8 @@ function summary(results: VerifyResult[]): string {
 }
 
 /** Resolves with the results (also for tests), or undefined when nothing could be verified. */
-async function verify(log: Log, variant: string | undefined): Promise<VerifyResult[] | undefined> {
-  const projects = await findProjects();
+async function verify(model: ConfigModel, log: Log, variant: string | undefined): Promise<VerifyResult[] | undefined> {
+  const projects = await findProjects(model);
   if (!projects.length) {
     void showError(log, 'Verify Architectures needs a folder with a Dockerfile or multiarch.yaml: open one, then build it.');
     return undefined;
@@ -53,11 +54,11 @@ async function verify(log: Log, variant: string | undefined): Promise<VerifyResu
   );
 }
 
-export function registerVerify(context: vscode.ExtensionContext, log: Log): void {
+export function registerVerify(context: vscode.ExtensionContext, model: ConfigModel, log: Log): void {
   context.subscriptions.push(
     vscode.commands.registerCommand('multiarch.verify.run', async (arg?: unknown) => {
       try {
-        const results = await verify(log, variantArg(arg));
+        const results = await verify(model, log, variantArg(arg));
         if (!results) return undefined;
         if (!results.length) {
           void vscode.window.showInformationMessage('Nothing to verify yet: build a variant first (Build All Architectures or a variant’s Build Variant).');
