@@ -7,7 +7,7 @@ import { enabledQemuHandlers, hostPlatform, localAvailability } from '../../core
 import { registryHost, registryReachable } from '../../core/engines/registryCheck';
 import { buildPlan, PlanError } from '../../core/matrix/plan';
 import { ResultsStore } from '../../core/results/store';
-import { formatProblems, loadCliConfig } from '../config';
+import { parseOrUsage, requireConfig } from '../args';
 import { engineOption } from '../engine';
 import type { CliIO } from '../io';
 
@@ -25,33 +25,25 @@ Exit status: 0 all succeeded, 1 a build failed or was cancelled, 2 bad usage or 
 `;
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        config: { type: 'string', short: 'c' },
-        variant: { type: 'string', multiple: true },
-        platform: { type: 'string', multiple: true },
-        all: { type: 'boolean' },
-        push: { type: 'boolean' },
-        output: { type: 'string' },
-        engine: { type: 'string' },
-        json: { type: 'boolean' },
-        'keep-going': { type: 'boolean' },
-        jobs: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    io.err(`multiarch build: ${(err as Error).message}\n\n${help}`);
-    return 2;
-  }
-  if (values.help) {
-    io.out(help);
-    return 0;
-  }
+  const parsed = parseOrUsage('build', help, io, () => parseArgs({
+    args,
+    options: {
+      config: { type: 'string', short: 'c' },
+      variant: { type: 'string', multiple: true },
+      platform: { type: 'string', multiple: true },
+      all: { type: 'boolean' },
+      push: { type: 'boolean' },
+      output: { type: 'string' },
+      engine: { type: 'string' },
+      json: { type: 'boolean' },
+      'keep-going': { type: 'boolean' },
+      jobs: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  }));
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
   const usage = (msg: string) => {
     io.err(`multiarch build: ${msg}\n`);
     return 2;
@@ -71,12 +63,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     return usage((err as Error).message);
   }
 
-  const loaded = await loadCliConfig(io, values.config);
-  if (!loaded.ok) {
-    io.err(formatProblems(loaded.problems));
-    return 2;
-  }
-  const config = loaded.config;
+  const config = await requireConfig(io, values.config);
+  if (!config) return 2;
   if (output === 'push' && !config.registry && config.variants.every((v) => v.tags.every((t) => !t.includes('/')))) {
     return usage('pushing needs a registry: set "registry:" in the config (e.g. 127.0.0.1:5000 or ghcr.io/you)');
   }

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { CliIO } from '../io';
 import { buildPlan, PlanError } from '../../core/matrix/plan';
-import { formatProblems, loadCliConfig } from '../config';
+import { parseOrUsage, requireConfig } from '../args';
 import { engineOption } from '../engine';
 import { engineForPlan } from '../../core/engines/planEngine';
 import { planToJson, planToText } from '../../core/matrix/formatPlan';
@@ -13,7 +13,7 @@ Prints the exact commands a build of the matrix would run, without running anyth
 `;
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const { values } = parseArgs({
+  const parsed = parseOrUsage('plan', help, io, () => parseArgs({
     args,
     options: {
       config: { type: 'string', short: 'c' },
@@ -25,16 +25,11 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
-  });
-  if (values.help) {
-    io.out(help);
-    return 0;
-  }
-  const loaded = await loadCliConfig(io, values.config);
-  if (!loaded.ok) {
-    io.err(formatProblems(loaded.problems));
-    return 2;
-  }
+  }));
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
+  const config = await requireConfig(io, values.config);
+  if (!config) return 2;
   const output = values.output;
   if (output !== undefined && output !== 'load' && output !== 'oci' && output !== 'push') {
     io.err(`multiarch plan: --output must be load, oci or push (got "${output}")\n`);
@@ -43,7 +38,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const engine = await engineForPlan(engineOption(values.engine, io.env), { env: io.env });
   let plan;
   try {
-    plan = buildPlan(loaded.config, {
+    plan = buildPlan(config, {
       engine: engine.kind,
       variants: values.variant ?? [],
       platforms: values.platform ?? [],

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { collectReport } from '../../core/report/collectReport';
 import { renderReport } from '../../core/report/renderReport';
-import { formatProblems, loadCliConfig } from '../config';
+import { parseOrUsage, requireConfig } from '../args';
 import type { CliIO } from '../io';
 
 const help = `multiarch report [--config FILE] [--out FILE]
@@ -14,7 +14,7 @@ Prints to stdout unless --out is given.
 `;
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const { values } = parseArgs({
+  const parsed = parseOrUsage('report', help, io, () => parseArgs({
     args,
     options: {
       config: { type: 'string', short: 'c' },
@@ -22,17 +22,12 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
-  });
-  if (values.help) {
-    io.out(help);
-    return 0;
-  }
-  const loaded = await loadCliConfig(io, values.config);
-  if (!loaded.ok) {
-    io.err(formatProblems(loaded.problems));
-    return 2;
-  }
-  const { root, variants } = loaded.config;
+  }));
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
+  const config = await requireConfig(io, values.config);
+  if (!config) return 2;
+  const { root, variants } = config;
   const platforms = [...new Set(variants.flatMap((v) => v.platforms))].sort();
   const text = renderReport(await collectReport({ root, env: io.env, platforms }));
   if (!values.out) {

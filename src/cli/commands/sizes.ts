@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { measureSizes } from '../../core/sizes/measureSizes';
 import { resultsPath } from '../../core/sizes/buildRecords';
 import { sizesJson, sizesText } from '../../core/sizes/sizesTable';
-import { formatProblems, loadCliConfig } from '../config';
+import { parseOrUsage, requireConfig } from '../args';
 import type { CliIO } from '../io';
 
 const help = `multiarch sizes [--config FILE] [--variant V]... [--json]
@@ -13,7 +13,7 @@ the change since the previous build. Exits 1 when a built cell could not be size
 `;
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const { values } = parseArgs({
+  const parsed = parseOrUsage('sizes', help, io, () => parseArgs({
     args,
     options: {
       config: { type: 'string', short: 'c' },
@@ -22,17 +22,12 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
-  });
-  if (values.help) {
-    io.out(help);
-    return 0;
-  }
-  const loaded = await loadCliConfig(io, values.config);
-  if (!loaded.ok) {
-    io.err(formatProblems(loaded.problems));
-    return 2;
-  }
-  const { root, variants } = loaded.config;
+  }));
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
+  const config = await requireConfig(io, values.config);
+  if (!config) return 2;
+  const { root, variants } = config;
   const unknown = (values.variant ?? []).filter((v) => !variants.some((c) => c.name === v));
   if (unknown.length) {
     io.err(`multiarch sizes: unknown variant ${unknown.map((v) => `"${v}"`).join(', ')} (variants: ${variants.map((v) => v.name).join(', ')})\n`);

@@ -4,7 +4,7 @@ import { programsFromEnv } from '../../core/sizes/programs';
 import { verifyText } from '../../core/sizes/sizesTable';
 import { verifyBuilds } from '../../core/verify/runVerify';
 import { writeVerifyResults } from '../../core/verify/verifyStore';
-import { formatProblems, loadCliConfig } from '../config';
+import { parseOrUsage, requireConfig } from '../args';
 import type { CliIO } from '../io';
 
 const help = `multiarch verify [--config FILE] [--variant V]... [--timeout SECONDS] [--json]
@@ -16,7 +16,7 @@ image) say why and do not fail.
 `;
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const { values } = parseArgs({
+  const parsed = parseOrUsage('verify', help, io, () => parseArgs({
     args,
     options: {
       config: { type: 'string', short: 'c' },
@@ -26,22 +26,17 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
-  });
-  if (values.help) {
-    io.out(help);
-    return 0;
-  }
+  }));
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
   const timeoutS = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeoutS !== undefined && !(timeoutS > 0)) {
     io.err(`multiarch verify: --timeout must be a positive number of seconds (got "${values.timeout}")\n`);
     return 2;
   }
-  const loaded = await loadCliConfig(io, values.config);
-  if (!loaded.ok) {
-    io.err(formatProblems(loaded.problems));
-    return 2;
-  }
-  const { root, variants } = loaded.config;
+  const config = await requireConfig(io, values.config);
+  if (!config) return 2;
+  const { root, variants } = config;
   const records = await readBuildRecords(root);
   const results = await verifyBuilds(records, {
     env: io.env,

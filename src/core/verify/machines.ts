@@ -1,3 +1,5 @@
+import { hostPlatform, localAvailability, qemuHandlerFor } from '../engines/emulation';
+
 /** What `uname -m` prints inside an image of each platform (natively or under QEMU user emulation). */
 const MACHINES: Record<string, string[]> = {
   'linux/amd64': ['x86_64'],
@@ -16,32 +18,19 @@ export function expectedMachines(platform: string): string[] | undefined {
   return MACHINES[platform];
 }
 
-/** The QEMU binfmt handler name for a platform's architecture (qemu-<name> in binfmt_misc). */
-const QEMU: Record<string, string> = {
-  amd64: 'x86_64',
-  arm64: 'aarch64',
-  arm: 'arm',
-  '386': 'i386',
-  ppc64le: 'ppc64le',
-  s390x: 's390x',
-  riscv64: 'riscv64',
-};
-
+/** The QEMU binfmt handler's architecture name for a platform (qemu-<name> in binfmt_misc). */
 export function qemuName(platform: string): string | undefined {
-  return QEMU[platform.split('/')[1] ?? ''];
+  return qemuHandlerFor(platform)?.replace(/^qemu-/, '');
 }
 
 /** Docker's name for node's process.arch. */
 export function hostArch(nodeArch: string = process.arch): string {
-  const map: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
-  return map[nodeArch] ?? nodeArch;
+  return hostPlatform(nodeArch, 'linux').split('/')[1]!;
 }
 
 /** Platforms a host of `arch` runs without emulation (an amd64 CPU runs 386 code). */
 export function isNative(platform: string, arch: string = hostArch()): boolean {
-  const [os, pArch] = platform.split('/');
-  if (os !== 'linux') return false;
-  return pArch === arch || (arch === 'amd64' && pArch === '386');
+  return localAvailability(platform, `linux/${arch}`, []).state === 'native';
 }
 
 /** Last non-empty line of what the command printed: `uname -m` prints one, wrappers may print more first. */
