@@ -45,7 +45,8 @@ export class BuildService extends Disposable {
     private readonly model: ConfigModel,
     private readonly engines: EngineService,
     private readonly cells: CellStates,
-    private readonly runner: BuildRunner,
+    /** The current runner: settings changes replace it, sharing the per-cell locks. */
+    private readonly runner: () => BuildRunner,
     private readonly builders: BuildersTreeProvider,
     private readonly log: Log,
   ) {
@@ -61,7 +62,7 @@ export class BuildService extends Disposable {
     const execution = new vscode.CustomExecution(async () => {
       try {
         const run = prepared ?? (await this.prepare(definition, folder, true));
-        return new BuildTerminal(run, this.runner, this.cells, this.log, (s) => {
+        return new BuildTerminal(run, this.runner(), this.cells, this.log, (s) => {
           this.finished.fire(s);
           onDone?.();
         });
@@ -91,7 +92,7 @@ export class BuildService extends Disposable {
       throw err;
     }
     const cells = run.plan.jobs.flatMap(jobCells);
-    const busy = cells.filter((c) => this.cells.isBusy(c) || this.runner.locks.busy([c]).length);
+    const busy = cells.filter((c) => this.cells.isBusy(c) || this.runner().locks.busy([c]).length);
     if (busy.length) {
       const names = busy.map((c) => `${c.variant} on ${c.platform}`).join(', ');
       const choice = await vscode.window.showWarningMessage(

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { CellLocks } from '../../core/build/cellLocks';
 import { BuildRunner } from '../../core/build/runner';
 import { registerBuilderCommands } from '../builders/builderCommands';
 import { BuildersTreeProvider } from '../builders/buildersTree';
@@ -19,14 +20,10 @@ export function registerBuilds(
   cells: CellStates,
   log: Log,
 ): { service: BuildService; builders: BuildersTreeProvider } {
-  const settings = vscode.workspace.getConfiguration('multiarch');
-  const timeoutMinutes = settings.get<number>('buildTimeoutMinutes') ?? 60;
-  const runner = new BuildRunner({
-    concurrency: Math.max(1, settings.get<number>('maxParallelJobs') ?? 2),
-    ...(timeoutMinutes > 0 ? { timeoutMs: timeoutMinutes * 60_000 } : {}),
-  });
+  const locks = new CellLocks();
+  let runner = runnerFromSettings(locks);
   const builders = new BuildersTreeProvider(engines, model);
-  const service = new BuildService(model, engines, cells, runner, builders, log);
+  const service = new BuildService(model, engines, cells, () => runner, builders, log);
   context.subscriptions.push(
     builders,
     service,
@@ -34,6 +31,10 @@ export function registerBuilds(
     model.onDidChange(() => void restoreCellStates(model, cells)),
     ...watchResults(() => void restoreCellStates(model, cells)),
     service.onDidFinish(() => builders.refresh()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      // Running builds keep their runner; the next one uses the new limits (same locks, so no cell doubles up).
+      if (e.affectsConfiguration('multiarch.maxParallelJobs') || e.affectsConfiguration('multiarch.buildTimeoutMinutes')) runner = runnerFromSettings(locks);
+    }),
   );
   registerBuilderCommands(context, engines, builders, log);
   registerTaskProvider(context, model, service);
@@ -45,4 +46,14 @@ export function registerBuilds(
 function watchResults(onChange: () => void): vscode.Disposable[] {
   const watcher = vscode.workspace.createFileSystemWatcher('**/.multiarch/{results,verify}.json');
   return [watcher, watcher.onDidCreate(onChange), watcher.onDidChange(onChange)];
+}
+
+function runnerFromSettings(locks: CellLocks): BuildRunner {
+  const settings = vscode.workspace.getConfiguration('multiarch');
+  const timeoutMinutes = settings.get<number>('buildTimeoutMinutes') ?? 60;
+  return new BuildRunner({
+    locks,
+    concurrency: Math.max(1, settings.get<number>('maxParallelJobs') ?? 2),
+    ...(timeoutMinutes > 0 ? { timeoutMs: timeoutMinutes * 60_000 } : {}),
+  });
 }
