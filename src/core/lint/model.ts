@@ -1,4 +1,4 @@
-import { DockerfileParser, From, type Argument, type Dockerfile, type Instruction, type Flag } from 'dockerfile-ast';
+import { Argument, DockerfileParser, From, type Dockerfile, type Instruction, type Flag } from 'dockerfile-ast';
 import { scanVariables, type VariableUse } from './variables';
 import { parseCheckValue, parseDirectiveBlock, type CheckConfig, type DirectiveBlock } from './directives';
 import { LineIndex } from './text';
@@ -10,6 +10,9 @@ export const PLATFORM_ARGS = [
   'BUILDPLATFORM', 'BUILDOS', 'BUILDARCH', 'BUILDVARIANT',
 ];
 export const PLATFORM_ARG_SET = new Set(PLATFORM_ARGS);
+
+/** Instructions whose leading `--name=value` words are flags, not arguments. */
+const FLAGGED = new Set(['FROM', 'COPY', 'ADD', 'RUN', 'HEALTHCHECK']);
 
 export interface Stage {
   index: number;
@@ -51,6 +54,7 @@ export class LintModel {
   private readonly flagCache = new Map<Instruction, Flag[]>();
   private readonly varCache = new Map<Instruction, VariableUse[]>();
   private readonly kwCache = new Map<Instruction, string>();
+  private readonly argsTextCache = new Map<Instruction, { text: string; range: Range } | undefined>();
 
   constructor(
     readonly text: string,
@@ -75,7 +79,7 @@ export class LintModel {
       const ins = this.instructions[i];
       if (ins instanceof From) {
         const args = this.args(ins);
-        const platform = this.flags(ins).find((f) => f.getName().toLowerCase() === 'platform');
+        const platform = this.argsOf(ins)?.text.startsWith('-') ? this.flags(ins).find((f) => f.getName().toLowerCase() === 'platform') : undefined;
         const stage: Stage = { index: this.stages.length, from: ins, body: [], platform };
         if (args.length >= 3 && args[1].getValue().toLowerCase() === 'as') {
           stage.asRange = args[1].getRange();
@@ -96,9 +100,11 @@ export class LintModel {
   }
 
   private collectHeredocs(): void {
+    if (!this.index.text.includes('<<')) return;
     for (let i = 0; i < this.instructions.length; i++) {
       const kw = this.keywords[i];
       if (kw !== 'RUN' && kw !== 'COPY' && kw !== 'ADD') continue;
+      if (!this.argsOf(this.instructions[i])?.text.includes('<<')) continue;
       const r = this.instructions[i].getRange();
       if (r.start.line === r.end.line) continue;
       const getHeredocs = (this.instructions[i] as unknown as { getHeredocs?: () => import('dockerfile-ast').Heredoc[] }).getHeredocs;
@@ -119,13 +125,46 @@ export class LintModel {
 
   /** The instruction's argument text and its range: everything after the keyword (cheaper than getArgumentsRange). */
   argsOf(ins: Instruction): { text: string; range: Range } | undefined {
-    const start = this.index.offsetAt(ins.getInstructionRange().end);
-    const end = this.index.offsetAt(ins.getRange().end);
+    if (this.argsTextCache.has(ins)) return this.argsTextCache.get(ins);
+    const a = this.computeArgsOf(ins);
+    this.argsTextCache.set(ins, a);
+    return a;
+  }
+
+  private computeArgsOf(ins: Instruction): { text: string; range: Range } | undefined {
+    const kwEnd = ins.getInstructionRange().end;
+    const rangeEnd = ins.getRange().end;
+    const start = this.index.offsetAt(kwEnd);
+    const end = this.index.offsetAt(rangeEnd);
     let s = start;
     const t = this.index.text;
     while (s < end && (t[s] === ' ' || t[s] === '\t')) s++;
     if (s >= end) return undefined;
-    return { text: t.slice(s, end), range: this.index.rangeOf(s, end) };
+    // Blanks never cross a line, so the start stays on the keyword's line unless a continuation follows it.
+    const startPos = t[s] === '\n' || t[s] === '\r' || t[s] === this.escape ? this.index.positionAt(s) : { line: kwEnd.line, character: kwEnd.character + (s - start) };
+    return { text: t.slice(s, end), range: { start: startPos, end: rangeEnd } };
+  }
+
+  /**
+   * Names an ARG or ENV declares, read from its text without re-tokenising. A quoted value that looks
+   * like `X=` can only add a name, which makes the rules using this quieter, never noisier.
+   */
+  declared(ins: Instruction): string[] {
+    const kw = this.kw(ins);
+    if (kw !== 'ARG' && kw !== 'ENV') return [];
+    const text = this.argsOf(ins)?.text ?? '';
+    const names = new Set<string>();
+    if (kw === 'ARG') {
+      for (const w of text.split(/\s+/)) {
+        const name = w.split('=')[0];
+        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) names.add(name);
+      }
+      return [...names];
+    }
+    const legacy = /^([A-Za-z_][A-Za-z0-9_]*)(?:\s|$)/.exec(text);
+    if (legacy) return [legacy[1]];
+    for (const m of text.matchAll(/(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)=/g)) names.add(m[1]);
+    return [...names];
   }
 
   kw(ins: Instruction): string {
@@ -134,8 +173,27 @@ export class LintModel {
 
   args(ins: Instruction): Argument[] {
     let a = this.argCache.get(ins);
-    if (!a) this.argCache.set(ins, (a = ins.getArguments()));
+    if (!a) this.argCache.set(ins, (a = this.plainArgs(ins) ?? ins.getArguments()));
     return a;
+  }
+
+  /**
+   * Arguments of a one-line instruction without quotes, escapes or JSON, split on blanks: the common
+   * case, where dockerfile-ast's tokenizer gives the same words at many times the cost.
+   */
+  private plainArgs(ins: Instruction): Argument[] | undefined {
+    const a = this.argsOf(ins);
+    if (!a) return [];
+    if (/["'\n\r[]/.test(a.text) || a.text.includes(this.escape) || a.range.start.line !== a.range.end.line) return undefined;
+    const flagged = FLAGGED.has(this.kw(ins));
+    const out: Argument[] = [];
+    const line = a.range.start.line;
+    for (const m of a.text.matchAll(/\S+/g)) {
+      if (flagged && out.length === 0 && m[0].startsWith('--')) continue;
+      const start = a.range.start.character + m.index;
+      out.push(new Argument(m[0], { start: { line, character: start }, end: { line, character: start + m[0].length } }));
+    }
+    return out;
   }
 
   flags(ins: Instruction): Flag[] {

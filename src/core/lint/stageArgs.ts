@@ -1,14 +1,14 @@
-import { argDeclarations, type LintModel, type Stage } from './model';
+import type { LintModel, Stage } from './model';
 import type { TextEdit } from './types';
 
 /** The line where an ARG or ENV of `stage` first declares each name. */
-export function firstDeclarations(stage: Stage): Map<string, number> {
+export function firstDeclarations(model: LintModel, stage: Stage): Map<string, number> {
   const out = new Map<string, number>();
   for (const ins of stage.body) {
-    const kw = ins.getKeyword();
-    if (kw !== 'ARG' && kw !== 'ENV') continue;
+    const names = model.declared(ins);
+    if (!names.length) continue;
     const line = ins.getRange().start.line;
-    for (const a of argDeclarations(ins)) if (!out.has(a.name)) out.set(a.name, line);
+    for (const name of names) if (!out.has(name)) out.set(name, line);
   }
   return out;
 }

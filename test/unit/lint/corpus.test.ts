@@ -11,7 +11,8 @@ const context: LintContext = { platformCount: 2, dockerignore: readFileSync(join
 function corpus(): Array<[string, string]> {
   const files = readdirSync(dir).filter((f) => /\.(Dockerfile|bin)$/.test(f)).sort();
   const out: Array<[string, string]> = files.map((f) => [f, readFileSync(join(dir, f), 'utf8')]);
-  out.push(['generated 10,000 lines', generateDockerfile(10_000)]);
+  out.push(['generated 10,000 lines, dense findings', generateDockerfile(10_000, 'dense')]);
+  out.push(['generated 10,000 lines, typical', generateDockerfile(10_000, 'typical')]);
   // Deterministic garbage: a small LCG, so a failure reproduces.
   let seed = 42;
   const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);

@@ -50,7 +50,7 @@ function copiedStages(model: LintModel): Set<number> {
   const out = new Set<number>();
   model.stages.forEach((stage) => {
     for (const ins of stage.body) {
-      if (model.kw(ins) !== 'COPY') continue;
+      if (model.kw(ins) !== 'COPY' || !/from=/i.test(model.argsOf(ins)?.text ?? '')) continue;
       const flags = model.flags(ins);
       const from = flags.find((f) => f.getName().toLowerCase() === 'from')?.getValue()?.toLowerCase();
       if (!from) continue;
@@ -86,7 +86,7 @@ function goCrossCompileFix(model: LintModel, stage: Stage, runs: Instruction[], 
   if (!edits.length) return undefined;
   const image = model.args(stage.from)[0]!.getRange().start;
   edits.push({ range: { start: image, end: image }, newText: '--platform=$BUILDPLATFORM ' });
-  const decls = firstDeclarations(stage);
+  const decls = firstDeclarations(model, stage);
   const missing = ['TARGETOS', 'TARGETARCH'].filter((n) => !decls.has(n));
   if (missing.length) edits.push(declareArgsEdit(model, stage, missing));
   return { title: 'Cross-compile: FROM --platform=$BUILDPLATFORM with GOOS/GOARCH from the target', edits };

@@ -35,7 +35,7 @@ export const hardcodedArch: Rule = {
       // x86_64/aarch64 spellings differ from TARGETARCH's amd64/arm64: no mechanical rewrite.
       if (arch !== 'amd64' && arch !== 'arm64') return undefined;
       const edits = [{ range, newText: '${TARGETARCH}' }];
-      if (stage && !declaredBefore(firstDeclarations(stage), 'TARGETARCH', ins.getRange().start.line)) edits.push(declareArgsEdit(model, stage, ['TARGETARCH']));
+      if (stage && !declaredBefore(firstDeclarations(model, stage), 'TARGETARCH', ins.getRange().start.line)) edits.push(declareArgsEdit(model, stage, ['TARGETARCH']));
       return { title: `Use \${TARGETARCH} instead of ${arch}`, edits };
     };
     for (let i = 0; i < model.instructions.length && model.keywords[i] !== 'FROM'; i++) {

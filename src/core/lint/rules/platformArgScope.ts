@@ -10,7 +10,7 @@ export const platformArgScope: Rule = {
     if (!PLATFORM_ARGS.some((n) => model.text.includes(n))) return;
     for (const stage of model.stages) {
       const reported = new Set<string>();
-      const decls = firstDeclarations(stage);
+      const decls = firstDeclarations(model, stage);
       for (const ins of stage.body) {
         const r = ins.getRange();
         const first = model.argsOf(ins)?.range.start ?? r.end;

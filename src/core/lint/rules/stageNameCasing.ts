@@ -42,6 +42,29 @@ export function stageReferenceEdits(model: LintModel): Map<string, TextEdit[]> {
       return;
     }
     if (kw !== 'COPY' && kw !== 'RUN' && kw !== 'ADD') return;
+    // Only instructions that can name a stage pay for flag parsing.
+    const a = model.argsOf(ins);
+    if (!a || !/from=/i.test(a.text)) return;
+    if (a.range.start.line === a.range.end.line && !/["'\\`]/.test(a.text)) {
+      // One plain line: read `--from=x` and `--mount=…,from=x` straight from the text.
+      for (const m of a.text.matchAll(/(?:^|\s)--(from|mount)=(\S*)/gi)) {
+        const flagValueAt = a.range.start.character + m.index + m[0].length - m[2].length;
+        if (m[1].toLowerCase() === 'from') {
+          add(m[2], { start: { line: a.range.start.line, character: flagValueAt }, end: { line: a.range.start.line, character: flagValueAt + m[2].length } });
+          continue;
+        }
+        let at = flagValueAt;
+        for (const opt of m[2].split(',')) {
+          const eq = opt.indexOf('=');
+          if (eq > 0 && opt.slice(0, eq).toLowerCase() === 'from') {
+            const v = opt.slice(eq + 1);
+            add(v, { start: { line: a.range.start.line, character: at + eq + 1 }, end: { line: a.range.start.line, character: at + eq + 1 + v.length } });
+          }
+          at += opt.length + 1;
+        }
+      }
+      return;
+    }
     const flags = model.flags(ins);
     for (const flag of flags) {
       const name = flag.getName().toLowerCase();

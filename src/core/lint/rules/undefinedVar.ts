@@ -1,4 +1,4 @@
-import { argDeclarations, PLATFORM_ARG_SET, type LintModel, type Stage } from '../model';
+import { PLATFORM_ARG_SET, type LintModel, type Stage } from '../model';
 import { buildkitRule, type Rule } from '../rule';
 import { suggestName } from '../suggest';
 
@@ -22,15 +22,16 @@ export const undefinedVar: Rule = {
       const defined = new Set<string>(env);
       // BuildKit sees the base image's environment; offline we only know it for stages rooted in scratch.
       // Elsewhere an unknown name is reported only when it is a likely typo of a known one.
-      const strict = rootImage(model, stage) === 'scratch';
+      let strictCache: boolean | undefined;
+      const strict = () => (strictCache ??= rootImage(model, stage) === 'scratch');
       for (const ins of stage.body) {
         const kw = model.kw(ins);
         if (EXPANDED.has(kw) && model.argsOf(ins)?.text.includes('$')) checkInstruction(model, ins, defined, strict, report);
-        if (kw === 'ARG') for (const a of argDeclarations(ins)) defined.add(a.name);
+        if (kw === 'ARG') for (const name of model.declared(ins)) defined.add(name);
         if (kw === 'ENV') {
-          for (const a of argDeclarations(ins)) {
-            defined.add(a.name);
-            env.add(a.name);
+          for (const name of model.declared(ins)) {
+            defined.add(name);
+            env.add(name);
           }
         }
       }
@@ -43,7 +44,7 @@ function checkInstruction(
   model: LintModel,
   ins: import('dockerfile-ast').Instruction,
   defined: Set<string>,
-  strict: boolean,
+  strict: () => boolean,
   report: Parameters<Rule['check']>[1],
 ): void {
   for (const v of model.vars(ins)) {
@@ -54,7 +55,7 @@ function checkInstruction(
     const range = v.range;
     const suggestion = suggestName(name, [...defined, ...COMMON_ENV]);
     // Without the base image's environment, only a near-miss of a longer name is evidence of a typo.
-    if (!strict && (!suggestion || name.length < 4)) continue;
+    if ((!suggestion || name.length < 4) && !strict()) continue;
     report(
       range,
       `Usage of undefined variable '$${name}'${suggestion ? ` (did you mean $${suggestion}?)` : ''}`,
