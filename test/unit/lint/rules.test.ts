@@ -39,7 +39,7 @@ const cases: Case[] = [
     bad: 'FROM alpine\nrun echo\nRUN echo\n',
     at: ['2:1-4'],
     message: "Command 'run' should match the case of the command majority (uppercase)",
-    good: 'from alpine\nrun echo\n',
+    good: 'arg V=1\nFROM alpine\nRUN echo\n',
     fixed: 'FROM alpine\nRUN echo\nRUN echo\n',
   },
   {
@@ -184,7 +184,7 @@ const cases: Case[] = [
     rule: 'InvalidDefinitionDescription',
     bad: '# a comment\nFROM scratch AS base\n# another\nARG VERSION=1\n',
     at: ['1:1-12', '3:1-10'],
-    message: 'Comment for build stage should follow the format: `# base <description>`',
+    message: 'Comment for FROM should follow the format: `# base <description>`',
     good: '# base is the base\nFROM scratch AS base\n\n# unrelated\n\nARG VERSION=1\n',
     fixed: '# a comment\n\nFROM scratch AS base\n# another\n\nARG VERSION=1\n',
   },

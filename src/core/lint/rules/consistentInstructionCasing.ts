@@ -9,15 +9,18 @@ export const consistentInstructionCasing: Rule = {
     let lower = 0;
     let upper = 0;
     const raws = model.instructions.map((ins) => ins.getInstruction());
+    // BuildKit checks the instructions of stages only: global ARGs before the first FROM are not counted.
+    const first = model.keywords.indexOf('FROM');
+    const counted = (i: number) => first >= 0 && i >= first && KEYWORDS.has(model.keywords[i]);
     raws.forEach((raw, i) => {
-      if (!KEYWORDS.has(model.keywords[i])) return;
+      if (!counted(i)) return;
       if (raw === raw.toLowerCase()) lower++;
       else if (raw === raw.toUpperCase()) upper++;
     });
     // A tie goes to uppercase, as in BuildKit.
     const majorityLower = lower > upper;
     raws.forEach((raw, i) => {
-      if (!KEYWORDS.has(model.keywords[i])) return;
+      if (!counted(i)) return;
       const want = majorityLower ? raw.toLowerCase() : raw.toUpperCase();
       if (raw === want) return;
       const range = model.instructions[i].getInstructionRange();

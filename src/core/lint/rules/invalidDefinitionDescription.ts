@@ -9,31 +9,29 @@ export const invalidDefinitionDescription: Rule = {
     true,
   ),
   check(model, report) {
-    const check = (ins: Instruction, what: string, name: string) => {
+    // As BuildKit: the comment line right above a named FROM or an ARG must start with the stage name or
+    // one of the ARG's keys; the message shows `<arg_key>` when an ARG declares several.
+    const check = (ins: Instruction, what: 'FROM' | 'ARG', names: string[]) => {
       const line = ins.getRange().start.line - 1;
-      if (line < model.directives.insertLine) return;
+      if (!names.length || line < model.directives.insertLine) return;
       const text = model.index.lineText(line);
       const m = /^(\s*)#\s*(\S*)/.exec(text);
-      if (!m || m[2] === name) return;
+      if (!m || names.includes(m[2])) return;
       const range = { start: { line, character: m[1].length }, end: { line, character: text.length } };
-      report(range, `Comment for ${what} should follow the format: \`# ${name} <description>\``, {
+      const example = names.length > 1 ? '<arg_key>' : names[0];
+      report(range, `Comment for ${what} should follow the format: \`# ${example} <description>\``, {
         title: 'Separate the comment from the instruction with an empty line',
         edits: [{ range: { start: { line: line + 1, character: 0 }, end: { line: line + 1, character: 0 } }, newText: '\n' }],
       });
     };
-    for (const stage of model.stages) {
-      if (stage.name) check(stage.from, 'build stage', stage.name);
-      for (const ins of stage.body) {
-        if (model.kw(ins) !== 'ARG') continue;
-        const decl = argDeclarations(ins);
-        if (decl.length === 1) check(ins, 'build argument', decl[0].name);
+    const stageOf = new Map(model.stages.map((s) => [s.from as Instruction, s]));
+    model.instructions.forEach((ins, i) => {
+      const kw = model.keywords[i];
+      if (kw === 'ARG') check(ins, 'ARG', argDeclarations(ins).map((a) => a.name));
+      else if (kw === 'FROM') {
+        const name = stageOf.get(ins)?.name;
+        if (name) check(ins, 'FROM', [name]);
       }
-    }
-    // Global ARGs: everything before the first FROM.
-    for (let i = 0; i < model.instructions.length && model.keywords[i] !== 'FROM'; i++) {
-      if (model.keywords[i] !== 'ARG') continue;
-      const decl = argDeclarations(model.instructions[i]);
-      if (decl.length === 1) check(model.instructions[i], 'build argument', decl[0].name);
-    }
+    });
   },
 };
