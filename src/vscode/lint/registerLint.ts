@@ -17,13 +17,14 @@ export function registerLint(context: vscode.ExtensionContext, log: Log): LintSe
     vscode.languages.registerCodeActionsProvider(SELECTOR, new LintCodeActions(service), LintCodeActions.metadata),
     vscode.commands.registerCommand('multiarch.lint.fixAll', async (uri?: vscode.Uri) => {
       const document = uri instanceof vscode.Uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+      // Lint stays quiet (no toasts, no status bar): the outcome goes to the log and the return value.
       if (!document || !isDockerfile(document)) {
-        vscode.window.setStatusBarMessage('Fix All Dockerfile Problems: open a Dockerfile first', 4000);
+        log.info('Fix All Dockerfile Problems: the active editor is not a Dockerfile; open one and run it again');
         return false;
       }
       const edit = fixAllEdit(document, service);
       if (!edit) {
-        vscode.window.setStatusBarMessage('No fixable Dockerfile problems', 3000);
+        log.info(`Fix All Dockerfile Problems: nothing fixable in ${document.uri.toString()}`);
         return false;
       }
       const applied = await vscode.workspace.applyEdit(edit);
