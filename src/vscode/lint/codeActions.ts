@@ -21,8 +21,9 @@ export class LintCodeActions implements vscode.CodeActionProvider {
       if (action) actions.push(action);
       if (!context.only.contains(vscode.CodeActionKind.QuickFix)) return actions;
     }
-    // Findings of the text as it is now, even when the debounced lint has not run yet.
-    const current = this.lint.current(document);
+    // Lightbulb requests arrive while typing: use the last lint only if it matches this version (the
+    // debounced lint publishes new diagnostics shortly, and VS Code asks again), so typing never lints twice.
+    const current = this.lint.fresh(document) ?? [];
     const ignored = new Set<string>();
     for (const diagnostic of context.diagnostics) {
       const rule = ruleOf(diagnostic);

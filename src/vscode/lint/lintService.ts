@@ -47,6 +47,12 @@ export class LintService extends Disposable {
     this.lintAllOpen();
   }
 
+  /** The last findings if they belong to the document's current version; never lints. */
+  fresh(document: vscode.TextDocument): LintDiagnostic[] | undefined {
+    const last = this.results.get(document.uri.toString());
+    return last && last.version === document.version ? last.diagnostics : undefined;
+  }
+
   /** The findings of the document's current text, linting it now if the last lint is stale. */
   current(document: vscode.TextDocument): LintDiagnostic[] {
     const key = document.uri.toString();
