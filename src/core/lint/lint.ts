@@ -60,10 +60,13 @@ function effectiveSeverity(rule: Rule, model: LintModel, options: LintOptions): 
   const setting = options.rules?.[name];
   if (setting === 'off') return undefined;
   const check = model.check;
+  const skipped = check.skipAll || check.skip.has(name);
   if (rule.meta.experimental) {
-    // As in BuildKit, an experimental rule runs only when asked for, and `skip` does not apply to it.
-    if (!setting && !check.experimentalAll && !check.experimental.has(name)) return undefined;
-  } else if (check.skipAll || check.skip.has(name)) {
+    // As in BuildKit, an experimental rule runs only when asked for, and when the file asks for it,
+    // `skip` does not apply. Asked for by a setting instead, the file's skip still wins.
+    const byFile = check.experimentalAll || check.experimental.has(name);
+    if (!byFile && (!setting || skipped)) return undefined;
+  } else if (skipped) {
     return undefined;
   }
   if (check.error) return 'error';

@@ -69,6 +69,20 @@ describe('ignore rule in this file', () => {
     assert.equal(ignoreRuleEdit('# check=skip=B\n', 'B'), undefined);
   });
 
+  it('turns off an experimental rule the file enabled, since skip does not apply to it', () => {
+    const a = '# check=experimental=CopyIgnoredFile,InvalidDefinitionDescription\n# x\nFROM alpine AS b\n';
+    assert.equal(applyEdits(a, [ignoreRuleEdit(a, 'InvalidDefinitionDescription')!]), '# check=experimental=CopyIgnoredFile\n# x\nFROM alpine AS b\n');
+    const b = '# check=experimental=InvalidDefinitionDescription\n# x\nFROM alpine AS b\n';
+    const fixed = applyEdits(b, [ignoreRuleEdit(b, 'InvalidDefinitionDescription')!]);
+    assert.equal(fixed, '# x\nFROM alpine AS b\n');
+    assert.deepEqual(lintDockerfile(fixed).diagnostics, []);
+  });
+
+  it('an experimental rule turned on by a setting still obeys the file\'s skip', () => {
+    const text = '# check=skip=InvalidDefinitionDescription\n# x\nFROM alpine AS b\n';
+    assert.deepEqual(lintDockerfile(text, {}, { rules: { InvalidDefinitionDescription: 'warning' } }).diagnostics, []);
+  });
+
   it('handles files that are empty or only directives', () => {
     assert.equal(applyEdits('', [ignoreRuleEdit('', 'A')!]), '# check=skip=A\n');
     assert.equal(applyEdits('# syntax=x', [ignoreRuleEdit('# syntax=x', 'A')!]), '# syntax=x\n# check=skip=A\n');
