@@ -113,6 +113,20 @@ describe('Dockerfile lint in the editor', () => {
     await diagnosticsWhen(doc.uri, (ds) => !hasRule('FromAsCasing')(ds), 'the skipped rule to disappear');
   });
 
+  it('lints an untitled Dockerfile and clears its problems when it closes', async () => {
+    const doc = await vscode.workspace.openTextDocument({ language: 'dockerfile', content: 'FROM alpine as build\n' });
+    await vscode.window.showTextDocument(doc);
+    await diagnosticsWhen(doc.uri, hasRule('FromAsCasing'), 'FromAsCasing on the untitled document');
+    const cleared = waitForEvent(
+      vscode.languages.onDidChangeDiagnostics,
+      (e) => e.uris.some((u) => u.toString() === doc.uri.toString()) && vscode.languages.getDiagnostics(doc.uri).length === 0,
+      15_000,
+      'diagnostics to clear on close',
+    );
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await cleared;
+  });
+
   it('re-lints as you type', async () => {
     const doc = await openDockerfile('FROM alpine AS build\n');
     const editor = await vscode.window.showTextDocument(doc);
