@@ -1,6 +1,7 @@
 import { chmod, readFile, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseOrUsage } from '../args';
 import type { CliIO } from '../io';
 import { fixAll, RULE_NAMES } from '../../core/lint';
 import { isDockerfileName, loadLintContext } from '../../core/lint/lintContext';
@@ -13,20 +14,20 @@ Without FILES, fixes Dockerfile / Containerfile in the current folder.
 `;
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    options: {
-      rule: { type: 'string', multiple: true },
-      stdout: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h' },
-    },
-    allowPositionals: true,
-    strict: true,
-  });
-  if (values.help) {
-    io.out(help);
-    return 0;
-  }
+  const parsed = parseOrUsage('fix', help, io, () =>
+    parseArgs({
+      args,
+      options: {
+        rule: { type: 'string', multiple: true },
+        stdout: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: true,
+      strict: true,
+    }),
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
   const unknown = (values.rule ?? []).filter((r) => !RULE_NAMES.includes(r));
   if (unknown.length) {
     io.err(`multiarch fix: unknown rule ${unknown.map((r) => `"${r}"`).join(', ')}; known rules: ${RULE_NAMES.join(', ')}\n`);

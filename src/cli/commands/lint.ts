@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseOrUsage } from '../args';
 import type { CliIO } from '../io';
 import { lintDockerfile } from '../../core/lint';
 import { loadLintContext } from '../../core/lint/lintContext';
@@ -15,20 +16,20 @@ Exit status: 1 when a finding is an error (or any finding, with --strict), 2 on 
 `;
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    options: {
-      format: { type: 'string', default: 'text' },
-      strict: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h' },
-    },
-    allowPositionals: true,
-    strict: true,
-  });
-  if (values.help) {
-    io.out(help);
-    return 0;
-  }
+  const parsed = parseOrUsage('lint', help, io, () =>
+    parseArgs({
+      args,
+      options: {
+        format: { type: 'string', default: 'text' },
+        strict: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: true,
+      strict: true,
+    }),
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
   const format = values.format;
   if (format !== 'text' && format !== 'json' && format !== 'sarif') {
     io.err(`multiarch lint: --format must be text, json or sarif (got "${format}")\n`);

@@ -80,6 +80,15 @@ describe('multiarch lint / fix', () => {
     assert.equal(run.results[0].level, 'warning');
   });
 
+  it('an unknown flag exits 2 with the help; --help exits 0', async () => {
+    const a = io(dir);
+    assert.equal(await lint(['--nope'], a), 2);
+    assert.match(a.stderr, /multiarch lint: .*--nope[\s\S]*multiarch lint \[FILES\.\.\.\]/);
+    const b = io(dir);
+    assert.equal(await fix(['--help'], b), 0);
+    assert.match(b.stdout, /^multiarch fix \[FILES\.\.\.\] \[--rule R\]\.\.\. \[--stdout\]/);
+  });
+
   it('rejects a bad format and a missing file with exit 2 and a next step', async () => {
     const a = io(dir);
     assert.equal(await lint(['--format', 'xml'], a), 2);
