@@ -46,3 +46,21 @@ export async function waitForRows(page: Page, texts: string[], timeout = TIMEOUT
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
+
+/**
+ * Opens the quick input with `key` (F1 for commands, Control+P for files), types `text`, waits for a row
+ * containing `rowText` and accepts the first one with Enter.
+ */
+export async function quickInput(page: Page, key: string, text: string, rowText: string): Promise<void> {
+  await page.keyboard.press(key);
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: TIMEOUT });
+  await input.fill(text);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: rowText }).first().waitFor({ state: 'visible', timeout: TIMEOUT });
+  await page.keyboard.press('Enter');
+}
+
+/** Runs a palette command by its full title ("Multi-Arch: Build All Architectures"). */
+export function runCommand(page: Page, title: string): Promise<void> {
+  return quickInput(page, 'F1', `>${title}`, title.replace(/^[^:]+: /, ''));
+}

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { BuildRunner } from '../../src/core/build/runner';
 import { programsFromEnv } from '../../src/core/engines/detect';
 import { buildPlan } from '../../src/core/matrix/plan';
-import { docker, env, eventually, fixtureWorkspace, processesWithArgv, registry, tool, unameFor } from './helpers';
+import { cancelDuringLongRun, docker, env, eventually, fixtureWorkspace, processesWithArgv, registry, tool, unameFor } from './helpers';
 
 const runner = () => new BuildRunner({ programs: programsFromEnv(env), env, concurrency: 2 });
 
@@ -80,27 +80,8 @@ describe('dockerd 20.10 with BuildKit (no buildx): one build per platform', func
   });
 
   it('cancelling a build in a long RUN step leaves no process behind', async () => {
-    const config = await fixtureWorkspace();
-    const marker = `${process.pid}${Date.now() % 100000}`;
-    await writeFile(join(config.root, 'Dockerfile'), `FROM scratch\nARG TARGETARCH\nCOPY rootfs-\${TARGETARCH}/ /\nRUN echo sleeping-now && sleep ${marker}\n`);
-    const plan = buildPlan(config, { engine: 'docker', variants: ['minimal'], platforms: ['linux/amd64'] });
-    const ac = new AbortController();
-    let output = '';
-    let sawSleep!: () => void;
-    const sleeping = new Promise<void>((r) => (sawSleep = r));
-    const run = runner().run(plan, {
-      config,
-      signal: ac.signal,
-      onOutput: (_j, t) => {
-        output += t;
-        if (output.includes('sleeping-now')) sawSleep();
-      },
-    });
-    await sleeping;
-    await eventually(() => processesWithArgv(['sleep', marker]).length > 0, 10_000, 'the RUN step to start sleep');
-    ac.abort();
-    const summary = await run;
-    assert.deepEqual(summary.records.map((r) => r.status), ['cancelled']);
+    const { statuses, marker } = await cancelDuringLongRun('docker', runner());
+    assert.deepEqual(statuses, ['cancelled']);
     // The step runs under dockerd, not under the CLI: BuildKit cancels it when the CLI's session goes away.
     await eventually(() => processesWithArgv(['sleep', marker]).length === 0, 20_000, 'BuildKit to stop the RUN step');
   });

@@ -5,6 +5,9 @@ import { join, resolve } from 'node:path';
 import { parseConfig } from '../../src/core/config/loadConfig';
 import type { ResolvedConfig } from '../../src/core/config/types';
 import { runTool, type ToolResult } from '../../src/core/engines/exec';
+import type { BuildRunner } from '../../src/core/build/runner';
+import { buildPlan } from '../../src/core/matrix/plan';
+import type { EngineKind } from '../../src/core/matrix/types';
 
 export const repoRoot = resolve(__dirname, '..', '..');
 export const envFile = join(repoRoot, '.cache', 'engines.env');
@@ -78,4 +81,32 @@ export async function eventually(check: () => boolean, ms: number, what: string)
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for: ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Starts a build whose RUN step sleeps, waits until the `sleep` process exists, cancels, and returns the
+ * statuses the runner reported plus the marker that identifies the sleep (`sleep <marker>`) for orphan checks.
+ */
+export async function cancelDuringLongRun(engine: EngineKind, runner: BuildRunner): Promise<{ statuses: string[]; marker: string }> {
+  const config = await fixtureWorkspace();
+  const marker = `${process.pid}${Date.now() % 100000}`;
+  await writeFile(join(config.root, 'Dockerfile'), `FROM scratch\nARG TARGETARCH\nCOPY rootfs-\${TARGETARCH}/ /\nRUN echo sleeping-now && sleep ${marker}\n`);
+  const plan = buildPlan(config, { engine, variants: ['minimal'], platforms: ['linux/amd64'] });
+  const ac = new AbortController();
+  let output = '';
+  let sawSleep!: () => void;
+  const sleeping = new Promise<void>((r) => (sawSleep = r));
+  const run = runner.run(plan, {
+    config,
+    signal: ac.signal,
+    onOutput: (_j, t) => {
+      output += t;
+      if (output.includes('sleeping-now')) sawSleep();
+    },
+  });
+  await sleeping;
+  await eventually(() => processesWithArgv(['sleep', marker]).length > 0, 10_000, 'the RUN step to start sleep');
+  ac.abort();
+  const summary = await run;
+  return { statuses: summary.records.map((r) => r.status), marker };
 }

@@ -1,13 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { BuildRunner } from '../../src/core/build/runner';
 import { programsFromEnv } from '../../src/core/engines/detect';
 import { parseManifestList, platformRefs } from '../../src/core/engines/podmanOutput';
 import { buildPlan } from '../../src/core/matrix/plan';
 import type { CellStatus } from '../../src/core/results/types';
-import { env, eventually, fixtureWorkspace, processesWithArgv, registry, tool, unameFor } from './helpers';
+import { cancelDuringLongRun, env, eventually, fixtureWorkspace, processesWithArgv, registry, tool, unameFor } from './helpers';
 
 const runner = () => new BuildRunner({ programs: programsFromEnv(env), env, concurrency: 3 });
 const platforms = ['linux/amd64', 'linux/arm64'];
@@ -99,27 +98,8 @@ describe('podman: the fixture for linux/amd64 + linux/arm64, one manifest per va
   });
 
   it('cancelling a build in a long RUN step leaves no process behind', async () => {
-    const config = await fixtureWorkspace();
-    const marker = `${process.pid}${Date.now() % 100000}`;
-    await writeFile(join(config.root, 'Dockerfile'), `FROM scratch\nARG TARGETARCH\nCOPY rootfs-\${TARGETARCH}/ /\nRUN echo sleeping-now && sleep ${marker}\n`);
-    const plan = buildPlan(config, { engine: 'podman', variants: ['minimal'], platforms: ['linux/amd64'] });
-    const ac = new AbortController();
-    let output = '';
-    let sawSleep!: () => void;
-    const sleeping = new Promise<void>((r) => (sawSleep = r));
-    const run = runner().run(plan, {
-      config,
-      signal: ac.signal,
-      onOutput: (_j, t) => {
-        output += t;
-        if (output.includes('sleeping-now')) sawSleep();
-      },
-    });
-    await sleeping;
-    await eventually(() => processesWithArgv(['sleep', marker]).length > 0, 10_000, 'the RUN step to start sleep');
-    ac.abort();
-    const summary = await run;
-    assert.deepEqual(summary.records.map((r) => r.status), ['cancelled']);
+    const { statuses, marker } = await cancelDuringLongRun('podman', runner());
+    assert.deepEqual(statuses, ['cancelled']);
     await eventually(() => processesWithArgv(['sleep', marker]).length === 0, 15_000, 'the RUN step process to be gone');
   });
 });

@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import type { Page } from 'playwright-core';
 import { buildableWorkspace, waitForTerminalText } from '../buildable';
 import type { ScenarioContext } from '../context';
-import { openViewContainer, sidebarRow, waitForRows } from '../workbench';
+import { openViewContainer, runCommand, sidebarRow, waitForRows } from '../workbench';
 
 async function waitForLeaf(page: Page, platformText: RegExp, timeout = 150_000): Promise<void> {
   await page.locator('.part.sidebar .monaco-list-row', { hasText: platformText }).first().waitFor({ state: 'visible', timeout });
@@ -34,12 +34,7 @@ export async function buildAllFromThePalette({ page, workspace, screenshot }: Sc
   await openViewContainer(page, 'Multi-Arch');
   await waitForRows(page, ['minimal', 'redis']);
 
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 30_000 });
-  await input.fill('>Multi-Arch: Build All Architectures');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Build All Architectures' }).first().waitFor({ state: 'visible', timeout: 30_000 });
-  await page.keyboard.press('Enter');
+  await runCommand(page, 'Multi-Arch: Build All Architectures');
 
   await waitForTerminalText(page, /All builds succeeded\./);
   await waitForLeaf(page, /linux\/arm64\s*succeeded/);

@@ -4,16 +4,12 @@ import { strict as assert } from 'node:assert';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ScenarioContext } from '../context';
+import { quickInput } from '../workbench';
 
 export async function fromAsCasingQuickFix({ page, workspace, screenshot }: ScenarioContext): Promise<void> {
   await writeFile(join(workspace, 'demo.Dockerfile'), 'FROM python:3.11-slim as builder\nRUN echo built\n');
 
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 30_000 });
-  await input.fill('demo.Dockerfile');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'demo.Dockerfile' }).first().waitFor({ state: 'visible', timeout: 30_000 });
-  await page.keyboard.press('Enter');
+  await quickInput(page, 'Control+P', 'demo.Dockerfile', 'demo.Dockerfile');
 
   const editor = page.locator('.editor-instance .monaco-editor').first();
   await editor.waitFor({ state: 'visible', timeout: 30_000 });
@@ -22,6 +18,7 @@ export async function fromAsCasingQuickFix({ page, workspace, screenshot }: Scen
 
   // Put the cursor on `as` (line 1, column 24) with Go to Line/Column, then ask for quick fixes.
   await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 30_000 });
   await input.fill(':1:24');
   await page.keyboard.press('Enter');

@@ -5,16 +5,7 @@ import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { buildableWorkspace, waitForTerminalText } from '../buildable';
 import type { ScenarioContext } from '../context';
-import { openViewContainer, waitForRows } from '../workbench';
-
-async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 30_000 });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title.replace(/^Multi-Arch: /, '') }).first().waitFor({ state: 'visible', timeout: 30_000 });
-  await page.keyboard.press('Enter');
-}
+import { openViewContainer, runCommand, waitForRows } from '../workbench';
 
 /** The webview's own document: VS Code nests it in an outer and an inner iframe. */
 function webview(page: Page): FrameLocator {
