@@ -60,10 +60,9 @@ export class EngineService extends Disposable {
 
   /** The engine whose commands Show Build Plan prints: never fails, since a plan runs nothing. */
   async forPlan(): Promise<EngineInfo> {
-    const choice = this.setting === 'auto' ? await this.choose() : undefined;
-    if (choice?.ok) return choice.engine;
-    return engineForPlan(this.setting === 'auto' ? 'buildx' : this.setting).then((e) =>
-      choice && !choice.ok ? { ...e, reason: `no engine usable, showing docker buildx commands (${choice.message})` } : e,
-    );
+    if (this.setting !== 'auto') return engineForPlan(this.setting);
+    const choice = await this.choose();
+    if (choice.ok) return choice.engine;
+    return { kind: 'buildx', reason: `no engine usable, showing docker buildx commands (${choice.message})`, canLoadManifestList: false };
   }
 }

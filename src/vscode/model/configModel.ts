@@ -20,6 +20,7 @@ export class ConfigModel extends Disposable {
   private state: FolderConfig[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private loading: Promise<void> | undefined;
+  private loaded = false;
 
   constructor(private readonly log: Log) {
     super();
@@ -67,9 +68,14 @@ export class ConfigModel extends Disposable {
   private async load(): Promise<void> {
     const platforms = vscode.workspace.getConfiguration('multiarch').get<string[]>('defaultPlatforms') ?? defaultPlatforms;
     const folders = vscode.workspace.workspaceFolders ?? [];
-    this.state = await Promise.all(
+    const next = await Promise.all(
       folders.map(async (folder) => ({ folder, config: await workspaceConfig(folder.uri.fsPath, platforms) })),
     );
+    // Commands reload before they act; only a real change should refresh the views that listen.
+    const fingerprint = (state: FolderConfig[]) => JSON.stringify(state.map((f) => [f.folder.uri.toString(), f.config]));
+    if (this.loaded && fingerprint(next) === fingerprint(this.state)) return;
+    this.loaded = true;
+    this.state = next;
     for (const f of this.state) {
       if (f.config.kind === 'none') continue;
       const where = f.config.kind === 'file' ? f.config.file : `${f.config.dockerfile} (no multiarch.yaml)`;
