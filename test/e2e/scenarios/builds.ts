@@ -7,8 +7,18 @@ import { buildableWorkspace, waitForTerminalText } from '../buildable';
 import type { ScenarioContext } from '../context';
 import { openViewContainer, runCommand, sidebarRow, waitForRows } from '../workbench';
 
-async function waitForLeaf(page: Page, platformText: RegExp, timeout = 150_000): Promise<void> {
-  await page.locator('.part.sidebar .monaco-list-row', { hasText: platformText }).first().waitFor({ state: 'visible', timeout });
+/** Waits until exactly `n` tree leaves read "succeeded": the tree re-renders after the terminal prints its summary. */
+async function waitForSucceededLeaves(page: Page, n: number, timeout = 60_000): Promise<void> {
+  try {
+    await page.waitForFunction(
+      (count) => [...document.querySelectorAll('.part.sidebar .monaco-list-row')].filter((r) => /succeeded/.test(r.textContent ?? '')).length === count,
+      n,
+      { timeout, polling: 250 },
+    );
+  } catch (err) {
+    const rows = await page.locator('.part.sidebar .monaco-list-row').allTextContents();
+    assert.fail(`expected ${n} succeeded leaves: ${(err as Error).message}; rows: ${JSON.stringify(rows)}`);
+  }
 }
 
 export async function buildVariantFromContextMenu({ page, workspace, screenshot }: ScenarioContext): Promise<void> {
@@ -23,10 +33,8 @@ export async function buildVariantFromContextMenu({ page, workspace, screenshot 
   await menuItem.click();
 
   await waitForTerminalText(page, /All builds succeeded\./);
-  await waitForLeaf(page, /linux\/arm64\s*succeeded/);
+  await waitForSucceededLeaves(page, 2);
   await screenshot('variant-built');
-  const rows = await page.locator('.part.sidebar .monaco-list-row').allTextContents();
-  assert.equal(rows.filter((r) => /succeeded/.test(r)).length, 2, `rows: ${JSON.stringify(rows)}`);
 }
 
 export async function buildAllFromThePalette({ page, workspace, screenshot }: ScenarioContext): Promise<void> {
@@ -37,8 +45,6 @@ export async function buildAllFromThePalette({ page, workspace, screenshot }: Sc
   await runCommand(page, 'Multi-Arch: Build All Architectures');
 
   await waitForTerminalText(page, /All builds succeeded\./);
-  await waitForLeaf(page, /linux\/arm64\s*succeeded/);
-  const rows = await page.locator('.part.sidebar .monaco-list-row').allTextContents();
-  assert.equal(rows.filter((r) => /succeeded/.test(r)).length, 4, `rows: ${JSON.stringify(rows)}`);
+  await waitForSucceededLeaves(page, 4);
   await screenshot('all-built');
 }
