@@ -68,7 +68,8 @@ describe('Image Sizes panel, verification and report', () => {
 
   it('opens from the palette command and receives one row per built cell with the OCI sizes', async () => {
     await vscode.commands.executeCommand('multiarch.sizes.show');
-    const p = await probe({ minReady: 1, minPosted: 1 });
+    await probe({ minReady: 1, minPosted: 1 });
+    const p = await probeUntil((x) => (x.state?.rows.length ?? 0) >= 2, 'the panel never received the two built cells');
     const rows = p.state!.rows.map((r) => [r.variant, r.platform, r.compressed, r.layers, r.source, r.error]);
     assert.deepEqual(rows, [
       ['minimal', 'linux/amd64', expected['linux/amd64'], 2, 'oci-layout', undefined],
