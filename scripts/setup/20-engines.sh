@@ -75,7 +75,9 @@ export DOCKER_HOST="unix://$docker_sock"
 if "$docker_cli" version >/dev/null 2>&1; then
   log "dockerd already answering on $docker_sock"
 else
-  if [[ -f "$state/docker.pid" ]] && kill -0 "$(cat "$state/docker.pid")" 2>/dev/null; then
+  # A killed dockerd can linger as a zombie whose pid still answers kill -0: count only live processes.
+  pid_alive() { [[ -r /proc/$1/status ]] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status"; }
+  if [[ -f "$state/docker.pid" ]] && pid_alive "$(cat "$state/docker.pid")"; then
     log "dockerd pid $(cat "$state/docker.pid") exists but does not answer; waiting for it"
   else
     rm -f "$state/docker.pid" "$docker_sock"
