@@ -57,6 +57,12 @@ export class ConfigModel extends Disposable {
     this.timer = setTimeout(() => void this.reload(), debounceMs);
   }
 
+  /** The Refresh command: reload and notify listeners even when nothing changed on disk. */
+  async refresh(): Promise<void> {
+    await this.reload();
+    this.changed.fire();
+  }
+
   /** Reloads now; concurrent callers share one load. */
   reload(): Promise<void> {
     this.loading ??= this.load().finally(() => {
