@@ -42,6 +42,13 @@ describe('Variants tree', () => {
     assert.deepEqual(await labels(api), ['minimal', 'redis', 'sqs']);
   });
 
+  it('Refresh redraws the tree even when nothing changed on disk', async () => {
+    const redrawn = waitForEvent(api.variants.onDidChangeTreeData!, () => true, 10_000, 'a redraw after Refresh');
+    await vscode.commands.executeCommand('multiarch.refresh');
+    await redrawn;
+    assert.deepEqual(await labels(api), ['minimal', 'redis', 'sqs']);
+  });
+
   it('shows each variant\'s platforms as leaves (sqs is amd64 only)', async () => {
     const [minimal, , sqs] = await items(api);
     assert.deepEqual(await labels(api, minimal!.node), ['linux/amd64', 'linux/arm64']);
