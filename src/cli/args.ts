@@ -1,4 +1,4 @@
-import type { ResolvedConfig } from '../core/config/types';
+import type { OutputMode, ResolvedConfig } from '../core/config/types';
 import { formatProblems, loadCliConfig } from './config';
 import type { CliIO } from './io';
 
@@ -27,4 +27,14 @@ export async function requireConfig(io: CliIO, file: string | undefined): Promis
   if (loaded.ok) return loaded.config;
   io.err(formatProblems(loaded.problems));
   return undefined;
+}
+
+/** Options every command that reads a config accepts. */
+export const configOptions = {
+  config: { type: 'string', short: 'c' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export function isOutputMode(v: string | undefined): v is OutputMode {
+  return v === 'load' || v === 'oci' || v === 'push';
 }

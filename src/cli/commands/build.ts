@@ -7,7 +7,7 @@ import { enabledQemuHandlers, hostPlatform, localAvailability } from '../../core
 import { registryHost, registryReachable } from '../../core/engines/registryCheck';
 import { buildPlan, PlanError } from '../../core/matrix/plan';
 import { ResultsStore } from '../../core/results/store';
-import { parseOrUsage, requireConfig } from '../args';
+import { configOptions, isOutputMode, parseOrUsage, requireConfig } from '../args';
 import { engineOption } from '../engine';
 import type { CliIO } from '../io';
 
@@ -28,7 +28,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const parsed = parseOrUsage('build', help, io, () => parseArgs({
     args,
     options: {
-      config: { type: 'string', short: 'c' },
+      ...configOptions,
       variant: { type: 'string', multiple: true },
       platform: { type: 'string', multiple: true },
       all: { type: 'boolean' },
@@ -38,7 +38,6 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       json: { type: 'boolean' },
       'keep-going': { type: 'boolean' },
       jobs: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   }));
@@ -49,7 +48,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     return 2;
   };
   const output = values.push ? 'push' : values.output;
-  if (output !== undefined && output !== 'load' && output !== 'oci' && output !== 'push') {
+  if (output !== undefined && !isOutputMode(output)) {
     return usage(`--output must be load, oci or push (got "${output}")`);
   }
   if (values.push && values.output && values.output !== 'push') return usage('--push contradicts --output ' + values.output);

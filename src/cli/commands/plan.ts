@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { CliIO } from '../io';
 import { buildPlan, PlanError } from '../../core/matrix/plan';
-import { parseOrUsage, requireConfig } from '../args';
+import { configOptions, isOutputMode, parseOrUsage, requireConfig } from '../args';
 import { engineOption } from '../engine';
 import { engineForPlan } from '../../core/engines/planEngine';
 import { planToJson, planToText } from '../../core/matrix/formatPlan';
@@ -16,13 +16,12 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const parsed = parseOrUsage('plan', help, io, () => parseArgs({
     args,
     options: {
-      config: { type: 'string', short: 'c' },
+      ...configOptions,
       variant: { type: 'string', multiple: true },
       platform: { type: 'string', multiple: true },
       engine: { type: 'string' },
       output: { type: 'string' },
       json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   }));
@@ -31,7 +30,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const config = await requireConfig(io, values.config);
   if (!config) return 2;
   const output = values.output;
-  if (output !== undefined && output !== 'load' && output !== 'oci' && output !== 'push') {
+  if (output !== undefined && !isOutputMode(output)) {
     io.err(`multiarch plan: --output must be load, oci or push (got "${output}")\n`);
     return 2;
   }

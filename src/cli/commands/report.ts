@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { collectReport } from '../../core/report/collectReport';
 import { renderReport } from '../../core/report/renderReport';
-import { parseOrUsage, requireConfig } from '../args';
+import { configOptions, parseOrUsage, requireConfig } from '../args';
 import type { CliIO } from '../io';
 
 const help = `multiarch report [--config FILE] [--out FILE]
@@ -17,9 +17,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const parsed = parseOrUsage('report', help, io, () => parseArgs({
     args,
     options: {
-      config: { type: 'string', short: 'c' },
+      ...configOptions,
       out: { type: 'string', short: 'o' },
-      help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   }));

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { measureSizes } from '../../core/sizes/measureSizes';
 import { resultsPath } from '../../core/sizes/buildRecords';
 import { sizesJson, sizesText } from '../../core/sizes/sizesTable';
-import { parseOrUsage, requireConfig } from '../args';
+import { configOptions, parseOrUsage, requireConfig } from '../args';
 import type { CliIO } from '../io';
 
 const help = `multiarch sizes [--config FILE] [--variant V]... [--json]
@@ -16,10 +16,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const parsed = parseOrUsage('sizes', help, io, () => parseArgs({
     args,
     options: {
-      config: { type: 'string', short: 'c' },
+      ...configOptions,
       variant: { type: 'string', multiple: true },
       json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   }));

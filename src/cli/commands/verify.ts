@@ -4,7 +4,7 @@ import { programsFromEnv } from '../../core/sizes/programs';
 import { verifyText } from '../../core/sizes/sizesTable';
 import { verifyBuilds } from '../../core/verify/runVerify';
 import { writeVerifyResults } from '../../core/verify/verifyStore';
-import { parseOrUsage, requireConfig } from '../args';
+import { configOptions, parseOrUsage, requireConfig } from '../args';
 import type { CliIO } from '../io';
 
 const help = `multiarch verify [--config FILE] [--variant V]... [--timeout SECONDS] [--json]
@@ -19,11 +19,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const parsed = parseOrUsage('verify', help, io, () => parseArgs({
     args,
     options: {
-      config: { type: 'string', short: 'c' },
+      ...configOptions,
       variant: { type: 'string', multiple: true },
       timeout: { type: 'string' },
       json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   }));
