@@ -128,8 +128,7 @@ export class BuildRunner {
   }
 
   private exec(job: Job, argv: string[], o: RunOptions, signal: AbortSignal): Promise<ProcessResult> {
-    const programs = { ...defaultPrograms, ...this.opts.programs };
-    const program = argv[0] === 'docker' ? programs.docker : argv[0] === 'podman' ? programs.podman : argv[0]!;
+    const program = job.program ? { ...defaultPrograms, ...this.opts.programs }[job.program] : argv[0]!;
     const resolved = [program, ...argv.slice(1)];
     o.onCommand?.(job, resolved);
     return runProcess(resolved, {
@@ -143,8 +142,7 @@ export class BuildRunner {
   }
 
   private async problem(job: Job, o: RunOptions, r: ProcessResult, argv: string[]): Promise<BuildProblem> {
-    const fIndex = argv.indexOf('-f');
-    const path = fIndex > 0 ? argv[fIndex + 1] : o.config?.variants.find((v) => v.name === job.variant)?.dockerfile;
+    const path = job.dockerfile ?? o.config?.variants.find((v) => v.name === job.variant)?.dockerfile;
     const text = path ? await readFile(path, 'utf8').catch(() => undefined) : undefined;
     const parsed = parseBuildFailure(r.output, path && text !== undefined ? { path, text } : undefined);
     const why = r.spawnError
@@ -195,8 +193,5 @@ async function ensureOutputDirs(job: Job): Promise<void> {
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, content);
   }
-  const files = [job.ociPath];
-  const m = job.argv.indexOf('--metadata-file');
-  if (m > 0) files.push(job.argv[m + 1]);
-  for (const f of files) if (f) await mkdir(dirname(f), { recursive: true });
+  for (const f of [job.ociPath, job.metadataFile]) if (f) await mkdir(dirname(f), { recursive: true });
 }

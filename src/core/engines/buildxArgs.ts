@@ -43,6 +43,7 @@ function job(
   platformTags?: Record<string, string>,
 ): Job {
   const { config, variant } = req;
+  const metadataFile = metadataPath(config.root, id);
   const argv = compose(
     ['docker', 'buildx', 'build'],
     named('--builder', req.builder),
@@ -52,7 +53,7 @@ function job(
     buildArgs(variant.args),
     repeated('-t', tags),
     outputArgs,
-    named('--metadata-file', metadataPath(config.root, id)),
+    named('--metadata-file', metadataFile),
     [variant.context],
   );
   return {
@@ -64,6 +65,9 @@ function job(
     tags,
     ...(platformTags ? { platformTags } : {}),
     argv,
+    program: 'docker',
+    dockerfile: variant.dockerfile,
+    metadataFile,
     cwd: config.root,
   };
 }

@@ -37,6 +37,8 @@ export const dockerJobs: JobBuilder = (req) => {
       tags: [tag],
       platformTags: { [platform]: tag },
       argv,
+      program: 'docker',
+      dockerfile: variant.dockerfile,
       env: { DOCKER_BUILDKIT: '1' },
       cwd: config.root,
     };

@@ -32,6 +32,8 @@ export const podmanJobs: JobBuilder = (req) => {
     output,
     tags,
     argv,
+    program: 'podman',
+    dockerfile: variant.dockerfile,
     cwd: config.root,
     // `--manifest` appends to an existing list, so a rebuild would otherwise carry the old images too.
     before: [['podman', 'manifest', 'rm', name]],

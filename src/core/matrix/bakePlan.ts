@@ -1,5 +1,6 @@
 import type { OutputMode, ResolvedConfig } from '../config/types';
 import { bakeArgv, bakeFile, bakeFilePath } from '../engines/buildxBake';
+import { metadataPath } from '../engines/paths';
 import { platformTag, variantTags } from '../engines/references';
 import { cellId, type Job, type Plan } from './types';
 
@@ -37,6 +38,8 @@ export function bakePlan(config: ResolvedConfig, o: BakePlanOptions): Plan {
     cellImages,
     files: { [file]: content },
     argv: bakeArgv(config.root, o.builder ? { builder: o.builder } : {}),
+    program: 'docker',
+    metadataFile: metadataPath(config.root, 'bake'),
     cwd: config.root,
   };
   return { engine: 'buildx', jobs: [job] };

@@ -8,6 +8,9 @@ export interface Cell {
   platform: string;
 }
 
+/** The configured program a job's commands run with: $MULTIARCH_DOCKER / $MULTIARCH_PODMAN pick its path. */
+export type EngineProgram = 'docker' | 'podman';
+
 export function cellId(cell: Cell): string {
   return `${cell.variant}@${cell.platform}`;
 }
@@ -34,8 +37,17 @@ export interface Job {
   files?: Record<string, string>;
   /** Where an OCI archive or layout is written, when output is 'oci'. */
   ociPath?: string;
-  /** Program and arguments, never a shell string. argv[0] is the program. */
+  /** Program and arguments, never a shell string. argv[0] is the program's name as the plan shows it. */
   argv: string[];
+  /**
+   * The engine program that runs every command of this job (argv, before, after): the runner replaces
+   * argv[0] with its configured path. Absent: argv[0] runs as written.
+   */
+  program?: EngineProgram;
+  /** The Dockerfile this job builds, where failures are located; absent when one job builds several (bake). */
+  dockerfile?: string;
+  /** Where the engine writes the build's metadata (`--metadata-file`); its folder is created before the run. */
+  metadataFile?: string;
   /** Extra environment for the process (e.g. DOCKER_BUILDKIT=1). */
   env?: Record<string, string>;
   cwd: string;

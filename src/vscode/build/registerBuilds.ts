@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { CellLocks } from '../../core/build/cellLocks';
 import { BuildRunner } from '../../core/build/runner';
+import { programsFromEnv } from '../../core/engines/detect';
 import { registerBuilderCommands } from '../builders/builderCommands';
 import { BuildersTreeProvider } from '../builders/buildersTree';
 import type { EngineService } from '../engine/engineService';
@@ -53,6 +54,8 @@ function runnerFromSettings(locks: CellLocks): BuildRunner {
   const timeoutMinutes = settings.get<number>('buildTimeoutMinutes') ?? 60;
   return new BuildRunner({
     locks,
+    // The same programs detection found: $MULTIARCH_DOCKER / $MULTIARCH_PODMAN, as on the command line.
+    programs: programsFromEnv(process.env),
     concurrency: Math.max(1, settings.get<number>('maxParallelJobs') ?? 2),
     ...(timeoutMinutes > 0 ? { timeoutMs: timeoutMinutes * 60_000 } : {}),
   });

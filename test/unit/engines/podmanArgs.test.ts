@@ -31,6 +31,8 @@ describe('podman job builder', () => {
       output: 'load',
       tags: ['multiarch-app:dev-redis'],
       argv: build,
+      program: 'podman',
+      dockerfile: `${root}/Dockerfile`,
       cwd: root,
       before: [['podman', 'manifest', 'rm', 'multiarch-app:dev-redis']],
     });

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { BuildRunner, BusyError } from '../../../../src/core/build/runner';
 import type { Job, Plan } from '../../../../src/core/matrix/types';
 import type { CellStatus } from '../../../../src/core/results/types';
@@ -78,12 +78,12 @@ describe('build runner', () => {
     assert.deepEqual(summary.outcomes.map((o) => o.status), ['failed', 'succeeded']);
   });
 
-  it('locates a failure in the Dockerfile named by -f', async () => {
+  it('locates a failure in the job\'s Dockerfile', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'runner-'));
     const dockerfile = join(dir, 'Dockerfile');
     await writeFile(dockerfile, 'FROM scratch\nRUN make\n');
     const script = `echo 'Error: building at STEP "RUN make": while running runtime: exit status 2'; exit 2`;
-    const plan: Plan = { engine: 'podman', jobs: [job('x', script, { argv: ['sh', '-c', script, '-f', dockerfile] })] };
+    const plan: Plan = { engine: 'podman', jobs: [job('x', script, { dockerfile })] };
     const summary = await new BuildRunner().run(plan);
     assert.deepEqual(summary.outcomes[0]!.problem, {
       file: dockerfile,
@@ -92,6 +92,24 @@ describe('build runner', () => {
       exitCode: 2,
     });
     assert.equal(summary.records[0]!.error, summary.outcomes[0]!.problem!.message);
+  });
+
+  it('runs every command of a job with the configured program and creates the metadata folder', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'runner-'));
+    const trace = join(dir, 'trace');
+    const metadataFile = join(dir, 'metadata', 'x.json');
+    // argv[0] is the name the plan shows; the runner swaps in the configured path ($MULTIARCH_DOCKER).
+    const step = (what: string) => ['docker', '-c', `echo ${what} >> ${trace}`];
+    const plan: Plan = {
+      engine: 'docker',
+      jobs: [job('x', '', { argv: step('build'), before: [step('before')], after: [step('after')], program: 'docker', metadataFile })],
+    };
+    const commands: string[][] = [];
+    const summary = await new BuildRunner({ programs: { docker: 'sh' } }).run(plan, { onCommand: (_j, argv) => commands.push(argv) });
+    assert.equal(summary.ok, true);
+    assert.equal(await readFile(trace, 'utf8'), 'before\nbuild\nafter\n');
+    assert.deepEqual(commands.map((c) => c[0]), ['sh', 'sh', 'sh']);
+    assert.ok((await stat(dirname(metadataFile))).isDirectory());
   });
 
   it('refuses a second run of a busy cell, or waits for it when asked', async () => {
