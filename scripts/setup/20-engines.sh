@@ -2,7 +2,8 @@
 # Real container engines for the engine tests and the build benchmark: Debian's dockerd 20.10
 # (BuildKit, one platform per build), podman 4.3, QEMU user emulation for linux/arm64, a local
 # registry on 127.0.0.1:5000, skopeo, and a busybox-static root filesystem per architecture (no
-# registry outside is reachable, so the fixtures build FROM scratch).
+# registry outside is reachable, so a busybox base image is built FROM scratch and pushed to the
+# local registry for the fixtures to pull).
 #
 # Everything lives under one state folder ($MULTIARCH_STATE, default /var/lib/multiarch-ci) so
 # it never fights a system-wide Docker or podman. The result is an env file, .cache/engines.env
@@ -192,6 +193,28 @@ if [[ ! -f "$rootfs_dir/arm64/.complete" ]]; then
   log "rootfs arm64 ready"
 fi
 
+# --- a busybox base image for linux/amd64 + linux/arm64 in the local registry --------------------
+# Real projects start FROM a base pulled from a registry that every variant shares; the fixtures do too.
+# Built from the rootfs above (COPY only, no RUN, so no emulation) in a throwaway vfs store, so the
+# shared podman store never holds it and a test's first pull of it is a real pull.
+base_image="$registry_addr/multiarch/busybox:1"
+if skopeo inspect --raw --tls-verify=false "docker://$base_image" 2>/dev/null | grep -q '"manifests"'; then
+  log "base image $base_image present"
+else
+  base_tmp="$(mktemp -d)"
+  cp -a "$rootfs_dir/amd64" "$base_tmp/rootfs-amd64"
+  cp -a "$rootfs_dir/arm64" "$base_tmp/rootfs-arm64"
+  rm -f "$base_tmp"/rootfs-*/.complete
+  printf 'FROM scratch\nARG TARGETARCH\nCOPY rootfs-${TARGETARCH}/ /\nCMD ["/bin/sh"]\n' >"$base_tmp/Dockerfile"
+  printf '[storage]\ndriver = "vfs"\ngraphroot = "%s/graph"\nrunroot = "%s/run"\n' "$base_tmp" "$base_tmp" >"$base_tmp/storage.conf"
+  CONTAINERS_STORAGE_CONF="$base_tmp/storage.conf" podman build -q --platform linux/amd64,linux/arm64 \
+    --manifest multiarch-base "$base_tmp" >/dev/null
+  CONTAINERS_STORAGE_CONF="$base_tmp/storage.conf" podman manifest push -q --all --tls-verify=false \
+    multiarch-base "docker://$base_image"
+  rm -rf "$base_tmp"
+  log "pushed base image $base_image (linux/amd64, linux/arm64)"
+fi
+
 # --- env file ----------------------------------------------------------------------------------
 tmp_env="$(mktemp "$repo/.cache/engines.env.XXXXXX")"
 cat >"$tmp_env" <<EOF
@@ -205,6 +228,7 @@ CONTAINERS_CONF=$CONTAINERS_CONF
 CONTAINERS_REGISTRIES_CONF=$CONTAINERS_REGISTRIES_CONF
 MULTIARCH_REGISTRY=$registry_addr
 MULTIARCH_ROOTFS_DIR=$rootfs_dir
+MULTIARCH_BASE_IMAGE=$base_image
 MULTIARCH_QEMU_AARCH64=$qemu
 EOF
 chmod 644 "$tmp_env"

@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -28,6 +28,8 @@ export function engineEnv(): NodeJS.ProcessEnv {
 export const env = engineEnv();
 export const docker = env.MULTIARCH_DOCKER ?? '/usr/bin/docker';
 export const registry = env.MULTIARCH_REGISTRY ?? '127.0.0.1:5000';
+/** The busybox base (linux/amd64 + linux/arm64) setup pushes to the local registry. */
+export const baseImage = env.MULTIARCH_BASE_IMAGE ?? `${registry}/multiarch/busybox:1`;
 
 /** A unique tag per run so parallel or repeated runs never see each other's images. */
 export const runTag = `t${process.pid}${Date.now().toString(36)}`;
@@ -47,6 +49,55 @@ export async function fixtureWorkspace(edit: (yaml: string) => string = (y) => y
   const r = parseConfig(yaml, file);
   if (!r.ok) throw new Error(`fixture config invalid: ${JSON.stringify(r.problems)}`);
   return r.config;
+}
+
+export type Project = 'shared-base' | 'heavy-shared';
+
+/**
+ * A temp copy of test/fixtures/projects/<name> (see its README) with this run's tag, built FROM `base`
+ * (default: the base setup pushed; pass `await pushColdBase()` for a base no image store has seen).
+ */
+export async function projectWorkspace(name: Project, base = baseImage, edit: (yaml: string) => string = (y) => y): Promise<ResolvedConfig> {
+  const dir = await mkdtemp(join(tmpdir(), `${name}-`));
+  await cp(join(repoRoot, 'test', 'fixtures', 'projects', name), dir, { recursive: true });
+  const file = join(dir, 'multiarch.yaml');
+  const yaml = edit(`${(await readFile(file, 'utf8')).replace(/^tag: .*$/m, `tag: ${runTag}`)}args:\n  BASE_IMAGE: ${base}\n`);
+  await writeFile(file, yaml);
+  const r = parseConfig(yaml, file);
+  if (!r.ok) throw new Error(`fixture config invalid: ${JSON.stringify(r.problems)}`);
+  return r.config;
+}
+
+let coldBases = 0;
+
+/**
+ * Pushes a copy of the busybox base, made unique by one extra file, under a repository name of its own
+ * (`<registry>/cold/<runTag>-<n>/busybox:1`) and returns its reference. Nothing has pulled it yet, so a
+ * build FROM it starts cold in every engine's store, whatever other runs cached. Built with podman in a
+ * throwaway vfs store (COPY only, no emulation), which is removed afterwards.
+ */
+export async function pushColdBase(): Promise<string> {
+  const ref = `${registry}/cold/${runTag}-${++coldBases}/busybox:1`;
+  const dir = await mkdtemp(join(tmpdir(), 'cold-base-'));
+  try {
+    for (const arch of ['amd64', 'arm64']) {
+      await cp(join(env.MULTIARCH_ROOTFS_DIR!, arch), join(dir, `rootfs-${arch}`), { recursive: true, verbatimSymlinks: true });
+    }
+    await writeFile(join(dir, 'run-id'), `${ref}\n`);
+    await writeFile(join(dir, 'Dockerfile'), 'FROM scratch\nARG TARGETARCH\nCOPY rootfs-${TARGETARCH}/ /\nCOPY run-id /etc/multiarch-run-id\nCMD ["/bin/sh"]\n');
+    await writeFile(join(dir, 'storage.conf'), `[storage]\ndriver = "vfs"\ngraphroot = "${dir}/graph"\nrunroot = "${dir}/run"\n`);
+    const local = { ...env, CONTAINERS_STORAGE_CONF: join(dir, 'storage.conf') };
+    for (const argv of [
+      ['podman', 'build', '-q', '--platform', 'linux/amd64,linux/arm64', '--manifest', 'cold-base', dir],
+      ['podman', 'manifest', 'push', '-q', '--all', '--tls-verify=false', 'cold-base', `docker://${ref}`],
+    ]) {
+      const r = await runTool(argv, { env: local, timeoutMs: 120_000 });
+      if (!r.ok) throw new Error(`${argv.join(' ')} failed (${r.exitCode ?? r.spawnError}): ${r.stderr || r.stdout}`);
+    }
+    return ref;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 export async function tool(argv: string[], timeoutMs = 60_000): Promise<ToolResult> {
