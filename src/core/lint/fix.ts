@@ -115,17 +115,16 @@ function same(a: OffsetEdit, b: OffsetEdit): boolean {
   return a.start === b.start && a.end === b.end && a.text === b.text;
 }
 
-/** An insert already made at the same point that contains this one (`ARG A B` covers `ARG B`). */
+/**
+ * An insert already made at the same point that already adds every line this one adds: two fixes that
+ * each declare what they need after a FROM must not declare it twice.
+ */
 function subsumes(a: OffsetEdit, b: OffsetEdit): boolean {
   if (a.start !== a.end || b.start !== b.end || a.start !== b.start) return false;
-  const argNames = (t: string) => {
-    const lines = t.split(/\r\n|\r|\n/).map((l) => l.trim()).filter(Boolean);
-    const names = lines.map((l) => /^ARG\s+([A-Za-z_]\w*)$/i.exec(l)?.[1]);
-    return names.every((n) => n !== undefined) && names.length ? (names as string[]) : undefined;
-  };
-  const have = argNames(a.text);
-  const want = argNames(b.text);
-  return !!have && !!want && want.every((n) => have.includes(n));
+  const lines = (t: string) => t.split(/\r\n|\r|\n/).filter((l) => l.trim() !== '');
+  const have = new Set(lines(a.text));
+  const want = lines(b.text);
+  return want.length > 0 && want.every((l) => have.has(l));
 }
 
 /** Two inserts at one point do not overlap; an insert strictly inside a replaced range does. */

@@ -1,3 +1,4 @@
+import { PropertyInstruction, type Instruction } from 'dockerfile-ast';
 import type { LineIndex } from './text';
 import type { Range } from './types';
 
@@ -41,4 +42,26 @@ export function scanVariables(index: LineIndex, start: number, end: number, esca
     i = j - 1;
   }
   return out;
+}
+
+/** A name an ARG or ENV declares. */
+export interface Declaration {
+  name: string;
+  /** The value as written (quotes and escapes kept), or undefined for `ARG NAME` without a default. */
+  raw?: string;
+  nameRange: Range;
+}
+
+/**
+ * The one reader of ARG and ENV declarations: dockerfile-ast's properties, which split words the way the
+ * Dockerfile parser does (quotes kept together, `ARG A B` as two names, legacy `ENV K v w`).
+ */
+export function readDeclarations(ins: Instruction): Declaration[] {
+  if (!(ins instanceof PropertyInstruction)) return [];
+  const kw = ins.getKeyword();
+  if (kw !== 'ARG' && kw !== 'ENV') return [];
+  return ins.getProperties().map((p) => {
+    const raw = p.getUnescapedValue();
+    return { name: p.getName(), nameRange: p.getNameRange(), ...(raw === null ? {} : { raw }) };
+  });
 }

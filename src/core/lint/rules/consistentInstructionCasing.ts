@@ -10,8 +10,8 @@ export const consistentInstructionCasing: Rule = {
     let upper = 0;
     const raws = model.instructions.map((ins) => ins.getInstruction());
     // BuildKit checks the instructions of stages only: global ARGs before the first FROM are not counted.
-    const first = model.keywords.indexOf('FROM');
-    const counted = (i: number) => first >= 0 && i >= first && KEYWORDS.has(model.keywords[i]);
+    const first = model.stages.length ? model.instructions.indexOf(model.stages[0].from) : -1;
+    const counted = (i: number) => first >= 0 && i >= first && KEYWORDS.has(model.kw(model.instructions[i]));
     raws.forEach((raw, i) => {
       if (!counted(i)) return;
       if (raw === raw.toLowerCase()) lower++;

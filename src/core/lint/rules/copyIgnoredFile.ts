@@ -6,8 +6,8 @@ export const copyIgnoredFile: Rule = {
   check(model, report) {
     if (!model.context.dockerignore) return;
     const matcher = parseDockerignore(model.context.dockerignore);
-    model.instructions.forEach((ins, i) => {
-      const kw = model.keywords[i];
+    model.instructions.forEach((ins) => {
+      const kw = model.kw(ins);
       if (kw !== 'COPY' && kw !== 'ADD') return;
       const flags = model.flags(ins);
       if (flags.some((f) => f.getName().toLowerCase() === 'from')) return;

@@ -3,8 +3,8 @@ import { buildkitRule, type Rule } from '../rule';
 export const exposeProtoCasing: Rule = {
   meta: buildkitRule('ExposeProtoCasing', 'Protocol in EXPOSE instruction should be lowercase'),
   check(model, report) {
-    model.instructions.forEach((ins, i) => {
-      if (model.keywords[i] !== 'EXPOSE') return;
+    model.instructions.forEach((ins) => {
+      if (model.kw(ins) !== 'EXPOSE') return;
       for (const arg of model.args(ins)) {
         const port = arg.getValue();
         const slash = port.lastIndexOf('/');

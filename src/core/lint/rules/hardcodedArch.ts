@@ -38,9 +38,7 @@ export const hardcodedArch: Rule = {
       if (stage && !declaredBefore(firstDeclarations(model, stage), 'TARGETARCH', ins.getRange().start.line)) edits.push(declareArgsEdit(model, stage, ['TARGETARCH']));
       return { title: `Use \${TARGETARCH} instead of ${arch}`, edits };
     };
-    for (let i = 0; i < model.instructions.length && model.keywords[i] !== 'FROM'; i++) {
-      if (model.keywords[i] === 'ARG') scan(model.instructions[i], undefined, false);
-    }
+    for (const ins of model.graph.globalArgInstructions) scan(ins, undefined, false);
     for (const stage of model.stages) {
       const pinned = stage.platform?.getValue();
       if (pinned && !pinned.includes('$')) continue;

@@ -12,8 +12,8 @@ export const invalidDefaultArgInFrom: Rule = {
   check(model, report) {
     const vars = new Map<string, string | undefined>(Object.entries(PLATFORM_DEFAULTS));
     for (const a of model.globalArgs) {
-      const value = a.value === undefined ? undefined : expandWord(a.value, vars, model.escape);
-      vars.set(a.name, value ?? (a.value === undefined ? undefined : ''));
+      const value = a.raw === undefined ? undefined : expandWord(a.raw, vars, model.escape);
+      vars.set(a.name, value ?? (a.raw === undefined ? undefined : ''));
     }
     const stageNames = new Set(model.stages.filter((s) => s.name).map((s) => s.name!.toLowerCase()));
     for (const stage of model.stages) {

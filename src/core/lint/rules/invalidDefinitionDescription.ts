@@ -1,5 +1,4 @@
 import type { Instruction } from 'dockerfile-ast';
-import { argDeclarations } from '../model';
 import { buildkitRule, type Rule } from '../rule';
 
 export const invalidDefinitionDescription: Rule = {
@@ -24,12 +23,11 @@ export const invalidDefinitionDescription: Rule = {
         edits: [{ range: { start: { line: line + 1, character: 0 }, end: { line: line + 1, character: 0 } }, newText: '\n' }],
       });
     };
-    const stageOf = new Map(model.stages.map((s) => [s.from as Instruction, s]));
-    model.instructions.forEach((ins, i) => {
-      const kw = model.keywords[i];
-      if (kw === 'ARG') check(ins, 'ARG', argDeclarations(ins).map((a) => a.name));
+    model.instructions.forEach((ins) => {
+      const kw = model.kw(ins);
+      if (kw === 'ARG') check(ins, 'ARG', model.declared(ins));
       else if (kw === 'FROM') {
-        const name = stageOf.get(ins)?.name;
+        const name = model.graph.stageOf(ins)?.name;
         if (name) check(ins, 'FROM', [name]);
       }
     });

@@ -4,8 +4,8 @@ import { keyValueValue } from '../words';
 export const legacyKeyValueFormat: Rule = {
   meta: buildkitRule('LegacyKeyValueFormat', 'Legacy key/value format with whitespace separator should not be used'),
   check(model, report) {
-    model.instructions.forEach((ins, i) => {
-      const kw = model.keywords[i];
+    model.instructions.forEach((ins) => {
+      const kw = model.kw(ins);
       if (kw !== 'ENV' && kw !== 'LABEL') return;
       const a = model.argsOf(ins);
       if (!a) return;

@@ -4,8 +4,8 @@ import { doubleQuoted } from '../words';
 export const maintainerDeprecated: Rule = {
   meta: buildkitRule('MaintainerDeprecated', 'The MAINTAINER instruction is deprecated, use a label instead to define an image author'),
   check(model, report) {
-    model.instructions.forEach((ins, i) => {
-      if (model.keywords[i] !== 'MAINTAINER') return;
+    model.instructions.forEach((ins) => {
+      if (model.kw(ins) !== 'MAINTAINER') return;
       const kwRange = ins.getInstructionRange();
       const full = ins.getRange();
       const author = model.argsOf(ins)?.text.trim() ?? '';

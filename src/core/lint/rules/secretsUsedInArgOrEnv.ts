@@ -12,14 +12,12 @@ export function isSecretName(name: string): boolean {
 export const secretsUsedInArgOrEnv: Rule = {
   meta: buildkitRule('SecretsUsedInArgOrEnv', 'Sensitive data should not be used in the ARG or ENV commands'),
   check(model, report) {
-    model.instructions.forEach((ins, i) => {
-      const kw = model.keywords[i];
+    model.instructions.forEach((ins) => {
+      const kw = model.kw(ins);
       if (kw !== 'ARG' && kw !== 'ENV') return;
       if (!LOOSE.test(model.argsOf(ins)?.text ?? '')) return;
-      const props = (ins as unknown as { getProperties(): import('dockerfile-ast').Property[] }).getProperties();
-      for (const p of props) {
-        const name = p.getName();
-        if (isSecretName(name)) report(p.getNameRange(), `Do not use ARG or ENV instructions for sensitive data (${kw} ${JSON.stringify(name)})`);
+      for (const { name, nameRange } of model.declarations(ins)) {
+        if (isSecretName(name)) report(nameRange, `Do not use ARG or ENV instructions for sensitive data (${kw} ${JSON.stringify(name)})`);
       }
     });
   },

@@ -34,8 +34,8 @@ export function stageReferenceEdits(model: LintModel): Map<string, TextEdit[]> {
     list.push({ range, newText: lower });
     byName.set(lower, list);
   };
-  model.instructions.forEach((ins, i) => {
-    const kw = model.keywords[i];
+  model.instructions.forEach((ins) => {
+    const kw = model.kw(ins);
     if (ins instanceof From) {
       const image = model.args(ins)[0];
       if (image) add(image.getValue(), image.getRange());
