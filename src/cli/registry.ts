@@ -13,5 +13,6 @@ export const commands: Record<string, Entry> = {
   fix: { summary: 'apply the linter\'s quick-fixes to Dockerfiles', load: async () => (await import('./commands/fix')).run },
   sizes: { summary: 'per-architecture image sizes of the built cells', load: async () => (await import('./commands/sizes')).run },
   verify: { summary: 'run each built image for its platform and check its architecture', load: async () => (await import('./commands/verify')).run },
+  ci: { summary: 'export the matrix to CI: a GitHub Actions workflow or a docker-bake.hcl', load: async () => (await import('./commands/ci')).run },
   report: { summary: 'write the build results report (Markdown)', load: async () => (await import('./commands/report')).run },
 };

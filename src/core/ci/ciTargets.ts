@@ -1,0 +1,44 @@
+import type { ResolvedConfig } from '../config/types';
+import { bakeFilePath, bakeTargetName, type BakeFile } from '../engines/buildxBake';
+import { buildPlan } from '../matrix/plan';
+
+/** One variant as CI builds it: every field comes from the bake target Build All writes for it. */
+export interface CiTarget {
+  variant: string;
+  /** Bake target name (letters, digits, `_`, `-`). */
+  name: string;
+  /** Absolute paths, as in the plan; each exporter makes them relative to where its file is used. */
+  context: string;
+  dockerfile: string;
+  target?: string;
+  platforms: string[];
+  args: Record<string, string>;
+  tags: string[];
+}
+
+/**
+ * The matrix CI builds, read from the plan Build All runs with buildx and `output: push` (one multi-platform
+ * target per variant, registry-prefixed tags), so CI never expands the matrix a second way.
+ */
+export function ciTargets(config: ResolvedConfig): CiTarget[] {
+  const plan = buildPlan(config, { engine: 'buildx', bake: true, output: 'push' });
+  const content = plan.jobs[0]?.files?.[bakeFilePath(config.root)];
+  if (content === undefined) throw new Error('the buildx plan has no bake file; nothing to export');
+  const bake = JSON.parse(content) as BakeFile;
+  const targetNames = bake.group.all?.targets ?? [];
+  return targetNames.map((name) => {
+    const t = bake.target[name]!;
+    const variant = config.variants.find((v) => bakeTargetName(v.name) === name);
+    if (!variant) throw new Error(`bake target "${name}" matches no variant`);
+    return {
+      variant: variant.name,
+      name,
+      context: t.context,
+      dockerfile: t.dockerfile,
+      ...(t.target ? { target: t.target } : {}),
+      platforms: t.platforms,
+      args: t.args,
+      tags: t.tags,
+    };
+  });
+}
