@@ -35,12 +35,12 @@ export const baseImage = env.MULTIARCH_BASE_IMAGE ?? `${registry}/multiarch/busy
 export const runTag = `t${process.pid}${Date.now().toString(36)}`;
 
 /**
- * A temp copy of test/fixtures/multiarch-app with the busybox root filesystems the setup prepared, and
- * its multiarch.yaml adjusted by `edit`. Returns the resolved config.
+ * A temp copy of test/fixtures/<fixture> (default multiarch-app) with the busybox root filesystems the
+ * setup prepared, and its multiarch.yaml adjusted by `edit`. Returns the resolved config.
  */
-export async function fixtureWorkspace(edit: (yaml: string) => string = (y) => y): Promise<ResolvedConfig> {
-  const dir = await mkdtemp(join(tmpdir(), 'multiarch-app-'));
-  await cp(join(repoRoot, 'test', 'fixtures', 'multiarch-app'), dir, { recursive: true });
+export async function fixtureWorkspace(edit: (yaml: string) => string = (y) => y, fixture = 'multiarch-app'): Promise<ResolvedConfig> {
+  const dir = await mkdtemp(join(tmpdir(), `${fixture}-`));
+  await cp(join(repoRoot, 'test', 'fixtures', fixture), dir, { recursive: true });
   const rootfs = env.MULTIARCH_ROOTFS_DIR!;
   for (const arch of ['amd64', 'arm64']) await cp(join(rootfs, arch), join(dir, `rootfs-${arch}`), { recursive: true, verbatimSymlinks: true });
   const file = join(dir, 'multiarch.yaml');

@@ -3,6 +3,8 @@ import { dirname } from 'node:path';
 import type { ResolvedConfig } from '../config/types';
 import { defaultPrograms, type EnginePrograms } from '../engines/detect';
 import { hostPlatform } from '../engines/emulation';
+import { progressParser } from '../insight/progress';
+import type { ProgressParser } from '../insight/types';
 import { cellId, type Cell, type Job, type Plan } from '../matrix/types';
 import type { BuildRecord, CellStatus } from '../results/types';
 import { parseBuildFailure, type BuildProblem } from './buildErrors';
@@ -67,6 +69,8 @@ export const jobCells = (job: Job): Cell[] => job.cells ?? job.platforms.map((pl
 export class BuildRunner {
   readonly locks: CellLocks;
   private readonly queue: TaskQueue;
+  /** Per-step timings read from each running job's build output. */
+  private readonly progress = new Map<Job, ProgressParser>();
 
   constructor(private readonly opts: RunnerOptions = {}) {
     this.locks = opts.locks ?? new CellLocks();
@@ -103,6 +107,7 @@ export class BuildRunner {
   private async runJob(job: Job, o: RunOptions, signal: AbortSignal): Promise<JobOutcome> {
     const cells = jobCells(job);
     const startedAt = new Date();
+    this.progress.set(job, progressParser(job));
     let release: (() => void) | undefined;
     try {
       release = await this.locks.acquire(cells, signal);
@@ -137,7 +142,10 @@ export class BuildRunner {
       signal,
       ...(this.opts.timeoutMs !== undefined ? { timeoutMs: this.opts.timeoutMs } : {}),
       ...(this.opts.killGraceMs !== undefined ? { killGraceMs: this.opts.killGraceMs } : {}),
-      onOutput: (text) => o.onOutput?.(job, text),
+      onOutput: (text) => {
+        if (argv === job.argv) this.progress.get(job)?.feed(text, Date.now());
+        o.onOutput?.(job, text);
+      },
     });
   }
 
@@ -164,6 +172,8 @@ export class BuildRunner {
   ): JobOutcome {
     const durationMs = Date.now() - startedAt.getTime();
     const host = hostPlatform();
+    const timings = this.progress.get(job)?.finish(Date.now()) ?? {};
+    this.progress.delete(job);
     const records = jobCells(job).map((cell): BuildRecord => {
       const image = job.cellImages?.[cellId(cell)] ?? job.platformTags?.[cell.platform] ?? job.tags[0];
       return {
@@ -180,6 +190,7 @@ export class BuildRunner {
         ...(problem ? { error: problem.message } : status === 'cancelled' ? { error: 'cancelled' } : {}),
         // Local engines build a foreign platform under QEMU; a buildx builder may have a native node for it.
         ...(job.engine !== 'buildx' ? { emulated: cell.platform !== host } : {}),
+        ...(timings[cellId(cell)] ? { timing: timings[cellId(cell)] } : {}),
       };
     });
     records.forEach((rec) => o.onStatus?.({ variant: rec.variant, platform: rec.platform }, status, rec));

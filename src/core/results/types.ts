@@ -1,5 +1,6 @@
 import type { EngineKind } from '../matrix/types';
 import type { OutputMode } from '../config/types';
+import type { CellTiming } from '../insight/types';
 
 export type CellStatus = 'idle' | 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -22,4 +23,6 @@ export interface BuildRecord {
   error?: string;
   /** Whether every platform of the job ran natively or some under emulation. */
   emulated?: boolean;
+  /** This cell's own seconds and steps, read from the engine's progress output. */
+  timing?: CellTiming;
 }

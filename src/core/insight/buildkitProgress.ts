@@ -1,0 +1,52 @@
+import type { Cell } from '../matrix/types';
+import { LineSplitter } from './lineSplitter';
+import { StepTimer, type OpenStep } from './stepTimer';
+import type { CellTiming, ProgressParser } from './types';
+import { parseVertexName } from './vertexName';
+
+const VERTEX_LINE = /^#(\d+) (.*)$/;
+const DONE = /^DONE (\d+(?:\.\d+)?)s$/;
+
+/**
+ * BuildKit `--progress=plain` (dockerd with DOCKER_BUILDKIT=1, buildx): `#7 [deps 2/3] RUN …` names a
+ * vertex the first time `#7` appears, `#7 CACHED` and `#7 DONE 1.2s` end it, `#7 ERROR …`/`CANCELED` stop it.
+ * BuildKit's own duration is used when it prints one; arrival times bound the cell's span.
+ */
+export class BuildkitPlainProgress implements ProgressParser {
+  private readonly lines = new LineSplitter();
+  private readonly timer: StepTimer;
+  private readonly vertices = new Map<string, OpenStep[]>();
+
+  constructor(private readonly cells: Cell[]) {
+    this.timer = new StepTimer(cells);
+  }
+
+  feed(text: string, now: number): void {
+    for (const line of this.lines.push(text)) this.line(line, now);
+  }
+
+  finish(now: number): Record<string, CellTiming> {
+    for (const line of this.lines.flush()) this.line(line, now);
+    return this.timer.finish(now);
+  }
+
+  private line(line: string, now: number): void {
+    const m = VERTEX_LINE.exec(line);
+    if (!m) return;
+    const [, id = '', rest = ''] = m;
+    const known = this.vertices.get(id);
+    if (!known) {
+      const step = parseVertexName(rest, this.cells);
+      this.vertices.set(id, step ? step.cells.map((c) => this.timer.add(c, step.stage, step.index, step.instruction, now)) : []);
+      return;
+    }
+    const done = DONE.exec(rest);
+    if (rest === 'CACHED') {
+      for (const s of known) Object.assign(s, { cached: true, reported: 0, end: now });
+    } else if (done) {
+      for (const s of known) Object.assign(s, { reported: Number(done[1]), end: now });
+    } else if (rest.startsWith('ERROR') || rest === 'CANCELED') {
+      for (const s of known) s.end ??= now;
+    }
+  }
+}

@@ -1,0 +1,19 @@
+import type { Job } from '../matrix/types';
+import { BuildkitPlainProgress } from './buildkitProgress';
+import { PodmanProgress } from './podmanProgress';
+import { BuildxProgress } from './rawJsonProgress';
+import type { ProgressParser } from './types';
+
+/** The progress parser for a job's engine, over the cells the job builds. */
+export function progressParser(job: Job): ProgressParser {
+  // The runner's jobCells, repeated here because the runner imports this module.
+  const cells = job.cells ?? job.platforms.map((platform) => ({ variant: job.variant, platform }));
+  switch (job.engine) {
+    case 'podman':
+      return new PodmanProgress(cells);
+    case 'docker':
+      return new BuildkitPlainProgress(cells);
+    case 'buildx':
+      return new BuildxProgress(cells);
+  }
+}

@@ -1,0 +1,32 @@
+/** One build step of one cell, as the engine's progress output reported it. */
+export interface StepRecord {
+  /** Stage name (`deps`), BuildKit's `stage-N` for an unnamed stage, or '' for a single-stage file. */
+  stage: string;
+  /** Position of the step inside its stage, 1-based, as the engine numbers it. */
+  index: number;
+  /** The instruction, first 80 characters. */
+  instruction: string;
+  seconds: number;
+  cached: boolean;
+}
+
+/** What a build's progress said about one cell: its own span and its steps in order. */
+export interface CellTiming {
+  /** From the start of this platform's first step to the end of its last one. */
+  seconds: number;
+  steps: StepRecord[];
+}
+
+/** Reads an engine's progress output as it streams; `now` is milliseconds on any monotonic clock. */
+export interface ProgressParser {
+  feed(text: string, now: number): void;
+  /** Ends open steps at `now` and returns the timing of every cell (by cellId) that had steps. */
+  finish(now: number): Record<string, CellTiming>;
+}
+
+export const INSTRUCTION_CHARS = 80;
+
+export function clipInstruction(text: string): string {
+  const t = text.trim();
+  return t.length > INSTRUCTION_CHARS ? t.slice(0, INSTRUCTION_CHARS) : t;
+}

@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Cell } from '../../../src/core/matrix/types';
+import type { CellTiming, ProgressParser } from '../../../src/core/insight/types';
+
+export const progressDir = join(__dirname, '..', '..', 'fixtures', 'progress');
+
+/** The timed lines of a recording made by test/fixtures/progress/record.ts: `<ms>|<text>`. */
+export function recording(name: string): { at: number; text: string }[] {
+  const lines = readFileSync(join(progressDir, name), 'utf8').split('\n');
+  const end = lines.indexOf('----');
+  if (end < 0) throw new Error(`${name} has no provenance header`);
+  return lines
+    .slice(end + 1)
+    .filter((l) => l !== '')
+    .map((l) => {
+      const bar = l.indexOf('|');
+      return { at: Number(l.slice(0, bar)), text: l.slice(bar + 1) };
+    });
+}
+
+/** Feeds a recording to a parser at its recorded times, optionally cut into small chunks mid-line. */
+export function replay(parser: ProgressParser, name: string, chunk?: number): Record<string, CellTiming> {
+  const lines = recording(name);
+  for (const { at, text } of lines) {
+    const whole = text + '\n';
+    if (!chunk) parser.feed(whole, at);
+    else for (let i = 0; i < whole.length; i += chunk) parser.feed(whole.slice(i, i + chunk), at);
+  }
+  return parser.finish(lines[lines.length - 1]?.at ?? 0);
+}
+
+export const cells = (variant: string, ...platforms: string[]): Cell[] => platforms.map((platform) => ({ variant, platform }));
