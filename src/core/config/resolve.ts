@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { RawConfig, RawVariant, ResolvedConfig, ResolvedVariant } from './types';
-import { isValidReference, multiPlatformPlaceholders, perPlatformPlaceholders, placeholdersIn, renderTemplate } from './tags';
+import { multiPlatformPlaceholders, perPlatformPlaceholders, placeholdersIn, renderTemplate, tagProblem } from './tags';
 
 export const defaultTagTemplate = '{image}:{tag}-{variant}';
 export const defaultArchTagTemplate = '{image}:{tag}-{variant}-{arch}';
@@ -50,19 +50,21 @@ export function semanticProblems(raw: RawConfig): SemanticProblem[] {
     const fromVariant = raw.variants?.[v.name]?.tags !== undefined;
     v.tags.forEach((t, i) => {
       const ref = renderTemplate(t, templateValues(resolved, v.name));
-      if (!isValidReference(ref)) {
+      const problem = tagProblem(ref);
+      if (problem) {
         problems.push({
           path: fromVariant ? ['variants', v.name, 'tags', String(i)] : raw.tags ? ['tags', String(i)] : ['image'],
-          message: `tag "${t}" renders to "${ref}" for variant "${v.name}", which is not a valid image reference; use lowercase repository names and tags of letters, digits, "_", "." and "-"`,
+          message: `tag "${t}" renders to "${ref}" for variant "${v.name}", which is not a valid image reference (${problem}); use lowercase repository names and tags of letters, digits, "_", "." and "-"`,
         });
       }
     });
     for (const platform of v.platforms) {
       const ref = renderTemplate(v.archTag, templateValues(resolved, v.name, platform));
-      if (!isValidReference(ref)) {
+      const problem = tagProblem(ref);
+      if (problem) {
         problems.push({
           path: raw.archTag !== undefined ? ['archTag'] : ['image'],
-          message: `per-platform tag "${v.archTag}" renders to "${ref}" for ${v.name} on ${platform}, which is not a valid image reference`,
+          message: `per-platform tag "${v.archTag}" renders to "${ref}" for ${v.name} on ${platform}, which is not a valid image reference (${problem})`,
         });
         break;
       }

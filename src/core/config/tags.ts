@@ -1,3 +1,5 @@
+import { parseReference, ReferenceError } from '../reference';
+
 /** Tag templates: `{image}:{tag}-{variant}` and friends. */
 export const multiPlatformPlaceholders = ['image', 'tag', 'variant', 'registry'] as const;
 export const perPlatformPlaceholders = [...multiPlatformPlaceholders, 'arch', 'os', 'platform'] as const;
@@ -12,12 +14,12 @@ export function renderTemplate(template: string, values: Record<string, string |
   return template.replace(placeholder, (_, name: string) => values[name] ?? '').replace(/^\//, '');
 }
 
-// From the distribution reference grammar: [host[:port]/]path[:tag][@digest], lowercase path.
-const pathComponent = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-const host = '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?/)?';
-const referencePattern = new RegExp(`^${host}${pathComponent}(?:/${pathComponent})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$`);
-
-/** True when `ref` is a valid image reference (name[:tag]) an engine will accept for `-t`. */
-export function isValidReference(ref: string): boolean {
-  return ref.length <= 255 && referencePattern.test(ref);
+/** Why `ref` cannot be given to an engine's `-t` (a name with an optional tag, no digest), or undefined when it can. */
+export function tagProblem(ref: string): string | undefined {
+  try {
+    return parseReference(ref).digest !== undefined ? 'a tag cannot carry a digest' : undefined;
+  } catch (err) {
+    if (err instanceof ReferenceError) return err.reason;
+    throw err;
+  }
 }

@@ -2,6 +2,7 @@ import type { Job } from '../matrix/types';
 import { buildArgs, compose, named } from './argv';
 import { ociArchivePath } from './paths';
 import { variantTags } from './references';
+import { isLoopbackDomain, tryParseReference } from '../reference';
 import type { JobBuilder } from './types';
 
 /**
@@ -58,6 +59,5 @@ export const podmanJobs: JobBuilder = (req) => {
  * loopback interface is plain HTTP in practice (docker treats 127.0.0.0/8 as insecure by default too).
  */
 export function tlsFlags(ref: string): string[] {
-  const host = ref.includes('/') ? ref.slice(0, ref.indexOf('/')) : '';
-  return /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(host) ? ['--tls-verify=false'] : [];
+  return isLoopbackDomain(tryParseReference(ref)?.domain) ? ['--tls-verify=false'] : [];
 }

@@ -1,4 +1,5 @@
 import { obj, parseJsonWith, str } from './jsonSchema';
+import { formatReference, parseReference, withDigest } from '../reference';
 
 /** Parsers for `podman version --format json`, `podman info --format json`, `podman manifest inspect`. */
 export interface PodmanVersion {
@@ -110,6 +111,6 @@ export function parseManifestList(text: string): ManifestEntry[] {
 
 /** `name@digest` per platform: how one architecture of a local podman manifest is run or inspected. */
 export function platformRefs(name: string, entries: ManifestEntry[]): Record<string, string> {
-  const repo = name.replace(/:[^:/]+$/, '');
-  return Object.fromEntries(entries.map((e) => [e.platform, `${repo}@${e.digest}`]));
+  const ref = parseReference(name);
+  return Object.fromEntries(entries.map((e) => [e.platform, formatReference(withDigest(ref, e.digest))]));
 }

@@ -1,10 +1,10 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { parseReference, registryApiHost } from '../reference';
 
 /** The registry host of an image reference: `127.0.0.1:5000/app:v1` → `127.0.0.1:5000`; Docker Hub otherwise. */
 export function registryHost(ref: string): string {
-  const first = ref.split('/')[0]!;
-  return ref.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost') ? first : 'registry-1.docker.io';
+  return registryApiHost(parseReference(ref));
 }
 
 /**

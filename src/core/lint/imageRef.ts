@@ -1,19 +1,3 @@
-/** The image reference grammar of the distribution/reference package that BuildKit uses, as one regular expression. */
-const alnum = '[a-z0-9]+';
-const separator = '(?:[._]|__|[-]+)';
-const pathComponent = `${alnum}(?:${separator}${alnum})*`;
-const domainComponent = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
-const domain = `(?:${domainComponent}(?:\\.${domainComponent})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?`;
-const tag = '[\\w][\\w.-]{0,127}';
-const digest = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
-const REFERENCE = new RegExp(`^(?:${domain}/)?${pathComponent}(?:/${pathComponent})*(?::${tag})?(?:@${digest})?$`);
-
-export function isValidImageReference(ref: string): boolean {
-  if (!ref || ref.length > 512) return false;
-  const name = ref.split('@')[0].replace(/:[\w][\w.-]{0,127}$/, '');
-  return name.length <= 255 && REFERENCE.test(ref);
-}
-
 /**
  * Expands $NAME / ${NAME} / ${NAME:-word} / ${NAME:+word} the way the Dockerfile shell lexer does for FROM,
  * with unset names expanding to ''. Returns undefined for syntax this small expander does not model.

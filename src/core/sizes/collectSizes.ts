@@ -1,13 +1,14 @@
 // Turns recorded builds into size rows, reading each cell from whatever its build produced:
 // an OCI layout/archive, a registry, or the engine's local store.
 import { isAbsolute, resolve } from 'node:path';
+import { isLoopbackDomain, tryParseReference } from '../reference';
 import type { BuildRecord } from '../results/types';
 import { latestSucceeded } from './buildRecords';
 import { inspectArgv, parseImageInspect, type LocalEngine, type LocalImage } from './localSizes';
 import { readOciSizes } from './ociSizes';
 import { isIndexDocument, parseIndex, parseJson } from './ociSchemas';
 import { platformString } from './mediaTypes';
-import { rawConfigArgv, rawManifestArgv, readRegistrySizes, repository, type RegistryTool } from './registrySizes';
+import { rawConfigArgv, rawManifestArgv, readRegistrySizes, withDigest, type RegistryTool } from './registrySizes';
 import { programsFromEnv, type Programs } from './programs';
 import { runTool, toolOutput, type ToolRunner } from './runTool';
 import type { PlatformImage, SizeRow, SizeSource } from './types';
@@ -33,7 +34,7 @@ export function samePlatform(a: string, b: string): boolean {
   return norm(a) === norm(b);
 }
 
-const isLocalRegistry = (ref: string): boolean => /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?\//.test(ref);
+const isLocalRegistry = (ref: string): boolean => isLoopbackDomain(tryParseReference(ref)?.domain);
 
 export function localEngineOf(r: BuildRecord): LocalEngine {
   return r.engine === 'podman' ? 'podman' : 'docker';
@@ -80,7 +81,7 @@ export async function collectSizes(records: BuildRecord[], opts: CollectOptions)
     if (!listText || !isIndexDocument(parseJson(listText, image))) return undefined;
     const entry = parseIndex(listText, `manifest list ${image}`).manifests.find((d) => d.platform && samePlatform(platformString(d.platform), platform));
     if (!entry) return undefined;
-    return (await inspect(engine, `${repository(image)}@${entry.digest}`)).find((i) => samePlatform(i.platform, platform));
+    return (await inspect(engine, withDigest(image, entry.digest))).find((i) => samePlatform(i.platform, platform));
   };
 
   const wanted = opts.variants?.length ? new Set(opts.variants) : undefined;

@@ -1,5 +1,6 @@
 // On-disk size from the engine's local store: `podman image inspect` / `docker image inspect` JSON.
 import Ajv, { type JSONSchemaType } from 'ajv';
+import { tryParseReference } from '../reference';
 
 export type LocalEngine = 'podman' | 'docker';
 
@@ -69,7 +70,7 @@ export function parseImageInspect(text: string): LocalImage[] {
   }
   return doc.map((e) => {
     const platform = [e.Os ?? 'linux', e.Architecture ?? 'unknown', ...(e.Variant ? [e.Variant] : [])].join('/');
-    const digest = e.Digest ?? e.RepoDigests?.[0]?.split('@')[1];
+    const digest = e.Digest ?? (e.RepoDigests?.[0] ? tryParseReference(e.RepoDigests[0])?.digest : undefined);
     return {
       id: e.Id,
       size: e.Size,

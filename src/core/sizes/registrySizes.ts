@@ -3,6 +3,7 @@
 // podman 4.3 prints an index but refuses a single image's manifest ("Treating single images as
 // manifest lists is not implemented"), so it cannot give per-platform layer sizes; podman users get skopeo.
 import { createHash } from 'node:crypto';
+import { formatReference, parseReference, withDigest as pinDigest } from '../reference';
 import type { PlatformImage } from './types';
 import { parseJson } from './ociSchemas';
 import { walkDocument } from './walkIndex';
@@ -17,16 +18,9 @@ export interface RegistryOptions {
   fetchConfig?: ManifestFetcher;
 }
 
-/** `host:5000/repo:tag` or `host/repo@sha256:…` → `host:5000/repo` (a port colon is not a tag). */
-export function repository(ref: string): string {
-  const noDigest = ref.split('@')[0]!;
-  const slash = noDigest.lastIndexOf('/');
-  const colon = noDigest.lastIndexOf(':');
-  return colon > slash ? noDigest.slice(0, colon) : noDigest;
-}
-
+/** `host:5000/repo:tag` or `host/repo@sha256:…` → `host:5000/repo@digest`: one image of the same repository. */
 export function withDigest(ref: string, digest: string): string {
-  return `${repository(ref)}@${digest}`;
+  return formatReference(pinDigest(parseReference(ref), digest));
 }
 
 /** argv printing the raw manifest of `ref`. `insecure` skips TLS (a local registry on 127.0.0.1). */
@@ -47,7 +41,7 @@ export function rawConfigArgv(ref: string, insecure = false): string[] {
 export async function readRegistrySizes(ref: string, fetch: ManifestFetcher, opts: RegistryOptions = {}): Promise<PlatformImage[]> {
   const rootText = await fetch(ref);
   // A tag's manifest digest is the sha256 of the exact bytes the registry served.
-  const digestOf = /@(.+)$/.exec(ref)?.[1] ?? `sha256:${createHash('sha256').update(rootText).digest('hex')}`;
+  const digestOf = parseReference(ref).digest ?? `sha256:${createHash('sha256').update(rootText).digest('hex')}`;
   const fetchConfig = opts.fetchConfig;
   // Configs are fetched only for a manifest whose platform the index does not give (a single-platform tag).
   return walkDocument(parseJson(rootText, `manifest of ${ref}`), digestOf, (digest) => fetch(withDigest(ref, digest)), {

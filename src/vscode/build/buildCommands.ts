@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { variantTags } from '../../core/engines/references';
+import { tryParseReference } from '../../core/reference';
 import { showError, type Log } from '../log';
 import type { ConfigModel } from '../model/configModel';
 import { cellOf, type Node } from '../tree/nodes';
@@ -88,6 +89,5 @@ export function registerBuildCommands(context: vscode.ExtensionContext, model: C
 
 /** `ghcr.io/acme/app:tag` or `127.0.0.1:5000/app` name a registry; `app:tag` and `acme/app` mean Docker Hub. */
 function hasRegistryHost(ref: string): boolean {
-  const first = ref.split('/')[0]!;
-  return ref.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+  return tryParseReference(ref)?.domain !== undefined;
 }

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { rawConfigArgv, rawManifestArgv, readRegistrySizes, repository, withDigest } from '../../../src/core/sizes/registrySizes';
+import { rawConfigArgv, rawManifestArgv, readRegistrySizes, withDigest } from '../../../src/core/sizes/registrySizes';
 
 const sha = (text: string): string => `sha256:${createHash('sha256').update(text).digest('hex')}`;
 
@@ -36,11 +36,12 @@ function manifest(layerSizes: number[], configSize: number) {
 }
 
 describe('registry manifests', () => {
-  it('splits repository from tag and digest, keeping a registry port', () => {
-    assert.equal(repository('127.0.0.1:5000/queue/minimal:latest'), '127.0.0.1:5000/queue/minimal');
-    assert.equal(repository('127.0.0.1:5000/queue/minimal'), '127.0.0.1:5000/queue/minimal');
-    assert.equal(repository('ghcr.io/a/b@sha256:00'), 'ghcr.io/a/b');
-    assert.equal(withDigest('localhost:5000/x:1', 'sha256:ab'), 'localhost:5000/x@sha256:ab');
+  it('pins a reference to a digest in the same repository, keeping a registry port', () => {
+    const d = sha('x');
+    assert.equal(withDigest('127.0.0.1:5000/queue/minimal:latest', d), `127.0.0.1:5000/queue/minimal@${d}`);
+    assert.equal(withDigest('127.0.0.1:5000/queue/minimal', d), `127.0.0.1:5000/queue/minimal@${d}`);
+    assert.equal(withDigest(`ghcr.io/a/b@${sha('y')}`, d), `ghcr.io/a/b@${d}`);
+    assert.equal(withDigest('localhost:5000/x:1', d), `localhost:5000/x@${d}`);
   });
 
   it('builds each tool’s raw-inspection argv', () => {

@@ -1,4 +1,5 @@
-import { expandWord, isValidImageReference } from '../imageRef';
+import { isValidReference } from '../../reference';
+import { expandWord } from '../imageRef';
 import { buildkitRule, type Rule } from '../rule';
 
 /** Stand-ins for the automatic platform args; any real value yields the same validity verdict. */
@@ -24,7 +25,7 @@ export const invalidDefaultArgInFrom: Rule = {
       const expanded = expandWord(word, vars, model.escape);
       if (expanded === undefined) continue;
       const lower = expanded.toLowerCase();
-      if (lower === 'scratch' || stageNames.has(lower) || isValidImageReference(expanded)) continue;
+      if (lower === 'scratch' || stageNames.has(lower) || isValidReference(expanded)) continue;
       report(image.getRange(), `Default value for ARG ${word} results in empty or invalid base image name`);
     }
   },
