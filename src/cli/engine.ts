@@ -1,5 +1,4 @@
-import type { EngineSetting } from '../core/engines/detect';
-import { isEngineSetting } from '../core/engines/planEngine';
+import { isEngineSetting, type EngineSetting } from '../core/engines/detect';
 
 /** --engine, else $MULTIARCH_ENGINE, else auto. */
 export function engineOption(flag: string | undefined, env: NodeJS.ProcessEnv): EngineSetting {

@@ -2,10 +2,7 @@ import { parseArgs } from 'node:util';
 import { BuildRunner, BusyError } from '../../core/build/runner';
 import { failureLines, summaryTable } from '../../core/build/summary';
 import type { OutputMode } from '../../core/config/types';
-import { chooseEngine, detectEngines, programsFromEnv } from '../../core/engines/detect';
-import { enabledQemuHandlers, hostPlatform, localAvailability } from '../../core/engines/emulation';
-import { registryHost, registryReachable } from '../../core/engines/registryCheck';
-import { buildPlan, PlanError } from '../../core/matrix/plan';
+import { prepareBuild, PrepareError } from '../../core/build/prepare';
 import { ResultsStore } from '../../core/results/store';
 import { configOptions, isOutputMode, parseOrUsage, requireConfig } from '../args';
 import { engineOption } from '../engine';
@@ -64,58 +61,26 @@ export async function run(args: string[], io: CliIO): Promise<number> {
 
   const config = await requireConfig(io, values.config);
   if (!config) return 2;
-  if (output === 'push' && !config.registry && config.variants.every((v) => v.tags.every((t) => !t.includes('/')))) {
-    return usage('pushing needs a registry: set "registry:" in the config (e.g. 127.0.0.1:5000 or ghcr.io/you)');
-  }
-
-  const choice = chooseEngine(setting, await detectEngines({ env: io.env }));
-  if (!choice.ok) {
-    io.err(`multiarch build: ${choice.message}\n`);
-    return 3;
-  }
-  const engine = choice.engine;
   const log = (text: string) => (values.json ? io.err(text) : io.out(text));
-  log(`engine: ${engine.kind}${engine.version ? ` ${engine.version}` : ''} (${engine.reason})\n`);
-
-  let plan;
+  let prepared;
   try {
-    plan = buildPlan(config, {
-      engine: engine.kind,
+    prepared = await prepareBuild(config, {
+      mode: 'build',
+      engine: setting,
+      env: io.env,
       variants: values.variant ?? [],
       platforms: values.platform ?? [],
-      canLoadManifestList: engine.canLoadManifestList,
-      bake: true,
       ...(output ? { output: output as OutputMode } : {}),
     });
   } catch (err) {
-    if (err instanceof PlanError) return usage(err.message);
-    throw err;
+    if (!(err instanceof PrepareError)) throw err;
+    io.err(`multiarch build: ${err.message}\n`);
+    return err.kind === 'usage' ? 2 : 3;
   }
-  if (!plan.jobs.length) return usage('nothing to build for that selection');
+  const { engine, plan, programs } = prepared;
+  log(`engine: ${engine.kind}${engine.version ? ` ${engine.version}` : ''} (${engine.reason})\n`);
 
-  if (engine.kind !== 'buildx') {
-    // Local engines run foreign platforms only through QEMU; say so before a build dies with "exec format error".
-    const handlers = await enabledQemuHandlers();
-    const missing = [...new Set(plan.jobs.flatMap((j) => j.platforms))]
-      .map((p) => localAvailability(p, hostPlatform(), handlers))
-      .filter((a) => a.state === 'unavailable');
-    if (missing.length) {
-      for (const m of missing) if (m.state === 'unavailable') io.err(`multiarch build: ${m.platform} cannot run here: ${m.fix}\n`);
-      return 3;
-    }
-  }
-
-  if (plan.jobs.some((j) => j.output === 'push')) {
-    for (const host of new Set(plan.jobs.flatMap((j) => j.tags.map(registryHost)))) {
-      const r = await registryReachable(host);
-      if (!r.ok) {
-        io.err(`multiarch build: registry ${host} is unreachable (${r.reason}); start it or fix "registry:" in the config\n`);
-        return 3;
-      }
-    }
-  }
-
-  const runner = new BuildRunner({ programs: programsFromEnv(io.env), env: io.env, concurrency: jobs });
+  const runner = new BuildRunner({ programs, env: io.env, concurrency: jobs });
   const abort = new AbortController();
   const onSigint = () => {
     io.err('\nmultiarch build: cancelling…\n');

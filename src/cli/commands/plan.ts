@@ -1,15 +1,16 @@
 import { parseArgs } from 'node:util';
-import type { CliIO } from '../io';
-import { buildPlan, PlanError } from '../../core/matrix/plan';
+import { prepareBuild, PrepareError } from '../../core/build/prepare';
+import { planToJson, planToText } from '../../core/matrix/formatPlan';
 import { configOptions, isOutputMode, parseOrUsage, requireConfig } from '../args';
 import { engineOption } from '../engine';
-import { engineForPlan } from '../../core/engines/planEngine';
-import { planToJson, planToText } from '../../core/matrix/formatPlan';
+import type { CliIO } from '../io';
 
-const help = `multiarch plan [--config FILE] [--variant V]... [--platform P]... [--engine auto|buildx|podman|docker]
+const help = `multiarch plan [--config FILE] [--variant V]... [--platform P]... [--all] [--engine auto|buildx|podman|docker]
                [--output load|oci|push] [--json]
 
-Prints the exact commands a build of the matrix would run, without running anything.
+Prints the exact commands \`multiarch build\` (or Build All in the editor) would run with the same options,
+without running anything. With buildx, the whole matrix is one \`docker buildx bake\`.
+  --all         every variant and platform (the default when no --variant/--platform is given)
 `;
 
 export async function run(args: string[], io: CliIO): Promise<number> {
@@ -19,6 +20,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       ...configOptions,
       variant: { type: 'string', multiple: true },
       platform: { type: 'string', multiple: true },
+      all: { type: 'boolean' },
       engine: { type: 'string' },
       output: { type: 'string' },
       json: { type: 'boolean' },
@@ -34,23 +36,33 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     io.err(`multiarch plan: --output must be load, oci or push (got "${output}")\n`);
     return 2;
   }
-  const engine = await engineForPlan(engineOption(values.engine, io.env), { env: io.env });
-  let plan;
+  if (values.all && (values.variant?.length || values.platform?.length)) {
+    io.err('multiarch plan: --all plans everything; drop --variant/--platform\n');
+    return 2;
+  }
+  let setting;
   try {
-    plan = buildPlan(config, {
-      engine: engine.kind,
+    setting = engineOption(values.engine, io.env);
+  } catch (err) {
+    io.err(`multiarch plan: ${(err as Error).message}\n`);
+    return 2;
+  }
+  let prepared;
+  try {
+    prepared = await prepareBuild(config, {
+      mode: 'plan',
+      engine: setting,
+      env: io.env,
       variants: values.variant ?? [],
       platforms: values.platform ?? [],
-      canLoadManifestList: engine.canLoadManifestList,
       ...(output ? { output } : {}),
     });
   } catch (err) {
-    if (err instanceof PlanError) {
-      io.err(`multiarch plan: ${err.message}\n`);
-      return 2;
-    }
-    throw err;
+    if (!(err instanceof PrepareError)) throw err;
+    io.err(`multiarch plan: ${err.message}\n`);
+    return 2;
   }
+  const { plan, engine } = prepared;
   io.out(values.json ? JSON.stringify(planToJson(plan, engine.reason), null, 2) + '\n' : planToText(plan, engine.reason));
   return 0;
 }

@@ -7,6 +7,10 @@ import type { EngineInfo } from './types';
 
 export type EngineSetting = 'auto' | EngineKind;
 
+export function isEngineSetting(v: string | undefined): v is EngineSetting {
+  return v === 'auto' || v === 'buildx' || v === 'podman' || v === 'docker';
+}
+
 /** Program paths; Debian's docker.io lives in /usr/bin while another `docker` may shadow it on PATH. */
 export interface EnginePrograms {
   docker: string;

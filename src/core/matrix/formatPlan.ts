@@ -12,6 +12,8 @@ export function planToJson(plan: Plan, engineReason: string): unknown {
       tags: j.tags,
       output: j.output,
       argv: j.argv,
+      ...(j.cells ? { cells: j.cells } : {}),
+      ...(j.files ? { files: j.files } : {}),
       ...(j.env ? { env: j.env } : {}),
       ...(j.before?.length ? { before: j.before } : {}),
       ...(j.after?.length ? { after: j.after } : {}),
@@ -25,6 +27,8 @@ export function planToText(plan: Plan, engineReason: string): string {
   if (!plan.jobs.length) lines.push('# nothing to build for this selection');
   for (const j of plan.jobs) {
     lines.push('', `# ${j.variant} → ${j.platforms.join(', ')}  [${j.output}]  ${j.tags.join(' ')}`);
+    // A quoted heredoc delimiter expands nothing, and JSON (the bake file) never has a line that is only EOF.
+    for (const [file, content] of Object.entries(j.files ?? {})) lines.push(`cat > ${shellQuote(file)} <<'EOF'`, content.trimEnd(), 'EOF');
     for (const step of j.before ?? []) lines.push(`${quote(step)} || true`);
     const env = Object.entries(j.env ?? {})
       .map(([k, v]) => `${k}=${shellQuote(v)} `)

@@ -1,6 +1,4 @@
 import * as vscode from 'vscode';
-import { variantTags } from '../../core/engines/references';
-import { tryParseReference } from '../../core/reference';
 import { showError, type Log } from '../log';
 import type { ConfigModel } from '../model/configModel';
 import { cellOf, type Node } from '../tree/nodes';
@@ -51,17 +49,6 @@ export function registerBuildCommands(context: vscode.ExtensionContext, model: C
     vscode.commands.registerCommand('multiarch.build.push', async (node?: Node) => {
       const target = node?.kind === 'variant' ? { folder: node.folder, variant: node.variant.name } : await pickVariant('Push which variant?');
       if (!target) return undefined;
-      const config = model.configFor(target.folder.uri);
-      const variant = config?.variants.find((v) => v.name === target.variant);
-      if (config && variant && !config.registry && !variantTags(config, variant, true).every(hasRegistryHost)) {
-        const choice = await showError(
-          log,
-          `Pushing ${target.variant} needs a registry: set "registry:" in multiarch.yaml (e.g. ghcr.io/acme or 127.0.0.1:5000) or use tags with a registry host.`,
-          'Open Config',
-        );
-        if (choice === 'Open Config') await vscode.commands.executeCommand('multiarch.config.open');
-        return undefined;
-      }
       return start({ type: taskType, variant: target.variant, push: true }, target.folder);
     }),
     vscode.commands.registerCommand('multiarch.build.platform', async (node?: Node) => {
@@ -85,9 +72,4 @@ export function registerBuildCommands(context: vscode.ExtensionContext, model: C
       await vscode.window.showTextDocument(uri, { preview: true });
     }),
   );
-}
-
-/** `ghcr.io/acme/app:tag` or `127.0.0.1:5000/app` name a registry; `app:tag` and `acme/app` mean Docker Hub. */
-function hasRegistryHost(ref: string): boolean {
-  return tryParseReference(ref)?.domain !== undefined;
 }

@@ -3,29 +3,18 @@ import * as vscode from 'vscode';
 import type { BuildRunner, RunSummary } from '../../core/build/runner';
 import { jobCells } from '../../core/build/runner';
 import type { ResolvedConfig } from '../../core/config/types';
-import { registryHost, registryReachable } from '../../core/engines/registryCheck';
-import { buildPlan, PlanError } from '../../core/matrix/plan';
-import type { Cell, Plan } from '../../core/matrix/types';
+import { prepareBuild, PrepareError, type PreparedBuild } from '../../core/build/prepare';
+import type { Cell } from '../../core/matrix/types';
 import type { BuildersTreeProvider } from '../builders/buildersTree';
-import { platformSupport } from '../builders/platformSupport';
 import { Disposable } from '../disposable';
 import type { EngineService } from '../engine/engineService';
-import { showError, type Log } from '../log';
+import type { Log } from '../log';
 import { explicitOutput } from '../settings';
 import type { ConfigModel } from '../model/configModel';
 import { isMultiArchDefinition, outputOf, taskLabel, taskType, type MultiArchTaskDefinition } from '../tasks/taskDefinition';
 import { BuildTerminal, type TerminalRun } from './buildTerminal';
 import type { CellStates } from './cellStates';
-
-/** Thrown by prepare() with a message that says what to do next; the caller shows it. */
-class UserError extends Error {
-  constructor(
-    message: string,
-    readonly actions: { title: string; command: string }[] = [],
-  ) {
-    super(message);
-  }
-}
+import { fromPrepareError, showUserError, UserError } from './userError';
 
 interface Running {
   execution: vscode.TaskExecution;
@@ -84,9 +73,7 @@ export class BuildService extends Disposable {
       run = await this.prepare(definition, folder, false);
     } catch (err) {
       if (err instanceof UserError) {
-        const choice = await showError(this.log, err.message, ...err.actions.map((a) => a.title));
-        const action = err.actions.find((a) => a.title === choice);
-        if (action) await vscode.commands.executeCommand(action.command);
+        await showUserError(this.log, err);
         return undefined;
       }
       throw err;
@@ -148,44 +135,22 @@ export class BuildService extends Disposable {
       ]);
     }
     const config = await this.configFor(definition, folder);
-    const choice = await this.engines.choose();
-    if (!choice.ok) throw new UserError(choice.message, [{ title: 'Select Engine', command: 'multiarch.engine.select' }]);
-    const engine = choice.engine;
-    const fallback = explicitOutput(folder) ?? config.output;
-    let plan: Plan;
+    let prepared: PreparedBuild;
     try {
-      plan = buildPlan(config, {
-        engine: engine.kind,
+      prepared = await prepareBuild(config, {
+        mode: 'build',
+        engine: this.engines.setting,
+        choose: () => this.engines.choose(),
+        env: process.env,
         ...(definition.variant !== 'all' ? { variants: [definition.variant] } : {}),
         ...(definition.platforms?.length ? { platforms: definition.platforms } : {}),
-        output: outputOf(definition, fallback),
-        canLoadManifestList: engine.canLoadManifestList,
-        bake: true,
+        output: outputOf(definition, explicitOutput(folder) ?? config.output),
       });
     } catch (err) {
-      if (err instanceof PlanError) throw new UserError(err.message, [{ title: 'Open Config', command: 'multiarch.config.open' }]);
+      if (err instanceof PrepareError) throw fromPrepareError(err);
       throw err;
     }
-    if (!plan.jobs.length) throw new UserError('Nothing to build for this selection: no variant has the requested platforms.');
-    const platforms = [...new Set(plan.jobs.flatMap((j) => j.platforms))];
-    const support = await platformSupport(engine.kind, platforms);
-    const unavailable = support.availability.filter((a) => a.state === 'unavailable');
-    if (unavailable.length) {
-      const fix = unavailable.map((a) => (a.state === 'unavailable' ? a.fix : '')).join('; ');
-      throw new UserError(`Cannot build ${unavailable.map((a) => a.platform).join(', ')} with ${engine.kind} here: ${fix}`, [
-        { title: 'Install Emulators', command: 'multiarch.emulation.install' },
-      ]);
-    }
-    if (plan.jobs.some((j) => j.output === 'push')) {
-      for (const host of new Set(plan.jobs.flatMap((j) => j.tags.map(registryHost)))) {
-        const r = await registryReachable(host);
-        if (!r.ok) {
-          throw new UserError(`Registry ${host} is unreachable (${r.reason}). Start it or fix "registry:" in multiarch.yaml, then push again.`, [
-            { title: 'Open Config', command: 'multiarch.config.open' },
-          ]);
-        }
-      }
-    }
+    const { plan, engine } = prepared;
     this.builders.refresh();
     this.log.info(`${fromTask ? 'task' : 'build'}: ${plan.jobs.length} job(s) with ${engine.kind} (${engine.reason})`);
     return { plan, config, waitForBusy: fromTask, ...(engine.version ? { engineVersion: engine.version } : {}) };

@@ -5,7 +5,8 @@ import { Disposable } from '../disposable';
 import type { EngineService } from '../engine/engineService';
 import type { ConfigModel } from '../model/configModel';
 import { nodePlatformSupport } from '../../core/engines/buildxOutput';
-import { platformSupport, type SupportSnapshot } from './platformSupport';
+import { programsFromEnv } from '../../core/engines/detect';
+import { platformSupport, type SupportSnapshot } from '../../core/engines/platformSupport';
 
 export type BuilderNode =
   | { kind: 'engine' }
@@ -42,7 +43,7 @@ export class BuildersTreeProvider extends Disposable implements vscode.TreeDataP
   }
 
   support(): Promise<SupportSnapshot> {
-    this.snapshot ??= this.engines.choose().then((c) => platformSupport(c.ok ? c.engine.kind : undefined, this.wantedPlatforms()));
+    this.snapshot ??= this.engines.choose().then((c) => platformSupport(c.ok ? c.engine.kind : undefined, this.wantedPlatforms(), { programs: programsFromEnv(process.env) }));
     return this.snapshot;
   }
 

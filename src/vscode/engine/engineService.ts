@@ -1,7 +1,5 @@
 import * as vscode from 'vscode';
-import { chooseEngine, detectEngines, type Choice, type Detection, type EngineSetting } from '../../core/engines/detect';
-import { engineForPlan, isEngineSetting } from '../../core/engines/planEngine';
-import type { EngineInfo } from '../../core/engines/types';
+import { chooseEngine, detectEngines, isEngineSetting, type Choice, type Detection, type EngineSetting } from '../../core/engines/detect';
 import { Disposable } from '../disposable';
 import type { Log } from '../log';
 
@@ -56,13 +54,5 @@ export class EngineService extends Disposable {
       this.changed.fire();
     }
     return choice;
-  }
-
-  /** The engine whose commands Show Build Plan prints: never fails, since a plan runs nothing. */
-  async forPlan(): Promise<EngineInfo> {
-    if (this.setting !== 'auto') return engineForPlan(this.setting);
-    const choice = await this.choose();
-    if (choice.ok) return choice.engine;
-    return { kind: 'buildx', reason: `no engine usable, showing docker buildx commands (${choice.message})`, canLoadManifestList: false };
   }
 }

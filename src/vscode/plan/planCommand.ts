@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
+import { prepareBuild, PrepareError } from '../../core/build/prepare';
 import { planToText } from '../../core/matrix/formatPlan';
-import { buildPlan, PlanError } from '../../core/matrix/plan';
+import { fromPrepareError, showUserError } from '../build/userError';
 import type { EngineService } from '../engine/engineService';
 import { showError, type Log } from '../log';
 import { explicitOutput } from '../settings';
@@ -32,22 +33,22 @@ export function registerPlanCommand(context: vscode.ExtensionContext, model: Con
         );
         return;
       }
-      const engine = await engines.forPlan();
       let text: string;
       try {
-        const plan = buildPlan(config, {
-          engine: engine.kind,
+        // The same preparation a build runs: Build All on buildx shows the bake command it runs.
+        const { plan, engine } = await prepareBuild(config, {
+          mode: 'plan',
+          engine: engines.setting,
+          choose: () => engines.choose(),
+          env: process.env,
           ...(variant ? { variants: [variant] } : {}),
-          canLoadManifestList: engine.canLoadManifestList,
           output: explicitOutput(folderUri) ?? config.output,
         });
         text = planToText(plan, engine.reason);
       } catch (err) {
-        if (err instanceof PlanError) {
-          void showError(log, err.message);
-          return;
-        }
-        throw err;
+        if (!(err instanceof PrepareError)) throw err;
+        await showUserError(log, fromPrepareError(err));
+        return;
       }
       const uri = vscode.Uri.from({ scheme, path: `/${variant ?? 'all'}.sh` });
       plans.set(uri.toString(), text);

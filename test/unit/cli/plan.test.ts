@@ -1,8 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { run } from '../../../src/cli/commands/plan';
+import { prepareBuild } from '../../../src/core/build/prepare';
+import { loadConfig } from '../../../src/core/config/loadConfig';
 import type { CliIO } from '../../../src/cli/io';
 
 const example = resolve(__dirname, '../../../examples/queue-service/multiarch.yaml');
@@ -21,8 +23,8 @@ interface PlanJson {
 }
 
 describe('multiarch plan', () => {
-  it('--json lists the example\'s three variants with platforms, tags and argv', async () => {
-    const r = await plan(['--config', example, '--json', '--engine', 'buildx', '--output', 'push']);
+  it('--json with buildx and --variant lists one build per variant with platforms, tags and argv', async () => {
+    const r = await plan(['--config', example, '--json', '--engine', 'buildx', '--output', 'push', '--variant', 'minimal', '--variant', 'redis', '--variant', 'sqs']);
     assert.equal(r.code, 0, r.err);
     const json = JSON.parse(r.out) as PlanJson;
     assert.equal(json.engine, 'buildx');
@@ -33,6 +35,31 @@ describe('multiarch plan', () => {
     ]);
     assert.deepEqual(json.jobs[1]!.tags, ['openhqm:v1-redis']);
     assert.deepEqual(json.jobs[1]!.argv.slice(0, 5), ['docker', 'buildx', 'build', '--platform', 'linux/amd64,linux/arm64']);
+  });
+
+  it('--all with buildx shows the one `docker buildx bake` that Build All runs, bake file included', async () => {
+    const r = await plan(['--config', example, '--json', '--engine', 'buildx', '--all']);
+    assert.equal(r.code, 0, r.err);
+    const json = JSON.parse(r.out) as PlanJson & { jobs: { files?: Record<string, string> }[] };
+    const config = await loadConfig(example);
+    assert.ok(config.ok);
+    // What the editor's Build All and `multiarch build` prepare, with every check passing.
+    const build = await prepareBuild(config.config, {
+      mode: 'build',
+      engine: 'buildx',
+      choose: async () => ({ ok: true, engine: { kind: 'buildx', version: '0.12.0', reason: 'test', canLoadManifestList: false } }),
+      support: async (_e, platforms) => ({ host: 'linux/amd64', availability: platforms.map((platform) => ({ platform, state: 'native' as const })) }),
+      reachable: async () => ({ ok: true }),
+    });
+    const root = dirname(example);
+    assert.deepEqual(json.jobs.map((j) => j.argv), build.plan.jobs.map((j) => j.argv));
+    assert.deepEqual(json.jobs[0]!.argv, [
+      'docker', 'buildx', 'bake', '-f', join(root, '.multiarch/docker-bake.json'), '--metadata-file', join(root, '.multiarch/metadata/bake.json'), 'all',
+    ]);
+    assert.deepEqual(json.jobs[0]!.files, build.plan.jobs[0]!.files);
+    const text = await plan(['--config', example, '--engine', 'buildx']);
+    assert.match(text.out, /^cat > \S+docker-bake\.json <<'EOF'$/m);
+    assert.match(text.out, /^docker buildx bake -f \S+ --metadata-file \S+ all$/m);
   });
 
   it('prints shell-quoted command lines by default', async () => {
@@ -56,7 +83,7 @@ describe('multiarch plan', () => {
     const dir = await mkdtemp(join(tmpdir(), 'plan-'));
     const file = join(dir, 'multiarch.yaml');
     await writeFile(file, 'image: app\nargs: { EVIL: "$(touch pwned); echo \'hi\'" }\n');
-    const r = await plan(['--config', file, '--engine', 'buildx', '--output', 'push']);
+    const r = await plan(['--config', file, '--engine', 'podman', '--output', 'push']);
     assert.equal(r.code, 0, r.err);
     assert.ok(r.out.includes(`--build-arg 'EVIL=$(touch pwned); echo '\\''hi'\\'''`), r.out);
   });

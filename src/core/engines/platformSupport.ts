@@ -1,8 +1,9 @@
-import { parseBuildxLs, builderPlatformSupport, type BuildxBuilder } from '../../core/engines/buildxOutput';
-import { listBuildersArgv } from '../../core/engines/buildxBuilders';
-import { enabledQemuHandlers, hostPlatform, localAvailability, type Availability } from '../../core/engines/emulation';
-import { runTool } from '../../core/engines/exec';
-import type { EngineKind } from '../../core/matrix/types';
+import type { EngineKind } from '../matrix/types';
+import { builderPlatformSupport, parseBuildxLs, type BuildxBuilder } from './buildxOutput';
+import { listBuildersArgv } from './buildxBuilders';
+import { defaultPrograms, type EnginePrograms } from './detect';
+import { enabledQemuHandlers, hostPlatform, localAvailability, type Availability } from './emulation';
+import { runTool } from './exec';
 
 export interface SupportSnapshot {
   host: string;
@@ -17,10 +18,15 @@ export interface SupportSnapshot {
  * What the chosen engine can build here. buildx: the builders' own platform lists (a remote node can make
  * arm64 native). podman / docker: the host's platform plus registered QEMU handlers.
  */
-export async function platformSupport(engine: EngineKind | undefined, wanted: string[]): Promise<SupportSnapshot> {
+export async function platformSupport(
+  engine: EngineKind | undefined,
+  wanted: string[],
+  o: { programs?: EnginePrograms; env?: NodeJS.ProcessEnv } = {},
+): Promise<SupportSnapshot> {
   const host = hostPlatform();
   if (engine === 'buildx') {
-    const ls = await runTool(listBuildersArgv(), { timeoutMs: 5000 });
+    const [, ...args] = listBuildersArgv();
+    const ls = await runTool([(o.programs ?? defaultPrograms).docker, ...args], { timeoutMs: 5000, ...(o.env ? { env: o.env } : {}) });
     if (!ls.ok) {
       return { host, buildersProblem: (ls.stderr || ls.spawnError || 'docker buildx ls failed').trim(), availability: await local(wanted, host) };
     }

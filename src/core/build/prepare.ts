@@ -1,0 +1,131 @@
+import type { OutputMode, ResolvedConfig } from '../config/types';
+import { chooseEngine, detectEngines, programsFromEnv, type Choice, type EnginePrograms, type EngineSetting } from '../engines/detect';
+import { platformSupport, type SupportSnapshot } from '../engines/platformSupport';
+import { registryHost, registryReachable } from '../engines/registryCheck';
+import type { EngineInfo } from '../engines/types';
+import { buildPlan, PlanError } from '../matrix/plan';
+import type { EngineKind, Plan } from '../matrix/types';
+import { tryParseReference } from '../reference';
+
+/**
+ * What the user can do about a failed preparation; the editor shows each as a button, the CLI only the
+ * message (which says the same in words).
+ */
+export type PrepareAction = 'selectEngine' | 'openConfig' | 'installEmulators';
+
+/**
+ * A build that cannot start, with a message that says what to do next. `usage`: the request or the config
+ * is wrong (CLI exit 2); `environment`: this machine cannot run it yet (no engine, no emulator, registry
+ * down; CLI exit 3).
+ */
+export class PrepareError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'usage' | 'environment',
+    readonly action?: PrepareAction,
+  ) {
+    super(message);
+  }
+}
+
+export interface PrepareOptions {
+  /** `build` checks everything a run needs; `plan` only picks an engine (never failing) and plans. */
+  mode: 'build' | 'plan';
+  engine: EngineSetting;
+  env?: NodeJS.ProcessEnv;
+  /** Only these variants / platforms (everything when both are empty: Build All, one bake on buildx). */
+  variants?: string[];
+  platforms?: string[];
+  output?: OutputMode;
+  /** The engine choice for `engine`; the editor passes its cached detection. Default: detect now. */
+  choose?: (setting: EngineSetting) => Promise<Choice>;
+  /** Availability of the plan's platforms; default: the builder's or the kernel's (QEMU handlers). */
+  support?: (engine: EngineKind, platforms: string[], programs: EnginePrograms) => Promise<SupportSnapshot>;
+  /** Whether a registry answers; default: its `/v2/` endpoint within 2 s. */
+  reachable?: (host: string) => Promise<{ ok: true } | { ok: false; reason: string }>;
+}
+
+export interface PreparedBuild {
+  config: ResolvedConfig;
+  engine: EngineInfo;
+  /** The programs every command runs with ($MULTIARCH_DOCKER / $MULTIARCH_PODMAN). */
+  programs: EnginePrograms;
+  plan: Plan;
+}
+
+/**
+ * The one pre-flight shared by `multiarch build`, `multiarch plan`, the editor's build commands, tasks and
+ * Show Build Plan: engine and programs, the plan (a whole-matrix build on buildx is one bake, as Build All
+ * runs it), then, for a build, whether each platform can run here and whether the push registry answers —
+ * so a problem surfaces in seconds, not after the first build fails.
+ */
+export async function prepareBuild(config: ResolvedConfig, o: PrepareOptions): Promise<PreparedBuild> {
+  const env = o.env ?? process.env;
+  const programs = programsFromEnv(env);
+  const choose = o.choose ?? (async (setting: EngineSetting) => chooseEngine(setting, await detectEngines({ env })));
+  const engine = o.mode === 'plan' ? await engineForPlan(o.engine, choose) : await engineForBuild(o.engine, choose);
+
+  let plan: Plan;
+  try {
+    plan = buildPlan(config, {
+      engine: engine.kind,
+      variants: o.variants ?? [],
+      platforms: o.platforms ?? [],
+      canLoadManifestList: engine.canLoadManifestList,
+      bake: true,
+      ...(o.output ? { output: o.output } : {}),
+    });
+  } catch (err) {
+    if (err instanceof PlanError) throw new PrepareError(err.message, 'usage', 'openConfig');
+    throw err;
+  }
+  if (!plan.jobs.length) throw new PrepareError('nothing to build for this selection: no variant has the requested platforms', 'usage');
+  if (o.mode === 'plan') return { config, engine, programs, plan };
+
+  const pushTags = plan.jobs.filter((j) => j.output === 'push').flatMap((j) => j.tags);
+  // `app:tag` and `acme/app` mean Docker Hub: almost never what a matrix build meant to push to.
+  const hubOnly = pushTags.filter((t) => tryParseReference(t)?.domain === undefined);
+  if (hubOnly.length && !config.registry) {
+    throw new PrepareError(
+      `pushing ${hubOnly[0]} needs a registry: set "registry:" in the config (e.g. 127.0.0.1:5000 or ghcr.io/you) or use tags with a registry host`,
+      'usage',
+      'openConfig',
+    );
+  }
+
+  const platforms = [...new Set(plan.jobs.flatMap((j) => j.platforms))];
+  const support = await (o.support ?? ((kind, wanted, p) => platformSupport(kind, wanted, { programs: p, env })))(engine.kind, platforms, programs);
+  const unavailable = support.availability.flatMap((a) => (a.state === 'unavailable' ? [a] : []));
+  if (unavailable.length) {
+    throw new PrepareError(
+      `cannot build ${unavailable.map((a) => a.platform).join(', ')} with ${engine.kind} here: ${[...new Set(unavailable.map((a) => a.fix))].join('; ')}`,
+      'environment',
+      'installEmulators',
+    );
+  }
+  const reachable = o.reachable ?? ((host: string) => registryReachable(host));
+  for (const host of new Set(pushTags.map(registryHost))) {
+    const r = await reachable(host);
+    if (!r.ok) {
+      throw new PrepareError(`registry ${host} is unreachable (${r.reason}); start it or fix "registry:" in the config, then push again`, 'environment', 'openConfig');
+    }
+  }
+  return { config, engine, programs, plan };
+}
+
+async function engineForBuild(setting: EngineSetting, choose: (s: EngineSetting) => Promise<Choice>): Promise<EngineInfo> {
+  const choice = await choose(setting);
+  if (!choice.ok) throw new PrepareError(choice.message, 'environment', 'selectEngine');
+  return choice.engine;
+}
+
+/**
+ * A plan runs nothing, so an explicit choice needs no detection, and when nothing is installed the plan
+ * still shows the buildx commands and says why.
+ */
+async function engineForPlan(setting: EngineSetting, choose: (s: EngineSetting) => Promise<Choice>): Promise<EngineInfo> {
+  if (setting !== 'auto') return { kind: setting, reason: 'chosen explicitly', canLoadManifestList: setting === 'podman' };
+  const choice = await choose('auto');
+  if (choice.ok) return choice.engine;
+  return { kind: 'buildx', reason: `no engine detected, showing docker buildx commands (${choice.message})`, canLoadManifestList: false };
+}
