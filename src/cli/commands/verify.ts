@@ -1,18 +1,20 @@
 import { parseArgs } from 'node:util';
 import { readBuildRecords, resultsPath } from '../../core/sizes/buildRecords';
 import { programsFromEnv } from '../../core/sizes/programs';
-import { verifyText } from '../../core/sizes/sizesTable';
 import { verifyBuilds } from '../../core/verify/runVerify';
+import { verifyText } from '../../core/verify/verifyText';
 import { writeVerifyResults } from '../../core/verify/verifyStore';
 import { configOptions, parseOrUsage, requireConfig } from '../args';
 import type { CliIO } from '../io';
 
 const help = `multiarch verify [--config FILE] [--variant V]... [--timeout SECONDS] [--json]
 
-Runs the last successful build of each cell for its platform (docker/podman run --platform P) with the
-variant's verify.command (default: uname -m) and compares the machine it reports with the platform's.
-Exits 1 when a cell reports the wrong machine or fails to run; skipped cells (no emulator, no runnable
-image) say why and do not fail.
+Runs each check of the variant's verify config in a fresh container of the last successful build of each
+cell (docker/podman run --rm --network none --platform P). The "architecture" check runs verify.command
+(default: uname -m); it and any check without "expect" pass when the output names the platform's machine
+(x86_64, aarch64, …) and no other. A check that runs past its timeout (default 60 s, --timeout sets the
+default) fails and its container is removed. Exits 1 when a check fails; skipped cells (no emulator, no
+runnable image) say why and do not fail. --json prints one row per cell with checks: [{name, status, output}].
 `;
 
 export async function run(args: string[], io: CliIO): Promise<number> {
@@ -40,7 +42,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const results = await verifyBuilds(records, {
     env: io.env,
     programs: programsFromEnv(io.env),
-    commandFor: (name) => variants.find((v) => v.name === name)?.verifyCommand,
+    checksFor: (name) => variants.find((v) => v.name === name)?.verifyChecks,
     ...(values.variant ? { variants: values.variant } : {}),
     ...(timeoutS ? { timeoutMs: timeoutS * 1000 } : {}),
   });

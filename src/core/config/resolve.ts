@@ -1,10 +1,12 @@
 import { isAbsolute, resolve } from 'node:path';
-import type { RawConfig, RawVariant, ResolvedConfig, ResolvedVariant } from './types';
+import type { RawConfig, RawVariant, ResolvedConfig, ResolvedVariant, VerifyCheck, VerifyConfig } from './types';
 import { multiPlatformPlaceholders, perPlatformPlaceholders, placeholdersIn, renderTemplate, tagProblem } from './tags';
 
 export const defaultTagTemplate = '{image}:{tag}-{variant}';
 export const defaultArchTagTemplate = '{image}:{tag}-{variant}-{arch}';
 export const defaultVerifyCommand = ['uname', '-m'];
+/** Name of the check that runs `verify.command` (or `uname -m`). */
+export const ARCHITECTURE_CHECK = 'architecture';
 export const defaultPlatforms = ['linux/amd64', 'linux/arm64'];
 
 interface SemanticProblem {
@@ -42,6 +44,8 @@ export function semanticProblems(raw: RawConfig): SemanticProblem[] {
   for (const [name, v] of Object.entries(raw.variants ?? {})) {
     checkTemplates(v?.tags, ['variants', name, 'tags'], multiPlatformPlaceholders);
   }
+  problems.push(...checkProblems(raw.verify, ['verify']));
+  for (const [name, v] of Object.entries(raw.variants ?? {})) problems.push(...checkProblems(v?.verify, ['variants', name, 'verify']));
   if (problems.length) return problems;
 
   // Render every tag with a sample platform so a bad character (";", spaces, uppercase) is caught before any build.
@@ -90,6 +94,35 @@ function stringArgs(args: Record<string, unknown> | undefined): Record<string, s
   return Object.fromEntries(Object.entries(args ?? {}).map(([k, v]) => [k, String(v)]));
 }
 
+/**
+ * A variant's checks: its own `checks` (else the top-level ones), after the architecture check, which runs
+ * `command` (the variant's, else the top-level one) and is left out only when checks are given without one.
+ */
+export function resolveChecks(own: VerifyConfig | undefined, top: VerifyConfig | undefined): VerifyCheck[] {
+  const checks = own?.checks ?? top?.checks ?? [];
+  const command = own?.command ?? top?.command;
+  if (checks.length && !command) return checks;
+  return [{ name: ARCHITECTURE_CHECK, command: command ?? defaultVerifyCommand }, ...checks];
+}
+
+function checkProblems(verify: VerifyConfig | undefined, base: string[]): SemanticProblem[] {
+  const problems: SemanticProblem[] = [];
+  const seen = new Set<string>(verify?.command ? [ARCHITECTURE_CHECK] : []);
+  verify?.checks?.forEach((c, i) => {
+    if (seen.has(c.name)) {
+      problems.push({ path: [...base, 'checks', String(i), 'name'], message: `check name "${c.name}" is used twice${c.name === ARCHITECTURE_CHECK ? ' (verify.command is the "architecture" check)' : ''}; give each check its own name` });
+    }
+    seen.add(c.name);
+    if (c.expect === undefined) return;
+    try {
+      new RegExp(c.expect, 'm');
+    } catch (err) {
+      problems.push({ path: [...base, 'checks', String(i), 'expect'], message: `expect is not a valid regular expression: ${(err as Error).message}; escape special characters with a backslash (\\. for a dot)` });
+    }
+  });
+  return problems;
+}
+
 /** Applies defaults and makes paths absolute. `raw` must already be schema-valid. */
 export function resolveConfig(raw: RawConfig, root: string, file: string | undefined): ResolvedConfig {
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(root, p));
@@ -107,7 +140,7 @@ export function resolveConfig(raw: RawConfig, root: string, file: string | undef
       args,
       tags: v?.tags ?? raw.tags ?? [defaultTagTemplate],
       archTag: raw.archTag ?? defaultArchTagTemplate,
-      verifyCommand: v?.verify?.command ?? raw.verify?.command ?? defaultVerifyCommand,
+      verifyChecks: resolveChecks(v?.verify, raw.verify),
     };
   });
   return {

@@ -26,8 +26,22 @@ export interface RawVariant {
 }
 
 export interface VerifyConfig {
-  /** argv run inside the image; default ["uname", "-m"]. */
+  /** argv run inside the image for the "architecture" check; default ["uname", "-m"]. */
   command?: string[];
+  /** The project's own smoke checks, run after (or, when `command` is absent, instead of) the architecture check. */
+  checks?: VerifyCheck[];
+}
+
+/** One named command run in a fresh container of each built cell. */
+export interface VerifyCheck {
+  name: string;
+  command: string[];
+  /** Regular expression the output must match; default: the platform's machine name appears as a word. */
+  expect?: string;
+  /** `--network` of the container; default "none". */
+  network?: string;
+  /** Seconds before the check fails and its container is removed; default 60. */
+  timeout?: number;
 }
 
 export type OutputMode = 'load' | 'oci' | 'push';
@@ -57,7 +71,8 @@ export interface ResolvedVariant {
   tags: string[];
   /** Template for the per-architecture tag used when each platform is loaded separately ({arch} allowed). */
   archTag: string;
-  verifyCommand: string[];
+  /** Checks Verify Architectures runs in each cell's image, in order (at least one). */
+  verifyChecks: VerifyCheck[];
 }
 
 /** A located problem in a config file. Lines and columns are 1-based. */

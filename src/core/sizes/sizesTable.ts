@@ -1,5 +1,4 @@
-// Plain-text renderings of size and verification rows for the CLI.
-import type { VerifyResult } from '../verify/types';
+// Plain-text renderings of size rows for the CLI.
 import { formatBytes, formatDelta } from './format';
 import type { SizeRow } from './types';
 
@@ -22,13 +21,6 @@ export function sizesText(rows: SizeRow[]): string {
       r.source,
       r.error ? r.error : (r.digest?.slice(0, 19) ?? '-'),
     ]),
-  );
-}
-
-export function verifyText(results: VerifyResult[]): string {
-  return textTable(
-    ['VARIANT', 'PLATFORM', 'EXPECTED', 'ACTUAL', 'STATUS', 'DETAIL'],
-    results.map((r) => [r.variant, r.platform, r.expected.join('|') || '?', r.actual ?? '-', r.status, r.reason ?? (r.emulated ? 'emulated' : '')]),
   );
 }
 

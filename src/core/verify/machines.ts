@@ -33,8 +33,14 @@ export function isNative(platform: string, arch: string = hostArch()): boolean {
   return localAvailability(platform, `linux/${arch}`, []).state === 'native';
 }
 
-/** Last non-empty line of what the command printed: `uname -m` prints one, wrappers may print more first. */
-export function actualMachine(stdout: string): string {
-  const lines = stdout.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-  return lines.at(-1) ?? '';
+const ALL_MACHINES = [...new Set(Object.values(MACHINES).flat())];
+
+/** Machine names of any platform that appear as words in `output`, in order of first appearance. */
+export function machinesIn(output: string): string[] {
+  const found: Array<{ name: string; at: number }> = [];
+  for (const name of ALL_MACHINES) {
+    const at = output.search(new RegExp(`\\b${name}\\b`));
+    if (at >= 0) found.push({ name, at });
+  }
+  return found.sort((a, b) => a.at - b.at).map((f) => f.name);
 }

@@ -1,18 +1,24 @@
-// Runs each built cell for its platform and compares the machine it reports with the expected one.
+// Runs each built cell's checks for its platform: the machine it reports, and the project's own smoke checks.
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import type { VerifyCheck } from '../config/types';
+import { ARCHITECTURE_CHECK } from '../config/resolve';
 import type { BuildRecord } from '../results/types';
 import { latestSucceeded } from '../sizes/buildRecords';
 import { runTool, type ToolRunner } from '../sizes/runTool';
-import { actualMachine, expectedMachines, hostArch, isNative, qemuName } from './machines';
-import type { VerifyResult } from './types';
-import { DEFAULT_VERIFY_COMMAND, runArgv } from './verifyArgs';
+import { judgeCheck } from './judgeCheck';
+import { expectedMachines, hostArch, isNative, qemuName } from './machines';
+import { runnableImage } from './runnableImage';
+import type { CheckResult, VerifyResult } from './types';
+import { containerName, DEFAULT_VERIFY_COMMAND, removeArgv, runArgv } from './verifyArgs';
 
 export interface VerifyOptions {
   run?: ToolRunner;
   env?: Record<string, string | undefined>;
-  /** Per-variant command (config `verify.command`); default `uname -m`. */
-  commandFor?: (variant: string) => string[] | undefined;
+  /** Per-variant checks (ResolvedVariant.verifyChecks); default: the architecture check with `uname -m`. */
+  checksFor?: (variant: string) => VerifyCheck[] | undefined;
   variants?: string[];
+  /** Time limit of a check that sets none (config `timeout`); default 60 s. */
   timeoutMs?: number;
   signal?: AbortSignal;
   /** Program per engine (e.g. /usr/bin/docker); default `docker` / `podman` on PATH. */
@@ -23,7 +29,7 @@ export interface VerifyOptions {
   now?: () => Date;
 }
 
-export const DEFAULT_VERIFY_TIMEOUT_MS = 120_000;
+export const DEFAULT_VERIFY_TIMEOUT_MS = 60_000;
 
 /** true/false on Linux; undefined where binfmt_misc cannot be read (macOS, Windows: the engine's VM decides). */
 export async function binfmtHandler(platform: string, dir = '/proc/sys/fs/binfmt_misc'): Promise<boolean | undefined> {
@@ -47,7 +53,7 @@ export async function verifyCell(r: BuildRecord, opts: VerifyOptions = {}): Prom
   const now = opts.now ?? (() => new Date());
   const expected = expectedMachines(r.platform) ?? [];
   const base = { variant: r.variant, platform: r.platform, expected, ...(r.image ? { image: r.image } : {}) };
-  const skip = (reason: string): VerifyResult => ({ ...base, status: 'skipped', reason, at: now().toISOString() });
+  const skip = (reason: string): VerifyResult => ({ ...base, status: 'skipped', reason, checks: [], at: now().toISOString() });
   if (!expected.length) return skip(`no known machine name for ${r.platform}`);
   if (!r.image) return skip(`the build produced no runnable image (output "${r.output}"): build with output "load" or "push" to verify`);
   const native = isNative(r.platform, opts.hostArch ?? hostArch());
@@ -58,29 +64,44 @@ export async function verifyCell(r: BuildRecord, opts: VerifyOptions = {}): Prom
       return skip(`no emulator for ${r.platform} on this host: install qemu-user-static and binfmt-support, then run "update-binfmts --enable qemu-${q}"`);
     }
   }
-  const engine = r.engine === 'podman' ? 'podman' : 'docker';
-  const command = opts.commandFor?.(r.variant) ?? DEFAULT_VERIFY_COMMAND;
-  const argv = runArgv(r.engine, r.platform, r.image, command, opts.programs?.[engine]);
-  const res = await (opts.run ?? runTool)(argv, {
-    timeoutMs: opts.timeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS,
-    ...(opts.env ? { env: opts.env } : {}),
-    ...(opts.signal ? { signal: opts.signal } : {}),
-  });
-  const at = now().toISOString();
-  const output = [res.stdout.trim(), res.stderr.trim()].filter(Boolean).join('\n');
-  const emulated = !native;
-  if (res.timedOut) return { ...base, status: 'fail', output, reason: `timed out running ${command.join(' ')}`, emulated, at };
-  if (res.exitCode !== 0) return { ...base, status: 'fail', output, reason: `${argv[0]} run exited with code ${res.exitCode}`, emulated, at };
-  const actual = actualMachine(res.stdout);
-  const ok = expected.includes(actual);
+  const checks = opts.checksFor?.(r.variant) ?? [{ name: ARCHITECTURE_CHECK, command: DEFAULT_VERIFY_COMMAND }];
+  const podman = opts.programs?.podman ?? 'podman';
+  const image = await runnableImage(r, r.image, opts.run ?? runTool, podman, { timeoutMs: 60_000, ...(opts.env ? { env: opts.env } : {}) });
+  const results: CheckResult[] = [];
+  for (const check of checks) {
+    results.push(await runCheck(r, image, check, expected, opts));
+  }
+  const failed = results.find((c) => c.status === 'fail');
+  const actual = results.find((c) => c.machine)?.machine;
   return {
     ...base,
-    actual,
-    status: ok ? 'pass' : 'fail',
-    ...(ok ? {} : { output, reason: `expected ${expected.join(' or ')}, the image reported ${actual || 'nothing'}` }),
-    emulated,
-    at,
+    ...(actual ? { actual } : {}),
+    status: failed ? 'fail' : 'pass',
+    ...(failed ? { output: failed.output, reason: `${failed.name}: ${failed.reason ?? 'failed'}` } : {}),
+    emulated: !native,
+    checks: results,
+    at: now().toISOString(),
   };
+}
+
+/** One check in a fresh, named container; removed by name when it outlives its time limit or is cancelled. */
+async function runCheck(r: BuildRecord, image: string, check: VerifyCheck, expected: string[], opts: VerifyOptions): Promise<CheckResult> {
+  const engine = r.engine === 'podman' ? 'podman' : 'docker';
+  const bin = opts.programs?.[engine];
+  const run = opts.run ?? runTool;
+  const timeoutS = check.timeout ?? (opts.timeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS) / 1000;
+  const name = containerName(r.variant, r.platform, randomBytes(4).toString('hex'));
+  const spec = { platform: r.platform, image, command: check.command, name, ...(check.network ? { network: check.network } : {}) };
+  const env = opts.env ? { env: opts.env } : {};
+  let res: Awaited<ReturnType<ToolRunner>> | undefined;
+  try {
+    res = await run(runArgv(r.engine, spec, bin), { timeoutMs: timeoutS * 1000, ...env, ...(opts.signal ? { signal: opts.signal } : {}) });
+  } finally {
+    // Killing `run` leaves the container running (the daemon or conmon owns it); --rm only acts on a normal exit.
+    if (!res || res.timedOut || opts.signal?.aborted) await run(removeArgv(r.engine, name, bin), { timeoutMs: 60_000, ...env }).catch(() => undefined);
+  }
+  if (opts.signal?.aborted) throw new Error('verification cancelled');
+  return judgeCheck(check, expected, res, timeoutS);
 }
 
 /** Verifies the newest successful build of every cell, one at a time (emulated runs are CPU-heavy). */
@@ -93,6 +114,8 @@ export async function verifyBuilds(records: BuildRecord[], opts: VerifyOptions =
     try {
       out.push(await verifyCell(r, opts));
     } catch (err) {
+      // A cancelled cell keeps its previous result rather than recording a half-run one.
+      if (opts.signal?.aborted) break;
       const message = err instanceof Error ? err.message : String(err);
       out.push({ variant: r.variant, platform: r.platform, expected: expectedMachines(r.platform) ?? [], status: 'skipped', reason: message, at: new Date().toISOString() });
     }

@@ -1,20 +1,40 @@
 export type VerifyStatus = 'pass' | 'fail' | 'skipped';
 
-/** Outcome of running one built cell for its platform and comparing the machine it reports. */
+/** One named check run in a fresh container of a cell. */
+export interface CheckResult {
+  name: string;
+  status: 'pass' | 'fail';
+  /** What the command printed (stdout, then stderr), trimmed and capped; its first line is what views show. */
+  output: string;
+  /** Machine-name rule only: the platform's machine name on a pass, the other platform's it found on a failure. */
+  machine?: string;
+  /** Why it failed: wrong machine, no match for `expect`, exit code, "timed out after 60 s". */
+  reason?: string;
+}
+
+/** Outcome of running one built cell's checks for its platform. */
 export interface VerifyResult {
   variant: string;
   platform: string;
   image?: string;
   /** Machine names accepted for the platform (e.g. ["i686", "i386"]). */
   expected: string[];
-  /** What the command reported (last output line). */
+  /** The machine name the first check that reported one found in its output. */
   actual?: string;
+  /** pass when every check passed, fail when one failed, skipped when none could run. */
   status: VerifyStatus;
-  /** Full output on failure, so the user sees what the image printed. */
+  /** Output of the first failing check, so the user sees what the image printed. */
   output?: string;
-  /** Why a cell was skipped or why it failed (exit code, timeout). */
+  /** Why a cell was skipped, or the first failing check's reason. */
   reason?: string;
   /** Whether the run needed an emulator. */
   emulated?: boolean;
+  /** Every check, in the config's order; empty when the cell was skipped. Absent in results written before checks existed. */
+  checks?: CheckResult[];
   at: string;
+}
+
+/** First non-empty line of a check's output: the detail every view shows. */
+export function firstLine(output: string): string {
+  return output.split(/\r?\n/).map((l) => l.trim()).find(Boolean) ?? '';
 }

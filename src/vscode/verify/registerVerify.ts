@@ -35,7 +35,7 @@ async function verify(model: ConfigModel, log: Log, variant: string | undefined)
             env: process.env,
             programs: programsFromEnv(process.env),
             signal: abort.signal,
-            commandFor: (name) => config.variants.find((v) => v.name === name)?.verifyCommand,
+            checksFor: (name) => config.variants.find((v) => v.name === name)?.verifyChecks,
             ...(variant ? { variants: [variant] } : {}),
           });
           for (const r of results) {

@@ -51,7 +51,7 @@ tags: ["{image}:{tag}-{variant}"]
     assert.deepEqual(c.variants[1]!.args, { REDIS_VERSION: '5.0.1', QUEUE_BACKEND: 'redis' });
     assert.equal(c.variants[0]!.dockerfile, '/proj/Dockerfile');
     assert.equal(c.variants[0]!.context, '/proj');
-    assert.deepEqual(c.variants[0]!.verifyCommand, ['uname', '-m']);
+    assert.deepEqual(c.variants[0]!.verifyChecks, [{ name: 'architecture', command: ['uname', '-m'] }]);
   });
 
   it('treats a variant written as a bare key (null) as an empty variant', () => {
