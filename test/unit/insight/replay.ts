@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PodmanProgress } from '../../../src/core/insight/podmanProgress';
 import type { Cell } from '../../../src/core/matrix/types';
+import type { BuildRecord } from '../../../src/core/results/types';
 import type { CellTiming, ProgressParser } from '../../../src/core/insight/types';
 
 export const progressDir = join(__dirname, '..', '..', 'fixtures', 'progress');
@@ -31,3 +33,12 @@ export function replay(parser: ProgressParser, name: string, chunk?: number): Re
 }
 
 export const cells = (variant: string, ...platforms: string[]): Cell[] => platforms.map((platform) => ({ variant, platform }));
+
+/** Build records as the runner writes them, with the timings of a recorded podman build. */
+export function recordsFrom(file: string, variant: string, startedAt: string): BuildRecord[] {
+  const t = replay(new PodmanProgress(cells(variant, 'linux/amd64', 'linux/arm64')), file);
+  return ['linux/amd64', 'linux/arm64'].map((platform) => ({
+    variant, platform, engine: 'podman', engineVersion: '4.3.1', output: 'load', status: 'succeeded', startedAt,
+    durationMs: 14_500, emulated: platform === 'linux/arm64', timing: t[`${variant}@${platform}`]!,
+  }));
+}

@@ -1,0 +1,112 @@
+import { cellId } from '../matrix/types';
+import type { BuildRecord } from '../results/types';
+import type { StepRecord } from './types';
+
+/** `multiarch timings --json`: the latest timed build of each cell and the cost of emulation per variant. */
+export interface TimingsReport {
+  cells: CellTimings[];
+  emulation: EmulationFactor[];
+}
+
+export interface CellTimings {
+  variant: string;
+  platform: string;
+  seconds: number;
+  totalSteps: number;
+  cachedSteps: number;
+  emulated: boolean;
+  steps: Omit<StepRecord, 'index'>[];
+}
+
+export interface EmulationFactor {
+  variant: string;
+  platform: string;
+  /** Seconds of the steps that ran (not cached) on both platforms: emulated ÷ native. */
+  factor: number;
+}
+
+/** The newest build of each cell that recorded steps, newest first within each cell. */
+export function latestTimed(records: BuildRecord[]): BuildRecord[] {
+  const latest = new Map<string, BuildRecord>();
+  for (const r of records) {
+    if (!r.timing?.steps.length) continue;
+    const id = cellId(r);
+    const seen = latest.get(id);
+    if (!seen || r.startedAt > seen.startedAt) latest.set(id, r);
+  }
+  return [...latest.values()];
+}
+
+export function timingsReport(records: BuildRecord[], variants?: string[]): TimingsReport {
+  const latest = latestTimed(records).filter((r) => !variants?.length || variants.includes(r.variant));
+  const cells = latest.map(
+    (r): CellTimings => ({
+      variant: r.variant,
+      platform: r.platform,
+      seconds: r.timing!.seconds,
+      totalSteps: r.timing!.steps.length,
+      cachedSteps: r.timing!.steps.filter((s) => s.cached).length,
+      emulated: r.emulated === true,
+      steps: r.timing!.steps.map(({ stage, instruction, seconds, cached }) => ({ stage, instruction, seconds, cached })),
+    }),
+  );
+  return { cells, emulation: emulationFactors(latest) };
+}
+
+export interface EmulationComparison extends EmulationFactor {
+  native: string;
+  /** The emulated platform's steps that ran, slowest first, with the native seconds of the same step. */
+  steps: { step: StepRecord; nativeSeconds: number }[];
+}
+
+/**
+ * Per variant, each emulated cell against the variant's native cell: the same steps (stage and position,
+ * since an instruction can name the architecture) that ran on both. Omitted when no step ran on both.
+ */
+export function emulationComparisons(latest: BuildRecord[]): EmulationComparison[] {
+  const out: EmulationComparison[] = [];
+  for (const emulated of latest.filter((r) => r.emulated === true)) {
+    const native = latest.find((r) => r.variant === emulated.variant && r.emulated === false);
+    if (!native?.timing || !emulated.timing) continue;
+    const ran = new Map(native.timing.steps.filter((s) => !s.cached).map((s) => [`${s.stage} ${s.index}`, s.seconds]));
+    const steps = emulated.timing.steps
+      .filter((s) => !s.cached && ran.has(`${s.stage} ${s.index}`))
+      .map((step) => ({ step, nativeSeconds: ran.get(`${step.stage} ${step.index}`)! }))
+      .sort((a, b) => b.step.seconds - a.step.seconds);
+    const nativeSum = steps.reduce((n, s) => n + s.nativeSeconds, 0);
+    if (!steps.length || nativeSum <= 0) continue;
+    const factor = Math.round((steps.reduce((n, s) => n + s.step.seconds, 0) / nativeSum) * 10) / 10;
+    out.push({ variant: emulated.variant, platform: emulated.platform, native: native.platform, factor, steps });
+  }
+  return out;
+}
+
+export function emulationFactors(latest: BuildRecord[]): EmulationFactor[] {
+  return emulationComparisons(latest).map(({ variant, platform, factor }) => ({ variant, platform, factor }));
+}
+
+/** "12.4 s · 88% cached": a cell's time and share of cached steps, for tree leaves and tables. */
+export function timingLabel(r: Pick<BuildRecord, 'timing'>): string | undefined {
+  if (!r.timing?.steps.length) return undefined;
+  const cached = r.timing.steps.filter((s) => s.cached).length;
+  return `${formatSeconds(r.timing.seconds)} · ${Math.round((cached / r.timing.steps.length) * 100)}% cached`;
+}
+
+export function formatSeconds(seconds: number): string {
+  return seconds < 120 ? `${seconds.toFixed(1)} s` : `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+}
+
+/** Human table for `multiarch timings`. */
+export function timingsText(report: TimingsReport): string {
+  const lines: string[] = [];
+  for (const c of report.cells) {
+    const pct = c.totalSteps ? Math.round((c.cachedSteps / c.totalSteps) * 100) : 0;
+    lines.push(`${c.variant} on ${c.platform}${c.emulated ? ' (emulated)' : ''}: ${formatSeconds(c.seconds)}, ${c.cachedSteps}/${c.totalSteps} steps cached (${pct}%)`);
+    for (const s of c.steps) {
+      const where = s.stage ? `[${s.stage}] ` : '';
+      lines.push(`  ${s.cached ? 'cached ' : formatSeconds(s.seconds).padStart(7)}  ${where}${s.instruction}`);
+    }
+  }
+  for (const e of report.emulation) lines.push(`${e.variant}: ${e.platform} took ${e.factor}× the native time for the same steps`);
+  return lines.join('\n') + '\n';
+}
