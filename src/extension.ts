@@ -11,6 +11,7 @@ import { registerSizes } from './vscode/sizes/registerSizes';
 import { registerVerify } from './vscode/verify/registerVerify';
 import { registerReport } from './vscode/report/registerReport';
 import { registerLint } from './vscode/lint/registerLint';
+import { registerCi } from './vscode/ci/registerCi';
 
 /** What activate() returns: read-only handles other extensions (and the integration tests) can use. */
 export interface MultiArchApi {
@@ -39,6 +40,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<MultiA
     registerVerify(context, model, log);
     registerReport(context, model, log);
     registerLint(context, log);
+    registerCi(context, model, log);
 
     await model.reload();
     return {
