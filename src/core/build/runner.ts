@@ -5,10 +5,13 @@ import { defaultPrograms, type EnginePrograms } from '../engines/detect';
 import { hostPlatform } from '../engines/emulation';
 import { progressParser } from '../insight/progress';
 import type { ProgressParser } from '../insight/types';
-import { cellId, type Cell, type Job, type Plan } from '../matrix/types';
+import { cellId, type Cell, type EngineProgram, type Job, type Plan } from '../matrix/types';
 import type { BuildRecord, CellStatus } from '../results/types';
 import { parseBuildFailure, type BuildProblem } from './buildErrors';
 import { CellLocks } from './cellLocks';
+import { discardStaging } from './cleanup';
+import { engineQuery, type EngineQuery } from './engineQuery';
+import { namedManifestLists, promoteFiles, removeUnnamedLists } from './promote';
 import { runProcess, type ProcessResult } from './runProcess';
 import { TaskQueue } from './taskQueue';
 
@@ -121,10 +124,23 @@ export class BuildRunner {
       for (const argv of job.before ?? []) {
         await this.exec(job, argv, o, signal); // failures ignored: cleanup of a previous result
       }
+      const replaced = job.staging?.replaces ? await namedManifestLists(this.program(job, 'podman'), job.staging.replaces, this.query()) : [];
       for (const argv of [job.argv, ...(job.after ?? [])]) {
         const r = await this.exec(job, argv, o, signal);
-        if (r.cancelled || signal.aborted) return this.finish(job, o, startedAt, 'cancelled', r);
-        if (r.exitCode !== 0) return this.finish(job, o, startedAt, 'failed', r, await this.problem(job, o, r, argv));
+        const status = r.cancelled || signal.aborted ? 'cancelled' : r.exitCode !== 0 ? 'failed' : undefined;
+        if (!status) continue;
+        const problem = status === 'failed' ? await this.problem(job, o, r, argv) : undefined;
+        await this.discard(job, o);
+        return this.finish(job, o, startedAt, status, r, problem);
+      }
+      if (job.staging) {
+        try {
+          await promoteFiles(job.staging);
+        } catch (err) {
+          await this.discard(job, o);
+          return this.finish(job, o, startedAt, 'failed', undefined, { message: `could not move the output into place: ${(err as Error).message}` });
+        }
+        await removeUnnamedLists(this.program(job, 'podman'), replaced, this.query());
       }
       return this.finish(job, o, startedAt, 'succeeded');
     } finally {
@@ -132,9 +148,27 @@ export class BuildRunner {
     }
   }
 
+  /** After a failure or cancel: the temporary names, partial files and working containers go; the user's images stay. */
+  private async discard(job: Job, o: RunOptions): Promise<void> {
+    if (!job.staging) return;
+    const removed = await discardStaging(job.staging, this.program(job, 'podman'), this.query(), (argv) => this.resolve(job, argv));
+    if (removed.length) o.onOutput?.(job, `removed ${removed.length} working container(s) the interrupted build left behind\n`);
+  }
+
+  private resolve(job: Job, argv: string[]): string[] {
+    return job.program ? [this.program(job, job.program), ...argv.slice(1)] : argv;
+  }
+
+  private program(job: Job, fallback: EngineProgram): string {
+    return { ...defaultPrograms, ...this.opts.programs }[job.program ?? fallback];
+  }
+
+  private query(): EngineQuery {
+    return engineQuery(this.opts.env ?? process.env);
+  }
+
   private exec(job: Job, argv: string[], o: RunOptions, signal: AbortSignal): Promise<ProcessResult> {
-    const program = job.program ? { ...defaultPrograms, ...this.opts.programs }[job.program] : argv[0]!;
-    const resolved = [program, ...argv.slice(1)];
+    const resolved = this.resolve(job, argv);
     o.onCommand?.(job, resolved);
     return runProcess(resolved, {
       cwd: job.cwd,

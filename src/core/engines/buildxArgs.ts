@@ -2,6 +2,7 @@ import type { Job } from '../matrix/types';
 import { buildArgs, compose, flag, named, repeated } from './argv';
 import { metadataPath, ociArchivePath } from './paths';
 import { platformTag, variantTags } from './references';
+import { partialPath } from './staging';
 import type { JobBuilder, JobRequest } from './types';
 
 /**
@@ -27,9 +28,11 @@ export const buildxJobs: JobBuilder = (req) => {
     case 'push':
       return [job(req, id, platforms, variantTags(config, variant, true), flag('--push'))];
     case 'oci': {
+      // Written beside the archive and renamed once the build succeeded: a failed build keeps the last one.
       const dest = ociArchivePath(config.root, variant.name);
-      const j = job(req, id, platforms, variantTags(config, variant, false), named('--output', `type=oci,dest=${dest}`));
-      return [{ ...j, ociPath: dest }];
+      const partial = partialPath(dest);
+      const j = job(req, id, platforms, variantTags(config, variant, false), named('--output', `type=oci,dest=${partial}`));
+      return [{ ...j, ociPath: dest, staging: { discard: [], files: { [partial]: dest } } }];
     }
   }
 };

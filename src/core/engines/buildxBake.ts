@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { OutputMode, ResolvedConfig, ResolvedVariant } from '../config/types';
 import { compose, named } from './argv';
 import { ociArchivePath, metadataPath, stateDir } from './paths';
+import { partialPath } from './staging';
 import { platformTag, variantTags } from './references';
 import { archLabel } from '../config/platform';
 
@@ -69,7 +70,7 @@ function bakeOutput(config: ResolvedConfig, v: ResolvedVariant, output: OutputMo
     case 'push':
       return 'type=registry';
     case 'oci':
-      return `type=oci,dest=${ociArchivePath(config.root, v.name)}`;
+      return `type=oci,dest=${partialPath(ociArchivePath(config.root, v.name))}`;
     case 'load':
       // A manifest list only loads into a containerd image store; single-platform targets always load.
       return 'type=docker';

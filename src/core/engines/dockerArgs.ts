@@ -4,6 +4,7 @@ import type { Job } from '../matrix/types';
 import { buildArgs, compose, named } from './argv';
 import { stateDir } from './paths';
 import { platformTag } from './references';
+import { partialPath, stagingRef } from './staging';
 import type { JobBuilder } from './types';
 
 /**
@@ -11,12 +12,18 @@ import type { JobBuilder } from './types';
  * docker build` takes one platform per call and has no OCI exporter, so every platform is its own job
  * under a per-arch tag. OCI mode saves that image with `docker save` (a docker-archive tar, which
  * `docker load` and skopeo read); push mode pushes each per-arch tag.
+ *
+ * Each build writes a temporary tag (staging.ts) that becomes the user's tag only after the build
+ * succeeded (`docker tag`, then `docker rmi` of the temporary name, which only untags), so a failed or
+ * cancelled rebuild leaves the previous image under the user's tag.
  */
 export const dockerJobs: JobBuilder = (req) => {
   const { config, variant, platforms, output } = req;
   const push = output === 'push';
   return platforms.map((platform): Job => {
     const tag = platformTag(config, variant, platform, push);
+    const temp = stagingRef(tag, [platform]);
+    const drop = ['docker', 'rmi', temp];
     const argv = compose(
       ['docker', 'build'],
       named('--platform', platform),
@@ -25,7 +32,7 @@ export const dockerJobs: JobBuilder = (req) => {
       named('-f', variant.dockerfile),
       named('--target', variant.target),
       buildArgs(variant.args),
-      named('-t', tag),
+      named('-t', temp),
       [variant.context],
     );
     const job: Job = {
@@ -41,12 +48,15 @@ export const dockerJobs: JobBuilder = (req) => {
       dockerfile: variant.dockerfile,
       env: { DOCKER_BUILDKIT: '1' },
       cwd: config.root,
+      after: [['docker', 'tag', temp, tag], drop],
+      staging: { discard: [drop] },
     };
     if (output === 'oci') {
       const dest = dockerArchivePath(config.root, variant.name, platform);
-      return { ...job, ociPath: dest, after: [['docker', 'save', '-o', dest, tag]] };
+      const partial = partialPath(dest);
+      return { ...job, ociPath: dest, after: [...job.after!, ['docker', 'save', '-o', partial, tag]], staging: { ...job.staging!, files: { [partial]: dest } } };
     }
-    if (push) return { ...job, after: [['docker', 'push', tag]] };
+    if (push) return { ...job, after: [...job.after!, ['docker', 'push', tag]] };
     return job;
   });
 };

@@ -3,28 +3,34 @@ import { buildArgs, compose, named } from './argv';
 import { ociArchivePath } from './paths';
 import { variantTags } from './references';
 import { isLoopbackDomain, tryParseReference } from '../reference';
+import { buildMarkerArg, partialPath, stagingRef } from './staging';
 import type { JobBuilder } from './types';
 
 /**
- * `podman build --platform a,b --manifest NAME`: one job per variant, every platform in one call, the
- * result a local manifest list. Loading needs nothing more (each platform resolves with
- * `podman run --platform P NAME` or `NAME@digest`); OCI export and push are `podman manifest push --all`
- * after-steps, so the build itself never depends on a registry.
+ * `podman build --platform a,b --manifest TEMP`: one job per variant, every platform in one call, the
+ * result a local manifest list under a temporary name (staging.ts). Only when the build succeeded do the
+ * after-steps export or push it and then `podman tag` it with the user's tags, which moves each name off
+ * the previous list; the temporary name is dropped with `podman manifest rm`, which only untags a list
+ * that has other names. Loading needs nothing more (each platform resolves with
+ * `podman run --platform P NAME` or `NAME@digest`), so the build itself never depends on a registry.
  */
 export const podmanJobs: JobBuilder = (req) => {
   const { config, variant, platforms, output } = req;
   const push = output === 'push';
   const tags = variantTags(config, variant, push);
-  const name = tags[0]!;
+  const temp = stagingRef(tags[0]!, platforms);
   const argv = compose(
     ['podman', 'build'],
     named('--platform', platforms.join(',')),
-    named('--manifest', name),
+    named('--manifest', temp),
     named('-f', variant.dockerfile),
     named('--target', variant.target),
     buildArgs(variant.args),
+    buildArgs({ [buildMarkerArg]: temp }),
     [variant.context],
   );
+  const drop = ['podman', 'manifest', 'rm', temp];
+  const promote = [['podman', 'tag', temp, ...tags], drop];
   const job: Job = {
     id: variant.name,
     engine: 'podman',
@@ -36,20 +42,25 @@ export const podmanJobs: JobBuilder = (req) => {
     program: 'podman',
     dockerfile: variant.dockerfile,
     cwd: config.root,
-    // `--manifest` appends to an existing list, so a rebuild would otherwise carry the old images too.
-    before: [['podman', 'manifest', 'rm', name]],
+    // `--manifest` appends to an existing list: a temporary list a killed run left behind must not leak in.
+    before: [drop],
+    after: promote,
+    staging: { discard: [drop], marker: temp, replaces: tags },
   };
   if (output === 'oci') {
     const dest = ociArchivePath(config.root, variant.name);
-    return [{ ...job, ociPath: dest, after: [['podman', 'manifest', 'push', '--all', name, `oci-archive:${dest}`]] }];
-  }
-  if (push) {
+    const partial = partialPath(dest);
     return [
       {
         ...job,
-        after: tags.map((t) => compose(['podman', 'manifest', 'push', '--all'], tlsFlags(t), [name, `docker://${t}`])),
+        ociPath: dest,
+        after: [['podman', 'manifest', 'push', '--all', temp, `oci-archive:${partial}`], ...promote],
+        staging: { ...job.staging!, files: { [partial]: dest } },
       },
     ];
+  }
+  if (push) {
+    return [{ ...job, after: [...tags.map((t) => compose(['podman', 'manifest', 'push', '--all'], tlsFlags(t), [temp, `docker://${t}`])), ...promote] }];
   }
   return [job];
 };

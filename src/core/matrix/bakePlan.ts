@@ -1,7 +1,8 @@
 import type { OutputMode, ResolvedConfig } from '../config/types';
 import { bakeArgv, bakeFile, bakeFilePath } from '../engines/buildxBake';
-import { metadataPath } from '../engines/paths';
+import { metadataPath, ociArchivePath } from '../engines/paths';
 import { platformTag, variantTags } from '../engines/references';
+import { partialPath } from '../engines/staging';
 import { cellId, type Job, type Plan } from './types';
 
 export interface BakePlanOptions {
@@ -41,6 +42,9 @@ export function bakePlan(config: ResolvedConfig, o: BakePlanOptions): Plan {
     program: 'docker',
     metadataFile: metadataPath(config.root, 'bake'),
     cwd: config.root,
+    ...(o.output === 'oci'
+      ? { staging: { discard: [], files: Object.fromEntries(config.variants.map((v) => [partialPath(ociArchivePath(config.root, v.name)), ociArchivePath(config.root, v.name)])) } }
+      : {}),
   };
   return { engine: 'buildx', jobs: [job] };
 }

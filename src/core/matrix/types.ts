@@ -58,6 +58,23 @@ export interface Job {
   before?: string[][];
   /** Commands to run after argv succeeds (e.g. podman manifest push). Each is an argv. */
   after?: string[][];
+  /** Replace-on-success: the job builds under temporary names, which a failure or cancel throws away. */
+  staging?: Staging;
+}
+
+/**
+ * What a job writes before it is promoted, and how to undo it. `after` moves the user's tags onto the
+ * temporary image only once the build succeeded; the runner renames the files last.
+ */
+export interface Staging {
+  /** Commands that remove the temporary image names; run (failures ignored) when the job fails or is cancelled. */
+  discard: string[][];
+  /** Temporary file → final path, renamed once every command succeeded. */
+  files?: Record<string, string>;
+  /** podman: the build-arg value buildah records in each working container of this build (see staging.ts). */
+  marker?: string;
+  /** podman: the user's tags; manifest lists they named before the build are removed once no name is left on them. */
+  replaces?: string[];
 }
 
 export interface Plan {

@@ -66,7 +66,8 @@ describe('multiarch plan', () => {
     const r = await plan(['--config', example, '--engine', 'podman', '--variant', 'sqs']);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /^# engine: podman \(chosen explicitly\)$/m);
-    assert.match(r.out, /^podman build --platform linux\/amd64 --manifest openhqm:v1-sqs .*--build-arg QUEUE_BACKEND=sqs /m);
+    assert.match(r.out, /^podman build --platform linux\/amd64 --manifest (openhqm:multiarch-tmp-\w+) .*--build-arg QUEUE_BACKEND=sqs /m);
+    assert.match(r.out, /^podman tag openhqm:multiarch-tmp-\w+ openhqm:v1-sqs$/m);
   });
 
   it('exits 2 with a located message on a bad config', async () => {

@@ -51,7 +51,7 @@ describe('bake file', () => {
 
   it('oci: one archive per variant', () => {
     const config = appConfig();
-    assert.deepEqual(bakeFile(config, config.variants, 'oci').target.minimal!.output, [`type=oci,dest=${root}/.multiarch/out/minimal.tar`]);
+    assert.deepEqual(bakeFile(config, config.variants, 'oci').target.minimal!.output, [`type=oci,dest=${root}/.multiarch/out/minimal.tar.partial`]);
   });
 
   it('load into the classic store: one target per platform under per-arch tags', () => {

@@ -56,8 +56,9 @@ describe('buildx argv (golden)', () => {
   it('writes an OCI archive per variant', () => {
     const [job] = buildPlan(sampleConfig(), { engine: 'buildx', output: 'oci', variants: ['minimal'] }).jobs;
     const i = job!.argv.indexOf('--output');
-    assert.equal(job!.argv[i + 1], 'type=oci,dest=/proj/.multiarch/out/minimal.tar');
+    assert.equal(job!.argv[i + 1], 'type=oci,dest=/proj/.multiarch/out/minimal.tar.partial');
     assert.equal(job!.ociPath, '/proj/.multiarch/out/minimal.tar');
+    assert.deepEqual(job!.staging, { discard: [], files: { '/proj/.multiarch/out/minimal.tar.partial': '/proj/.multiarch/out/minimal.tar' } });
   });
 
   it('passes --target and --builder when configured', () => {

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { dockerJobs } from '../../../src/core/engines/dockerArgs';
+import { stagingRef } from '../../../src/core/engines/staging';
 import type { OutputMode } from '../../../src/core/config/types';
 import { appConfig, root } from './config';
 
@@ -15,12 +16,17 @@ const argv = (platform: string, tag: string) => [
   '--progress=plain',
   '-f', `${root}/Dockerfile`,
   '--build-arg', 'QUEUE_BACKEND=minimal',
-  '-t', tag,
+  '-t', stagingRef(tag, [platform]),
   root,
 ];
 
+const promote = (platform: string, tag: string) => [
+  ['docker', 'tag', stagingRef(tag, [platform]), tag],
+  ['docker', 'rmi', stagingRef(tag, [platform])],
+];
+
 describe('docker (BuildKit without buildx) job builder', () => {
-  it('load: one DOCKER_BUILDKIT=1 build per platform under its per-arch tag', () => {
+  it('load: one DOCKER_BUILDKIT=1 build per platform under a temporary tag, retagged per-arch on success', () => {
     assert.deepEqual(jobsFor('load'), [
       {
         id: 'minimal@linux/amd64',
@@ -35,6 +41,8 @@ describe('docker (BuildKit without buildx) job builder', () => {
         dockerfile: `${root}/Dockerfile`,
         env: { DOCKER_BUILDKIT: '1' },
         cwd: root,
+        after: promote('linux/amd64', 'multiarch-app:dev-minimal-amd64'),
+        staging: { discard: [['docker', 'rmi', stagingRef('multiarch-app:dev-minimal-amd64', ['linux/amd64'])]] },
       },
       {
         id: 'minimal@linux/arm64',
@@ -49,6 +57,8 @@ describe('docker (BuildKit without buildx) job builder', () => {
         dockerfile: `${root}/Dockerfile`,
         env: { DOCKER_BUILDKIT: '1' },
         cwd: root,
+        after: promote('linux/arm64', 'multiarch-app:dev-minimal-arm64'),
+        staging: { discard: [['docker', 'rmi', stagingRef('multiarch-app:dev-minimal-arm64', ['linux/arm64'])]] },
       },
     ]);
   });
@@ -58,8 +68,8 @@ describe('docker (BuildKit without buildx) job builder', () => {
     assert.deepEqual(
       jobs.map((j) => [j.ociPath, j.after]),
       [
-        [`${root}/.multiarch/out/minimal-amd64.tar`, [['docker', 'save', '-o', `${root}/.multiarch/out/minimal-amd64.tar`, 'multiarch-app:dev-minimal-amd64']]],
-        [`${root}/.multiarch/out/minimal-arm64.tar`, [['docker', 'save', '-o', `${root}/.multiarch/out/minimal-arm64.tar`, 'multiarch-app:dev-minimal-arm64']]],
+        [`${root}/.multiarch/out/minimal-amd64.tar`, [...promote('linux/amd64', 'multiarch-app:dev-minimal-amd64'), ['docker', 'save', '-o', `${root}/.multiarch/out/minimal-amd64.tar.partial`, 'multiarch-app:dev-minimal-amd64']]],
+        [`${root}/.multiarch/out/minimal-arm64.tar`, [...promote('linux/arm64', 'multiarch-app:dev-minimal-arm64'), ['docker', 'save', '-o', `${root}/.multiarch/out/minimal-arm64.tar.partial`, 'multiarch-app:dev-minimal-arm64']]],
       ],
     );
   });
@@ -67,7 +77,7 @@ describe('docker (BuildKit without buildx) job builder', () => {
   it('push: per-arch tags under the registry, each pushed after its build', () => {
     const jobs = jobsFor('push', { registry: '127.0.0.1:5000' });
     assert.deepEqual(jobs.map((j) => j.tags[0]), ['127.0.0.1:5000/multiarch-app:dev-minimal-amd64', '127.0.0.1:5000/multiarch-app:dev-minimal-arm64']);
-    assert.deepEqual(jobs[1]!.after, [['docker', 'push', '127.0.0.1:5000/multiarch-app:dev-minimal-arm64']]);
+    assert.deepEqual(jobs[1]!.after, [...promote('linux/arm64', '127.0.0.1:5000/multiarch-app:dev-minimal-arm64'), ['docker', 'push', '127.0.0.1:5000/multiarch-app:dev-minimal-arm64']]);
     assert.deepEqual(jobs[1]!.argv, argv('linux/arm64', '127.0.0.1:5000/multiarch-app:dev-minimal-arm64'));
   });
 

@@ -112,6 +112,37 @@ describe('build runner', () => {
     assert.ok((await stat(dirname(metadataFile))).isDirectory());
   });
 
+  it('replace-on-success: a failed or cancelled job discards its staging and never touches the final file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'runner-'));
+    const final = join(dir, 'out.tar');
+    const partial = `${final}.partial`;
+    await writeFile(final, 'previous good archive');
+    const trace = join(dir, 'trace');
+    const staged = (script: string): Job =>
+      job('x', `echo new > ${partial}; ${script}`, { staging: { discard: [['sh', '-c', `echo discarded >> ${trace}`]], files: { [partial]: final } } });
+
+    const failed = await new BuildRunner().run({ engine: 'podman', jobs: [staged('exit 4')] });
+    assert.equal(failed.ok, false);
+    assert.equal(await readFile(final, 'utf8'), 'previous good archive');
+    await assert.rejects(stat(partial), 'the partial file is removed');
+    assert.equal(await readFile(trace, 'utf8'), 'discarded\n');
+
+    const ac = new AbortController();
+    const cancelled = new BuildRunner({ killGraceMs: 200 }).run(
+      { engine: 'podman', jobs: [staged('echo started; sleep 30')] },
+      { signal: ac.signal, onOutput: (_j, t) => t.includes('started') && ac.abort() },
+    );
+    assert.deepEqual((await cancelled).outcomes.map((o) => o.status), ['cancelled']);
+    assert.equal(await readFile(final, 'utf8'), 'previous good archive');
+    assert.equal(await readFile(trace, 'utf8'), 'discarded\ndiscarded\n');
+
+    const ok = await new BuildRunner().run({ engine: 'podman', jobs: [staged('true')] });
+    assert.equal(ok.ok, true);
+    assert.equal(await readFile(final, 'utf8'), 'new\n');
+    await assert.rejects(stat(partial));
+    assert.equal(await readFile(trace, 'utf8'), 'discarded\ndiscarded\n', 'a successful job discards nothing');
+  });
+
   it('refuses a second run of a busy cell, or waits for it when asked', async () => {
     const runner = new BuildRunner();
     const gate = join(await mkdtemp(join(tmpdir(), 'runner-')), 'gate');

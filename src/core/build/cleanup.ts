@@ -1,0 +1,52 @@
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parsePodmanInfo } from '../engines/podmanOutput';
+import { parseBuildahArgs, parseContainerList } from '../engines/podmanStore';
+import { buildMarkerArg } from '../engines/staging';
+import type { Staging } from '../matrix/types';
+import type { EngineQuery } from './engineQuery';
+
+/**
+ * Undoes what a failed or cancelled job staged: its temporary image names, its partial files, and (podman)
+ * the buildah working containers the killed build left in the store. The user's own images and tags were
+ * never touched, so nothing else needs restoring. Every step is best effort: a clean-up failure must not
+ * hide the build's own result. `program` is the podman binary (for the marker); `resolve` maps a plan argv
+ * to the one executed. Returns the ids of the working containers removed.
+ */
+export async function discardStaging(staging: Staging, program: string, run: EngineQuery, resolve: (argv: string[]) => string[]): Promise<string[]> {
+  for (const argv of staging.discard) await run(resolve(argv));
+  for (const partial of Object.keys(staging.files ?? {})) await rm(partial, { recursive: true, force: true });
+  if (!staging.marker) return [];
+  const ids = await markedWorkingContainers(program, staging.marker, run);
+  if (ids.length) await run([program, 'rm', '--force', ...ids]);
+  return ids;
+}
+
+/**
+ * Working containers are storage-only containers (`podman ps --external`) without labels of their own;
+ * buildah keeps its state, build args included, in `<graphroot>/<driver>-containers/<id>/userdata/
+ * buildah.json`. Matching our build-arg marker there finds exactly this job's containers and never those of
+ * another build running in the same store. A remote podman (no local graph root) finds none.
+ */
+export async function markedWorkingContainers(program: string, marker: string, run: EngineQuery): Promise<string[]> {
+  try {
+    const ps = await run([program, 'ps', '--external', '--all', '--no-trunc', '--format', 'json']);
+    const external = ps.ok ? parseContainerList(ps.stdout).filter((c) => c.state === 'storage') : [];
+    if (!external.length) return [];
+    const info = await run([program, 'info', '--format', 'json']);
+    if (!info.ok) return [];
+    const { graphRoot, graphDriver } = parsePodmanInfo(info.stdout);
+    const dir = join(graphRoot, `${graphDriver}-containers`);
+    const ids: string[] = [];
+    for (const c of external) {
+      try {
+        if (parseBuildahArgs(await readFile(join(dir, c.id, 'userdata', 'buildah.json'), 'utf8'))[buildMarkerArg] === marker) ids.push(c.id);
+      } catch {
+        // not a buildah container, or it went away meanwhile
+      }
+    }
+    return ids;
+  } catch {
+    return []; // unexpected output: leave the store alone rather than guess
+  }
+}

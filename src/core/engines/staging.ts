@@ -1,0 +1,32 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Replace-on-success naming. A build writes under a temporary name in the user's repository and only a
+ * build that succeeded moves the user's tags onto it, so a failed or cancelled rebuild leaves the
+ * previous image, its digest and its tags exactly as they were. The name is stable for one (image,
+ * platforms) pair, so a run killed before it could clean up is cleared by the next run of the same job,
+ * and it differs between jobs that may run at the same time.
+ */
+export function stagingRef(finalRef: string, platforms: string[]): string {
+  const hash = createHash('sha256').update(`${finalRef}\n${platforms.join(',')}`).digest('hex').slice(0, 12);
+  return `${repository(finalRef)}:multiarch-tmp-${hash}`;
+}
+
+/** `host:5000/team/app:tag` → `host:5000/team/app` (a port is not a tag). */
+export function repository(ref: string): string {
+  const bare = ref.includes('@') ? ref.slice(0, ref.indexOf('@')) : ref;
+  const colon = bare.lastIndexOf(':');
+  return colon > bare.lastIndexOf('/') ? bare.slice(0, colon) : bare;
+}
+
+/** Where an output file is written before it is renamed into place, so it appears whole or not at all. */
+export function partialPath(file: string): string {
+  return `${file}.partial`;
+}
+
+/**
+ * The build arg that marks a podman build: buildah records every build arg in each working container it
+ * creates (`buildah.json`), which is how the containers a killed build left behind are found again
+ * without touching those of other builds. An undeclared build arg changes neither the image nor the cache.
+ */
+export const buildMarkerArg = 'MULTIARCH_BUILD';
