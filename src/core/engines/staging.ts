@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { nameOf, parseReference } from '../reference';
 
 /**
  * Replace-on-success naming. A build writes under a temporary name in the user's repository and only a
@@ -9,14 +10,7 @@ import { createHash } from 'node:crypto';
  */
 export function stagingRef(finalRef: string, platforms: string[]): string {
   const hash = createHash('sha256').update(`${finalRef}\n${platforms.join(',')}`).digest('hex').slice(0, 12);
-  return `${repository(finalRef)}:multiarch-tmp-${hash}`;
-}
-
-/** `host:5000/team/app:tag` → `host:5000/team/app` (a port is not a tag). */
-export function repository(ref: string): string {
-  const bare = ref.includes('@') ? ref.slice(0, ref.indexOf('@')) : ref;
-  const colon = bare.lastIndexOf(':');
-  return colon > bare.lastIndexOf('/') ? bare.slice(0, colon) : bare;
+  return `${nameOf(parseReference(finalRef))}:multiarch-tmp-${hash}`;
 }
 
 /** Where an output file is written before it is renamed into place, so it appears whole or not at all. */
