@@ -3,14 +3,15 @@ import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseOrUsage } from '../args';
 import type { CliIO } from '../io';
-import { lintDockerfile } from '../../core/lint';
+import { BUILDKIT_RELEASE, lintDockerfile } from '../../core/lint';
 import { loadLintContext } from '../../core/lint/lintContext';
 import { formatJson, formatSarif, formatText, type FileDiagnostics } from '../../core/lint/report';
 import { defaultDockerfiles } from './fix';
 
-const help = `multiarch lint [FILES...] [--format text|json|sarif] [--strict]
+const help = `multiarch lint [FILES...] [--format text|json|sarif] [--strict] [--version]
 
 Checks Dockerfiles with every BuildKit build check plus the multi-arch rules, offline.
+--version prints which BuildKit release the checks follow.
 Without FILES, lints Dockerfile / Containerfile in the current folder.
 Exit status: 1 when a finding is an error (or any finding, with --strict), 2 on bad usage.
 `;
@@ -22,6 +23,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       options: {
         format: { type: 'string', default: 'text' },
         strict: { type: 'boolean', default: false },
+        version: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
@@ -30,6 +32,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   );
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
+  if (values.version) {
+    io.out(`multiarch lint: the BuildKit checks follow ${BUILDKIT_RELEASE}\n`);
+    return 0;
+  }
   const format = values.format;
   if (format !== 'text' && format !== 'json' && format !== 'sarif') {
     io.err(`multiarch lint: --format must be text, json or sarif (got "${format}")\n`);

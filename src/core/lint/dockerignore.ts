@@ -7,12 +7,19 @@ import ignore from '@balena/dockerignore';
  */
 export interface IgnoreMatcher {
   ignores(path: string): boolean;
+  /** Some pattern re-includes paths (`!pattern`). */
+  hasExclusions: boolean;
+  /** A pattern excludes every entry of the context (`*`, `**` or `**\/*`). */
+  excludesEverything: boolean;
 }
 
 export function parseDockerignore(text: string): IgnoreMatcher {
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.trim().startsWith('#'));
   const matcher = ignore().add(lines);
+  const patterns = lines.map((l) => l.trim());
   return {
+    hasExclusions: patterns.some((p) => p.startsWith('!')),
+    excludesEverything: patterns.some((p) => p === '*' || p === '**' || p === '**/*'),
     ignores(path: string): boolean {
       const target = cleanPath(path);
       return target !== '' && target !== '.' && matcher.ignores(target);

@@ -1,4 +1,5 @@
 import { lintDockerfile } from './lint';
+import { PARSE_ERROR_RULE } from './parseErrors';
 import { BOM, LineIndex } from './text';
 import type { Fix, LintContext, LintOptions, TextEdit } from './types';
 
@@ -153,6 +154,8 @@ export function fixAll(text: string, context: LintContext = {}, options: FixAllO
   let passes = 0;
   for (; passes < 10; passes++) {
     const { diagnostics, model } = lintDockerfile(current, context, options);
+    // A file BuildKit cannot parse is not ours to rewrite: the guess about what it means could be wrong.
+    if (diagnostics.some((d) => d.rule === PARSE_ERROR_RULE.name)) break;
     const fixes = diagnostics.filter((d) => d.fix && (!options.only || options.only.includes(d.rule))).map((d) => d.fix!);
     if (!fixes.length) break;
     const result = applyFixes(current, fixes, model.heredocSpans);

@@ -3,4 +3,5 @@ export { lintDockerfile, DIRECTIVE_RULE, type LintResult } from './lint';
 export { applyEdits, applyFixes, fixAll, type FixAllOptions, type FixAllResult } from './fix';
 export { ignoreRuleEdit } from './ignore';
 export { RULES, RULE_NAMES, findRule } from './registry';
+export { BUILDKIT_RELEASE } from './rule';
 export type { Fix, LintContext, LintDiagnostic, LintOptions, Position, Range, RuleMeta, RuleSetting, Severity, TextEdit } from './types';

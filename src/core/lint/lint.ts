@@ -1,8 +1,10 @@
 import { LintModel } from './model';
+import { looksBinary, parseErrors } from './parseErrors';
 import { RULES } from './registry';
 import { projectRule, type Rule } from './rule';
 import { BOM } from './text';
-import type { LintContext, LintDiagnostic, LintOptions, Severity } from './types';
+import type { CheckConfig } from './directives';
+import type { LintContext, LintDiagnostic, LintOptions, RuleSetting, Severity } from './types';
 
 /** BuildKit refuses a Dockerfile whose parser directives are malformed; we say so instead of failing silently. */
 export const DIRECTIVE_RULE = projectRule('ParserDirective', 'A check parser directive that BuildKit rejects', 'error');
@@ -25,11 +27,27 @@ export function lintDockerfile(text: string, context: LintContext = {}, options:
   const failures: LintResult['failures'] = [];
   const check = model.check;
 
+  const refused = parseErrors(model);
+  // A file BuildKit cannot read as a Dockerfile at all gets that one answer, not rule noise about garbage.
+  if (refused.length && looksBinary(model.text)) return { diagnostics: refused, model, failures };
+  diagnostics.push(...refused);
+  const perInstruction = model.instructionChecks;
   for (const rule of RULES) {
-    const severity = effectiveSeverity(rule, model, options);
-    if (!severity) continue;
+    const setting = options.rules?.[rule.meta.name];
+    let severity = effectiveSeverity(rule, check, setting);
+    // A rule off for the file may still be on for one instruction (`# check=experimental=…` above it).
+    const onSomewhere = !severity && setting !== 'off' && [...perInstruction.values()].some((c) => !!effectiveSeverity(rule, mergeChecks(check, c), setting));
+    if (!severity && !onSomewhere) continue;
+    severity ??= setting && setting !== 'off' ? setting : check.error ? 'error' : rule.meta.severity;
+    const scoped = perInstruction.size > 0 && !FILE_SCOPED.has(rule.meta.name);
     try {
       rule.check(model, (range, message, fix) => {
+        if (scoped || onSomewhere) {
+          const owner = model.instructionAt(range.start.line);
+          const own = owner && perInstruction.get(owner);
+          const allowed = own ? effectiveSeverity(rule, mergeChecks(check, own), setting) : effectiveSeverity(rule, check, setting);
+          if (!allowed) return;
+        }
         diagnostics.push({ rule: rule.meta.name, message, severity, range, url: rule.meta.url, ...(fix && fix.edits.length ? { fix } : {}) });
       });
     } catch (error) {
@@ -55,11 +73,26 @@ export function lintDockerfile(text: string, context: LintContext = {}, options:
   return { diagnostics, model, failures };
 }
 
-function effectiveSeverity(rule: Rule, model: LintModel, options: LintOptions): Severity | undefined {
+/**
+ * Rules BuildKit runs with the file's settings only, whatever the comment above an instruction says
+ * (they look at the whole file, or at every stage together).
+ */
+const FILE_SCOPED = new Set(['NoEmptyContinuation', 'ConsistentInstructionCasing', 'ReservedStageName', 'DuplicateStageName', 'InvalidDefaultArgInFrom']);
+
+/** The file's settings with an instruction's own `# check=` comment added, as BuildKit merges them. */
+function mergeChecks(file: CheckConfig, own: CheckConfig): CheckConfig {
+  return {
+    skipAll: file.skipAll || own.skipAll,
+    skip: new Set([...file.skip, ...own.skip]),
+    experimentalAll: file.experimentalAll || own.experimentalAll,
+    experimental: new Set([...file.experimental, ...own.experimental]),
+    error: file.error,
+  };
+}
+
+function effectiveSeverity(rule: Rule, check: CheckConfig, setting: RuleSetting | undefined): Severity | undefined {
   const name = rule.meta.name;
-  const setting = options.rules?.[name];
   if (setting === 'off') return undefined;
-  const check = model.check;
   const skipped = check.skipAll || check.skip.has(name);
   if (rule.meta.experimental) {
     // As in BuildKit, an experimental rule runs only when asked for, and when the file asks for it,

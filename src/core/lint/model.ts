@@ -1,4 +1,5 @@
 import { Argument, DockerfileParser, ModifiableInstruction, type Dockerfile, type Flag, type Instruction } from 'dockerfile-ast';
+import { instructionCheck, precedingComments, type Comment } from './comments';
 import { parseCheckValue, parseDirectiveBlock, type CheckConfig, type DirectiveBlock } from './directives';
 import { StageGraph, type Stage } from './stageGraph';
 import { TextIndex, type ArgsText } from './textIndex';
@@ -36,6 +37,8 @@ export class LintModel {
   private readonly flagCache = new Map<Instruction, Flag[]>();
   private readonly varCache = new Map<Instruction, VariableUse[]>();
   private readonly declCache = new Map<Instruction, Declaration[]>();
+  private commentMap?: Map<Instruction, Comment[]>;
+  private checkMap?: Map<Instruction, CheckConfig>;
 
   constructor(
     readonly text: string,
@@ -147,6 +150,41 @@ export class LintModel {
       this.varCache.set(ins, (v = scanVariables(this.index, kwEnd, this.index.offsetAt(r.end), this.escape, skip)));
     }
     return v;
+  }
+
+  /** The comment lines BuildKit attaches to an instruction (since the previous one, reset by a bare `#`). */
+  comments(ins: Instruction): Comment[] {
+    this.commentMap ??= precedingComments(this.source, this.instructions, this.directives.insertLine);
+    return this.commentMap.get(ins) ?? [];
+  }
+
+  /** Instructions with a `# check=…` comment of their own, and what it says. */
+  get instructionChecks(): Map<Instruction, CheckConfig> {
+    if (!this.checkMap) {
+      this.checkMap = new Map();
+      // Cheap test first: most files have no such comment.
+      if (/#\s*check\s*=/i.test(this.text.slice(this.index.starts[this.directives.insertLine] ?? this.text.length))) {
+        for (const ins of this.instructions) {
+          const cfg = instructionCheck(this.comments(ins));
+          if (cfg) this.checkMap.set(ins, cfg);
+        }
+      }
+    }
+    return this.checkMap;
+  }
+
+  /** The instruction whose lines include `line`, if any (binary search; instructions are in order). */
+  instructionAt(line: number): Instruction | undefined {
+    let lo = 0;
+    let hi = this.instructions.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const r = this.instructions[mid].getRange();
+      if (line < r.start.line) hi = mid - 1;
+      else if (line > r.end.line) lo = mid + 1;
+      else return this.instructions[mid];
+    }
+    return undefined;
   }
 
   /** True when a stage is (explicitly or plausibly) built for more than one platform. */

@@ -9,6 +9,9 @@ export interface Rule {
   check(model: LintModel, report: Report): void;
 }
 
+/** The BuildKit release whose checks, messages and lines the BuildKit rules follow. */
+export const BUILDKIT_RELEASE = 'BuildKit v0.32 (Dockerfile frontend 1.26.0, moby/buildkit 73ed6825c of 2026-08-21)';
+
 /** BuildKit rule pages live at docs.docker.com/reference/build-checks/<kebab-case-name>/. */
 export function buildkitUrl(name: string): string {
   const kebab = name

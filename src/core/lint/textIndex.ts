@@ -69,6 +69,19 @@ export class TextIndex {
     return { text: t.slice(s, end), range: { start: startPos, end: rangeEnd } };
   }
 
+  /**
+   * The argument text as BuildKit reads it: continued lines joined (the escape character and line break
+   * removed), comment and empty lines inside the instruction dropped.
+   */
+  logicalArgs(ins: Instruction): string | undefined {
+    const a = this.argsOf(ins);
+    if (!a || a.range.start.line === a.range.end.line) return a?.text;
+    const lines = a.text.split(/\r\n|\r|\n/);
+    const kept = lines.filter((l, i) => i === 0 || (l.trim() !== '' && !l.trimStart().startsWith('#')));
+    const continued = new RegExp(`${escapeRegExp(this.escape)}[ \\t]*$`);
+    return kept.map((l) => l.replace(continued, '')).join('');
+  }
+
   /** Whether an offset lies in a heredoc body (binary search over the sorted spans). */
   inHeredoc(offset: number): boolean {
     let lo = 0;
@@ -100,4 +113,8 @@ export class TextIndex {
   rangeText(r: Range): string {
     return this.text.slice(this.lines.offsetAt(r.start), this.lines.offsetAt(r.end));
   }
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -29,6 +29,23 @@ describe('multiarch lint / fix', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('--version names the BuildKit release the checks follow', async () => {
+    const out = io(dir);
+    assert.equal(await lint(['--version'], out), 0);
+    assert.match(out.stdout, /BuildKit v0\.32 \(Dockerfile frontend 1\.26\.0/);
+  });
+
+  it('exits 1 on a file BuildKit refuses (unknown instruction or binary), and fix leaves it alone', async () => {
+    await writeFile(join(dir, 'bad.Dockerfile'), 'from alpine AS x\nFOOBAR x\n');
+    await writeFile(join(dir, 'blob.Dockerfile'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x00, 0x01]));
+    const out = io(dir);
+    assert.equal(await lint(['bad.Dockerfile', 'blob.Dockerfile'], out), 1);
+    assert.match(out.stdout, /bad\.Dockerfile:2:1: error MultiArch\/ParseError: unknown instruction: FOOBAR/);
+    assert.match(out.stdout, /blob\.Dockerfile:1:1: error MultiArch\/ParseError: this is not a Dockerfile/);
+    assert.equal(await fix(['bad.Dockerfile'], io(dir)), 0);
+    assert.equal(await readFile(join(dir, 'bad.Dockerfile'), 'utf8'), 'from alpine AS x\nFOOBAR x\n');
+  });
+
   it('prints compiler-style lines and exits 0 when there are only warnings', async () => {
     const out = io(dir);
     assert.equal(await lint([], out), 0);

@@ -24,11 +24,21 @@ describe('check directive (BuildKit semantics)', () => {
     assert.deepEqual(rulesOf('# check=skip=MaintainerDeprecated;error=true\nFROM alpine as b\nMAINTAINER x\n'), ['FromAsCasing:error']);
   });
 
-  it('is only a directive before any other line', () => {
+  it('is a file directive only before any other line; later, it covers the next instruction only', () => {
     assert.deepEqual(rulesOf('FROM alpine as b\n# check=skip=all\n'), ['FromAsCasing:warning']);
-    assert.deepEqual(rulesOf('\n# check=skip=all\nFROM alpine as b\n'), ['FromAsCasing:warning']);
-    assert.deepEqual(rulesOf('# a comment\n# check=skip=all\nFROM alpine as b\n'), ['FromAsCasing:warning']);
-    assert.deepEqual(rulesOf(' # check=skip=all\nFROM alpine as b\n'), ['FromAsCasing:warning']);
+    assert.deepEqual(rulesOf('\n# check=skip=all\nFROM alpine as b\nFROM alpine as c\n'), ['FromAsCasing:warning']);
+    assert.deepEqual(rulesOf('# a comment\n# check=skip=all\nFROM alpine as b\n'), []);
+    assert.deepEqual(rulesOf(' # check=skip=all\nFROM alpine as b\n'), []);
+  });
+
+  it('an instruction comment: the first check comment counts, up to its first blank; a bad one is ignored', () => {
+    assert.deepEqual(rulesOf('FROM alpine\n# check=skip=MaintainerDeprecated // reason\nMAINTAINER x\n'), []);
+    assert.deepEqual(rulesOf('FROM alpine\n# check=skip=JSONArgsRecommended\n# check=skip=MaintainerDeprecated\nMAINTAINER x\n'), ['MaintainerDeprecated:warning']);
+    assert.deepEqual(rulesOf('FROM alpine\n# check=bogus\nMAINTAINER x\n'), ['MaintainerDeprecated:warning']);
+    assert.deepEqual(rulesOf('FROM alpine\n# check=skip=MaintainerDeprecated\n#\nMAINTAINER x\n'), ['MaintainerDeprecated:warning']);
+    // File-wide checks are not covered by a comment above one instruction.
+    assert.deepEqual(rulesOf('FROM alpine\n# check=skip=ConsistentInstructionCasing\nrun x\n'), ['ConsistentInstructionCasing:warning']);
+    assert.deepEqual(rulesOf('FROM alpine\n# check=experimental=InvalidDefinitionDescription\nARG A\nARG B\n'), ['InvalidDefinitionDescription:warning']);
   });
 
   it('may follow other directives and a shebang, in any case, with spaces', () => {
@@ -36,7 +46,7 @@ describe('check directive (BuildKit semantics)', () => {
   });
 
   it('an unknown directive ends the block', () => {
-    assert.deepEqual(rulesOf('# foo=bar\n# check=skip=all\nFROM alpine as b\n'), ['FromAsCasing:warning']);
+    assert.deepEqual(rulesOf('# foo=bar\n# check=skip=all\nFROM alpine as b\nFROM alpine as c\n'), ['FromAsCasing:warning']);
   });
 
   it('experimental rules run only when asked for, and skip does not apply to them', () => {

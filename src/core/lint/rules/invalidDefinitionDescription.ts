@@ -8,19 +8,20 @@ export const invalidDefinitionDescription: Rule = {
     true,
   ),
   check(model, report) {
-    // As BuildKit: the comment line right above a named FROM or an ARG must start with the stage name or
-    // one of the ARG's keys; the message shows `<arg_key>` when an ARG declares several.
+    // As BuildKit: the last comment BuildKit attaches to a named FROM or an ARG (blank lines do not end
+    // the comment block, a bare `#` line does) must start with the stage name or one of the ARG's keys;
+    // the finding is on the instruction, and shows `<arg_key>` when an ARG declares several names.
     const check = (ins: Instruction, what: 'FROM' | 'ARG', names: string[]) => {
-      const line = ins.getRange().start.line - 1;
-      if (!names.length || line < model.directives.insertLine) return;
-      const text = model.index.lineText(line);
-      const m = /^(\s*)#\s*(\S*)/.exec(text);
-      if (!m || names.includes(m[2])) return;
-      const range = { start: { line, character: m[1].length }, end: { line, character: text.length } };
+      const comments = model.comments(ins);
+      if (!names.length || !comments.length) return;
+      const last = comments[comments.length - 1];
+      if (names.includes(last.text.split(' ')[0])) return;
       const example = names.length > 1 ? '<arg_key>' : names[0];
-      report(range, `Comment for ${what} should follow the format: \`# ${example} <description>\``, {
-        title: 'Separate the comment from the instruction with an empty line',
-        edits: [{ range: { start: { line: line + 1, character: 0 }, end: { line: line + 1, character: 0 } }, newText: '\n' }],
+      const at = ins.getRange().start;
+      const indent = model.index.lineText(at.line).slice(0, at.character);
+      report(ins.getInstructionRange(), `Comment for ${what} should follow the format: \`# ${example} <description>\``, {
+        title: `Mark the comment above as not describing this ${what} (a bare # line between them)`,
+        edits: [{ range: { start: { line: at.line, character: 0 }, end: { line: at.line, character: 0 } }, newText: `${indent}#\n` }],
       });
     };
     model.instructions.forEach((ins) => {

@@ -18,7 +18,7 @@ export const jsonArgsRecommended: Rule = {
         const a = model.argsOf(ins);
         if (!a) continue;
         const { range, text: args } = a;
-        if (isJsonArray(args)) continue;
+        if (isJsonArray(model.source.logicalArgs(ins) ?? args)) continue;
         const words = range.start.line === range.end.line ? plainWords(args) : undefined;
         report(
           range,

@@ -18,8 +18,10 @@ export const noEmptyContinuation: Rule = {
         range: { start: { line, character: 0 }, end: { line: line + 1, character: 0 } },
         newText: '',
       }));
-      const first = empty[0];
-      report({ start: { line: first, character: 0 }, end: { line: first, character: model.index.lineText(first).length } }, 'Empty continuation line', {
+      // BuildKit reports the line the instruction ends on (before any heredoc body).
+      let last = r.end.line;
+      while (last > r.start.line && heredoc?.has(last)) last--;
+      report({ start: { line: last, character: 0 }, end: { line: last, character: model.index.lineText(last).length } }, 'Empty continuation line', {
         title: empty.length > 1 ? 'Remove the empty continuation lines' : 'Remove the empty continuation line',
         edits,
       });

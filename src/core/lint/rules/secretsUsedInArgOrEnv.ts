@@ -3,7 +3,8 @@ import { buildkitRule, type Rule } from '../rule';
 const SECRET = /(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token)(?:_|$)/i;
 /** Cheap pre-filter so only candidate instructions pay for property parsing. */
 const LOOSE = /apikey|auth|credential|key|passw|pword|secret|token/i;
-const ALLOWED = /(?:_|^)(?:public)(?:_|$)/i;
+/** Words that say the value is not the secret itself (a path to it, a public key, a module version). */
+const ALLOWED = /(?:_|^)(?:public|file|version)(?:_|$)/i;
 
 export function isSecretName(name: string): boolean {
   return SECRET.test(name) && !ALLOWED.test(name);

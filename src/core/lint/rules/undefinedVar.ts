@@ -24,9 +24,12 @@ export const undefinedVar: Rule = {
       // Elsewhere an unknown name is reported only when it is a likely typo of a known one.
       let strictCache: boolean | undefined;
       const strict = () => (strictCache ??= rootImage(model, stage) === 'scratch');
+      // A name this stage declares with ARG further down is not the base image's: using it first is a bug.
+      let laterCache: Set<string> | undefined;
+      const declaredLater = () => (laterCache ??= new Set(stage.body.filter((i) => model.kw(i) === 'ARG').flatMap((i) => model.declared(i))));
       for (const ins of stage.body) {
         const kw = model.kw(ins);
-        if (EXPANDED.has(kw) && model.argsOf(ins)?.text.includes('$')) checkInstruction(model, ins, defined, strict, report);
+        if (EXPANDED.has(kw) && model.argsOf(ins)?.text.includes('$')) checkInstruction(model, ins, defined, strict, declaredLater, report);
         if (kw === 'ARG') for (const name of model.declared(ins)) defined.add(name);
         if (kw === 'ENV') {
           for (const name of model.declared(ins)) {
@@ -45,6 +48,7 @@ function checkInstruction(
   ins: import('dockerfile-ast').Instruction,
   defined: Set<string>,
   strict: () => boolean,
+  declaredLater: () => Set<string>,
   report: Parameters<Rule['check']>[1],
 ): void {
   for (const v of model.vars(ins)) {
@@ -55,7 +59,7 @@ function checkInstruction(
     const range = v.range;
     const suggestion = suggestName(name, [...defined, ...COMMON_ENV]);
     // Without the base image's environment, only a near-miss of a longer name is evidence of a typo.
-    if ((!suggestion || name.length < 4) && !strict()) continue;
+    if ((!suggestion || name.length < 4) && !strict() && !declaredLater().has(name)) continue;
     report(
       range,
       `Usage of undefined variable '$${name}'${suggestion ? ` (did you mean $${suggestion}?)` : ''}`,
