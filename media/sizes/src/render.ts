@@ -75,6 +75,24 @@ function deltaCell(doc: Document, r: SizesRowView): HTMLElement {
 function verifyCell(doc: Document, r: SizesRowView): HTMLElement {
   const v = r.verify;
   if (!v) return el(doc, 'td', { class: 'muted' }, 'not verified');
+  if (v.status !== 'skipped' && v.checks?.length) {
+    // One line per check, as the seed listed them: "redis client ✅ 5.0.1 aarch64".
+    const cell = el(doc, 'td', { class: `verify ${v.status}` });
+    for (const c of v.checks) {
+      const item = el(
+        doc,
+        'div',
+        { class: `check ${c.status}` },
+        icon(doc, c.status === 'pass' ? 'pass' : 'error'),
+        el(doc, 'span', { class: 'sr-only' }, c.status === 'pass' ? ' passed: ' : ' failed: '),
+        ` ${c.name} `,
+        el(doc, 'code', {}, c.line || '(no output)'),
+        c.reason ? el(doc, 'span', { class: 'reason' }, ` ${c.reason}`) : undefined,
+      );
+      cell.append(item);
+    }
+    return cell;
+  }
   const iconName = v.status === 'pass' ? 'pass' : v.status === 'fail' ? 'error' : 'circle-slash';
   const text = v.status === 'pass' ? `${v.actual ?? ''}` : v.status === 'fail' ? `expected ${v.expected.join(' or ')}, got ${v.actual ?? '?'}` : `skipped`;
   const cell = el(doc, 'td', { class: `verify ${v.status}` }, icon(doc, iconName), ` ${text}`);

@@ -27,6 +27,7 @@ export interface ReportOptions extends CollectOptions {
   /** Platforms of the config; defaults to those seen in the recorded builds. */
   platforms?: string[];
   builder?: string;
+  variantArg?: string;
   now?: Date;
 }
 
@@ -42,5 +43,6 @@ export async function collectReport(opts: ReportOptions): Promise<ReportInput> {
     verify,
     platforms: await Promise.all(platforms.map(async (platform) => ({ platform, availability: await availability(platform) }))),
     ...(opts.builder ? { builder: opts.builder } : {}),
+    ...(opts.variantArg ? { variantArg: opts.variantArg } : {}),
   };
 }

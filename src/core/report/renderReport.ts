@@ -5,6 +5,7 @@ import { formatBytes, formatDuration, shortPlatform } from '../sizes/format';
 import type { SizeRow } from '../sizes/types';
 import { md, table } from './markdown';
 import type { ReportInput } from './types';
+import { variantsTested, verifyCases, verifyLimitations, verifySection } from './verifySections';
 
 const NOT_MEASURED = 'not measured';
 const cellKey = (c: { variant: string; platform: string }): string => `${c.variant}@${c.platform}`;
@@ -72,16 +73,10 @@ function testCases(input: ReportInput, latest: BuildRecord[]): string[] {
     const detail = ok ? `succeeded in ${formatDuration(r.durationMs)}` : `${r.status}${r.error ? `: ${md(r.error.split('\n')[0]!)}` : ''}`;
     lines.push(`- [${ok ? 'x' : ' '}] Build ${md(r.variant)} for ${md(r.platform)}: ${detail}`);
   }
-  for (const v of input.verify) {
-    if (v.status === 'skipped') {
-      lines.push(`- [ ] Verify ${md(v.variant)} on ${md(v.platform)}: skipped (${md(v.reason ?? 'no reason recorded')})`);
-      continue;
-    }
-    const ok = v.status === 'pass';
-    if (ok) passed++;
-    else failed++;
-    lines.push(`- [${ok ? 'x' : ' '}] Verify ${md(v.variant)} on ${md(v.platform)} reports ${md(v.expected.join(' or '))}: ${ok ? 'pass' : `fail (got ${md(v.actual || v.reason || 'nothing')})`}`);
-  }
+  const checks = verifyCases(input.verify);
+  lines.push(...checks.lines);
+  passed += checks.passed;
+  failed += checks.failed;
   if (!lines.length) return ['## Test cases', '', 'Nothing was built or verified yet.'];
   return ['## Test cases', '', ...lines, '', `Passed: ${passed}. Failed: ${failed}.`];
 }
@@ -101,18 +96,6 @@ function buildsSection(latest: BuildRecord[], sizes: Map<string, SizeRow>): stri
     '',
     'Compressed size is the sum of the layers and config in the platform manifest (what a registry stores and a pull downloads); disk size is what the engine reports for the unpacked image in its local store.',
   ];
-}
-
-function verifySection(input: ReportInput): string[] {
-  if (!input.verify.length) return ['## Architecture verification', '', `${NOT_MEASURED}: run "Verify Architectures" or \`multiarch verify\`.`];
-  const rows = input.verify.map((v) => [
-    md(v.image ?? `${v.variant} (${v.platform})`),
-    md(v.platform),
-    md(v.expected.join(' or ') || '?'),
-    md(v.actual ?? (v.status === 'skipped' ? NOT_MEASURED : '')),
-    v.status === 'pass' ? 'pass' : v.status === 'fail' ? 'FAIL' : `skipped: ${md(v.reason ?? '')}`,
-  ]);
-  return ['## Architecture verification', '', table(['Image', 'Platform', 'Expected arch', 'Actual arch', 'Status'], rows)];
 }
 
 function cacheSection(records: BuildRecord[]): string[] {
@@ -148,9 +131,7 @@ function limitations(input: ReportInput, latest: BuildRecord[]): string[] {
   for (const r of latest.filter((x) => x.status !== 'succeeded')) {
     out.push(`${md(r.variant)} on ${md(r.platform)} ${r.status}${r.error ? `: ${md(r.error.split('\n')[0]!)}` : ''}.`);
   }
-  for (const v of input.verify.filter((x) => x.status === 'skipped')) {
-    out.push(`${md(v.variant)} on ${md(v.platform)} could not be verified: ${md(v.reason ?? 'no reason recorded')}.`);
-  }
+  out.push(...verifyLimitations(input.verify));
   const noCompressed = input.sizes.filter((s) => s.compressed === undefined && !s.error).map((s) => `${md(s.variant)} ${md(shortPlatform(s.platform))}`);
   if (noCompressed.length) out.push(`Compressed size ${NOT_MEASURED} for ${noCompressed.join(', ')}: loaded into the local store only; build with output "oci" or "push" to measure what a pull downloads.`);
   const noDisk = input.sizes.filter((s) => s.uncompressed === undefined && !s.error).map((s) => `${md(s.variant)} ${md(shortPlatform(s.platform))}`);
@@ -167,7 +148,8 @@ export function renderReport(input: ReportInput): string {
     platformsSection(input),
     testCases(input, latest),
     buildsSection(latest, sizes),
-    verifySection(input),
+    variantsTested(latest, input.verify, input.variantArg),
+    verifySection(input.verify),
     cacheSection(input.records),
     limitations(input, latest),
   ];

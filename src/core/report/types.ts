@@ -25,4 +25,6 @@ export interface ReportInput {
   platforms: Array<{ platform: string; availability: Availability }>;
   /** Builder name and version when one is known (buildx builder, buildah under podman). */
   builder?: string;
+  /** The config's variantArg, which names the "<Arg> Variants Tested" table. */
+  variantArg?: string;
 }

@@ -26,13 +26,14 @@ export function judgeCheck(check: VerifyCheck, expected: string[], run: CheckRun
   const stderr = run.stderr.trim();
   const text = stdout || stderr;
   const everything = cap([stdout, stderr].filter(Boolean).join('\n'));
-  const fail = (reason: string, machine?: string): CheckResult => ({ name: check.name, status: 'fail', output: everything, reason, ...(machine ? { machine } : {}) });
+  const expect = check.expect !== undefined ? { expect: check.expect } : {};
+  const fail = (reason: string, machine?: string): CheckResult => ({ name: check.name, status: 'fail', output: everything, reason, ...(machine ? { machine } : {}), ...expect });
   if (run.timedOut) return fail(`timed out after ${timeoutS} s`);
   if (run.exitCode !== 0) return fail(`exited with code ${run.exitCode}`);
   if (check.expect !== undefined) {
     // Validated when the config was loaded (resolve.ts), so this cannot throw for a loaded config.
     if (!new RegExp(check.expect, 'm').test(text)) return fail(`output does not match ${check.expect}`);
-    return { name: check.name, status: 'pass', output: cap(text) };
+    return { name: check.name, status: 'pass', output: cap(text), ...expect };
   }
   const found = machinesIn(text);
   const match = found.find((m) => expected.includes(m));

@@ -10,6 +10,8 @@ export interface CheckResult {
   machine?: string;
   /** Why it failed: wrong machine, no match for `expect`, exit code, "timed out after 60 s". */
   reason?: string;
+  /** The check's `expect`, when it had one instead of the machine-name rule. */
+  expect?: string;
 }
 
 /** Outcome of running one built cell's checks for its platform. */
@@ -37,4 +39,20 @@ export interface VerifyResult {
 /** First non-empty line of a check's output: the detail every view shows. */
 export function firstLine(output: string): string {
   return output.split(/\r?\n/).map((l) => l.trim()).find(Boolean) ?? '';
+}
+
+/** A result's checks; results written before named checks existed count as one "architecture" check. */
+export function checksOf(v: VerifyResult): CheckResult[] {
+  if (v.checks) return v.checks;
+  if (v.status === 'skipped') return [];
+  const output = v.actual ?? v.output ?? '';
+  return [{ name: 'architecture', status: v.status, output, ...(v.actual ? { machine: v.actual } : {}), ...(v.reason ? { reason: v.reason } : {}) }];
+}
+
+export const CHECK_MARK: Record<CheckResult['status'], string> = { pass: '✅', fail: '❌' };
+
+/** "redis client ✅ 5.0.1 aarch64" per check (the reason after a failure): plain text for tooltips. */
+export function checkLines(v: VerifyResult): string[] {
+  if (v.status === 'skipped') return [`skipped: ${v.reason ?? 'no reason recorded'}`];
+  return checksOf(v).map((c) => `${c.name} ${CHECK_MARK[c.status]} ${firstLine(c.output) || '(no output)'}${c.reason ? ` (${c.reason})` : ''}`);
 }

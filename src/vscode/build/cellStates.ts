@@ -12,7 +12,7 @@ export interface CellView {
   finishedAt?: Date;
   /** The log of the last build of this cell. */
   logUri?: vscode.Uri;
-  /** Result of the last architecture verification. */
+  /** Result of the last verification; `text` has a line per check ("redis client ✅ 5.0.1 aarch64"). */
   verify?: { status: 'pass' | 'fail' | 'skipped'; text: string };
 }
 

@@ -1,4 +1,5 @@
 import { ResultsStore } from '../../core/results/store';
+import { checkLines } from '../../core/verify/types';
 import { readVerifyResults } from '../../core/verify/verifyStore';
 import type { ConfigModel } from '../model/configModel';
 import type { CellStates } from './cellStates';
@@ -17,8 +18,7 @@ export async function restoreCellStates(model: ConfigModel, cells: CellStates): 
         const cell = { variant: v.name, platform };
         const check = verified.get(`${v.name}@${platform}`);
         if (check) {
-          const text = check.status === 'pass' ? `${check.actual}` : check.status === 'fail' ? `printed ${check.actual ?? '(nothing)'}, expected ${check.expected.join(' or ')}` : (check.reason ?? 'skipped');
-          cells.update(cell, { verify: { status: check.status, text } });
+          cells.update(cell, { verify: { status: check.status, text: checkLines(check).join('\n') } });
         }
         if (cells.get(cell).status !== 'idle') continue;
         const last = await store.latest(cell);

@@ -27,7 +27,7 @@ export function registerReport(context: vscode.ExtensionContext, model: ConfigMo
               });
         if (!uri) return undefined;
         const platforms = [...new Set(config.variants.flatMap((v) => v.platforms))].sort();
-        const text = renderReport(await collectReport({ root: config.root, env: process.env, platforms }));
+        const text = renderReport(await collectReport({ root: config.root, env: process.env, platforms, ...(config.variantArg ? { variantArg: config.variantArg } : {}) }));
         await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
         log.info(`report written to ${uri.fsPath}`);
         if (!(target instanceof vscode.Uri)) await vscode.window.showTextDocument(uri, { preview: false });

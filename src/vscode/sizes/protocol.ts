@@ -10,6 +10,15 @@ export interface CellVerification {
   expected: string[];
   actual?: string;
   reason?: string;
+  /** Each check with its first output line; absent in a state a previous version persisted. */
+  checks?: CheckView[];
+}
+
+export interface CheckView {
+  name: string;
+  status: 'pass' | 'fail';
+  line: string;
+  reason?: string;
 }
 
 export type SizesRowView = SizeRow & { verify?: CellVerification };

@@ -1,6 +1,7 @@
 // Reads the rows the panel shows and says when they may have changed (a build or a verification ended).
 import * as vscode from 'vscode';
 import { measureSizes } from '../../core/sizes/measureSizes';
+import { checksOf, firstLine } from '../../core/verify/types';
 import { readVerifyResults } from '../../core/verify/verifyStore';
 import { Disposable } from '../disposable';
 import type { Log } from '../log';
@@ -48,6 +49,7 @@ export class SizesSource extends Disposable {
             expected: v.expected,
             ...(v.actual !== undefined ? { actual: v.actual } : {}),
             ...(v.reason !== undefined ? { reason: v.reason } : {}),
+            checks: checksOf(v).map((c) => ({ name: c.name, status: c.status, line: firstLine(c.output), ...(c.reason ? { reason: c.reason } : {}) })),
           };
           rows.push(verify ? { ...s, verify } : s);
           if (s.error) this.log.warn(`sizes: ${s.variant} ${s.platform}: ${s.error}`);

@@ -93,7 +93,7 @@ export function platformItem(variant: ResolvedVariant, platform: string, view: C
   const tooltip = [`${variant.name} on ${platform}: ${view.status}`];
   if (view.finishedAt) tooltip.push(`Finished ${view.finishedAt.toLocaleString()}`);
   if (view.detail) tooltip.push(view.detail);
-  if (view.verify) tooltip.push(`Verification: ${view.verify.status} (${view.verify.text})`);
+  if (view.verify) tooltip.push(`Verification: ${view.verify.status}`, view.verify.text);
   item.tooltip = tooltip.join('\n');
   item.contextValue = `multiarch:platform:${view.status}`;
   if (view.logUri) item.command = { command: 'multiarch.build.showLog', title: 'Show Build Log', arguments: [view.logUri] };

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { readBuildRecords } from '../../core/sizes/buildRecords';
 import { programsFromEnv } from '../../core/sizes/programs';
-import type { VerifyResult } from '../../core/verify/types';
+import { checkLines, type VerifyResult } from '../../core/verify/types';
 import { verifyBuilds } from '../../core/verify/runVerify';
 import { writeVerifyResults } from '../../core/verify/verifyStore';
 import { showError, type Log } from '../log';
@@ -39,7 +39,7 @@ async function verify(model: ConfigModel, log: Log, variant: string | undefined)
             ...(variant ? { variants: [variant] } : {}),
           });
           for (const r of results) {
-            const line = `verify ${r.variant} ${r.platform}: ${r.status}${r.actual ? ` (${r.actual})` : ''}${r.reason ? ` - ${r.reason}` : ''}`;
+            const line = `verify ${r.variant} ${r.platform}: ${r.status}\n  ${checkLines(r).join('\n  ')}`;
             if (r.status === 'fail') log.error(`${line}${r.output ? `\n${r.output}` : ''}`);
             else log.info(line);
           }

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { md } from '../../../src/core/report/markdown';
+import { code, md } from '../../../src/core/report/markdown';
 import { renderReport } from '../../../src/core/report/renderReport';
 import type { ReportInput } from '../../../src/core/report/types';
 import type { BuildRecord } from '../../../src/core/results/types';
@@ -39,9 +39,21 @@ function recorded(): ReportInput {
       { variant: 'redis', platform: 'linux/amd64', source: 'local', uncompressed: 9_500_000, layers: 3 },
     ],
     verify: [
-      { variant: 'minimal', platform: 'linux/amd64', image: 'localhost/queue:minimal', expected: ['x86_64'], actual: 'x86_64', status: 'pass', at: 't' },
+      {
+        variant: 'minimal', platform: 'linux/amd64', image: 'localhost/queue:minimal', expected: ['x86_64'], actual: 'x86_64', status: 'pass', at: 't',
+        checks: [{ name: 'architecture', status: 'pass', output: 'x86_64', machine: 'x86_64' }],
+      },
+      // Written before named checks existed: read as one architecture check.
       { variant: 'minimal', platform: 'linux/arm64', image: 'localhost/queue:minimal', expected: ['aarch64'], actual: 'aarch64', status: 'pass', emulated: true, at: 't' },
-      { variant: 'redis', platform: 'linux/amd64', image: 'queue:redis-amd64', expected: ['x86_64'], actual: 'aarch64', status: 'fail', output: 'aarch64', at: 't' },
+      {
+        variant: 'redis', platform: 'linux/amd64', image: 'queue:redis-amd64', expected: ['x86_64'], actual: 'x86_64', status: 'fail', at: 't',
+        output: '4.0.0 x86_64', reason: 'redis client: output does not match ^5\\.0\\.1 ',
+        checks: [
+          { name: 'architecture', status: 'pass', output: 'x86_64', machine: 'x86_64' },
+          { name: 'redis client', status: 'fail', output: '4.0.0 x86_64', reason: 'output does not match ^5\\.0\\.1 ', expect: '^5\\.0\\.1 ' },
+          { name: 'python version', status: 'pass', output: 'Python: 3.11.14 | `main`\nMachine: x86_64', machine: 'x86_64' },
+        ],
+      },
       { variant: 'sqs', platform: 'linux/s390x', expected: ['s390x'], status: 'skipped', reason: 'no emulator for linux/s390x on this host', at: 't' },
     ],
     platforms: [
@@ -49,6 +61,7 @@ function recorded(): ReportInput {
       { platform: 'linux/arm64', availability: 'emulated' },
       { platform: 'linux/s390x', availability: 'unavailable' },
     ],
+    variantArg: 'QUEUE_BACKEND',
   };
 }
 
@@ -80,6 +93,22 @@ describe('build results report', () => {
     const text = renderReport({ generatedAt: new Date(0), host: { os: 'Linux', release: '6', arch: 'arm64' }, records: [], sizes: [], verify: [], platforms: [] });
     assert.match(text, /Nothing was built or verified yet\./);
     assert.match(text, /No build recorded\./);
+  });
+
+  it('shows check output as code that cannot break out of its span or its table cell', () => {
+    assert.equal(code('5.0.1 aarch64'), '`5.0.1 aarch64`');
+    assert.equal(code('a ``b`` c'), '```a ``b`` c```');
+    assert.equal(code('`x`'), '`` `x` ``');
+    assert.equal(code('a|b', true), '`a\\|b`');
+    assert.equal(code('<b>x</b>\nmore'), '`<b>x</b> more`');
+    assert.equal(code('  '), '');
+  });
+
+  it('names the variants table after the variant arg, or plainly without one', () => {
+    const input = recorded();
+    assert.match(renderReport(input), /## Queue Backend Variants Tested\n/);
+    delete input.variantArg;
+    assert.match(renderReport(input), /## Variants Tested\n/);
   });
 
   it('keeps hostile names from breaking tables or injecting HTML', () => {

@@ -77,6 +77,25 @@ describe('Image Sizes webview rendering', () => {
     assert.match(root.querySelector('td.verify.fail')?.textContent ?? '', /expected aarch64, got x86_64/);
   });
 
+  it('lists every check of a cell with its output line, and why a failed one failed', () => {
+    const checks = [
+      { name: 'architecture', status: 'pass' as const, line: 'aarch64' },
+      { name: 'redis client', status: 'fail' as const, line: 'Redis 5.0.1 on x86_64', reason: 'expected aarch64, the image reported x86_64' },
+      { name: HOSTILE[0]!, status: 'pass' as const, line: HOSTILE[1]! },
+    ];
+    const rows = [{ variant: 'redis', platform: 'linux/arm64', source: 'local' as const, uncompressed: 1, verify: { status: 'fail' as const, expected: ['aarch64'], actual: 'x86_64', checks } }];
+    const { root } = draw(state({ rows }));
+    const items = [...root.querySelectorAll('td.verify.fail .check')];
+    assert.deepEqual(items.map((i) => [i.className, i.querySelector('code')?.textContent]), [
+      ['check pass', 'aarch64'],
+      ['check fail', 'Redis 5.0.1 on x86_64'],
+      ['check pass', HOSTILE[1]],
+    ]);
+    assert.equal(items[0]!.textContent, ' passed:  architecture aarch64');
+    assert.equal(items[1]!.querySelector('.reason')?.textContent, ' expected aarch64, the image reported x86_64');
+    assert.equal(root.querySelectorAll('img, script').length, 0);
+  });
+
   it('draws one bar chart per variant comparing its architectures', () => {
     const { root } = draw(state());
     const figures = [...root.querySelectorAll('figure.chart')];

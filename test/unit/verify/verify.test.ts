@@ -9,6 +9,7 @@ import { judgeCheck } from '../../../src/core/verify/judgeCheck';
 import { expectedMachines, isNative, machinesIn, qemuName } from '../../../src/core/verify/machines';
 import { binfmtHandler, verifyBuilds, verifyCell } from '../../../src/core/verify/runVerify';
 import { containerName, removeArgv, runArgv } from '../../../src/core/verify/verifyArgs';
+import { checkLines } from '../../../src/core/verify/types';
 import { verifyText } from '../../../src/core/verify/verifyText';
 import { readVerifyResults, writeVerifyResults } from '../../../src/core/verify/verifyStore';
 
@@ -96,9 +97,9 @@ describe('judging a check', () => {
   it('matches expect as a multiline regular expression instead of the machine rule', () => {
     const check = { name: 'redis client', command: ['python'], expect: '^5\\.0\\.1 aarch64$' };
     const pass = judgeCheck(check, ['aarch64'], ran('warming up\n5.0.1 aarch64\n'), 60);
-    assert.deepEqual(pass, { name: 'redis client', status: 'pass', output: 'warming up\n5.0.1 aarch64' });
+    assert.deepEqual(pass, { name: 'redis client', status: 'pass', output: 'warming up\n5.0.1 aarch64', expect: check.expect });
     const fail = judgeCheck(check, ['aarch64'], ran('4.0.0 aarch64\n'), 60);
-    assert.deepEqual(fail, { name: 'redis client', status: 'fail', output: '4.0.0 aarch64', reason: 'output does not match ^5\\.0\\.1 aarch64$' });
+    assert.deepEqual(fail, { name: 'redis client', status: 'fail', output: '4.0.0 aarch64', reason: 'output does not match ^5\\.0\\.1 aarch64$', expect: check.expect });
   });
 
   it('fails on a non-zero exit or a timeout with everything printed', () => {
@@ -237,6 +238,16 @@ describe('verifying a cell', () => {
     );
     assert.deepEqual(results.map((r) => [r.variant, r.status]), [['minimal', 'pass'], ['sqs', 'pass']]);
     assert.deepEqual(calls.map((c) => c.slice(-2)), [['new', '-m'], ['arch', 'sqs']]);
+  });
+
+  it('describes each check on a line for tooltips, old results as one architecture check', () => {
+    const base = { variant: 'redis', platform: 'linux/arm64', expected: ['aarch64'], at: 't' };
+    assert.deepEqual(checkLines({ ...base, status: 'fail', checks: [
+      { name: 'architecture', status: 'pass', output: 'aarch64' },
+      { name: 'redis client', status: 'fail', output: '\nRedis 5.0.1 on x86_64\nmore', reason: 'expected aarch64, the image reported x86_64' },
+    ] }), ['architecture ✅ aarch64', 'redis client ❌ Redis 5.0.1 on x86_64 (expected aarch64, the image reported x86_64)']);
+    assert.deepEqual(checkLines({ ...base, status: 'pass', actual: 'aarch64' }), ['architecture ✅ aarch64']);
+    assert.deepEqual(checkLines({ ...base, status: 'skipped', reason: 'no emulator' }), ['skipped: no emulator']);
   });
 
   it('prints one row per check with its first output line', () => {
