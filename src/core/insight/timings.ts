@@ -50,7 +50,8 @@ export function timingsReport(records: BuildRecord[], variants?: string[]): Timi
       steps: r.timing!.steps.map(({ stage, instruction, seconds, cached }) => ({ stage, instruction, seconds, cached })),
     }),
   );
-  return { cells, emulation: emulationFactors(latest) };
+  const emulation = emulationFactors(records).filter((e) => !variants?.length || variants.includes(e.variant));
+  return { cells, emulation };
 }
 
 export interface EmulationComparison extends EmulationFactor {
@@ -60,29 +61,45 @@ export interface EmulationComparison extends EmulationFactor {
 }
 
 /**
- * Per variant, each emulated cell against the variant's native cell: the same steps (stage and position,
- * since an instruction can name the architecture) that ran on both. Omitted when no step ran on both.
+ * Per variant and emulated platform, the newest build whose steps can be compared with the native build
+ * nearest in time (the same podman job, or the docker job of the same round): the steps (stage and
+ * position, since an instruction can name the architecture) that ran on both. Omitted when none did,
+ * e.g. when every build since the first was served from the cache.
  */
-export function emulationComparisons(latest: BuildRecord[]): EmulationComparison[] {
+export function emulationComparisons(records: BuildRecord[]): EmulationComparison[] {
+  const timed = records.filter((r) => r.timing?.steps.length && r.status === 'succeeded');
   const out: EmulationComparison[] = [];
-  for (const emulated of latest.filter((r) => r.emulated === true)) {
-    const native = latest.find((r) => r.variant === emulated.variant && r.emulated === false);
-    if (!native?.timing || !emulated.timing) continue;
-    const ran = new Map(native.timing.steps.filter((s) => !s.cached).map((s) => [`${s.stage} ${s.index}`, s.seconds]));
-    const steps = emulated.timing.steps
-      .filter((s) => !s.cached && ran.has(`${s.stage} ${s.index}`))
-      .map((step) => ({ step, nativeSeconds: ran.get(`${step.stage} ${step.index}`)! }))
-      .sort((a, b) => b.step.seconds - a.step.seconds);
-    const nativeSum = steps.reduce((n, s) => n + s.nativeSeconds, 0);
-    if (!steps.length || nativeSum <= 0) continue;
-    const factor = Math.round((steps.reduce((n, s) => n + s.step.seconds, 0) / nativeSum) * 10) / 10;
-    out.push({ variant: emulated.variant, platform: emulated.platform, native: native.platform, factor, steps });
+  const emulatedCells = [...new Map(timed.filter((r) => r.emulated === true).map((r) => [cellId(r), r])).values()];
+  for (const cell of emulatedCells) {
+    const natives = timed.filter((r) => r.variant === cell.variant && r.emulated === false);
+    const history = timed.filter((r) => cellId(r) === cellId(cell)).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+    for (const emulated of history) {
+      const at = Date.parse(emulated.startedAt);
+      const native = natives.sort((a, b) => Math.abs(Date.parse(a.startedAt) - at) - Math.abs(Date.parse(b.startedAt) - at))[0];
+      const c = native && compare(emulated, native);
+      if (c) {
+        out.push(c);
+        break;
+      }
+    }
   }
-  return out;
+  return out.sort((a, b) => a.variant.localeCompare(b.variant) || a.platform.localeCompare(b.platform));
 }
 
-export function emulationFactors(latest: BuildRecord[]): EmulationFactor[] {
-  return emulationComparisons(latest).map(({ variant, platform, factor }) => ({ variant, platform, factor }));
+function compare(emulated: BuildRecord, native: BuildRecord): EmulationComparison | undefined {
+  const ran = new Map(native.timing!.steps.filter((s) => !s.cached).map((s) => [`${s.stage} ${s.index}`, s.seconds]));
+  const steps = emulated
+    .timing!.steps.filter((s) => !s.cached && ran.has(`${s.stage} ${s.index}`))
+    .map((step) => ({ step, nativeSeconds: ran.get(`${step.stage} ${step.index}`)! }))
+    .sort((a, b) => b.step.seconds - a.step.seconds);
+  const nativeSum = steps.reduce((n, s) => n + s.nativeSeconds, 0);
+  if (!steps.length || nativeSum <= 0) return undefined;
+  const factor = Math.round((steps.reduce((n, s) => n + s.step.seconds, 0) / nativeSum) * 10) / 10;
+  return { variant: emulated.variant, platform: emulated.platform, native: native.platform, factor, steps };
+}
+
+export function emulationFactors(records: BuildRecord[]): EmulationFactor[] {
+  return emulationComparisons(records).map(({ variant, platform, factor }) => ({ variant, platform, factor }));
 }
 
 /** "12.4 s · 88% cached": a cell's time and share of cached steps, for tree leaves and tables. */

@@ -4,6 +4,7 @@ import type { BuildRecord } from '../results/types';
 import { formatBytes, formatDuration, shortPlatform } from '../sizes/format';
 import type { SizeRow } from '../sizes/types';
 import { md, table } from './markdown';
+import { cacheSection, emulationSection, performanceSection } from './timingSections';
 import type { ReportInput } from './types';
 import { variantsTested, verifyCases, verifyLimitations, verifySection } from './verifySections';
 
@@ -98,25 +99,6 @@ function buildsSection(latest: BuildRecord[], sizes: Map<string, SizeRow>): stri
   ];
 }
 
-function cacheSection(records: BuildRecord[]): string[] {
-  const rows: string[][] = [];
-  for (const [, builds] of groupBy(records.filter((r) => r.status === 'succeeded'), cellKey)) {
-    if (builds.length < 2) continue;
-    const first = builds[0]!;
-    const last = builds[builds.length - 1]!;
-    const ratio = last.durationMs > 0 ? `${(first.durationMs / last.durationMs).toFixed(1)}×` : NOT_MEASURED;
-    rows.push([md(first.variant), md(first.platform), formatDuration(first.durationMs), formatDuration(last.durationMs), ratio]);
-  }
-  rows.sort((a, b) => a[0]!.localeCompare(b[0]!) || a[1]!.localeCompare(b[1]!));
-  return [
-    '## Cache',
-    '',
-    rows.length
-      ? table(['Variant', 'Platform', 'First build', 'Latest rebuild', 'Speed-up'], rows)
-      : `${NOT_MEASURED}: no cell was built twice, so there is no rebuild to compare with a first build.`,
-  ];
-}
-
 function limitations(input: ReportInput, latest: BuildRecord[]): string[] {
   const out: string[] = [];
   const emulated = groupBy(latest.filter((r) => r.emulated), (r) => r.platform);
@@ -149,8 +131,10 @@ export function renderReport(input: ReportInput): string {
     testCases(input, latest),
     buildsSection(latest, sizes),
     variantsTested(latest, input.verify, input.variantArg),
+    performanceSection(latest, sizes),
     verifySection(input.verify),
     cacheSection(input.records),
+    emulationSection(input.records),
     limitations(input, latest),
   ];
   return `${sections.map((s) => s.join('\n')).join('\n\n')}\n`;

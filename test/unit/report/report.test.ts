@@ -5,6 +5,7 @@ import { code, md } from '../../../src/core/report/markdown';
 import { renderReport } from '../../../src/core/report/renderReport';
 import type { ReportInput } from '../../../src/core/report/types';
 import type { BuildRecord } from '../../../src/core/results/types';
+import { recordsFrom } from '../insight/replay';
 
 const SNAPSHOT = join(__dirname, 'report.snapshot.md');
 
@@ -22,14 +23,17 @@ const rec = (over: Partial<BuildRecord>): BuildRecord => ({
 
 /** Two rounds of the queue-service example with podman (the second a cached rebuild), one failure, one docker variant. */
 function recorded(): ReportInput {
+  // Steps as podman 4.3.1 reported them for a cold build and an immediate rebuild (test/fixtures/progress).
+  const [coldAmd, coldArm] = recordsFrom('podman-cold.txt', 'minimal', 'x').map((r) => r.timing);
+  const [warmAmd, warmArm] = recordsFrom('podman-cached.txt', 'minimal', 'x').map((r) => r.timing);
   return {
     generatedAt: new Date('2026-11-27T06:30:00Z'),
     host: { distro: 'Debian GNU/Linux 12 (bookworm)', os: 'Linux', release: '6.1.0-28-amd64', arch: 'amd64' },
     records: [
-      rec({}),
-      rec({ platform: 'linux/arm64', emulated: true }),
-      rec({ startedAt: '2026-11-27T06:00:00.000Z', durationMs: 2_500, image: 'localhost/queue:minimal' }),
-      rec({ platform: 'linux/arm64', startedAt: '2026-11-27T06:00:00.000Z', durationMs: 2_500, emulated: true, image: 'localhost/queue:minimal' }),
+      rec({ timing: coldAmd!, emulated: false }),
+      rec({ platform: 'linux/arm64', emulated: true, timing: coldArm! }),
+      rec({ startedAt: '2026-11-27T06:00:00.000Z', durationMs: 2_500, image: 'localhost/queue:minimal', emulated: false, timing: warmAmd! }),
+      rec({ platform: 'linux/arm64', startedAt: '2026-11-27T06:00:00.000Z', durationMs: 2_500, emulated: true, image: 'localhost/queue:minimal', timing: warmArm! }),
       rec({ variant: 'redis', engine: 'docker', engineVersion: '20.10.24', output: 'load', image: 'queue:redis-amd64', startedAt: '2026-11-27T06:01:00.000Z', durationMs: 12_000 }),
       rec({ variant: 'redis', engine: 'docker', engineVersion: '20.10.24', output: 'load', platform: 'linux/arm64', emulated: true, status: 'failed', error: 'process "/bin/sh -c make" did not complete successfully: exit code: 2\nmore', startedAt: '2026-11-27T06:01:12.000Z', durationMs: 30_000 }),
     ],
@@ -85,8 +89,40 @@ describe('build results report', () => {
     assert.match(text, /\*\*Builder:\*\* not measured/);
     assert.match(text, /\| minimal \| amd64 \| 40\.0 s \| amd64 not measured \| amd64 not measured \|/);
     assert.match(text, /## Architecture verification\n\nnot measured: run "Verify Architectures"/);
-    assert.match(text, /## Cache\n\nnot measured: no cell was built twice/);
+    assert.match(text, /\| minimal \| linux\/amd64 \| 40\.0 s \| not rebuilt yet \| built once \| steps not recorded/);
     assert.doesNotMatch(text, /\d+(\.\d+)? (kB|MB|GB)/, 'no size appears without a measurement');
+  });
+
+  it('has a number in every Performance, Cache and Emulation row of a timed two-round build', () => {
+    const input = recorded();
+    input.records = input.records.filter((r) => r.variant === 'minimal');
+    input.sizes = input.sizes.map((r) => ({ ...r, compressed: r.compressed ?? 1_000_000, uncompressed: r.uncompressed ?? 2_000_000 }));
+    const text = renderReport(input);
+    const section = (title: string) => text.split(`## ${title}\n\n`)[1]!.split('\n\n')[0]!.split('\n');
+    const rows = (title: string) => section(title).slice(2);
+    assert.equal(rows('Performance Metrics').length, 2);
+    assert.equal(rows('Cache').length, 2);
+    for (const row of [...rows('Performance Metrics'), ...rows('Cache')]) {
+      assert.doesNotMatch(row, /not measured|not recorded|not rebuilt/, row);
+      assert.match(row, /\d+\/8 steps cached \(\d+%\)/, row);
+    }
+    const emulation = section('Emulation');
+    assert.match(emulation[0]!, /^- \*\*minimal\*\*: linux\/arm64 took \d+(\.\d)?× the linux\/amd64 time for the same steps/);
+    assert.equal(emulation.filter((l) => /^ {2}- `.*`: [\d.]+ (s|ms) emulated, [\d.]+ (s|ms) native$/.test(l)).length, 3, emulation.join('\n'));
+    assert.match(emulation[1]!, /\[deps\] RUN i=0; while/, 'the heavy loop is the slowest emulated step');
+  });
+
+  it('points to the EmulatedCompileStage fix when a compile step ran emulated', () => {
+    const step = (seconds: number) => ({ stage: 'build', index: 2, instruction: 'RUN go build -o /app .', seconds, cached: false });
+    const text = renderReport({
+      ...recorded(),
+      records: [
+        rec({ emulated: false, timing: { seconds: 10, steps: [step(10)] } }),
+        rec({ platform: 'linux/arm64', emulated: true, timing: { seconds: 118, steps: [step(118)] } }),
+      ],
+    });
+    assert.match(text, /linux\/arm64 took 11\.8× the linux\/amd64 time/);
+    assert.match(text, /Stage build compiles under emulation: MultiArch\/EmulatedCompileStage/);
   });
 
   it('renders an empty history without failing', () => {

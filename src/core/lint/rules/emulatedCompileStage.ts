@@ -4,7 +4,7 @@ import { projectRule, type Rule } from '../rule';
 import { declareArgsEdit, firstDeclarations } from '../stageArgs';
 import type { Fix, TextEdit } from '../types';
 
-const COMPILERS: Array<[RegExp, string]> = [
+export const COMPILERS: Array<[RegExp, string]> = [
   [/\bgo\s+build\b/, 'go build'],
   [/\bcargo\s+(?:build|install)\b/, 'cargo build'],
   [/\b(?:gcc|g\+\+|clang|cmake|make)\b/, 'a C/C++ toolchain'],

@@ -1,0 +1,86 @@
+// The report's Performance Metrics, Cache and Emulation sections, from the steps each build recorded.
+import { emulationComparisons } from '../insight/timings';
+import { COMPILERS } from '../lint/rules/emulatedCompileStage';
+import type { BuildRecord } from '../results/types';
+import { formatBytes, formatDuration } from '../sizes/format';
+import type { SizeRow } from '../sizes/types';
+import { md, table } from './markdown';
+
+const cellKey = (c: { variant: string; platform: string }): string => `${c.variant}@${c.platform}`;
+
+/** A cell's own time: the span of its steps when recorded (a podman job builds several cells at once). */
+function cellMs(r: BuildRecord): number {
+  return r.timing ? r.timing.seconds * 1000 : r.durationMs;
+}
+
+function cachedSteps(r: BuildRecord): string {
+  if (!r.timing?.steps.length) return 'steps not recorded (built before timings were kept)';
+  const n = r.timing.steps.length;
+  const cached = r.timing.steps.filter((s) => s.cached).length;
+  return `${cached}/${n} steps cached (${Math.round((cached / n) * 100)}%)`;
+}
+
+export function performanceSection(latest: BuildRecord[], sizes: Map<string, SizeRow>): string[] {
+  const rows = latest
+    .filter((r) => r.status === 'succeeded')
+    .map((r) => {
+      const s = sizes.get(cellKey(r));
+      return [`${md(r.variant)} (${md(r.platform)})${r.emulated ? ', emulated' : ''}`, formatDuration(cellMs(r)), cachedSteps(r), formatBytes(s?.uncompressed), formatBytes(s?.compressed)];
+    });
+  return [
+    '## Performance Metrics',
+    '',
+    rows.length ? table(['Build', 'Time', 'Cache', 'Disk size', 'Content size'], rows) : 'No successful build recorded.',
+    '',
+    "Time is the cell's own build time: from its first step to its last, even when one command built several platforms.",
+  ];
+}
+
+export function cacheSection(records: BuildRecord[]): string[] {
+  const byCell = new Map<string, BuildRecord[]>();
+  for (const r of records.filter((x) => x.status === 'succeeded')) byCell.set(cellKey(r), [...(byCell.get(cellKey(r)) ?? []), r]);
+  const rows = [...byCell.values()].map((builds) => {
+    const sorted = [...builds].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+    const first = sorted[0]!;
+    const last = sorted[sorted.length - 1]!;
+    const rebuilt = sorted.length > 1;
+    const speedUp = rebuilt && cellMs(last) > 0 ? `${(cellMs(first) / cellMs(last)).toFixed(1)}×` : 'built once';
+    return [md(first.variant), md(first.platform), formatDuration(cellMs(first)), rebuilt ? formatDuration(cellMs(last)) : 'not rebuilt yet', speedUp, cachedSteps(last)];
+  });
+  rows.sort((a, b) => a[0]!.localeCompare(b[0]!) || a[1]!.localeCompare(b[1]!));
+  return [
+    '## Cache',
+    '',
+    rows.length ? table(['Variant', 'Platform', 'First build', 'Latest rebuild', 'Speed-up', 'Latest build'], rows) : 'No successful build recorded.',
+  ];
+}
+
+export function emulationSection(records: BuildRecord[]): string[] {
+  const comparisons = emulationComparisons(records);
+  const emulated = records.some((r) => r.emulated === true && r.status === 'succeeded');
+  if (!comparisons.length) {
+    return [
+      '## Emulation',
+      '',
+      emulated
+        ? 'No step ran both natively and under emulation in the same round of builds (the cache served them, or the steps were not recorded), so there is no factor to show.'
+        : 'Every platform was built natively.',
+    ];
+  }
+  const out = ['## Emulation', ''];
+  for (const c of comparisons) {
+    out.push(`- **${md(c.variant)}**: ${md(c.platform)} took ${c.factor}× the ${md(c.native)} time for the same steps. Slowest emulated steps:`);
+    for (const { step, nativeSeconds } of c.steps.slice(0, 3)) {
+      const where = step.stage ? `[${step.stage}] ` : '';
+      // Inside a code span Markdown escapes are shown literally: only a backtick could end it early.
+      out.push(`  - \`${(where + step.instruction).replace(/`/g, "'")}\`: ${formatDuration(step.seconds * 1000)} emulated, ${formatDuration(nativeSeconds * 1000)} native`);
+    }
+    const compiles = c.steps.map((s) => s.step).find((s) => COMPILERS.some(([re]) => re.test(s.instruction)));
+    if (compiles) {
+      out.push(
+        `  - Stage ${md(compiles.stage || 'of the build')} compiles under emulation: MultiArch/EmulatedCompileStage shows the fix (build it on \`$BUILDPLATFORM\` and cross-compile for \`$TARGETARCH\`).`,
+      );
+    }
+  }
+  return out;
+}
