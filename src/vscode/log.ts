@@ -16,3 +16,11 @@ export async function showError(log: Log, message: string, ...actions: string[])
   if (choice === 'Show Log') log.show(true);
   return choice;
 }
+
+/** A warning toast for something the user should know but need not act on now (e.g. a state file kept aside). */
+export function warnUser(log: Log, message: string): void {
+  log.warn(message);
+  void vscode.window.showWarningMessage(message, 'Show Log').then((choice) => {
+    if (choice === 'Show Log') log.show(true);
+  });
+}

@@ -54,7 +54,7 @@ describe('sizes and verification of a real podman build (linux/amd64 + linux/arm
     records = summary.records;
     assert.deepEqual(records.map((r) => r.platform).sort(), platforms);
     assert.ok(records.every((r) => r.ociPath), 'the OCI build records its archive');
-    await ResultsStore.forRoot(config.root).append(records);
+    await ResultsStore.forRoot(config.root).append(records, assert.fail);
     local = plan.jobs[0]!.tags[0]!;
     await tool(['podman', 'manifest', 'push', '--all', '--tls-verify=false', local, `docker://${remote}`], 120_000);
   });
@@ -65,7 +65,7 @@ describe('sizes and verification of a real podman build (linux/amd64 + linux/arm
   });
 
   it('compressed size per platform from the OCI archive equals the sum skopeo reports for the pushed image', async () => {
-    const rows = await measureSizes({ root: config.root, env });
+    const rows = await measureSizes({ root: config.root, env, warn: assert.fail });
     const fromSkopeo = await skopeoSums(remote);
     assert.deepEqual(Object.keys(fromSkopeo).sort(), platforms);
     for (const platform of platforms) {

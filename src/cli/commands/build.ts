@@ -106,7 +106,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   } finally {
     process.removeListener('SIGINT', onSigint);
   }
-  await ResultsStore.forRoot(config.root).append(summary.records);
+  await ResultsStore.forRoot(config.root).append(summary.records, (m) => io.err(`multiarch build: warning: ${m}\n`));
 
   if (values.json) {
     io.out(JSON.stringify({ ok: summary.ok, engine, records: summary.records, problems: summary.outcomes.flatMap((o) => (o.problem ? [{ job: o.job.id, ...o.problem }] : [])) }, null, 2) + '\n');

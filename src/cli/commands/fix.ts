@@ -1,9 +1,10 @@
-import { chmod, readFile, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { readFile, readdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseOrUsage } from '../args';
 import type { CliIO } from '../io';
 import { fixAll, RULE_NAMES } from '../../core/lint';
+import { writeFileAtomic } from '../../core/state';
 import { isDockerfileName, loadLintContext } from '../../core/lint/lintContext';
 
 const help = `multiarch fix [FILES...] [--rule R]... [--stdout]
@@ -57,24 +58,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       io.out(result.text);
       continue;
     }
-    if (result.text !== text) await writeAtomically(path, result.text);
+    if (result.text !== text) await writeFileAtomic(path, result.text);
     io.err(`${file}: ${result.applied} fix${result.applied === 1 ? '' : 'es'} applied\n`);
   }
   return 0;
-}
-
-/** Temp file in the same folder, then rename: readers see the old or the new file, never half of one. */
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const { mode } = await stat(path);
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    await writeFile(tmp, text, { mode });
-    await chmod(tmp, mode);
-    await rename(tmp, path);
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
 }
 
 export async function defaultDockerfiles(cwd: string): Promise<string[]> {

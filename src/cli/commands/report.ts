@@ -1,8 +1,8 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { collectReport } from '../../core/report/collectReport';
 import { renderReport } from '../../core/report/renderReport';
+import { writeFileAtomic } from '../../core/state';
 import { configOptions, parseOrUsage, requireConfig } from '../args';
 import type { CliIO } from '../io';
 
@@ -34,9 +34,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     return 0;
   }
   const file = resolve(io.cwd, values.out);
-  await mkdir(dirname(file), { recursive: true });
-  await writeFile(`${file}.tmp`, text);
-  await rename(`${file}.tmp`, file);
+  await writeFileAtomic(file, text);
   io.err(`multiarch report: wrote ${file}\n`);
   return 0;
 }

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { measureSizes } from '../../core/sizes/measureSizes';
-import { resultsPath } from '../../core/sizes/buildRecords';
+import { resultsPath } from '../../core/state';
 import { sizesJson, sizesText } from '../../core/sizes/sizesTable';
 import { configOptions, parseOrUsage, requireConfig } from '../args';
 import type { CliIO } from '../io';
@@ -32,7 +32,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     io.err(`multiarch sizes: unknown variant ${unknown.map((v) => `"${v}"`).join(', ')} (variants: ${variants.map((v) => v.name).join(', ')})\n`);
     return 2;
   }
-  const rows = await measureSizes({ root, env: io.env, ...(values.variant ? { variants: values.variant } : {}) });
+  const rows = await measureSizes({ root, env: io.env, warn: (m) => io.err(`multiarch sizes: warning: ${m}\n`), ...(values.variant ? { variants: values.variant } : {}) });
   if (values.json) io.out(`${JSON.stringify(sizesJson(rows), null, 2)}\n`);
   else if (!rows.length) io.out(`No successful build recorded in ${resultsPath(root)}: run "multiarch build" first.\n`);
   else io.out(sizesText(rows));

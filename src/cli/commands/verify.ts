@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { readBuildRecords, resultsPath } from '../../core/sizes/buildRecords';
+import { readBuildRecords } from '../../core/sizes/buildRecords';
+import { resultsPath } from '../../core/state';
 import { programsFromEnv } from '../../core/sizes/programs';
 import { verifyBuilds } from '../../core/verify/runVerify';
 import { verifyText } from '../../core/verify/verifyText';
@@ -46,7 +47,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     ...(values.variant ? { variants: values.variant } : {}),
     ...(timeoutS ? { timeoutMs: timeoutS * 1000 } : {}),
   });
-  if (results.length) await writeVerifyResults(root, results);
+  if (results.length) await writeVerifyResults(root, results, (m) => io.err(`multiarch verify: warning: ${m}\n`));
   if (values.json) io.out(`${JSON.stringify(results, null, 2)}\n`);
   else if (!results.length) io.out(`No successful build recorded in ${resultsPath(root)}: run "multiarch build" first.\n`);
   else io.out(verifyText(results));

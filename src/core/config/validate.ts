@@ -1,9 +1,9 @@
-import Ajv, { type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import schema from '../../../schemas/multiarch.schema.json';
+import { compileSchema } from '../schema';
 import { suggestPlatform } from './platform';
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-const validateSchema = ajv.compile(schema);
+const validateSchema = compileSchema(schema);
 
 /** A schema violation, pointing at the value (or at the key, for key problems). */
 export interface SchemaProblem {

@@ -1,9 +1,6 @@
-import Ajv, { type ValidateFunction } from 'ajv';
+import { ajv, compileSchema } from '../schema';
 
 /** CLI JSON output is checked against a schema before use, so a changed tool fails with a clear message. */
-const ajv = new Ajv({ allErrors: false, strict: false });
-const cache = new WeakMap<object, ValidateFunction>();
-
 export class OutputParseError extends Error {}
 
 export function parseJsonWith<T>(schema: object, text: string, what: string): T {
@@ -13,13 +10,9 @@ export function parseJsonWith<T>(schema: object, text: string, what: string): T 
   } catch {
     throw new OutputParseError(`${what}: output is not JSON: ${text.slice(0, 200)}`);
   }
-  let validate = cache.get(schema);
-  if (!validate) {
-    validate = ajv.compile(schema);
-    cache.set(schema, validate);
-  }
+  const validate = compileSchema(schema);
   if (!validate(data)) {
-    throw new OutputParseError(`${what}: unexpected output (${ajv.errorsText(validate.errors)})`);
+    throw new OutputParseError(`${what}: unexpected output (${ajv.errorsText(validate.errors?.slice(0, 1))})`);
   }
   return data as T;
 }

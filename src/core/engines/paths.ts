@@ -1,9 +1,8 @@
 import { join } from 'node:path';
+import { stateDir } from '../state/paths';
 
-/** Where build outputs live inside a project: `.multiarch/` next to the config (gitignored by users). */
-export function stateDir(root: string): string {
-  return join(root, '.multiarch');
-}
+// Build outputs live in the project's state folder (core/state) with everything else multiarch keeps.
+export { stateDir };
 
 export function ociArchivePath(root: string, variant: string): string {
   return join(stateDir(root), 'out', `${variant}.tar`);

@@ -1,6 +1,5 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { cellId, type Cell } from '../matrix/types';
+import { resultsPath, StateFile, type Warn } from '../state';
 import type { BuildRecord } from './types';
 
 /** `.multiarch/results.json`: the last N builds of every cell, newest first. */
@@ -9,31 +8,66 @@ export interface ResultsFile {
   cells: Record<string, BuildRecord[]>;
 }
 
-export function resultsPath(root: string): string {
-  return join(root, '.multiarch', 'results.json');
-}
+const str = { type: 'string' };
+const buildRecordSchema = {
+  type: 'object',
+  required: ['variant', 'platform', 'engine', 'output', 'status', 'startedAt', 'durationMs'],
+  properties: {
+    variant: str,
+    platform: str,
+    engine: str,
+    engineVersion: str,
+    output: str,
+    status: { enum: ['succeeded', 'failed', 'cancelled'] },
+    startedAt: str,
+    durationMs: { type: 'number' },
+    image: str,
+    ociPath: str,
+    digest: str,
+    exitCode: { type: 'number' },
+    error: str,
+    emulated: { type: 'boolean' },
+    timing: { type: 'object' },
+  },
+};
+const resultsSchema = {
+  type: 'object',
+  required: ['version', 'cells'],
+  properties: {
+    version: { const: 1 },
+    cells: { type: 'object', additionalProperties: { type: 'array', items: buildRecordSchema } },
+  },
+};
 
 export class ResultsStore {
-  private chain: Promise<unknown> = Promise.resolve();
+  private readonly state: StateFile<ResultsFile>;
 
   constructor(
     readonly file: string,
     readonly keepPerCell = 20,
-  ) {}
+  ) {
+    this.state = new StateFile<ResultsFile>({
+      file,
+      schema: resultsSchema,
+      empty: () => ({ version: 1, cells: {} }),
+      hint: 'rebuild, or delete the file to start a fresh history (a rebuild keeps this file aside as results.corrupt-<time>.json)',
+    });
+  }
 
   static forRoot(root: string, keepPerCell?: number): ResultsStore {
     return new ResultsStore(resultsPath(root), keepPerCell);
   }
 
-  /** An unreadable or foreign file reads as empty history rather than blocking builds. */
-  async read(): Promise<ResultsFile> {
-    try {
-      const data = JSON.parse(await readFile(this.file, 'utf8')) as Partial<ResultsFile>;
-      if (data.version === 1 && data.cells && typeof data.cells === 'object') return { version: 1, cells: data.cells };
-    } catch {
-      // missing or corrupt: start over
-    }
-    return { version: 1, cells: {} };
+  /** The stored history; empty before the first build; CorruptStateError when the file cannot be trusted. */
+  read(): Promise<ResultsFile> {
+    return this.state.read();
+  }
+
+  /** Every recorded build, oldest first. */
+  async records(): Promise<BuildRecord[]> {
+    return Object.values((await this.read()).cells)
+      .flat()
+      .sort((a, b) => a.startedAt.localeCompare(b.startedAt));
   }
 
   async history(cell: Cell): Promise<BuildRecord[]> {
@@ -45,24 +79,17 @@ export class ResultsStore {
   }
 
   /**
-   * Adds records (serialised within this process) and replaces the file atomically: readers, including
-   * another process, see either the old or the new file, never half of one.
+   * Adds records under the file's lock (other processes' appends are re-read, not lost) and replaces the
+   * file atomically. A corrupt file is kept aside and reported through `warn`, never silently dropped.
    */
-  append(records: BuildRecord[]): Promise<void> {
-    const next = this.chain.then(async () => {
-      const data = await this.read();
+  async append(records: BuildRecord[], warn: Warn): Promise<void> {
+    await this.state.update((data) => {
+      const cells = { ...data.cells };
       for (const r of records) {
         const id = cellId(r);
-        data.cells[id] = [r, ...(data.cells[id] ?? [])]
-          .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
-          .slice(0, this.keepPerCell);
+        cells[id] = [r, ...(cells[id] ?? [])].sort((a, b) => b.startedAt.localeCompare(a.startedAt)).slice(0, this.keepPerCell);
       }
-      await mkdir(dirname(this.file), { recursive: true });
-      const tmp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
-      await writeFile(tmp, JSON.stringify(data, null, 2) + '\n');
-      await rename(tmp, this.file);
-    });
-    this.chain = next.catch(() => undefined);
-    return next;
+      return { version: 1, cells };
+    }, warn);
   }
 }

@@ -1,5 +1,6 @@
 // On-disk size from the engine's local store: `podman image inspect` / `docker image inspect` JSON.
-import Ajv, { type JSONSchemaType } from 'ajv';
+import type { JSONSchemaType } from 'ajv';
+import { compileSchema } from '../schema';
 import { tryParseReference } from '../reference';
 
 export type LocalEngine = 'podman' | 'docker';
@@ -50,7 +51,7 @@ const schema: JSONSchemaType<InspectEntry[]> = {
   },
 };
 
-const validate = new Ajv({ strict: false }).compile(schema);
+const validate = compileSchema<InspectEntry[]>(schema);
 
 export function inspectArgv(engine: LocalEngine, image: string, program: string = engine): string[] {
   return [program, 'image', 'inspect', image];

@@ -1,18 +1,32 @@
 // One call for the CLI and the extension: recorded builds → size rows with deltas, history updated.
+import { CorruptStateError, type Warn } from '../state';
 import { readBuildRecords } from './buildRecords';
 import { collectSizes, type CollectOptions } from './collectSizes';
-import { readSizeHistory, recordSamples, withDeltas, writeSizeHistory } from './sizeHistory';
+import { emptyHistory, recordSamples, sizeHistoryFile, withDeltas, type SizeHistory } from './sizeHistory';
 import type { SizeRow } from './types';
 
-export async function measureSizes(opts: CollectOptions & { historyLength?: number }): Promise<SizeRow[]> {
+export interface MeasureOptions extends CollectOptions {
+  historyLength?: number;
+  /** Told when a corrupt sizes.json is moved aside. */
+  warn: Warn;
+}
+
+export async function measureSizes(opts: MeasureOptions): Promise<SizeRow[]> {
   const records = await readBuildRecords(opts.root);
   const rows = await collectSizes(records, opts);
-  const history = await readSizeHistory(opts.root);
-  const out = withDeltas(rows, history);
+  const file = sizeHistoryFile(opts.root);
+  let before: SizeHistory | undefined;
   try {
-    await writeSizeHistory(opts.root, recordSamples(history, rows, opts.historyLength));
+    await file.update((history) => {
+      before = history;
+      return recordSamples(history, rows, opts.historyLength);
+    }, opts.warn);
   } catch {
-    // A read-only checkout still shows sizes; only the deltas of later builds are lost.
+    // A read-only checkout still shows sizes (with the deltas it can read); later builds' deltas are lost.
+    before ??= await file.read().catch((err: unknown) => {
+      if (err instanceof CorruptStateError) return emptyHistory();
+      throw err;
+    });
   }
-  return out;
+  return withDeltas(rows, before ?? emptyHistory());
 }

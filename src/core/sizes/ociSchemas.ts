@@ -1,5 +1,6 @@
 // OCI image-spec / Docker distribution documents, validated with a schema instead of ad-hoc property access.
-import Ajv, { type JSONSchemaType, type ValidateFunction } from 'ajv';
+import type { JSONSchemaType, ValidateFunction } from 'ajv';
+import { compileSchema } from '../schema';
 
 export interface Descriptor {
   mediaType: string;
@@ -82,11 +83,10 @@ const configSchema: JSONSchemaType<ImageConfig> = {
   },
 };
 
-const ajv = new Ajv({ allErrors: false, strict: false });
 const validators = {
-  index: ajv.compile(indexSchema),
-  manifest: ajv.compile(manifestSchema),
-  config: ajv.compile(configSchema),
+  index: compileSchema<ImageIndex>(indexSchema),
+  manifest: compileSchema<ImageManifest>(manifestSchema),
+  config: compileSchema<ImageConfig>(configSchema),
 };
 
 function check<T>(validate: ValidateFunction<T>, value: unknown, what: string): T {

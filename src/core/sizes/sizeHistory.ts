@@ -1,10 +1,9 @@
 // Sizes measured per build, kept next to the build results so deltas survive the next build
 // overwriting the OCI archive or the local tag (results.json records builds, not their sizes).
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { cellId } from '../matrix/types';
+import { sizesPath, StateFile } from '../state';
 import type { SizeRow, SizeSource } from './types';
 
-export const HISTORY_FILE = join('.multiarch', 'sizes.json');
 export const DEFAULT_HISTORY_LENGTH = 10;
 
 export interface SizeSample {
@@ -22,25 +21,36 @@ export interface SizeHistory {
 }
 
 export const emptyHistory = (): SizeHistory => ({ version: 1, cells: {} });
-const key = (r: { variant: string; platform: string }): string => `${r.variant}@${r.platform}`;
+const key = cellId;
 
-export async function readSizeHistory(root: string): Promise<SizeHistory> {
-  try {
-    const doc = JSON.parse(await readFile(join(root, HISTORY_FILE), 'utf8')) as Partial<SizeHistory>;
-    if (doc.version !== 1 || typeof doc.cells !== 'object' || doc.cells === null) return emptyHistory();
-    return { version: 1, cells: doc.cells };
-  } catch {
-    // A missing or corrupt history only loses deltas; the sizes themselves are re-read from the images.
-    return emptyHistory();
-  }
-}
+const num = { type: 'number' };
+const sizesSchema = {
+  type: 'object',
+  required: ['version', 'cells'],
+  properties: {
+    version: { const: 1 },
+    cells: {
+      type: 'object',
+      additionalProperties: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['builtAt', 'source'],
+          properties: { builtAt: { type: 'string' }, digest: { type: 'string' }, compressed: num, uncompressed: num, layers: num, source: { type: 'string' } },
+        },
+      },
+    },
+  },
+};
 
-export async function writeSizeHistory(root: string, history: SizeHistory): Promise<void> {
-  const file = join(root, HISTORY_FILE);
-  await mkdir(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(history, null, 2)}\n`);
-  await rename(tmp, file);
+/** `.multiarch/sizes.json`: a few measured samples per cell, for deltas. */
+export function sizeHistoryFile(root: string): StateFile<SizeHistory> {
+  return new StateFile<SizeHistory>({
+    file: sizesPath(root),
+    schema: sizesSchema,
+    empty: emptyHistory,
+    hint: 'measure sizes again (that keeps the old file aside), or delete the file; only deltas are lost',
+  });
 }
 
 /** Adds each measured row as a sample of its build (replacing a sample of the same build), keeping the last `n`. */

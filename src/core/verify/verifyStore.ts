@@ -1,28 +1,70 @@
 // Latest verification results, beside the build results, so the tree, the webview and the report share them.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { cellId } from '../matrix/types';
+import { StateFile, verifyPath, type Warn } from '../state';
 import type { VerifyResult } from './types';
 
-export const VERIFY_FILE = join('.multiarch', 'verify.json');
+interface VerifyFile {
+  version: 1;
+  results: VerifyResult[];
+}
 
+const str = { type: 'string' };
+const verifySchema = {
+  type: 'object',
+  required: ['version', 'results'],
+  properties: {
+    version: { const: 1 },
+    results: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['variant', 'platform', 'expected', 'status', 'at'],
+        properties: {
+          variant: str,
+          platform: str,
+          image: str,
+          expected: { type: 'array', items: str },
+          actual: str,
+          status: { enum: ['pass', 'fail', 'skipped'] },
+          output: str,
+          reason: str,
+          emulated: { type: 'boolean' },
+          checks: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['name', 'status', 'output'],
+              properties: { name: str, status: { enum: ['pass', 'fail'] }, output: str, machine: str, reason: str, expect: str },
+            },
+          },
+          at: str,
+        },
+      },
+    },
+  },
+};
+
+function verifyFile(root: string): StateFile<VerifyFile> {
+  return new StateFile<VerifyFile>({
+    file: verifyPath(root),
+    schema: verifySchema,
+    empty: () => ({ version: 1, results: [] }),
+    hint: 'verify again (that keeps the old file aside), or delete the file',
+  });
+}
+
+/** The stored results; none before the first verification; CorruptStateError when the file cannot be trusted. */
 export async function readVerifyResults(root: string): Promise<VerifyResult[]> {
-  try {
-    const doc = JSON.parse(await readFile(join(root, VERIFY_FILE), 'utf8')) as { version?: number; results?: unknown };
-    return doc.version === 1 && Array.isArray(doc.results) ? (doc.results as VerifyResult[]) : [];
-  } catch {
-    return [];
-  }
+  return (await verifyFile(root).read()).results;
 }
 
 /** Merges new results over the stored ones (per cell), so verifying one variant keeps the others. */
-export async function writeVerifyResults(root: string, results: VerifyResult[]): Promise<VerifyResult[]> {
-  const byCell = new Map<string, VerifyResult>();
-  for (const r of [...(await readVerifyResults(root)), ...results]) byCell.set(`${r.variant}@${r.platform}`, r);
-  const merged = [...byCell.values()].sort((a, b) => a.variant.localeCompare(b.variant) || a.platform.localeCompare(b.platform));
-  const file = join(root, VERIFY_FILE);
-  await mkdir(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify({ version: 1, results: merged }, null, 2)}\n`);
-  await rename(tmp, file);
-  return merged;
+export async function writeVerifyResults(root: string, results: VerifyResult[], warn: Warn): Promise<VerifyResult[]> {
+  const written = await verifyFile(root).update((current) => {
+    const byCell = new Map<string, VerifyResult>();
+    for (const r of [...current.results, ...results]) byCell.set(cellId(r), r);
+    const merged = [...byCell.values()].sort((a, b) => a.variant.localeCompare(b.variant) || a.platform.localeCompare(b.platform));
+    return { version: 1, results: merged };
+  }, warn);
+  return written.results;
 }

@@ -1,5 +1,5 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
-import { join } from 'node:path';
+import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { BuildRunner, RunSummary } from '../../core/build/runner';
 import { BusyError, jobCells } from '../../core/build/runner';
@@ -8,8 +8,9 @@ import type { ResolvedConfig } from '../../core/config/types';
 import { shellQuote } from '../../core/engines/shellQuote';
 import { cellId, type Cell, type Plan } from '../../core/matrix/types';
 import { ResultsStore } from '../../core/results/store';
+import { cellLogPath } from '../../core/state';
 import type { CellStates } from './cellStates';
-import type { Log } from '../log';
+import { warnUser, type Log } from '../log';
 
 export interface TerminalRun {
   plan: Plan;
@@ -22,6 +23,7 @@ export interface TerminalRun {
 const bold = (s: string) => `\x1b[1m${s}\x1b[0m`;
 const red = (s: string) => `\x1b[31m${s}\x1b[0m`;
 const green = (s: string) => `\x1b[32m${s}\x1b[0m`;
+const yellow = (s: string) => `\x1b[33m${s}\x1b[0m`;
 
 /**
  * Runs a plan inside a task's pseudoterminal: engine output streams to the terminal and to one log file per
@@ -67,9 +69,8 @@ export class BuildTerminal implements vscode.Pseudoterminal {
     const id = cellId(cell);
     let stream = this.logs.get(id);
     if (!stream) {
-      const dir = join(this.run.config.root, '.multiarch', 'logs');
-      mkdirSync(dir, { recursive: true });
-      const file = join(dir, `${id.replace(/[^A-Za-z0-9_.@-]/g, '_')}.log`);
+      const file = cellLogPath(this.run.config.root, id);
+      mkdirSync(dirname(file), { recursive: true });
       stream = createWriteStream(file);
       this.logs.set(id, stream);
       this.cells.update(cell, { logUri: vscode.Uri.file(file) });
@@ -104,7 +105,10 @@ export class BuildTerminal implements vscode.Pseudoterminal {
           });
         },
       });
-      await store.append(summary.records);
+      await store.append(summary.records, (m) => {
+        this.write(yellow(`warning: ${m}\n`));
+        warnUser(this.log, m);
+      });
       this.write(`\n${bold('Summary')}\n${summaryTable(summary.records)}`);
       // Plain, uncoloured `file:line: error: …` lines: the $multiarch problem matcher turns them into diagnostics.
       this.write(failureLines(summary));

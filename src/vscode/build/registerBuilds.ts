@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { CellLocks } from '../../core/build/cellLocks';
 import { BuildRunner } from '../../core/build/runner';
 import { programsFromEnv } from '../../core/engines/detect';
+import { STATE_DIR_NAME } from '../../core/state';
 import { registerBuilderCommands } from '../builders/builderCommands';
 import { BuildersTreeProvider } from '../builders/buildersTree';
 import type { EngineService } from '../engine/engineService';
@@ -29,8 +30,8 @@ export function registerBuilds(
     builders,
     service,
     vscode.window.createTreeView('multiarch.builders', { treeDataProvider: builders }),
-    model.onDidChange(() => void restoreCellStates(model, cells)),
-    ...watchResults(() => void restoreCellStates(model, cells)),
+    model.onDidChange(() => void restoreCellStates(model, cells, log)),
+    ...watchResults(() => void restoreCellStates(model, cells, log)),
     service.onDidFinish(() => builders.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       // Running builds keep their runner; the next one uses the new limits (same locks, so no cell doubles up).
@@ -45,7 +46,7 @@ export function registerBuilds(
 
 /** Results and verifications written by anyone (this window, the CLI) show up in the tree. */
 function watchResults(onChange: () => void): vscode.Disposable[] {
-  const watcher = vscode.workspace.createFileSystemWatcher('**/.multiarch/{results,verify}.json');
+  const watcher = vscode.workspace.createFileSystemWatcher(`**/${STATE_DIR_NAME}/{results,verify}.json`);
   return [watcher, watcher.onDidCreate(onChange), watcher.onDidChange(onChange)];
 }
 

@@ -1,10 +1,12 @@
 // Reads the rows the panel shows and says when they may have changed (a build or a verification ended).
 import * as vscode from 'vscode';
+import { cellId } from '../../core/matrix/types';
 import { measureSizes } from '../../core/sizes/measureSizes';
+import { CorruptStateError, STATE_DIR_NAME } from '../../core/state';
 import { checksOf, firstLine } from '../../core/verify/types';
 import { readVerifyResults } from '../../core/verify/verifyStore';
 import { Disposable } from '../disposable';
-import type { Log } from '../log';
+import { warnUser, type Log } from '../log';
 import type { ConfigModel } from '../model/configModel';
 import { findProjects } from './projects';
 import type { CellVerification, SizesRowView, SizesState } from './protocol';
@@ -22,7 +24,7 @@ export class SizesSource extends Disposable {
     private readonly log: Log,
   ) {
     super();
-    const watcher = this.register(vscode.workspace.createFileSystemWatcher('**/.multiarch/{results,verify}.json'));
+    const watcher = this.register(vscode.workspace.createFileSystemWatcher(`**/${STATE_DIR_NAME}/{results,verify}.json`));
     const poke = (): void => {
       clearTimeout(this.timer);
       this.timer = setTimeout(() => this.changed.fire(), DEBOUNCE_MS);
@@ -40,10 +42,18 @@ export class SizesSource extends Disposable {
       const projects = await findProjects(this.model);
       const rows: SizesRowView[] = [];
       for (const { config } of projects) {
-        const [sizes, verified] = await Promise.all([measureSizes({ root: config.root, env: process.env }), readVerifyResults(config.root)]);
-        const byCell = new Map(verified.map((v) => [`${v.variant}@${v.platform}`, v]));
+        const [sizes, verified] = await Promise.all([
+          measureSizes({ root: config.root, env: process.env, warn: (m) => warnUser(this.log, m) }),
+          // Sizes stand on their own: a corrupt verify.json only hides the checks (the next verification keeps it aside).
+          readVerifyResults(config.root).catch((err: unknown) => {
+            if (!(err instanceof CorruptStateError)) throw err;
+            this.log.warn(`sizes: ${err.message}`);
+            return [];
+          }),
+        ]);
+        const byCell = new Map(verified.map((v) => [cellId(v), v]));
         for (const s of sizes) {
-          const v = byCell.get(`${s.variant}@${s.platform}`);
+          const v = byCell.get(cellId(s));
           const verify: CellVerification | undefined = v && {
             status: v.status,
             expected: v.expected,

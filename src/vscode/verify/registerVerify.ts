@@ -5,7 +5,7 @@ import { programsFromEnv } from '../../core/sizes/programs';
 import { checkLines, type VerifyResult } from '../../core/verify/types';
 import { verifyBuilds } from '../../core/verify/runVerify';
 import { writeVerifyResults } from '../../core/verify/verifyStore';
-import { showError, type Log } from '../log';
+import { showError, warnUser, type Log } from '../log';
 import { findProjects, variantArg } from '../sizes/projects';
 import type { ConfigModel } from '../model/configModel';
 
@@ -43,7 +43,7 @@ async function verify(model: ConfigModel, log: Log, variant: string | undefined)
             if (r.status === 'fail') log.error(`${line}${r.output ? `\n${r.output}` : ''}`);
             else log.info(line);
           }
-          if (results.length) await writeVerifyResults(config.root, results);
+          if (results.length) await writeVerifyResults(config.root, results, (m) => warnUser(log, m));
           all.push(...results);
         }
         return all;

@@ -29,7 +29,7 @@ describe('multiarch sizes / verify / report', () => {
       variant: 'minimal', platform, engine: 'podman', engineVersion: '4.3.1', output: 'oci', status: 'succeeded',
       startedAt: '2026-11-27T05:00:00.000Z', durationMs: 3000, ociPath: '.multiarch/out/minimal',
     });
-    writeFileSync(join(root, '.multiarch', 'results.json'), JSON.stringify([rec('linux/amd64'), rec('linux/arm64')]));
+    writeFileSync(join(root, '.multiarch', 'results.json'), JSON.stringify({ version: 1, cells: { 'minimal@linux/amd64': [rec('linux/amd64')], 'minimal@linux/arm64': [rec('linux/arm64')] } }));
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 

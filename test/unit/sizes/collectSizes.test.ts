@@ -4,7 +4,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BuildRecord } from '../../../src/core/results/types';
-import { extractRecords, readBuildRecords } from '../../../src/core/sizes/buildRecords';
+import { ResultsStore } from '../../../src/core/results/store';
+import { readBuildRecords } from '../../../src/core/sizes/buildRecords';
 import { collectSizes, samePlatform } from '../../../src/core/sizes/collectSizes';
 import { parseImageInspect } from '../../../src/core/sizes/localSizes';
 import { measureSizes } from '../../../src/core/sizes/measureSizes';
@@ -81,12 +82,13 @@ describe('collecting sizes from recorded builds', () => {
     assert.throws(() => parseImageInspect('[{"Id": 1}]'), /unexpected image inspect output/);
   });
 
-  it('finds records in the results file whatever container shape it has', async () => {
+  it('reads every recorded build from the results file, oldest first', async () => {
     const a = rec({ startedAt: '2026-11-27T06:00:00Z' });
     const b = rec({ startedAt: '2026-11-27T05:00:00Z', platform: 'linux/arm64' });
-    assert.deepEqual(extractRecords([a, b]), [b, a]);
-    assert.deepEqual(extractRecords({ version: 1, cells: { 'minimal@linux/amd64': [a], x: [b] } }), [b, a]);
     assert.deepEqual(await readBuildRecords(root), []);
+    await ResultsStore.forRoot(root).append([a, b], assert.fail);
+    assert.deepEqual(await readBuildRecords(root), [b, a]);
+    rmSync(join(root, '.multiarch'), { recursive: true });
     mkdirSync(join(root, '.multiarch'));
     writeFileSync(join(root, '.multiarch', 'results.json'), '{oops');
     await assert.rejects(readBuildRecords(root), /not valid JSON: rebuild, or delete the file/);
@@ -106,14 +108,14 @@ describe('collecting sizes from recorded builds', () => {
     const b = new LayoutBuilder(join(root, 'out'));
     b.writeTop([b.index([b.image('amd64', [[100, GZIP]])])]);
     mkdirSync(join(root, '.multiarch'));
-    const write = (records: BuildRecord[]) => writeFileSync(join(root, '.multiarch', 'results.json'), JSON.stringify(records));
+    const write = (records: BuildRecord[]) => writeFileSync(join(root, '.multiarch', 'results.json'), JSON.stringify({ version: 1, cells: { 'minimal@linux/amd64': records } }));
     write([rec({ ociPath: 'out', startedAt: '2026-11-27T05:00:00Z' })]);
-    const [r1] = await measureSizes({ root });
+    const [r1] = await measureSizes({ root, warn: assert.fail });
     assert.equal(r1!.delta, undefined);
     const b2 = new LayoutBuilder(join(root, 'out2'));
     b2.writeTop([b2.index([b2.image('amd64', [[150, GZIP]])])]);
     write([rec({ ociPath: 'out', startedAt: '2026-11-27T05:00:00Z' }), rec({ ociPath: 'out2', startedAt: '2026-11-27T06:00:00Z' })]);
-    const [r2] = await measureSizes({ root });
+    const [r2] = await measureSizes({ root, warn: assert.fail });
     assert.deepEqual(r2!.delta, { compressed: 50 });
   });
 });

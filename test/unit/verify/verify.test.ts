@@ -288,9 +288,9 @@ describe('binfmt handlers and stored results', () => {
 
   it('merges new results per cell into .multiarch/verify.json', async () => {
     const base = { expected: ['x86_64'], at: 't' };
-    await writeVerifyResults(dir, [{ ...base, variant: 'a', platform: 'linux/amd64', status: 'fail' }]);
-    await writeVerifyResults(dir, [{ ...base, variant: 'b', platform: 'linux/amd64', status: 'pass' }]);
-    await writeVerifyResults(dir, [{ ...base, variant: 'a', platform: 'linux/amd64', status: 'pass' }]);
+    await writeVerifyResults(dir, [{ ...base, variant: 'a', platform: 'linux/amd64', status: 'fail' }], assert.fail);
+    await writeVerifyResults(dir, [{ ...base, variant: 'b', platform: 'linux/amd64', status: 'pass' }], assert.fail);
+    await writeVerifyResults(dir, [{ ...base, variant: 'a', platform: 'linux/amd64', status: 'pass' }], assert.fail);
     assert.deepEqual((await readVerifyResults(dir)).map((r) => [r.variant, r.status]), [['a', 'pass'], ['b', 'pass']]);
     mkdirSync(join(dir, 'empty'));
     assert.deepEqual(await readVerifyResults(join(dir, 'empty')), []);

@@ -1,0 +1,33 @@
+// Everything multiarch keeps for a project lives in one folder next to the config (users gitignore it).
+import { join } from 'node:path';
+
+export const STATE_DIR_NAME = '.multiarch';
+
+export function stateDir(root: string): string {
+  return join(root, STATE_DIR_NAME);
+}
+
+/** Build history per cell (core/results). */
+export function resultsPath(root: string): string {
+  return join(stateDir(root), 'results.json');
+}
+
+/** Measured sizes per build, for deltas (core/sizes). */
+export function sizesPath(root: string): string {
+  return join(stateDir(root), 'sizes.json');
+}
+
+/** Latest architecture check per cell (core/verify). */
+export function verifyPath(root: string): string {
+  return join(stateDir(root), 'verify.json');
+}
+
+/** The engine output of one cell's last build. */
+export function cellLogPath(root: string, cellId: string): string {
+  return join(stateDir(root), 'logs', `${cellId.replace(/[^A-Za-z0-9_.@-]/g, '_')}.log`);
+}
+
+/** A state file relative to the project root, for messages and file watchers (`.multiarch/results.json`). */
+export function relativeStatePath(file: 'results.json' | 'sizes.json' | 'verify.json'): string {
+  return `${STATE_DIR_NAME}/${file}`;
+}
