@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { timingsReport, timingsText } from '../../core/insight/timings';
-import { ResultsStore, resultsPath } from '../../core/results/store';
+import { ResultsStore } from '../../core/results/store';
+import { resultsPath } from '../../core/state';
 import { configOptions, parseOrUsage, requireConfig } from '../args';
 import type { CliIO } from '../io';
 

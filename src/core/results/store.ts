@@ -1,5 +1,5 @@
 import { cellId, type Cell } from '../matrix/types';
-import { resultsPath, StateFile, type Warn } from '../state';
+import { processWarning, resultsPath, StateFile, type Warn } from '../state';
 import type { BuildRecord } from './types';
 
 /** `.multiarch/results.json`: the last N builds of every cell, newest first. */
@@ -82,7 +82,7 @@ export class ResultsStore {
    * Adds records under the file's lock (other processes' appends are re-read, not lost) and replaces the
    * file atomically. A corrupt file is kept aside and reported through `warn`, never silently dropped.
    */
-  async append(records: BuildRecord[], warn: Warn): Promise<void> {
+  async append(records: BuildRecord[], warn: Warn = processWarning): Promise<void> {
     await this.state.update((data) => {
       const cells = { ...data.cells };
       for (const r of records) {

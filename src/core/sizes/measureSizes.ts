@@ -7,8 +7,8 @@ import type { SizeRow } from './types';
 
 export interface MeasureOptions extends CollectOptions {
   historyLength?: number;
-  /** Told when a corrupt sizes.json is moved aside. */
-  warn: Warn;
+  /** Told when a corrupt sizes.json is moved aside (default: a process warning on stderr). */
+  warn?: Warn;
 }
 
 export async function measureSizes(opts: MeasureOptions): Promise<SizeRow[]> {

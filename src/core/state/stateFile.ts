@@ -10,6 +10,9 @@ import { withFileLock } from './fileLock';
 /** How a writer reports that it moved a corrupt file aside (the CLI's stderr, the editor's log and terminal). */
 export type Warn = (message: string) => void;
 
+/** For a writer that was given no channel: a process warning, printed on stderr. */
+export const processWarning: Warn = (message) => process.emitWarning(message, 'MultiarchStateWarning');
+
 export class CorruptStateError extends Error {
   constructor(
     readonly file: string,
@@ -50,7 +53,7 @@ export class StateFile<T> {
    * cannot lose each other's changes. A corrupt file is renamed to `<name>.corrupt-<time>.json` first and
    * `change` starts from the empty value; `warn` names both files.
    */
-  update(change: (current: T) => T, warn: Warn): Promise<T> {
+  update(change: (current: T) => T, warn: Warn = processWarning): Promise<T> {
     return withFileLock(this.file, async () => {
       const loaded = await this.load();
       let current: T;

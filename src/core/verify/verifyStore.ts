@@ -1,6 +1,6 @@
 // Latest verification results, beside the build results, so the tree, the webview and the report share them.
 import { cellId } from '../matrix/types';
-import { StateFile, verifyPath, type Warn } from '../state';
+import { processWarning, StateFile, verifyPath, type Warn } from '../state';
 import type { VerifyResult } from './types';
 
 interface VerifyFile {
@@ -59,7 +59,7 @@ export async function readVerifyResults(root: string): Promise<VerifyResult[]> {
 }
 
 /** Merges new results over the stored ones (per cell), so verifying one variant keeps the others. */
-export async function writeVerifyResults(root: string, results: VerifyResult[], warn: Warn): Promise<VerifyResult[]> {
+export async function writeVerifyResults(root: string, results: VerifyResult[], warn: Warn = processWarning): Promise<VerifyResult[]> {
   const written = await verifyFile(root).update((current) => {
     const byCell = new Map<string, VerifyResult>();
     for (const r of [...current.results, ...results]) byCell.set(cellId(r), r);
