@@ -14,6 +14,7 @@ import { engineQuery, type EngineQuery } from './engineQuery';
 import { namedManifestLists, promoteFiles, removeUnnamedLists } from './promote';
 import { runProcess, type ProcessResult } from './runProcess';
 import { TaskQueue } from './taskQueue';
+import { runPrePhase } from '../schedule/runSchedule';
 
 export interface RunnerEvents {
   /** Every state change of every cell: queued → running → succeeded | failed | cancelled. */
@@ -22,6 +23,8 @@ export interface RunnerEvents {
   onOutput?(job: Job, text: string): void;
   /** A command is about to run (argv as executed, for the log). */
   onCommand?(job: Job, argv: string[]): void;
+  /** Queued cells wait on the pre-phase (pulls, shared-stage warm-ups): why, or undefined when they stop. */
+  onWaiting?(cells: Cell[], reason: string | undefined): void;
 }
 
 export interface RunOptions extends RunnerEvents {
@@ -91,6 +94,8 @@ export class BuildRunner {
     o.signal?.addEventListener('abort', onAbort, { once: true });
     if (o.signal?.aborted) stop.abort();
     try {
+      const failedEarly = await this.prePhase(plan, o, stop.signal);
+      if (failedEarly) return failedEarly;
       const outcomes = await Promise.all(
         plan.jobs.map((job) =>
           this.queue.run(async () => {
@@ -105,6 +110,36 @@ export class BuildRunner {
     } finally {
       o.signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  /**
+   * Pulls and shared-stage warm-ups (core/schedule) before any variant build; a failure there ends the
+   * run: the cells that needed the failed step fail with its problem, the others are cancelled.
+   */
+  private async prePhase(plan: Plan, o: RunOptions, signal: AbortSignal): Promise<RunSummary | undefined> {
+    if (!plan.pulls?.length && !plan.warmup?.length) return undefined;
+    const startedAt = new Date();
+    const pre = await runPrePhase(
+      plan,
+      {
+        exec: (job, argv) => this.exec(job, argv, o, signal),
+        ...(o.onWaiting ? { onWaiting: (cells: Cell[], reason: string | undefined) => o.onWaiting!(cells, reason) } : {}),
+      },
+      signal,
+    );
+    if (pre.ok) return undefined;
+    const failed = new Set(pre.failedCells.map(cellId));
+    const problem: BuildProblem | undefined = pre.cancelled
+      ? undefined
+      : pre.result && pre.job.dockerfile
+        ? await this.problem(pre.job, o, pre.result, pre.job.argv).then((p) => ({ ...p, message: `${pre.message}: ${p.message}` }))
+        : { message: pre.message };
+    const outcomes = plan.jobs.map((job) =>
+      !pre.cancelled && jobCells(job).some((c) => failed.has(cellId(c)))
+        ? this.finish(job, o, startedAt, 'failed', pre.result, problem)
+        : this.finish(job, o, startedAt, 'cancelled'),
+    );
+    return { ok: false, outcomes, records: outcomes.flatMap((x) => x.records) };
   }
 
   private async runJob(job: Job, o: RunOptions, signal: AbortSignal): Promise<JobOutcome> {

@@ -18,6 +18,8 @@ export function planToJson(plan: Plan, engineReason: string): unknown {
       ...(j.before?.length ? { before: j.before } : {}),
       ...(j.after?.length ? { after: j.after } : {}),
     })),
+    warmup: (plan.warmup ?? []).map((w) => ({ stage: w.stage, platforms: w.platforms, argv: w.argv, ...(w.env ? { env: w.env } : {}) })),
+    pulls: (plan.pulls ?? []).map((p) => ({ image: p.image, platform: p.platform })),
   };
 }
 
@@ -25,18 +27,30 @@ export function planToJson(plan: Plan, engineReason: string): unknown {
 export function planToText(plan: Plan, engineReason: string): string {
   const lines = [`# engine: ${plan.engine} (${engineReason})`];
   if (!plan.jobs.length) lines.push('# nothing to build for this selection');
+  if (plan.pulls?.length) {
+    lines.push('', '# first, each base image once per platform (one image at a time per name)');
+    for (const p of plan.pulls) lines.push(quote([plan.engine === 'podman' ? 'podman' : 'docker', 'pull', '--platform', p.platform, p.image]));
+  }
+  if (plan.warmup?.length) {
+    lines.push('', '# then the stages every variant shares, once (the variant builds reuse them from the cache)');
+    for (const w of plan.warmup) lines.push(`${envText(w.env)}${quote(w.argv)}`);
+    lines.push('', '# then the variants, in parallel');
+  }
   for (const j of plan.jobs) {
     lines.push('', `# ${j.variant} → ${j.platforms.join(', ')}  [${j.output}]  ${j.tags.join(' ')}`);
     // A quoted heredoc delimiter expands nothing, and JSON (the bake file) never has a line that is only EOF.
     for (const [file, content] of Object.entries(j.files ?? {})) lines.push(`cat > ${shellQuote(file)} <<'EOF'`, content.trimEnd(), 'EOF');
     for (const step of j.before ?? []) lines.push(`${quote(step)} || true`);
-    const env = Object.entries(j.env ?? {})
-      .map(([k, v]) => `${k}=${shellQuote(v)} `)
-      .join('');
-    lines.push(`${env}${quote(j.argv)}`);
+    lines.push(`${envText(j.env)}${quote(j.argv)}`);
     for (const step of j.after ?? []) lines.push(quote(step));
   }
   return lines.join('\n') + '\n';
+}
+
+function envText(env: Record<string, string> | undefined): string {
+  return Object.entries(env ?? {})
+    .map(([k, v]) => `${k}=${shellQuote(v)} `)
+    .join('');
 }
 
 function quote(argv: string[]): string {

@@ -1,5 +1,6 @@
 import type { OutputMode, ResolvedConfig } from '../config/types';
 import { jobBuilders } from '../engines/jobBuilders';
+import { scheduleJobs } from '../schedule/schedule';
 import { bakePlan } from './bakePlan';
 import type { Cell, EngineKind, Plan } from './types';
 
@@ -14,6 +15,11 @@ export interface PlanOptions {
   builder?: string;
   /** Whole matrix with buildx: one `docker buildx bake` instead of one build per variant. */
   bake?: boolean;
+  /**
+   * Pull base images once and build shared stages once before the variants (core/schedule; per engine).
+   * Default true; false gives the bare jobs (the benchmark's "naive parallel").
+   */
+  schedule?: boolean;
 }
 
 export class PlanError extends Error {}
@@ -23,7 +29,10 @@ export function expandMatrix(config: ResolvedConfig): Cell[] {
   return config.variants.flatMap((v) => v.platforms.map((platform) => ({ variant: v.name, platform })));
 }
 
-/** Turns (a slice of) the matrix into jobs with exact argv for one engine. Pure: runs nothing. */
+/**
+ * Turns (a slice of) the matrix into jobs with exact argv for one engine, plus the pulls and shared-stage
+ * warm-ups that go before them. Runs nothing; reads the Dockerfiles for their stage graphs.
+ */
 export function buildPlan(config: ResolvedConfig, options: PlanOptions): Plan {
   const builder = jobBuilders[options.engine];
   const known = config.variants.map((v) => v.name);
@@ -63,5 +72,7 @@ export function buildPlan(config: ResolvedConfig, options: PlanOptions): Plan {
         ...(options.builder ? { builder: options.builder } : {}),
       });
     });
-  return { engine: options.engine, jobs };
+  if (options.schedule === false) return { engine: options.engine, jobs };
+  const { pulls, warmup } = scheduleJobs(config, options.engine, jobs);
+  return { engine: options.engine, jobs, ...(pulls.length ? { pulls } : {}), ...(warmup.length ? { warmup } : {}) };
 }

@@ -1,3 +1,4 @@
+import type { ImagePull, Warmup } from '../schedule/types';
 import type { OutputMode } from '../config/types';
 
 export type EngineKind = 'buildx' | 'podman' | 'docker';
@@ -80,4 +81,8 @@ export interface Staging {
 export interface Plan {
   engine: EngineKind;
   jobs: Job[];
+  /** Base images pulled once per platform before any build (podman; see core/schedule). */
+  pulls?: ImagePull[];
+  /** Shared stages built once before the variant jobs fan out. */
+  warmup?: Warmup[];
 }

@@ -1,0 +1,106 @@
+import type { Cell, Job, Plan } from '../matrix/types';
+import { podmanPullOnce } from './podmanPull';
+import type { ImagePull, Warmup } from './types';
+
+export const WAITING_FOR_PULLS = 'pulling base images';
+export const WAITING_FOR_WARMUP = 'waiting for shared stage deps';
+
+/** A pre-phase step as a job the runner can execute and log like a build (its cells get its output). */
+export function stepJob(plan: Plan, step: { kind: 'pull'; pulls: ImagePull[] } | { kind: 'warmup'; warmup: Warmup }): Job {
+  if (step.kind === 'pull') {
+    const image = step.pulls[0]!.image;
+    return {
+      id: `pull:${image}`,
+      engine: plan.engine,
+      variant: '',
+      platforms: step.pulls.map((p) => p.platform),
+      output: 'load',
+      tags: [],
+      cells: uniqueCells(step.pulls.flatMap((p) => p.cells)),
+      argv: ['podman', 'pull', image],
+      program: 'podman',
+      cwd: '.',
+    };
+  }
+  const w = step.warmup;
+  return {
+    id: `warmup:${w.stage}@${w.platforms.join(',')}`,
+    engine: plan.engine,
+    variant: '',
+    platforms: w.platforms,
+    output: 'load',
+    tags: [],
+    cells: w.cells,
+    argv: w.argv,
+    program: w.program,
+    dockerfile: w.dockerfile,
+    cwd: w.cwd,
+    ...(w.env ? { env: w.env } : {}),
+  };
+}
+
+function uniqueCells(cells: Cell[]): Cell[] {
+  const seen = new Set<string>();
+  return cells.filter((c) => {
+    const k = `${c.variant}@${c.platform}`;
+    return !seen.has(k) && !!seen.add(k);
+  });
+}
+
+export interface StepResult {
+  exitCode?: number;
+  output: string;
+  cancelled?: boolean;
+}
+
+export interface PrePhaseHooks<R extends StepResult> {
+  /** Runs one command of a step (argv[0] is the program's plan name). */
+  exec(job: Job, argv: string[]): Promise<R>;
+  /** Cells that wait on the pre-phase (reason), or stop waiting (undefined). */
+  onWaiting?(cells: Cell[], reason: string | undefined): void;
+}
+
+export type PrePhaseResult<R extends StepResult> =
+  | { ok: true }
+  | { ok: false; cancelled: boolean; job: Job; message: string; result?: R; failedCells: Cell[] };
+
+/**
+ * Runs the plan's pulls (each image's platforms one after the other, images in parallel), then its
+ * warm-ups one at a time. Stops at the first failure: nothing is built after a failed pull or warm-up.
+ */
+export async function runPrePhase<R extends StepResult>(plan: Plan, hooks: PrePhaseHooks<R>, signal: AbortSignal): Promise<PrePhaseResult<R>> {
+  const pulls = plan.pulls ?? [];
+  const warmup = plan.warmup ?? [];
+  const allCells = uniqueCells(plan.jobs.flatMap((j) => j.cells ?? j.platforms.map((platform) => ({ variant: j.variant, platform }))));
+  const waitingForWarmup = uniqueCells(warmup.flatMap((w) => w.cells));
+  if (pulls.length) hooks.onWaiting?.(allCells, WAITING_FOR_PULLS);
+  try {
+    const byImage = new Map<string, ImagePull[]>();
+    for (const p of pulls) byImage.set(p.image, [...(byImage.get(p.image) ?? []), p]);
+    const results = await Promise.all(
+      [...byImage.values()].map(async (group): Promise<PrePhaseResult<R>> => {
+        const job = stepJob(plan, { kind: 'pull', pulls: group });
+        const r = await podmanPullOnce(group[0]!.image, group.map((p) => p.platform), (argv) => hooks.exec(job, argv));
+        if (r.ok) return r;
+        const failedCells = group.filter((p) => p.platform === r.platform || r.platform.includes(',')).flatMap((p) => p.cells);
+        return { ok: false, cancelled: !!r.cancelled, job, message: `pulling ${group[0]!.image} for ${r.platform} failed: ${r.message}`, failedCells };
+      }),
+    );
+    const failed = results.find((r) => !r.ok);
+    if (failed) return failed;
+    if (signal.aborted) return { ok: false, cancelled: true, job: stepJob(plan, { kind: 'pull', pulls }), message: 'cancelled', failedCells: [] };
+    if (pulls.length) hooks.onWaiting?.(allCells, undefined);
+    if (waitingForWarmup.length) hooks.onWaiting?.(waitingForWarmup, WAITING_FOR_WARMUP);
+    for (const w of warmup) {
+      const job = stepJob(plan, { kind: 'warmup', warmup: w });
+      const r = await hooks.exec(job, w.argv);
+      if (r.cancelled || signal.aborted) return { ok: false, cancelled: true, job, message: 'cancelled', result: r, failedCells: [] };
+      if (r.exitCode !== 0) {
+        return { ok: false, cancelled: false, job, message: `building the shared stage "${w.stage}" for ${w.platforms.join(', ')} failed`, result: r, failedCells: w.cells };
+      }
+    }
+    return { ok: true };
+  } finally {
+    hooks.onWaiting?.(allCells, undefined);
+  }
+}

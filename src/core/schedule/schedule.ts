@@ -1,0 +1,168 @@
+import { readFileSync } from 'node:fs';
+import type { ResolvedConfig, ResolvedVariant } from '../config/types';
+import { buildArgs, compose, named } from '../engines/argv';
+import { hostPlatform } from '../engines/emulation';
+import type { Cell, EngineKind, Job } from '../matrix/types';
+import type { ImagePull, Schedule, Warmup } from './types';
+import { closure, dependentStages, stageGraph, targetIndex, type StageNode } from './stageGraph';
+
+/**
+ * What each engine gets, chosen by measurement (bench/build-all.ts, docs/ARCHITECTURE.md):
+ * podman races when parallel builds pull the same image and recomputes a shared stage in every
+ * parallel build, so it gets both. dockerd's BuildKit pulls through its own content store and
+ * deduplicates identical steps of concurrent builds in flight: a step in front only serialises.
+ * buildx bake is one BuildKit solve.
+ */
+export const schedulePolicy: Record<EngineKind, { pull: boolean; warmup: boolean }> = {
+  podman: { pull: true, warmup: true },
+  docker: { pull: false, warmup: false },
+  buildx: { pull: false, warmup: false },
+};
+
+export type ReadText = (path: string) => string | undefined;
+
+const readText: ReadText = (path) => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+};
+
+interface JobGraph {
+  job: Job;
+  variant: ResolvedVariant;
+  platform: string;
+  stages: StageNode[];
+  needed: number[];
+}
+
+/**
+ * The pulls and shared-stage warm-ups for `jobs`, from each variant's Dockerfile stage graph. A Dockerfile
+ * that cannot be read or has no stages contributes nothing (the build itself reports it).
+ */
+export function scheduleJobs(
+  config: ResolvedConfig,
+  engine: EngineKind,
+  jobs: Job[],
+  opts: { read?: ReadText; host?: string; policy?: { pull: boolean; warmup: boolean } } = {},
+): Schedule {
+  const policy = opts.policy ?? schedulePolicy[engine];
+  const read = opts.read ?? readText;
+  const host = opts.host ?? hostPlatform();
+  const texts = new Map<string, string | undefined>();
+  const graphs: JobGraph[] = [];
+  for (const job of jobs) {
+    if (job.cells) continue; // one bake solve: BuildKit schedules it
+    const variant = config.variants.find((v) => v.name === job.variant);
+    if (!variant) continue;
+    if (!texts.has(variant.dockerfile)) texts.set(variant.dockerfile, read(variant.dockerfile));
+    const text = texts.get(variant.dockerfile);
+    if (text === undefined) continue;
+    for (const platform of job.platforms) {
+      const stages = stageGraph(text, variant.args, platform, host);
+      const target = targetIndex(stages, variant.target);
+      if (target === undefined) continue;
+      graphs.push({ job, variant, platform, stages, needed: closure(stages, target) });
+    }
+  }
+  return {
+    pulls: policy.pull ? planPulls(graphs) : [],
+    warmup: policy.warmup ? planWarmups(engine, config, graphs) : [],
+  };
+}
+
+function planPulls(graphs: JobGraph[]): ImagePull[] {
+  const pulls = new Map<string, ImagePull>();
+  for (const g of graphs) {
+    for (const i of g.needed) {
+      const s = g.stages[i]!;
+      for (const image of [...(s.image ? [s.image] : []), ...s.images]) {
+        const key = `${image}\0${s.platform}`;
+        const pull = pulls.get(key) ?? { image, platform: s.platform, cells: [] };
+        if (!pull.cells.some((c) => c.variant === g.variant.name && c.platform === g.platform)) {
+          pull.cells.push({ variant: g.variant.name, platform: g.platform });
+        }
+        pulls.set(key, pull);
+      }
+    }
+  }
+  return [...pulls.values()];
+}
+
+/**
+ * Per Dockerfile + context and platform: the stages at least two variants need whose result cannot differ
+ * between them (they read no arg whose value differs, directly or through a stage they use). Only the
+ * outermost of those are built (`--target`); their ancestors come along. Platforms that warm the same
+ * stage with the same args share one warm-up (one podman call builds several platforms).
+ */
+function planWarmups(engine: EngineKind, config: ResolvedConfig, graphs: JobGraph[]): Warmup[] {
+  const groups = new Map<string, JobGraph[]>();
+  for (const g of graphs) {
+    const key = JSON.stringify([g.variant.dockerfile, g.variant.context, g.platform]);
+    groups.set(key, [...(groups.get(key) ?? []), g]);
+  }
+  const merged = new Map<string, PendingWarmup>();
+  for (const group of groups.values()) {
+    if (group.length < 2) continue;
+    const varying = varyingArgs(group.map((g) => g.variant.args));
+    const first = group[0]!;
+    const dependent = dependentStages(first.stages, varying);
+    const users = new Map<number, number>();
+    for (const g of group) for (const i of g.needed) users.set(i, (users.get(i) ?? 0) + 1);
+    const shared = [...users].filter(([i, n]) => n >= 2 && !dependent.has(i)).map(([i]) => i);
+    const sharedSet = new Set(shared);
+    const outer = shared.filter((i) => !shared.some((j) => j !== i && closure(first.stages, j).includes(i)));
+    for (const i of outer) {
+      const stage = first.stages[i]!;
+      const inside = closure(first.stages, i).filter((k) => sharedSet.has(k));
+      if (!stage.name || !inside.some((k) => first.stages[k]!.work)) continue;
+      const cells = group.map((g) => ({ variant: g.variant.name, platform: g.platform }));
+      const key = JSON.stringify([first.variant.dockerfile, first.variant.context, stage.name, first.variant.args]);
+      const w = merged.get(key);
+      if (w) {
+        w.platforms.push(first.platform);
+        w.cells.push(...cells);
+      } else {
+        merged.set(key, { stage: stage.name, platforms: [first.platform], cells, variant: first.variant });
+      }
+    }
+  }
+  return [...merged.values()].flatMap((w) => warmupCommands(engine, config, w));
+}
+
+/** A warm-up before its argv: the variant whose Dockerfile, context and args it builds with. */
+interface PendingWarmup {
+  stage: string;
+  platforms: string[];
+  cells: Cell[];
+  variant: ResolvedVariant;
+}
+
+/** Names of args whose value is not the same in every one of `sets` (absent counts as a value). */
+export function varyingArgs(sets: Array<Record<string, string>>): Set<string> {
+  const names = new Set(sets.flatMap((s) => Object.keys(s)));
+  return new Set([...names].filter((n) => new Set(sets.map((s) => s[n] ?? '\0unset')).size > 1));
+}
+
+/**
+ * Warm-up builds tag nothing: the stage's layers land in the engine's cache, where every variant's build
+ * finds them. podman builds all platforms in one call; docker takes one platform per call.
+ */
+function warmupCommands(engine: EngineKind, config: ResolvedConfig, w: PendingWarmup): Warmup[] {
+  const v = w.variant;
+  const common = (platform: string) =>
+    compose(named('--platform', platform), named('--target', w.stage), named('-f', v.dockerfile), buildArgs(v.args), [v.context]);
+  const base = { stage: w.stage, cwd: config.root, dockerfile: v.dockerfile };
+  if (engine === 'podman') {
+    return [{ ...base, platforms: w.platforms, cells: w.cells, program: 'podman', argv: compose(['podman', 'build'], common(w.platforms.join(','))) }];
+  }
+  return w.platforms.map((platform): Warmup => ({
+    ...base,
+    platforms: [platform],
+    program: 'docker',
+    cells: w.cells.filter((c) => c.platform === platform),
+    argv: compose(['docker', 'build', '--progress=plain'], common(platform)),
+    env: { DOCKER_BUILDKIT: '1' },
+  }));
+}

@@ -1,0 +1,117 @@
+import { expandWord } from '../lint/imageRef';
+import { LintModel, PLATFORM_ARGS, type Stage } from '../lint/model';
+
+/** One stage of a Dockerfile as one variant builds it for one platform. */
+export interface StageNode {
+  index: number;
+  /** Stage name as written (`AS name`); `--target` needs it. */
+  name?: string;
+  /** The image the stage starts from after ARG expansion; absent when it starts from a stage or scratch. */
+  image?: string;
+  /** The platform the stage runs for: the target platform, or its expanded `FROM --platform=`. */
+  platform: string;
+  /** Stages whose results this one uses: its FROM stage, `COPY --from`, `RUN --mount=…,from=`. */
+  deps: number[];
+  /** Images named by `COPY --from=<image>` / `--mount=…,from=<image>`, pulled like a FROM. */
+  images: string[];
+  /** Build args the stage reads: declared in its body, or used in its FROM line or `--from` values. */
+  reads: Set<string>;
+  /** Whether the stage runs or copies anything (worth building ahead of the variants). */
+  work: boolean;
+}
+
+/** `linux/arm64/v8` → the values BuildKit predefines for it. */
+function platformVars(prefix: 'TARGET' | 'BUILD', platform: string): Array<[string, string]> {
+  const [os = '', arch = '', variant = ''] = platform.split('/');
+  return [
+    [`${prefix}PLATFORM`, platform],
+    [`${prefix}OS`, os],
+    [`${prefix}ARCH`, arch],
+    [`${prefix}VARIANT`, variant],
+  ];
+}
+
+/**
+ * The stage graph of `text` built with `args` for `platform` on a `host` build platform: which image each
+ * stage starts from (ARG expansion with the args and the Dockerfile's global defaults, the way BuildKit
+ * expands FROM), which stages it uses, and which build args it reads. Parsed by the linter's model, the
+ * project's one Dockerfile parser.
+ */
+export function stageGraph(text: string, args: Record<string, string>, platform: string, host: string): StageNode[] {
+  const model = new LintModel(text);
+  const global = new Map<string, string | undefined>([...platformVars('TARGET', platform), ...platformVars('BUILD', host)]);
+  for (const a of model.globalArgs) {
+    if (PLATFORM_ARGS.includes(a.name)) continue;
+    const given = args[a.name];
+    global.set(a.name, given ?? (a.value === undefined ? undefined : expandWord(a.value, global, model.escape)));
+  }
+  const byName = new Map<string, number>();
+  model.stages.forEach((s) => s.name && !byName.has(s.name.toLowerCase()) && byName.set(s.name.toLowerCase(), s.index));
+
+  return model.stages.map((stage): StageNode => {
+    const reads = new Set<string>();
+    const fromArgs = model.args(stage.from);
+    const fromWord = fromArgs[0]?.getValue() ?? '';
+    for (const v of model.vars(stage.from)) reads.add(v.name);
+    const expanded = expandWord(fromWord, global, model.escape) ?? fromWord;
+    const platformFlag = stage.platform?.getValue();
+    const stagePlatform = platformFlag ? (expandWord(platformFlag, global, model.escape) ?? platform) : platform;
+    const node: StageNode = { index: stage.index, platform: stagePlatform, deps: [], images: [], reads, work: false };
+    if (stage.name) node.name = stage.name;
+    const parent = byName.get(expanded.toLowerCase());
+    if (parent !== undefined && parent < stage.index) node.deps.push(parent);
+    else if (expanded.toLowerCase() !== 'scratch' && expanded !== '') node.image = expanded;
+    scanBody(model, stage, global, byName, node);
+    return node;
+  });
+}
+
+function scanBody(model: LintModel, stage: Stage, global: Map<string, string | undefined>, byName: Map<string, number>, node: StageNode): void {
+  const local = new Map(global);
+  for (const ins of stage.body) {
+    const kw = model.kw(ins);
+    if (kw === 'ARG') for (const name of model.declared(ins)) node.reads.add(name);
+    if (kw === 'RUN' || kw === 'COPY' || kw === 'ADD') node.work = true;
+    if (kw !== 'RUN' && kw !== 'COPY' && kw !== 'ADD') continue;
+    for (const f of model.flags(ins)) {
+      const name = f.getName().toLowerCase();
+      const value = f.getValue() ?? '';
+      let from: string | undefined;
+      if (name === 'from' && kw !== 'RUN') from = value;
+      else if (name === 'mount') from = /(?:^|,)from=([^,]+)/.exec(value)?.[1];
+      if (from === undefined) continue;
+      for (const m of from.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) node.reads.add(m[1]!);
+      const ref = expandWord(from, local, model.escape) ?? from;
+      const dep = /^\d+$/.test(ref) ? Number(ref) : byName.get(ref.toLowerCase());
+      if (dep !== undefined && dep < stage.index) node.deps.push(dep);
+      else if (ref && ref.toLowerCase() !== 'scratch') node.images.push(ref);
+    }
+  }
+}
+
+/** The stages `target` needs (itself included), in Dockerfile order. */
+export function closure(stages: StageNode[], target: number): number[] {
+  const seen = new Set<number>();
+  const visit = (i: number) => {
+    if (seen.has(i) || !stages[i]) return;
+    seen.add(i);
+    for (const d of stages[i]!.deps) visit(d);
+  };
+  visit(target);
+  return [...seen].sort((a, b) => a - b);
+}
+
+/** The stage a build ends at: the named `target` (case-insensitive), or the last stage. */
+export function targetIndex(stages: StageNode[], target: string | undefined): number | undefined {
+  if (target === undefined) return stages.length ? stages.length - 1 : undefined;
+  return stages.find((s) => s.name?.toLowerCase() === target.toLowerCase())?.index;
+}
+
+/** Stages whose result depends on any of `varying` args, directly or through a stage they use. */
+export function dependentStages(stages: StageNode[], varying: Set<string>): Set<number> {
+  const out = new Set<number>();
+  for (const s of stages) {
+    if ([...s.reads].some((a) => varying.has(a)) || s.deps.some((d) => out.has(d))) out.add(s.index);
+  }
+  return out;
+}

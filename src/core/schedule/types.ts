@@ -1,0 +1,27 @@
+import type { Cell, EngineProgram } from '../matrix/types';
+
+/** One image the build starts from, pulled once for one platform before any build. */
+export interface ImagePull {
+  image: string;
+  platform: string;
+  /** The cells whose builds use it. */
+  cells: Cell[];
+}
+
+/** A build of a stage every variant shares, run once (per platform) before the variants fan out. */
+export interface Warmup {
+  stage: string;
+  platforms: string[];
+  argv: string[];
+  program: EngineProgram;
+  env?: Record<string, string>;
+  cwd: string;
+  dockerfile: string;
+  /** The cells whose builds wait for it. */
+  cells: Cell[];
+}
+
+export interface Schedule {
+  pulls: ImagePull[];
+  warmup: Warmup[];
+}

@@ -1,0 +1,75 @@
+import { strict as assert } from 'node:assert';
+import { BuildRunner } from '../../src/core/build/runner';
+import { programsFromEnv } from '../../src/core/engines/detect';
+import { parseManifestList, platformRefs } from '../../src/core/engines/podmanOutput';
+import { buildPlan } from '../../src/core/matrix/plan';
+import { WAITING_FOR_WARMUP } from '../../src/core/schedule/runSchedule';
+import { env, projectWorkspace, pushColdBase, registry, runTag, tool, unameFor } from './helpers';
+
+const runner = () => new BuildRunner({ programs: programsFromEnv(env), env, concurrency: 3 });
+const platforms = ['linux/amd64', 'linux/arm64'];
+
+describe('podman Build All: each base pulled once, shared stages built once', function () {
+  this.timeout(1_800_000);
+
+  it('five cold Build Alls of shared-base in a row all succeed (no concurrent pulls of one image)', async () => {
+    for (let run = 1; run <= 5; run++) {
+      const base = await pushColdBase();
+      const config = await projectWorkspace('shared-base', base);
+      const plan = buildPlan(config, { engine: 'podman', canLoadManifestList: true });
+      assert.deepEqual(plan.pulls?.map((p) => [p.image, p.platform]), platforms.map((p) => [base, p]));
+      const summary = await runner().run(plan, { config });
+      assert.equal(summary.ok, true, `cold run ${run}: ${JSON.stringify(summary.outcomes.map((o) => o.problem))}`);
+      if (run > 1) continue;
+      for (const job of plan.jobs) {
+        const name = job.tags[0]!;
+        const refs = platformRefs(name, parseManifestList((await tool(['podman', 'manifest', 'inspect', name])).stdout));
+        for (const platform of platforms) {
+          const out = await tool(['podman', 'run', '--rm', refs[platform]!, 'cat', '/build-arch', '/build-backend']);
+          assert.equal(out.stdout, `${unameFor[platform]}\n${job.variant}`, `${name} on ${platform}`);
+        }
+      }
+    }
+  });
+
+  it('heavy-shared: deps and compile are built once per platform before the variants, which reuse them', async () => {
+    const config = await projectWorkspace('heavy-shared', await pushColdBase());
+    const plan = buildPlan(config, { engine: 'podman', canLoadManifestList: true });
+    assert.deepEqual(plan.warmup?.map((w) => [w.stage, w.platforms]), [['compile', platforms]]);
+    const order: string[] = [];
+    const waiting = new Set<string>();
+    const summary = await runner().run(plan, {
+      config,
+      onCommand: (job, argv) => argv.includes('build') && order.push(job.id),
+      onWaiting: (cells, reason) => reason === WAITING_FOR_WARMUP && cells.forEach((c) => waiting.add(`${c.variant}@${c.platform}`)),
+    });
+    assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
+    assert.equal(order[0], 'warmup:compile@linux/amd64,linux/arm64');
+    assert.deepEqual(order.slice(1).sort(), ['minimal', 'redis', 'sqs']);
+    assert.equal(waiting.size, 6);
+    // deps stamps a random build id: one value per platform across all variants means it ran once.
+    for (const platform of platforms) {
+      const stamps = new Set<string>();
+      for (const job of plan.jobs) {
+        const ref = platformRefs(job.tags[0]!, parseManifestList((await tool(['podman', 'manifest', 'inspect', job.tags[0]!])).stdout))[platform]!;
+        stamps.add((await tool(['podman', 'run', '--rm', ref, 'cat', '/deps.txt'])).stdout.trim());
+      }
+      assert.equal(stamps.size, 1, `${platform}: ${[...stamps].join(' | ')}`);
+      assert.match([...stamps][0]!, new RegExp(`on ${unameFor[platform]},`));
+    }
+  });
+
+  it('a base that cannot be pulled stops the run before any build, with image, platform and podman message', async () => {
+    const missing = `${registry}/cold/missing-${runTag}/busybox:1`;
+    const config = await projectWorkspace('shared-base', missing);
+    const plan = buildPlan(config, { engine: 'podman', canLoadManifestList: true });
+    const builds: string[] = [];
+    const summary = await runner().run(plan, { config, onCommand: (job, argv) => argv.includes('build') && builds.push(job.id) });
+    assert.equal(summary.ok, false);
+    assert.deepEqual(builds, []);
+    const problem = summary.outcomes.find((o) => o.problem)!.problem!.message;
+    assert.match(problem, new RegExp(`^pulling ${missing.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} for linux/amd64 failed: .*(manifest unknown|not found)`, 's'));
+    // One podman job builds both platforms of a variant, so each job's cells fail together.
+    assert.deepEqual(summary.records.map((r) => r.status), Array(6).fill('failed'));
+  });
+});
