@@ -43,11 +43,8 @@ export function stageGraph(text: string, args: Record<string, string>, platform:
   for (const a of model.globalArgs) {
     if (PLATFORM_ARGS.includes(a.name)) continue;
     const given = args[a.name];
-    global.set(a.name, given ?? (a.value === undefined ? undefined : expandWord(a.value, global, model.escape)));
+    global.set(a.name, given ?? (a.raw === undefined ? undefined : (expandWord(a.raw, global, model.escape) ?? '')));
   }
-  const byName = new Map<string, number>();
-  model.stages.forEach((s) => s.name && !byName.has(s.name.toLowerCase()) && byName.set(s.name.toLowerCase(), s.index));
-
   return model.stages.map((stage): StageNode => {
     const reads = new Set<string>();
     const fromArgs = model.args(stage.from);
@@ -58,15 +55,15 @@ export function stageGraph(text: string, args: Record<string, string>, platform:
     const stagePlatform = platformFlag ? (expandWord(platformFlag, global, model.escape) ?? platform) : platform;
     const node: StageNode = { index: stage.index, platform: stagePlatform, deps: [], images: [], reads, work: false };
     if (stage.name) node.name = stage.name;
-    const parent = byName.get(expanded.toLowerCase());
-    if (parent !== undefined && parent < stage.index) node.deps.push(parent);
+    const parent = model.graph.resolve(expanded, stage.index);
+    if (parent !== undefined && !/^\d+$/.test(expanded)) node.deps.push(parent);
     else if (expanded.toLowerCase() !== 'scratch' && expanded !== '') node.image = expanded;
-    scanBody(model, stage, global, byName, node);
+    scanBody(model, stage, global, node);
     return node;
   });
 }
 
-function scanBody(model: LintModel, stage: Stage, global: Map<string, string | undefined>, byName: Map<string, number>, node: StageNode): void {
+function scanBody(model: LintModel, stage: Stage, global: Map<string, string | undefined>, node: StageNode): void {
   const local = new Map(global);
   for (const ins of stage.body) {
     const kw = model.kw(ins);
@@ -82,8 +79,8 @@ function scanBody(model: LintModel, stage: Stage, global: Map<string, string | u
       if (from === undefined) continue;
       for (const m of from.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) node.reads.add(m[1]!);
       const ref = expandWord(from, local, model.escape) ?? from;
-      const dep = /^\d+$/.test(ref) ? Number(ref) : byName.get(ref.toLowerCase());
-      if (dep !== undefined && dep < stage.index) node.deps.push(dep);
+      const dep = model.graph.resolve(ref, stage.index);
+      if (dep !== undefined) node.deps.push(dep);
       else if (ref && ref.toLowerCase() !== 'scratch') node.images.push(ref);
     }
   }
