@@ -77,16 +77,21 @@ describe('Dockerfile lint in the editor', () => {
     assert.equal(doc.getText(), 'FROM alpine AS build\nRUN touch /a\nFROM alpine\nCOPY --from=build /a /a\nRUN --mount=type=cache,from=build,target=/c ls /c\n');
   });
 
-  it('Fix All Dockerfile Problems fixes every fixable finding of the active Dockerfile', async () => {
-    const doc = await openDockerfile('FROM alpine as Base\nMAINTAINER Jane <jane@example.com>\nENV GREETING hello world\nEXPOSE 80/TCP\nCMD run --port 80\n');
+  it('Fix All Dockerfile Problems applies the safe fixes; suggestions stay in the lightbulb', async () => {
+    const doc = await openDockerfile('FROM alpine as Base\nMAINTAINER Jane <jane@example.com>\nENV GREETING hello world\nEXPOSE 80/TCP\nCMD run --port 80\nENV PATH=$PAHT:/x\n');
     await diagnosticsWhen(doc.uri, hasRule('MaintainerDeprecated'), 'MaintainerDeprecated');
     assert.equal(await vscode.commands.executeCommand('multiarch.lint.fixAll'), true);
     assert.equal(
       doc.getText(),
-      'FROM alpine AS base\nLABEL org.opencontainers.image.authors="Jane <jane@example.com>"\nENV GREETING="hello world"\nEXPOSE 80/tcp\nCMD ["run", "--port", "80"]\n',
+      'FROM alpine AS base\nMAINTAINER Jane <jane@example.com>\nENV GREETING="hello world"\nEXPOSE 80/tcp\nCMD ["run", "--port", "80"]\nENV PATH=$PAHT:/x\n',
     );
-    const left = await diagnosticsWhen(doc.uri, (ds) => !hasRule('MaintainerDeprecated')(ds), 'findings to clear after fix-all');
-    assert.deepEqual(left.map(ruleOf), []);
+    const left = await diagnosticsWhen(doc.uri, (ds) => !hasRule('FromAsCasing')(ds) && hasRule('UndefinedVar')(ds), 'only the suggestions to be left');
+    assert.deepEqual(left.map(ruleOf).sort(), ['MaintainerDeprecated', 'UndefinedVar']);
+    const undefinedVar = left.find((d) => ruleOf(d) === 'UndefinedVar')!;
+    const offered = (await actionsAt(doc, undefinedVar.range)).find((a) => a.title === 'Change to $PATH');
+    assert.ok(offered?.edit && !offered.isPreferred, 'the did-you-mean is offered, not preferred');
+    const maintainer = left.find((d) => ruleOf(d) === 'MaintainerDeprecated')!;
+    assert.ok((await actionsAt(doc, maintainer.range)).some((a) => a.title === 'Replace with LABEL org.opencontainers.image.authors'));
   });
 
   it('offers source.fixAll.multiarch for editor.codeActionsOnSave', async () => {

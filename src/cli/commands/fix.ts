@@ -9,7 +9,9 @@ import { isDockerfileName, loadLintContext } from '../../core/lint/lintContext';
 
 const help = `multiarch fix [FILES...] [--rule R]... [--stdout]
 
-Applies every available quick-fix (or only those of the named rules) to each Dockerfile.
+Applies every safe fix (or only those of the named rules) to each Dockerfile: fixes that keep what the
+build does. Suggestions that guess or change behaviour (a did-you-mean, \${TARGETARCH}, a cross-compile
+rewrite) are left for the editor's lightbulb; "multiarch lint --format json" lists them.
 Files are rewritten atomically, keeping their mode; --stdout prints the fixed text instead.
 Without FILES, fixes Dockerfile / Containerfile in the current folder.
 `;

@@ -48,7 +48,12 @@ export function lintDockerfile(text: string, context: LintContext = {}, options:
           const allowed = own ? effectiveSeverity(rule, mergeChecks(check, own), setting) : effectiveSeverity(rule, check, setting);
           if (!allowed) return;
         }
-        diagnostics.push({ rule: rule.meta.name, message, severity, range, url: rule.meta.url, ...(fix && fix.edits.length ? { fix } : {}) });
+        const d: LintDiagnostic = { rule: rule.meta.name, message, severity, range, url: rule.meta.url };
+        if (fix?.edits.length) {
+          if (fix.suggestion) d.suggestions = [fix];
+          else d.fix = fix;
+        }
+        diagnostics.push(d);
       });
     } catch (error) {
       failures.push({ rule: rule.meta.name, error });

@@ -19,7 +19,16 @@ export function formatText(results: FileDiagnostics[]): string {
 
 export function formatJson(results: FileDiagnostics[]): string {
   const rows = results.flatMap(({ file, diagnostics }) =>
-    diagnostics.map((d) => ({ file, rule: d.rule, severity: d.severity, message: d.message, range: d.range, fixable: !!d.fix })),
+    diagnostics.map((d) => ({
+      file,
+      rule: d.rule,
+      severity: d.severity,
+      message: d.message,
+      range: d.range,
+      // `fixable`: `multiarch fix` would change it; suggestions are for a person to choose.
+      fixable: !!d.fix,
+      suggestions: (d.suggestions ?? []).map((s) => ({ title: s.title })),
+    })),
   );
   return JSON.stringify(rows, null, 2) + '\n';
 }

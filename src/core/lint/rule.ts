@@ -12,6 +12,13 @@ export interface Rule {
 /** The BuildKit release whose checks, messages and lines the BuildKit rules follow. */
 export const BUILDKIT_RELEASE = 'BuildKit v0.32 (Dockerfile frontend 1.26.0, moby/buildkit 73ed6825c of 2026-08-21)';
 
+/** Marks a fix as a suggestion: offered, never applied in bulk (see `Fix.suggestion`). */
+export function suggestion(fix: Fix): Fix;
+export function suggestion(fix: Fix | undefined): Fix | undefined;
+export function suggestion(fix: Fix | undefined): Fix | undefined {
+  return fix && { ...fix, suggestion: true };
+}
+
 /** BuildKit rule pages live at docs.docker.com/reference/build-checks/<kebab-case-name>/. */
 export function buildkitUrl(name: string): string {
   const kebab = name

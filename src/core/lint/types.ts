@@ -20,6 +20,11 @@ export type RuleSetting = Severity | 'off';
 export interface Fix {
   title: string;
   edits: TextEdit[];
+  /**
+   * A guess, or a change of what the image does: offered in the lightbulb only, never applied by Fix All,
+   * fix on save or `multiarch fix` (ESLint's suggestions, as opposed to its fixes).
+   */
+  suggestion?: boolean;
 }
 
 export interface LintDiagnostic {
@@ -29,7 +34,10 @@ export interface LintDiagnostic {
   range: Range;
   /** Where the rule is documented. */
   url: string;
+  /** A safe fix: it keeps what the build does and only says it the way BuildKit wants. */
   fix?: Fix;
+  /** Fixes that guess or change behaviour; for the editor's lightbulb only. */
+  suggestions?: Fix[];
 }
 
 export interface RuleMeta {

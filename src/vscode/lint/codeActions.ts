@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { fixAll, ignoreRuleEdit, type LintDiagnostic } from '../../core/lint';
+import { fixAll, ignoreRuleEdit, type Fix } from '../../core/lint';
 import { minimalReplace, ruleOf, toRange, toWorkspaceEdit } from './convert';
 import type { LintService } from './lintService';
 
@@ -29,7 +29,9 @@ export class LintCodeActions implements vscode.CodeActionProvider {
       const rule = ruleOf(diagnostic);
       if (!rule) continue;
       const match = current.find((d) => d.rule === rule && toRange(d.range).isEqual(diagnostic.range));
-      if (match?.fix) actions.push(quickFix(document, diagnostic, match));
+      if (match?.fix) actions.push(quickFix(document, diagnostic, match.fix, true));
+      // Suggestions guess or change behaviour: listed, never preferred (so never applied by a bare keystroke).
+      for (const s of match?.suggestions ?? []) actions.push(quickFix(document, diagnostic, s, false));
       if (ignored.has(rule)) continue;
       ignored.add(rule);
       const edit = ignoreRuleEdit(document.getText(), rule);
@@ -43,11 +45,11 @@ export class LintCodeActions implements vscode.CodeActionProvider {
   }
 }
 
-function quickFix(document: vscode.TextDocument, diagnostic: vscode.Diagnostic, finding: LintDiagnostic): vscode.CodeAction {
-  const action = new vscode.CodeAction(finding.fix!.title, vscode.CodeActionKind.QuickFix);
-  action.edit = toWorkspaceEdit(document.uri, finding.fix!.edits);
+function quickFix(document: vscode.TextDocument, diagnostic: vscode.Diagnostic, fix: Fix, preferred: boolean): vscode.CodeAction {
+  const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+  action.edit = toWorkspaceEdit(document.uri, fix.edits);
   action.diagnostics = [diagnostic];
-  action.isPreferred = true;
+  action.isPreferred = preferred;
   return action;
 }
 

@@ -1,6 +1,6 @@
 import type { Instruction } from 'dockerfile-ast';
 import type { LintModel, Stage } from '../model';
-import { projectRule, type Rule } from '../rule';
+import { projectRule, suggestion, type Rule } from '../rule';
 import { declareArgsEdit, firstDeclarations } from '../stageArgs';
 import type { Fix, TextEdit } from '../types';
 
@@ -38,7 +38,7 @@ export const emulatedCompileStage: Rule = {
       report(
         image.getRange(),
         `Stage ${label} compiles (${what}) and is copied into later stages: without "FROM --platform=$BUILDPLATFORM" it runs under QEMU emulation for every non-native platform, often 5-20x slower. Build on $BUILDPLATFORM and cross-compile for $TARGETOS/$TARGETARCH`,
-        what === 'go build' ? goCrossCompileFix(model, stage, runs, text) : undefined,
+        what === 'go build' ? suggestion(goCrossCompileFix(model, stage, runs, text)) : undefined,
       );
     }
   },

@@ -1,6 +1,6 @@
 import type { Instruction } from 'dockerfile-ast';
 import type { Stage } from '../model';
-import { projectRule, type Rule } from '../rule';
+import { projectRule, suggestion, type Rule } from '../rule';
 import { declareArgsEdit, declaredBefore, firstDeclarations } from '../stageArgs';
 import type { Fix, Range } from '../types';
 
@@ -36,7 +36,7 @@ export const hardcodedArch: Rule = {
       if (arch !== 'amd64' && arch !== 'arm64') return undefined;
       const edits = [{ range, newText: '${TARGETARCH}' }];
       if (stage && !declaredBefore(firstDeclarations(model, stage), 'TARGETARCH', ins.getRange().start.line)) edits.push(declareArgsEdit(model, stage, ['TARGETARCH']));
-      return { title: `Use \${TARGETARCH} instead of ${arch}`, edits };
+      return suggestion({ title: `Use \${TARGETARCH} instead of ${arch}`, edits });
     };
     for (const ins of model.graph.globalArgInstructions) scan(ins, undefined, false);
     for (const stage of model.stages) {

@@ -1,4 +1,4 @@
-import { buildkitRule, type Rule } from '../rule';
+import { buildkitRule, suggestion, type Rule } from '../rule';
 import { doubleQuoted } from '../words';
 
 export const maintainerDeprecated: Rule = {
@@ -13,11 +13,12 @@ export const maintainerDeprecated: Rule = {
       report(
         kwRange,
         'Maintainer instruction is deprecated in favor of using label',
+        // The image loses its Author field and gains a label: a change of the image, so only offered.
         fixable
-          ? {
+          ? suggestion({
               title: 'Replace with LABEL org.opencontainers.image.authors',
               edits: [{ range: full, newText: `${model.keywordLike(ins, 'LABEL')} org.opencontainers.image.authors=${doubleQuoted(author, model.escape)}` }],
-            }
+            })
           : undefined,
       );
     });

@@ -1,5 +1,5 @@
 import { PLATFORM_ARGS } from '../model';
-import { projectRule, type Rule } from '../rule';
+import { projectRule, suggestion, type Rule } from '../rule';
 import { declareArgsEdit, declaredBefore, firstDeclarations } from '../stageArgs';
 
 const USE = new RegExp(`\\$\\{?(${PLATFORM_ARGS.join('|')})\\b`, 'g');
@@ -28,7 +28,7 @@ export const platformArgScope: Rule = {
             report(
               { start: { line, character: start }, end: { line, character: start + name.length } },
               `${name} is a global-scope build argument: declare "ARG ${name}" in this stage before using it, otherwise it is empty here`,
-              { title: `Declare ARG ${name} in this stage`, edits: [declareArgsEdit(model, stage, [name])] },
+              suggestion({ title: `Declare ARG ${name} in this stage`, edits: [declareArgsEdit(model, stage, [name])] }),
             );
           }
         }

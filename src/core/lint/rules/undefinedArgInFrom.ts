@@ -1,5 +1,5 @@
 import { PLATFORM_ARGS, PLATFORM_ARG_SET } from '../model';
-import { buildkitRule, type Rule } from '../rule';
+import { buildkitRule, suggestion as suggest, type Rule } from '../rule';
 import { suggestName } from '../suggest';
 
 export const undefinedArgInFrom: Rule = {
@@ -16,7 +16,7 @@ export const undefinedArgInFrom: Rule = {
         report(
           range,
           `FROM argument '${name}' is not declared${suggestion ? ` (did you mean ${suggestion}?)` : ''}`,
-          suggestion ? { title: `Change to ${suggestion}`, edits: [{ range, newText: suggestion }] } : undefined,
+          suggestion ? suggest({ title: `Change to ${suggestion}`, edits: [{ range, newText: suggestion }] }) : undefined,
         );
       }
     }

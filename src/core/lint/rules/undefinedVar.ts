@@ -1,5 +1,5 @@
 import { PLATFORM_ARG_SET, type LintModel, type Stage } from '../model';
-import { buildkitRule, type Rule } from '../rule';
+import { buildkitRule, suggestion as suggest, type Rule } from '../rule';
 import { suggestName } from '../suggest';
 
 /** Instructions whose arguments BuildKit expands itself; shell-form RUN/CMD/ENTRYPOINT are left to the shell. */
@@ -63,7 +63,7 @@ function checkInstruction(
     report(
       range,
       `Usage of undefined variable '$${name}'${suggestion ? ` (did you mean $${suggestion}?)` : ''}`,
-      suggestion ? { title: `Change to $${suggestion}`, edits: [{ range, newText: suggestion }] } : undefined,
+      suggestion ? suggest({ title: `Change to $${suggestion}`, edits: [{ range, newText: suggestion }] }) : undefined,
     );
   }
 }
