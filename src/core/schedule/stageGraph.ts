@@ -1,4 +1,4 @@
-import { expandWord } from '../lint/imageRef';
+import { processWord } from '../lint/shellWord';
 import { LintModel, PLATFORM_ARGS, type Stage } from '../lint/model';
 
 /** One stage of a Dockerfile as one variant builds it for one platform. */
@@ -39,20 +39,21 @@ function platformVars(prefix: 'TARGET' | 'BUILD', platform: string): Array<[stri
  */
 export function stageGraph(text: string, args: Record<string, string>, platform: string, host: string): StageNode[] {
   const model = new LintModel(text);
-  const global = new Map<string, string | undefined>([...platformVars('TARGET', platform), ...platformVars('BUILD', host)]);
+  const global = new Map<string, string>([...platformVars('TARGET', platform), ...platformVars('BUILD', host)]);
   for (const a of model.globalArgs) {
     if (PLATFORM_ARGS.includes(a.name)) continue;
-    const given = args[a.name];
-    global.set(a.name, given ?? (a.raw === undefined ? undefined : (expandWord(a.raw, global, model.escape) ?? '')));
+    const value = args[a.name] ?? (a.raw === undefined ? undefined : processWord(a.raw, global, model.escape)?.result);
+    if (value === undefined) global.delete(a.name);
+    else global.set(a.name, value);
   }
   return model.stages.map((stage): StageNode => {
     const reads = new Set<string>();
     const fromArgs = model.args(stage.from);
     const fromWord = fromArgs[0]?.getValue() ?? '';
     for (const v of model.vars(stage.from)) reads.add(v.name);
-    const expanded = expandWord(fromWord, global, model.escape) ?? fromWord;
+    const expanded = processWord(fromWord, global, model.escape)?.result ?? fromWord;
     const platformFlag = stage.platform?.getValue();
-    const stagePlatform = platformFlag ? (expandWord(platformFlag, global, model.escape) ?? platform) : platform;
+    const stagePlatform = platformFlag ? (processWord(platformFlag, global, model.escape)?.result ?? platform) : platform;
     const node: StageNode = { index: stage.index, platform: stagePlatform, deps: [], images: [], reads, work: false };
     if (stage.name) node.name = stage.name;
     const parent = model.graph.resolve(expanded, stage.index);
@@ -63,7 +64,7 @@ export function stageGraph(text: string, args: Record<string, string>, platform:
   });
 }
 
-function scanBody(model: LintModel, stage: Stage, global: Map<string, string | undefined>, node: StageNode): void {
+function scanBody(model: LintModel, stage: Stage, global: Map<string, string>, node: StageNode): void {
   const local = new Map(global);
   for (const ins of stage.body) {
     const kw = model.kw(ins);
@@ -78,7 +79,7 @@ function scanBody(model: LintModel, stage: Stage, global: Map<string, string | u
       else if (name === 'mount') from = /(?:^|,)from=([^,]+)/.exec(value)?.[1];
       if (from === undefined) continue;
       for (const m of from.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) node.reads.add(m[1]!);
-      const ref = expandWord(from, local, model.escape) ?? from;
+      const ref = processWord(from, local, model.escape)?.result ?? from;
       const dep = model.graph.resolve(ref, stage.index);
       if (dep !== undefined) node.deps.push(dep);
       else if (ref && ref.toLowerCase() !== 'scratch') node.images.push(ref);
