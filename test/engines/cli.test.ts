@@ -47,7 +47,7 @@ describe('multiarch build (CLI, real podman)', function () {
     const config = await fixtureWorkspace();
     const push = await multiarch(config.root, ['--push']);
     assert.equal(push.exitCode, 2);
-    assert.match(push.stderr, /pushing needs a registry: set "registry:"/);
+    assert.match(push.stderr, /pushing \S+ needs a registry: set "registry:"/);
     const unknown = await multiarch(config.root, ['--variant', 'nope']);
     assert.equal(unknown.exitCode, 2);
     assert.match(unknown.stderr, /unknown variant "nope"/);
