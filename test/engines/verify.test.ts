@@ -8,6 +8,8 @@ import type { ResolvedConfig } from '../../src/core/config/types';
 import { programsFromEnv } from '../../src/core/engines/detect';
 import { parseManifestList, platformRefs } from '../../src/core/engines/podmanOutput';
 import { buildPlan } from '../../src/core/matrix/plan';
+import { ResultsStore } from '../../src/core/results/store';
+import { run as runVerifyCli } from '../../src/cli/commands/verify';
 import type { EngineKind } from '../../src/core/matrix/types';
 import { runTool, type ToolRunner } from '../../src/core/sizes/runTool';
 import { verifyBuilds } from '../../src/core/verify/runVerify';
@@ -76,6 +78,7 @@ for (const engine of ['podman', 'docker'] as EngineKind[]) {
       const summary = await new BuildRunner({ programs: programsFromEnv(env), env, concurrency: 1 }).run(plan, { config });
       assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
       tags.push(...new Set(summary.records.map((r) => r.image!)));
+      await ResultsStore.forRoot(config.root).append(summary.records);
       const watch = observed();
       results = await verifyBuilds(summary.records, {
         env,
@@ -131,6 +134,22 @@ for (const engine of ['podman', 'docker'] as EngineKind[]) {
       assert.equal(names.length, 12, 'one container per check and cell');
       const left = (await runTool([program, 'ps', '--all', '--format', '{{.Names}}'], { env })).stdout.split('\n');
       assert.deepEqual(names.filter((n) => left.includes(n)), [], `${engine} still has check containers`);
+    });
+
+    it('multiarch verify --json: one row per cell carrying checks [{name, status, output}], exit 1 on a failed check', async () => {
+      let out = '';
+      const io = { cwd: config.root, env, out: (t: string) => void (out += t), err: (t: string) => void (out += t) };
+      assert.equal(await runVerifyCli(['--json', '--variant', 'x86inside'], io), 1);
+      const rows = JSON.parse(out) as VerifyResult[];
+      assert.deepEqual(rows.map((r) => [r.variant, r.platform, r.status]), [['x86inside', 'linux/arm64', 'fail']]);
+      assert.deepEqual(rows[0]!.checks!.map((c) => [c.name, c.status, c.output]), [
+        ['redis client', 'fail', 'Redis 5.0.1 on x86_64'],
+        ['python version', 'fail', 'Python: 3.11.14 (main, Oct 21 2025)\nMachine: x86_64'],
+        ['version pin', 'fail', 'Redis 4.0.0 on x86_64'],
+        ['hangs', 'fail', ''],
+      ]);
+      const stored = JSON.parse(await readFile(join(config.root, '.multiarch', 'verify.json'), 'utf8')) as { results: VerifyResult[] };
+      assert.deepEqual(stored.results.map((r) => r.checks?.length), [4]);
     });
 
     it('runs checks without network unless a check asks for one', async () => {
