@@ -1,11 +1,13 @@
 import * as vscode from 'vscode';
-import { CellStates } from './vscode/build/cellStates';
+import { CellStates } from './vscode/model/cellStates';
 import { registerBuilds } from './vscode/build/registerBuilds';
+import { registerBuilders } from './vscode/builders/registerBuilders';
 import { registerConfigCommands } from './vscode/config/configCommands';
 import { EngineService } from './vscode/engine/engineService';
 import { createLog } from './vscode/log';
 import { ConfigModel } from './vscode/model/configModel';
 import { registerPlanCommand } from './vscode/plan/planCommand';
+import { registerTaskProvider } from './vscode/tasks/taskProvider';
 import { registerTree } from './vscode/tree/registerTree';
 import { registerSizes } from './vscode/sizes/registerSizes';
 import { registerVerify } from './vscode/verify/registerVerify';
@@ -35,6 +37,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<MultiA
     registerConfigCommands(context, model, log);
     registerPlanCommand(context, model, engines, log);
     const builds = registerBuilds(context, model, engines, cells, log);
+    const builders = registerBuilders(context, model, engines, builds, log);
+    registerTaskProvider(context, model, builds);
 
     registerSizes(context, model, log);
     registerVerify(context, model, log);
@@ -45,9 +49,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<MultiA
     await model.reload();
     return {
       variants: tree.provider as vscode.TreeDataProvider<unknown>,
-      builders: builds.builders as vscode.TreeDataProvider<unknown>,
+      builders: builders as vscode.TreeDataProvider<unknown>,
       reload: () => model.reload(),
-      onDidFinishBuild: builds.service.onDidFinish,
+      onDidFinishBuild: builds.onDidFinish,
     };
   } catch (err) {
     // VS Code shows nothing when activate() throws; say it ourselves, with the log one click away.

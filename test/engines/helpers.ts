@@ -7,7 +7,7 @@ import type { ResolvedConfig } from '../../src/core/config/types';
 import { runTool, type ToolResult } from '../../src/core/engines/exec';
 import type { BuildRunner } from '../../src/core/build/runner';
 import { buildPlan } from '../../src/core/matrix/plan';
-import type { EngineKind } from '../../src/core/matrix/types';
+import type { EngineKind } from '../../src/core/jobs';
 
 export const repoRoot = resolve(__dirname, '..', '..');
 export const envFile = join(repoRoot, '.cache', 'engines.env');

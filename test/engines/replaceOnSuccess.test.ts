@@ -6,7 +6,7 @@ import { programsFromEnv } from '../../src/core/engines/detect';
 import { runTool } from '../../src/core/engines/exec';
 import { stagingRef } from '../../src/core/engines/staging';
 import { buildPlan } from '../../src/core/matrix/plan';
-import type { Plan } from '../../src/core/matrix/types';
+import type { Plan } from '../../src/core/jobs';
 import type { ResolvedConfig } from '../../src/core/config/types';
 import { docker, env, projectWorkspace, tool } from './helpers';
 import { privateStore, type PrivateStore } from './privateStore';

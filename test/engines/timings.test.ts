@@ -6,7 +6,7 @@ import type { ResolvedConfig } from '../../src/core/config/types';
 import { programsFromEnv } from '../../src/core/engines/detect';
 import type { StepRecord } from '../../src/core/insight/types';
 import { buildPlan } from '../../src/core/matrix/plan';
-import type { EngineKind } from '../../src/core/matrix/types';
+import type { EngineKind } from '../../src/core/jobs';
 import type { BuildRecord } from '../../src/core/results/types';
 import { env, fixtureWorkspace, runTag } from './helpers';
 

@@ -1,5 +1,5 @@
 // Webview entry point: receives state from the extension, renders it, persists it for reloads.
-import type { FromWebview, PersistedState, SortKey, SortOrder, ToWebview } from '../../../src/vscode/sizes/protocol';
+import type { FromWebview, PersistedState, SortKey, SortOrder, ToWebview } from '../../../src/shared/sizesProtocol';
 import { render } from './render';
 import { DEFAULT_SORT } from './sortRows';
 

@@ -1,6 +1,6 @@
 // Renders the Image Sizes state into the webview's DOM. Pure DOM building (tested under jsdom).
 import { formatBytes, formatDelta, shortPlatform } from '../../../src/core/sizes/format';
-import type { FromWebview, SizesRowView, SizesState, SortKey, SortOrder } from '../../../src/vscode/sizes/protocol';
+import type { FromWebview, SizesRowView, SizesState, SortKey, SortOrder } from '../../../src/shared/sizesProtocol';
 import { el, icon, type Child } from './dom';
 import { sortRows } from './sortRows';
 

@@ -1,4 +1,4 @@
-import type { SizesRowView, SortKey, SortOrder } from '../../../src/vscode/sizes/protocol';
+import type { SizesRowView, SortKey, SortOrder } from '../../../src/shared/sizesProtocol';
 
 const value = (r: SizesRowView, key: SortKey): string | number | undefined => {
   switch (key) {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { timingsReport, timingsText } from '../../core/insight/timings';
+import { timingsReport, timingsText } from '../../core/report/timings';
 import { ResultsStore } from '../../core/results/store';
 import { resultsPath } from '../../core/state';
 import { configOptions, parseOrUsage, requireConfig } from '../args';

@@ -1,4 +1,4 @@
-import { cellId, type Cell } from '../matrix/types';
+import { cellId, type Cell } from '../jobs';
 
 /**
  * One build per cell at a time. Shared by everything that builds in one process (tree actions, Build

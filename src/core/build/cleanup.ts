@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parsePodmanInfo } from '../engines/podmanOutput';
 import { parseBuildahArgs, parseContainerList } from '../engines/podmanStore';
 import { buildMarkerArg } from '../engines/staging';
-import type { Staging } from '../matrix/types';
+import type { Staging } from '../jobs';
 import type { EngineQuery } from './engineQuery';
 
 /**

@@ -4,7 +4,7 @@ import { platformSupport, type SupportSnapshot } from '../engines/platformSuppor
 import { registryHost, registryReachable } from '../engines/registryCheck';
 import type { EngineInfo } from '../engines/types';
 import { buildPlan, PlanError } from '../matrix/plan';
-import type { EngineKind, Plan } from '../matrix/types';
+import type { EngineKind, Plan } from '../jobs';
 import { tryParseReference } from '../reference';
 
 /**

@@ -1,6 +1,6 @@
 import { rename, rm } from 'node:fs/promises';
 import { parseImageList } from '../engines/podmanStore';
-import type { Staging } from '../matrix/types';
+import type { Staging } from '../jobs';
 import type { EngineQuery } from './engineQuery';
 
 /**

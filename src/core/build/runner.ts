@@ -5,7 +5,7 @@ import { defaultPrograms, type EnginePrograms } from '../engines/detect';
 import { hostPlatform } from '../engines/emulation';
 import { progressParser } from '../insight/progress';
 import type { ProgressParser } from '../insight/types';
-import { cellId, type Cell, type EngineProgram, type Job, type Plan } from '../matrix/types';
+import { cellId, type Cell, type EngineProgram, type Job, type Plan } from '../jobs';
 import type { BuildRecord, CellStatus } from '../results/types';
 import { parseBuildFailure, type BuildProblem } from './buildErrors';
 import { CellLocks } from './cellLocks';

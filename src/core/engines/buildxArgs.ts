@@ -1,4 +1,4 @@
-import type { Job } from '../matrix/types';
+import type { Job } from '../jobs';
 import { buildArgs, compose, flag, named, repeated } from './argv';
 import { metadataPath, ociArchivePath } from './paths';
 import { platformTag, variantTags } from './references';

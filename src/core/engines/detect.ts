@@ -1,4 +1,4 @@
-import type { EngineKind } from '../matrix/types';
+import type { EngineKind } from '../jobs';
 import { parseBuildxVersion } from './buildxOutput';
 import { parseDockerInfo, parseDockerVersion } from './dockerOutput';
 import { runTool } from './exec';

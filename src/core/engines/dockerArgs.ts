@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { archLabel } from '../config/platform';
-import type { Job } from '../matrix/types';
+import type { Job } from '../jobs';
 import { buildArgs, compose, named } from './argv';
 import { stateDir } from './paths';
 import { platformTag } from './references';

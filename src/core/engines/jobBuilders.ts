@@ -1,4 +1,4 @@
-import type { EngineKind } from '../matrix/types';
+import type { EngineKind } from '../jobs';
 import { buildxJobs } from './buildxArgs';
 import { dockerJobs } from './dockerArgs';
 import { podmanJobs } from './podmanArgs';

@@ -1,4 +1,4 @@
-import type { EngineKind } from '../matrix/types';
+import type { EngineKind } from '../jobs';
 import { builderPlatformSupport, parseBuildxLs, type BuildxBuilder } from './buildxOutput';
 import { listBuildersArgv } from './buildxBuilders';
 import { defaultPrograms, type EnginePrograms } from './detect';

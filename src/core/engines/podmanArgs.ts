@@ -1,4 +1,4 @@
-import type { Job } from '../matrix/types';
+import type { Job } from '../jobs';
 import { buildArgs, compose, named } from './argv';
 import { ociArchivePath } from './paths';
 import { variantTags } from './references';

@@ -1,4 +1,4 @@
-import type { Cell } from '../matrix/types';
+import type { Cell } from '../jobs';
 import { LineSplitter } from './lineSplitter';
 import { StepTimer, type OpenStep } from './stepTimer';
 import type { CellTiming, ProgressParser } from './types';

@@ -1,4 +1,4 @@
-import type { Job } from '../matrix/types';
+import type { Job } from '../jobs';
 import { BuildkitPlainProgress } from './buildkitProgress';
 import { PodmanProgress } from './podmanProgress';
 import { BuildxProgress } from './rawJsonProgress';

@@ -1,4 +1,4 @@
-import { cellId, type Cell } from '../matrix/types';
+import { cellId, type Cell } from '../jobs';
 import { clipInstruction, type CellTiming, type StepRecord } from './types';
 
 /** A step while its build runs: arrival-time bounds, plus the engine's own duration when it prints one. */

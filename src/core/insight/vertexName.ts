@@ -1,6 +1,6 @@
 import { archLabel } from '../config/platform';
 import { bakeTargetName } from '../engines/buildxBake';
-import type { Cell } from '../matrix/types';
+import type { Cell } from '../jobs';
 
 export interface VertexStep {
   /** The cells this step belongs to: one, or several when BuildKit ran a shared step once. */

@@ -3,7 +3,7 @@ import { bakeArgv, bakeFile, bakeFilePath } from '../engines/buildxBake';
 import { metadataPath, ociArchivePath } from '../engines/paths';
 import { platformTag, variantTags } from '../engines/references';
 import { partialPath } from '../engines/staging';
-import { cellId, type Job, type Plan } from './types';
+import { cellId, type Job, type Plan } from '../jobs';
 
 export interface BakePlanOptions {
   output: OutputMode;

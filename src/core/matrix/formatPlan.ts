@@ -1,5 +1,5 @@
 import { shellQuote } from '../engines/shellQuote';
-import type { Plan } from './types';
+import type { Plan } from '../jobs';
 
 /** The plan as JSON-ready data: what `multiarch plan --json` prints. */
 export function planToJson(plan: Plan, engineReason: string): unknown {

@@ -2,7 +2,7 @@ import type { OutputMode, ResolvedConfig } from '../config/types';
 import { jobBuilders } from '../engines/jobBuilders';
 import { scheduleJobs } from '../schedule/schedule';
 import { bakePlan } from './bakePlan';
-import type { Cell, EngineKind, Plan } from './types';
+import type { Cell, EngineKind, Plan } from '../jobs';
 
 export interface PlanOptions {
   engine: EngineKind;

@@ -1,5 +1,5 @@
 // The report's Performance Metrics, Cache and Emulation sections, from the steps each build recorded.
-import { emulationComparisons } from '../insight/timings';
+import { emulationComparisons } from './timings';
 import { COMPILERS } from '../lint/rules/emulatedCompileStage';
 import type { BuildRecord } from '../results/types';
 import { formatBytes, formatDuration } from '../sizes/format';

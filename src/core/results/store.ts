@@ -1,4 +1,4 @@
-import { cellId, type Cell } from '../matrix/types';
+import { cellId, type Cell } from '../jobs';
 import { processWarning, resultsPath, StateFile, type Warn } from '../state';
 import type { BuildRecord } from './types';
 

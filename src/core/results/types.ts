@@ -1,4 +1,4 @@
-import type { EngineKind } from '../matrix/types';
+import type { EngineKind } from '../jobs';
 import type { OutputMode } from '../config/types';
 import type { CellTiming } from '../insight/types';
 

@@ -1,4 +1,4 @@
-import type { Cell, Job, Plan } from '../matrix/types';
+import type { Cell, Job, Plan } from '../jobs';
 import { podmanPullOnce } from './podmanPull';
 import type { ImagePull, Warmup } from './types';
 

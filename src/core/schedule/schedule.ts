@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { ResolvedConfig, ResolvedVariant } from '../config/types';
 import { buildArgs, compose, named } from '../engines/argv';
 import { hostPlatform } from '../engines/emulation';
-import type { Cell, EngineKind, Job } from '../matrix/types';
+import type { Cell, EngineKind, Job } from '../jobs';
 import type { ImagePull, Schedule, Warmup } from './types';
 import { closure, dependentStages, stageGraph, targetIndex, type StageNode } from './stageGraph';
 

@@ -1,4 +1,4 @@
-import type { Cell, EngineProgram } from '../matrix/types';
+import type { Cell, EngineProgram } from '../jobs';
 
 /** One image the build starts from, pulled once for one platform before any build. */
 export interface ImagePull {

@@ -1,5 +1,5 @@
 // The build results the sizes, verify and report readers start from.
-import { cellId } from '../matrix/types';
+import { cellId } from '../jobs';
 import { ResultsStore } from '../results/store';
 import type { BuildRecord } from '../results/types';
 

@@ -1,6 +1,6 @@
 // Sizes measured per build, kept next to the build results so deltas survive the next build
 // overwriting the OCI archive or the local tag (results.json records builds, not their sizes).
-import { cellId } from '../matrix/types';
+import { cellId } from '../jobs';
 import { sizesPath, StateFile } from '../state';
 import type { SizeRow, SizeSource } from './types';
 

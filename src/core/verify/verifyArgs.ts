@@ -1,4 +1,4 @@
-import type { EngineKind } from '../matrix/types';
+import type { EngineKind } from '../jobs';
 
 export const DEFAULT_VERIFY_COMMAND = ['uname', '-m'];
 export const DEFAULT_CHECK_NETWORK = 'none';

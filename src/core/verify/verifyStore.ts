@@ -1,5 +1,5 @@
 // Latest verification results, beside the build results, so the tree, the webview and the report share them.
-import { cellId } from '../matrix/types';
+import { cellId } from '../jobs';
 import { processWarning, StateFile, verifyPath, type Warn } from '../state';
 import type { VerifyResult } from './types';
 

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { showError, type Log } from '../log';
 import type { ConfigModel } from '../model/configModel';
 import { cellOf, type Node } from '../tree/nodes';
-import { taskType, type MultiArchTaskDefinition } from '../tasks/taskDefinition';
+import { taskType, type MultiArchTaskDefinition } from './taskDefinition';
 import type { BuildService } from './buildService';
 
 /** Build All Architectures, Build Variant, Push Variant, Build This Platform, Cancel Builds, Show Build Log. */

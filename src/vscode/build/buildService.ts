@@ -4,16 +4,15 @@ import type { BuildRunner, RunSummary } from '../../core/build/runner';
 import { jobCells } from '../../core/build/runner';
 import type { ResolvedConfig } from '../../core/config/types';
 import { prepareBuild, PrepareError, type PreparedBuild } from '../../core/build/prepare';
-import type { Cell } from '../../core/matrix/types';
-import type { BuildersTreeProvider } from '../builders/buildersTree';
+import type { Cell } from '../../core/jobs';
 import { Disposable } from '../disposable';
 import type { EngineService } from '../engine/engineService';
 import type { Log } from '../log';
 import { explicitOutput } from '../settings';
 import type { ConfigModel } from '../model/configModel';
-import { isMultiArchDefinition, outputOf, taskLabel, taskType, type MultiArchTaskDefinition } from '../tasks/taskDefinition';
+import { isMultiArchDefinition, outputOf, taskLabel, taskType, type MultiArchTaskDefinition } from './taskDefinition';
 import { BuildTerminal, type TerminalRun } from './buildTerminal';
-import type { CellStates } from './cellStates';
+import type { CellStates } from '../model/cellStates';
 import { fromPrepareError, showUserError, UserError } from './userError';
 
 interface Running {
@@ -29,6 +28,9 @@ export class BuildService extends Disposable {
   private readonly finished = this.register(new vscode.EventEmitter<RunSummary | undefined>());
   /** Fires when a build run ends (undefined summary when it never started). */
   readonly onDidFinish = this.finished.event;
+  private readonly starting = this.register(new vscode.EventEmitter<void>());
+  /** Fires when a build passed its checks and is about to run (the Builders view redraws). */
+  readonly onDidStart = this.starting.event;
 
   constructor(
     private readonly model: ConfigModel,
@@ -36,7 +38,6 @@ export class BuildService extends Disposable {
     private readonly cells: CellStates,
     /** The current runner: settings changes replace it, sharing the per-cell locks. */
     private readonly runner: () => BuildRunner,
-    private readonly builders: BuildersTreeProvider,
     private readonly log: Log,
   ) {
     super();
@@ -151,7 +152,7 @@ export class BuildService extends Disposable {
       throw err;
     }
     const { plan, engine } = prepared;
-    this.builders.refresh();
+    this.starting.fire();
     this.log.info(`${fromTask ? 'task' : 'build'}: ${plan.jobs.length} job(s) with ${engine.kind} (${engine.reason})`);
     return { plan, config, waitForBusy: fromTask, ...(engine.version ? { engineVersion: engine.version } : {}) };
   }

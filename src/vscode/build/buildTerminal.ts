@@ -6,10 +6,10 @@ import { BusyError, jobCells } from '../../core/build/runner';
 import { failureLines, summaryTable } from '../../core/build/summary';
 import type { ResolvedConfig } from '../../core/config/types';
 import { shellQuote } from '../../core/engines/shellQuote';
-import { cellId, type Cell, type Plan } from '../../core/matrix/types';
+import { cellId, type Cell, type Plan } from '../../core/jobs';
 import { ResultsStore } from '../../core/results/store';
 import { cellLogPath } from '../../core/state';
-import type { CellStates } from './cellStates';
+import type { CellStates } from '../model/cellStates';
 import { warnUser, type Log } from '../log';
 
 export interface TerminalRun {

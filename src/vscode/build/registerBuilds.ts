@@ -3,45 +3,36 @@ import { CellLocks } from '../../core/build/cellLocks';
 import { BuildRunner } from '../../core/build/runner';
 import { programsFromEnv } from '../../core/engines/detect';
 import { STATE_DIR_NAME } from '../../core/state';
-import { registerBuilderCommands } from '../builders/builderCommands';
-import { BuildersTreeProvider } from '../builders/buildersTree';
 import type { EngineService } from '../engine/engineService';
 import type { Log } from '../log';
 import type { ConfigModel } from '../model/configModel';
-import { registerTaskProvider } from '../tasks/taskProvider';
 import { registerBuildCommands } from './buildCommands';
 import { BuildService } from './buildService';
-import type { CellStates } from './cellStates';
+import type { CellStates } from '../model/cellStates';
 import { restoreCellStates } from './restoreCellStates';
 
-/** Engines, builders view, build tasks and build commands. */
+/** The build service (tasks run through it) and the build commands. */
 export function registerBuilds(
   context: vscode.ExtensionContext,
   model: ConfigModel,
   engines: EngineService,
   cells: CellStates,
   log: Log,
-): { service: BuildService; builders: BuildersTreeProvider } {
+): BuildService {
   const locks = new CellLocks();
   let runner = runnerFromSettings(locks);
-  const builders = new BuildersTreeProvider(engines, model);
-  const service = new BuildService(model, engines, cells, () => runner, builders, log);
+  const service = new BuildService(model, engines, cells, () => runner, log);
   context.subscriptions.push(
-    builders,
     service,
-    vscode.window.createTreeView('multiarch.builders', { treeDataProvider: builders }),
     model.onDidChange(() => void restoreCellStates(model, cells, log)),
     ...watchResults(() => void restoreCellStates(model, cells, log)),
-    service.onDidFinish(() => builders.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       // Running builds keep their runner; the next one uses the new limits (same locks, so no cell doubles up).
       if (e.affectsConfiguration('multiarch.maxParallelJobs') || e.affectsConfiguration('multiarch.buildTimeoutMinutes')) runner = runnerFromSettings(locks);
     }),
   );
-  registerBuilderCommands(context, engines, builders, log);
-  registerTaskProvider(context, model, service);
   registerBuildCommands(context, model, service, log);
-  return { service, builders };
+  return service;
 }
 
 /** Results and verifications written by anyone (this window, the CLI) show up in the tree. */

@@ -1,11 +1,11 @@
-import { cellId } from '../../core/matrix/types';
+import { cellId } from '../../core/jobs';
 import { ResultsStore } from '../../core/results/store';
 import { CorruptStateError } from '../../core/state';
 import { checkLines, type VerifyResult } from '../../core/verify/types';
 import { readVerifyResults } from '../../core/verify/verifyStore';
 import type { Log } from '../log';
 import type { ConfigModel } from '../model/configModel';
-import type { CellStates } from './cellStates';
+import type { CellStates } from '../model/cellStates';
 
 /**
  * What the tree shows from disk: idle cells take their last recorded build (.multiarch/results.json), and

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { Log } from '../log';
 import { showError } from '../log';
 import { variantArg } from './projects';
-import { SIZES_VIEW_TYPE } from './protocol';
+import { SIZES_VIEW_TYPE } from '../../shared/sizesProtocol';
 import { SizesPanel, type PanelProbe } from './sizesPanel';
 import { SizesSource } from './sizesSource';
 import type { ConfigModel } from '../model/configModel';

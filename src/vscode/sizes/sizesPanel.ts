@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { Disposable } from '../disposable';
 import type { Log } from '../log';
 import { panelHtml, webviewOptions } from './html';
-import { isFromWebview, SIZES_VIEW_TYPE, type FromWebview, type SizesState, type ToWebview } from './protocol';
+import { isFromWebview, SIZES_VIEW_TYPE, type FromWebview, type SizesState, type ToWebview } from '../../shared/sizesProtocol';
 import type { SizesSource } from './sizesSource';
 
 /** What the panel last did, for the test-only command. */

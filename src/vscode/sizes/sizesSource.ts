@@ -1,6 +1,6 @@
 // Reads the rows the panel shows and says when they may have changed (a build or a verification ended).
 import * as vscode from 'vscode';
-import { cellId } from '../../core/matrix/types';
+import { cellId } from '../../core/jobs';
 import { measureSizes } from '../../core/sizes/measureSizes';
 import { CorruptStateError, STATE_DIR_NAME } from '../../core/state';
 import { checksOf, firstLine } from '../../core/verify/types';
@@ -9,7 +9,7 @@ import { Disposable } from '../disposable';
 import { warnUser, type Log } from '../log';
 import type { ConfigModel } from '../model/configModel';
 import { findProjects } from './projects';
-import type { CellVerification, SizesRowView, SizesState } from './protocol';
+import type { CellVerification, SizesRowView, SizesState } from '../../shared/sizesProtocol';
 
 const DEBOUNCE_MS = 250;
 

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { BuildService } from '../build/buildService';
 import type { ConfigModel } from '../model/configModel';
-import { isMultiArchDefinition, taskType, type MultiArchTaskDefinition } from './taskDefinition';
+import { isMultiArchDefinition, taskType, type MultiArchTaskDefinition } from '../build/taskDefinition';
 
 /** One `multiarch` task per variant plus "all", for every folder; tasks.json entries resolve to the same tasks. */
 export function registerTaskProvider(context: vscode.ExtensionContext, model: ConfigModel, builds: BuildService): void {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ConfigProblem, ResolvedVariant } from '../../core/config/types';
-import type { Cell } from '../../core/matrix/types';
-import type { CellView } from '../build/cellStates';
+import type { Cell } from '../../core/jobs';
+import type { CellView } from '../model/cellStates';
 
 export type Node =
   | { kind: 'untrusted' }

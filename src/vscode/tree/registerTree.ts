@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { CellStates } from '../build/cellStates';
+import type { CellStates } from '../model/cellStates';
 import type { ConfigModel } from '../model/configModel';
 import type { Node } from './nodes';
 import { VariantsTreeProvider } from './variantsTree';

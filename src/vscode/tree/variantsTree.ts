@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { CellStates } from '../build/cellStates';
+import type { CellStates } from '../model/cellStates';
 import { Disposable } from '../disposable';
 import type { ConfigModel, FolderConfig } from '../model/configModel';
 import { fallbackItem, platformItem, problemItem, untrustedItem, variantItem, type Node } from './nodes';

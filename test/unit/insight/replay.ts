@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PodmanProgress } from '../../../src/core/insight/podmanProgress';
-import type { Cell } from '../../../src/core/matrix/types';
+import type { Cell } from '../../../src/core/jobs';
 import type { BuildRecord } from '../../../src/core/results/types';
 import type { CellTiming, ProgressParser } from '../../../src/core/insight/types';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run as timings } from '../../../src/cli/commands/timings';
 import type { CliIO } from '../../../src/cli/io';
-import { emulationComparisons, timingLabel, timingsReport } from '../../../src/core/insight/timings';
+import { emulationComparisons, timingLabel, timingsReport } from '../../../src/core/report/timings';
 import { ResultsStore } from '../../../src/core/results/store';
 import { recordsFrom } from './replay';
 

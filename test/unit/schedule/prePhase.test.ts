@@ -3,7 +3,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BuildRunner } from '../../../src/core/build/runner';
-import type { Job, Plan } from '../../../src/core/matrix/types';
+import type { Job, Plan } from '../../../src/core/jobs';
 import { podmanPullOnce, type PodmanExec } from '../../../src/core/schedule/podmanPull';
 import { WAITING_FOR_WARMUP } from '../../../src/core/schedule/runSchedule';
 import type { Warmup } from '../../../src/core/schedule/types';

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { JSDOM } from 'jsdom';
-import type { SizesState, SortOrder } from '../../../src/vscode/sizes/protocol';
-import { isFromWebview } from '../../../src/vscode/sizes/protocol';
+import type { SizesState, SortOrder } from '../../../src/shared/sizesProtocol';
+import { isFromWebview } from '../../../src/shared/sizesProtocol';
 import { render, type Handlers } from '../../../media/sizes/src/render';
 import { DEFAULT_SORT, sortRows } from '../../../media/sizes/src/sortRows';
 

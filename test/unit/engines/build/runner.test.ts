@@ -3,7 +3,7 @@ import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BuildRunner, BusyError } from '../../../../src/core/build/runner';
-import type { Job, Plan } from '../../../../src/core/matrix/types';
+import type { Job, Plan } from '../../../../src/core/jobs';
 import type { CellStatus } from '../../../../src/core/results/types';
 
 /** Jobs whose commands are plain shell scripts: the runner's scheduling is tested, not an engine. */

@@ -1,7 +1,7 @@
 // Messages between the Image Sizes panel (extension host) and its webview, typed on both sides.
 // Imported by the webview bundle too, so it holds types only: no vscode, no node.
-import type { SizeRow } from '../../core/sizes/types';
-import type { VerifyStatus } from '../../core/verify/types';
+import type { SizeRow } from '../core/sizes/types';
+import type { VerifyStatus } from '../core/verify/types';
 
 export const SIZES_VIEW_TYPE = 'multiarch.sizes';
 

@@ -1,6 +1,6 @@
-import { cellId } from '../matrix/types';
+import { cellId } from '../jobs';
 import type { BuildRecord } from '../results/types';
-import type { StepRecord } from './types';
+import type { StepRecord } from '../insight/types';
 
 /** `multiarch timings --json`: the latest timed build of each cell and the cost of emulation per variant. */
 export interface TimingsReport {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { cellId, type Cell } from '../../core/matrix/types';
+import { cellId, type Cell } from '../../core/jobs';
 import type { CellStatus } from '../../core/results/types';
 import { Disposable } from '../disposable';
 

@@ -1,5 +1,5 @@
-import type { ImagePull, Warmup } from '../schedule/types';
-import type { OutputMode } from '../config/types';
+import type { OutputMode } from './config/types';
+import type { ImagePull, Warmup } from './schedule/types';
 
 export type EngineKind = 'buildx' | 'podman' | 'docker';
 

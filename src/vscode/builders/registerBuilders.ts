@@ -1,0 +1,26 @@
+import * as vscode from 'vscode';
+import type { BuildService } from '../build/buildService';
+import type { EngineService } from '../engine/engineService';
+import type { Log } from '../log';
+import type { ConfigModel } from '../model/configModel';
+import { registerBuilderCommands } from './builderCommands';
+import { BuildersTreeProvider } from './buildersTree';
+
+/** The Builders view and the engine/builder/emulator commands; the view redraws around each build. */
+export function registerBuilders(
+  context: vscode.ExtensionContext,
+  model: ConfigModel,
+  engines: EngineService,
+  builds: BuildService,
+  log: Log,
+): BuildersTreeProvider {
+  const builders = new BuildersTreeProvider(engines, model);
+  context.subscriptions.push(
+    builders,
+    vscode.window.createTreeView('multiarch.builders', { treeDataProvider: builders }),
+    builds.onDidStart(() => builders.refresh()),
+    builds.onDidFinish(() => builders.refresh()),
+  );
+  registerBuilderCommands(context, engines, builders, log);
+  return builders;
+}
