@@ -5,6 +5,7 @@ import { parseOrUsage } from '../args';
 import type { CliIO } from '../io';
 import { fixAll, RULE_NAMES } from '../../core/lint';
 import { writeFileAtomic } from '../../core/state';
+import { decodeLossless } from '../../core/lint/bytes';
 import { isDockerfileName, loadLintContext } from '../../core/lint/lintContext';
 
 const help = `multiarch fix [FILES...] [--rule R]... [--stdout]
@@ -54,13 +55,19 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       io.err(`multiarch fix: ${file} is not a text file; skipped\n`);
       continue;
     }
-    const text = bytes.toString('utf8');
-    const result = fixAll(text, await loadLintContext(path), values.rule ? { only: values.rule } : {});
-    if (values.stdout) {
-      io.out(result.text);
+    const decoded = decodeLossless(bytes);
+    if (!decoded) {
+      io.err(`multiarch fix: ${file} mixes invalid UTF-8 with the characters U+F780-U+F7FF, so its bytes could not be kept exactly; skipped\n`);
       continue;
     }
-    if (result.text !== text) await writeFileAtomic(path, result.text);
+    const result = fixAll(decoded.text, await loadLintContext(path), values.rule ? { only: values.rule } : {});
+    // Every byte outside the edits comes back as it was, invalid UTF-8 included.
+    const fixed = decoded.encode(result.text);
+    if (values.stdout) {
+      io.out(fixed.toString('utf8'));
+      continue;
+    }
+    if (!fixed.equals(bytes)) await writeFileAtomic(path, fixed);
     io.err(`${file}: ${result.applied} fix${result.applied === 1 ? '' : 'es'} applied\n`);
   }
   return 0;

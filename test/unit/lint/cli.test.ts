@@ -42,6 +42,14 @@ describe('multiarch lint / fix', () => {
     );
   });
 
+  it('fix keeps every byte it does not edit, invalid UTF-8 included', async () => {
+    const before = Buffer.concat([Buffer.from('from alpine as build\nRUN echo caf'), Buffer.from([0xe9, 0x20, 0xff, 0xc3]), Buffer.from(' \u00e9t\u00e9\n')]);
+    await writeFile(join(dir, 'Dockerfile'), before);
+    assert.equal(await fix([], io(dir)), 0);
+    const after = await readFile(join(dir, 'Dockerfile'));
+    assert.deepEqual(after, Buffer.concat([Buffer.from('FROM alpine AS build\nRUN echo caf'), Buffer.from([0xe9, 0x20, 0xff, 0xc3]), Buffer.from(' \u00e9t\u00e9\n')]));
+  });
+
   it('--version names the BuildKit release the checks follow', async () => {
     const out = io(dir);
     assert.equal(await lint(['--version'], out), 0);
