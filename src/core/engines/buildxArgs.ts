@@ -1,4 +1,4 @@
-import type { Job } from '../jobs';
+import { cellId, type Job } from '../jobs';
 import { buildArgs, compose, flag, named, repeated } from './argv';
 import { metadataPath, ociArchivePath } from './paths';
 import { platformTag, variantTags } from './references';
@@ -15,7 +15,7 @@ export const buildxJobs: JobBuilder = (req) => {
   if (output === 'load' && platforms.length > 1 && !req.canLoadManifestList) {
     return platforms.map((p) => {
       const tag = platformTag(config, variant, p);
-      return job(req, `${variant.name}@${p}`, [p], [tag], compose(flag('--load')), { [p]: tag });
+      return job(req, cellId({ variant: variant.name, platform: p }), [p], [tag], compose(flag('--load')), { [p]: tag });
     });
   }
   const id = variant.name;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { archLabel } from '../config/platform';
-import type { Job } from '../jobs';
+import { cellId, type Job } from '../jobs';
 import { buildArgs, compose, named } from './argv';
 import { stateDir } from './paths';
 import { platformTag } from './references';
@@ -36,7 +36,7 @@ export const dockerJobs: JobBuilder = (req) => {
       [variant.context],
     );
     const job: Job = {
-      id: `${variant.name}@${platform}`,
+      id: cellId({ variant: variant.name, platform }),
       engine: 'docker',
       variant: variant.name,
       platforms: [platform],

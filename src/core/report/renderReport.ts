@@ -1,5 +1,6 @@
 // The build results report: the document users used to write by hand after a round of builds,
 // with every figure taken from recorded builds, sizes and verifications.
+import { cellId } from '../matrix/types';
 import type { BuildRecord } from '../results/types';
 import { formatBytes, formatDuration, shortPlatform } from '../sizes/format';
 import type { SizeRow } from '../sizes/types';
@@ -9,7 +10,7 @@ import type { ReportInput } from './types';
 import { variantsTested, verifyCases, verifyLimitations, verifySection } from './verifySections';
 
 const NOT_MEASURED = 'not measured';
-const cellKey = (c: { variant: string; platform: string }): string => `${c.variant}@${c.platform}`;
+const cellKey = cellId;
 
 function isoMinute(d: Date): string {
   return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;

@@ -1,12 +1,13 @@
 // The report's Performance Metrics, Cache and Emulation sections, from the steps each build recorded.
 import { emulationComparisons } from './timings';
 import { COMPILERS } from '../lint/rules/emulatedCompileStage';
+import { cellId } from '../matrix/types';
 import type { BuildRecord } from '../results/types';
 import { formatBytes, formatDuration } from '../sizes/format';
 import type { SizeRow } from '../sizes/types';
 import { md, table } from './markdown';
 
-const cellKey = (c: { variant: string; platform: string }): string => `${c.variant}@${c.platform}`;
+const cellKey = cellId;
 
 /** A cell's own time: the span of its steps when recorded (a podman job builds several cells at once). */
 function cellMs(r: BuildRecord): number {
