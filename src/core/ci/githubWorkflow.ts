@@ -1,6 +1,7 @@
 import { relative, sep } from 'node:path';
 import { Document } from 'yaml';
 import { parsePlatform } from '../config/platform';
+import { tryParseReference } from '../reference';
 import type { CiTarget } from './ciTargets';
 import { generatedMarker } from './bakeHcl';
 
@@ -100,9 +101,8 @@ interface Login {
 
 /** ghcr.io logs in with the workflow's own token; any other registry with two repository secrets. */
 function registryLogin(registry: string): Login {
-  const first = registry.split('/')[0]!;
-  // "acme" or "docker.io/acme" is a Docker Hub namespace: login-action's default registry
-  const host = /[.:]/.test(first) || first === 'localhost' ? first : undefined;
+  // "acme" names a Docker Hub namespace (login-action's default registry); "ghcr.io/acme" a registry host.
+  const host = tryParseReference(`${registry}/image`)?.domain;
   const when = "github.event_name != 'pull_request'";
   if (host === 'ghcr.io') {
     return {
