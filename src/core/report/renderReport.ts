@@ -1,6 +1,6 @@
 // The build results report: the document users used to write by hand after a round of builds,
 // with every figure taken from recorded builds, sizes and verifications.
-import { cellId } from '../matrix/types';
+import { cellId } from '../jobs';
 import type { BuildRecord } from '../results/types';
 import { formatBytes, formatDuration, shortPlatform } from '../sizes/format';
 import type { SizeRow } from '../sizes/types';

@@ -1,7 +1,7 @@
 // The report's Performance Metrics, Cache and Emulation sections, from the steps each build recorded.
 import { emulationComparisons } from './timings';
 import { COMPILERS } from '../lint/rules/emulatedCompileStage';
-import { cellId } from '../matrix/types';
+import { cellId } from '../jobs';
 import type { BuildRecord } from '../results/types';
 import { formatBytes, formatDuration } from '../sizes/format';
 import type { SizeRow } from '../sizes/types';
