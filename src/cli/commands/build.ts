@@ -2,7 +2,6 @@ import { parseArgs } from 'node:util';
 import { BuildRunner, BusyError } from '../../core/build/runner';
 import { failureLines, summaryTable } from '../../core/build/summary';
 import type { OutputMode } from '../../core/config/types';
-import { abbreviateArgv } from '../../core/build/commandLine';
 import { prepareBuild, PrepareError } from '../../core/build/prepare';
 import { ResultsStore } from '../../core/results/store';
 import { configOptions, isOutputMode, parseOrUsage, requireConfig } from '../args';
@@ -95,7 +94,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       config,
       ...(values['keep-going'] ? { keepGoing: true } : {}),
       ...(engine.version ? { engineVersion: engine.version } : {}),
-      onCommand: (job, argv) => log(`[${job.id}] $ ${abbreviateArgv(argv).join(' ')}\n`),
+      onCommand: (job, argv) => log(`[${job.id}] $ ${argv.join(' ')}\n`),
       onOutput: (_job, text) => log(text),
     });
   } catch (err) {

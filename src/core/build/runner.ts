@@ -7,7 +7,6 @@ import { progressParser } from '../insight/progress';
 import type { ProgressParser } from '../insight/types';
 import { cellId, type Cell, type EngineProgram, type Job, type Plan } from '../jobs';
 import type { BuildRecord, CellStatus } from '../results/types';
-import { spawnFailure } from './commandLine';
 import { parseBuildFailure, type BuildProblem } from './buildErrors';
 import { CellLocks } from './cellLocks';
 import { discardStaging } from './cleanup';
@@ -224,7 +223,7 @@ export class BuildRunner {
     const text = path ? await readFile(path, 'utf8').catch(() => undefined) : undefined;
     const parsed = parseBuildFailure(r.output, path && text !== undefined ? { path, text } : undefined);
     const why = r.spawnError
-      ? spawnFailure(argv, r.spawnError)
+      ? `${argv[0]} could not start (${r.spawnError}); is it installed?`
       : r.timedOut
         ? `timed out after ${this.opts.timeoutMs} ms`
         : undefined;

@@ -3,7 +3,6 @@ import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { BuildRunner, RunSummary } from '../../core/build/runner';
 import { BusyError, jobCells } from '../../core/build/runner';
-import { abbreviateArgv } from '../../core/build/commandLine';
 import { failureLines, summaryTable } from '../../core/build/summary';
 import type { ResolvedConfig } from '../../core/config/types';
 import { shellQuote } from '../../core/engines/shellQuote';
@@ -91,7 +90,7 @@ export class BuildTerminal implements vscode.Pseudoterminal {
         config,
         ...(this.run.engineVersion ? { engineVersion: this.run.engineVersion } : {}),
         onCommand: (job, argv) => {
-          const line = `$ ${Object.entries(job.env ?? {}).map(([k, v]) => `${k}=${shellQuote(v)} `).join('')}${abbreviateArgv(argv).map(shellQuote).join(' ')}\n`;
+          const line = `$ ${Object.entries(job.env ?? {}).map(([k, v]) => `${k}=${shellQuote(v)} `).join('')}${argv.map(shellQuote).join(' ')}\n`;
           this.write(bold(line));
           for (const c of jobCells(job)) this.logFor(c).write(line);
         },
