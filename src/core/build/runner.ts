@@ -9,6 +9,7 @@ import { cellId, type Cell, type EngineProgram, type Job, type Plan } from '../j
 import type { BuildRecord, CellStatus } from '../results/types';
 import { parseBuildFailure, type BuildProblem } from './buildErrors';
 import { CellLocks } from './cellLocks';
+import { acquireCells, describeHeld, heldCells, type HeldCell } from './lockFiles';
 import { discardStaging } from './cleanup';
 import { engineQuery, type EngineQuery } from './engineQuery';
 import { namedManifestLists, promoteFiles, removeUnnamedLists } from './promote';
@@ -64,8 +65,12 @@ export interface RunSummary {
 }
 
 export class BusyError extends Error {
-  constructor(readonly cells: Cell[]) {
-    super(`already building: ${cells.map((c) => `${c.variant} on ${c.platform}`).join(', ')}`);
+  constructor(
+    readonly cells: Cell[],
+    /** Cells another process holds, with its pid. */
+    readonly held: HeldCell[] = [],
+  ) {
+    super(held.length ? describeHeld(held) : `already building: ${cells.map((c) => `${c.variant} on ${c.platform}`).join(', ')}`);
   }
 }
 
@@ -87,6 +92,10 @@ export class BuildRunner {
     const cells = plan.jobs.flatMap(jobCells);
     const busy = this.locks.busy(cells);
     if (busy.length && !o.waitForBusy) throw new BusyError(busy);
+    if (!o.waitForBusy) {
+      const held = (await Promise.all(plan.jobs.map((j) => heldCells(j.cwd, jobCells(j))))).flat();
+      if (held.length) throw new BusyError(held.map((h) => h.cell), held);
+    }
     for (const c of cells) o.onStatus?.(c, 'queued');
 
     const stop = new AbortController();
@@ -147,9 +156,22 @@ export class BuildRunner {
     const startedAt = new Date();
     this.progress.set(job, progressParser(job));
     let release: (() => void) | undefined;
+    let releaseFiles: (() => Promise<void>) | undefined;
     try {
       release = await this.locks.acquire(cells, signal);
+      // Then the cells' lock files, so another process (a second window, a terminal) never builds them at the same time.
+      const files = await acquireCells(job.cwd, cells, {
+        wait: o.waitForBusy ?? false,
+        signal,
+        onWait: (held) => o.onOutput?.(job, `waiting: ${describeHeld(held)}\n`),
+      });
+      if ('held' in files) {
+        release();
+        return this.finish(job, o, startedAt, 'failed', undefined, { message: describeHeld(files.held) });
+      }
+      releaseFiles = files.release;
     } catch {
+      release?.();
       return this.finish(job, o, startedAt, 'cancelled');
     }
     try {
@@ -179,6 +201,7 @@ export class BuildRunner {
       }
       return this.finish(job, o, startedAt, 'succeeded');
     } finally {
+      await releaseFiles?.();
       release?.();
     }
   }

@@ -1,10 +1,14 @@
 import { strict as assert } from 'node:assert';
+import { mkdtempSync } from 'node:fs';
 import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BuildRunner, BusyError } from '../../../../src/core/build/runner';
 import type { Job, Plan } from '../../../../src/core/jobs';
 import type { CellStatus } from '../../../../src/core/results/types';
+
+/** A project folder of this run's own: the runner keeps its per-cell lock files under `<cwd>/.multiarch/locks`. */
+const cwd = mkdtempSync(join(tmpdir(), 'runner-project-'));
 
 /** Jobs whose commands are plain shell scripts: the runner's scheduling is tested, not an engine. */
 function job(variant: string, script: string, extra: Partial<Job> = {}): Job {
@@ -16,7 +20,7 @@ function job(variant: string, script: string, extra: Partial<Job> = {}): Job {
     output: 'load',
     tags: [`app:${variant}`],
     argv: ['sh', '-c', script],
-    cwd: tmpdir(),
+    cwd,
     ...extra,
   };
 }
@@ -147,8 +151,13 @@ describe('build runner', () => {
     const runner = new BuildRunner();
     const gate = join(await mkdtemp(join(tmpdir(), 'runner-')), 'gate');
     // The first build waits until the gate file exists, so the second run overlaps it for sure.
-    const first = runner.run({ engine: 'podman', jobs: [job('redis', `while [ ! -e ${gate} ]; do sleep 0.05; done`)] });
-    await new Promise((r) => setImmediate(r));
+    let started!: () => void;
+    const running = new Promise<void>((r) => (started = r));
+    const first = runner.run(
+      { engine: 'podman', jobs: [job('redis', `while [ ! -e ${gate} ]; do sleep 0.05; done`)] },
+      { onStatus: (_c, s) => s === 'running' && started() },
+    );
+    await running;
     await assert.rejects(runner.run({ engine: 'podman', jobs: [job('redis', 'true')] }), (e: Error) => e instanceof BusyError && /redis on linux\/amd64/.test(e.message));
     const e = events();
     const second = runner.run({ engine: 'podman', jobs: [job('redis', 'true')] }, { ...e, waitForBusy: true });
