@@ -6,6 +6,7 @@ import { prepareBuild, PrepareError } from '../../core/build/prepare';
 import { ResultsStore } from '../../core/results/store';
 import { configOptions, isOutputMode, parseOrUsage, requireConfig } from '../args';
 import { engineOption } from '../engine';
+import { CANCELLED, cancelOnSignal, unlessCancelled } from '../cancel';
 import type { CliIO } from '../io';
 
 const help = `multiarch build [--variant V]... [--platform P]... [--all] [--push] [--output load|oci|push]
@@ -18,10 +19,24 @@ cell's result in .multiarch/results.json. Stops at the first failure unless --ke
   --jobs N      builds running at once (default 3)
   --json        print the results as JSON on stdout (engine output goes to stderr)
 Environment: MULTIARCH_ENGINE, MULTIARCH_DOCKER / MULTIARCH_PODMAN (program paths).
-Exit status: 0 all succeeded, 1 a build failed or was cancelled, 2 bad usage or config, 3 no usable engine.
+Exit status: 0 all succeeded; 1 a build failed, was cancelled (Ctrl+C at any point) or its cells are being built
+by another process; 2 bad usage or config; 3 no usable engine.
 `;
 
 export async function run(args: string[], io: CliIO): Promise<number> {
+  const cancel = cancelOnSignal(io, 'build');
+  try {
+    return await build(args, io, cancel.signal);
+  } finally {
+    cancel.dispose();
+  }
+}
+
+async function build(args: string[], io: CliIO, signal: AbortSignal): Promise<number> {
+  const cancelled = () => {
+    io.err('multiarch build: cancelled before any build started\n');
+    return 1;
+  };
   const parsed = parseOrUsage('build', help, io, () => parseArgs({
     args,
     options: {
@@ -59,38 +74,34 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     return usage((err as Error).message);
   }
 
-  const config = await requireConfig(io, values.config);
+  const config = await unlessCancelled(requireConfig(io, values.config), signal);
+  if (config === CANCELLED) return cancelled();
   if (!config) return 2;
   const log = (text: string) => (values.json ? io.err(text) : io.out(text));
   let prepared;
   try {
-    prepared = await prepareBuild(config, {
+    prepared = await unlessCancelled(prepareBuild(config, {
       mode: 'build',
       engine: setting,
       env: io.env,
       variants: values.variant ?? [],
       platforms: values.platform ?? [],
       ...(output ? { output: output as OutputMode } : {}),
-    });
+    }), signal);
   } catch (err) {
     if (!(err instanceof PrepareError)) throw err;
     io.err(`multiarch build: ${err.message}\n`);
     return err.kind === 'usage' ? 2 : 3;
   }
+  if (prepared === CANCELLED) return cancelled();
   const { engine, plan, programs } = prepared;
   log(`engine: ${engine.kind}${engine.version ? ` ${engine.version}` : ''} (${engine.reason})\n`);
 
   const runner = new BuildRunner({ programs, env: io.env, concurrency: jobs });
-  const abort = new AbortController();
-  const onSigint = () => {
-    io.err('\nmultiarch build: cancelling…\n');
-    abort.abort();
-  };
-  process.once('SIGINT', onSigint);
   let summary;
   try {
     summary = await runner.run(plan, {
-      signal: abort.signal,
+      signal,
       config,
       ...(values['keep-going'] ? { keepGoing: true } : {}),
       ...(engine.version ? { engineVersion: engine.version } : {}),
@@ -99,12 +110,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     });
   } catch (err) {
     if (err instanceof BusyError) {
-      io.err(`multiarch build: ${err.message}\n`);
+      io.err(`multiarch build: ${err.message}; wait for it to finish or cancel it, then build again\n`);
       return 1;
     }
     throw err;
-  } finally {
-    process.removeListener('SIGINT', onSigint);
   }
   await ResultsStore.forRoot(config.root).append(summary.records, (m) => io.err(`multiarch build: warning: ${m}\n`));
 

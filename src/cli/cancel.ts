@@ -1,0 +1,48 @@
+import type { CliIO } from './io';
+
+export const CANCELLED = Symbol('cancelled');
+
+/**
+ * Ctrl+C (and SIGTERM) for the whole of a command, from its first line: a cancel exits 1 wherever it lands,
+ * engine check included, instead of node's default 130. A second Ctrl+C while the build cleans up is
+ * acknowledged, not obeyed, so the clean-up that keeps the image store usable is not cut short.
+ */
+export function cancelOnSignal(io: CliIO, command: string): { signal: AbortSignal; dispose: () => void } {
+  const abort = new AbortController();
+  const onSignal = () => {
+    if (!abort.signal.aborted) {
+      io.err(`\nmultiarch ${command}: cancelling…\n`);
+      abort.abort();
+    } else {
+      io.err(`multiarch ${command}: still cleaning up after the cancelled build…\n`);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: abort.signal,
+    dispose: () => {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+    },
+  };
+}
+
+/** The promise's value, or CANCELLED as soon as the signal aborts (the promise is left to settle on its own). */
+export function unlessCancelled<T>(p: Promise<T>, signal: AbortSignal): Promise<T | typeof CANCELLED> {
+  if (signal.aborted) return Promise.resolve(CANCELLED);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(CANCELLED);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  });
+}
