@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { stateDir } from '../engines/paths';
-import { cellId, type Cell } from '../matrix/types';
+import { cellId, type Cell } from '../jobs';
+import { cellLockPath } from '../state/paths';
 
 /**
  * One builder per cell across processes: a lock file per cell under `.multiarch/locks/` holding the
@@ -26,7 +26,7 @@ export interface HeldCell {
 }
 
 export function lockPath(root: string, cell: Cell): string {
-  return join(stateDir(root), 'locks', `${cellId(cell).replace(/[^A-Za-z0-9_.@-]/g, '_')}.lock`);
+  return cellLockPath(root, cellId(cell));
 }
 
 /** Takes the lock of every cell, or none: the cells someone else holds are returned instead. */

@@ -27,6 +27,11 @@ export function cellLogPath(root: string, cellId: string): string {
   return join(stateDir(root), 'logs', `${cellId.replace(/[^A-Za-z0-9_.@-]/g, '_')}.log`);
 }
 
+/** Held while a build of one cell runs, by the process building it (core/build/lockFiles). */
+export function cellLockPath(root: string, cellId: string): string {
+  return join(stateDir(root), 'locks', `${cellId.replace(/[^A-Za-z0-9_.@-]/g, '_')}.lock`);
+}
+
 /** A state file relative to the project root, for messages and file watchers (`.multiarch/results.json`). */
 export function relativeStatePath(file: 'results.json' | 'sizes.json' | 'verify.json'): string {
   return `${STATE_DIR_NAME}/${file}`;
