@@ -110,14 +110,14 @@ describe('state files under .multiarch/', () => {
   it('a lock left by a process that died is taken over', async () => {
     const { stdout } = await run(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
     const file = join(root, '.multiarch', 'x.json');
-    writeFileSync(`${file}.lock`, `${stdout}@${hostname()}`);
+    writeFileSync(`${file}.lock`, JSON.stringify({ pid: Number(stdout), host: hostname(), what: 'x.json', since: '2026-01-01T00:00:00Z' }));
     assert.equal(await withFileLock(file, async () => 'ran', { timeoutMs: 2000 }), 'ran');
   });
 
   it('a lock held by a live process times out with what to do', async () => {
     const file = join(root, '.multiarch', 'x.json');
-    writeFileSync(`${file}.lock`, `${process.pid}@${hostname()}`);
-    await assert.rejects(withFileLock(file, async () => 'ran', { timeoutMs: 50 }), /held by process \d+@.*delete the lock file/);
+    writeFileSync(`${file}.lock`, JSON.stringify({ pid: process.pid, host: hostname(), what: 'x.json', since: '2026-01-01T00:00:00Z' }));
+    await assert.rejects(withFileLock(file, async () => 'ran', { timeoutMs: 50 }), new RegExp(`held by process ${process.pid} .*delete the lock file`));
   });
 
   it('atomic writes keep the file mode, use unique temp names and leave none behind', async () => {
