@@ -98,8 +98,12 @@ export class BuildTerminal implements vscode.Pseudoterminal {
           this.write(text);
           for (const c of jobCells(job)) this.logFor(c).write(text);
         },
+        onWaiting: (cells, reason) => {
+          for (const c of cells) this.cells.update(c, { waiting: reason });
+        },
         onStatus: (cell, status, record) => {
           this.cells.update(cell, {
+            waiting: undefined,
             status,
             ...(record ? { durationMs: record.durationMs, finishedAt: new Date(), detail: record.error ?? record.image ?? record.ociPath ?? '' } : {}),
           });

@@ -9,6 +9,8 @@ export interface CellView {
   durationMs?: number;
   /** One line: exit code, error, or the image reference built. */
   detail?: string;
+  /** While queued: what the cell waits for before its build starts (a base image pull, a shared stage). */
+  waiting?: string;
   finishedAt?: Date;
   /** The log of the last build of this cell. */
   logUri?: vscode.Uri;

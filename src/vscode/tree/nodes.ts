@@ -86,7 +86,8 @@ export function platformItem(variant: ResolvedVariant, platform: string, view: C
   const item = new vscode.TreeItem(platform, vscode.TreeItemCollapsibleState.None);
   item.id = `platform:${variant.name}:${platform}:${variant.dockerfile}`;
   item.iconPath = statusIcon[view.status];
-  const parts: string[] = [view.status];
+  // "queued: waiting for shared stage deps" while Build All builds the stages every variant shares.
+  const parts: string[] = [view.status === 'queued' && view.waiting ? `queued: ${view.waiting}` : view.status];
   if (view.durationMs !== undefined && view.status !== 'running' && view.status !== 'queued') parts.push(seconds(view.durationMs));
   if (view.verify) parts.push(`verify ${view.verify.status}`);
   item.description = parts.join(' · ');
