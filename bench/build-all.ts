@@ -26,7 +26,7 @@ import { runProcess } from '../src/core/build/runProcess';
 import type { ResolvedConfig } from '../src/core/config/types';
 import { programsFromEnv } from '../src/core/engines/detect';
 import { buildPlan } from '../src/core/matrix/plan';
-import type { EngineKind, Plan } from '../src/core/matrix/types';
+import type { EngineKind, Plan } from '../src/core/jobs';
 import { scheduleJobs } from '../src/core/schedule/schedule';
 import { env as baseEnv, projectWorkspace, pushColdBase, runTag, type Project } from '../test/engines/helpers';
 

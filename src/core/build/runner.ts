@@ -137,6 +137,7 @@ export class BuildRunner {
       signal,
     );
     if (pre.ok) return undefined;
+    await this.discard(pre.job, o);
     const failed = new Set(pre.failedCells.map(cellId));
     const problem: BuildProblem | undefined = pre.cancelled
       ? undefined

@@ -36,6 +36,7 @@ export function stepJob(plan: Plan, step: { kind: 'pull'; pulls: ImagePull[] } |
     dockerfile: w.dockerfile,
     cwd: w.cwd,
     ...(w.env ? { env: w.env } : {}),
+    ...(w.marker ? { staging: { discard: [], marker: w.marker } } : {}),
   };
 }
 

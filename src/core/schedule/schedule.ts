@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ResolvedConfig, ResolvedVariant } from '../config/types';
 import { buildArgs, compose, named } from '../engines/argv';
 import { hostPlatform } from '../engines/emulation';
+import { buildMarkerArg } from '../engines/staging';
 import type { Cell, EngineKind, Job } from '../jobs';
 import type { ImagePull, Schedule, Warmup } from './types';
 import { closure, dependentStages, stageGraph, targetIndex, type StageNode } from './stageGraph';
@@ -155,7 +157,10 @@ function warmupCommands(engine: EngineKind, config: ResolvedConfig, w: PendingWa
     compose(named('--platform', platform), named('--target', w.stage), named('-f', v.dockerfile), buildArgs(v.args), [v.context]);
   const base = { stage: w.stage, cwd: config.root, dockerfile: v.dockerfile };
   if (engine === 'podman') {
-    return [{ ...base, platforms: w.platforms, cells: w.cells, program: 'podman', argv: compose(['podman', 'build'], common(w.platforms.join(','))) }];
+    // Marked like the variant builds (staging.ts), so a cancelled warm-up's working containers are found again.
+    const marker = `warmup-${createHash('sha256').update(JSON.stringify([v.dockerfile, w.stage, w.platforms])).digest('hex').slice(0, 12)}`;
+    const argv = compose(['podman', 'build'], common(w.platforms.join(',')).slice(0, -1), buildArgs({ [buildMarkerArg]: marker }), [v.context]);
+    return [{ ...base, platforms: w.platforms, cells: w.cells, program: 'podman', argv, marker }];
   }
   return w.platforms.map((platform): Warmup => ({
     ...base,

@@ -19,6 +19,8 @@ export interface Warmup {
   dockerfile: string;
   /** The cells whose builds wait for it. */
   cells: Cell[];
+  /** podman: the build-arg value that finds the working containers a cancelled warm-up left behind. */
+  marker?: string;
 }
 
 export interface Schedule {

@@ -59,7 +59,11 @@ describe('schedule: pulls and shared-stage warm-ups', () => {
     const w = s.warmup[0]!;
     assert.equal(w.stage, 'compile');
     assert.deepEqual(w.platforms, ['linux/amd64', 'linux/arm64']);
-    assert.deepEqual(w.argv, ['podman', 'build', '--platform', 'linux/amd64,linux/arm64', '--target', 'compile', '-f', '/app/Dockerfile', '--build-arg', 'QUEUE_BACKEND=minimal', '/app']);
+    assert.match(w.marker!, /^warmup-[0-9a-f]{12}$/);
+    assert.deepEqual(w.argv, [
+      'podman', 'build', '--platform', 'linux/amd64,linux/arm64', '--target', 'compile', '-f', '/app/Dockerfile',
+      '--build-arg', 'QUEUE_BACKEND=minimal', '--build-arg', `MULTIARCH_BUILD=${w.marker}`, '/app',
+    ]);
     assert.equal(w.cells.length, 6);
     assert.ok(!w.argv.includes('-t') && !w.argv.includes('--manifest') && !w.argv.includes('--tag'), 'a warm-up tags nothing');
   });
