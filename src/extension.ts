@@ -7,9 +7,10 @@ import { EngineService } from './vscode/engine/engineService';
 import { createLog } from './vscode/log';
 import { ConfigModel } from './vscode/model/configModel';
 import { registerPlanCommand } from './vscode/plan/planCommand';
+import { registerToolTasks } from './vscode/tasks/runArgvTask';
 import { registerTaskProvider } from './vscode/tasks/taskProvider';
 import { registerTree } from './vscode/tree/registerTree';
-import { registerSizes } from './vscode/sizes/registerSizes';
+import { registerSizes, type SizesApi } from './vscode/sizes/registerSizes';
 import { registerVerify } from './vscode/verify/registerVerify';
 import { registerReport } from './vscode/report/registerReport';
 import { registerLint } from './vscode/lint/registerLint';
@@ -22,6 +23,8 @@ export interface MultiArchApi {
   reload(): Promise<void>;
   /** Fires when a build run ends, with each cell's record. */
   onDidFinishBuild: vscode.Event<{ ok: boolean; records: { variant: string; platform: string; status: string }[] } | undefined>;
+  /** The Image Sizes panel: what it shows and when its webview receives a state. */
+  sizes: SizesApi;
 }
 
 /** Only wiring: every feature lives in its own folder under src/vscode/. */
@@ -39,8 +42,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<MultiA
     const builds = registerBuilds(context, model, engines, cells, log);
     const builders = registerBuilders(context, model, engines, builds, log);
     registerTaskProvider(context, model, builds);
+    registerToolTasks(context);
 
-    registerSizes(context, model, log);
+    const sizes = registerSizes(context, model, log);
     registerVerify(context, model, log);
     registerReport(context, model, log);
     registerLint(context, log);
@@ -52,6 +56,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<MultiA
       builders: builders as vscode.TreeDataProvider<unknown>,
       reload: () => model.reload(),
       onDidFinishBuild: builds.onDidFinish,
+      sizes,
     };
   } catch (err) {
     // VS Code shows nothing when activate() throws; say it ourselves, with the log one click away.

@@ -4,7 +4,7 @@
 // otherwise code-server (installed on demand) driven through Chromium. Exit code = test result.
 //   node scripts/vscode-host/run-integration.mjs [--host auto|electron|code-server] [--no-build] [--timeout SECONDS]
 import { execa } from 'execa';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -43,6 +43,7 @@ async function main() {
   const resultsDir = mkdtempSync(join(tmpdir(), 'multiarch-results-'));
   const resultsFile = join(resultsDir, 'results.json');
   const env = { ...engineEnv(), MULTIARCH_INTEGRATION_RESULTS: resultsFile };
+  Object.assign(env, recordingPrograms(env, resultsDir));
   // `finally` does not run when a signal ends the process; the exit hook cleans up then too.
   const cleanup = () => {
     workspace.dispose();
@@ -69,6 +70,28 @@ async function main() {
     process.removeListener('exit', cleanup);
     cleanup();
   }
+}
+
+/**
+ * $MULTIARCH_PODMAN / $MULTIARCH_DOCKER become wrappers that append each call's arguments to a file
+ * ($MULTIARCH_PODMAN_CALLS / $MULTIARCH_DOCKER_CALLS) and exec the real program, so the tests can check
+ * that builds started in the editor run the configured program, not whatever `podman` is on PATH.
+ */
+function recordingPrograms(env, dir) {
+  const quote = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const out = {};
+  mkdirSync(join(dir, 'bin'), { recursive: true });
+  for (const name of ['podman', 'docker']) {
+    const key = `MULTIARCH_${name.toUpperCase()}`;
+    const real = env[key] || name;
+    const wrapper = join(dir, 'bin', `${name}-recording`);
+    const calls = join(dir, `${name}-calls.txt`);
+    writeFileSync(wrapper, `#!/bin/sh\nprintf '%s\\n' "$*" >> ${quote(calls)}\nexec ${quote(real)} "$@"\n`);
+    chmodSync(wrapper, 0o755);
+    out[key] = wrapper;
+    out[`${key}_CALLS`] = calls;
+  }
+  return out;
 }
 
 // Ctrl+C or a CI timeout: exit through process.exit so the server's exit hook kills its process group.

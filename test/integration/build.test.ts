@@ -101,6 +101,16 @@ describe('builds in the real extension host', function () {
     }
   });
 
+  it('the build ran the engine program named by $MULTIARCH_PODMAN / $MULTIARCH_DOCKER', async () => {
+    // scripts/vscode-host/run-integration.mjs points both at wrappers that record each call, then run the real program.
+    const files = [process.env.MULTIARCH_PODMAN_CALLS, process.env.MULTIARCH_DOCKER_CALLS];
+    assert.ok(files.every(Boolean), 'the integration host sets recording wrappers for MULTIARCH_PODMAN / MULTIARCH_DOCKER');
+    const calls = (await Promise.all(files.map((f) => readFile(f!, 'utf8').catch(() => '')))).join('');
+    const context = join(workspaceRoot().fsPath, 'build-fixture');
+    const builds = calls.split('\n').filter((l) => /^(buildx )?build /.test(l) && l.endsWith(context));
+    assert.ok(builds.length > 0, `no build of ${context} went through the wrapper; it recorded:\n${calls}`);
+  });
+
   it('Verify Architectures runs each built platform and shows the result on its tree leaf', async () => {
     const shown = waitForEvent(api.variants.onDidChangeTreeData!, async () => /verify pass/.test(String((await leaf(api, 'minimal', 'linux/arm64')).description)), 60_000, 'the verification on the tree leaf');
     const results = await vscode.commands.executeCommand<{ variant: string; platform: string; status: string; actual?: string }[]>('multiarch.verify.run', await variantNode(api, 'minimal'));

@@ -5,22 +5,23 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { BuildRecord } from '../../src/core/results/types';
 import type { VerifyResult } from '../../src/core/verify/types';
-import type { PanelProbe } from '../../src/vscode/sizes/sizesPanel';
+import type { MultiArchApi } from '../../src/extension';
+import type { SizesState } from '../../src/shared/sizesProtocol';
 import { GZIP, LayoutBuilder, ZSTD } from '../unit/sizes/ociFixture';
-import { activateApi, workspaceRoot } from './helpers/api';
+import { activateApi, waitForEvent, workspaceRoot } from './helpers/api';
 
-const probe = async (req: { minReady?: number; minPosted?: number; timeoutMs?: number } = {}): Promise<PanelProbe> => {
-  const p = await vscode.commands.executeCommand<PanelProbe | undefined>('multiarch.sizes._lastState', { timeoutMs: 30_000, ...req });
-  assert.ok(p, 'the Image Sizes panel is open');
-  return p;
-};
+let api: MultiArchApi;
 
-/** Waits through posted states until one satisfies `pred` (each wait is bounded by the command's timeout). */
-async function probeUntil(pred: (p: PanelProbe) => boolean, what: string): Promise<PanelProbe> {
-  let p = await probe();
-  for (let i = 0; i < 10 && !pred(p); i++) p = await probe({ minPosted: p.posted + 1 });
-  assert.ok(pred(p), what);
-  return p;
+/**
+ * The panel's state once one satisfies `pred`: the current one, or the next ones posted (after `trigger`
+ * runs, when given; the listener is in place before it).
+ */
+async function stateWhere(pred: (s: SizesState) => boolean, what: string, trigger?: () => Thenable<unknown>): Promise<SizesState> {
+  const now = api.sizes.current()?.lastState;
+  if (!trigger && now && pred(now)) return now;
+  const next = waitForEvent(api.sizes.onDidPostState, pred, 30_000, what);
+  await trigger?.();
+  return next;
 }
 
 const record = (over: Partial<BuildRecord>): BuildRecord => ({
@@ -44,7 +45,7 @@ describe('Image Sizes panel, verification and report', () => {
   const writeResults = (records: BuildRecord[]): void => writeFileSync(resultsFile, JSON.stringify({ version: 1, cells: { all: records } }));
 
   before(async () => {
-    await activateApi();
+    api = await activateApi();
     root = workspaceRoot().fsPath;
     resultsFile = join(root, '.multiarch', 'results.json');
     saved = existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8') : undefined;
@@ -67,19 +68,20 @@ describe('Image Sizes panel, verification and report', () => {
   });
 
   it('opens from the palette command and receives one row per built cell with the OCI sizes', async () => {
-    await vscode.commands.executeCommand('multiarch.sizes.show');
-    await probe({ minReady: 1, minPosted: 1 });
-    const p = await probeUntil((x) => (x.state?.rows.length ?? 0) >= 2, 'the panel never received the two built cells');
-    const rows = p.state!.rows.map((r) => [r.variant, r.platform, r.compressed, r.layers, r.source, r.error]);
+    const ready = waitForEvent(api.sizes.onDidWebviewReady, () => true, 30_000, 'the webview to say ready');
+    const state = await stateWhere((x) => x.rows.length >= 2, 'the panel never received the two built cells', () => vscode.commands.executeCommand('multiarch.sizes.show'));
+    await ready;
+    const rows = state.rows.map((r) => [r.variant, r.platform, r.compressed, r.layers, r.source, r.error]);
     assert.deepEqual(rows, [
       ['minimal', 'linux/amd64', expected['linux/amd64'], 2, 'oci-layout', undefined],
       ['minimal', 'linux/arm64', expected['linux/arm64'], 1, 'oci-layout', undefined],
     ]);
-    assert.deepEqual(p.state!.variants, ['minimal', 'redis', 'sqs']);
+    assert.deepEqual(state.variants, ['minimal', 'redis', 'sqs']);
   });
 
   it('serves a strict CSP: default-src none, a nonce on the only script, resources from media/sizes only', async () => {
-    const p = await probe();
+    const p = api.sizes.current();
+    assert.ok(p, 'the Image Sizes panel is open');
     const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(p.html)?.[1] ?? '';
     assert.match(csp, /^default-src 'none'; /);
     const nonce = /script-src 'nonce-([^']+)'/.exec(csp)?.[1];
@@ -93,31 +95,37 @@ describe('Image Sizes panel, verification and report', () => {
   });
 
   it('updates live when the build results change', async () => {
-    writeResults([
-      record({ ociPath: join(root, '.multiarch', 'sizes-test', 'minimal') }),
-      record({ platform: 'linux/arm64', ociPath: join(root, '.multiarch', 'sizes-test', 'minimal') }),
-      record({ variant: 'sqs', ociPath: join(root, '.multiarch', 'sizes-test', 'missing.tar') }),
-    ]);
     // An update for an earlier change may be posted first; the one with the new results must follow.
-    const after = await probeUntil((p) => !!p.state?.rows.some((r) => r.variant === 'sqs'), 'the sqs build never appeared in the panel');
-    const sqs = after.state!.rows.find((r) => r.variant === 'sqs')!;
+    const after = await stateWhere((p) => p.rows.some((r) => r.variant === 'sqs'), 'the sqs build never appeared in the panel', async () =>
+      writeResults([
+        record({ ociPath: join(root, '.multiarch', 'sizes-test', 'minimal') }),
+        record({ platform: 'linux/arm64', ociPath: join(root, '.multiarch', 'sizes-test', 'minimal') }),
+        record({ variant: 'sqs', ociPath: join(root, '.multiarch', 'sizes-test', 'missing.tar') }),
+      ]),
+    );
+    const sqs = after.rows.find((r) => r.variant === 'sqs')!;
     assert.match(sqs.error ?? '', /missing\.tar does not exist/);
   });
 
   it('opens focused on a variant from its context-menu argument', async () => {
-    await vscode.commands.executeCommand('multiarch.sizes.show', { variant: { name: 'minimal' } });
     // A live update for an earlier change may be posted first; the focused state must follow.
-    const after = await probeUntil((p) => p.state?.focusVariant === 'minimal', 'the panel never received the focused variant');
-    assert.equal(after.state!.focusVariant, 'minimal');
+    const after = await stateWhere((p) => p.focusVariant === 'minimal', 'the panel never received the focused variant', () =>
+      vscode.commands.executeCommand('multiarch.sizes.show', { variant: { name: 'minimal' } }),
+    );
+    assert.equal(after.focusVariant, 'minimal');
   });
 
   it('survives a reload of the webview: it restores, says ready again and gets the rows again', async () => {
-    const prev = await probe();
+    const prev = api.sizes.current()?.lastState;
+    assert.ok(prev, 'the panel has shown rows');
+    // After "ready" the panel posts the rows again.
+    const after = waitForEvent(api.sizes.onDidWebviewReady, () => true, 30_000, 'the reloaded webview to say ready').then(() =>
+      waitForEvent(api.sizes.onDidPostState, () => true, 30_000, 'the rows after the reload'),
+    );
     await vscode.commands.executeCommand('workbench.action.webview.reloadWebviewAction');
-    const after = await probe({ minReady: prev.ready + 1, minPosted: prev.posted + 1 });
     assert.deepEqual(
-      after.state!.rows.map((r) => [r.variant, r.platform, r.compressed]),
-      prev.state!.rows.map((r) => [r.variant, r.platform, r.compressed]),
+      (await after).rows.map((r) => [r.variant, r.platform, r.compressed]),
+      prev.rows.map((r) => [r.variant, r.platform, r.compressed]),
     );
   });
 
@@ -130,7 +138,7 @@ describe('Image Sizes panel, verification and report', () => {
       assert.match(r.reason ?? '', /no runnable image \(output "oci"\)/);
     }
     assert.ok(existsSync(join(root, '.multiarch', 'verify.json')));
-    await probeUntil((p) => p.state!.rows.every((r) => r.verify?.status === 'skipped'), 'the panel shows the verification');
+    await stateWhere((p) => p.rows.every((r) => r.verify?.status === 'skipped'), 'the panel shows the verification');
   });
 
   it('Export Build Report writes the Markdown report with the recorded figures', async () => {

@@ -1,24 +1,30 @@
 // Image Sizes: the palette/variant-menu command, the panel serializer (restores the panel after a
-// reload), and a hidden command the integration tests use to see what the panel last posted.
+// reload), and what the panel shows for the API activate() returns.
 import * as vscode from 'vscode';
 import type { Log } from '../log';
 import { showError } from '../log';
 import { variantArg } from './projects';
-import { SIZES_VIEW_TYPE } from '../../shared/sizesProtocol';
-import { SizesPanel, type PanelProbe } from './sizesPanel';
+import { SIZES_VIEW_TYPE, type SizesState } from '../../shared/sizesProtocol';
+import { SizesPanel, type PanelEvents } from './sizesPanel';
 import { SizesSource } from './sizesSource';
 import type { ConfigModel } from '../model/configModel';
 
-interface ProbeRequest {
-  /** Resolve once the webview has said "ready" at least this many times (it does after every load). */
-  minReady?: number;
-  minPosted?: number;
-  timeoutMs?: number;
+/** The Image Sizes panel as other extensions (and the integration tests) see it: events and what it shows. */
+export interface SizesApi {
+  /** Fires each time the open panel's webview receives a state. */
+  onDidPostState: vscode.Event<SizesState>;
+  /** Fires when the webview (re)loads and asks for its rows. */
+  onDidWebviewReady: vscode.Event<void>;
+  /** The open panel's HTML, resource roots and last state; undefined when no panel is open. */
+  current(): { html: string; localResourceRoots: string[]; lastState?: SizesState } | undefined;
 }
 
-export function registerSizes(context: vscode.ExtensionContext, model: ConfigModel, log: Log): void {
+export function registerSizes(context: vscode.ExtensionContext, model: ConfigModel, log: Log): SizesApi {
   const source = new SizesSource(model, log);
-  context.subscriptions.push(source);
+  const posted = new vscode.EventEmitter<SizesState>();
+  const ready = new vscode.EventEmitter<void>();
+  context.subscriptions.push(source, posted, ready);
+  const events: PanelEvents = { posted: (state) => posted.fire(state), ready: () => ready.fire() };
   let current: SizesPanel | undefined;
 
   const adopt = (make: (onDisposed: () => void) => SizesPanel): SizesPanel => {
@@ -31,40 +37,33 @@ export function registerSizes(context: vscode.ExtensionContext, model: ConfigMod
     return panel;
   };
 
-  const waitForProbe = (req: ProbeRequest = {}): Promise<PanelProbe | undefined> => {
-    const ok = (p: PanelProbe): boolean => p.ready >= (req.minReady ?? 0) && p.posted >= (req.minPosted ?? 0);
-    const panel = current;
-    if (!panel) return Promise.resolve(undefined);
-    if (ok(panel.probe)) return Promise.resolve({ ...panel.probe });
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        sub.dispose();
-        reject(new Error(`sizes panel: no ready ≥ ${req.minReady ?? 0} / posted ≥ ${req.minPosted ?? 0} (now ${panel.probe.ready}/${panel.probe.posted})`));
-      }, req.timeoutMs ?? 20_000);
-      const sub = panel.onDidProbe((p) => {
-        if (!ok(p)) return;
-        clearTimeout(timer);
-        sub.dispose();
-        resolve({ ...p });
-      });
-    });
-  };
-
   context.subscriptions.push(
     vscode.commands.registerCommand('multiarch.sizes.show', (arg?: unknown) => {
       try {
-        const panel = current ?? adopt((done) => SizesPanel.create(context.extensionUri, source, log, done));
+        const panel = current ?? adopt((done) => SizesPanel.create(context.extensionUri, source, log, events, done));
         panel.show(variantArg(arg));
       } catch (err) {
         void showError(log, `Could not open Image Sizes: ${err instanceof Error ? err.message : String(err)}`);
       }
     }),
-    vscode.commands.registerCommand('multiarch.sizes._lastState', (req?: ProbeRequest) => waitForProbe(req)),
     vscode.window.registerWebviewPanelSerializer(SIZES_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
         // The webview redraws from its own saved state at once, then asks for fresh rows ("ready").
-        adopt((done) => new SizesPanel(panel, context.extensionUri, source, log, done));
+        adopt((done) => new SizesPanel(panel, context.extensionUri, source, log, events, done));
       },
     }),
   );
+  return {
+    onDidPostState: posted.event,
+    onDidWebviewReady: ready.event,
+    current: () => {
+      if (!current) return undefined;
+      const { webview } = current.panel;
+      return {
+        html: webview.html,
+        localResourceRoots: (webview.options.localResourceRoots ?? []).map((u) => u.toString()),
+        ...(current.lastState ? { lastState: current.lastState } : {}),
+      };
+    },
+  };
 }

@@ -6,24 +6,18 @@ import { panelHtml, webviewOptions } from './html';
 import { isFromWebview, SIZES_VIEW_TYPE, type FromWebview, type SizesState, type ToWebview } from '../../shared/sizesProtocol';
 import type { SizesSource } from './sizesSource';
 
-/** What the panel last did, for the test-only command. */
-export interface PanelProbe {
-  state?: SizesState;
-  ready: number;
-  posted: number;
-  /** The webview's HTML and resource roots, so tests can check the CSP in the real host. */
-  html: string;
-  localResourceRoots: string[];
+/** What happens to a panel, for whoever shows it (the API activate() returns forwards these). */
+export interface PanelEvents {
+  /** A state reached the webview. */
+  posted(state: SizesState): void;
+  /** The webview (re)loaded and asked for its rows. */
+  ready(): void;
 }
-
-/** Commands the webview's buttons may trigger, first registered one wins (Build All is owned by the builds feature). */
-const BUILD_ALL_COMMANDS = ['multiarch.build.all', 'multiarch.buildAll'];
 
 export class SizesPanel extends Disposable {
   private focusVariant: string | undefined;
-  private readonly probeChanged = this.register(new vscode.EventEmitter<PanelProbe>());
-  readonly onDidProbe = this.probeChanged.event;
-  readonly probe: PanelProbe;
+  /** The state the webview shows now. */
+  lastState: SizesState | undefined;
   private refreshing: Promise<void> | undefined;
   private again = false;
 
@@ -32,13 +26,12 @@ export class SizesPanel extends Disposable {
     extensionUri: vscode.Uri,
     private readonly source: SizesSource,
     private readonly log: Log,
+    private readonly events: PanelEvents,
     onDisposed: () => void,
   ) {
     super();
     panel.webview.options = webviewOptions(extensionUri);
     panel.webview.html = panelHtml(panel.webview, extensionUri);
-    const roots = panel.webview.options.localResourceRoots ?? [];
-    this.probe = { ready: 0, posted: 0, html: panel.webview.html, localResourceRoots: roots.map((u) => u.toString()) };
     this.register(panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)));
     this.register(source.onDidChange(() => void this.refresh()));
     this.register(
@@ -49,9 +42,9 @@ export class SizesPanel extends Disposable {
     );
   }
 
-  static create(extensionUri: vscode.Uri, source: SizesSource, log: Log, onDisposed: () => void): SizesPanel {
+  static create(extensionUri: vscode.Uri, source: SizesSource, log: Log, events: PanelEvents, onDisposed: () => void): SizesPanel {
     const panel = vscode.window.createWebviewPanel(SIZES_VIEW_TYPE, 'Image Sizes', vscode.ViewColumn.Active, webviewOptions(extensionUri));
-    return new SizesPanel(panel, extensionUri, source, log, onDisposed);
+    return new SizesPanel(panel, extensionUri, source, log, events, onDisposed);
   }
 
   show(focusVariant?: string): void {
@@ -79,9 +72,8 @@ export class SizesPanel extends Disposable {
   private async post(message: ToWebview): Promise<void> {
     const delivered = await this.panel.webview.postMessage(message);
     if (!delivered) return;
-    this.probe.state = message.state;
-    this.probe.posted++;
-    this.probeChanged.fire(this.probe);
+    this.lastState = message.state;
+    this.events.posted(message.state);
   }
 
   private async onMessage(m: unknown): Promise<void> {
@@ -92,8 +84,7 @@ export class SizesPanel extends Disposable {
     const msg: FromWebview = m;
     switch (msg.type) {
       case 'ready':
-        this.probe.ready++;
-        this.probeChanged.fire(this.probe);
+        this.events.ready();
         return this.refresh();
       case 'refresh':
         return this.refresh();
@@ -112,12 +103,6 @@ export class SizesPanel extends Disposable {
   }
 
   private async buildAll(): Promise<void> {
-    const all = await vscode.commands.getCommands(true);
-    const id = BUILD_ALL_COMMANDS.find((c) => all.includes(c));
-    if (id) {
-      await vscode.commands.executeCommand(id);
-      return;
-    }
-    void vscode.window.showInformationMessage('Building is not available in this window: run "multiarch build --output oci" in a terminal, then Refresh.');
+    await vscode.commands.executeCommand('multiarch.build.all');
   }
 }

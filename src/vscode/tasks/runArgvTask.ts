@@ -1,21 +1,47 @@
 import * as vscode from 'vscode';
+import { programsFromEnv } from '../../core/engines/detect';
+
+/** A builder or emulator command as a task: `{ "type": "multiarch-tool", "argv": [...] }` (taskDefinitions in package.json). */
+export interface ToolTaskDefinition extends vscode.TaskDefinition {
+  type: typeof toolTaskType;
+  argv: string[];
+}
+
+export const toolTaskType = 'multiarch-tool';
+
+export function isToolTaskDefinition(d: vscode.TaskDefinition): d is ToolTaskDefinition {
+  return d.type === toolTaskType && Array.isArray(d.argv) && d.argv.length > 0 && d.argv.every((a: unknown) => typeof a === 'string');
+}
 
 /**
- * Runs one argv as a task in the integrated terminal (ProcessExecution: no shell, every value one argument)
- * and resolves with its exit code, so the user watches builder/emulator commands run and can re-run them.
+ * The task for one argv (ProcessExecution: no shell, every value one argument). `docker` and `podman` run
+ * as $MULTIARCH_DOCKER / $MULTIARCH_PODMAN, the same programs builds use.
+ */
+export function toolTask(name: string, definition: ToolTaskDefinition, scope: vscode.TaskScope | vscode.WorkspaceFolder = vscode.TaskScope.Workspace, cwd?: string): vscode.Task {
+  const [program, ...args] = definition.argv;
+  const programs = programsFromEnv(process.env);
+  const file = program === 'docker' || program === 'podman' ? programs[program] : program!;
+  const task = new vscode.Task(definition, scope, name, 'multiarch', new vscode.ProcessExecution(file, args, cwd ? { cwd } : {}), []);
+  task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true };
+  return task;
+}
+
+/** tasks.json entries of type multiarch-tool resolve to the same tasks the builder commands run. */
+export function registerToolTasks(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(
+    vscode.tasks.registerTaskProvider(toolTaskType, {
+      provideTasks: () => [],
+      resolveTask: (task) => (isToolTaskDefinition(task.definition) ? toolTask(task.name, task.definition, task.scope ?? vscode.TaskScope.Workspace) : undefined),
+    }),
+  );
+}
+
+/**
+ * Runs one argv as a task in the integrated terminal and resolves with its exit code, so the user watches
+ * builder/emulator commands run and can re-run them.
  */
 export async function runArgvTask(name: string, argv: string[], cwd?: string): Promise<number | undefined> {
-  const [program, ...args] = argv;
-  const task = new vscode.Task(
-    { type: 'multiarch-tool', argv },
-    vscode.TaskScope.Workspace,
-    name,
-    'multiarch',
-    new vscode.ProcessExecution(program!, args, cwd ? { cwd } : {}),
-    [],
-  );
-  task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true };
-  const execution = await vscode.tasks.executeTask(task);
+  const execution = await vscode.tasks.executeTask(toolTask(name, { type: toolTaskType, argv }, vscode.TaskScope.Workspace, cwd));
   return new Promise((resolve) => {
     const sub = vscode.tasks.onDidEndTaskProcess((e) => {
       if (e.execution === execution) {
