@@ -6,7 +6,8 @@ import type { CliIO } from '../io';
 import { fixAll, RULE_NAMES } from '../../core/lint';
 import { writeFileAtomic } from '../../core/state';
 import { decodeLossless } from '../../core/lint/bytes';
-import { isDockerfileName, loadLintContext } from '../../core/lint/lintContext';
+import { isDockerfileName } from '../../core/config/fileNames';
+import { loadLintContext } from '../../core/lint/lintContext';
 
 const help = `multiarch fix [FILES...] [--rule R]... [--stdout]
 
@@ -76,7 +77,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
 export async function defaultDockerfiles(cwd: string): Promise<string[]> {
   try {
     const names = await readdir(cwd);
-    return names.filter((n) => n === 'Dockerfile' || n === 'Containerfile' || (isDockerfileName(n) && !n.endsWith('.dockerignore'))).sort();
+    return names.filter(isDockerfileName).sort();
   } catch {
     return [];
   }

@@ -1,10 +1,9 @@
 import { access } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { configFileNames, loadConfig } from './loadConfig';
+import { configFileNames, dockerfileNames } from './fileNames';
+import { loadConfig } from './loadConfig';
 import { resolveConfig } from './resolve';
 import type { ConfigResult } from './types';
-
-export const dockerfileNames = ['Dockerfile', 'Containerfile', 'dockerfile'];
 
 async function exists(p: string): Promise<boolean> {
   try {

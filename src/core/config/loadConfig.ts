@@ -5,7 +5,6 @@ import type { ConfigProblem, ConfigResult, RawConfig } from './types';
 import { validateAgainstSchema } from './validate';
 import { resolveConfig, semanticProblems } from './resolve';
 
-export const configFileNames = ['multiarch.yaml', '.multiarch.yaml', 'multiarch.yml', '.multiarch.yml'];
 
 /** Reads, validates and resolves a config file. Never throws for bad content: problems come back located. */
 export async function loadConfig(file: string): Promise<ConfigResult> {

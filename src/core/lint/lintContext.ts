@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parse } from 'yaml';
+import { configFileNames } from '../config/fileNames';
 import type { LintContext } from './types';
 
 /**
@@ -25,7 +26,7 @@ async function readText(path: string): Promise<string | undefined> {
 }
 
 async function platformCountNear(dir: string, dockerfileName: string): Promise<number | undefined> {
-  for (const name of ['multiarch.yaml', 'multiarch.yml']) {
+  for (const name of configFileNames) {
     const text = await readText(join(dir, name));
     if (text === undefined) continue;
     try {
@@ -54,9 +55,4 @@ export function countPlatforms(config: unknown, dockerfileName = 'Dockerfile'): 
     if (n !== undefined) best = Math.max(best ?? 0, n);
   }
   return best;
-}
-
-/** Names the editor and the CLI treat as Dockerfiles. */
-export function isDockerfileName(name: string): boolean {
-  return /^(Dockerfile|Containerfile)(\..+)?$/i.test(name) || /\.(Dockerfile|Containerfile)$/i.test(name);
 }

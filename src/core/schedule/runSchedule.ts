@@ -1,4 +1,4 @@
-import type { Cell, Job, Plan } from '../jobs';
+import { cellId, type Cell, type Job, type Plan } from '../jobs';
 import { podmanPullOnce } from './podmanPull';
 import type { ImagePull, Warmup } from './types';
 
@@ -43,7 +43,7 @@ export function stepJob(plan: Plan, step: { kind: 'pull'; pulls: ImagePull[] } |
 function uniqueCells(cells: Cell[]): Cell[] {
   const seen = new Set<string>();
   return cells.filter((c) => {
-    const k = `${c.variant}@${c.platform}`;
+    const k = cellId(c);
     return !seen.has(k) && !!seen.add(k);
   });
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
-import { isDockerfileName } from '../../core/lint/lintContext';
+import { isDockerfileName } from '../../core/config/fileNames';
 
 /** Dockerfiles by language id, or by name when no extension claims the file. */
 export function isDockerfile(document: vscode.TextDocument): boolean {

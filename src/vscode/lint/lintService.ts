@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { configFileGlob } from '../../core/config/fileNames';
 import { dirname } from 'node:path';
 import { lintDockerfile, type LintContext, type LintDiagnostic, type LintOptions, type RuleSetting } from '../../core/lint';
 import { loadLintContext } from '../../core/lint/lintContext';
@@ -35,7 +36,7 @@ export class LintService extends Disposable {
         if (e.affectsConfiguration('multiarch.lint')) this.lintAllOpen();
       }),
     );
-    const watcher = this.register(vscode.workspace.createFileSystemWatcher('**/{.dockerignore,*.dockerignore,multiarch.yaml,multiarch.yml}'));
+    const watcher = this.register(vscode.workspace.createFileSystemWatcher(`**/{.dockerignore,*.dockerignore,${configFileGlob}}`));
     const refresh = () => {
       this.contexts.clear();
       this.lintAllOpen();

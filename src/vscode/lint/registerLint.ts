@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { dockerfileGlob } from '../../core/config/fileNames';
 import type { Log } from '../log';
 import { FIX_ALL_KIND, fixAllEdit, LintCodeActions } from './codeActions';
 import { isDockerfile } from './documents';
@@ -6,7 +7,7 @@ import { LintService } from './lintService';
 
 const SELECTOR: vscode.DocumentSelector = [
   { language: 'dockerfile' },
-  { scheme: 'file', pattern: '**/{Dockerfile,Containerfile,Dockerfile.*,Containerfile.*,*.Dockerfile,*.Containerfile}' },
+  { scheme: 'file', pattern: `**/{${dockerfileGlob}}` },
 ];
 
 /** Dockerfile diagnostics, quick-fixes and "Fix All Dockerfile Problems". Quiet: no notifications. */

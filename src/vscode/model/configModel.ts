@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { configFileGlob, dockerfileGlob } from '../../core/config/fileNames';
 import { workspaceConfig, type WorkspaceConfig } from '../../core/config/discover';
 import { defaultPlatforms } from '../../core/config/resolve';
 import type { ResolvedConfig } from '../../core/config/types';
@@ -10,7 +11,7 @@ export interface FolderConfig {
   config: WorkspaceConfig;
 }
 
-const watchedFiles = '**/{multiarch.yaml,.multiarch.yaml,multiarch.yml,.multiarch.yml,Dockerfile,Containerfile,*.Dockerfile,Dockerfile.*}';
+const watchedFiles = `**/{${configFileGlob},${dockerfileGlob}}`;
 const debounceMs = 300;
 
 /** The matrix config of every workspace folder, reloaded (debounced) when a config file or Dockerfile changes. */
