@@ -1,4 +1,4 @@
-export { STATE_DIR_NAME, stateDir, resultsPath, sizesPath, verifyPath, cellLogPath, relativeStatePath } from './paths';
+export { STATE_DIR_NAME, stateDir, resultsPath, sizesPath, verifyPath, cellLogPath } from './paths';
 export { writeFileAtomic } from './atomicWrite';
 export { withFileLock } from './fileLock';
 export { StateFile, CorruptStateError, processWarning, type Warn } from './stateFile';

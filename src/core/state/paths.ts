@@ -31,8 +31,3 @@ export function cellLogPath(root: string, cellId: string): string {
 export function cellLockPath(root: string, cellId: string): string {
   return join(stateDir(root), 'locks', `${cellId.replace(/[^A-Za-z0-9_.@-]/g, '_')}.lock`);
 }
-
-/** A state file relative to the project root, for messages and file watchers (`.multiarch/results.json`). */
-export function relativeStatePath(file: 'results.json' | 'sizes.json' | 'verify.json'): string {
-  return `${STATE_DIR_NAME}/${file}`;
-}
