@@ -24,10 +24,15 @@ export function verifyPath(root: string): string {
 
 /** The engine output of one cell's last build. */
 export function cellLogPath(root: string, cellId: string): string {
-  return join(stateDir(root), 'logs', `${cellId.replace(/[^A-Za-z0-9_.@-]/g, '_')}.log`);
+  return join(stateDir(root), 'logs', `${fileNameOf(cellId)}.log`);
 }
 
 /** Held while a build of one cell runs, by the process building it (core/build/lockFiles). */
 export function cellLockPath(root: string, cellId: string): string {
-  return join(stateDir(root), 'locks', `${cellId.replace(/[^A-Za-z0-9_.@-]/g, '_')}.lock`);
+  return join(stateDir(root), 'locks', `${fileNameOf(cellId)}.lock`);
+}
+
+/** `redis@linux/arm64` → `redis@linux_arm64`: a cell id as one file name on every platform. */
+function fileNameOf(cellId: string): string {
+  return cellId.replace(/[^A-Za-z0-9_.@-]/g, '_');
 }
