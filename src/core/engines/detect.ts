@@ -24,6 +24,12 @@ export function programsFromEnv(env: NodeJS.ProcessEnv = process.env): EnginePro
   return { docker: env.MULTIARCH_DOCKER || defaultPrograms.docker, podman: env.MULTIARCH_PODMAN || defaultPrograms.podman };
 }
 
+/** An argv with `docker` / `podman` in first place replaced by the configured program. */
+export function withProgram(argv: string[], programs: EnginePrograms): string[] {
+  const [first, ...rest] = argv;
+  return first === 'docker' || first === 'podman' ? [programs[first], ...rest] : argv;
+}
+
 export interface Detection {
   buildx: { available: boolean; version?: string; problem?: string };
   docker: { available: boolean; client?: string; server?: string; containerdStore?: boolean; problem?: string };

@@ -1,7 +1,7 @@
 import type { EngineKind } from '../jobs';
 import { builderPlatformSupport, parseBuildxLs, type BuildxBuilder } from './buildxOutput';
 import { listBuildersArgv } from './buildxBuilders';
-import { defaultPrograms, type EnginePrograms } from './detect';
+import { defaultPrograms, withProgram, type EnginePrograms } from './detect';
 import { enabledQemuHandlers, hostPlatform, localAvailability, type Availability } from './emulation';
 import { runTool } from './exec';
 
@@ -25,8 +25,7 @@ export async function platformSupport(
 ): Promise<SupportSnapshot> {
   const host = hostPlatform();
   if (engine === 'buildx') {
-    const [, ...args] = listBuildersArgv();
-    const ls = await runTool([(o.programs ?? defaultPrograms).docker, ...args], { timeoutMs: 5000, ...(o.env ? { env: o.env } : {}) });
+    const ls = await runTool(withProgram(listBuildersArgv(), o.programs ?? defaultPrograms), { timeoutMs: 5000, ...(o.env ? { env: o.env } : {}) });
     if (!ls.ok) {
       return { host, buildersProblem: (ls.stderr || ls.spawnError || 'docker buildx ls failed').trim(), availability: await local(wanted, host) };
     }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { appendNodeArgv, createBuilderArgv, installBinfmtArgv, useBuilderArgv } from '../../core/engines/buildxBuilders';
+import { programsFromEnv, withProgram } from '../../core/engines/detect';
 import { runTool } from '../../core/engines/exec';
 import { knownPlatforms } from '../../core/config/platform';
 import type { EngineService } from '../engine/engineService';
@@ -62,7 +63,7 @@ export function registerBuilderCommands(
         name = pick?.label;
       }
       if (!name) return;
-      const r = await runTool(useBuilderArgv(name), { timeoutMs: 10_000 });
+      const r = await runTool(withProgram(useBuilderArgv(name), programsFromEnv(process.env)), { timeoutMs: 10_000 });
       if (!r.ok) {
         void showError(log, `docker buildx use ${name} failed: ${(r.stderr || r.spawnError || '').trim()}`);
         return;

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { programsFromEnv } from '../../core/engines/detect';
+import { programsFromEnv, withProgram } from '../../core/engines/detect';
 
 /** A builder or emulator command as a task: `{ "type": "multiarch-tool", "argv": [...] }` (taskDefinitions in package.json). */
 export interface ToolTaskDefinition extends vscode.TaskDefinition {
@@ -18,10 +18,8 @@ export function isToolTaskDefinition(d: vscode.TaskDefinition): d is ToolTaskDef
  * as $MULTIARCH_DOCKER / $MULTIARCH_PODMAN, the same programs builds use.
  */
 export function toolTask(name: string, definition: ToolTaskDefinition, scope: vscode.TaskScope | vscode.WorkspaceFolder = vscode.TaskScope.Workspace, cwd?: string): vscode.Task {
-  const [program, ...args] = definition.argv;
-  const programs = programsFromEnv(process.env);
-  const file = program === 'docker' || program === 'podman' ? programs[program] : program!;
-  const task = new vscode.Task(definition, scope, name, 'multiarch', new vscode.ProcessExecution(file, args, cwd ? { cwd } : {}), []);
+  const [file, ...args] = withProgram(definition.argv, programsFromEnv(process.env));
+  const task = new vscode.Task(definition, scope, name, 'multiarch', new vscode.ProcessExecution(file!, args, cwd ? { cwd } : {}), []);
   task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true };
   return task;
 }

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chooseEngine, type Detection } from '../../../src/core/engines/detect';
+import { chooseEngine, programsFromEnv, withProgram, type Detection } from '../../../src/core/engines/detect';
 import { enabledQemuHandlers, hostPlatform, localAvailability, qemuHandlerFor } from '../../../src/core/engines/emulation';
 
 const none: Detection = {
@@ -71,5 +71,14 @@ describe('emulation', () => {
     const a = localAvailability('linux/riscv64', 'linux/amd64', ['qemu-aarch64']);
     assert.equal(a.state, 'unavailable');
     assert.match(a.state === 'unavailable' ? a.fix : '', /update-binfmts --enable qemu-riscv64/);
+  });
+});
+
+describe('engine programs', () => {
+  it('$MULTIARCH_DOCKER / $MULTIARCH_PODMAN replace docker and podman in first place, nothing else', () => {
+    const programs = programsFromEnv({ MULTIARCH_DOCKER: '/usr/bin/docker', MULTIARCH_PODMAN: '' });
+    assert.deepEqual(programs, { docker: '/usr/bin/docker', podman: 'podman' });
+    assert.deepEqual(withProgram(['docker', 'buildx', 'ls'], programs), ['/usr/bin/docker', 'buildx', 'ls']);
+    assert.deepEqual(withProgram(['skopeo', 'docker'], programs), ['skopeo', 'docker']);
   });
 });
