@@ -4,7 +4,10 @@ import * as assert from 'node:assert/strict';
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { engineQuery } from '../../src/core/build/engineQuery';
+import { brokenManifestLists } from '../../src/core/build/storeHealth';
 import { runTool } from '../../src/core/engines/exec';
+import { parseManifestList, platformRefs } from '../../src/core/engines/podmanOutput';
 import type { MultiArchApi } from '../../src/extension';
 import { activateApi, readText, waitForEvent, workspaceRoot, writeText } from './helpers/api';
 
@@ -132,6 +135,24 @@ describe('builds in the real extension host', function () {
     }
     const pwned = await runTool(['test', '-e', `/tmp/pwned-${tag}`]);
     assert.equal(pwned.ok, false, 'a build arg was interpreted by a shell');
+  });
+
+  it('Remove Broken Image drops a manifest list whose platform image is gone; its other image stays', async function () {
+    const choice = vscode.workspace.getConfiguration('multiarch').get<string>('engine') ?? 'auto';
+    if (choice !== 'auto' && choice !== 'podman') this.skip();
+    const podman = process.env.MULTIARCH_PODMAN ?? 'podman';
+    const ref = image('minimal');
+    const entries = parseManifestList((await runTool([podman, 'manifest', 'inspect', ref], { timeoutMs: 30_000 })).stdout);
+    const refs = platformRefs(ref, entries);
+    // What `podman rmi` or `podman image prune` of one instance does to a list: it points at nothing.
+    const armId = (await runTool([podman, 'image', 'inspect', '--format', '{{.Id}}', refs['linux/arm64']!], { timeoutMs: 30_000 })).stdout.trim();
+    assert.ok((await runTool([podman, 'rmi', armId], { timeoutMs: 30_000 })).ok);
+    const broken = await brokenManifestLists(podman, [ref], engineQuery(process.env));
+    assert.deepEqual(broken.map((b) => [b.ref, b.missing.map((m) => m.platform)]), [[ref, ['linux/arm64']]]);
+    const removed = await vscode.commands.executeCommand<string[]>('multiarch.build.removeBrokenImage', [ref]);
+    assert.deepEqual(removed, [ref]);
+    assert.equal((await runTool([podman, 'manifest', 'exists', ref], { timeoutMs: 30_000 })).ok, false);
+    assert.ok((await runTool([podman, 'image', 'exists', refs['linux/amd64']!], { timeoutMs: 30_000 })).ok, 'the amd64 image was kept');
   });
 
   it('lists one task per variant plus "all" for tasks.json', async () => {

@@ -6,12 +6,14 @@ import type { EngineInfo } from '../engines/types';
 import { buildPlan, PlanError } from '../matrix/plan';
 import type { EngineKind, Plan } from '../jobs';
 import { tryParseReference } from '../reference';
+import { engineQuery } from './engineQuery';
+import { brokenManifestLists, describeBroken, projectTags, removeBrokenImageArgv, type BrokenImage } from './storeHealth';
 
 /**
  * What the user can do about a failed preparation; the editor shows each as a button, the CLI only the
  * message (which says the same in words).
  */
-export type PrepareAction = 'selectEngine' | 'openConfig' | 'installEmulators';
+export type PrepareAction = 'selectEngine' | 'openConfig' | 'installEmulators' | 'removeBrokenImage';
 
 /**
  * A build that cannot start, with a message that says what to do next. `usage`: the request or the config
@@ -23,6 +25,8 @@ export class PrepareError extends Error {
     message: string,
     readonly kind: 'usage' | 'environment',
     readonly action?: PrepareAction,
+    /** For `removeBrokenImage`: the image references the action removes. */
+    readonly images: string[] = [],
   ) {
     super(message);
   }
@@ -41,6 +45,8 @@ export interface PrepareOptions {
   choose?: (setting: EngineSetting) => Promise<Choice>;
   /** Availability of the plan's platforms; default: the builder's or the kernel's (QEMU handlers). */
   support?: (engine: EngineKind, platforms: string[], programs: EnginePrograms) => Promise<SupportSnapshot>;
+  /** podman: the project's manifest lists that point at missing images; default: asks podman (storeHealth.ts). */
+  brokenImages?: (program: string, tags: string[]) => Promise<BrokenImage[]>;
   /** Whether a registry answers; default: its `/v2/` endpoint within 2 s. */
   reachable?: (host: string) => Promise<{ ok: true } | { ok: false; reason: string }>;
 }
@@ -102,6 +108,14 @@ export async function prepareBuild(config: ResolvedConfig, o: PrepareOptions): P
       'environment',
       'installEmulators',
     );
+  }
+  if (engine.kind === 'podman') {
+    const find = o.brokenImages ?? ((program: string, tags: string[]) => brokenManifestLists(program, tags, engineQuery(env)));
+    const broken = await find(programs.podman, projectTags(config));
+    if (broken.length) {
+      const fix = broken.map((b) => removeBrokenImageArgv('podman', b.ref).join(' ')).join(' and ');
+      throw new PrepareError(`${describeBroken(broken)}. Remove the broken image (${fix}; its other platform images stay), then build again`, 'environment', 'removeBrokenImage', broken.map((b) => b.ref));
+    }
   }
   const reachable = o.reachable ?? ((host: string) => registryReachable(host));
   for (const host of new Set(pushTags.map(registryHost))) {

@@ -8,6 +8,7 @@ import type { Log } from '../log';
 import type { ConfigModel } from '../model/configModel';
 import { registerBuildCommands } from './buildCommands';
 import { BuildService } from './buildService';
+import { registerRemoveBrokenImage } from './removeBrokenImage';
 import type { CellStates } from '../model/cellStates';
 import { restoreCellStates } from './restoreCellStates';
 
@@ -32,6 +33,7 @@ export function registerBuilds(
     }),
   );
   registerBuildCommands(context, model, service, log);
+  registerRemoveBrokenImage(context, model, log);
   return service;
 }
 

@@ -5,6 +5,7 @@ import { showError, type Log } from '../log';
 export interface ErrorAction {
   title: string;
   command: string;
+  args?: unknown[];
 }
 
 /** A problem the user can fix, with a message that says how and the commands offered as buttons. */
@@ -21,11 +22,13 @@ const buttons: Record<PrepareAction, ErrorAction> = {
   selectEngine: { title: 'Select Engine', command: 'multiarch.engine.select' },
   openConfig: { title: 'Open Config', command: 'multiarch.config.open' },
   installEmulators: { title: 'Install Emulators', command: 'multiarch.emulation.install' },
+  removeBrokenImage: { title: 'Remove Broken Image', command: 'multiarch.build.removeBrokenImage' },
 };
 
 /** The button for a core pre-flight failure's action id. */
 export function prepareActions(err: PrepareError): ErrorAction[] {
-  return err.action ? [buttons[err.action]] : [];
+  if (!err.action) return [];
+  return [err.action === 'removeBrokenImage' ? { ...buttons[err.action], args: [err.images] } : buttons[err.action]];
 }
 
 /** Core messages are CLI-style lower case; a notification starts with a capital. */
@@ -37,7 +40,7 @@ export function sentence(message: string): string {
 export async function showUserError(log: Log, err: UserError): Promise<void> {
   const choice = await showError(log, err.message, ...err.actions.map((a) => a.title));
   const action = err.actions.find((a) => a.title === choice);
-  if (action) await vscode.commands.executeCommand(action.command);
+  if (action) await vscode.commands.executeCommand(action.command, ...(action.args ?? []));
 }
 
 /** A core pre-flight failure as a UserError. */

@@ -7,7 +7,7 @@ const podman = async () => ({ ok: true as const, engine: { kind: 'podman' as con
 const native = async (_e: unknown, platforms: string[]) => ({ host: 'linux/amd64', availability: platforms.map((platform): Availability => ({ platform, state: 'native' })) });
 
 function prepare(extra: string, o: Partial<PrepareOptions>) {
-  return prepareBuild(sampleConfig(extra), { mode: 'build', engine: 'auto', env: {}, choose: podman, support: native, reachable: async () => ({ ok: true }), ...o });
+  return prepareBuild(sampleConfig(extra), { mode: 'build', engine: 'auto', env: {}, choose: podman, support: native, reachable: async () => ({ ok: true }), brokenImages: async () => [], ...o });
 }
 
 async function failure(p: Promise<unknown>): Promise<PrepareError> {
@@ -65,5 +65,21 @@ describe('prepareBuild', () => {
     const e = await failure(prepare('', { variants: ['kafka'] }));
     assert.deepEqual([e.kind, e.action], ['usage', 'openConfig']);
     assert.match(e.message, /unknown variant "kafka"/);
+  });
+
+  it('podman: a project manifest list pointing at a missing image is named, with the fix offered', async () => {
+    const asked: string[][] = [];
+    const brokenImages = async (program: string, tags: string[]) => {
+      asked.push([program, ...tags]);
+      return [{ ref: 'openhqm:v1-redis', missing: [{ platform: 'linux/arm64', digest: 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef' }] }];
+    };
+    const e = await failure(prepare('', { env: { MULTIARCH_PODMAN: '/opt/podman' }, brokenImages }));
+    assert.deepEqual([e.kind, e.action, e.images], ['environment', 'removeBrokenImage', ['openhqm:v1-redis']]);
+    assert.equal(
+      e.message,
+      'the podman manifest list openhqm:v1-redis points at its linux/arm64 image (sha256:0123456789ab…), which is no longer in the store, so podman fails on it. Remove the broken image (podman manifest rm openhqm:v1-redis; its other platform images stay), then build again',
+    );
+    assert.equal(asked[0]![0], '/opt/podman');
+    assert.ok(asked[0]!.includes('openhqm:v1-sqs'), 'every variant of the project is checked');
   });
 });

@@ -1,0 +1,130 @@
+import { strict as assert } from 'node:assert';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ResolvedConfig } from '../../src/core/config/types';
+import { projectWorkspace, repoRoot } from './helpers';
+import { privateStore, type PrivateStore } from './privateStore';
+
+/**
+ * The CLI as a user runs it, as a child process that can be sent Ctrl+C. `until` resolves with the first
+ * output chunk that matches, so the signal lands at a known point without guessing with sleeps.
+ */
+async function startBuild(cwd: string, runEnv: NodeJS.ProcessEnv, args: string[]) {
+  const { execa } = await import('execa'); // ESM-only package, loaded from CommonJS
+  const tsx = pathToFileURL(join(repoRoot, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+  const child = execa(process.execPath, ['--import', tsx, join(repoRoot, 'src', 'cli', 'main.ts'), 'build', ...args], {
+    cwd,
+    env: { ...runEnv, NODE_OPTIONS: '' },
+    reject: false,
+    timeout: 300_000,
+  });
+  let output = '';
+  const waiters: { re: RegExp; resolve: () => void }[] = [];
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString();
+    for (const w of [...waiters]) {
+      if (!w.re.test(output)) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  return {
+    child,
+    output: () => output,
+    until: (re: RegExp) =>
+      new Promise<void>((resolve, reject) => {
+        if (re.test(output)) return resolve();
+        waiters.push({ re, resolve });
+        void child.then(() => reject(new Error(`the build ended before ${re} appeared:\n${output.slice(-3000)}`)));
+      }),
+  };
+}
+
+/** The shared-base project with a RUN that sleeps under QEMU (arm64 only) while `slow` is non-empty. */
+async function slowProject(): Promise<ResolvedConfig> {
+  const config = await projectWorkspace('shared-base');
+  const dockerfile = join(config.root, 'Dockerfile');
+  const text = await readFile(dockerfile, 'utf8');
+  await writeFile(dockerfile, text.replace(/^CMD /m, 'COPY slow /slow\nRUN echo "slow-step-$(uname -m)" && if [ -s /slow ] && [ "$(uname -m)" = aarch64 ]; then sleep 60; fi\nCMD '));
+  await writeFile(join(config.root, 'slow'), 'yes\n');
+  return config;
+}
+
+async function storeState(store: PrivateStore) {
+  const images = await store.podman(['images']);
+  const ps = await store.podman(['ps', '--external', '--all', '--quiet']);
+  assert.equal(ps.ok, true, ps.stderr);
+  return { imagesOk: images.ok, imagesError: images.stderr, containers: ps.stdout.split('\n').filter(Boolean) };
+}
+
+const build = ['--variant', 'minimal', '--engine', 'podman'];
+
+/** Where Ctrl+C lands: podman pulling the base, a RUN under QEMU, podman committing the images and the list. */
+const points: { name: string; marker: RegExp }[] = [
+  // The runner pulls each base once before the builds fan out (a `pull:` job).
+  { name: 'during the pull of the base', marker: /\[pull:[^\]]+\] \$ \S+ pull / },
+  { name: 'during a RUN under QEMU', marker: /slow-step-aarch64/ },
+  { name: 'during commit and manifest creation', marker: /COMMIT|Writing manifest|Storing signatures/ },
+];
+
+describe('Ctrl+C never leaves the podman store broken (CLI, real podman, a store of its own)', function () {
+  this.timeout(1_800_000);
+
+  it('10 cancels in a row at the pull, a QEMU RUN or the commit: exit 1, podman images works, no working container left, the next build succeeds', async () => {
+    const config = await slowProject();
+    for (let i = 0; i < 10; i++) {
+      const point = points[i % points.length]!;
+      // A fresh store each time, so the base is pulled (cold) and the store holds only this run.
+      const store = await privateStore();
+      try {
+        // For the commit point the slow step is off, so the build reaches its commit quickly.
+        await writeFile(join(config.root, 'slow'), point.name.includes('QEMU') ? 'yes\n' : '');
+        const run = await startBuild(config.root, store.env, build);
+        await run.until(point.marker);
+        run.child.kill('SIGINT');
+        const r = await run.child;
+        const after = await storeState(store);
+        const where = `cancel ${i + 1} ${point.name}`;
+        // The build may have finished just before the signal at the commit point; it must not break anything either.
+        if (!/succeeded\s*$/m.test(run.output()) || r.exitCode !== 0) assert.equal(r.exitCode, 1, `${where}: exit code\n${run.output().slice(-2000)}`);
+        assert.ok(after.imagesOk, `${where}: podman images failed: ${after.imagesError}`);
+        assert.deepEqual(after.containers, [], `${where}: working containers left behind`);
+
+        await writeFile(join(config.root, 'slow'), '');
+        const rebuild = await startBuild(config.root, store.env, build);
+        const done = await rebuild.child;
+        assert.equal(done.exitCode, 0, `${where}: the rebuild failed\n${rebuild.output().slice(-2000)}`);
+        const listed = await store.podman(['images']);
+        assert.ok(listed.ok, `${where}: podman images failed after the rebuild: ${listed.stderr}`);
+      } finally {
+        await store.dispose();
+      }
+    }
+  });
+
+  it('two CLI builds of one cell at once: the second is refused naming the first one pid; the results file stays complete', async () => {
+    const config = await slowProject();
+    const store = await privateStore();
+    try {
+      const first = await startBuild(config.root, store.env, build);
+      await first.until(/slow-step-aarch64/);
+      const second = await startBuild(config.root, store.env, build);
+      const refused = await second.child;
+      assert.equal(refused.exitCode, 1);
+      assert.match(second.output(), new RegExp(`minimal on linux/amd64 is already being built \\(pid ${first.child.pid}\\)`));
+      await writeFile(join(config.root, 'slow'), '');
+      first.child.kill('SIGINT');
+      assert.equal((await first.child).exitCode, 1);
+      const results = JSON.parse(await readFile(join(config.root, '.multiarch', 'results.json'), 'utf8'));
+      assert.deepEqual(Object.keys(results.cells).sort(), ['minimal@linux/amd64', 'minimal@linux/arm64']);
+      assert.deepEqual(Object.values(results.cells).map((h) => (h as { status: string }[]).map((x) => x.status)), [['cancelled'], ['cancelled']]);
+      const again = await startBuild(config.root, store.env, build);
+      assert.equal((await again.child).exitCode, 0, again.output().slice(-2000));
+    } finally {
+      await store.dispose();
+    }
+  });
+});
