@@ -3,12 +3,13 @@ import { readBuildRecords } from '../../core/sizes/buildRecords';
 import { resultsPath } from '../../core/state';
 import { programsFromEnv } from '../../core/sizes/programs';
 import { verifyBuilds } from '../../core/verify/runVerify';
-import { verifyText } from '../../core/verify/verifyText';
+import { staticVerify } from '../../core/verify/static/staticVerify';
+import { staticText, verifyText } from '../../core/verify/verifyText';
 import { writeVerifyResults } from '../../core/verify/verifyStore';
 import { configOptions, parseOrUsage, requireConfig } from '../args';
 import type { CliIO } from '../io';
 
-const help = `multiarch verify [--config FILE] [--variant V]... [--timeout SECONDS] [--json]
+const help = `multiarch verify [--config FILE] [--variant V]... [--timeout SECONDS] [--static] [--json]
 
 Runs each check of the variant's verify config in a fresh container of the last successful build of each
 cell (docker/podman run --rm --network none --platform P). The "architecture" check runs verify.command
@@ -16,6 +17,11 @@ cell (docker/podman run --rm --network none --platform P). The "architecture" ch
 (x86_64, aarch64, …) and no other. A check that runs past its timeout (default 60 s, --timeout sets the
 default) fails and its container is removed. Exits 1 when a check fails; skipped cells (no emulator, no
 runnable image) say why and do not fail. --json prints one row per cell with checks: [{name, status, output}].
+
+--static runs nothing: it reads each cell's image (its OCI archive, or docker/podman save streamed from the
+local store), applies the layers' whiteouts and compares every ELF binary's machine with the platform, and
+the ENTRYPOINT/CMD program's (through PATH, symlinks and #! interpreters). --json prints
+{"cells": [{variant, platform, status, checked, mismatches: [{path, machine}]}]}.
 `;
 
 export async function run(args: string[], io: CliIO): Promise<number> {
@@ -25,6 +31,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       ...configOptions,
       variant: { type: 'string', multiple: true },
       timeout: { type: 'string' },
+      static: { type: 'boolean' },
       json: { type: 'boolean' },
     },
     strict: true,
@@ -40,6 +47,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (!config) return 2;
   const { root, variants } = config;
   const records = await readBuildRecords(root);
+  if (values.static) {
+    const cells = await staticVerify(records, { env: io.env, programs: programsFromEnv(io.env), ...(values.variant ? { variants: values.variant } : {}) });
+    if (values.json) io.out(`${JSON.stringify({ cells }, null, 2)}\n`);
+    else if (!cells.length) io.out(`No successful build recorded in ${resultsPath(root)}: run "multiarch build" first.\n`);
+    else io.out(staticText(cells));
+    return cells.some((c) => c.status === 'fail') ? 1 : 0;
+  }
   const results = await verifyBuilds(records, {
     env: io.env,
     programs: programsFromEnv(io.env),

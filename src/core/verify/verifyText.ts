@@ -1,5 +1,6 @@
 // What `multiarch verify` prints: one row per check, so every check's first output line is visible.
 import { textTable } from '../sizes/sizesTable';
+import { mismatchLines, type StaticCell } from './static/staticVerify';
 import { firstLine, type VerifyResult } from './types';
 
 export function verifyText(results: VerifyResult[]): string {
@@ -16,4 +17,14 @@ export function verifyText(results: VerifyResult[]): string {
     }
   }
   return textTable(['VARIANT', 'PLATFORM', 'CHECK', 'STATUS', 'OUTPUT'], rows);
+}
+
+/** `multiarch verify --static`: a row per cell, then "linux/arm64 image contains … built for x86-64" lines. */
+export function staticText(cells: StaticCell[]): string {
+  const table = textTable(
+    ['VARIANT', 'PLATFORM', 'STATUS', 'ELF FILES', 'DETAIL'],
+    cells.map((c) => [c.variant, c.platform, c.status, String(c.checked), c.reason ?? (c.mismatches.length ? `${c.mismatches.length} built for another machine` : (c.entrypoint?.path ? `entrypoint ${c.entrypoint.path} (${c.entrypoint.machine ?? '?'})` : ''))]),
+  );
+  const lines = cells.flatMap(mismatchLines);
+  return lines.length ? `${table}\n${lines.join('\n')}\n` : table;
 }

@@ -1,0 +1,166 @@
+import { strict as assert } from 'node:assert';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { pack, type Header } from 'tar-stream';
+import { checkTree, resolvePath } from '../../../src/core/verify/static/checkTree';
+import { describeElf, readElf, shebang } from '../../../src/core/verify/static/elf';
+import { readImageArchive } from '../../../src/core/verify/static/imageArchive';
+import { scanLayer } from '../../../src/core/verify/static/layerScan';
+import { mergeLayers } from '../../../src/core/verify/static/mergeLayers';
+
+/** The first 64 bytes of an ELF executable for `machine`. */
+function elf(machine: number, bits: 32 | 64 = 64, endian: 'le' | 'be' = 'le'): Buffer {
+  const b = Buffer.alloc(64);
+  b.set([0x7f, 0x45, 0x4c, 0x46, bits === 64 ? 2 : 1, endian === 'le' ? 1 : 2, 1]);
+  if (endian === 'le') b.writeUInt16LE(machine, 18);
+  else b.writeUInt16BE(machine, 18);
+  return b;
+}
+const X86 = elf(62);
+const ARM64 = elf(183);
+
+type Member = Partial<Header> & { name: string; body?: Buffer | string };
+
+async function tarOf(members: Member[]): Promise<Buffer> {
+  const p = pack();
+  for (const { body, ...h } of members) p.entry({ ...h, mode: h.mode ?? 0o755, ...(body !== undefined ? { size: Buffer.byteLength(body) } : {}) }, body ?? '');
+  p.finalize();
+  const parts: Buffer[] = [];
+  for await (const c of p) parts.push(c as Buffer);
+  return Buffer.concat(parts);
+}
+
+const stream = (b: Buffer) => Readable.from([b]);
+const sha = (b: Buffer | string) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+
+describe('static check: ELF headers', () => {
+  it('reads class, byte order and e_machine, and names the machine', () => {
+    assert.deepEqual(readElf(X86), { bits: 64, endian: 'le', machine: 62 });
+    assert.equal(describeElf(readElf(ARM64)!), 'aarch64');
+    assert.equal(describeElf(readElf(elf(22, 64, 'be'))!), 's390x');
+    assert.equal(describeElf(readElf(elf(40, 32))!), 'arm');
+    assert.equal(describeElf(readElf(elf(21, 64, 'be'))!), 'ppc64 (big-endian, 64-bit)', 'big-endian ppc64 is not ppc64le');
+    assert.equal(describeElf(readElf(elf(62, 32))!), 'x86-64 (32-bit)');
+    assert.equal(readElf(Buffer.from('#!/bin/sh\necho\n')), undefined);
+    assert.equal(readElf(elf(247)), undefined, 'eBPF objects are data, not a CPU');
+    assert.deepEqual(shebang(Buffer.from('#!/usr/bin/env python3\nprint()')), ['/usr/bin/env', 'python3']);
+  });
+});
+
+describe('static check: layers', () => {
+  it('reads plain, gzip and zstd layers, keeping only what it needs', async () => {
+    const tar = await tarOf([
+      { name: './usr/bin/tool', body: X86 },
+      { name: 'usr/bin/run.sh', body: '#!/bin/sh\nexec tool\n' },
+      { name: 'usr/bin/link', type: 'symlink', linkname: 'tool' },
+      { name: 'usr/bin/hard', type: 'link', linkname: 'usr/bin/tool' },
+      { name: 'usr/', type: 'directory' },
+    ]);
+    for (const bytes of [tar, gzipSync(tar)]) {
+      const s = await scanLayer(stream(bytes));
+      assert.deepEqual(Object.fromEntries(s.entries), {
+        'usr/bin/tool': { kind: 'file', elf: { bits: 64, endian: 'le', machine: 62 } },
+        'usr/bin/run.sh': { kind: 'file', interpreter: ['/bin/sh'] },
+        'usr/bin/link': { kind: 'symlink', target: 'tool' },
+        'usr/bin/hard': { kind: 'hardlink', target: 'usr/bin/tool' },
+        usr: { kind: 'dir' },
+      });
+    }
+    const zst = await scanLayer(stream(readFileSync(join(__dirname, '..', '..', 'fixtures', 'static', 'x86-tool-layer.tar.zst'))));
+    assert.deepEqual(Object.fromEntries(zst.entries), {
+      'usr/local/bin/tool': { kind: 'file', elf: { bits: 64, endian: 'le', machine: 62 } },
+      'usr/local/bin/run': { kind: 'symlink', target: 'tool' },
+    });
+  });
+
+  it('applies whiteouts and opaque directories to the layers below only', async () => {
+    const lower = await scanLayer(stream(await tarOf([
+      { name: 'opt/a/x86', body: X86 },
+      { name: 'opt/b/x86', body: X86 },
+      { name: 'opt/b/deep/x86', body: X86 },
+      { name: 'opt/keep', body: X86 },
+    ])));
+    const upper = await scanLayer(stream(await tarOf([
+      { name: 'opt/a/.wh..wh..opq', body: '' },
+      { name: 'opt/a/new', body: ARM64 },
+      { name: 'opt/.wh.b', body: '' },
+      { name: 'opt/hard', type: 'link', linkname: 'opt/keep' },
+    ])));
+    assert.deepEqual([...mergeLayers([lower, upper]).keys()].sort(), ['opt/a/new', 'opt/hard', 'opt/keep']);
+    assert.deepEqual(mergeLayers([lower, upper]).get('opt/hard'), { kind: 'file', elf: { bits: 64, endian: 'le', machine: 62 } });
+  });
+
+  it('rejects bytes that are not a tar', async () => {
+    await assert.rejects(scanLayer(stream(Buffer.alloc(2048, 0x41))));
+  });
+});
+
+/** An OCI archive of one arm64 image: busybox-like base, then a layer that adds an x86-64 tool. */
+async function ociArchive(config: object, layers: Buffer[]): Promise<Buffer> {
+  const configText = JSON.stringify(config);
+  const manifest = JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha(configText), size: configText.length },
+    layers: layers.map((l) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha(l), size: l.length })),
+  });
+  const index = JSON.stringify({
+    schemaVersion: 2,
+    manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha(manifest), size: manifest.length, platform: { os: 'linux', architecture: 'arm64' } }],
+  });
+  const blob = (b: Buffer | string) => ({ name: `blobs/sha256/${sha(b).slice(7)}`, body: b });
+  // Layers first and index.json last, the reverse of the order they are needed in.
+  return tarOf([...layers.map(blob), blob(configText), blob(manifest), { name: 'oci-layout', body: '{"imageLayoutVersion":"1.0.0"}' }, { name: 'index.json', body: index }]);
+}
+
+describe('static check: image archives', () => {
+  it('names the foreign binary of an arm64 OCI image and resolves the entrypoint through PATH and symlinks', async () => {
+    const base = gzipSync(await tarOf([{ name: 'bin/busybox', body: ARM64 }, { name: 'bin/sh', type: 'symlink', linkname: 'busybox' }, { name: 'usr/bin', type: 'directory' }]));
+    const tool = gzipSync(await tarOf([{ name: 'usr/local/bin/tool', body: X86 }, { name: 'usr/bin/entry', body: '#!/usr/bin/env sh\nexec tool\n' }]));
+    const config = { architecture: 'arm64', os: 'linux', config: { Entrypoint: ['entry'], Env: ['PATH=/usr/local/bin:/usr/bin:/bin'] } };
+    const trees = await readImageArchive(stream(await ociArchive(config, [base, tool])));
+    assert.deepEqual(trees.map((t) => t.platform), ['linux/arm64']);
+    const check = checkTree(trees[0]!, 'linux/arm64');
+    assert.equal(check.checked, 2);
+    assert.deepEqual(check.mismatches, [{ path: '/usr/local/bin/tool', machine: 'x86-64' }]);
+    assert.deepEqual(check.entrypoint, { command: 'entry', path: '/bin/busybox', machine: 'aarch64' });
+    assert.deepEqual(checkTree(trees[0]!, 'linux/amd64').mismatches, [{ path: '/bin/busybox', machine: 'aarch64' }]);
+  });
+
+  it('says when the entry program is missing or foreign', async () => {
+    const layer = await tarOf([{ name: 'app/run', body: X86 }]);
+    const missing = await readImageArchive(stream(await ociArchive({ architecture: 'arm64', os: 'linux', config: { Cmd: ['python', '-m', 'app'] } }, [layer])));
+    assert.equal(checkTree(missing[0]!, 'linux/arm64').entrypoint?.problem, 'python is not in the image (searched PATH)');
+    const foreign = await readImageArchive(stream(await ociArchive({ architecture: 'arm64', os: 'linux', config: { Entrypoint: ['/app/run'] } }, [layer])));
+    assert.equal(checkTree(foreign[0]!, 'linux/arm64').entrypoint?.problem, '/app/run is built for x86-64');
+  });
+
+  it('reads a docker save archive (manifest.json, uncompressed layer tars)', async () => {
+    const layer = await tarOf([{ name: 'bin/busybox', body: X86 }]);
+    const config = JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Cmd: ['/bin/busybox'] } });
+    const archive = await tarOf([
+      { name: 'abc/VERSION', body: '1.0' },
+      { name: 'abc/layer.tar', body: layer },
+      { name: 'cfg.json', body: config },
+      { name: 'manifest.json', body: JSON.stringify([{ Config: 'cfg.json', RepoTags: ['x:1'], Layers: ['abc/layer.tar'] }]) },
+    ]);
+    const [tree] = await readImageArchive(stream(archive));
+    assert.equal(tree!.platform, 'linux/amd64');
+    assert.deepEqual(checkTree(tree!, 'linux/amd64'), { checked: 1, mismatches: [], entrypoint: { command: '/bin/busybox', path: '/bin/busybox', machine: 'x86-64' } });
+  });
+
+  it('follows relative, absolute and parent symlinks, and stops on loops', () => {
+    const fs = new Map<string, import('../../../src/core/verify/static/layerScan').FsEntry>([
+      ['bin', { kind: 'symlink', target: 'usr/bin' }],
+      ['usr/bin/python3', { kind: 'symlink', target: '../lib/python/bin/python3.11' }],
+      ['usr/lib/python/bin/python3.11', { kind: 'file' }],
+      ['loop', { kind: 'symlink', target: '/loop' }],
+    ]);
+    assert.equal(resolvePath(fs, '/bin/python3'), 'usr/lib/python/bin/python3.11');
+    assert.equal(resolvePath(fs, '/loop'), undefined);
+    assert.equal(resolvePath(fs, '/nope'), undefined);
+  });
+});
