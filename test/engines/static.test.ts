@@ -1,5 +1,5 @@
 // Real podman and dockerd: `verify --static` reads each platform's layers (OCI archive, podman save,
-// docker save) without running them and names a foreign binary that `uname -m` cannot see.
+// docker save, registry blobs) without running them and names a foreign binary that `uname -m` cannot see.
 import { strict as assert } from 'node:assert';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -9,16 +9,16 @@ import { programsFromEnv } from '../../src/core/engines/detect';
 import { parseManifestList, platformRefs } from '../../src/core/engines/podmanOutput';
 import { buildPlan } from '../../src/core/matrix/plan';
 import type { OutputMode } from '../../src/core/config/types';
-import type { EngineKind } from '../../src/core/matrix/types';
+import type { EngineKind } from '../../src/core/jobs';
 import type { BuildRecord } from '../../src/core/results/types';
 import { runTool } from '../../src/core/sizes/runTool';
 import { verifyBuilds } from '../../src/core/verify/runVerify';
 import { staticVerify } from '../../src/core/verify/static/staticVerify';
-import { docker, env, fixtureWorkspace, runTag } from './helpers';
+import { docker, env, fixtureWorkspace, registry, runTag } from './helpers';
 
 /** The fixture, plus a tool downloaded for the wrong arch: every platform gets the amd64 busybox. */
 async function workspace(): Promise<ResolvedConfig> {
-  const config = await fixtureWorkspace((y) => y.replace(/^image: .*$/m, `image: multiarch-static-${runTag}`));
+  const config = await fixtureWorkspace((y) => `${y.replace(/^image: .*$/m, `image: multiarch-static-${runTag}`)}registry: ${registry}\n`);
   const dockerfile = join(config.root, 'Dockerfile');
   const text = await readFile(dockerfile, 'utf8');
   await writeFile(dockerfile, text.replace(/^CMD /m, 'COPY rootfs-amd64/bin/busybox /usr/local/bin/tool\nCMD '));
@@ -29,6 +29,7 @@ const cases: Array<{ engine: EngineKind; output: OutputMode; source: string }> =
   { engine: 'podman', output: 'oci', source: 'oci-archive' },
   { engine: 'podman', output: 'load', source: 'local' },
   { engine: 'docker', output: 'load', source: 'local' },
+  { engine: 'podman', output: 'push', source: 'registry' },
 ];
 
 for (const { engine, output, source } of cases) {
@@ -58,7 +59,7 @@ for (const { engine, output, source } of cases) {
     });
 
     it('fails arm64 naming /usr/local/bin/tool, passes amd64, while uname -m passes on both', async () => {
-      const cells = await staticVerify(records, { env, programs: programsFromEnv(env) });
+      const cells = await staticVerify(records, { root: config.root, env, programs: programsFromEnv(env) });
       assert.deepEqual(
         cells.map((c) => [c.platform, c.status, c.source, c.mismatches]),
         [

@@ -48,7 +48,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const { root, variants } = config;
   const records = await readBuildRecords(root);
   if (values.static) {
-    const cells = await staticVerify(records, { env: io.env, programs: programsFromEnv(io.env), ...(values.variant ? { variants: values.variant } : {}) });
+    const cells = await staticVerify(records, { root, env: io.env, programs: programsFromEnv(io.env), ...(values.variant ? { variants: values.variant } : {}) });
     if (values.json) io.out(`${JSON.stringify({ cells }, null, 2)}\n`);
     else if (!cells.length) io.out(`No successful build recorded in ${resultsPath(root)}: run "multiarch build" first.\n`);
     else io.out(staticText(cells));

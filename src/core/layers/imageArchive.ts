@@ -1,14 +1,14 @@
 // One platform image's layers, read from an image archive streamed once: an OCI archive (`oci-archive`,
 // buildx `type=oci`) or a Docker archive (`docker save`, `podman save`). Manifests and configs are kept in
 // memory; layer blobs are listed as they stream past and never stored.
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { extract } from 'tar-stream';
 import Ajv, { type JSONSchemaType } from 'ajv';
 import { INDEX_TYPES, isAttestation } from '../sizes/mediaTypes';
 import { isIndexDocument, parseJson, toIndex, toManifest } from '../sizes/ociSchemas';
-import { readImageConfig } from './imageConfig';
-import { looksLikeLayer, peek, readLayer, type LayerEntry, type ReadLayerOptions } from './layerEntries';
+import { readImageConfig, type RunConfig } from './imageConfig';
+import { coalesce, looksLikeLayer, peek, readLayer, type LayerEntry, type ReadLayerOptions } from './layerEntries';
 
 export interface ImageLayer {
   /** Digest (OCI) or member name (Docker archive) of the layer blob. */
@@ -20,6 +20,8 @@ export interface ImageLayer {
 
 export interface ImageFs {
   platform: string;
+  /** ENTRYPOINT, CMD and ENV from the image config (every reader sets it). */
+  run?: RunConfig;
   /** Manifest digest, when the source has one. */
   digest?: string;
   layers: ImageLayer[];
@@ -43,7 +45,7 @@ interface Collected {
 
 async function collect(input: Readable, what: string, opts: ReadLayerOptions): Promise<Collected> {
   const tar = extract();
-  const feeding = pipeline(input, tar);
+  const feeding = pipeline(Readable.from(coalesce(input)), tar);
   const out: Collected = { json: new Map(), layers: new Map() };
   try {
     for await (const member of tar) {
@@ -131,7 +133,7 @@ async function imageFromManifest(doc: unknown, digest: string | undefined, store
   for (const [i, l] of m.layers.entries()) {
     layers.push({ id: l.digest, createdBy: config.layerCommands[i] ?? '', entries: await store.layer(l.digest) });
   }
-  return { platform: config.platform, ...(digest ? { digest } : {}), layers };
+  return { platform: config.platform, run: config.run, ...(digest ? { digest } : {}), layers };
 }
 
 interface DockerManifestEntry {
@@ -158,6 +160,7 @@ function dockerArchive(manifestText: string, c: Collected, what: string): ImageF
     const config = readImageConfig(configText, `${what} ${entry.Config}`);
     return {
       platform: config.platform,
+      run: config.run,
       layers: entry.Layers.map((name, i) => {
         const entries = c.layers.get(name.replace(/^(\.\/)+/, ''));
         if (!entries) throw new Error(`${what} has no layer ${name}`);

@@ -13,7 +13,10 @@ interface ConfigDoc {
   os?: string;
   variant?: string;
   history?: HistoryEntry[];
+  config?: { Entrypoint?: string[] | null; Cmd?: string[] | null; Env?: string[] | null } | null;
 }
+
+const strings = { type: 'array', nullable: true, items: { type: 'string' } } as const;
 
 const schema: JSONSchemaType<ConfigDoc> = {
   type: 'object',
@@ -35,13 +38,27 @@ const schema: JSONSchemaType<ConfigDoc> = {
         },
       },
     },
+    config: {
+      type: 'object',
+      nullable: true,
+      required: [],
+      properties: { Entrypoint: strings, Cmd: strings, Env: strings },
+    },
   },
 };
 
 const validate = new Ajv({ strict: false }).compile(schema);
 
+/** What the image runs when started: the static check resolves its program. */
+export interface RunConfig {
+  entrypoint: string[];
+  cmd: string[];
+  env: string[];
+}
+
 export interface ImageConfigInfo {
   platform: string;
+  run: RunConfig;
   /** The instruction behind each layer, in layer order (history entries that are not `empty_layer`). */
   layerCommands: string[];
 }
@@ -56,6 +73,7 @@ export function readImageConfig(text: string, what: string): ImageConfigInfo {
   if (!validate(doc)) throw new Error(`${what} is not an image config: ${validate.errors?.[0]?.instancePath || '/'} ${validate.errors?.[0]?.message ?? ''}`);
   return {
     platform: platformString(doc),
+    run: { entrypoint: doc.config?.Entrypoint ?? [], cmd: doc.config?.Cmd ?? [], env: doc.config?.Env ?? [] },
     layerCommands: (doc.history ?? []).filter((h) => !h.empty_layer).map((h) => h.created_by ?? h.comment ?? ''),
   };
 }

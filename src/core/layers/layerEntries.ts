@@ -83,7 +83,8 @@ class ZstdDecompress extends Transform {
 }
 
 export function decompressor(c: Compression): Transform {
-  if (c === 'gzip') return createGunzip();
+  // 256 kB output chunks: tar-stream's cost is per chunk, and zlib's default 16 kB made gunzip+tar 3× slower.
+  if (c === 'gzip') return createGunzip({ chunkSize: 256 << 10 });
   if (c === 'zstd') return new ZstdDecompress();
   return new PassThrough();
 }
@@ -164,4 +165,23 @@ export async function readLayer(input: AsyncIterable<Buffer | Uint8Array>, opts:
     await feeding;
   }
   return entries;
+}
+
+/**
+ * Joins small chunks (a pipe's or a file stream's 64 kB) into ~1 MB ones before tar-stream sees them: its
+ * cost is per chunk, and an archive read in 64 kB pieces took about 4× as long (bench/static-check.ts).
+ */
+export async function* coalesce(source: AsyncIterable<Buffer>, size = 1 << 20): AsyncGenerator<Buffer> {
+  let parts: Buffer[] = [];
+  let len = 0;
+  for await (const chunk of source) {
+    parts.push(chunk);
+    len += chunk.length;
+    if (len >= size) {
+      yield parts.length === 1 ? parts[0]! : Buffer.concat(parts, len);
+      parts = [];
+      len = 0;
+    }
+  }
+  if (len) yield parts.length === 1 ? parts[0]! : Buffer.concat(parts, len);
 }

@@ -5,11 +5,17 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { pack, type Header } from 'tar-stream';
-import { checkTree, resolvePath } from '../../../src/core/verify/static/checkTree';
-import { describeElf, readElf, shebang } from '../../../src/core/verify/static/elf';
-import { readImageArchive } from '../../../src/core/verify/static/imageArchive';
-import { scanLayer } from '../../../src/core/verify/static/layerScan';
-import { mergeLayers } from '../../../src/core/verify/static/mergeLayers';
+import { flattenLayers, type FsEntry } from '../../../src/core/layers/flatten';
+import { readImageArchive as readArchive, type ImageFs } from '../../../src/core/layers/imageArchive';
+import { readLayer } from '../../../src/core/layers/layerEntries';
+import { checkTree, resolvePath, type ImageTree } from '../../../src/core/verify/static/checkTree';
+import { describeElf, HEADER_BYTES, readElf, shebang } from '../../../src/core/verify/static/elf';
+
+/** Every platform's final tree, read as `verify --static` reads it. */
+async function readImageArchive(input: Readable): Promise<Array<ImageTree & { platform: string }>> {
+  const images: ImageFs[] = await readArchive(input, 'test archive', { headBytes: HEADER_BYTES });
+  return images.map((i) => ({ platform: i.platform, fs: flattenLayers(i.layers.map((l) => l.entries)), ...(i.run ? { run: i.run } : {}) }));
+}
 
 /** The first 64 bytes of an ELF executable for `machine`. */
 function elf(machine: number, bits: 32 | 64 = 64, endian: 'le' | 'be' = 'le'): Buffer {
@@ -51,50 +57,22 @@ describe('static check: ELF headers', () => {
 });
 
 describe('static check: layers', () => {
-  it('reads plain, gzip and zstd layers, keeping only what it needs', async () => {
-    const tar = await tarOf([
-      { name: './usr/bin/tool', body: X86 },
-      { name: 'usr/bin/run.sh', body: '#!/bin/sh\nexec tool\n' },
-      { name: 'usr/bin/link', type: 'symlink', linkname: 'tool' },
-      { name: 'usr/bin/hard', type: 'link', linkname: 'usr/bin/tool' },
-      { name: 'usr/', type: 'directory' },
-    ]);
-    for (const bytes of [tar, gzipSync(tar)]) {
-      const s = await scanLayer(stream(bytes));
-      assert.deepEqual(Object.fromEntries(s.entries), {
-        'usr/bin/tool': { kind: 'file', elf: { bits: 64, endian: 'le', machine: 62 } },
-        'usr/bin/run.sh': { kind: 'file', interpreter: ['/bin/sh'] },
-        'usr/bin/link': { kind: 'symlink', target: 'tool' },
-        'usr/bin/hard': { kind: 'hardlink', target: 'usr/bin/tool' },
-        usr: { kind: 'dir' },
-      });
-    }
-    const zst = await scanLayer(stream(readFileSync(join(__dirname, '..', '..', 'fixtures', 'static', 'x86-tool-layer.tar.zst'))));
-    assert.deepEqual(Object.fromEntries(zst.entries), {
-      'usr/local/bin/tool': { kind: 'file', elf: { bits: 64, endian: 'le', machine: 62 } },
-      'usr/local/bin/run': { kind: 'symlink', target: 'tool' },
+  it('reads the ELF header of a file in a zstd layer written by the reference encoder', async () => {
+    const entries = await readLayer(stream(readFileSync(join(__dirname, '..', '..', 'fixtures', 'static', 'x86-tool-layer.tar.zst'))), { headBytes: HEADER_BYTES });
+    const tool = entries.find((e) => e.path === '/usr/local/bin/tool')!;
+    assert.deepEqual(readElf(tool.head!), { bits: 64, endian: 'le', machine: 62 });
+    assert.deepEqual(checkTree({ fs: flattenLayers([entries]) }, 'linux/arm64').mismatches, [{ path: '/usr/local/bin/tool', machine: 'x86-64' }]);
+  });
+
+  it('checks a hard-linked binary once, under its own name, and a whited-out one not at all', async () => {
+    const lower = await readLayer(stream(await tarOf([{ name: 'opt/gone', body: X86 }, { name: 'bin/app', body: ARM64 }])), { headBytes: HEADER_BYTES });
+    const upper = await readLayer(stream(await tarOf([{ name: 'opt/.wh.gone', body: '' }, { name: 'bin/app2', type: 'link', linkname: 'bin/app' }])), { headBytes: HEADER_BYTES });
+    const fs = flattenLayers([lower, upper]);
+    assert.deepEqual(checkTree({ fs, run: { entrypoint: ['/bin/app2'], cmd: [], env: [] } }, 'linux/arm64'), {
+      checked: 1,
+      mismatches: [],
+      entrypoint: { command: '/bin/app2', path: '/bin/app2', machine: 'aarch64' },
     });
-  });
-
-  it('applies whiteouts and opaque directories to the layers below only', async () => {
-    const lower = await scanLayer(stream(await tarOf([
-      { name: 'opt/a/x86', body: X86 },
-      { name: 'opt/b/x86', body: X86 },
-      { name: 'opt/b/deep/x86', body: X86 },
-      { name: 'opt/keep', body: X86 },
-    ])));
-    const upper = await scanLayer(stream(await tarOf([
-      { name: 'opt/a/.wh..wh..opq', body: '' },
-      { name: 'opt/a/new', body: ARM64 },
-      { name: 'opt/.wh.b', body: '' },
-      { name: 'opt/hard', type: 'link', linkname: 'opt/keep' },
-    ])));
-    assert.deepEqual([...mergeLayers([lower, upper]).keys()].sort(), ['opt/a/new', 'opt/hard', 'opt/keep']);
-    assert.deepEqual(mergeLayers([lower, upper]).get('opt/hard'), { kind: 'file', elf: { bits: 64, endian: 'le', machine: 62 } });
-  });
-
-  it('rejects bytes that are not a tar', async () => {
-    await assert.rejects(scanLayer(stream(Buffer.alloc(2048, 0x41))));
   });
 });
 
@@ -153,13 +131,14 @@ describe('static check: image archives', () => {
   });
 
   it('follows relative, absolute and parent symlinks, and stops on loops', () => {
-    const fs = new Map<string, import('../../../src/core/verify/static/layerScan').FsEntry>([
-      ['bin', { kind: 'symlink', target: 'usr/bin' }],
-      ['usr/bin/python3', { kind: 'symlink', target: '../lib/python/bin/python3.11' }],
-      ['usr/lib/python/bin/python3.11', { kind: 'file' }],
-      ['loop', { kind: 'symlink', target: '/loop' }],
+    const entry = (path: string, type: FsEntry['type'], linkname?: string): [string, FsEntry] => [path, { path, type, size: 0, layer: 0, ...(linkname ? { linkname } : {}) }];
+    const fs = new Map<string, FsEntry>([
+      entry('/bin', 'symlink', 'usr/bin'),
+      entry('/usr/bin/python3', 'symlink', '../lib/python/bin/python3.11'),
+      entry('/usr/lib/python/bin/python3.11', 'file'),
+      entry('/loop', 'symlink', '/loop'),
     ]);
-    assert.equal(resolvePath(fs, '/bin/python3'), 'usr/lib/python/bin/python3.11');
+    assert.equal(resolvePath(fs, '/bin/python3'), '/usr/lib/python/bin/python3.11');
     assert.equal(resolvePath(fs, '/loop'), undefined);
     assert.equal(resolvePath(fs, '/nope'), undefined);
   });

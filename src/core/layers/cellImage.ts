@@ -1,0 +1,52 @@
+// The image of one built cell, wherever the build put it: its OCI archive or layout, the registry it was
+// pushed to, or the engine's local store. Shared by `sizes --compare` and `verify --static`.
+import { isAbsolute, resolve } from 'node:path';
+import { isLoopbackDomain, parseReference } from '../reference';
+import type { BuildRecord } from '../results/types';
+import { localEngineOf, samePlatform, type CollectOptions } from '../sizes/collectSizes';
+import { programsFromEnv } from '../sizes/programs';
+import { runTool } from '../sizes/runTool';
+import type { ImageFs } from './imageArchive';
+import { readLocalImage, readOciImages, readRegistryImages } from './imageSources';
+import type { ReadLayerOptions } from './layerEntries';
+
+export type CellImageOptions = CollectOptions & ReadLayerOptions;
+
+/** A reader of cells' images; an archive or pushed index holding several platforms is read once. */
+export function cellImageReader(opts: CellImageOptions): (r: BuildRecord) => Promise<ImageFs> {
+  const run = opts.run ?? runTool;
+  const programs = opts.programs ?? programsFromEnv(opts.env);
+  const env = opts.env ? { env: opts.env } : {};
+  const layerOpts = opts.headBytes ? { headBytes: opts.headBytes } : {};
+  const archives = new Map<string, Promise<ImageFs[]>>();
+  const cached = (key: string, load: () => Promise<ImageFs[]>) => {
+    let p = archives.get(key);
+    if (!p) archives.set(key, (p = load()));
+    return p;
+  };
+  return async (r) => {
+    const pick = (images: ImageFs[], where: string): ImageFs => {
+      const found = images.find((i) => samePlatform(i.platform, r.platform)) ?? (images.length === 1 ? images[0] : undefined);
+      if (!found) throw new Error(`no ${r.platform} image in ${where} (found: ${images.map((i) => i.platform).join(', ') || 'none'})`);
+      return { ...found, platform: r.platform };
+    };
+    if (r.ociPath) {
+      const path = isAbsolute(r.ociPath) ? r.ociPath : resolve(opts.root, r.ociPath);
+      return pick(await cached(`oci:${path}`, () => readOciImages(path, layerOpts)), path);
+    }
+    if (!r.image) throw new Error('the build recorded no image reference or OCI path');
+    if (r.output === 'push') {
+      const image = r.image;
+      const tool = opts.registryTool ?? (r.engine === 'buildx' ? 'buildx' : 'skopeo');
+      const insecure = opts.insecureRegistry ?? isLoopbackDomain(parseReference(image).domain);
+      return pick(
+        await cached(`registry:${image}`, () =>
+          readRegistryImages(image, { run, tool, insecure, ...(tool === 'buildx' ? { program: programs.docker } : {}), ...env, ...layerOpts }),
+        ),
+        image,
+      );
+    }
+    const engine = localEngineOf(r);
+    return { ...(await readLocalImage(engine, r.image, r.platform, { program: programs[engine], run, ...env, ...layerOpts })), platform: r.platform };
+  };
+}
