@@ -4,13 +4,18 @@ import { parseArgs } from 'node:util';
 import { parseOrUsage } from '../args';
 import type { CliIO } from '../io';
 import { BUILDKIT_RELEASE, lintDockerfile } from '../../core/lint';
-import { loadLintContext } from '../../core/lint/lintContext';
+import { checkBaseImagePlatforms } from '../../core/lint/baseImagePlatform';
+import { lintCellsNear, loadLintContext } from '../../core/lint/lintContext';
+import { projectPlatformLookup } from '../../core/registry';
+import type { LintDiagnostic } from '../../core/lint';
 import { formatJson, formatSarif, formatText, type FileDiagnostics } from '../../core/lint/report';
 import { defaultDockerfiles } from './fix';
 
-const help = `multiarch lint [FILES...] [--format text|json|sarif] [--strict] [--version]
+const help = `multiarch lint [FILES...] [--format text|json|sarif] [--strict] [--no-network] [--version]
 
-Checks Dockerfiles with every BuildKit build check plus the multi-arch rules, offline.
+Checks Dockerfiles with every BuildKit build check plus the multi-arch rules. With a multiarch.yaml next to
+the Dockerfile, InvalidBaseImagePlatform asks each FROM image's registry which platforms it has (answers
+cached for 6 hours in .multiarch/cache); --no-network skips that check.
 --version prints which BuildKit release the checks follow.
 Without FILES, lints Dockerfile / Containerfile in the current folder.
 Exit status: 1 when a finding is an error (or any finding, with --strict), 2 on bad usage.
@@ -23,6 +28,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       options: {
         format: { type: 'string', default: 'text' },
         strict: { type: 'boolean', default: false },
+        'no-network': { type: 'boolean', default: false },
         version: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
@@ -57,6 +63,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       return 2;
     }
     const { diagnostics } = lintDockerfile(text, await loadLintContext(path));
+    if (!values['no-network']) {
+      diagnostics.push(...(await baseImageFindings(path, text, io)));
+      diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+    }
     results.push({ file: relative(io.cwd, path) || file, diagnostics });
   }
   if (format === 'json') io.out(formatJson(results));
@@ -64,4 +74,15 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   else io.out(formatText(results));
   const all = results.flatMap((r) => r.diagnostics);
   return all.some((d) => d.severity === 'error') || (values.strict && all.length > 0) ? 1 : 0;
+}
+
+/** InvalidBaseImagePlatform for the variants that build this Dockerfile; an unreachable registry is one line on stderr. */
+async function baseImageFindings(path: string, text: string, io: CliIO): Promise<LintDiagnostic[]> {
+  const near = await lintCellsNear(path);
+  if (!near) return [];
+  const { diagnostics, unreachable } = await checkBaseImagePlatforms(text, near.cells, await projectPlatformLookup(near.root, io.env));
+  for (const u of unreachable) {
+    io.err(`multiarch lint: InvalidBaseImagePlatform skipped for ${u.image}: ${u.reason} (offline? use --no-network to skip the check)\n`);
+  }
+  return diagnostics;
 }

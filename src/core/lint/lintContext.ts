@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { configFileNames } from '../config/fileNames';
+import { loadConfig } from '../config/loadConfig';
+import type { LintCell } from './baseImagePlatform';
 import type { LintContext } from './types';
 
 /**
@@ -55,4 +57,20 @@ export function countPlatforms(config: unknown, dockerfileName = 'Dockerfile'): 
     if (n !== undefined) best = Math.max(best ?? 0, n);
   }
   return best;
+}
+
+/** The variants of the multiarch.yaml next to a Dockerfile that build it: their args and platforms. */
+export async function lintCellsNear(dockerfilePath: string): Promise<{ root: string; cells: LintCell[] } | undefined> {
+  const dir = dirname(dockerfilePath);
+  for (const name of configFileNames) {
+    const file = join(dir, name);
+    if ((await readText(file)) === undefined) continue;
+    const result = await loadConfig(file);
+    if (!result.ok) return undefined;
+    const cells = result.config.variants
+      .filter((v) => v.dockerfile === dockerfilePath)
+      .map((v) => ({ variant: v.name, args: v.args, platforms: v.platforms }));
+    return cells.length ? { root: result.config.root, cells } : undefined;
+  }
+  return undefined;
 }

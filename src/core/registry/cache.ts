@@ -1,0 +1,52 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stateDir, writeFileAtomic } from '../state';
+
+/** Answers older than this are asked again: tags move, but not from one keystroke to the next. */
+export const PLATFORM_CACHE_TTL_MS = 6 * 60 * 60 * 1000;
+
+interface Entry {
+  platforms: string[];
+  at: number;
+}
+
+/** Platforms per image reference, on disk under the project's state folder, with a TTL. */
+export class PlatformCache {
+  private entries?: Map<string, Entry>;
+
+  constructor(
+    readonly file: string,
+    private readonly ttlMs = PLATFORM_CACHE_TTL_MS,
+    private readonly now = () => Date.now(),
+  ) {}
+
+  static forProject(root: string): PlatformCache {
+    return new PlatformCache(join(stateDir(root), 'cache', 'image-platforms.json'));
+  }
+
+  async get(ref: string): Promise<string[] | undefined> {
+    const e = (await this.load()).get(ref);
+    return e && this.now() - e.at < this.ttlMs ? e.platforms : undefined;
+  }
+
+  async set(ref: string, platforms: string[]): Promise<void> {
+    const entries = await this.load();
+    entries.set(ref, { platforms, at: this.now() });
+    const fresh = [...entries].filter(([, e]) => this.now() - e.at < this.ttlMs);
+    await writeFileAtomic(this.file, JSON.stringify(Object.fromEntries(fresh), null, 2) + '\n');
+  }
+
+  private async load(): Promise<Map<string, Entry>> {
+    if (this.entries) return this.entries;
+    this.entries = new Map();
+    try {
+      const raw = JSON.parse(await readFile(this.file, 'utf8')) as Record<string, Entry>;
+      for (const [k, v] of Object.entries(raw)) {
+        if (Array.isArray(v?.platforms) && typeof v.at === 'number') this.entries.set(k, { platforms: v.platforms.filter((p) => typeof p === 'string'), at: v.at });
+      }
+    } catch {
+      // A missing or unreadable cache is an empty one: it only saves lookups.
+    }
+    return this.entries;
+  }
+}

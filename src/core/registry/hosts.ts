@@ -1,0 +1,100 @@
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseToml } from 'smol-toml';
+import { isLoopbackDomain } from '../reference';
+
+/** How to reach registries from this machine: which speak plain HTTP, and the credentials the engines saved. */
+export interface RegistryHosts {
+  /** Plain HTTP: configured insecure (containers' registries.conf, Docker's daemon.json) or on loopback. */
+  insecure(host: string): boolean;
+  credentials(host: string): { username: string; password: string } | undefined;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads registries.conf, daemon.json and the auth files the way podman and docker find them. */
+export async function loadRegistryHosts(env: Env = process.env): Promise<RegistryHosts> {
+  const home = env.HOME ?? homedir();
+  const insecure = new Set<string>();
+  const confs = env.CONTAINERS_REGISTRIES_CONF ? [env.CONTAINERS_REGISTRIES_CONF] : ['/etc/containers/registries.conf', join(home, '.config/containers/registries.conf')];
+  for (const file of confs) for (const host of insecureFromRegistriesConf(await readText(file))) insecure.add(host);
+  for (const host of insecureFromDaemonJson(await readText(env.DOCKER_DAEMON_JSON ?? '/etc/docker/daemon.json'))) insecure.add(host);
+
+  const auths = new Map<string, { username: string; password: string }>();
+  const authFiles = [
+    env.REGISTRY_AUTH_FILE,
+    env.XDG_RUNTIME_DIR && join(env.XDG_RUNTIME_DIR, 'containers/auth.json'),
+    join(home, '.config/containers/auth.json'),
+    join(env.DOCKER_CONFIG ?? join(home, '.docker'), 'config.json'),
+  ].filter((f): f is string => !!f);
+  // The first file that names a host wins, as podman's lookup order does.
+  for (const file of authFiles) {
+    for (const [host, cred] of credentialsFromAuthFile(await readText(file))) if (!auths.has(host)) auths.set(host, cred);
+  }
+  return {
+    insecure: (host) => insecure.has(host) || isLoopbackDomain(host),
+    credentials: (host) => auths.get(host) ?? (host === 'registry-1.docker.io' ? auths.get('docker.io') : undefined),
+  };
+}
+
+async function readText(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** `[[registry]] location = "h" insecure = true` (v2) and `[registries.insecure] registries = [...]` (v1). */
+export function insecureFromRegistriesConf(text: string | undefined): string[] {
+  if (!text) return [];
+  let doc: Record<string, unknown>;
+  try {
+    doc = parseToml(text) as Record<string, unknown>;
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  const registry = Array.isArray(doc.registry) ? (doc.registry as Array<Record<string, unknown>>) : [];
+  for (const r of registry) {
+    if (r.insecure === true && typeof r.location === 'string') out.push(r.location);
+    for (const m of Array.isArray(r.mirror) ? (r.mirror as Array<Record<string, unknown>>) : []) {
+      if (m.insecure === true && typeof m.location === 'string') out.push(m.location);
+    }
+  }
+  const v1 = (doc.registries as { insecure?: { registries?: unknown } } | undefined)?.insecure?.registries;
+  if (Array.isArray(v1)) out.push(...v1.filter((x): x is string => typeof x === 'string'));
+  return out;
+}
+
+export function insecureFromDaemonJson(text: string | undefined): string[] {
+  if (!text) return [];
+  try {
+    const list = (JSON.parse(text) as { 'insecure-registries'?: unknown })['insecure-registries'];
+    return Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** `{"auths": {"host": {"auth": base64("user:pass")}}}`, keys with or without a scheme. */
+export function credentialsFromAuthFile(text: string | undefined): Array<[string, { username: string; password: string }]> {
+  if (!text) return [];
+  let auths: Record<string, { auth?: unknown }>;
+  try {
+    auths = (JSON.parse(text) as { auths?: Record<string, { auth?: unknown }> }).auths ?? {};
+  } catch {
+    return [];
+  }
+  const out: Array<[string, { username: string; password: string }]> = [];
+  for (const [key, value] of Object.entries(auths)) {
+    if (typeof value?.auth !== 'string') continue;
+    const decoded = Buffer.from(value.auth, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0) continue;
+    const host = key.replace(/^https?:\/\//, '').replace(/\/.*$/, '');
+    out.push([host === 'index.docker.io' ? 'docker.io' : host, { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) }]);
+  }
+  return out;
+}

@@ -1,0 +1,132 @@
+import { strict as assert } from 'node:assert';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { credentialsFromAuthFile, insecureFromDaemonJson, insecureFromRegistriesConf } from '../../../src/core/registry/hosts';
+import { PlatformCache, RegistryClient, platformLookup, samePlatform, type RegistryHosts } from '../../../src/core/registry';
+import { checkBaseImagePlatforms } from '../../../src/core/lint/baseImagePlatform';
+
+describe('registry settings', () => {
+  it('reads insecure registries from registries.conf (v2 and v1) and daemon.json', () => {
+    const v2 = '[[registry]]\nlocation = "127.0.0.1:5000"\ninsecure = true\n\n[[registry]]\nlocation = "quay.io"\n[[registry.mirror]]\nlocation = "mirror.local:5000"\ninsecure = true\n';
+    assert.deepEqual(insecureFromRegistriesConf(v2), ['127.0.0.1:5000', 'mirror.local:5000']);
+    assert.deepEqual(insecureFromRegistriesConf("[registries.insecure]\nregistries = ['old.local']\n"), ['old.local']);
+    assert.deepEqual(insecureFromRegistriesConf('not = [toml'), []);
+    assert.deepEqual(insecureFromDaemonJson('{"insecure-registries": ["10.0.0.5:5000"]}'), ['10.0.0.5:5000']);
+  });
+
+  it('reads credentials from an auth file', () => {
+    const auth = Buffer.from('jane:s3cret:x').toString('base64');
+    assert.deepEqual(credentialsFromAuthFile(JSON.stringify({ auths: { 'https://index.docker.io/v1/': { auth }, 'reg.local:5000': { auth } } })), [
+      ['docker.io', { username: 'jane', password: 's3cret:x' }],
+      ['reg.local:5000', { username: 'jane', password: 's3cret:x' }],
+    ]);
+  });
+
+  it('compares platforms by OS and architecture', () => {
+    assert.ok(samePlatform('linux/arm64/v8', 'linux/arm64'));
+    assert.ok(!samePlatform('linux/arm/v7', 'linux/arm64'));
+  });
+});
+
+/**
+ * The client against a distribution-API server written for this test (not an engine): a bearer token
+ * challenge, an index with an attestation entry, and a single-platform image read from its config blob.
+ */
+describe('registry client (OCI distribution API)', () => {
+  let server: Server;
+  let host: string;
+  const seen: string[] = [];
+
+  before(async () => {
+    server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? '-'}`);
+      const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+        res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+        res.end(JSON.stringify(body));
+      };
+      if (req.url?.startsWith('/token')) {
+        const url = new URL(req.url, 'http://x');
+        return send(200, { token: `tok-${url.searchParams.get('scope')}` });
+      }
+      if (req.headers.authorization !== 'Bearer tok-repository:acme/app:pull') {
+        return send(401, {}, { 'WWW-Authenticate': `Bearer realm="http://${host}/token",service="test",scope="repository:acme/app:pull"` });
+      }
+      if (req.url === '/v2/acme/app/manifests/multi') {
+        return send(200, {
+          mediaType: 'application/vnd.oci.image.index.v1+json',
+          manifests: [
+            { digest: 'sha256:a', platform: { os: 'linux', architecture: 'amd64' } },
+            { digest: 'sha256:b', platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } },
+            { digest: 'sha256:c', platform: { os: 'unknown', architecture: 'unknown' } },
+          ],
+        });
+      }
+      if (req.url === '/v2/acme/app/manifests/single') return send(200, { mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { digest: 'sha256:cfg' } });
+      if (req.url === '/v2/acme/app/blobs/sha256:cfg') return send(200, { os: 'linux', architecture: 's390x' });
+      return send(404, {});
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    host = `127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+
+  after(() => server.close());
+
+  const hosts: RegistryHosts = { insecure: () => true, credentials: () => undefined };
+
+  it('follows the token challenge and lists an index’s platforms without attestations', async () => {
+    const client = new RegistryClient(hosts);
+    assert.deepEqual(await client.platforms({ domain: host, path: 'acme/app', tag: 'multi' }), ['linux/amd64', 'linux/arm64/v8']);
+    assert.ok(seen.some((s) => s.startsWith('GET /token?service=test&scope=repository%3Aacme%2Fapp%3Apull')));
+  });
+
+  it('reads a single-platform image from its config', async () => {
+    assert.deepEqual(await new RegistryClient(hosts).platforms({ domain: host, path: 'acme/app', tag: 'single' }), ['linux/s390x']);
+  });
+
+  it('says which URL failed and how', async () => {
+    await assert.rejects(new RegistryClient(hosts).platforms({ domain: host, path: 'acme/app', tag: 'gone' }), /manifests\/gone answered 404/);
+  });
+
+  it('caches answers on disk with a TTL, and reports per variant', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'platform-cache-'));
+    try {
+      let now = 1_000;
+      const cache = new PlatformCache(join(dir, 'c.json'), 100, () => now);
+      const lookup = platformLookup(new RegistryClient(hosts), cache);
+      const before = seen.length;
+      const df = `ARG IMG=${host}/acme/app:single\nFROM \${IMG}\nFROM ${host}/acme/app:multi AS other\n`;
+      const cells = [
+        { variant: 'a', args: {}, platforms: ['linux/amd64', 'linux/arm64'] },
+        { variant: 'b', args: {}, platforms: ['linux/amd64'] },
+      ];
+      const r = await checkBaseImagePlatforms(df, cells, lookup);
+      assert.deepEqual(r.unreachable, []);
+      assert.deepEqual(
+        r.diagnostics.map((d) => `${d.range.start.line + 1} ${d.rule}: ${d.message}`),
+        [
+          `2 InvalidBaseImagePlatform: ${host}/acme/app:single has no linux/amd64 (it has linux/s390x); variants a, b build for linux/amd64`,
+          `2 InvalidBaseImagePlatform: ${host}/acme/app:single has no linux/arm64 (it has linux/s390x); variant a builds for linux/arm64`,
+        ],
+      );
+      const fresh = new PlatformCache(join(dir, 'c.json'), 100, () => now);
+      assert.deepEqual(await fresh.get(`${host}/acme/app:single`), ['linux/s390x']);
+      now += 200;
+      assert.equal(await new PlatformCache(join(dir, 'c.json'), 100, () => now).get(`${host}/acme/app:single`), undefined);
+      assert.ok(seen.length > before);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('# check=skip=InvalidBaseImagePlatform silences it', async () => {
+    const lookup = async () => ['linux/s390x'];
+    const cells = [{ variant: 'a', args: {}, platforms: ['linux/amd64'] }];
+    assert.deepEqual((await checkBaseImagePlatforms('# check=skip=InvalidBaseImagePlatform\nFROM alpine\n', cells, lookup)).diagnostics, []);
+    assert.deepEqual((await checkBaseImagePlatforms('FROM scratch\n# check=skip=InvalidBaseImagePlatform\nFROM alpine\n', cells, lookup)).diagnostics, []);
+    assert.equal((await checkBaseImagePlatforms('FROM alpine\n', cells, lookup)).diagnostics.length, 1);
+    // A stage run on the build machine is not the target's.
+    assert.deepEqual((await checkBaseImagePlatforms('FROM --platform=$BUILDPLATFORM alpine\n', cells, lookup)).diagnostics, []);
+  });
+});
