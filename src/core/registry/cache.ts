@@ -13,6 +13,8 @@ interface Entry {
 /** Platforms per image reference, on disk under the project's state folder, with a TTL. */
 export class PlatformCache {
   private entries?: Map<string, Entry>;
+  /** Writes run one after another, each with the entries as they are when it starts: no stale overwrite. */
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(
     readonly file: string,
@@ -32,8 +34,12 @@ export class PlatformCache {
   async set(ref: string, platforms: string[]): Promise<void> {
     const entries = await this.load();
     entries.set(ref, { platforms, at: this.now() });
-    const fresh = [...entries].filter(([, e]) => this.now() - e.at < this.ttlMs);
-    await writeFileAtomic(this.file, JSON.stringify(Object.fromEntries(fresh), null, 2) + '\n');
+    const write = async () => {
+      const fresh = [...entries].filter(([, e]) => this.now() - e.at < this.ttlMs);
+      await writeFileAtomic(this.file, JSON.stringify(Object.fromEntries(fresh), null, 2) + '\n');
+    };
+    this.writing = this.writing.then(write, write);
+    await this.writing;
   }
 
   private async load(): Promise<Map<string, Entry>> {
