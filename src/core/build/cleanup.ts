@@ -19,7 +19,31 @@ export async function discardStaging(staging: Staging, program: string, run: Eng
   if (!staging.marker) return [];
   const ids = await markedWorkingContainers(program, staging.marker, run);
   if (ids.length) await run([program, 'rm', '--force', ...ids]);
-  return ids;
+  return [...ids, ...(await removeHalfCommittedImages(program, run))];
+}
+
+/** podman's words for an image record whose manifest was never written: a commit killed half-way. */
+const halfCommitted = /locating item named "manifest" for image with ID "([0-9a-f]{64})"/;
+
+/**
+ * A build killed while podman commits an image leaves an image record without its manifest; from then on
+ * `podman images` fails for the whole store ("locating item named "manifest" for image with ID …"). Such an
+ * image has no content anyone can use, so it is removed. Another build may be committing at this very
+ * moment (its image also lacks the manifest for a split second), so an image is removed only if it is
+ * still incomplete a moment later.
+ */
+export async function removeHalfCommittedImages(program: string, run: EngineQuery, settleMs = 2000): Promise<string[]> {
+  const removed: string[] = [];
+  for (let i = 0; i < 5; i++) {
+    const first = halfCommitted.exec((await run([program, 'images', '--quiet'])).stderr)?.[1];
+    if (!first) break;
+    await new Promise((r) => setTimeout(r, settleMs));
+    const again = halfCommitted.exec((await run([program, 'images', '--quiet'])).stderr)?.[1];
+    if (again !== first) continue;
+    if (!(await run([program, 'rmi', '--force', first])).ok) break;
+    removed.push(first);
+  }
+  return removed;
 }
 
 /**

@@ -211,7 +211,7 @@ export class BuildRunner {
   private async discard(job: Job, o: RunOptions): Promise<void> {
     if (!job.staging) return;
     const removed = await discardStaging(job.staging, this.program(job, 'podman'), this.query(), (argv) => this.resolve(job, argv));
-    if (removed.length) o.onOutput?.(job, `removed ${removed.length} working container(s) the interrupted build left behind\n`);
+    if (removed.length) o.onOutput?.(job, `removed ${removed.length} working container(s) or half-committed image(s) the interrupted build left behind\n`);
   }
 
   private resolve(job: Job, argv: string[]): string[] {
