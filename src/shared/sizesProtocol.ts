@@ -1,5 +1,6 @@
 // Messages between the Image Sizes panel (extension host) and its webview, typed on both sides.
 // Imported by the webview bundle too, so it holds types only: no vscode, no node.
+import type { ArchComparison } from '../core/explain/explainSizes';
 import type { SizeRow } from '../core/sizes/types';
 import type { VerifyStatus } from '../core/verify/types';
 
@@ -34,6 +35,15 @@ export interface SizesState {
   /** Why the sizes could not be read at all (no workspace, unreadable results). */
   error?: string;
   loading?: boolean;
+  /** "Compare architectures" for one variant: why its platforms differ in size. */
+  comparison?: ComparisonView;
+}
+
+export interface ComparisonView {
+  variant: string;
+  result?: ArchComparison;
+  error?: string;
+  loading?: boolean;
 }
 
 export type SortKey = 'variant' | 'platform' | 'compressed' | 'uncompressed' | 'layers' | 'delta';
@@ -56,7 +66,8 @@ export type FromWebview =
   | { type: 'buildAll' }
   | { type: 'verify' }
   | { type: 'exportReport' }
-  | { type: 'sorted'; sort: SortOrder };
+  | { type: 'sorted'; sort: SortOrder }
+  | { type: 'compare'; variant: string };
 
 /** Message guard for the extension side: a webview is another process, its messages are untrusted input. */
 export function isFromWebview(m: unknown): m is FromWebview {
@@ -66,5 +77,6 @@ export function isFromWebview(m: unknown): m is FromWebview {
     const s = (m as { sort?: Partial<SortOrder> }).sort;
     return typeof s === 'object' && s !== null && typeof s.key === 'string' && typeof s.descending === 'boolean';
   }
+  if (t === 'compare') return typeof (m as { variant?: unknown }).variant === 'string';
   return t === 'ready' || t === 'refresh' || t === 'buildAll' || t === 'verify' || t === 'exportReport';
 }

@@ -25,6 +25,7 @@ function draw(): void {
       draw();
     },
     onAction: (type) => vscode.postMessage({ type }),
+    onCompare: (variant) => vscode.postMessage({ type: 'compare', variant }),
   });
 }
 

@@ -1,12 +1,15 @@
 // Renders the Image Sizes state into the webview's DOM. Pure DOM building (tested under jsdom).
 import { formatBytes, formatDelta, shortPlatform } from '../../../src/core/sizes/format';
 import type { FromWebview, SizesRowView, SizesState, SortKey, SortOrder } from '../../../src/shared/sizesProtocol';
+import { comparisonSection } from './compare';
 import { el, icon, type Child } from './dom';
 import { sortRows } from './sortRows';
 
 export interface Handlers {
   onSort(key: SortKey): void;
   onAction(type: Extract<FromWebview['type'], 'refresh' | 'buildAll' | 'verify' | 'exportReport'>): void;
+  /** "Compare architectures" on a variant's chart. */
+  onCompare?(variant: string): void;
 }
 
 const COLUMNS: Array<{ key: SortKey | undefined; label: string; numeric?: boolean }> = [
@@ -145,7 +148,7 @@ function table(doc: Document, state: SizesState, sort: SortOrder, h: Handlers): 
   );
 }
 
-function charts(doc: Document, state: SizesState): HTMLElement {
+function charts(doc: Document, state: SizesState, h: Handlers): HTMLElement {
   const section = el(doc, 'section', { class: 'charts', 'aria-labelledby': 'charts-title' }, el(doc, 'h2', { id: 'charts-title' }, 'Architectures compared'));
   const byVariant = new Map<string, SizesRowView[]>();
   for (const r of state.rows) byVariant.set(r.variant, [...(byVariant.get(r.variant) ?? []), r]);
@@ -164,6 +167,10 @@ function charts(doc: Document, state: SizesState): HTMLElement {
       );
     }
     figure.append(list);
+    if (h.onCompare && rows.length > 1) {
+      const compare = h.onCompare;
+      figure.append(button(doc, 'Compare architectures', 'diff', () => compare(variant)));
+    }
     section.append(figure);
   }
   return section;
@@ -174,7 +181,8 @@ export function render(doc: Document, root: HTMLElement, state: SizesState, sort
   const parts: Child[] = [toolbar(doc, state, h)];
   if (state.error) parts.push(el(doc, 'p', { class: 'error', role: 'alert' }, icon(doc, 'error'), ` ${state.error}`));
   if (!state.rows.length) parts.push(emptyState(doc, state, h));
-  else parts.push(table(doc, state, sort, h), charts(doc, state));
+  else parts.push(table(doc, state, sort, h), charts(doc, state, h));
+  if (state.comparison) parts.push(comparisonSection(doc, state.comparison));
   root.replaceChildren(...parts.filter((p): p is Node => typeof p === 'object' && p !== null));
   if (state.focusVariant) root.querySelector('tr.focus')?.scrollIntoView?.({ block: 'nearest' });
 }

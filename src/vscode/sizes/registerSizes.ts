@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { Log } from '../log';
 import { showError } from '../log';
-import { variantArg } from './projects';
+import { findProjects, variantArg } from './projects';
 import { SIZES_VIEW_TYPE, type SizesState } from '../../shared/sizesProtocol';
 import { SizesPanel, type PanelEvents } from './sizesPanel';
 import { SizesSource } from './sizesSource';
@@ -46,6 +46,19 @@ export function registerSizes(context: vscode.ExtensionContext, model: ConfigMod
         void showError(log, `Could not open Image Sizes: ${err instanceof Error ? err.message : String(err)}`);
       }
     }),
+    // Compare Architectures: the Image Sizes panel explains why a variant's platforms differ in size.
+    vscode.commands.registerCommand('multiarch.sizes.compare', async (arg?: unknown) => {
+      try {
+        const variant = variantArg(arg) ?? (await pickVariant(model));
+        if (!variant) return undefined;
+        const panel = current ?? adopt((done) => SizesPanel.create(context.extensionUri, source, log, events, done));
+        panel.show(variant);
+        return await panel.compare(variant);
+      } catch (err) {
+        void showError(log, `Could not compare architectures: ${err instanceof Error ? err.message : String(err)}`);
+        return undefined;
+      }
+    }),
     vscode.window.registerWebviewPanelSerializer(SIZES_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
         // The webview redraws from its own saved state at once, then asks for fresh rows ("ready").
@@ -66,4 +79,10 @@ export function registerSizes(context: vscode.ExtensionContext, model: ConfigMod
       };
     },
   };
+}
+
+async function pickVariant(model: ConfigModel): Promise<string | undefined> {
+  const names = [...new Set((await findProjects(model)).flatMap((p) => p.config.variants.map((v) => v.name)))];
+  if (names.length <= 1) return names[0];
+  return vscode.window.showQuickPick(names, { title: 'Compare the architectures of which variant?' });
 }

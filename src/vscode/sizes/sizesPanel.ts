@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { Disposable } from '../disposable';
 import type { Log } from '../log';
 import { panelHtml, webviewOptions } from './html';
-import { isFromWebview, SIZES_VIEW_TYPE, type FromWebview, type SizesState, type ToWebview } from '../../shared/sizesProtocol';
+import { isFromWebview, SIZES_VIEW_TYPE, type ComparisonView, type FromWebview, type SizesState, type ToWebview } from '../../shared/sizesProtocol';
 import type { SizesSource } from './sizesSource';
 
 /** What happens to a panel, for whoever shows it (the API activate() returns forwards these). */
@@ -20,6 +20,7 @@ export class SizesPanel extends Disposable {
   lastState: SizesState | undefined;
   private refreshing: Promise<void> | undefined;
   private again = false;
+  private comparison: ComparisonView | undefined;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -63,10 +64,25 @@ export class SizesPanel extends Disposable {
       do {
         this.again = false;
         const state = await this.source.read(this.focusVariant);
-        await this.post({ type: 'state', state });
+        await this.post({ type: 'state', state: this.comparison ? { ...state, comparison: this.comparison } : state });
       } while (this.again);
     })().finally(() => (this.refreshing = undefined));
     return this.refreshing;
+  }
+
+  /** Shows "Compare architectures" for `variant`: loading first, then the result or why there is none. */
+  async compare(variant: string): Promise<ComparisonView> {
+    this.comparison = { variant, loading: true };
+    await this.refresh();
+    try {
+      this.comparison = { variant, result: await this.source.compare(variant) };
+    } catch (err) {
+      this.comparison = { variant, error: err instanceof Error ? err.message : String(err) };
+      this.log.warn(`sizes: compare ${variant}: ${this.comparison.error}`);
+    }
+    const shown = this.comparison;
+    await this.refresh();
+    return shown;
   }
 
   private async post(message: ToWebview): Promise<void> {
@@ -96,6 +112,9 @@ export class SizesPanel extends Disposable {
         return;
       case 'buildAll':
         return this.buildAll();
+      case 'compare':
+        await this.compare(msg.variant);
+        return;
       case 'sorted':
         this.log.debug(`sizes: sorted by ${msg.sort.key}${msg.sort.descending ? ' (descending)' : ''}`);
         return;

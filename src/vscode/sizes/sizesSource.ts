@@ -1,6 +1,9 @@
 // Reads the rows the panel shows and says when they may have changed (a build or a verification ended).
 import * as vscode from 'vscode';
 import { cellId } from '../../core/jobs';
+import { compareArchitectures } from '../../core/explain/explainCollect';
+import type { ArchComparison } from '../../core/explain/explainSizes';
+import { readBuildRecords } from '../../core/sizes/buildRecords';
 import { measureSizes } from '../../core/sizes/measureSizes';
 import { CorruptStateError, STATE_DIR_NAME } from '../../core/state';
 import { checksOf, firstLine } from '../../core/verify/types';
@@ -73,5 +76,16 @@ export class SizesSource extends Disposable {
       this.log.error(`sizes: ${message}`);
       return { rows: [], variants: [], updatedAt, error: message };
     }
+  }
+
+  /** Why a variant's architectures differ: its newest builds' layers, streamed from wherever they are. */
+  async compare(variant: string): Promise<ArchComparison> {
+    const project = (await findProjects(this.model)).find((p) => p.config.variants.some((v) => v.name === variant));
+    if (!project) throw new Error(`no project in this workspace has a variant "${variant}"`);
+    const { root } = project.config;
+    const [result] = await compareArchitectures(await readBuildRecords(root), { root, env: process.env, variants: [variant] });
+    if (!result) throw new Error(`${variant} has no successful build yet: build it, then compare its architectures`);
+    for (const e of result.errors ?? []) this.log.warn(`sizes: compare ${variant} ${e.platform}: ${e.error}`);
+    return result;
   }
 }
