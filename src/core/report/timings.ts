@@ -1,6 +1,6 @@
 import { cellId } from '../jobs';
 import type { BuildRecord } from '../results/types';
-import type { StepRecord } from '../insight/types';
+import type { CellTiming, StepRecord } from '../insight/types';
 
 /** `multiarch timings --json`: the latest timed build of each cell and the cost of emulation per variant. */
 export interface TimingsReport {
@@ -107,6 +107,12 @@ export function timingLabel(r: Pick<BuildRecord, 'timing'>): string | undefined 
   if (!r.timing?.steps.length) return undefined;
   const cached = r.timing.steps.filter((s) => s.cached).length;
   return `${formatSeconds(r.timing.seconds)} · ${Math.round((cached / r.timing.steps.length) * 100)}% cached`;
+}
+
+/** "slowest step: [deps] RUN make (41.2 s)", for tooltips; undefined when every step was cached. */
+export function slowestStepLine(timing: CellTiming | undefined): string | undefined {
+  const ran = (timing?.steps ?? []).filter((s) => !s.cached).sort((a, b) => b.seconds - a.seconds)[0];
+  return ran ? `slowest step: ${ran.stage ? `[${ran.stage}] ` : ''}${ran.instruction} (${formatSeconds(ran.seconds)})` : undefined;
 }
 
 export function formatSeconds(seconds: number): string {

@@ -38,6 +38,7 @@ export async function restoreCellStates(model: ConfigModel, cells: CellStates, l
           durationMs: last.durationMs,
           finishedAt: new Date(Date.parse(last.startedAt) + last.durationMs),
           detail: last.error ?? last.image ?? last.ociPath ?? '',
+          timing: last.timing,
         });
       }
     }

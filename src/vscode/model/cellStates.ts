@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { cellId, type Cell } from '../../core/jobs';
+import type { CellTiming } from '../../core/insight/types';
 import type { CellStatus } from '../../core/results/types';
 import { Disposable } from '../disposable';
 
@@ -7,6 +8,8 @@ export interface CellView {
   status: CellStatus;
   /** Duration of the last finished build. */
   durationMs?: number;
+  /** Steps of the last finished build, when the engine's progress output was read. */
+  timing?: CellTiming;
   /** One line: exit code, error, or the image reference built. */
   detail?: string;
   /** While queued: what the cell waits for before its build starts (a base image pull, a shared stage). */

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ConfigProblem, ResolvedVariant } from '../../core/config/types';
 import type { Cell } from '../../core/jobs';
+import { slowestStepLine, timingLabel } from '../../core/report/timings';
 import type { CellView } from '../model/cellStates';
 
 export type Node =
@@ -88,12 +89,17 @@ export function platformItem(variant: ResolvedVariant, platform: string, view: C
   item.iconPath = statusIcon[view.status];
   // "queued: waiting for shared stage deps" while Build All builds the stages every variant shares.
   const parts: string[] = [view.status === 'queued' && view.waiting ? `queued: ${view.waiting}` : view.status];
-  if (view.durationMs !== undefined && view.status !== 'running' && view.status !== 'queued') parts.push(seconds(view.durationMs));
+  const finished = view.status !== 'running' && view.status !== 'queued';
+  const timing = finished && view.timing ? timingLabel(view) : undefined;
+  if (timing) parts.push(timing);
+  else if (view.durationMs !== undefined && finished) parts.push(seconds(view.durationMs));
   if (view.verify) parts.push(`verify ${view.verify.status}`);
   item.description = parts.join(' · ');
   const tooltip = [`${variant.name} on ${platform}: ${view.status}`];
   if (view.finishedAt) tooltip.push(`Finished ${view.finishedAt.toLocaleString()}`);
   if (view.detail) tooltip.push(view.detail);
+  const slowest = finished ? slowestStepLine(view.timing) : undefined;
+  if (slowest) tooltip.push(slowest);
   if (view.verify) tooltip.push(`Verification: ${view.verify.status}`, view.verify.text);
   item.tooltip = tooltip.join('\n');
   item.contextValue = `multiarch:platform:${view.status}`;
