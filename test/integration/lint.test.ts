@@ -132,6 +132,22 @@ describe('Dockerfile lint in the editor', () => {
     await cleared;
   });
 
+  it('InvalidBaseImagePlatform arrives from the registry without blocking the other findings', async function () {
+    this.timeout(60_000);
+    // The busybox base the engine setup pushed to the local registry has linux/amd64 and linux/arm64 only.
+    const base = process.env.MULTIARCH_BASE_IMAGE ?? `${process.env.MULTIARCH_REGISTRY ?? '127.0.0.1:5000'}/multiarch/busybox:1`;
+    const dir = vscode.Uri.joinPath(folder, `case${++n}`);
+    await writeText(vscode.Uri.joinPath(dir, 'multiarch.yaml'), `image: lint-it\nplatforms: [linux/amd64, linux/s390x]\nvariants:\n  app: {}\n`);
+    const uri = vscode.Uri.joinPath(dir, 'Dockerfile');
+    await writeText(uri, `FROM ${base} as run\n`);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const ds = await diagnosticsWhen(doc.uri, (d) => hasRule('InvalidBaseImagePlatform')(d) && hasRule('FromAsCasing')(d), 'InvalidBaseImagePlatform from the registry');
+    const hit = ds.find((d) => ruleOf(d) === 'InvalidBaseImagePlatform')!;
+    assert.equal(hit.range.start.line, 0);
+    assert.match(hit.message, /has no linux\/s390x \(it has linux\/amd64, linux\/arm64\); variant app builds for linux\/s390x$/);
+  });
+
   it('re-lints as you type', async () => {
     const doc = await openDockerfile('FROM alpine AS build\n');
     const editor = await vscode.window.showTextDocument(doc);

@@ -92,7 +92,7 @@ export async function checkBaseImagePlatforms(text: string, cells: LintCell[], l
           severity: check.error ? 'error' : 'warning',
           url: INVALID_BASE_IMAGE_PLATFORM.url,
           range: w.range,
-          message: `${image} has no ${platform} (it has ${has.join(', ')}); variant${names.length > 1 ? 's' : ''} ${names.join(', ')} build${names.length > 1 ? '' : 's'} for ${platform}`,
+          message: `${image} has no ${platform} (it has ${[...has].sort().join(', ')}); variant${names.length > 1 ? 's' : ''} ${names.join(', ')} build${names.length > 1 ? '' : 's'} for ${platform}`,
         });
       }
     }),

@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import { configFileGlob } from '../../core/config/fileNames';
 import { dirname } from 'node:path';
 import { lintDockerfile, type LintContext, type LintDiagnostic, type LintOptions, type RuleSetting } from '../../core/lint';
-import { loadLintContext } from '../../core/lint/lintContext';
+import { checkBaseImagePlatforms, INVALID_BASE_IMAGE_PLATFORM } from '../../core/lint/baseImagePlatform';
+import { lintCellsNear, loadLintContext } from '../../core/lint/lintContext';
+import { projectPlatformLookup, type PlatformLookup } from '../../core/registry';
 import { Disposable } from '../disposable';
 import type { Log } from '../log';
 import { toDiagnostic } from './convert';
@@ -120,6 +122,38 @@ export class LintService extends Disposable {
     const diagnostics = this.lintText(document, context);
     this.results.set(document.uri.toString(), { version: document.version, diagnostics });
     this.collection.set(document.uri, diagnostics.map(toDiagnostic));
+    void this.checkBaseImages(document, document.version);
+  }
+
+  private readonly lookups = new Map<string, Promise<PlatformLookup>>();
+  private readonly reportedUnreachable = new Set<string>();
+
+  /**
+   * InvalidBaseImagePlatform never blocks typing: the registry answers arrive later (or never, offline)
+   * and are added to the findings of the version they were asked for, if it is still the current one.
+   */
+  private async checkBaseImages(document: vscode.TextDocument, version: number): Promise<void> {
+    if (document.uri.scheme !== 'file' || this.options(document).rules?.[INVALID_BASE_IMAGE_PLATFORM.name] === 'off') return;
+    try {
+      const near = await lintCellsNear(document.uri.fsPath);
+      if (!near) return;
+      let lookup = this.lookups.get(near.root);
+      if (!lookup) this.lookups.set(near.root, (lookup = projectPlatformLookup(near.root)));
+      const { diagnostics, unreachable } = await checkBaseImagePlatforms(document.getText(), near.cells, await lookup);
+      for (const u of unreachable) {
+        if (this.reportedUnreachable.has(u.image)) continue;
+        this.reportedUnreachable.add(u.image);
+        this.log.info(`lint: InvalidBaseImagePlatform skipped for ${u.image}: ${u.reason}`);
+      }
+      const key = document.uri.toString();
+      const last = this.results.get(key);
+      if (document.isClosed || document.version !== version || !last || last.version !== version || !diagnostics.length) return;
+      const merged = [...last.diagnostics.filter((d) => d.rule !== INVALID_BASE_IMAGE_PLATFORM.name), ...diagnostics];
+      this.results.set(key, { version, diagnostics: merged });
+      this.collection.set(document.uri, merged.map(toDiagnostic));
+    } catch (err) {
+      this.log.warn(`lint: base image platforms of ${document.uri.toString()} not checked: ${String(err)}`);
+    }
   }
 
   private lintText(document: vscode.TextDocument, context: LintContext): LintDiagnostic[] {
