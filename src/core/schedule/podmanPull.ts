@@ -51,8 +51,7 @@ export async function podmanPullOnce(image: string, platforms: string[], exec: P
   // The last pull holds the name now: it moves to a list of every platform's image.
   const steps = [
     ['podman', 'untag', ids[ids.length - 1]!, name],
-    ['podman', 'manifest', 'create', name],
-    ...ids.map((id) => ['podman', 'manifest', 'add', name, `containers-storage:${id}`]),
+    ['podman', 'manifest', 'create', name, ...ids.map((id) => `containers-storage:${id}`)],
   ];
   for (const argv of steps) {
     const r = await exec(argv);

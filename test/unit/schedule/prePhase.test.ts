@@ -41,9 +41,7 @@ describe('podman pull once', () => {
       `podman pull -q --tls-verify=false --platform linux/amd64 ${image}`,
       `podman pull -q --tls-verify=false --platform linux/arm64 ${image}`,
       `podman untag ${arm} ${image}`,
-      `podman manifest create ${image}`,
-      `podman manifest add ${image} containers-storage:${amd}`,
-      `podman manifest add ${image} containers-storage:${arm}`,
+      `podman manifest create ${image} containers-storage:${amd} containers-storage:${arm}`,
     ]);
   });
 
@@ -54,10 +52,9 @@ describe('podman pull once', () => {
       [/pull .*linux\/arm64/, { exitCode: 0, output: `${arm}\n` }],
     ]);
     assert.deepEqual(await podmanPullOnce('alpine:3', ['linux/amd64', 'linux/arm64'], a.exec), { ok: true });
-    assert.deepEqual(a.calls.filter((c) => / pull | add /.test(c)), [
+    assert.deepEqual(a.calls.filter((c) => / pull | create /.test(c)), [
       'podman pull -q --platform linux/arm64 docker.io/library/alpine:3',
-      `podman manifest add docker.io/library/alpine:3 containers-storage:${amd}`,
-      `podman manifest add docker.io/library/alpine:3 containers-storage:${arm}`,
+      `podman manifest create docker.io/library/alpine:3 containers-storage:${amd} containers-storage:${arm}`,
     ]);
     const b = scripted([[/manifest exists/, { exitCode: 0, output: '' }]]);
     assert.deepEqual(await podmanPullOnce(image, ['linux/amd64', 'linux/arm64'], b.exec), { ok: true });
