@@ -121,7 +121,7 @@ describe('builds in the real extension host', function () {
     const mine = (results ?? []).filter((r) => r.variant === 'minimal').map((r) => [r.platform, r.status, r.actual]);
     assert.deepEqual(mine.sort(), [['linux/amd64', 'pass', 'x86_64'], ['linux/arm64', 'pass', 'aarch64']]);
     await shown;
-    assert.match(String((await leaf(api, 'minimal', 'linux/arm64')).tooltip), /Verification: pass\narchitecture ✅ aarch64$/);
+    assert.match(String((await leaf(api, 'minimal', 'linux/arm64')).tooltip), /Verification: pass\nstatic ✅ \d+ ELF files match\narchitecture ✅ aarch64$/);
   });
 
   it('built real images of each architecture, with hostile build args passed verbatim', async function () {

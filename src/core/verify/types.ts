@@ -33,7 +33,18 @@ export interface VerifyResult {
   emulated?: boolean;
   /** Every check, in the config's order; empty when the cell was skipped. Absent in results written before checks existed. */
   checks?: CheckResult[];
+  /** The static pass (ELF machines of the image's files, nothing run), when Verify Architectures made one. */
+  static?: StaticSummary;
   at: string;
+}
+
+export interface StaticSummary {
+  status: 'pass' | 'fail' | 'skipped';
+  /** ELF files compared with the platform. */
+  checked: number;
+  /** "/usr/local/bin/tool built for x86-64", at most a few. */
+  mismatches: string[];
+  reason?: string;
 }
 
 /** First non-empty line of a check's output: the detail every view shows. */
@@ -51,8 +62,17 @@ export function checksOf(v: VerifyResult): CheckResult[] {
 
 export const CHECK_MARK: Record<CheckResult['status'], string> = { pass: '✅', fail: '❌' };
 
+/** The static pass as one more line: "static ✅ 412 ELF files" / "static ❌ /usr/bin/x built for x86-64". */
+export function staticLine(s: StaticSummary): string {
+  if (s.status === 'skipped') return `static skipped (${s.reason ?? 'no reason recorded'})`;
+  if (s.status === 'pass') return `static ${CHECK_MARK.pass} ${s.checked} ELF files match`;
+  return `static ${CHECK_MARK.fail} ${s.mismatches[0] ?? s.reason ?? 'mismatch'}${s.mismatches.length > 1 ? ` (+${s.mismatches.length - 1} more)` : ''}`;
+}
+
 /** "redis client ✅ 5.0.1 aarch64" per check (the reason after a failure): plain text for tooltips. */
 export function checkLines(v: VerifyResult): string[] {
-  if (v.status === 'skipped') return [`skipped: ${v.reason ?? 'no reason recorded'}`];
-  return checksOf(v).map((c) => `${c.name} ${CHECK_MARK[c.status]} ${firstLine(c.output) || '(no output)'}${c.reason ? ` (${c.reason})` : ''}`);
+  const lines = v.status === 'skipped' && !v.checks?.length
+    ? [`skipped: ${v.reason ?? 'no reason recorded'}`]
+    : checksOf(v).map((c) => `${c.name} ${CHECK_MARK[c.status]} ${firstLine(c.output) || '(no output)'}${c.reason ? ` (${c.reason})` : ''}`);
+  return v.static ? [staticLine(v.static), ...lines] : lines;
 }

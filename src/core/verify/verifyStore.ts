@@ -37,6 +37,11 @@ const verifySchema = {
               properties: { name: str, status: { enum: ['pass', 'fail'] }, output: str, machine: str, reason: str, expect: str },
             },
           },
+          static: {
+            type: 'object',
+            required: ['status', 'checked', 'mismatches'],
+            properties: { status: { enum: ['pass', 'fail', 'skipped'] }, checked: { type: 'integer' }, mismatches: { type: 'array', items: str }, reason: str },
+          },
           at: str,
         },
       },

@@ -6,7 +6,7 @@ import type { ArchComparison } from '../../core/explain/explainSizes';
 import { readBuildRecords } from '../../core/sizes/buildRecords';
 import { measureSizes } from '../../core/sizes/measureSizes';
 import { CorruptStateError, STATE_DIR_NAME } from '../../core/state';
-import { checksOf, firstLine } from '../../core/verify/types';
+import { checksOf, firstLine, staticLine } from '../../core/verify/types';
 import { readVerifyResults } from '../../core/verify/verifyStore';
 import { Disposable } from '../disposable';
 import { warnUser, type Log } from '../log';
@@ -62,7 +62,10 @@ export class SizesSource extends Disposable {
             expected: v.expected,
             ...(v.actual !== undefined ? { actual: v.actual } : {}),
             ...(v.reason !== undefined ? { reason: v.reason } : {}),
-            checks: checksOf(v).map((c) => ({ name: c.name, status: c.status, line: firstLine(c.output), ...(c.reason ? { reason: c.reason } : {}) })),
+            checks: [
+              ...(v.static && v.static.status !== 'skipped' ? [{ name: 'static', status: v.static.status, line: staticLine(v.static).replace(/^static \S+ /, '') }] : []),
+              ...checksOf(v).map((c) => ({ name: c.name, status: c.status, line: firstLine(c.output), ...(c.reason ? { reason: c.reason } : {}) })),
+            ],
           };
           rows.push(verify ? { ...s, verify } : s);
           if (s.error) this.log.warn(`sizes: ${s.variant} ${s.platform}: ${s.error}`);

@@ -4,6 +4,7 @@ import { readBuildRecords } from '../../core/sizes/buildRecords';
 import { programsFromEnv } from '../../core/sizes/programs';
 import { checkLines, type VerifyResult } from '../../core/verify/types';
 import { verifyBuilds } from '../../core/verify/runVerify';
+import { staticVerify, withStatic } from '../../core/verify/static/staticVerify';
 import { writeVerifyResults } from '../../core/verify/verifyStore';
 import { showError, warnUser, type Log } from '../log';
 import { findProjects, variantArg } from '../sizes/projects';
@@ -31,13 +32,19 @@ async function verify(model: ConfigModel, log: Log, variant: string | undefined)
         for (const { config } of projects) {
           const records = await readBuildRecords(config.root);
           progress.report({ message: config.image });
-          const results = await verifyBuilds(records, {
+          const variants = variant ? { variants: [variant] } : {};
+          // First pass, nothing run: the ELF machines of every file (an amd64 binary in an arm64 image runs under QEMU).
+          progress.report({ message: `${config.image}: reading the images` });
+          const cells = await staticVerify(records, { root: config.root, env: process.env, programs: programsFromEnv(process.env), ...variants });
+          progress.report({ message: `${config.image}: running the checks` });
+          const ran = await verifyBuilds(records, {
             env: process.env,
             programs: programsFromEnv(process.env),
             signal: abort.signal,
             checksFor: (name) => config.variants.find((v) => v.name === name)?.verifyChecks,
-            ...(variant ? { variants: [variant] } : {}),
+            ...variants,
           });
+          const results = withStatic(ran, cells);
           for (const r of results) {
             const line = `verify ${r.variant} ${r.platform}: ${r.status}\n  ${checkLines(r).join('\n  ')}`;
             if (r.status === 'fail') log.error(`${line}${r.output ? `\n${r.output}` : ''}`);

@@ -10,6 +10,8 @@ import { readImageArchive as readArchive, type ImageFs } from '../../../src/core
 import { readLayer } from '../../../src/core/layers/layerEntries';
 import { checkTree, resolvePath, type ImageTree } from '../../../src/core/verify/static/checkTree';
 import { describeElf, HEADER_BYTES, readElf, shebang } from '../../../src/core/verify/static/elf';
+import { withStatic } from '../../../src/core/verify/static/staticVerify';
+import { checkLines, type VerifyResult } from '../../../src/core/verify/types';
 
 /** Every platform's final tree, read as `verify --static` reads it. */
 async function readImageArchive(input: Readable): Promise<Array<ImageTree & { platform: string }>> {
@@ -141,5 +143,31 @@ describe('static check: image archives', () => {
     assert.equal(resolvePath(fs, '/bin/python3'), '/usr/lib/python/bin/python3.11');
     assert.equal(resolvePath(fs, '/loop'), undefined);
     assert.equal(resolvePath(fs, '/nope'), undefined);
+  });
+});
+
+describe('static check: joined to Verify Architectures', () => {
+  const ran = (platform: string, status: 'pass' | 'skipped'): VerifyResult => ({
+    variant: 'redis', platform, expected: [], status, at: 't',
+    checks: status === 'pass' ? [{ name: 'architecture', status: 'pass', output: 'aarch64', machine: 'aarch64' }] : [],
+  });
+
+  it('fails a cell whose image holds a foreign binary even when it ran right, and lists the static line first', () => {
+    const [arm, amd] = withStatic([ran('linux/arm64', 'pass'), ran('linux/amd64', 'pass')], [
+      { variant: 'redis', platform: 'linux/arm64', status: 'fail', checked: 3, mismatches: [{ path: '/usr/local/bin/tool', machine: 'x86-64' }, { path: '/opt/x', machine: 'x86-64' }] },
+      { variant: 'redis', platform: 'linux/amd64', status: 'pass', checked: 3, mismatches: [] },
+    ]);
+    assert.equal(arm!.status, 'fail');
+    assert.equal(arm!.reason, 'static: linux/arm64 image contains /usr/local/bin/tool built for x86-64');
+    assert.deepEqual(arm!.static, { status: 'fail', checked: 3, mismatches: ['/usr/local/bin/tool built for x86-64', '/opt/x built for x86-64'] });
+    assert.deepEqual(checkLines(arm!), ['static ❌ /usr/local/bin/tool built for x86-64 (+1 more)', 'architecture ✅ aarch64']);
+    assert.equal(amd!.status, 'pass');
+    assert.deepEqual(checkLines(amd!), ['static ✅ 3 ELF files match', 'architecture ✅ aarch64']);
+  });
+
+  it('keeps a runtime-skipped cell skipped, with its static result', () => {
+    const [r] = withStatic([{ ...ran('linux/arm64', 'skipped'), reason: 'no runnable image' }], [{ variant: 'redis', platform: 'linux/arm64', status: 'pass', checked: 9, mismatches: [] }]);
+    assert.equal(r!.status, 'skipped');
+    assert.deepEqual(checkLines(r!), ['static ✅ 9 ELF files match', 'skipped: no runnable image']);
   });
 });

@@ -8,6 +8,7 @@ import type { BuildRecord } from '../../results/types';
 import { latestSucceeded } from '../../sizes/buildRecords';
 import type { CollectOptions } from '../../sizes/collectSizes';
 import { checkTree, type Mismatch, type TreeCheck } from './checkTree';
+import type { StaticSummary, VerifyResult } from '../types';
 import { HEADER_BYTES, platformElf } from './elf';
 
 export interface StaticCell {
@@ -57,4 +58,20 @@ export async function staticVerify(records: BuildRecord[], opts: StaticOptions):
 /** "linux/arm64 image contains /usr/local/bin/tool built for x86-64" per mismatch. */
 export function mismatchLines(c: StaticCell): string[] {
   return c.mismatches.map((m) => `${c.platform} image contains ${m.path} built for ${m.machine}`);
+}
+
+/**
+ * Verify Architectures' first pass joined to the runtime results: each cell carries its static summary, and
+ * a foreign binary fails the cell even when the runtime checks passed (under QEMU an amd64 binary runs).
+ */
+export function withStatic(results: VerifyResult[], cells: StaticCell[]): VerifyResult[] {
+  const byCell = new Map(cells.map((c) => [`${c.variant}@${c.platform}`, c]));
+  return results.map((r) => {
+    const c = byCell.get(`${r.variant}@${r.platform}`);
+    if (!c) return r;
+    const mismatches = mismatchLines(c).slice(0, 5).map((l) => l.slice(l.indexOf(' contains ') + ' contains '.length));
+    const summary: StaticSummary = { status: c.status, checked: c.checked, mismatches, ...(c.reason ? { reason: c.reason } : {}) };
+    if (c.status !== 'fail' || r.status === 'fail') return { ...r, static: summary };
+    return { ...r, static: summary, status: 'fail', reason: `static: ${mismatchLines(c)[0] ?? c.reason ?? 'mismatch'}` };
+  });
 }
