@@ -1,7 +1,7 @@
 // The image of one built cell, wherever the build put it: its OCI archive or layout, the registry it was
 // pushed to, or the engine's local store. Shared by `sizes --compare` and `verify --static`.
 import { isAbsolute, resolve } from 'node:path';
-import { isLoopbackDomain, parseReference } from '../reference';
+import { loadRegistryHosts, RegistryClient } from '../registry';
 import type { BuildRecord } from '../results/types';
 import { localEngineOf, samePlatform, type CollectOptions } from '../sizes/collectSizes';
 import { programsFromEnv } from '../sizes/programs';
@@ -18,6 +18,7 @@ export function cellImageReader(opts: CellImageOptions): (r: BuildRecord) => Pro
   const programs = opts.programs ?? programsFromEnv(opts.env);
   const env = opts.env ? { env: opts.env } : {};
   const layerOpts = opts.headBytes ? { headBytes: opts.headBytes } : {};
+  let client: Promise<RegistryClient> | undefined;
   const archives = new Map<string, Promise<ImageFs[]>>();
   const cached = (key: string, load: () => Promise<ImageFs[]>) => {
     let p = archives.get(key);
@@ -37,14 +38,10 @@ export function cellImageReader(opts: CellImageOptions): (r: BuildRecord) => Pro
     if (!r.image) throw new Error('the build recorded no image reference or OCI path');
     if (r.output === 'push') {
       const image = r.image;
-      const tool = opts.registryTool ?? (r.engine === 'buildx' ? 'buildx' : 'skopeo');
-      const insecure = opts.insecureRegistry ?? isLoopbackDomain(parseReference(image).domain);
-      return pick(
-        await cached(`registry:${image}`, () =>
-          readRegistryImages(image, { run, tool, insecure, ...(tool === 'buildx' ? { program: programs.docker } : {}), ...env, ...layerOpts }),
-        ),
-        image,
-      );
+      // the project's one registry client: auth files and insecure registries as podman and docker see them
+      client ??= loadRegistryHosts(opts.env ?? process.env).then((hosts) => new RegistryClient(hosts));
+      const c = await client;
+      return pick(await cached(`registry:${image}`, () => readRegistryImages(image, c, layerOpts)), image);
     }
     const engine = localEngineOf(r);
     return { ...(await readLocalImage(engine, r.image, r.platform, { program: programs[engine], run, ...env, ...layerOpts })), platform: r.platform };

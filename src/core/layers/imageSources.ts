@@ -3,13 +3,14 @@
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { rawManifestArgv, withDigest, type RegistryTool } from '../sizes/registrySizes';
+import { parseReference } from '../reference';
+import type { RegistryClient } from '../registry';
+import { withDigest } from '../sizes/registrySizes';
 import { isIndexDocument, parseIndex, parseJson } from '../sizes/ociSchemas';
 import { platformString } from '../sizes/mediaTypes';
 import { toolOutput, type ToolRunner } from '../sizes/runTool';
 import { readImageArchive, walkImages, type BlobStore, type ImageFs } from './imageArchive';
 import { readLayer, type ReadLayerOptions } from './layerEntries';
-import { registryBlobReader } from './registryBlobs';
 
 function blobFile(dir: string, digest: string): string {
   const m = /^([a-z0-9]+(?:[.+_-][a-z0-9]+)*):([a-zA-Z0-9=_-]+)$/.exec(digest);
@@ -33,31 +34,24 @@ export async function readOciImages(path: string, opts: ReadLayerOptions = {}): 
   return walkImages(parseJson(index, `${path}/index.json`), undefined, store);
 }
 
-export interface RegistryImagesOptions extends ReadLayerOptions {
-  run: ToolRunner;
-  tool: RegistryTool;
-  insecure: boolean;
-  program?: string;
-  env?: Record<string, string | undefined>;
-  fetch?: typeof fetch;
-}
-
-/** The platform images of a pushed reference: manifests from skopeo / imagetools, blobs streamed over HTTP. */
-export async function readRegistryImages(ref: string, o: RegistryImagesOptions): Promise<ImageFs[]> {
-  const manifest = (r: string) => toolOutput(o.run, rawManifestArgv(o.tool, r, o.insecure, o.program), o.env ? { env: o.env } : {});
-  const blob = registryBlobReader(ref, { insecure: o.insecure, ...(o.fetch ? { fetch: o.fetch } : {}) });
+/**
+ * The platform images of a pushed reference through the project's registry client (auth files, insecure
+ * registries): manifests and configs as text, layer blobs streamed.
+ */
+export async function readRegistryImages(image: string, client: RegistryClient, opts: ReadLayerOptions = {}): Promise<ImageFs[]> {
+  const ref = parseReference(image);
   const text = async (d: string) => {
     const chunks: Buffer[] = [];
-    for await (const c of await blob(d)) chunks.push(c as Buffer);
+    for await (const c of await client.blob(ref, d)) chunks.push(c as Buffer);
     return Buffer.concat(chunks).toString('utf8');
   };
   const store: BlobStore = {
-    where: ref,
-    // manifests by digest through the tool (it knows the registry's auth and TLS); configs are plain blobs
-    text: async (d) => manifest(withDigest(ref, d)).catch(() => text(d)),
-    layer: async (d) => readLayer(await blob(d), o),
+    where: image,
+    // a digest may name a manifest (an index entry) or a plain blob (a config)
+    text: async (d) => client.manifest(ref, d).catch(() => text(d)),
+    layer: async (d) => readLayer(await client.blob(ref, d), opts),
   };
-  return walkImages(parseJson(await manifest(ref), ref), undefined, store);
+  return walkImages(parseJson(await client.manifest(ref, ref.digest ?? ref.tag ?? 'latest'), image), undefined, store);
 }
 
 export type LocalEngine = 'docker' | 'podman';

@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { normalize, registryApiHost, type ImageReference } from '../reference';
 import type { RegistryHosts } from './hosts';
 
@@ -55,26 +57,50 @@ export class RegistryClient {
     return [formatPlatform(config)];
   }
 
+  /** The raw manifest (index or image manifest) `reference` names in `ref`'s repository: a tag or a digest. */
+  async manifest(ref: ImageReference, reference: string): Promise<string> {
+    return (await this.get(registryApiHost(ref), normalize(ref).path, `manifests/${reference}`, MANIFEST_TYPES)).text();
+  }
+
+  /**
+   * A blob of `ref`'s repository as a stream, so a layer is read as it arrives and never stored. The
+   * timeout covers the whole body: a layer may take minutes.
+   */
+  async blob(ref: ImageReference, digest: string, timeoutMs = 10 * 60_000): Promise<Readable> {
+    const res = await this.get(registryApiHost(ref), normalize(ref).path, `blobs/${digest}`, '*/*', timeoutMs);
+    if (!res.body) throw new RegistryError(`blob ${digest}: empty answer`);
+    return Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
+  }
+
   private async getJson(host: string, repo: string, path: string, accept: string): Promise<unknown> {
+    return (await this.get(host, repo, path, accept)).json();
+  }
+
+  private async get(host: string, repo: string, path: string, accept: string, timeoutMs = this.timeoutMs): Promise<Response> {
     const url = `${this.hosts.insecure(host) ? 'http' : 'https'}://${host}/v2/${repo}/${path}`;
     const key = `${host}/${repo}`;
-    let res = await this.request(url, accept, this.tokens.get(key));
+    let res = await this.request(url, accept, this.tokens.get(key), timeoutMs);
     if (res.status === 401) {
+      await res.body?.cancel();
       const auth = await this.authorize(host, repo, res.headers.get('www-authenticate') ?? '');
       if (auth) {
         this.tokens.set(key, auth);
-        res = await this.request(url, accept, auth);
+        res = await this.request(url, accept, auth, timeoutMs);
       }
     }
-    if (!res.ok) throw new RegistryError(`${url} answered ${res.status} ${res.statusText}`);
-    return res.json();
+    if (!res.ok) {
+      await res.body?.cancel();
+      const hint = res.status === 401 || res.status === 403 ? ' (log in with docker login or podman login first)' : '';
+      throw new RegistryError(`${url} answered ${res.status} ${res.statusText}${hint}`);
+    }
+    return res;
   }
 
-  private async request(url: string, accept: string, authorization?: string): Promise<Response> {
+  private async request(url: string, accept: string, authorization?: string, timeoutMs = this.timeoutMs): Promise<Response> {
     try {
       return await fetch(url, {
         headers: { Accept: accept, ...(authorization ? { Authorization: authorization } : {}) },
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: AbortSignal.timeout(timeoutMs),
         redirect: 'follow',
       });
     } catch (err) {
