@@ -4,7 +4,7 @@ import { parseCheckValue, parseDirectiveBlock, type CheckConfig, type DirectiveB
 import { StageGraph, type Stage } from './stageGraph';
 import { TextIndex, type ArgsText } from './textIndex';
 import type { LineIndex } from './text';
-import { readDeclarations, scanVariables, type Declaration, type VariableUse } from './variables';
+import { readDeclarations, readPlainDeclarations, scanVariables, type Declaration, type VariableUse } from './variables';
 import type { LintContext, Range } from './types';
 
 export type { Stage } from './stageGraph';
@@ -99,7 +99,12 @@ export class LintModel {
   /** What an ARG or ENV declares (one reader for every rule). */
   declarations(ins: Instruction): Declaration[] {
     let d = this.declCache.get(ins);
-    if (!d) this.declCache.set(ins, (d = readDeclarations(ins)));
+    if (!d) {
+      const kw = this.kw(ins);
+      const a = kw === 'ARG' || kw === 'ENV' ? this.argsOf(ins) : undefined;
+      const plain = a && a.range.start.line === a.range.end.line ? readPlainDeclarations(kw, a.text, a.range.start, this.escape) : undefined;
+      this.declCache.set(ins, (d = plain ?? readDeclarations(ins)));
+    }
     return d;
   }
 
