@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { BuildRunner } from '../../../src/core/build/runner';
 import type { Job, Plan } from '../../../src/core/jobs';
 import { podmanPullOnce, type PodmanExec } from '../../../src/core/schedule/podmanPull';
@@ -79,6 +79,8 @@ describe('podman pull once', () => {
 describe('build runner pre-phase', () => {
   /** Commands are shell scripts run as the "podman" program: the runner's ordering is tested, not an engine. */
   function plan(trace: string, warmScript: string): Plan {
+    // The project root is the trace's own temp folder, so this run's lock files never meet another run's.
+    const root = dirname(trace);
     const job = (variant: string): Job => ({
       id: variant,
       engine: 'podman',
@@ -87,15 +89,15 @@ describe('build runner pre-phase', () => {
       output: 'load',
       tags: [`app:${variant}`],
       argv: ['sh', '-c', `echo build-${variant} >> ${trace}`],
-      cwd: tmpdir(),
+      cwd: root,
     });
     const warmup: Warmup = {
       stage: 'deps',
       platforms: ['linux/amd64'],
       argv: ['podman', '-c', warmScript],
       program: 'podman',
-      cwd: tmpdir(),
-      dockerfile: join(tmpdir(), 'no-such-Dockerfile'),
+      cwd: root,
+      dockerfile: join(root, 'no-such-Dockerfile'),
       cells: [{ variant: 'a', platform: 'linux/amd64' }, { variant: 'b', platform: 'linux/amd64' }],
     };
     return { engine: 'podman', jobs: [job('a'), job('b')], warmup: [warmup] };
