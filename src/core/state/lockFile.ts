@@ -27,7 +27,10 @@ export async function tryLockFile(file: string, what: string): Promise<LockHolde
     for (let attempt = 0; attempt < 5; attempt++) {
       // link() fails when the target exists: creating the lock is atomic and it is never seen half-written.
       if (await link(draft, file).then(() => true, () => false)) return undefined;
-      const holder = await readLockHolder(file);
+      const holder = await readLock(file);
+      // Released between our link() and our read: the next link() may win. Treating the missing file as a
+      // stale lock would move aside the holder's next lock, and two processes would both think they hold it.
+      if (holder === 'missing') continue;
       if (holder && isAlive(holder)) return holder;
       await takeOverStale(file, holder);
     }
@@ -49,21 +52,35 @@ async function takeOverStale(file: string, seen: LockHolder | undefined): Promis
   const aside = `${file}.stale.${process.pid}`;
   if (!(await rename(file, aside).then(() => true, () => false))) return;
   const moved = await readLockHolder(aside);
-  const same = !seen || !moved || (moved.pid === seen.pid && moved.since === seen.since);
+  // Only the lock we judged stale is deleted; one that a live process created meanwhile is put back.
+  const same = seen ? moved?.pid === seen.pid && moved.since === seen.since : !moved;
   if (!same) await link(aside, file).catch(() => undefined);
   await unlink(aside).catch(() => undefined);
 }
 
 export async function readLockHolder(file: string): Promise<LockHolder | undefined> {
+  const lock = await readLock(file);
+  return lock === 'missing' ? undefined : lock;
+}
+
+/** The holder; 'missing' when there is no lock file; undefined when the file cannot be read as a lock. */
+async function readLock(file: string): Promise<LockHolder | 'missing' | undefined> {
+  let text: string;
   try {
-    const data = JSON.parse(await readFile(file, 'utf8')) as Partial<LockHolder> & { cell?: unknown };
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
+    return undefined;
+  }
+  try {
+    const data = JSON.parse(text) as Partial<LockHolder> & { cell?: unknown };
     if (typeof data.pid === 'number' && typeof data.since === 'string') {
       // `cell`: lock files written before the primitive was shared.
       const what = String(data.what ?? data.cell ?? '');
       return { pid: data.pid, since: data.since, host: String(data.host ?? ''), what, ...(data.startTime ? { startTime: String(data.startTime) } : {}) };
     }
   } catch {
-    // missing, or a half-written file from a crash: treated as no holder
+    // a file that is not a lock (written by hand, or by a crash before locks were linked): treated as no holder
   }
   return undefined;
 }
