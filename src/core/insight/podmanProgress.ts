@@ -17,6 +17,9 @@ const PULLING = /^(Trying to pull |Getting image source signatures|Copying blob 
  * belong to the most recently started step still waiting for one; podman prints `Using cache` right
  * after the step line, before any other platform's line, in every recording we have. A `FROM <image>`
  * step has no `-->` line: it counts as cached unless podman pulled the image for it.
+ * A step stays waiting for its `-->` line after its platform's next `STEP` line ends its time: stages of
+ * one platform run side by side (`COPY --from=deps` is printed, then waits while deps' RUN starts), and
+ * its `Using cache` line can come after the other stage's steps.
  */
 export class PodmanProgress implements ProgressParser {
   private readonly lines = new LineSplitter();
@@ -61,7 +64,6 @@ export class PodmanProgress implements ProgressParser {
     const previous = this.current.get(platform);
     if (previous) previous.end ??= now;
     this.current.delete(platform);
-    this.awaiting = this.awaiting.filter((s) => s.end === undefined);
     const key = `${platform} ${stageNo}`;
     const from = FROM.exec(instruction);
     if (from) {

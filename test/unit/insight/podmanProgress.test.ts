@@ -33,6 +33,15 @@ describe('podman progress (recorded with podman 4.3.1, test/fixtures/progress)',
     }
   });
 
+  it('keeps a step waiting for its cache line while another stage of its platform starts', () => {
+    // podman prints `COPY --from=deps` of the compile stage, then the deps stage's RUN, then both cache lines.
+    const t = replay(new PodmanProgress(both), 'podman-cached-stages-interleaved.txt');
+    for (const id of ['minimal@linux/amd64', 'minimal@linux/arm64']) {
+      assert.equal(t[id]!.steps.length, 8, id);
+      assert.deepEqual(t[id]!.steps.filter((s) => !s.cached).map((s) => s.instruction), [], id);
+    }
+  });
+
   it('tells cached stages from rebuilt ones in a partial rebuild', () => {
     const t = replay(new PodmanProgress(cells('redis', 'linux/amd64', 'linux/arm64')), 'podman-partial.txt');
     for (const id of ['redis@linux/amd64', 'redis@linux/arm64']) {
