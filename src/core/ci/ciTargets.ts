@@ -1,19 +1,13 @@
 import type { ResolvedConfig } from '../config/types';
-import { bakeFilePath, bakeTargetName, type BakeFile } from '../engines/buildxBake';
+import { bakeFilePath, bakeTargetName, type BakeFile, type BakeTarget } from '../engines/buildxBake';
 import { buildPlan } from '../matrix/plan';
 
 /** One variant as CI builds it: every field comes from the bake target Build All writes for it. */
-export interface CiTarget {
+export interface CiTarget extends Omit<BakeTarget, 'output'> {
   variant: string;
   /** Bake target name (letters, digits, `_`, `-`). */
   name: string;
-  /** Absolute paths, as in the plan; each exporter makes them relative to where its file is used. */
-  context: string;
-  dockerfile: string;
-  target?: string;
-  platforms: string[];
-  args: Record<string, string>;
-  tags: string[];
+  // context and dockerfile stay absolute, as in the plan; each exporter makes them relative to its file.
 }
 
 /**

@@ -1,7 +1,5 @@
-import type { Cell } from '../jobs';
-import { LineSplitter } from './lineSplitter';
-import { StepTimer, type OpenStep } from './stepTimer';
-import type { CellTiming, ProgressParser } from './types';
+import { LineProgress } from './lineProgress';
+import type { OpenStep } from './stepTimer';
 import { parseVertexName } from './vertexName';
 
 const VERTEX_LINE = /^#(\d+) (.*)$/;
@@ -12,25 +10,10 @@ const DONE = /^DONE (\d+(?:\.\d+)?)s$/;
  * vertex the first time `#7` appears, `#7 CACHED` and `#7 DONE 1.2s` end it, `#7 ERROR …`/`CANCELED` stop it.
  * BuildKit's own duration is used when it prints one; arrival times bound the cell's span.
  */
-export class BuildkitPlainProgress implements ProgressParser {
-  private readonly lines = new LineSplitter();
-  private readonly timer: StepTimer;
+export class BuildkitPlainProgress extends LineProgress {
   private readonly vertices = new Map<string, OpenStep[]>();
 
-  constructor(private readonly cells: Cell[]) {
-    this.timer = new StepTimer(cells);
-  }
-
-  feed(text: string, now: number): void {
-    for (const line of this.lines.push(text)) this.line(line, now);
-  }
-
-  finish(now: number): Record<string, CellTiming> {
-    for (const line of this.lines.flush()) this.line(line, now);
-    return this.timer.finish(now);
-  }
-
-  private line(line: string, now: number): void {
+  protected line(line: string, now: number): void {
     const m = VERTEX_LINE.exec(line);
     if (!m) return;
     const [, id = '', rest = ''] = m;

@@ -1,7 +1,5 @@
-import type { Cell } from '../jobs';
-import { LineSplitter } from './lineSplitter';
-import { StepTimer, type OpenStep } from './stepTimer';
-import type { CellTiming, ProgressParser } from './types';
+import { LineProgress } from './lineProgress';
+import type { OpenStep } from './stepTimer';
 
 // `[linux/arm64] [2/4] STEP 2/2: RUN …`; the platform prefix only appears when one command builds several.
 // A single-stage Dockerfile has no `[stage/stages]` part.
@@ -14,35 +12,20 @@ const PULLING = /^(Trying to pull |Getting image source signatures|Copying blob 
 /**
  * podman/buildah 4.x `build` output. A step lasts from its `STEP` line to the `--> <id>` line that
  * commits it, or to the next `STEP` line of the same platform. `-->` lines carry no platform, so they
- * belong to the most recently started step still waiting for one; podman prints `Using cache` right
- * after the step line, before any other platform's line, in every recording we have. A `FROM <image>`
+ * belong to the most recently started step still waiting for one (podman prints `Using cache` right
+ * after the step's own line unless that step waits for another stage, as below). A `FROM <image>`
  * step has no `-->` line: it counts as cached unless podman pulled the image for it.
  * A step stays waiting for its `-->` line after its platform's next `STEP` line ends its time: stages of
  * one platform run side by side (`COPY --from=deps` is printed, then waits while deps' RUN starts), and
  * its `Using cache` line can come after the other stage's steps.
  */
-export class PodmanProgress implements ProgressParser {
-  private readonly lines = new LineSplitter();
-  private readonly timer: StepTimer;
+export class PodmanProgress extends LineProgress {
   private readonly current = new Map<string, OpenStep>();
   private readonly stageNames = new Map<string, string>();
   private awaiting: OpenStep[] = [];
   private lastFrom?: OpenStep;
 
-  constructor(private readonly cells: Cell[]) {
-    this.timer = new StepTimer(cells);
-  }
-
-  feed(text: string, now: number): void {
-    for (const line of this.lines.push(text)) this.line(line, now);
-  }
-
-  finish(now: number): Record<string, CellTiming> {
-    for (const line of this.lines.flush()) this.line(line, now);
-    return this.timer.finish(now);
-  }
-
-  private line(line: string, now: number): void {
+  protected line(line: string, now: number): void {
     const m = STEP.exec(line);
     if (m) return this.step(m, now);
     if (USING_CACHE.test(line)) {
