@@ -7,6 +7,7 @@ import type { ResolvedConfig } from '../../src/core/config/types';
 import { runTool, type ToolResult } from '../../src/core/engines/exec';
 import type { BuildRunner } from '../../src/core/build/runner';
 import { buildPlan } from '../../src/core/matrix/plan';
+import { parseManifestList, platformRefs } from '../../src/core/engines/podmanOutput';
 import type { EngineKind } from '../../src/core/jobs';
 
 export const repoRoot = resolve(__dirname, '..', '..');
@@ -160,4 +161,19 @@ export async function cancelDuringLongRun(engine: EngineKind, runner: BuildRunne
   ac.abort();
   const summary = await run;
   return { statuses: summary.records.map((r) => r.status), marker };
+}
+
+/**
+ * Removes images a test built under `tags`: podman manifest lists with their per-platform instances, or
+ * plain images. podman 4.3's `manifest rm` cannot find a list without a host-arch instance (rmi removes
+ * that one), and neither removes the instances, so they are removed by reference.
+ */
+export async function removeBuiltImages(engine: EngineKind, program: string, tags: Iterable<string>): Promise<void> {
+  for (const tag of new Set(tags)) {
+    const listed = engine === 'podman' ? await runTool([program, 'manifest', 'inspect', tag], { env }) : undefined;
+    const removed = listed ? await runTool([program, 'manifest', 'rm', tag], { env }) : undefined;
+    if (removed?.exitCode !== 0) await runTool([program, 'rmi', tag], { env });
+    const instances = listed?.exitCode === 0 ? Object.values(platformRefs(tag, parseManifestList(listed.stdout))) : [];
+    for (const ref of instances) await runTool([program, 'rmi', ref], { env });
+  }
 }

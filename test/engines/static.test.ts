@@ -6,15 +6,13 @@ import { join } from 'node:path';
 import { BuildRunner } from '../../src/core/build/runner';
 import type { ResolvedConfig } from '../../src/core/config/types';
 import { programsFromEnv } from '../../src/core/engines/detect';
-import { parseManifestList, platformRefs } from '../../src/core/engines/podmanOutput';
 import { buildPlan } from '../../src/core/matrix/plan';
 import type { OutputMode } from '../../src/core/config/types';
 import type { EngineKind } from '../../src/core/jobs';
 import type { BuildRecord } from '../../src/core/results/types';
-import { runTool } from '../../src/core/sizes/runTool';
 import { verifyBuilds } from '../../src/core/verify/runVerify';
 import { staticVerify } from '../../src/core/verify/static/staticVerify';
-import { docker, env, fixtureWorkspace, registry, runTag } from './helpers';
+import { docker, env, fixtureWorkspace, registry, removeBuiltImages, runTag } from './helpers';
 
 /** The fixture, plus a tool downloaded for the wrong arch: every platform gets the amd64 busybox. */
 async function workspace(): Promise<ResolvedConfig> {
@@ -48,13 +46,7 @@ for (const { engine, output, source } of cases) {
     });
 
     after(async () => {
-      for (const tag of new Set(records?.map((r) => r.image).filter((i): i is string => !!i))) {
-        const listed = engine === 'podman' ? await runTool([program, 'manifest', 'inspect', tag], { env }) : undefined;
-        const removed = listed ? await runTool([program, 'manifest', 'rm', tag], { env }) : undefined;
-        if (removed?.exitCode !== 0) await runTool([program, 'rmi', tag], { env });
-        const instances = listed?.exitCode === 0 ? Object.values(platformRefs(tag, parseManifestList(listed.stdout))) : [];
-        for (const ref of instances) await runTool([program, 'rmi', ref], { env });
-      }
+      await removeBuiltImages(engine, program, records?.map((r) => r.image).filter((i): i is string => !!i) ?? []);
       if (config) await rm(config.root, { recursive: true, force: true });
     });
 

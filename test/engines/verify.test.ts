@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { BuildRunner } from '../../src/core/build/runner';
 import type { ResolvedConfig } from '../../src/core/config/types';
 import { programsFromEnv } from '../../src/core/engines/detect';
-import { parseManifestList, platformRefs } from '../../src/core/engines/podmanOutput';
 import { buildPlan } from '../../src/core/matrix/plan';
 import { ResultsStore } from '../../src/core/results/store';
 import { run as runVerifyCli } from '../../src/cli/commands/verify';
@@ -14,7 +13,7 @@ import type { EngineKind } from '../../src/core/jobs';
 import { runTool, type ToolRunner } from '../../src/core/sizes/runTool';
 import { verifyBuilds } from '../../src/core/verify/runVerify';
 import type { VerifyResult } from '../../src/core/verify/types';
-import { docker, env, fixtureWorkspace, runTag } from './helpers';
+import { docker, env, fixtureWorkspace, removeBuiltImages, runTag } from './helpers';
 
 // The seed's checks, written for a busybox image: its redis check and its two-line Python version check,
 // a version pin that this image does not meet, and one that hangs.
@@ -90,15 +89,7 @@ for (const engine of ['podman', 'docker'] as EngineKind[]) {
     });
 
     after(async () => {
-      for (const tag of tags) {
-        // podman 4.3's `manifest rm` cannot find a list without a host-arch instance (rmi removes that one),
-        // and neither removes the instances.
-        const listed = engine === 'podman' ? await runTool([program, 'manifest', 'inspect', tag], { env }) : undefined;
-        const removed = listed ? await runTool([program, 'manifest', 'rm', tag], { env }) : undefined;
-        if (removed?.exitCode !== 0) await runTool([program, 'rmi', tag], { env });
-        const instances = listed?.exitCode === 0 ? Object.values(platformRefs(tag, parseManifestList(listed.stdout))) : [];
-        for (const ref of instances) await runTool([program, 'rmi', ref], { env });
-      }
+      await removeBuiltImages(engine, program, tags);
       if (config) await rm(config.root, { recursive: true, force: true });
     });
 
