@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { normalize, registryApiHost, type ImageReference } from '../reference';
+import { formatReference, normalize, registryApiHost, type ImageReference } from '../reference';
 import type { RegistryHosts } from './hosts';
 
 const MANIFEST_TYPES = [
@@ -24,11 +25,12 @@ interface Descriptor {
 }
 
 /**
- * The one registry client of the project: the OCI distribution API over fetch, with the anonymous (or
- * auth-file) bearer token flow, plain HTTP for insecure and loopback registries, and a timeout per request.
+ * The one registry client of the project: the OCI distribution API over fetch (manifests read and written,
+ * blobs read), with the bearer token flow (anonymous or with the auth file's credentials, pull or push
+ * scope), basic auth, plain HTTP for insecure and loopback registries, and a timeout per request.
  */
 export class RegistryClient {
-  private readonly tokens = new Map<string, string>();
+  private readonly tokens = new Map<string, { header: string; push: boolean }>();
 
   constructor(
     private readonly hosts: RegistryHosts,
@@ -59,7 +61,43 @@ export class RegistryClient {
 
   /** The raw manifest (index or image manifest) `reference` names in `ref`'s repository: a tag or a digest. */
   async manifest(ref: ImageReference, reference: string): Promise<string> {
-    return (await this.get(registryApiHost(ref), normalize(ref).path, `manifests/${reference}`, MANIFEST_TYPES)).text();
+    return (await this.send(registryApiHost(ref), normalize(ref).path, `manifests/${reference}`, { accept: MANIFEST_TYPES })).text();
+  }
+
+  /**
+   * The manifest `ref` names (its digest, else its tag) as the registry stores it: the exact bytes (an index
+   * entry's size and digest are over these), the media type and the digest. A digest reference is checked.
+   */
+  async getManifest(ref: ImageReference): Promise<ManifestBytes> {
+    const res = await this.send(registryApiHost(ref), normalize(ref).path, `manifests/${ref.digest ?? ref.tag ?? 'latest'}`, { accept: MANIFEST_TYPES });
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const digest = sha256Digest(bytes);
+    if (ref.digest && ref.digest !== digest) throw new RegistryError(`${formatReference(ref)}: the registry sent a manifest whose digest is ${digest}`);
+    const header = res.headers.get('content-type')?.split(';')[0]?.trim();
+    const declared = (JSON.parse(bytes.toString('utf8')) as { mediaType?: unknown }).mediaType;
+    const mediaType = typeof declared === 'string' ? declared : header;
+    if (!mediaType) throw new RegistryError(`${formatReference(ref)}: the manifest has no media type`);
+    return { bytes, mediaType, digest };
+  }
+
+  /** Stores `bytes` as the manifest `ref`'s tag (or digest) names, with a push-scoped token; returns its digest. */
+  async putManifest(ref: ImageReference, bytes: Uint8Array, mediaType: string): Promise<string> {
+    const digest = sha256Digest(bytes);
+    const res = await this.send(registryApiHost(ref), normalize(ref).path, `manifests/${ref.tag ?? ref.digest ?? digest}`, {
+      method: 'PUT',
+      body: bytes,
+      contentType: mediaType,
+      push: true,
+    });
+    await res.body?.cancel();
+    const stored = res.headers.get('docker-content-digest');
+    if (stored && stored !== digest) throw new RegistryError(`${formatReference(ref)}: the registry stored the manifest as ${stored}, not ${digest}`);
+    return digest;
+  }
+
+  /** A small JSON blob (an image config) of `ref`'s repository. */
+  async blobJson(ref: ImageReference, digest: string): Promise<unknown> {
+    return this.getJson(registryApiHost(ref), normalize(ref).path, `blobs/${digest}`, '*/*');
   }
 
   /**
@@ -67,40 +105,50 @@ export class RegistryClient {
    * timeout covers the whole body: a layer may take minutes.
    */
   async blob(ref: ImageReference, digest: string, timeoutMs = 10 * 60_000): Promise<Readable> {
-    const res = await this.get(registryApiHost(ref), normalize(ref).path, `blobs/${digest}`, '*/*', timeoutMs);
+    const res = await this.send(registryApiHost(ref), normalize(ref).path, `blobs/${digest}`, { accept: '*/*', timeoutMs });
     if (!res.body) throw new RegistryError(`blob ${digest}: empty answer`);
     return Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
   }
 
   private async getJson(host: string, repo: string, path: string, accept: string): Promise<unknown> {
-    return (await this.get(host, repo, path, accept)).json();
+    return (await this.send(host, repo, path, { accept })).json();
   }
 
-  private async get(host: string, repo: string, path: string, accept: string, timeoutMs = this.timeoutMs): Promise<Response> {
+  /**
+   * One API request, authorised on a 401 and sent again. A token is kept per repository with the actions it
+   * was granted: a pull token is never offered for a push (the registry would answer 401 insufficient_scope).
+   */
+  private async send(host: string, repo: string, path: string, opts: SendOptions): Promise<Response> {
     const url = `${this.hosts.insecure(host) ? 'http' : 'https'}://${host}/v2/${repo}/${path}`;
     const key = `${host}/${repo}`;
-    let res = await this.request(url, accept, this.tokens.get(key), timeoutMs);
+    const cached = this.tokens.get(key);
+    let res = await this.request(url, opts, cached && (cached.push || !opts.push) ? cached.header : undefined);
     if (res.status === 401) {
       await res.body?.cancel();
-      const auth = await this.authorize(host, repo, res.headers.get('www-authenticate') ?? '');
-      if (auth) {
-        this.tokens.set(key, auth);
-        res = await this.request(url, accept, auth, timeoutMs);
-      }
+      const header = await this.authorize(host, repo, res.headers.get('www-authenticate') ?? '', !!opts.push);
+      this.tokens.set(key, { header, push: !!opts.push });
+      res = await this.request(url, opts, header);
     }
     if (!res.ok) {
-      await res.body?.cancel();
-      const hint = res.status === 401 || res.status === 403 ? ' (log in with docker login or podman login first)' : '';
-      throw new RegistryError(`${url} answered ${res.status} ${res.statusText}${hint}`);
+      const detail = await errorDetail(res);
+      const hint = res.status === 401 || res.status === 403 ? ` — ${this.loginHint(host, opts.push ? 'push to' : 'read')}` : '';
+      throw new RegistryError(`${opts.method ?? 'GET'} ${url} answered ${res.status} ${res.statusText}${detail}${hint}`);
     }
     return res;
   }
 
-  private async request(url: string, accept: string, authorization?: string, timeoutMs = this.timeoutMs): Promise<Response> {
+  private async request(url: string, opts: Omit<SendOptions, 'push'>, authorization?: string): Promise<Response> {
     try {
       return await fetch(url, {
-        headers: { Accept: accept, ...(authorization ? { Authorization: authorization } : {}) },
-        signal: AbortSignal.timeout(timeoutMs),
+        method: opts.method ?? 'GET',
+        headers: {
+          ...(opts.accept ? { Accept: opts.accept } : {}),
+          ...(opts.contentType ? { 'Content-Type': opts.contentType } : {}),
+          ...(authorization ? { Authorization: authorization } : {}),
+        },
+        // A copy with its own ArrayBuffer: what fetch accepts as a body (manifests are a few KB).
+        body: opts.body ? new Uint8Array(opts.body) : undefined,
+        signal: AbortSignal.timeout(opts.timeoutMs ?? this.timeoutMs),
         redirect: 'follow',
       });
     } catch (err) {
@@ -108,24 +156,78 @@ export class RegistryClient {
     }
   }
 
-  /** The Authorization header a 401 challenge asks for: a bearer token from its realm, or basic credentials. */
-  private async authorize(host: string, repo: string, challenge: string): Promise<string | undefined> {
+  /**
+   * The Authorization header a 401 challenge asks for: a bearer token from its realm (scope
+   * `repository:<repo>:pull` or `pull,push`, with the auth file's credentials if any), or basic credentials.
+   */
+  private async authorize(host: string, repo: string, challenge: string, push: boolean): Promise<string> {
     const cred = this.hosts.credentials(host);
     const basic = cred && `Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString('base64')}`;
     const scheme = /^\s*(\w+)/.exec(challenge)?.[1]?.toLowerCase();
-    if (scheme === 'basic') return basic;
-    if (scheme !== 'bearer') return undefined;
-    const params = new Map([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1].toLowerCase(), m[2]]));
+    const action = push ? 'push to' : 'read';
+    if (scheme === 'basic') {
+      if (!basic) throw new RegistryError(`${host} asks for a user name and password to ${action} ${repo} — ${this.loginHint(host, action)}`);
+      return basic;
+    }
+    if (scheme !== 'bearer') throw new RegistryError(`${host} answered 401 with a challenge this client does not know (${challenge || 'none'}) — ${this.loginHint(host, action)}`);
+    const params = new Map([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1]!.toLowerCase(), m[2]!]));
     const realm = params.get('realm');
-    if (!realm) return undefined;
+    if (!realm) throw new RegistryError(`${host} asked for a bearer token without saying where to get one (no realm in "${challenge}")`);
     const url = new URL(realm);
     if (params.get('service')) url.searchParams.set('service', params.get('service')!);
-    url.searchParams.set('scope', params.get('scope') ?? `repository:${repo}:pull`);
-    const res = await this.request(url.toString(), 'application/json', basic);
-    if (!res.ok) throw new RegistryError(`token from ${url.origin} answered ${res.status}`);
+    // The challenge names the scope of the request that failed; a push always asks for pull and push.
+    url.searchParams.set('scope', `repository:${repo}:${push ? 'pull,push' : 'pull'}`);
+    const res = await this.request(url.toString(), { accept: 'application/json' }, basic);
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw new RegistryError(`the token service ${url.origin} refused to let ${cred ? cred.username : 'an anonymous user'} ${action} ${host}/${repo} (${res.status}) — ${this.loginHint(host, action)}`);
+    }
     const body = (await res.json()) as { token?: string; access_token?: string };
     const token = body.token ?? body.access_token;
-    return token ? `Bearer ${token}` : undefined;
+    if (!token) throw new RegistryError(`the token service ${url.origin} answered without a token`);
+    return `Bearer ${token}`;
+  }
+
+  /** What to do when a registry wants credentials: which file they were looked for in, and how to fill it. */
+  private loginHint(host: string, action: string): string {
+    const cred = this.hosts.credentials(host);
+    if (cred) {
+      return `the credentials for ${host}${cred.source ? ` in ${cred.source}` : ''} do not allow it: log in again with \`podman login ${host}\` or \`docker login ${host}\` as a user who may ${action} it`;
+    }
+    const files = this.hosts.authFiles;
+    const where = files ? ` (looked in ${files.searched.join(', ')})` : '';
+    return `no credentials for ${host}${where}: run \`podman login ${host}\` (writes ${files?.podman ?? '$XDG_RUNTIME_DIR/containers/auth.json'}) or \`docker login ${host}\` (writes ${files?.docker ?? '~/.docker/config.json'}), then try again`;
+  }
+}
+
+export interface ManifestBytes {
+  bytes: Buffer;
+  mediaType: string;
+  digest: string;
+}
+
+interface SendOptions {
+  method?: 'GET' | 'PUT';
+  accept?: string;
+  body?: Uint8Array;
+  contentType?: string;
+  /** Needs a push-scoped token. */
+  push?: boolean;
+  timeoutMs?: number;
+}
+
+export function sha256Digest(bytes: Uint8Array): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+
+/** The distribution API's error body (`{"errors":[{"code","message"}]}`) as a short suffix, if there is one. */
+async function errorDetail(res: Response): Promise<string> {
+  try {
+    const body = (await res.json()) as { errors?: Array<{ code?: string; message?: string }> };
+    const first = body.errors?.[0];
+    return first ? `: ${[first.code, first.message].filter(Boolean).join(' ')}` : '';
+  } catch {
+    return '';
   }
 }
 

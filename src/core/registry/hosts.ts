@@ -8,7 +8,16 @@ import { isLoopbackDomain } from '../reference';
 export interface RegistryHosts {
   /** Plain HTTP: configured insecure (containers' registries.conf, Docker's daemon.json) or on loopback. */
   insecure(host: string): boolean;
-  credentials(host: string): { username: string; password: string } | undefined;
+  credentials(host: string): RegistryCredentials | undefined;
+  /** The auth files looked in, in order, and the ones `podman login` / `docker login` write: for an error that says which to fill. */
+  readonly authFiles?: { readonly searched: readonly string[]; readonly podman: string; readonly docker: string };
+}
+
+export interface RegistryCredentials {
+  username: string;
+  password: string;
+  /** The auth file they came from. */
+  source?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -21,20 +30,20 @@ export async function loadRegistryHosts(env: Env = process.env): Promise<Registr
   for (const file of confs) for (const host of insecureFromRegistriesConf(await readText(file))) insecure.add(host);
   for (const host of insecureFromDaemonJson(await readText(env.DOCKER_DAEMON_JSON ?? '/etc/docker/daemon.json'))) insecure.add(host);
 
-  const auths = new Map<string, { username: string; password: string }>();
-  const authFiles = [
-    env.REGISTRY_AUTH_FILE,
-    env.XDG_RUNTIME_DIR && join(env.XDG_RUNTIME_DIR, 'containers/auth.json'),
-    join(home, '.config/containers/auth.json'),
-    join(env.DOCKER_CONFIG ?? join(home, '.docker'), 'config.json'),
-  ].filter((f): f is string => !!f);
+  const auths = new Map<string, RegistryCredentials>();
+  // Where `podman login` writes: $REGISTRY_AUTH_FILE, else the runtime directory (/run/containers/<uid> without XDG_RUNTIME_DIR).
+  const runtimeAuth = env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'containers/auth.json') : `/run/containers/${process.getuid?.() ?? 0}/auth.json`;
+  const podmanLogin = env.REGISTRY_AUTH_FILE ?? runtimeAuth;
+  const dockerLogin = join(env.DOCKER_CONFIG ?? join(home, '.docker'), 'config.json');
+  const searched = [...new Set([podmanLogin, runtimeAuth, join(home, '.config/containers/auth.json'), dockerLogin])];
   // The first file that names a host wins, as podman's lookup order does.
-  for (const file of authFiles) {
-    for (const [host, cred] of credentialsFromAuthFile(await readText(file))) if (!auths.has(host)) auths.set(host, cred);
+  for (const file of searched) {
+    for (const [host, cred] of credentialsFromAuthFile(await readText(file))) if (!auths.has(host)) auths.set(host, { ...cred, source: file });
   }
   return {
     insecure: (host) => insecure.has(host) || isLoopbackDomain(host),
     credentials: (host) => auths.get(host) ?? (host === 'registry-1.docker.io' ? auths.get('docker.io') : undefined),
+    authFiles: { searched, podman: podmanLogin, docker: dockerLogin },
   };
 }
 

@@ -1,0 +1,86 @@
+import { formatReference, nameOf, parseReference, withDigest, withTag, type ImageReference } from '../reference';
+import { formatPlatform, RegistryError, samePlatform, type RegistryClient } from './client';
+
+export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+const LIST_TYPES = new Set([OCI_INDEX, 'application/vnd.docker.distribution.manifest.list.v2+json']);
+const IMAGE_TYPES = new Set(['application/vnd.oci.image.manifest.v1+json', 'application/vnd.docker.distribution.manifest.v2+json']);
+
+/** One platform's image, already pushed by digest to the target's repository. */
+export interface IndexPart {
+  platform: string;
+  digest: string;
+}
+
+interface Platform {
+  architecture: string;
+  os: string;
+  'os.version'?: string;
+  variant?: string;
+}
+
+interface IndexEntry {
+  mediaType: string;
+  digest: string;
+  size: number;
+  platform: Platform;
+}
+
+/**
+ * Puts one OCI image index under `target`'s tag (`latest` if it has none) listing each part, and returns
+ * its digest: what `docker manifest create` + `push` or `podman manifest push` would do, through the
+ * distribution API alone. Each part's manifest is read from the target's repository (an index entry must
+ * name a manifest the repository holds) and its platform checked against its config; a part that is itself
+ * a list (an engine may push a one-entry list) contributes its entry for the part's platform.
+ */
+export async function assembleIndex(client: RegistryClient, target: string, parts: IndexPart[]): Promise<{ digest: string }> {
+  const ref = parseReference(target);
+  if (ref.digest) throw new RegistryError(`${target}: an index is put under a tag, not a digest; give the target as name:tag`);
+  if (parts.length === 0) throw new RegistryError(`${target}: no platform images to put in the index`);
+  const seen = new Set<string>();
+  for (const p of parts) {
+    if (seen.has(p.platform)) throw new RegistryError(`${target}: two images for ${p.platform}; an index lists one per platform`);
+    seen.add(p.platform);
+  }
+  const manifests = await Promise.all(parts.map((p) => entryFor(client, ref, p, 0)));
+  const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests }));
+  return { digest: await client.putManifest(withTag(ref, ref.tag ?? 'latest'), bytes, OCI_INDEX) };
+}
+
+async function entryFor(client: RegistryClient, ref: ImageReference, part: IndexPart, depth: number): Promise<IndexEntry> {
+  const at = formatReference(withDigest(ref, part.digest));
+  const manifest = await client.getManifest(withDigest(ref, part.digest));
+  const doc = JSON.parse(manifest.bytes.toString('utf8')) as {
+    manifests?: Array<{ digest?: string; platform?: Partial<Platform> }>;
+    config?: { digest?: string };
+  };
+  if (LIST_TYPES.has(manifest.mediaType)) {
+    const matches = (doc.manifests ?? []).filter((m) => m.digest && m.platform && platformMatches(formatPlatform(m.platform), part.platform));
+    if (depth > 0 || matches.length !== 1) {
+      const has = (doc.manifests ?? []).map((m) => (m.platform ? formatPlatform(m.platform) : '?')).join(', ') || 'nothing';
+      throw new RegistryError(`${at} is a list (${has}) without exactly one ${part.platform} image: push that platform's image by digest`);
+    }
+    return entryFor(client, ref, { platform: part.platform, digest: matches[0]!.digest! }, depth + 1);
+  }
+  if (!IMAGE_TYPES.has(manifest.mediaType)) throw new RegistryError(`${at} is a ${manifest.mediaType}, not an image manifest`);
+  if (!doc.config?.digest) throw new RegistryError(`${at}: the manifest names no config`);
+  const config = (await client.blobJson(ref, doc.config.digest)) as Partial<Platform>;
+  const actual = formatPlatform(config);
+  if (!config.os || !config.architecture || !platformMatches(actual, part.platform)) {
+    throw new RegistryError(`${at} is built for ${actual || 'no platform'}, not ${part.platform}: check which node built ${nameOf(ref)} for ${part.platform}`);
+  }
+  const variant = config.variant ?? part.platform.split('/')[2];
+  const platform: Platform = {
+    architecture: config.architecture,
+    os: config.os,
+    ...(config['os.version'] ? { 'os.version': config['os.version'] } : {}),
+    ...(variant ? { variant } : {}),
+  };
+  return { mediaType: manifest.mediaType, digest: manifest.digest, size: manifest.bytes.length, platform };
+}
+
+/** Same OS and architecture, and the same variant where both name one (`linux/arm64` is `linux/arm64/v8`). */
+function platformMatches(actual: string, wanted: string): boolean {
+  const va = actual.split('/')[2];
+  const vw = wanted.split('/')[2];
+  return samePlatform(actual, wanted) && (!va || !vw || va === vw);
+}
