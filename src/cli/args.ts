@@ -24,7 +24,10 @@ export function parseOrUsage<T extends { values: { help?: boolean | undefined } 
 /** The command's config, or undefined after printing its located problems (the caller exits 2). */
 export async function requireConfig(io: CliIO, file: string | undefined): Promise<ResolvedConfig | undefined> {
   const loaded = await loadCliConfig(io, file);
-  if (loaded.ok) return loaded.config;
+  if (loaded.ok) {
+    for (const w of loaded.config.warnings ?? []) io.err(`multiarch: warning: ${w}\n`);
+    return loaded.config;
+  }
   io.err(formatProblems(loaded.problems));
   return undefined;
 }

@@ -1,15 +1,23 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '../core/config/loadConfig';
 import { workspaceConfig } from '../core/config/discover';
+import { loadMachineNodes, machineNodesFile } from '../core/config/machineNodes';
 import { defaultPlatforms } from '../core/config/resolve';
 import type { ConfigProblem, ConfigResult } from '../core/config/types';
 import type { CliIO } from './io';
 
-/** The config a CLI command works on: --config FILE, else ./multiarch.yaml, else the Dockerfile in the cwd. */
+/**
+ * The config a CLI command works on: --config FILE, else ./multiarch.yaml, else the Dockerfile in the cwd;
+ * with this machine's build nodes from $XDG_CONFIG_HOME/multiarch/nodes.yaml.
+ */
 export async function loadCliConfig(io: CliIO, file: string | undefined): Promise<ConfigResult> {
-  if (file) return loadConfig(resolve(io.cwd, file));
+  const nodesFile = machineNodesFile(io.env);
+  const machine = await loadMachineNodes(nodesFile);
+  if (!machine.ok) return machine;
+  const opts = { machineNodes: machine.nodes, machineNodesOrigin: nodesFile };
+  if (file) return loadConfig(resolve(io.cwd, file), opts);
   const platforms = io.env.MULTIARCH_PLATFORMS?.split(',').filter(Boolean) ?? defaultPlatforms;
-  const found = await workspaceConfig(io.cwd, platforms);
+  const found = await workspaceConfig(io.cwd, platforms, opts);
   if (found.kind === 'none') {
     return {
       ok: false,

@@ -3,6 +3,23 @@ import type { ImagePull, Warmup } from './schedule/types';
 
 export type EngineKind = 'buildx' | 'podman' | 'docker';
 
+export type NodeEngine = 'podman' | 'docker';
+
+/** A machine that builds: from multiarch.yaml `nodes:` or the machine-level setting `multiarch.nodes`. */
+export interface BuildNode {
+  /** Unique; 'local' is reserved for this machine. */
+  name: string;
+  engine: NodeEngine;
+  /** podman: tcp://, ssh://, unix://, or a system connection name; docker: tcp://, ssh://, unix://, or a context name. */
+  endpoint: string;
+  /** Platforms it builds natively. */
+  platforms: string[];
+  source: 'config' | 'setting';
+}
+
+export const LOCAL_NODE = 'local';
+
+
 /** One cell of the matrix: a variant built for one platform. */
 export interface Cell {
   variant: string;
@@ -38,6 +55,11 @@ export interface Job {
   files?: Record<string, string>;
   /** Where an OCI archive or layout is written, when output is 'oci'. */
   ociPath?: string;
+  /**
+   * The build node that runs this job (its name; see core/nodes). Absent: this machine (`local`). The node's
+   * engine flags (`engineArgs`) are already in argv, before and after, right after argv[0].
+   */
+  node?: string;
   /** Program and arguments, never a shell string. argv[0] is the program's name as the plan shows it. */
   argv: string[];
   /**

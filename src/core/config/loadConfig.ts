@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import type { ConfigProblem, ConfigResult, RawConfig } from './types';
+import type { ConfigOptions, ConfigProblem, ConfigResult, RawConfig } from './types';
 import { validateAgainstSchema } from './validate';
 import { resolveConfig, semanticProblems } from './resolve';
 
 
 /** Reads, validates and resolves a config file. Never throws for bad content: problems come back located. */
-export async function loadConfig(file: string): Promise<ConfigResult> {
+export async function loadConfig(file: string, opts: ConfigOptions = {}): Promise<ConfigResult> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -17,10 +17,41 @@ export async function loadConfig(file: string): Promise<ConfigResult> {
       problems: [{ file, line: 1, column: 1, path: '', message: `cannot read the config file: ${(err as Error).message}` }],
     };
   }
-  return parseConfig(text, file);
+  return parseConfig(text, file, opts);
 }
 
-export function parseConfig(text: string, file: string): ConfigResult {
+export function parseConfig(text: string, file: string, opts: ConfigOptions = {}): ConfigResult {
+  const parsed = parseYamlValue(text, file);
+  if (!parsed.ok) return parsed;
+  const { value, locate } = parsed;
+
+  const schemaProblems = validateAgainstSchema(value).map<ConfigProblem>((p) => ({
+    file,
+    ...locate(p.path, p.onKey),
+    path: '/' + p.path.join('/'),
+    message: p.message,
+  }));
+  if (schemaProblems.length) return { ok: false, problems: sortProblems(schemaProblems) };
+
+  const raw = value as RawConfig;
+  const semantic = semanticProblems(raw).map<ConfigProblem>((p) => ({
+    file,
+    ...locate(p.path, false),
+    path: '/' + p.path.join('/'),
+    message: p.message,
+  }));
+  if (semantic.length) return { ok: false, problems: sortProblems(semantic) };
+  return { ok: true, config: resolveConfig(raw, dirname(file), file, opts) };
+}
+
+/** Where a value of the document is: 1-based line and column of the node at `path` (or of its key). */
+export type Locate = (path: string[], onKey: boolean) => { line: number; column: number };
+
+/** YAML text → plain value plus a way to locate paths in it; syntax problems come back located. */
+export function parseYamlValue(
+  text: string,
+  file: string,
+): { ok: true; value: unknown; locate: Locate } | { ok: false; problems: ConfigProblem[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
   const at = (offset: number): { line: number; column: number } => {
@@ -42,28 +73,11 @@ export function parseConfig(text: string, file: string): ConfigResult {
   } catch (err) {
     return { ok: false, problems: [{ file, line: 1, column: 1, path: '', message: (err as Error).message }] };
   }
-  const locate = (path: string[], onKey: boolean): { line: number; column: number } => {
+  const locate: Locate = (path, onKey) => {
     const range = nodeRange(doc, path, onKey);
     return range ? at(range) : { line: 1, column: 1 };
   };
-
-  const schemaProblems = validateAgainstSchema(value).map<ConfigProblem>((p) => ({
-    file,
-    ...locate(p.path, p.onKey),
-    path: '/' + p.path.join('/'),
-    message: p.message,
-  }));
-  if (schemaProblems.length) return { ok: false, problems: sortProblems(schemaProblems) };
-
-  const raw = value as RawConfig;
-  const semantic = semanticProblems(raw).map<ConfigProblem>((p) => ({
-    file,
-    ...locate(p.path, false),
-    path: '/' + p.path.join('/'),
-    message: p.message,
-  }));
-  if (semantic.length) return { ok: false, problems: sortProblems(semantic) };
-  return { ok: true, config: resolveConfig(raw, dirname(file), file) };
+  return { ok: true, value, locate };
 }
 
 function yamlMessage(code: string, message: string, rest: string): string {
@@ -74,7 +88,7 @@ function yamlMessage(code: string, message: string, rest: string): string {
   return `YAML syntax error: ${message.split('\n')[0]}`;
 }
 
-function sortProblems(problems: ConfigProblem[]): ConfigProblem[] {
+export function sortProblems(problems: ConfigProblem[]): ConfigProblem[] {
   return problems.sort((a, b) => a.line - b.line || a.column - b.column);
 }
 

@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
-import type { RawConfig, RawVariant, ResolvedConfig, ResolvedVariant, VerifyCheck, VerifyConfig } from './types';
+import { duplicateNodeNames, mergeNodes } from './nodes';
+import type { ConfigOptions, RawConfig, RawVariant, ResolvedConfig, ResolvedVariant, VerifyCheck, VerifyConfig } from './types';
 import { multiPlatformPlaceholders, perPlatformPlaceholders, placeholdersIn, renderTemplate, tagProblem } from './tags';
 
 export const defaultTagTemplate = '{image}:{tag}-{variant}';
@@ -45,6 +46,7 @@ export function semanticProblems(raw: RawConfig): SemanticProblem[] {
     checkTemplates(v?.tags, ['variants', name, 'tags'], multiPlatformPlaceholders);
   }
   problems.push(...checkProblems(raw.verify, ['verify']));
+  problems.push(...duplicateNodeNames(raw.nodes, ['nodes']));
   for (const [name, v] of Object.entries(raw.variants ?? {})) problems.push(...checkProblems(v?.verify, ['variants', name, 'verify']));
   if (problems.length) return problems;
 
@@ -124,7 +126,7 @@ function checkProblems(verify: VerifyConfig | undefined, base: string[]): Semant
 }
 
 /** Applies defaults and makes paths absolute. `raw` must already be schema-valid. */
-export function resolveConfig(raw: RawConfig, root: string, file: string | undefined): ResolvedConfig {
+export function resolveConfig(raw: RawConfig, root: string, file: string | undefined, opts: ConfigOptions = {}): ResolvedConfig {
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(root, p));
   const variantsRaw: Record<string, RawVariant | null> = raw.variants ?? { default: {} };
   const image = raw.image ?? 'app';
@@ -143,6 +145,7 @@ export function resolveConfig(raw: RawConfig, root: string, file: string | undef
       verifyChecks: resolveChecks(v?.verify, raw.verify),
     };
   });
+  const { nodes, warnings } = mergeNodes(raw.nodes, opts.machineNodes, opts.machineNodesOrigin);
   return {
     ...(file ? { file } : {}),
     root,
@@ -152,5 +155,7 @@ export function resolveConfig(raw: RawConfig, root: string, file: string | undef
     output: raw.output ?? 'load',
     ...(raw.variantArg ? { variantArg: raw.variantArg } : {}),
     variants,
+    nodes,
+    ...(warnings.length ? { warnings } : {}),
   };
 }

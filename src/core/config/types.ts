@@ -1,3 +1,5 @@
+import type { BuildNode, NodeEngine } from '../jobs';
+
 /** The multiarch.yaml file as users write it (validated by schemas/multiarch.schema.json). */
 export interface RawConfig {
   image?: string;
@@ -13,7 +15,16 @@ export interface RawConfig {
   registry?: string;
   output?: OutputMode;
   verify?: VerifyConfig;
+  nodes?: RawNode[];
   variants?: Record<string, RawVariant | null>;
+}
+
+/** One entry of `nodes:` (and of the machine-level node list, which has the same shape). */
+export interface RawNode {
+  name: string;
+  engine: NodeEngine;
+  endpoint: string;
+  platforms: string[];
 }
 
 export interface RawVariant {
@@ -58,6 +69,10 @@ export interface ResolvedConfig {
   output: OutputMode;
   variantArg?: string;
   variants: ResolvedVariant[];
+  /** Build nodes: the file's `nodes:` plus the machine-level ones the caller passed (the file wins on a name). */
+  nodes: BuildNode[];
+  /** Things the user should know that do not stop a build (e.g. a machine-level node hidden by the file's). */
+  warnings?: string[];
 }
 
 export interface ResolvedVariant {
@@ -83,6 +98,13 @@ export interface ConfigProblem {
   /** Where the problem is in the document (JSON pointer, e.g. /variants/redis/platforms/0). */
   path: string;
   message: string;
+}
+
+/** What the caller adds to a project's config: nodes from the machine (setting or nodes.yaml). */
+export interface ConfigOptions {
+  machineNodes?: BuildNode[];
+  /** Where the machine nodes came from, for the warning when the file redefines one (e.g. the setting's name). */
+  machineNodesOrigin?: string;
 }
 
 export type ConfigResult =

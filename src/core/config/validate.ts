@@ -97,6 +97,19 @@ function describe(e: ErrorObject, root: unknown): SchemaProblem {
         onKey: false,
         message: `${where(path)} lists the same entry twice (items ${e.params.j} and ${e.params.i}); remove the duplicate`,
       };
+    case 'required': {
+      const key = String(e.params.missingProperty);
+      return {
+        path,
+        onKey: false,
+        message: `${where(path)} needs "${key}"${path[0] === 'nodes' ? nodeExample : ''}`,
+      };
+    }
+    case 'not':
+      if (path[0] === 'nodes' && last === 'name') {
+        return { path, onKey: false, message: `node name "local" is reserved for this machine; give the node another name, e.g. arm-box` };
+      }
+      return { path, onKey: false, message: `${where(path)} ${e.message ?? 'is invalid'}` };
     case 'enum':
       return {
         path,
@@ -107,6 +120,8 @@ function describe(e: ErrorObject, root: unknown): SchemaProblem {
       return { path, onKey: false, message: `${where(path)} ${e.message ?? 'is invalid'}` };
   }
 }
+
+const nodeExample = '; a node looks like {name: arm-box, engine: podman, endpoint: "ssh://builder@arm-box/run/podman/podman.sock", platforms: [linux/arm64]}';
 
 function patternMessage(path: string[], value: string): string {
   const parent = path[path.length - 2];
@@ -121,6 +136,11 @@ function patternMessage(path: string[], value: string): string {
       return `"${value}" is not a valid tag; use letters, digits, "_", "." and "-" (at most 128, not starting with "." or "-")`;
     case 'variantArg':
       return `"${value}" is not a valid build arg name; use letters, digits and "_", e.g. QUEUE_BACKEND`;
+    case 'name':
+      if (path[0] === 'nodes') return `node name "${value}" is not allowed; use letters, digits, "_", "." or "-", starting with a letter or digit`;
+      return `${where(path)} has an invalid value "${value}"`;
+    case 'endpoint':
+      return `"${value}" is not an endpoint; use tcp://host:port, ssh://user@host[:port][/path/to/podman.sock], unix:///path/to.sock, or a podman connection / docker context name`;
     case 'registry':
       return `"${value}" is not a registry; expected host[:port][/namespace], e.g. ghcr.io/acme or 127.0.0.1:5000`;
     default:

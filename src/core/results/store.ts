@@ -27,6 +27,7 @@ const buildRecordSchema = {
     exitCode: { type: 'number' },
     error: str,
     emulated: { type: 'boolean' },
+    node: str,
     timing: { type: 'object' },
   },
 };

@@ -23,6 +23,8 @@ export interface BuildRecord {
   error?: string;
   /** Whether every platform of the job ran natively or some under emulation. */
   emulated?: boolean;
+  /** The build node that built it (its name); absent: this machine (`local`). */
+  node?: string;
   /** This cell's own seconds and steps, read from the engine's progress output. */
   timing?: CellTiming;
 }
