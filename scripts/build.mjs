@@ -42,25 +42,27 @@ const builds = [
     banner: { js: "#!/usr/bin/env node\nconst importMetaUrl = require('url').pathToFileURL(__filename).href;" },
   },
 ];
-// The webview runs in the browser: its own IIFE bundle next to its stylesheet and the codicon font,
-// all under media/ so localResourceRoots can stay limited to media/sizes.
-builds.push({
-  absWorkingDir: root,
-  entryPoints: ['media/sizes/src/main.ts'],
-  outfile: 'media/sizes/sizes.js',
-  bundle: true,
-  format: 'iife',
-  platform: 'browser',
-  target: 'es2022',
-  minify: !watch,
-  sourcemap: watch ? 'inline' : false,
-  legalComments: 'none',
-  logLevel: 'warning',
-  metafile: true,
-});
+// Each webview runs in the browser: its own IIFE bundle next to its stylesheet and the codicon font,
+// all under media/<panel> so each panel's localResourceRoots can stay limited to its own folder.
 const codicons = join(root, 'node_modules', '@vscode', 'codicons', 'dist');
-mkdirSync(join(root, 'media', 'sizes', 'codicons'), { recursive: true });
-for (const name of ['codicon.css', 'codicon.ttf']) copyFileSync(join(codicons, name), join(root, 'media', 'sizes', 'codicons', name));
+for (const panel of ['sizes', 'timeline']) {
+  builds.push({
+    absWorkingDir: root,
+    entryPoints: [`media/${panel}/src/main.ts`],
+    outfile: `media/${panel}/${panel}.js`,
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    minify: !watch,
+    sourcemap: watch ? 'inline' : false,
+    legalComments: 'none',
+    logLevel: 'warning',
+    metafile: true,
+  });
+  mkdirSync(join(root, 'media', panel, 'codicons'), { recursive: true });
+  for (const name of ['codicon.css', 'codicon.ttf']) copyFileSync(join(codicons, name), join(root, 'media', panel, 'codicons', name));
+}
 
 if (withTests) {
   builds.push({

@@ -15,6 +15,7 @@ import { registerVerify } from './vscode/verify/registerVerify';
 import { registerReport } from './vscode/report/registerReport';
 import { registerLint } from './vscode/lint/registerLint';
 import { registerCi } from './vscode/ci/registerCi';
+import { registerTimeline, type TimelineApi } from './vscode/timeline/registerTimeline';
 
 /** What activate() returns: read-only handles other extensions (and the integration tests) can use. */
 export interface MultiArchApi {
@@ -25,6 +26,8 @@ export interface MultiArchApi {
   onDidFinishBuild: vscode.Event<{ ok: boolean; records: { variant: string; platform: string; status: string }[] } | undefined>;
   /** The Image Sizes panel: what it shows and when its webview receives a state. */
   sizes: SizesApi;
+  /** The Build Timeline panel: what it shows and when its webview receives a state. */
+  timeline: TimelineApi;
 }
 
 /** Only wiring: every feature lives in its own folder under src/vscode/. */
@@ -45,6 +48,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<MultiA
     registerToolTasks(context);
 
     const sizes = registerSizes(context, model, log);
+    const timeline = registerTimeline(context, model, builds.onDidFinish, log);
     registerVerify(context, model, log);
     registerReport(context, model, log);
     registerLint(context, log);
@@ -57,6 +61,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<MultiA
       reload: () => model.reload(),
       onDidFinishBuild: builds.onDidFinish,
       sizes,
+      timeline,
     };
   } catch (err) {
     // VS Code shows nothing when activate() throws; say it ourselves, with the log one click away.

@@ -1,5 +1,5 @@
 // The report's Performance Metrics, Cache and Emulation sections, from the steps each build recorded.
-import { emulationComparisons } from './timings';
+import { cachedStepsLine, cellTimings, emulationComparisons, emulationLine } from './timings';
 import { COMPILERS } from '../lint/rules/emulatedCompileStage';
 import { cellId } from '../jobs';
 import type { BuildRecord } from '../results/types';
@@ -16,9 +16,7 @@ function cellMs(r: BuildRecord): number {
 
 function cachedSteps(r: BuildRecord): string {
   if (!r.timing?.steps.length) return 'steps not recorded (built before timings were kept)';
-  const n = r.timing.steps.length;
-  const cached = r.timing.steps.filter((s) => s.cached).length;
-  return `${cached}/${n} steps cached (${Math.round((cached / n) * 100)}%)`;
+  return cachedStepsLine(cellTimings(r));
 }
 
 export function performanceSection(latest: BuildRecord[], sizes: Map<string, SizeRow>): string[] {
@@ -70,7 +68,7 @@ export function emulationSection(records: BuildRecord[]): string[] {
   }
   const out = ['## Emulation', ''];
   for (const c of comparisons) {
-    out.push(`- **${md(c.variant)}**: ${md(c.platform)} took ${c.factor}× the ${md(c.native)} time for the same steps. Slowest emulated steps:`);
+    out.push(`- **${md(c.variant)}**: ${md(emulationLine(c))}. Slowest emulated steps:`);
     for (const { step, nativeSeconds } of c.steps.slice(0, 3)) {
       const where = step.stage ? `[${step.stage}] ` : '';
       // Inside a code span Markdown escapes are shown literally: only a backtick could end it early.

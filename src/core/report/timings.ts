@@ -39,19 +39,33 @@ export function latestTimed(records: BuildRecord[]): BuildRecord[] {
 
 export function timingsReport(records: BuildRecord[], variants?: string[]): TimingsReport {
   const latest = latestTimed(records).filter((r) => !variants?.length || variants.includes(r.variant));
-  const cells = latest.map(
-    (r): CellTimings => ({
-      variant: r.variant,
-      platform: r.platform,
-      seconds: r.timing!.seconds,
-      totalSteps: r.timing!.steps.length,
-      cachedSteps: r.timing!.steps.filter((s) => s.cached).length,
-      emulated: r.emulated === true,
-      steps: r.timing!.steps.map(({ stage, instruction, seconds, cached }) => ({ stage, instruction, seconds, cached })),
-    }),
-  );
+  const cells = latest.map(cellTimings);
   const emulation = emulationFactors(records).filter((e) => !variants?.length || variants.includes(e.variant));
   return { cells, emulation };
+}
+
+/** One timed build of one cell as `multiarch timings` reports it (the Build Timeline starts from it too). */
+export function cellTimings(r: BuildRecord): CellTimings {
+  const steps = r.timing?.steps ?? [];
+  return {
+    variant: r.variant,
+    platform: r.platform,
+    seconds: r.timing?.seconds ?? 0,
+    totalSteps: steps.length,
+    cachedSteps: steps.filter((s) => s.cached).length,
+    emulated: r.emulated === true,
+    steps: steps.map(({ stage, instruction, seconds, cached }) => ({ stage, instruction, seconds, cached })),
+  };
+}
+
+/** "14/16 steps cached (88%)". */
+export function cachedStepsLine(c: Pick<CellTimings, 'totalSteps' | 'cachedSteps'>): string {
+  return `${c.cachedSteps}/${c.totalSteps} steps cached (${c.totalSteps ? Math.round((c.cachedSteps / c.totalSteps) * 100) : 0}%)`;
+}
+
+/** "linux/arm64 took 3.9× the linux/amd64 time for the same steps". */
+export function emulationLine(c: Pick<EmulationComparison, 'platform' | 'native' | 'factor'>): string {
+  return `${c.platform} took ${c.factor}× the ${c.native} time for the same steps`;
 }
 
 export interface EmulationComparison extends EmulationFactor {
@@ -123,8 +137,7 @@ export function formatSeconds(seconds: number): string {
 export function timingsText(report: TimingsReport): string {
   const lines: string[] = [];
   for (const c of report.cells) {
-    const pct = c.totalSteps ? Math.round((c.cachedSteps / c.totalSteps) * 100) : 0;
-    lines.push(`${c.variant} on ${c.platform}${c.emulated ? ' (emulated)' : ''}: ${formatSeconds(c.seconds)}, ${c.cachedSteps}/${c.totalSteps} steps cached (${pct}%)`);
+    lines.push(`${c.variant} on ${c.platform}${c.emulated ? ' (emulated)' : ''}: ${formatSeconds(c.seconds)}, ${cachedStepsLine(c)}`);
     for (const s of c.steps) {
       const where = s.stage ? `[${s.stage}] ` : '';
       lines.push(`  ${s.cached ? 'cached ' : formatSeconds(s.seconds).padStart(7)}  ${where}${s.instruction}`);

@@ -1,0 +1,127 @@
+// Renders the Build Timeline state into the webview's DOM. Pure DOM building (tested under jsdom):
+// every piece of data goes in through textContent or attributes, never as markup.
+import { shortPlatform } from '../../../src/core/sizes/format';
+import { orderSteps, type StepOrder } from '../../../src/core/report/timelineOrder';
+import type { TimelineCell, TimelineState, TimelineStep, TimelineVariant } from '../../../src/shared/timelineProtocol';
+import { el, icon } from '../../sizes/src/dom';
+
+export interface Handlers {
+  onOrder(order: StepOrder): void;
+  onAction(type: 'refresh' | 'buildAll'): void;
+  onStep(step: { variant: string; platform: string; position: number }): void;
+}
+
+function button(doc: Document, label: string, codicon: string, onClick: () => void, cls = 'secondary'): HTMLButtonElement {
+  const b = el(doc, 'button', { type: 'button', class: cls }, icon(doc, codicon), ` ${label}`);
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+function toolbar(doc: Document, state: TimelineState, order: StepOrder, h: Handlers): HTMLElement {
+  const when = state.updatedAt ? new Date(state.updatedAt).toLocaleString() : '';
+  const toggle = (value: StepOrder, label: string, codicon: string): HTMLButtonElement => {
+    const b = button(doc, label, codicon, () => h.onOrder(value), `toggle${order === value ? ' on' : ''}`);
+    b.setAttribute('aria-pressed', String(order === value));
+    b.dataset.order = value;
+    return b;
+  };
+  return el(
+    doc,
+    'header',
+    { class: 'toolbar' },
+    el(doc, 'h1', {}, 'Build Timeline'),
+    el(doc, 'span', { class: 'updated', 'aria-live': 'polite' }, when && `Updated ${when}`),
+    el(
+      doc,
+      'div',
+      { class: 'actions' },
+      el(doc, 'div', { class: 'order', role: 'group', 'aria-label': 'Order of the steps' }, toggle('slowest', 'Slowest first', 'sort-precedence'), toggle('dockerfile', 'Dockerfile order', 'list-ordered')),
+      button(doc, 'Refresh', 'refresh', () => h.onAction('refresh')),
+    ),
+  );
+}
+
+function emptyState(doc: Document, state: TimelineState, h: Handlers): HTMLElement {
+  const variants = state.configured.length ? `Variants in this workspace: ${state.configured.join(', ')}.` : '';
+  return el(
+    doc,
+    'section',
+    { class: 'empty', 'aria-labelledby': 'empty-title' },
+    el(doc, 'h2', { id: 'empty-title' }, 'No timed build yet'),
+    el(
+      doc,
+      'p',
+      {},
+      'Each build records how long every Dockerfile step took on each platform and whether the cache served it. Run Build All Architectures, Build Variant from the Multi-Arch view, or "multiarch build" in a terminal; the timeline updates when the build finishes. ',
+      variants,
+    ),
+    button(doc, 'Build All Architectures', 'play', () => h.onAction('buildAll'), 'primary'),
+  );
+}
+
+function stepRow(doc: Document, variant: string, cell: TimelineCell, step: TimelineStep, h: Handlers): HTMLElement {
+  const where = step.stage ? `[${step.stage}] ` : '';
+  const line = step.line === undefined ? 'line unknown' : `line ${step.line + 1}`;
+  const bar = el(doc, 'span', { class: 'bar' });
+  // CSSOM, not a style attribute: allowed by the panel's CSP without 'unsafe-inline'.
+  bar.style.width = `${step.seconds > 0 ? Math.max(0.5, step.share * 100).toFixed(1) : 0}%`;
+  const b = el(
+    doc,
+    'button',
+    {
+      type: 'button',
+      class: `step${step.cached ? ' cached' : ''}`,
+      title: `${where}${step.instruction}\n${step.cached ? 'cached' : step.duration} · ${line} of the Dockerfile`,
+      'data-position': String(step.position),
+    },
+    el(doc, 'span', { class: 'step-label' }, step.stage ? el(doc, 'span', { class: 'stage' }, where) : undefined, el(doc, 'code', {}, step.instruction)),
+    el(doc, 'span', { class: 'bar-track', 'aria-hidden': 'true' }, bar),
+    el(doc, 'span', { class: 'step-time' }, step.duration),
+    step.cached ? el(doc, 'span', { class: 'sr-only' }, ', cached') : undefined,
+  );
+  b.addEventListener('click', () => h.onStep({ variant, platform: cell.platform, position: step.position }));
+  return el(doc, 'li', {}, b);
+}
+
+function cellSection(doc: Document, variant: TimelineVariant, cell: TimelineCell, order: StepOrder, focus: TimelineState['focus'], h: Handlers): HTMLElement {
+  const focused = focus?.variant === variant.variant && (!focus.platform || focus.platform === cell.platform);
+  const id = `cell-${variant.variant}-${cell.platform}`.replace(/[^A-Za-z0-9_-]/g, '_');
+  const list = el(doc, 'ol', { class: 'steps', 'aria-labelledby': id });
+  for (const step of orderSteps(cell.steps, order)) list.append(stepRow(doc, variant.variant, cell, step, h));
+  return el(
+    doc,
+    'section',
+    { class: `cell${focused ? ' focus' : ''}${cell.status === 'succeeded' ? '' : ` ${cell.status}`}`, 'data-platform': cell.platform },
+    el(
+      doc,
+      'h3',
+      { id },
+      shortPlatform(cell.platform),
+      cell.emulated ? el(doc, 'span', { class: 'badge' }, 'emulated') : undefined,
+      el(doc, 'span', { class: 'total' }, cell.total),
+      el(doc, 'span', { class: 'cached-line' }, cell.cachedLine),
+      cell.status === 'succeeded' ? undefined : el(doc, 'span', { class: 'status' }, icon(doc, cell.status === 'failed' ? 'error' : 'circle-slash'), ` ${cell.status}`),
+    ),
+    list,
+  );
+}
+
+function variantSection(doc: Document, v: TimelineVariant, order: StepOrder, focus: TimelineState['focus'], h: Handlers): HTMLElement {
+  const section = el(doc, 'section', { class: `variant${focus?.variant === v.variant ? ' focus' : ''}`, 'data-variant': v.variant }, el(doc, 'h2', {}, icon(doc, 'package'), ` ${v.variant}`));
+  for (const line of v.emulation) section.append(el(doc, 'p', { class: 'emulation' }, icon(doc, 'vm'), ` ${line}`));
+  for (const cell of v.cells) section.append(cellSection(doc, v, cell, order, focus, h));
+  return section;
+}
+
+/** Replaces the content of `root` with the rendering of `state`. */
+export function render(doc: Document, root: HTMLElement, state: TimelineState, order: StepOrder, h: Handlers): void {
+  const parts: Node[] = [toolbar(doc, state, order, h)];
+  if (state.error) parts.push(el(doc, 'p', { class: 'error', role: 'alert' }, icon(doc, 'error'), ` ${state.error}`));
+  if (!state.variants.length) parts.push(emptyState(doc, state, h));
+  else {
+    parts.push(el(doc, 'p', { class: 'muted' }, 'The latest build of each platform. Bars share one scale per variant; cached steps are dimmed. Select a step to open its Dockerfile line.'));
+    for (const v of state.variants) parts.push(variantSection(doc, v, order, state.focus, h));
+  }
+  root.replaceChildren(...parts);
+  if (state.focus) root.querySelector('section.cell.focus, section.variant.focus')?.scrollIntoView?.({ block: 'nearest' });
+}

@@ -1,0 +1,105 @@
+// Build Timeline: the command (palette, Variants title, variant and cell menus), the hidden command that
+// opens a step's Dockerfile line, the panel serializer, and what the panel shows for the API.
+import * as vscode from 'vscode';
+import type { Log } from '../log';
+import { showError } from '../log';
+import type { ConfigModel } from '../model/configModel';
+import { variantArg } from '../sizes/projects';
+import { TIMELINE_VIEW_TYPE, type TimelineState, type TimelineStep } from '../../shared/timelineProtocol';
+import { TimelinePanel, type PanelEvents } from './timelinePanel';
+import { TimelineSource } from './timelineSource';
+
+export interface TimelineApi {
+  /** Fires each time the open panel's webview receives a state. */
+  onDidPostState: vscode.Event<TimelineState>;
+  /** Fires when the webview (re)loads and asks for its state. */
+  onDidWebviewReady: vscode.Event<void>;
+  /** The open panel's HTML, resource roots and last state; undefined when no panel is open. */
+  current(): { html: string; localResourceRoots: string[]; lastState?: TimelineState } | undefined;
+}
+
+export interface StepKey {
+  variant: string;
+  platform: string;
+  position: number;
+}
+
+export function registerTimeline(context: vscode.ExtensionContext, model: ConfigModel, onDidFinishBuild: vscode.Event<unknown>, log: Log): TimelineApi {
+  const source = new TimelineSource(model, onDidFinishBuild, log);
+  const posted = new vscode.EventEmitter<TimelineState>();
+  const ready = new vscode.EventEmitter<void>();
+  context.subscriptions.push(source, posted, ready);
+  let current: TimelinePanel | undefined;
+
+  const openStep = async (key: unknown): Promise<vscode.TextEditor | undefined> => {
+    const found = stepOf(current?.lastState, key);
+    if (!found) {
+      void showError(log, 'That step is no longer in the Build Timeline: refresh it and select the step again.');
+      return undefined;
+    }
+    const { dockerfile, step } = found;
+    if (!dockerfile) return undefined;
+    try {
+      // No line when the instruction was not found (the Dockerfile changed since the build): open at the top.
+      const at = new vscode.Position(step.line ?? 0, 0);
+      return await vscode.window.showTextDocument(vscode.Uri.file(dockerfile), { selection: new vscode.Range(at, at), viewColumn: vscode.ViewColumn.Beside });
+    } catch (err) {
+      void showError(log, `Could not open ${dockerfile}: ${err instanceof Error ? err.message : String(err)}. Check that the file still exists.`);
+      return undefined;
+    }
+  };
+  const events: PanelEvents = { posted: (state) => posted.fire(state), ready: () => ready.fire(), openStep };
+
+  const adopt = (make: (onDisposed: () => void) => TimelinePanel): TimelinePanel => {
+    current?.dispose();
+    const panel = make(() => {
+      if (current === panel) current = undefined;
+    });
+    current = panel;
+    context.subscriptions.push(panel);
+    return panel;
+  };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('multiarch.timeline.show', async (arg?: unknown) => {
+      try {
+        const panel = current ?? adopt((done) => TimelinePanel.create(context.extensionUri, source, log, events, done));
+        const variant = variantArg(arg);
+        const platform = typeof arg === 'object' && arg !== null ? (arg as { platform?: unknown }).platform : undefined;
+        await panel.show(variant ? { variant, ...(typeof platform === 'string' ? { platform } : {}) } : undefined);
+      } catch (err) {
+        void showError(log, `Could not open the Build Timeline: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }),
+    // What selecting a step in the webview does; a command so that it can be run on a step of the open panel.
+    vscode.commands.registerCommand('multiarch.timeline.openStep', openStep),
+    vscode.window.registerWebviewPanelSerializer(TIMELINE_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
+        // The webview redraws from its own saved state at once, then asks for fresh records ("ready").
+        adopt((done) => new TimelinePanel(panel, context.extensionUri, source, log, events, done));
+      },
+    }),
+  );
+  return {
+    onDidPostState: posted.event,
+    onDidWebviewReady: ready.event,
+    current: () => {
+      if (!current) return undefined;
+      const { webview } = current.panel;
+      return {
+        html: webview.html,
+        localResourceRoots: (webview.options.localResourceRoots ?? []).map((u) => u.toString()),
+        ...(current.lastState ? { lastState: current.lastState } : {}),
+      };
+    },
+  };
+}
+
+/** The step a webview message names, looked up in what the panel posted (never a path from the webview). */
+function stepOf(state: TimelineState | undefined, key: unknown): { dockerfile?: string; step: TimelineStep } | undefined {
+  if (typeof key !== 'object' || key === null) return undefined;
+  const { variant, platform, position } = key as Partial<StepKey>;
+  const v = state?.variants.find((x) => x.variant === variant);
+  const step = v?.cells.find((c) => c.platform === platform)?.steps.find((s) => s.position === position);
+  return v && step ? { ...(v.dockerfile ? { dockerfile: v.dockerfile } : {}), step } : undefined;
+}
