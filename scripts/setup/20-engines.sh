@@ -21,7 +21,7 @@ docker_cli=/usr/bin/docker # /usr/local/bin/docker may be a newer CLI that refus
 registry_addr=127.0.0.1:5000
 
 packages=(docker.io containerd runc iptables podman buildah qemu-user-static binfmt-support
-  docker-registry skopeo busybox-static curl ca-certificates procps file)
+  docker-registry skopeo busybox-static curl ca-certificates procps file iproute2)
 
 log() { echo "20-engines: $*"; }
 
@@ -215,6 +215,58 @@ else
   log "pushed base image $base_image (linux/amd64, linux/arm64)"
 fi
 
+# --- a second build node of each engine, for the build-node tests ----------------------------------
+# Another machine is simulated by a second engine with a store of its own on another loopback address
+# (podman) or socket (dockerd); both reach the registry on 127.0.0.1:5000 like a real remote node would.
+node2="$state/node2"
+node2_podman_addr=127.0.0.2:10888
+node2_podman="tcp://$node2_podman_addr"
+mkdir -p "$node2/podman/storage" "$node2/podman/run"
+cat >"$node2/storage.conf" <<EOF
+[storage]
+driver = "overlay"
+graphroot = "$node2/podman/storage"
+runroot = "$node2/podman/run"
+EOF
+if podman --url "$node2_podman" version >/dev/null 2>&1; then
+  log "second podman node already answering on $node2_podman"
+else
+  log "starting a second podman API service on $node2_podman (log: $node2/podman.log)"
+  # Started from its own folder: podman 4.3's service resolves a remote build's Dockerfile against its
+  # working directory, so a Dockerfile there would be built instead of the client's.
+  (cd "$node2" && CONTAINERS_STORAGE_CONF="$node2/storage.conf" exec setsid nohup podman system service --time=0 \
+    "tcp:$node2_podman_addr") >"$node2/podman.log" 2>&1 </dev/null &
+  for _ in $(seq 1 100); do
+    podman --url "$node2_podman" version >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  podman --url "$node2_podman" version >/dev/null 2>&1 || { log "second podman node did not come up:"; tail -n 20 "$node2/podman.log"; exit 1; }
+fi
+
+# A second dockerd needs a bridge of its own, made before it starts. Never --bridge=none: at start-up
+# that deletes the host's docker0 and breaks the first dockerd's builds until it is restarted.
+node2_docker_sock=/run/multiarch-node2/docker.sock
+node2_docker="unix://$node2_docker_sock"
+if ! ip link show br-ma2 >/dev/null 2>&1; then
+  ip link add br-ma2 type bridge
+  ip addr add 172.31.250.1/24 dev br-ma2
+fi
+ip link set br-ma2 up
+if DOCKER_HOST="$node2_docker" "$docker_cli" version >/dev/null 2>&1; then
+  log "second dockerd already answering on $node2_docker"
+else
+  mkdir -p "$node2/docker" "$node2/docker-exec" "$(dirname "$node2_docker_sock")"
+  rm -f "$node2_docker_sock"
+  log "starting a second dockerd on $node2_docker (log: $node2/dockerd.log)"
+  setsid nohup dockerd --data-root "$node2/docker" --exec-root "$node2/docker-exec" --pidfile "$node2/docker.pid" \
+    -H "$node2_docker" --bridge=br-ma2 --iptables=false --ip-masq=false >"$node2/dockerd.log" 2>&1 </dev/null &
+  for _ in $(seq 1 150); do
+    DOCKER_HOST="$node2_docker" "$docker_cli" version >/dev/null 2>&1 && break
+    sleep 0.2
+  done
+  DOCKER_HOST="$node2_docker" "$docker_cli" version >/dev/null 2>&1 || { log "second dockerd did not come up:"; tail -n 20 "$node2/dockerd.log"; exit 1; }
+fi
+
 # --- env file ----------------------------------------------------------------------------------
 tmp_env="$(mktemp "$repo/.cache/engines.env.XXXXXX")"
 cat >"$tmp_env" <<EOF
@@ -230,6 +282,8 @@ MULTIARCH_REGISTRY=$registry_addr
 MULTIARCH_ROOTFS_DIR=$rootfs_dir
 MULTIARCH_BASE_IMAGE=$base_image
 MULTIARCH_QEMU_AARCH64=$qemu
+MULTIARCH_NODE2_PODMAN=$node2_podman
+MULTIARCH_NODE2_DOCKER=$node2_docker
 EOF
 chmod 644 "$tmp_env"
 mv "$tmp_env" "$env_file"
