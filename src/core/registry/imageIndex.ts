@@ -11,18 +11,18 @@ export interface IndexPart {
   digest: string;
 }
 
-interface Platform {
+export interface IndexPlatform {
   architecture: string;
   os: string;
   'os.version'?: string;
   variant?: string;
 }
 
-interface IndexEntry {
+export interface IndexEntry {
   mediaType: string;
   digest: string;
   size: number;
-  platform: Platform;
+  platform: IndexPlatform;
 }
 
 /**
@@ -50,7 +50,7 @@ async function entryFor(client: RegistryClient, ref: ImageReference, part: Index
   const at = formatReference(withDigest(ref, part.digest));
   const manifest = await client.getManifest(withDigest(ref, part.digest));
   const doc = JSON.parse(manifest.bytes.toString('utf8')) as {
-    manifests?: Array<{ digest?: string; platform?: Partial<Platform> }>;
+    manifests?: Array<{ digest?: string; platform?: Partial<IndexPlatform> }>;
     config?: { digest?: string };
   };
   if (LIST_TYPES.has(manifest.mediaType)) {
@@ -63,19 +63,29 @@ async function entryFor(client: RegistryClient, ref: ImageReference, part: Index
   }
   if (!IMAGE_TYPES.has(manifest.mediaType)) throw new RegistryError(`${at} is a ${manifest.mediaType}, not an image manifest`);
   if (!doc.config?.digest) throw new RegistryError(`${at}: the manifest names no config`);
-  const config = (await client.blobJson(ref, doc.config.digest)) as Partial<Platform>;
-  const actual = formatPlatform(config);
-  if (!config.os || !config.architecture || !platformMatches(actual, part.platform)) {
-    throw new RegistryError(`${at} is built for ${actual || 'no platform'}, not ${part.platform}: check which node built ${nameOf(ref)} for ${part.platform}`);
+  const config = await client.blobJson(ref, doc.config.digest);
+  const platform = configPlatform(config, part.platform);
+  if (!platform) {
+    throw new RegistryError(`${at} is built for ${formatPlatform(config as Partial<IndexPlatform>) || 'no platform'}, not ${part.platform}: check which node built ${nameOf(ref)} for ${part.platform}`);
   }
-  const variant = config.variant ?? part.platform.split('/')[2];
-  const platform: Platform = {
-    architecture: config.architecture,
-    os: config.os,
-    ...(config['os.version'] ? { 'os.version': config['os.version'] } : {}),
+  return { mediaType: manifest.mediaType, digest: manifest.digest, size: manifest.bytes.length, platform };
+}
+
+/**
+ * The `platform` of an index entry for an image whose config is `config`, when that config is built for
+ * `wanted` (else undefined): OS, architecture and OS version from the config, the variant from the config
+ * or else from `wanted` (engines leave it out of arm64 configs).
+ */
+export function configPlatform(config: unknown, wanted: string): IndexPlatform | undefined {
+  const c = (config ?? {}) as Partial<IndexPlatform>;
+  if (typeof c.os !== 'string' || typeof c.architecture !== 'string' || !platformMatches(formatPlatform(c), wanted)) return undefined;
+  const variant = c.variant ?? wanted.split('/')[2];
+  return {
+    architecture: c.architecture,
+    os: c.os,
+    ...(c['os.version'] ? { 'os.version': c['os.version'] } : {}),
     ...(variant ? { variant } : {}),
   };
-  return { mediaType: manifest.mediaType, digest: manifest.digest, size: manifest.bytes.length, platform };
 }
 
 /** Same OS and architecture, and the same variant where both name one (`linux/arm64` is `linux/arm64/v8`). */

@@ -6,7 +6,7 @@ import { loadRegistryHosts } from './hosts';
 export { RegistryClient, RegistryError, formatPlatform, samePlatform, sha256Digest, type ManifestBytes } from './client';
 export { PlatformCache, PLATFORM_CACHE_TTL_MS } from './cache';
 export { loadRegistryHosts, type RegistryCredentials, type RegistryHosts } from './hosts';
-export { assembleIndex, OCI_INDEX, type IndexPart } from './imageIndex';
+export { assembleIndex, configPlatform, OCI_INDEX, type IndexEntry, type IndexPart, type IndexPlatform } from './imageIndex';
 
 /** Platforms of an image by reference text: the cache first, then the registry (and the answer cached). */
 export type PlatformLookup = (image: string) => Promise<string[]>;
