@@ -20,6 +20,8 @@ export class TimelinePanel extends Disposable {
   lastState: TimelineState | undefined;
   private refreshing: Promise<void> | undefined;
   private again = false;
+  /** Set when the user closes the panel: a read still in flight must not post to the disposed webview. */
+  private closed = false;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -36,6 +38,7 @@ export class TimelinePanel extends Disposable {
     this.register(source.onDidChange(() => void this.refresh()));
     this.register(
       panel.onDidDispose(() => {
+        this.closed = true;
         onDisposed();
         this.dispose();
       }),
@@ -62,6 +65,7 @@ export class TimelinePanel extends Disposable {
     this.refreshing = (async () => {
       do {
         this.again = false;
+        if (this.closed) return;
         await this.post({ type: 'state', state: await this.source.read(this.focus) });
       } while (this.again);
     })().finally(() => (this.refreshing = undefined));
@@ -69,6 +73,7 @@ export class TimelinePanel extends Disposable {
   }
 
   private async post(message: ToWebview): Promise<void> {
+    if (this.closed) return;
     const delivered = await this.panel.webview.postMessage(message);
     if (!delivered) return;
     this.lastState = message.state;
