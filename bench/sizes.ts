@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readOciSizes } from '../src/core/sizes/ociSizes';
-import { runTool, toolOutput } from '../src/core/sizes/runTool';
+import { runTool, toolOutput } from '../src/core/engines/exec';
 
 const repo = resolve(__dirname, '..');
 const VARIANTS = ['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8'];

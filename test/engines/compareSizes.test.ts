@@ -14,7 +14,7 @@ import { ResultsStore } from '../../src/core/results/store';
 import type { BuildRecord } from '../../src/core/results/types';
 import { compareArchitectures } from '../../src/core/explain/explainCollect';
 import type { ArchComparison } from '../../src/core/explain/explainSizes';
-import { runTool as runSizesTool } from '../../src/core/sizes/runTool';
+import { runTool as runSizesTool } from '../../src/core/engines/exec';
 import { docker, env, fixtureWorkspace, registry, runTag, tool } from './helpers';
 
 const EXTRA = 1024 * 1024;

@@ -11,7 +11,7 @@ import { ResultsStore } from '../../src/core/results/store';
 import { collectSizes } from '../../src/core/sizes/collectSizes';
 import { measureSizes } from '../../src/core/sizes/measureSizes';
 import { rawManifestArgv, readRegistrySizes } from '../../src/core/sizes/registrySizes';
-import { runTool as runSizesTool, toolOutput } from '../../src/core/sizes/runTool';
+import { runTool as runSizesTool, toolOutput } from '../../src/core/engines/exec';
 import { verifyBuilds } from '../../src/core/verify/runVerify';
 import { env, fixtureWorkspace, registry, runTag, tool, unameFor } from './helpers';
 

@@ -10,7 +10,7 @@ import { buildPlan } from '../../src/core/matrix/plan';
 import { ResultsStore } from '../../src/core/results/store';
 import { run as runVerifyCli } from '../../src/cli/commands/verify';
 import type { EngineKind } from '../../src/core/jobs';
-import { runTool, type ToolRunner } from '../../src/core/sizes/runTool';
+import { runTool, type ToolRunner } from '../../src/core/engines/exec';
 import { verifyBuilds } from '../../src/core/verify/runVerify';
 import type { VerifyResult } from '../../src/core/verify/types';
 import { docker, env, fixtureWorkspace, removeBuiltImages, runTag } from './helpers';

@@ -5,7 +5,7 @@ import { loadRegistryHosts, RegistryClient } from '../registry';
 import type { BuildRecord } from '../results/types';
 import { localEngineOf, samePlatform, type CollectOptions } from '../sizes/collectSizes';
 import { programsFromEnv } from '../sizes/programs';
-import { runTool } from '../sizes/runTool';
+import { runTool } from '../engines/exec';
 import type { ImageFs } from './imageArchive';
 import { readLocalImage, readOciImages, readRegistryImages } from './imageSources';
 import type { ReadLayerOptions } from './layerEntries';

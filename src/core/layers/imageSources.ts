@@ -8,7 +8,7 @@ import type { RegistryClient } from '../registry';
 import { withDigest } from '../sizes/registrySizes';
 import { isIndexDocument, parseIndex, parseJson } from '../sizes/ociSchemas';
 import { platformString } from '../sizes/mediaTypes';
-import { toolOutput, type ToolRunner } from '../sizes/runTool';
+import { toolOutput, type ToolRunner } from '../engines/exec';
 import { readImageArchive, walkImages, type BlobStore, type ImageFs } from './imageArchive';
 import { readLayer, type ReadLayerOptions } from './layerEntries';
 

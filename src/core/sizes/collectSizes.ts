@@ -10,7 +10,7 @@ import { isIndexDocument, parseIndex, parseJson } from './ociSchemas';
 import { platformString } from './mediaTypes';
 import { rawConfigArgv, rawManifestArgv, readRegistrySizes, withDigest, type RegistryTool } from './registrySizes';
 import { programsFromEnv, type Programs } from './programs';
-import { runTool, toolOutput, type ToolRunner } from './runTool';
+import { runTool, toolOutput, type ToolRunner } from '../engines/exec';
 import type { PlatformImage, SizeRow, SizeSource } from './types';
 
 export interface CollectOptions {

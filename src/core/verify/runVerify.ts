@@ -5,7 +5,7 @@ import type { VerifyCheck } from '../config/types';
 import { ARCHITECTURE_CHECK } from '../config/resolve';
 import type { BuildRecord } from '../results/types';
 import { latestSucceeded } from '../sizes/buildRecords';
-import { runTool, type ToolRunner } from '../sizes/runTool';
+import { runTool, type ToolRunner } from '../engines/exec';
 import { judgeCheck } from './judgeCheck';
 import { expectedMachines, hostArch, isNative, qemuName } from './machines';
 import { runnableImage } from './runnableImage';
@@ -101,6 +101,8 @@ async function runCheck(r: BuildRecord, image: string, check: VerifyCheck, expec
     if (!res || res.timedOut || opts.signal?.aborted) await run(removeArgv(r.engine, name, bin), { timeoutMs: 60_000, ...env }).catch(() => undefined);
   }
   if (opts.signal?.aborted) throw new Error('verification cancelled');
+  // A missing engine is not a verdict on the image: the cell is skipped with the reason.
+  if (res.spawnError) throw new Error(res.stderr);
   return judgeCheck(check, expected, res, timeoutS);
 }
 

@@ -3,7 +3,7 @@
 // only arm64, and a platform-mismatch warning otherwise), so a podman cell runs its instance by digest.
 import { parseManifestList, platformRefs } from '../engines/podmanOutput';
 import type { BuildRecord } from '../results/types';
-import type { ToolOptions, ToolRunner } from '../sizes/runTool';
+import type { ToolOptions, ToolRunner } from '../engines/exec';
 
 /** `repo@digest` of the cell's platform when `image` is a podman manifest list; otherwise `image` itself. */
 export async function runnableImage(r: BuildRecord, image: string, run: ToolRunner, podman: string, opts: ToolOptions): Promise<string> {

@@ -59,7 +59,7 @@ describe('nodes: probe answers (recorded from the real second engines)', () => {
 describe('nodes: unreachable message', () => {
   const n = node('podman', 'ssh://builder@arm-box');
   it('names the node and endpoint, the timeout, and the next step', () => {
-    const m = unreachableMessage(n, { ok: false, stdout: '', stderr: '', timedOut: true }, 10_000);
+    const m = unreachableMessage(n, { ok: false, exitCode: -1, stdout: '', stderr: '', timedOut: true }, 10_000);
     assert.match(m, /^node arm-box \(ssh:\/\/builder@arm-box\) did not answer within 10 s; check that the machine is on and its podman API service runs/);
     assert.match(m, /or remove the node from the project's nodes: to build its platforms here$/);
   });

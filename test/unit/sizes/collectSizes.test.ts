@@ -10,7 +10,8 @@ import { collectSizes, samePlatform } from '../../../src/core/sizes/collectSizes
 import { parseImageInspect } from '../../../src/core/sizes/localSizes';
 import { measureSizes } from '../../../src/core/sizes/measureSizes';
 import { emptyHistory, recordSamples, withDeltas } from '../../../src/core/sizes/sizeHistory';
-import type { ToolRunner } from '../../../src/core/sizes/runTool';
+import type { ToolRunner } from '../../../src/core/engines/exec';
+import { toolResult } from '../helpers/toolResult';
 import { GZIP, LayoutBuilder } from './ociFixture';
 
 const rec = (over: Partial<BuildRecord>): BuildRecord => ({
@@ -41,7 +42,7 @@ describe('collecting sizes from recorded builds', () => {
     const asked: string[][] = [];
     const run: ToolRunner = async (argv) => {
       asked.push(argv);
-      return { exitCode: 0, stdout: inspect('amd64', 5000), stderr: '', timedOut: false };
+      return toolResult({ exitCode: 0, stdout: inspect('amd64', 5000), stderr: '', timedOut: false });
     };
     const rows = await collectSizes(
       [
@@ -127,7 +128,7 @@ describe('collecting sizes of pushed images', () => {
     const run: ToolRunner = async (argv) => {
       asked.push(argv);
       const config = argv.includes('--config');
-      return { exitCode: 0, stdout: config ? JSON.stringify({ architecture: 'amd64', os: 'linux', created: 'yesterday' }) : manifest, stderr: '', timedOut: false };
+      return toolResult({ exitCode: 0, stdout: config ? JSON.stringify({ architecture: 'amd64', os: 'linux', created: 'yesterday' }) : manifest, stderr: '', timedOut: false });
     };
     const rows = await collectSizes(
       [

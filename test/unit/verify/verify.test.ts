@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BuildRecord } from '../../../src/core/results/types';
-import type { ToolRunner } from '../../../src/core/sizes/runTool';
+import type { ToolRunner } from '../../../src/core/engines/exec';
+import { toolResult } from '../helpers/toolResult';
 import { fixture } from '../engines/fixture';
 import { judgeCheck } from '../../../src/core/verify/judgeCheck';
 import { expectedMachines, isNative, machinesIn, qemuName } from '../../../src/core/verify/machines';
@@ -30,7 +31,7 @@ function answering(stdout: string, exitCode = 0, extra: Partial<{ stderr: string
   const calls: string[][] = [];
   const run: ToolRunner = async (argv) => {
     calls.push(argv);
-    return { exitCode, stdout, stderr: extra.stderr ?? '', timedOut: extra.timedOut ?? false };
+    return toolResult({ exitCode, stdout, stderr: extra.stderr ?? '', timedOut: extra.timedOut ?? false });
   };
   return { run, calls };
 }
@@ -147,7 +148,7 @@ describe('verifying a cell', () => {
   it('runs every check, fails the cell on the first failing one and keeps the others’ results', async () => {
     const outputs = ['Redis 5.0.1 on x86_64', 'x86_64'];
     const calls: string[][] = [];
-    const run: ToolRunner = async (argv) => (calls.push(argv), { exitCode: 0, stdout: outputs.shift() ?? '', stderr: '', timedOut: false });
+    const run: ToolRunner = async (argv) => (calls.push(argv), toolResult({ exitCode: 0, stdout: outputs.shift() ?? '', stderr: '', timedOut: false }));
     const checks = [{ name: 'redis client', command: ['sh', '-c', 'echo Redis'] }, { name: 'architecture', command: ['uname', '-m'] }];
     const r = await verifyCell(rec({ platform: 'linux/arm64' }), { ...fixed, run, hasEmulator: async () => true, checksFor: () => checks });
     assert.equal(r.status, 'fail');
@@ -162,7 +163,7 @@ describe('verifying a cell', () => {
     const calls: Array<{ argv: string[]; timeoutMs?: number }> = [];
     const run: ToolRunner = async (argv, o) => {
       calls.push({ argv, ...(o?.timeoutMs ? { timeoutMs: o.timeoutMs } : {}) });
-      return argv[1] === 'run' ? { exitCode: -1, stdout: '', stderr: '', timedOut: true } : { exitCode: 0, stdout: '', stderr: '', timedOut: false };
+      return argv[1] === 'run' ? toolResult({ exitCode: -1, stdout: '', stderr: '', timedOut: true }) : toolResult({ exitCode: 0, stdout: '', stderr: '', timedOut: false });
     };
     const checks = [{ name: 'slow', command: ['sleep', '600'], timeout: 2, network: 'host' }, { name: 'default', command: ['sleep', '600'] }];
     const r = await verifyCell(rec({}), { ...fixed, run, checksFor: () => checks });
@@ -179,7 +180,7 @@ describe('verifying a cell', () => {
     const run: ToolRunner = async (argv) => {
       calls.push(argv);
       if (argv[1] === 'run') ac.abort();
-      return { exitCode: -1, stdout: '', stderr: '', timedOut: false };
+      return toolResult({ exitCode: -1, stdout: '', stderr: '', timedOut: false });
     };
     const results = await verifyBuilds([rec({}), rec({ variant: 'redis' })], { ...fixed, run, signal: ac.signal });
     assert.deepEqual(results, []);
@@ -191,7 +192,7 @@ describe('verifying a cell', () => {
     const run: ToolRunner = async (argv) => {
       calls.push(argv);
       const stdout = argv[1] === 'manifest' ? fixture('podman-manifest-inspect.txt') : 'aarch64';
-      return { exitCode: 0, stdout, stderr: '', timedOut: false };
+      return toolResult({ exitCode: 0, stdout, stderr: '', timedOut: false });
     };
     const cell = rec({ engine: 'podman', platform: 'linux/arm64', image: 'localhost/multiarch-app:fixture-minimal' });
     const r = await verifyCell(cell, { ...fixed, run, hasEmulator: async () => true });
@@ -200,7 +201,7 @@ describe('verifying a cell', () => {
     assert.deepEqual(calls[0], ['podman', 'manifest', 'inspect', 'localhost/multiarch-app:fixture-minimal']);
     assert.deepEqual(calls[1]!.slice(-3), ['uname', 'localhost/multiarch-app@sha256:559199df2166c754d65f97a30f21fbc6e970e0e790b9b427e50b52656cfbde4a', '-m']);
     // Not a list (podman says so with an error): the name itself is run.
-    const plain: ToolRunner = async (argv) => (calls.push(argv), argv[1] === 'manifest' ? { exitCode: 125, stdout: '', stderr: 'Error: not a manifest list', timedOut: false } : { exitCode: 0, stdout: 'x86_64', stderr: '', timedOut: false });
+    const plain: ToolRunner = async (argv) => (calls.push(argv), argv[1] === 'manifest' ? toolResult({ exitCode: 125, stdout: '', stderr: 'Error: not a manifest list', timedOut: false }) : toolResult({ exitCode: 0, stdout: 'x86_64', stderr: '', timedOut: false }));
     await verifyCell(rec({ engine: 'podman', image: 'localhost/plain:1' }), { ...fixed, run: plain });
     assert.deepEqual(calls.at(-1)!.slice(-2), ['localhost/plain:1', '-m']);
   });
