@@ -107,4 +107,6 @@ export interface Plan {
   pulls?: ImagePull[];
   /** Shared stages built once before the variant jobs fan out. */
   warmup?: Warmup[];
+  /** The build nodes some job of this plan runs on (the runner probes them first). */
+  nodes?: BuildNode[];
 }

@@ -16,7 +16,7 @@ Builds the matrix (or the chosen variants/platforms), streaming the engine's out
 cell's result in .multiarch/results.json. Stops at the first failure unless --keep-going.
   --all         every variant and platform (the default when no --variant/--platform is given)
   --push        same as --output push (to the config's registry)
-  --jobs N      builds running at once (default 3)
+  --jobs N      builds running at once on each machine: here and each build node (default 3)
   --json        print the results as JSON on stdout (engine output goes to stderr)
 Environment: MULTIARCH_ENGINE, MULTIARCH_DOCKER / MULTIARCH_PODMAN (program paths).
 Exit status: 0 all succeeded; 1 a build failed, was cancelled (Ctrl+C at any point) or its cells are being built

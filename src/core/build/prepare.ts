@@ -99,9 +99,10 @@ export async function prepareBuild(config: ResolvedConfig, o: PrepareOptions): P
     );
   }
 
-  const platforms = [...new Set(plan.jobs.flatMap((j) => j.platforms))];
+  // Build nodes run their platforms natively in their own engine (the runner asks each before building).
+  const platforms = [...new Set(plan.jobs.filter((j) => !j.node).flatMap((j) => j.platforms))];
   const support = await (o.support ?? ((kind, wanted, p) => platformSupport(kind, wanted, { programs: p, env })))(engine.kind, platforms, programs);
-  const unavailable = support.availability.flatMap((a) => (a.state === 'unavailable' ? [a] : []));
+  const unavailable = (platforms.length ? support.availability : []).flatMap((a) => (a.state === 'unavailable' ? [a] : []));
   if (unavailable.length) {
     throw new PrepareError(
       `cannot build ${unavailable.map((a) => a.platform).join(', ')} with ${engine.kind} here: ${[...new Set(unavailable.map((a) => a.fix))].join('; ')}`,

@@ -16,6 +16,13 @@ import { namedManifestLists, promoteFiles, removeUnnamedLists } from './promote'
 import { runProcess, type ProcessResult } from './runProcess';
 import { TaskQueue } from './taskQueue';
 import { runPrePhase } from '../schedule/runSchedule';
+import { describeNode, onNode } from '../nodes/endpoint';
+import { nodeName } from '../nodes/placement';
+import { probeNode } from '../nodes/probe';
+import { LOCAL_NODE, type BuildNode } from '../nodes/types';
+
+/** A build node that has not answered its version call by then fails its cells (well inside the 10 s bound). */
+export const nodeTimeoutMs = 5000;
 
 export interface RunnerEvents {
   /** Every state change of every cell: queued → running → succeeded | failed | cancelled. */
@@ -43,8 +50,12 @@ export interface RunnerOptions {
   programs?: Partial<EnginePrograms>;
   /** Base environment for every command (default process.env). */
   env?: NodeJS.ProcessEnv;
-  /** Jobs running at once. */
+  /** Jobs running at once on each machine (this one and each build node). */
   concurrency?: number;
+  /** How long a build node may take to answer before its cells fail (default 5 s). */
+  nodeTimeoutMs?: number;
+  /** How a build node is asked before its jobs run (default: probeNode). */
+  probe?: typeof probeNode;
   /** Per command. */
   timeoutMs?: number;
   locks?: CellLocks;
@@ -79,13 +90,16 @@ export const jobCells = (job: Job): Cell[] => job.cells ?? job.platforms.map((pl
 /** Executes a plan's jobs with limited parallelism, one build per cell at a time. */
 export class BuildRunner {
   readonly locks: CellLocks;
-  private readonly queue: TaskQueue;
+  /** One queue per machine: `concurrency` (maxParallelJobs) is a limit per node. */
+  private readonly queues = new Map<string, TaskQueue>();
   /** Per-step timings read from each running job's build output. */
   private readonly progress = new Map<Job, ProgressParser>();
+  /** Engine version each build node answered with, for its records. */
+  private readonly nodeVersions = new Map<string, string>();
+  private readonly knownNodes = new Map<string, BuildNode>();
 
   constructor(private readonly opts: RunnerOptions = {}) {
     this.locks = opts.locks ?? new CellLocks();
-    this.queue = new TaskQueue(opts.concurrency ?? 3);
   }
 
   async run(plan: Plan, o: RunOptions = {}): Promise<RunSummary> {
@@ -97,28 +111,64 @@ export class BuildRunner {
       if (held.length) throw new BusyError(held.map((h) => h.cell), held);
     }
     for (const c of cells) o.onStatus?.(c, 'queued');
+    for (const n of plan.nodes ?? []) this.knownNodes.set(n.name, n);
 
     const stop = new AbortController();
     const onAbort = () => stop.abort();
     o.signal?.addEventListener('abort', onAbort, { once: true });
     if (o.signal?.aborted) stop.abort();
     try {
-      const failedEarly = await this.prePhase(plan, o, stop.signal);
-      if (failedEarly) return failedEarly;
-      const outcomes = await Promise.all(
-        plan.jobs.map((job) =>
-          this.queue.run(async () => {
-            const outcome = await this.runJob(job, o, stop.signal);
-            if (outcome.status === 'failed' && !o.keepGoing) stop.abort();
-            return outcome;
-          }),
-        ),
+      // One lane per machine, side by side: each asks its node first, then pulls and warms up in its own
+      // store, then builds with its own limit of parallel jobs.
+      const lanes = [LOCAL_NODE, ...(plan.nodes ?? []).map((n) => n.name)];
+      const done = await Promise.all(
+        lanes.map((lane) => {
+          const node = plan.nodes?.find((n) => n.name === lane);
+          const jobs = plan.jobs.filter((j) => nodeName(j) === lane);
+          if (!jobs.length) return [];
+          const lanePlan: Plan = {
+            ...plan,
+            jobs,
+            ...(plan.pulls ? { pulls: plan.pulls.filter((p) => (p.node ?? LOCAL_NODE) === lane) } : {}),
+            ...(plan.warmup ? { warmup: plan.warmup.filter((w) => (w.node ?? LOCAL_NODE) === lane) } : {}),
+          };
+          return this.runLane(lanePlan, node, o, stop);
+        }),
       );
+      const byJob = new Map(done.flat().map((x) => [x.job, x]));
+      const outcomes = plan.jobs.map((j) => byJob.get(j)!);
       const records = outcomes.flatMap((x) => x.records);
       return { ok: outcomes.every((x) => x.status === 'succeeded'), outcomes, records };
     } finally {
       o.signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  private async runLane(plan: Plan, node: BuildNode | undefined, o: RunOptions, stop: AbortController): Promise<JobOutcome[]> {
+    if (node) {
+      const startedAt = new Date();
+      const probe = await (this.opts.probe ?? probeNode)(node, { timeoutMs: this.opts.nodeTimeoutMs ?? nodeTimeoutMs, signal: stop.signal, ...(this.opts.env ? { env: this.opts.env } : {}), ...(this.opts.programs ? { programs: this.opts.programs } : {}) });
+      if (stop.signal.aborted) return plan.jobs.map((job) => this.finish(job, o, startedAt, 'cancelled'));
+      // A node that does not answer costs only its own cells: the other lanes go on.
+      if (!probe.reachable) return plan.jobs.map((job) => this.finish(job, o, startedAt, 'failed', undefined, { message: probe.error ?? `node ${describeNode(node)} did not answer` }));
+      if (probe.engineVersion) this.nodeVersions.set(node.name, probe.engineVersion);
+    }
+    const failedEarly = await this.prePhase(plan, o, stop.signal);
+    if (failedEarly) {
+      if (!o.keepGoing) stop.abort();
+      return failedEarly.outcomes;
+    }
+    const lane = nodeName({ ...(node ? { node: node.name } : {}) });
+    const queue = this.queues.get(lane) ?? this.queues.set(lane, new TaskQueue(this.opts.concurrency ?? 3)).get(lane)!;
+    return Promise.all(
+      plan.jobs.map((job) =>
+        queue.run(async () => {
+          const outcome = await this.runJob(job, o, stop.signal);
+          if (outcome.status === 'failed' && !o.keepGoing) stop.abort();
+          return outcome;
+        }),
+      ),
+    );
   }
 
   /**
@@ -182,7 +232,7 @@ export class BuildRunner {
       for (const argv of job.before ?? []) {
         await this.exec(job, argv, o, signal); // failures ignored: cleanup of a previous result
       }
-      const replaced = job.staging?.replaces ? await namedManifestLists(this.program(job, 'podman'), job.staging.replaces, this.query()) : [];
+      const replaced = job.staging?.replaces ? await namedManifestLists(this.program(job, 'podman'), job.staging.replaces, this.query(job)) : [];
       for (const argv of [job.argv, ...(job.after ?? [])]) {
         const r = await this.exec(job, argv, o, signal);
         const status = r.cancelled || signal.aborted ? 'cancelled' : r.exitCode !== 0 ? 'failed' : undefined;
@@ -198,7 +248,7 @@ export class BuildRunner {
           await this.discard(job, o);
           return this.finish(job, o, startedAt, 'failed', undefined, { message: `could not move the output into place: ${(err as Error).message}` });
         }
-        await removeUnnamedLists(this.program(job, 'podman'), replaced, this.query());
+        await removeUnnamedLists(this.program(job, 'podman'), replaced, this.query(job));
       }
       return this.finish(job, o, startedAt, 'succeeded');
     } finally {
@@ -210,7 +260,7 @@ export class BuildRunner {
   /** After a failure or cancel: the temporary names, partial files and working containers go; the user's images stay. */
   private async discard(job: Job, o: RunOptions): Promise<void> {
     if (!job.staging) return;
-    const removed = await discardStaging(job.staging, this.program(job, 'podman'), this.query(), (argv) => this.resolve(job, argv));
+    const removed = await discardStaging(job.staging, this.program(job, 'podman'), this.query(job), (argv) => this.resolve(job, argv));
     if (removed.length) o.onOutput?.(job, `removed ${removed.length} working container(s) or half-committed image(s) the interrupted build left behind\n`);
   }
 
@@ -222,8 +272,11 @@ export class BuildRunner {
     return { ...defaultPrograms, ...this.opts.programs }[job.program ?? fallback];
   }
 
-  private query(): EngineQuery {
-    return engineQuery(this.opts.env ?? process.env);
+  /** Store queries and clean-up for `job`, on the machine it runs on. */
+  private query(job?: Job): EngineQuery {
+    const run = engineQuery(this.opts.env ?? process.env);
+    const node = job?.node ? this.knownNodes.get(job.node) : undefined;
+    return node ? (argv) => run(onNode(argv, node)) : run;
   }
 
   private exec(job: Job, argv: string[], o: RunOptions, signal: AbortSignal): Promise<ProcessResult> {
@@ -266,13 +319,15 @@ export class BuildRunner {
     const durationMs = Date.now() - startedAt.getTime();
     const host = hostPlatform();
     const timings = this.progress.get(job)?.finish(Date.now()) ?? {};
+    const node = job.node ? this.knownNodes.get(job.node) : undefined;
+    const version = job.node ? this.nodeVersions.get(job.node) : o.engineVersion;
     this.progress.delete(job);
     const records = jobCells(job).map((cell): BuildRecord => {
       const image = job.cellImages?.[cellId(cell)] ?? job.platformTags?.[cell.platform] ?? job.tags[0];
       return {
         ...cell,
         engine: job.engine,
-        ...(o.engineVersion ? { engineVersion: o.engineVersion } : {}),
+        ...(version ? { engineVersion: version } : {}),
         output: job.output,
         status,
         startedAt: startedAt.toISOString(),
@@ -281,8 +336,9 @@ export class BuildRunner {
         ...(job.ociPath && status === 'succeeded' ? { ociPath: job.ociPath } : {}),
         ...(r?.exitCode !== undefined ? { exitCode: r.exitCode } : {}),
         ...(problem ? { error: problem.message } : status === 'cancelled' ? { error: 'cancelled' } : {}),
-        // Local engines build a foreign platform under QEMU; a buildx builder may have a native node for it.
-        ...(job.engine !== 'buildx' ? { emulated: cell.platform !== host } : {}),
+        // Local engines build a foreign platform under QEMU; a buildx builder may have a native node for it;
+        // a build node runs the platforms it lists natively.
+        ...(job.node ? { node: job.node, emulated: !node?.platforms.includes(cell.platform) } : job.engine !== 'buildx' ? { emulated: cell.platform !== host } : {}),
         ...(timings[cellId(cell)] ? { timing: timings[cellId(cell)] } : {}),
       };
     });

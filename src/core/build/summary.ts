@@ -1,3 +1,4 @@
+import { LOCAL_NODE } from '../nodes/types';
 import type { BuildRecord } from '../results/types';
 import type { RunSummary } from './runner';
 
@@ -6,10 +7,11 @@ export function secondsText(ms: number): string {
   return (ms / 1000).toFixed(1);
 }
 
-/** The plain-text summary table: variant, platform, status, seconds. */
+/** The plain-text summary table: variant, platform, status, seconds, and where each cell was built when build nodes took part. */
 export function summaryTable(records: BuildRecord[]): string {
-  const head = ['VARIANT', 'PLATFORM', 'STATUS', 'SECONDS'];
-  const rows = records.map((r) => [r.variant, r.platform, r.status, secondsText(r.durationMs)]);
+  const nodes = records.some((r) => r.node);
+  const head = ['VARIANT', 'PLATFORM', 'STATUS', 'SECONDS', ...(nodes ? ['NODE'] : [])];
+  const rows = records.map((r) => [r.variant, r.platform, r.status, secondsText(r.durationMs), ...(nodes ? [r.node ?? LOCAL_NODE] : [])]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd() + '\n';
   return fmt(head) + rows.map(fmt).join('');
@@ -22,7 +24,8 @@ export function failureLines(summary: RunSummary): string {
     .map((o) => {
       const p = o.problem!;
       const where = p.file ? `${p.file}:${p.line ?? 1}: ` : '';
-      return `${where}error: ${o.job.variant} (${o.job.platforms.join(', ')}): ${p.message}\n`;
+      const on = o.job.node ? ` on ${o.job.node}` : '';
+      return `${where}error: ${o.job.variant} (${o.job.platforms.join(', ')}${on}): ${p.message}\n`;
     })
     .join('');
 }

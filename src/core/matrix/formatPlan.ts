@@ -1,13 +1,18 @@
+import { onNode } from '../nodes/endpoint';
+import { LOCAL_NODE } from '../nodes/types';
 import { shellQuote } from '../engines/shellQuote';
 import type { Plan } from '../jobs';
 
 /** The plan as JSON-ready data: what `multiarch plan --json` prints. */
 export function planToJson(plan: Plan, engineReason: string): unknown {
+  // Pulls and warm-ups name their node only when build nodes take part; every job always names its own.
+  const where = (step: { node?: string }) => (plan.nodes?.length ? { node: step.node ?? LOCAL_NODE } : {});
   return {
     engine: plan.engine,
     engineReason,
     jobs: plan.jobs.map((j) => ({
       variant: j.variant,
+      node: j.node ?? LOCAL_NODE,
       platforms: j.platforms,
       tags: j.tags,
       output: j.output,
@@ -18,8 +23,9 @@ export function planToJson(plan: Plan, engineReason: string): unknown {
       ...(j.before?.length ? { before: j.before } : {}),
       ...(j.after?.length ? { after: j.after } : {}),
     })),
-    warmup: (plan.warmup ?? []).map((w) => ({ stage: w.stage, platforms: w.platforms, argv: w.argv, ...(w.env ? { env: w.env } : {}) })),
-    pulls: (plan.pulls ?? []).map((p) => ({ image: p.image, platform: p.platform })),
+    warmup: (plan.warmup ?? []).map((w) => ({ stage: w.stage, platforms: w.platforms, ...where(w), argv: w.argv, ...(w.env ? { env: w.env } : {}) })),
+    pulls: (plan.pulls ?? []).map((p) => ({ image: p.image, platform: p.platform, ...where(p) })),
+    ...(plan.nodes?.length ? { nodes: plan.nodes.map((n) => ({ name: n.name, engine: n.engine, endpoint: n.endpoint, platforms: n.platforms })) } : {}),
   };
 }
 
@@ -29,7 +35,10 @@ export function planToText(plan: Plan, engineReason: string): string {
   if (!plan.jobs.length) lines.push('# nothing to build for this selection');
   if (plan.pulls?.length) {
     lines.push('', '# first, each base image once per platform (one image at a time per name)');
-    for (const p of plan.pulls) lines.push(quote([plan.engine === 'podman' ? 'podman' : 'docker', 'pull', '--platform', p.platform, p.image]));
+    for (const p of plan.pulls) {
+      const node = plan.nodes?.find((n) => n.name === p.node);
+      lines.push(quote(onNode([node?.engine ?? (plan.engine === 'podman' ? 'podman' : 'docker'), 'pull', '--platform', p.platform, p.image], node)));
+    }
   }
   if (plan.warmup?.length) {
     lines.push('', '# then the stages every variant shares, once (the variant builds reuse them from the cache)');
@@ -37,7 +46,7 @@ export function planToText(plan: Plan, engineReason: string): string {
     lines.push('', '# then the variants, in parallel');
   }
   for (const j of plan.jobs) {
-    lines.push('', `# ${j.variant} → ${j.platforms.join(', ')}  [${j.output}]  ${j.tags.join(' ')}`);
+    lines.push('', `# ${j.variant} → ${j.platforms.join(', ')}  [${j.output}]  ${j.tags.join(' ')}${j.node ? `  on node ${j.node}` : ''}`);
     // A quoted heredoc delimiter expands nothing, and JSON (the bake file) never has a line that is only EOF.
     for (const [file, content] of Object.entries(j.files ?? {})) lines.push(`cat > ${shellQuote(file)} <<'EOF'`, content.trimEnd(), 'EOF');
     for (const step of j.before ?? []) lines.push(`${quote(step)} || true`);

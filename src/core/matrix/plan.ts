@@ -2,7 +2,10 @@ import type { OutputMode, ResolvedConfig } from '../config/types';
 import { jobBuilders } from '../engines/jobBuilders';
 import { scheduleJobs } from '../schedule/schedule';
 import { bakePlan } from './bakePlan';
-import type { Cell, EngineKind, Plan } from '../jobs';
+import type { BuildNode, Cell, EngineKind, Job, Plan } from '../jobs';
+import { onNode } from '../nodes/endpoint';
+import { placeOnNode, splitByNode } from '../nodes/placement';
+import type { ResolvedVariant } from '../config/types';
 
 export interface PlanOptions {
   engine: EngineKind;
@@ -49,12 +52,24 @@ export function buildPlan(config: ResolvedConfig, options: PlanOptions): Plan {
     }
   }
   const output = options.output ?? config.output;
+  const nodes = config.nodes;
+  const localOnly = (v: ResolvedVariant) => v.platforms.filter((p) => !splitByNode([p], nodes)[0]!.node);
   if (options.bake && options.engine === 'buildx' && !options.variants?.length && !options.platforms?.length) {
-    return bakePlan(config, {
-      output,
-      ...(options.canLoadManifestList !== undefined ? { canLoadManifestList: options.canLoadManifestList } : {}),
-      ...(options.builder ? { builder: options.builder } : {}),
-    });
+    // The bake builds what stays on this machine; the cells build nodes take are jobs of their own.
+    const local = config.variants.map((v) => ({ ...v, platforms: localOnly(v) })).filter((v) => v.platforms.length);
+    const bake = local.length
+      ? bakePlan(
+          { ...config, variants: local },
+          {
+            output,
+            ...(options.canLoadManifestList !== undefined ? { canLoadManifestList: options.canLoadManifestList } : {}),
+            ...(options.builder ? { builder: options.builder } : {}),
+          },
+        )
+      : { engine: options.engine, jobs: [] };
+    const remote = config.variants.flatMap((v) => nodeJobs(config, v, v.platforms.filter((p) => !localOnly(v).includes(p)), output));
+    if (!remote.length) return bake;
+    return withSchedule(config, { ...bake, jobs: [...bake.jobs, ...remote] }, options);
   }
   const jobs = config.variants
     .filter((v) => !wanted || wanted.has(v.name))
@@ -62,17 +77,54 @@ export function buildPlan(config: ResolvedConfig, options: PlanOptions): Plan {
       const platforms = options.platforms?.length
         ? variant.platforms.filter((p) => options.platforms!.includes(p))
         : variant.platforms;
-      if (!platforms.length) return [];
-      return builder({
-        config,
-        variant,
-        platforms,
-        output,
-        ...(options.canLoadManifestList !== undefined ? { canLoadManifestList: options.canLoadManifestList } : {}),
-        ...(options.builder ? { builder: options.builder } : {}),
-      });
+      return splitByNode(platforms, nodes).flatMap((group) =>
+        group.node
+          ? nodeJobs(config, variant, group.platforms, output)
+          : builder({
+              config,
+              variant,
+              platforms: group.platforms,
+              output,
+              ...(options.canLoadManifestList !== undefined ? { canLoadManifestList: options.canLoadManifestList } : {}),
+              ...(options.builder ? { builder: options.builder } : {}),
+            }),
+      );
     });
-  if (options.schedule === false) return { engine: options.engine, jobs };
-  const { pulls, warmup } = scheduleJobs(config, options.engine, jobs);
-  return { engine: options.engine, jobs, ...(pulls.length ? { pulls } : {}), ...(warmup.length ? { warmup } : {}) };
+  return withSchedule(config, { engine: options.engine, jobs }, options);
+}
+
+/**
+ * Jobs of a variant's platforms that build nodes take, with each node's own engine. A node builds into its
+ * own store (as `load` there); the runner then brings the image where `output` says (core/nodes/publish).
+ */
+function nodeJobs(config: ResolvedConfig, variant: ResolvedVariant, platforms: string[], output: OutputMode): Job[] {
+  return splitByNode(platforms, config.nodes).flatMap(({ node, platforms: own }) =>
+    node
+      ? jobBuilders[node.engine]({ config, variant, platforms: own, output: 'load' }).map((j) => ({ ...placeOnNode(j, node), output }))
+      : [],
+  );
+}
+
+/**
+ * Pulls and warm-ups per node: each machine has its own store and cache, so each gets the schedule its
+ * engine needs (podman: pull once, warm shared stages), with its commands pointed at it.
+ */
+function withSchedule(config: ResolvedConfig, plan: Plan, options: PlanOptions): Plan {
+  const used = config.nodes.filter((n) => plan.jobs.some((j) => j.node === n.name));
+  const withNodes = used.length ? { ...plan, nodes: used } : plan;
+  if (options.schedule === false) return withNodes;
+  const groups: { node?: BuildNode; engine: EngineKind; jobs: Job[] }[] = [
+    { engine: plan.engine, jobs: plan.jobs.filter((j) => !j.node) },
+    ...used.map((node) => ({ node, engine: node.engine, jobs: plan.jobs.filter((j) => j.node === node.name) })),
+  ];
+  const pulls = [];
+  const warmup = [];
+  for (const g of groups) {
+    if (!g.jobs.length) continue;
+    const s = scheduleJobs(config, g.engine, g.jobs);
+    const node = g.node;
+    pulls.push(...(node ? s.pulls.map((p) => ({ ...p, node: node.name })) : s.pulls));
+    warmup.push(...(node ? s.warmup.map((w) => ({ ...w, node: node.name, argv: onNode(w.argv, node) })) : s.warmup));
+  }
+  return { ...withNodes, ...(pulls.length ? { pulls } : {}), ...(warmup.length ? { warmup } : {}) };
 }

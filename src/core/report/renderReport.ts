@@ -23,6 +23,11 @@ function latestPerCell(records: BuildRecord[]): BuildRecord[] {
   return [...byCell.values()].sort((a, b) => a.variant.localeCompare(b.variant) || a.platform.localeCompare(b.platform));
 }
 
+/** " on arm-box" for a cell a build node built; nothing for this machine's. */
+function onNode(r: BuildRecord): string {
+  return r.node ? ` on ${md(r.node)}` : '';
+}
+
 function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();
   for (const i of items) out.set(key(i), [...(out.get(key(i)) ?? []), i]);
@@ -73,7 +78,7 @@ function testCases(input: ReportInput, latest: BuildRecord[]): string[] {
     if (ok) passed++;
     else failed++;
     const detail = ok ? `succeeded in ${formatDuration(r.durationMs)}` : `${r.status}${r.error ? `: ${md(r.error.split('\n')[0]!)}` : ''}`;
-    lines.push(`- [${ok ? 'x' : ' '}] Build ${md(r.variant)} for ${md(r.platform)}: ${detail}`);
+    lines.push(`- [${ok ? 'x' : ' '}] Build ${md(r.variant)} for ${md(r.platform)}${onNode(r)}: ${detail}`);
   }
   const checks = verifyCases(input.verify);
   lines.push(...checks.lines);
@@ -86,7 +91,7 @@ function testCases(input: ReportInput, latest: BuildRecord[]): string[] {
 function buildsSection(latest: BuildRecord[], sizes: Map<string, SizeRow>): string[] {
   const rows = [...groupBy(latest, (r) => r.variant)].map(([variant, cells]) => [
     md(variant),
-    cells.map((r) => md(shortPlatform(r.platform)) + (r.status === 'succeeded' ? '' : ` (${r.status})`)).join(', '),
+    cells.map((r) => md(shortPlatform(r.platform)) + onNode(r) + (r.status === 'succeeded' ? '' : ` (${r.status})`)).join(', '),
     formatDuration(wallTime(cells)),
     perPlatform(cells, sizes, (s) => s?.compressed),
     perPlatform(cells, sizes, (s) => s?.uncompressed),

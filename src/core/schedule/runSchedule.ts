@@ -1,4 +1,5 @@
 import { cellId, type Cell, type Job, type Plan } from '../jobs';
+import { onNode } from '../nodes/endpoint';
 import { podmanPullOnce } from './podmanPull';
 import type { ImagePull, Warmup } from './types';
 
@@ -20,6 +21,7 @@ export function stepJob(plan: Plan, step: { kind: 'pull'; pulls: ImagePull[] } |
       argv: ['podman', 'pull', image],
       program: 'podman',
       cwd: '.',
+      ...(step.pulls[0]!.node ? { node: step.pulls[0]!.node } : {}),
     };
   }
   const w = step.warmup;
@@ -36,6 +38,7 @@ export function stepJob(plan: Plan, step: { kind: 'pull'; pulls: ImagePull[] } |
     dockerfile: w.dockerfile,
     cwd: w.cwd,
     ...(w.env ? { env: w.env } : {}),
+    ...(w.node ? { node: w.node } : {}),
     ...(w.marker ? { staging: { discard: [], marker: w.marker } } : {}),
   };
 }
@@ -76,12 +79,17 @@ export async function runPrePhase<R extends StepResult>(plan: Plan, hooks: PrePh
   const waitingForWarmup = uniqueCells(warmup.flatMap((w) => w.cells));
   if (pulls.length) hooks.onWaiting?.(allCells, WAITING_FOR_PULLS);
   try {
+    // Each store pulls its own: per node, each image once.
     const byImage = new Map<string, ImagePull[]>();
-    for (const p of pulls) byImage.set(p.image, [...(byImage.get(p.image) ?? []), p]);
+    for (const p of pulls) {
+      const key = `${p.node ?? ''}\0${p.image}`;
+      byImage.set(key, [...(byImage.get(key) ?? []), p]);
+    }
     const results = await Promise.all(
       [...byImage.values()].map(async (group): Promise<PrePhaseResult<R>> => {
         const job = stepJob(plan, { kind: 'pull', pulls: group });
-        const r = await podmanPullOnce(group[0]!.image, group.map((p) => p.platform), (argv) => hooks.exec(job, argv));
+        const node = plan.nodes?.find((n) => n.name === job.node);
+        const r = await podmanPullOnce(group[0]!.image, group.map((p) => p.platform), (argv) => hooks.exec(job, onNode(argv, node)));
         if (r.ok) return r;
         const failedCells = group.filter((p) => p.platform === r.platform || r.platform.includes(',')).flatMap((p) => p.cells);
         return { ok: false, cancelled: !!r.cancelled, job, message: `pulling ${group[0]!.image} for ${r.platform} failed: ${r.message}`, failedCells };

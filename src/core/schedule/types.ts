@@ -6,6 +6,8 @@ export interface ImagePull {
   platform: string;
   /** The cells whose builds use it. */
   cells: Cell[];
+  /** The build node whose store it is pulled into (absent: this machine). */
+  node?: string;
 }
 
 /** A build of a stage every variant shares, run once (per platform) before the variants fan out. */
@@ -19,6 +21,8 @@ export interface Warmup {
   dockerfile: string;
   /** The cells whose builds wait for it. */
   cells: Cell[];
+  /** The build node it runs on (absent: this machine); argv already points at it. */
+  node?: string;
   /** podman: the build-arg value that finds the working containers a cancelled warm-up left behind. */
   marker?: string;
 }
