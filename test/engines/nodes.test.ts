@@ -1,0 +1,162 @@
+import { strict as assert } from 'node:assert';
+import { createServer, type Server, type Socket } from 'node:net';
+import { BuildRunner, nodeTimeoutMs } from '../../src/core/build/runner';
+import type { ResolvedConfig } from '../../src/core/config/types';
+import { programsFromEnv } from '../../src/core/engines/detect';
+import { runTool } from '../../src/core/engines/exec';
+import { parseManifestList, platformRefs } from '../../src/core/engines/podmanOutput';
+import type { EngineKind, Job } from '../../src/core/jobs';
+import { buildPlan } from '../../src/core/matrix/plan';
+import { onNode } from '../../src/core/nodes/endpoint';
+import type { BuildNode } from '../../src/core/nodes/types';
+import { env, projectWorkspace, removeBuiltImages } from './helpers';
+
+/**
+ * Build nodes against the second engines setup starts beside the first (their own stores): a podman API
+ * service on 127.0.0.2 and a second dockerd on its own socket. The config gives the node linux/arm64, so
+ * the arm64 cells are built there (under QEMU on this amd64 machine, which changes nothing about where).
+ */
+const programs = programsFromEnv(env);
+const runner = () => new BuildRunner({ programs, env, concurrency: 2 });
+const nodeEndpoint = { podman: env.MULTIARCH_NODE2_PODMAN, docker: env.MULTIARCH_NODE2_DOCKER };
+
+function withNode(engine: BuildNode['engine'], endpoint: string, name = 'node2'): (yaml: string) => string {
+  return (yaml) => `${yaml}nodes:\n  - { name: ${name}, engine: ${engine}, endpoint: "${endpoint}", platforms: [linux/arm64] }\n`;
+}
+
+async function query(node: BuildNode | undefined, argv: string[]) {
+  return runTool(onNode(argv, node), { env, timeoutMs: 60_000 });
+}
+
+/** os/arch of each image under `tag` in one store: a podman list's entries, or a docker image's config. */
+async function platformsIn(engine: 'podman' | 'docker', node: BuildNode | undefined, tag: string): Promise<string[]> {
+  if (engine === 'podman') {
+    const r = await query(node, [programs.podman, 'manifest', 'inspect', tag]);
+    return r.ok ? parseManifestList(r.stdout).map((e) => e.platform) : [];
+  }
+  const r = await query(node, [programs.docker, 'image', 'inspect', '--format', '{{.Os}}/{{.Architecture}}', tag]);
+  return r.ok ? [r.stdout.trim()] : [];
+}
+
+async function removeNodeImages(engine: 'podman' | 'docker', node: BuildNode, tags: string[]): Promise<void> {
+  for (const tag of tags) {
+    if (engine === 'docker') {
+      await query(node, [programs.docker, 'rmi', tag]);
+      continue;
+    }
+    const listed = await query(node, [programs.podman, 'manifest', 'inspect', tag]);
+    const digests = listed.ok ? parseManifestList(listed.stdout).map((e) => e.digest) : [];
+    if (!(await query(node, [programs.podman, 'manifest', 'rm', tag])).ok) await query(node, [programs.podman, 'rmi', tag]);
+    for (const d of digests) await query(node, [programs.podman, 'rmi', `${tag.split(':')[0]}@${d}`]);
+  }
+}
+
+for (const engine of ['podman', 'docker'] as const) {
+  describe(`build nodes: a ${engine} node builds linux/arm64 in its own store`, function () {
+    this.timeout(600_000);
+    let config: ResolvedConfig;
+    let jobs: Job[] = [];
+
+    before(function () {
+      if (!nodeEndpoint[engine]) this.skip();
+    });
+
+    after(async () => {
+      const node = config?.nodes[0];
+      await removeBuiltImages(engine as EngineKind, programs[engine], jobs.filter((j) => !j.node).flatMap((j) => j.tags));
+      if (node) await removeNodeImages(engine, node, jobs.filter((j) => j.node).flatMap((j) => j.tags));
+    });
+
+    it('amd64 is built here only, arm64 on the node only; records and plan say where', async () => {
+      config = await projectWorkspace('shared-base', undefined, withNode(engine, nodeEndpoint[engine]!));
+      const node = config.nodes[0]!;
+      const plan = buildPlan(config, { engine, variants: ['minimal'], canLoadManifestList: engine === 'podman' });
+      jobs = plan.jobs;
+      assert.deepEqual(plan.jobs.map((j) => [j.node ?? 'local', j.platforms]), [
+        ['local', ['linux/amd64']],
+        ['node2', ['linux/arm64']],
+      ]);
+      const summary = await runner().run(plan, { config });
+      assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
+      assert.deepEqual(summary.records.map((r) => [r.platform, r.status, r.node ?? 'local']), [
+        ['linux/amd64', 'succeeded', 'local'],
+        ['linux/arm64', 'succeeded', 'node2'],
+      ]);
+      assert.match(summary.records[1]!.engineVersion ?? '', /^\d+\.\d+/);
+
+      const [local, remote] = plan.jobs;
+      const localTag = local!.platformTags?.['linux/amd64'] ?? local!.tags[0]!;
+      const remoteTag = remote!.platformTags?.['linux/arm64'] ?? remote!.tags[0]!;
+      assert.deepEqual(await platformsIn(engine, undefined, localTag), ['linux/amd64']);
+      assert.deepEqual(await platformsIn(engine, node, remoteTag), ['linux/arm64']);
+      // Neither store holds the other's image.
+      if (engine === 'podman') {
+        assert.deepEqual(await platformsIn(engine, node, localTag), ['linux/arm64'], 'the node has the variant tag for its own platform only');
+      } else {
+        assert.deepEqual(await platformsIn(engine, node, localTag), []);
+        assert.deepEqual(await platformsIn(engine, undefined, remoteTag), []);
+      }
+      // podman 4.3 runs a list's host-arch instance whatever --platform says: the arm64 one is run by digest.
+      const image =
+        engine === 'podman'
+          ? platformRefs(remoteTag, parseManifestList((await query(node, [programs.podman, 'manifest', 'inspect', remoteTag])).stdout))['linux/arm64']!
+          : remoteTag;
+      const ran = await query(node, [programs[engine], 'run', '--rm', image, 'cat', '/build-arch']);
+      assert.equal(ran.stdout.trim(), 'aarch64', ran.stderr);
+    });
+  });
+}
+
+describe('build nodes: a node that does not answer', function () {
+  this.timeout(600_000);
+  const built: string[] = [];
+  let hanging: Server;
+  const sockets = new Set<Socket>();
+
+  before(async () => {
+    // Accepts connections and never answers: what a machine whose engine hangs looks like to a client.
+    hanging = createServer((s) => {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+    });
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+  });
+
+  after(async () => {
+    for (const s of sockets) s.destroy();
+    await new Promise((resolve) => hanging.close(resolve));
+    await removeBuiltImages('podman', programs.podman, built);
+  });
+
+  it('a refused podman node fails only its own cells, naming it; the local cells succeed', async () => {
+    const config = await projectWorkspace('shared-base', undefined, withNode('podman', 'tcp://127.0.0.3:1', 'arm-box'));
+    const plan = buildPlan(config, { engine: 'podman', variants: ['minimal', 'redis'], canLoadManifestList: true });
+    built.push(...plan.jobs.filter((j) => !j.node).flatMap((j) => j.tags));
+    const summary = await runner().run(plan, { config });
+    assert.equal(summary.ok, false);
+    const rows = summary.records.map((r) => [r.variant, r.platform, r.status, r.node ?? 'local']).sort();
+    assert.deepEqual(rows, [
+      ['minimal', 'linux/amd64', 'succeeded', 'local'],
+      ['minimal', 'linux/arm64', 'failed', 'arm-box'],
+      ['redis', 'linux/amd64', 'succeeded', 'local'],
+      ['redis', 'linux/arm64', 'failed', 'arm-box'],
+    ]);
+    for (const r of summary.records.filter((x) => x.node)) {
+      assert.match(r.error!, /^node arm-box \(tcp:\/\/127\.0\.0\.3:1\) did not answer \(.*connection refused\); check that the machine is on/);
+    }
+  });
+
+  it('a node that accepts but never answers fails its cells with the connect timeout, not later', async () => {
+    const { port } = hanging.address() as { port: number };
+    const endpoint = `tcp://127.0.0.1:${port}`;
+    const config = await projectWorkspace('shared-base', undefined, withNode('docker', endpoint, 'stuck'));
+    const plan = buildPlan(config, { engine: 'podman', variants: ['minimal'], canLoadManifestList: true });
+    built.push(...plan.jobs.filter((j) => !j.node).flatMap((j) => j.tags));
+    const summary = await runner().run(plan, { config });
+    const failed = summary.records.find((r) => r.node === 'stuck')!;
+    assert.equal(failed.status, 'failed');
+    assert.equal(nodeTimeoutMs, 5000);
+    assert.match(failed.error!, new RegExp(`^node stuck \\(tcp://127\\.0\\.0\\.1:${port}\\) did not answer within 5 s; check that the machine is on and dockerd listens there`));
+    assert.equal(summary.records.find((r) => !r.node)!.status, 'succeeded');
+  });
+});
