@@ -14,8 +14,10 @@ import { defaultDockerfiles } from './fix';
 const help = `multiarch lint [FILES...] [--format text|json|sarif] [--strict] [--no-network] [--version]
 
 Checks Dockerfiles with every BuildKit build check plus the multi-arch rules. With a multiarch.yaml next to
-the Dockerfile, InvalidBaseImagePlatform asks each FROM image's registry which platforms it has (answers
-cached for 6 hours in .multiarch/cache); --no-network skips that check.
+the Dockerfile, the rules that depend on build args or platform run for each variant and platform, and a
+finding that holds in some of them only says which ("in variant redis", "for linux/arm64"; JSON: cells).
+InvalidBaseImagePlatform asks each FROM image's registry which platforms it has (answers cached for 6 hours
+in .multiarch/cache); --no-network skips that check.
 --version prints which BuildKit release the checks follow.
 Without FILES, lints Dockerfile / Containerfile in the current folder.
 Exit status: 1 when a finding is an error (or any finding, with --strict), 2 on bad usage.
@@ -62,9 +64,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       io.err(`multiarch lint: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}; check the path\n`);
       return 2;
     }
-    const { diagnostics } = lintDockerfile(text, await loadLintContext(path));
+    const context = await loadLintContext(path);
+    const { diagnostics } = lintDockerfile(text, context);
     if (!values['no-network']) {
-      diagnostics.push(...(await baseImageFindings(path, text, io)));
+      diagnostics.push(...(await baseImageFindings(path, text, context.buildPlatform, io)));
       diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
     }
     results.push({ file: relative(io.cwd, path) || file, diagnostics });
@@ -77,10 +80,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
 }
 
 /** InvalidBaseImagePlatform for the variants that build this Dockerfile; an unreachable registry is one line on stderr. */
-async function baseImageFindings(path: string, text: string, io: CliIO): Promise<LintDiagnostic[]> {
+async function baseImageFindings(path: string, text: string, buildPlatform: string | undefined, io: CliIO): Promise<LintDiagnostic[]> {
   const near = await lintCellsNear(path);
   if (!near) return [];
-  const { diagnostics, unreachable } = await checkBaseImagePlatforms(text, near.cells, await projectPlatformLookup(near.root, io.env));
+  const { diagnostics, unreachable } = await checkBaseImagePlatforms(text, near.cells, await projectPlatformLookup(near.root, io.env), buildPlatform);
   for (const u of unreachable) {
     io.err(`multiarch lint: InvalidBaseImagePlatform skipped for ${u.image}: ${u.reason} (offline? use --no-network to skip the check)\n`);
   }

@@ -1,20 +1,14 @@
 import { tryParseReference } from '../reference';
 import { samePlatform, type PlatformLookup } from '../registry';
-import { lintDockerfile } from './lint';
-import { PLATFORM_ARGS } from './model';
+import { describeCells, matrixCells } from './cells';
+import { LintModel } from './model';
 import { buildkitRule } from './rule';
-import { processWord } from './shellWord';
 import { BOM } from './text';
-import type { LintDiagnostic, Range } from './types';
+import type { LintCell, LintDiagnostic, MatrixCell, Range } from './types';
 
 export const INVALID_BASE_IMAGE_PLATFORM = buildkitRule('InvalidBaseImagePlatform', 'Base image platform does not match expected target platform');
 
-/** One variant of the matrix as the linter needs it: its build args and the platforms it builds. */
-export interface LintCell {
-  variant: string;
-  args: Record<string, string>;
-  platforms: string[];
-}
+export type { LintCell } from './types';
 
 export interface BaseImageCheck {
   diagnostics: LintDiagnostic[];
@@ -22,77 +16,66 @@ export interface BaseImageCheck {
   unreachable: Array<{ image: string; reason: string }>;
 }
 
-function platformVars(prefix: 'TARGET' | 'BUILD', platform: string): Array<[string, string]> {
-  const [os = '', arch = '', variant = ''] = platform.split('/');
-  return [[`${prefix}PLATFORM`, platform], [`${prefix}OS`, os], [`${prefix}ARCH`, arch], [`${prefix}VARIANT`, variant]];
-}
-
 /**
  * InvalidBaseImagePlatform before any build: for each FROM naming an image (expanded with each variant's
  * args), the platforms the image provides must include every platform that variant builds it for. BuildKit
- * can only tell after pulling; this asks the registry (through `lookup`) and says which variants are hit.
+ * can only tell after pulling; this asks the registry (through `lookup`) and says which variants are hit
+ * when only some of those building that platform are.
  * A stage pinned to `--platform=$BUILDPLATFORM` runs on the build machine and is not checked.
  */
-export async function checkBaseImagePlatforms(text: string, cells: LintCell[], lookup: PlatformLookup): Promise<BaseImageCheck> {
-  const { model } = lintDockerfile(text.startsWith(BOM) ? text.slice(1) : text, {}, { rules: {} });
+export async function checkBaseImagePlatforms(text: string, variants: LintCell[], lookup: PlatformLookup, buildPlatform?: string): Promise<BaseImageCheck> {
+  const model = new LintModel(text.startsWith(BOM) ? text.slice(1) : text);
   const check = model.check;
   if (check.skipAll || check.skip.has(INVALID_BASE_IMAGE_PLATFORM.name)) return { diagnostics: [], unreachable: [] };
-  // image → platform → variants, and where each image is named
-  const wanted = new Map<string, { range: Range; byPlatform: Map<string, Set<string>> }>();
+  const cells = matrixCells(model, variants, buildPlatform);
+  // stage → image → platform → cells, and per stage and platform every cell building it (whatever the image)
+  const wanted = new Map<string, { stage: number; image: string; range: Range; byPlatform: Map<string, MatrixCell[]> }>();
+  const stageCells = new Map<string, MatrixCell[]>();
+  const add = <K>(map: Map<K, MatrixCell[]>, key: K, cell: MatrixCell) => map.set(key, [...(map.get(key) ?? []), cell]);
   for (const cell of cells) {
-    for (const platform of cell.platforms) {
-      const env = new Map<string, string>([...platformVars('TARGET', platform), ...platformVars('BUILD', platform)]);
-      for (const a of model.globalArgs) {
-        if (PLATFORM_ARGS.includes(a.name)) continue;
-        const given = cell.args[a.name];
-        if (given !== undefined) env.set(a.name, given);
-        else if (a.raw !== undefined) {
-          const v = processWord(a.raw, env, model.escape);
-          if (v) env.set(a.name, v.result);
-        }
-      }
-      for (const stage of model.stages) {
-        const own = model.instructionChecks.get(stage.from);
-        if (own && (own.skipAll || own.skip.has(INVALID_BASE_IMAGE_PLATFORM.name))) continue;
-        const word = model.args(stage.from)[0];
-        if (!word) continue;
-        const image = processWord(word.getValue(), env, model.escape)?.result;
-        if (!image || image.toLowerCase() === 'scratch' || model.graph.resolve(image, stage.index) !== undefined || !tryParseReference(image)) continue;
-        const flag = stage.platform?.getValue();
-        if (flag && /BUILD(PLATFORM|OS|ARCH)/.test(flag)) continue;
-        const expected = flag ? processWord(flag, env, model.escape)?.result : platform;
-        if (!expected) continue;
-        const key = `${stage.index}\u0000${image}`;
-        let w = wanted.get(key);
-        if (!w) wanted.set(key, (w = { range: word.getRange(), byPlatform: new Map() }));
-        const variants = w.byPlatform.get(expected) ?? new Set<string>();
-        variants.add(cell.variant);
-        w.byPlatform.set(expected, variants);
-      }
+    const here = { variant: cell.variant, platform: cell.platform };
+    for (const stage of model.stages) {
+      const own = model.instructionChecks.get(stage.from);
+      if (own && (own.skipAll || own.skip.has(INVALID_BASE_IMAGE_PLATFORM.name))) continue;
+      const word = model.args(stage.from)[0];
+      if (!word) continue;
+      const image = cell.expand(word.getValue());
+      if (!image || image.toLowerCase() === 'scratch' || model.graph.resolve(image, stage.index) !== undefined || !tryParseReference(image)) continue;
+      const flag = stage.platform?.getValue() ?? undefined;
+      // A stage pinned to the build machine's platform is not the target's.
+      if (flag && /BUILD(PLATFORM|OS|ARCH)/.test(flag)) continue;
+      const expected = cell.stagePlatform(flag);
+      if (!expected) continue;
+      const key = `${stage.index}\u0000${image}`;
+      let w = wanted.get(key);
+      if (!w) wanted.set(key, (w = { stage: stage.index, image, range: word.getRange(), byPlatform: new Map() }));
+      add(w.byPlatform, expected, here);
+      add(stageCells, `${stage.index}\u0000${expected}`, here);
     }
   }
   const diagnostics: LintDiagnostic[] = [];
   const unreachable: BaseImageCheck['unreachable'] = [];
   await Promise.all(
-    [...wanted].map(async ([key, w]) => {
-      const image = key.slice(key.indexOf('\u0000') + 1);
+    [...wanted.values()].map(async (w) => {
       let has: string[];
       try {
-        has = await lookup(image);
+        has = await lookup(w.image);
       } catch (err) {
-        unreachable.push({ image, reason: err instanceof Error ? err.message : String(err) });
+        unreachable.push({ image: w.image, reason: err instanceof Error ? err.message : String(err) });
         return;
       }
       if (!has.length) return;
-      for (const [platform, variants] of w.byPlatform) {
+      for (const [platform, affected] of w.byPlatform) {
         if (has.some((p) => samePlatform(p, platform))) continue;
-        const names = [...variants].sort();
+        // The message names the platform; the variants are said only when some building it are fine.
+        const where = describeCells(affected, stageCells.get(`${w.stage}\u0000${platform}`) ?? affected);
         diagnostics.push({
           rule: INVALID_BASE_IMAGE_PLATFORM.name,
           severity: check.error ? 'error' : 'warning',
           url: INVALID_BASE_IMAGE_PLATFORM.url,
           range: w.range,
-          message: `${image} has no ${platform} (it has ${[...has].sort().join(', ')}); variant${names.length > 1 ? 's' : ''} ${names.join(', ')} build${names.length > 1 ? '' : 's'} for ${platform}`,
+          message: `${w.image} has no ${platform}, only ${[...has].sort().join(', ')}${where ? ` (${where})` : ''}`,
+          ...(affected.length < cells.length ? { cells: affected } : {}),
         });
       }
     }),

@@ -1,10 +1,11 @@
 import { LintModel } from './model';
 import { looksBinary, parseErrors } from './parseErrors';
 import { RULES } from './registry';
-import { projectRule, type Rule } from './rule';
+import { defaultCell, describeCells, matrixCells, type Cell } from './cells';
+import { projectRule, type Report, type Rule } from './rule';
 import { BOM } from './text';
 import type { CheckConfig } from './directives';
-import type { LintContext, LintDiagnostic, LintOptions, RuleSetting, Severity } from './types';
+import type { Fix, LintContext, LintDiagnostic, LintOptions, MatrixCell, Range, RuleSetting, Severity } from './types';
 
 /** BuildKit refuses a Dockerfile whose parser directives are malformed; we say so instead of failing silently. */
 export const DIRECTIVE_RULE = projectRule('ParserDirective', 'A check parser directive that BuildKit rejects', 'error');
@@ -32,6 +33,7 @@ export function lintDockerfile(text: string, context: LintContext = {}, options:
   if (refused.length && looksBinary(model.text)) return { diagnostics: refused, model, failures };
   diagnostics.push(...refused);
   const perInstruction = model.instructionChecks;
+  const cells = context.matrix?.length ? matrixCells(model, context.matrix, context.buildPlatform) : undefined;
   for (const rule of RULES) {
     const setting = options.rules?.[rule.meta.name];
     let severity = effectiveSeverity(rule, check, setting);
@@ -40,21 +42,24 @@ export function lintDockerfile(text: string, context: LintContext = {}, options:
     if (!severity && !onSomewhere) continue;
     severity ??= setting && setting !== 'off' ? setting : check.error ? 'error' : rule.meta.severity;
     const scoped = perInstruction.size > 0 && !FILE_SCOPED.has(rule.meta.name);
+    const emit: Report = (range, message, fix) => {
+      if (scoped || onSomewhere) {
+        const owner = model.instructionAt(range.start.line);
+        const own = owner && perInstruction.get(owner);
+        const allowed = own ? effectiveSeverity(rule, mergeChecks(check, own), setting) : effectiveSeverity(rule, check, setting);
+        if (!allowed) return;
+      }
+      const d: LintDiagnostic = { rule: rule.meta.name, message, severity, range, url: rule.meta.url };
+      if (fix?.edits.length) {
+        if (fix.suggestion) d.suggestions = [fix];
+        else d.fix = fix;
+      }
+      diagnostics.push(d);
+    };
     try {
-      rule.check(model, (range, message, fix) => {
-        if (scoped || onSomewhere) {
-          const owner = model.instructionAt(range.start.line);
-          const own = owner && perInstruction.get(owner);
-          const allowed = own ? effectiveSeverity(rule, mergeChecks(check, own), setting) : effectiveSeverity(rule, check, setting);
-          if (!allowed) return;
-        }
-        const d: LintDiagnostic = { rule: rule.meta.name, message, severity, range, url: rule.meta.url };
-        if (fix?.edits.length) {
-          if (fix.suggestion) d.suggestions = [fix];
-          else d.fix = fix;
-        }
-        diagnostics.push(d);
-      });
+      if (rule.checkCell && cells) runPerCell(model, rule, cells, emit, diagnostics);
+      else if (rule.check) rule.check(model, emit);
+      else rule.checkCell?.(model, defaultCell(model, context.buildPlatform), emit);
     } catch (error) {
       failures.push({ rule: rule.meta.name, error });
     }
@@ -76,6 +81,30 @@ export function lintDockerfile(text: string, context: LintContext = {}, options:
   }
   diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   return { diagnostics, model, failures };
+}
+
+/**
+ * Runs a rule in every cell and reports each distinct finding once; one that does not hold in every cell
+ * says where it does (message and `cells`).
+ */
+function runPerCell(model: LintModel, rule: Rule, cells: Cell[], emit: Report, diagnostics: LintDiagnostic[]): void {
+  const found = new Map<string, { range: Range; message: string; fix?: Fix; cells: MatrixCell[] }>();
+  for (const cell of cells) {
+    rule.checkCell!(model, cell, (range, message, fix) => {
+      const key = `${range.start.line}:${range.start.character}:${range.end.line}:${range.end.character}\u0000${message}`;
+      const f = found.get(key);
+      if (f) {
+        if (!f.cells.some((c) => c.variant === cell.variant && c.platform === cell.platform)) f.cells.push({ variant: cell.variant, platform: cell.platform });
+      } else found.set(key, { range, message, fix, cells: [{ variant: cell.variant, platform: cell.platform }] });
+    });
+  }
+  const universe = cells.map((c) => ({ variant: c.variant, platform: c.platform }));
+  for (const f of found.values()) {
+    const where = describeCells(f.cells, universe);
+    const before = diagnostics.length;
+    emit(f.range, where ? `${f.message} (${where})` : f.message, f.fix);
+    if (where) for (const d of diagnostics.slice(before)) d.cells = f.cells;
+  }
 }
 
 /**

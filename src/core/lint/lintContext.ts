@@ -3,20 +3,26 @@ import { basename, dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { configFileNames } from '../config/fileNames';
 import { loadConfig } from '../config/loadConfig';
-import type { LintCell } from './baseImagePlatform';
-import type { LintContext } from './types';
+import { hostPlatform } from '../engines/emulation';
+import type { LintCell, LintContext } from './types';
 
 /**
  * What the linter needs from around a Dockerfile on disk: the .dockerignore BuildKit would use
- * (`<Dockerfile>.dockerignore` first, then the context's `.dockerignore`) and how many platforms the
- * project's multiarch.yaml builds. The context folder is assumed to be the Dockerfile's folder.
+ * (`<Dockerfile>.dockerignore` first, then the context's `.dockerignore`), how many platforms the
+ * project's multiarch.yaml builds and its variants (the matrix cells), and this machine's platform. The context folder is assumed to be the Dockerfile's folder.
  */
 export async function loadLintContext(dockerfilePath: string): Promise<LintContext> {
   const dir = dirname(dockerfilePath);
   const dockerignore =
     (await readText(`${dockerfilePath}.dockerignore`)) ?? (await readText(join(dir, '.dockerignore')));
   const platformCount = await platformCountNear(dir, basename(dockerfilePath));
-  return { ...(dockerignore !== undefined ? { dockerignore } : {}), ...(platformCount !== undefined ? { platformCount } : {}) };
+  const near = await lintCellsNear(dockerfilePath);
+  return {
+    ...(dockerignore !== undefined ? { dockerignore } : {}),
+    ...(platformCount !== undefined ? { platformCount } : {}),
+    ...(near ? { matrix: near.cells } : {}),
+    buildPlatform: hostPlatform(),
+  };
 }
 
 async function readText(path: string): Promise<string | undefined> {
@@ -69,7 +75,7 @@ export async function lintCellsNear(dockerfilePath: string): Promise<{ root: str
     if (!result.ok) return undefined;
     const cells = result.config.variants
       .filter((v) => v.dockerfile === dockerfilePath)
-      .map((v) => ({ variant: v.name, args: v.args, platforms: v.platforms }));
+      .map((v) => ({ variant: v.name, args: v.args, platforms: v.platforms, ...(v.target ? { target: v.target } : {}) }));
     return cells.length ? { root: result.config.root, cells } : undefined;
   }
   return undefined;

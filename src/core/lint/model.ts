@@ -15,6 +15,8 @@ export const PLATFORM_ARGS = [
   'BUILDPLATFORM', 'BUILDOS', 'BUILDARCH', 'BUILDVARIANT',
 ];
 export const PLATFORM_ARG_SET = new Set(PLATFORM_ARGS);
+/** Every name BuildKit predefines in the global scope (the platform args, their OS versions, the target stage). */
+export const PREDEFINED_ARGS = [...PLATFORM_ARGS, 'BUILDOSVERSION', 'TARGETOSVERSION', 'TARGETSTAGE'];
 
 /** Instructions whose leading `--name=value` words are flags, not arguments. */
 const FLAGGED = new Set(['FROM', 'COPY', 'ADD', 'RUN', 'HEALTHCHECK']);

@@ -28,6 +28,8 @@ export function formatJson(results: FileDiagnostics[]): string {
       // `fixable`: `multiarch fix` would change it; suggestions are for a person to choose.
       fixable: !!d.fix,
       suggestions: (d.suggestions ?? []).map((s) => ({ title: s.title })),
+      // Only when the finding holds in some cells of the build matrix, not all.
+      ...(d.cells ? { cells: d.cells } : {}),
     })),
   );
   return JSON.stringify(rows, null, 2) + '\n';

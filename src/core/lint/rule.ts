@@ -1,12 +1,19 @@
+import type { Cell } from './cells';
 import type { LintModel } from './model';
 import type { Fix, Range, RuleMeta, Severity } from './types';
 
 export type Report = (range: Range, message: string, fix?: Fix) => void;
 
-/** One check: metadata plus a pass over the shared model. Rules never parse on their own. */
+/**
+ * One check: metadata plus a pass over the shared model. Rules never parse on their own. A rule whose
+ * answer depends on build args or platform has `checkCell`: with a matrix it runs once per cell and the
+ * linter merges equal findings, saying which cells they affect; without one, `check` runs (or `checkCell`
+ * with BuildKit's defaults).
+ */
 export interface Rule {
   meta: RuleMeta;
-  check(model: LintModel, report: Report): void;
+  check?(model: LintModel, report: Report): void;
+  checkCell?(model: LintModel, cell: Cell, report: Report): void;
 }
 
 /** The BuildKit release whose checks, messages and lines the BuildKit rules follow. */

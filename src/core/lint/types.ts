@@ -38,6 +38,22 @@ export interface LintDiagnostic {
   fix?: Fix;
   /** Fixes that guess or change behaviour; for the editor's lightbulb only. */
   suggestions?: Fix[];
+  /** Set when the finding holds in some cells of the build matrix only: those cells. */
+  cells?: MatrixCell[];
+}
+
+/** One cell of the build matrix: a variant built for one platform. */
+export interface MatrixCell {
+  variant: string;
+  platform: string;
+}
+
+/** One variant of the matrix as the linter needs it: its build args, target stage and platforms. */
+export interface LintCell {
+  variant: string;
+  args: Record<string, string>;
+  platforms: string[];
+  target?: string;
 }
 
 export interface RuleMeta {
@@ -55,6 +71,10 @@ export interface LintContext {
   dockerignore?: string;
   /** How many platforms the Dockerfile is built for; undefined when unknown. */
   platformCount?: number;
+  /** The variants of the project's multiarch.yaml that build this Dockerfile: the rules that depend on build args or platform run once per cell. */
+  matrix?: LintCell[];
+  /** The platform the engine runs on (BUILDPLATFORM); linux/amd64 when not given. */
+  buildPlatform?: string;
 }
 
 export interface LintOptions {

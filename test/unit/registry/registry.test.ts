@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { credentialsFromAuthFile, insecureFromDaemonJson, insecureFromRegistriesConf } from '../../../src/core/registry/hosts';
 import { PlatformCache, RegistryClient, platformLookup, samePlatform, type RegistryHosts } from '../../../src/core/registry';
-import { checkBaseImagePlatforms } from '../../../src/core/lint/baseImagePlatform';
+import { checkBaseImagePlatforms, type LintCell } from '../../../src/core/lint/baseImagePlatform';
 
 describe('registry settings', () => {
   it('reads insecure registries from registries.conf (v2 and v1) and daemon.json', () => {
@@ -97,17 +97,21 @@ describe('registry client (OCI distribution API)', () => {
       const lookup = platformLookup(new RegistryClient(hosts), cache);
       const before = seen.length;
       const df = `ARG IMG=${host}/acme/app:single\nFROM \${IMG}\nFROM ${host}/acme/app:multi AS other\n`;
-      const cells = [
+      const cells: LintCell[] = [
         { variant: 'a', args: {}, platforms: ['linux/amd64', 'linux/arm64'] },
         { variant: 'b', args: {}, platforms: ['linux/amd64'] },
+        { variant: 'c', args: { IMG: `${host}/acme/app:multi` }, platforms: ['linux/amd64'] },
       ];
       const r = await checkBaseImagePlatforms(df, cells, lookup);
       assert.deepEqual(r.unreachable, []);
+      assert.deepEqual(r.diagnostics[0].cells, [{ variant: 'a', platform: 'linux/amd64' }, { variant: 'b', platform: 'linux/amd64' }]);
       assert.deepEqual(
         r.diagnostics.map((d) => `${d.range.start.line + 1} ${d.rule}: ${d.message}`),
         [
-          `2 InvalidBaseImagePlatform: ${host}/acme/app:single has no linux/amd64 (it has linux/s390x); variants a, b build for linux/amd64`,
-          `2 InvalidBaseImagePlatform: ${host}/acme/app:single has no linux/arm64 (it has linux/s390x); variant a builds for linux/arm64`,
+          // Variant c builds FROM another image: the amd64 finding says which variants it is about.
+          `2 InvalidBaseImagePlatform: ${host}/acme/app:single has no linux/amd64, only linux/s390x (in variants a, b)`,
+          // Every variant building arm64 is hit: the message needs no more.
+          `2 InvalidBaseImagePlatform: ${host}/acme/app:single has no linux/arm64, only linux/s390x`,
         ],
       );
       const fresh = new PlatformCache(join(dir, 'c.json'), 100, () => now);

@@ -2,7 +2,7 @@ import type { Instruction } from 'dockerfile-ast';
 import type { LintModel, Stage } from '../model';
 import { projectRule, suggestion, type Rule } from '../rule';
 import { declareArgsEdit, firstDeclarations } from '../stageArgs';
-import type { Fix, TextEdit } from '../types';
+import type { Fix, Range, TextEdit } from '../types';
 
 export const COMPILERS: Array<[RegExp, string]> = [
   [/\bgo\s+build\b/, 'go build'],
@@ -16,6 +16,15 @@ const NATIVE_ADDONS = /node-gyp|build-essential|\bg\+\+|\bpython3?\b[^\n]*\bmake
 /** `go build` at the start of a shell command, where a `VAR=value` prefix is valid. */
 const GO_BUILD_AT_COMMAND = /(^(?:\s*--\S+)*|&&|\|\||;|\(|\bthen|\bdo)((?:\s|[\\`](?=\r?\n))*)go\s+build\b/g;
 
+interface Candidate {
+  stage: Stage;
+  range: Range;
+  message: string;
+  fix?: Fix;
+}
+
+const candidatesOf = new WeakMap<LintModel, Candidate[]>();
+
 export const emulatedCompileStage: Rule = {
   meta: projectRule(
     'EmulatedCompileStage',
@@ -24,25 +33,50 @@ export const emulatedCompileStage: Rule = {
   ),
   check(model, report) {
     if (!model.multiPlatform) return;
-    const copiedFrom = copiedStages(model);
-    for (const stage of model.stages) {
-      if (stage.platform || !copiedFrom.has(stage.index)) continue;
-      const runs = stage.body.filter((i) => model.kw(i) === 'RUN');
-      const text = runs.map((i) => model.rangeText(i.getRange())).join('\n');
-      let what = COMPILERS.find(([re]) => re.test(text))?.[1];
-      if (!what && NODE_INSTALL.test(text) && NATIVE_ADDONS.test(text)) what = 'native Node addons';
-      if (!what) continue;
-      const image = model.args(stage.from)[0];
-      if (!image) continue;
-      const label = stage.name ? `'${stage.name}'` : `#${stage.index}`;
-      report(
-        image.getRange(),
-        `Stage ${label} compiles (${what}) and is copied into later stages: without "FROM --platform=$BUILDPLATFORM" it runs under QEMU emulation for every non-native platform, often 5-20x slower. Build on $BUILDPLATFORM and cross-compile for $TARGETOS/$TARGETARCH`,
-        what === 'go build' ? suggestion(goCrossCompileFix(model, stage, runs, text)) : undefined,
-      );
+    for (const c of candidates(model)) if (!c.stage.platform) report(c.range, c.message, c.fix);
+  },
+  /** In a cell, the stage is emulated when the platform it runs on is not the build machine's. */
+  checkCell(model, cell, report) {
+    for (const c of candidates(model)) {
+      const platform = cell.stagePlatform(c.stage.platform?.getValue() ?? undefined);
+      if (!platform || sameOsArch(platform, cell.buildPlatform)) continue;
+      report(c.range, c.message, c.fix);
     }
   },
 };
+
+function sameOsArch(a: string, b: string): boolean {
+  const [ao, aa] = a.split('/');
+  const [bo, ba] = b.split('/');
+  return ao === bo && aa === ba;
+}
+
+/** Stages that compile and are copied into later ones, with the finding each would get. */
+function candidates(model: LintModel): Candidate[] {
+  let out = candidatesOf.get(model);
+  if (out) return out;
+  out = [];
+  candidatesOf.set(model, out);
+  const copiedFrom = copiedStages(model);
+  for (const stage of model.stages) {
+    if (!copiedFrom.has(stage.index)) continue;
+    const runs = stage.body.filter((i) => model.kw(i) === 'RUN');
+    const text = runs.map((i) => model.rangeText(i.getRange())).join('\n');
+    let what = COMPILERS.find(([re]) => re.test(text))?.[1];
+    if (!what && NODE_INSTALL.test(text) && NATIVE_ADDONS.test(text)) what = 'native Node addons';
+    if (!what) continue;
+    const image = model.args(stage.from)[0];
+    if (!image) continue;
+    const label = stage.name ? `'${stage.name}'` : `#${stage.index}`;
+    out.push({
+      stage,
+      range: image.getRange(),
+      message: `Stage ${label} compiles (${what}) and is copied into later stages: without "FROM --platform=$BUILDPLATFORM" it runs under QEMU emulation for every non-native platform, often 5-20x slower. Build on $BUILDPLATFORM and cross-compile for $TARGETOS/$TARGETARCH`,
+      fix: what === 'go build' ? suggestion(goCrossCompileFix(model, stage, runs, text)) : undefined,
+    });
+  }
+  return out;
+}
 
 function copiedStages(model: LintModel): Set<number> {
   const byName = new Map<string, number>();

@@ -1,5 +1,5 @@
 import { PLATFORM_ARG_SET, type LintModel, type Stage } from '../model';
-import { buildkitRule, suggestion as suggest, type Rule } from '../rule';
+import { buildkitRule, suggestion as suggest, type Report, type Rule } from '../rule';
 import { suggestName } from '../suggest';
 
 /** Instructions whose arguments BuildKit expands itself; shell-form RUN/CMD/ENTRYPOINT are left to the shell. */
@@ -49,7 +49,7 @@ function checkInstruction(
   defined: Set<string>,
   strict: () => boolean,
   declaredLater: () => Set<string>,
-  report: Parameters<Rule['check']>[1],
+  report: Report,
 ): void {
   for (const v of model.vars(ins)) {
     const name = v.name;
