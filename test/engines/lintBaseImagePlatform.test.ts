@@ -3,7 +3,7 @@ import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { env, registry, repoRoot, runTag } from './helpers';
+import { docker, env, registry, repoRoot, runTag } from './helpers';
 import { runTool } from '../../src/core/engines/exec';
 
 /** `multiarch lint` as a user runs it, from the project folder (sources run through tsx). */
@@ -103,4 +103,53 @@ describe('InvalidBaseImagePlatform against the local registry (real podman push)
       await rm(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('InvalidBaseImagePlatform from the local image store (real podman and dockerd)', function () {
+  this.timeout(300_000);
+  let project: string;
+  const built: Array<{ engine: 'podman' | 'docker'; ref: string }> = [];
+
+  /** Builds an amd64-only image into the shared store under a name whose registry refuses connections. */
+  async function buildLocal(engine: 'podman' | 'docker', port: number): Promise<string> {
+    const ref = `127.0.0.1:${port}/lint-local-${engine}/${runTag}:1`;
+    const dir = await mkdtemp(join(tmpdir(), 'local-only-'));
+    try {
+      await cp(join(env.MULTIARCH_ROOTFS_DIR!, 'amd64'), join(dir, 'rootfs'), { recursive: true, verbatimSymlinks: true });
+      await writeFile(join(dir, 'Dockerfile'), 'FROM scratch\nCOPY rootfs/ /\nCMD ["/bin/sh"]\n');
+      // dockerd 20.10's classic builder builds for the daemon's own platform (amd64 here).
+      const argv = engine === 'podman' ? [env.MULTIARCH_PODMAN ?? 'podman', 'build', '-q', '--platform', 'linux/amd64', '-t', ref, dir] : [docker, 'build', '-q', '-t', ref, dir];
+      const r = await runTool(argv, { env, timeoutMs: 180_000 });
+      if (!r.ok) throw new Error(`${argv.join(' ')} failed (${r.exitCode ?? r.spawnError}): ${r.stderr || r.stdout}`);
+      built.push({ engine, ref });
+      return ref;
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  before(async () => {
+    project = await mkdtemp(join(tmpdir(), 'lint-local-store-'));
+    await writeFile(join(project, 'multiarch.yaml'), `image: local-${runTag}\nplatforms: [linux/amd64, linux/arm64]\nvariants:\n  app: {}\n`);
+  });
+
+  after(async () => {
+    for (const b of built) await runTool([b.engine === 'podman' ? (env.MULTIARCH_PODMAN ?? 'podman') : docker, 'rmi', b.ref], { env });
+    await rm(project, { recursive: true, force: true });
+  });
+
+  for (const engine of ['podman', 'docker'] as const) {
+    it(`an image only in ${engine}'s store, registry unreachable: its one platform is the answer`, async () => {
+      const image = await buildLocal(engine, await closedPort());
+      await writeFile(join(project, 'Dockerfile'), `FROM ${image}\nCMD ["/bin/sh"]\n`);
+      const r = await multiarchLint(project, ['--format', 'json']);
+      assert.equal(r.exitCode, 0, r.stderr);
+      assert.equal(r.stderr, '');
+      const rows = JSON.parse(r.stdout) as Array<{ rule: string; message: string; range: { start: { line: number } } }>;
+      assert.deepEqual(
+        rows.filter((x) => x.rule === 'InvalidBaseImagePlatform').map((h) => [h.range.start.line + 1, h.message]),
+        [[1, `${image} has no linux/arm64, only linux/amd64`]],
+      );
+    });
+  }
 });

@@ -1,3 +1,4 @@
+import { localPlatformLookup, type LocalPlatformLookup } from '../engines/localPlatforms';
 import { formatReference, normalize, parseReference } from '../reference';
 import { PlatformCache } from './cache';
 import { RegistryClient } from './client';
@@ -11,7 +12,12 @@ export { assembleIndex, configPlatform, OCI_INDEX, type IndexEntry, type IndexPa
 /** Platforms of an image by reference text: the cache first, then the registry (and the answer cached). */
 export type PlatformLookup = (image: string) => Promise<string[]>;
 
-export function platformLookup(client: RegistryClient, cache?: PlatformCache): PlatformLookup {
+/**
+ * The local image stores first (`local`): a manifest list there is the answer. Then the cache, then the
+ * registry (its answer cached). When the registry cannot answer (unreachable, or the image is local-only),
+ * an image built or pulled here for its one platform is the answer; local answers are never cached.
+ */
+export function platformLookup(client: RegistryClient, cache?: PlatformCache, local?: LocalPlatformLookup): PlatformLookup {
   const inflight = new Map<string, Promise<string[]>>();
   return (image) => {
     const ref = parseReference(image);
@@ -19,9 +25,17 @@ export function platformLookup(client: RegistryClient, cache?: PlatformCache): P
     let p = inflight.get(key);
     if (!p) {
       p = (async () => {
+        const here = await local?.(image).catch(() => undefined);
+        if (here?.list) return here.platforms;
         const cached = await cache?.get(key);
         if (cached) return cached;
-        const platforms = await client.platforms(ref);
+        let platforms: string[];
+        try {
+          platforms = await client.platforms(ref);
+        } catch (err) {
+          if (here) return here.platforms;
+          throw err;
+        }
         await cache?.set(key, platforms);
         return platforms;
       })();
@@ -33,7 +47,10 @@ export function platformLookup(client: RegistryClient, cache?: PlatformCache): P
   };
 }
 
-/** The lookup the CLI and the editor use: this machine's registry settings, cached under `root`'s state folder. */
+/**
+ * The lookup the CLI and the editor use: podman's and dockerd's stores, then this machine's registry
+ * settings, cached under `root`'s state folder.
+ */
 export async function projectPlatformLookup(root: string, env: Record<string, string | undefined> = process.env): Promise<PlatformLookup> {
-  return platformLookup(new RegistryClient(await loadRegistryHosts(env)), PlatformCache.forProject(root));
+  return platformLookup(new RegistryClient(await loadRegistryHosts(env)), PlatformCache.forProject(root), localPlatformLookup({ env: env as NodeJS.ProcessEnv }));
 }

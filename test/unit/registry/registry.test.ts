@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { credentialsFromAuthFile, insecureFromDaemonJson, insecureFromRegistriesConf } from '../../../src/core/registry/hosts';
 import { PlatformCache, RegistryClient, platformLookup, samePlatform, type RegistryHosts } from '../../../src/core/registry';
 import { checkBaseImagePlatforms, type LintCell } from '../../../src/core/lint/baseImagePlatform';
+import type { LocalPlatforms } from '../../../src/core/engines/localPlatforms';
 
 describe('registry settings', () => {
   it('reads insecure registries from registries.conf (v2 and v1) and daemon.json', () => {
@@ -87,6 +88,25 @@ describe('registry client (OCI distribution API)', () => {
 
   it('says which URL failed and how', async () => {
     await assert.rejects(new RegistryClient(hosts).platforms({ domain: host, path: 'acme/app', tag: 'gone' }), /manifests\/gone answered 404/);
+  });
+
+  it('asks the local image stores first: a manifest list there answers, one image only when the registry cannot', async () => {
+    const local = new Map<string, LocalPlatforms>([
+      [`${host}/acme/app:multi`, { platforms: ['linux/amd64'], list: false }],
+      [`${host}/acme/app:gone`, { platforms: ['linux/riscv64'], list: false }],
+      [`${host}/acme/app:mine`, { platforms: ['linux/arm64', 'linux/ppc64le'], list: true }],
+    ]);
+    const lookup = platformLookup(new RegistryClient(hosts), undefined, async (image) => local.get(image));
+    const before = seen.length;
+    // An image pulled for one platform is not all the registry has.
+    assert.deepEqual(await lookup(`${host}/acme/app:multi`), ['linux/amd64', 'linux/arm64/v8']);
+    // Not in the registry (404): built here.
+    assert.deepEqual(await lookup(`${host}/acme/app:gone`), ['linux/riscv64']);
+    const asked = seen.length;
+    assert.deepEqual(await lookup(`${host}/acme/app:mine`), ['linux/arm64', 'linux/ppc64le']);
+    assert.equal(seen.length, asked, 'a local manifest list needs no registry request');
+    assert.ok(asked > before);
+    await assert.rejects(lookup(`${host}/acme/app:nowhere`), /answered 404/);
   });
 
   it('caches answers on disk with a TTL, and reports per variant', async () => {

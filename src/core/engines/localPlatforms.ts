@@ -1,0 +1,77 @@
+import { obj, parseJsonWith, str } from './jsonSchema';
+import { programsFromEnv, type EnginePrograms } from './detect';
+import { runTool, type ToolOptions, type ToolRunner } from './exec';
+import { parseManifestList } from './podmanOutput';
+
+/** What this machine's image stores hold under a name. */
+export interface LocalPlatforms {
+  platforms: string[];
+  /**
+   * True for a podman manifest list: every platform a build FROM it can use. An image is only the
+   * platform it was built or pulled for, so the registry's answer is better when there is one.
+   */
+  list: boolean;
+}
+
+export type LocalPlatformLookup = (image: string) => Promise<LocalPlatforms | undefined>;
+
+const inspectSchema = { type: 'array', items: obj({ Os: str, Architecture: str, Variant: str }) };
+
+/** The platform `podman image inspect` / `docker image inspect` JSON names. */
+export function parseInspectPlatform(text: string): string | undefined {
+  const first = parseJsonWith<Array<{ Os?: string; Architecture?: string; Variant?: string }>>(inspectSchema, text, 'image inspect')[0];
+  if (!first?.Os || !first.Architecture) return undefined;
+  return [first.Os, first.Architecture, first.Variant].filter(Boolean).join('/');
+}
+
+export interface LocalLookupOptions {
+  programs?: EnginePrograms;
+  env?: NodeJS.ProcessEnv;
+  /** Per command; a hung daemon costs at most this. */
+  timeoutMs?: number;
+  run?: ToolRunner;
+}
+
+/**
+ * Looks an image up in podman's store (a manifest list first, then an image) and in dockerd's, at once;
+ * an engine that is missing, stopped or slow simply does not answer. Never touches the network: podman's
+ * `manifest inspect` runs only after `manifest exists` found the list locally.
+ */
+export function localPlatformLookup(opts: LocalLookupOptions = {}): LocalPlatformLookup {
+  const programs = opts.programs ?? programsFromEnv(opts.env ?? process.env);
+  const run = opts.run ?? runTool;
+  const t: ToolOptions = { timeoutMs: opts.timeoutMs ?? 5000, ...(opts.env ? { env: opts.env } : {}) };
+  const platformOf = async (argv: string[]) => {
+    const r = await run(argv, t);
+    if (!r.ok) return undefined;
+    try {
+      return parseInspectPlatform(r.stdout);
+    } catch {
+      return undefined;
+    }
+  };
+  const podman = async (image: string): Promise<LocalPlatforms | undefined> => {
+    if ((await run([programs.podman, 'manifest', 'exists', image], t)).ok) {
+      const r = await run([programs.podman, 'manifest', 'inspect', image], t);
+      try {
+        const platforms = r.ok ? [...new Set(parseManifestList(r.stdout).map((e) => e.platform))] : [];
+        if (platforms.length) return { platforms, list: true };
+      } catch {
+        // Not a list podman can read: ask for the image below.
+      }
+    }
+    const p = await platformOf([programs.podman, 'image', 'inspect', image]);
+    return p ? { platforms: [p], list: false } : undefined;
+  };
+  const docker = async (image: string): Promise<LocalPlatforms | undefined> => {
+    const p = await platformOf([programs.docker, 'image', 'inspect', image]);
+    return p ? { platforms: [p], list: false } : undefined;
+  };
+  return async (image) => {
+    const answers = (await Promise.all([podman(image), docker(image)])).filter((a): a is LocalPlatforms => !!a);
+    const list = answers.find((a) => a.list);
+    if (list) return list;
+    if (!answers.length) return undefined;
+    return { platforms: [...new Set(answers.flatMap((a) => a.platforms))], list: false };
+  };
+}
