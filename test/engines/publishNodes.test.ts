@@ -34,8 +34,15 @@ describe('publishing images built on second nodes (podman arm64 + dockerd amd64)
     dir = await mkdtemp(join(tmpdir(), 'publish-nodes-'));
     await writeFile(join(dir, 'Dockerfile'), `FROM ${baseImage}\nARG TARGETARCH\nRUN echo "built for $TARGETARCH by ${runTag}" > /etc/built\nCMD ["cat", "/etc/built"]\n`);
     // The RUN step runs natively on the docker node and under QEMU on the podman node: real images, real layers.
-    await tool(onNode([programs.podman, 'build', '-q', '--platform', 'linux/arm64', '-t', armImage, dir], podmanNode), 300_000);
-    created.push(onNode([programs.podman, 'rmi', armImage], podmanNode));
+    // As the runner builds on a podman node: a manifest list (of one platform here) under the variant's tag.
+    await tool(onNode([programs.podman, 'build', '-q', '--platform', 'linux/arm64', '--manifest', armImage, dir], podmanNode), 300_000);
+    const list = JSON.parse((await tool(onNode([programs.podman, 'manifest', 'inspect', armImage], podmanNode))).stdout) as { manifests: Array<{ digest: string }> };
+    // The instances by image ID, removed after the list (a name@digest no longer resolves once the list is gone).
+    created.push(onNode([programs.podman, 'manifest', 'rm', armImage], podmanNode));
+    for (const m of list.manifests) {
+      const id = (await tool(onNode([programs.podman, 'image', 'inspect', '--format', '{{.Id}}', `${armImage.split(':')[0]}@${m.digest}`], podmanNode))).stdout.trim();
+      created.push(onNode([programs.podman, 'rmi', id], podmanNode));
+    }
     const built = await runTool(onNode([docker, 'build', '-q', '--platform', 'linux/amd64', '-t', amdImage, dir], dockerNode), {
       env: { ...env, DOCKER_BUILDKIT: '1' },
       timeoutMs: 300_000,
@@ -50,8 +57,8 @@ describe('publishing images built on second nodes (podman arm64 + dockerd amd64)
   });
 
   it('each image is in its node’s store only', async () => {
-    assert.ok(await inStore(onNode([programs.podman], podmanNode), armImage));
-    assert.ok(!(await inStore([programs.podman], armImage)), 'the arm64 image is not in the local podman store');
+    assert.ok((await runTool(onNode([programs.podman, 'manifest', 'exists', armImage], podmanNode), { env })).ok);
+    assert.ok(!(await runTool([programs.podman, 'manifest', 'exists', armImage], { env })).ok, 'the arm64 image is not in the local podman store');
     assert.ok(await inStore(onNode([docker], dockerNode), amdImage));
     assert.ok(!(await inStore([docker], amdImage)), 'the amd64 image is not in the local dockerd');
   });
@@ -86,7 +93,7 @@ describe('publishing images built on second nodes (podman arm64 + dockerd amd64)
   it('load: each image comes into the local store under its per-arch tag, streamed from the node or pulled', async () => {
     const armLocal = `localhost/publish-nodes-${runTag}:loaded-arm64`;
     const amdLocal = `publish-nodes-${runTag}:loaded-amd64`;
-    await loadFromNode(podmanNode, armImage, armLocal, { env, programs });
+    await loadFromNode(podmanNode, armImage, armLocal, { env, programs, platform: 'linux/arm64' });
     created.push([programs.podman, 'rmi', armLocal]);
     assert.equal((await tool([programs.podman, 'image', 'inspect', '--format', '{{.Architecture}}', armLocal])).stdout.trim(), 'arm64');
     assert.ok(!(await inStore([programs.podman], armImage)), 'the node’s name for the image is not left in the local store');
@@ -109,7 +116,7 @@ describe('publishing images built on second nodes (podman arm64 + dockerd amd64)
   it('oci: the nodes’ exports merge into one OCI archive with one index of both platforms', async () => {
     const arm = join(dir, 'arm64.tar');
     const amd = join(dir, 'amd64.tar');
-    await exportOci(podmanNode, armImage, arm, { env, programs });
+    await exportOci(podmanNode, armImage, arm, { env, programs, platform: 'linux/arm64' });
     await exportOci(dockerNode, amdImage, amd, { env, programs });
     const out = join(dir, 'out', 'app.tar');
     await mergeOciArchives(

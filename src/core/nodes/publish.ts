@@ -5,10 +5,12 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { programsFromEnv, type EnginePrograms } from '../engines/detect';
+import { runTool } from '../engines/exec';
+import { parseManifestList, platformRefs } from '../engines/podmanOutput';
 import { tlsFlags } from '../engines/podmanArgs';
 import { partialPath } from '../engines/staging';
 import { formatReference, nameOf, parseReference, withTag } from '../reference';
-import { assembleIndex, loadRegistryHosts, RegistryClient } from '../registry';
+import { assembleIndex, loadRegistryHosts, RegistryClient, samePlatform } from '../registry';
 import { describeNode, onNode } from './endpoint';
 import { dockerArchiveToOci } from './ociArchive';
 import type { BuildNode, NodeEngine } from './types';
@@ -24,6 +26,8 @@ export interface TransferOptions {
   /** Per command; a push or a save of a big image takes minutes. */
   timeoutMs?: number;
   onOutput?: (text: string) => void;
+  /** The platform wanted when `image` is a podman manifest list (see resolveOnNode). */
+  platform?: string;
 }
 
 export class TransferError extends Error {
@@ -51,11 +55,12 @@ export function pushTag(node: BuildNode, image: string, repo: string): string {
 export async function pushByDigest(node: BuildNode, image: string, repo: string, opts: TransferOptions = {}): Promise<string> {
   const dest = pushTag(node, image, repo);
   const program = programFor(node.engine, opts);
+  const source = await resolveOnNode(node, image, opts.platform, opts);
   if (node.engine === 'podman') {
     const dir = await mkdtemp(join(tmpdirOf(opts), 'multiarch-push-'));
     try {
       const digestFile = join(dir, 'digest');
-      await run(onNode([program, 'push', ...tlsFlags(dest), '--digestfile', digestFile, image, `docker://${dest}`], node), node, opts);
+      await run(onNode([program, 'push', ...tlsFlags(dest), '--digestfile', digestFile, source, `docker://${dest}`], node), node, opts);
       // podman-remote 4.3 accepts --digestfile and writes nothing: then the registry says what the tag names.
       const written = (await readFile(digestFile, 'utf8').catch(() => '')).trim();
       const digest = written || (await registryOf(opts).then((c) => c.getManifest(parseReference(dest)))).digest;
@@ -65,7 +70,7 @@ export async function pushByDigest(node: BuildNode, image: string, repo: string,
       await rm(dir, { recursive: true, force: true });
     }
   }
-  await run(onNode([program, 'tag', image, dest], node), node, opts);
+  await run(onNode([program, 'tag', source, dest], node), node, opts);
   try {
     const out = await run(onNode([program, 'push', dest], node), node, opts);
     return parseDockerPushDigest(out) ?? fail(`docker push on node ${describeNode(node)} printed no digest:\n${out.trim().split('\n').slice(-3).join('\n')}`);
@@ -98,7 +103,7 @@ export async function publishImage(
 ): Promise<{ index: string; platforms: Record<string, string> }> {
   if (tags.length === 0) throw new TransferError('no tag to publish the image under');
   const repo = nameOf(parseReference(tags[0]!));
-  const digests = await Promise.all(parts.map((p) => pushByDigest(p.node, p.image, repo, { registry: client, ...opts })));
+  const digests = await Promise.all(parts.map((p) => pushByDigest(p.node, p.image, repo, { registry: client, ...opts, platform: p.platform })));
   const indexParts = parts.map((p, i) => ({ platform: p.platform, digest: digests[i]! }));
   let index = '';
   for (const tag of tags) index = (await assembleIndex(client, tag, indexParts)).digest;
@@ -111,16 +116,17 @@ export async function publishImage(
  */
 export async function exportOci(node: BuildNode, image: string, file: string, opts: TransferOptions = {}): Promise<void> {
   const program = programFor(node.engine, opts);
+  const source = await resolveOnNode(node, image, opts.platform, opts);
   const partial = partialPath(file);
   try {
     if (node.engine === 'podman') {
-      await run(onNode([program, 'save', '--format', 'oci-archive', '-o', partial, image], node), node, opts);
+      await run(onNode([program, 'save', '--format', 'oci-archive', '-o', partial, source], node), node, opts);
       await rename(partial, file);
       return;
     }
     const saved = `${partial}.docker`;
     try {
-      await run(onNode([program, 'save', '-o', saved, image], node), node, opts);
+      await run(onNode([program, 'save', '-o', saved, source], node), node, opts);
       await dockerArchiveToOci(saved, file);
     } finally {
       await rm(saved, { force: true });
@@ -156,7 +162,7 @@ export async function loadFromNode(node: BuildNode, image: string, localTag: str
     timeout: opts.timeoutMs ?? 30 * 60_000,
     ...(opts.signal ? { cancelSignal: opts.signal } : {}),
   };
-  const save = onNode([programFor(node.engine, opts), 'save', image], node);
+  const save = onNode([programFor(node.engine, opts), 'save', await resolveOnNode(node, image, opts.platform, opts)], node);
   let loaded: string;
   try {
     const source = execa(save[0]!, save.slice(1), { ...common, stdin: 'ignore', buffer: { stdout: false } });
@@ -192,26 +198,41 @@ function tmpdirOf(opts: TransferOptions): string {
   return (opts.env ?? process.env).TMPDIR ?? '/tmp';
 }
 
-/** Runs one command to completion (output streamed to onOutput) and returns its stdout + stderr; a failure says which node. */
+/** Runs one command to completion and returns its stdout + stderr (also given to onOutput); a failure says which node. */
 async function run(argv: string[], node: BuildNode | undefined, opts: TransferOptions): Promise<string> {
-  const { execa } = await import('execa');
-  const r = await execa(argv[0]!, argv.slice(1), {
-    reject: false,
-    all: true,
-    stdin: 'ignore',
+  const r = await runTool(argv, {
     env: opts.env ?? process.env,
-    extendEnv: false,
-    timeout: opts.timeoutMs ?? 30 * 60_000,
-    ...(opts.signal ? { cancelSignal: opts.signal } : {}),
+    timeoutMs: opts.timeoutMs ?? 30 * 60_000,
+    ...(opts.signal ? { signal: opts.signal } : {}),
   });
-  const out = String(r.all ?? '');
+  const out = [r.stdout, r.stderr].filter(Boolean).join('\n');
   opts.onOutput?.(out);
-  if (r.failed) {
+  if (!r.ok) {
     const where = node ? ` on node ${describeNode(node)}` : '';
-    const why = r.isCanceled ? 'cancelled' : r.timedOut ? 'timed out' : out.trim().split('\n').slice(-2).join(' ') || r.shortMessage;
+    const why = opts.signal?.aborted ? 'cancelled' : r.timedOut ? 'timed out' : r.stderr.trim().split('\n').slice(-2).join(' ') || `exit code ${r.exitCode}`;
     throw new TransferError(`${argv.join(' ')}${where} failed: ${why}`);
   }
   return out;
+}
+
+/**
+ * The reference of `platform`'s image in `node`'s store: a podman manifest list (what a podman build on a
+ * node leaves) resolved to that platform's instance as `name@digest`, since podman saves or pushes a
+ * list as the host's platform; anything else as it is.
+ */
+export async function resolveOnNode(node: BuildNode, image: string, platform: string | undefined, opts: TransferOptions = {}): Promise<string> {
+  if (node.engine !== 'podman' || !platform) return image;
+  const r = await runTool(onNode([programFor('podman', opts), 'manifest', 'inspect', image], node), { env: opts.env ?? process.env, timeoutMs: 60_000 });
+  if (!r.ok) return image;
+  let entries: ReturnType<typeof parseManifestList>;
+  try {
+    entries = parseManifestList(r.stdout);
+  } catch {
+    return image;
+  }
+  const ref = Object.entries(platformRefs(image, entries)).find(([p]) => samePlatform(p, platform) && (p.split('/')[2] ?? 'v8') === (platform.split('/')[2] ?? 'v8'));
+  if (!ref) throw new TransferError(`${image} on node ${describeNode(node)} has no ${platform} image (it has ${entries.map((e) => e.platform).join(', ') || 'none'}): rebuild that cell`);
+  return ref[1];
 }
 
 function fail(message: string): never {
