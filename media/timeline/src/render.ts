@@ -84,7 +84,8 @@ function stepRow(doc: Document, variant: string, cell: TimelineCell, step: Timel
 }
 
 function cellSection(doc: Document, variant: TimelineVariant, cell: TimelineCell, order: StepOrder, focus: TimelineState['focus'], h: Handlers): HTMLElement {
-  const focused = focus?.variant === variant.variant && (!focus.platform || focus.platform === cell.platform);
+  // A cell's border shows focus only when the panel was opened on that cell; a variant focus marks its heading.
+  const focused = focus?.variant === variant.variant && focus.platform === cell.platform;
   const id = `cell-${variant.variant}-${cell.platform}`.replace(/[^A-Za-z0-9_-]/g, '_');
   const list = el(doc, 'ol', { class: 'steps', 'aria-labelledby': id });
   for (const step of orderSteps(cell.steps, order)) list.append(stepRow(doc, variant.variant, cell, step, h));

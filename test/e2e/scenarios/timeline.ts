@@ -56,10 +56,22 @@ export async function buildTimelineInLightAndDarkThemes({ page, workspace, scree
 
   // From the variant's context menu in the Variants view.
   await sidebarRow(page, 'minimal').first().click({ button: 'right' });
-  await page.locator('.context-view .action-label', { hasText: 'Show Build Timeline' }).first().click();
+  // Monaco menus act on the item under the pointer, and a click can land while the menu is still opening:
+  // point at the item, then accept it with Enter.
+  const item = page.locator('.context-view .action-item', { hasText: 'Show Build Timeline' }).first();
+  await item.hover();
+  await page.locator('.context-view .action-item.focused', { hasText: 'Show Build Timeline' }).waitFor({ state: 'visible', timeout: 10_000 });
+  await page.keyboard.press('Enter');
   const view = webview(page);
   const cells = view.locator('section.cell');
   await cells.nth(3).waitFor({ state: 'visible', timeout: 60_000 });
+  await view.locator('section.variant.focus[data-variant="minimal"]').waitFor({ state: 'attached', timeout: 30_000 });
+  // From the palette: the whole timeline, no focus. The terminal hidden, the page at its top, for the screenshots.
+  await runCommand(page, 'Multi-Arch: Show Build Timeline');
+  await view.locator('section.variant.focus').waitFor({ state: 'detached', timeout: 30_000 });
+  await runCommand(page, 'View: Hide Panel');
+  await page.locator('.part.panel').waitFor({ state: 'hidden', timeout: 10_000 });
+  await view.locator('body').evaluate(() => window.scrollTo(0, 0));
   const headings = await view.locator('section.cell h3').allTextContents();
   log(`  cells: ${headings.join(' | ')}`);
   for (const variant of ['minimal', 'redis']) {

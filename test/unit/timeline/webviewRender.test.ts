@@ -70,6 +70,14 @@ describe('Build Timeline webview rendering', () => {
     assert.deepEqual(calls, ['dockerfile', { variant: 'minimal', platform: 'linux/arm64', position: 1 }]);
   });
 
+  it('marks the variant or the cell the panel was opened on', () => {
+    const variantOnly = draw(state({ focus: { variant: 'minimal' } })).root;
+    assert.equal(variantOnly.querySelectorAll('section.variant.focus').length, 1);
+    assert.equal(variantOnly.querySelectorAll('section.cell.focus').length, 0);
+    const cell = draw(state({ focus: { variant: 'minimal', platform: 'linux/arm64' } })).root;
+    assert.equal(cell.querySelector('section.cell.focus')?.getAttribute('data-platform'), 'linux/arm64');
+  });
+
   it('says how to get timings when nothing was built, with a Build All button', () => {
     const { root, calls } = draw(state({ variants: [] }));
     assert.match(root.querySelector('.empty')!.textContent!, /No timed build yet.*Variants in this workspace: minimal\./s);
