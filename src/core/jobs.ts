@@ -83,6 +83,20 @@ export interface Job {
   after?: string[][];
   /** Replace-on-success: the job builds under temporary names, which a failure or cancel throws away. */
   staging?: Staging;
+  /**
+   * podman with a schedule (core/schedule/podmanParts.ts): one build process per platform, run side by
+   * side instead of `argv`, each started as soon as the warm-ups of its cell are done; `after` then joins
+   * their images into the job's manifest list. `argv` is the first part's.
+   */
+  parts?: JobPart[];
+}
+
+/** One platform of a job, built by a process of its own. */
+export interface JobPart {
+  platform: string;
+  argv: string[];
+  /** The temporary name the part's image is tagged with until `after` has put it into the list. */
+  ref: string;
 }
 
 /**

@@ -35,17 +35,23 @@ describe('podman Build All: each base pulled once, shared stages built once', fu
   it('heavy-shared: deps and compile are built once per platform before the variants, which reuse them', async () => {
     const config = await projectWorkspace('heavy-shared', await pushColdBase());
     const plan = buildPlan(config, { engine: 'podman', canLoadManifestList: true });
-    assert.deepEqual(plan.warmup?.map((w) => [w.stage, w.platforms]), [['compile', platforms]]);
+    assert.deepEqual(plan.warmup?.map((w) => [w.stage, w.platforms]), platforms.map((p) => ['compile', [p]]));
+    assert.ok(plan.jobs.every((j) => j.parts?.length === 2), 'one build per platform');
+    // Each build command with the platform it builds, in the order they started.
     const order: string[] = [];
     const waiting = new Set<string>();
     const summary = await runner().run(plan, {
       config,
-      onCommand: (job, argv) => argv.includes('build') && order.push(job.id),
+      onCommand: (job, argv) => argv.includes('build') && order.push(`${job.id} ${argv[argv.indexOf('--platform') + 1]}`),
       onWaiting: (cells, reason) => reason === WAITING_FOR_WARMUP && cells.forEach((c) => waiting.add(`${c.variant}@${c.platform}`)),
     });
     assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
-    assert.equal(order[0], 'warmup:compile@linux/amd64,linux/arm64');
-    assert.deepEqual(order.slice(1).sort(), ['minimal', 'redis', 'sqs']);
+    assert.equal(order.length, 8, order.join('; '));
+    for (const platform of platforms) {
+      const warm = order.indexOf(`warmup:compile@${platform} ${platform}`);
+      const builds = ['minimal', 'redis', 'sqs'].map((v) => order.indexOf(`${v} ${platform}`));
+      assert.ok(warm >= 0 && builds.every((i) => i > warm), order.join('; '));
+    }
     assert.equal(waiting.size, 6);
     // deps stamps a random build id: one value per platform across all variants means it ran once.
     for (const platform of platforms) {
@@ -57,6 +63,27 @@ describe('podman Build All: each base pulled once, shared stages built once', fu
       assert.equal(stamps.size, 1, `${platform}: ${[...stamps].join(' | ')}`);
       assert.match([...stamps][0]!, new RegExp(`on ${unameFor[platform]},`));
     }
+  });
+
+  it('a local list of the base with amd64 only (a load output) still gets arm64 pulled before the builds; the name stays on the list', async () => {
+    const base = await pushColdBase();
+    const pulled = await tool(['podman', 'pull', '-q', '--tls-verify=false', '--platform', 'linux/amd64', base]);
+    const amd64 = pulled.stdout.trim().split('\n').pop()!;
+    assert.ok((await tool(['podman', 'untag', amd64, base])).ok);
+    assert.ok((await tool(['podman', 'manifest', 'create', base, `containers-storage:${amd64}`])).ok);
+    const listId = (await tool(['podman', 'images', '--no-trunc', '--format', '{{.ID}}', base])).stdout.trim();
+    const config = await projectWorkspace('shared-base', base);
+    const plan = buildPlan(config, { engine: 'podman', canLoadManifestList: true });
+    const pulls: string[] = [];
+    const summary = await runner().run(plan, { config, onCommand: (_job, argv) => argv[1] === 'pull' && pulls.push(argv[argv.indexOf('--platform') + 1]!) });
+    assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
+    assert.deepEqual(pulls, ['linux/arm64']);
+    assert.equal((await tool(['podman', 'images', '--no-trunc', '--format', '{{.ID}}', base])).stdout.trim(), listId, 'the name is still on the same list');
+    const arches = parseManifestList((await tool(['podman', 'manifest', 'inspect', base])).stdout).map((e) => e.platform);
+    assert.deepEqual(arches.sort(), platforms);
+    const job = plan.jobs[0]!;
+    const refs = platformRefs(job.tags[0]!, parseManifestList((await tool(['podman', 'manifest', 'inspect', job.tags[0]!])).stdout));
+    assert.equal((await tool(['podman', 'run', '--rm', refs['linux/arm64']!, 'cat', '/build-arch'])).stdout.trim(), 'aarch64');
   });
 
   it('a base that cannot be pulled stops the run before any build, with image, platform and podman message', async () => {

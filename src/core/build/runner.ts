@@ -5,7 +5,7 @@ import { defaultPrograms, type EnginePrograms } from '../engines/detect';
 import { hostPlatform } from '../engines/emulation';
 import { progressParser } from '../insight/progress';
 import type { ProgressParser } from '../insight/types';
-import { cellId, type Cell, type EngineProgram, type Job, type Plan } from '../jobs';
+import { cellId, type Cell, type EngineProgram, type Job, type JobPart, type Plan } from '../jobs';
 import type { BuildRecord, CellStatus } from '../results/types';
 import { parseBuildFailure, type BuildProblem } from './buildErrors';
 import { CellLocks } from './cellLocks';
@@ -15,7 +15,7 @@ import { engineQuery, type EngineQuery } from './engineQuery';
 import { namedManifestLists, promoteFiles, removeUnnamedLists } from './promote';
 import { runProcess, type ProcessResult } from './runProcess';
 import { TaskQueue } from './taskQueue';
-import { runPrePhase } from '../schedule/runSchedule';
+import { runPulls, startWarmups, type PrePhaseResult, type WarmupGates } from '../schedule/runSchedule';
 import { describeNode, onNode } from '../nodes/endpoint';
 import { nodeName } from '../nodes/placement';
 import { probeNode } from '../nodes/probe';
@@ -92,8 +92,8 @@ export class BuildRunner {
   readonly locks: CellLocks;
   /** One queue per machine: `concurrency` (maxParallelJobs) is a limit per node. */
   private readonly queues = new Map<string, TaskQueue>();
-  /** Per-step timings read from each running job's build output. */
-  private readonly progress = new Map<Job, ProgressParser>();
+  /** Per-step timings read from each running job's build output (one parser per build process). */
+  private readonly progress = new Map<Job, Map<string[], ProgressParser>>();
   /** Engine version each build node answered with, for its records. */
   private readonly nodeVersions = new Map<string, string>();
   private readonly knownNodes = new Map<string, BuildNode>();
@@ -153,59 +153,79 @@ export class BuildRunner {
       if (!probe.reachable) return plan.jobs.map((job) => this.finish(job, o, startedAt, 'failed', undefined, { message: probe.error ?? `node ${describeNode(node)} did not answer` }));
       if (probe.engineVersion) this.nodeVersions.set(node.name, probe.engineVersion);
     }
-    const failedEarly = await this.prePhase(plan, o, stop.signal);
-    if (failedEarly) {
+    const startedAt = new Date();
+    const pulled = await runPulls(plan, this.preHooks(o, stop.signal), stop.signal);
+    if (!pulled.ok) {
       if (!o.keepGoing) stop.abort();
-      return failedEarly.outcomes;
+      return this.failedBeforeBuild(plan, o, startedAt, pulled);
     }
+    let warmupProblem: Promise<BuildProblem | undefined> | undefined;
+    const gates = startWarmups(plan, this.preHooks(o, stop.signal), stop.signal, (failure) => {
+      // The cells waiting on a failed warm-up never build; without keepGoing nothing else does either.
+      if (!o.keepGoing) stop.abort();
+      warmupProblem = this.discard(failure.job, o).then(() => this.preProblem(failure, o));
+    });
+    const gateFailed = async (job: Job, gate: Extract<PrePhaseResult<ProcessResult>, { ok: false }>) => {
+      const problem = gate.cancelled ? undefined : await warmupProblem;
+      const failed = !gate.cancelled && jobCells(job).some((c) => gate.failedCells.some((f) => cellId(f) === cellId(c)));
+      return failed ? this.finish(job, o, startedAt, 'failed', gate.result, problem) : this.finish(job, o, startedAt, 'cancelled');
+    };
     const lane = nodeName({ ...(node ? { node: node.name } : {}) });
     const queue = this.queues.get(lane) ?? this.queues.set(lane, new TaskQueue(this.opts.concurrency ?? 3)).get(lane)!;
     return Promise.all(
-      plan.jobs.map((job) =>
-        queue.run(async () => {
-          const outcome = await this.runJob(job, o, stop.signal);
+      plan.jobs.map(async (job) => {
+        // A job built by one process waits for every warm-up its cells need; split parts wait per platform (runJob).
+        if (!job.parts) {
+          const gate = await gates.wait(jobCells(job));
+          if (!gate.ok) return gateFailed(job, gate);
+        }
+        return queue.run(async () => {
+          const outcome = await this.runJob(job, o, stop.signal, gates, gateFailed);
           if (outcome.status === 'failed' && !o.keepGoing) stop.abort();
           return outcome;
-        }),
-      ),
+        });
+      }),
     );
   }
 
+  private preHooks(o: RunOptions, signal: AbortSignal) {
+    return {
+      exec: (job: Job, argv: string[]) => this.exec(job, argv, o, signal),
+      ...(o.onWaiting ? { onWaiting: (cells: Cell[], reason: string | undefined) => o.onWaiting!(cells, reason) } : {}),
+    };
+  }
+
+  private async preProblem(pre: Extract<PrePhaseResult<ProcessResult>, { ok: false }>, o: RunOptions): Promise<BuildProblem | undefined> {
+    if (pre.cancelled) return undefined;
+    if (pre.result && pre.job.dockerfile) return this.problem(pre.job, o, pre.result, pre.job.argv).then((p) => ({ ...p, message: `${pre.message}: ${p.message}` }));
+    return { message: pre.message };
+  }
+
   /**
-   * Pulls and shared-stage warm-ups (core/schedule) before any variant build; a failure there ends the
-   * run: the cells that needed the failed step fail with its problem, the others are cancelled.
+   * A failed pull (core/schedule) ends the lane before any build: the cells that needed it fail with its
+   * problem, the others are cancelled.
    */
-  private async prePhase(plan: Plan, o: RunOptions, signal: AbortSignal): Promise<RunSummary | undefined> {
-    if (!plan.pulls?.length && !plan.warmup?.length) return undefined;
-    const startedAt = new Date();
-    const pre = await runPrePhase(
-      plan,
-      {
-        exec: (job, argv) => this.exec(job, argv, o, signal),
-        ...(o.onWaiting ? { onWaiting: (cells: Cell[], reason: string | undefined) => o.onWaiting!(cells, reason) } : {}),
-      },
-      signal,
-    );
-    if (pre.ok) return undefined;
+  private async failedBeforeBuild(plan: Plan, o: RunOptions, startedAt: Date, pre: Extract<PrePhaseResult<ProcessResult>, { ok: false }>): Promise<JobOutcome[]> {
     await this.discard(pre.job, o);
     const failed = new Set(pre.failedCells.map(cellId));
-    const problem: BuildProblem | undefined = pre.cancelled
-      ? undefined
-      : pre.result && pre.job.dockerfile
-        ? await this.problem(pre.job, o, pre.result, pre.job.argv).then((p) => ({ ...p, message: `${pre.message}: ${p.message}` }))
-        : { message: pre.message };
-    const outcomes = plan.jobs.map((job) =>
+    const problem = await this.preProblem(pre, o);
+    return plan.jobs.map((job) =>
       !pre.cancelled && jobCells(job).some((c) => failed.has(cellId(c)))
         ? this.finish(job, o, startedAt, 'failed', pre.result, problem)
         : this.finish(job, o, startedAt, 'cancelled'),
     );
-    return { ok: false, outcomes, records: outcomes.flatMap((x) => x.records) };
   }
 
-  private async runJob(job: Job, o: RunOptions, signal: AbortSignal): Promise<JobOutcome> {
+  private async runJob(
+    job: Job,
+    o: RunOptions,
+    signal: AbortSignal,
+    gates: WarmupGates<ProcessResult>,
+    gateFailed: (job: Job, gate: Extract<PrePhaseResult<ProcessResult>, { ok: false }>) => Promise<JobOutcome>,
+  ): Promise<JobOutcome> {
     const cells = jobCells(job);
     const startedAt = new Date();
-    this.progress.set(job, progressParser(job));
+    this.progress.set(job, new Map((job.parts ?? [{ argv: job.argv, platform: '' }]).map((p) => [p.argv, progressParser(job.parts ? { ...job, platforms: [p.platform] } : job)])));
     let release: (() => void) | undefined;
     let releaseFiles: (() => Promise<void>) | undefined;
     try {
@@ -227,13 +247,26 @@ export class BuildRunner {
     }
     try {
       if (signal.aborted) return this.finish(job, o, startedAt, 'cancelled');
-      for (const c of cells) o.onStatus?.(c, 'running');
+      if (!job.parts) for (const c of cells) o.onStatus?.(c, 'running');
       await ensureOutputDirs(job);
       for (const argv of job.before ?? []) {
         await this.exec(job, argv, o, signal); // failures ignored: cleanup of a previous result
       }
       const replaced = job.staging?.replaces ? await namedManifestLists(this.program(job, 'podman'), job.staging.replaces, this.query(job)) : [];
-      for (const argv of [job.argv, ...(job.after ?? [])]) {
+      if (job.parts) {
+        const failed = await this.runParts(job, job.parts, o, signal, gates);
+        if (failed && 'gate' in failed) {
+          await this.discard(job, o);
+          return gateFailed(job, failed.gate);
+        }
+        if (failed) {
+          const status = failed.r.cancelled || signal.aborted ? 'cancelled' : 'failed';
+          const problem = status === 'failed' ? await this.problem(job, o, failed.r, failed.argv) : undefined;
+          await this.discard(job, o);
+          return this.finish(job, o, startedAt, status, failed.r, problem);
+        }
+      }
+      for (const argv of job.parts ? (job.after ?? []) : [job.argv, ...(job.after ?? [])]) {
         const r = await this.exec(job, argv, o, signal);
         const status = r.cancelled || signal.aborted ? 'cancelled' : r.exitCode !== 0 ? 'failed' : undefined;
         if (!status) continue;
@@ -254,6 +287,48 @@ export class BuildRunner {
     } finally {
       await releaseFiles?.();
       release?.();
+    }
+  }
+
+  /**
+   * A split job's platforms side by side, each once its warm-ups are done. The first failure stops the
+   * job's other parts; returns it (a failed warm-up as `gate`), or undefined when every part succeeded.
+   */
+  private async runParts(
+    job: Job,
+    parts: JobPart[],
+    o: RunOptions,
+    signal: AbortSignal,
+    gates: WarmupGates<ProcessResult>,
+  ): Promise<{ gate: Extract<PrePhaseResult<ProcessResult>, { ok: false }> } | { r: ProcessResult; argv: string[] } | undefined> {
+    const stopParts = new AbortController();
+    const onAbort = () => stopParts.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) stopParts.abort();
+    let first: { gate: Extract<PrePhaseResult<ProcessResult>, { ok: false }> } | { r: ProcessResult; argv: string[] } | undefined;
+    try {
+      await Promise.all(
+        parts.map(async (part) => {
+          const cell = { variant: job.variant, platform: part.platform };
+          const gate = await gates.wait([cell]);
+          if (!gate.ok) {
+            first ??= { gate };
+            stopParts.abort();
+            return;
+          }
+          if (stopParts.signal.aborted) return;
+          o.onStatus?.(cell, 'running');
+          const r = await this.exec(job, part.argv, o, stopParts.signal);
+          if (r.exitCode !== 0 || r.cancelled) {
+            // A part stopped because its sibling failed is not the job's failure.
+            if (!first || ('r' in first && first.r.cancelled && !r.cancelled)) first = { r, argv: part.argv };
+            stopParts.abort();
+          }
+        }),
+      );
+      return first;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
     }
   }
 
@@ -289,7 +364,7 @@ export class BuildRunner {
       ...(this.opts.timeoutMs !== undefined ? { timeoutMs: this.opts.timeoutMs } : {}),
       ...(this.opts.killGraceMs !== undefined ? { killGraceMs: this.opts.killGraceMs } : {}),
       onOutput: (text) => {
-        if (argv === job.argv) this.progress.get(job)?.feed(text, Date.now());
+        this.progress.get(job)?.get(argv)?.feed(text, Date.now());
         o.onOutput?.(job, text);
       },
     });
@@ -318,7 +393,8 @@ export class BuildRunner {
   ): JobOutcome {
     const durationMs = Date.now() - startedAt.getTime();
     const host = hostPlatform();
-    const timings = this.progress.get(job)?.finish(Date.now()) ?? {};
+    const now = Date.now();
+    const timings = Object.assign({}, ...[...(this.progress.get(job)?.values() ?? [])].map((p) => p.finish(now))) as ReturnType<ProgressParser['finish']>;
     const node = job.node ? this.knownNodes.get(job.node) : undefined;
     const version = job.node ? this.nodeVersions.get(job.node) : o.engineVersion;
     this.progress.delete(job);

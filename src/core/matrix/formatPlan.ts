@@ -17,6 +17,7 @@ export function planToJson(plan: Plan, engineReason: string): unknown {
       tags: j.tags,
       output: j.output,
       argv: j.argv,
+      ...(j.parts ? { parts: j.parts.map((p) => ({ platform: p.platform, argv: p.argv })) } : {}),
       ...(j.cells ? { cells: j.cells } : {}),
       ...(j.files ? { files: j.files } : {}),
       ...(j.env ? { env: j.env } : {}),
@@ -50,7 +51,9 @@ export function planToText(plan: Plan, engineReason: string): string {
     // A quoted heredoc delimiter expands nothing, and JSON (the bake file) never has a line that is only EOF.
     for (const [file, content] of Object.entries(j.files ?? {})) lines.push(`cat > ${shellQuote(file)} <<'EOF'`, content.trimEnd(), 'EOF');
     for (const step of j.before ?? []) lines.push(`${quote(step)} || true`);
-    lines.push(`${envText(j.env)}${quote(j.argv)}`);
+    // Split podman jobs: one build per platform side by side (each after its platform's warm-up), then the list.
+    if (j.parts) lines.push(...j.parts.map((p) => `${envText(j.env)}${quote(p.argv)} &`), 'wait');
+    else lines.push(`${envText(j.env)}${quote(j.argv)}`);
     for (const step of j.after ?? []) lines.push(quote(step));
   }
   return lines.join('\n') + '\n';

@@ -1,6 +1,6 @@
 import type { OutputMode, ResolvedConfig } from '../config/types';
 import { jobBuilders } from '../engines/jobBuilders';
-import { scheduleJobs } from '../schedule/schedule';
+import { schedulePolicy, scheduleJobs } from '../schedule/schedule';
 import { bakePlan } from './bakePlan';
 import type { BuildNode, Cell, EngineKind, Job, Plan } from '../jobs';
 import { onNode } from '../nodes/endpoint';
@@ -119,12 +119,15 @@ function withSchedule(config: ResolvedConfig, plan: Plan, options: PlanOptions):
   ];
   const pulls = [];
   const warmup = [];
+  const scheduled = new Map<Job, Job>();
   for (const g of groups) {
     if (!g.jobs.length) continue;
-    const s = scheduleJobs(config, g.engine, g.jobs);
+    // A node's jobs stay one build per variant: their after-steps would need the node's engine flags.
+    const s = scheduleJobs(config, g.engine, g.jobs, g.node ? { policy: { ...schedulePolicy[g.engine], split: false } } : {});
+    g.jobs.forEach((j, i) => scheduled.set(j, s.jobs[i]!));
     const node = g.node;
     pulls.push(...(node ? s.pulls.map((p) => ({ ...p, node: node.name })) : s.pulls));
     warmup.push(...(node ? s.warmup.map((w) => ({ ...w, node: node.name, argv: onNode(w.argv, node) })) : s.warmup));
   }
-  return { ...withNodes, ...(pulls.length ? { pulls } : {}), ...(warmup.length ? { warmup } : {}) };
+  return { ...withNodes, jobs: plan.jobs.map((j) => scheduled.get(j) ?? j), ...(pulls.length ? { pulls } : {}), ...(warmup.length ? { warmup } : {}) };
 }

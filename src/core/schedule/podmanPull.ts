@@ -1,5 +1,6 @@
 import { formatReference, normalize, tryParseReference } from '../reference';
 import { tlsFlags } from '../engines/podmanArgs';
+import { parseManifestList } from '../engines/podmanOutput';
 
 /** Runs one podman command (argv[0] is `podman`) and returns its exit status and combined output. */
 export type PodmanExec = (argv: string[]) => Promise<{ exitCode?: number; output: string; cancelled?: boolean }>;
@@ -22,15 +23,15 @@ const imageIdLine = /^[0-9a-f]{64}$/gm;
  * store ("locating pulled image … image not known"). So each missing platform is pulled here, one after
  * the other, and when several platforms are needed the name becomes a local manifest list of the pulled
  * images, which podman resolves per platform (`podman build --platform P`, `podman run --platform P`).
- * A plain image already under the name for one of the platforms is kept and joins the list.
+ * A plain image already under the name for one of the platforms is kept and joins the list; a local list
+ * (one this made earlier, a `load` output, the user's own) gets the platforms it lacks added to it, since a
+ * build for a platform the list lacks would pull into the name itself (and race with the other builds).
  */
 export async function podmanPullOnce(image: string, platforms: string[], exec: PodmanExec): Promise<PullResult> {
   const parsed = tryParseReference(image);
   // The name podman stores: docker.io/library/… for Docker Hub's short names.
   const name = parsed ? formatReference(normalize(parsed)) : image;
-  // A local list under the name (one this made earlier, or the user's own) already resolves per platform;
-  // pulling into the name would take it away from the list, so it is left as it is.
-  if ((await exec(['podman', 'manifest', 'exists', name])).exitCode === 0) return { ok: true };
+  if ((await exec(['podman', 'manifest', 'exists', name])).exitCode === 0) return fillLocalList(name, platforms, exec);
   let local: { platform: string; id: string } | undefined;
   const inspected = await exec(['podman', 'image', 'inspect', '--format', '{{.Os}}/{{.Architecture}}{{if .Variant}}/{{.Variant}}{{end}} {{.ID}}', name]);
   const m = inspected.exitCode === 0 ? /^(\S+) ([0-9a-f]{64})\s*$/m.exec(inspected.output) : null;
@@ -40,11 +41,9 @@ export async function podmanPullOnce(image: string, platforms: string[], exec: P
 
   const ids: string[] = local && platforms.some((p) => samePlatform(local.platform, p)) ? [local.id] : [];
   for (const platform of missing) {
-    const r = await exec(['podman', 'pull', '-q', ...tlsFlags(name), '--platform', platform, name]);
-    if (r.cancelled) return { ok: false, platform, message: 'cancelled', cancelled: true };
-    const id = [...r.output.matchAll(imageIdLine)].pop()?.[0];
-    if (r.exitCode !== 0 || !id) return { ok: false, platform, message: lastLines(r.output) || `podman pull exited with ${r.exitCode}` };
-    ids.push(id);
+    const r = await pullPlatform(name, platform, exec);
+    if (!('id' in r)) return r;
+    ids.push(r.id);
   }
   if (ids.length < 2 || parsed?.digest !== undefined) return { ok: true };
 
@@ -59,6 +58,53 @@ export async function podmanPullOnce(image: string, platforms: string[], exec: P
     if (r.exitCode !== 0) return { ok: false, platform: platforms.join(','), message: `${argv.slice(0, 3).join(' ')}: ${lastLines(r.output)}` };
   }
   return { ok: true };
+}
+
+/** Pulls one platform into `name` (the name moves to the pulled image); returns its id or the failure. */
+async function pullPlatform(name: string, platform: string, exec: PodmanExec): Promise<{ id: string } | Extract<PullResult, { ok: false }>> {
+  const r = await exec(['podman', 'pull', '-q', ...tlsFlags(name), '--platform', platform, name]);
+  if (r.cancelled) return { ok: false, platform, message: 'cancelled', cancelled: true };
+  const id = [...r.output.matchAll(imageIdLine)].pop()?.[0];
+  if (r.exitCode !== 0 || !id) return { ok: false, platform, message: lastLines(r.output) || `podman pull exited with ${r.exitCode}` };
+  return { id };
+}
+
+/**
+ * A local manifest list under `name` that lacks some of `platforms`: each missing one is pulled (which moves
+ * the name to the pulled image), the name goes back to the list, whatever happened, and the pulled images
+ * are added to it. The list keeps its id and every instance it had.
+ */
+async function fillLocalList(name: string, platforms: string[], exec: PodmanExec): Promise<PullResult> {
+  const inspected = await exec(['podman', 'manifest', 'inspect', name]);
+  let present: string[];
+  try {
+    present = parseManifestList(inspected.output).map((e) => e.platform);
+  } catch {
+    return { ok: true }; // unreadable: leave the list to the build, which reports what is wrong with it
+  }
+  const missing = platforms.filter((p) => !present.some((q) => samePlatform(q, p)));
+  if (!missing.length) return { ok: true };
+  const listId = /[0-9a-f]{64}/.exec((await exec(['podman', 'images', '--no-trunc', '--format', '{{.ID}}', name])).output)?.[0];
+  const all = platforms.join(',');
+  if (!listId) return { ok: false, platform: all, message: `the local manifest list ${name} lacks ${missing.join(', ')} and podman did not give its id` };
+  const ids: string[] = [];
+  let failure: Extract<PullResult, { ok: false }> | undefined;
+  for (const platform of missing) {
+    const r = await pullPlatform(name, platform, exec);
+    if ('id' in r) ids.push(r.id);
+    else {
+      failure = r;
+      break;
+    }
+  }
+  if (ids.length) {
+    const steps = [['podman', 'untag', ids[ids.length - 1]!, name], ['podman', 'tag', listId, name], ...(failure ? [] : ids.map((id) => ['podman', 'manifest', 'add', name, `containers-storage:${id}`]))];
+    for (const argv of steps) {
+      const r = await exec(argv);
+      if (r.exitCode !== 0 && !r.cancelled) return { ok: false, platform: all, message: `${argv.slice(0, 3).join(' ')}: ${lastLines(r.output)}` };
+    }
+  }
+  return failure ?? { ok: true };
 }
 
 function lastLines(text: string, n = 6): string {

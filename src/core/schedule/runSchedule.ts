@@ -69,15 +69,14 @@ export type PrePhaseResult<R extends StepResult> =
   | { ok: false; cancelled: boolean; job: Job; message: string; result?: R; failedCells: Cell[] };
 
 /**
- * Runs the plan's pulls (each image's platforms one after the other, images in parallel), then its
- * warm-ups one at a time. Stops at the first failure: nothing is built after a failed pull or warm-up.
+ * Runs the plan's pulls: each image's platforms one after the other, images in parallel. Stops at the first
+ * failure: nothing is built after a failed pull.
  */
-export async function runPrePhase<R extends StepResult>(plan: Plan, hooks: PrePhaseHooks<R>, signal: AbortSignal): Promise<PrePhaseResult<R>> {
+export async function runPulls<R extends StepResult>(plan: Plan, hooks: PrePhaseHooks<R>, signal: AbortSignal): Promise<PrePhaseResult<R>> {
   const pulls = plan.pulls ?? [];
-  const warmup = plan.warmup ?? [];
+  if (!pulls.length) return { ok: true };
   const allCells = uniqueCells(plan.jobs.flatMap((j) => j.cells ?? j.platforms.map((platform) => ({ variant: j.variant, platform }))));
-  const waitingForWarmup = uniqueCells(warmup.flatMap((w) => w.cells));
-  if (pulls.length) hooks.onWaiting?.(allCells, WAITING_FOR_PULLS);
+  hooks.onWaiting?.(allCells, WAITING_FOR_PULLS);
   try {
     // Each store pulls its own: per node, each image once.
     const byImage = new Map<string, ImagePull[]>();
@@ -98,18 +97,58 @@ export async function runPrePhase<R extends StepResult>(plan: Plan, hooks: PrePh
     const failed = results.find((r) => !r.ok);
     if (failed) return failed;
     if (signal.aborted) return { ok: false, cancelled: true, job: stepJob(plan, { kind: 'pull', pulls }), message: 'cancelled', failedCells: [] };
-    if (pulls.length) hooks.onWaiting?.(allCells, undefined);
-    if (waitingForWarmup.length) hooks.onWaiting?.(waitingForWarmup, WAITING_FOR_WARMUP);
-    for (const w of warmup) {
-      const job = stepJob(plan, { kind: 'warmup', warmup: w });
-      const r = await hooks.exec(job, w.argv);
-      if (r.cancelled || signal.aborted) return { ok: false, cancelled: true, job, message: 'cancelled', result: r, failedCells: [] };
-      if (r.exitCode !== 0) {
-        return { ok: false, cancelled: false, job, message: `building the shared stage "${w.stage}" for ${w.platforms.join(', ')} failed`, result: r, failedCells: w.cells };
-      }
-    }
     return { ok: true };
   } finally {
     hooks.onWaiting?.(allCells, undefined);
   }
+}
+
+/** The shared-stage warm-ups of a run, started side by side; builds wait only for the ones their cells need. */
+export interface WarmupGates<R extends StepResult> {
+  /** Resolves once every warm-up that any of `cells` needs has ended: ok, or the first one that failed or was cancelled. */
+  wait(cells: Cell[]): Promise<PrePhaseResult<R>>;
+}
+
+/**
+ * Starts every warm-up at once (each builds one platform). A cell's builds wait for the warm-ups that list
+ * it, so a platform whose shared stages are done starts its variant builds while an emulated platform's
+ * warm-up still runs. `onFailed` is told of the first failure (the caller stops the run).
+ */
+export function startWarmups<R extends StepResult>(
+  plan: Plan,
+  hooks: PrePhaseHooks<R>,
+  signal: AbortSignal,
+  onFailed: (failure: Extract<PrePhaseResult<R>, { ok: false }>) => void,
+): WarmupGates<R> {
+  let failedOnce = false;
+  const runs = (plan.warmup ?? []).map((w) => {
+    hooks.onWaiting?.(w.cells, WAITING_FOR_WARMUP);
+    const done = (async (): Promise<PrePhaseResult<R>> => {
+      const job = stepJob(plan, { kind: 'warmup', warmup: w });
+      try {
+        const r = await hooks.exec(job, w.argv);
+        if (r.cancelled || signal.aborted) return { ok: false, cancelled: true, job, message: 'cancelled', result: r, failedCells: [] };
+        if (r.exitCode !== 0) {
+          return { ok: false, cancelled: false, job, message: `building the shared stage "${w.stage}" for ${w.platforms.join(', ')} failed`, result: r, failedCells: w.cells };
+        }
+        return { ok: true };
+      } finally {
+        hooks.onWaiting?.(w.cells, undefined);
+      }
+    })().then((r) => {
+      if (!r.ok && !failedOnce) {
+        failedOnce = true;
+        onFailed(r);
+      }
+      return r;
+    });
+    return { keys: new Set(w.cells.map(cellId)), done };
+  });
+  return {
+    async wait(cells) {
+      const keys = cells.map(cellId);
+      const results = await Promise.all(runs.filter((r) => keys.some((k) => r.keys.has(k))).map((r) => r.done));
+      return results.find((r) => !r.ok && !r.cancelled) ?? results.find((r) => !r.ok) ?? { ok: true };
+    },
+  };
 }

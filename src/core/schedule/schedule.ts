@@ -5,18 +5,27 @@ import { buildArgs, compose, named } from '../engines/argv';
 import { hostPlatform } from '../engines/emulation';
 import { buildMarkerArg } from '../engines/staging';
 import type { Cell, EngineKind, Job } from '../jobs';
+import { splitPlatforms } from './podmanParts';
 import type { ImagePull, Schedule, Warmup } from './types';
 import { closure, dependentStages, stageGraph, targetIndex, type StageNode } from './stageGraph';
 
 /**
  * What each engine gets, chosen by measurement (bench/build-all.ts, docs/ARCHITECTURE.md):
  * podman races when parallel builds pull the same image and recomputes a shared stage in every
- * parallel build, so it gets both. dockerd's BuildKit pulls through its own content store and
- * deduplicates identical steps of concurrent builds in flight: a step in front only serialises.
- * buildx bake is one BuildKit solve.
+ * parallel build, so it gets both; it also builds the platforms of one call one after the other, so its
+ * jobs are split into one build per platform (podmanParts.ts), each started when its platform's warm-up
+ * is done. dockerd's BuildKit pulls through its own content store and deduplicates identical steps of
+ * concurrent builds in flight: a step in front only serialises. buildx bake is one BuildKit solve.
  */
-export const schedulePolicy: Record<EngineKind, { pull: boolean; warmup: boolean }> = {
-  podman: { pull: true, warmup: true },
+export interface SchedulePolicy {
+  pull: boolean;
+  warmup: boolean;
+  /** One build per platform of a job (podman only). */
+  split?: boolean;
+}
+
+export const schedulePolicy: Record<EngineKind, SchedulePolicy> = {
+  podman: { pull: true, warmup: true, split: true },
   docker: { pull: false, warmup: false },
   buildx: { pull: false, warmup: false },
 };
@@ -47,8 +56,8 @@ export function scheduleJobs(
   config: ResolvedConfig,
   engine: EngineKind,
   jobs: Job[],
-  opts: { read?: ReadText; host?: string; policy?: { pull: boolean; warmup: boolean } } = {},
-): Schedule {
+  opts: { read?: ReadText; host?: string; policy?: SchedulePolicy } = {},
+): Schedule & { jobs: Job[] } {
   const policy = opts.policy ?? schedulePolicy[engine];
   const read = opts.read ?? readText;
   const host = opts.host ?? hostPlatform();
@@ -68,9 +77,13 @@ export function scheduleJobs(
       graphs.push({ job, variant, platform, stages, needed: closure(stages, target) });
     }
   }
+  const pulls = policy.pull ? planPulls(graphs) : [];
+  // Split only jobs whose every platform's base images are pulled first: split parts pulling one image at once race.
+  const pulled = (job: Job) => graphs.filter((g) => g.job === job).length === job.platforms.length;
   return {
-    pulls: policy.pull ? planPulls(graphs) : [],
+    pulls,
     warmup: policy.warmup ? planWarmups(engine, config, graphs) : [],
+    jobs: policy.split && policy.pull ? jobs.map((j) => (pulled(j) ? splitPlatforms(j) : j)) : jobs,
   };
 }
 
@@ -149,25 +162,22 @@ export function varyingArgs(sets: Array<Record<string, string>>): Set<string> {
 
 /**
  * Warm-up builds tag nothing: the stage's layers land in the engine's cache, where every variant's build
- * finds them. podman builds all platforms in one call; docker takes one platform per call.
+ * finds them. One build per platform, run side by side: podman would build the platforms of one call one
+ * after the other, and docker takes one platform per call.
  */
 function warmupCommands(engine: EngineKind, config: ResolvedConfig, w: PendingWarmup): Warmup[] {
   const v = w.variant;
   const common = (platform: string) =>
-    compose(named('--platform', platform), named('--target', w.stage), named('-f', v.dockerfile), buildArgs(v.args), [v.context]);
+    compose(named('--platform', platform), named('--target', w.stage), named('-f', v.dockerfile), buildArgs(v.args));
   const base = { stage: w.stage, cwd: config.root, dockerfile: v.dockerfile };
-  if (engine === 'podman') {
-    // Marked like the variant builds (staging.ts), so a cancelled warm-up's working containers are found again.
-    const marker = `warmup-${createHash('sha256').update(JSON.stringify([v.dockerfile, w.stage, w.platforms])).digest('hex').slice(0, 12)}`;
-    const argv = compose(['podman', 'build'], common(w.platforms.join(',')).slice(0, -1), buildArgs({ [buildMarkerArg]: marker }), [v.context]);
-    return [{ ...base, platforms: w.platforms, cells: w.cells, program: 'podman', argv, marker }];
-  }
-  return w.platforms.map((platform): Warmup => ({
-    ...base,
-    platforms: [platform],
-    program: 'docker',
-    cells: w.cells.filter((c) => c.platform === platform),
-    argv: compose(['docker', 'build', '--progress=plain'], common(platform)),
-    env: { DOCKER_BUILDKIT: '1' },
-  }));
+  return w.platforms.map((platform): Warmup => {
+    const cells = w.cells.filter((c) => c.platform === platform);
+    if (engine === 'podman') {
+      // Marked like the variant builds (staging.ts), so a cancelled warm-up's working containers are found again.
+      const marker = `warmup-${createHash('sha256').update(JSON.stringify([v.dockerfile, w.stage, platform])).digest('hex').slice(0, 12)}`;
+      const argv = compose(['podman', 'build'], common(platform), buildArgs({ [buildMarkerArg]: marker }), [v.context]);
+      return { ...base, platforms: [platform], cells, program: 'podman', argv, marker };
+    }
+    return { ...base, platforms: [platform], program: 'docker', cells, argv: compose(['docker', 'build', '--progress=plain'], common(platform), [v.context]), env: { DOCKER_BUILDKIT: '1' } };
+  });
 }

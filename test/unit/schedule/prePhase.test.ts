@@ -1,13 +1,29 @@
 import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { BuildRunner } from '../../../src/core/build/runner';
 import type { Job, Plan } from '../../../src/core/jobs';
 import { podmanPullOnce, type PodmanExec } from '../../../src/core/schedule/podmanPull';
 import { WAITING_FOR_WARMUP } from '../../../src/core/schedule/runSchedule';
 import type { Warmup } from '../../../src/core/schedule/types';
 
+const execFileP = promisify(execFile);
+
+/** `podman manifest inspect` of a local list with one instance per architecture (the shape podman 4.3 prints). */
+const listJson = (arches: string[]) =>
+  JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.docker.distribution.manifest.list.v2+json',
+    manifests: arches.map((architecture, i) => ({
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      size: 500,
+      digest: `sha256:${String(i).repeat(64)}`,
+      platform: { architecture, os: 'linux' },
+    })),
+  });
 const amd = 'a'.repeat(64);
 const arm = 'b'.repeat(64);
 
@@ -45,7 +61,7 @@ describe('podman pull once', () => {
     ]);
   });
 
-  it('keeps a local image that already is one of the platforms; leaves a local list alone', async () => {
+  it('keeps a local image that already is one of the platforms; leaves a local list that has them all alone', async () => {
     const a = scripted([
       [/manifest exists/, { exitCode: 1, output: '' }],
       [/image inspect/, { exitCode: 0, output: `linux/amd64 ${amd}\n` }],
@@ -56,9 +72,40 @@ describe('podman pull once', () => {
       'podman pull -q --platform linux/arm64 docker.io/library/alpine:3',
       `podman manifest create docker.io/library/alpine:3 containers-storage:${amd} containers-storage:${arm}`,
     ]);
-    const b = scripted([[/manifest exists/, { exitCode: 0, output: '' }]]);
+    const b = scripted([
+      [/manifest exists/, { exitCode: 0, output: '' }],
+      [/manifest inspect/, { exitCode: 0, output: listJson(['amd64', 'arm64']) }],
+    ]);
     assert.deepEqual(await podmanPullOnce(image, ['linux/amd64', 'linux/arm64'], b.exec), { ok: true });
-    assert.deepEqual(b.calls, [`podman manifest exists ${image}`]);
+    assert.deepEqual(b.calls, [`podman manifest exists ${image}`, `podman manifest inspect ${image}`]);
+  });
+
+  it('a local list that lacks a platform (a load output for amd64 only) still gets that platform pulled, and keeps the name', async () => {
+    const list = 'c'.repeat(64);
+    const { exec, calls } = scripted([
+      [/manifest exists/, { exitCode: 0, output: '' }],
+      [/manifest inspect/, { exitCode: 0, output: listJson(['amd64']) }],
+      [/^podman images/, { exitCode: 0, output: `sha256:${list}\n` }],
+      [/pull .*linux\/arm64/, { exitCode: 0, output: `${arm}\n` }],
+    ]);
+    assert.deepEqual(await podmanPullOnce(image, ['linux/amd64', 'linux/arm64'], exec), { ok: true });
+    assert.deepEqual(calls.slice(2), [
+      `podman images --no-trunc --format {{.ID}} ${image}`,
+      `podman pull -q --tls-verify=false --platform linux/arm64 ${image}`,
+      `podman untag ${arm} ${image}`,
+      `podman tag ${list} ${image}`,
+      `podman manifest add ${image} containers-storage:${arm}`,
+    ]);
+    // A failed pull still gives the name back to the list, and adds nothing.
+    const failed = scripted([
+      [/manifest exists/, { exitCode: 0, output: '' }],
+      [/manifest inspect/, { exitCode: 0, output: listJson([]) }],
+      [/^podman images/, { exitCode: 0, output: `sha256:${list}\n` }],
+      [/pull .*linux\/amd64/, { exitCode: 0, output: `${amd}\n` }],
+      [/pull .*linux\/arm64/, { exitCode: 125, output: 'Error: manifest unknown' }],
+    ]);
+    assert.deepEqual(await podmanPullOnce(image, ['linux/amd64', 'linux/arm64'], failed.exec), { ok: false, platform: 'linux/arm64', message: 'Error: manifest unknown' });
+    assert.deepEqual(failed.calls.slice(-2), [`podman untag ${amd} ${image}`, `podman tag ${list} ${image}`]);
   });
 
   it('a failed pull names the platform and carries the engine message', async () => {
@@ -122,6 +169,72 @@ describe('build runner pre-phase', () => {
     assert.equal(summary.ok, false);
     assert.deepEqual(summary.records.map((r) => [r.variant, r.status]), [['a', 'failed'], ['b', 'failed']]);
     assert.match(summary.outcomes[0]!.problem!.message, /^building the shared stage "deps" for linux\/amd64 failed: /);
+    await assert.rejects(readFile(trace, 'utf8'), /ENOENT/);
+  });
+
+  it('split jobs: a platform builds as soon as its own warm-up ends, while the other warm-up still runs; then the list', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pre-'));
+    const trace = join(dir, 'trace');
+    const fifo = join(dir, 'fifo');
+    await execFileP('mkfifo', [fifo]);
+    const [amd, armP] = ['linux/amd64', 'linux/arm64'];
+    const sh = (script: string) => ['podman', '-c', script];
+    const cells = (platform: string) => ['a', 'b'].map((variant) => ({ variant, platform }));
+    const warmup = (platform: string, script: string): Warmup => ({
+      stage: 'deps', platforms: [platform], argv: sh(script), program: 'podman', cwd: dir, dockerfile: join(dir, 'Dockerfile'), cells: cells(platform),
+    });
+    const job = (variant: string): Job => ({
+      id: variant,
+      engine: 'podman',
+      variant,
+      platforms: [amd, armP],
+      output: 'load',
+      tags: [`app:${variant}`],
+      argv: sh('exit 9'),
+      program: 'podman',
+      cwd: dir,
+      parts: [
+        // Variant a's amd64 build lets the arm64 warm-up finish: it can only run while that warm-up waits.
+        { platform: amd, ref: `t-${variant}-amd64`, argv: sh(`echo build-${variant}-amd64 >> ${trace}${variant === 'a' ? `; echo go > ${fifo}` : ''}`) },
+        { platform: armP, ref: `t-${variant}-arm64`, argv: sh(`echo build-${variant}-arm64 >> ${trace}`) },
+      ],
+      after: [sh(`echo list-${variant} >> ${trace}`)],
+    });
+    const plan: Plan = { engine: 'podman', jobs: [job('a'), job('b')], warmup: [warmup(amd, `echo warm-amd64 >> ${trace}`), warmup(armP, `read x < ${fifo}; echo warm-arm64 >> ${trace}`)] };
+    const running: string[] = [];
+    const summary = await new BuildRunner({ programs: { podman: 'sh' }, timeoutMs: 60_000 }).run(plan, {
+      onStatus: (c, status) => status === 'running' && running.push(`${c.variant}@${c.platform}`),
+    });
+    assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
+    const lines = (await readFile(trace, 'utf8')).trim().split('\n');
+    const at = (line: string) => lines.indexOf(line);
+    assert.ok(at('warm-amd64') < at('build-a-amd64') && at('build-a-amd64') < at('warm-arm64'), lines.join(' '));
+    for (const v of ['a', 'b']) {
+      assert.ok(at('warm-arm64') < at(`build-${v}-arm64`), lines.join(' '));
+      assert.ok(Math.max(at(`build-${v}-amd64`), at(`build-${v}-arm64`)) < at(`list-${v}`), lines.join(' '));
+    }
+    assert.ok(!lines.some((l) => l.startsWith('exit')));
+    assert.ok(running.indexOf('a@linux/amd64') < running.indexOf('a@linux/arm64'));
+  });
+
+  it('split jobs: a failed part stops its sibling and fails the job without running the list step', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pre-'));
+    const trace = join(dir, 'trace');
+    const fifo = join(dir, 'fifo');
+    await execFileP('mkfifo', [fifo]);
+    const job: Job = {
+      id: 'a', engine: 'podman', variant: 'a', platforms: ['linux/amd64', 'linux/arm64'], output: 'load', tags: ['app:a'],
+      argv: ['sh', '-c', 'exit 9'], cwd: dir,
+      parts: [
+        { platform: 'linux/amd64', ref: 't-amd64', argv: ['sh', '-c', `echo broken >&2; echo go > ${fifo}; exit 3`] },
+        // Blocks until the failing part has run, then would block forever: only being stopped ends it.
+        { platform: 'linux/arm64', ref: 't-arm64', argv: ['sh', '-c', `read x < ${fifo}; exec cat ${fifo}`] },
+      ],
+      after: [['sh', '-c', `echo list >> ${trace}`]],
+    };
+    const summary = await new BuildRunner({ timeoutMs: 60_000 }).run({ engine: 'podman', jobs: [job] }, {});
+    assert.equal(summary.ok, false);
+    assert.deepEqual(summary.records.map((r) => [r.platform, r.status, r.exitCode]), [['linux/amd64', 'failed', 3], ['linux/arm64', 'failed', 3]]);
     await assert.rejects(readFile(trace, 'utf8'), /ENOENT/);
   });
 });

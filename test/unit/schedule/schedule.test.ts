@@ -5,6 +5,7 @@ import { resolveConfig } from '../../../src/core/config/resolve';
 import type { RawConfig, ResolvedConfig } from '../../../src/core/config/types';
 import { planToJson, planToText } from '../../../src/core/matrix/formatPlan';
 import { buildPlan } from '../../../src/core/matrix/plan';
+import { storageRef } from '../../../src/core/schedule/podmanParts';
 import { scheduleJobs, varyingArgs } from '../../../src/core/schedule/schedule';
 import { closure, stageGraph } from '../../../src/core/schedule/stageGraph';
 
@@ -50,22 +51,48 @@ describe('stage graph', () => {
 });
 
 describe('schedule: pulls and shared-stage warm-ups', () => {
-  it('heavy-shared on podman: the base once per platform, then deps+compile once for both platforms', () => {
+  it('heavy-shared on podman: the base once per platform, then deps+compile once per platform, side by side', () => {
     const { config, read } = setup(heavy, { ...threeVariants, target: 'runtime' });
     const plan = buildPlan(config, { engine: 'podman' });
     const s = scheduleJobs(config, 'podman', plan.jobs, { read, host: 'linux/amd64' });
     assert.deepEqual(s.pulls.map((p) => [p.image, p.platform, p.cells.length]), [[base, 'linux/amd64', 3], [base, 'linux/arm64', 3]]);
-    assert.equal(s.warmup.length, 1);
-    const w = s.warmup[0]!;
-    assert.equal(w.stage, 'compile');
-    assert.deepEqual(w.platforms, ['linux/amd64', 'linux/arm64']);
+    assert.deepEqual(s.warmup.map((w) => [w.stage, w.platforms, w.cells.map((c) => c.platform)]), [
+      ['compile', ['linux/amd64'], Array(3).fill('linux/amd64')],
+      ['compile', ['linux/arm64'], Array(3).fill('linux/arm64')],
+    ]);
+    const w = s.warmup[1]!;
     assert.match(w.marker!, /^warmup-[0-9a-f]{12}$/);
+    assert.notEqual(w.marker, s.warmup[0]!.marker);
     assert.deepEqual(w.argv, [
-      'podman', 'build', '--platform', 'linux/amd64,linux/arm64', '--target', 'compile', '-f', '/app/Dockerfile',
+      'podman', 'build', '--platform', 'linux/arm64', '--target', 'compile', '-f', '/app/Dockerfile',
       '--build-arg', 'QUEUE_BACKEND=minimal', '--build-arg', `MULTIARCH_BUILD=${w.marker}`, '/app',
     ]);
-    assert.equal(w.cells.length, 6);
     assert.ok(!w.argv.includes('-t') && !w.argv.includes('--manifest') && !w.argv.includes('--tag'), 'a warm-up tags nothing');
+  });
+
+  it('podman jobs become one build per platform, joined into the temporary list before the tags move', () => {
+    const { config, read } = setup(heavy, { ...threeVariants, target: 'runtime' });
+    const job = buildPlan(config, { engine: 'podman' }).jobs[0]!;
+    const temp = job.argv[job.argv.indexOf('--manifest') + 1]!;
+    const split = scheduleJobs(config, 'podman', [job], { read, host: 'linux/amd64' }).jobs[0]!;
+    assert.deepEqual(split.parts!.map((p) => [p.platform, p.ref]), [['linux/amd64', `${temp}-linux-amd64`], ['linux/arm64', `${temp}-linux-arm64`]]);
+    const arm = split.parts![1]!.argv;
+    assert.deepEqual(arm, job.argv.map((a) => (a === 'linux/amd64,linux/arm64' ? 'linux/arm64' : a === '--manifest' ? '--tag' : a === temp ? `${temp}-linux-arm64` : a)));
+    assert.deepEqual(split.after, [
+      ['podman', 'manifest', 'create', temp, `containers-storage:localhost/${temp}-linux-amd64`, `containers-storage:localhost/${temp}-linux-arm64`],
+      ['podman', 'untag', `${temp}-linux-amd64`],
+      ['podman', 'untag', `${temp}-linux-arm64`],
+      ...job.after!,
+    ]);
+    // A failure or cancel only untags: a part identical to the user's current instance keeps its image.
+    assert.ok(split.staging!.discard.every((argv) => argv[1] === 'untag' || argv.join(' ') === `podman manifest rm ${temp}`));
+    assert.ok(split.before!.some((argv) => argv.join(' ') === `podman untag ${temp}-linux-arm64`));
+    assert.equal(storageRef('127.0.0.1:5000/app:x'), 'containers-storage:127.0.0.1:5000/app:x');
+    assert.equal(storageRef('me/app:x'), 'containers-storage:localhost/me/app:x');
+    // Not split: a Dockerfile the schedule cannot read (no pulls first), one platform, or dockerd.
+    assert.equal(scheduleJobs(config, 'podman', [job], { read: () => undefined }).jobs[0]!.parts, undefined);
+    const one = buildPlan(config, { engine: 'podman', platforms: ['linux/arm64'], schedule: false }).jobs[0]!;
+    assert.equal(scheduleJobs(config, 'podman', [one], { read }).jobs[0]!.parts, undefined);
   });
 
   it('no warm-up when the only stage reads the variant arg, or when one variant is built', () => {
@@ -81,7 +108,7 @@ describe('schedule: pulls and shared-stage warm-ups', () => {
     const text = 'FROM alpine AS deps\nARG EXTRA\nRUN make deps\nFROM alpine AS tools\nRUN make tools\nFROM tools AS compile\nCOPY --from=deps /d /d\nRUN make\nFROM alpine\nCOPY --from=compile /o /o\nCOPY --from=tools /t /t\n';
     const { config, read } = setup(text, { variants: { a: null, b: { args: { EXTRA: 'x' } } } });
     const s = scheduleJobs(config, 'podman', buildPlan(config, { engine: 'podman' }).jobs, { read, host: 'linux/amd64' });
-    assert.deepEqual(s.warmup.map((w) => w.stage), ['tools']);
+    assert.deepEqual(s.warmup.map((w) => w.stage), ['tools', 'tools']);
     assert.deepEqual([...varyingArgs([{ A: '1', B: '2' }, { A: '1', B: '3' }, { A: '1' }])], ['B']);
   });
 
@@ -90,13 +117,14 @@ describe('schedule: pulls and shared-stage warm-ups', () => {
     const { config, read } = setup(text, { variants: { dev: { target: 'dev' }, prod: { target: 'prod' }, prod2: { target: 'prod' } } });
     const s = scheduleJobs(config, 'podman', buildPlan(config, { engine: 'podman' }).jobs, { read, host: 'linux/amd64' });
     // prod and prod2 are identical builds: their shared outermost stage is prod itself.
-    assert.deepEqual(s.warmup.map((w) => w.stage), ['prod']);
+    assert.deepEqual(s.warmup.map((w) => w.stage), ['prod', 'prod']);
   });
 
   it('dockerd and buildx get neither step (BuildKit pulls and deduplicates itself); an override gives per-platform docker warm-ups', () => {
     const { config, read } = setup(heavy, threeVariants);
     for (const engine of ['docker', 'buildx'] as const) {
-      assert.deepEqual(scheduleJobs(config, engine, buildPlan(config, { engine, schedule: false }).jobs, { read }), { pulls: [], warmup: [] });
+      const jobs = buildPlan(config, { engine, schedule: false }).jobs;
+      assert.deepEqual(scheduleJobs(config, engine, jobs, { read }), { pulls: [], warmup: [], jobs });
     }
     const s = scheduleJobs(config, 'docker', buildPlan(config, { engine: 'docker', schedule: false }).jobs, { read, policy: { pull: false, warmup: true } });
     assert.deepEqual(s.warmup.map((w) => [w.stage, w.platforms, w.argv.slice(0, 5), w.env]), [
@@ -108,19 +136,21 @@ describe('schedule: pulls and shared-stage warm-ups', () => {
 
   it('an unreadable Dockerfile schedules nothing (the build reports it)', () => {
     const { config } = setup(heavy, threeVariants);
-    assert.deepEqual(scheduleJobs(config, 'podman', buildPlan(config, { engine: 'podman' }).jobs, { read: () => undefined }), { pulls: [], warmup: [] });
+    assert.deepEqual(scheduleJobs(config, 'podman', buildPlan(config, { engine: 'podman' }).jobs, { read: () => undefined }), { pulls: [], warmup: [], jobs: buildPlan(config, { engine: 'podman' }).jobs });
   });
 
   it('the plan JSON keeps jobs and adds warmup and pulls; the text shows them first', () => {
     const { config, read } = setup(heavy, threeVariants);
     const jobs = buildPlan(config, { engine: 'podman', schedule: false }).jobs;
-    const plan = { engine: 'podman' as const, jobs, ...scheduleJobs(config, 'podman', jobs, { read, host: 'linux/amd64' }) };
+    const plan = { engine: 'podman' as const, ...scheduleJobs(config, 'podman', jobs, { read, host: 'linux/amd64' }) };
     const json = planToJson(plan, 'test') as { jobs: unknown[]; warmup: Array<{ stage: string; platforms: string[]; argv: string[] }>; pulls: unknown[] };
     assert.equal(json.jobs.length, 3);
-    assert.deepEqual(json.warmup.map((w) => [w.stage, w.platforms]), [['compile', ['linux/amd64', 'linux/arm64']]]);
+    assert.deepEqual(json.warmup.map((w) => [w.stage, w.platforms]), [['compile', ['linux/amd64']], ['compile', ['linux/arm64']]]);
     assert.deepEqual(json.pulls, [{ image: base, platform: 'linux/amd64' }, { image: base, platform: 'linux/arm64' }]);
     const text = planToText(plan, 'test');
     assert.ok(text.indexOf('podman pull') < text.indexOf('--target compile'));
-    assert.ok(text.indexOf('--target compile') < text.indexOf('--manifest'));
+    assert.ok(text.indexOf('--target compile') < text.indexOf('--tag'));
+    assert.ok(text.indexOf('wait\n') < text.indexOf('manifest create'));
+    assert.deepEqual((json.jobs[0] as { parts: Array<{ platform: string }> }).parts.map((p) => p.platform), ['linux/amd64', 'linux/arm64']);
   });
 });

@@ -1,0 +1,58 @@
+import type { CellTiming } from '../src/core/insight/types';
+
+export interface Bound {
+  seconds: number;
+  criticalPath: number;
+  work: number;
+  /** Per platform: the steps the first variant ran that every later variant took from the cache. */
+  sharedSeconds: Record<string, number>;
+  /** Every variant's own steps, all cells. */
+  variantSeconds: number;
+  fixedSeconds: number;
+  builds: number;
+}
+
+/**
+ * A lower bound for building every cell once more on a cold cache, from one cold run of the loop (variants
+ * one after the other, so each step's seconds are its own): `timings[i]` holds variant i's cells (cellId →
+ * steps). A step the first variant ran and every later variant found cached is shared work, needed once per
+ * platform; a step a variant ran itself is that variant's work. Any schedule needs, for some platform, its
+ * shared steps, then one variant's own steps, inside at least one build (`fixedSeconds`, the wall time of a
+ * build that finds everything cached): the critical path. And it needs every step plus the fixed cost of
+ * the fewest builds that can make all cells (`builds`), over `cores` cores: the work. Nothing is estimated
+ * from a later variant standing in for another; only run-to-run spread can put a real run under it.
+ */
+export function lowerBound(timings: Array<Record<string, CellTiming>>, fixedSeconds: number, builds: number, cores: number): Bound {
+  const [first = {}, ...later] = timings;
+  const platformOf = (id: string) => id.slice(id.indexOf('@') + 1);
+  const key = (s: { stage: string; index: number }) => `${s.stage}#${s.index}`;
+  const sharedSeconds: Record<string, number> = {};
+  const ownSeconds: Record<string, number[]> = {};
+  let variantSeconds = 0;
+  for (const [id, timing] of Object.entries(first)) {
+    const platform = platformOf(id);
+    const laterCells = later.map((t) => Object.entries(t).find(([other]) => platformOf(other) === platform)?.[1]).filter((t): t is CellTiming => !!t);
+    const cachedLater = (k: string) => laterCells.length > 0 && laterCells.every((c) => c.steps.some((s) => key(s) === k && s.cached));
+    let shared = 0;
+    let own = 0;
+    for (const s of timing.steps) {
+      if (s.cached) continue;
+      if (cachedLater(key(s))) shared += s.seconds;
+      else own += s.seconds;
+    }
+    sharedSeconds[platform] = shared;
+    ownSeconds[platform] = [own];
+    variantSeconds += own;
+  }
+  for (const t of later) {
+    for (const [id, timing] of Object.entries(t)) {
+      const own = timing.steps.filter((s) => !s.cached).reduce((a, s) => a + s.seconds, 0);
+      (ownSeconds[platformOf(id)] ??= []).push(own);
+      variantSeconds += own;
+    }
+  }
+  const criticalPath = Math.max(0, ...Object.entries(sharedSeconds).map(([p, shared]) => shared + Math.min(...(ownSeconds[p] ?? [0])) + fixedSeconds));
+  const allShared = Object.values(sharedSeconds).reduce((a, b) => a + b, 0);
+  const work = (allShared + variantSeconds + builds * fixedSeconds) / cores;
+  return { seconds: Math.max(criticalPath, work), criticalPath, work, sharedSeconds, variantSeconds, fixedSeconds, builds };
+}

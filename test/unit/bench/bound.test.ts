@@ -1,0 +1,30 @@
+import * as assert from 'node:assert/strict';
+import { lowerBound } from '../../../bench/bound';
+import type { CellTiming, StepRecord } from '../../../src/core/insight/types';
+
+const step = (stage: string, index: number, seconds: number, cached = false): StepRecord => ({ stage, index, instruction: `${stage} ${index}`, seconds, cached });
+const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-9, `${a} ≠ ${b}`);
+const cell = (steps: StepRecord[]): CellTiming => ({ seconds: steps.reduce((a, s) => a + s.seconds, 0), steps });
+
+describe('bench lower bound', () => {
+  // The loop's three variants: deps (1 s native, 6 s emulated) computed by the first, cached by the others.
+  const variant = (name: string, first: boolean) => ({
+    [`${name}@linux/amd64`]: cell([step('deps', 1, first ? 1 : 0, !first), step('runtime', 1, 0.2)]),
+    [`${name}@linux/arm64`]: cell([step('deps', 1, first ? 6 : 0, !first), step('runtime', 1, 0.5)]),
+  });
+  const timings = [variant('a', true), variant('b', false), variant('c', false)];
+
+  it('critical path: the slowest platform’s shared steps, its cheapest variant layer and one build’s fixed cost', () => {
+    const b = lowerBound(timings, 0.5, 3, 2);
+    assert.deepEqual(b.sharedSeconds, { 'linux/amd64': 1, 'linux/arm64': 6 });
+    close(b.variantSeconds, 3 * 0.2 + 3 * 0.5);
+    close(b.criticalPath, 6 + 0.5 + 0.5);
+    close(b.work, (7 + 2.1 + 3 * 0.5) / 2);
+    assert.equal(b.seconds, b.criticalPath);
+  });
+
+  it('work over the cores wins when there are few cores for the work', () => {
+    const b = lowerBound(timings, 0.5, 3, 1);
+    close(b.seconds, 7 + 2.1 + 1.5);
+  });
+});
