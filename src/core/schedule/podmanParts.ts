@@ -21,7 +21,8 @@ export function storageRef(ref: string): string {
  * runs (bench/build-all.ts). Concurrent `--manifest` builds into one list would race on the list, so each
  * part tags its image under a temporary name of its own and `after` makes the list from them; the
  * replace-on-success steps (moving the user's tags onto the list) follow unchanged. A failure or cancel
- * untags the parts (never `rmi`: an unchanged rebuild's image is the user's current list instance).
+ * untags the parts (never `rmi`: an unchanged rebuild's image is the user's current list instance). A part
+ * tag a killed run left behind needs no clearing first: `--tag` moves it, where `--manifest` would append.
  */
 export function splitPlatforms(job: Job): Job {
   const manifest = job.argv.indexOf('--manifest');
@@ -38,7 +39,6 @@ export function splitPlatforms(job: Job): Job {
     ...job,
     argv: parts[0]!.argv,
     parts,
-    before: [...(job.before ?? []), ...untag],
     after: [['podman', 'manifest', 'create', temp, ...parts.map((p) => storageRef(p.ref))], ...untag, ...(job.after ?? [])],
     staging: { ...job.staging, discard: [...untag, ...job.staging.discard] },
   };

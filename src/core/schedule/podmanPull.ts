@@ -1,4 +1,4 @@
-import { formatReference, normalize, tryParseReference } from '../reference';
+import { formatReference, nameOf, normalize, tryParseReference } from '../reference';
 import { tlsFlags } from '../engines/podmanArgs';
 import { parseManifestList } from '../engines/podmanOutput';
 
@@ -70,9 +70,11 @@ async function pullPlatform(name: string, platform: string, exec: PodmanExec): P
 }
 
 /**
- * A local manifest list under `name` that lacks some of `platforms`: each missing one is pulled (which moves
- * the name to the pulled image), the name goes back to the list, whatever happened, and the pulled images
- * are added to it. The list keeps its id and every instance it had.
+ * A local manifest list under `name` that lacks some of `platforms`: each missing one is pulled, which moves
+ * the name to the pulled image, so the list first gets a holding name (`podman tag` of a list name tags the
+ * list); afterwards, whatever happened, the name goes back to the list and the holding name is dropped
+ * (`manifest rm` of a list with another name only untags; `untag` would resolve to an instance), and the
+ * pulled images are added to it. The list keeps its id and every instance it had.
  */
 async function fillLocalList(name: string, platforms: string[], exec: PodmanExec): Promise<PullResult> {
   const inspected = await exec(['podman', 'manifest', 'inspect', name]);
@@ -83,10 +85,16 @@ async function fillLocalList(name: string, platforms: string[], exec: PodmanExec
     return { ok: true }; // unreadable: leave the list to the build, which reports what is wrong with it
   }
   const missing = platforms.filter((p) => !present.some((q) => samePlatform(q, p)));
-  if (!missing.length) return { ok: true };
-  const listId = /[0-9a-f]{64}/.exec((await exec(['podman', 'images', '--no-trunc', '--format', '{{.ID}}', name])).output)?.[0];
+  const parsed = tryParseReference(name);
+  if (!missing.length || !parsed || parsed.digest !== undefined) return { ok: true };
+  const hold = `${nameOf(parsed)}:multiarch-pull-hold`;
   const all = platforms.join(',');
-  if (!listId) return { ok: false, platform: all, message: `the local manifest list ${name} lacks ${missing.join(', ')} and podman did not give its id` };
+  const step = async (argv: string[]): Promise<Extract<PullResult, { ok: false }> | undefined> => {
+    const r = await exec(argv);
+    return r.exitCode === 0 ? undefined : { ok: false, platform: all, message: `${argv.slice(0, 3).join(' ')}: ${lastLines(r.output)}`, ...(r.cancelled ? { cancelled: true } : {}) };
+  };
+  const held = await step(['podman', 'tag', name, hold]);
+  if (held) return held;
   const ids: string[] = [];
   let failure: Extract<PullResult, { ok: false }> | undefined;
   for (const platform of missing) {
@@ -97,12 +105,9 @@ async function fillLocalList(name: string, platforms: string[], exec: PodmanExec
       break;
     }
   }
-  if (ids.length) {
-    const steps = [['podman', 'untag', ids[ids.length - 1]!, name], ['podman', 'tag', listId, name], ...(failure ? [] : ids.map((id) => ['podman', 'manifest', 'add', name, `containers-storage:${id}`]))];
-    for (const argv of steps) {
-      const r = await exec(argv);
-      if (r.exitCode !== 0 && !r.cancelled) return { ok: false, platform: all, message: `${argv.slice(0, 3).join(' ')}: ${lastLines(r.output)}` };
-    }
+  for (const argv of [['podman', 'tag', hold, name], ['podman', 'manifest', 'rm', hold], ...(failure ? [] : ids.map((id) => ['podman', 'manifest', 'add', name, `containers-storage:${id}`]))]) {
+    const failed = await step(argv);
+    if (failed) return failure ?? failed;
   }
   return failure ?? { ok: true };
 }
