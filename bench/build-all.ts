@@ -1,7 +1,7 @@
 /**
  * Build All Architectures versus the seed's shell loop and a naive parallel run, same engine, cold stores.
- *   npx tsx bench/build-all.ts [--engines podman,docker] [--project heavy-shared|shared-base]
- * The project is a fixture under test/fixtures/projects (default heavy-shared: a registry base, a heavy
+ *   node --import tsx bench/build-all.ts [--engines podman,docker] [--project heavy-shared,shared-base]
+ * Each project is a fixture under test/fixtures/projects (heavy-shared: a registry base, a heavy
  * shared stage, a compile stage, a light variant layer; 3 variants × linux/amd64 + linux/arm64, arm64 under
  * QEMU). Contenders, each on a cold cache:
  * - loop: what the seed's script did, one variant after another (podman: one
@@ -9,7 +9,8 @@
  *   `docker build --platform P -t TAG` per variant and platform);
  * - naive parallel: the plan's jobs run by BuildRunner all at once, no pull or warm-up step;
  * - Build All: what the product runs (buildPlan + BuildRunner with the CLI's 3 jobs at once), with the
- *   engine's schedule (core/schedule); on dockerd also "Build All + warm-up" to check that choice.
+ *   engine's schedule (core/schedule); on podman also "Build All, unsplit" (the schedule without one build per
+ *   platform) and on dockerd "Build All + warm-up", to check those choices.
  * Cold: podman gets an image store of its own per measurement; dockerd is shared, so every measurement
  * builds FROM a base pushed under a fresh repository name with one unique file (pushColdBase), which
  * changes every stage's cache key.
@@ -20,7 +21,7 @@
  * Needs scripts/setup/20-engines.sh (root): reads .cache/engines.env.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BuildRunner } from '../src/core/build/runner';
@@ -119,7 +120,17 @@ async function run(engine: Engine, project: Project, planFor: (config: ResolvedC
   }
 }
 
-async function bench(engine: Engine, project: Project): Promise<void> {
+interface Row {
+  fixture: string;
+  loop: number;
+  naive: number;
+  all: number;
+  /** podman: Build All without the per-platform split; dockerd: Build All with a warm-up in front. */
+  variant: number;
+  bound: number;
+}
+
+async function bench(engine: Engine, project: Project): Promise<Row> {
   const cores = cpus().length;
   const plain = (config: ResolvedConfig) => buildPlan(config, { engine, canLoadManifestList: engine === 'podman', schedule: false });
   const product = (config: ResolvedConfig) => buildPlan(config, { engine, canLoadManifestList: engine === 'podman' });
@@ -148,11 +159,25 @@ async function bench(engine: Engine, project: Project): Promise<void> {
     rows.push(['Build All + warm-up', await run(engine, project, warm, () => 3)]);
   }
   const boundMs = bound.seconds * 1000;
-  console.log(`\n${engine}: loop per variant ${l.variantMs.map(seconds).join(', ')}; ${describeBound(bound, cores)}`);
+  console.log(`\n${project}, ${engine === 'docker' ? 'dockerd' : engine}:`);
+  console.log(`  loop per variant ${l.variantMs.map(seconds).join(', ')}; ${describeBound(bound, cores)}`);
   for (const [name, ms] of rows) {
     console.log(`  ${name.padEnd(20)} ${seconds(ms).padStart(8)}   ${(ms / loopMs).toFixed(2)}× loop   ${(ms / boundMs).toFixed(2)}× lower bound`);
   }
   console.log(`  ${'lower bound'.padEnd(20)} ${seconds(boundMs).padStart(8)}   ${(boundMs / loopMs).toFixed(2)}× loop`);
+  return { fixture: `${project}, ${engine === 'docker' ? 'dockerd' : engine}`, loop: loopMs, naive, all, variant: rows[3]![1], bound: boundMs };
+}
+
+/** The table bench/README.md shows. */
+function table(rows: Row[]): string {
+  const lines = [
+    '| fixture, engine | loop | naive parallel | Build All | Build All, unsplit (podman) / + warm-up (dockerd) | lower bound | Build All / loop | bound / loop | Build All / bound |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows.map((r) =>
+      `| ${r.fixture} | ${seconds(r.loop)} | ${seconds(r.naive)} | ${seconds(r.all)} | ${seconds(r.variant)} | ${seconds(r.bound)} | ${(r.all / r.loop).toFixed(2)}× | ${(r.bound / r.loop).toFixed(2)}× | ${(r.all / r.bound).toFixed(2)}× |`,
+    ),
+  ];
+  return lines.join('\n');
 }
 
 function describeBound(b: Bound, cores: number): string {
@@ -164,10 +189,14 @@ function describeBound(b: Bound, cores: number): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { engines: { type: 'string', default: 'podman,docker' }, project: { type: 'string', default: 'heavy-shared' } } });
-  const project = values.project as Project;
-  console.log(`bench/build-all: ${project}, 3 variants × linux/amd64,linux/arm64, cold caches`);
-  for (const engine of values.engines.split(',') as Engine[]) await bench(engine, project);
+  const { values } = parseArgs({ options: { engines: { type: 'string', default: 'podman,docker' }, project: { type: 'string', default: 'heavy-shared,shared-base' } } });
+  const [load] = loadavg();
+  console.log(`bench/build-all: 3 variants × linux/amd64,linux/arm64, cold caches; ${cpus().length} cores, load average ${load!.toFixed(1)} at the start`);
+  const rows: Row[] = [];
+  for (const project of values.project.split(',') as Project[]) {
+    for (const engine of values.engines.split(',') as Engine[]) rows.push(await bench(engine, project));
+  }
+  console.log(`\n${table(rows)}\nload average ${loadavg()[0]!.toFixed(1)} at the end`);
 }
 
 main().catch((err: unknown) => {
