@@ -87,6 +87,13 @@ export class StageGraph {
     return out;
   }
 
+  /** The `--platform` a stage runs with: its own, or that of the stage it is built FROM (as BuildKit inherits it). */
+  platformOf(stage: Stage): Flag | undefined {
+    const line = this.lineage(stage);
+    for (let i = line.length - 1; i >= 0; i--) if (line[i].platform) return line[i].platform;
+    return undefined;
+  }
+
   stageOf(from: Instruction): Stage | undefined {
     return this.byFrom.get(from);
   }

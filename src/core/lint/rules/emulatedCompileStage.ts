@@ -10,6 +10,7 @@ export const COMPILERS: Array<[RegExp, string]> = [
   [/\b(?:gcc|g\+\+|clang|cmake|make)\b/, 'a C/C++ toolchain'],
   [/\bpip3?\s+wheel\b|--no-binary|setup\.py\s+(?:bdist_wheel|build)/, 'pip wheel builds'],
 ];
+const COMMENT_LINES = /^[ \t]*#.*$/gm;
 const NODE_INSTALL = /\b(?:npm\s+(?:ci|install|i)|yarn(?:\s+install)?|pnpm\s+(?:install|i))\b/;
 /** Signs that a Node install compiles native addons. */
 const NATIVE_ADDONS = /node-gyp|build-essential|\bg\+\+|\bpython3?\b[^\n]*\bmake\b|\bmake\b[^\n]*\bpython3?\b/;
@@ -33,12 +34,12 @@ export const emulatedCompileStage: Rule = {
   ),
   check(model, report) {
     if (!model.multiPlatform) return;
-    for (const c of candidates(model)) if (!c.stage.platform) report(c.range, c.message, c.fix);
+    for (const c of candidates(model)) if (!model.graph.platformOf(c.stage)) report(c.range, c.message, c.fix);
   },
   /** In a cell, the stage is emulated when the platform it runs on is not the build machine's. */
   checkCell(model, cell, report) {
     for (const c of candidates(model)) {
-      const platform = cell.stagePlatform(c.stage.platform?.getValue() ?? undefined);
+      const platform = cell.stagePlatform(model.graph.platformOf(c.stage)?.getValue() ?? undefined);
       if (!platform || sameOsArch(platform, cell.buildPlatform)) continue;
       report(c.range, c.message, c.fix);
     }
@@ -61,7 +62,8 @@ function candidates(model: LintModel): Candidate[] {
   for (const stage of model.stages) {
     if (!copiedFrom.has(stage.index)) continue;
     const runs = stage.body.filter((i) => model.kw(i) === 'RUN');
-    const text = runs.map((i) => model.rangeText(i.getRange())).join('\n');
+    // Comment lines inside a continued RUN are not part of the command ("# make sure …" is no compiler).
+    const text = runs.map((i) => model.rangeText(i.getRange()).replace(COMMENT_LINES, '')).join('\n');
     let what = COMPILERS.find(([re]) => re.test(text))?.[1];
     if (!what && NODE_INSTALL.test(text) && NATIVE_ADDONS.test(text)) what = 'native Node addons';
     if (!what) continue;

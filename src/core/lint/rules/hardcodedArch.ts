@@ -28,7 +28,7 @@ export const hardcodedArch: Rule = {
   check(model, report) {
     if (!model.multiPlatform) return;
     for (const h of hits(model)) {
-      const pinned = h.stage?.platform?.getValue();
+      const pinned = h.stage && model.graph.platformOf(h.stage)?.getValue();
       if (pinned && !pinned.includes('$')) continue;
       report(h.range, message(h.arch), fix(model, h));
     }
@@ -37,7 +37,7 @@ export const hardcodedArch: Rule = {
   checkCell(model, cell, report) {
     for (const h of hits(model)) {
       if (h.argName !== undefined && cell.args[h.argName] !== undefined) continue;
-      const platform = h.stage ? cell.stagePlatform(h.stage.platform?.getValue() ?? undefined) : cell.platform;
+      const platform = h.stage ? cell.stagePlatform(model.graph.platformOf(h.stage)?.getValue() ?? undefined) : cell.platform;
       const arch = platform?.split('/')[1];
       if (!arch || arch === (OCI_ARCH[h.arch] ?? h.arch)) continue;
       report(h.range, cellMessage(h.arch), fix(model, h));

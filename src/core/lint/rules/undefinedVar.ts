@@ -58,8 +58,10 @@ function checkInstruction(
     if (v.modified) continue;
     const range = v.range;
     const suggestion = suggestName(name, [...defined, ...COMMON_ENV]);
-    // Without the base image's environment, only a near-miss of a longer name is evidence of a typo.
-    if ((!suggestion || name.length < 4) && !strict() && !declaredLater().has(name)) continue;
+    // Without the base image's environment, only a near-miss of a longer name is evidence of a typo; a name
+    // that extends a common one (GOPATH, PATH) is another variable the base image may well define.
+    const typo = !!suggestion && name.length >= 4 && !(COMMON_ENV.includes(suggestion) && name.includes(suggestion));
+    if (!typo && !strict() && !declaredLater().has(name)) continue;
     report(
       range,
       `Usage of undefined variable '$${name}'${suggestion ? ` (did you mean $${suggestion}?)` : ''}`,
