@@ -10,7 +10,7 @@ import { parseManifestList, platformRefs } from '../engines/podmanOutput';
 import { tlsFlags } from '../engines/podmanArgs';
 import { partialPath } from '../engines/staging';
 import { formatReference, nameOf, parseReference, withTag } from '../reference';
-import { assembleIndex, loadRegistryHosts, RegistryClient, samePlatform } from '../registry';
+import { assembleIndex, loadRegistryHosts, RegistryClient, samePlatform, type IndexPart } from '../registry';
 import { describeNode, onNode } from './endpoint';
 import { dockerArchiveToOci } from './ociArchive';
 import type { BuildNode, NodeEngine } from './types';
@@ -93,20 +93,24 @@ export interface PublishPart {
 
 /**
  * push output across nodes: every node pushes its platform image by digest (in parallel), then one OCI
- * index goes up under each of `tags` (full references in one repository). Returns the digests pushed.
+ * index goes up under each of `tags` (full references), listing those images and any
+ * `pushed` already (this machine's own cells). Returns the index digest and the digest per platform.
  */
 export async function publishImage(
   client: RegistryClient,
   tags: string[],
   parts: PublishPart[],
-  opts: TransferOptions = {},
+  opts: TransferOptions & { pushed?: IndexPart[] } = {},
 ): Promise<{ index: string; platforms: Record<string, string> }> {
   if (tags.length === 0) throw new TransferError('no tag to publish the image under');
-  const repo = nameOf(parseReference(tags[0]!));
-  const digests = await Promise.all(parts.map((p) => pushByDigest(p.node, p.image, repo, { registry: client, ...opts, platform: p.platform })));
-  const indexParts = parts.map((p, i) => ({ platform: p.platform, digest: digests[i]! }));
   let index = '';
-  for (const tag of tags) index = (await assembleIndex(client, tag, indexParts)).digest;
+  let indexParts: IndexPart[] = [];
+  // An index names manifests of its own repository: the nodes push to each repository the tags are in.
+  for (const repo of [...new Set(tags.map((t) => nameOf(parseReference(t))))]) {
+    const digests = await Promise.all(parts.map((p) => pushByDigest(p.node, p.image, repo, { registry: client, ...opts, platform: p.platform })));
+    indexParts = [...(opts.pushed ?? []), ...parts.map((p, i) => ({ platform: p.platform, digest: digests[i]! }))];
+    for (const tag of tags.filter((t) => nameOf(parseReference(t)) === repo)) index = (await assembleIndex(client, tag, indexParts)).digest;
+  }
   return { index, platforms: Object.fromEntries(indexParts.map((p) => [p.platform, p.digest])) };
 }
 
@@ -163,17 +167,16 @@ export async function loadFromNode(node: BuildNode, image: string, localTag: str
     ...(opts.signal ? { cancelSignal: opts.signal } : {}),
   };
   const save = onNode([programFor(node.engine, opts), 'save', await resolveOnNode(node, image, opts.platform, opts)], node);
-  let loaded: string;
-  try {
-    const source = execa(save[0]!, save.slice(1), { ...common, stdin: 'ignore', buffer: { stdout: false } });
-    const result = await source.pipe(program, ['load'], common);
-    loaded = parseLoaded(`${result.stdout}\n${result.stderr}`) ?? fail(`${program} load printed no image name:\n${String(result.stdout)}`);
-  } catch (err) {
-    if (err instanceof TransferError) throw err;
-    const e = err as { shortMessage?: string; stderr?: unknown; message?: string };
-    const detail = String(e.stderr ?? '').trim().split('\n').slice(-2).join(' ');
-    throw new TransferError(`bringing ${image} from node ${describeNode(node)} into the local store failed: ${detail || e.shortMessage || e.message}`);
-  }
+  // Both ends finish before either is judged: when save fails, load fails too, but save's error is the cause.
+  const source = execa(save[0]!, save.slice(1), { ...common, reject: false, stdin: 'ignore', buffer: { stdout: false } });
+  const sink = execa(program, ['load'], { ...common, reject: false });
+  const piping = source.pipe(sink).catch(() => undefined);
+  const [saved, load] = await Promise.all([source, sink, piping]);
+  const tail = (r: { stderr?: unknown; stdout?: unknown; shortMessage?: string; isCanceled?: boolean; timedOut?: boolean }) =>
+    r.isCanceled ? 'cancelled' : r.timedOut ? 'timed out' : String(r.stderr || r.stdout || '').trim().split('\n').slice(-2).join(' ') || r.shortMessage;
+  if (saved.failed) throw new TransferError(`${save.join(' ')} on node ${describeNode(node)} failed: ${tail(saved)}`);
+  if (load.failed) throw new TransferError(`loading ${image} from node ${describeNode(node)} into the local store failed: ${tail(load)}`);
+  const loaded = parseLoaded(`${load.stdout}\n${load.stderr}`) ?? fail(`${program} load printed no image name:\n${String(load.stdout)}`);
   if (loaded === localTag) return;
   await run([program, 'tag', loaded, localTag], undefined, opts);
   // The node's name for the image came along with it; only the local tag is wanted here.
