@@ -205,8 +205,13 @@ describe('builds in the real extension host', function () {
     const items = await Promise.all(rows.map((r) => api.builders.getTreeItem(r)));
     assert.match(String(items[0]!.label), /^Engine: (podman|docker|buildx)/);
     assert.ok(String(items[0]!.tooltip).length > 0, 'the engine row explains why it was chosen');
-    const local = rows[items.findIndex((i) => String(i.label).startsWith('This machine'))];
-    if (local === undefined) return; // a buildx builder lists its own nodes instead
+    const section = rows[items.findIndex((i) => i.label === 'Build nodes')];
+    assert.ok(section, 'the view has a "Build nodes" section');
+    const nodes = (await api.builders.getChildren(section)) ?? [];
+    const local = nodes[0];
+    const localItem = await api.builders.getTreeItem(local);
+    assert.equal(localItem.label, 'local');
+    assert.match(String(localItem.description), /^this machine \(/);
     const platforms = await Promise.all(((await api.builders.getChildren(local)) ?? []).map((n) => api.builders.getTreeItem(n)));
     const byPlatform = Object.fromEntries(platforms.map((p) => [String(p.label), String(p.description)]));
     assert.equal(byPlatform['linux/amd64'], 'native');

@@ -46,8 +46,11 @@ export function planToText(plan: Plan, engineReason: string): string {
     for (const w of plan.warmup) lines.push(`${envText(w.env)}${quote(w.argv)}`);
     lines.push('', '# then the variants, in parallel');
   }
+  // With build nodes, every job says where it runs, this machine included; without, nothing changes.
+  const onNodes = plan.jobs.some((j) => j.node);
   for (const j of plan.jobs) {
-    lines.push('', `# ${j.variant} → ${j.platforms.join(', ')}  [${j.output}]  ${j.tags.join(' ')}${j.node ? `  on node ${j.node}` : ''}`);
+    const where = onNodes ? `  on ${j.node ? `node ${j.node}` : 'local'}` : '';
+    lines.push('', `# ${j.variant} → ${j.platforms.join(', ')}  [${j.output}]  ${j.tags.join(' ')}${where}`);
     // A quoted heredoc delimiter expands nothing, and JSON (the bake file) never has a line that is only EOF.
     for (const [file, content] of Object.entries(j.files ?? {})) lines.push(`cat > ${shellQuote(file)} <<'EOF'`, content.trimEnd(), 'EOF');
     for (const step of j.before ?? []) lines.push(`${quote(step)} || true`);

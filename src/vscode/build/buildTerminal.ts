@@ -105,7 +105,7 @@ export class BuildTerminal implements vscode.Pseudoterminal {
           this.cells.update(cell, {
             waiting: undefined,
             status,
-            ...(record ? { durationMs: record.durationMs, finishedAt: new Date(), detail: record.error ?? record.image ?? record.ociPath ?? '', timing: record.timing } : {}),
+            ...(record ? { durationMs: record.durationMs, finishedAt: new Date(), detail: record.error ?? record.image ?? record.ociPath ?? '', timing: record.timing, node: record.node } : {}),
           });
         },
       });

@@ -39,6 +39,7 @@ export async function restoreCellStates(model: ConfigModel, cells: CellStates, l
           finishedAt: new Date(Date.parse(last.startedAt) + last.durationMs),
           detail: last.error ?? last.image ?? last.ociPath ?? '',
           timing: last.timing,
+          node: last.node,
         });
       }
     }

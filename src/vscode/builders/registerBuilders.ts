@@ -5,8 +5,9 @@ import type { Log } from '../log';
 import type { ConfigModel } from '../model/configModel';
 import { registerBuilderCommands } from './builderCommands';
 import { BuildersTreeProvider } from './buildersTree';
+import { registerNodeCommands } from './nodeCommands';
 
-/** The Builders view and the engine/builder/emulator commands; the view redraws around each build. */
+/** The Builders view, the engine/builder/emulator commands and the build node commands; the view redraws around each build. */
 export function registerBuilders(
   context: vscode.ExtensionContext,
   model: ConfigModel,
@@ -22,5 +23,6 @@ export function registerBuilders(
     builds.onDidFinish(() => builders.refresh()),
   );
   registerBuilderCommands(context, engines, builders, log);
+  registerNodeCommands(context, model, builders, log);
   return builders;
 }

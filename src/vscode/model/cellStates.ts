@@ -15,6 +15,8 @@ export interface CellView {
   /** While queued: what the cell waits for before its build starts (a base image pull, a shared stage). */
   waiting?: string;
   finishedAt?: Date;
+  /** The build node the last build ran on; absent: this machine. */
+  node?: string;
   /** The log of the last build of this cell. */
   logUri?: vscode.Uri;
   /** Result of the last verification; `text` has a line per check ("redis client ✅ 5.0.1 aarch64"). */

@@ -5,6 +5,7 @@ import { defaultPlatforms } from '../../core/config/resolve';
 import type { ResolvedConfig } from '../../core/config/types';
 import { Disposable } from '../disposable';
 import type { Log } from '../log';
+import { machineNodes, nodesSettingOrigin } from '../settings';
 
 export interface FolderConfig {
   folder: vscode.WorkspaceFolder;
@@ -32,7 +33,7 @@ export class ConfigModel extends Disposable {
     this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.scheduleReload()));
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('multiarch.defaultPlatforms')) this.scheduleReload();
+        if (e.affectsConfiguration('multiarch.defaultPlatforms') || e.affectsConfiguration('multiarch.nodes')) this.scheduleReload();
       }),
     );
     this.register({ dispose: () => clearTimeout(this.timer) });
@@ -75,8 +76,9 @@ export class ConfigModel extends Disposable {
   private async load(): Promise<void> {
     const platforms = vscode.workspace.getConfiguration('multiarch').get<string[]>('defaultPlatforms') ?? defaultPlatforms;
     const folders = vscode.workspace.workspaceFolders ?? [];
+    const options = { machineNodes: machineNodes(this.log), machineNodesOrigin: nodesSettingOrigin };
     const next = await Promise.all(
-      folders.map(async (folder) => ({ folder, config: await workspaceConfig(folder.uri.fsPath, platforms) })),
+      folders.map(async (folder) => ({ folder, config: await workspaceConfig(folder.uri.fsPath, platforms, options) })),
     );
     // Commands reload before they act; only a real change should refresh the views that listen.
     const fingerprint = (state: FolderConfig[]) => JSON.stringify(state.map((f) => [f.folder.uri.toString(), f.config]));
@@ -86,7 +88,10 @@ export class ConfigModel extends Disposable {
     for (const f of this.state) {
       if (f.config.kind === 'none') continue;
       const where = f.config.kind === 'file' ? f.config.file : `${f.config.dockerfile} (no multiarch.yaml)`;
-      if (f.config.result.ok) this.log.info(`config ${where}: ${f.config.result.config.variants.length} variant(s)`);
+      if (f.config.result.ok) {
+        this.log.info(`config ${where}: ${f.config.result.config.variants.length} variant(s)`);
+        for (const w of f.config.result.config.warnings ?? []) this.log.warn(`config ${where}: ${w}`);
+      }
       else for (const p of f.config.result.problems) this.log.warn(`${p.file}:${p.line}:${p.column}: ${p.message}`);
     }
     const any = (pred: (c: WorkspaceConfig) => boolean) => this.state.some((f) => pred(f.config));

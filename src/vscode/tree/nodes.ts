@@ -93,10 +93,12 @@ export function platformItem(variant: ResolvedVariant, platform: string, view: C
   const timing = finished && view.timing ? timingLabel(view) : undefined;
   if (timing) parts.push(timing);
   else if (view.durationMs !== undefined && finished) parts.push(seconds(view.durationMs));
+  // "succeeded · 12 s · on arm-box": only a build node is named; this machine is the default.
+  if (finished && view.node) parts.push(`on ${view.node}`);
   if (view.verify) parts.push(`verify ${view.verify.status}`);
   item.description = parts.join(' · ');
   const tooltip = [`${variant.name} on ${platform}: ${view.status}`];
-  if (view.finishedAt) tooltip.push(`Finished ${view.finishedAt.toLocaleString()}`);
+  if (view.finishedAt) tooltip.push(`Finished ${view.finishedAt.toLocaleString()}${view.node ? ` on build node ${view.node}` : ''}`);
   if (view.detail) tooltip.push(view.detail);
   const slowest = finished ? slowestStepLine(view.timing) : undefined;
   if (slowest) tooltip.push(slowest);

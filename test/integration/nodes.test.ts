@@ -1,0 +1,198 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { MultiArchApi } from '../../src/extension';
+import type { NodeProbe } from '../../src/core/nodes/types';
+import { back, type Answer, type InputStep, type PickStep, type Prompter } from '../../src/vscode/builders/prompter';
+import { ResultsStore } from '../../src/core/results/store';
+import { activateApi, readText, waitForEvent, workspaceRoot, writeText } from './helpers/api';
+
+interface Row {
+  node: unknown;
+  item: vscode.TreeItem;
+}
+
+async function rows(api: MultiArchApi, parent?: unknown): Promise<Row[]> {
+  const children = (await api.builders.getChildren(parent)) ?? [];
+  return Promise.all(children.map(async (node) => ({ node, item: await api.builders.getTreeItem(node) })));
+}
+
+/** The rows under "Build nodes": local first, then every node. */
+async function nodeRows(api: MultiArchApi): Promise<Row[]> {
+  const section = (await rows(api)).find((r) => r.item.label === 'Build nodes');
+  assert.ok(section, 'the Builders view has a "Build nodes" section');
+  return rows(api, section.node);
+}
+
+/** Waits until the node's row satisfies `ready` (the view redraws as config, settings and probes change). */
+async function nodeRow(api: MultiArchApi, name: string, ready: (item: vscode.TreeItem) => boolean, what: string): Promise<Row> {
+  const find = async () => (await nodeRows(api)).find((r) => r.item.label === name && ready(r.item));
+  const now = await find();
+  if (now) return now;
+  let found: Row | undefined;
+  await waitForEvent(api.builders.onDidChangeTreeData!, async () => (found = await find()) !== undefined, 20_000, what);
+  return found!;
+}
+
+const setNodes = (value: unknown) => vscode.workspace.getConfiguration('multiarch').update('nodes', value, vscode.ConfigurationTarget.Global);
+
+/** Answers the Add Build Node steps as a user would, trying a wrong value first wherever there is a check. */
+class ScriptedAnswers implements Prompter {
+  readonly seen: string[] = [];
+  readonly refused: string[] = [];
+  private backedOnce = false;
+
+  constructor(private readonly answers: { name: string; engine: string; endpoint: string; platforms: string[]; where: RegExp }) {}
+
+  input(step: InputStep): Promise<Answer<string>> {
+    this.seen.push(`${step.step}/${step.totalSteps} input`);
+    const [wrong, right] = step.step === 1 ? ['local', this.answers.name] : ['http://arm-box:2376', this.answers.endpoint];
+    const problem = step.validate(wrong);
+    if (problem) this.refused.push(problem);
+    assert.equal(step.validate(right), undefined, `"${right}" is accepted at step ${step.step}`);
+    // Once, go back from the endpoint to the engine: the flow must ask for the engine again.
+    if (step.step === 3 && !this.backedOnce) {
+      this.backedOnce = true;
+      return Promise.resolve(back);
+    }
+    return Promise.resolve(right);
+  }
+
+  pickOne<T>(step: PickStep<T>): Promise<Answer<T>> {
+    this.seen.push(`${step.step}/${step.totalSteps} pick`);
+    const want = step.step === 2 ? (l: string) => l === this.answers.engine : (l: string) => this.answers.where.test(l);
+    const item = step.items.find((i) => want(i.label));
+    assert.ok(item, `step ${step.step} offers ${step.items.map((i) => i.label).join(', ')}`);
+    return Promise.resolve(item.value);
+  }
+
+  pickMany<T>(step: PickStep<T>): Promise<Answer<T[]>> {
+    this.seen.push(`${step.step}/${step.totalSteps} pickMany`);
+    return Promise.resolve(step.items.filter((i) => this.answers.platforms.includes(i.label)).map((i) => i.value));
+  }
+}
+
+describe('Build nodes in the Builders view', function () {
+  // A probe answers within 2 s; podman's first call on a loaded machine is the slow part.
+  this.timeout(90_000);
+  let api: MultiArchApi;
+  let original: string;
+  const node2 = process.env.MULTIARCH_NODE2_PODMAN;
+  const configUri = () => vscode.Uri.joinPath(workspaceRoot(), 'multiarch.yaml');
+
+  before(async function () {
+    if (!node2) throw new Error('MULTIARCH_NODE2_PODMAN is not set: run scripts/setup/20-engines.sh (it starts the second podman node).');
+    api = await activateApi();
+    original = await readText(configUri());
+  });
+
+  after(async () => {
+    if (!api) return;
+    await setNodes(undefined);
+    await writeText(configUri(), original);
+    await api.reload();
+  });
+
+  it('shows local and each node of the multiarch.nodes setting, "checking…" until the node answers', async () => {
+    await setNodes([{ name: 'node2', engine: 'podman', endpoint: node2, platforms: ['linux/arm64'] }]);
+    const row = await nodeRow(api, 'node2', (i) => /· setting$/.test(String(i.description)), 'node2 from the setting');
+    const answered = await nodeRow(api, 'node2', (i) => !/^checking…/.test(String(i.description)), 'node2 to answer');
+    assert.match(String(answered.item.description), /^podman \d+\.\d+\.\d+ · setting$/);
+    assert.equal(answered.item.contextValue, 'multiarch:buildNode:setting');
+    assert.equal((await nodeRows(api))[0]!.item.label, 'local');
+    // The node builds amd64 natively: the view says its configured arm64 is not native there.
+    const platforms = Object.fromEntries((await rows(api, row.node)).map((r) => [String(r.item.label), String(r.item.description)]));
+    assert.equal(platforms['linux/amd64'], 'native (not configured)');
+    assert.match(platforms['linux/arm64']!, /^configured, but (emulated|not) native on the node$/);
+  });
+
+  it('Test Connection asks the real second podman node', async () => {
+    const row = await nodeRow(api, 'node2', () => true, 'node2');
+    const probe = await vscode.commands.executeCommand<NodeProbe>('multiarch.nodes.test', row.node);
+    assert.equal(probe.reachable, true, probe.error);
+    assert.match(probe.engineVersion ?? '', /^\d+\.\d+\.\d+/);
+    assert.deepEqual(probe.nativePlatforms, ['linux/amd64']);
+  });
+
+  it('Test Connection to a port nobody listens on fails within 2 s, saying what to do', async () => {
+    await setNodes([
+      { name: 'node2', engine: 'podman', endpoint: node2, platforms: ['linux/arm64'] },
+      { name: 'down', engine: 'podman', endpoint: 'tcp://127.0.0.3:1', platforms: ['linux/arm64'] },
+    ]);
+    const row = await nodeRow(api, 'down', () => true, 'the node "down"');
+    // The brief's bound: a probe gives up after 2 s; 0.5 s more for the command around it.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const probe = await Promise.race([
+      vscode.commands.executeCommand<NodeProbe>('multiarch.nodes.test', row.node),
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('Test Connection took more than 2.5 s')), 2500))),
+    ]).finally(() => clearTimeout(timer));
+    assert.equal(probe.reachable, false);
+    assert.match(probe.error ?? '', /^node down \(tcp:\/\/127\.0\.0\.3:1\) did not answer/);
+    assert.match(probe.error ?? '', /remove the node from the machine-level nodes/);
+    await nodeRow(api, 'down', (i) => String(i.description) === 'unreachable · setting', '"down" to show as unreachable');
+  });
+
+  it('Remove Build Node takes a setting node out of the setting only', async () => {
+    const row = await nodeRow(api, 'down', () => true, 'the node "down"');
+    assert.equal(await vscode.commands.executeCommand('multiarch.nodes.remove', row.node), true);
+    const left = vscode.workspace.getConfiguration('multiarch').get<{ name: string }[]>('nodes');
+    assert.deepEqual(left?.map((n) => n.name), ['node2']);
+    assert.equal(await readText(configUri()), original);
+  });
+
+  it('Add Build Node walks name → engine → endpoint → platforms → where, and writes only the new lines of multiarch.yaml', async () => {
+    const answers = new ScriptedAnswers({ name: 'arm-box', engine: 'podman', endpoint: node2!, platforms: ['linux/arm64'], where: /multiarch\.yaml$/ });
+    const added = await vscode.commands.executeCommand('multiarch.nodes.add', { prompter: answers });
+    assert.deepEqual(added, { name: 'arm-box', engine: 'podman', endpoint: node2, platforms: ['linux/arm64'] });
+    assert.deepEqual(answers.seen, ['1/5 input', '2/5 pick', '3/5 input', '2/5 pick', '3/5 input', '4/5 pickMany', '5/5 pick']);
+    assert.match(answers.refused[0]!, /"local" is this machine/);
+    assert.match(answers.refused[1]!, /over tcp:\/\/, ssh:\/\/ or unix:\/\/, not http:\/\//);
+
+    const text = await readText(configUri());
+    assert.ok(text.startsWith(original), 'everything that was in multiarch.yaml is still there, byte for byte');
+    assert.equal(text.slice(original.length), `nodes:\n  - name: arm-box\n    engine: podman\n    endpoint: ${node2}\n    platforms: [linux/arm64]\n`);
+    await nodeRow(api, 'arm-box', (i) => /· multiarch\.yaml$/.test(String(i.description)), 'arm-box from multiarch.yaml');
+  });
+
+  it('Remove Build Node takes a node out of multiarch.yaml and leaves every other byte as it was', async () => {
+    // A node the user wrote by hand, with comments, stays exactly as written.
+    const withTwo = (await readText(configUri())).replace('nodes:\n', `nodes:\n  # the team's other machine\n  - name: pi   # on the shelf\n    engine: docker\n    endpoint: tcp://127.0.0.4:2376\n    platforms:\n      - linux/arm/v7\n`);
+    const reloaded = nodeRow(api, 'pi', () => true, 'pi from multiarch.yaml');
+    await writeText(configUri(), withTwo);
+    await reloaded;
+    const row = await nodeRow(api, 'arm-box', () => true, 'arm-box');
+    assert.equal(await vscode.commands.executeCommand('multiarch.nodes.remove', row.node), true);
+    const expected = withTwo.replace(`  - name: arm-box\n    engine: podman\n    endpoint: ${node2}\n    platforms: [linux/arm64]\n`, '');
+    assert.notEqual(expected, withTwo);
+    assert.equal(await readText(configUri()), expected);
+    const names = (await nodeRows(api)).map((r) => String(r.item.label));
+    assert.ok(!names.includes('arm-box') && names.includes('pi'), names.join(', '));
+  });
+
+  it('a Variants leaf says which node built it ("succeeded · 12.0 s · on node2")', async () => {
+    // The record a build on node2 leaves in .multiarch/results.json (the runner writes `node` for node jobs);
+    // the tree reads the file whoever wrote it. A variant of its own: its cell was never built in this window.
+    const text = await readText(configUri());
+    const withEdge = text.replace('  sqs:\n', '  edge:\n    platforms: [linux/amd64]\n  sqs:\n');
+    assert.notEqual(withEdge, text);
+    const leaf = async () => {
+      for (const v of (await api.variants.getChildren()) ?? []) {
+        if ((await api.variants.getTreeItem(v)).label !== 'edge') continue;
+        const [amd64] = (await api.variants.getChildren(v)) ?? [];
+        return api.variants.getTreeItem(amd64);
+      }
+      return undefined;
+    };
+    const listed = waitForEvent(api.variants.onDidChangeTreeData!, async () => (await leaf()) !== undefined, 20_000, 'the edge variant');
+    await writeText(configUri(), withEdge);
+    await listed;
+    const shown = waitForEvent(api.variants.onDidChangeTreeData!, async () => /on node2$/.test(String((await leaf())?.description)), 20_000, 'the edge leaf to name node2');
+    await ResultsStore.forRoot(workspaceRoot().fsPath).append(
+      [{ variant: 'edge', platform: 'linux/amd64', engine: 'podman', output: 'load', status: 'succeeded', startedAt: new Date().toISOString(), durationMs: 12_000, node: 'node2' }],
+      () => undefined,
+    );
+    await shown;
+    const item = (await leaf())!;
+    assert.equal(item.description, 'succeeded · 12.0 s · on node2');
+    assert.match(String(item.tooltip), /on build node node2/);
+  });
+});
