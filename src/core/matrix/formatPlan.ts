@@ -47,10 +47,10 @@ export function planToText(plan: Plan, engineReason: string): string {
     lines.push('', '# then the variants, in parallel');
   }
   // With build nodes, every job says where it runs, this machine included; without, nothing changes.
-  const onNodes = plan.jobs.some((j) => j.node);
+  const onNodes = Boolean(plan.nodes?.length) || plan.jobs.some((j) => j.node);
   for (const j of plan.jobs) {
-    const where = onNodes ? `  on ${j.node ? `node ${j.node}` : 'local'}` : '';
-    lines.push('', `# ${j.variant} → ${j.platforms.join(', ')}  [${j.output}]  ${j.tags.join(' ')}${where}`);
+    const at = onNodes ? `  on ${j.node ? `node ${j.node}` : LOCAL_NODE}` : '';
+    lines.push('', `# ${j.variant} → ${j.platforms.join(', ')}  [${j.output}]  ${j.tags.join(' ')}${at}`);
     // A quoted heredoc delimiter expands nothing, and JSON (the bake file) never has a line that is only EOF.
     for (const [file, content] of Object.entries(j.files ?? {})) lines.push(`cat > ${shellQuote(file)} <<'EOF'`, content.trimEnd(), 'EOF');
     for (const step of j.before ?? []) lines.push(`${quote(step)} || true`);
