@@ -21,6 +21,8 @@ export interface ToolOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
   cwd?: string;
+  /** Written to the program's stdin (a credential helper reads the server from it); else stdin is closed. */
+  input?: string;
 }
 
 /** Injected so callers can be tested without processes. */
@@ -44,7 +46,7 @@ export const runTool: ToolRunner = async (argv, opts = {}) => {
     timeout: opts.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
     // Short: detection must answer close to its timeout even when a daemon ignores SIGTERM.
     forceKillAfterDelay: 1000,
-    stdin: 'ignore',
+    ...(opts.input !== undefined ? { input: opts.input } : { stdin: 'ignore' as const }),
     ...(opts.cwd ? { cwd: opts.cwd } : {}),
     ...(opts.signal ? { cancelSignal: opts.signal } : {}),
   });

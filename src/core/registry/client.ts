@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { formatReference, normalize, registryApiHost, type ImageReference } from '../reference';
-import type { RegistryHosts } from './hosts';
+import type { RegistryCredentials, RegistryHosts } from './hosts';
 
 const MANIFEST_TYPES = [
   'application/vnd.oci.image.index.v1+json',
@@ -31,6 +31,8 @@ interface Descriptor {
  */
 export class RegistryClient {
   private readonly tokens = new Map<string, { header: string; push: boolean }>();
+  /** A credential helper is asked once per host (it may prompt or unlock a keyring). */
+  private readonly fromHelpers = new Map<string, RegistryCredentials | undefined>();
 
   constructor(
     private readonly hosts: RegistryHosts,
@@ -161,7 +163,7 @@ export class RegistryClient {
    * `repository:<repo>:pull` or `pull,push`, with the auth file's credentials if any), or basic credentials.
    */
   private async authorize(host: string, repo: string, challenge: string, push: boolean): Promise<string> {
-    const cred = this.hosts.credentials(host);
+    const cred = this.hosts.credentials(host) ?? (await this.helperCredentials(host));
     const basic = cred && `Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString('base64')}`;
     const scheme = /^\s*(\w+)/.exec(challenge)?.[1]?.toLowerCase();
     const action = push ? 'push to' : 'read';
@@ -188,9 +190,14 @@ export class RegistryClient {
     return `Bearer ${token}`;
   }
 
+  private async helperCredentials(host: string): Promise<RegistryCredentials | undefined> {
+    if (!this.fromHelpers.has(host)) this.fromHelpers.set(host, await this.hosts.helperCredentials?.(host));
+    return this.fromHelpers.get(host);
+  }
+
   /** What to do when a registry wants credentials: which file they were looked for in, and how to fill it. */
   private loginHint(host: string, action: string): string {
-    const cred = this.hosts.credentials(host);
+    const cred = this.hosts.credentials(host) ?? this.fromHelpers.get(host);
     if (cred) {
       return `the credentials for ${host}${cred.source ? ` in ${cred.source}` : ''} do not allow it: log in again with \`podman login ${host}\` or \`docker login ${host}\` as a user who may ${action} it`;
     }

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
+import { runTool } from '../engines/exec';
 import { isLoopbackDomain } from '../reference';
 
 /** How to reach registries from this machine: which speak plain HTTP, and the credentials the engines saved. */
@@ -9,6 +10,8 @@ export interface RegistryHosts {
   /** Plain HTTP: configured insecure (containers' registries.conf, Docker's daemon.json) or on loopback. */
   insecure(host: string): boolean;
   credentials(host: string): RegistryCredentials | undefined;
+  /** What a docker credential helper (`credHelpers` / `credsStore` in config.json) holds for the host, when no file does. */
+  helperCredentials?(host: string): Promise<RegistryCredentials | undefined>;
   /** The auth files looked in, in order, and the ones `podman login` / `docker login` write: for an error that says which to fill. */
   readonly authFiles?: { readonly searched: readonly string[]; readonly podman: string; readonly docker: string };
 }
@@ -40,11 +43,51 @@ export async function loadRegistryHosts(env: Env = process.env): Promise<Registr
   for (const file of searched) {
     for (const [host, cred] of credentialsFromAuthFile(await readText(file))) if (!auths.has(host)) auths.set(host, { ...cred, source: file });
   }
+  const helpers = credentialHelpers(await readText(dockerLogin));
   return {
     insecure: (host) => insecure.has(host) || isLoopbackDomain(host),
+    helperCredentials: async (host) => {
+      const key = host === 'registry-1.docker.io' ? 'docker.io' : host;
+      const helper = helpers.perHost.get(key) ?? helpers.store;
+      return helper ? helperGet(helper, key === 'docker.io' ? 'https://index.docker.io/v1/' : key, env) : undefined;
+    },
     credentials: (host) => auths.get(host) ?? (host === 'registry-1.docker.io' ? auths.get('docker.io') : undefined),
     authFiles: { searched, podman: podmanLogin, docker: dockerLogin },
   };
+}
+
+/**
+ * Asks `docker-credential-<helper> get` (the docker-credential-helpers protocol: the server on stdin,
+ * `{"Username","Secret"}` on stdout). A helper that has nothing for the server, or is not installed,
+ * gives nothing; an identity token (`<token>` user) needs an OAuth exchange this client does not do.
+ */
+async function helperGet(helper: string, server: string, env: Env): Promise<RegistryCredentials | undefined> {
+  const program = `docker-credential-${helper}`;
+  const r = await runTool([program, 'get'], { env: env as NodeJS.ProcessEnv, input: server, timeoutMs: 10_000 });
+  if (!r.ok) return undefined;
+  try {
+    const out = JSON.parse(r.stdout) as { Username?: unknown; Secret?: unknown };
+    if (typeof out.Username !== 'string' || typeof out.Secret !== 'string' || out.Username === '<token>') return undefined;
+    return { username: out.Username, password: out.Secret, source: program };
+  } catch {
+    return undefined;
+  }
+}
+
+/** `credsStore` (every registry) and `credHelpers` (per registry) of Docker's config.json. */
+export function credentialHelpers(text: string | undefined): { store?: string; perHost: Map<string, string> } {
+  const perHost = new Map<string, string>();
+  if (!text) return { perHost };
+  try {
+    const doc = JSON.parse(text) as { credsStore?: unknown; credHelpers?: Record<string, unknown> };
+    for (const [key, value] of Object.entries(doc.credHelpers ?? {})) {
+      const host = key.replace(/^https?:\/\//, '').replace(/\/.*$/, '');
+      if (typeof value === 'string' && value) perHost.set(host === 'index.docker.io' ? 'docker.io' : host, value);
+    }
+    return { ...(typeof doc.credsStore === 'string' && doc.credsStore ? { store: doc.credsStore } : {}), perHost };
+  } catch {
+    return { perHost };
+  }
 }
 
 async function readText(file: string): Promise<string | undefined> {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assembleIndex, loadRegistryHosts, RegistryClient, type RegistryHosts } from '../../../src/core/registry';
@@ -171,6 +171,29 @@ describe('assembleIndex (OCI image index through the distribution API)', () => {
       await writeFile(join(home, '.docker/config.json'), JSON.stringify({ auths: { [reg.host]: { auth: Buffer.from('jane:s3cret').toString('base64') } } }));
       await assembleIndex(new RegistryClient(await loadRegistryHosts(env)), `${reg.host}/acme/app:v3`, part);
       assert.equal(reg.puts.length, 1);
+    } finally {
+      reg.stop();
+      await rm(home, { recursive: true, force: true });
+    }
+  });
+
+  it('asks the docker credential helper config.json names when no file holds credentials', async () => {
+    const reg = await new TestRegistry('basic-token').start();
+    const home = await mkdtemp(join(tmpdir(), 'auth-home-'));
+    try {
+      const amd = reg.addImage('amd64');
+      // A helper speaking the docker-credential-helpers protocol: the server on stdin, JSON on stdout.
+      const bin = join(home, 'bin');
+      await mkdir(bin);
+      await writeFile(join(bin, 'docker-credential-testpass'), '#!/bin/sh\nread server\necho "$server" >> "$(dirname "$0")/asked"\nprintf \'{"ServerURL":"%s","Username":"jane","Secret":"s3cret"}\' "$server"\n', { mode: 0o755 });
+      await mkdir(join(home, '.docker'));
+      await writeFile(join(home, '.docker/config.json'), JSON.stringify({ auths: { [reg.host]: {} }, credHelpers: { [reg.host]: 'testpass' } }));
+      const env = { HOME: home, PATH: `${bin}:${process.env.PATH}`, XDG_RUNTIME_DIR: join(home, 'run'), CONTAINERS_REGISTRIES_CONF: join(home, 'none.conf') };
+      const client = new RegistryClient(await loadRegistryHosts(env));
+      await assembleIndex(client, `${reg.host}/acme/app:h`, [{ platform: 'linux/amd64', digest: amd.digest }]);
+      assert.equal(reg.puts.length, 1);
+      // Asked once for the host, though a pull and a push token were needed.
+      assert.equal(await readFile(join(bin, 'asked'), 'utf8'), `${reg.host}\n`);
     } finally {
       reg.stop();
       await rm(home, { recursive: true, force: true });
