@@ -4,12 +4,14 @@ import { BuildRunner, nodeTimeoutMs } from '../../src/core/build/runner';
 import type { ResolvedConfig } from '../../src/core/config/types';
 import { programsFromEnv } from '../../src/core/engines/detect';
 import { runTool } from '../../src/core/engines/exec';
-import { parseManifestList, platformRefs } from '../../src/core/engines/podmanOutput';
+import { parseManifestList } from '../../src/core/engines/podmanOutput';
+import { nameOf, parseReference } from '../../src/core/reference';
 import type { EngineKind, Job } from '../../src/core/jobs';
 import { buildPlan } from '../../src/core/matrix/plan';
+import { variantTags } from '../../src/core/engines/references';
 import { onNode } from '../../src/core/nodes/endpoint';
 import type { BuildNode } from '../../src/core/nodes/types';
-import { env, projectWorkspace, removeBuiltImages } from './helpers';
+import { env, projectWorkspace, registry, removeBuiltImages, tool } from './helpers';
 
 /**
  * Build nodes against the second engines setup starts beside the first (their own stores): a podman API
@@ -29,12 +31,12 @@ async function query(node: BuildNode | undefined, argv: string[]) {
 }
 
 /** os/arch of each image under `tag` in one store: a podman list's entries, or a docker image's config. */
-async function platformsIn(engine: 'podman' | 'docker', node: BuildNode | undefined, tag: string): Promise<string[]> {
-  if (engine === 'podman') {
+async function platformsIn(engine: 'podman' | 'docker', node: BuildNode | undefined, tag: string, plain = false): Promise<string[]> {
+  if (engine === 'podman' && !plain) {
     const r = await query(node, [programs.podman, 'manifest', 'inspect', tag]);
     return r.ok ? parseManifestList(r.stdout).map((e) => e.platform) : [];
   }
-  const r = await query(node, [programs.docker, 'image', 'inspect', '--format', '{{.Os}}/{{.Architecture}}', tag]);
+  const r = await query(node, [programs[engine], 'image', 'inspect', '--format', '{{.Os}}/{{.Architecture}}', tag]);
   return r.ok ? [r.stdout.trim()] : [];
 }
 
@@ -67,10 +69,10 @@ for (const engine of ['podman', 'docker'] as const) {
       if (node) await removeNodeImages(engine, node, jobs.filter((j) => j.node).flatMap((j) => j.tags));
     });
 
-    it('amd64 is built here only, arm64 on the node only; records and plan say where', async () => {
-      config = await projectWorkspace('shared-base', undefined, withNode(engine, nodeEndpoint[engine]!));
+    it('push: amd64 is built here only, arm64 on the node only; the registry index lists both with the pushed digests', async () => {
+      config = await projectWorkspace('shared-base', undefined, (y) => `${withNode(engine, nodeEndpoint[engine]!)(y)}registry: ${registry}\n`);
       const node = config.nodes[0]!;
-      const plan = buildPlan(config, { engine, variants: ['minimal'], canLoadManifestList: engine === 'podman' });
+      const plan = buildPlan(config, { engine, variants: ['minimal'], output: 'push', canLoadManifestList: engine === 'podman' });
       jobs = plan.jobs;
       assert.deepEqual(plan.jobs.map((j) => [j.node ?? 'local', j.platforms]), [
         ['local', ['linux/amd64']],
@@ -86,26 +88,54 @@ for (const engine of ['podman', 'docker'] as const) {
 
       const [local, remote] = plan.jobs;
       const localTag = local!.platformTags?.['linux/amd64'] ?? local!.tags[0]!;
-      const remoteTag = remote!.platformTags?.['linux/arm64'] ?? remote!.tags[0]!;
+      const remoteTag = remote!.tags[0]!;
       assert.deepEqual(await platformsIn(engine, undefined, localTag), ['linux/amd64']);
-      assert.deepEqual(await platformsIn(engine, node, remoteTag), ['linux/arm64']);
-      // Neither store holds the other's image.
-      if (engine === 'podman') {
-        assert.deepEqual(await platformsIn(engine, node, localTag), ['linux/arm64'], 'the node has the variant tag for its own platform only');
-      } else {
-        assert.deepEqual(await platformsIn(engine, node, localTag), []);
-        assert.deepEqual(await platformsIn(engine, undefined, remoteTag), []);
-      }
-      // podman 4.3 runs a list's host-arch instance whatever --platform says: the arm64 one is run by digest.
-      const image =
-        engine === 'podman'
-          ? platformRefs(remoteTag, parseManifestList((await query(node, [programs.podman, 'manifest', 'inspect', remoteTag])).stdout))['linux/arm64']!
-          : remoteTag;
-      const ran = await query(node, [programs[engine], 'run', '--rm', image, 'cat', '/build-arch']);
+      assert.deepEqual(await platformsIn(engine, node, remoteTag, true), ['linux/arm64'], 'a node keeps one plain image per platform');
+      assert.deepEqual(await platformsIn(engine, undefined, remoteTag, true), [], 'the arm64 image is not in the local store');
+      // Plain inspect: podman's `manifest inspect` falls back to the registry, which now has the index.
+      assert.deepEqual(await platformsIn(engine, node, localTag, true), [], 'the amd64 image is not in the node store');
+      const ran = await query(node, [programs[engine], 'run', '--rm', remoteTag, 'cat', '/build-arch']);
       assert.equal(ran.stdout.trim(), 'aarch64', ran.stderr);
+
+      // One index under the variant tag: this machine's amd64 and the node's arm64, by the digests in the registry.
+      const tag = variantTags(config, config.variants.find((v) => v.name === 'minimal')!, true)[0]!;
+      const index = JSON.parse((await tool(['skopeo', 'inspect', '--raw', '--tls-verify=false', `docker://${tag}`])).stdout) as {
+        manifests: Array<{ digest: string; platform: { os: string; architecture: string } }>;
+      };
+      const byPlatform = Object.fromEntries(index.manifests.map((m) => [`${m.platform.os}/${m.platform.architecture}`, m.digest]));
+      assert.deepEqual(Object.keys(byPlatform).sort(), ['linux/amd64', 'linux/arm64']);
+      const arm = JSON.parse((await tool(['skopeo', 'inspect', '--tls-verify=false', `docker://${nameOf(parseReference(tag))}@${byPlatform['linux/arm64']}`])).stdout) as { Architecture: string };
+      assert.equal(arm.Architecture, 'arm64');
     });
   });
 }
+
+describe('build nodes: load brings a node\'s image into this machine\'s store', function () {
+  this.timeout(600_000);
+  let config: ResolvedConfig;
+  let jobs: Job[] = [];
+
+  before(function () {
+    if (!nodeEndpoint.podman) this.skip();
+  });
+
+  after(async () => {
+    await removeBuiltImages('podman', programs.podman, jobs.flatMap((j) => j.tags));
+    if (config?.nodes[0]) await removeNodeImages('podman', config.nodes[0], jobs.filter((j) => j.node).flatMap((j) => j.tags));
+  });
+
+  it('the arm64 image built on the node arrives here under its per-arch tag', async () => {
+    config = await projectWorkspace('shared-base', undefined, withNode('podman', nodeEndpoint.podman!));
+    const plan = buildPlan(config, { engine: 'podman', variants: ['redis'], canLoadManifestList: true });
+    jobs = plan.jobs;
+    const summary = await runner().run(plan, { config });
+    assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
+    const armTag = plan.jobs.find((j) => j.node)!.tags[0]!;
+    assert.match(armTag, /-redis-arm64$/);
+    assert.equal((await tool([programs.podman, 'image', 'inspect', '--format', '{{.Architecture}}', armTag])).stdout.trim(), 'arm64');
+    assert.equal((await tool([programs.podman, 'run', '--rm', armTag, 'cat', '/build-backend'])).stdout, 'redis');
+  });
+});
 
 describe('build nodes: a node that does not answer', function () {
   this.timeout(600_000);

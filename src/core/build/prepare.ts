@@ -6,6 +6,7 @@ import type { EngineInfo } from '../engines/types';
 import { buildPlan, PlanError } from '../matrix/plan';
 import type { EngineKind, Plan } from '../jobs';
 import { tryParseReference } from '../reference';
+import { variantTags } from '../engines/references';
 import { engineQuery } from './engineQuery';
 import { brokenManifestLists, describeBroken, projectTags, removeBrokenImageArgv, type BrokenImage } from './storeHealth';
 
@@ -88,7 +89,11 @@ export async function prepareBuild(config: ResolvedConfig, o: PrepareOptions): P
   if (!plan.jobs.length) throw new PrepareError('nothing to build for this selection: no variant has the requested platforms', 'usage');
   if (o.mode === 'plan') return { config, engine, programs, plan };
 
-  const pushTags = plan.jobs.filter((j) => j.output === 'push').flatMap((j) => j.tags);
+  // A node job's tags are its per-arch names in the node's store; what is pushed is the delivery's tags.
+  const pushTags = [
+    ...plan.jobs.filter((j) => j.output === 'push' && !j.node).flatMap((j) => j.tags),
+    ...config.variants.filter((v) => plan.jobs.some((j) => j.node && j.variant === v.name && j.output === 'push')).flatMap((v) => variantTags(config, v, true)),
+  ];
   // `app:tag` and `acme/app` mean Docker Hub: almost never what a matrix build meant to push to.
   const hubOnly = pushTags.filter((t) => tryParseReference(t)?.domain === undefined);
   if (hubOnly.length && !config.registry) {

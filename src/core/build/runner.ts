@@ -18,6 +18,7 @@ import { TaskQueue } from './taskQueue';
 import { runPulls, startWarmups, type PrePhaseResult, type WarmupGates } from '../schedule/runSchedule';
 import { describeNode, onNode } from '../nodes/endpoint';
 import { nodeName } from '../nodes/placement';
+import { deliverNodeOutputs } from '../nodes/deliver';
 import { probeNode } from '../nodes/probe';
 import { LOCAL_NODE, type BuildNode } from '../nodes/types';
 
@@ -136,12 +137,39 @@ export class BuildRunner {
         }),
       );
       const byJob = new Map(done.flat().map((x) => [x.job, x]));
-      const outcomes = plan.jobs.map((j) => byJob.get(j)!);
+      const outcomes = await this.deliverAll(plan, plan.jobs.map((j) => byJob.get(j)!), o, stop.signal);
       const records = outcomes.flatMap((x) => x.records);
       return { ok: outcomes.every((x) => x.status === 'succeeded'), outcomes, records };
     } finally {
       o.signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  /**
+   * What build nodes built goes where the variant's output says once the variant's jobs are done
+   * (core/nodes/deliver.ts); a cell whose image did not get there fails with the reason.
+   */
+  private async deliverAll(plan: Plan, outcomes: JobOutcome[], o: RunOptions, signal: AbortSignal): Promise<JobOutcome[]> {
+    if (!plan.nodes?.length || !o.config || signal.aborted || !outcomes.some((x) => x.job.node && x.status === 'succeeded')) return outcomes;
+    const first = outcomes.find((x) => x.job.node)!.job;
+    const delivery = await deliverNodeOutputs(o.config, plan, outcomes, {
+      localEngine: plan.engine === 'podman' ? 'podman' : 'docker',
+      env: this.opts.env ?? process.env,
+      signal,
+      onOutput: (text: string) => o.onOutput?.(first, text),
+      ...(this.opts.programs ? { programs: this.opts.programs } : {}),
+    });
+    const failed = new Map(delivery.failed.map((f) => [cellId(f.cell), f.message]));
+    if (!failed.size) return outcomes;
+    return outcomes.map((x) => {
+      if (!jobCells(x.job).some((c) => failed.has(cellId(c)))) return x;
+      const records = x.records.map((r): BuildRecord => {
+        const message = failed.get(cellId(r));
+        return message ? { ...r, status: 'failed', error: message } : r;
+      });
+      records.forEach((r) => failed.has(cellId(r)) && o.onStatus?.({ variant: r.variant, platform: r.platform }, 'failed', r));
+      return { ...x, status: 'failed', records, problem: { message: records.find((r) => r.error)?.error ?? 'delivery failed' } };
+    });
   }
 
   private async runLane(plan: Plan, node: BuildNode | undefined, o: RunOptions, stop: AbortController): Promise<JobOutcome[]> {

@@ -1,7 +1,7 @@
-import type { Job } from '../jobs';
+import { cellId, type Job } from '../jobs';
 import { buildArgs, compose, named } from './argv';
 import { ociArchivePath } from './paths';
-import { variantTags } from './references';
+import { platformTag, variantTags } from './references';
 import { isLoopbackDomain, tryParseReference } from '../reference';
 import { buildMarkerArg, partialPath, stagingRef } from './staging';
 import type { JobBuilder } from './types';
@@ -63,6 +63,44 @@ export const podmanJobs: JobBuilder = (req) => {
     return [{ ...job, after: [...tags.map((t) => compose(['podman', 'manifest', 'push', '--all'], tlsFlags(t), [temp, `docker://${t}`])), ...promote] }];
   }
   return [job];
+};
+
+/**
+ * One plain image per platform under its per-arch tag (`podman build --platform P -t TEMP`, then tagged on
+ * success): how a build node keeps what it built, so the image can be pushed by digest, saved or loaded as
+ * one platform's image (core/nodes/publish.ts). Same replace-on-success and working-container marker as above.
+ */
+export const podmanImageJobs: JobBuilder = (req) => {
+  const { config, variant, platforms } = req;
+  return platforms.map((platform): Job => {
+    const tag = platformTag(config, variant, platform);
+    const temp = stagingRef(tag, [platform]);
+    const drop = ['podman', 'rmi', temp];
+    return {
+      id: cellId({ variant: variant.name, platform }),
+      engine: 'podman',
+      variant: variant.name,
+      platforms: [platform],
+      output: 'load',
+      tags: [tag],
+      platformTags: { [platform]: tag },
+      argv: compose(
+        ['podman', 'build'],
+        named('--platform', platform),
+        named('-t', temp),
+        named('-f', variant.dockerfile),
+        named('--target', variant.target),
+        buildArgs(variant.args),
+        buildArgs({ [buildMarkerArg]: temp }),
+        [variant.context],
+      ),
+      program: 'podman',
+      dockerfile: variant.dockerfile,
+      cwd: config.root,
+      after: [['podman', 'tag', temp, tag], drop],
+      staging: { discard: [drop], marker: temp },
+    };
+  });
 };
 
 /**

@@ -1,5 +1,7 @@
 import type { OutputMode, ResolvedConfig } from '../config/types';
 import { jobBuilders } from '../engines/jobBuilders';
+import { dockerJobs } from '../engines/dockerArgs';
+import { podmanImageJobs } from '../engines/podmanArgs';
 import { schedulePolicy, scheduleJobs } from '../schedule/schedule';
 import { bakePlan } from './bakePlan';
 import type { BuildNode, Cell, EngineKind, Job, Plan } from '../jobs';
@@ -94,13 +96,14 @@ export function buildPlan(config: ResolvedConfig, options: PlanOptions): Plan {
 }
 
 /**
- * Jobs of a variant's platforms that build nodes take, with each node's own engine. A node builds into its
- * own store (as `load` there); the runner then brings the image where `output` says (core/nodes/publish).
+ * Jobs of a variant's platforms that build nodes take, with each node's own engine: one plain image per
+ * platform under its per-arch tag in the node's own store; the runner then brings it where `output` says
+ * (core/nodes/deliver.ts).
  */
 function nodeJobs(config: ResolvedConfig, variant: ResolvedVariant, platforms: string[], output: OutputMode): Job[] {
   return splitByNode(platforms, config.nodes).flatMap(({ node, platforms: own }) =>
     node
-      ? jobBuilders[node.engine]({ config, variant, platforms: own, output: 'load' }).map((j) => ({ ...placeOnNode(j, node), output }))
+      ? (node.engine === 'podman' ? podmanImageJobs : dockerJobs)({ config, variant, platforms: own, output: 'load' }).map((j) => ({ ...placeOnNode(j, node), output }))
       : [],
   );
 }

@@ -41,9 +41,9 @@ describe('nodes: scheduling', () => {
     const plan = buildPlan(config([armBox]), { engine: 'podman' });
     assert.deepEqual(plan.jobs.map((j) => [j.id, j.node ?? 'local', j.platforms]), [
       ['minimal', 'local', ['linux/amd64']],
-      ['minimal@arm-box', 'arm-box', ['linux/arm64']],
+      ['minimal@linux/arm64@arm-box', 'arm-box', ['linux/arm64']],
       ['redis', 'local', ['linux/amd64']],
-      ['redis@arm-box', 'arm-box', ['linux/arm64']],
+      ['redis@linux/arm64@arm-box', 'arm-box', ['linux/arm64']],
     ]);
     const remote = plan.jobs[1]!;
     assert.deepEqual(remote.argv.slice(0, 5), ['podman', '--url', armBox.endpoint, 'build', '--platform']);
