@@ -9,7 +9,7 @@ import { runTool } from '../engines/exec';
 import { parseManifestList, platformRefs } from '../engines/podmanOutput';
 import { tlsFlags } from '../engines/podmanArgs';
 import { partialPath } from '../engines/staging';
-import { formatReference, nameOf, parseReference, withTag } from '../reference';
+import { formatReference, nameOf, parseReference, tryParseReference, withTag } from '../reference';
 import { assembleIndex, loadRegistryHosts, RegistryClient, samePlatform, type IndexPart } from '../registry';
 import { describeNode, onNode } from './endpoint';
 import { dockerArchiveToOci } from './ociArchive';
@@ -177,7 +177,9 @@ export async function loadFromNode(node: BuildNode, image: string, localTag: str
   if (saved.failed) throw new TransferError(`${save.join(' ')} on node ${describeNode(node)} failed: ${tail(saved)}`);
   if (load.failed) throw new TransferError(`loading ${image} from node ${describeNode(node)} into the local store failed: ${tail(load)}`);
   const loaded = parseLoaded(`${load.stdout}\n${load.stderr}`) ?? fail(`${program} load printed no image name:\n${String(load.stdout)}`);
-  if (loaded === localTag) return;
+  // podman stores a name without a registry as localhost/…: the same name, which untagging below would take away.
+  const stored = (ref: string) => (local === 'podman' && !ref.startsWith('sha256:') && tryParseReference(ref)?.domain === undefined ? `localhost/${ref}` : ref);
+  if (stored(loaded) === stored(localTag)) return;
   await run([program, 'tag', loaded, localTag], undefined, opts);
   // The node's name for the image came along with it; only the local tag is wanted here.
   if (!loaded.startsWith('sha256:')) await run(local === 'podman' ? [program, 'untag', localTag, loaded] : [program, 'rmi', loaded], undefined, opts);
