@@ -24,8 +24,8 @@ describe('nodes: delivering what build nodes built', () => {
     const done = plan.jobs.map((job) => ({ job, status: job.variant === 'redis' && job.node ? ('failed' as const) : ('succeeded' as const) }));
     assert.deepEqual(
       nodeCells(plan, done).map((c) => [c.variant, c.node.name, c.platform, c.image]),
-      // The node's podman job leaves a local list under the variant's tag in its store; redis failed there.
-      [['minimal', 'arm-box', 'linux/arm64', 'app:dev-minimal']],
+      // The node's podman job leaves one plain image per platform under its per-arch tag in its store; redis failed there.
+      [['minimal', 'arm-box', 'linux/arm64', 'app:dev-minimal-arm64']],
     );
   });
 
