@@ -1,5 +1,11 @@
 import type { CellTiming } from '../src/core/insight/types';
 
+/** Build All's own step seconds: its warm-ups' uncached steps per platform, and each cell's own (uncached) steps. */
+export interface RunSteps {
+  shared: Record<string, number>;
+  own: Record<string, number[]>;
+}
+
 export interface Bound {
   seconds: number;
   criticalPath: number;
@@ -20,9 +26,13 @@ export interface Bound {
  * shared steps, then one variant's own steps, inside at least one build (`fixedSeconds`, the wall time of a
  * build that finds everything cached): the critical path. And it needs every step plus the fixed cost of
  * the fewest builds that can make all cells (`builds`), over `cores` cores: the work. Nothing is estimated
- * from a later variant standing in for another; only run-to-run spread can put a real run under it.
+ * from a later variant standing in for another. When Build All's own step times are given (`product`),
+ * the critical path takes the smaller of the two measurements of each step: Build All runs those steps one
+ * after the other too, so it cannot finish under that path however the machine's load moved between the
+ * runs. The work term assumes the steps' wall time is CPU time on a machine of our own: on a loaded machine
+ * the serial loop gets a smaller share of the CPU than parallel builds, and Build All can come under it.
  */
-export function lowerBound(timings: Array<Record<string, CellTiming>>, fixedSeconds: number, builds: number, cores: number): Bound {
+export function lowerBound(timings: Array<Record<string, CellTiming>>, fixedSeconds: number, builds: number, cores: number, product?: RunSteps): Bound {
   const [first = {}, ...later] = timings;
   const platformOf = (id: string) => id.slice(id.indexOf('@') + 1);
   const key = (s: { stage: string; index: number }) => `${s.stage}#${s.index}`;
@@ -51,7 +61,9 @@ export function lowerBound(timings: Array<Record<string, CellTiming>>, fixedSeco
       variantSeconds += own;
     }
   }
-  const criticalPath = Math.max(0, ...Object.entries(sharedSeconds).map(([p, shared]) => shared + Math.min(...(ownSeconds[p] ?? [0])) + fixedSeconds));
+  const minOwn = (p: string) => Math.min(...(ownSeconds[p] ?? [0]), ...(product?.own[p] ?? []));
+  const minShared = (p: string) => Math.min(sharedSeconds[p]!, product?.shared[p] ?? Infinity);
+  const criticalPath = Math.max(0, ...Object.keys(sharedSeconds).map((p) => minShared(p) + minOwn(p) + fixedSeconds));
   const allShared = Object.values(sharedSeconds).reduce((a, b) => a + b, 0);
   const work = (allShared + variantSeconds + builds * fixedSeconds) / cores;
   return { seconds: Math.max(criticalPath, work), criticalPath, work, sharedSeconds, variantSeconds, fixedSeconds, builds };

@@ -27,4 +27,9 @@ describe('bench lower bound', () => {
     const b = lowerBound(timings, 0.5, 3, 1);
     close(b.seconds, 7 + 2.1 + 1.5);
   });
+
+  it('Build All’s own step times, when shorter, shorten the critical path: it ran those steps one after the other too', () => {
+    const b = lowerBound(timings, 0.5, 3, 2, { shared: { 'linux/amd64': 1.2, 'linux/arm64': 5 }, own: { 'linux/amd64': [0.3], 'linux/arm64': [0.6, 0.4] } });
+    close(b.criticalPath, 5 + 0.4 + 0.5);
+  });
 });
