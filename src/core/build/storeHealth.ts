@@ -23,26 +23,26 @@ export function projectTags(config: ResolvedConfig): string[] {
   return [...new Set(config.variants.flatMap((v) => [...variantTags(config, v, false), ...variantTags(config, v, true)]))];
 }
 
+/** Asks about every tag at once (and every instance of a list at once): read-only queries, on the path of every podman Build All. */
 export async function brokenManifestLists(program: string, tags: string[], run: EngineQuery): Promise<BrokenImage[]> {
-  const broken: BrokenImage[] = [];
-  for (const ref of tags) {
-    if (!(await run([program, 'manifest', 'exists', ref])).ok) continue;
-    const inspect = await run([program, 'manifest', 'inspect', ref]);
-    if (!inspect.ok) continue;
-    let entries;
-    try {
-      entries = parseManifestList(inspect.stdout);
-    } catch {
-      continue;
-    }
-    const repo = nameOf(parseReference(ref));
-    const missing = [];
-    for (const e of entries) {
-      if (!(await run([program, 'image', 'exists', `${repo}@${e.digest}`])).ok) missing.push(e);
-    }
-    if (missing.length) broken.push({ ref, missing });
+  const found = await Promise.all(tags.map((ref) => brokenList(program, ref, run)));
+  return found.filter((b): b is BrokenImage => b !== undefined);
+}
+
+async function brokenList(program: string, ref: string, run: EngineQuery): Promise<BrokenImage | undefined> {
+  if (!(await run([program, 'manifest', 'exists', ref])).ok) return undefined;
+  const inspect = await run([program, 'manifest', 'inspect', ref]);
+  if (!inspect.ok) return undefined;
+  let entries;
+  try {
+    entries = parseManifestList(inspect.stdout);
+  } catch {
+    return undefined;
   }
-  return broken;
+  const repo = nameOf(parseReference(ref));
+  const gone = await Promise.all(entries.map(async (e) => !(await run([program, 'image', 'exists', `${repo}@${e.digest}`])).ok));
+  const missing = entries.filter((_, i) => gone[i]);
+  return missing.length ? { ref, missing } : undefined;
 }
 
 /** The fix: drop the list itself. Its remaining platform images stay; the next build makes a new list. */
