@@ -13,8 +13,8 @@ import { closure, dependentStages, stageGraph, targetIndex, type StageNode } fro
  * What each engine gets, chosen by measurement (bench/build-all.ts, docs/ARCHITECTURE.md):
  * podman races when parallel builds pull the same image and recomputes a shared stage in every
  * parallel build, so it gets both; it also builds the platforms of one call one after the other, so its
- * jobs are split into one build per platform (podmanParts.ts), each started when its platform's warm-up
- * is done. dockerd's BuildKit pulls through its own content store and deduplicates identical steps of
+ * jobs that wait for a warm-up are split into one build per platform (podmanParts.ts), each started when
+ * its platform's warm-up is done. dockerd's BuildKit pulls through its own content store and deduplicates identical steps of
  * concurrent builds in flight: a step in front only serialises. buildx bake is one BuildKit solve.
  */
 export interface SchedulePolicy {
@@ -78,12 +78,17 @@ export function scheduleJobs(
     }
   }
   const pulls = policy.pull ? planPulls(graphs) : [];
-  // Split only jobs whose every platform's base images are pulled first: split parts pulling one image at once race.
+  const warmup = policy.warmup ? planWarmups(engine, config, graphs) : [];
+  // Split only jobs whose every platform's base images are pulled first (split parts pulling one image at
+  // once race), and only those that wait for a warm-up: the split pays by running the native platform's
+  // builds during the emulated warm-up; without one, twice the builds cost more fixed time than they save
+  // (bench/README.md, shared-base).
   const pulled = (job: Job) => graphs.filter((g) => g.job === job).length === job.platforms.length;
+  const warmed = (job: Job) => warmup.some((w) => w.cells.some((c) => c.variant === job.variant && job.platforms.includes(c.platform)));
   return {
     pulls,
-    warmup: policy.warmup ? planWarmups(engine, config, graphs) : [],
-    jobs: policy.split && policy.pull ? jobs.map((j) => (pulled(j) ? splitPlatforms(j) : j)) : jobs,
+    warmup,
+    jobs: policy.split && policy.pull ? jobs.map((j) => (pulled(j) && warmed(j) ? splitPlatforms(j) : j)) : jobs,
   };
 }
 

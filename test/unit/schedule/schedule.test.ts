@@ -70,11 +70,12 @@ describe('schedule: pulls and shared-stage warm-ups', () => {
     assert.ok(!w.argv.includes('-t') && !w.argv.includes('--manifest') && !w.argv.includes('--tag'), 'a warm-up tags nothing');
   });
 
-  it('podman jobs become one build per platform, joined into the temporary list before the tags move', () => {
+  it('podman jobs that wait for a warm-up become one build per platform, joined into the temporary list before the tags move', () => {
     const { config, read } = setup(heavy, { ...threeVariants, target: 'runtime' });
-    const job = buildPlan(config, { engine: 'podman' }).jobs[0]!;
+    const jobs = buildPlan(config, { engine: 'podman' }).jobs;
+    const job = jobs[0]!;
     const temp = job.argv[job.argv.indexOf('--manifest') + 1]!;
-    const split = scheduleJobs(config, 'podman', [job], { read, host: 'linux/amd64' }).jobs[0]!;
+    const split = scheduleJobs(config, 'podman', jobs, { read, host: 'linux/amd64' }).jobs[0]!;
     assert.deepEqual(split.parts!.map((p) => [p.platform, p.ref]), [['linux/amd64', `${temp}-linux-amd64`], ['linux/arm64', `${temp}-linux-arm64`]]);
     const arm = split.parts![1]!.argv;
     assert.deepEqual(arm, job.argv.map((a) => (a === 'linux/amd64,linux/arm64' ? 'linux/arm64' : a === '--manifest' ? '--tag' : a === temp ? `${temp}-linux-arm64` : a)));
@@ -90,9 +91,13 @@ describe('schedule: pulls and shared-stage warm-ups', () => {
     assert.equal(storageRef('127.0.0.1:5000/app:x'), 'containers-storage:127.0.0.1:5000/app:x');
     assert.equal(storageRef('me/app:x'), 'containers-storage:localhost/me/app:x');
     // Not split: a Dockerfile the schedule cannot read (no pulls first), one platform, or dockerd.
-    assert.equal(scheduleJobs(config, 'podman', [job], { read: () => undefined }).jobs[0]!.parts, undefined);
+    assert.equal(scheduleJobs(config, 'podman', jobs, { read: () => undefined }).jobs[0]!.parts, undefined);
     const one = buildPlan(config, { engine: 'podman', platforms: ['linux/arm64'], schedule: false }).jobs[0]!;
     assert.equal(scheduleJobs(config, 'podman', [one], { read }).jobs[0]!.parts, undefined);
+    // No shared stage to wait for (shared-base): one build per variant, which has fewer builds' fixed cost.
+    const flat = setup(sharedBase, threeVariants);
+    const flatJobs = scheduleJobs(flat.config, 'podman', buildPlan(flat.config, { engine: 'podman', schedule: false }).jobs, { read: flat.read }).jobs;
+    assert.ok(flatJobs.every((j) => j.parts === undefined));
   });
 
   it('no warm-up when the only stage reads the variant arg, or when one variant is built', () => {
