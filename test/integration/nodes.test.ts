@@ -3,6 +3,9 @@ import * as vscode from 'vscode';
 import type { MultiArchApi } from '../../src/extension';
 import type { NodeProbe } from '../../src/core/nodes/types';
 import { back, type Answer, type InputStep, type PickStep, type Prompter } from '../../src/vscode/builders/prompter';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runTool } from '../../src/core/engines/exec';
 import { ResultsStore } from '../../src/core/results/store';
 import { activateApi, readText, waitForEvent, workspaceRoot, writeText } from './helpers/api';
 
@@ -31,6 +34,33 @@ async function nodeRow(api: MultiArchApi, name: string, ready: (item: vscode.Tre
   let found: Row | undefined;
   await waitForEvent(api.builders.onDidChangeTreeData!, async () => (found = await find()) !== undefined, 20_000, what);
   return found!;
+}
+
+const repo = join(__dirname, '..', '..');
+
+/** A Variants leaf and its item, or undefined while the tree does not show it. */
+async function platformRow(variant: string, platform: string): Promise<Row | undefined> {
+  const api = await activateApi();
+  for (const v of (await api.variants.getChildren()) ?? []) {
+    if ((await api.variants.getTreeItem(v)).label !== variant) continue;
+    for (const node of (await api.variants.getChildren(v)) ?? []) {
+      const item = await api.variants.getTreeItem(node);
+      if (item.label === platform) return { node, item };
+    }
+  }
+  return undefined;
+}
+
+function endOf(execution: vscode.TaskExecution | undefined): Promise<number | undefined> {
+  assert.ok(execution, 'the command did not start a task');
+  return new Promise((resolve) => {
+    const sub = vscode.tasks.onDidEndTaskProcess((e) => {
+      if (e.execution === execution) {
+        sub.dispose();
+        resolve(e.exitCode);
+      }
+    });
+  });
 }
 
 const setNodes = (value: unknown) => vscode.workspace.getConfiguration('multiarch').update('nodes', value, vscode.ConfigurationTarget.Global);
@@ -89,6 +119,9 @@ describe('Build nodes in the Builders view', function () {
     if (!api) return;
     await setNodes(undefined);
     await writeText(configUri(), original);
+    for (const leftover of ['node-fixture', '.multiarch']) {
+      await vscode.workspace.fs.delete(vscode.Uri.joinPath(workspaceRoot(), leftover), { recursive: true, useTrash: false }).then(undefined, () => undefined);
+    }
     await api.reload();
   });
 
@@ -168,31 +201,53 @@ describe('Build nodes in the Builders view', function () {
     assert.ok(!names.includes('arm-box') && names.includes('pi'), names.join(', '));
   });
 
-  it('a Variants leaf says which node built it ("succeeded · 12.0 s · on node2")', async () => {
-    // The record a build on node2 leaves in .multiarch/results.json (the runner writes `node` for node jobs);
-    // the tree reads the file whoever wrote it. A variant of its own: its cell was never built in this window.
-    const text = await readText(configUri());
-    const withEdge = text.replace('  sqs:\n', '  edge:\n    platforms: [linux/amd64]\n  sqs:\n');
-    assert.notEqual(withEdge, text);
-    const leaf = async () => {
-      for (const v of (await api.variants.getChildren()) ?? []) {
-        if ((await api.variants.getTreeItem(v)).label !== 'edge') continue;
-        const [amd64] = (await api.variants.getChildren(v)) ?? [];
-        return api.variants.getTreeItem(amd64);
-      }
-      return undefined;
-    };
-    const listed = waitForEvent(api.variants.onDidChangeTreeData!, async () => (await leaf()) !== undefined, 20_000, 'the edge variant');
-    await writeText(configUri(), withEdge);
+  it('Build This Platform on a cell node2 takes builds it there: Show Build Plan and the leaf say "on node2"', async function () {
+    const rootfs = process.env.MULTIARCH_ROOTFS_DIR;
+    if (!rootfs) throw new Error('MULTIARCH_ROOTFS_DIR is not set: scripts/setup/20-engines.sh did not run');
+    const tag = `nodeit${Date.now().toString(36)}`;
+    const dir = join(workspaceRoot().fsPath, 'node-fixture');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'Dockerfile'), await readFile(join(repo, 'test/fixtures/multiarch-app/Dockerfile'), 'utf8'));
+    for (const arch of ['amd64', 'arm64']) await cp(join(rootfs, arch), join(dir, `rootfs-${arch}`), { recursive: true, verbatimSymlinks: true });
+    const yaml = [
+      'image: multiarch-nodeit',
+      `tag: ${tag}`,
+      'dockerfile: node-fixture/Dockerfile',
+      'context: node-fixture',
+      'variantArg: QUEUE_BACKEND',
+      'platforms: [linux/amd64, linux/arm64]',
+      'variants:',
+      '  edge: {}',
+      'nodes:',
+      `  - { name: node2, engine: podman, endpoint: "${node2}", platforms: [linux/arm64] }`,
+      '',
+    ].join('\n');
+    const listed = waitForEvent(api.variants.onDidChangeTreeData!, async () => (await platformRow('edge', 'linux/arm64')) !== undefined, 20_000, 'the edge variant');
+    await writeText(configUri(), yaml);
     await listed;
-    const shown = waitForEvent(api.variants.onDidChangeTreeData!, async () => /on node2$/.test(String((await leaf())?.description)), 20_000, 'the edge leaf to name node2');
-    await ResultsStore.forRoot(workspaceRoot().fsPath).append(
-      [{ variant: 'edge', platform: 'linux/amd64', engine: 'podman', output: 'load', status: 'succeeded', startedAt: new Date().toISOString(), durationMs: 12_000, node: 'node2' }],
-      () => undefined,
-    );
-    await shown;
-    const item = (await leaf())!;
-    assert.equal(item.description, 'succeeded · 12.0 s · on node2');
-    assert.match(String(item.tooltip), /on build node node2/);
+
+    await vscode.commands.executeCommand('multiarch.plan.show');
+    const plan = vscode.window.activeTextEditor!.document.getText();
+    assert.match(plan, /^# edge → linux\/arm64 .* on node node2$/m);
+    assert.match(plan, /^# edge → linux\/amd64 .* on local$/m);
+    assert.ok(plan.includes(`--url ${node2}`), plan);
+
+    try {
+      const execution = await vscode.commands.executeCommand<vscode.TaskExecution>('multiarch.build.platform', (await platformRow('edge', 'linux/arm64'))!.node);
+      assert.equal(await endOf(execution), 0);
+      const item = (await platformRow('edge', 'linux/arm64'))!.item;
+      assert.match(String(item.description), /^succeeded · .* · on node2$/, String(item.tooltip));
+      assert.match(String(item.tooltip), /on build node node2/);
+      const [record] = await ResultsStore.forRoot(workspaceRoot().fsPath).history({ variant: 'edge', platform: 'linux/arm64' });
+      assert.equal(record?.node, 'node2');
+    } finally {
+      // Only what this test built, on both machines (other engineers share these stores).
+      for (const url of [node2!, undefined]) {
+        const podman = [process.env.MULTIARCH_PODMAN ?? 'podman', ...(url ? ['--url', url] : [])];
+        const listed = await runTool([...podman, 'images', '--format', '{{.Repository}}:{{.Tag}}', 'multiarch-nodeit'], { timeoutMs: 30_000 });
+        const mine = listed.stdout.split('\n').filter((r) => r.includes(`:${tag}`));
+        if (mine.length) await runTool([...podman, 'rmi', '-f', ...mine], { timeoutMs: 60_000 });
+      }
+    }
   });
 });

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ConfigEditError, type NodeEntry } from '../../core/config/editNodes';
+import { nodeTimeoutMs } from '../../core/build/runner';
 import { describeNode } from '../../core/nodes/endpoint';
 import type { NodeProbe } from '../../core/nodes/types';
 import { showError, type Log } from '../log';
@@ -8,6 +9,7 @@ import { machineNodes } from '../settings';
 import { askForNode, type SaveTarget } from './addNodeFlow';
 import type { BuildNodeItem } from './buildNodeItems';
 import type { BuildersTreeProvider } from './buildersTree';
+import { probeTimeoutMs } from './nodeProbes';
 import { removeNode, saveNode } from './nodeStore';
 import { quickInputPrompter, type Prompter } from './prompter';
 
@@ -75,7 +77,10 @@ export function registerNodeCommands(context: vscode.ExtensionContext, model: Co
         void vscode.window.showWarningMessage(`${item.node.name} comes from this workspace's multiarch.yaml; trust the workspace first (Workspaces: Manage Workspace Trust), then test it.`);
         return undefined;
       }
-      const probe = await tree.probes.probe(item.node);
+      // Asked for by the user: wait as long as a build would, so a slow node is told apart from a dead one.
+      const started = Date.now();
+      const probe = await tree.probes.probe(item.node, nodeTimeoutMs);
+      const seconds = (Date.now() - started) / 1000;
       if (!probe.reachable || probe.error) {
         // The probe's message already says what to check on that machine.
         void showError(log, probe.error ?? `node ${describeNode(item.node)} did not answer`);
@@ -84,8 +89,12 @@ export function registerNodeCommands(context: vscode.ExtensionContext, model: Co
       const emulated = probe.emulatedPlatforms?.length ? `; emulates ${probe.emulatedPlatforms.join(', ')}` : '';
       const notNative = item.node.platforms.filter((p) => !(probe.nativePlatforms ?? []).includes(p));
       const message = `Build node ${describeNode(item.node)} answers: ${item.node.engine} ${probe.engineVersion ?? ''}, native ${(probe.nativePlatforms ?? []).join(', ')}${emulated}.`;
-      log.info(message);
-      if (notNative.length) {
+      log.info(`${message} (${seconds.toFixed(1)} s)`);
+      if (seconds * 1000 > probeTimeoutMs) {
+        void vscode.window.showWarningMessage(
+          `${message} But it took ${seconds.toFixed(1)} s: the Builders view waits ${probeTimeoutMs / 1000} s and builds ${nodeTimeoutMs / 1000} s before counting a node unreachable; check the network or the load on ${item.node.name}.`,
+        );
+      } else if (notNative.length) {
         void vscode.window.showWarningMessage(
           `${message} It is configured for ${notNative.join(', ')}, which it does not run natively: those cells would build under emulation there; change its platforms to ${(probe.nativePlatforms ?? []).join(', ')}.`,
         );

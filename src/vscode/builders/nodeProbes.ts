@@ -34,17 +34,17 @@ export class NodeProbes extends Disposable {
   }
 
   /** Asks the node again (or joins the question in flight); the view shows "checking…" meanwhile. */
-  probe(node: BuildNode): Promise<NodeProbe> {
-    const running = this.start(node);
+  probe(node: BuildNode, timeoutMs = probeTimeoutMs): Promise<NodeProbe> {
+    const running = this.start(node, timeoutMs);
     this.changed.fire(node);
     return running;
   }
 
-  private start(node: BuildNode): Promise<NodeProbe> {
+  private start(node: BuildNode, timeoutMs = probeTimeoutMs): Promise<NodeProbe> {
     const k = key(node);
     const entry = this.entries.get(k) ?? {};
     if (entry.running) return entry.running;
-    const running = probeNode(node, { timeoutMs: probeTimeoutMs, signal: this.abort.signal }).then((probe) => {
+    const running = probeNode(node, { timeoutMs, signal: this.abort.signal }).then((probe) => {
       // A refresh while it ran replaced the entry; that probe's answer is the one to show.
       if (this.entries.get(k) === fresh) {
         this.entries.set(k, { probe });
