@@ -18,6 +18,9 @@ export const PLATFORM_ARG_SET = new Set(PLATFORM_ARGS);
 /** Every name BuildKit predefines in the global scope (the platform args, their OS versions, the target stage). */
 export const PREDEFINED_ARGS = [...PLATFORM_ARGS, 'BUILDOSVERSION', 'TARGETOSVERSION', 'TARGETSTAGE'];
 
+/** Keyword as written → upper case; shared by every model (the set of spellings stays small). */
+const KEYWORDS = new Map<string, string>();
+
 /** Instructions whose leading `--name=value` words are flags, not arguments. */
 const FLAGGED = new Set(['FROM', 'COPY', 'ADD', 'RUN', 'HEALTHCHECK']);
 
@@ -34,7 +37,6 @@ export class LintModel {
   readonly escape: string;
   readonly directives: DirectiveBlock;
   readonly check: CheckConfig;
-  private readonly kwCache = new Map<Instruction, string>();
   private readonly argCache = new Map<Instruction, Argument[]>();
   private readonly flagCache = new Map<Instruction, Flag[]>();
   private readonly varCache = new Map<Instruction, VariableUse[]>();
@@ -52,7 +54,6 @@ export class LintModel {
     this.directives = parseDirectiveBlock(this.source.lines);
     this.check = parseCheckValue(this.directives.directives.find((d) => d.name === 'check')?.value);
     this.instructions = this.dockerfile.getInstructions();
-    for (const ins of this.instructions) this.kwCache.set(ins, ins.getKeyword());
     this.graph = new StageGraph(this.instructions, this);
     this.source.indexHeredocs(this.instructions);
   }
@@ -90,7 +91,38 @@ export class LintModel {
   }
 
   kw(ins: Instruction): string {
-    return this.kwCache.get(ins) ?? ins.getKeyword();
+    // Keyed by the keyword as written: a handful of strings per file, hashed once, instead of one entry
+    // per instruction object (rules ask for every instruction's keyword many times).
+    const raw = ins.getInstruction();
+    let kw = KEYWORDS.get(raw);
+    if (kw === undefined) KEYWORDS.set(raw, (kw = raw.toUpperCase()));
+    return kw;
+  }
+
+  private kinds?: Map<string, Instruction[]>;
+
+  /**
+   * The instructions with any of these keywords, in file order. One pass over the file indexes them for
+   * every rule, so a rule about EXPOSE does not walk every RUN.
+   */
+  ofKind(...keywords: string[]): Instruction[] {
+    if (!this.kinds) {
+      this.kinds = new Map();
+      for (const ins of this.instructions) {
+        const kw = this.kw(ins);
+        const list = this.kinds.get(kw);
+        if (list) list.push(ins);
+        else this.kinds.set(kw, [ins]);
+      }
+    }
+    const key = keywords.join(' ');
+    let found = this.kinds.get(key);
+    if (!found) {
+      found = keywords.flatMap((k) => this.kinds!.get(k) ?? []);
+      if (keywords.length > 1) found.sort((a, b) => a.getRange().start.line - b.getRange().start.line);
+      this.kinds.set(key, found);
+    }
+    return found;
   }
 
   /** The global ARG declarations (before the first FROM), in order. */

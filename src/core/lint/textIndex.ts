@@ -17,7 +17,7 @@ export class TextIndex {
   /** Sorted, disjoint [startOffset, endOffset) spans of heredoc bodies and terminators. */
   readonly heredocSpans: Array<[number, number]> = [];
   private heredocLineSet?: Set<number>;
-  private readonly argsTextCache = new Map<Instruction, ArgsText | undefined>();
+  private readonly argsTextCache = new Map<Instruction, ArgsText | null>();
 
   constructor(
     readonly text: string,
@@ -49,10 +49,9 @@ export class TextIndex {
 
   /** The instruction's argument text and its range: everything after the keyword (cheaper than getArgumentsRange). */
   argsOf(ins: Instruction): ArgsText | undefined {
-    if (this.argsTextCache.has(ins)) return this.argsTextCache.get(ins);
-    const a = this.computeArgsOf(ins);
-    this.argsTextCache.set(ins, a);
-    return a;
+    let a = this.argsTextCache.get(ins);
+    if (a === undefined) this.argsTextCache.set(ins, (a = this.computeArgsOf(ins) ?? null));
+    return a ?? undefined;
   }
 
   private computeArgsOf(ins: Instruction): ArgsText | undefined {

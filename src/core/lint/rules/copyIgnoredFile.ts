@@ -9,7 +9,7 @@ export const copyIgnoredFile: Rule = {
     // As BuildKit: with `!` exceptions a directory may be excluded while a file in it is not, which cannot
     // be told from the Dockerfile alone, so such a .dockerignore is not checked at all.
     if (matcher.hasExclusions) return;
-    model.instructions.forEach((ins) => {
+    model.ofKind('COPY', 'ADD').forEach((ins) => {
       const kw = model.kw(ins);
       if (kw !== 'COPY' && kw !== 'ADD') return;
       if (/--from/i.test(model.argsOf(ins)?.text ?? '') && model.flags(ins).some((f) => f.getName().toLowerCase() === 'from')) return;

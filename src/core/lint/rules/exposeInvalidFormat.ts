@@ -3,7 +3,7 @@ import { buildkitRule, type Rule } from '../rule';
 export const exposeInvalidFormat: Rule = {
   meta: buildkitRule('ExposeInvalidFormat', 'IP address and host-port mapping should not be used in EXPOSE instruction. This will become an error in a future release'),
   check(model, report) {
-    model.instructions.forEach((ins) => {
+    model.ofKind('EXPOSE').forEach((ins) => {
       if (model.kw(ins) !== 'EXPOSE') return;
       for (const arg of model.args(ins)) {
         const port = arg.getValue();

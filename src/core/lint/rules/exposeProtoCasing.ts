@@ -3,7 +3,7 @@ import { buildkitRule, type Rule } from '../rule';
 export const exposeProtoCasing: Rule = {
   meta: buildkitRule('ExposeProtoCasing', 'Protocol in EXPOSE instruction should be lowercase'),
   check(model, report) {
-    model.instructions.forEach((ins) => {
+    model.ofKind('EXPOSE').forEach((ins) => {
       if (model.kw(ins) !== 'EXPOSE') return;
       for (const arg of model.args(ins)) {
         const port = arg.getValue();

@@ -4,7 +4,7 @@ import { keyValueValue } from '../words';
 export const legacyKeyValueFormat: Rule = {
   meta: buildkitRule('LegacyKeyValueFormat', 'Legacy key/value format with whitespace separator should not be used'),
   check(model, report) {
-    model.instructions.forEach((ins) => {
+    model.ofKind('ENV', 'LABEL').forEach((ins) => {
       const kw = model.kw(ins);
       if (kw !== 'ENV' && kw !== 'LABEL') return;
       const a = model.argsOf(ins);

@@ -4,7 +4,7 @@ import { doubleQuoted } from '../words';
 export const maintainerDeprecated: Rule = {
   meta: buildkitRule('MaintainerDeprecated', 'The MAINTAINER instruction is deprecated, use a label instead to define an image author'),
   check(model, report) {
-    model.instructions.forEach((ins) => {
+    model.ofKind('MAINTAINER').forEach((ins) => {
       if (model.kw(ins) !== 'MAINTAINER') return;
       const kwRange = ins.getInstructionRange();
       const full = ins.getRange();

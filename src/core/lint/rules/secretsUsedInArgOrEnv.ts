@@ -13,7 +13,7 @@ export function isSecretName(name: string): boolean {
 export const secretsUsedInArgOrEnv: Rule = {
   meta: buildkitRule('SecretsUsedInArgOrEnv', 'Sensitive data should not be used in the ARG or ENV commands'),
   check(model, report) {
-    model.instructions.forEach((ins) => {
+    model.ofKind('ARG', 'ENV').forEach((ins) => {
       const kw = model.kw(ins);
       if (kw !== 'ARG' && kw !== 'ENV') return;
       if (!LOOSE.test(model.argsOf(ins)?.text ?? '')) return;

@@ -34,7 +34,7 @@ export function stageReferenceEdits(model: LintModel): Map<string, TextEdit[]> {
     list.push({ range, newText: lower });
     byName.set(lower, list);
   };
-  model.instructions.forEach((ins) => {
+  model.ofKind('FROM', 'COPY', 'RUN', 'ADD').forEach((ins) => {
     const kw = model.kw(ins);
     if (ins instanceof From) {
       const image = model.args(ins)[0];

@@ -18,39 +18,39 @@ export const undefinedVar: Rule = {
     const stageEnv = new Map<number, Set<string>>();
     for (const stage of model.stages) {
       const inherited = stage.parent !== undefined ? stageEnv.get(stage.parent) : undefined;
-      const env = new Set<string>(inherited ?? []);
-      const defined = new Set<string>(env);
-      // BuildKit sees the base image's environment; offline we only know it for stages rooted in scratch.
-      // Elsewhere an unknown name is reported only when it is a likely typo of a known one.
-      let strictCache: boolean | undefined;
-      const strict = () => (strictCache ??= rootImage(model, stage) === 'scratch');
-      // A name this stage declares with ARG further down is not the base image's: using it first is a bug.
-      let laterCache: Set<string> | undefined;
-      const declaredLater = () => (laterCache ??= new Set(stage.body.filter((i) => model.kw(i) === 'ARG').flatMap((i) => model.declared(i))));
+      const env = new Set<string>(inherited);
+      const defined = new Set<string>(inherited);
+      const ctx: StageContext = { model, stage, defined, report };
       for (const ins of stage.body) {
         const kw = model.kw(ins);
-        if (EXPANDED.has(kw) && model.argsOf(ins)?.text.includes('$')) checkInstruction(model, ins, defined, strict, declaredLater, report);
-        if (kw === 'ARG') for (const name of model.declared(ins)) defined.add(name);
-        if (kw === 'ENV') {
-          for (const name of model.declared(ins)) {
-            defined.add(name);
-            env.add(name);
+        if (kw === 'ARG' || kw === 'ENV') {
+          const decls = model.declarations(ins);
+          if (model.argsOf(ins)?.text.includes('$')) checkInstruction(ctx, ins);
+          for (const d of decls) {
+            defined.add(d.name);
+            if (kw === 'ENV') env.add(d.name);
           }
-        }
+        } else if (EXPANDED.has(kw) && model.argsOf(ins)?.text.includes('$')) checkInstruction(ctx, ins);
       }
       stageEnv.set(stage.index, env);
     }
   },
 };
 
-function checkInstruction(
-  model: LintModel,
-  ins: import('dockerfile-ast').Instruction,
-  defined: Set<string>,
-  strict: () => boolean,
-  declaredLater: () => Set<string>,
-  report: Report,
-): void {
+/** What checking one stage needs; the two facts about the stage are computed on first need. */
+interface StageContext {
+  model: LintModel;
+  stage: Stage;
+  defined: Set<string>;
+  report: Report;
+  /** BuildKit sees the base image's environment; offline we only know it for stages rooted in scratch. */
+  strict?: boolean;
+  /** Names this stage declares with ARG further down: not the base image's, so using one first is a bug. */
+  declaredLater?: Set<string>;
+}
+
+function checkInstruction(ctx: StageContext, ins: import('dockerfile-ast').Instruction): void {
+  const { model, defined, report } = ctx;
   for (const v of model.vars(ins)) {
     const name = v.name;
     if (!name || defined.has(name) || PLATFORM_ARG_SET.has(name) || COMMON_ENV.includes(name)) continue;
@@ -61,7 +61,11 @@ function checkInstruction(
     // Without the base image's environment, only a near-miss of a longer name is evidence of a typo; a name
     // that extends a common one (GOPATH, PATH) is another variable the base image may well define.
     const typo = !!suggestion && name.length >= 4 && !(COMMON_ENV.includes(suggestion) && name.includes(suggestion));
-    if (!typo && !strict() && !declaredLater().has(name)) continue;
+    if (!typo) {
+      ctx.strict ??= rootImage(model, ctx.stage) === 'scratch';
+      ctx.declaredLater ??= new Set(ctx.stage.body.filter((i) => model.kw(i) === 'ARG').flatMap((i) => model.declared(i)));
+      if (!ctx.strict && !ctx.declaredLater.has(name)) continue;
+    }
     report(
       range,
       `Usage of undefined variable '$${name}'${suggestion ? ` (did you mean $${suggestion}?)` : ''}`,
