@@ -72,19 +72,26 @@ export function readDeclarations(ins: Instruction): Declaration[] {
  */
 export function readPlainDeclarations(kw: string, text: string, start: Position, escape: string): Declaration[] | undefined {
   if (/["'\n\r]/.test(text) || text.includes(escape)) return undefined;
-  const words = [...text.matchAll(/\S+/g)];
+  const line = start.line;
   const at = (index: number, length: number): Range => ({
-    start: { line: start.line, character: start.character + index },
-    end: { line: start.line, character: start.character + index + length },
+    start: { line, character: start.character + index },
+    end: { line, character: start.character + index + length },
   });
-  if (kw === 'ENV' && words.length && !words[0][0].includes('=')) {
-    // Legacy `ENV NAME value with spaces`: one name, the rest is its value.
-    const [first, second] = words;
-    return [{ name: first[0], nameRange: at(first.index, first[0].length), ...(second ? { raw: text.slice(second.index).trimEnd() } : {}) }];
+  const out: Declaration[] = [];
+  WORD.lastIndex = 0;
+  for (let w = WORD.exec(text); w; w = WORD.exec(text)) {
+    const word = w[0];
+    if (kw === 'ENV' && !out.length && !word.includes('=')) {
+      // Legacy `ENV NAME value with spaces`: one name, the rest is its value.
+      const next = WORD.exec(text);
+      WORD.lastIndex = 0;
+      return [{ name: word, nameRange: at(w.index, word.length), ...(next ? { raw: text.slice(next.index).trimEnd() } : {}) }];
+    }
+    const eq = word.indexOf('=');
+    const name = eq < 0 ? word : word.slice(0, eq);
+    out.push(eq < 0 ? { name, nameRange: at(w.index, name.length) } : { name, nameRange: at(w.index, name.length), raw: word.slice(eq + 1) });
   }
-  return words.map((w) => {
-    const eq = w[0].indexOf('=');
-    const name = eq < 0 ? w[0] : w[0].slice(0, eq);
-    return { name, nameRange: at(w.index, name.length), ...(eq < 0 ? {} : { raw: w[0].slice(eq + 1) }) };
-  });
+  return out;
 }
+
+const WORD = /\S+/g;

@@ -11,7 +11,7 @@ export const noEmptyContinuation: Rule = {
       const empty: number[] = [];
       for (let line = r.start.line + 1; line < r.end.line; line++) {
         if (heredoc?.has(line)) continue;
-        if (model.index.lineText(line).trim() === '') empty.push(line);
+        if (blank(model.index.text, model.index.starts[line], model.index.lineEnd(line))) empty.push(line);
       }
       if (!empty.length) continue;
       const edits: TextEdit[] = empty.map((line) => ({
@@ -28,3 +28,12 @@ export const noEmptyContinuation: Rule = {
     }
   },
 };
+
+/** Whether text[start, end) holds only blanks (no substring made: most lines of a long RUN are not blank). */
+function blank(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 12 && c !== 11) return false;
+  }
+  return true;
+}

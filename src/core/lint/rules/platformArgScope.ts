@@ -2,6 +2,7 @@ import { PLATFORM_ARGS } from '../model';
 import { projectRule, suggestion, type Rule } from '../rule';
 import { declareArgsEdit, declaredBefore, firstDeclarations } from '../stageArgs';
 
+const NAMED = /TARGET|BUILD/;
 const USE = new RegExp(`\\$\\{?(${PLATFORM_ARGS.join('|')})\\b`, 'g');
 
 export const platformArgScope: Rule = {
@@ -12,8 +13,11 @@ export const platformArgScope: Rule = {
       const reported = new Set<string>();
       const decls = firstDeclarations(model, stage);
       for (const ins of stage.body) {
+        const a = model.argsOf(ins);
+        // Only an instruction that names one of them is scanned line by line.
+        if (!a || !NAMED.test(a.text)) continue;
         const r = ins.getRange();
-        const first = model.argsOf(ins)?.range.start ?? r.end;
+        const first = a.range.start;
         for (let line = first.line; line <= r.end.line; line++) {
           const text = model.index.lineText(line);
           if (line !== first.line && /^\s*#/.test(text)) continue;
