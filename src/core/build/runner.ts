@@ -219,6 +219,7 @@ export class BuildRunner {
   private preHooks(o: RunOptions, signal: AbortSignal) {
     return {
       exec: (job: Job, argv: string[]) => this.exec(job, argv, o, signal),
+      execUncancellable: (job: Job, argv: string[]) => this.exec(job, argv, o, new AbortController().signal),
       ...(o.onWaiting ? { onWaiting: (cells: Cell[], reason: string | undefined) => o.onWaiting!(cells, reason) } : {}),
     };
   }

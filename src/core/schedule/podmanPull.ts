@@ -27,11 +27,12 @@ const imageIdLine = /^[0-9a-f]{64}$/gm;
  * (one this made earlier, a `load` output, the user's own) gets the platforms it lacks added to it, since a
  * build for a platform the list lacks would pull into the name itself (and race with the other builds).
  */
-export async function podmanPullOnce(image: string, platforms: string[], exec: PodmanExec): Promise<PullResult> {
+/** `restore` runs the steps that give a local list its name back; it must run even after a cancel (default `exec`). */
+export async function podmanPullOnce(image: string, platforms: string[], exec: PodmanExec, restore: PodmanExec = exec): Promise<PullResult> {
   const parsed = tryParseReference(image);
   // The name podman stores: docker.io/library/… for Docker Hub's short names.
   const name = parsed ? formatReference(normalize(parsed)) : image;
-  if ((await exec(['podman', 'manifest', 'exists', name])).exitCode === 0) return fillLocalList(name, platforms, exec);
+  if ((await exec(['podman', 'manifest', 'exists', name])).exitCode === 0) return fillLocalList(name, platforms, exec, restore);
   let local: { platform: string; id: string } | undefined;
   const inspected = await exec(['podman', 'image', 'inspect', '--format', '{{.Os}}/{{.Architecture}}{{if .Variant}}/{{.Variant}}{{end}} {{.ID}}', name]);
   const m = inspected.exitCode === 0 ? /^(\S+) ([0-9a-f]{64})\s*$/m.exec(inspected.output) : null;
@@ -76,7 +77,7 @@ async function pullPlatform(name: string, platform: string, exec: PodmanExec): P
  * (`manifest rm` of a list with another name only untags; `untag` would resolve to an instance), and the
  * pulled images are added to it. The list keeps its id and every instance it had.
  */
-async function fillLocalList(name: string, platforms: string[], exec: PodmanExec): Promise<PullResult> {
+async function fillLocalList(name: string, platforms: string[], exec: PodmanExec, restore: PodmanExec): Promise<PullResult> {
   const inspected = await exec(['podman', 'manifest', 'inspect', name]);
   let present: string[];
   try {
@@ -89,8 +90,8 @@ async function fillLocalList(name: string, platforms: string[], exec: PodmanExec
   if (!missing.length || !parsed || parsed.digest !== undefined) return { ok: true };
   const hold = `${nameOf(parsed)}:multiarch-pull-hold`;
   const all = platforms.join(',');
-  const step = async (argv: string[]): Promise<Extract<PullResult, { ok: false }> | undefined> => {
-    const r = await exec(argv);
+  const step = async (argv: string[], run = exec): Promise<Extract<PullResult, { ok: false }> | undefined> => {
+    const r = await run(argv);
     return r.exitCode === 0 ? undefined : { ok: false, platform: all, message: `${argv.slice(0, 3).join(' ')}: ${lastLines(r.output)}`, ...(r.cancelled ? { cancelled: true } : {}) };
   };
   const held = await step(['podman', 'tag', name, hold]);
@@ -105,11 +106,17 @@ async function fillLocalList(name: string, platforms: string[], exec: PodmanExec
       break;
     }
   }
-  for (const argv of [['podman', 'tag', hold, name], ['podman', 'manifest', 'rm', hold], ...(failure ? [] : ids.map((id) => ['podman', 'manifest', 'add', name, `containers-storage:${id}`]))]) {
-    const failed = await step(argv);
+  // The name goes back to the list even when the pull was cancelled: what the user had stays.
+  for (const argv of [['podman', 'tag', hold, name], ['podman', 'manifest', 'rm', hold]]) {
+    const failed = await step(argv, restore);
     if (failed) return failure ?? failed;
   }
-  return failure ?? { ok: true };
+  if (failure) return failure;
+  for (const id of ids) {
+    const failed = await step(['podman', 'manifest', 'add', name, `containers-storage:${id}`]);
+    if (failed) return failed;
+  }
+  return { ok: true };
 }
 
 function lastLines(text: string, n = 6): string {

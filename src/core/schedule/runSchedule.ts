@@ -60,6 +60,8 @@ export interface StepResult {
 export interface PrePhaseHooks<R extends StepResult> {
   /** Runs one command of a step (argv[0] is the program's plan name). */
   exec(job: Job, argv: string[]): Promise<R>;
+  /** Runs a command that must run even after a cancel (restoring a name the step moved); default `exec`. */
+  execUncancellable?(job: Job, argv: string[]): Promise<R>;
   /** Cells that wait on the pre-phase (reason), or stop waiting (undefined). */
   onWaiting?(cells: Cell[], reason: string | undefined): void;
 }
@@ -88,7 +90,12 @@ export async function runPulls<R extends StepResult>(plan: Plan, hooks: PrePhase
       [...byImage.values()].map(async (group): Promise<PrePhaseResult<R>> => {
         const job = stepJob(plan, { kind: 'pull', pulls: group });
         const node = plan.nodes?.find((n) => n.name === job.node);
-        const r = await podmanPullOnce(group[0]!.image, group.map((p) => p.platform), (argv) => hooks.exec(job, onNode(argv, node)));
+        const r = await podmanPullOnce(
+          group[0]!.image,
+          group.map((p) => p.platform),
+          (argv) => hooks.exec(job, onNode(argv, node)),
+          (argv) => (hooks.execUncancellable ?? hooks.exec)(job, onNode(argv, node)),
+        );
         if (r.ok) return r;
         const failedCells = group.filter((p) => p.platform === r.platform || r.platform.includes(',')).flatMap((p) => p.cells);
         return { ok: false, cancelled: !!r.cancelled, job, message: `pulling ${group[0]!.image} for ${r.platform} failed: ${r.message}`, failedCells };

@@ -104,6 +104,15 @@ describe('podman pull once', () => {
     ]);
     assert.deepEqual(await podmanPullOnce(image, ['linux/amd64', 'linux/arm64'], failed.exec), { ok: false, platform: 'linux/arm64', message: 'Error: manifest unknown' });
     assert.deepEqual(failed.calls.slice(-2), [`podman tag ${hold} ${image}`, `podman manifest rm ${hold}`]);
+    // A cancelled pull gives the name back through the commands that run even after a cancel.
+    const cancelled = scripted([
+      [/manifest exists/, { exitCode: 0, output: '' }],
+      [/manifest inspect/, { exitCode: 0, output: listJson(['amd64']) }],
+    ]);
+    const cancelExec: PodmanExec = async (argv) => (argv[1] === 'pull' ? { output: '', cancelled: true } : cancelled.exec(argv));
+    const restored = scripted([]);
+    assert.deepEqual(await podmanPullOnce(image, ['linux/amd64', 'linux/arm64'], cancelExec, restored.exec), { ok: false, platform: 'linux/arm64', message: 'cancelled', cancelled: true });
+    assert.deepEqual(restored.calls, [`podman tag ${hold} ${image}`, `podman manifest rm ${hold}`]);
   });
 
   it('a failed pull names the platform and carries the engine message', async () => {
