@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { BuildRunner, nodeTimeoutMs } from '../../src/core/build/runner';
 import type { ResolvedConfig } from '../../src/core/config/types';
@@ -11,7 +12,7 @@ import { buildPlan } from '../../src/core/matrix/plan';
 import { variantTags } from '../../src/core/engines/references';
 import { onNode } from '../../src/core/nodes/endpoint';
 import type { BuildNode } from '../../src/core/nodes/types';
-import { env, projectWorkspace, registry, removeBuiltImages, tool } from './helpers';
+import { env, eventually, projectWorkspace, registry, removeBuiltImages, tool } from './helpers';
 
 /**
  * Build nodes against the second engines setup starts beside the first (their own stores): a podman API
@@ -188,5 +189,85 @@ describe('build nodes: a node that does not answer', function () {
     assert.equal(nodeTimeoutMs, 5000);
     assert.match(failed.error!, new RegExp(`^node stuck \\(tcp://127\\.0\\.0\\.1:${port}\\) did not answer within 5 s; check that the machine is on and dockerd listens there`));
     assert.equal(summary.records.find((r) => !r.node)!.status, 'succeeded');
+  });
+});
+
+/** Processes whose environment holds `entry` (KEY=VALUE): a build step's shell, found from here because node2 runs on this machine. */
+function processesWithEnv(entry: string): number[] {
+  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).flatMap((p) => {
+    try {
+      return readFileSync(`/proc/${p}/environ`, 'utf8').split('\0').includes(entry) ? [Number(p)] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** Children and grandchildren of `pid` (the node's podman service runs each RUN step as a descendant). */
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const p of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+    try {
+      const ppid = Number(/^\d+ \(.*\) \S (\d+)/.exec(readFileSync(`/proc/${p}/stat`, 'utf8'))?.[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(p)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out: number[] = [];
+  const walk = (p: number) => (children.get(p) ?? []).forEach((c) => (out.push(c), walk(c)));
+  walk(pid);
+  return out;
+}
+
+describe('build nodes: cancel stops a podman node\'s build', function () {
+  this.timeout(600_000);
+  const rounds = `${600_000 + (process.pid % 1000)}`;
+
+  before(function () {
+    if (!nodeEndpoint.podman) this.skip();
+  });
+
+  // The step's own process outlives its build (see below); this test started it, so it ends it.
+  after(() => processesWithEnv(`DEPS_ROUNDS=${rounds}`).forEach((pid) => process.kill(pid, 'SIGKILL')));
+
+  it('the client is killed, the build\'s working container on the node is removed, and nothing after the running step runs or is committed', async () => {
+    const config = await projectWorkspace('heavy-shared', undefined, (y) => `${y}  DEPS_ROUNDS: "${rounds}"\n${withNode('podman', nodeEndpoint.podman!)('')}`);
+    const node = config.nodes[0]!;
+    const plan = buildPlan(config, { engine: 'podman', variants: ['minimal'], platforms: ['linux/arm64'], canLoadManifestList: true });
+    assert.deepEqual(plan.jobs.map((j) => j.node), ['node2']);
+    const job = plan.jobs[0]!;
+    const service = readdirSync('/proc')
+      .filter((p) => /^\d+$/.test(p))
+      .find((p) => {
+        try {
+          return readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').join(' ').includes(`system service --time=0 ${node.endpoint.replace('tcp://', 'tcp:')}`);
+        } catch {
+          return false;
+        }
+      });
+    assert.ok(service, 'the node2 podman service process');
+    const started = Date.now();
+    const stop = new AbortController();
+    const running = runner().run(plan, { config, signal: stop.signal });
+    await eventually(() => processesWithEnv(`DEPS_ROUNDS=${rounds}`).length > 0, 300_000, 'the deps step running on the node');
+    stop.abort();
+    const summary = await running;
+    assert.deepEqual(summary.records.map((r) => [r.platform, r.status, r.node]), [['linux/arm64', 'cancelled', 'node2']]);
+
+    const workingSince = async () => {
+      const ps = await query(node, [programs.podman, 'ps', '--external', '--all', '--format', 'json']);
+      return (JSON.parse(ps.stdout || '[]') as { State: string; Created: number }[]).filter((c) => c.State === 'storage' && c.Created >= Math.floor(started / 1000) - 1);
+    };
+    assert.deepEqual(await workingSince(), [], 'the working container was removed at cancel');
+    // podman 4.3's service would go on building without its client (containers/podman#10295); with its working
+    // container gone the build ends: the service has no build process left. (The RUN step's own process is left
+    // to run out, orphaned: nothing can signal it through the API.)
+    await eventually(() => descendants(Number(service)).length === 0, 120_000, 'the node service to have no build process left');
+    assert.deepEqual(await workingSince(), [], 'no later step started a working container');
+    const temp = job.staging!.discard[0]!.at(-1)!;
+    for (const ref of [temp, job.tags[0]!]) {
+      assert.equal((await query(node, [programs.podman, 'image', 'exists', ref])).exitCode, 1, `${ref} is not on the node`);
+    }
   });
 });

@@ -22,6 +22,28 @@ export async function discardStaging(staging: Staging, program: string, run: Eng
   return [...ids, ...(await removeHalfCommittedImages(program, run))];
 }
 
+/**
+ * A podman service keeps running a build after its client is killed (podman 4.x; containers/podman#10295),
+ * and a remote store's buildah state cannot be read from here, so the build marker cannot find its working
+ * containers. After a cancel, the working containers created on that node since the job started are removed
+ * instead: the step running at that moment finishes there, nothing after it runs, and nothing is committed.
+ * Only a cancel calls this, when every job of the run is being stopped.
+ */
+export async function removeRemoteWorkingContainers(program: string, run: EngineQuery, sinceMs: number): Promise<string[]> {
+  try {
+    const ps = await run([program, 'ps', '--external', '--all', '--no-trunc', '--format', 'json']);
+    if (!ps.ok) return [];
+    const since = Math.floor(sinceMs / 1000) - 1;
+    const ids = parseContainerList(ps.stdout)
+      .filter((c) => c.state === 'storage' && c.created !== undefined && c.created >= since)
+      .map((c) => c.id);
+    if (ids.length) await run([program, 'rm', '--force', ...ids]);
+    return ids;
+  } catch {
+    return [];
+  }
+}
+
 /** podman's words for an image record whose manifest was never written: a commit killed half-way. */
 const halfCommitted = /locating item named "manifest" for image with ID "([0-9a-f]{64})"/;
 

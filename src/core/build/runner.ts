@@ -10,7 +10,7 @@ import type { BuildRecord, CellStatus } from '../results/types';
 import { parseBuildFailure, type BuildProblem } from './buildErrors';
 import { CellLocks } from './cellLocks';
 import { acquireCells, describeHeld, heldCells, type HeldCell } from './lockFiles';
-import { discardStaging } from './cleanup';
+import { discardStaging, removeRemoteWorkingContainers } from './cleanup';
 import { engineQuery, type EngineQuery } from './engineQuery';
 import { namedManifestLists, promoteFiles, removeUnnamedLists } from './promote';
 import { runProcess, type ProcessResult } from './runProcess';
@@ -300,7 +300,7 @@ export class BuildRunner {
         const status = r.cancelled || signal.aborted ? 'cancelled' : r.exitCode !== 0 ? 'failed' : undefined;
         if (!status) continue;
         const problem = status === 'failed' ? await this.problem(job, o, r, argv) : undefined;
-        await this.discard(job, o);
+        await this.discard(job, o, status === 'cancelled' ? startedAt : undefined);
         return this.finish(job, o, startedAt, status, r, problem);
       }
       if (job.staging) {
@@ -362,9 +362,12 @@ export class BuildRunner {
   }
 
   /** After a failure or cancel: the temporary names, partial files and working containers go; the user's images stay. */
-  private async discard(job: Job, o: RunOptions): Promise<void> {
+  private async discard(job: Job, o: RunOptions, cancelledSince?: Date): Promise<void> {
     if (!job.staging) return;
     const removed = await discardStaging(job.staging, this.program(job, 'podman'), this.query(job), (argv) => this.resolve(job, argv));
+    if (cancelledSince && job.node && job.engine === 'podman') {
+      removed.push(...(await removeRemoteWorkingContainers(this.program(job, 'podman'), this.query(job), cancelledSince.getTime())));
+    }
     if (removed.length) o.onOutput?.(job, `removed ${removed.length} working container(s) or half-committed image(s) the interrupted build left behind\n`);
   }
 

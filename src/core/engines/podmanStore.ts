@@ -5,12 +5,18 @@ export interface StoredContainer {
   id: string;
   /** `storage` for containers podman does not manage itself, such as buildah's working containers. */
   state: string;
+  /** Unix seconds. */
+  created?: number;
 }
 
-const psSchema = { type: 'array', items: obj({ Id: str, State: str }, ['Id']) } as const;
+const psSchema = { type: 'array', items: obj({ Id: str, State: str, Created: { type: 'number' } }, ['Id']) } as const;
 
 export function parseContainerList(text: string): StoredContainer[] {
-  return parseJsonWith<{ Id: string; State?: string }[]>(psSchema, text, 'podman ps').map((c) => ({ id: c.Id, state: c.State ?? '' }));
+  return parseJsonWith<{ Id: string; State?: string; Created?: number }[]>(psSchema, text, 'podman ps').map((c) => ({
+    id: c.Id,
+    state: c.State ?? '',
+    ...(c.Created !== undefined ? { created: c.Created } : {}),
+  }));
 }
 
 export interface StoredImage {

@@ -71,3 +71,21 @@ describe('nodes: unreachable message', () => {
     assert.match(m, /did not answer \(unable to connect to Podman socket: .*connection refused\); check/);
   });
 });
+
+describe('nodes: cancel on a podman node', () => {
+  it('removes the working containers created on the node since the job started, and only those', async () => {
+    const { removeRemoteWorkingContainers } = await import('../../../src/core/build/cleanup');
+    const ps = fixture('podman-4.3.1-remote-ps-external.json');
+    const calls: string[][] = [];
+    const run = async (argv: string[]) => {
+      calls.push(argv);
+      return { ok: true, exitCode: 0, stdout: argv[1] === 'ps' ? ps : '', stderr: '', timedOut: false };
+    };
+    const created = 1796042810 * 1000;
+    assert.deepEqual(await removeRemoteWorkingContainers('podman', run, created - 500), ['ec225572dcd14e70c47fe6f270b21130878b0ff85f437b3e4e5cb3517058b916']);
+    assert.deepEqual(calls.at(-1), ['podman', 'rm', '--force', 'ec225572dcd14e70c47fe6f270b21130878b0ff85f437b3e4e5cb3517058b916']);
+    calls.length = 0;
+    assert.deepEqual(await removeRemoteWorkingContainers('podman', run, created + 60_000), [], 'one made before the job is another build\'s');
+    assert.equal(calls.length, 1);
+  });
+});
