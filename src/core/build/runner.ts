@@ -160,9 +160,14 @@ export class BuildRunner {
       ...(this.opts.programs ? { programs: this.opts.programs } : {}),
     });
     const failed = new Map(delivery.failed.map((f) => [cellId(f.cell), f.message]));
-    if (!failed.size) return outcomes;
+    // A merged variant's cells all live in its one archive now (sizes and verify read it from the records).
+    const merged = (x: JobOutcome): JobOutcome => ({
+      ...x,
+      records: x.records.map((r) => (r.status === 'succeeded' && delivery.ociPaths[r.variant] ? { ...r, ociPath: delivery.ociPaths[r.variant] } : r)),
+    });
+    if (!failed.size) return outcomes.map(merged);
     return outcomes.map((x) => {
-      if (!jobCells(x.job).some((c) => failed.has(cellId(c)))) return x;
+      if (!jobCells(x.job).some((c) => failed.has(cellId(c)))) return merged(x);
       const records = x.records.map((r): BuildRecord => {
         const message = failed.get(cellId(r));
         return message ? { ...r, status: 'failed', error: message } : r;
