@@ -271,3 +271,28 @@ describe('build nodes: cancel stops a podman node\'s build', function () {
     }
   });
 });
+
+describe('build nodes: cancel stops a docker node\'s build', function () {
+  this.timeout(600_000);
+  // Far more rounds than can end on their own within the wait below (~60 s under QEMU on an idle machine).
+  const rounds = `${5_000_000 + (process.pid % 1000)}`;
+
+  before(function () {
+    if (!nodeEndpoint.docker) this.skip();
+  });
+
+  it('dockerd cancels the build whose client was killed: the running step stops and nothing is tagged', async () => {
+    const config = await projectWorkspace('heavy-shared', undefined, (y) => `${y}  DEPS_ROUNDS: "${rounds}"\n${withNode('docker', nodeEndpoint.docker!)('')}`);
+    const node = config.nodes[0]!;
+    const plan = buildPlan(config, { engine: 'docker', variants: ['minimal'], platforms: ['linux/arm64'] });
+    assert.deepEqual(plan.jobs.map((j) => j.node), ['node2']);
+    const stop = new AbortController();
+    const running = runner().run(plan, { config, signal: stop.signal });
+    await eventually(() => processesWithEnv(`DEPS_ROUNDS=${rounds}`).length > 0, 300_000, 'the deps step running on the node');
+    stop.abort();
+    const summary = await running;
+    assert.deepEqual(summary.records.map((r) => [r.platform, r.status, r.node]), [['linux/arm64', 'cancelled', 'node2']]);
+    await eventually(() => processesWithEnv(`DEPS_ROUNDS=${rounds}`).length === 0, 30_000, 'the step on the node to stop');
+    assert.equal((await query(node, [programs.docker, 'image', 'inspect', plan.jobs[0]!.tags[0]!])).ok, false);
+  });
+});
