@@ -81,8 +81,8 @@ export function scheduleJobs(
   const warmup = policy.warmup ? planWarmups(engine, config, graphs) : [];
   // Split only jobs whose every platform's base images are pulled first (split parts pulling one image at
   // once race), and only those that wait for a warm-up: the split pays by running the native platform's
-  // builds during the emulated warm-up; without one, twice the builds cost more fixed time than they save
-  // (bench/README.md, shared-base).
+  // builds during the emulated warm-up; without one it measured the same (bench/README.md, shared-base), so
+  // the job keeps its fewer builds.
   const pulled = (job: Job) => graphs.filter((g) => g.job === job).length === job.platforms.length;
   const warmed = (job: Job) => warmup.some((w) => w.cells.some((c) => c.variant === job.variant && job.platforms.includes(c.platform)));
   return {
