@@ -127,23 +127,25 @@ describe('Build nodes in the Builders view', function () {
 
   it('shows local and each node of the multiarch.nodes setting, "checking…" until the node answers', async () => {
     await setNodes([{ name: 'node2', engine: 'podman', endpoint: node2, platforms: ['linux/arm64'] }]);
-    const row = await nodeRow(api, 'node2', (i) => /· setting$/.test(String(i.description)), 'node2 from the setting');
+    await nodeRow(api, 'node2', (i) => /· setting$/.test(String(i.description)), 'node2 from the setting');
+    // The view gives a node 2 s; on a machine this loaded a cold first answer can miss that, so either answer counts here.
     const answered = await nodeRow(api, 'node2', (i) => !/^checking…/.test(String(i.description)), 'node2 to answer');
-    assert.match(String(answered.item.description), /^podman \d+\.\d+\.\d+ · setting$/);
+    assert.match(String(answered.item.description), /^(podman \d+\.\d+\.\d+|unreachable) · setting$/);
     assert.equal(answered.item.contextValue, 'multiarch:buildNode:setting');
     assert.equal((await nodeRows(api))[0]!.item.label, 'local');
-    // The node builds amd64 natively: the view says its configured arm64 is not native there.
-    const platforms = Object.fromEntries((await rows(api, row.node)).map((r) => [String(r.item.label), String(r.item.description)]));
-    assert.equal(platforms['linux/amd64'], 'native (not configured)');
-    assert.match(platforms['linux/arm64']!, /^configured, but (emulated|not) native on the node$/);
   });
 
-  it('Test Connection asks the real second podman node', async () => {
+  it('Test Connection asks the real second podman node, and the view shows its answer', async () => {
     const row = await nodeRow(api, 'node2', () => true, 'node2');
     const probe = await vscode.commands.executeCommand<NodeProbe>('multiarch.nodes.test', row.node);
     assert.equal(probe.reachable, true, probe.error);
     assert.match(probe.engineVersion ?? '', /^\d+\.\d+\.\d+/);
     assert.deepEqual(probe.nativePlatforms, ['linux/amd64']);
+    const shown = await nodeRow(api, 'node2', (i) => String(i.description) === `podman ${probe.engineVersion} · setting`, 'node2 with its version');
+    // The node builds amd64 natively: the view says its configured arm64 is not native there.
+    const platforms = Object.fromEntries((await rows(api, shown.node)).map((r) => [String(r.item.label), String(r.item.description)]));
+    assert.equal(platforms['linux/amd64'], 'native (not configured)');
+    assert.match(platforms['linux/arm64']!, /^configured, but (emulated|not) native on the node$/);
   });
 
   it('Test Connection to a port nobody listens on fails within 2 s, saying what to do', async () => {
@@ -227,7 +229,12 @@ describe('Build nodes in the Builders view', function () {
     await listed;
 
     await vscode.commands.executeCommand('multiarch.plan.show');
-    const plan = vscode.window.activeTextEditor!.document.getText();
+    const doc = vscode.window.activeTextEditor!.document;
+    // A plan document already open (an earlier Show Build Plan) gets its new text through the provider's change event.
+    if (!doc.getText().includes('# edge')) {
+      await waitForEvent(vscode.workspace.onDidChangeTextDocument, (e) => e.document === doc && doc.getText().includes('# edge'), 15_000, 'the plan of the edge config');
+    }
+    const plan = doc.getText();
     assert.match(plan, /^# edge → linux\/arm64 .* on node node2$/m);
     assert.match(plan, /^# edge → linux\/amd64 .* on local$/m);
     assert.ok(plan.includes(`--url ${node2}`), plan);

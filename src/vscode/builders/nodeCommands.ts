@@ -29,7 +29,8 @@ export function registerNodeCommands(context: vscode.ExtensionContext, model: Co
   };
   const failed = (err: unknown): undefined => {
     if (!(err instanceof Error)) throw err;
-    void showError(log, err instanceof ConfigEditError ? err.message : `${err.message}`);
+    // Our own refusals already say what to do; anything else (a read-only file, a settings write) gets the next step here.
+    void showError(log, err instanceof ConfigEditError ? err.message : `${err.message.replace(/[.;]\s*$/, '')}; check that the file or your user settings can be written, then try again.`);
     return undefined;
   };
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { addNodeEdit, applyTextEdit, removeNodeEdit, type NodeEntry, type TextEdit } from '../../core/config/editNodes';
+import { addNodeEdit, applyTextEdit, ConfigEditError, removeNodeEdit, type NodeEntry, type TextEdit } from '../../core/config/editNodes';
 import { nodesSetting } from '../settings';
 import type { SaveTarget } from './addNodeFlow';
 
@@ -17,7 +17,7 @@ export async function saveNode(target: SaveTarget, node: NodeEntry): Promise<str
 export async function removeNode(name: string, from: { kind: 'file'; file: string } | { kind: 'setting' }): Promise<string> {
   if (from.kind === 'setting') {
     const entries = settingEntries();
-    if (!entries.some((n) => n.name === name)) throw new Error(`The multiarch.nodes setting has no node named "${name}"; refresh the Builders view.`);
+    if (!entries.some((n) => n.name === name)) throw new ConfigEditError(`The multiarch.nodes setting has no node named "${name}"; it may have been removed already (Refresh Builders).`);
     await updateSetting(entries.filter((n) => n.name !== name));
     return 'the multiarch.nodes user setting';
   }
@@ -53,6 +53,6 @@ async function editConfig(uri: vscode.Uri, edit: (text: string) => TextEdit): Pr
   const e = edit(doc.getText());
   const we = new vscode.WorkspaceEdit();
   we.replace(uri, new vscode.Range(doc.positionAt(e.offset), doc.positionAt(e.offset + e.length)), e.text);
-  if (!(await vscode.workspace.applyEdit(we))) throw new Error(`${vscode.workspace.asRelativePath(uri)} could not be edited; is it read-only?`);
+  if (!(await vscode.workspace.applyEdit(we))) throw new ConfigEditError(`${vscode.workspace.asRelativePath(uri)} could not be edited; if it is read-only, make it writable and try again.`);
   if (!wasDirty) await doc.save();
 }
