@@ -1,4 +1,7 @@
 import { strict as assert } from 'node:assert';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { BuildRunner } from '../../src/core/build/runner';
 import { programsFromEnv } from '../../src/core/engines/detect';
 import { parseManifestList, platformRefs } from '../../src/core/engines/podmanOutput';
@@ -63,6 +66,26 @@ describe('podman Build All: each base pulled once, shared stages built once', fu
       }
       assert.equal(stamps.size, 1, `${platform}: ${[...stamps].join(' | ')}`);
       assert.match([...stamps][0]!, new RegExp(`on ${unameFor[platform]},`));
+    }
+    // The user's next step: push or export the list. Its instances were built under part names that are
+    // untagged now; a list that refers to them by those names could not be read any more.
+    const dir = await mkdtemp(join(tmpdir(), 'heavy-shared-export-'));
+    for (const job of plan.jobs) {
+      const out = await tool(['podman', 'manifest', 'push', '--all', job.tags[0]!, `oci-archive:${join(dir, `${job.variant}.tar`)}`]);
+      assert.equal(out.exitCode, 0, `${job.tags[0]}: ${out.stderr}`);
+    }
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('heavy-shared with push output: each variant built per platform becomes one index in the registry', async () => {
+    const config = await projectWorkspace('heavy-shared', await pushColdBase(), (y) => `${y}registry: ${registry}\n`);
+    const plan = buildPlan(config, { engine: 'podman', output: 'push' });
+    assert.ok(plan.jobs.every((j) => j.parts?.length === 2), 'one build per platform');
+    const summary = await runner().run(plan, { config });
+    assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
+    for (const job of plan.jobs) {
+      const index = (await tool(['skopeo', 'inspect', '--raw', '--tls-verify=false', `docker://${job.tags[0]!}`])).stdout;
+      assert.deepEqual(parseManifestList(index).map((e) => e.platform).sort(), platforms, job.tags[0]);
     }
   });
 

@@ -15,6 +15,7 @@ import { engineQuery, type EngineQuery } from './engineQuery';
 import { namedManifestLists, promoteFiles, removeUnnamedLists } from './promote';
 import { runProcess, type ProcessResult } from './runProcess';
 import { TaskQueue } from './taskQueue';
+import { storageRef } from '../schedule/podmanParts';
 import { runPulls, startWarmups, type PrePhaseResult, type WarmupGates } from '../schedule/runSchedule';
 import { describeNode, onNode } from '../nodes/endpoint';
 import { nodeName } from '../nodes/placement';
@@ -300,7 +301,12 @@ export class BuildRunner {
           return this.finish(job, o, startedAt, status, failed.r, problem);
         }
       }
-      for (const argv of job.parts ? (job.after ?? []) : [job.argv, ...(job.after ?? [])]) {
+      const after = job.parts ? await this.pinParts(job, job.parts) : undefined;
+      if (after && 'failed' in after) {
+        await this.discard(job, o);
+        return this.finish(job, o, startedAt, 'failed', undefined, { message: after.failed });
+      }
+      for (const argv of after ? after.argv : [job.argv, ...(job.after ?? [])]) {
         const r = await this.exec(job, argv, o, signal);
         const status = r.cancelled || signal.aborted ? 'cancelled' : r.exitCode !== 0 ? 'failed' : undefined;
         if (!status) continue;
@@ -382,6 +388,25 @@ export class BuildRunner {
 
   private program(job: Job, fallback: EngineProgram): string {
     return { ...defaultPrograms, ...this.opts.programs }[job.program ?? fallback];
+  }
+
+  /**
+   * A split job's after-steps with each part's temporary name replaced by the image it names. podman 4.3
+   * finds a list instance added by name through that name again when the list is pushed or exported, so
+   * a list made from names cannot be pushed once the part names are untagged ("does not resolve to an
+   * image ID"); one made from image ids can.
+   */
+  private async pinParts(job: Job, parts: JobPart[]): Promise<{ argv: string[][] } | { failed: string }> {
+    const query = this.query(job);
+    const program = this.program(job, 'podman');
+    const ids = new Map<string, string>();
+    for (const part of parts) {
+      const r = await query([program, 'image', 'inspect', '--format', '{{.Id}}', part.ref]);
+      const id = r.stdout.trim();
+      if (!r.ok || !/^[0-9a-f]{64}$/.test(id)) return { failed: `the ${part.platform} image ${part.ref} was built but cannot be read: ${r.stderr.trim() || 'no image id'}; run the build again` };
+      ids.set(storageRef(part.ref), `containers-storage:${id}`);
+    }
+    return { argv: (job.after ?? []).map((argv) => argv.map((a) => ids.get(a) ?? a)) };
   }
 
   /** Store queries and clean-up for `job`, on the machine it runs on. */
