@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -209,7 +209,11 @@ describe('build runner pre-phase', () => {
     });
     const plan: Plan = { engine: 'podman', jobs: [job('a'), job('b')], warmup: [warmup(amd, `echo warm-amd64 >> ${trace}`), warmup(armP, `read x < ${fifo}; echo warm-arm64 >> ${trace}`)] };
     const running: string[] = [];
-    const summary = await new BuildRunner({ programs: { podman: 'sh' }, timeoutMs: 60_000 }).run(plan, {
+    // The runner reads each part's image id before making the list (`podman image inspect`): this podman
+    // runs the parts' scripts and answers that question with a made-up id.
+    const podman = join(dir, 'podman');
+    await writeFile(podman, `#!/bin/sh\nif [ "$1" = image ]; then printf '%064d\\n' 0; exit 0; fi\nexec sh "$@"\n`, { mode: 0o755 });
+    const summary = await new BuildRunner({ programs: { podman }, timeoutMs: 60_000 }).run(plan, {
       onStatus: (c, status) => status === 'running' && running.push(`${c.variant}@${c.platform}`),
     });
     assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
