@@ -1,21 +1,19 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import type { ResolvedConfig } from '../config/types';
-import { defaultPrograms, type EnginePrograms } from '../engines/detect';
+import { readFile } from 'node:fs/promises';
+import { defaultPrograms } from '../engines/detect';
 import { hostPlatform } from '../engines/emulation';
 import { progressParser } from '../insight/progress';
 import type { ProgressParser } from '../insight/types';
 import { cellId, type Cell, type EngineProgram, type Job, type JobPart, type Plan } from '../jobs';
-import type { BuildRecord, CellStatus } from '../results/types';
+import type { BuildRecord } from '../results/types';
 import { parseBuildFailure, type BuildProblem } from './buildErrors';
 import { CellLocks } from './cellLocks';
-import { acquireCells, describeHeld, heldCells, type HeldCell } from './lockFiles';
+import { acquireCells, describeHeld, heldCells } from './lockFiles';
+import { ensureOutputDirs, pinPartImages } from './jobFiles';
 import { discardStaging, removeRemoteWorkingContainers } from './cleanup';
 import { engineQuery, type EngineQuery } from './engineQuery';
 import { namedManifestLists, promoteFiles, removeUnnamedLists } from './promote';
 import { runProcess, type ProcessResult } from './runProcess';
 import { TaskQueue } from './taskQueue';
-import { storageRef } from '../schedule/podmanParts';
 import { runPulls, startWarmups, type PrePhaseResult, type WarmupGates } from '../schedule/runSchedule';
 import { describeNode, onNode } from '../nodes/endpoint';
 import { nodeName } from '../nodes/placement';
@@ -23,71 +21,10 @@ import { deliverNodeOutputs } from '../nodes/deliver';
 import { probeNode } from '../nodes/probe';
 import { LOCAL_NODE, type BuildNode } from '../nodes/types';
 
-/** A build node that has not answered its version call by then fails its cells (well inside the 10 s bound). */
-export const nodeTimeoutMs = 5000;
+export { BusyError, jobCells, nodeTimeoutMs, type JobOutcome, type RunnerEvents, type RunnerOptions, type RunOptions, type RunSummary } from './runnerTypes';
+import { BusyError, jobCells, nodeTimeoutMs, type JobOutcome, type RunnerOptions, type RunOptions, type RunSummary } from './runnerTypes';
 
-export interface RunnerEvents {
-  /** Every state change of every cell: queued → running → succeeded | failed | cancelled. */
-  onStatus?(cell: Cell, status: CellStatus, record?: BuildRecord): void;
-  /** Raw engine output, as it arrives. */
-  onOutput?(job: Job, text: string): void;
-  /** A command is about to run (argv as executed, for the log). */
-  onCommand?(job: Job, argv: string[]): void;
-  /** Queued cells wait on the pre-phase (pulls, shared-stage warm-ups): why, or undefined when they stop. */
-  onWaiting?(cells: Cell[], reason: string | undefined): void;
-}
 
-export interface RunOptions extends RunnerEvents {
-  signal?: AbortSignal;
-  /** Run the other jobs when one fails (default: stop at the first failure). */
-  keepGoing?: boolean;
-  /** Wait for cells another run is building instead of failing with BusyError. */
-  waitForBusy?: boolean;
-  engineVersion?: string;
-  /** The config the plan came from: used to locate failures in the right Dockerfile. */
-  config?: ResolvedConfig;
-}
-
-export interface RunnerOptions {
-  programs?: Partial<EnginePrograms>;
-  /** Base environment for every command (default process.env). */
-  env?: NodeJS.ProcessEnv;
-  /** Jobs running at once on each machine (this one and each build node). */
-  concurrency?: number;
-  /** How long a build node may take to answer before its cells fail (default 5 s). */
-  nodeTimeoutMs?: number;
-  /** How a build node is asked before its jobs run (default: probeNode). */
-  probe?: typeof probeNode;
-  /** Per command. */
-  timeoutMs?: number;
-  locks?: CellLocks;
-  killGraceMs?: number;
-}
-
-export interface JobOutcome {
-  job: Job;
-  status: 'succeeded' | 'failed' | 'cancelled';
-  records: BuildRecord[];
-  problem?: BuildProblem;
-}
-
-export interface RunSummary {
-  ok: boolean;
-  outcomes: JobOutcome[];
-  records: BuildRecord[];
-}
-
-export class BusyError extends Error {
-  constructor(
-    readonly cells: Cell[],
-    /** Cells another process holds, with its pid. */
-    readonly held: HeldCell[] = [],
-  ) {
-    super(held.length ? describeHeld(held) : `already building: ${cells.map((c) => `${c.variant} on ${c.platform}`).join(', ')}`);
-  }
-}
-
-export const jobCells = (job: Job): Cell[] => job.cells ?? job.platforms.map((platform) => ({ variant: job.variant, platform }));
 
 /** Executes a plan's jobs with limited parallelism, one build per cell at a time. */
 export class BuildRunner {
@@ -301,7 +238,7 @@ export class BuildRunner {
           return this.finish(job, o, startedAt, status, failed.r, problem);
         }
       }
-      const after = job.parts ? await this.pinParts(job, job.parts) : undefined;
+      const after = job.parts ? await pinPartImages(job.after ?? [], job.parts, this.program(job, 'podman'), this.query(job)) : undefined;
       if (after && 'failed' in after) {
         await this.discard(job, o);
         return this.finish(job, o, startedAt, 'failed', undefined, { message: after.failed });
@@ -390,25 +327,6 @@ export class BuildRunner {
     return { ...defaultPrograms, ...this.opts.programs }[job.program ?? fallback];
   }
 
-  /**
-   * A split job's after-steps with each part's temporary name replaced by the image it names. podman 4.3
-   * finds a list instance added by name through that name again when the list is pushed or exported, so
-   * a list made from names cannot be pushed once the part names are untagged ("does not resolve to an
-   * image ID"); one made from image ids can.
-   */
-  private async pinParts(job: Job, parts: JobPart[]): Promise<{ argv: string[][] } | { failed: string }> {
-    const query = this.query(job);
-    const program = this.program(job, 'podman');
-    const ids = new Map<string, string>();
-    for (const part of parts) {
-      const r = await query([program, 'image', 'inspect', '--format', '{{.Id}}', part.ref]);
-      const id = r.stdout.trim();
-      if (!r.ok || !/^[0-9a-f]{64}$/.test(id)) return { failed: `the ${part.platform} image ${part.ref} was built but cannot be read: ${r.stderr.trim() || 'no image id'}; run the build again` };
-      ids.set(storageRef(part.ref), `containers-storage:${id}`);
-    }
-    return { argv: (job.after ?? []).map((argv) => argv.map((a) => ids.get(a) ?? a)) };
-  }
-
   /** Store queries and clean-up for `job`, on the machine it runs on. */
   private query(job?: Job): EngineQuery {
     const run = engineQuery(this.opts.env ?? process.env);
@@ -486,10 +404,3 @@ export class BuildRunner {
 }
 
 /** Writes the files a job needs (the bake file) and creates the folders engines expect to exist. */
-async function ensureOutputDirs(job: Job): Promise<void> {
-  for (const [file, content] of Object.entries(job.files ?? {})) {
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, content);
-  }
-  for (const f of [job.ociPath, job.metadataFile]) if (f) await mkdir(dirname(f), { recursive: true });
-}

@@ -1,0 +1,76 @@
+import type { ResolvedConfig } from '../config/types';
+import type { EnginePrograms } from '../engines/detect';
+import type { Cell, Job } from '../jobs';
+import type { BuildRecord, CellStatus } from '../results/types';
+import type { BuildProblem } from './buildErrors';
+import type { CellLocks } from './cellLocks';
+import { describeHeld, type HeldCell } from './lockFiles';
+import type { probeNode } from '../nodes/probe';
+
+// What a BuildRunner is given and gives back: the contract its callers (CLI, tasks, tree) program against.
+
+export interface RunnerEvents {
+  /** Every state change of every cell: queued → running → succeeded | failed | cancelled. */
+  onStatus?(cell: Cell, status: CellStatus, record?: BuildRecord): void;
+  /** Raw engine output, as it arrives. */
+  onOutput?(job: Job, text: string): void;
+  /** A command is about to run (argv as executed, for the log). */
+  onCommand?(job: Job, argv: string[]): void;
+  /** Queued cells wait on the pre-phase (pulls, shared-stage warm-ups): why, or undefined when they stop. */
+  onWaiting?(cells: Cell[], reason: string | undefined): void;
+}
+
+export interface RunOptions extends RunnerEvents {
+  signal?: AbortSignal;
+  /** Run the other jobs when one fails (default: stop at the first failure). */
+  keepGoing?: boolean;
+  /** Wait for cells another run is building instead of failing with BusyError. */
+  waitForBusy?: boolean;
+  engineVersion?: string;
+  /** The config the plan came from: used to locate failures in the right Dockerfile. */
+  config?: ResolvedConfig;
+}
+
+export interface RunnerOptions {
+  programs?: Partial<EnginePrograms>;
+  /** Base environment for every command (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** Jobs running at once on each machine (this one and each build node). */
+  concurrency?: number;
+  /** How long a build node may take to answer before its cells fail (default 5 s). */
+  nodeTimeoutMs?: number;
+  /** How a build node is asked before its jobs run (default: probeNode). */
+  probe?: typeof probeNode;
+  /** Per command. */
+  timeoutMs?: number;
+  locks?: CellLocks;
+  killGraceMs?: number;
+}
+
+export interface JobOutcome {
+  job: Job;
+  status: 'succeeded' | 'failed' | 'cancelled';
+  records: BuildRecord[];
+  problem?: BuildProblem;
+}
+
+export interface RunSummary {
+  ok: boolean;
+  outcomes: JobOutcome[];
+  records: BuildRecord[];
+}
+
+export class BusyError extends Error {
+  constructor(
+    readonly cells: Cell[],
+    /** Cells another process holds, with its pid. */
+    readonly held: HeldCell[] = [],
+  ) {
+    super(held.length ? describeHeld(held) : `already building: ${cells.map((c) => `${c.variant} on ${c.platform}`).join(', ')}`);
+  }
+}
+
+/** A build node that has not answered its version call by then fails its cells (well inside the 10 s bound). */
+export const nodeTimeoutMs = 5000;
+
+export const jobCells = (job: Job): Cell[] => job.cells ?? job.platforms.map((platform) => ({ variant: job.variant, platform }));
