@@ -1,36 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import * as vscode from 'vscode';
+import type { PageShell } from '../webview/html';
 
-/** The panel's only resources: the bundled script, its stylesheet and the codicon font, all under media/sizes. */
-export function mediaRoot(extensionUri: vscode.Uri): vscode.Uri {
-  return vscode.Uri.joinPath(extensionUri, 'media', 'sizes');
-}
-
-const attr = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const nonce = randomBytes(16).toString('base64');
-  const media = mediaRoot(extensionUri);
-  const uri = (...parts: string[]): string => attr(webview.asWebviewUri(vscode.Uri.joinPath(media, ...parts)).toString());
-  const src = attr(webview.cspSource);
-  const csp = [`default-src 'none'`, `style-src ${src}`, `font-src ${src}`, `img-src ${src}`, `script-src 'nonce-${nonce}'`].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${uri('codicons', 'codicon.css')}">
-<link rel="stylesheet" href="${uri('sizes.css')}">
-<title>Image Sizes</title>
-</head>
-<body>
-<main id="app"><p>Reading image sizes…</p></main>
-<script nonce="${nonce}" src="${uri('sizes.js')}"></script>
-</body>
-</html>`;
-}
-
-export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
-  return { enableScripts: true, localResourceRoots: [mediaRoot(extensionUri)] };
-}
+/** The Image Sizes page: its bundle, stylesheet and codicons under media/sizes. */
+export const SIZES_PAGE: PageShell = { media: 'sizes', script: 'sizes.js', stylesheet: 'sizes.css', title: 'Image Sizes', loading: 'Reading image sizes…' };

@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../disposable';
 import type { Log } from '../log';
-import { panelHtml, webviewOptions } from './html';
+import { panelHtml, webviewOptions } from '../webview/html';
+import { SIZES_PAGE } from './html';
 import { isFromWebview, SIZES_VIEW_TYPE, type ComparisonView, type FromWebview, type SizesState, type ToWebview } from '../../shared/sizesProtocol';
 import type { SizesSource } from './sizesSource';
 
@@ -31,8 +32,8 @@ export class SizesPanel extends Disposable {
     onDisposed: () => void,
   ) {
     super();
-    panel.webview.options = webviewOptions(extensionUri);
-    panel.webview.html = panelHtml(panel.webview, extensionUri);
+    panel.webview.options = webviewOptions(extensionUri, SIZES_PAGE);
+    panel.webview.html = panelHtml(panel.webview, extensionUri, SIZES_PAGE);
     this.register(panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)));
     this.register(source.onDidChange(() => void this.refresh()));
     this.register(
@@ -44,7 +45,7 @@ export class SizesPanel extends Disposable {
   }
 
   static create(extensionUri: vscode.Uri, source: SizesSource, log: Log, events: PanelEvents, onDisposed: () => void): SizesPanel {
-    const panel = vscode.window.createWebviewPanel(SIZES_VIEW_TYPE, 'Image Sizes', vscode.ViewColumn.Active, webviewOptions(extensionUri));
+    const panel = vscode.window.createWebviewPanel(SIZES_VIEW_TYPE, 'Image Sizes', vscode.ViewColumn.Active, webviewOptions(extensionUri, SIZES_PAGE));
     return new SizesPanel(panel, extensionUri, source, log, events, onDisposed);
   }
 

@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../disposable';
 import type { Log } from '../log';
-import { panelHtml, webviewOptions } from './html';
+import { panelHtml, webviewOptions } from '../webview/html';
+import { TIMELINE_PAGE } from './html';
 import { isFromWebview, TIMELINE_VIEW_TYPE, type FromWebview, type TimelineState, type ToWebview } from '../../shared/timelineProtocol';
 import type { TimelineSource } from './timelineSource';
 
@@ -32,8 +33,8 @@ export class TimelinePanel extends Disposable {
     onDisposed: () => void,
   ) {
     super();
-    panel.webview.options = webviewOptions(extensionUri);
-    panel.webview.html = panelHtml(panel.webview, extensionUri);
+    panel.webview.options = webviewOptions(extensionUri, TIMELINE_PAGE);
+    panel.webview.html = panelHtml(panel.webview, extensionUri, TIMELINE_PAGE);
     this.register(panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)));
     this.register(source.onDidChange(() => void this.refresh()));
     this.register(
@@ -46,7 +47,7 @@ export class TimelinePanel extends Disposable {
   }
 
   static create(extensionUri: vscode.Uri, source: TimelineSource, log: Log, events: PanelEvents, onDisposed: () => void): TimelinePanel {
-    const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, 'Build Timeline', vscode.ViewColumn.Active, webviewOptions(extensionUri));
+    const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, 'Build Timeline', vscode.ViewColumn.Active, webviewOptions(extensionUri, TIMELINE_PAGE));
     return new TimelinePanel(panel, extensionUri, source, log, events, onDisposed);
   }
 
