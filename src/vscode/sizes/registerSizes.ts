@@ -2,6 +2,7 @@
 // reload), and what the panel shows for the API activate() returns.
 import * as vscode from 'vscode';
 import type { Log } from '../log';
+import { PanelSlot, type PanelSnapshot } from '../webview/panelHost';
 import { showError } from '../log';
 import { findProjects, variantArg } from './projects';
 import { SIZES_VIEW_TYPE, type SizesState } from '../../shared/sizesProtocol';
@@ -16,7 +17,7 @@ export interface SizesApi {
   /** Fires when the webview (re)loads and asks for its rows. */
   onDidWebviewReady: vscode.Event<void>;
   /** The open panel's HTML, resource roots and last state; undefined when no panel is open. */
-  current(): { html: string; localResourceRoots: string[]; lastState?: SizesState } | undefined;
+  current(): PanelSnapshot<SizesState> | undefined;
 }
 
 export function registerSizes(context: vscode.ExtensionContext, model: ConfigModel, log: Log): SizesApi {
@@ -25,22 +26,13 @@ export function registerSizes(context: vscode.ExtensionContext, model: ConfigMod
   const ready = new vscode.EventEmitter<void>();
   context.subscriptions.push(source, posted, ready);
   const events: PanelEvents = { posted: (state) => posted.fire(state), ready: () => ready.fire() };
-  let current: SizesPanel | undefined;
+  const slot = new PanelSlot<SizesState, SizesPanel>(context);
 
-  const adopt = (make: (onDisposed: () => void) => SizesPanel): SizesPanel => {
-    current?.dispose();
-    const panel = make(() => {
-      if (current === panel) current = undefined;
-    });
-    current = panel;
-    context.subscriptions.push(panel);
-    return panel;
-  };
 
   context.subscriptions.push(
     vscode.commands.registerCommand('multiarch.sizes.show', (arg?: unknown) => {
       try {
-        const panel = current ?? adopt((done) => SizesPanel.create(context.extensionUri, source, log, events, done));
+        const panel = slot.current ?? slot.adopt((done) => SizesPanel.create(context.extensionUri, source, log, events, done));
         panel.show(variantArg(arg));
       } catch (err) {
         void showError(log, `Could not open Image Sizes: ${err instanceof Error ? err.message : String(err)}`);
@@ -51,7 +43,7 @@ export function registerSizes(context: vscode.ExtensionContext, model: ConfigMod
       try {
         const variant = variantArg(arg) ?? (await pickVariant(model));
         if (!variant) return undefined;
-        const panel = current ?? adopt((done) => SizesPanel.create(context.extensionUri, source, log, events, done));
+        const panel = slot.current ?? slot.adopt((done) => SizesPanel.create(context.extensionUri, source, log, events, done));
         panel.show(variant);
         return await panel.compare(variant);
       } catch (err) {
@@ -62,22 +54,14 @@ export function registerSizes(context: vscode.ExtensionContext, model: ConfigMod
     vscode.window.registerWebviewPanelSerializer(SIZES_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
         // The webview redraws from its own saved state at once, then asks for fresh rows ("ready").
-        adopt((done) => new SizesPanel(panel, context.extensionUri, source, log, events, done));
+        slot.adopt((done) => new SizesPanel(panel, context.extensionUri, source, log, events, done));
       },
     }),
   );
   return {
     onDidPostState: posted.event,
     onDidWebviewReady: ready.event,
-    current: () => {
-      if (!current) return undefined;
-      const { webview } = current.panel;
-      return {
-        html: webview.html,
-        localResourceRoots: (webview.options.localResourceRoots ?? []).map((u) => u.toString()),
-        ...(current.lastState ? { lastState: current.lastState } : {}),
-      };
-    },
+    current: () => slot.snapshot(),
   };
 }
 

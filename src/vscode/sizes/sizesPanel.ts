@@ -1,52 +1,34 @@
 // The one Image Sizes panel: posts state to its webview, answers its messages, follows result changes.
 import * as vscode from 'vscode';
-import { Disposable } from '../disposable';
 import type { Log } from '../log';
-import { panelHtml, webviewOptions } from '../webview/html';
+import { createPanel, HostedPanel, type HostedPanelEvents } from '../webview/panelHost';
 import { SIZES_PAGE } from './html';
 import { isFromWebview, SIZES_VIEW_TYPE, type ComparisonView, type FromWebview, type SizesState, type ToWebview } from '../../shared/sizesProtocol';
 import type { SizesSource } from './sizesSource';
 
 /** What happens to a panel, for whoever shows it (the API activate() returns forwards these). */
-export interface PanelEvents {
-  /** A state reached the webview. */
-  posted(state: SizesState): void;
-  /** The webview (re)loaded and asked for its rows. */
-  ready(): void;
-}
+export type PanelEvents = HostedPanelEvents<SizesState>;
 
-export class SizesPanel extends Disposable {
+export class SizesPanel extends HostedPanel<SizesState, ToWebview> {
   private focusVariant: string | undefined;
-  /** The state the webview shows now. */
-  lastState: SizesState | undefined;
   private refreshing: Promise<void> | undefined;
   private again = false;
   private comparison: ComparisonView | undefined;
 
   constructor(
-    readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     private readonly source: SizesSource,
     private readonly log: Log,
     private readonly events: PanelEvents,
     onDisposed: () => void,
   ) {
-    super();
-    panel.webview.options = webviewOptions(extensionUri, SIZES_PAGE);
-    panel.webview.html = panelHtml(panel.webview, extensionUri, SIZES_PAGE);
-    this.register(panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)));
+    super(panel, extensionUri, SIZES_PAGE, events, onDisposed);
     this.register(source.onDidChange(() => void this.refresh()));
-    this.register(
-      panel.onDidDispose(() => {
-        onDisposed();
-        this.dispose();
-      }),
-    );
   }
 
   static create(extensionUri: vscode.Uri, source: SizesSource, log: Log, events: PanelEvents, onDisposed: () => void): SizesPanel {
-    const panel = vscode.window.createWebviewPanel(SIZES_VIEW_TYPE, 'Image Sizes', vscode.ViewColumn.Active, webviewOptions(extensionUri, SIZES_PAGE));
-    return new SizesPanel(panel, extensionUri, source, log, events, onDisposed);
+    return new SizesPanel(createPanel(SIZES_VIEW_TYPE, extensionUri, SIZES_PAGE), extensionUri, source, log, events, onDisposed);
   }
 
   show(focusVariant?: string): void {
@@ -65,7 +47,7 @@ export class SizesPanel extends Disposable {
       do {
         this.again = false;
         const state = await this.source.read(this.focusVariant);
-        await this.post({ type: 'state', state: this.comparison ? { ...state, comparison: this.comparison } : state });
+        await this.deliver({ type: 'state', state: this.comparison ? { ...state, comparison: this.comparison } : state });
       } while (this.again);
     })().finally(() => (this.refreshing = undefined));
     return this.refreshing;
@@ -86,14 +68,7 @@ export class SizesPanel extends Disposable {
     return shown;
   }
 
-  private async post(message: ToWebview): Promise<void> {
-    const delivered = await this.panel.webview.postMessage(message);
-    if (!delivered) return;
-    this.lastState = message.state;
-    this.events.posted(message.state);
-  }
-
-  private async onMessage(m: unknown): Promise<void> {
+  protected async onMessage(m: unknown): Promise<void> {
     if (!isFromWebview(m)) {
       this.log.warn('sizes: ignored a malformed message from the webview');
       return;

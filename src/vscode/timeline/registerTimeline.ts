@@ -2,6 +2,7 @@
 // opens a step's Dockerfile line, the panel serializer, and what the panel shows for the API.
 import * as vscode from 'vscode';
 import type { Log } from '../log';
+import { PanelSlot, type PanelSnapshot } from '../webview/panelHost';
 import { showError } from '../log';
 import type { ConfigModel } from '../model/configModel';
 import { variantArg } from '../sizes/projects';
@@ -15,7 +16,7 @@ export interface TimelineApi {
   /** Fires when the webview (re)loads and asks for its state. */
   onDidWebviewReady: vscode.Event<void>;
   /** The open panel's HTML, resource roots and last state; undefined when no panel is open. */
-  current(): { html: string; localResourceRoots: string[]; lastState?: TimelineState } | undefined;
+  current(): PanelSnapshot<TimelineState> | undefined;
 }
 
 export interface StepKey {
@@ -29,10 +30,10 @@ export function registerTimeline(context: vscode.ExtensionContext, model: Config
   const posted = new vscode.EventEmitter<TimelineState>();
   const ready = new vscode.EventEmitter<void>();
   context.subscriptions.push(source, posted, ready);
-  let current: TimelinePanel | undefined;
+  const slot = new PanelSlot<TimelineState, TimelinePanel>(context);
 
   const openStep = async (key: unknown): Promise<vscode.TextEditor | undefined> => {
-    const found = stepOf(current?.lastState, key);
+    const found = stepOf(slot.current?.lastState, key);
     if (!found) {
       void showError(log, 'That step is no longer in the Build Timeline: refresh it and select the step again.');
       return undefined;
@@ -50,20 +51,11 @@ export function registerTimeline(context: vscode.ExtensionContext, model: Config
   };
   const events: PanelEvents = { posted: (state) => posted.fire(state), ready: () => ready.fire(), openStep };
 
-  const adopt = (make: (onDisposed: () => void) => TimelinePanel): TimelinePanel => {
-    current?.dispose();
-    const panel = make(() => {
-      if (current === panel) current = undefined;
-    });
-    current = panel;
-    context.subscriptions.push(panel);
-    return panel;
-  };
 
   context.subscriptions.push(
     vscode.commands.registerCommand('multiarch.timeline.show', async (arg?: unknown) => {
       try {
-        const panel = current ?? adopt((done) => TimelinePanel.create(context.extensionUri, source, log, events, done));
+        const panel = slot.current ?? slot.adopt((done) => TimelinePanel.create(context.extensionUri, source, log, events, done));
         const variant = variantArg(arg);
         const platform = typeof arg === 'object' && arg !== null ? (arg as { platform?: unknown }).platform : undefined;
         await panel.show(variant ? { variant, ...(typeof platform === 'string' ? { platform } : {}) } : undefined);
@@ -76,22 +68,14 @@ export function registerTimeline(context: vscode.ExtensionContext, model: Config
     vscode.window.registerWebviewPanelSerializer(TIMELINE_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
         // The webview redraws from its own saved state at once, then asks for fresh records ("ready").
-        adopt((done) => new TimelinePanel(panel, context.extensionUri, source, log, events, done));
+        slot.adopt((done) => new TimelinePanel(panel, context.extensionUri, source, log, events, done));
       },
     }),
   );
   return {
     onDidPostState: posted.event,
     onDidWebviewReady: ready.event,
-    current: () => {
-      if (!current) return undefined;
-      const { webview } = current.panel;
-      return {
-        html: webview.html,
-        localResourceRoots: (webview.options.localResourceRoots ?? []).map((u) => u.toString()),
-        ...(current.lastState ? { lastState: current.lastState } : {}),
-      };
-    },
+    current: () => slot.snapshot(),
   };
 }
 

@@ -1,54 +1,36 @@
 // The one Build Timeline panel: posts state to its webview, answers its messages, follows new builds.
 import * as vscode from 'vscode';
-import { Disposable } from '../disposable';
 import type { Log } from '../log';
-import { panelHtml, webviewOptions } from '../webview/html';
+import { createPanel, HostedPanel, type HostedPanelEvents } from '../webview/panelHost';
 import { TIMELINE_PAGE } from './html';
 import { isFromWebview, TIMELINE_VIEW_TYPE, type FromWebview, type TimelineState, type ToWebview } from '../../shared/timelineProtocol';
 import type { TimelineSource } from './timelineSource';
 
 /** What happens to a panel, for whoever shows it (the API activate() returns forwards these). */
-export interface PanelEvents {
-  posted(state: TimelineState): void;
-  ready(): void;
+export interface PanelEvents extends HostedPanelEvents<TimelineState> {
   /** The webview asked to open a step; `open` does it (the same as the hidden openStep command). */
   openStep(step: { variant: string; platform: string; position: number }): Promise<unknown>;
 }
 
-export class TimelinePanel extends Disposable {
+export class TimelinePanel extends HostedPanel<TimelineState, ToWebview> {
   private focus: TimelineState['focus'];
-  /** The state the webview shows now. */
-  lastState: TimelineState | undefined;
   private refreshing: Promise<void> | undefined;
   private again = false;
-  /** Set when the user closes the panel: a read still in flight must not post to the disposed webview. */
-  private closed = false;
 
   constructor(
-    readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     private readonly source: TimelineSource,
     private readonly log: Log,
     private readonly events: PanelEvents,
     onDisposed: () => void,
   ) {
-    super();
-    panel.webview.options = webviewOptions(extensionUri, TIMELINE_PAGE);
-    panel.webview.html = panelHtml(panel.webview, extensionUri, TIMELINE_PAGE);
-    this.register(panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)));
+    super(panel, extensionUri, TIMELINE_PAGE, events, onDisposed);
     this.register(source.onDidChange(() => void this.refresh()));
-    this.register(
-      panel.onDidDispose(() => {
-        this.closed = true;
-        onDisposed();
-        this.dispose();
-      }),
-    );
   }
 
   static create(extensionUri: vscode.Uri, source: TimelineSource, log: Log, events: PanelEvents, onDisposed: () => void): TimelinePanel {
-    const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, 'Build Timeline', vscode.ViewColumn.Active, webviewOptions(extensionUri, TIMELINE_PAGE));
-    return new TimelinePanel(panel, extensionUri, source, log, events, onDisposed);
+    return new TimelinePanel(createPanel(TIMELINE_VIEW_TYPE, extensionUri, TIMELINE_PAGE), extensionUri, source, log, events, onDisposed);
   }
 
   show(focus?: TimelineState['focus']): Promise<void> {
@@ -73,15 +55,13 @@ export class TimelinePanel extends Disposable {
     return this.refreshing;
   }
 
+  /** A read still in flight when the user closed the panel must not post to the disposed webview. */
   private async post(message: ToWebview): Promise<void> {
     if (this.closed) return;
-    const delivered = await this.panel.webview.postMessage(message);
-    if (!delivered) return;
-    this.lastState = message.state;
-    this.events.posted(message.state);
+    return this.deliver(message);
   }
 
-  private async onMessage(m: unknown): Promise<void> {
+  protected async onMessage(m: unknown): Promise<void> {
     if (!isFromWebview(m)) {
       this.log.warn('timeline: ignored a malformed message from the webview');
       return;
