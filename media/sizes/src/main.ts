@@ -1,14 +1,10 @@
 // Webview entry point: receives state from the extension, renders it, persists it for reloads.
 import type { FromWebview, PersistedState, SortKey, SortOrder, ToWebview } from '../../../src/shared/sizesProtocol';
+import { startPage, type VsCodeApi } from '../../shared/src/page';
 import { render } from './render';
 import { DEFAULT_SORT } from './sortRows';
 
-interface VsCodeApi {
-  postMessage(message: FromWebview): void;
-  getState(): PersistedState | undefined;
-  setState(state: PersistedState): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
+declare function acquireVsCodeApi(): VsCodeApi<FromWebview, PersistedState>;
 
 const vscode = acquireVsCodeApi();
 const root = document.getElementById('app')!;
@@ -34,15 +30,11 @@ function save(): void {
   vscode.setState(persisted);
 }
 
-window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
-  const msg = event.data;
-  if (msg.type === 'state') {
-    persisted = { ...persisted, state: msg.state };
+startPage<ToWebview['state']>(
+  vscode,
+  (state) => {
+    persisted = { ...persisted, state };
     save();
-    draw();
-  }
-});
-
-// Draw what was there before a reload at once, then ask the extension for fresh rows.
-draw();
-vscode.postMessage({ type: 'ready' });
+  },
+  draw,
+);

@@ -1,13 +1,9 @@
 // Webview entry point: receives state from the extension, renders it, persists it for reloads.
 import type { FromWebview, PersistedState, StepOrder, ToWebview } from '../../../src/shared/timelineProtocol';
+import { startPage, type VsCodeApi } from '../../shared/src/page';
 import { render } from './render';
 
-interface VsCodeApi {
-  postMessage(message: FromWebview): void;
-  getState(): PersistedState | undefined;
-  setState(state: PersistedState): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
+declare function acquireVsCodeApi(): VsCodeApi<FromWebview, PersistedState>;
 
 const vscode = acquireVsCodeApi();
 const root = document.getElementById('app')!;
@@ -34,15 +30,11 @@ function save(): void {
   vscode.setState(persisted);
 }
 
-window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
-  const msg = event.data;
-  if (msg.type === 'state') {
-    persisted = { ...persisted, state: msg.state };
+startPage<ToWebview['state']>(
+  vscode,
+  (state) => {
+    persisted = { ...persisted, state };
     save();
-    draw();
-  }
-});
-
-// Draw what was there before a reload at once, then ask the extension for fresh records.
-draw();
-vscode.postMessage({ type: 'ready' });
+  },
+  draw,
+);
