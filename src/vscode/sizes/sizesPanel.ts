@@ -11,8 +11,6 @@ export type PanelEvents = HostedPanelEvents<SizesState>;
 
 export class SizesPanel extends HostedPanel<SizesState, ToWebview> {
   private focusVariant: string | undefined;
-  private refreshing: Promise<void> | undefined;
-  private again = false;
   private comparison: ComparisonView | undefined;
 
   constructor(
@@ -37,20 +35,9 @@ export class SizesPanel extends HostedPanel<SizesState, ToWebview> {
     void this.refresh();
   }
 
-  /** Re-reads and posts; a change arriving while reading triggers one more read, never a pile of them. */
-  refresh(): Promise<void> {
-    if (this.refreshing) {
-      this.again = true;
-      return this.refreshing;
-    }
-    this.refreshing = (async () => {
-      do {
-        this.again = false;
-        const state = await this.source.read(this.focusVariant);
-        await this.deliver({ type: 'state', state: this.comparison ? { ...state, comparison: this.comparison } : state });
-      } while (this.again);
-    })().finally(() => (this.refreshing = undefined));
-    return this.refreshing;
+  protected async readAndPost(): Promise<void> {
+    const state = await this.source.read(this.focusVariant);
+    await this.deliver({ type: 'state', state: this.comparison ? { ...state, comparison: this.comparison } : state });
   }
 
   /** Shows "Compare architectures" for `variant`: loading first, then the result or why there is none. */

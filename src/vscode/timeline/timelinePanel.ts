@@ -14,8 +14,6 @@ export interface PanelEvents extends HostedPanelEvents<TimelineState> {
 
 export class TimelinePanel extends HostedPanel<TimelineState, ToWebview> {
   private focus: TimelineState['focus'];
-  private refreshing: Promise<void> | undefined;
-  private again = false;
 
   constructor(
     panel: vscode.WebviewPanel,
@@ -39,20 +37,9 @@ export class TimelinePanel extends HostedPanel<TimelineState, ToWebview> {
     return this.refresh();
   }
 
-  /** Re-reads and posts; a change arriving while reading triggers one more read, never a pile of them. */
-  refresh(): Promise<void> {
-    if (this.refreshing) {
-      this.again = true;
-      return this.refreshing;
-    }
-    this.refreshing = (async () => {
-      do {
-        this.again = false;
-        if (this.closed) return;
-        await this.post({ type: 'state', state: await this.source.read(this.focus) });
-      } while (this.again);
-    })().finally(() => (this.refreshing = undefined));
-    return this.refreshing;
+  protected async readAndPost(): Promise<void> {
+    if (this.closed) return;
+    await this.post({ type: 'state', state: await this.source.read(this.focus) });
   }
 
   /** A read still in flight when the user closed the panel must not post to the disposed webview. */

@@ -45,6 +45,27 @@ export abstract class HostedPanel<State, Message extends { state: State }> exten
 
   protected abstract onMessage(m: unknown): Promise<void>;
 
+  /** One read of the panel's state and its post. */
+  protected abstract readAndPost(): Promise<void>;
+
+  private refreshing: Promise<void> | undefined;
+  private again = false;
+
+  /** Re-reads and posts; a change arriving while reading triggers one more read, never a pile of them. */
+  refresh(): Promise<void> {
+    if (this.refreshing) {
+      this.again = true;
+      return this.refreshing;
+    }
+    this.refreshing = (async () => {
+      do {
+        this.again = false;
+        await this.readAndPost();
+      } while (this.again);
+    })().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
   /** Posts; only a state the webview accepted counts as shown. */
   protected async deliver(message: Message): Promise<void> {
     const delivered = await this.panel.webview.postMessage(message);
