@@ -9,6 +9,7 @@ import { parseBuildFailure, type BuildProblem } from './buildErrors';
 import { CellLocks } from './cellLocks';
 import { acquireCells, describeHeld, heldCells } from './lockFiles';
 import { ensureOutputDirs, pinPartImages } from './jobFiles';
+import { jobRecords } from './jobRecords';
 import { discardStaging, removeRemoteWorkingContainers } from './cleanup';
 import { engineQuery, type EngineQuery } from './engineQuery';
 import { namedManifestLists, promoteFiles, removeUnnamedLists } from './promote';
@@ -378,29 +379,9 @@ export class BuildRunner {
     const node = job.node ? this.knownNodes.get(job.node) : undefined;
     const version = job.node ? this.nodeVersions.get(job.node) : o.engineVersion;
     this.progress.delete(job);
-    const records = jobCells(job).map((cell): BuildRecord => {
-      const image = job.cellImages?.[cellId(cell)] ?? job.platformTags?.[cell.platform] ?? job.tags[0];
-      return {
-        ...cell,
-        engine: job.engine,
-        ...(version ? { engineVersion: version } : {}),
-        output: job.output,
-        status,
-        startedAt: startedAt.toISOString(),
-        durationMs,
-        ...(image && status === 'succeeded' ? { image } : {}),
-        ...(job.ociPath && status === 'succeeded' ? { ociPath: job.ociPath } : {}),
-        ...(r?.exitCode !== undefined ? { exitCode: r.exitCode } : {}),
-        ...(problem ? { error: problem.message } : status === 'cancelled' ? { error: 'cancelled' } : {}),
-        // Local engines build a foreign platform under QEMU; a buildx builder may have a native node for it;
-        // a build node runs the platforms it lists natively.
-        ...(job.node ? { node: job.node, emulated: !node?.platforms.includes(cell.platform) } : job.engine !== 'buildx' ? { emulated: cell.platform !== host } : {}),
-        ...(timings[cellId(cell)] ? { timing: timings[cellId(cell)] } : {}),
-      };
-    });
+    const records = jobRecords(job, { status, startedAt, durationMs, host, timings, ...(version ? { version } : {}), ...(node ? { node } : {}), ...(r ? { result: r } : {}), ...(problem ? { problem } : {}) });
     records.forEach((rec) => o.onStatus?.({ variant: rec.variant, platform: rec.platform }, status, rec));
     return { job, status, records, ...(problem ? { problem } : {}) };
   }
 }
 
-/** Writes the files a job needs (the bake file) and creates the folders engines expect to exist. */
