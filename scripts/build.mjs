@@ -2,25 +2,13 @@
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { nodeBundleOptions } from './bundleOptions.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const watch = process.argv.includes('--watch');
 const withTests = process.argv.includes('--tests');
 
-const common = {
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  sourcemap: 'linked',
-  minify: !watch,
-  logLevel: 'warning',
-  absWorkingDir: root,
-  // execa and friends are ESM; bundling them to CJS turns import.meta.url into a shim.
-  define: { 'import.meta.url': 'importMetaUrl' },
-  banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
-  loader: { '.json': 'json' },
-};
+const common = nodeBundleOptions(root, { watch });
 
 function listTests(dir) {
   const out = [];

@@ -91,9 +91,16 @@ export class LintModel {
   }
 
   kw(ins: Instruction): string {
-    // Keyed by the keyword as written: a handful of strings per file, hashed once, instead of one entry
-    // per instruction object (rules ask for every instruction's keyword many times).
+    // Rules ask for every instruction's keyword many times. Most are written in capitals, and checking that
+    // a few letters are A–Z is cheaper than a map lookup keyed by a fresh string (which compares contents);
+    // other spellings go through the map, which holds a handful of them.
     const raw = ins.getInstruction();
+    let upper = true;
+    for (let i = 0; i < raw.length && upper; i++) {
+      const c = raw.charCodeAt(i);
+      upper = c >= 65 && c <= 90;
+    }
+    if (upper) return raw;
     let kw = KEYWORDS.get(raw);
     if (kw === undefined) KEYWORDS.set(raw, (kw = raw.toUpperCase()));
     return kw;
