@@ -16,9 +16,9 @@ export const consistentInstructionCasing: Rule = {
       const ins = model.instructions[i];
       if (!KEYWORDS.has(model.kw(ins))) continue;
       counted.push(ins);
-      const raw = ins.getInstruction();
-      if (raw === raw.toLowerCase()) lower++;
-      else if (raw === raw.toUpperCase()) upper++;
+      const c = letterCase(ins.getInstruction());
+      if (c === 'lower') lower++;
+      else if (c === 'upper') upper++;
     }
     // A tie goes to uppercase, as in BuildKit.
     const majorityLower = lower > upper;
@@ -35,3 +35,15 @@ export const consistentInstructionCasing: Rule = {
     }
   },
 };
+
+/** The case of a keyword's letters, read without building upper- and lower-case copies of every keyword. */
+function letterCase(word: string): 'upper' | 'lower' | 'mixed' {
+  let upper = false;
+  let lower = false;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c >= 65 && c <= 90) upper = true;
+    else if (c >= 97 && c <= 122) lower = true;
+  }
+  return upper && lower ? 'mixed' : upper ? 'upper' : 'lower';
+}
