@@ -1,7 +1,7 @@
 // The one Image Sizes panel: posts state to its webview, answers its messages, follows result changes.
 import * as vscode from 'vscode';
 import type { Log } from '../log';
-import { createPanel, HostedPanel, type HostedPanelEvents } from '../webview/panelHost';
+import { createPanel, HostedPanel, type HostedPanelEvents, type PageMessage } from '../webview/panelHost';
 import { SIZES_PAGE } from './html';
 import { isFromWebview, SIZES_VIEW_TYPE, type ComparisonView, type FromWebview, type SizesState, type ToWebview } from '../../shared/sizesProtocol';
 import type { SizesSource } from './sizesSource';
@@ -9,7 +9,7 @@ import type { SizesSource } from './sizesSource';
 /** What happens to a panel, for whoever shows it (the API activate() returns forwards these). */
 export type PanelEvents = HostedPanelEvents<SizesState>;
 
-export class SizesPanel extends HostedPanel<SizesState, ToWebview> {
+export class SizesPanel extends HostedPanel<SizesState, ToWebview, FromWebview> {
   private focusVariant: string | undefined;
   private comparison: ComparisonView | undefined;
 
@@ -17,11 +17,11 @@ export class SizesPanel extends HostedPanel<SizesState, ToWebview> {
     panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     private readonly source: SizesSource,
-    private readonly log: Log,
-    private readonly events: PanelEvents,
+    log: Log,
+    events: PanelEvents,
     onDisposed: () => void,
   ) {
-    super(panel, extensionUri, SIZES_PAGE, events, onDisposed);
+    super(panel, extensionUri, SIZES_PAGE, events, { name: 'sizes', isMessage: isFromWebview }, log, onDisposed);
     this.register(source.onDidChange(() => void this.refresh()));
   }
 
@@ -55,18 +55,8 @@ export class SizesPanel extends HostedPanel<SizesState, ToWebview> {
     return shown;
   }
 
-  protected async onMessage(m: unknown): Promise<void> {
-    if (!isFromWebview(m)) {
-      this.log.warn('sizes: ignored a malformed message from the webview');
-      return;
-    }
-    const msg: FromWebview = m;
+  protected async handle(msg: Exclude<FromWebview, PageMessage>): Promise<void> {
     switch (msg.type) {
-      case 'ready':
-        this.events.ready();
-        return this.refresh();
-      case 'refresh':
-        return this.refresh();
       case 'verify':
         await vscode.commands.executeCommand('multiarch.verify.run');
         return;

@@ -1,7 +1,7 @@
 // The one Build Timeline panel: posts state to its webview, answers its messages, follows new builds.
 import * as vscode from 'vscode';
 import type { Log } from '../log';
-import { createPanel, HostedPanel, type HostedPanelEvents } from '../webview/panelHost';
+import { createPanel, HostedPanel, type HostedPanelEvents, type PageMessage } from '../webview/panelHost';
 import { TIMELINE_PAGE } from './html';
 import { isFromWebview, TIMELINE_VIEW_TYPE, type FromWebview, type TimelineState, type ToWebview } from '../../shared/timelineProtocol';
 import type { TimelineSource } from './timelineSource';
@@ -12,18 +12,18 @@ export interface PanelEvents extends HostedPanelEvents<TimelineState> {
   openStep(step: { variant: string; platform: string; position: number }): Promise<unknown>;
 }
 
-export class TimelinePanel extends HostedPanel<TimelineState, ToWebview> {
+export class TimelinePanel extends HostedPanel<TimelineState, ToWebview, FromWebview> {
   private focus: TimelineState['focus'];
 
   constructor(
     panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     private readonly source: TimelineSource,
-    private readonly log: Log,
+    log: Log,
     private readonly events: PanelEvents,
     onDisposed: () => void,
   ) {
-    super(panel, extensionUri, TIMELINE_PAGE, events, onDisposed);
+    super(panel, extensionUri, TIMELINE_PAGE, events, { name: 'timeline', isMessage: isFromWebview }, log, onDisposed);
     this.register(source.onDidChange(() => void this.refresh()));
   }
 
@@ -39,27 +39,11 @@ export class TimelinePanel extends HostedPanel<TimelineState, ToWebview> {
 
   protected async readAndPost(): Promise<void> {
     if (this.closed) return;
-    await this.post({ type: 'state', state: await this.source.read(this.focus) });
+    await this.deliver({ type: 'state', state: await this.source.read(this.focus) });
   }
 
-  /** A read still in flight when the user closed the panel must not post to the disposed webview. */
-  private async post(message: ToWebview): Promise<void> {
-    if (this.closed) return;
-    return this.deliver(message);
-  }
-
-  protected async onMessage(m: unknown): Promise<void> {
-    if (!isFromWebview(m)) {
-      this.log.warn('timeline: ignored a malformed message from the webview');
-      return;
-    }
-    const msg: FromWebview = m;
+  protected async handle(msg: Exclude<FromWebview, PageMessage>): Promise<void> {
     switch (msg.type) {
-      case 'ready':
-        this.events.ready();
-        return this.refresh();
-      case 'refresh':
-        return this.refresh();
       case 'buildAll':
         await vscode.commands.executeCommand('multiarch.build.all');
         return;

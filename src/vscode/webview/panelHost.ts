@@ -2,6 +2,7 @@
 // one-open-panel slot its registration keeps (adopt a new or restored panel, forget it when closed).
 import * as vscode from 'vscode';
 import { Disposable } from '../disposable';
+import type { Log } from '../log';
 import { panelHtml, webviewOptions, type PageShell } from './html';
 
 /** What happens to a panel, for whoever shows it (the API activate() returns forwards these). */
@@ -12,12 +13,21 @@ export interface HostedPanelEvents<State> {
   ready(): void;
 }
 
+/** What a page may send: it always says when it is ready and may ask for a fresh state. */
+export type PageMessage = { type: 'ready' } | { type: 'refresh' };
+
+/** How a panel reads its page's messages: a guard for untrusted input, and its name in the log. */
+export interface MessageReader<In> {
+  name: string;
+  isMessage(m: unknown): m is In;
+}
+
 /** A new panel in the active column, titled and restricted to its page's media folder. */
 export function createPanel(viewType: string, extensionUri: vscode.Uri, page: PageShell): vscode.WebviewPanel {
   return vscode.window.createWebviewPanel(viewType, page.title, vscode.ViewColumn.Active, webviewOptions(extensionUri, page));
 }
 
-export abstract class HostedPanel<State, Message extends { state: State }> extends Disposable {
+export abstract class HostedPanel<State, Message extends { state: State }, In extends { type: string } = PageMessage> extends Disposable {
   /** The state the webview shows now. */
   lastState: State | undefined;
   /** Set when the user closes the panel, before `onDisposed` runs. */
@@ -28,6 +38,8 @@ export abstract class HostedPanel<State, Message extends { state: State }> exten
     extensionUri: vscode.Uri,
     page: PageShell,
     private readonly hostEvents: HostedPanelEvents<State>,
+    private readonly messages: MessageReader<In>,
+    protected readonly log: Log,
     onDisposed: () => void,
   ) {
     super();
@@ -43,7 +55,23 @@ export abstract class HostedPanel<State, Message extends { state: State }> exten
     );
   }
 
-  protected abstract onMessage(m: unknown): Promise<void>;
+  /** A webview is another process: its messages are checked before anything acts on them. */
+  private async onMessage(m: unknown): Promise<void> {
+    if (!this.messages.isMessage(m)) {
+      this.log.warn(`${this.messages.name}: ignored a malformed message from the webview`);
+      return;
+    }
+    const msg: In | PageMessage = m;
+    if (msg.type === 'ready') {
+      this.hostEvents.ready();
+      return this.refresh();
+    }
+    if (msg.type === 'refresh') return this.refresh();
+    return this.handle(msg as Exclude<In, PageMessage>);
+  }
+
+  /** The page's own messages (everything but ready and refresh, which every panel answers alike). */
+  protected abstract handle(msg: Exclude<In, PageMessage>): Promise<void>;
 
   /** One read of the panel's state and its post. */
   protected abstract readAndPost(): Promise<void>;
@@ -66,8 +94,12 @@ export abstract class HostedPanel<State, Message extends { state: State }> exten
     return this.refreshing;
   }
 
-  /** Posts; only a state the webview accepted counts as shown. */
+  /**
+   * Posts; only a state the webview accepted counts as shown. A read still in flight when the user closed
+   * the panel must not post to the disposed webview.
+   */
   protected async deliver(message: Message): Promise<void> {
+    if (this.closed) return;
     const delivered = await this.panel.webview.postMessage(message);
     if (!delivered) return;
     this.lastState = message.state;
@@ -83,7 +115,7 @@ export interface PanelSnapshot<State> {
 }
 
 /** The one open panel of a kind: a new or restored panel replaces the old one; closing it empties the slot. */
-export class PanelSlot<State, Panel extends HostedPanel<State, { state: State }>> {
+export class PanelSlot<State, Panel extends HostedPanel<State, { state: State }, { type: string }>> {
   current: Panel | undefined;
 
   constructor(private readonly context: vscode.ExtensionContext) {}
