@@ -9,7 +9,7 @@ import { brokenManifestLists } from '../../src/core/build/storeHealth';
 import { runTool } from '../../src/core/engines/exec';
 import { parseManifestList, platformRefs } from '../../src/core/engines/podmanOutput';
 import type { MultiArchApi } from '../../src/extension';
-import { activateApi, readText, waitForEvent, workspaceRoot, writeText } from './helpers/api';
+import { activateApi, readText, waitForEvent, workspaceRoot, writeText, endOf } from './helpers/api';
 
 const repo = join(__dirname, '..', '..');
 const tag = `it${Date.now().toString(36)}`;
@@ -29,18 +29,6 @@ async function leaf(api: MultiArchApi, variant: string, platform: string): Promi
 async function variantNode(api: MultiArchApi, name: string): Promise<unknown> {
   for (const v of (await api.variants.getChildren()) ?? []) if ((await api.variants.getTreeItem(v)).label === name) return v;
   throw new Error(`no variant row ${name}`);
-}
-
-function endOf(execution: vscode.TaskExecution | undefined): Promise<number | undefined> {
-  assert.ok(execution, 'the command did not start a task');
-  return new Promise((resolve) => {
-    const sub = vscode.tasks.onDidEndTaskProcess((e) => {
-      if (e.execution === execution) {
-        sub.dispose();
-        resolve(e.exitCode);
-      }
-    });
-  });
 }
 
 describe('builds in the real extension host', function () {

@@ -7,7 +7,7 @@ import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runTool } from '../../src/core/engines/exec';
 import { ResultsStore } from '../../src/core/results/store';
-import { activateApi, readText, waitForEvent, workspaceRoot, writeText } from './helpers/api';
+import { activateApi, readText, waitForEvent, workspaceRoot, writeText, endOf } from './helpers/api';
 
 interface Row {
   node: unknown;
@@ -49,18 +49,6 @@ async function platformRow(variant: string, platform: string): Promise<Row | und
     }
   }
   return undefined;
-}
-
-function endOf(execution: vscode.TaskExecution | undefined): Promise<number | undefined> {
-  assert.ok(execution, 'the command did not start a task');
-  return new Promise((resolve) => {
-    const sub = vscode.tasks.onDidEndTaskProcess((e) => {
-      if (e.execution === execution) {
-        sub.dispose();
-        resolve(e.exitCode);
-      }
-    });
-  });
 }
 
 const setNodes = (value: unknown) => vscode.workspace.getConfiguration('multiarch').update('nodes', value, vscode.ConfigurationTarget.Global);

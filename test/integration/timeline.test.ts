@@ -10,24 +10,12 @@ import { runTool } from '../../src/core/engines/exec';
 import { parseManifestList, platformRefs } from '../../src/core/engines/podmanOutput';
 import type { MultiArchApi } from '../../src/extension';
 import type { TimelineState, TimelineVariant } from '../../src/shared/timelineProtocol';
-import { activateApi, readText, waitForEvent, workspaceRoot, writeText } from './helpers/api';
+import { activateApi, readText, waitForEvent, workspaceRoot, writeText, endOf } from './helpers/api';
 
 const repo = join(__dirname, '..', '..');
 const tag = `tl${Date.now().toString(36)}`;
 const image = `multiarch-itest-timeline:${tag}-minimal`;
 const podman = process.env.MULTIARCH_PODMAN ?? 'podman';
-
-function endOf(execution: vscode.TaskExecution | undefined): Promise<number | undefined> {
-  assert.ok(execution, 'the command did not start a task');
-  return new Promise((resolve) => {
-    const sub = vscode.tasks.onDidEndTaskProcess((e) => {
-      if (e.execution === execution) {
-        sub.dispose();
-        resolve(e.exitCode);
-      }
-    });
-  });
-}
 
 describe('Build Timeline after a real build', function () {
   this.timeout(600_000);

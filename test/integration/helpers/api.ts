@@ -40,3 +40,16 @@ export async function writeText(uri: vscode.Uri, text: string): Promise<void> {
 export async function readText(uri: vscode.Uri): Promise<string> {
   return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
 }
+
+/** The exit code of a task the command under test started, once its process ends. */
+export function endOf(execution: vscode.TaskExecution | undefined): Promise<number | undefined> {
+  assert.ok(execution, 'the command did not start a task');
+  return new Promise((resolve) => {
+    const sub = vscode.tasks.onDidEndTaskProcess((e) => {
+      if (e.execution === execution) {
+        sub.dispose();
+        resolve(e.exitCode);
+      }
+    });
+  });
+}
