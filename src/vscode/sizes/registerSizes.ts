@@ -2,37 +2,26 @@
 // reload), and what the panel shows for the API activate() returns.
 import * as vscode from 'vscode';
 import type { Log } from '../log';
-import { PanelSlot, type PanelSnapshot } from '../webview/panelHost';
+import { PanelSlot, type PanelApi } from '../webview/panelHost';
 import { showError } from '../log';
 import { findProjects, variantArg } from './projects';
 import { SIZES_VIEW_TYPE, type SizesState } from '../../shared/sizesProtocol';
-import { SizesPanel, type PanelEvents } from './sizesPanel';
+import { SizesPanel } from './sizesPanel';
 import { SizesSource } from './sizesSource';
 import type { ConfigModel } from '../model/configModel';
 
-/** The Image Sizes panel as other extensions (and the integration tests) see it: events and what it shows. */
-export interface SizesApi {
-  /** Fires each time the open panel's webview receives a state. */
-  onDidPostState: vscode.Event<SizesState>;
-  /** Fires when the webview (re)loads and asks for its rows. */
-  onDidWebviewReady: vscode.Event<void>;
-  /** The open panel's HTML, resource roots and last state; undefined when no panel is open. */
-  current(): PanelSnapshot<SizesState> | undefined;
-}
+/** The Image Sizes panel as other extensions (and the integration tests) see it. */
+export type SizesApi = PanelApi<SizesState>;
 
 export function registerSizes(context: vscode.ExtensionContext, model: ConfigModel, log: Log): SizesApi {
   const source = new SizesSource(model, log);
-  const posted = new vscode.EventEmitter<SizesState>();
-  const ready = new vscode.EventEmitter<void>();
-  context.subscriptions.push(source, posted, ready);
-  const events: PanelEvents = { posted: (state) => posted.fire(state), ready: () => ready.fire() };
+  context.subscriptions.push(source);
   const slot = new PanelSlot<SizesState, SizesPanel>(context);
-
 
   context.subscriptions.push(
     vscode.commands.registerCommand('multiarch.sizes.show', (arg?: unknown) => {
       try {
-        const panel = slot.current ?? slot.adopt((done) => SizesPanel.create(context.extensionUri, source, log, events, done));
+        const panel = slot.current ?? slot.adopt((done) => SizesPanel.create(context.extensionUri, source, log, slot.events, done));
         panel.show(variantArg(arg));
       } catch (err) {
         void showError(log, `Could not open Image Sizes: ${err instanceof Error ? err.message : String(err)}`);
@@ -43,7 +32,7 @@ export function registerSizes(context: vscode.ExtensionContext, model: ConfigMod
       try {
         const variant = variantArg(arg) ?? (await pickVariant(model));
         if (!variant) return undefined;
-        const panel = slot.current ?? slot.adopt((done) => SizesPanel.create(context.extensionUri, source, log, events, done));
+        const panel = slot.current ?? slot.adopt((done) => SizesPanel.create(context.extensionUri, source, log, slot.events, done));
         panel.show(variant);
         return await panel.compare(variant);
       } catch (err) {
@@ -51,18 +40,9 @@ export function registerSizes(context: vscode.ExtensionContext, model: ConfigMod
         return undefined;
       }
     }),
-    vscode.window.registerWebviewPanelSerializer(SIZES_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
-        // The webview redraws from its own saved state at once, then asks for fresh rows ("ready").
-        slot.adopt((done) => new SizesPanel(panel, context.extensionUri, source, log, events, done));
-      },
-    }),
+    slot.registerSerializer(SIZES_VIEW_TYPE, (panel, done) => new SizesPanel(panel, context.extensionUri, source, log, slot.events, done)),
   );
-  return {
-    onDidPostState: posted.event,
-    onDidWebviewReady: ready.event,
-    current: () => slot.snapshot(),
-  };
+  return slot.api;
 }
 
 async function pickVariant(model: ConfigModel): Promise<string | undefined> {

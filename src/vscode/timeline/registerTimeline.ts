@@ -2,7 +2,7 @@
 // opens a step's Dockerfile line, the panel serializer, and what the panel shows for the API.
 import * as vscode from 'vscode';
 import type { Log } from '../log';
-import { PanelSlot, type PanelSnapshot } from '../webview/panelHost';
+import { PanelSlot, type PanelApi } from '../webview/panelHost';
 import { showError } from '../log';
 import type { ConfigModel } from '../model/configModel';
 import { variantArg } from '../sizes/projects';
@@ -10,14 +10,8 @@ import { TIMELINE_VIEW_TYPE, type TimelineState, type TimelineStep } from '../..
 import { TimelinePanel, type PanelEvents } from './timelinePanel';
 import { TimelineSource } from './timelineSource';
 
-export interface TimelineApi {
-  /** Fires each time the open panel's webview receives a state. */
-  onDidPostState: vscode.Event<TimelineState>;
-  /** Fires when the webview (re)loads and asks for its state. */
-  onDidWebviewReady: vscode.Event<void>;
-  /** The open panel's HTML, resource roots and last state; undefined when no panel is open. */
-  current(): PanelSnapshot<TimelineState> | undefined;
-}
+/** The Build Timeline panel as other extensions (and the integration tests) see it. */
+export type TimelineApi = PanelApi<TimelineState>;
 
 export interface StepKey {
   variant: string;
@@ -27,9 +21,7 @@ export interface StepKey {
 
 export function registerTimeline(context: vscode.ExtensionContext, model: ConfigModel, onDidFinishBuild: vscode.Event<unknown>, log: Log): TimelineApi {
   const source = new TimelineSource(model, onDidFinishBuild, log);
-  const posted = new vscode.EventEmitter<TimelineState>();
-  const ready = new vscode.EventEmitter<void>();
-  context.subscriptions.push(source, posted, ready);
+  context.subscriptions.push(source);
   const slot = new PanelSlot<TimelineState, TimelinePanel>(context);
 
   const openStep = async (key: unknown): Promise<vscode.TextEditor | undefined> => {
@@ -49,8 +41,7 @@ export function registerTimeline(context: vscode.ExtensionContext, model: Config
       return undefined;
     }
   };
-  const events: PanelEvents = { posted: (state) => posted.fire(state), ready: () => ready.fire(), openStep };
-
+  const events: PanelEvents = { ...slot.events, openStep };
 
   context.subscriptions.push(
     vscode.commands.registerCommand('multiarch.timeline.show', async (arg?: unknown) => {
@@ -65,18 +56,9 @@ export function registerTimeline(context: vscode.ExtensionContext, model: Config
     }),
     // What selecting a step in the webview does; a command so that it can be run on a step of the open panel.
     vscode.commands.registerCommand('multiarch.timeline.openStep', openStep),
-    vscode.window.registerWebviewPanelSerializer(TIMELINE_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
-        // The webview redraws from its own saved state at once, then asks for fresh records ("ready").
-        slot.adopt((done) => new TimelinePanel(panel, context.extensionUri, source, log, events, done));
-      },
-    }),
+    slot.registerSerializer(TIMELINE_VIEW_TYPE, (panel, done) => new TimelinePanel(panel, context.extensionUri, source, log, events, done)),
   );
-  return {
-    onDidPostState: posted.event,
-    onDidWebviewReady: ready.event,
-    current: () => slot.snapshot(),
-  };
+  return slot.api;
 }
 
 /** The step a webview message names, looked up in what the panel posted (never a path from the webview). */

@@ -114,11 +114,31 @@ export interface PanelSnapshot<State> {
   lastState?: State;
 }
 
-/** The one open panel of a kind: a new or restored panel replaces the old one; closing it empties the slot. */
+/** A panel kind as other extensions (and the integration tests) see it: its events and what it shows. */
+export interface PanelApi<State> {
+  /** Fires each time the open panel's webview receives a state. */
+  onDidPostState: vscode.Event<State>;
+  /** Fires when the webview (re)loads and asks for its state. */
+  onDidWebviewReady: vscode.Event<void>;
+  /** The open panel's HTML, resource roots and last state; undefined when no panel is open. */
+  current(): PanelSnapshot<State> | undefined;
+}
+
+/**
+ * The one open panel of a kind: a new or restored panel replaces the old one; closing it empties the slot.
+ * It also holds what every panel of the kind reports (`events`) and what the API shows of it (`api`).
+ */
 export class PanelSlot<State, Panel extends HostedPanel<State, { state: State }, { type: string }>> {
   current: Panel | undefined;
+  private readonly posted = new vscode.EventEmitter<State>();
+  private readonly ready = new vscode.EventEmitter<void>();
+  /** What each panel of this kind reports, forwarded to `api`. */
+  readonly events: HostedPanelEvents<State> = { posted: (state) => this.posted.fire(state), ready: () => this.ready.fire() };
+  readonly api: PanelApi<State> = { onDidPostState: this.posted.event, onDidWebviewReady: this.ready.event, current: () => this.snapshot() };
 
-  constructor(private readonly context: vscode.ExtensionContext) {}
+  constructor(private readonly context: vscode.ExtensionContext) {
+    context.subscriptions.push(this.posted, this.ready);
+  }
 
   adopt(make: (onDisposed: () => void) => Panel): Panel {
     this.current?.dispose();
@@ -128,6 +148,18 @@ export class PanelSlot<State, Panel extends HostedPanel<State, { state: State },
     this.current = panel;
     this.context.subscriptions.push(panel);
     return panel;
+  }
+
+  /**
+   * Restores the panel after a reload. The webview redraws from its own saved state at once, then asks for
+   * a fresh one ("ready").
+   */
+  registerSerializer(viewType: string, restore: (panel: vscode.WebviewPanel, onDisposed: () => void) => Panel): vscode.Disposable {
+    return vscode.window.registerWebviewPanelSerializer(viewType, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
+        this.adopt((done) => restore(panel, done));
+      },
+    });
   }
 
   /** The open panel's HTML, resource roots and last state; undefined when no panel is open. */
