@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { defaultPrograms } from '../engines/detect';
 import { hostPlatform } from '../engines/emulation';
 import { progressParser } from '../insight/progress';
@@ -15,6 +16,7 @@ import { engineQuery, type EngineQuery } from './engineQuery';
 import { namedManifestLists, promoteFiles, removeUnnamedLists } from './promote';
 import { runProcess, type ProcessResult } from './runProcess';
 import { TaskQueue } from './taskQueue';
+import { EmulationReserve } from '../schedule/emulationReserve';
 import { runPulls, startWarmups, type PrePhaseResult, type WarmupGates } from '../schedule/runSchedule';
 import { describeNode, onNode } from '../nodes/endpoint';
 import { nodeName } from '../nodes/placement';
@@ -132,11 +134,19 @@ export class BuildRunner {
       return this.failedBeforeBuild(plan, o, startedAt, pulled);
     }
     let warmupProblem: Promise<BuildProblem | undefined> | undefined;
-    const gates = startWarmups(plan, this.preHooks(o, stop.signal), stop.signal, (failure) => {
-      // The cells waiting on a failed warm-up never build; without keepGoing nothing else does either.
-      if (!o.keepGoing) stop.abort();
-      warmupProblem = this.discard(failure.job, o).then(() => this.preProblem(failure, o));
-    });
+    // This machine's cores only: a build node's client process is not where its build runs.
+    const reserve = !node && plan.warmup?.length ? new EmulationReserve(this.opts.cores ?? availableParallelism(), hostPlatform()) : undefined;
+    const gates = startWarmups(
+      plan,
+      this.preHooks(o, stop.signal),
+      stop.signal,
+      (failure) => {
+        // The cells waiting on a failed warm-up never build; without keepGoing nothing else does either.
+        if (!o.keepGoing) stop.abort();
+        warmupProblem = this.discard(failure.job, o).then(() => this.preProblem(failure, o));
+      },
+      reserve,
+    );
     const gateFailed = async (job: Job, gate: Extract<PrePhaseResult<ProcessResult>, { ok: false }>) => {
       const problem = gate.cancelled ? undefined : await warmupProblem;
       const failed = !gate.cancelled && jobCells(job).some((c) => gate.failedCells.some((f) => cellId(f) === cellId(c)));
@@ -152,7 +162,7 @@ export class BuildRunner {
           if (!gate.ok) return gateFailed(job, gate);
         }
         return queue.run(async () => {
-          const outcome = await this.runJob(job, o, stop.signal, gates, gateFailed);
+          const outcome = await this.runJob(job, o, stop.signal, gates, gateFailed, reserve);
           if (outcome.status === 'failed' && !o.keepGoing) stop.abort();
           return outcome;
         });
@@ -195,6 +205,7 @@ export class BuildRunner {
     signal: AbortSignal,
     gates: WarmupGates<ProcessResult>,
     gateFailed: (job: Job, gate: Extract<PrePhaseResult<ProcessResult>, { ok: false }>) => Promise<JobOutcome>,
+    reserve: EmulationReserve | undefined,
   ): Promise<JobOutcome> {
     const cells = jobCells(job);
     const startedAt = new Date();
@@ -227,7 +238,7 @@ export class BuildRunner {
       }
       const replaced = job.staging?.replaces ? await namedManifestLists(this.program(job, 'podman'), job.staging.replaces, this.query(job)) : [];
       if (job.parts) {
-        const failed = await this.runParts(job, job.parts, o, signal, gates);
+        const failed = await this.runParts(job, job.parts, o, signal, gates, reserve);
         if (failed && 'gate' in failed) {
           await this.discard(job, o);
           return gateFailed(job, failed.gate);
@@ -269,7 +280,8 @@ export class BuildRunner {
   }
 
   /**
-   * A split job's platforms side by side, each once its warm-ups are done. The first failure stops the
+   * A split job's platforms side by side, each once its warm-ups are done (a native one also once the
+   * reserve has a core for it: emulationReserve.ts). The first failure stops the
    * job's other parts; returns it (a failed warm-up as `gate`), or undefined when every part succeeded.
    */
   private async runParts(
@@ -278,6 +290,7 @@ export class BuildRunner {
     o: RunOptions,
     signal: AbortSignal,
     gates: WarmupGates<ProcessResult>,
+    reserve: EmulationReserve | undefined,
   ): Promise<{ gate: Extract<PrePhaseResult<ProcessResult>, { ok: false }> } | { r: ProcessResult; argv: string[] } | undefined> {
     const stopParts = new AbortController();
     const onAbort = () => stopParts.abort();
@@ -294,9 +307,12 @@ export class BuildRunner {
             stopParts.abort();
             return;
           }
-          if (stopParts.signal.aborted) return;
-          o.onStatus?.(cell, 'running');
-          const r = await this.exec(job, part.argv, o, stopParts.signal);
+          const build = async () => {
+            if (stopParts.signal.aborted) return undefined;
+            o.onStatus?.(cell, 'running');
+            return this.exec(job, part.argv, o, stopParts.signal);
+          };
+          const r = (await (reserve ? reserve.run(part.platform, 'build', build) : build())) ?? { timedOut: false, cancelled: true, output: '' };
           if (r.exitCode !== 0 || r.cancelled) {
             // A part stopped because its sibling failed is not the job's failure.
             if (!first || ('r' in first && first.r.cancelled && !r.cancelled)) first = { r, argv: part.argv };

@@ -37,6 +37,8 @@ export interface RunnerOptions {
   env?: NodeJS.ProcessEnv;
   /** Jobs running at once on each machine (this one and each build node). */
   concurrency?: number;
+  /** This machine's cores, for the core an emulated warm-up keeps (default: os.availableParallelism()). */
+  cores?: number;
   /** How long a build node may take to answer before its cells fail (default 5 s). */
   nodeTimeoutMs?: number;
   /** How a build node is asked before its jobs run (default: probeNode). */

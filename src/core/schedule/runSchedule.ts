@@ -1,5 +1,6 @@
 import { cellId, type Cell, type Job, type Plan } from '../jobs';
 import { onNode } from '../nodes/endpoint';
+import type { EmulationReserve } from './emulationReserve';
 import { podmanPullOnce } from './podmanPull';
 import type { ImagePull, Warmup } from './types';
 
@@ -119,13 +120,15 @@ export interface WarmupGates<R extends StepResult> {
 /**
  * Starts every warm-up at once (each builds one platform). A cell's builds wait for the warm-ups that list
  * it, so a platform whose shared stages are done starts its variant builds while an emulated platform's
- * warm-up still runs. `onFailed` is told of the first failure (the caller stops the run).
+ * warm-up still runs. `onFailed` is told of the first failure (the caller stops the run). With a `reserve`,
+ * an emulated warm-up keeps a core while it runs (emulationReserve.ts).
  */
 export function startWarmups<R extends StepResult>(
   plan: Plan,
   hooks: PrePhaseHooks<R>,
   signal: AbortSignal,
   onFailed: (failure: Extract<PrePhaseResult<R>, { ok: false }>) => void,
+  reserve?: EmulationReserve,
 ): WarmupGates<R> {
   let failedOnce = false;
   const runs = (plan.warmup ?? []).map((w) => {
@@ -133,7 +136,8 @@ export function startWarmups<R extends StepResult>(
     const done = (async (): Promise<PrePhaseResult<R>> => {
       const job = stepJob(plan, { kind: 'warmup', warmup: w });
       try {
-        const r = await hooks.exec(job, w.argv);
+        const build = () => hooks.exec(job, w.argv);
+        const r = await (reserve && w.platforms.length === 1 ? reserve.run(w.platforms[0]!, 'warmup', build) : build());
         if (r.cancelled || signal.aborted) return { ok: false, cancelled: true, job, message: 'cancelled', result: r, failedCells: [] };
         if (r.exitCode !== 0) {
           return { ok: false, cancelled: false, job, message: `building the shared stage "${w.stage}" for ${w.platforms.join(', ')} failed`, result: r, failedCells: w.cells };

@@ -1,0 +1,58 @@
+import { localAvailability } from '../engines/emulation';
+
+/**
+ * Keeps a core for each emulated platform's warm-up while it runs. That warm-up is the run's critical path:
+ * its shared stage runs under QEMU (a CPU-bound step, 2–4× slower than native here) and every variant of its
+ * platform waits for it, while the native platform's warm-up and variant builds have time to spare. Each
+ * podman build and each RUN container is a session of its own, so the kernel shares the CPU between them
+ * equally (`nice` does not reach across sessions: autogroups), and on 2 cores three native builds beside the
+ * emulated warm-up left it half a core: measured 10.1–10.7 s for the emulated warm-up with the native builds
+ * side by side, 7.2–9.0 s with them one at a time (bench/README.md). So while emulated warm-ups run, native
+ * builds run at most `cores − running emulated warm-ups` at once (at least one); once they end, no limit.
+ */
+export class EmulationReserve {
+  private emulated = 0;
+  private native = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(
+    private readonly cores: number,
+    private readonly host: string,
+  ) {}
+
+  isNative(platform: string): boolean {
+    return localAvailability(platform, this.host, []).state === 'native';
+  }
+
+  /**
+   * Runs `task` (one build of `platform`): an emulated platform's warm-up (`warmup`) holds the reserve while
+   * it runs; a native build waits for a free core first. Other builds run at once.
+   */
+  async run<T>(platform: string, kind: 'warmup' | 'build', task: () => Promise<T>): Promise<T> {
+    if (!this.isNative(platform)) {
+      if (kind === 'build') return task();
+      this.emulated++;
+      try {
+        return await task();
+      } finally {
+        this.emulated--;
+        this.wake();
+      }
+    }
+    while (this.emulated > 0 && this.native >= Math.max(1, this.cores - this.emulated)) {
+      await new Promise<void>((r) => this.waiting.push(r));
+    }
+    this.native++;
+    try {
+      return await task();
+    } finally {
+      this.native--;
+      this.wake();
+    }
+  }
+
+  /** Every waiter checks again (they re-queue themselves while the limit still holds). */
+  private wake(): void {
+    for (const w of this.waiting.splice(0)) w();
+  }
+}

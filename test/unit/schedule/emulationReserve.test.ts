@@ -1,0 +1,67 @@
+import * as assert from 'node:assert/strict';
+import { EmulationReserve } from '../../../src/core/schedule/emulationReserve';
+
+/** A build that runs until the test ends it; `started` tells whether the reserve let it start. */
+function build(reserve: EmulationReserve, platform: string, kind: 'warmup' | 'build' = 'build') {
+  let end!: () => void;
+  const ended = new Promise<void>((r) => (end = r));
+  const b = { started: false, end, done: undefined as unknown as Promise<void> };
+  b.done = reserve.run(platform, kind, async () => {
+    b.started = true;
+    await ended;
+  });
+  return b;
+}
+
+/** Lets every promise chain that can move on do so. */
+const settle = () => new Promise<void>((r) => setImmediate(r));
+
+describe('emulation reserve', () => {
+  it('keeps a core for a running emulated warm-up: native builds one at a time on 2 cores, all at once after it', async () => {
+    const reserve = new EmulationReserve(2, 'linux/amd64');
+    const arm = build(reserve, 'linux/arm64', 'warmup');
+    const natives = [1, 2, 3].map(() => build(reserve, 'linux/amd64'));
+    await settle();
+    assert.deepEqual([arm.started, ...natives.map((n) => n.started)], [true, true, false, false]);
+    natives[0]!.end();
+    await settle();
+    assert.deepEqual(natives.map((n) => n.started), [true, true, false]);
+    arm.end();
+    await settle();
+    assert.deepEqual(natives.map((n) => n.started), [true, true, true]);
+    natives.forEach((n) => n.end());
+    await Promise.all([arm.done, ...natives.map((n) => n.done)]);
+  });
+
+  it('limits nothing without an emulated warm-up, nor emulated builds; 4 cores leave 3 to native builds', async () => {
+    const two = new EmulationReserve(2, 'linux/amd64');
+    const free = [build(two, 'linux/amd64'), build(two, 'linux/amd64'), build(two, 'linux/amd64'), build(two, 'linux/arm64'), build(two, 'linux/386')];
+    await settle();
+    assert.ok(free.every((b) => b.started));
+    free.forEach((b) => b.end());
+
+    const four = new EmulationReserve(4, 'linux/amd64');
+    const warm = build(four, 'linux/arm64', 'warmup');
+    const natives = [1, 2, 3, 4].map(() => build(four, 'linux/amd64'));
+    const emulated = build(four, 'linux/arm64');
+    await settle();
+    assert.deepEqual([...natives.map((n) => n.started), emulated.started], [true, true, true, false, true]);
+    warm.end();
+    await settle();
+    assert.ok(natives[3]!.started);
+    natives.forEach((n) => n.end());
+    emulated.end();
+  });
+
+  it('frees its core when the warm-up fails', async () => {
+    const reserve = new EmulationReserve(2, 'linux/amd64');
+    const failing = reserve.run('linux/arm64', 'warmup', async () => {
+      throw new Error('RUN failed');
+    });
+    const natives = [build(reserve, 'linux/amd64'), build(reserve, 'linux/amd64')];
+    await assert.rejects(failing, /RUN failed/);
+    await settle();
+    assert.ok(natives.every((n) => n.started));
+    natives.forEach((n) => n.end());
+  });
+});
