@@ -95,8 +95,8 @@ export interface Job {
 export interface JobPart {
   platform: string;
   argv: string[];
-  /** The temporary name the part's image is tagged with until `after` has put it into the list. */
-  ref: string;
+  /** Where podman writes the part's image id (`--iidfile`); `after` makes the list from it (partImageSource). */
+  iidfile: string;
 }
 
 /**

@@ -9,7 +9,7 @@ import type { BuildRecord } from '../results/types';
 import { parseBuildFailure, type BuildProblem } from './buildErrors';
 import { CellLocks } from './cellLocks';
 import { acquireCells, describeHeld, heldCells } from './lockFiles';
-import { ensureOutputDirs, pinPartImages } from './jobFiles';
+import { ensureOutputDirs, pinPartImages, removePartFiles } from './jobFiles';
 import { jobRecords } from './jobRecords';
 import { discardStaging, removeRemoteWorkingContainers } from './cleanup';
 import { engineQuery, type EngineQuery } from './engineQuery';
@@ -250,7 +250,7 @@ export class BuildRunner {
           return this.finish(job, o, startedAt, status, failed.r, problem);
         }
       }
-      const after = job.parts ? await pinPartImages(job.after ?? [], job.parts, this.program(job, 'podman'), this.query(job)) : undefined;
+      const after = job.parts ? await pinPartImages(job.after ?? [], job.parts) : undefined;
       if (after && 'failed' in after) {
         await this.discard(job, o);
         return this.finish(job, o, startedAt, 'failed', undefined, { message: after.failed });
@@ -328,6 +328,7 @@ export class BuildRunner {
 
   /** After a failure or cancel: the temporary names, partial files and working containers go; the user's images stay. */
   private async discard(job: Job, o: RunOptions, cancelledSince?: Date): Promise<void> {
+    await removePartFiles(job.parts);
     if (!job.staging) return;
     const removed = await discardStaging(job.staging, this.program(job, 'podman'), this.query(job), (argv) => this.resolve(job, argv));
     if (cancelledSince && job.node && job.engine === 'podman') {

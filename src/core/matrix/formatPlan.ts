@@ -1,6 +1,7 @@
 import { onNode } from '../nodes/endpoint';
 import { LOCAL_NODE } from '../nodes/types';
 import { shellQuote } from '../engines/shellQuote';
+import { partImageFile } from '../schedule/podmanParts';
 import type { Plan } from '../jobs';
 
 /** The plan as JSON-ready data: what `multiarch plan --json` prints. */
@@ -69,5 +70,8 @@ function envText(env: Record<string, string> | undefined): string {
 }
 
 function quote(argv: string[]): string {
-  return argv.map(shellQuote).join(' ');
+  return argv.map((a) => {
+    const iid = partImageFile(a);
+    return iid === undefined ? shellQuote(a) : `containers-storage:"$(cat ${shellQuote(iid)})"`;
+  }).join(' ');
 }

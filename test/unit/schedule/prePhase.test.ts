@@ -1,12 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { BuildRunner } from '../../../src/core/build/runner';
 import type { Job, Plan } from '../../../src/core/jobs';
 import { podmanPullOnce, type PodmanExec } from '../../../src/core/schedule/podmanPull';
+import { partImageSource } from '../../../src/core/schedule/podmanParts';
 import { WAITING_FOR_WARMUP } from '../../../src/core/schedule/runSchedule';
 import type { Warmup } from '../../../src/core/schedule/types';
 
@@ -187,6 +188,10 @@ describe('build runner pre-phase', () => {
     const [amd, armP] = ['linux/amd64', 'linux/arm64'];
     const sh = (script: string) => ['podman', '-c', script];
     const cells = (platform: string) => ['a', 'b'].map((variant) => ({ variant, platform }));
+    // What podman's --iidfile writes: `sha256:` and the id.
+    const iid = (variant: string, arch: string) => join(dir, 'parts', `${variant}-${arch}.iid`);
+    const id = (variant: string, arch: string) => `${variant === 'a' ? 'a' : 'b'}${arch === 'amd64' ? '1' : '2'}`.repeat(32);
+    const writeId = (variant: string, arch: string) => `printf sha256:${id(variant, arch)} > ${iid(variant, arch)}`;
     const warmup = (platform: string, script: string): Warmup => ({
       stage: 'deps', platforms: [platform], argv: sh(script), program: 'podman', cwd: dir, dockerfile: join(dir, 'Dockerfile'), cells: cells(platform),
     });
@@ -202,18 +207,14 @@ describe('build runner pre-phase', () => {
       cwd: dir,
       parts: [
         // Variant a's amd64 build lets the arm64 warm-up finish: it can only run while that warm-up waits.
-        { platform: amd, ref: `t-${variant}-amd64`, argv: sh(`echo build-${variant}-amd64 >> ${trace}${variant === 'a' ? `; echo go > ${fifo}` : ''}`) },
-        { platform: armP, ref: `t-${variant}-arm64`, argv: sh(`echo build-${variant}-arm64 >> ${trace}`) },
+        { platform: amd, iidfile: iid(variant, 'amd64'), argv: sh(`echo build-${variant}-amd64 >> ${trace}; ${writeId(variant, 'amd64')}${variant === 'a' ? `; echo go > ${fifo}` : ''}`) },
+        { platform: armP, iidfile: iid(variant, 'arm64'), argv: sh(`echo build-${variant}-arm64 >> ${trace}; ${writeId(variant, 'arm64')}`) },
       ],
-      after: [sh(`echo list-${variant} >> ${trace}`)],
+      after: [sh(`echo list-${variant} >> ${trace}`), ['podman', '-c', 'echo "$@" >> $0', trace, partImageSource(iid(variant, 'amd64')), partImageSource(iid(variant, 'arm64'))]],
     });
     const plan: Plan = { engine: 'podman', jobs: [job('a'), job('b')], warmup: [warmup(amd, `echo warm-amd64 >> ${trace}`), warmup(armP, `read x < ${fifo}; echo warm-arm64 >> ${trace}`)] };
     const running: string[] = [];
-    // The runner reads each part's image id before making the list (`podman image inspect`): this podman
-    // runs the parts' scripts and answers that question with a made-up id.
-    const podman = join(dir, 'podman');
-    await writeFile(podman, `#!/bin/sh\nif [ "$1" = image ]; then printf '%064d\\n' 0; exit 0; fi\nexec sh "$@"\n`, { mode: 0o755 });
-    const summary = await new BuildRunner({ programs: { podman }, timeoutMs: 60_000 }).run(plan, {
+    const summary = await new BuildRunner({ programs: { podman: 'sh' }, timeoutMs: 60_000 }).run(plan, {
       onStatus: (c, status) => status === 'running' && running.push(`${c.variant}@${c.platform}`),
     });
     assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
@@ -225,6 +226,9 @@ describe('build runner pre-phase', () => {
       assert.ok(Math.max(at(`build-${v}-amd64`), at(`build-${v}-arm64`)) < at(`list-${v}`), lines.join(' '));
     }
     assert.ok(!lines.some((l) => l.startsWith('exit')));
+    // The list is made from the ids the parts wrote (podman's --iidfile), and the files are gone afterwards.
+    for (const v of ['a', 'b']) assert.ok(lines.includes(`containers-storage:${id(v, 'amd64')} containers-storage:${id(v, 'arm64')}`), lines.join(' '));
+    await assert.rejects(readFile(iid('a', 'amd64'), 'utf8'), /ENOENT/);
     assert.ok(running.indexOf('a@linux/amd64') < running.indexOf('a@linux/arm64'));
   });
 
@@ -237,9 +241,9 @@ describe('build runner pre-phase', () => {
       id: 'a', engine: 'podman', variant: 'a', platforms: ['linux/amd64', 'linux/arm64'], output: 'load', tags: ['app:a'],
       argv: ['sh', '-c', 'exit 9'], cwd: dir,
       parts: [
-        { platform: 'linux/amd64', ref: 't-amd64', argv: ['sh', '-c', `echo broken >&2; echo go > ${fifo}; exit 3`] },
+        { platform: 'linux/amd64', iidfile: join(dir, 't-amd64.iid'), argv: ['sh', '-c', `echo broken >&2; echo go > ${fifo}; exit 3`] },
         // Blocks until the failing part has run, then would block forever: only being stopped ends it.
-        { platform: 'linux/arm64', ref: 't-arm64', argv: ['sh', '-c', `read x < ${fifo}; exec cat ${fifo}`] },
+        { platform: 'linux/arm64', iidfile: join(dir, 't-arm64.iid'), argv: ['sh', '-c', `read x < ${fifo}; exec cat ${fifo}`] },
       ],
       after: [['sh', '-c', `echo list >> ${trace}`]],
     };

@@ -5,7 +5,7 @@ import { resolveConfig } from '../../../src/core/config/resolve';
 import type { RawConfig, ResolvedConfig } from '../../../src/core/config/types';
 import { planToJson, planToText } from '../../../src/core/matrix/formatPlan';
 import { buildPlan } from '../../../src/core/matrix/plan';
-import { storageRef } from '../../../src/core/schedule/podmanParts';
+import { partIidFile, partImageFile, partImageSource } from '../../../src/core/schedule/podmanParts';
 import { scheduleJobs, varyingArgs } from '../../../src/core/schedule/schedule';
 import { closure, stageGraph } from '../../../src/core/schedule/stageGraph';
 
@@ -76,20 +76,18 @@ describe('schedule: pulls and shared-stage warm-ups', () => {
     const job = jobs[0]!;
     const temp = job.argv[job.argv.indexOf('--manifest') + 1]!;
     const split = scheduleJobs(config, 'podman', jobs, { read, host: 'linux/amd64' }).jobs[0]!;
-    assert.deepEqual(split.parts!.map((p) => [p.platform, p.ref]), [['linux/amd64', `${temp}-linux-amd64`], ['linux/arm64', `${temp}-linux-arm64`]]);
+    const iid = (p: string) => `/app/.multiarch/parts/${temp.split(':')[1]}-linux-${p}.iid`;
+    assert.deepEqual(split.parts!.map((p) => [p.platform, p.iidfile]), [['linux/amd64', iid('amd64')], ['linux/arm64', iid('arm64')]]);
+    assert.equal(partIidFile('/app', temp, 'linux/arm64'), iid('arm64'));
+    // No tag per part: each writes its image id, and the list is made from the ids (a list of names cannot be pushed once they go).
     const arm = split.parts![1]!.argv;
-    assert.deepEqual(arm, job.argv.map((a) => (a === 'linux/amd64,linux/arm64' ? 'linux/arm64' : a === '--manifest' ? '--tag' : a === temp ? `${temp}-linux-arm64` : a)));
-    assert.deepEqual(split.after, [
-      ['podman', 'manifest', 'create', temp, `containers-storage:localhost/${temp}-linux-amd64`, `containers-storage:localhost/${temp}-linux-arm64`],
-      ['podman', 'untag', `${temp}-linux-amd64`],
-      ['podman', 'untag', `${temp}-linux-arm64`],
-      ...job.after!,
-    ]);
-    // A failure or cancel only untags: a part identical to the user's current instance keeps its image.
-    assert.ok(split.staging!.discard.every((argv) => argv[1] === 'untag' || argv.join(' ') === `podman manifest rm ${temp}`));
+    assert.deepEqual(arm, job.argv.map((a) => (a === 'linux/amd64,linux/arm64' ? 'linux/arm64' : a === '--manifest' ? '--iidfile' : a === temp ? iid('arm64') : a)));
+    assert.deepEqual(split.after, [['podman', 'manifest', 'create', temp, partImageSource(iid('amd64')), partImageSource(iid('arm64'))], ...job.after!]);
+    assert.equal(partImageFile(partImageSource(iid('amd64'))), iid('amd64'));
+    assert.equal(partImageFile(`containers-storage:${temp}`), undefined);
+    // A failure or cancel removes only the temporary list name: a part identical to the user's current instance keeps its image.
+    assert.deepEqual(split.staging, job.staging);
     assert.deepEqual(split.before, job.before);
-    assert.equal(storageRef('127.0.0.1:5000/app:x'), 'containers-storage:127.0.0.1:5000/app:x');
-    assert.equal(storageRef('me/app:x'), 'containers-storage:localhost/me/app:x');
     // Not split: a Dockerfile the schedule cannot read (no pulls first), one platform, or dockerd.
     assert.equal(scheduleJobs(config, 'podman', jobs, { read: () => undefined }).jobs[0]!.parts, undefined);
     const one = buildPlan(config, { engine: 'podman', platforms: ['linux/arm64'], schedule: false }).jobs[0]!;
@@ -154,8 +152,10 @@ describe('schedule: pulls and shared-stage warm-ups', () => {
     assert.deepEqual(json.pulls, [{ image: base, platform: 'linux/amd64' }, { image: base, platform: 'linux/arm64' }]);
     const text = planToText(plan, 'test');
     assert.ok(text.indexOf('podman pull') < text.indexOf('--target compile'));
-    assert.ok(text.indexOf('--target compile') < text.indexOf('--tag'));
+    assert.ok(text.indexOf('--target compile') < text.indexOf('--iidfile'));
     assert.ok(text.indexOf('wait\n') < text.indexOf('manifest create'));
+    // The list's sources read the parts' iid files as a shell would.
+    assert.match(text, /manifest create app:multiarch-tmp-\w+ containers-storage:"\$\(cat \/app\/\.multiarch\/parts\/multiarch-tmp-\w+-linux-amd64\.iid\)" /);
     assert.deepEqual((json.jobs[0] as { parts: Array<{ platform: string }> }).parts.map((p) => p.platform), ['linux/amd64', 'linux/arm64']);
   });
 });
