@@ -17,7 +17,7 @@ import { namedManifestLists, promoteFiles, removeUnnamedLists } from './promote'
 import { runProcess, type ProcessResult } from './runProcess';
 import { TaskQueue } from './taskQueue';
 import { EmulationReserve } from '../schedule/emulationReserve';
-import { runPulls, startWarmups, type PrePhaseResult, type WarmupGates } from '../schedule/runSchedule';
+import { runPulls, startWarmups, WAITING_FOR_CORE, type PrePhaseResult, type WarmupGates } from '../schedule/runSchedule';
 import { describeNode, onNode } from '../nodes/endpoint';
 import { nodeName } from '../nodes/placement';
 import { deliverNodeOutputs } from '../nodes/deliver';
@@ -312,7 +312,8 @@ export class BuildRunner {
             o.onStatus?.(cell, 'running');
             return this.exec(job, part.argv, o, stopParts.signal);
           };
-          const r = (await (reserve ? reserve.run(part.platform, 'build', build) : build())) ?? { timedOut: false, cancelled: true, output: '' };
+          const waiting = (w: boolean) => o.onWaiting?.([cell], w ? WAITING_FOR_CORE : undefined);
+          const r = (await (reserve ? reserve.run(part.platform, 'build', build, waiting) : build())) ?? { timedOut: false, cancelled: true, output: '' };
           if (r.exitCode !== 0 || r.cancelled) {
             // A part stopped because its sibling failed is not the job's failure.
             if (!first || ('r' in first && first.r.cancelled && !r.cancelled)) first = { r, argv: part.argv };

@@ -26,9 +26,10 @@ export class EmulationReserve {
 
   /**
    * Runs `task` (one build of `platform`): an emulated platform's warm-up (`warmup`) holds the reserve while
-   * it runs; a native build waits for a free core first. Other builds run at once.
+   * it runs; a native build waits for a free core first (`onWait(true)` when it has to, `onWait(false)` when
+   * it stops waiting). Other builds run at once.
    */
-  async run<T>(platform: string, kind: 'warmup' | 'build', task: () => Promise<T>): Promise<T> {
+  async run<T>(platform: string, kind: 'warmup' | 'build', task: () => Promise<T>, onWait?: (waiting: boolean) => void): Promise<T> {
     if (!this.isNative(platform)) {
       if (kind === 'build') return task();
       this.emulated++;
@@ -39,8 +40,11 @@ export class EmulationReserve {
         this.wake();
       }
     }
-    while (this.emulated > 0 && this.native >= Math.max(1, this.cores - this.emulated)) {
-      await new Promise<void>((r) => this.waiting.push(r));
+    const full = () => this.emulated > 0 && this.native >= Math.max(1, this.cores - this.emulated);
+    if (full()) {
+      onWait?.(true);
+      while (full()) await new Promise<void>((r) => this.waiting.push(r));
+      onWait?.(false);
     }
     this.native++;
     try {

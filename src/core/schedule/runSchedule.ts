@@ -6,6 +6,7 @@ import type { ImagePull, Warmup } from './types';
 
 export const WAITING_FOR_PULLS = 'pulling base images';
 export const WAITING_FOR_WARMUP = 'waiting for shared stage deps';
+export const WAITING_FOR_CORE = 'leaving a core to the emulated shared stage';
 
 /** A pre-phase step as a job the runner can execute and log like a build (its cells get its output). */
 export function stepJob(plan: Plan, step: { kind: 'pull'; pulls: ImagePull[] } | { kind: 'warmup'; warmup: Warmup }): Job {

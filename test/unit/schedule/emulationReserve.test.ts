@@ -53,6 +53,22 @@ describe('emulation reserve', () => {
     emulated.end();
   });
 
+  it('tells a native build when it has to wait and when it stops waiting; one that gets a core at once is told nothing', async () => {
+    const reserve = new EmulationReserve(2, 'linux/amd64');
+    const arm = build(reserve, 'linux/arm64', 'warmup');
+    const told: string[] = [];
+    let end!: () => void;
+    const first = reserve.run('linux/amd64', 'build', () => new Promise<void>((r) => (end = r)), (w) => told.push(`first ${w}`));
+    const second = reserve.run('linux/amd64', 'build', async () => void told.push('second runs'), (w) => told.push(`second ${w}`));
+    await settle();
+    assert.deepEqual(told, ['second true']);
+    end();
+    await Promise.all([first, second]);
+    assert.deepEqual(told, ['second true', 'second false', 'second runs']);
+    arm.end();
+    await arm.done;
+  });
+
   it('frees its core when the warm-up fails', async () => {
     const reserve = new EmulationReserve(2, 'linux/amd64');
     const failing = reserve.run('linux/arm64', 'warmup', async () => {

@@ -5,10 +5,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { BuildRunner } from '../../../src/core/build/runner';
+import { hostPlatform } from '../../../src/core/engines/emulation';
 import type { Job, Plan } from '../../../src/core/jobs';
 import { podmanPullOnce, type PodmanExec } from '../../../src/core/schedule/podmanPull';
 import { partImageSource } from '../../../src/core/schedule/podmanParts';
-import { WAITING_FOR_WARMUP } from '../../../src/core/schedule/runSchedule';
+import { WAITING_FOR_CORE, WAITING_FOR_WARMUP } from '../../../src/core/schedule/runSchedule';
 import type { Warmup } from '../../../src/core/schedule/types';
 
 const execFileP = promisify(execFile);
@@ -230,6 +231,45 @@ describe('build runner pre-phase', () => {
     for (const v of ['a', 'b']) assert.ok(lines.includes(`containers-storage:${id(v, 'amd64')} containers-storage:${id(v, 'arm64')}`), lines.join(' '));
     await assert.rejects(readFile(iid('a', 'amd64'), 'utf8'), /ENOENT/);
     assert.ok(running.indexOf('a@linux/amd64') < running.indexOf('a@linux/arm64'));
+  });
+
+  it('split jobs on 2 cores: while the emulated warm-up runs, the native parts take one core between them and the waiting one says so', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pre-'));
+    const [warmFifo, partFifo] = [join(dir, 'warm'), join(dir, 'part')];
+    for (const f of [warmFifo, partFifo]) await execFileP('mkfifo', [f]);
+    // Each write lets one blocked script go on; the test writes only once it has seen the waiting it expects.
+    const release = (fifo: string) => void execFileP('sh', ['-c', `echo go > ${fifo}`]);
+    const sh = (script: string) => ['podman', '-c', script];
+    // This machine's platform builds natively; the other one is emulated.
+    const native = hostPlatform();
+    const emulated = native === 'linux/arm64' ? 'linux/amd64' : 'linux/arm64';
+    const job = (variant: string): Job => ({
+      id: variant, engine: 'podman', variant, platforms: [native, emulated], output: 'load', tags: [`app:${variant}`], argv: sh('exit 9'), program: 'podman', cwd: dir,
+      parts: [native, emulated].map((platform, i) => ({
+        platform,
+        iidfile: join(dir, `${variant}-${i}.iid`),
+        argv: sh(`${platform === native ? `read x < ${partFifo}; ` : ''}printf sha256:%064d 0 > ${join(dir, `${variant}-${i}.iid`)}`),
+      })),
+      after: [sh('true')],
+    });
+    const warmup: Warmup = { stage: 'deps', platforms: [emulated], argv: sh(`read x < ${warmFifo}`), program: 'podman', cwd: dir, dockerfile: join(dir, 'Dockerfile'), cells: ['a', 'b'].map((variant) => ({ variant, platform: emulated })) };
+    const waits: string[] = [];
+    const summary = await new BuildRunner({ programs: { podman: 'sh' }, timeoutMs: 60_000, cores: 2 }).run(
+      { engine: 'podman', jobs: [job('a'), job('b')], warmup: [warmup] },
+      {
+        onWaiting: (cells, reason) => {
+          if (cells.length !== 1 || cells[0]!.platform !== native) return;
+          waits.push(`${cells[0]!.variant} ${reason ?? 'goes'}`);
+          // The first native part holds the core: let it finish; the waiting one then gets it; then the warm-up ends.
+          release(partFifo);
+          if (!reason) release(warmFifo);
+        },
+      },
+    );
+    assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
+    assert.equal(waits.length, 2, waits.join(', '));
+    assert.match(waits[0]!, new RegExp(`^[ab] ${WAITING_FOR_CORE}$`));
+    assert.equal(waits[1], `${waits[0]!.split(' ')[0]} goes`);
   });
 
   it('split jobs: a failed part stops its sibling and fails the job without running the list step', async () => {
