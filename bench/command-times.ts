@@ -1,0 +1,59 @@
+/**
+ * Where a podman Build All's time goes: one cold Build All of a fixture (default heavy-shared) in an image store
+ * of its own, with every podman call timed from outside (a wrapper program logs each call's start and end), then
+ * the calls in start order: start, end, duration (seconds from the run's start), exit code, arguments.
+ *   node --import tsx bench/command-times.ts [heavy-shared|shared-base]   # needs scripts/setup/20-engines.sh (root)
+ */
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BuildRunner } from '../src/core/build/runner';
+import { runProcess } from '../src/core/build/runProcess';
+import { programsFromEnv } from '../src/core/engines/detect';
+import { buildPlan } from '../src/core/matrix/plan';
+import { env as baseEnv, projectWorkspace, pushColdBase, type Project } from '../test/engines/helpers';
+
+const wrapper = `#!/bin/sh
+s=$(date +%s%3N)
+"$REAL_PODMAN" "$@"
+rc=$?
+printf '%s %s %s %s\\n' "$s" "$(date +%s%3N)" "$rc" "$*" >> "$PODMAN_TIMES"
+exit $rc
+`;
+
+async function main(): Promise<void> {
+  const project = (process.argv[2] ?? 'heavy-shared') as Project;
+  const config = await projectWorkspace(project, await pushColdBase());
+  const dir = await mkdtemp(join(tmpdir(), 'command-times-'));
+  await writeFile(join(dir, 'storage.conf'), `[storage]\ndriver = "overlay"\ngraphroot = "${dir}/graph"\nrunroot = "${dir}/run"\n`);
+  await writeFile(join(dir, 'podman'), wrapper);
+  await chmod(join(dir, 'podman'), 0o755);
+  const real = baseEnv.MULTIARCH_PODMAN ?? 'podman';
+  const log = join(dir, 'times.log');
+  const env = { ...baseEnv, CONTAINERS_STORAGE_CONF: join(dir, 'storage.conf'), MULTIARCH_PODMAN: join(dir, 'podman'), REAL_PODMAN: real, PODMAN_TIMES: log };
+  try {
+    const plan = buildPlan(config, { engine: 'podman', canLoadManifestList: true });
+    const t0 = Date.now();
+    const summary = await new BuildRunner({ programs: programsFromEnv(env), env, concurrency: 3 }).run(plan, { config });
+    const seconds = (ms: number) => ((ms - t0) / 1000).toFixed(2).padStart(6);
+    console.log(`${project}: ${summary.ok ? 'ok' : 'FAILED'} in ${((Date.now() - t0) / 1000).toFixed(2)} s, load average ${loadavg()[0]!.toFixed(1)}`);
+    const calls = (await readFile(log, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => {
+        const [start = '0', end = '0', rc = '', ...args] = line.split(' ');
+        return { start: Number(start), end: Number(end), rc, args: args.join(' ').replaceAll(config.root, 'CTX') };
+      })
+      .sort((a, b) => a.start - b.start);
+    for (const c of calls) console.log(`${seconds(c.start)} ${seconds(c.end)} ${((c.end - c.start) / 1000).toFixed(2).padStart(5)} rc${c.rc} ${c.args}`);
+    if (!summary.ok) console.log(JSON.stringify(summary.outcomes.map((o) => o.problem)));
+  } finally {
+    await runProcess([real, 'rmi', '-a', '-f'], { cwd: dir, env: { ...env, MULTIARCH_PODMAN: real } });
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
