@@ -4,7 +4,7 @@ import { defaultPrograms } from '../engines/detect';
 import { hostPlatform } from '../engines/emulation';
 import { progressParser } from '../insight/progress';
 import type { ProgressParser } from '../insight/types';
-import { cellId, type Cell, type EngineProgram, type Job, type JobPart, type Plan } from '../jobs';
+import { cellId, type Cell, type EngineProgram, type Job, type Plan } from '../jobs';
 import type { BuildRecord } from '../results/types';
 import { parseBuildFailure, type BuildProblem } from './buildErrors';
 import { CellLocks } from './cellLocks';
@@ -17,7 +17,8 @@ import { namedManifestLists, promoteFiles, removeUnnamedLists } from './promote'
 import { runProcess, type ProcessResult } from './runProcess';
 import { TaskQueue } from './taskQueue';
 import { EmulationReserve } from '../schedule/emulationReserve';
-import { runPulls, startWarmups, WAITING_FOR_CORE, type PrePhaseResult, type WarmupGates } from '../schedule/runSchedule';
+import { runPulls, startWarmups, type PrePhaseResult, type WarmupGates } from '../schedule/runSchedule';
+import { runParts } from './runParts';
 import { describeNode, onNode } from '../nodes/endpoint';
 import { nodeName } from '../nodes/placement';
 import { deliverNodeOutputs } from '../nodes/deliver';
@@ -26,7 +27,6 @@ import { LOCAL_NODE, type BuildNode } from '../nodes/types';
 
 export { BusyError, jobCells, nodeTimeoutMs, type JobOutcome, type RunnerEvents, type RunnerOptions, type RunOptions, type RunSummary } from './runnerTypes';
 import { BusyError, jobCells, nodeTimeoutMs, type JobOutcome, type RunnerOptions, type RunOptions, type RunSummary } from './runnerTypes';
-
 
 
 /** Executes a plan's jobs with limited parallelism, one build per cell at a time. */
@@ -238,7 +238,7 @@ export class BuildRunner {
       }
       const replaced = job.staging?.replaces ? await namedManifestLists(this.program(job, 'podman'), job.staging.replaces, this.query(job)) : [];
       if (job.parts) {
-        const failed = await this.runParts(job, job.parts, o, signal, gates, reserve);
+        const failed = await runParts(job, job.parts, o, signal, gates, reserve, (argv, partSignal) => this.exec(job, argv, o, partSignal));
         if (failed && 'gate' in failed) {
           await this.discard(job, o);
           return gateFailed(job, failed.gate);
@@ -276,54 +276,6 @@ export class BuildRunner {
     } finally {
       await releaseFiles?.();
       release?.();
-    }
-  }
-
-  /**
-   * A split job's platforms side by side, each once its warm-ups are done (a native one also once the
-   * reserve has a core for it: emulationReserve.ts). The first failure stops the
-   * job's other parts; returns it (a failed warm-up as `gate`), or undefined when every part succeeded.
-   */
-  private async runParts(
-    job: Job,
-    parts: JobPart[],
-    o: RunOptions,
-    signal: AbortSignal,
-    gates: WarmupGates<ProcessResult>,
-    reserve: EmulationReserve | undefined,
-  ): Promise<{ gate: Extract<PrePhaseResult<ProcessResult>, { ok: false }> } | { r: ProcessResult; argv: string[] } | undefined> {
-    const stopParts = new AbortController();
-    const onAbort = () => stopParts.abort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    if (signal.aborted) stopParts.abort();
-    let first: { gate: Extract<PrePhaseResult<ProcessResult>, { ok: false }> } | { r: ProcessResult; argv: string[] } | undefined;
-    try {
-      await Promise.all(
-        parts.map(async (part) => {
-          const cell = { variant: job.variant, platform: part.platform };
-          const gate = await gates.wait([cell]);
-          if (!gate.ok) {
-            first ??= { gate };
-            stopParts.abort();
-            return;
-          }
-          const build = async () => {
-            if (stopParts.signal.aborted) return undefined;
-            o.onStatus?.(cell, 'running');
-            return this.exec(job, part.argv, o, stopParts.signal);
-          };
-          const waiting = (w: boolean) => o.onWaiting?.([cell], w ? WAITING_FOR_CORE : undefined);
-          const r = (await (reserve ? reserve.run(part.platform, 'build', build, waiting) : build())) ?? { timedOut: false, cancelled: true, output: '' };
-          if (r.exitCode !== 0 || r.cancelled) {
-            // A part stopped because its sibling failed is not the job's failure.
-            if (!first || ('r' in first && first.r.cancelled && !r.cancelled)) first = { r, argv: part.argv };
-            stopParts.abort();
-          }
-        }),
-      );
-      return first;
-    } finally {
-      signal.removeEventListener('abort', onAbort);
     }
   }
 

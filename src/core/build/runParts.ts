@@ -1,0 +1,57 @@
+import type { JobPart, Job } from '../jobs';
+import type { EmulationReserve } from '../schedule/emulationReserve';
+import { WAITING_FOR_CORE, type PrePhaseResult, type WarmupGates } from '../schedule/runSchedule';
+import type { ProcessResult } from './runProcess';
+import type { RunOptions } from './runnerTypes';
+
+/** How a split job ended when it did not succeed: a failed warm-up it waited for, or its first failed part. */
+export type PartsFailure = { gate: Extract<PrePhaseResult<ProcessResult>, { ok: false }> } | { r: ProcessResult; argv: string[] };
+
+/**
+ * A split job's platforms side by side, each once its warm-ups are done (a native one also once the
+ * reserve has a core for it: emulationReserve.ts). The first failure stops the job's other parts; returns
+ * it, or undefined when every part succeeded. `exec` runs one part's build.
+ */
+export async function runParts(
+  job: Job,
+  parts: JobPart[],
+  o: RunOptions,
+  signal: AbortSignal,
+  gates: WarmupGates<ProcessResult>,
+  reserve: EmulationReserve | undefined,
+  exec: (argv: string[], signal: AbortSignal) => Promise<ProcessResult>,
+): Promise<PartsFailure | undefined> {
+  const stopParts = new AbortController();
+  const onAbort = () => stopParts.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  if (signal.aborted) stopParts.abort();
+  let first: PartsFailure | undefined;
+  try {
+    await Promise.all(
+      parts.map(async (part) => {
+        const cell = { variant: job.variant, platform: part.platform };
+        const gate = await gates.wait([cell]);
+        if (!gate.ok) {
+          first ??= { gate };
+          stopParts.abort();
+          return;
+        }
+        const build = async () => {
+          if (stopParts.signal.aborted) return undefined;
+          o.onStatus?.(cell, 'running');
+          return exec(part.argv, stopParts.signal);
+        };
+        const waiting = (w: boolean) => o.onWaiting?.([cell], w ? WAITING_FOR_CORE : undefined);
+        const r = (await (reserve ? reserve.run(part.platform, 'build', build, waiting) : build())) ?? { timedOut: false, cancelled: true, output: '' };
+        if (r.exitCode !== 0 || r.cancelled) {
+          // A part stopped because its sibling failed is not the job's failure.
+          if (!first || ('r' in first && first.r.cancelled && !r.cancelled)) first = { r, argv: part.argv };
+          stopParts.abort();
+        }
+      }),
+    );
+    return first;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
