@@ -30,27 +30,23 @@ export class EmulationReserve {
    * it stops waiting). Other builds run at once.
    */
   async run<T>(platform: string, kind: 'warmup' | 'build', task: () => Promise<T>, onWait?: (waiting: boolean) => void): Promise<T> {
-    if (!this.isNative(platform)) {
-      if (kind === 'build') return task();
-      this.emulated++;
-      try {
-        return await task();
-      } finally {
-        this.emulated--;
-        this.wake();
-      }
-    }
+    if (!this.isNative(platform)) return kind === 'build' ? task() : this.holding('emulated', task);
     const full = () => this.emulated > 0 && this.native >= Math.max(1, this.cores - this.emulated);
     if (full()) {
       onWait?.(true);
       while (full()) await new Promise<void>((r) => this.waiting.push(r));
       onWait?.(false);
     }
-    this.native++;
+    return this.holding('native', task);
+  }
+
+  /** Counts `task` as a running build of its kind until it ends, then lets the waiters check again. */
+  private async holding<T>(kind: 'emulated' | 'native', task: () => Promise<T>): Promise<T> {
+    this[kind]++;
     try {
       return await task();
     } finally {
-      this.native--;
+      this[kind]--;
       this.wake();
     }
   }
