@@ -32,7 +32,13 @@ export interface Bound {
  * runs. The work term assumes the steps' wall time is CPU time on a machine of our own: on a loaded machine
  * the serial loop gets a smaller share of the CPU than parallel builds, and Build All can come under it.
  */
-export function lowerBound(timings: Array<Record<string, CellTiming>>, fixedSeconds: number, builds: number, cores: number, product?: RunSteps): Bound {
+export function lowerBound(
+  timings: Array<Record<string, CellTiming>>,
+  fixedSeconds: number,
+  builds: number,
+  cores: number,
+  product?: RunSteps,
+): Bound {
   const [first = {}, ...later] = timings;
   const platformOf = (id: string) => id.slice(id.indexOf('@') + 1);
   const key = (s: { stage: string; index: number }) => `${s.stage}#${s.index}`;
@@ -41,8 +47,11 @@ export function lowerBound(timings: Array<Record<string, CellTiming>>, fixedSeco
   let variantSeconds = 0;
   for (const [id, timing] of Object.entries(first)) {
     const platform = platformOf(id);
-    const laterCells = later.map((t) => Object.entries(t).find(([other]) => platformOf(other) === platform)?.[1]).filter((t): t is CellTiming => !!t);
-    const cachedLater = (k: string) => laterCells.length > 0 && laterCells.every((c) => c.steps.some((s) => key(s) === k && s.cached));
+    const laterCells = later
+      .map((t) => Object.entries(t).find(([other]) => platformOf(other) === platform)?.[1])
+      .filter((t): t is CellTiming => !!t);
+    const cachedLater = (k: string) =>
+      laterCells.length > 0 && laterCells.every((c) => c.steps.some((s) => key(s) === k && s.cached));
     let shared = 0;
     let own = 0;
     for (const s of timing.steps) {
@@ -66,5 +75,13 @@ export function lowerBound(timings: Array<Record<string, CellTiming>>, fixedSeco
   const criticalPath = Math.max(0, ...Object.keys(sharedSeconds).map((p) => minShared(p) + minOwn(p) + fixedSeconds));
   const allShared = Object.values(sharedSeconds).reduce((a, b) => a + b, 0);
   const work = (allShared + variantSeconds + builds * fixedSeconds) / cores;
-  return { seconds: Math.max(criticalPath, work), criticalPath, work, sharedSeconds, variantSeconds, fixedSeconds, builds };
+  return {
+    seconds: Math.max(criticalPath, work),
+    criticalPath,
+    work,
+    sharedSeconds,
+    variantSeconds,
+    fixedSeconds,
+    builds,
+  };
 }

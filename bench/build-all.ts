@@ -49,7 +49,10 @@ async function cold(engine: Engine, project: Project): Promise<Cold> {
   const config = await projectWorkspace(project, await pushColdBase());
   if (engine === 'docker') return { config, env: baseEnv, cleanup: async () => {} };
   const dir = await mkdtemp(join(tmpdir(), 'bench-store-'));
-  await writeFile(join(dir, 'storage.conf'), `[storage]\ndriver = "overlay"\ngraphroot = "${dir}/graph"\nrunroot = "${dir}/run"\n`);
+  await writeFile(
+    join(dir, 'storage.conf'),
+    `[storage]\ndriver = "overlay"\ngraphroot = "${dir}/graph"\nrunroot = "${dir}/run"\n`,
+  );
   const env = { ...baseEnv, CONTAINERS_STORAGE_CONF: join(dir, 'storage.conf') };
   const cleanup = async () => {
     await runProcess([baseEnv.MULTIARCH_PODMAN ?? 'podman', 'rmi', '-a', '-f'], { cwd: dir, env });
@@ -75,22 +78,66 @@ async function loop(engine: Engine, project: Project): Promise<LoopResult> {
   try {
     const commands: Array<{ variant: number; argv: string[]; platforms: string[] }> = [];
     config.variants.forEach((v, i) => {
-      const common = ['-f', v.dockerfile, ...(v.target ? ['--target', v.target] : []), ...Object.entries(v.args).flatMap(([k, val]) => ['--build-arg', `${k}=${val}`]), v.context];
+      const common = [
+        '-f',
+        v.dockerfile,
+        ...(v.target ? ['--target', v.target] : []),
+        ...Object.entries(v.args).flatMap(([k, val]) => ['--build-arg', `${k}=${val}`]),
+        v.context,
+      ];
       if (engine === 'podman') {
-        commands.push({ variant: i, platforms: v.platforms, argv: [env.MULTIARCH_PODMAN ?? 'podman', 'build', '--platform', v.platforms.join(','), '--manifest', `bench-loop-${runTag}-${v.name}`, ...common] });
+        commands.push({
+          variant: i,
+          platforms: v.platforms,
+          argv: [
+            env.MULTIARCH_PODMAN ?? 'podman',
+            'build',
+            '--platform',
+            v.platforms.join(','),
+            '--manifest',
+            `bench-loop-${runTag}-${v.name}`,
+            ...common,
+          ],
+        });
       } else {
         for (const p of v.platforms) {
-          commands.push({ variant: i, platforms: [p], argv: [env.MULTIARCH_DOCKER ?? 'docker', 'build', '--progress=plain', '--platform', p, '-t', `bench-loop-${runTag}-${v.name}-${p.split('/')[1]}`, ...common] });
+          commands.push({
+            variant: i,
+            platforms: [p],
+            argv: [
+              env.MULTIARCH_DOCKER ?? 'docker',
+              'build',
+              '--progress=plain',
+              '--platform',
+              p,
+              '-t',
+              `bench-loop-${runTag}-${v.name}-${p.split('/')[1]}`,
+              ...common,
+            ],
+          });
         }
       }
     });
     const variantMs = config.variants.map(() => 0);
     const timings: LoopResult['timings'] = config.variants.map(() => ({}));
     const runOne = async (c: (typeof commands)[number]) => {
-      const job: Job = { id: 'loop', engine, variant: config.variants[c.variant]!.name, platforms: c.platforms, output: 'load', tags: [], argv: c.argv, cwd: config.root };
+      const job: Job = {
+        id: 'loop',
+        engine,
+        variant: config.variants[c.variant]!.name,
+        platforms: c.platforms,
+        output: 'load',
+        tags: [],
+        argv: c.argv,
+        cwd: config.root,
+      };
       const parser = progressParser(job);
       const t = performance.now();
-      const r = await runProcess(c.argv, { cwd: config.root, env: { ...env, DOCKER_BUILDKIT: '1' }, onOutput: (text) => parser.feed(text, performance.now()) });
+      const r = await runProcess(c.argv, {
+        cwd: config.root,
+        env: { ...env, DOCKER_BUILDKIT: '1' },
+        onOutput: (text) => parser.feed(text, performance.now()),
+      });
       if (r.exitCode !== 0) throw new Error(`loop: ${c.argv.join(' ')} failed: ${r.output.slice(-2000)}`);
       return { ms: performance.now() - t, timing: parser.finish(performance.now()) };
     };
@@ -107,31 +154,44 @@ async function loop(engine: Engine, project: Project): Promise<LoopResult> {
 }
 
 /** One product run: its wall time and its own step timings (warm-ups per platform, each cell's build). */
-async function run(engine: Engine, project: Project, planFor: (config: ResolvedConfig) => Plan, concurrency: (plan: Plan) => number): Promise<{ ms: number; steps: RunSteps }> {
+async function run(
+  engine: Engine,
+  project: Project,
+  planFor: (config: ResolvedConfig) => Plan,
+  concurrency: (plan: Plan) => number,
+): Promise<{ ms: number; steps: RunSteps }> {
   const { config, env, cleanup } = await cold(engine, project);
   try {
     const plan = planFor(config);
     const warmups = new Map<Job, ReturnType<typeof progressParser>>();
     const t = performance.now();
-    const summary = await new BuildRunner({ programs: programsFromEnv(env), env, concurrency: concurrency(plan) }).run(plan, {
-      config,
-      onOutput: (job, text) => {
-        if (!job.id.startsWith('warmup:')) return;
-        if (!warmups.has(job)) warmups.set(job, progressParser({ ...job, cells: undefined, variant: 'warmup' } as Job));
-        warmups.get(job)!.feed(text, performance.now());
+    const summary = await new BuildRunner({ programs: programsFromEnv(env), env, concurrency: concurrency(plan) }).run(
+      plan,
+      {
+        config,
+        onOutput: (job, text) => {
+          if (!job.id.startsWith('warmup:')) return;
+          if (!warmups.has(job))
+            warmups.set(job, progressParser({ ...job, cells: undefined, variant: 'warmup' } as Job));
+          warmups.get(job)!.feed(text, performance.now());
+        },
       },
-    });
+    );
     const ms = performance.now() - t;
     if (!summary.ok) throw new Error(`${engine} run failed: ${JSON.stringify(summary.outcomes.map((o) => o.problem))}`);
     const shared: Record<string, number> = {};
     for (const parser of warmups.values()) {
       for (const [id, timing] of Object.entries(parser.finish(performance.now()))) {
         const platform = id.slice(id.indexOf('@') + 1);
-        shared[platform] = (shared[platform] ?? 0) + timing.steps.filter((x) => !x.cached).reduce((a, x) => a + x.seconds, 0);
+        shared[platform] =
+          (shared[platform] ?? 0) + timing.steps.filter((x) => !x.cached).reduce((a, x) => a + x.seconds, 0);
       }
     }
     const own: Record<string, number[]> = {};
-    for (const r of summary.records) (own[r.platform] ??= []).push((r.timing?.steps ?? []).filter((x) => !x.cached).reduce((a, x) => a + x.seconds, 0));
+    for (const r of summary.records)
+      (own[r.platform] ??= []).push(
+        (r.timing?.steps ?? []).filter((x) => !x.cached).reduce((a, x) => a + x.seconds, 0),
+      );
     return { ms, steps: { shared, own } };
   } finally {
     await cleanup();
@@ -150,7 +210,8 @@ interface Row {
 
 async function bench(engine: Engine, project: Project): Promise<Row> {
   const cores = cpus().length;
-  const plain = (config: ResolvedConfig) => buildPlan(config, { engine, canLoadManifestList: engine === 'podman', schedule: false });
+  const plain = (config: ResolvedConfig) =>
+    buildPlan(config, { engine, canLoadManifestList: engine === 'podman', schedule: false });
   const product = (config: ResolvedConfig) => buildPlan(config, { engine, canLoadManifestList: engine === 'podman' });
 
   const l = await loop(engine, project);
@@ -161,12 +222,19 @@ async function bench(engine: Engine, project: Project): Promise<Row> {
   const product3 = await run(engine, project, product, () => 3);
   const all = product3.ms;
   let ownRun: RunSteps | undefined = engine === 'podman' ? product3.steps : undefined;
-  const rows: Array<[string, number]> = [['loop', loopMs], ['naive parallel', naive], ['Build All', all]];
+  const rows: Array<[string, number]> = [
+    ['loop', loopMs],
+    ['naive parallel', naive],
+    ['Build All', all],
+  ];
   if (engine === 'podman') {
     // The schedule without its one-build-per-platform split: shows what the split is worth.
     const unsplit = (config: ResolvedConfig) => {
       const p = plain(config);
-      return { ...p, ...scheduleJobs(config, 'podman', p.jobs, { policy: { pull: true, warmup: true, split: false } }) };
+      return {
+        ...p,
+        ...scheduleJobs(config, 'podman', p.jobs, { policy: { pull: true, warmup: true, split: false } }),
+      };
     };
     rows.push(['Build All, unsplit', (await run(engine, project, unsplit, () => 3)).ms]);
   }
@@ -185,10 +253,19 @@ async function bench(engine: Engine, project: Project): Promise<Row> {
   console.log(`\n${project}, ${engine === 'docker' ? 'dockerd' : engine}:`);
   console.log(`  loop per variant ${l.variantMs.map(seconds).join(', ')}; ${describeBound(bound, cores)}`);
   for (const [name, ms] of rows) {
-    console.log(`  ${name.padEnd(20)} ${seconds(ms).padStart(8)}   ${(ms / loopMs).toFixed(2)}× loop   ${(ms / boundMs).toFixed(2)}× lower bound`);
+    console.log(
+      `  ${name.padEnd(20)} ${seconds(ms).padStart(8)}   ${(ms / loopMs).toFixed(2)}× loop   ${(ms / boundMs).toFixed(2)}× lower bound`,
+    );
   }
   console.log(`  ${'lower bound'.padEnd(20)} ${seconds(boundMs).padStart(8)}   ${(boundMs / loopMs).toFixed(2)}× loop`);
-  return { fixture: `${project}, ${engine === 'docker' ? 'dockerd' : engine}`, loop: loopMs, naive, all, variant: rows[3]![1], bound: boundMs };
+  return {
+    fixture: `${project}, ${engine === 'docker' ? 'dockerd' : engine}`,
+    loop: loopMs,
+    naive,
+    all,
+    variant: rows[3]![1],
+    bound: boundMs,
+  };
 }
 
 /** The table bench/README.md shows. */
@@ -196,15 +273,18 @@ function table(rows: Row[]): string {
   const lines = [
     '| fixture, engine | loop | naive parallel | Build All | Build All, unsplit (podman) / + warm-up (dockerd) | lower bound | Build All / loop | bound / loop | Build All / bound |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...rows.map((r) =>
-      `| ${r.fixture} | ${seconds(r.loop)} | ${seconds(r.naive)} | ${seconds(r.all)} | ${seconds(r.variant)} | ${seconds(r.bound)} | ${(r.all / r.loop).toFixed(2)}× | ${(r.bound / r.loop).toFixed(2)}× | ${(r.all / r.bound).toFixed(2)}× |`,
+    ...rows.map(
+      (r) =>
+        `| ${r.fixture} | ${seconds(r.loop)} | ${seconds(r.naive)} | ${seconds(r.all)} | ${seconds(r.variant)} | ${seconds(r.bound)} | ${(r.all / r.loop).toFixed(2)}× | ${(r.bound / r.loop).toFixed(2)}× | ${(r.all / r.bound).toFixed(2)}× |`,
     ),
   ];
   return lines.join('\n');
 }
 
 function describeBound(b: Bound, cores: number): string {
-  const platforms = Object.entries(b.sharedSeconds).map(([p, s]) => `${p} ${s.toFixed(1)} s`).join(', ');
+  const platforms = Object.entries(b.sharedSeconds)
+    .map(([p, s]) => `${p} ${s.toFixed(1)} s`)
+    .join(', ');
   return (
     `lower bound ${b.seconds.toFixed(1)} s = max(critical path ${b.criticalPath.toFixed(1)} s, work/${cores} cores ${b.work.toFixed(1)} s); ` +
     `shared steps ${platforms}; variant steps ${b.variantSeconds.toFixed(1)} s in all; fixed cost ${b.fixedSeconds.toFixed(1)} s per build × ${b.builds}`
@@ -212,9 +292,16 @@ function describeBound(b: Bound, cores: number): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { engines: { type: 'string', default: 'podman,docker' }, project: { type: 'string', default: 'heavy-shared,shared-base' } } });
+  const { values } = parseArgs({
+    options: {
+      engines: { type: 'string', default: 'podman,docker' },
+      project: { type: 'string', default: 'heavy-shared,shared-base' },
+    },
+  });
   const [load] = loadavg();
-  console.log(`bench/build-all: 3 variants × linux/amd64,linux/arm64, cold caches; ${cpus().length} cores, load average ${load!.toFixed(1)} at the start`);
+  console.log(
+    `bench/build-all: 3 variants × linux/amd64,linux/arm64, cold caches; ${cpus().length} cores, load average ${load!.toFixed(1)} at the start`,
+  );
   const rows: Row[] = [];
   for (const project of values.project.split(',') as Project[]) {
     for (const engine of values.engines.split(',') as Engine[]) rows.push(await bench(engine, project));

@@ -21,8 +21,13 @@ async function main() {
     const s = await new BuildRunner({ programs: programsFromEnv(env), env, concurrency: 3 }).run(plan, { config });
     const sec = ((performance.now() - t) / 1000).toFixed(1);
     if (s.ok) pass++;
-    console.log(`run ${i}: ${s.ok ? 'ok' : 'FAILED ' + JSON.stringify(s.outcomes.map((o) => o.problem?.message))} ${sec} s, ${plan.jobs.length} jobs, split ${plan.jobs.every((j) => j.parts)}`);
+    console.log(
+      `run ${i}: ${s.ok ? 'ok' : 'FAILED ' + JSON.stringify(s.outcomes.map((o) => o.problem?.message))} ${sec} s, ${plan.jobs.length} jobs, split ${plan.jobs.every((j) => j.parts)}`,
+    );
   }
   console.log(`${pass}/${runs} passed`);
 }
-main().catch((e) => { console.error(e); process.exitCode = 1; });
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

@@ -25,18 +25,31 @@ async function main(): Promise<void> {
   const project = (process.argv[2] ?? 'heavy-shared') as Project;
   const config = await projectWorkspace(project, await pushColdBase());
   const dir = await mkdtemp(join(tmpdir(), 'command-times-'));
-  await writeFile(join(dir, 'storage.conf'), `[storage]\ndriver = "overlay"\ngraphroot = "${dir}/graph"\nrunroot = "${dir}/run"\n`);
+  await writeFile(
+    join(dir, 'storage.conf'),
+    `[storage]\ndriver = "overlay"\ngraphroot = "${dir}/graph"\nrunroot = "${dir}/run"\n`,
+  );
   await writeFile(join(dir, 'podman'), wrapper);
   await chmod(join(dir, 'podman'), 0o755);
   const real = baseEnv.MULTIARCH_PODMAN ?? 'podman';
   const log = join(dir, 'times.log');
-  const env = { ...baseEnv, CONTAINERS_STORAGE_CONF: join(dir, 'storage.conf'), MULTIARCH_PODMAN: join(dir, 'podman'), REAL_PODMAN: real, PODMAN_TIMES: log };
+  const env = {
+    ...baseEnv,
+    CONTAINERS_STORAGE_CONF: join(dir, 'storage.conf'),
+    MULTIARCH_PODMAN: join(dir, 'podman'),
+    REAL_PODMAN: real,
+    PODMAN_TIMES: log,
+  };
   try {
     const plan = buildPlan(config, { engine: 'podman', canLoadManifestList: true });
     const t0 = Date.now();
-    const summary = await new BuildRunner({ programs: programsFromEnv(env), env, concurrency: 3 }).run(plan, { config });
+    const summary = await new BuildRunner({ programs: programsFromEnv(env), env, concurrency: 3 }).run(plan, {
+      config,
+    });
     const seconds = (ms: number) => ((ms - t0) / 1000).toFixed(2).padStart(6);
-    console.log(`${project}: ${summary.ok ? 'ok' : 'FAILED'} in ${((Date.now() - t0) / 1000).toFixed(2)} s, load average ${loadavg()[0]!.toFixed(1)}`);
+    console.log(
+      `${project}: ${summary.ok ? 'ok' : 'FAILED'} in ${((Date.now() - t0) / 1000).toFixed(2)} s, load average ${loadavg()[0]!.toFixed(1)}`,
+    );
     const calls = (await readFile(log, 'utf8'))
       .trim()
       .split('\n')
@@ -45,7 +58,10 @@ async function main(): Promise<void> {
         return { start: Number(start), end: Number(end), rc, args: args.join(' ').replaceAll(config.root, 'CTX') };
       })
       .sort((a, b) => a.start - b.start);
-    for (const c of calls) console.log(`${seconds(c.start)} ${seconds(c.end)} ${((c.end - c.start) / 1000).toFixed(2).padStart(5)} rc${c.rc} ${c.args}`);
+    for (const c of calls)
+      console.log(
+        `${seconds(c.start)} ${seconds(c.end)} ${((c.end - c.start) / 1000).toFixed(2).padStart(5)} rc${c.rc} ${c.args}`,
+      );
     if (!summary.ok) console.log(JSON.stringify(summary.outcomes.map((o) => o.problem)));
   } finally {
     await runProcess([real, 'rmi', '-a', '-f'], { cwd: dir, env: { ...env, MULTIARCH_PODMAN: real } });

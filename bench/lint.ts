@@ -28,7 +28,9 @@ const minStat = process.argv.includes('--stat') && process.argv[process.argv.ind
 const coldHeap = process.argv.includes('--cold-heap');
 const gc = (globalThis as { gc?: () => void }).gc;
 if (coldHeap && !gc) {
-  console.error('--cold-heap needs a full collection before each sample: run with node --expose-gc (bench/shipped.mjs does)');
+  console.error(
+    '--cold-heap needs a full collection before each sample: run with node --expose-gc (bench/shipped.mjs does)',
+  );
   process.exit(2);
 }
 
@@ -67,25 +69,34 @@ function measure(inputs: string[]): Map<string, number> {
       if (coldHeap) gc!();
       const start = cpuClock ? cpuMs() : process.hrtime.bigint();
       for (const t of inputs) run(t);
-      samples.get(name)!.push(cpuClock ? cpuMs() - (start as number) : Number(process.hrtime.bigint() - (start as bigint)) / 1e6);
+      samples
+        .get(name)!
+        .push(cpuClock ? cpuMs() - (start as number) : Number(process.hrtime.bigint() - (start as bigint)) / 1e6);
     }
   }
   // The fastest sample is the least disturbed by other processes on a shared machine (`--stat min`).
   const medians = new Map<string, number>();
-  for (const [name, xs] of samples) medians.set(name, xs.sort((a, b) => a - b)[minStat ? 0 : Math.floor(xs.length / 2)]);
+  for (const [name, xs] of samples)
+    medians.set(name, xs.sort((a, b) => a - b)[minStat ? 0 : Math.floor(xs.length / 2)]);
   return medians;
 }
 
 function report(label: string, medians: Map<string, number>): void {
   const floor = medians.get('DockerfileParser.parse')!;
   console.log(`\n${label}`);
-  for (const [name, ms] of medians) console.log(`  ${name.padEnd(28)} ${ms.toFixed(2).padStart(9)} ms   ${(ms / floor).toFixed(2)}x parse`);
+  for (const [name, ms] of medians)
+    console.log(`  ${name.padEnd(28)} ${ms.toFixed(2).padStart(9)} ms   ${(ms / floor).toFixed(2)}x parse`);
   const lint = medians.get('multiarch lint')!;
   console.log(`  lint / validate: ${(lint / medians.get('dockerfile-utils validate')!).toFixed(2)}x`);
 }
 
 const bundled = !__filename.endsWith('.ts');
-console.log(`node ${process.version}, ${bundled ? 'shipped bundle' : 'sources through tsx'}, ${rounds} rounds, ${minStat ? 'minimum' : 'median'} ${cpuClock ? 'CPU' : 'wall-clock'} time, ${coldHeap ? 'cold heap (full gc before each sample)' : 'warm heap'}`);
-report(`corpus: ${corpus.length} files, ${corpus.reduce((n, t) => n + t.split('\n').length, 0)} lines`, measure(corpus));
+console.log(
+  `node ${process.version}, ${bundled ? 'shipped bundle' : 'sources through tsx'}, ${rounds} rounds, ${minStat ? 'minimum' : 'median'} ${cpuClock ? 'CPU' : 'wall-clock'} time, ${coldHeap ? 'cold heap (full gc before each sample)' : 'warm heap'}`,
+);
+report(
+  `corpus: ${corpus.length} files, ${corpus.reduce((n, t) => n + t.split('\n').length, 0)} lines`,
+  measure(corpus),
+);
 report('generated: 10,000 lines, typical stages (the target input)', measure([typical]));
 report('generated: 10,000 lines, a fixable finding on most lines (stress)', measure([dense]));

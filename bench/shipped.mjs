@@ -11,7 +11,9 @@ const root = new URL('..', import.meta.url).pathname;
 const [name, ...args] = process.argv.slice(2);
 const entry = name && join('bench', `${name}.ts`);
 if (!entry || !existsSync(join(root, entry))) {
-  console.error(`usage: node bench/shipped.mjs <bench> [flags]   (<bench> is a bench/*.ts file without .ts, e.g. lint)`);
+  console.error(
+    `usage: node bench/shipped.mjs <bench> [flags]   (<bench> is a bench/*.ts file without .ts, e.g. lint)`,
+  );
   process.exit(2);
 }
 // Bundled into .cache/ (one level below the root, like bench/) so the bench's own paths relative to its folder hold.

@@ -54,19 +54,51 @@ async function main(): Promise<void> {
   const names = VARIANTS.map((v) => `localhost/bench-sizes-${process.pid}:${v}`);
   try {
     await cp(join(repo, 'test', 'fixtures', 'multiarch-app'), ws, { recursive: true });
-    for (const arch of ['amd64', 'arm64']) await cp(join(env.MULTIARCH_ROOTFS_DIR!, arch), join(ws, `rootfs-${arch}`), { recursive: true, verbatimSymlinks: true });
-    await writeFile(join(ws, 'Dockerfile'), (await readFile(join(ws, 'Dockerfile'), 'utf8')) + 'ARG PAD=0\nRUN head -c "$PAD" /dev/zero > /pad\n');
+    for (const arch of ['amd64', 'arm64'])
+      await cp(join(env.MULTIARCH_ROOTFS_DIR!, arch), join(ws, `rootfs-${arch}`), {
+        recursive: true,
+        verbatimSymlinks: true,
+      });
+    await writeFile(
+      join(ws, 'Dockerfile'),
+      (await readFile(join(ws, 'Dockerfile'), 'utf8')) + 'ARG PAD=0\nRUN head -c "$PAD" /dev/zero > /pad\n',
+    );
     await mkdir(join(dir, 'layout'));
     await mkdir(join(dir, 'archive'));
     const build = Date.now();
     for (const [i, v] of VARIANTS.entries()) {
       const name = names[i]!;
       // Different sizes per variant (PAD bytes), so the sums are not all the same number.
-      await toolOutput(runTool, [podman, 'build', '--platform', PLATFORMS, '--manifest', name, '--build-arg', `QUEUE_BACKEND=${v}`, '--build-arg', `PAD=${(i + 1) * 100_000}`, ws], { env, timeoutMs: 600_000 });
-      await toolOutput(runTool, [podman, 'manifest', 'push', '--all', name, `oci:${join(dir, 'layout', v)}`], { env, timeoutMs: 120_000 });
-      await toolOutput(runTool, [podman, 'manifest', 'push', '--all', name, `oci-archive:${join(dir, 'archive', `${v}.tar`)}`], { env, timeoutMs: 120_000 });
+      await toolOutput(
+        runTool,
+        [
+          podman,
+          'build',
+          '--platform',
+          PLATFORMS,
+          '--manifest',
+          name,
+          '--build-arg',
+          `QUEUE_BACKEND=${v}`,
+          '--build-arg',
+          `PAD=${(i + 1) * 100_000}`,
+          ws,
+        ],
+        { env, timeoutMs: 600_000 },
+      );
+      await toolOutput(runTool, [podman, 'manifest', 'push', '--all', name, `oci:${join(dir, 'layout', v)}`], {
+        env,
+        timeoutMs: 120_000,
+      });
+      await toolOutput(
+        runTool,
+        [podman, 'manifest', 'push', '--all', name, `oci-archive:${join(dir, 'archive', `${v}.tar`)}`],
+        { env, timeoutMs: 120_000 },
+      );
     }
-    console.log(`built and exported ${VARIANTS.length} variants × 2 platforms in ${((Date.now() - build) / 1000).toFixed(1)} s`);
+    console.log(
+      `built and exported ${VARIANTS.length} variants × 2 platforms in ${((Date.now() - build) / 1000).toFixed(1)} s`,
+    );
 
     const layouts = VARIANTS.map((v) => join(dir, 'layout', v));
     const archives = VARIANTS.map((v) => join(dir, 'archive', `${v}.tar`));
@@ -76,19 +108,31 @@ async function main(): Promise<void> {
       cells = all.reduce((n, r) => n + r.images.length, 0);
     }, rounds);
     const oursArchive = await timed(() => Promise.all(archives.map((p) => readOciSizes(p))), rounds);
-    const skopeo = await timed(() => Promise.all(layouts.map((p) => toolOutput(runTool, ['skopeo', 'inspect', '--raw', `oci:${p}`], { env }))), rounds);
-    const podmanInspect = await timed(() => Promise.all(names.map((n) => toolOutput(runTool, [podman, 'manifest', 'inspect', n], { env }))), rounds);
+    const skopeo = await timed(
+      () => Promise.all(layouts.map((p) => toolOutput(runTool, ['skopeo', 'inspect', '--raw', `oci:${p}`], { env }))),
+      rounds,
+    );
+    const podmanInspect = await timed(
+      () => Promise.all(names.map((n) => toolOutput(runTool, [podman, 'manifest', 'inspect', n], { env }))),
+      rounds,
+    );
 
     const sample = await readOciSizes(layouts[7]!);
-    console.log(`sample (${VARIANTS[7]}): ${sample.images.map((i) => `${i.platform} ${i.compressed} B in ${i.layers} layers`).join(', ')}`);
-    console.log(`\n${cells} cells (${VARIANTS.length} variants × 2 platforms), ${rounds} rounds; median of the warm rounds, first round in ()`);
+    console.log(
+      `sample (${VARIANTS[7]}): ${sample.images.map((i) => `${i.platform} ${i.compressed} B in ${i.layers} layers`).join(', ')}`,
+    );
+    console.log(
+      `\n${cells} cells (${VARIANTS.length} variants × 2 platforms), ${rounds} rounds; median of the warm rounds, first round in ()`,
+    );
     const row = (label: string, t: { first: number; median: number }): string =>
       `  ${label.padEnd(52)} ${t.median.toFixed(1).padStart(8)} ms  (${t.first.toFixed(1)} ms)  ${(t.median / ours.median).toFixed(1).padStart(6)}× ours`;
     console.log(row('ours: readOciSizes, 8 OCI layouts', ours));
     console.log(row('ours: readOciSizes, 8 OCI archives (tar headers only)', oursArchive));
     console.log(row('peer: skopeo inspect --raw oci:<layout> ×8 (index only)', skopeo));
     console.log(row('peer: podman manifest inspect <list> ×8 (index only)', podmanInspect));
-    console.log(`\ntarget: ours < 50 ms for all ${cells} cells: ${ours.median < 50 ? 'met' : 'NOT met'} (${ours.median.toFixed(1)} ms)`);
+    console.log(
+      `\ntarget: ours < 50 ms for all ${cells} cells: ${ours.median < 50 ? 'met' : 'NOT met'} (${ours.median.toFixed(1)} ms)`,
+    );
   } finally {
     for (const n of names) await runTool([podman, 'manifest', 'rm', n], { env }).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });

@@ -54,7 +54,11 @@ const words = 'queue worker redis client message broker retry backoff python imp
 
 async function layers(machine: number): Promise<Buffer[]> {
   const text: Array<[string, Buffer]> = [];
-  for (let i = 0; i < 3000; i++) text.push([`usr/lib/python3/site-packages/pkg${i % 60}/mod${i}.py`, Buffer.from(words.slice(0, 2_000 + ((i * 7919) % 18_000)))]);
+  for (let i = 0; i < 3000; i++)
+    text.push([
+      `usr/lib/python3/site-packages/pkg${i % 60}/mod${i}.py`,
+      Buffer.from(words.slice(0, 2_000 + ((i * 7919) % 18_000))),
+    ]);
   const bins: Array<[string, Buffer]> = [];
   for (let i = 0; i < 400; i++) bins.push([`usr/lib/x86_64-linux-gnu/lib${i}.so`, elf(machine, 60_000)]);
   bins.push(['usr/bin/python3', elf(machine, 60_000)]);
@@ -65,19 +69,47 @@ async function layers(machine: number): Promise<Buffer[]> {
 
 const sha = (b: Buffer | string) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
-async function ociArchive(file: string, platform: { architecture: string; machine: number }, zstd: boolean): Promise<number> {
+async function ociArchive(
+  file: string,
+  platform: { architecture: string; machine: number },
+  zstd: boolean,
+): Promise<number> {
   const tars = await layers(platform.machine);
   const raw = tars.reduce((s, t) => s + t.length, 0);
-  const blobs = tars.map((t) => (zstd ? execFileSync('zstd', ['-q', '-3', '-c'], { input: t, maxBuffer: 512 * MB }) : gzipSync(t, { level: 1 })));
-  const config = JSON.stringify({ architecture: platform.architecture, os: 'linux', config: { Entrypoint: ['python3'], Env: ['PATH=/usr/bin:/bin'] } });
-  const layerType = zstd ? 'application/vnd.oci.image.layer.v1.tar+zstd' : 'application/vnd.oci.image.layer.v1.tar+gzip';
+  const blobs = tars.map((t) =>
+    zstd ? execFileSync('zstd', ['-q', '-3', '-c'], { input: t, maxBuffer: 512 * MB }) : gzipSync(t, { level: 1 }),
+  );
+  const config = JSON.stringify({
+    architecture: platform.architecture,
+    os: 'linux',
+    config: { Entrypoint: ['python3'], Env: ['PATH=/usr/bin:/bin'] },
+  });
+  const layerType = zstd
+    ? 'application/vnd.oci.image.layer.v1.tar+zstd'
+    : 'application/vnd.oci.image.layer.v1.tar+gzip';
   const manifest = JSON.stringify({
     schemaVersion: 2,
     config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha(config), size: config.length },
     layers: blobs.map((b) => ({ mediaType: layerType, digest: sha(b), size: b.length })),
   });
-  const index = JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha(manifest), size: manifest.length, platform: { os: 'linux', architecture: platform.architecture } }] });
-  const members: Array<[string, Buffer]> = [...[...blobs, Buffer.from(config), Buffer.from(manifest)].map((b): [string, Buffer] => [`blobs/sha256/${sha(b).slice(7)}`, b]), ['index.json', Buffer.from(index)]];
+  const index = JSON.stringify({
+    schemaVersion: 2,
+    manifests: [
+      {
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        digest: sha(manifest),
+        size: manifest.length,
+        platform: { os: 'linux', architecture: platform.architecture },
+      },
+    ],
+  });
+  const members: Array<[string, Buffer]> = [
+    ...[...blobs, Buffer.from(config), Buffer.from(manifest)].map((b): [string, Buffer] => [
+      `blobs/sha256/${sha(b).slice(7)}`,
+      b,
+    ]),
+    ['index.json', Buffer.from(index)],
+  ];
   await writeFile(file, await tarOf(members));
   return raw;
 }
@@ -96,7 +128,10 @@ async function floor(file: string): Promise<void> {
 
 async function staticCheck(file: string, platform: string): Promise<number> {
   const [image] = await readImageArchive(createReadStream(file), file, { headBytes: HEADER_BYTES });
-  return checkTree({ fs: flattenLayers(image!.layers.map((l) => l.entries)), ...(image!.run ? { run: image!.run } : {}) }, platform).checked;
+  return checkTree(
+    { fs: flattenLayers(image!.layers.map((l) => l.entries)), ...(image!.run ? { run: image!.run } : {}) },
+    platform,
+  ).checked;
 }
 
 function median(xs: number[]): number {
@@ -109,13 +144,25 @@ async function main(): Promise<void> {
   try {
     const hasZstd = existsSync('/usr/bin/zstd');
     const inputs = [
-      { platform: 'linux/amd64', file: join(dir, 'amd64.tar'), arch: { architecture: 'amd64', machine: 62 }, zstd: false },
-      { platform: 'linux/arm64', file: join(dir, 'arm64.tar'), arch: { architecture: 'arm64', machine: 183 }, zstd: hasZstd },
+      {
+        platform: 'linux/amd64',
+        file: join(dir, 'amd64.tar'),
+        arch: { architecture: 'amd64', machine: 62 },
+        zstd: false,
+      },
+      {
+        platform: 'linux/arm64',
+        file: join(dir, 'arm64.tar'),
+        arch: { architecture: 'arm64', machine: 183 },
+        zstd: hasZstd,
+      },
     ];
     for (const i of inputs) {
       const raw = await ociArchive(i.file, i.arch, i.zstd);
       const size = (await import('node:fs')).statSync(i.file).size;
-      console.log(`${i.platform}: ${(raw / MB).toFixed(1)} MB of files, archive ${(size / MB).toFixed(1)} MB (${i.zstd ? 'zstd' : 'gzip'} layers)`);
+      console.log(
+        `${i.platform}: ${(raw / MB).toFixed(1)} MB of files, archive ${(size / MB).toFixed(1)} MB (${i.zstd ? 'zstd' : 'gzip'} layers)`,
+      );
     }
     const times: Record<string, number[]> = {};
     for (let r = 0; r < rounds; r++) {
@@ -133,7 +180,9 @@ async function main(): Promise<void> {
     for (const i of inputs) {
       const s = median(times[`${i.platform} static`]!);
       const f = median(times[`${i.platform} floor`]!);
-      console.log(`| ${i.platform} (${i.zstd ? 'zstd' : 'gzip'}) | ${(s / 1000).toFixed(2)} s | ${(f / 1000).toFixed(2)} s | ${(s / f).toFixed(2)}× |`);
+      console.log(
+        `| ${i.platform} (${i.zstd ? 'zstd' : 'gzip'}) | ${(s / 1000).toFixed(2)} s | ${(f / 1000).toFixed(2)} s | ${(s / f).toFixed(2)}× |`,
+      );
     }
     console.log(`\n${rounds} rounds, medians; target: under 2 s per 100 MB platform.`);
   } finally {

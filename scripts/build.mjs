@@ -49,7 +49,8 @@ for (const panel of ['sizes', 'timeline']) {
     metafile: true,
   });
   mkdirSync(join(root, 'media', panel, 'codicons'), { recursive: true });
-  for (const name of ['codicon.css', 'codicon.ttf']) copyFileSync(join(codicons, name), join(root, 'media', panel, 'codicons', name));
+  for (const name of ['codicon.css', 'codicon.ttf'])
+    copyFileSync(join(codicons, name), join(root, 'media', panel, 'codicons', name));
 }
 
 if (withTests) {

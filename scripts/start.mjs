@@ -38,7 +38,8 @@ function onPath(cmd) {
 }
 
 async function main() {
-  if (run('npm', ['run', 'build']) !== 0) throw new Error('the build failed; fix the errors above and run `npm start` again');
+  if (run('npm', ['run', 'build']) !== 0)
+    throw new Error('the build failed; fix the errors above and run `npm start` again');
 
   if (!values['code-server'] && onPath('code')) {
     log(`Opening ${exampleWorkspace} in VS Code with the extension under development…`);
@@ -46,12 +47,17 @@ async function main() {
   }
 
   // code-server needs a compiler, Kerberos headers and ripgrep to install; as root on Debian we add them.
-  if (process.getuid?.() === 0 && existsSync('/etc/debian_version')) run('bash', [join(repoRoot, 'scripts', 'setup', '10-vscode.sh')]);
+  if (process.getuid?.() === 0 && existsSync('/etc/debian_version'))
+    run('bash', [join(repoRoot, 'scripts', 'setup', '10-vscode.sh')]);
   const install = await prepareCodeServer({ log });
 
   const vsix = join(cacheRoot(), 'multiarch-builds-dev.vsix');
   rmSync(vsix, { force: true });
-  if (run('npx', ['--no-install', 'vsce', 'package', '--no-dependencies', '-o', vsix], { stdio: ['ignore', 'ignore', 'inherit'] }) !== 0) {
+  if (
+    run('npx', ['--no-install', 'vsce', 'package', '--no-dependencies', '-o', vsix], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    }) !== 0
+  ) {
     throw new Error('packaging the extension failed (see above); `npm run package` shows the same error');
   }
   const profileRoot = join(cacheRoot(), 'start-profile');

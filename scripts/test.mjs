@@ -69,7 +69,9 @@ async function main() {
       record(part, { passed: 0, failed: 1 }, 0);
       console.log(`${part}: not run because the build failed`);
     } else if (part === 'integration') {
-      const [c, s] = await timed(() => runCounted(process.execPath, ['scripts/vscode-host/run-integration.mjs', '--no-build']));
+      const [c, s] = await timed(() =>
+        runCounted(process.execPath, ['scripts/vscode-host/run-integration.mjs', '--no-build']),
+      );
       record('integration', c, s);
     } else if (part === 'e2e') {
       const [c, s] = await timed(() => runCounted(process.execPath, ['--import', 'tsx', 'test/e2e/run.ts']));
@@ -82,7 +84,10 @@ async function main() {
   const failed = sum('failed');
   const skipped = sum('skipped');
   console.log('summary:');
-  for (const r of results) console.log(`  ${r.name.padEnd(12)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed  ${r.seconds.toFixed(1)} s`);
+  for (const r of results)
+    console.log(
+      `  ${r.name.padEnd(12)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed  ${r.seconds.toFixed(1)} s`,
+    );
   console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
   return failed > 0 || passed === 0 ? 1 : 0;
 }
@@ -91,15 +96,21 @@ async function main() {
 async function runSetup() {
   const isRoot = process.getuid?.() === 0;
   if (!isRoot || !existsSync('/etc/debian_version')) {
-    console.log('setup: not root on Debian, skipping scripts/setup/*.sh (run them with sudo if tests need system packages)');
+    console.log(
+      'setup: not root on Debian, skipping scripts/setup/*.sh (run them with sudo if tests need system packages)',
+    );
     return [];
   }
   const dir = join(root, 'scripts', 'setup');
   const failed = [];
-  for (const name of readdirSync(dir).filter((n) => n.endsWith('.sh')).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((n) => n.endsWith('.sh'))
+    .sort()) {
     const t = Date.now();
     const code = await run('bash', [join(dir, name)]);
-    console.log(`setup: ${name} ${code === 0 ? 'ok' : `FAILED (exit ${code})`} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    console.log(
+      `setup: ${name} ${code === 0 ? 'ok' : `FAILED (exit ${code})`} in ${((Date.now() - t) / 1000).toFixed(1)} s`,
+    );
     if (code !== 0) failed.push(name);
   }
   return failed;
@@ -146,10 +157,14 @@ function runCounted(cmd, args) {
 /** Mocha in a child (it needs `--import tsx` from the start), reporting its stats over IPC. */
 function runMocha(spec) {
   return new Promise((res) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--mocha-child', JSON.stringify(spec)], {
-      cwd: root,
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(import.meta.url), '--mocha-child', JSON.stringify(spec)],
+      {
+        cwd: root,
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      },
+    );
     let stats;
     let straggler;
     child.on('message', (m) => {
@@ -192,13 +207,20 @@ async function mochaChild(specOverride) {
     sort: true,
     spec,
   });
-  if (unmatchedFiles?.length) console.error(`mocha: no files match ${unmatchedFiles.map((u) => u.pattern ?? u).join(', ')}`);
+  if (unmatchedFiles?.length)
+    console.error(`mocha: no files match ${unmatchedFiles.map((u) => u.pattern ?? u).join(', ')}`);
   const mocha = new Mocha({ ...opts, ...plugins, spec });
   for (const f of files) mocha.addFile(resolve(f));
   await mocha.loadFilesAsync();
   if (mocha.hasGlobalSetupFixtures()) await mocha.runGlobalSetup();
   const stats = await new Promise((done) => {
-    const runner = mocha.run(() => done({ passed: runner.stats?.passes ?? 0, failed: runner.stats?.failures ?? 0, skipped: runner.stats?.pending ?? 0 }));
+    const runner = mocha.run(() =>
+      done({
+        passed: runner.stats?.passes ?? 0,
+        failed: runner.stats?.failures ?? 0,
+        skipped: runner.stats?.pending ?? 0,
+      }),
+    );
   });
   if (mocha.hasGlobalTeardownFixtures()) await mocha.runGlobalTeardown();
   if (files.length === 0) stats.failed += 1;

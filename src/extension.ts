@@ -23,7 +23,9 @@ export interface MultiArchApi {
   builders: vscode.TreeDataProvider<unknown>;
   reload(): Promise<void>;
   /** Fires when a build run ends, with each cell's record. */
-  onDidFinishBuild: vscode.Event<{ ok: boolean; records: { variant: string; platform: string; status: string }[] } | undefined>;
+  onDidFinishBuild: vscode.Event<
+    { ok: boolean; records: { variant: string; platform: string; status: string }[] } | undefined
+  >;
   /** The Image Sizes panel: what it shows and when its webview receives a state. */
   sizes: SizesApi;
   /** The Build Timeline panel: what it shows and when its webview receives a state. */

@@ -15,7 +15,11 @@ export function chromiumPath() {
   const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean);
   const found = candidates.find((p) => existsSync(p));
   if (!found) {
-    throw new Error('Chromium not found (looked at ' + candidates.join(', ') + '). Run `sudo bash scripts/setup/10-vscode.sh` or set CHROMIUM_PATH.');
+    throw new Error(
+      'Chromium not found (looked at ' +
+        candidates.join(', ') +
+        '). Run `sudo bash scripts/setup/10-vscode.sh` or set CHROMIUM_PATH.',
+    );
   }
   return found;
 }

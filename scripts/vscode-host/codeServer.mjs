@@ -161,18 +161,33 @@ async function install(dir, log, verify) {
   // npm 11 reports install scripts that no allowScripts policy covers; ours lists the two we need.
   writeFileSync(
     join(staging, 'package.json'),
-    JSON.stringify({ private: true, allowScripts: { [`code-server@${CODE_SERVER_VERSION}`]: true, argon2: true } }, null, 2),
+    JSON.stringify(
+      { private: true, allowScripts: { [`code-server@${CODE_SERVER_VERSION}`]: true, argon2: true } },
+      null,
+      2,
+    ),
   );
   await seedRipgrepCache(tmpDir, rg);
 
   const logFile = join(staging, 'install.log');
-  log(`code-server: installing ${CODE_SERVER_VERSION} into ${dir} (takes a few minutes; log: ${join(dir, 'install.log')}) …`);
+  log(
+    `code-server: installing ${CODE_SERVER_VERSION} into ${dir} (takes a few minutes; log: ${join(dir, 'install.log')}) …`,
+  );
   const env = installEnv(tmpDir);
-  const npmArgs = ['install', '--no-save', '--no-package-lock', '--foreground-scripts', '--loglevel=http', `code-server@${CODE_SERVER_VERSION}`];
+  const npmArgs = [
+    'install',
+    '--no-save',
+    '--no-package-lock',
+    '--foreground-scripts',
+    '--loglevel=http',
+    `code-server@${CODE_SERVER_VERSION}`,
+  ];
   const res = await execa('npm', npmArgs, { cwd: staging, env, all: true, reject: false, timeout: 20 * 60_000 });
   writeFileSync(logFile, res.all ?? '');
   if (res.exitCode !== 0) {
-    throw new Error(`npm install code-server@${CODE_SERVER_VERSION} failed (exit ${res.exitCode}); last lines:\n${tail(res.all)}`);
+    throw new Error(
+      `npm install code-server@${CODE_SERVER_VERSION} failed (exit ${res.exitCode}); last lines:\n${tail(res.all)}`,
+    );
   }
 
   // If npm skipped code-server's own postinstall (script policy), run it ourselves.
@@ -180,13 +195,20 @@ async function install(dir, log, verify) {
   if (!existsSync(join(pkgDir, 'lib', 'vscode', 'node_modules.asar'))) {
     log('code-server: its postinstall did not run; running postinstall.sh');
     const ua = `npm/11 node/${process.version} linux x64`;
-    const post = await execa('sh', ['./postinstall.sh'], { cwd: pkgDir, env: { ...env, npm_config_user_agent: ua }, all: true, reject: false });
+    const post = await execa('sh', ['./postinstall.sh'], {
+      cwd: pkgDir,
+      env: { ...env, npm_config_user_agent: ua },
+      all: true,
+      reject: false,
+    });
     writeFileSync(logFile, `${res.all ?? ''}\n--- postinstall.sh ---\n${post.all ?? ''}`);
     if (post.exitCode !== 0) throw new Error(`code-server postinstall.sh failed; last lines:\n${tail(post.all)}`);
   }
   const missing = missingMarkers(staging);
   if (missing.length) {
-    throw new Error(`code-server install is incomplete (install scripts did not run?): missing ${missing.join(', ')}. See ${logFile}`);
+    throw new Error(
+      `code-server install is incomplete (install scripts did not run?): missing ${missing.join(', ')}. See ${logFile}`,
+    );
   }
   rmSync(tmpDir, { recursive: true, force: true });
 
@@ -199,7 +221,10 @@ async function install(dir, log, verify) {
     throw err;
   }
   const seconds = (Date.now() - started) / 1000;
-  writeFileSync(join(dir, 'installed.json'), JSON.stringify({ version: CODE_SERVER_VERSION, seconds, at: new Date().toISOString() }, null, 2));
+  writeFileSync(
+    join(dir, 'installed.json'),
+    JSON.stringify({ version: CODE_SERVER_VERSION, seconds, at: new Date().toISOString() }, null, 2),
+  );
   log(`code-server: installed ${CODE_SERVER_VERSION} in ${seconds.toFixed(1)} s`);
   return { dir, entry: codeServerEntry(dir), installedNow: true, seconds };
 }

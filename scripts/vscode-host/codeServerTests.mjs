@@ -3,7 +3,14 @@
 // through window.codeAutomationExit.
 import { format } from 'node:util';
 import { integrationTestsIndex, repoRoot } from './paths.mjs';
-import { launchChromium, makeProfile, openWorkbench, prepareCodeServer, removeProfile, startCodeServer } from './host.mjs';
+import {
+  launchChromium,
+  makeProfile,
+  openWorkbench,
+  prepareCodeServer,
+  removeProfile,
+  startCodeServer,
+} from './host.mjs';
 
 export async function runInCodeServer({ workspace, log, timeoutMs, env }) {
   const install = await prepareCodeServer({ log });
@@ -63,7 +70,8 @@ export async function runInCodeServer({ workspace, log, timeoutMs, env }) {
 }
 
 // Workbench start-up chatter that says nothing about the tests.
-const NOISE = /^(Resolving connection token|Resolved connection token|Creating a socket|Ignoring fetching additional builtin|Updating additional builtin|\[Service Worker\]|ChatSessionStore|Creation of workbench contribution)/;
+const NOISE =
+  /^(Resolving connection token|Resolved connection token|Creating a socket|Ignoring fetching additional builtin|Updating additional builtin|\[Service Worker\]|ChatSessionStore|Creation of workbench contribution)/;
 
 function printAutomationLog(log, type, args) {
   // The extension host forwards console.* arguments unformatted (mocha logs '%s' templates).

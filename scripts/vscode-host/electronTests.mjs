@@ -10,7 +10,9 @@ export const VSCODE_VERSION = process.env.MULTIARCH_VSCODE_VERSION || '1.100.3';
 /** One cheap request to the update service decides whether a download could work at all. */
 export async function canDownloadVsCode() {
   try {
-    const res = await fetch('https://update.code.visualstudio.com/api/releases/stable', { signal: AbortSignal.timeout(5000) });
+    const res = await fetch('https://update.code.visualstudio.com/api/releases/stable', {
+      signal: AbortSignal.timeout(5000),
+    });
     return res.ok;
   } catch {
     return false;
@@ -23,11 +25,19 @@ export async function runInElectron({ workspace, log, env }) {
   try {
     log(`integration: @vscode/test-electron, ${process.env.VSCODE_EXECUTABLE ?? `VS Code ${VSCODE_VERSION}`}`);
     return await runTests({
-      ...(process.env.VSCODE_EXECUTABLE ? { vscodeExecutablePath: process.env.VSCODE_EXECUTABLE } : { version: VSCODE_VERSION }),
+      ...(process.env.VSCODE_EXECUTABLE
+        ? { vscodeExecutablePath: process.env.VSCODE_EXECUTABLE }
+        : { version: VSCODE_VERSION }),
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath: integrationTestsIndex,
       extensionTestsEnv: env,
-      launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--user-data-dir', join(userData, 'user-data')],
+      launchArgs: [
+        workspace,
+        '--disable-extensions',
+        '--disable-workspace-trust',
+        '--user-data-dir',
+        join(userData, 'user-data'),
+      ],
     });
   } catch (err) {
     // runTests rejects with the exit code's message when the tests fail.

@@ -48,7 +48,12 @@ export function startCodeServer(opts: {
   env?: Record<string, string>;
 }): Promise<CodeServer>;
 export function freePort(): Promise<number>;
-export function workbenchUrl(opts: { port: number; folder?: string; extensionDevelopmentPath?: string; extensionTestsPath?: string }): string;
+export function workbenchUrl(opts: {
+  port: number;
+  folder?: string;
+  extensionDevelopmentPath?: string;
+  extensionTestsPath?: string;
+}): string;
 
 export function launchChromium(): Promise<Browser>;
 export function copyExampleWorkspace(opts?: { source?: string; log?: Log }): { dir: string; dispose(): void };

@@ -30,7 +30,16 @@ export async function prepareCodeServer({ log = console.log } = {}) {
  * Opens the workbench in a new page. codeAutomationExit / codeAutomationLog are what the web
  * workbench calls when it runs extension tests; they must exist before the first navigation.
  */
-export async function openWorkbench({ browser, server, folder, extensionDevelopmentPath, extensionTestsPath, onLog, onExit, viewport }) {
+export async function openWorkbench({
+  browser,
+  server,
+  folder,
+  extensionDevelopmentPath,
+  extensionTestsPath,
+  onLog,
+  onExit,
+  viewport,
+}) {
   const context = await browser.newContext({ viewport: viewport ?? { width: 1400, height: 900 } });
   const page = await context.newPage();
   await page.exposeFunction('codeAutomationLog', (type, args) => onLog?.(type, args));

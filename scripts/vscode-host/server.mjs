@@ -42,9 +42,14 @@ export function makeProfile(prefix = 'multiarch-vscode-', root = mkdtempSync(joi
     root,
     userDataDir: join(root, 'user-data'),
     extensionsDir: join(root, 'extensions'),
-    xdg: { XDG_CONFIG_HOME: join(root, 'xdg', 'config'), XDG_DATA_HOME: join(root, 'xdg', 'data'), XDG_CACHE_HOME: join(root, 'xdg', 'cache') },
+    xdg: {
+      XDG_CONFIG_HOME: join(root, 'xdg', 'config'),
+      XDG_DATA_HOME: join(root, 'xdg', 'data'),
+      XDG_CACHE_HOME: join(root, 'xdg', 'cache'),
+    },
   };
-  for (const d of [join(p.userDataDir, 'User'), p.extensionsDir, ...Object.values(p.xdg)]) mkdirSync(d, { recursive: true });
+  for (const d of [join(p.userDataDir, 'User'), p.extensionsDir, ...Object.values(p.xdg)])
+    mkdirSync(d, { recursive: true });
   const settings = join(p.userDataDir, 'User', 'settings.json');
   if (!existsSync(settings)) writeFileSync(settings, JSON.stringify(USER_SETTINGS, null, 2));
   return p;
@@ -64,18 +69,31 @@ function killGroup(pid, signal) {
  * Returns { url, port, profile, stop() }; stop() kills the whole process group (code-server leaves a
  * file-watcher child behind when only its own pid is killed).
  */
-export async function startCodeServer({ dir, folder, profile = makeProfile(), log = console.log, port, timeoutMs = 90_000, extraArgs = [], env = {} }) {
+export async function startCodeServer({
+  dir,
+  folder,
+  profile = makeProfile(),
+  log = console.log,
+  port,
+  timeoutMs = 90_000,
+  extraArgs = [],
+  env = {},
+}) {
   port ??= await freePort();
   const args = [
     codeServerEntry(dir),
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--auth', 'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
     '--disable-getting-started-override',
-    '--user-data-dir', profile.userDataDir,
-    '--extensions-dir', profile.extensionsDir,
+    '--user-data-dir',
+    profile.userDataDir,
+    '--extensions-dir',
+    profile.extensionsDir,
     ...extraArgs,
   ];
   if (folder) args.push(folder);
@@ -118,7 +136,10 @@ export async function startCodeServer({ dir, folder, profile = makeProfile(), lo
   const url = `http://127.0.0.1:${port}/`;
   let timer;
   const deadline = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`code-server did not report healthy within ${timeoutMs / 1000} s`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new Error(`code-server did not report healthy within ${timeoutMs / 1000} s`)),
+      timeoutMs,
+    );
   });
   try {
     await Promise.race([
@@ -172,7 +193,16 @@ export async function installExtension({ dir, profile, vsix, log = console.log }
   const { execa } = await import('execa');
   const res = await execa(
     process.execPath,
-    [codeServerEntry(dir), '--install-extension', vsix, '--force', '--extensions-dir', profile.extensionsDir, '--user-data-dir', profile.userDataDir],
+    [
+      codeServerEntry(dir),
+      '--install-extension',
+      vsix,
+      '--force',
+      '--extensions-dir',
+      profile.extensionsDir,
+      '--user-data-dir',
+      profile.userDataDir,
+    ],
     { env: { ...process.env, ...profile.xdg, EXTENSIONS_GALLERY: '{}' }, all: true, reject: false, timeout: 120_000 },
   );
   for (const line of (res.all ?? '').split('\n').filter(Boolean)) log(`[code-server] ${line}`);

@@ -6,7 +6,12 @@ import type { CliIO } from './io';
  * Runs a command's `parseArgs` call: a bad flag prints the message and the command's help (exit 2),
  * `--help` prints the help (exit 0); otherwise the parsed result comes back.
  */
-export function parseOrUsage<T extends { values: { help?: boolean | undefined } }>(name: string, help: string, io: CliIO, parse: () => T): T | number {
+export function parseOrUsage<T extends { values: { help?: boolean | undefined } }>(
+  name: string,
+  help: string,
+  io: CliIO,
+  parse: () => T,
+): T | number {
   let parsed: T;
   try {
     parsed = parse();

@@ -19,7 +19,6 @@ export interface BuildNode {
 
 export const LOCAL_NODE = 'local';
 
-
 /** One cell of the matrix: a variant built for one platform. */
 export interface Cell {
   variant: string;

@@ -82,7 +82,8 @@ export function parseReference(ref: string): ImageReference {
     fail(`"${path}" is not a repository path (lowercase letters, digits and single . _ __ - separators between "/")`);
   }
   if (name.length > NAME_MAX) fail(`the name is longer than ${NAME_MAX} characters`);
-  if (tag !== undefined && !tagPattern.test(tag)) fail(`"${tag}" is not a tag (letters, digits, _ . -, up to 128, not starting with . or -)`);
+  if (tag !== undefined && !tagPattern.test(tag))
+    fail(`"${tag}" is not a tag (letters, digits, _ . -, up to 128, not starting with . or -)`);
   if (digest !== undefined) checkDigest(digest, fail);
 
   const parsed: ImageReference = { path };
@@ -97,7 +98,8 @@ function checkDigest(digest: string, fail: (reason: string) => never): void {
   if (!m) return fail(`"${digest}" is not a digest (algorithm:hex)`);
   const want = digestHexLength[m[1]!];
   if (want === undefined) return fail(`unsupported digest algorithm "${m[1]}"`);
-  if (m[2]!.length !== want || !/^[a-f0-9]+$/.test(m[2]!)) fail(`a ${m[1]} digest has ${want} lowercase hex characters`);
+  if (m[2]!.length !== want || !/^[a-f0-9]+$/.test(m[2]!))
+    fail(`a ${m[1]} digest has ${want} lowercase hex characters`);
 }
 
 /** The parsed reference, or undefined when `ref` is not valid. */

@@ -21,6 +21,9 @@ export const nodesSettingOrigin = 'the multiarch.nodes setting';
 export function machineNodes(log?: Log): BuildNode[] {
   const r = machineNodesFrom(nodesSetting(), nodesSettingOrigin);
   if (r.ok) return r.nodes;
-  for (const p of r.problems) log?.warn(`${nodesSettingOrigin}${p.path === '/' ? '' : ` ${p.path}`}: ${p.message}; fix it in the user settings (Preferences: Open User Settings (JSON))`);
+  for (const p of r.problems)
+    log?.warn(
+      `${nodesSettingOrigin}${p.path === '/' ? '' : ` ${p.path}`}: ${p.message}; fix it in the user settings (Preferences: Open User Settings (JSON))`,
+    );
   return [];
 }

@@ -13,11 +13,18 @@ export async function buildableWorkspace(workspace: string): Promise<void> {
   if (!rootfs) throw new Error('MULTIARCH_ROOTFS_DIR is not set: run scripts/setup/20-engines.sh (npm test does)');
   const dir = join(workspace, 'build-fixture');
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'Dockerfile'), await readFile(join(repo, 'test/fixtures/multiarch-app/Dockerfile'), 'utf8'));
-  for (const arch of ['amd64', 'arm64']) await cp(join(rootfs, arch), join(dir, `rootfs-${arch}`), { recursive: true, verbatimSymlinks: true });
+  await writeFile(
+    join(dir, 'Dockerfile'),
+    await readFile(join(repo, 'test/fixtures/multiarch-app/Dockerfile'), 'utf8'),
+  );
+  for (const arch of ['amd64', 'arm64'])
+    await cp(join(rootfs, arch), join(dir, `rootfs-${arch}`), { recursive: true, verbatimSymlinks: true });
   // The DOM terminal renderer keeps the terminal's text in the page, so the scenario can read it.
   await mkdir(join(workspace, '.vscode'), { recursive: true });
-  await writeFile(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'terminal.integrated.gpuAcceleration': 'off' }));
+  await writeFile(
+    join(workspace, '.vscode', 'settings.json'),
+    JSON.stringify({ 'terminal.integrated.gpuAcceleration': 'off' }),
+  );
   await writeFile(
     join(workspace, 'multiarch.yaml'),
     [
@@ -38,7 +45,9 @@ export async function buildableWorkspace(workspace: string): Promise<void> {
 export async function waitForTerminalText(page: Page, pattern: RegExp, timeout = 150_000): Promise<void> {
   await page.waitForFunction(
     (source) => {
-      const text = [...document.querySelectorAll('.terminal-wrapper.active .xterm-rows, .xterm-rows')].map((e) => e.textContent ?? '').join('\n');
+      const text = [...document.querySelectorAll('.terminal-wrapper.active .xterm-rows, .xterm-rows')]
+        .map((e) => e.textContent ?? '')
+        .join('\n');
       return new RegExp(source).test(text);
     },
     pattern.source,

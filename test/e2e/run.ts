@@ -22,10 +22,13 @@ const log = (line: string) => console.log(line);
 async function loadScenarios(grep: string | undefined): Promise<{ name: string; file: string; fn: Scenario }[]> {
   const dir = join(e2eDir, 'scenarios');
   const found: { name: string; file: string; fn: Scenario }[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.ts'))
+    .sort()) {
     const mod = (await import(pathToFileURL(join(dir, file)).href)) as Record<string, unknown>;
     for (const [name, fn] of Object.entries(mod)) {
-      if (typeof fn === 'function' && (!grep || name.includes(grep) || file.includes(grep))) found.push({ name, file, fn: fn as Scenario });
+      if (typeof fn === 'function' && (!grep || name.includes(grep) || file.includes(grep)))
+        found.push({ name, file, fn: fn as Scenario });
     }
   }
   return found;
@@ -39,7 +42,12 @@ async function runScenario(
   timeoutMs: number,
 ): Promise<Error | undefined> {
   const workspace = host.copyExampleWorkspace({ log });
-  const { page, context } = await host.openWorkbench({ browser, server, folder: workspace.dir, extensionDevelopmentPath: host.repoRoot });
+  const { page, context } = await host.openWorkbench({
+    browser,
+    server,
+    folder: workspace.dir,
+    extensionDevelopmentPath: host.repoRoot,
+  });
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   const screenshot = async (name: string) => {
@@ -86,7 +94,12 @@ async function main(): Promise<number> {
   const install = await host.prepareCodeServer({ log });
   const profile = host.makeProfile('multiarch-e2e-');
   const serverLines: string[] = [];
-  const server = await host.startCodeServer({ dir: install.dir, profile, env: engineEnv(), log: (l) => serverLines.push(l) });
+  const server = await host.startCodeServer({
+    dir: install.dir,
+    profile,
+    env: engineEnv(),
+    log: (l) => serverLines.push(l),
+  });
   let browser: Browser | undefined;
   let passed = 0;
   let failed = 0;

@@ -26,7 +26,9 @@ export function sidebarRows(page: Page): Locator {
 }
 
 export function sidebarRow(page: Page, text: string): Locator {
-  return sidebarRows(page).filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(text)}$`) }) });
+  return sidebarRows(page).filter({
+    has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(text)}$`) }),
+  });
 }
 
 /** The visible text of every side-bar row, in order, with their tree depth (1 = top level). */
@@ -56,7 +58,10 @@ export async function quickInput(page: Page, key: string, text: string, rowText:
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: TIMEOUT });
   await input.fill(text);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: rowText }).first().waitFor({ state: 'visible', timeout: TIMEOUT });
+  await page
+    .locator('.quick-input-list .monaco-list-row', { hasText: rowText })
+    .first()
+    .waitFor({ state: 'visible', timeout: TIMEOUT });
   await page.keyboard.press('Enter');
 }
 

@@ -48,7 +48,13 @@ async function slowProject(): Promise<ResolvedConfig> {
   const config = await projectWorkspace('shared-base');
   const dockerfile = join(config.root, 'Dockerfile');
   const text = await readFile(dockerfile, 'utf8');
-  await writeFile(dockerfile, text.replace(/^CMD /m, 'COPY slow /slow\nRUN echo "slow-step-$(uname -m)" && if [ -s /slow ] && [ "$(uname -m)" = aarch64 ]; then sleep 60; fi\nCMD '));
+  await writeFile(
+    dockerfile,
+    text.replace(
+      /^CMD /m,
+      'COPY slow /slow\nRUN echo "slow-step-$(uname -m)" && if [ -s /slow ] && [ "$(uname -m)" = aarch64 ]; then sleep 60; fi\nCMD ',
+    ),
+  );
   await writeFile(join(config.root, 'slow'), 'yes\n');
   return config;
 }
@@ -89,7 +95,8 @@ describe('Ctrl+C never leaves the podman store broken (CLI, real podman, a store
         const after = await storeState(store);
         const where = `cancel ${i + 1} ${point.name}`;
         // The build may have finished just before the signal at the commit point; it must not break anything either.
-        if (!/succeeded\s*$/m.test(run.output()) || r.exitCode !== 0) assert.equal(r.exitCode, 1, `${where}: exit code\n${run.output().slice(-2000)}`);
+        if (!/succeeded\s*$/m.test(run.output()) || r.exitCode !== 0)
+          assert.equal(r.exitCode, 1, `${where}: exit code\n${run.output().slice(-2000)}`);
         assert.ok(after.imagesOk, `${where}: podman images failed: ${after.imagesError}`);
         assert.deepEqual(after.containers, [], `${where}: working containers left behind`);
 
@@ -114,13 +121,19 @@ describe('Ctrl+C never leaves the podman store broken (CLI, real podman, a store
       const second = await startBuild(config.root, store.env, build);
       const refused = await second.child;
       assert.equal(refused.exitCode, 1);
-      assert.match(second.output(), new RegExp(`minimal on linux/amd64 is already being built \\(pid ${first.child.pid}\\)`));
+      assert.match(
+        second.output(),
+        new RegExp(`minimal on linux/amd64 is already being built \\(pid ${first.child.pid}\\)`),
+      );
       await writeFile(join(config.root, 'slow'), '');
       first.child.kill('SIGINT');
       assert.equal((await first.child).exitCode, 1);
       const results = JSON.parse(await readFile(join(config.root, '.multiarch', 'results.json'), 'utf8'));
       assert.deepEqual(Object.keys(results.cells).sort(), ['minimal@linux/amd64', 'minimal@linux/arm64']);
-      assert.deepEqual(Object.values(results.cells).map((h) => (h as { status: string }[]).map((x) => x.status)), [['cancelled'], ['cancelled']]);
+      assert.deepEqual(
+        Object.values(results.cells).map((h) => (h as { status: string }[]).map((x) => x.status)),
+        [['cancelled'], ['cancelled']],
+      );
       const again = await startBuild(config.root, store.env, build);
       assert.equal((await again.child).exitCode, 0, again.output().slice(-2000));
     } finally {

@@ -25,7 +25,10 @@ describe('multiarch build (CLI, real podman)', function () {
     assert.equal(r.exitCode, 0, r.stderr);
     assert.match(r.stdout, /engine: podman 4\.\S+ \(multiarch.engine is set to "podman"\)/);
     assert.match(r.stdout, /\[linux\/arm64\] STEP 5\/6: RUN/);
-    assert.match(r.stdout, /VARIANT\s+PLATFORM\s+STATUS\s+SECONDS\nredis\s+linux\/amd64\s+succeeded\s+\d+\.\d\nredis\s+linux\/arm64\s+succeeded\s+\d+\.\d$/);
+    assert.match(
+      r.stdout,
+      /VARIANT\s+PLATFORM\s+STATUS\s+SECONDS\nredis\s+linux\/amd64\s+succeeded\s+\d+\.\d\nredis\s+linux\/arm64\s+succeeded\s+\d+\.\d$/,
+    );
     const results = JSON.parse(await readFile(join(config.root, '.multiarch', 'results.json'), 'utf8'));
     assert.equal(results.cells['redis@linux/arm64'][0].status, 'succeeded');
     assert.equal(results.cells['redis@linux/arm64'][0].emulated, true);
@@ -33,12 +36,26 @@ describe('multiarch build (CLI, real podman)', function () {
 
   it('--json prints the records on stdout; a failing build exits 1 naming the Dockerfile line', async () => {
     const config = await fixtureWorkspace();
-    await writeFile(join(config.root, 'Dockerfile'), 'FROM scratch\nARG TARGETARCH\nCOPY rootfs-${TARGETARCH}/ /\nRUN exit 5\n');
-    const r = await multiarch(config.root, ['--variant', 'minimal', '--platform', 'linux/amd64', '--engine', 'podman', '--json']);
+    await writeFile(
+      join(config.root, 'Dockerfile'),
+      'FROM scratch\nARG TARGETARCH\nCOPY rootfs-${TARGETARCH}/ /\nRUN exit 5\n',
+    );
+    const r = await multiarch(config.root, [
+      '--variant',
+      'minimal',
+      '--platform',
+      'linux/amd64',
+      '--engine',
+      'podman',
+      '--json',
+    ]);
     assert.equal(r.exitCode, 1);
     const out = JSON.parse(r.stdout);
     assert.equal(out.ok, false);
-    assert.deepEqual(out.records.map((x: { status: string }) => x.status), ['failed']);
+    assert.deepEqual(
+      out.records.map((x: { status: string }) => x.status),
+      ['failed'],
+    );
     assert.equal(out.problems[0].line, 4);
     assert.match(r.stderr, /STEP 4\/4: RUN exit 5/);
   });

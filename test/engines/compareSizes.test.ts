@@ -35,7 +35,11 @@ async function workspace(): Promise<ResolvedConfig> {
   return config;
 }
 
-async function build(config: ResolvedConfig, engine: 'podman' | 'docker', output: 'oci' | 'load'): Promise<BuildRecord[]> {
+async function build(
+  config: ResolvedConfig,
+  engine: 'podman' | 'docker',
+  output: 'oci' | 'load',
+): Promise<BuildRecord[]> {
   const plan = buildPlan(config, { engine, output, variants: ['minimal'], canLoadManifestList: engine === 'podman' });
   const summary = await new BuildRunner({ programs: programsFromEnv(env), env, concurrency: 1 }).run(plan, { config });
   assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
@@ -97,13 +101,13 @@ describe('sizes --compare on real images (an arm64-only 1 MiB file under /opt)',
     assertOptExplains((await compareArchitectures(pushed, { root: config.root, env }))[0], 'registry');
   });
 
-  it('from podman\'s local store (a manifest list, each platform saved by its instance digest)', async () => {
+  it("from podman's local store (a manifest list, each platform saved by its instance digest)", async () => {
     const records = await build(config, 'podman', 'load');
     cleanup.push(['podman', 'manifest', 'rm', records[0]!.image!]);
     assertOptExplains((await compareArchitectures(records, { root: config.root, env }))[0], 'podman store');
   });
 
-  it('from dockerd\'s local store (one tag per platform, docker save)', async () => {
+  it("from dockerd's local store (one tag per platform, docker save)", async () => {
     const records = await build(config, 'docker', 'load');
     for (const r of records) cleanup.push([docker, 'image', 'rm', r.image!]);
     assert.equal(new Set(records.map((r) => r.image)).size, 2, 'one tag per platform');

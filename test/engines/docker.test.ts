@@ -5,7 +5,17 @@ import { join } from 'node:path';
 import { BuildRunner } from '../../src/core/build/runner';
 import { programsFromEnv } from '../../src/core/engines/detect';
 import { buildPlan } from '../../src/core/matrix/plan';
-import { cancelDuringLongRun, docker, env, eventually, fixtureWorkspace, processesWithArgv, registry, tool, unameFor } from './helpers';
+import {
+  cancelDuringLongRun,
+  docker,
+  env,
+  eventually,
+  fixtureWorkspace,
+  processesWithArgv,
+  registry,
+  tool,
+  unameFor,
+} from './helpers';
 
 const runner = () => new BuildRunner({ programs: programsFromEnv(env), env, concurrency: 2 });
 
@@ -15,7 +25,10 @@ describe('dockerd 20.10 with BuildKit (no buildx): one build per platform', func
   it('builds a variant per platform under per-arch tags; architecture from the image config and when run', async () => {
     const config = await fixtureWorkspace();
     const plan = buildPlan(config, { engine: 'docker', variants: ['redis'] });
-    assert.deepEqual(plan.jobs.map((j) => j.platforms), [['linux/amd64'], ['linux/arm64']]);
+    assert.deepEqual(
+      plan.jobs.map((j) => j.platforms),
+      [['linux/amd64'], ['linux/arm64']],
+    );
     assert.ok(plan.jobs.every((j) => j.env?.DOCKER_BUILDKIT === '1'));
     const summary = await runner().run(plan, { config });
     assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
@@ -24,7 +37,9 @@ describe('dockerd 20.10 with BuildKit (no buildx): one build per platform', func
       const tag = job.platformTags![platform]!;
       assert.match(tag, new RegExp(`-redis-${platform.split('/')[1]}$`));
       assert.equal(summary.records.find((r) => r.platform === platform)!.image, tag);
-      const cfg = (await tool([docker, 'image', 'inspect', '--format', '{{.Os}}/{{.Architecture}}', tag])).stdout.trim();
+      const cfg = (
+        await tool([docker, 'image', 'inspect', '--format', '{{.Os}}/{{.Architecture}}', tag])
+      ).stdout.trim();
       assert.equal(cfg, platform);
       assert.equal((await tool([docker, 'run', '--rm', tag])).stdout.trim(), unameFor[platform]);
       assert.equal((await tool([docker, 'run', '--rm', tag, 'cat', '/build-backend'])).stdout, 'redis');
@@ -39,7 +54,9 @@ describe('dockerd 20.10 with BuildKit (no buildx): one build per platform', func
     for (const job of plan.jobs) {
       const tag = job.tags[0]!;
       assert.ok(tag.startsWith(`${registry}/`));
-      const cfg = JSON.parse((await tool(['skopeo', 'inspect', '--config', '--tls-verify=false', `docker://${tag}`])).stdout);
+      const cfg = JSON.parse(
+        (await tool(['skopeo', 'inspect', '--config', '--tls-verify=false', `docker://${tag}`])).stdout,
+      );
       assert.equal(`${cfg.os}/${cfg.architecture}`, job.platforms[0]);
     }
   });
@@ -58,18 +75,29 @@ describe('dockerd 20.10 with BuildKit (no buildx): one build per platform', func
   it('a hostile build arg reaches the RUN step verbatim', async () => {
     const hostile = `a$b; c "q" 'x' \`id\` $(touch /pwned) & | > <`;
     const config = await fixtureWorkspace((y) =>
-      y.replace(/^variantArg: .*\n/m, '').replace(/^variants:[\s\S]*$/m, `variants:\n  hostile:\n    platforms: [linux/amd64]\n    args:\n      QUEUE_BACKEND: ${JSON.stringify(hostile)}\n`),
+      y
+        .replace(/^variantArg: .*\n/m, '')
+        .replace(
+          /^variants:[\s\S]*$/m,
+          `variants:\n  hostile:\n    platforms: [linux/amd64]\n    args:\n      QUEUE_BACKEND: ${JSON.stringify(hostile)}\n`,
+        ),
     );
     const plan = buildPlan(config, { engine: 'docker' });
     const summary = await runner().run(plan, { config });
     assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
-    assert.equal((await tool([docker, 'run', '--rm', plan.jobs[0]!.tags[0]!, 'cat', '/build-backend'])).stdout, hostile);
+    assert.equal(
+      (await tool([docker, 'run', '--rm', plan.jobs[0]!.tags[0]!, 'cat', '/build-backend'])).stdout,
+      hostile,
+    );
   });
 
   it('a failing RUN is reported at its Dockerfile line', async () => {
     const config = await fixtureWorkspace();
     const dockerfile = join(config.root, 'Dockerfile');
-    await writeFile(dockerfile, 'FROM scratch\nARG TARGETARCH\nCOPY rootfs-${TARGETARCH}/ /\nRUN echo failing && exit 4\n');
+    await writeFile(
+      dockerfile,
+      'FROM scratch\nARG TARGETARCH\nCOPY rootfs-${TARGETARCH}/ /\nRUN echo failing && exit 4\n',
+    );
     const plan = buildPlan(config, { engine: 'docker', variants: ['minimal'], platforms: ['linux/amd64'] });
     const summary = await runner().run(plan, { config });
     assert.equal(summary.ok, false);

@@ -39,11 +39,15 @@ export const runTag = `t${process.pid}${Date.now().toString(36)}`;
  * A temp copy of test/fixtures/<fixture> (default multiarch-app) with the busybox root filesystems the
  * setup prepared, and its multiarch.yaml adjusted by `edit`. Returns the resolved config.
  */
-export async function fixtureWorkspace(edit: (yaml: string) => string = (y) => y, fixture = 'multiarch-app'): Promise<ResolvedConfig> {
+export async function fixtureWorkspace(
+  edit: (yaml: string) => string = (y) => y,
+  fixture = 'multiarch-app',
+): Promise<ResolvedConfig> {
   const dir = await mkdtemp(join(tmpdir(), `${fixture}-`));
   await cp(join(repoRoot, 'test', 'fixtures', fixture), dir, { recursive: true });
   const rootfs = env.MULTIARCH_ROOTFS_DIR!;
-  for (const arch of ['amd64', 'arm64']) await cp(join(rootfs, arch), join(dir, `rootfs-${arch}`), { recursive: true, verbatimSymlinks: true });
+  for (const arch of ['amd64', 'arm64'])
+    await cp(join(rootfs, arch), join(dir, `rootfs-${arch}`), { recursive: true, verbatimSymlinks: true });
   const file = join(dir, 'multiarch.yaml');
   const yaml = edit((await readFile(file, 'utf8')).replace(/^tag: .*$/m, `tag: ${runTag}`));
   await writeFile(file, yaml);
@@ -58,11 +62,17 @@ export type Project = 'shared-base' | 'heavy-shared';
  * A temp copy of test/fixtures/projects/<name> (see its README) with this run's tag, built FROM `base`
  * (default: the base setup pushed; pass `await pushColdBase()` for a base no image store has seen).
  */
-export async function projectWorkspace(name: Project, base = baseImage, edit: (yaml: string) => string = (y) => y): Promise<ResolvedConfig> {
+export async function projectWorkspace(
+  name: Project,
+  base = baseImage,
+  edit: (yaml: string) => string = (y) => y,
+): Promise<ResolvedConfig> {
   const dir = await mkdtemp(join(tmpdir(), `${name}-`));
   await cp(join(repoRoot, 'test', 'fixtures', 'projects', name), dir, { recursive: true });
   const file = join(dir, 'multiarch.yaml');
-  const yaml = edit(`${(await readFile(file, 'utf8')).replace(/^tag: .*$/m, `tag: ${runTag}`)}args:\n  BASE_IMAGE: ${base}\n`);
+  const yaml = edit(
+    `${(await readFile(file, 'utf8')).replace(/^tag: .*$/m, `tag: ${runTag}`)}args:\n  BASE_IMAGE: ${base}\n`,
+  );
   await writeFile(file, yaml);
   const r = parseConfig(yaml, file);
   if (!r.ok) throw new Error(`fixture config invalid: ${JSON.stringify(r.problems)}`);
@@ -82,11 +92,20 @@ export async function pushColdBase(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'cold-base-'));
   try {
     for (const arch of ['amd64', 'arm64']) {
-      await cp(join(env.MULTIARCH_ROOTFS_DIR!, arch), join(dir, `rootfs-${arch}`), { recursive: true, verbatimSymlinks: true });
+      await cp(join(env.MULTIARCH_ROOTFS_DIR!, arch), join(dir, `rootfs-${arch}`), {
+        recursive: true,
+        verbatimSymlinks: true,
+      });
     }
     await writeFile(join(dir, 'run-id'), `${ref}\n`);
-    await writeFile(join(dir, 'Dockerfile'), 'FROM scratch\nARG TARGETARCH\nCOPY rootfs-${TARGETARCH}/ /\nCOPY run-id /etc/multiarch-run-id\nCMD ["/bin/sh"]\n');
-    await writeFile(join(dir, 'storage.conf'), `[storage]\ndriver = "vfs"\ngraphroot = "${dir}/graph"\nrunroot = "${dir}/run"\n`);
+    await writeFile(
+      join(dir, 'Dockerfile'),
+      'FROM scratch\nARG TARGETARCH\nCOPY rootfs-${TARGETARCH}/ /\nCOPY run-id /etc/multiarch-run-id\nCMD ["/bin/sh"]\n',
+    );
+    await writeFile(
+      join(dir, 'storage.conf'),
+      `[storage]\ndriver = "vfs"\ngraphroot = "${dir}/graph"\nrunroot = "${dir}/run"\n`,
+    );
     const local = { ...env, CONTAINERS_STORAGE_CONF: join(dir, 'storage.conf') };
     for (const argv of [
       ['podman', 'build', '-q', '--platform', 'linux/amd64,linux/arm64', '--manifest', 'cold-base', dir],
@@ -139,10 +158,16 @@ export async function eventually(check: () => boolean, ms: number, what: string)
  * Starts a build whose RUN step sleeps, waits until the `sleep` process exists, cancels, and returns the
  * statuses the runner reported plus the marker that identifies the sleep (`sleep <marker>`) for orphan checks.
  */
-export async function cancelDuringLongRun(engine: EngineKind, runner: BuildRunner): Promise<{ statuses: string[]; marker: string }> {
+export async function cancelDuringLongRun(
+  engine: EngineKind,
+  runner: BuildRunner,
+): Promise<{ statuses: string[]; marker: string }> {
   const config = await fixtureWorkspace();
   const marker = `${process.pid}${Date.now() % 100000}`;
-  await writeFile(join(config.root, 'Dockerfile'), `FROM scratch\nARG TARGETARCH\nCOPY rootfs-\${TARGETARCH}/ /\nRUN echo sleeping-now && sleep ${marker}\n`);
+  await writeFile(
+    join(config.root, 'Dockerfile'),
+    `FROM scratch\nARG TARGETARCH\nCOPY rootfs-\${TARGETARCH}/ /\nRUN echo sleeping-now && sleep ${marker}\n`,
+  );
   const plan = buildPlan(config, { engine, variants: ['minimal'], platforms: ['linux/amd64'] });
   const ac = new AbortController();
   let output = '';

@@ -33,9 +33,15 @@ async function pushAmd64Only(): Promise<string> {
   const ref = `${registry}/lint/${runTag}/amd64-only:1`;
   const dir = await mkdtemp(join(tmpdir(), 'amd64-only-'));
   try {
-    await cp(join(env.MULTIARCH_ROOTFS_DIR!, 'amd64'), join(dir, 'rootfs'), { recursive: true, verbatimSymlinks: true });
+    await cp(join(env.MULTIARCH_ROOTFS_DIR!, 'amd64'), join(dir, 'rootfs'), {
+      recursive: true,
+      verbatimSymlinks: true,
+    });
     await writeFile(join(dir, 'Dockerfile'), 'FROM scratch\nCOPY rootfs/ /\nCMD ["/bin/sh"]\n');
-    await writeFile(join(dir, 'storage.conf'), `[storage]\ndriver = "vfs"\ngraphroot = "${dir}/graph"\nrunroot = "${dir}/run"\n`);
+    await writeFile(
+      join(dir, 'storage.conf'),
+      `[storage]\ndriver = "vfs"\ngraphroot = "${dir}/graph"\nrunroot = "${dir}/run"\n`,
+    );
     const local = { ...env, CONTAINERS_STORAGE_CONF: join(dir, 'storage.conf') };
     for (const argv of [
       ['podman', 'build', '-q', '--platform', 'linux/amd64', '-t', ref, dir],
@@ -81,11 +87,21 @@ describe('InvalidBaseImagePlatform against the local registry (real podman push)
   });
 
   it('keeps the answer in the project cache, and --no-network skips the check', async () => {
-    const cached = JSON.parse(await (await import('node:fs/promises')).readFile(join(project, '.multiarch', 'cache', 'image-platforms.json'), 'utf8'));
-    assert.deepEqual(Object.values(cached).map((e) => (e as { platforms: string[] }).platforms), [['linux/amd64']]);
+    const cached = JSON.parse(
+      await (
+        await import('node:fs/promises')
+      ).readFile(join(project, '.multiarch', 'cache', 'image-platforms.json'), 'utf8'),
+    );
+    assert.deepEqual(
+      Object.values(cached).map((e) => (e as { platforms: string[] }).platforms),
+      [['linux/amd64']],
+    );
     const r = await multiarchLint(project, ['--no-network', '--format', 'json']);
     assert.equal(r.exitCode, 0, r.stderr);
-    assert.deepEqual((JSON.parse(r.stdout) as Array<{ rule: string }>).filter((x) => x.rule === 'InvalidBaseImagePlatform'), []);
+    assert.deepEqual(
+      (JSON.parse(r.stdout) as Array<{ rule: string }>).filter((x) => x.rule === 'InvalidBaseImagePlatform'),
+      [],
+    );
   });
 
   it('an unreachable registry costs one stderr line and no finding', async () => {
@@ -94,11 +110,17 @@ describe('InvalidBaseImagePlatform against the local registry (real podman push)
       // A port nothing listens on refuses connections: the same as being offline, but local.
       const port = await closedPort();
       await writeFile(join(dir, 'Dockerfile'), `FROM 127.0.0.1:${port}/nothing/here:${runTag}\n`);
-      await writeFile(join(dir, 'multiarch.yaml'), `image: offline-${runTag}\nplatforms: [linux/amd64, linux/arm64]\nvariants:\n  app: {}\n`);
+      await writeFile(
+        join(dir, 'multiarch.yaml'),
+        `image: offline-${runTag}\nplatforms: [linux/amd64, linux/arm64]\nvariants:\n  app: {}\n`,
+      );
       const r = await multiarchLint(dir, []);
       assert.equal(r.exitCode, 0);
       assert.equal(r.stdout, '');
-      assert.match(r.stderr, /^multiarch lint: InvalidBaseImagePlatform skipped for 127\.0\.0\.1:\d+\/nothing\/here:\S+: .*ECONNREFUSED.*$/);
+      assert.match(
+        r.stderr,
+        /^multiarch lint: InvalidBaseImagePlatform skipped for 127\.0\.0\.1:\d+\/nothing\/here:\S+: .*ECONNREFUSED.*$/,
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -115,10 +137,16 @@ describe('InvalidBaseImagePlatform from the local image store (real podman and d
     const ref = `127.0.0.1:${port}/lint-local-${engine}/${runTag}:1`;
     const dir = await mkdtemp(join(tmpdir(), 'local-only-'));
     try {
-      await cp(join(env.MULTIARCH_ROOTFS_DIR!, 'amd64'), join(dir, 'rootfs'), { recursive: true, verbatimSymlinks: true });
+      await cp(join(env.MULTIARCH_ROOTFS_DIR!, 'amd64'), join(dir, 'rootfs'), {
+        recursive: true,
+        verbatimSymlinks: true,
+      });
       await writeFile(join(dir, 'Dockerfile'), 'FROM scratch\nCOPY rootfs/ /\nCMD ["/bin/sh"]\n');
       // dockerd 20.10's classic builder builds for the daemon's own platform (amd64 here).
-      const argv = engine === 'podman' ? [env.MULTIARCH_PODMAN ?? 'podman', 'build', '-q', '--platform', 'linux/amd64', '-t', ref, dir] : [docker, 'build', '-q', '-t', ref, dir];
+      const argv =
+        engine === 'podman'
+          ? [env.MULTIARCH_PODMAN ?? 'podman', 'build', '-q', '--platform', 'linux/amd64', '-t', ref, dir]
+          : [docker, 'build', '-q', '-t', ref, dir];
       const r = await runTool(argv, { env, timeoutMs: 180_000 });
       if (!r.ok) throw new Error(`${argv.join(' ')} failed (${r.exitCode ?? r.spawnError}): ${r.stderr || r.stdout}`);
       built.push({ engine, ref });
@@ -130,11 +158,15 @@ describe('InvalidBaseImagePlatform from the local image store (real podman and d
 
   before(async () => {
     project = await mkdtemp(join(tmpdir(), 'lint-local-store-'));
-    await writeFile(join(project, 'multiarch.yaml'), `image: local-${runTag}\nplatforms: [linux/amd64, linux/arm64]\nvariants:\n  app: {}\n`);
+    await writeFile(
+      join(project, 'multiarch.yaml'),
+      `image: local-${runTag}\nplatforms: [linux/amd64, linux/arm64]\nvariants:\n  app: {}\n`,
+    );
   });
 
   after(async () => {
-    for (const b of built) await runTool([b.engine === 'podman' ? (env.MULTIARCH_PODMAN ?? 'podman') : docker, 'rmi', b.ref], { env });
+    for (const b of built)
+      await runTool([b.engine === 'podman' ? (env.MULTIARCH_PODMAN ?? 'podman') : docker, 'rmi', b.ref], { env });
     await rm(project, { recursive: true, force: true });
   });
 

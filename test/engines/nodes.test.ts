@@ -24,7 +24,8 @@ const runner = () => new BuildRunner({ programs, env, concurrency: 2 });
 const nodeEndpoint = { podman: env.MULTIARCH_NODE2_PODMAN, docker: env.MULTIARCH_NODE2_DOCKER };
 
 function withNode(engine: BuildNode['engine'], endpoint: string, name = 'node2'): (yaml: string) => string {
-  return (yaml) => `${yaml}nodes:\n  - { name: ${name}, engine: ${engine}, endpoint: "${endpoint}", platforms: [linux/arm64] }\n`;
+  return (yaml) =>
+    `${yaml}nodes:\n  - { name: ${name}, engine: ${engine}, endpoint: "${endpoint}", platforms: [linux/arm64] }\n`;
 }
 
 async function query(node: BuildNode | undefined, argv: string[]) {
@@ -32,7 +33,12 @@ async function query(node: BuildNode | undefined, argv: string[]) {
 }
 
 /** os/arch of each image under `tag` in one store: a podman list's entries, or a docker image's config. */
-async function platformsIn(engine: 'podman' | 'docker', node: BuildNode | undefined, tag: string, plain = false): Promise<string[]> {
+async function platformsIn(
+  engine: 'podman' | 'docker',
+  node: BuildNode | undefined,
+  tag: string,
+  plain = false,
+): Promise<string[]> {
   if (engine === 'podman' && !plain) {
     const r = await query(node, [programs.podman, 'manifest', 'inspect', tag]);
     return r.ok ? parseManifestList(r.stdout).map((e) => e.platform) : [];
@@ -49,7 +55,8 @@ async function removeNodeImages(engine: 'podman' | 'docker', node: BuildNode, ta
     }
     const listed = await query(node, [programs.podman, 'manifest', 'inspect', tag]);
     const digests = listed.ok ? parseManifestList(listed.stdout).map((e) => e.digest) : [];
-    if (!(await query(node, [programs.podman, 'manifest', 'rm', tag])).ok) await query(node, [programs.podman, 'rmi', tag]);
+    if (!(await query(node, [programs.podman, 'manifest', 'rm', tag])).ok)
+      await query(node, [programs.podman, 'rmi', tag]);
     for (const d of digests) await query(node, [programs.podman, 'rmi', `${tag.split(':')[0]}@${d}`]);
   }
 }
@@ -66,52 +73,101 @@ for (const engine of ['podman', 'docker'] as const) {
 
     after(async () => {
       const node = config?.nodes[0];
-      await removeBuiltImages(engine as EngineKind, programs[engine], jobs.filter((j) => !j.node).flatMap((j) => j.tags));
-      if (node) await removeNodeImages(engine, node, jobs.filter((j) => j.node).flatMap((j) => j.tags));
+      await removeBuiltImages(
+        engine as EngineKind,
+        programs[engine],
+        jobs.filter((j) => !j.node).flatMap((j) => j.tags),
+      );
+      if (node)
+        await removeNodeImages(
+          engine,
+          node,
+          jobs.filter((j) => j.node).flatMap((j) => j.tags),
+        );
     });
 
     it('push: amd64 is built here only, arm64 on the node only; the registry index lists both with the pushed digests', async () => {
-      config = await projectWorkspace('shared-base', undefined, (y) => `${withNode(engine, nodeEndpoint[engine]!)(y)}registry: ${registry}\n`);
+      config = await projectWorkspace(
+        'shared-base',
+        undefined,
+        (y) => `${withNode(engine, nodeEndpoint[engine]!)(y)}registry: ${registry}\n`,
+      );
       const node = config.nodes[0]!;
-      const plan = buildPlan(config, { engine, variants: ['minimal'], output: 'push', canLoadManifestList: engine === 'podman' });
+      const plan = buildPlan(config, {
+        engine,
+        variants: ['minimal'],
+        output: 'push',
+        canLoadManifestList: engine === 'podman',
+      });
       jobs = plan.jobs;
-      assert.deepEqual(plan.jobs.map((j) => [j.node ?? 'local', j.platforms]), [
-        ['local', ['linux/amd64']],
-        ['node2', ['linux/arm64']],
-      ]);
+      assert.deepEqual(
+        plan.jobs.map((j) => [j.node ?? 'local', j.platforms]),
+        [
+          ['local', ['linux/amd64']],
+          ['node2', ['linux/arm64']],
+        ],
+      );
       const summary = await runner().run(plan, { config });
       assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
-      assert.deepEqual(summary.records.map((r) => [r.platform, r.status, r.node ?? 'local']), [
-        ['linux/amd64', 'succeeded', 'local'],
-        ['linux/arm64', 'succeeded', 'node2'],
-      ]);
+      assert.deepEqual(
+        summary.records.map((r) => [r.platform, r.status, r.node ?? 'local']),
+        [
+          ['linux/amd64', 'succeeded', 'local'],
+          ['linux/arm64', 'succeeded', 'node2'],
+        ],
+      );
       assert.match(summary.records[1]!.engineVersion ?? '', /^\d+\.\d+/);
 
       const [local, remote] = plan.jobs;
       const localTag = local!.platformTags?.['linux/amd64'] ?? local!.tags[0]!;
       const remoteTag = remote!.tags[0]!;
       assert.deepEqual(await platformsIn(engine, undefined, localTag), ['linux/amd64']);
-      assert.deepEqual(await platformsIn(engine, node, remoteTag, true), ['linux/arm64'], 'a node keeps one plain image per platform');
-      assert.deepEqual(await platformsIn(engine, undefined, remoteTag, true), [], 'the arm64 image is not in the local store');
+      assert.deepEqual(
+        await platformsIn(engine, node, remoteTag, true),
+        ['linux/arm64'],
+        'a node keeps one plain image per platform',
+      );
+      assert.deepEqual(
+        await platformsIn(engine, undefined, remoteTag, true),
+        [],
+        'the arm64 image is not in the local store',
+      );
       // Plain inspect: podman's `manifest inspect` falls back to the registry, which now has the index.
       assert.deepEqual(await platformsIn(engine, node, localTag, true), [], 'the amd64 image is not in the node store');
       const ran = await query(node, [programs[engine], 'run', '--rm', remoteTag, 'cat', '/build-arch']);
       assert.equal(ran.stdout.trim(), 'aarch64', ran.stderr);
 
       // One index under the variant tag: this machine's amd64 and the node's arm64, by the digests in the registry.
-      const tag = variantTags(config, config.variants.find((v) => v.name === 'minimal')!, true)[0]!;
-      const index = JSON.parse((await tool(['skopeo', 'inspect', '--raw', '--tls-verify=false', `docker://${tag}`])).stdout) as {
+      const tag = variantTags(
+        config,
+        config.variants.find((v) => v.name === 'minimal')!,
+        true,
+      )[0]!;
+      const index = JSON.parse(
+        (await tool(['skopeo', 'inspect', '--raw', '--tls-verify=false', `docker://${tag}`])).stdout,
+      ) as {
         manifests: Array<{ digest: string; platform: { os: string; architecture: string } }>;
       };
-      const byPlatform = Object.fromEntries(index.manifests.map((m) => [`${m.platform.os}/${m.platform.architecture}`, m.digest]));
+      const byPlatform = Object.fromEntries(
+        index.manifests.map((m) => [`${m.platform.os}/${m.platform.architecture}`, m.digest]),
+      );
       assert.deepEqual(Object.keys(byPlatform).sort(), ['linux/amd64', 'linux/arm64']);
-      const arm = JSON.parse((await tool(['skopeo', 'inspect', '--tls-verify=false', `docker://${nameOf(parseReference(tag))}@${byPlatform['linux/arm64']}`])).stdout) as { Architecture: string };
+      const arm = JSON.parse(
+        (
+          await tool([
+            'skopeo',
+            'inspect',
+            '--tls-verify=false',
+            `docker://${nameOf(parseReference(tag))}@${byPlatform['linux/arm64']}`,
+          ])
+        ).stdout,
+      ) as { Architecture: string };
       assert.equal(arm.Architecture, 'arm64');
     });
   });
 }
 
-describe('build nodes: load brings a node\'s image into this machine\'s store', function () {
+describe("build nodes: load brings a node's image into this machine's store", function () {
   this.timeout(600_000);
   let config: ResolvedConfig;
   let jobs: Job[] = [];
@@ -121,8 +177,17 @@ describe('build nodes: load brings a node\'s image into this machine\'s store', 
   });
 
   after(async () => {
-    await removeBuiltImages('podman', programs.podman, jobs.flatMap((j) => j.tags));
-    if (config?.nodes[0]) await removeNodeImages('podman', config.nodes[0], jobs.filter((j) => j.node).flatMap((j) => j.tags));
+    await removeBuiltImages(
+      'podman',
+      programs.podman,
+      jobs.flatMap((j) => j.tags),
+    );
+    if (config?.nodes[0])
+      await removeNodeImages(
+        'podman',
+        config.nodes[0],
+        jobs.filter((j) => j.node).flatMap((j) => j.tags),
+      );
   });
 
   it('the arm64 image built on the node arrives here under its per-arch tag', async () => {
@@ -133,7 +198,10 @@ describe('build nodes: load brings a node\'s image into this machine\'s store', 
     assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
     const armTag = plan.jobs.find((j) => j.node)!.tags[0]!;
     assert.match(armTag, /-redis-arm64$/);
-    assert.equal((await tool([programs.podman, 'image', 'inspect', '--format', '{{.Architecture}}', armTag])).stdout.trim(), 'arm64');
+    assert.equal(
+      (await tool([programs.podman, 'image', 'inspect', '--format', '{{.Architecture}}', armTag])).stdout.trim(),
+      'arm64',
+    );
     assert.equal((await tool([programs.podman, 'run', '--rm', armTag, 'cat', '/build-backend'])).stdout, 'redis');
   });
 });
@@ -173,7 +241,10 @@ describe('build nodes: a node that does not answer', function () {
       ['redis', 'linux/arm64', 'failed', 'arm-box'],
     ]);
     for (const r of summary.records.filter((x) => x.node)) {
-      assert.match(r.error!, /^node arm-box \(tcp:\/\/127\.0\.0\.3:1\) did not answer \(.*connection refused\); check that the machine is on/);
+      assert.match(
+        r.error!,
+        /^node arm-box \(tcp:\/\/127\.0\.0\.3:1\) did not answer \(.*connection refused\); check that the machine is on/,
+      );
     }
   });
 
@@ -187,20 +258,27 @@ describe('build nodes: a node that does not answer', function () {
     const failed = summary.records.find((r) => r.node === 'stuck')!;
     assert.equal(failed.status, 'failed');
     assert.equal(nodeTimeoutMs, 5000);
-    assert.match(failed.error!, new RegExp(`^node stuck \\(tcp://127\\.0\\.0\\.1:${port}\\) did not answer within 5 s; check that the machine is on and dockerd listens there`));
+    assert.match(
+      failed.error!,
+      new RegExp(
+        `^node stuck \\(tcp://127\\.0\\.0\\.1:${port}\\) did not answer within 5 s; check that the machine is on and dockerd listens there`,
+      ),
+    );
     assert.equal(summary.records.find((r) => !r.node)!.status, 'succeeded');
   });
 });
 
 /** Processes whose environment holds `entry` (KEY=VALUE): a build step's shell, found from here because node2 runs on this machine. */
 function processesWithEnv(entry: string): number[] {
-  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).flatMap((p) => {
-    try {
-      return readFileSync(`/proc/${p}/environ`, 'utf8').split('\0').includes(entry) ? [Number(p)] : [];
-    } catch {
-      return [];
-    }
-  });
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .flatMap((p) => {
+      try {
+        return readFileSync(`/proc/${p}/environ`, 'utf8').split('\0').includes(entry) ? [Number(p)] : [];
+      } catch {
+        return [];
+      }
+    });
 }
 
 /** Children and grandchildren of `pid` (the node's podman service runs each RUN step as a descendant). */
@@ -220,7 +298,7 @@ function descendants(pid: number): number[] {
   return out;
 }
 
-describe('build nodes: cancel stops a podman node\'s build', function () {
+describe("build nodes: cancel stops a podman node's build", function () {
   this.timeout(600_000);
   const rounds = `${600_000 + (process.pid % 1000)}`;
 
@@ -231,17 +309,32 @@ describe('build nodes: cancel stops a podman node\'s build', function () {
   // The step's own process outlives its build (see below); this test started it, so it ends it.
   after(() => processesWithEnv(`DEPS_ROUNDS=${rounds}`).forEach((pid) => process.kill(pid, 'SIGKILL')));
 
-  it('the client is killed, the build\'s working container on the node is removed, and nothing after the running step runs or is committed', async () => {
-    const config = await projectWorkspace('heavy-shared', undefined, (y) => `${y}  DEPS_ROUNDS: "${rounds}"\n${withNode('podman', nodeEndpoint.podman!)('')}`);
+  it("the client is killed, the build's working container on the node is removed, and nothing after the running step runs or is committed", async () => {
+    const config = await projectWorkspace(
+      'heavy-shared',
+      undefined,
+      (y) => `${y}  DEPS_ROUNDS: "${rounds}"\n${withNode('podman', nodeEndpoint.podman!)('')}`,
+    );
     const node = config.nodes[0]!;
-    const plan = buildPlan(config, { engine: 'podman', variants: ['minimal'], platforms: ['linux/arm64'], canLoadManifestList: true });
-    assert.deepEqual(plan.jobs.map((j) => j.node), ['node2']);
+    const plan = buildPlan(config, {
+      engine: 'podman',
+      variants: ['minimal'],
+      platforms: ['linux/arm64'],
+      canLoadManifestList: true,
+    });
+    assert.deepEqual(
+      plan.jobs.map((j) => j.node),
+      ['node2'],
+    );
     const job = plan.jobs[0]!;
     const service = readdirSync('/proc')
       .filter((p) => /^\d+$/.test(p))
       .find((p) => {
         try {
-          return readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').join(' ').includes(`system service --time=0 ${node.endpoint.replace('tcp://', 'tcp:')}`);
+          return readFileSync(`/proc/${p}/cmdline`, 'utf8')
+            .split('\0')
+            .join(' ')
+            .includes(`system service --time=0 ${node.endpoint.replace('tcp://', 'tcp:')}`);
         } catch {
           return false;
         }
@@ -250,29 +343,46 @@ describe('build nodes: cancel stops a podman node\'s build', function () {
     const started = Date.now();
     const stop = new AbortController();
     const running = runner().run(plan, { config, signal: stop.signal });
-    await eventually(() => processesWithEnv(`DEPS_ROUNDS=${rounds}`).length > 0, 300_000, 'the deps step running on the node');
+    await eventually(
+      () => processesWithEnv(`DEPS_ROUNDS=${rounds}`).length > 0,
+      300_000,
+      'the deps step running on the node',
+    );
     stop.abort();
     const summary = await running;
-    assert.deepEqual(summary.records.map((r) => [r.platform, r.status, r.node]), [['linux/arm64', 'cancelled', 'node2']]);
+    assert.deepEqual(
+      summary.records.map((r) => [r.platform, r.status, r.node]),
+      [['linux/arm64', 'cancelled', 'node2']],
+    );
 
     const workingSince = async () => {
       const ps = await query(node, [programs.podman, 'ps', '--external', '--all', '--format', 'json']);
-      return (JSON.parse(ps.stdout || '[]') as { State: string; Created: number }[]).filter((c) => c.State === 'storage' && c.Created >= Math.floor(started / 1000) - 1);
+      return (JSON.parse(ps.stdout || '[]') as { State: string; Created: number }[]).filter(
+        (c) => c.State === 'storage' && c.Created >= Math.floor(started / 1000) - 1,
+      );
     };
     assert.deepEqual(await workingSince(), [], 'the working container was removed at cancel');
     // podman 4.3's service would go on building without its client (containers/podman#10295); with its working
     // container gone the build ends: the service has no build process left. (The RUN step's own process is left
     // to run out, orphaned: nothing can signal it through the API.)
-    await eventually(() => descendants(Number(service)).length === 0, 120_000, 'the node service to have no build process left');
+    await eventually(
+      () => descendants(Number(service)).length === 0,
+      120_000,
+      'the node service to have no build process left',
+    );
     assert.deepEqual(await workingSince(), [], 'no later step started a working container');
     const temp = job.staging!.discard[0]!.at(-1)!;
     for (const ref of [temp, job.tags[0]!]) {
-      assert.equal((await query(node, [programs.podman, 'image', 'exists', ref])).exitCode, 1, `${ref} is not on the node`);
+      assert.equal(
+        (await query(node, [programs.podman, 'image', 'exists', ref])).exitCode,
+        1,
+        `${ref} is not on the node`,
+      );
     }
   });
 });
 
-describe('build nodes: cancel stops a docker node\'s build', function () {
+describe("build nodes: cancel stops a docker node's build", function () {
   this.timeout(600_000);
   // Far more rounds than can end on their own within the wait below (~60 s under QEMU on an idle machine).
   const rounds = `${5_000_000 + (process.pid % 1000)}`;
@@ -282,17 +392,35 @@ describe('build nodes: cancel stops a docker node\'s build', function () {
   });
 
   it('dockerd cancels the build whose client was killed: the running step stops and nothing is tagged', async () => {
-    const config = await projectWorkspace('heavy-shared', undefined, (y) => `${y}  DEPS_ROUNDS: "${rounds}"\n${withNode('docker', nodeEndpoint.docker!)('')}`);
+    const config = await projectWorkspace(
+      'heavy-shared',
+      undefined,
+      (y) => `${y}  DEPS_ROUNDS: "${rounds}"\n${withNode('docker', nodeEndpoint.docker!)('')}`,
+    );
     const node = config.nodes[0]!;
     const plan = buildPlan(config, { engine: 'docker', variants: ['minimal'], platforms: ['linux/arm64'] });
-    assert.deepEqual(plan.jobs.map((j) => j.node), ['node2']);
+    assert.deepEqual(
+      plan.jobs.map((j) => j.node),
+      ['node2'],
+    );
     const stop = new AbortController();
     const running = runner().run(plan, { config, signal: stop.signal });
-    await eventually(() => processesWithEnv(`DEPS_ROUNDS=${rounds}`).length > 0, 300_000, 'the deps step running on the node');
+    await eventually(
+      () => processesWithEnv(`DEPS_ROUNDS=${rounds}`).length > 0,
+      300_000,
+      'the deps step running on the node',
+    );
     stop.abort();
     const summary = await running;
-    assert.deepEqual(summary.records.map((r) => [r.platform, r.status, r.node]), [['linux/arm64', 'cancelled', 'node2']]);
-    await eventually(() => processesWithEnv(`DEPS_ROUNDS=${rounds}`).length === 0, 30_000, 'the step on the node to stop');
+    assert.deepEqual(
+      summary.records.map((r) => [r.platform, r.status, r.node]),
+      [['linux/arm64', 'cancelled', 'node2']],
+    );
+    await eventually(
+      () => processesWithEnv(`DEPS_ROUNDS=${rounds}`).length === 0,
+      30_000,
+      'the step on the node to stop',
+    );
     assert.equal((await query(node, [programs.docker, 'image', 'inspect', plan.jobs[0]!.tags[0]!])).ok, false);
   });
 });

@@ -40,7 +40,14 @@ async function removeNodeImages(node: BuildNode, tags: string[]): Promise<void> 
     const listed = await run([programs.podman, 'manifest', 'inspect', tag]);
     const ids: string[] = [];
     for (const e of listed.ok ? parseManifestList(listed.stdout) : []) {
-      const id = await run([programs.podman, 'image', 'inspect', '--format', '{{.Id}}', `${nameOf(parseReference(tag))}@${e.digest}`]);
+      const id = await run([
+        programs.podman,
+        'image',
+        'inspect',
+        '--format',
+        '{{.Id}}',
+        `${nameOf(parseReference(tag))}@${e.digest}`,
+      ]);
       if (id.ok) ids.push(id.stdout.trim());
     }
     if (!(await run([programs.podman, 'manifest', 'rm', tag])).ok) await run([programs.podman, 'rmi', tag]);
@@ -65,11 +72,25 @@ for (const engine of ['podman', 'docker'] as const) {
       for (const root of roots) await rm(root, { recursive: true, force: true });
     });
 
-    async function run(output: 'push' | 'load' | 'oci'): Promise<{ config: ResolvedConfig; jobs: Job[]; records: BuildRecord[] }> {
-      const config = await projectWorkspace('shared-base', undefined, (yaml) => `${yaml.replace(/^image: .*$/m, `image: publish-${engine}-${output}`)}registry: ${registry}\nnodes:\n  - { name: node2, engine: ${engine}, endpoint: "${endpoints[engine]}", platforms: [linux/arm64] }\n`);
+    async function run(
+      output: 'push' | 'load' | 'oci',
+    ): Promise<{ config: ResolvedConfig; jobs: Job[]; records: BuildRecord[] }> {
+      const config = await projectWorkspace(
+        'shared-base',
+        undefined,
+        (yaml) =>
+          `${yaml.replace(/^image: .*$/m, `image: publish-${engine}-${output}`)}registry: ${registry}\nnodes:\n  - { name: node2, engine: ${engine}, endpoint: "${endpoints[engine]}", platforms: [linux/arm64] }\n`,
+      );
       roots.push(config.root);
-      const plan = buildPlan(config, { engine, output, variants: ['minimal'], canLoadManifestList: engine === 'podman' });
-      local.push(...plan.jobs.filter((j) => !j.node).flatMap((j) => [...j.tags, ...Object.values(j.platformTags ?? {})]));
+      const plan = buildPlan(config, {
+        engine,
+        output,
+        variants: ['minimal'],
+        canLoadManifestList: engine === 'podman',
+      });
+      local.push(
+        ...plan.jobs.filter((j) => !j.node).flatMap((j) => [...j.tags, ...Object.values(j.platformTags ?? {})]),
+      );
       remote.push({ node: config.nodes[0]!, tags: plan.jobs.filter((j) => j.node).flatMap((j) => j.tags) });
       const summary = await new BuildRunner({ programs, env, concurrency: 2 }).run(plan, { config });
       assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
@@ -87,17 +108,36 @@ for (const engine of ['podman', 'docker'] as const) {
       const { config, jobs } = await run('push');
       const variant = config.variants.find((v) => v.name === 'minimal')!;
       const [tag] = variantTags(config, variant, true);
-      const index = JSON.parse((await tool(['skopeo', 'inspect', '--raw', '--tls-verify=false', `docker://${tag}`])).stdout) as RawIndex;
+      const index = JSON.parse(
+        (await tool(['skopeo', 'inspect', '--raw', '--tls-verify=false', `docker://${tag}`])).stdout,
+      ) as RawIndex;
       assert.equal(index.mediaType, 'application/vnd.oci.image.index.v1+json');
-      const byPlatform = Object.fromEntries(index.manifests.map((m) => [`${m.platform.os}/${m.platform.architecture}`, m.digest]));
+      const byPlatform = Object.fromEntries(
+        index.manifests.map((m) => [`${m.platform.os}/${m.platform.architecture}`, m.digest]),
+      );
       assert.deepEqual(Object.keys(byPlatform).sort(), ['linux/amd64', 'linux/arm64']);
       // What the node pushed, read back from the registry under the tag it pushed to.
       const nodeJob = jobs.find((j) => j.node)!;
-      const pushedRef = pushTag(config.nodes[0]!, nodeJob.platformTags?.['linux/arm64'] ?? nodeJob.tags[0]!, nameOf(parseReference(tag!)));
+      const pushedRef = pushTag(
+        config.nodes[0]!,
+        nodeJob.platformTags?.['linux/arm64'] ?? nodeJob.tags[0]!,
+        nameOf(parseReference(tag!)),
+      );
       const pushed = (await tool(['skopeo', 'inspect', '--raw', '--tls-verify=false', `docker://${pushedRef}`])).stdout;
       assert.equal(byPlatform['linux/arm64'], `sha256:${createHash('sha256').update(pushed).digest('hex')}`);
       for (const [platform, digest] of Object.entries(byPlatform)) {
-        const config = JSON.parse((await tool(['skopeo', 'inspect', '--config', '--raw', '--tls-verify=false', `docker://${nameOf(parseReference(tag!))}@${digest}`])).stdout) as { architecture: string };
+        const config = JSON.parse(
+          (
+            await tool([
+              'skopeo',
+              'inspect',
+              '--config',
+              '--raw',
+              '--tls-verify=false',
+              `docker://${nameOf(parseReference(tag!))}@${digest}`,
+            ])
+          ).stdout,
+        ) as { architecture: string };
         assert.equal(`linux/${config.architecture}`, platform);
       }
     });
@@ -118,8 +158,13 @@ for (const engine of ['podman', 'docker'] as const) {
         records.map((r) => r.ociPath),
         [archive, archive],
       );
-      const index = JSON.parse((await tool(['skopeo', 'inspect', '--raw', `oci-archive:${archive}`])).stdout) as RawIndex;
-      assert.deepEqual(index.manifests.map((m) => `${m.platform.os}/${m.platform.architecture}`).sort(), ['linux/amd64', 'linux/arm64']);
+      const index = JSON.parse(
+        (await tool(['skopeo', 'inspect', '--raw', `oci-archive:${archive}`])).stdout,
+      ) as RawIndex;
+      assert.deepEqual(index.manifests.map((m) => `${m.platform.os}/${m.platform.architecture}`).sort(), [
+        'linux/amd64',
+        'linux/arm64',
+      ]);
     });
   });
 }

@@ -6,7 +6,16 @@ import { programsFromEnv } from '../../src/core/engines/detect';
 import { parseManifestList, platformRefs } from '../../src/core/engines/podmanOutput';
 import { buildPlan } from '../../src/core/matrix/plan';
 import type { CellStatus } from '../../src/core/results/types';
-import { cancelDuringLongRun, env, eventually, fixtureWorkspace, processesWithArgv, registry, tool, unameFor } from './helpers';
+import {
+  cancelDuringLongRun,
+  env,
+  eventually,
+  fixtureWorkspace,
+  processesWithArgv,
+  registry,
+  tool,
+  unameFor,
+} from './helpers';
 
 const runner = () => new BuildRunner({ programs: programsFromEnv(env), env, concurrency: 3 });
 const platforms = ['linux/amd64', 'linux/arm64'];
@@ -19,7 +28,10 @@ describe('podman: the fixture for linux/amd64 + linux/arm64, one manifest per va
     const plan = buildPlan(config, { engine: 'podman', canLoadManifestList: true });
     assert.equal(plan.jobs.length, 3);
     const states: string[] = [];
-    const summary = await runner().run(plan, { config, onStatus: (c, s: CellStatus) => states.push(`${c.variant}@${c.platform}:${s}`) });
+    const summary = await runner().run(plan, {
+      config,
+      onStatus: (c, s: CellStatus) => states.push(`${c.variant}@${c.platform}:${s}`),
+    });
     assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
     assert.equal(summary.records.length, 6);
     assert.ok(states.includes('redis@linux/arm64:succeeded'));
@@ -52,7 +64,17 @@ describe('podman: the fixture for linux/amd64 + linux/arm64, one manifest per va
     const entries = parseManifestList(index);
     assert.deepEqual(entries.map((e) => e.platform).sort(), platforms);
     for (const e of entries) {
-      const cfg = JSON.parse((await tool(['skopeo', 'inspect', '--config', '--tls-verify=false', `docker://${ref.replace(/:[^:/]+$/, '')}@${e.digest}`])).stdout);
+      const cfg = JSON.parse(
+        (
+          await tool([
+            'skopeo',
+            'inspect',
+            '--config',
+            '--tls-verify=false',
+            `docker://${ref.replace(/:[^:/]+$/, '')}@${e.digest}`,
+          ])
+        ).stdout,
+      );
       assert.equal(`${cfg.os}/${cfg.architecture}`, e.platform);
     }
   });
@@ -72,20 +94,30 @@ describe('podman: the fixture for linux/amd64 + linux/arm64, one manifest per va
   it('a hostile build arg reaches the RUN step verbatim', async () => {
     const hostile = `a$b; c "q" 'x' \`id\` $(touch /pwned) & | > <`;
     const config = await fixtureWorkspace((y) =>
-      y.replace(/^variantArg: .*\n/m, '').replace(/^variants:[\s\S]*$/m, `variants:\n  hostile:\n    platforms: [linux/arm64]\n    args:\n      QUEUE_BACKEND: ${JSON.stringify(hostile)}\n`),
+      y
+        .replace(/^variantArg: .*\n/m, '')
+        .replace(
+          /^variants:[\s\S]*$/m,
+          `variants:\n  hostile:\n    platforms: [linux/arm64]\n    args:\n      QUEUE_BACKEND: ${JSON.stringify(hostile)}\n`,
+        ),
     );
     const plan = buildPlan(config, { engine: 'podman' });
     const summary = await runner().run(plan, { config });
     assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
     const name = plan.jobs[0]!.tags[0]!;
-    const ref = platformRefs(name, parseManifestList((await tool(['podman', 'manifest', 'inspect', name])).stdout))['linux/arm64']!;
+    const ref = platformRefs(name, parseManifestList((await tool(['podman', 'manifest', 'inspect', name])).stdout))[
+      'linux/arm64'
+    ]!;
     const out = await tool(['podman', 'run', '--rm', ref, 'cat', '/build-backend']);
     assert.equal(out.stdout, hostile);
   });
 
   it('a failing RUN is reported at its Dockerfile line', async () => {
     const config = await fixtureWorkspace();
-    await writeFile(config.variants[0]!.dockerfile, 'FROM scratch\nARG TARGETARCH\nCOPY rootfs-${TARGETARCH}/ /\n\nRUN echo failing && exit 3\n');
+    await writeFile(
+      config.variants[0]!.dockerfile,
+      'FROM scratch\nARG TARGETARCH\nCOPY rootfs-${TARGETARCH}/ /\n\nRUN echo failing && exit 3\n',
+    );
     const plan = buildPlan(config, { engine: 'podman', variants: ['minimal'], platforms: ['linux/amd64'] });
     const summary = await runner().run(plan, { config });
     assert.equal(summary.ok, false);
@@ -100,6 +132,10 @@ describe('podman: the fixture for linux/amd64 + linux/arm64, one manifest per va
   it('cancelling a build in a long RUN step leaves no process behind', async () => {
     const { statuses, marker } = await cancelDuringLongRun('podman', runner());
     assert.deepEqual(statuses, ['cancelled']);
-    await eventually(() => processesWithArgv(['sleep', marker]).length === 0, 15_000, 'the RUN step process to be gone');
+    await eventually(
+      () => processesWithArgv(['sleep', marker]).length === 0,
+      15_000,
+      'the RUN step process to be gone',
+    );
   });
 });

@@ -18,7 +18,10 @@ export interface PrivateStore {
 
 export async function privateStore(): Promise<PrivateStore> {
   const dir = await mkdtemp(join(tmpdir(), 'multiarch-store-'));
-  await writeFile(join(dir, 'storage.conf'), `[storage]\ndriver = "vfs"\ngraphroot = "${dir}/graph"\nrunroot = "${dir}/run"\n`);
+  await writeFile(
+    join(dir, 'storage.conf'),
+    `[storage]\ndriver = "vfs"\ngraphroot = "${dir}/graph"\nrunroot = "${dir}/run"\n`,
+  );
   const storeEnv = { ...env, CONTAINERS_STORAGE_CONF: join(dir, 'storage.conf') };
   return {
     env: storeEnv,

@@ -18,15 +18,23 @@ describe('assembleIndex on the real registry (podman arm64 + dockerd amd64 parts
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'publish-index-'));
-    await writeFile(join(dir, 'Dockerfile'), `FROM ${baseImage}\nARG TARGETARCH\nCOPY greeting /etc/greeting\nCMD ["cat", "/etc/greeting"]\n`);
+    await writeFile(
+      join(dir, 'Dockerfile'),
+      `FROM ${baseImage}\nARG TARGETARCH\nCOPY greeting /etc/greeting\nCMD ["cat", "/etc/greeting"]\n`,
+    );
     await writeFile(join(dir, 'greeting'), `built for ${runTag}\n`);
     await tool(['podman', 'build', '-q', '--platform', 'linux/arm64', '-t', podmanTag, dir], 120_000);
-    await tool(['podman', 'push', '-q', '--tls-verify=false', '--digestfile', join(dir, 'arm64.digest'), podmanTag], 120_000);
+    await tool(
+      ['podman', 'push', '-q', '--tls-verify=false', '--digestfile', join(dir, 'arm64.digest'), podmanTag],
+      120_000,
+    );
     digests['linux/arm64'] = (await readFile(join(dir, 'arm64.digest'), 'utf8')).trim();
     await tool([docker, 'build', '-q', '--platform', 'linux/amd64', '-t', dockerTag, dir], 120_000);
     const pushed = (await tool([docker, 'push', dockerTag], 120_000)).stdout;
     // docker push ends with "<tag>: digest: sha256:… size: N".
-    digests['linux/amd64'] = /: digest: (sha256:[0-9a-f]{64}) size: \d+/.exec(pushed)?.[1] ?? assert.fail(`no digest in docker push output:\n${pushed}`);
+    digests['linux/amd64'] =
+      /: digest: (sha256:[0-9a-f]{64}) size: \d+/.exec(pushed)?.[1] ??
+      assert.fail(`no digest in docker push output:\n${pushed}`);
   });
 
   after(async () => {
@@ -43,20 +51,30 @@ describe('assembleIndex on the real registry (podman arm64 + dockerd amd64 parts
     ]);
 
     const raw = (await tool(['skopeo', 'inspect', '--raw', '--tls-verify=false', `docker://${repo}:1.0`])).stdout;
-    const index = JSON.parse(raw) as { mediaType: string; manifests: Array<{ digest: string; platform: { os: string; architecture: string } }> };
+    const index = JSON.parse(raw) as {
+      mediaType: string;
+      manifests: Array<{ digest: string; platform: { os: string; architecture: string } }>;
+    };
     assert.equal(index.mediaType, 'application/vnd.oci.image.index.v1+json');
     assert.deepEqual(
       Object.fromEntries(index.manifests.map((m) => [`${m.platform.os}/${m.platform.architecture}`, m.digest])),
       digests,
     );
-    assert.equal((await tool(['skopeo', 'inspect', '--format', '{{.Digest}}', '--tls-verify=false', `docker://${repo}:1.0`])).stdout.trim(), digest);
+    assert.equal(
+      (
+        await tool(['skopeo', 'inspect', '--format', '{{.Digest}}', '--tls-verify=false', `docker://${repo}:1.0`])
+      ).stdout.trim(),
+      digest,
+    );
 
     const viaPodman = JSON.parse((await tool(['podman', 'manifest', 'inspect', `${repo}:1.0`])).stdout) as typeof index;
     assert.deepEqual(viaPodman.manifests.map((m) => m.digest).sort(), Object.values(digests).sort());
     // Each platform resolves to its own image: skopeo picks the entry for the platform it is asked for
     // (skopeo 1.9 reports the index's digest there, so the image is compared by its layers).
     const inspect = async (ref: string, arch: string) =>
-      JSON.parse((await tool(['skopeo', 'inspect', '--override-arch', arch, '--tls-verify=false', `docker://${ref}`])).stdout) as { Architecture: string; Layers: string[] };
+      JSON.parse(
+        (await tool(['skopeo', 'inspect', '--override-arch', arch, '--tls-verify=false', `docker://${ref}`])).stdout,
+      ) as { Architecture: string; Layers: string[] };
     for (const platform of Object.keys(digests)) {
       const arch = platform.split('/')[1]!;
       const viaIndex = await inspect(`${repo}:1.0`, arch);

@@ -48,7 +48,11 @@ describe('a failed rebuild keeps the last good image (real engines)', function (
     const temp = stagingRef(tag, ['linux/amd64', 'linux/arm64']);
     const before = await podmanImage(store, tag);
     assert.ok(before.id);
-    assert.equal((await store.podman(['image', 'exists', temp])).ok, false, 'the temporary list was dropped after promotion');
+    assert.equal(
+      (await store.podman(['image', 'exists', temp])).ok,
+      false,
+      'the temporary list was dropped after promotion',
+    );
 
     const dockerfile = join(config.root, 'Dockerfile');
     const { readFile } = await import('node:fs/promises');
@@ -60,7 +64,10 @@ describe('a failed rebuild keeps the last good image (real engines)', function (
     assert.deepEqual(await podmanImage(store, tag), before);
     assert.equal((await store.podman(['image', 'exists', temp])).ok, false, 'the failed build left its temporary list');
 
-    const missing = buildPlan({ ...config, variants: config.variants.map((v) => ({ ...v, dockerfile: join(config.root, 'Nope.Dockerfile') })) }, { engine: 'podman', variants: ['minimal'] });
+    const missing = buildPlan(
+      { ...config, variants: config.variants.map((v) => ({ ...v, dockerfile: join(config.root, 'Nope.Dockerfile') })) },
+      { engine: 'podman', variants: ['minimal'] },
+    );
     assert.equal((await build(config, missing, store.env)).ok, false);
     assert.deepEqual(await podmanImage(store, tag), before);
 
@@ -91,11 +98,18 @@ describe('a failed rebuild keeps the last good image (real engines)', function (
     assert.equal(failed.ok, false);
     assert.deepEqual(await Promise.all(tags.map(dockerImage)), before);
 
-    const missing = buildPlan({ ...config, variants: config.variants.map((v) => ({ ...v, dockerfile: join(config.root, 'Nope.Dockerfile') })) }, { engine: 'docker', variants: ['minimal'] });
+    const missing = buildPlan(
+      { ...config, variants: config.variants.map((v) => ({ ...v, dockerfile: join(config.root, 'Nope.Dockerfile') })) },
+      { engine: 'docker', variants: ['minimal'] },
+    );
     assert.equal((await build(config, missing)).ok, false);
     assert.deepEqual(await Promise.all(tags.map(dockerImage)), before);
     for (const job of plan().jobs) {
-      assert.equal(await exists([docker, 'image', 'inspect', stagingRef(job.tags[0]!, job.platforms)]), false, 'temporary tag left behind');
+      assert.equal(
+        await exists([docker, 'image', 'inspect', stagingRef(job.tags[0]!, job.platforms)]),
+        false,
+        'temporary tag left behind',
+      );
     }
     await tool([docker, 'rmi', ...tags]);
   });

@@ -21,13 +21,19 @@ describe('podman Build All: each base pulled once, shared stages built once', fu
       const base = await pushColdBase();
       const config = await projectWorkspace('shared-base', base);
       const plan = buildPlan(config, { engine: 'podman', canLoadManifestList: true });
-      assert.deepEqual(plan.pulls?.map((p) => [p.image, p.platform]), platforms.map((p) => [base, p]));
+      assert.deepEqual(
+        plan.pulls?.map((p) => [p.image, p.platform]),
+        platforms.map((p) => [base, p]),
+      );
       const summary = await runner().run(plan, { config });
       assert.equal(summary.ok, true, `cold run ${run}: ${JSON.stringify(summary.outcomes.map((o) => o.problem))}`);
       if (run > 1) continue;
       for (const job of plan.jobs) {
         const name = job.tags[0]!;
-        const refs = platformRefs(name, parseManifestList((await tool(['podman', 'manifest', 'inspect', name])).stdout));
+        const refs = platformRefs(
+          name,
+          parseManifestList((await tool(['podman', 'manifest', 'inspect', name])).stdout),
+        );
         for (const platform of platforms) {
           const out = await tool(['podman', 'run', '--rm', refs[platform]!, 'cat', '/build-arch', '/build-backend']);
           assert.equal(out.stdout, `${unameFor[platform]}\n${job.variant}`, `${name} on ${platform}`);
@@ -39,15 +45,23 @@ describe('podman Build All: each base pulled once, shared stages built once', fu
   it('heavy-shared: deps and compile are built once per platform before the variants, which reuse them', async () => {
     const config = await projectWorkspace('heavy-shared', await pushColdBase());
     const plan = buildPlan(config, { engine: 'podman', canLoadManifestList: true });
-    assert.deepEqual(plan.warmup?.map((w) => [w.stage, w.platforms]), platforms.map((p) => ['compile', [p]]));
-    assert.ok(plan.jobs.every((j) => j.parts?.length === 2), 'one build per platform');
+    assert.deepEqual(
+      plan.warmup?.map((w) => [w.stage, w.platforms]),
+      platforms.map((p) => ['compile', [p]]),
+    );
+    assert.ok(
+      plan.jobs.every((j) => j.parts?.length === 2),
+      'one build per platform',
+    );
     // Each build command with the platform it builds, in the order they started.
     const order: string[] = [];
     const waiting = new Set<string>();
     const summary = await runner().run(plan, {
       config,
-      onCommand: (job, argv) => argv.includes('build') && order.push(`${job.id} ${argv[argv.indexOf('--platform') + 1]}`),
-      onWaiting: (cells, reason) => reason === WAITING_FOR_WARMUP && cells.forEach((c) => waiting.add(`${c.variant}@${c.platform}`)),
+      onCommand: (job, argv) =>
+        argv.includes('build') && order.push(`${job.id} ${argv[argv.indexOf('--platform') + 1]}`),
+      onWaiting: (cells, reason) =>
+        reason === WAITING_FOR_WARMUP && cells.forEach((c) => waiting.add(`${c.variant}@${c.platform}`)),
     });
     assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
     assert.equal(order.length, 8, order.join('; '));
@@ -61,7 +75,10 @@ describe('podman Build All: each base pulled once, shared stages built once', fu
     for (const platform of platforms) {
       const stamps = new Set<string>();
       for (const job of plan.jobs) {
-        const ref = platformRefs(job.tags[0]!, parseManifestList((await tool(['podman', 'manifest', 'inspect', job.tags[0]!])).stdout))[platform]!;
+        const ref = platformRefs(
+          job.tags[0]!,
+          parseManifestList((await tool(['podman', 'manifest', 'inspect', job.tags[0]!])).stdout),
+        )[platform]!;
         stamps.add((await tool(['podman', 'run', '--rm', ref, 'cat', '/deps.txt'])).stdout.trim());
       }
       assert.equal(stamps.size, 1, `${platform}: ${[...stamps].join(' | ')}`);
@@ -71,7 +88,14 @@ describe('podman Build All: each base pulled once, shared stages built once', fu
     // untagged now; a list that refers to them by those names could not be read any more.
     const dir = await mkdtemp(join(tmpdir(), 'heavy-shared-export-'));
     for (const job of plan.jobs) {
-      const out = await tool(['podman', 'manifest', 'push', '--all', job.tags[0]!, `oci-archive:${join(dir, `${job.variant}.tar`)}`]);
+      const out = await tool([
+        'podman',
+        'manifest',
+        'push',
+        '--all',
+        job.tags[0]!,
+        `oci-archive:${join(dir, `${job.variant}.tar`)}`,
+      ]);
       assert.equal(out.exitCode, 0, `${job.tags[0]}: ${out.stderr}`);
     }
     await rm(dir, { recursive: true, force: true });
@@ -80,12 +104,22 @@ describe('podman Build All: each base pulled once, shared stages built once', fu
   it('heavy-shared with push output: each variant built per platform becomes one index in the registry', async () => {
     const config = await projectWorkspace('heavy-shared', await pushColdBase(), (y) => `${y}registry: ${registry}\n`);
     const plan = buildPlan(config, { engine: 'podman', output: 'push' });
-    assert.ok(plan.jobs.every((j) => j.parts?.length === 2), 'one build per platform');
+    assert.ok(
+      plan.jobs.every((j) => j.parts?.length === 2),
+      'one build per platform',
+    );
     const summary = await runner().run(plan, { config });
     assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
     for (const job of plan.jobs) {
-      const index = (await tool(['skopeo', 'inspect', '--raw', '--tls-verify=false', `docker://${job.tags[0]!}`])).stdout;
-      assert.deepEqual(parseManifestList(index).map((e) => e.platform).sort(), platforms, job.tags[0]);
+      const index = (await tool(['skopeo', 'inspect', '--raw', '--tls-verify=false', `docker://${job.tags[0]!}`]))
+        .stdout;
+      assert.deepEqual(
+        parseManifestList(index)
+          .map((e) => e.platform)
+          .sort(),
+        platforms,
+        job.tags[0],
+      );
     }
   });
 
@@ -98,7 +132,8 @@ describe('podman Build All: each base pulled once, shared stages built once', fu
       const amd64 = pulled.stdout.trim().split('\n').pop()!;
       assert.ok((await store.podman(['untag', amd64, base])).ok);
       assert.ok((await store.podman(['manifest', 'create', base, `containers-storage:${amd64}`])).ok);
-      const listId = async () => (await store.podman(['images', '--no-trunc', '--format', '{{.ID}}', base])).stdout.trim();
+      const listId = async () =>
+        (await store.podman(['images', '--no-trunc', '--format', '{{.ID}}', base])).stdout.trim();
       const before = await listId();
       const config = await projectWorkspace('shared-base', base);
       const plan = buildPlan(config, { engine: 'podman', canLoadManifestList: true, variants: ['minimal'] });
@@ -110,11 +145,16 @@ describe('podman Build All: each base pulled once, shared stages built once', fu
       assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
       assert.deepEqual(pulls, ['linux/arm64']);
       assert.equal(await listId(), before, 'the name is still on the same list');
-      const arches = parseManifestList((await store.podman(['manifest', 'inspect', base])).stdout).map((e) => e.platform);
+      const arches = parseManifestList((await store.podman(['manifest', 'inspect', base])).stdout).map(
+        (e) => e.platform,
+      );
       assert.deepEqual(arches.sort(), platforms);
       const tag = plan.jobs[0]!.tags[0]!;
       const refs = platformRefs(tag, parseManifestList((await store.podman(['manifest', 'inspect', tag])).stdout));
-      assert.equal((await store.podman(['run', '--rm', refs['linux/arm64']!, 'cat', '/build-arch'])).stdout.trim(), 'aarch64');
+      assert.equal(
+        (await store.podman(['run', '--rm', refs['linux/arm64']!, 'cat', '/build-arch'])).stdout.trim(),
+        'aarch64',
+      );
     } finally {
       await store.dispose();
     }
@@ -125,12 +165,24 @@ describe('podman Build All: each base pulled once, shared stages built once', fu
     const config = await projectWorkspace('shared-base', missing);
     const plan = buildPlan(config, { engine: 'podman', canLoadManifestList: true });
     const builds: string[] = [];
-    const summary = await runner().run(plan, { config, onCommand: (job, argv) => argv.includes('build') && builds.push(job.id) });
+    const summary = await runner().run(plan, {
+      config,
+      onCommand: (job, argv) => argv.includes('build') && builds.push(job.id),
+    });
     assert.equal(summary.ok, false);
     assert.deepEqual(builds, []);
     const problem = summary.outcomes.find((o) => o.problem)!.problem!.message;
-    assert.match(problem, new RegExp(`^pulling ${missing.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} for linux/amd64 failed: .*(manifest unknown|not found)`, 's'));
+    assert.match(
+      problem,
+      new RegExp(
+        `^pulling ${missing.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} for linux/amd64 failed: .*(manifest unknown|not found)`,
+        's',
+      ),
+    );
     // One podman job builds both platforms of a variant, so each job's cells fail together.
-    assert.deepEqual(summary.records.map((r) => r.status), Array(6).fill('failed'));
+    assert.deepEqual(
+      summary.records.map((r) => r.status),
+      Array(6).fill('failed'),
+    );
   });
 });

@@ -28,12 +28,19 @@ interface RawManifest {
 /** What skopeo itself says: the index, then each platform manifest by digest, summed here. */
 async function skopeoSums(ref: string): Promise<Record<string, { digest: string; sum: number }>> {
   const repo = ref.slice(0, ref.lastIndexOf(':'));
-  const index = JSON.parse((await tool(['skopeo', 'inspect', '--raw', '--tls-verify=false', `docker://${ref}`])).stdout) as RawIndex;
+  const index = JSON.parse(
+    (await tool(['skopeo', 'inspect', '--raw', '--tls-verify=false', `docker://${ref}`])).stdout,
+  ) as RawIndex;
   const out: Record<string, { digest: string; sum: number }> = {};
   for (const m of index.manifests) {
     if (!m.platform || m.platform.os === 'unknown') continue;
-    const manifest = JSON.parse((await tool(['skopeo', 'inspect', '--raw', '--tls-verify=false', `docker://${repo}@${m.digest}`])).stdout) as RawManifest;
-    out[`${m.platform.os}/${m.platform.architecture}`] = { digest: m.digest, sum: manifest.config.size + manifest.layers.reduce((s, l) => s + l.size, 0) };
+    const manifest = JSON.parse(
+      (await tool(['skopeo', 'inspect', '--raw', '--tls-verify=false', `docker://${repo}@${m.digest}`])).stdout,
+    ) as RawManifest;
+    out[`${m.platform.os}/${m.platform.architecture}`] = {
+      digest: m.digest,
+      sum: manifest.config.size + manifest.layers.reduce((s, l) => s + l.size, 0),
+    };
   }
   return out;
 }
@@ -47,13 +54,21 @@ describe('sizes and verification of a real podman build (linux/amd64 + linux/arm
 
   before(async () => {
     config = await fixtureWorkspace();
-    const plan = buildPlan(config, { engine: 'podman', output: 'oci', variants: ['minimal'], canLoadManifestList: true });
+    const plan = buildPlan(config, {
+      engine: 'podman',
+      output: 'oci',
+      variants: ['minimal'],
+      canLoadManifestList: true,
+    });
     const runner = new BuildRunner({ programs: programsFromEnv(env), env, concurrency: 1 });
     const summary = await runner.run(plan, { config });
     assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
     records = summary.records;
     assert.deepEqual(records.map((r) => r.platform).sort(), platforms);
-    assert.ok(records.every((r) => r.ociPath), 'the OCI build records its archive');
+    assert.ok(
+      records.every((r) => r.ociPath),
+      'the OCI build records its archive',
+    );
     await ResultsStore.forRoot(config.root).append(records, assert.fail);
     local = plan.jobs[0]!.tags[0]!;
     await tool(['podman', 'manifest', 'push', '--all', '--tls-verify=false', local, `docker://${remote}`], 120_000);
@@ -77,13 +92,21 @@ describe('sizes and verification of a real podman build (linux/amd64 + linux/arm
       assert.equal(row.digest, fromSkopeo[platform]!.digest, `${platform} digest`);
       assert.ok((row.layers ?? 0) >= 1);
       // The unpacked image in podman's store, found through the manifest list for the non-native arch.
-      assert.ok((row.uncompressed ?? 0) > (row.compressed ?? 0), `${platform} disk size ${row.uncompressed} > compressed ${row.compressed}`);
+      assert.ok(
+        (row.uncompressed ?? 0) > (row.compressed ?? 0),
+        `${platform} disk size ${row.uncompressed} > compressed ${row.compressed}`,
+      );
     }
   });
 
   it('reads the same sizes straight from the registry (skopeo raw manifests through our walker)', async () => {
-    const images = await readRegistrySizes(remote, (ref) => toolOutput(runSizesTool, rawManifestArgv('skopeo', ref, true), { env }));
-    assert.deepEqual(Object.fromEntries(images.map((i) => [i.platform, { digest: i.digest, sum: i.compressed }])), await skopeoSums(remote));
+    const images = await readRegistrySizes(remote, (ref) =>
+      toolOutput(runSizesTool, rawManifestArgv('skopeo', ref, true), { env }),
+    );
+    assert.deepEqual(
+      Object.fromEntries(images.map((i) => [i.platform, { digest: i.digest, sum: i.compressed }])),
+      await skopeoSums(remote),
+    );
   });
 
   it('a pushed cell (output "push") is sized from the registry', async () => {
@@ -115,7 +138,9 @@ describe('sizes and verification of real dockerd per-arch builds pushed to a reg
   before(async () => {
     config = await fixtureWorkspace((y) => `${y}registry: ${registry}\n`);
     const plan = buildPlan(config, { engine: 'docker', variants: ['redis'], output: 'push' });
-    const summary = await new BuildRunner({ programs: programsFromEnv(env), env, concurrency: 2 }).run(plan, { config });
+    const summary = await new BuildRunner({ programs: programsFromEnv(env), env, concurrency: 2 }).run(plan, {
+      config,
+    });
     assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
     records = summary.records;
   });
@@ -127,12 +152,20 @@ describe('sizes and verification of real dockerd per-arch builds pushed to a reg
   it('sizes each single-platform tag from the registry (platform from its config) and its disk size from docker', async () => {
     const rows = await collectSizes(records, { root: config.root, env });
     for (const r of records) {
-      const manifest = JSON.parse((await tool(['skopeo', 'inspect', '--raw', '--tls-verify=false', `docker://${r.image}`])).stdout) as RawManifest;
-      const inspected = JSON.parse((await tool([env.MULTIARCH_DOCKER ?? 'docker', 'image', 'inspect', r.image!])).stdout) as Array<{ Size: number }>;
+      const manifest = JSON.parse(
+        (await tool(['skopeo', 'inspect', '--raw', '--tls-verify=false', `docker://${r.image}`])).stdout,
+      ) as RawManifest;
+      const inspected = JSON.parse(
+        (await tool([env.MULTIARCH_DOCKER ?? 'docker', 'image', 'inspect', r.image!])).stdout,
+      ) as Array<{ Size: number }>;
       const row = rows.find((x) => x.platform === r.platform);
       assert.ok(row && !row.error, JSON.stringify(row));
       assert.equal(row.source, 'registry');
-      assert.equal(row.compressed, manifest.config.size + manifest.layers.reduce((s, l) => s + l.size, 0), `${r.platform} compressed`);
+      assert.equal(
+        row.compressed,
+        manifest.config.size + manifest.layers.reduce((s, l) => s + l.size, 0),
+        `${r.platform} compressed`,
+      );
       assert.equal(row.uncompressed, inspected[0]!.Size, `${r.platform} disk size`);
       assert.ok(row.created, 'created comes from the config skopeo returned');
     }

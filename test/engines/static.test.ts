@@ -16,7 +16,9 @@ import { docker, env, fixtureWorkspace, registry, removeBuiltImages, runTag } fr
 
 /** The fixture, plus a tool downloaded for the wrong arch: every platform gets the amd64 busybox. */
 async function workspace(): Promise<ResolvedConfig> {
-  const config = await fixtureWorkspace((y) => `${y.replace(/^image: .*$/m, `image: multiarch-static-${runTag}`)}registry: ${registry}\n`);
+  const config = await fixtureWorkspace(
+    (y) => `${y.replace(/^image: .*$/m, `image: multiarch-static-${runTag}`)}registry: ${registry}\n`,
+  );
   const dockerfile = join(config.root, 'Dockerfile');
   const text = await readFile(dockerfile, 'utf8');
   await writeFile(dockerfile, text.replace(/^CMD /m, 'COPY rootfs-amd64/bin/busybox /usr/local/bin/tool\nCMD '));
@@ -35,12 +37,19 @@ for (const { engine, output, source } of cases) {
     this.timeout(600_000);
     let config: ResolvedConfig;
     let records: BuildRecord[];
-    const program = engine === 'podman' ? env.MULTIARCH_PODMAN ?? 'podman' : docker;
+    const program = engine === 'podman' ? (env.MULTIARCH_PODMAN ?? 'podman') : docker;
 
     before(async () => {
       config = await workspace();
-      const plan = buildPlan(config, { engine, output, variants: ['minimal'], canLoadManifestList: engine === 'podman' });
-      const summary = await new BuildRunner({ programs: programsFromEnv(env), env, concurrency: 1 }).run(plan, { config });
+      const plan = buildPlan(config, {
+        engine,
+        output,
+        variants: ['minimal'],
+        canLoadManifestList: engine === 'podman',
+      });
+      const summary = await new BuildRunner({ programs: programsFromEnv(env), env, concurrency: 1 }).run(plan, {
+        config,
+      });
       assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
       records = summary.records;
     });
@@ -63,11 +72,21 @@ for (const { engine, output, source } of cases) {
       for (const c of cells) {
         assert.ok(c.checked >= 2, `${c.platform}: busybox and the tool are ELF files (${c.checked})`);
         // CMD /bin/uname is a symlink to the platform's busybox.
-        assert.deepEqual(c.entrypoint, { command: '/bin/uname', path: '/bin/busybox', machine: c.platform === 'linux/amd64' ? 'x86-64' : 'aarch64' });
+        assert.deepEqual(c.entrypoint, {
+          command: '/bin/uname',
+          path: '/bin/busybox',
+          machine: c.platform === 'linux/amd64' ? 'x86-64' : 'aarch64',
+        });
       }
       if (output === 'load') {
         const ran = await verifyBuilds(records, { env, programs: programsFromEnv(env) });
-        assert.deepEqual(ran.map((r) => [r.platform, r.status, r.actual]), [['linux/amd64', 'pass', 'x86_64'], ['linux/arm64', 'pass', 'aarch64']]);
+        assert.deepEqual(
+          ran.map((r) => [r.platform, r.status, r.actual]),
+          [
+            ['linux/amd64', 'pass', 'x86_64'],
+            ['linux/arm64', 'pass', 'aarch64'],
+          ],
+        );
       }
     });
   });

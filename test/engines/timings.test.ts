@@ -11,7 +11,8 @@ import type { BuildRecord } from '../../src/core/results/types';
 import { env, fixtureWorkspace, runTag } from './helpers';
 
 const runner = () => new BuildRunner({ programs: programsFromEnv(env), env, concurrency: 2 });
-const heavy = (r: BuildRecord): StepRecord => r.timing!.steps.find((s) => s.stage === 'deps' && s.instruction.startsWith('RUN'))!;
+const heavy = (r: BuildRecord): StepRecord =>
+  r.timing!.steps.find((s) => s.stage === 'deps' && s.instruction.startsWith('RUN'))!;
 
 /** test/fixtures/timings-app with the heavy step made unique to this run, so its first build is cold. */
 async function coldWorkspace(engine: EngineKind): Promise<ResolvedConfig> {
@@ -42,12 +43,19 @@ for (const engine of ['podman', 'docker'] as const) {
         assert.ok(r.timing && r.timing.steps.length >= 5, `${r.platform} has steps: ${JSON.stringify(r.timing)}`);
         assert.equal(heavy(r).cached, false, `${r.platform} heavy step ran`);
       }
-      assert.ok(heavy(arm).seconds > heavy(amd).seconds, `arm64 ${heavy(arm).seconds} s > amd64 ${heavy(amd).seconds} s`);
+      assert.ok(
+        heavy(arm).seconds > heavy(amd).seconds,
+        `arm64 ${heavy(arm).seconds} s > amd64 ${heavy(amd).seconds} s`,
+      );
 
       const warm = await build(config, engine);
       for (const r of Object.values(warm)) {
         assert.equal(r.timing!.steps.length, (r.platform === 'linux/amd64' ? amd : arm).timing!.steps.length);
-        assert.deepEqual(r.timing!.steps.filter((s) => !s.cached), [], `${r.platform}: every step cached`);
+        assert.deepEqual(
+          r.timing!.steps.filter((s) => !s.cached),
+          [],
+          `${r.platform}: every step cached`,
+        );
       }
     });
   });

@@ -39,12 +39,21 @@ async function workspace(): Promise<ResolvedConfig> {
   const config = await fixtureWorkspace((y) =>
     y
       .replace(/^image: .*$/m, `image: multiarch-verify-${runTag}`)
-      .replace(/^variants:[\s\S]*$/m, `${checks}variants:\n  redis:\n  x86inside:\n    platforms: [linux/arm64]\n    args: {ROOTFS_SUFFIX: -x86}\n`),
+      .replace(
+        /^variants:[\s\S]*$/m,
+        `${checks}variants:\n  redis:\n  x86inside:\n    platforms: [linux/arm64]\n    args: {ROOTFS_SUFFIX: -x86}\n`,
+      ),
   );
   const dockerfile = join(config.root, 'Dockerfile');
   const text = await readFile(dockerfile, 'utf8');
-  await writeFile(dockerfile, text.replace('COPY rootfs-${TARGETARCH}/ /', 'ARG ROOTFS_SUFFIX=\nCOPY rootfs-${TARGETARCH}${ROOTFS_SUFFIX}/ /'));
-  await cp(join(config.root, 'rootfs-amd64'), join(config.root, 'rootfs-arm64-x86'), { recursive: true, verbatimSymlinks: true });
+  await writeFile(
+    dockerfile,
+    text.replace('COPY rootfs-${TARGETARCH}/ /', 'ARG ROOTFS_SUFFIX=\nCOPY rootfs-${TARGETARCH}${ROOTFS_SUFFIX}/ /'),
+  );
+  await cp(join(config.root, 'rootfs-amd64'), join(config.root, 'rootfs-arm64-x86'), {
+    recursive: true,
+    verbatimSymlinks: true,
+  });
   return config;
 }
 
@@ -59,10 +68,15 @@ function observed(): { run: ToolRunner; names: string[] } {
 }
 
 const statuses = (results: VerifyResult[]) =>
-  Object.fromEntries(results.map((r) => [`${r.variant} ${r.platform}`, Object.fromEntries((r.checks ?? []).map((c) => [c.name, c.status]))]));
+  Object.fromEntries(
+    results.map((r) => [
+      `${r.variant} ${r.platform}`,
+      Object.fromEntries((r.checks ?? []).map((c) => [c.name, c.status])),
+    ]),
+  );
 
 for (const engine of ['podman', 'docker'] as EngineKind[]) {
-  const program = engine === 'podman' ? env.MULTIARCH_PODMAN ?? 'podman' : docker;
+  const program = engine === 'podman' ? (env.MULTIARCH_PODMAN ?? 'podman') : docker;
 
   describe(`verify checks on ${engine}: redis, and an arm64 image that holds x86_64 code`, function () {
     this.timeout(600_000);
@@ -74,7 +88,9 @@ for (const engine of ['podman', 'docker'] as EngineKind[]) {
     before(async () => {
       config = await workspace();
       const plan = buildPlan(config, { engine, output: 'load', canLoadManifestList: engine === 'podman' });
-      const summary = await new BuildRunner({ programs: programsFromEnv(env), env, concurrency: 1 }).run(plan, { config });
+      const summary = await new BuildRunner({ programs: programsFromEnv(env), env, concurrency: 1 }).run(plan, {
+        config,
+      });
       assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
       tags.push(...new Set(summary.records.map((r) => r.image!)));
       await ResultsStore.forRoot(config.root).append(summary.records);
@@ -95,21 +111,49 @@ for (const engine of ['podman', 'docker'] as EngineKind[]) {
 
     it('passes the redis and two-line checks on both platforms, fails them where arm64 runs x86_64', () => {
       const all = statuses(results);
-      assert.deepEqual(all, {
-        'redis linux/amd64': { 'redis client': 'pass', 'python version': 'pass', 'version pin': 'fail', hangs: 'fail' },
-        'redis linux/arm64': { 'redis client': 'pass', 'python version': 'pass', 'version pin': 'fail', hangs: 'fail' },
-        'x86inside linux/arm64': { 'redis client': 'fail', 'python version': 'fail', 'version pin': 'fail', hangs: 'fail' },
-      }, JSON.stringify(results, null, 2));
+      assert.deepEqual(
+        all,
+        {
+          'redis linux/amd64': {
+            'redis client': 'pass',
+            'python version': 'pass',
+            'version pin': 'fail',
+            hangs: 'fail',
+          },
+          'redis linux/arm64': {
+            'redis client': 'pass',
+            'python version': 'pass',
+            'version pin': 'fail',
+            hangs: 'fail',
+          },
+          'x86inside linux/arm64': {
+            'redis client': 'fail',
+            'python version': 'fail',
+            'version pin': 'fail',
+            hangs: 'fail',
+          },
+        },
+        JSON.stringify(results, null, 2),
+      );
       const arm = results.find((r) => r.variant === 'redis' && r.platform === 'linux/arm64')!;
       assert.equal(arm.emulated, true);
-      assert.deepEqual(arm.checks!.slice(0, 2).map((c) => [c.output, c.machine]), [
-        ['Redis 5.0.1 on aarch64', 'aarch64'],
-        ['Python: 3.11.14 (main, Oct 21 2025)\nMachine: aarch64', 'aarch64'],
-      ]);
+      assert.deepEqual(
+        arm.checks!.slice(0, 2).map((c) => [c.output, c.machine]),
+        [
+          ['Redis 5.0.1 on aarch64', 'aarch64'],
+          ['Python: 3.11.14 (main, Oct 21 2025)\nMachine: aarch64', 'aarch64'],
+        ],
+      );
       const wrong = results.find((r) => r.variant === 'x86inside')!;
       assert.equal(wrong.status, 'fail');
       assert.equal(wrong.actual, 'x86_64');
-      assert.deepEqual(wrong.checks![0], { name: 'redis client', status: 'fail', output: 'Redis 5.0.1 on x86_64', machine: 'x86_64', reason: 'expected aarch64, the image reported x86_64' });
+      assert.deepEqual(wrong.checks![0], {
+        name: 'redis client',
+        status: 'fail',
+        output: 'Redis 5.0.1 on x86_64',
+        machine: 'x86_64',
+        reason: 'expected aarch64, the image reported x86_64',
+      });
     });
 
     it('fails an expect that does not match, showing the output', () => {
@@ -124,7 +168,11 @@ for (const engine of ['podman', 'docker'] as EngineKind[]) {
       for (const r of results) assert.equal(r.checks!.find((c) => c.name === 'hangs')!.reason, 'timed out after 3 s');
       assert.equal(names.length, 12, 'one container per check and cell');
       const left = (await runTool([program, 'ps', '--all', '--format', '{{.Names}}'], { env })).stdout.split('\n');
-      assert.deepEqual(names.filter((n) => left.includes(n)), [], `${engine} still has check containers`);
+      assert.deepEqual(
+        names.filter((n) => left.includes(n)),
+        [],
+        `${engine} still has check containers`,
+      );
     });
 
     it('multiarch verify --json: one row per cell carrying checks [{name, status, output}], exit 1 on a failed check', async () => {
@@ -132,20 +180,42 @@ for (const engine of ['podman', 'docker'] as EngineKind[]) {
       const io = { cwd: config.root, env, out: (t: string) => void (out += t), err: (t: string) => void (out += t) };
       assert.equal(await runVerifyCli(['--json', '--variant', 'x86inside'], io), 1);
       const rows = JSON.parse(out) as VerifyResult[];
-      assert.deepEqual(rows.map((r) => [r.variant, r.platform, r.status]), [['x86inside', 'linux/arm64', 'fail']]);
-      assert.deepEqual(rows[0]!.checks!.map((c) => [c.name, c.status, c.output]), [
-        ['redis client', 'fail', 'Redis 5.0.1 on x86_64'],
-        ['python version', 'fail', 'Python: 3.11.14 (main, Oct 21 2025)\nMachine: x86_64'],
-        ['version pin', 'fail', 'Redis 4.0.0 on x86_64'],
-        ['hangs', 'fail', ''],
-      ]);
-      const stored = JSON.parse(await readFile(join(config.root, '.multiarch', 'verify.json'), 'utf8')) as { results: VerifyResult[] };
-      assert.deepEqual(stored.results.map((r) => r.checks?.length), [4]);
+      assert.deepEqual(
+        rows.map((r) => [r.variant, r.platform, r.status]),
+        [['x86inside', 'linux/arm64', 'fail']],
+      );
+      assert.deepEqual(
+        rows[0]!.checks!.map((c) => [c.name, c.status, c.output]),
+        [
+          ['redis client', 'fail', 'Redis 5.0.1 on x86_64'],
+          ['python version', 'fail', 'Python: 3.11.14 (main, Oct 21 2025)\nMachine: x86_64'],
+          ['version pin', 'fail', 'Redis 4.0.0 on x86_64'],
+          ['hangs', 'fail', ''],
+        ],
+      );
+      const stored = JSON.parse(await readFile(join(config.root, '.multiarch', 'verify.json'), 'utf8')) as {
+        results: VerifyResult[];
+      };
+      assert.deepEqual(
+        stored.results.map((r) => r.checks?.length),
+        [4],
+      );
     });
 
     it('runs checks without network unless a check asks for one', async () => {
       const probe = await verifyBuilds(
-        [{ variant: 'redis', platform: 'linux/amd64', engine, output: 'load', status: 'succeeded', startedAt: new Date().toISOString(), durationMs: 0, image: results.find((r) => r.platform === 'linux/amd64')!.image! }],
+        [
+          {
+            variant: 'redis',
+            platform: 'linux/amd64',
+            engine,
+            output: 'load',
+            status: 'succeeded',
+            startedAt: new Date().toISOString(),
+            durationMs: 0,
+            image: results.find((r) => r.platform === 'linux/amd64')!.image!,
+          },
+        ],
         {
           env,
           programs: programsFromEnv(env),

@@ -27,7 +27,8 @@ async function leaf(api: MultiArchApi, variant: string, platform: string): Promi
 }
 
 async function variantNode(api: MultiArchApi, name: string): Promise<unknown> {
-  for (const v of (await api.variants.getChildren()) ?? []) if ((await api.variants.getTreeItem(v)).label === name) return v;
+  for (const v of (await api.variants.getChildren()) ?? [])
+    if ((await api.variants.getTreeItem(v)).label === name) return v;
   throw new Error(`no variant row ${name}`);
 }
 
@@ -48,10 +49,12 @@ describe('builds in the real extension host', function () {
     original = await readText(configUri());
     const dir = join(workspaceRoot().fsPath, 'build-fixture');
     await mkdir(dir, { recursive: true });
-    const dockerfile = (await readFile(join(repo, 'test/fixtures/multiarch-app/Dockerfile'), 'utf8')) +
+    const dockerfile =
+      (await readFile(join(repo, 'test/fixtures/multiarch-app/Dockerfile'), 'utf8')) +
       'ARG NOTE\nRUN printf \'%s\' "$NOTE" > /note\nARG FAIL=0\nRUN if [ "$FAIL" = 1 ]; then echo failing on purpose; exit 3; fi\n';
     await writeFile(join(dir, 'Dockerfile'), dockerfile);
-    for (const arch of ['amd64', 'arm64']) await cp(join(rootfs!, arch), join(dir, `rootfs-${arch}`), { recursive: true, verbatimSymlinks: true });
+    for (const arch of ['amd64', 'arm64'])
+      await cp(join(rootfs!, arch), join(dir, `rootfs-${arch}`), { recursive: true, verbatimSymlinks: true });
     const yaml = [
       'image: multiarch-itest',
       `tag: ${tag}`,
@@ -67,22 +70,34 @@ describe('builds in the real extension host', function () {
       '  broken: { args: { FAIL: "1" }, platforms: [linux/amd64] }',
       '',
     ].join('\n');
-    const reloaded = waitForEvent(api.variants.onDidChangeTreeData!, async () => {
-      const labels = await Promise.all(((await api.variants.getChildren()) ?? []).map(async (n) => (await api.variants.getTreeItem(n)).label));
-      return labels.join() === 'minimal,redis,broken';
-    }, 15_000, 'the fixture matrix in the tree');
+    const reloaded = waitForEvent(
+      api.variants.onDidChangeTreeData!,
+      async () => {
+        const labels = await Promise.all(
+          ((await api.variants.getChildren()) ?? []).map(async (n) => (await api.variants.getTreeItem(n)).label),
+        );
+        return labels.join() === 'minimal,redis,broken';
+      },
+      15_000,
+      'the fixture matrix in the tree',
+    );
     await writeText(configUri(), yaml);
     await reloaded;
   });
 
   after(async () => {
     if (original !== undefined) await writeText(configUri(), original);
-    await vscode.workspace.fs.delete(vscode.Uri.joinPath(workspaceRoot(), '.multiarch'), { recursive: true, useTrash: false }).then(undefined, () => undefined);
+    await vscode.workspace.fs
+      .delete(vscode.Uri.joinPath(workspaceRoot(), '.multiarch'), { recursive: true, useTrash: false })
+      .then(undefined, () => undefined);
     await api?.reload();
   });
 
   it('Build Variant on a tree row runs a task that succeeds and marks both platforms succeeded', async () => {
-    const execution = await vscode.commands.executeCommand<vscode.TaskExecution>('multiarch.build.variant', await variantNode(api, 'minimal'));
+    const execution = await vscode.commands.executeCommand<vscode.TaskExecution>(
+      'multiarch.build.variant',
+      await variantNode(api, 'minimal'),
+    );
     assert.equal(execution?.task.definition.type, 'multiarch');
     assert.equal(await endOf(execution), 0);
     for (const platform of ['linux/amd64', 'linux/arm64']) {
@@ -96,7 +111,10 @@ describe('builds in the real extension host', function () {
   it('the build ran the engine program named by $MULTIARCH_PODMAN / $MULTIARCH_DOCKER', async () => {
     // scripts/vscode-host/run-integration.mjs points both at wrappers that record each call, then run the real program.
     const files = [process.env.MULTIARCH_PODMAN_CALLS, process.env.MULTIARCH_DOCKER_CALLS];
-    assert.ok(files.every(Boolean), 'the integration host sets recording wrappers for MULTIARCH_PODMAN / MULTIARCH_DOCKER');
+    assert.ok(
+      files.every(Boolean),
+      'the integration host sets recording wrappers for MULTIARCH_PODMAN / MULTIARCH_DOCKER',
+    );
     const calls = (await Promise.all(files.map((f) => readFile(f!, 'utf8').catch(() => '')))).join('');
     const context = join(workspaceRoot().fsPath, 'build-fixture');
     const builds = calls.split('\n').filter((l) => /^(buildx )?build /.test(l) && l.endsWith(context));
@@ -104,12 +122,25 @@ describe('builds in the real extension host', function () {
   });
 
   it('Verify Architectures runs each built platform and shows the result on its tree leaf', async () => {
-    const shown = waitForEvent(api.variants.onDidChangeTreeData!, async () => /verify pass/.test(String((await leaf(api, 'minimal', 'linux/arm64')).description)), 60_000, 'the verification on the tree leaf');
-    const results = await vscode.commands.executeCommand<{ variant: string; platform: string; status: string; actual?: string }[]>('multiarch.verify.run', await variantNode(api, 'minimal'));
+    const shown = waitForEvent(
+      api.variants.onDidChangeTreeData!,
+      async () => /verify pass/.test(String((await leaf(api, 'minimal', 'linux/arm64')).description)),
+      60_000,
+      'the verification on the tree leaf',
+    );
+    const results = await vscode.commands.executeCommand<
+      { variant: string; platform: string; status: string; actual?: string }[]
+    >('multiarch.verify.run', await variantNode(api, 'minimal'));
     const mine = (results ?? []).filter((r) => r.variant === 'minimal').map((r) => [r.platform, r.status, r.actual]);
-    assert.deepEqual(mine.sort(), [['linux/amd64', 'pass', 'x86_64'], ['linux/arm64', 'pass', 'aarch64']]);
+    assert.deepEqual(mine.sort(), [
+      ['linux/amd64', 'pass', 'x86_64'],
+      ['linux/arm64', 'pass', 'aarch64'],
+    ]);
     await shown;
-    assert.match(String((await leaf(api, 'minimal', 'linux/arm64')).tooltip), /Verification: pass\nstatic ✅ \d+ ELF files match\narchitecture ✅ aarch64$/);
+    assert.match(
+      String((await leaf(api, 'minimal', 'linux/arm64')).tooltip),
+      /Verification: pass\nstatic ✅ \d+ ELF files match\narchitecture ✅ aarch64$/,
+    );
   });
 
   it('built real images of each architecture, with hostile build args passed verbatim', async function () {
@@ -117,8 +148,14 @@ describe('builds in the real extension host', function () {
     const choice = vscode.workspace.getConfiguration('multiarch').get<string>('engine') ?? 'auto';
     const podman = process.env.MULTIARCH_PODMAN ?? 'podman';
     if (choice !== 'auto' && choice !== 'podman') this.skip();
-    for (const [platform, machine] of [['linux/amd64', 'x86_64'], ['linux/arm64', 'aarch64']] as const) {
-      const run = await runTool([podman, 'run', '--rm', '--platform', platform, image('minimal'), 'cat', '/build-arch', '/note'], { timeoutMs: 60_000 });
+    for (const [platform, machine] of [
+      ['linux/amd64', 'x86_64'],
+      ['linux/arm64', 'aarch64'],
+    ] as const) {
+      const run = await runTool(
+        [podman, 'run', '--rm', '--platform', platform, image('minimal'), 'cat', '/build-arch', '/note'],
+        { timeoutMs: 60_000 },
+      );
       assert.ok(run.ok, run.stderr);
       assert.equal(run.stdout, `${machine}\n${hostile}`);
     }
@@ -131,29 +168,50 @@ describe('builds in the real extension host', function () {
     if (choice !== 'auto' && choice !== 'podman') this.skip();
     const podman = process.env.MULTIARCH_PODMAN ?? 'podman';
     const ref = image('minimal');
-    const entries = parseManifestList((await runTool([podman, 'manifest', 'inspect', ref], { timeoutMs: 30_000 })).stdout);
+    const entries = parseManifestList(
+      (await runTool([podman, 'manifest', 'inspect', ref], { timeoutMs: 30_000 })).stdout,
+    );
     const refs = platformRefs(ref, entries);
     // What `podman rmi` or `podman image prune` of one instance does to a list: it points at nothing.
-    const armId = (await runTool([podman, 'image', 'inspect', '--format', '{{.Id}}', refs['linux/arm64']!], { timeoutMs: 30_000 })).stdout.trim();
+    const armId = (
+      await runTool([podman, 'image', 'inspect', '--format', '{{.Id}}', refs['linux/arm64']!], { timeoutMs: 30_000 })
+    ).stdout.trim();
     assert.ok((await runTool([podman, 'rmi', armId], { timeoutMs: 30_000 })).ok);
     const broken = await brokenManifestLists(podman, [ref], engineQuery(process.env));
-    assert.deepEqual(broken.map((b) => [b.ref, b.missing.map((m) => m.platform)]), [[ref, ['linux/arm64']]]);
+    assert.deepEqual(
+      broken.map((b) => [b.ref, b.missing.map((m) => m.platform)]),
+      [[ref, ['linux/arm64']]],
+    );
     const removed = await vscode.commands.executeCommand<string[]>('multiarch.build.removeBrokenImage', [ref]);
     assert.deepEqual(removed, [ref]);
     assert.equal((await runTool([podman, 'manifest', 'exists', ref], { timeoutMs: 30_000 })).ok, false);
-    assert.ok((await runTool([podman, 'image', 'exists', refs['linux/amd64']!], { timeoutMs: 30_000 })).ok, 'the amd64 image was kept');
+    assert.ok(
+      (await runTool([podman, 'image', 'exists', refs['linux/amd64']!], { timeoutMs: 30_000 })).ok,
+      'the amd64 image was kept',
+    );
   });
 
   it('lists one task per variant plus "all" for tasks.json', async () => {
     const tasks = await vscode.tasks.fetchTasks({ type: 'multiarch' });
     const names = tasks.map((t) => t.name);
-    for (const n of ['build all variants', 'build minimal', 'build redis', 'build broken']) assert.ok(names.includes(n), `${n} missing from ${names.join(', ')}`);
+    for (const n of ['build all variants', 'build minimal', 'build redis', 'build broken'])
+      assert.ok(names.includes(n), `${n} missing from ${names.join(', ')}`);
   });
 
   it('a failing build fails its task, marks the cell failed and puts a problem on the Dockerfile line', async () => {
     const dockerfile = vscode.Uri.file(join(workspaceRoot().fsPath, 'build-fixture', 'Dockerfile'));
-    const diagnosed = waitForEvent(vscode.languages.onDidChangeDiagnostics, (e) => e.uris.some((u) => u.fsPath === dockerfile.fsPath) && vscode.languages.getDiagnostics(dockerfile).some((d) => d.source === 'multiarch build'), 60_000, 'a build problem on the Dockerfile');
-    const execution = await vscode.commands.executeCommand<vscode.TaskExecution>('multiarch.build.variant', await variantNode(api, 'broken'));
+    const diagnosed = waitForEvent(
+      vscode.languages.onDidChangeDiagnostics,
+      (e) =>
+        e.uris.some((u) => u.fsPath === dockerfile.fsPath) &&
+        vscode.languages.getDiagnostics(dockerfile).some((d) => d.source === 'multiarch build'),
+      60_000,
+      'a build problem on the Dockerfile',
+    );
+    const execution = await vscode.commands.executeCommand<vscode.TaskExecution>(
+      'multiarch.build.variant',
+      await variantNode(api, 'broken'),
+    );
     assert.notEqual(await endOf(execution), 0);
     assert.equal((await leaf(api, 'broken', 'linux/amd64')).contextValue, 'multiarch:platform:failed');
     await diagnosed;
@@ -164,8 +222,16 @@ describe('builds in the real extension host', function () {
   });
 
   it('Cancel Builds stops a running build: the task ends, the cell is cancelled, no engine process is left', async () => {
-    const running = waitForEvent(api.variants.onDidChangeTreeData!, async () => (await leaf(api, 'redis', 'linux/arm64')).contextValue === 'multiarch:platform:running', 60_000, 'redis to be running');
-    const execution = await vscode.commands.executeCommand<vscode.TaskExecution>('multiarch.build.variant', await variantNode(api, 'redis'));
+    const running = waitForEvent(
+      api.variants.onDidChangeTreeData!,
+      async () => (await leaf(api, 'redis', 'linux/arm64')).contextValue === 'multiarch:platform:running',
+      60_000,
+      'redis to be running',
+    );
+    const execution = await vscode.commands.executeCommand<vscode.TaskExecution>(
+      'multiarch.build.variant',
+      await variantNode(api, 'redis'),
+    );
     const ended = endOf(execution);
     await running;
     await vscode.commands.executeCommand('multiarch.build.cancel');
@@ -179,10 +245,16 @@ describe('builds in the real extension host', function () {
 
   it('Push Variant pushes a multi-platform index to the registry', async function () {
     const registry = process.env.MULTIARCH_REGISTRY ?? '127.0.0.1:5000';
-    const execution = await vscode.commands.executeCommand<vscode.TaskExecution>('multiarch.build.push', await variantNode(api, 'minimal'));
+    const execution = await vscode.commands.executeCommand<vscode.TaskExecution>(
+      'multiarch.build.push',
+      await variantNode(api, 'minimal'),
+    );
     assert.equal(execution?.task.definition.push, true);
     assert.equal(await endOf(execution), 0);
-    const raw = await runTool(['skopeo', 'inspect', '--raw', '--tls-verify=false', `docker://${registry}/${image('minimal')}`], { timeoutMs: 30_000 });
+    const raw = await runTool(
+      ['skopeo', 'inspect', '--raw', '--tls-verify=false', `docker://${registry}/${image('minimal')}`],
+      { timeoutMs: 30_000 },
+    );
     assert.ok(raw.ok, raw.stderr);
     const index = JSON.parse(raw.stdout) as { manifests: { platform: { architecture: string } }[] };
     assert.deepEqual(index.manifests.map((m) => m.platform.architecture).sort(), ['amd64', 'arm64']);
@@ -200,7 +272,9 @@ describe('builds in the real extension host', function () {
     const localItem = await api.builders.getTreeItem(local);
     assert.equal(localItem.label, 'local');
     assert.match(String(localItem.description), /^this machine \(/);
-    const platforms = await Promise.all(((await api.builders.getChildren(local)) ?? []).map((n) => api.builders.getTreeItem(n)));
+    const platforms = await Promise.all(
+      ((await api.builders.getChildren(local)) ?? []).map((n) => api.builders.getTreeItem(n)),
+    );
     const byPlatform = Object.fromEntries(platforms.map((p) => [String(p.label), String(p.description)]));
     assert.equal(byPlatform['linux/amd64'], 'native');
     assert.match(byPlatform['linux/arm64']!, /^emulated \(qemu-aarch64\)$/);

@@ -29,7 +29,10 @@ describe('Export CI Workflow', () => {
     const configUri = vscode.Uri.joinPath(root, 'multiarch.yaml');
     const before = await readText(configUri);
     try {
-      await writeText(configUri, before.replace('    platforms: [linux/amd64]', '    platforms: [linux/amd64, linux/arm64]'));
+      await writeText(
+        configUri,
+        before.replace('    platforms: [linux/amd64]', '    platforms: [linux/amd64, linux/arm64]'),
+      );
       await vscode.commands.executeCommand('multiarch.ci.exportWorkflow');
       assert.match(await readText(expected), /- variant: sqs\n\s+platforms: linux\/amd64,linux\/arm64\n/);
     } finally {

@@ -59,7 +59,9 @@ describe('contributed commands', () => {
     const ext = vscode.extensions.getExtension(extensionId)!;
     const yaml = (ext.packageJSON as Manifest).contributes.yamlValidation[0]!;
     assert.ok(yaml.fileMatch.includes('multiarch.yaml'));
-    const schema = JSON.parse(await readText(vscode.Uri.joinPath(ext.extensionUri, yaml.url))) as { properties: Record<string, unknown> };
+    const schema = JSON.parse(await readText(vscode.Uri.joinPath(ext.extensionUri, yaml.url))) as {
+      properties: Record<string, unknown>;
+    };
     assert.ok('variants' in schema.properties && 'platforms' in schema.properties);
   });
 });

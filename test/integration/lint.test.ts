@@ -3,10 +3,19 @@ import * as vscode from 'vscode';
 import { activateApi, waitForEvent, workspaceRoot, writeText } from './helpers/api';
 
 /** Our findings for `uri` once `predicate` holds, checking before waiting so an early publish is not missed. */
-async function diagnosticsWhen(uri: vscode.Uri, predicate: (d: vscode.Diagnostic[]) => boolean, what: string): Promise<vscode.Diagnostic[]> {
+async function diagnosticsWhen(
+  uri: vscode.Uri,
+  predicate: (d: vscode.Diagnostic[]) => boolean,
+  what: string,
+): Promise<vscode.Diagnostic[]> {
   const ours = () => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'multiarch');
   if (predicate(ours())) return ours();
-  await waitForEvent(vscode.languages.onDidChangeDiagnostics, (e) => e.uris.some((u) => u.toString() === uri.toString()) && predicate(ours()), 15_000, what);
+  await waitForEvent(
+    vscode.languages.onDidChangeDiagnostics,
+    (e) => e.uris.some((u) => u.toString() === uri.toString()) && predicate(ours()),
+    15_000,
+    what,
+  );
   return ours();
 }
 
@@ -26,7 +35,14 @@ describe('Dockerfile lint in the editor', () => {
   }
 
   async function actionsAt(doc: vscode.TextDocument, range: vscode.Range, kind?: string): Promise<vscode.CodeAction[]> {
-    return (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, range, kind)) ?? [];
+    return (
+      (await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        doc.uri,
+        range,
+        kind,
+      )) ?? []
+    );
   }
 
   before(async () => {
@@ -55,7 +71,10 @@ describe('Dockerfile lint in the editor', () => {
     assert.deepEqual([d.range.start.line, d.range.start.character, d.range.end.character], [0, 12, 14]);
     assert.equal(d.message, "'as' and 'FROM' keywords' casing do not match");
     assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
-    assert.equal(typeof d.code === 'object' && d.code.target.toString(), 'https://docs.docker.com/reference/build-checks/from-as-casing/');
+    assert.equal(
+      typeof d.code === 'object' && d.code.target.toString(),
+      'https://docs.docker.com/reference/build-checks/from-as-casing/',
+    );
 
     const actions = await actionsAt(doc, d.range);
     const fix = actions.find((a) => a.title === "Change 'as' to 'AS'");
@@ -68,30 +87,45 @@ describe('Dockerfile lint in the editor', () => {
   });
 
   it('renames a stage to lowercase together with every reference', async () => {
-    const doc = await openDockerfile('FROM alpine AS Build\nRUN touch /a\nFROM alpine\nCOPY --from=Build /a /a\nRUN --mount=type=cache,from=Build,target=/c ls /c\n');
+    const doc = await openDockerfile(
+      'FROM alpine AS Build\nRUN touch /a\nFROM alpine\nCOPY --from=Build /a /a\nRUN --mount=type=cache,from=Build,target=/c ls /c\n',
+    );
     const found = await diagnosticsWhen(doc.uri, hasRule('StageNameCasing'), 'StageNameCasing');
     const d = found.find((x) => ruleOf(x) === 'StageNameCasing')!;
     const fix = (await actionsAt(doc, d.range)).find((a) => a.title.startsWith("Rename stage 'Build'"));
     assert.ok(fix?.edit);
     assert.ok(await vscode.workspace.applyEdit(fix.edit));
-    assert.equal(doc.getText(), 'FROM alpine AS build\nRUN touch /a\nFROM alpine\nCOPY --from=build /a /a\nRUN --mount=type=cache,from=build,target=/c ls /c\n');
+    assert.equal(
+      doc.getText(),
+      'FROM alpine AS build\nRUN touch /a\nFROM alpine\nCOPY --from=build /a /a\nRUN --mount=type=cache,from=build,target=/c ls /c\n',
+    );
   });
 
   it('Fix All Dockerfile Problems applies the safe fixes; suggestions stay in the lightbulb', async () => {
-    const doc = await openDockerfile('FROM alpine as Base\nMAINTAINER Jane <jane@example.com>\nENV GREETING hello world\nEXPOSE 80/TCP\nCMD run --port 80\nENV PATH=$PAHT:/x\n');
+    const doc = await openDockerfile(
+      'FROM alpine as Base\nMAINTAINER Jane <jane@example.com>\nENV GREETING hello world\nEXPOSE 80/TCP\nCMD run --port 80\nENV PATH=$PAHT:/x\n',
+    );
     await diagnosticsWhen(doc.uri, hasRule('MaintainerDeprecated'), 'MaintainerDeprecated');
     assert.equal(await vscode.commands.executeCommand('multiarch.lint.fixAll'), true);
     assert.equal(
       doc.getText(),
       'FROM alpine AS base\nMAINTAINER Jane <jane@example.com>\nENV GREETING="hello world"\nEXPOSE 80/tcp\nCMD ["run", "--port", "80"]\nENV PATH=$PAHT:/x\n',
     );
-    const left = await diagnosticsWhen(doc.uri, (ds) => !hasRule('FromAsCasing')(ds) && hasRule('UndefinedVar')(ds), 'only the suggestions to be left');
+    const left = await diagnosticsWhen(
+      doc.uri,
+      (ds) => !hasRule('FromAsCasing')(ds) && hasRule('UndefinedVar')(ds),
+      'only the suggestions to be left',
+    );
     assert.deepEqual(left.map(ruleOf).sort(), ['MaintainerDeprecated', 'UndefinedVar']);
     const undefinedVar = left.find((d) => ruleOf(d) === 'UndefinedVar')!;
     const offered = (await actionsAt(doc, undefinedVar.range)).find((a) => a.title === 'Change to $PATH');
     assert.ok(offered?.edit && !offered.isPreferred, 'the did-you-mean is offered, not preferred');
     const maintainer = left.find((d) => ruleOf(d) === 'MaintainerDeprecated')!;
-    assert.ok((await actionsAt(doc, maintainer.range)).some((a) => a.title === 'Replace with LABEL org.opencontainers.image.authors'));
+    assert.ok(
+      (await actionsAt(doc, maintainer.range)).some(
+        (a) => a.title === 'Replace with LABEL org.opencontainers.image.authors',
+      ),
+    );
   });
 
   it('offers source.fixAll.multiarch for editor.codeActionsOnSave', async () => {
@@ -110,7 +144,9 @@ describe('Dockerfile lint in the editor', () => {
     assert.deepEqual(found.map(ruleOf), ['MaintainerDeprecated']);
 
     const doc = await openDockerfile('# syntax=docker/dockerfile:1\nFROM alpine as build\n');
-    const d = (await diagnosticsWhen(doc.uri, hasRule('FromAsCasing'), 'FromAsCasing')).find((x) => ruleOf(x) === 'FromAsCasing')!;
+    const d = (await diagnosticsWhen(doc.uri, hasRule('FromAsCasing'), 'FromAsCasing')).find(
+      (x) => ruleOf(x) === 'FromAsCasing',
+    )!;
     const ignore = (await actionsAt(doc, d.range)).find((a) => a.title === 'Ignore FromAsCasing in this file');
     assert.ok(ignore?.edit);
     assert.ok(await vscode.workspace.applyEdit(ignore.edit));
@@ -124,7 +160,9 @@ describe('Dockerfile lint in the editor', () => {
     await diagnosticsWhen(doc.uri, hasRule('FromAsCasing'), 'FromAsCasing on the untitled document');
     const cleared = waitForEvent(
       vscode.languages.onDidChangeDiagnostics,
-      (e) => e.uris.some((u) => u.toString() === doc.uri.toString()) && vscode.languages.getDiagnostics(doc.uri).length === 0,
+      (e) =>
+        e.uris.some((u) => u.toString() === doc.uri.toString()) &&
+        vscode.languages.getDiagnostics(doc.uri).length === 0,
       15_000,
       'diagnostics to clear on close',
     );
@@ -135,14 +173,22 @@ describe('Dockerfile lint in the editor', () => {
   it('InvalidBaseImagePlatform arrives from the registry without blocking the other findings', async function () {
     this.timeout(60_000);
     // The busybox base the engine setup pushed to the local registry has linux/amd64 and linux/arm64 only.
-    const base = process.env.MULTIARCH_BASE_IMAGE ?? `${process.env.MULTIARCH_REGISTRY ?? '127.0.0.1:5000'}/multiarch/busybox:1`;
+    const base =
+      process.env.MULTIARCH_BASE_IMAGE ?? `${process.env.MULTIARCH_REGISTRY ?? '127.0.0.1:5000'}/multiarch/busybox:1`;
     const dir = vscode.Uri.joinPath(folder, `case${++n}`);
-    await writeText(vscode.Uri.joinPath(dir, 'multiarch.yaml'), `image: lint-it\nplatforms: [linux/amd64, linux/s390x]\nvariants:\n  app: {}\n`);
+    await writeText(
+      vscode.Uri.joinPath(dir, 'multiarch.yaml'),
+      `image: lint-it\nplatforms: [linux/amd64, linux/s390x]\nvariants:\n  app: {}\n`,
+    );
     const uri = vscode.Uri.joinPath(dir, 'Dockerfile');
     await writeText(uri, `FROM ${base} as run\n`);
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc);
-    const ds = await diagnosticsWhen(doc.uri, (d) => hasRule('InvalidBaseImagePlatform')(d) && hasRule('FromAsCasing')(d), 'InvalidBaseImagePlatform from the registry');
+    const ds = await diagnosticsWhen(
+      doc.uri,
+      (d) => hasRule('InvalidBaseImagePlatform')(d) && hasRule('FromAsCasing')(d),
+      'InvalidBaseImagePlatform from the registry',
+    );
     const hit = ds.find((d) => ruleOf(d) === 'InvalidBaseImagePlatform')!;
     assert.equal(hit.range.start.line, 0);
     assert.match(hit.message, /has no linux\/s390x, only linux\/amd64, linux\/arm64$/);
@@ -156,7 +202,10 @@ describe('Dockerfile lint in the editor', () => {
       `image: lint-cells\nplatforms: [linux/amd64, linux/arm64]\nvariants:\n  app: {}\n  lite:\n    args: { TINI_ARCH: arm64 }\n    platforms: [linux/arm64]\n`,
     );
     const uri = vscode.Uri.joinPath(dir, 'Dockerfile');
-    await writeText(uri, 'FROM debian:bookworm-slim\nARG TINI_ARCH=amd64\nRUN curl -fsSLo /tini https://github.com/krallin/tini/releases/download/v0.19.0/tini-${TINI_ARCH}\n');
+    await writeText(
+      uri,
+      'FROM debian:bookworm-slim\nARG TINI_ARCH=amd64\nRUN curl -fsSLo /tini https://github.com/krallin/tini/releases/download/v0.19.0/tini-${TINI_ARCH}\n',
+    );
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc);
     const ds = await diagnosticsWhen(doc.uri, hasRule('MultiArch/HardcodedArch'), 'HardcodedArch per cell');

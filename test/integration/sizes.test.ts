@@ -16,7 +16,11 @@ let api: MultiArchApi;
  * The panel's state once one satisfies `pred`: the current one, or the next ones posted (after `trigger`
  * runs, when given; the listener is in place before it).
  */
-async function stateWhere(pred: (s: SizesState) => boolean, what: string, trigger?: () => Thenable<unknown>): Promise<SizesState> {
+async function stateWhere(
+  pred: (s: SizesState) => boolean,
+  what: string,
+  trigger?: () => Thenable<unknown>,
+): Promise<SizesState> {
   const now = api.sizes.current()?.lastState;
   if (!trigger && now && pred(now)) return now;
   const next = waitForEvent(api.sizes.onDidPostState, pred, 30_000, what);
@@ -42,7 +46,8 @@ describe('Image Sizes panel, verification and report', () => {
   let saved: string | undefined;
   let expected: Record<string, number>;
 
-  const writeResults = (records: BuildRecord[]): void => writeFileSync(resultsFile, JSON.stringify({ version: 1, cells: { all: records } }));
+  const writeResults = (records: BuildRecord[]): void =>
+    writeFileSync(resultsFile, JSON.stringify({ version: 1, cells: { all: records } }));
 
   before(async () => {
     api = await activateApi();
@@ -51,7 +56,10 @@ describe('Image Sizes panel, verification and report', () => {
     saved = existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8') : undefined;
     mkdirSync(join(root, '.multiarch'), { recursive: true });
     const b = new LayoutBuilder(join(root, '.multiarch', 'sizes-test', 'minimal'));
-    const amd = b.image('amd64', [[4000, GZIP], [120, GZIP]]);
+    const amd = b.image('amd64', [
+      [4000, GZIP],
+      [120, GZIP],
+    ]);
     const arm = b.image('arm64', [[3600, ZSTD]]);
     b.writeTop([b.index([amd, arm])]);
     expected = { 'linux/amd64': amd.expected, 'linux/arm64': arm.expected };
@@ -69,7 +77,11 @@ describe('Image Sizes panel, verification and report', () => {
 
   it('opens from the palette command and receives one row per built cell with the OCI sizes', async () => {
     const ready = waitForEvent(api.sizes.onDidWebviewReady, () => true, 30_000, 'the webview to say ready');
-    const state = await stateWhere((x) => x.rows.length >= 2, 'the panel never received the two built cells', () => vscode.commands.executeCommand('multiarch.sizes.show'));
+    const state = await stateWhere(
+      (x) => x.rows.length >= 2,
+      'the panel never received the two built cells',
+      () => vscode.commands.executeCommand('multiarch.sizes.show'),
+    );
     await ready;
     const rows = state.rows.map((r) => [r.variant, r.platform, r.compressed, r.layers, r.source, r.error]);
     assert.deepEqual(rows, [
@@ -89,19 +101,28 @@ describe('Image Sizes panel, verification and report', () => {
     assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
     const scripts = [...p.html.matchAll(/<script([^>]*)>/g)].map((m) => m[1]!);
     assert.equal(scripts.length, 1);
-    assert.ok(scripts[0]!.includes(`nonce="${nonce}"`) && /src="[^"]+\/media\/sizes\/sizes\.js"/.test(scripts[0]!), scripts[0]);
-    assert.deepEqual(p.localResourceRoots.map((u) => u.replace(/.*\/(media\/sizes)$/, '$1')), ['media/sizes']);
+    assert.ok(
+      scripts[0]!.includes(`nonce="${nonce}"`) && /src="[^"]+\/media\/sizes\/sizes\.js"/.test(scripts[0]!),
+      scripts[0],
+    );
+    assert.deepEqual(
+      p.localResourceRoots.map((u) => u.replace(/.*\/(media\/sizes)$/, '$1')),
+      ['media/sizes'],
+    );
     assert.doesNotMatch(p.html, /<style|style="/);
   });
 
   it('updates live when the build results change', async () => {
     // An update for an earlier change may be posted first; the one with the new results must follow.
-    const after = await stateWhere((p) => p.rows.some((r) => r.variant === 'sqs'), 'the sqs build never appeared in the panel', async () =>
-      writeResults([
-        record({ ociPath: join(root, '.multiarch', 'sizes-test', 'minimal') }),
-        record({ platform: 'linux/arm64', ociPath: join(root, '.multiarch', 'sizes-test', 'minimal') }),
-        record({ variant: 'sqs', ociPath: join(root, '.multiarch', 'sizes-test', 'missing.tar') }),
-      ]),
+    const after = await stateWhere(
+      (p) => p.rows.some((r) => r.variant === 'sqs'),
+      'the sqs build never appeared in the panel',
+      async () =>
+        writeResults([
+          record({ ociPath: join(root, '.multiarch', 'sizes-test', 'minimal') }),
+          record({ platform: 'linux/arm64', ociPath: join(root, '.multiarch', 'sizes-test', 'minimal') }),
+          record({ variant: 'sqs', ociPath: join(root, '.multiarch', 'sizes-test', 'missing.tar') }),
+        ]),
     );
     const sqs = after.rows.find((r) => r.variant === 'sqs')!;
     assert.match(sqs.error ?? '', /missing\.tar does not exist/);
@@ -109,8 +130,10 @@ describe('Image Sizes panel, verification and report', () => {
 
   it('opens focused on a variant from its context-menu argument', async () => {
     // A live update for an earlier change may be posted first; the focused state must follow.
-    const after = await stateWhere((p) => p.focusVariant === 'minimal', 'the panel never received the focused variant', () =>
-      vscode.commands.executeCommand('multiarch.sizes.show', { variant: { name: 'minimal' } }),
+    const after = await stateWhere(
+      (p) => p.focusVariant === 'minimal',
+      'the panel never received the focused variant',
+      () => vscode.commands.executeCommand('multiarch.sizes.show', { variant: { name: 'minimal' } }),
     );
     assert.equal(after.focusVariant, 'minimal');
   });
@@ -119,9 +142,12 @@ describe('Image Sizes panel, verification and report', () => {
     const prev = api.sizes.current()?.lastState;
     assert.ok(prev, 'the panel has shown rows');
     // After "ready" the panel posts the rows again.
-    const after = waitForEvent(api.sizes.onDidWebviewReady, () => true, 30_000, 'the reloaded webview to say ready').then(() =>
-      waitForEvent(api.sizes.onDidPostState, () => true, 30_000, 'the rows after the reload'),
-    );
+    const after = waitForEvent(
+      api.sizes.onDidWebviewReady,
+      () => true,
+      30_000,
+      'the reloaded webview to say ready',
+    ).then(() => waitForEvent(api.sizes.onDidPostState, () => true, 30_000, 'the rows after the reload'));
     await vscode.commands.executeCommand('workbench.action.webview.reloadWebviewAction');
     assert.deepEqual(
       (await after).rows.map((r) => [r.variant, r.platform, r.compressed]),

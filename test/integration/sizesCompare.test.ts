@@ -28,10 +28,34 @@ describe('Compare Architectures', () => {
     const b = new LayoutBuilder(join(root, '.multiarch', 'compare-test'));
     const manifests = [];
     for (const arch of ['amd64', 'arm64']) {
-      const base = b.blob(gzipSync(await tarOf([{ name: 'bin/busybox', content: Buffer.alloc(arch === 'amd64' ? 2000 : 1800, 1) }])), GZIP);
-      const opt = b.blob(gzipSync(await tarOf([{ name: 'opt/README', content: 'tools\n' }, ...(arch === 'arm64' ? [{ name: 'opt/extra.bin', content: Buffer.alloc(1024 * 1024, 2) }] : [])])), GZIP);
-      const config = b.json({ architecture: arch, os: 'linux', history: [{ created_by: `COPY rootfs-${arch}/ / # buildkit` }, { created_by: `COPY opt-${arch}/ /opt/ # buildkit` }] }, CONFIG);
-      manifests.push({ ...b.json({ schemaVersion: 2, mediaType: MANIFEST, config, layers: [base, opt] }, MANIFEST), platform: { os: 'linux', architecture: arch } });
+      const base = b.blob(
+        gzipSync(await tarOf([{ name: 'bin/busybox', content: Buffer.alloc(arch === 'amd64' ? 2000 : 1800, 1) }])),
+        GZIP,
+      );
+      const opt = b.blob(
+        gzipSync(
+          await tarOf([
+            { name: 'opt/README', content: 'tools\n' },
+            ...(arch === 'arm64' ? [{ name: 'opt/extra.bin', content: Buffer.alloc(1024 * 1024, 2) }] : []),
+          ]),
+        ),
+        GZIP,
+      );
+      const config = b.json(
+        {
+          architecture: arch,
+          os: 'linux',
+          history: [
+            { created_by: `COPY rootfs-${arch}/ / # buildkit` },
+            { created_by: `COPY opt-${arch}/ /opt/ # buildkit` },
+          ],
+        },
+        CONFIG,
+      );
+      manifests.push({
+        ...b.json({ schemaVersion: 2, mediaType: MANIFEST, config, layers: [base, opt] }, MANIFEST),
+        platform: { os: 'linux', architecture: arch },
+      });
     }
     b.writeTop([b.index(manifests)]);
     const record = (platform: string): BuildRecord => ({
@@ -44,7 +68,10 @@ describe('Compare Architectures', () => {
       durationMs: 1000,
       ociPath: b.dir,
     });
-    writeFileSync(resultsFile, JSON.stringify({ version: 1, cells: { all: [record('linux/amd64'), record('linux/arm64')] } }));
+    writeFileSync(
+      resultsFile,
+      JSON.stringify({ version: 1, cells: { all: [record('linux/amd64'), record('linux/arm64')] } }),
+    );
   });
 
   after(async () => {
@@ -56,7 +83,12 @@ describe('Compare Architectures', () => {
   });
 
   it('puts /opt first with the arm64-only MiB, and the panel shows the comparison', async () => {
-    const shown = waitForEvent(api.sizes.onDidPostState, (s: SizesState) => !!s.comparison?.result, 60_000, 'a state with the comparison');
+    const shown = waitForEvent(
+      api.sizes.onDidPostState,
+      (s: SizesState) => !!s.comparison?.result,
+      60_000,
+      'a state with the comparison',
+    );
     const view = await vscode.commands.executeCommand<ComparisonView | undefined>('multiarch.sizes.compare', 'minimal');
     assert.ok(view?.result, `no comparison: ${JSON.stringify(view)}`);
     assert.equal(view.result.dirs[0]!.path, '/opt');

@@ -25,7 +25,12 @@ describe('Build Timeline after a real build', function () {
   const configUri = () => vscode.Uri.joinPath(workspaceRoot(), 'multiarch.yaml');
 
   /** The panel's state once one satisfies `pred`: the current one, or the next posted after `trigger`. */
-  async function stateWhere(pred: (s: TimelineState) => boolean, what: string, trigger?: () => Thenable<unknown>, timeoutMs = 30_000): Promise<TimelineState> {
+  async function stateWhere(
+    pred: (s: TimelineState) => boolean,
+    what: string,
+    trigger?: () => Thenable<unknown>,
+    timeoutMs = 30_000,
+  ): Promise<TimelineState> {
     const now = api.timeline.current()?.lastState;
     if (!trigger && now && pred(now)) return now;
     const next = waitForEvent(api.timeline.onDidPostState, pred, timeoutMs, what);
@@ -34,7 +39,13 @@ describe('Build Timeline after a real build', function () {
   }
 
   const built = (s: TimelineState): TimelineVariant | undefined =>
-    s.variants.find((v) => v.variant === 'minimal' && v.dockerfile === dockerfile && v.cells.length === 2 && v.cells.every((c) => c.engine === 'podman'));
+    s.variants.find(
+      (v) =>
+        v.variant === 'minimal' &&
+        v.dockerfile === dockerfile &&
+        v.cells.length === 2 &&
+        v.cells.every((c) => c.engine === 'podman'),
+    );
 
   before(async function () {
     const choice = vscode.workspace.getConfiguration('multiarch').get<string>('engine') ?? 'auto';
@@ -45,14 +56,17 @@ describe('Build Timeline after a real build', function () {
     }
     api = await activateApi();
     original = await readText(configUri());
-    await vscode.workspace.fs.delete(vscode.Uri.joinPath(workspaceRoot(), '.multiarch'), { recursive: true, useTrash: false }).then(undefined, () => undefined);
+    await vscode.workspace.fs
+      .delete(vscode.Uri.joinPath(workspaceRoot(), '.multiarch'), { recursive: true, useTrash: false })
+      .then(undefined, () => undefined);
     const dir = join(workspaceRoot().fsPath, 'heavy-shared');
     await cp(join(repo, 'test/fixtures/projects/heavy-shared'), dir, { recursive: true });
     dockerfile = join(dir, 'Dockerfile');
     // The heavy step made unique to this run, so podman's cache cannot serve it: both platforms run it.
     const text = await readFile(dockerfile, 'utf8');
     await writeFile(dockerfile, text.replace('echo "deps: $i rounds', `echo "deps ${tag}: $i rounds`));
-    const base = process.env.MULTIARCH_BASE_IMAGE ?? `${process.env.MULTIARCH_REGISTRY ?? '127.0.0.1:5000'}/multiarch/busybox:1`;
+    const base =
+      process.env.MULTIARCH_BASE_IMAGE ?? `${process.env.MULTIARCH_REGISTRY ?? '127.0.0.1:5000'}/multiarch/busybox:1`;
     const yaml = [
       'image: multiarch-itest-timeline',
       `tag: ${tag}`,
@@ -67,10 +81,17 @@ describe('Build Timeline after a real build', function () {
       '  minimal: {}',
       '',
     ].join('\n');
-    const reloaded = waitForEvent(api.variants.onDidChangeTreeData!, async () => {
-      const labels = await Promise.all(((await api.variants.getChildren()) ?? []).map(async (n) => (await api.variants.getTreeItem(n)).label));
-      return labels.join() === 'minimal';
-    }, 15_000, 'the heavy-shared matrix in the tree');
+    const reloaded = waitForEvent(
+      api.variants.onDidChangeTreeData!,
+      async () => {
+        const labels = await Promise.all(
+          ((await api.variants.getChildren()) ?? []).map(async (n) => (await api.variants.getTreeItem(n)).label),
+        );
+        return labels.join() === 'minimal';
+      },
+      15_000,
+      'the heavy-shared matrix in the tree',
+    );
     await writeText(configUri(), yaml);
     await reloaded;
   });
@@ -79,20 +100,29 @@ describe('Build Timeline after a real build', function () {
     if (!api) return;
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await writeText(configUri(), original);
-    await vscode.workspace.fs.delete(vscode.Uri.joinPath(workspaceRoot(), 'heavy-shared'), { recursive: true, useTrash: false }).then(undefined, () => undefined);
-    await vscode.workspace.fs.delete(vscode.Uri.joinPath(workspaceRoot(), '.multiarch'), { recursive: true, useTrash: false }).then(undefined, () => undefined);
+    await vscode.workspace.fs
+      .delete(vscode.Uri.joinPath(workspaceRoot(), 'heavy-shared'), { recursive: true, useTrash: false })
+      .then(undefined, () => undefined);
+    await vscode.workspace.fs
+      .delete(vscode.Uri.joinPath(workspaceRoot(), '.multiarch'), { recursive: true, useTrash: false })
+      .then(undefined, () => undefined);
     // Only what this test built: the manifest list and its two instances.
     const listed = await runTool([podman, 'manifest', 'inspect', image], { timeoutMs: 30_000 });
     if (listed.ok) {
       await runTool([podman, 'manifest', 'rm', image], { timeoutMs: 30_000 });
-      for (const ref of Object.values(platformRefs(image, parseManifestList(listed.stdout)))) await runTool([podman, 'rmi', ref], { timeoutMs: 30_000 });
+      for (const ref of Object.values(platformRefs(image, parseManifestList(listed.stdout))))
+        await runTool([podman, 'rmi', ref], { timeoutMs: 30_000 });
     }
     await api.reload();
   });
 
   it('opens before any build with the empty state, then shows the build when it finishes', async () => {
     const ready = waitForEvent(api.timeline.onDidWebviewReady, () => true, 30_000, 'the webview to say ready');
-    const empty = await stateWhere((s) => s.variants.length === 0, 'an empty timeline', () => vscode.commands.executeCommand('multiarch.timeline.show'));
+    const empty = await stateWhere(
+      (s) => s.variants.length === 0,
+      'an empty timeline',
+      () => vscode.commands.executeCommand('multiarch.timeline.show'),
+    );
     await ready;
     assert.deepEqual(empty.configured, ['minimal']);
 
@@ -102,22 +132,39 @@ describe('Build Timeline after a real build', function () {
     assert.equal(await endOf(execution), 0, 'the build failed: see its terminal and .multiarch/logs');
     const v = built(await shown)!;
 
-    assert.deepEqual(v.cells.map((c) => [c.platform, c.emulated, c.status]), [['linux/amd64', false, 'succeeded'], ['linux/arm64', true, 'succeeded']]);
+    assert.deepEqual(
+      v.cells.map((c) => [c.platform, c.emulated, c.status]),
+      [
+        ['linux/amd64', false, 'succeeded'],
+        ['linux/arm64', true, 'succeeded'],
+      ],
+    );
     const lines = (await readFile(dockerfile, 'utf8')).split('\n');
     for (const cell of v.cells) {
-      assert.equal(cell.cachedLine, `${cell.cachedSteps}/${cell.totalSteps} steps cached (${Math.round((cell.cachedSteps / cell.totalSteps) * 100)}%)`);
+      assert.equal(
+        cell.cachedLine,
+        `${cell.cachedSteps}/${cell.totalSteps} steps cached (${Math.round((cell.cachedSteps / cell.totalSteps) * 100)}%)`,
+      );
       const heavy = cell.steps.find((s) => s.stage === 'deps' && s.instruction.startsWith('RUN'));
       assert.ok(heavy, `${cell.platform}: no deps RUN step in ${JSON.stringify(cell.steps)}`);
       assert.equal(heavy.cached, false, `${cell.platform}: the heavy step ran`);
       // Every step is on a line of the Dockerfile that starts with the step's keyword.
       for (const s of cell.steps) {
         assert.ok(s.line !== undefined, `${cell.platform}: no line for ${s.instruction}`);
-        assert.equal(lines[s.line]!.split(' ')[0], s.instruction.split(' ')[0], `${cell.platform}: ${s.instruction} on line ${s.line + 1}`);
+        assert.equal(
+          lines[s.line]!.split(' ')[0],
+          s.instruction.split(' ')[0],
+          `${cell.platform}: ${s.instruction} on line ${s.line + 1}`,
+        );
         assert.ok(s.share >= 0 && s.share <= 1);
       }
       assert.equal(lines[heavy.line!], 'RUN i=0; while [ "$i" -lt "$DEPS_ROUNDS" ]; do i=$((i+1)); done \\');
     }
-    assert.equal(Math.max(...v.cells.flatMap((c) => c.steps.map((s) => s.share))), 1, 'the slowest step of the variant has the full bar');
+    assert.equal(
+      Math.max(...v.cells.flatMap((c) => c.steps.map((s) => s.share))),
+      1,
+      'the slowest step of the variant has the full bar',
+    );
     assert.equal(v.emulation.length, 1);
     assert.match(v.emulation[0]!, /^linux\/arm64 took \d+(\.\d)?× the linux\/amd64 time for the same steps$/);
   });
@@ -132,8 +179,14 @@ describe('Build Timeline after a real build', function () {
     assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
     const scripts = [...p.html.matchAll(/<script([^>]*)>/g)].map((m) => m[1]!);
     assert.equal(scripts.length, 1);
-    assert.ok(scripts[0]!.includes(`nonce="${nonce}"`) && /src="[^"]+\/media\/timeline\/timeline\.js"/.test(scripts[0]!), scripts[0]);
-    assert.deepEqual(p.localResourceRoots.map((u) => u.replace(/.*\/(media\/timeline)$/, '$1')), ['media/timeline']);
+    assert.ok(
+      scripts[0]!.includes(`nonce="${nonce}"`) && /src="[^"]+\/media\/timeline\/timeline\.js"/.test(scripts[0]!),
+      scripts[0],
+    );
+    assert.deepEqual(
+      p.localResourceRoots.map((u) => u.replace(/.*\/(media\/timeline)$/, '$1')),
+      ['media/timeline'],
+    );
     assert.doesNotMatch(p.html, /<style|style="/);
   });
 
@@ -141,7 +194,11 @@ describe('Build Timeline after a real build', function () {
     const v = built(api.timeline.current()!.lastState!)!;
     const arm = v.cells.find((c) => c.platform === 'linux/arm64')!;
     const copy = arm.steps.find((s) => s.instruction.startsWith('COPY --from=compile'))!;
-    const editor = await vscode.commands.executeCommand<vscode.TextEditor | undefined>('multiarch.timeline.openStep', { variant: 'minimal', platform: 'linux/arm64', position: copy.position });
+    const editor = await vscode.commands.executeCommand<vscode.TextEditor | undefined>('multiarch.timeline.openStep', {
+      variant: 'minimal',
+      platform: 'linux/arm64',
+      position: copy.position,
+    });
     assert.ok(editor, 'no editor opened');
     assert.equal(editor.document.uri.fsPath, dockerfile);
     assert.equal(editor.selection.active.line, copy.line);
@@ -151,9 +208,15 @@ describe('Build Timeline after a real build', function () {
 
   it('opens focused on a cell from its tree row', async () => {
     const variant = (await api.variants.getChildren())![0]!;
-    const leaf = (await api.variants.getChildren(variant))!.find((n) => (n as { platform?: string }).platform === 'linux/arm64');
+    const leaf = (await api.variants.getChildren(variant))!.find(
+      (n) => (n as { platform?: string }).platform === 'linux/arm64',
+    );
     assert.ok(leaf, 'no linux/arm64 leaf');
-    const focused = await stateWhere((s) => s.focus?.platform === 'linux/arm64', 'a state focused on the arm64 cell', () => vscode.commands.executeCommand('multiarch.timeline.show', leaf));
+    const focused = await stateWhere(
+      (s) => s.focus?.platform === 'linux/arm64',
+      'a state focused on the arm64 cell',
+      () => vscode.commands.executeCommand('multiarch.timeline.show', leaf),
+    );
     assert.deepEqual(focused.focus, { variant: 'minimal', platform: 'linux/arm64' });
     assert.ok(built(focused), 'the focused state still has the build');
   });

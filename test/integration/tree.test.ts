@@ -17,7 +17,12 @@ async function items(api: MultiArchApi, parent?: AnyNode): Promise<{ node: AnyNo
 
 /** Writes the config and waits until the tree reflects it (the file watcher reloads, debounced). */
 async function rewriteConfig(api: MultiArchApi, text: string, settled: (labels: string[]) => boolean): Promise<void> {
-  const changed = waitForEvent(api.variants.onDidChangeTreeData!, async () => settled(await labels(api)), 15_000, 'the tree to reload');
+  const changed = waitForEvent(
+    api.variants.onDidChangeTreeData!,
+    async () => settled(await labels(api)),
+    15_000,
+    'the tree to reload',
+  );
   await writeText(vscode.Uri.joinPath(workspaceRoot(), 'multiarch.yaml'), text);
   await changed;
 }
@@ -49,7 +54,7 @@ describe('Variants tree', () => {
     assert.deepEqual(await labels(api), ['minimal', 'redis', 'sqs']);
   });
 
-  it('shows each variant\'s platforms as leaves (sqs is amd64 only)', async () => {
+  it("shows each variant's platforms as leaves (sqs is amd64 only)", async () => {
     const [minimal, , sqs] = await items(api);
     assert.deepEqual(await labels(api, minimal!.node), ['linux/amd64', 'linux/arm64']);
     assert.deepEqual(await labels(api, sqs!.node), ['linux/amd64']);
@@ -89,7 +94,12 @@ describe('Variants tree', () => {
   });
 
   it('falls back to the Dockerfile as one "default" variant without a config, and Create multiarch.yaml scaffolds one', async () => {
-    const changed = waitForEvent(api.variants.onDidChangeTreeData!, async () => (await labels(api)).includes('default'), 15_000, 'fallback tree');
+    const changed = waitForEvent(
+      api.variants.onDidChangeTreeData!,
+      async () => (await labels(api)).includes('default'),
+      15_000,
+      'fallback tree',
+    );
     await vscode.workspace.fs.delete(configUri());
     await changed;
     const [info, def] = await items(api);

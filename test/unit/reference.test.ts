@@ -82,7 +82,10 @@ describe('image references (distribution/reference grammar)', () => {
           const i = at % r.path.length;
           const upper = r.path.slice(0, i) + r.path[i]!.toUpperCase() + r.path.slice(i + 1);
           fc.pre(upper !== r.path);
-          assert.equal(isValidReference(formatReference({ ...r, domain: r.domain ?? 'example.com', path: upper })), false);
+          assert.equal(
+            isValidReference(formatReference({ ...r, domain: r.domain ?? 'example.com', path: upper })),
+            false,
+          );
         }),
       );
     });
@@ -90,13 +93,16 @@ describe('image references (distribution/reference grammar)', () => {
     it('any string either fails with a ReferenceError or round-trips', () => {
       const chars = fc.constantFrom(...'aZ09.:_-/@[]'.split(''), 'sha256:', 'localhost', 'sha256:' + 'a'.repeat(64));
       fc.assert(
-        fc.property(fc.array(chars, { maxLength: 12 }).map((c) => c.join('')), (s) => {
-          try {
-            assert.equal(formatReference(parseReference(s)), s);
-          } catch (err) {
-            assert.ok(err instanceof ReferenceError, String(err));
-          }
-        }),
+        fc.property(
+          fc.array(chars, { maxLength: 12 }).map((c) => c.join('')),
+          (s) => {
+            try {
+              assert.equal(formatReference(parseReference(s)), s);
+            } catch (err) {
+              assert.ok(err instanceof ReferenceError, String(err));
+            }
+          },
+        ),
         { numRuns: 3000 },
       );
     });
@@ -109,11 +115,28 @@ describe('image references (distribution/reference grammar)', () => {
       assert.deepEqual(parseReference('test.com:5000'), { path: 'test.com', tag: '5000' });
       assert.deepEqual(parseReference('test.com/repo:tag'), { domain: 'test.com', path: 'repo', tag: 'tag' });
       assert.deepEqual(parseReference('test:5000/repo'), { domain: 'test:5000', path: 'repo' });
-      assert.deepEqual(parseReference(`test:5000/repo@${sha('f')}`), { domain: 'test:5000', path: 'repo', digest: sha('f') });
-      assert.deepEqual(parseReference(`test:5000/repo:tag@${sha('f')}`), { domain: 'test:5000', path: 'repo', tag: 'tag', digest: sha('f') });
+      assert.deepEqual(parseReference(`test:5000/repo@${sha('f')}`), {
+        domain: 'test:5000',
+        path: 'repo',
+        digest: sha('f'),
+      });
+      assert.deepEqual(parseReference(`test:5000/repo:tag@${sha('f')}`), {
+        domain: 'test:5000',
+        path: 'repo',
+        tag: 'tag',
+        digest: sha('f'),
+      });
       assert.deepEqual(parseReference('lowercase:Uppercase'), { path: 'lowercase', tag: 'Uppercase' });
-      assert.deepEqual(parseReference('Uppercase/lowercase:tag'), { domain: 'Uppercase', path: 'lowercase', tag: 'tag' });
-      assert.deepEqual(parseReference('sub-dom1.foo.com/bar/baz/quux:some-long-tag'), { domain: 'sub-dom1.foo.com', path: 'bar/baz/quux', tag: 'some-long-tag' });
+      assert.deepEqual(parseReference('Uppercase/lowercase:tag'), {
+        domain: 'Uppercase',
+        path: 'lowercase',
+        tag: 'tag',
+      });
+      assert.deepEqual(parseReference('sub-dom1.foo.com/bar/baz/quux:some-long-tag'), {
+        domain: 'sub-dom1.foo.com',
+        path: 'bar/baz/quux',
+        tag: 'some-long-tag',
+      });
       assert.deepEqual(parseReference('[2001:db8::1]:5000/repo'), { domain: '[2001:db8::1]:5000', path: 'repo' });
       assert.deepEqual(parseReference('localhost/foo'), { domain: 'localhost', path: 'foo' });
       assert.deepEqual(parseReference('foo/bar'), { path: 'foo/bar' });

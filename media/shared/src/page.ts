@@ -9,7 +9,11 @@ export interface VsCodeApi<FromWebview, Persisted> {
 }
 
 /** `keep` stores each state the extension posts and `draw` shows it; what was saved before a reload is drawn at once. */
-export function startPage<State>(api: { postMessage(message: { type: 'ready' }): void }, keep: (state: State) => void, draw: () => void): void {
+export function startPage<State>(
+  api: { postMessage(message: { type: 'ready' }): void },
+  keep: (state: State) => void,
+  draw: () => void,
+): void {
   window.addEventListener('message', (event: MessageEvent<{ type: 'state'; state: State }>) => {
     const msg = event.data;
     if (msg.type === 'state') {

@@ -23,8 +23,20 @@ const COLUMNS: Array<{ key: SortKey | undefined; label: string; numeric?: boolea
   { key: undefined, label: 'Source' },
 ];
 
-function button(doc: Document, label: string, codicon: string, onClick: () => void, primary = false): HTMLButtonElement {
-  const b = el(doc, 'button', { type: 'button', class: primary ? 'primary' : 'secondary' }, icon(doc, codicon), ` ${label}`);
+function button(
+  doc: Document,
+  label: string,
+  codicon: string,
+  onClick: () => void,
+  primary = false,
+): HTMLButtonElement {
+  const b = el(
+    doc,
+    'button',
+    { type: 'button', class: primary ? 'primary' : 'secondary' },
+    icon(doc, codicon),
+    ` ${label}`,
+  );
   b.addEventListener('click', onClick);
   return b;
 }
@@ -36,7 +48,12 @@ function toolbar(doc: Document, state: SizesState, h: Handlers): HTMLElement {
     'header',
     { class: 'toolbar' },
     el(doc, 'h1', {}, 'Image Sizes'),
-    el(doc, 'span', { class: 'updated', 'aria-live': 'polite' }, state.loading ? 'Reading sizes…' : when && `Updated ${when}`),
+    el(
+      doc,
+      'span',
+      { class: 'updated', 'aria-live': 'polite' },
+      state.loading ? 'Reading sizes…' : when && `Updated ${when}`,
+    ),
     el(
       doc,
       'div',
@@ -62,7 +79,12 @@ function emptyState(doc: Document, state: SizesState, h: Handlers): HTMLElement 
       'Sizes appear here after a build. Run Build All Architectures from the Command Palette, right-click a variant in the Multi-Arch view and choose Build Variant, or run "multiarch build --output oci" in a terminal. ',
       variants,
     ),
-    el(doc, 'p', {}, 'Compressed sizes are read from the OCI export or the registry (layers + config of each platform manifest); on-disk sizes from the engine’s local image store.'),
+    el(
+      doc,
+      'p',
+      {},
+      'Compressed sizes are read from the OCI export or the registry (layers + config of each platform manifest); on-disk sizes from the engine’s local image store.',
+    ),
     button(doc, 'Build All Architectures', 'play', () => h.onAction('buildAll'), true),
   );
 }
@@ -71,8 +93,15 @@ function deltaCell(doc: Document, r: SizesRowView): HTMLElement {
   const d = r.delta?.compressed ?? r.delta?.uncompressed;
   if (d === undefined) return el(doc, 'td', { class: 'num muted' }, '–');
   const cls = d > 0 ? 'delta up' : d < 0 ? 'delta down' : 'delta same';
-  const words = d > 0 ? 'larger than the previous build' : d < 0 ? 'smaller than the previous build' : 'same as the previous build';
-  return el(doc, 'td', { class: `num ${cls}` }, el(doc, 'span', { title: words }, formatDelta(d)), el(doc, 'span', { class: 'sr-only' }, ` (${words})`));
+  const words =
+    d > 0 ? 'larger than the previous build' : d < 0 ? 'smaller than the previous build' : 'same as the previous build';
+  return el(
+    doc,
+    'td',
+    { class: `num ${cls}` },
+    el(doc, 'span', { title: words }, formatDelta(d)),
+    el(doc, 'span', { class: 'sr-only' }, ` (${words})`),
+  );
 }
 
 function verifyCell(doc: Document, r: SizesRowView): HTMLElement {
@@ -97,7 +126,12 @@ function verifyCell(doc: Document, r: SizesRowView): HTMLElement {
     return cell;
   }
   const iconName = v.status === 'pass' ? 'pass' : v.status === 'fail' ? 'error' : 'circle-slash';
-  const text = v.status === 'pass' ? `${v.actual ?? ''}` : v.status === 'fail' ? `expected ${v.expected.join(' or ')}, got ${v.actual ?? '?'}` : `skipped`;
+  const text =
+    v.status === 'pass'
+      ? `${v.actual ?? ''}`
+      : v.status === 'fail'
+        ? `expected ${v.expected.join(' or ')}, got ${v.actual ?? '?'}`
+        : `skipped`;
   const cell = el(doc, 'td', { class: `verify ${v.status}` }, icon(doc, iconName), ` ${text}`);
   if (v.reason) cell.setAttribute('title', v.reason);
   return cell;
@@ -112,7 +146,13 @@ function headerCell(doc: Document, c: (typeof COLUMNS)[number], sort: SortOrder,
   const key = c.key;
   const active = sort.key === key;
   th.setAttribute('aria-sort', active ? (sort.descending ? 'descending' : 'ascending') : 'none');
-  const b = el(doc, 'button', { type: 'button', class: 'sort', 'data-key': key }, c.label, icon(doc, active ? (sort.descending ? 'arrow-down' : 'arrow-up') : 'blank'));
+  const b = el(
+    doc,
+    'button',
+    { type: 'button', class: 'sort', 'data-key': key },
+    c.label,
+    icon(doc, active ? (sort.descending ? 'arrow-down' : 'arrow-up') : 'blank'),
+  );
   b.addEventListener('click', () => h.onSort(key));
   th.append(b);
   return th;
@@ -136,7 +176,21 @@ function table(doc: Document, state: SizesState, sort: SortOrder, h: Handlers): 
     );
     if (r.error) tr.setAttribute('title', r.error);
     body.append(tr);
-    if (r.error) body.append(el(doc, 'tr', { class: 'error-row' }, el(doc, 'td', { colspan: String(COLUMNS.length) }, icon(doc, 'warning'), ` ${r.variant} ${r.platform}: ${r.error}`)));
+    if (r.error)
+      body.append(
+        el(
+          doc,
+          'tr',
+          { class: 'error-row' },
+          el(
+            doc,
+            'td',
+            { colspan: String(COLUMNS.length) },
+            icon(doc, 'warning'),
+            ` ${r.variant} ${r.platform}: ${r.error}`,
+          ),
+        ),
+      );
   }
   return el(
     doc,
@@ -149,12 +203,26 @@ function table(doc: Document, state: SizesState, sort: SortOrder, h: Handlers): 
 }
 
 function charts(doc: Document, state: SizesState, h: Handlers): HTMLElement {
-  const section = el(doc, 'section', { class: 'charts', 'aria-labelledby': 'charts-title' }, el(doc, 'h2', { id: 'charts-title' }, 'Architectures compared'));
+  const section = el(
+    doc,
+    'section',
+    { class: 'charts', 'aria-labelledby': 'charts-title' },
+    el(doc, 'h2', { id: 'charts-title' }, 'Architectures compared'),
+  );
   const byVariant = new Map<string, SizesRowView[]>();
   for (const r of state.rows) byVariant.set(r.variant, [...(byVariant.get(r.variant) ?? []), r]);
   for (const [variant, rows] of [...byVariant].sort((a, b) => a[0].localeCompare(b[0]))) {
-    const figure = el(doc, 'figure', { class: `chart${variant === state.focusVariant ? ' focus' : ''}` }, el(doc, 'figcaption', {}, variant));
-    const sized = rows.map((r) => ({ r, bytes: r.compressed ?? r.uncompressed, kind: r.compressed !== undefined ? 'compressed' : 'on disk' }));
+    const figure = el(
+      doc,
+      'figure',
+      { class: `chart${variant === state.focusVariant ? ' focus' : ''}` },
+      el(doc, 'figcaption', {}, variant),
+    );
+    const sized = rows.map((r) => ({
+      r,
+      bytes: r.compressed ?? r.uncompressed,
+      kind: r.compressed !== undefined ? 'compressed' : 'on disk',
+    }));
     const max = Math.max(1, ...sized.map((s) => s.bytes ?? 0));
     const list = el(doc, 'ul', { class: 'bars' });
     for (const { r, bytes, kind } of sized.sort((a, b) => a.r.platform.localeCompare(b.r.platform))) {
@@ -163,7 +231,14 @@ function charts(doc: Document, state: SizesState, h: Handlers): HTMLElement {
       // CSSOM, not a style attribute: allowed by the panel's CSP without 'unsafe-inline'.
       bar.style.width = `${bytes === undefined ? 0 : Math.max(1, (bytes / max) * 100).toFixed(1)}%`;
       list.append(
-        el(doc, 'li', { 'aria-label': label }, el(doc, 'span', { class: 'bar-label' }, shortPlatform(r.platform)), el(doc, 'div', { class: 'bar-track', 'aria-hidden': 'true' }, bar), el(doc, 'span', { class: 'bar-value' }, bytes === undefined ? 'not measured' : formatBytes(bytes))),
+        el(
+          doc,
+          'li',
+          { 'aria-label': label },
+          el(doc, 'span', { class: 'bar-label' }, shortPlatform(r.platform)),
+          el(doc, 'div', { class: 'bar-track', 'aria-hidden': 'true' }, bar),
+          el(doc, 'span', { class: 'bar-value' }, bytes === undefined ? 'not measured' : formatBytes(bytes)),
+        ),
       );
     }
     figure.append(list);

@@ -22,7 +22,9 @@ export function sortRows(rows: SizesRowView[], sort: SortOrder): SizesRowView[] 
       const vb = value(b.r, sort.key);
       if (va === undefined || vb === undefined) return va === vb ? a.i - b.i : va === undefined ? 1 : -1;
       const c = typeof va === 'number' && typeof vb === 'number' ? va - vb : String(va).localeCompare(String(vb));
-      return c !== 0 ? c * dir : a.r.variant.localeCompare(b.r.variant) || a.r.platform.localeCompare(b.r.platform) || a.i - b.i;
+      return c !== 0
+        ? c * dir
+        : a.r.variant.localeCompare(b.r.variant) || a.r.platform.localeCompare(b.r.platform) || a.i - b.i;
     })
     .map(({ r }) => r);
 }

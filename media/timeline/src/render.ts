@@ -11,7 +11,13 @@ export interface Handlers {
   onStep(step: { variant: string; platform: string; position: number }): void;
 }
 
-function button(doc: Document, label: string, codicon: string, onClick: () => void, cls = 'secondary'): HTMLButtonElement {
+function button(
+  doc: Document,
+  label: string,
+  codicon: string,
+  onClick: () => void,
+  cls = 'secondary',
+): HTMLButtonElement {
   const b = el(doc, 'button', { type: 'button', class: cls }, icon(doc, codicon), ` ${label}`);
   b.addEventListener('click', onClick);
   return b;
@@ -35,7 +41,13 @@ function toolbar(doc: Document, state: TimelineState, order: StepOrder, h: Handl
       doc,
       'div',
       { class: 'actions' },
-      el(doc, 'div', { class: 'order', role: 'group', 'aria-label': 'Order of the steps' }, toggle('slowest', 'Slowest first', 'sort-precedence'), toggle('dockerfile', 'Dockerfile order', 'list-ordered')),
+      el(
+        doc,
+        'div',
+        { class: 'order', role: 'group', 'aria-label': 'Order of the steps' },
+        toggle('slowest', 'Slowest first', 'sort-precedence'),
+        toggle('dockerfile', 'Dockerfile order', 'list-ordered'),
+      ),
       button(doc, 'Refresh', 'refresh', () => h.onAction('refresh')),
     ),
   );
@@ -74,7 +86,13 @@ function stepRow(doc: Document, variant: string, cell: TimelineCell, step: Timel
       title: `${where}${step.instruction}\n${step.cached ? 'cached' : step.duration} · ${line} of the Dockerfile`,
       'data-position': String(step.position),
     },
-    el(doc, 'span', { class: 'step-label' }, step.stage ? el(doc, 'span', { class: 'stage' }, where) : undefined, el(doc, 'code', {}, step.instruction)),
+    el(
+      doc,
+      'span',
+      { class: 'step-label' },
+      step.stage ? el(doc, 'span', { class: 'stage' }, where) : undefined,
+      el(doc, 'code', {}, step.instruction),
+    ),
     el(doc, 'span', { class: 'bar-track', 'aria-hidden': 'true' }, bar),
     el(doc, 'span', { class: 'step-time' }, step.duration),
     step.cached ? el(doc, 'span', { class: 'sr-only' }, ', cached') : undefined,
@@ -83,7 +101,14 @@ function stepRow(doc: Document, variant: string, cell: TimelineCell, step: Timel
   return el(doc, 'li', {}, b);
 }
 
-function cellSection(doc: Document, variant: TimelineVariant, cell: TimelineCell, order: StepOrder, focus: TimelineState['focus'], h: Handlers): HTMLElement {
+function cellSection(
+  doc: Document,
+  variant: TimelineVariant,
+  cell: TimelineCell,
+  order: StepOrder,
+  focus: TimelineState['focus'],
+  h: Handlers,
+): HTMLElement {
   // A cell's border shows focus only when the panel was opened on that cell; a variant focus marks its heading.
   const focused = focus?.variant === variant.variant && focus.platform === cell.platform;
   const id = `cell-${variant.variant}-${cell.platform}`.replace(/[^A-Za-z0-9_-]/g, '_');
@@ -92,7 +117,10 @@ function cellSection(doc: Document, variant: TimelineVariant, cell: TimelineCell
   return el(
     doc,
     'section',
-    { class: `cell${focused ? ' focus' : ''}${cell.status === 'succeeded' ? '' : ` ${cell.status}`}`, 'data-platform': cell.platform },
+    {
+      class: `cell${focused ? ' focus' : ''}${cell.status === 'succeeded' ? '' : ` ${cell.status}`}`,
+      'data-platform': cell.platform,
+    },
     el(
       doc,
       'h3',
@@ -101,14 +129,33 @@ function cellSection(doc: Document, variant: TimelineVariant, cell: TimelineCell
       cell.emulated ? el(doc, 'span', { class: 'badge' }, 'emulated') : undefined,
       el(doc, 'span', { class: 'total' }, cell.total),
       el(doc, 'span', { class: 'cached-line' }, cell.cachedLine),
-      cell.status === 'succeeded' ? undefined : el(doc, 'span', { class: 'status' }, icon(doc, cell.status === 'failed' ? 'error' : 'circle-slash'), ` ${cell.status}`),
+      cell.status === 'succeeded'
+        ? undefined
+        : el(
+            doc,
+            'span',
+            { class: 'status' },
+            icon(doc, cell.status === 'failed' ? 'error' : 'circle-slash'),
+            ` ${cell.status}`,
+          ),
     ),
     list,
   );
 }
 
-function variantSection(doc: Document, v: TimelineVariant, order: StepOrder, focus: TimelineState['focus'], h: Handlers): HTMLElement {
-  const section = el(doc, 'section', { class: `variant${focus?.variant === v.variant ? ' focus' : ''}`, 'data-variant': v.variant }, el(doc, 'h2', {}, icon(doc, 'package'), ` ${v.variant}`));
+function variantSection(
+  doc: Document,
+  v: TimelineVariant,
+  order: StepOrder,
+  focus: TimelineState['focus'],
+  h: Handlers,
+): HTMLElement {
+  const section = el(
+    doc,
+    'section',
+    { class: `variant${focus?.variant === v.variant ? ' focus' : ''}`, 'data-variant': v.variant },
+    el(doc, 'h2', {}, icon(doc, 'package'), ` ${v.variant}`),
+  );
   for (const line of v.emulation) section.append(el(doc, 'p', { class: 'emulation' }, icon(doc, 'vm'), ` ${line}`));
   for (const cell of v.cells) section.append(cellSection(doc, v, cell, order, focus, h));
   return section;
@@ -120,9 +167,17 @@ export function render(doc: Document, root: HTMLElement, state: TimelineState, o
   if (state.error) parts.push(el(doc, 'p', { class: 'error', role: 'alert' }, icon(doc, 'error'), ` ${state.error}`));
   if (!state.variants.length) parts.push(emptyState(doc, state, h));
   else {
-    parts.push(el(doc, 'p', { class: 'muted' }, 'The latest build of each platform. Bars share one scale per variant; cached steps are dimmed. Select a step to open its Dockerfile line.'));
+    parts.push(
+      el(
+        doc,
+        'p',
+        { class: 'muted' },
+        'The latest build of each platform. Bars share one scale per variant; cached steps are dimmed. Select a step to open its Dockerfile line.',
+      ),
+    );
     for (const v of state.variants) parts.push(variantSection(doc, v, order, state.focus, h));
   }
   root.replaceChildren(...parts);
-  if (state.focus) root.querySelector('section.cell.focus, section.variant.focus')?.scrollIntoView?.({ block: 'nearest' });
+  if (state.focus)
+    root.querySelector('section.cell.focus, section.variant.focus')?.scrollIntoView?.({ block: 'nearest' });
 }

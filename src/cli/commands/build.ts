@@ -37,22 +37,24 @@ async function build(args: string[], io: CliIO, signal: AbortSignal): Promise<nu
     io.err('multiarch build: cancelled before any build started\n');
     return 1;
   };
-  const parsed = parseOrUsage('build', help, io, () => parseArgs({
-    args,
-    options: {
-      ...configOptions,
-      variant: { type: 'string', multiple: true },
-      platform: { type: 'string', multiple: true },
-      all: { type: 'boolean' },
-      push: { type: 'boolean' },
-      output: { type: 'string' },
-      engine: { type: 'string' },
-      json: { type: 'boolean' },
-      'keep-going': { type: 'boolean' },
-      jobs: { type: 'string' },
-    },
-    strict: true,
-  }));
+  const parsed = parseOrUsage('build', help, io, () =>
+    parseArgs({
+      args,
+      options: {
+        ...configOptions,
+        variant: { type: 'string', multiple: true },
+        platform: { type: 'string', multiple: true },
+        all: { type: 'boolean' },
+        push: { type: 'boolean' },
+        output: { type: 'string' },
+        engine: { type: 'string' },
+        json: { type: 'boolean' },
+        'keep-going': { type: 'boolean' },
+        jobs: { type: 'string' },
+      },
+      strict: true,
+    }),
+  );
   if (typeof parsed === 'number') return parsed;
   const { values } = parsed;
   const usage = (msg: string) => {
@@ -63,10 +65,13 @@ async function build(args: string[], io: CliIO, signal: AbortSignal): Promise<nu
   if (output !== undefined && !isOutputMode(output)) {
     return usage(`--output must be load, oci or push (got "${output}")`);
   }
-  if (values.push && values.output && values.output !== 'push') return usage('--push contradicts --output ' + values.output);
-  if (values.all && (values.variant?.length || values.platform?.length)) return usage('--all builds everything; drop --variant/--platform');
+  if (values.push && values.output && values.output !== 'push')
+    return usage('--push contradicts --output ' + values.output);
+  if (values.all && (values.variant?.length || values.platform?.length))
+    return usage('--all builds everything; drop --variant/--platform');
   const jobs = values.jobs === undefined ? 3 : Number(values.jobs);
-  if (!Number.isInteger(jobs) || jobs < 1) return usage(`--jobs must be a whole number of at least 1 (got "${values.jobs}")`);
+  if (!Number.isInteger(jobs) || jobs < 1)
+    return usage(`--jobs must be a whole number of at least 1 (got "${values.jobs}")`);
   let setting;
   try {
     setting = engineOption(values.engine, io.env);
@@ -80,14 +85,17 @@ async function build(args: string[], io: CliIO, signal: AbortSignal): Promise<nu
   const log = (text: string) => (values.json ? io.err(text) : io.out(text));
   let prepared;
   try {
-    prepared = await unlessCancelled(prepareBuild(config, {
-      mode: 'build',
-      engine: setting,
-      env: io.env,
-      variants: values.variant ?? [],
-      platforms: values.platform ?? [],
-      ...(output ? { output: output as OutputMode } : {}),
-    }), signal);
+    prepared = await unlessCancelled(
+      prepareBuild(config, {
+        mode: 'build',
+        engine: setting,
+        env: io.env,
+        variants: values.variant ?? [],
+        platforms: values.platform ?? [],
+        ...(output ? { output: output as OutputMode } : {}),
+      }),
+      signal,
+    );
   } catch (err) {
     if (!(err instanceof PrepareError)) throw err;
     io.err(`multiarch build: ${err.message}\n`);
@@ -118,7 +126,18 @@ async function build(args: string[], io: CliIO, signal: AbortSignal): Promise<nu
   await ResultsStore.forRoot(config.root).append(summary.records, (m) => io.err(`multiarch build: warning: ${m}\n`));
 
   if (values.json) {
-    io.out(JSON.stringify({ ok: summary.ok, engine, records: summary.records, problems: summary.outcomes.flatMap((o) => (o.problem ? [{ job: o.job.id, ...o.problem }] : [])) }, null, 2) + '\n');
+    io.out(
+      JSON.stringify(
+        {
+          ok: summary.ok,
+          engine,
+          records: summary.records,
+          problems: summary.outcomes.flatMap((o) => (o.problem ? [{ job: o.job.id, ...o.problem }] : [])),
+        },
+        null,
+        2,
+      ) + '\n',
+    );
   } else {
     io.out(`\n${summaryTable(summary.records)}`);
     io.err(failureLines(summary));

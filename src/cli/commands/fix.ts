@@ -35,7 +35,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parsed;
   const unknown = (values.rule ?? []).filter((r) => !RULE_NAMES.includes(r));
   if (unknown.length) {
-    io.err(`multiarch fix: unknown rule ${unknown.map((r) => `"${r}"`).join(', ')}; known rules: ${RULE_NAMES.join(', ')}\n`);
+    io.err(
+      `multiarch fix: unknown rule ${unknown.map((r) => `"${r}"`).join(', ')}; known rules: ${RULE_NAMES.join(', ')}\n`,
+    );
     return 2;
   }
   const files = positionals.length ? positionals : await defaultDockerfiles(io.cwd);
@@ -49,7 +51,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     try {
       bytes = await readFile(path);
     } catch (err) {
-      io.err(`multiarch fix: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}; check the path\n`);
+      io.err(
+        `multiarch fix: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}; check the path\n`,
+      );
       return 2;
     }
     if (bytes.includes(0)) {
@@ -58,7 +62,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     }
     const decoded = decodeLossless(bytes);
     if (!decoded) {
-      io.err(`multiarch fix: ${file} mixes invalid UTF-8 with the characters U+F780-U+F7FF, so its bytes could not be kept exactly; skipped\n`);
+      io.err(
+        `multiarch fix: ${file} mixes invalid UTF-8 with the characters U+F780-U+F7FF, so its bytes could not be kept exactly; skipped\n`,
+      );
       continue;
     }
     const result = fixAll(decoded.text, await loadLintContext(path), values.rule ? { only: values.rule } : {});

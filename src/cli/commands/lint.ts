@@ -61,14 +61,18 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     try {
       text = await readFile(path, 'utf8');
     } catch (err) {
-      io.err(`multiarch lint: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}; check the path\n`);
+      io.err(
+        `multiarch lint: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}; check the path\n`,
+      );
       return 2;
     }
     const context = await loadLintContext(path);
     const { diagnostics } = lintDockerfile(text, context);
     if (!values['no-network']) {
       diagnostics.push(...(await baseImageFindings(path, text, context.buildPlatform, io)));
-      diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+      diagnostics.sort(
+        (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
+      );
     }
     results.push({ file: relative(io.cwd, path) || file, diagnostics });
   }
@@ -80,12 +84,24 @@ export async function run(args: string[], io: CliIO): Promise<number> {
 }
 
 /** InvalidBaseImagePlatform for the variants that build this Dockerfile; an unreachable registry is one line on stderr. */
-async function baseImageFindings(path: string, text: string, buildPlatform: string | undefined, io: CliIO): Promise<LintDiagnostic[]> {
+async function baseImageFindings(
+  path: string,
+  text: string,
+  buildPlatform: string | undefined,
+  io: CliIO,
+): Promise<LintDiagnostic[]> {
   const near = await lintCellsNear(path);
   if (!near) return [];
-  const { diagnostics, unreachable } = await checkBaseImagePlatforms(text, near.cells, await projectPlatformLookup(near.root, io.env), buildPlatform);
+  const { diagnostics, unreachable } = await checkBaseImagePlatforms(
+    text,
+    near.cells,
+    await projectPlatformLookup(near.root, io.env),
+    buildPlatform,
+  );
   for (const u of unreachable) {
-    io.err(`multiarch lint: InvalidBaseImagePlatform skipped for ${u.image}: ${u.reason} (offline? use --no-network to skip the check)\n`);
+    io.err(
+      `multiarch lint: InvalidBaseImagePlatform skipped for ${u.image}: ${u.reason} (offline? use --no-network to skip the check)\n`,
+    );
   }
   return diagnostics;
 }

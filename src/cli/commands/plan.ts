@@ -14,19 +14,21 @@ without running anything. With buildx, the whole matrix is one \`docker buildx b
 `;
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const parsed = parseOrUsage('plan', help, io, () => parseArgs({
-    args,
-    options: {
-      ...configOptions,
-      variant: { type: 'string', multiple: true },
-      platform: { type: 'string', multiple: true },
-      all: { type: 'boolean' },
-      engine: { type: 'string' },
-      output: { type: 'string' },
-      json: { type: 'boolean' },
-    },
-    strict: true,
-  }));
+  const parsed = parseOrUsage('plan', help, io, () =>
+    parseArgs({
+      args,
+      options: {
+        ...configOptions,
+        variant: { type: 'string', multiple: true },
+        platform: { type: 'string', multiple: true },
+        all: { type: 'boolean' },
+        engine: { type: 'string' },
+        output: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      strict: true,
+    }),
+  );
   if (typeof parsed === 'number') return parsed;
   const { values } = parsed;
   const config = await requireConfig(io, values.config);
@@ -63,6 +65,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     return 2;
   }
   const { plan, engine } = prepared;
-  io.out(values.json ? JSON.stringify(planToJson(plan, engine.reason), null, 2) + '\n' : planToText(plan, engine.reason));
+  io.out(
+    values.json ? JSON.stringify(planToJson(plan, engine.reason), null, 2) + '\n' : planToText(plan, engine.reason),
+  );
   return 0;
 }

@@ -14,21 +14,30 @@ Prints to stdout unless --out is given.
 `;
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const parsed = parseOrUsage('report', help, io, () => parseArgs({
-    args,
-    options: {
-      ...configOptions,
-      out: { type: 'string', short: 'o' },
-    },
-    strict: true,
-  }));
+  const parsed = parseOrUsage('report', help, io, () =>
+    parseArgs({
+      args,
+      options: {
+        ...configOptions,
+        out: { type: 'string', short: 'o' },
+      },
+      strict: true,
+    }),
+  );
   if (typeof parsed === 'number') return parsed;
   const { values } = parsed;
   const config = await requireConfig(io, values.config);
   if (!config) return 2;
   const { root, variants } = config;
   const platforms = [...new Set(variants.flatMap((v) => v.platforms))].sort();
-  const text = renderReport(await collectReport({ root, env: io.env, platforms, ...(config.variantArg ? { variantArg: config.variantArg } : {}) }));
+  const text = renderReport(
+    await collectReport({
+      root,
+      env: io.env,
+      platforms,
+      ...(config.variantArg ? { variantArg: config.variantArg } : {}),
+    }),
+  );
   if (!values.out) {
     io.out(text);
     return 0;

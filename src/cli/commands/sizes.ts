@@ -22,16 +22,18 @@ largest difference first. Layers are streamed from the OCI archive, the registry
 `;
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const parsed = parseOrUsage('sizes', help, io, () => parseArgs({
-    args,
-    options: {
-      ...configOptions,
-      variant: { type: 'string', multiple: true },
-      json: { type: 'boolean' },
-      compare: { type: 'boolean' },
-    },
-    strict: true,
-  }));
+  const parsed = parseOrUsage('sizes', help, io, () =>
+    parseArgs({
+      args,
+      options: {
+        ...configOptions,
+        variant: { type: 'string', multiple: true },
+        json: { type: 'boolean' },
+        compare: { type: 'boolean' },
+      },
+      strict: true,
+    }),
+  );
   if (typeof parsed === 'number') return parsed;
   const { values } = parsed;
   const config = await requireConfig(io, values.config);
@@ -39,18 +41,30 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const { root, variants } = config;
   const unknown = (values.variant ?? []).filter((v) => !variants.some((c) => c.name === v));
   if (unknown.length) {
-    io.err(`multiarch sizes: unknown variant ${unknown.map((v) => `"${v}"`).join(', ')} (variants: ${variants.map((v) => v.name).join(', ')})\n`);
+    io.err(
+      `multiarch sizes: unknown variant ${unknown.map((v) => `"${v}"`).join(', ')} (variants: ${variants.map((v) => v.name).join(', ')})\n`,
+    );
     return 2;
   }
   if (values.compare) {
     const records = await readBuildRecords(root);
-    const comparisons = await compareArchitectures(records, { root, env: io.env, ...(values.variant ? { variants: values.variant } : {}) });
+    const comparisons = await compareArchitectures(records, {
+      root,
+      env: io.env,
+      ...(values.variant ? { variants: values.variant } : {}),
+    });
     if (values.json) io.out(`${JSON.stringify(comparisons, null, 2)}\n`);
-    else if (!comparisons.length) io.out(`No successful build recorded in ${resultsPath(root)}: run "multiarch build" first.\n`);
+    else if (!comparisons.length)
+      io.out(`No successful build recorded in ${resultsPath(root)}: run "multiarch build" first.\n`);
     else io.out(comparisonText(comparisons));
     return comparisons.some((c) => c.errors?.length) ? 1 : 0;
   }
-  const rows = await measureSizes({ root, env: io.env, warn: (m) => io.err(`multiarch sizes: warning: ${m}\n`), ...(values.variant ? { variants: values.variant } : {}) });
+  const rows = await measureSizes({
+    root,
+    env: io.env,
+    warn: (m) => io.err(`multiarch sizes: warning: ${m}\n`),
+    ...(values.variant ? { variants: values.variant } : {}),
+  });
   if (values.json) io.out(`${JSON.stringify(sizesJson(rows), null, 2)}\n`);
   else if (!rows.length) io.out(`No successful build recorded in ${resultsPath(root)}: run "multiarch build" first.\n`);
   else io.out(sizesText(rows));

@@ -26,13 +26,16 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (!config) return 2;
   const unknown = (values.variant ?? []).filter((v) => !config.variants.some((c) => c.name === v));
   if (unknown.length) {
-    io.err(`multiarch timings: unknown variant ${unknown.map((v) => `"${v}"`).join(', ')} (variants: ${config.variants.map((v) => v.name).join(', ')})\n`);
+    io.err(
+      `multiarch timings: unknown variant ${unknown.map((v) => `"${v}"`).join(', ')} (variants: ${config.variants.map((v) => v.name).join(', ')})\n`,
+    );
     return 2;
   }
   const records = Object.values((await ResultsStore.forRoot(config.root).read()).cells).flat();
   const report = timingsReport(records, values.variant);
   if (values.json) io.out(`${JSON.stringify(report, null, 2)}\n`);
-  else if (!report.cells.length) io.out(`No timed build recorded in ${resultsPath(config.root)}: run "multiarch build" first.\n`);
+  else if (!report.cells.length)
+    io.out(`No timed build recorded in ${resultsPath(config.root)}: run "multiarch build" first.\n`);
   else io.out(timingsText(report));
   return 0;
 }

@@ -25,17 +25,19 @@ the ENTRYPOINT/CMD program's (through PATH, symlinks and #! interpreters). --jso
 `;
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const parsed = parseOrUsage('verify', help, io, () => parseArgs({
-    args,
-    options: {
-      ...configOptions,
-      variant: { type: 'string', multiple: true },
-      timeout: { type: 'string' },
-      static: { type: 'boolean' },
-      json: { type: 'boolean' },
-    },
-    strict: true,
-  }));
+  const parsed = parseOrUsage('verify', help, io, () =>
+    parseArgs({
+      args,
+      options: {
+        ...configOptions,
+        variant: { type: 'string', multiple: true },
+        timeout: { type: 'string' },
+        static: { type: 'boolean' },
+        json: { type: 'boolean' },
+      },
+      strict: true,
+    }),
+  );
   if (typeof parsed === 'number') return parsed;
   const { values } = parsed;
   const timeoutS = values.timeout === undefined ? undefined : Number(values.timeout);
@@ -48,9 +50,15 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const { root, variants } = config;
   const records = await readBuildRecords(root);
   if (values.static) {
-    const cells = await staticVerify(records, { root, env: io.env, programs: programsFromEnv(io.env), ...(values.variant ? { variants: values.variant } : {}) });
+    const cells = await staticVerify(records, {
+      root,
+      env: io.env,
+      programs: programsFromEnv(io.env),
+      ...(values.variant ? { variants: values.variant } : {}),
+    });
     if (values.json) io.out(`${JSON.stringify({ cells }, null, 2)}\n`);
-    else if (!cells.length) io.out(`No successful build recorded in ${resultsPath(root)}: run "multiarch build" first.\n`);
+    else if (!cells.length)
+      io.out(`No successful build recorded in ${resultsPath(root)}: run "multiarch build" first.\n`);
     else io.out(staticText(cells));
     return cells.some((c) => c.status === 'fail') ? 1 : 0;
   }
@@ -63,7 +71,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   });
   if (results.length) await writeVerifyResults(root, results, (m) => io.err(`multiarch verify: warning: ${m}\n`));
   if (values.json) io.out(`${JSON.stringify(results, null, 2)}\n`);
-  else if (!results.length) io.out(`No successful build recorded in ${resultsPath(root)}: run "multiarch build" first.\n`);
+  else if (!results.length)
+    io.out(`No successful build recorded in ${resultsPath(root)}: run "multiarch build" first.\n`);
   else io.out(verifyText(results));
   return results.some((r) => r.status === 'fail') ? 1 : 0;
 }

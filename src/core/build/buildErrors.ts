@@ -95,7 +95,8 @@ export function locateInstruction(dockerfileText: string, step: string): number 
   for (const ins of DockerfileParser.parse(dockerfileText).getInstructions()) {
     if (ins.getKeyword().toUpperCase() !== keyword.toUpperCase()) continue;
     const have = new Set(words(ins.getRawArgumentsContent() ?? ''));
-    const score = stepWords.filter((w) => have.has(w)).length + (stepWords.join(' ') === [...have].join(' ') ? 1000 : 0);
+    const score =
+      stepWords.filter((w) => have.has(w)).length + (stepWords.join(' ') === [...have].join(' ') ? 1000 : 0);
     if (!best || score > best.score) best = { line: ins.getInstructionRange().start.line + 1, score };
   }
   return best?.line;

@@ -13,7 +13,12 @@ import type { EngineQuery } from './engineQuery';
  * hide the build's own result. `program` is the podman binary (for the marker); `resolve` maps a plan argv
  * to the one executed. Returns the ids of the working containers removed.
  */
-export async function discardStaging(staging: Staging, program: string, run: EngineQuery, resolve: (argv: string[]) => string[]): Promise<string[]> {
+export async function discardStaging(
+  staging: Staging,
+  program: string,
+  run: EngineQuery,
+  resolve: (argv: string[]) => string[],
+): Promise<string[]> {
   for (const argv of staging.discard) await run(resolve(argv));
   for (const partial of Object.keys(staging.files ?? {})) await rm(partial, { recursive: true, force: true });
   if (!staging.marker) return [];
@@ -29,7 +34,11 @@ export async function discardStaging(staging: Staging, program: string, run: Eng
  * instead: the step running at that moment finishes there, nothing after it runs, and nothing is committed.
  * Only a cancel calls this, when every job of the run is being stopped.
  */
-export async function removeRemoteWorkingContainers(program: string, run: EngineQuery, sinceMs: number): Promise<string[]> {
+export async function removeRemoteWorkingContainers(
+  program: string,
+  run: EngineQuery,
+  sinceMs: number,
+): Promise<string[]> {
   try {
     const ps = await run([program, 'ps', '--external', '--all', '--no-trunc', '--format', 'json']);
     if (!ps.ok) return [];
@@ -86,7 +95,11 @@ export async function markedWorkingContainers(program: string, marker: string, r
     const ids: string[] = [];
     for (const c of external) {
       try {
-        if (parseBuildahArgs(await readFile(join(dir, c.id, 'userdata', 'buildah.json'), 'utf8'))[buildMarkerArg] === marker) ids.push(c.id);
+        if (
+          parseBuildahArgs(await readFile(join(dir, c.id, 'userdata', 'buildah.json'), 'utf8'))[buildMarkerArg] ===
+          marker
+        )
+          ids.push(c.id);
       } catch {
         // not a buildah container, or it went away meanwhile
       }

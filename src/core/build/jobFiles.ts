@@ -12,18 +12,25 @@ export async function ensureOutputDirs(job: Job): Promise<void> {
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, content);
   }
-  for (const f of [job.ociPath, job.metadataFile, ...(job.parts ?? []).map((p) => p.iidfile)]) if (f) await mkdir(dirname(f), { recursive: true });
+  for (const f of [job.ociPath, job.metadataFile, ...(job.parts ?? []).map((p) => p.iidfile)])
+    if (f) await mkdir(dirname(f), { recursive: true });
 }
 
 /**
  * A split job's after-steps with each part's image source (partImageSource) replaced by the id its build
  * wrote to the part's iid file; the files go once read.
  */
-export async function pinPartImages(after: string[][], parts: JobPart[]): Promise<{ argv: string[][] } | { failed: string }> {
+export async function pinPartImages(
+  after: string[][],
+  parts: JobPart[],
+): Promise<{ argv: string[][] } | { failed: string }> {
   const ids = new Map<string, string>();
   for (const part of parts) {
     const id = (await readFile(part.iidfile, 'utf8').catch(() => '')).trim().replace(/^sha256:/, '');
-    if (!/^[0-9a-f]{64}$/.test(id)) return { failed: `the ${part.platform} image was built but podman wrote no image id to ${part.iidfile}; run the build again` };
+    if (!/^[0-9a-f]{64}$/.test(id))
+      return {
+        failed: `the ${part.platform} image was built but podman wrote no image id to ${part.iidfile}; run the build again`,
+      };
     ids.set(part.iidfile, `containers-storage:${id}`);
   }
   await removePartFiles(parts);

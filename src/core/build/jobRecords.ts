@@ -41,7 +41,11 @@ export function jobRecords(job: Job, end: JobEnd): BuildRecord[] {
       ...(problem ? { error: problem.message } : status === 'cancelled' ? { error: 'cancelled' } : {}),
       // Local engines build a foreign platform under QEMU; a buildx builder may have a native node for it;
       // a build node runs the platforms it lists natively.
-      ...(job.node ? { node: job.node, emulated: !node?.platforms.includes(cell.platform) } : job.engine !== 'buildx' ? { emulated: cell.platform !== host } : {}),
+      ...(job.node
+        ? { node: job.node, emulated: !node?.platforms.includes(cell.platform) }
+        : job.engine !== 'buildx'
+          ? { emulated: cell.platform !== host }
+          : {}),
       ...(timings[cellId(cell)] ? { timing: timings[cellId(cell)] } : {}),
     };
   });

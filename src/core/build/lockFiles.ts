@@ -20,7 +20,10 @@ export function lockPath(root: string, cell: Cell): string {
 }
 
 /** Takes the lock of every cell, or none: the cells someone else holds are returned instead. */
-export async function lockCells(root: string, cells: Cell[]): Promise<{ release: () => Promise<void> } | { held: HeldCell[] }> {
+export async function lockCells(
+  root: string,
+  cells: Cell[],
+): Promise<{ release: () => Promise<void> } | { held: HeldCell[] }> {
   const taken: string[] = [];
   const held: HeldCell[] = [];
   for (const cell of uniqueSorted(cells)) {
@@ -54,7 +57,12 @@ export async function heldCells(root: string, cells: Cell[]): Promise<HeldCell[]
 }
 
 export function describeHeld(held: HeldCell[]): string {
-  return held.map(({ cell, holder }) => `${cell.variant} on ${cell.platform} is already being built (pid ${holder.pid}${holder.host !== hostname() ? ` on ${holder.host}` : ''})`).join('; ');
+  return held
+    .map(
+      ({ cell, holder }) =>
+        `${cell.variant} on ${cell.platform} is already being built (pid ${holder.pid}${holder.host !== hostname() ? ` on ${holder.host}` : ''})`,
+    )
+    .join('; ');
 }
 
 function uniqueSorted(cells: Cell[]): Cell[] {

@@ -1,5 +1,12 @@
 import type { OutputMode, ResolvedConfig } from '../config/types';
-import { chooseEngine, detectEngines, programsFromEnv, type Choice, type EnginePrograms, type EngineSetting } from '../engines/detect';
+import {
+  chooseEngine,
+  detectEngines,
+  programsFromEnv,
+  type Choice,
+  type EnginePrograms,
+  type EngineSetting,
+} from '../engines/detect';
 import { platformSupport, type SupportSnapshot } from '../engines/platformSupport';
 import { registryHost, registryReachable } from '../engines/registryCheck';
 import type { EngineInfo } from '../engines/types';
@@ -8,7 +15,13 @@ import type { EngineKind, Plan } from '../jobs';
 import { tryParseReference } from '../reference';
 import { variantTags } from '../engines/references';
 import { engineQuery } from './engineQuery';
-import { brokenManifestLists, describeBroken, projectTags, removeBrokenImageArgv, type BrokenImage } from './storeHealth';
+import {
+  brokenManifestLists,
+  describeBroken,
+  projectTags,
+  removeBrokenImageArgv,
+  type BrokenImage,
+} from './storeHealth';
 
 /**
  * What the user can do about a failed preparation; the editor shows each as a button, the CLI only the
@@ -86,13 +99,16 @@ export async function prepareBuild(config: ResolvedConfig, o: PrepareOptions): P
     if (err instanceof PlanError) throw new PrepareError(err.message, 'usage', 'openConfig');
     throw err;
   }
-  if (!plan.jobs.length) throw new PrepareError('nothing to build for this selection: no variant has the requested platforms', 'usage');
+  if (!plan.jobs.length)
+    throw new PrepareError('nothing to build for this selection: no variant has the requested platforms', 'usage');
   if (o.mode === 'plan') return { config, engine, programs, plan };
 
   // A node job's tags are its per-arch names in the node's store; what is pushed is the delivery's tags.
   const pushTags = [
     ...plan.jobs.filter((j) => j.output === 'push' && !j.node).flatMap((j) => j.tags),
-    ...config.variants.filter((v) => plan.jobs.some((j) => j.node && j.variant === v.name && j.output === 'push')).flatMap((v) => variantTags(config, v, true)),
+    ...config.variants
+      .filter((v) => plan.jobs.some((j) => j.node && j.variant === v.name && j.output === 'push'))
+      .flatMap((v) => variantTags(config, v, true)),
   ];
   // `app:tag` and `acme/app` mean Docker Hub: almost never what a matrix build meant to push to.
   const hubOnly = pushTags.filter((t) => tryParseReference(t)?.domain === undefined);
@@ -106,8 +122,14 @@ export async function prepareBuild(config: ResolvedConfig, o: PrepareOptions): P
 
   // Build nodes run their platforms natively in their own engine (the runner asks each before building).
   const platforms = [...new Set(plan.jobs.filter((j) => !j.node).flatMap((j) => j.platforms))];
-  const support = await (o.support ?? ((kind, wanted, p) => platformSupport(kind, wanted, { programs: p, env })))(engine.kind, platforms, programs);
-  const unavailable = (platforms.length ? support.availability : []).flatMap((a) => (a.state === 'unavailable' ? [a] : []));
+  const support = await (o.support ?? ((kind, wanted, p) => platformSupport(kind, wanted, { programs: p, env })))(
+    engine.kind,
+    platforms,
+    programs,
+  );
+  const unavailable = (platforms.length ? support.availability : []).flatMap((a) =>
+    a.state === 'unavailable' ? [a] : [],
+  );
   if (unavailable.length) {
     throw new PrepareError(
       `cannot build ${unavailable.map((a) => a.platform).join(', ')} with ${engine.kind} here: ${[...new Set(unavailable.map((a) => a.fix))].join('; ')}`,
@@ -116,24 +138,37 @@ export async function prepareBuild(config: ResolvedConfig, o: PrepareOptions): P
     );
   }
   if (engine.kind === 'podman') {
-    const find = o.brokenImages ?? ((program: string, tags: string[]) => brokenManifestLists(program, tags, engineQuery(env)));
+    const find =
+      o.brokenImages ?? ((program: string, tags: string[]) => brokenManifestLists(program, tags, engineQuery(env)));
     const broken = await find(programs.podman, projectTags(config));
     if (broken.length) {
       const fix = broken.map((b) => removeBrokenImageArgv('podman', b.ref).join(' ')).join(' and ');
-      throw new PrepareError(`${describeBroken(broken)}. Remove the broken image (${fix}; its other platform images stay), then build again`, 'environment', 'removeBrokenImage', broken.map((b) => b.ref));
+      throw new PrepareError(
+        `${describeBroken(broken)}. Remove the broken image (${fix}; its other platform images stay), then build again`,
+        'environment',
+        'removeBrokenImage',
+        broken.map((b) => b.ref),
+      );
     }
   }
   const reachable = o.reachable ?? ((host: string) => registryReachable(host));
   for (const host of new Set(pushTags.map(registryHost))) {
     const r = await reachable(host);
     if (!r.ok) {
-      throw new PrepareError(`registry ${host} is unreachable (${r.reason}); start it or fix "registry:" in the config, then push again`, 'environment', 'openConfig');
+      throw new PrepareError(
+        `registry ${host} is unreachable (${r.reason}); start it or fix "registry:" in the config, then push again`,
+        'environment',
+        'openConfig',
+      );
     }
   }
   return { config, engine, programs, plan };
 }
 
-async function engineForBuild(setting: EngineSetting, choose: (s: EngineSetting) => Promise<Choice>): Promise<EngineInfo> {
+async function engineForBuild(
+  setting: EngineSetting,
+  choose: (s: EngineSetting) => Promise<Choice>,
+): Promise<EngineInfo> {
   const choice = await choose(setting);
   if (!choice.ok) throw new PrepareError(choice.message, 'environment', 'selectEngine');
   return choice.engine;
@@ -143,9 +178,17 @@ async function engineForBuild(setting: EngineSetting, choose: (s: EngineSetting)
  * A plan runs nothing, so an explicit choice needs no detection, and when nothing is installed the plan
  * still shows the buildx commands and says why.
  */
-async function engineForPlan(setting: EngineSetting, choose: (s: EngineSetting) => Promise<Choice>): Promise<EngineInfo> {
-  if (setting !== 'auto') return { kind: setting, reason: 'chosen explicitly', canLoadManifestList: setting === 'podman' };
+async function engineForPlan(
+  setting: EngineSetting,
+  choose: (s: EngineSetting) => Promise<Choice>,
+): Promise<EngineInfo> {
+  if (setting !== 'auto')
+    return { kind: setting, reason: 'chosen explicitly', canLoadManifestList: setting === 'podman' };
   const choice = await choose('auto');
   if (choice.ok) return choice.engine;
-  return { kind: 'buildx', reason: `no engine detected, showing docker buildx commands (${choice.message})`, canLoadManifestList: false };
+  return {
+    kind: 'buildx',
+    reason: `no engine detected, showing docker buildx commands (${choice.message})`,
+    canLoadManifestList: false,
+  };
 }

@@ -5,7 +5,8 @@ import type { ProcessResult } from './runProcess';
 import type { RunOptions } from './runnerTypes';
 
 /** How a split job ended when it did not succeed: a failed warm-up it waited for, or its first failed part. */
-export type PartsFailure = { gate: Extract<PrePhaseResult<ProcessResult>, { ok: false }> } | { r: ProcessResult; argv: string[] };
+export type PartsFailure =
+  { gate: Extract<PrePhaseResult<ProcessResult>, { ok: false }> } | { r: ProcessResult; argv: string[] };
 
 /**
  * A split job's platforms side by side, each once its warm-ups are done (a native one also once the
@@ -42,7 +43,11 @@ export async function runParts(
           return exec(part.argv, stopParts.signal);
         };
         const waiting = (w: boolean) => o.onWaiting?.([cell], w ? WAITING_FOR_CORE : undefined);
-        const r = (await (reserve ? reserve.run(part.platform, 'build', build, waiting) : build())) ?? { timedOut: false, cancelled: true, output: '' };
+        const r = (await (reserve ? reserve.run(part.platform, 'build', build, waiting) : build())) ?? {
+          timedOut: false,
+          cancelled: true,
+          output: '',
+        };
         if (r.exitCode !== 0 || r.cancelled) {
           // A part stopped because its sibling failed is not the job's failure.
           if (!first || ('r' in first && first.r.cancelled && !r.cancelled)) first = { r, argv: part.argv };

@@ -25,9 +25,25 @@ import { deliverNodeOutputs } from '../nodes/deliver';
 import { probeNode } from '../nodes/probe';
 import { LOCAL_NODE, type BuildNode } from '../nodes/types';
 
-export { BusyError, jobCells, nodeTimeoutMs, type JobOutcome, type RunnerEvents, type RunnerOptions, type RunOptions, type RunSummary } from './runnerTypes';
-import { BusyError, jobCells, nodeTimeoutMs, type JobOutcome, type RunnerOptions, type RunOptions, type RunSummary } from './runnerTypes';
-
+export {
+  BusyError,
+  jobCells,
+  nodeTimeoutMs,
+  type JobOutcome,
+  type RunnerEvents,
+  type RunnerOptions,
+  type RunOptions,
+  type RunSummary,
+} from './runnerTypes';
+import {
+  BusyError,
+  jobCells,
+  nodeTimeoutMs,
+  type JobOutcome,
+  type RunnerOptions,
+  type RunOptions,
+  type RunSummary,
+} from './runnerTypes';
 
 /** Executes a plan's jobs with limited parallelism, one build per cell at a time. */
 export class BuildRunner {
@@ -50,7 +66,11 @@ export class BuildRunner {
     if (busy.length && !o.waitForBusy) throw new BusyError(busy);
     if (!o.waitForBusy) {
       const held = (await Promise.all(plan.jobs.map((j) => heldCells(j.cwd, jobCells(j))))).flat();
-      if (held.length) throw new BusyError(held.map((h) => h.cell), held);
+      if (held.length)
+        throw new BusyError(
+          held.map((h) => h.cell),
+          held,
+        );
     }
     for (const c of cells) o.onStatus?.(c, 'queued');
     for (const n of plan.nodes ?? []) this.knownNodes.set(n.name, n);
@@ -78,7 +98,12 @@ export class BuildRunner {
         }),
       );
       const byJob = new Map(done.flat().map((x) => [x.job, x]));
-      const outcomes = await this.deliverAll(plan, plan.jobs.map((j) => byJob.get(j)!), o, stop.signal);
+      const outcomes = await this.deliverAll(
+        plan,
+        plan.jobs.map((j) => byJob.get(j)!),
+        o,
+        stop.signal,
+      );
       const records = outcomes.flatMap((x) => x.records);
       return { ok: outcomes.every((x) => x.status === 'succeeded'), outcomes, records };
     } finally {
@@ -90,8 +115,19 @@ export class BuildRunner {
    * What build nodes built goes where the variant's output says once the variant's jobs are done
    * (core/nodes/deliver.ts); a cell whose image did not get there fails with the reason.
    */
-  private async deliverAll(plan: Plan, outcomes: JobOutcome[], o: RunOptions, signal: AbortSignal): Promise<JobOutcome[]> {
-    if (!plan.nodes?.length || !o.config || signal.aborted || !outcomes.some((x) => x.job.node && x.status === 'succeeded')) return outcomes;
+  private async deliverAll(
+    plan: Plan,
+    outcomes: JobOutcome[],
+    o: RunOptions,
+    signal: AbortSignal,
+  ): Promise<JobOutcome[]> {
+    if (
+      !plan.nodes?.length ||
+      !o.config ||
+      signal.aborted ||
+      !outcomes.some((x) => x.job.node && x.status === 'succeeded')
+    )
+      return outcomes;
     const first = outcomes.find((x) => x.job.node)!.job;
     const delivery = await deliverNodeOutputs(o.config, plan, outcomes, {
       localEngine: plan.engine === 'podman' ? 'podman' : 'docker',
@@ -104,7 +140,9 @@ export class BuildRunner {
     // A merged variant's cells all live in its one archive now (sizes and verify read it from the records).
     const merged = (x: JobOutcome): JobOutcome => ({
       ...x,
-      records: x.records.map((r) => (r.status === 'succeeded' && delivery.ociPaths[r.variant] ? { ...r, ociPath: delivery.ociPaths[r.variant] } : r)),
+      records: x.records.map((r) =>
+        r.status === 'succeeded' && delivery.ociPaths[r.variant] ? { ...r, ociPath: delivery.ociPaths[r.variant] } : r,
+      ),
     });
     if (!failed.size) return outcomes.map(merged);
     return outcomes.map((x) => {
@@ -113,18 +151,40 @@ export class BuildRunner {
         const message = failed.get(cellId(r));
         return message ? { ...r, status: 'failed', error: message } : r;
       });
-      records.forEach((r) => failed.has(cellId(r)) && o.onStatus?.({ variant: r.variant, platform: r.platform }, 'failed', r));
-      return { ...x, status: 'failed', records, problem: { message: records.find((r) => r.error)?.error ?? 'delivery failed' } };
+      records.forEach(
+        (r) => failed.has(cellId(r)) && o.onStatus?.({ variant: r.variant, platform: r.platform }, 'failed', r),
+      );
+      return {
+        ...x,
+        status: 'failed',
+        records,
+        problem: { message: records.find((r) => r.error)?.error ?? 'delivery failed' },
+      };
     });
   }
 
-  private async runLane(plan: Plan, node: BuildNode | undefined, o: RunOptions, stop: AbortController): Promise<JobOutcome[]> {
+  private async runLane(
+    plan: Plan,
+    node: BuildNode | undefined,
+    o: RunOptions,
+    stop: AbortController,
+  ): Promise<JobOutcome[]> {
     if (node) {
       const startedAt = new Date();
-      const probe = await (this.opts.probe ?? probeNode)(node, { timeoutMs: this.opts.nodeTimeoutMs ?? nodeTimeoutMs, signal: stop.signal, ...(this.opts.env ? { env: this.opts.env } : {}), ...(this.opts.programs ? { programs: this.opts.programs } : {}) });
+      const probe = await (this.opts.probe ?? probeNode)(node, {
+        timeoutMs: this.opts.nodeTimeoutMs ?? nodeTimeoutMs,
+        signal: stop.signal,
+        ...(this.opts.env ? { env: this.opts.env } : {}),
+        ...(this.opts.programs ? { programs: this.opts.programs } : {}),
+      });
       if (stop.signal.aborted) return plan.jobs.map((job) => this.finish(job, o, startedAt, 'cancelled'));
       // A node that does not answer costs only its own cells: the other lanes go on.
-      if (!probe.reachable) return plan.jobs.map((job) => this.finish(job, o, startedAt, 'failed', undefined, { message: probe.error ?? `node ${describeNode(node)} did not answer` }));
+      if (!probe.reachable)
+        return plan.jobs.map((job) =>
+          this.finish(job, o, startedAt, 'failed', undefined, {
+            message: probe.error ?? `node ${describeNode(node)} did not answer`,
+          }),
+        );
       if (probe.engineVersion) this.nodeVersions.set(node.name, probe.engineVersion);
     }
     const startedAt = new Date();
@@ -135,7 +195,10 @@ export class BuildRunner {
     }
     let warmupProblem: Promise<BuildProblem | undefined> | undefined;
     // This machine's cores only: a build node's client process is not where its build runs.
-    const reserve = !node && plan.warmup?.length ? new EmulationReserve(this.opts.cores ?? availableParallelism(), hostPlatform()) : undefined;
+    const reserve =
+      !node && plan.warmup?.length
+        ? new EmulationReserve(this.opts.cores ?? availableParallelism(), hostPlatform())
+        : undefined;
     const gates = startWarmups(
       plan,
       this.preHooks(o, stop.signal),
@@ -149,8 +212,11 @@ export class BuildRunner {
     );
     const gateFailed = async (job: Job, gate: Extract<PrePhaseResult<ProcessResult>, { ok: false }>) => {
       const problem = gate.cancelled ? undefined : await warmupProblem;
-      const failed = !gate.cancelled && jobCells(job).some((c) => gate.failedCells.some((f) => cellId(f) === cellId(c)));
-      return failed ? this.finish(job, o, startedAt, 'failed', gate.result, problem) : this.finish(job, o, startedAt, 'cancelled');
+      const failed =
+        !gate.cancelled && jobCells(job).some((c) => gate.failedCells.some((f) => cellId(f) === cellId(c)));
+      return failed
+        ? this.finish(job, o, startedAt, 'failed', gate.result, problem)
+        : this.finish(job, o, startedAt, 'cancelled');
     };
     const lane = nodeName({ ...(node ? { node: node.name } : {}) });
     const queue = this.queues.get(lane) ?? this.queues.set(lane, new TaskQueue(this.opts.concurrency ?? 3)).get(lane)!;
@@ -178,9 +244,16 @@ export class BuildRunner {
     };
   }
 
-  private async preProblem(pre: Extract<PrePhaseResult<ProcessResult>, { ok: false }>, o: RunOptions): Promise<BuildProblem | undefined> {
+  private async preProblem(
+    pre: Extract<PrePhaseResult<ProcessResult>, { ok: false }>,
+    o: RunOptions,
+  ): Promise<BuildProblem | undefined> {
     if (pre.cancelled) return undefined;
-    if (pre.result && pre.job.dockerfile) return this.problem(pre.job, o, pre.result, pre.job.argv).then((p) => ({ ...p, message: `${pre.message}: ${p.message}` }));
+    if (pre.result && pre.job.dockerfile)
+      return this.problem(pre.job, o, pre.result, pre.job.argv).then((p) => ({
+        ...p,
+        message: `${pre.message}: ${p.message}`,
+      }));
     return { message: pre.message };
   }
 
@@ -188,7 +261,12 @@ export class BuildRunner {
    * A failed pull (core/schedule) ends the lane before any build: the cells that needed it fail with its
    * problem, the others are cancelled.
    */
-  private async failedBeforeBuild(plan: Plan, o: RunOptions, startedAt: Date, pre: Extract<PrePhaseResult<ProcessResult>, { ok: false }>): Promise<JobOutcome[]> {
+  private async failedBeforeBuild(
+    plan: Plan,
+    o: RunOptions,
+    startedAt: Date,
+    pre: Extract<PrePhaseResult<ProcessResult>, { ok: false }>,
+  ): Promise<JobOutcome[]> {
     await this.discard(pre.job, o);
     const failed = new Set(pre.failedCells.map(cellId));
     const problem = await this.preProblem(pre, o);
@@ -209,7 +287,15 @@ export class BuildRunner {
   ): Promise<JobOutcome> {
     const cells = jobCells(job);
     const startedAt = new Date();
-    this.progress.set(job, new Map((job.parts ?? [{ argv: job.argv, platform: '' }]).map((p) => [p.argv, progressParser(job.parts ? { ...job, platforms: [p.platform] } : job)])));
+    this.progress.set(
+      job,
+      new Map(
+        (job.parts ?? [{ argv: job.argv, platform: '' }]).map((p) => [
+          p.argv,
+          progressParser(job.parts ? { ...job, platforms: [p.platform] } : job),
+        ]),
+      ),
+    );
     let release: (() => void) | undefined;
     let releaseFiles: (() => Promise<void>) | undefined;
     try {
@@ -236,9 +322,13 @@ export class BuildRunner {
       for (const argv of job.before ?? []) {
         await this.exec(job, argv, o, signal); // failures ignored: cleanup of a previous result
       }
-      const replaced = job.staging?.replaces ? await namedManifestLists(this.program(job, 'podman'), job.staging.replaces, this.query(job)) : [];
+      const replaced = job.staging?.replaces
+        ? await namedManifestLists(this.program(job, 'podman'), job.staging.replaces, this.query(job))
+        : [];
       if (job.parts) {
-        const failed = await runParts(job, job.parts, o, signal, gates, reserve, (argv, partSignal) => this.exec(job, argv, o, partSignal));
+        const failed = await runParts(job, job.parts, o, signal, gates, reserve, (argv, partSignal) =>
+          this.exec(job, argv, o, partSignal),
+        );
         if (failed && 'gate' in failed) {
           await this.discard(job, o);
           return gateFailed(job, failed.gate);
@@ -268,7 +358,9 @@ export class BuildRunner {
           await promoteFiles(job.staging);
         } catch (err) {
           await this.discard(job, o);
-          return this.finish(job, o, startedAt, 'failed', undefined, { message: `could not move the output into place: ${(err as Error).message}` });
+          return this.finish(job, o, startedAt, 'failed', undefined, {
+            message: `could not move the output into place: ${(err as Error).message}`,
+          });
         }
         await removeUnnamedLists(this.program(job, 'podman'), replaced, this.query(job));
       }
@@ -283,11 +375,23 @@ export class BuildRunner {
   private async discard(job: Job, o: RunOptions, cancelledSince?: Date): Promise<void> {
     await removePartFiles(job.parts);
     if (!job.staging) return;
-    const removed = await discardStaging(job.staging, this.program(job, 'podman'), this.query(job), (argv) => this.resolve(job, argv));
+    const removed = await discardStaging(job.staging, this.program(job, 'podman'), this.query(job), (argv) =>
+      this.resolve(job, argv),
+    );
     if (cancelledSince && job.node && job.engine === 'podman') {
-      removed.push(...(await removeRemoteWorkingContainers(this.program(job, 'podman'), this.query(job), cancelledSince.getTime())));
+      removed.push(
+        ...(await removeRemoteWorkingContainers(
+          this.program(job, 'podman'),
+          this.query(job),
+          cancelledSince.getTime(),
+        )),
+      );
     }
-    if (removed.length) o.onOutput?.(job, `removed ${removed.length} working container(s) or half-committed image(s) the interrupted build left behind\n`);
+    if (removed.length)
+      o.onOutput?.(
+        job,
+        `removed ${removed.length} working container(s) or half-committed image(s) the interrupted build left behind\n`,
+      );
   }
 
   private resolve(job: Job, argv: string[]): string[] {
@@ -345,13 +449,25 @@ export class BuildRunner {
     const durationMs = Date.now() - startedAt.getTime();
     const host = hostPlatform();
     const now = Date.now();
-    const timings = Object.assign({}, ...[...(this.progress.get(job)?.values() ?? [])].map((p) => p.finish(now))) as ReturnType<ProgressParser['finish']>;
+    const timings = Object.assign(
+      {},
+      ...[...(this.progress.get(job)?.values() ?? [])].map((p) => p.finish(now)),
+    ) as ReturnType<ProgressParser['finish']>;
     const node = job.node ? this.knownNodes.get(job.node) : undefined;
     const version = job.node ? this.nodeVersions.get(job.node) : o.engineVersion;
     this.progress.delete(job);
-    const records = jobRecords(job, { status, startedAt, durationMs, host, timings, ...(version ? { version } : {}), ...(node ? { node } : {}), ...(r ? { result: r } : {}), ...(problem ? { problem } : {}) });
+    const records = jobRecords(job, {
+      status,
+      startedAt,
+      durationMs,
+      host,
+      timings,
+      ...(version ? { version } : {}),
+      ...(node ? { node } : {}),
+      ...(r ? { result: r } : {}),
+      ...(problem ? { problem } : {}),
+    });
     records.forEach((rec) => o.onStatus?.({ variant: rec.variant, platform: rec.platform }, status, rec));
     return { job, status, records, ...(problem ? { problem } : {}) };
   }
 }
-

@@ -68,11 +68,16 @@ export class BusyError extends Error {
     /** Cells another process holds, with its pid. */
     readonly held: HeldCell[] = [],
   ) {
-    super(held.length ? describeHeld(held) : `already building: ${cells.map((c) => `${c.variant} on ${c.platform}`).join(', ')}`);
+    super(
+      held.length
+        ? describeHeld(held)
+        : `already building: ${cells.map((c) => `${c.variant} on ${c.platform}`).join(', ')}`,
+    );
   }
 }
 
 /** A build node that has not answered its version call by then fails its cells (well inside the 10 s bound). */
 export const nodeTimeoutMs = 5000;
 
-export const jobCells = (job: Job): Cell[] => job.cells ?? job.platforms.map((platform) => ({ variant: job.variant, platform }));
+export const jobCells = (job: Job): Cell[] =>
+  job.cells ?? job.platforms.map((platform) => ({ variant: job.variant, platform }));

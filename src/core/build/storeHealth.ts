@@ -20,7 +20,9 @@ export interface BrokenImage {
 
 /** Every tag the project's variants write (local and pushed names). */
 export function projectTags(config: ResolvedConfig): string[] {
-  return [...new Set(config.variants.flatMap((v) => [...variantTags(config, v, false), ...variantTags(config, v, true)]))];
+  return [
+    ...new Set(config.variants.flatMap((v) => [...variantTags(config, v, false), ...variantTags(config, v, true)])),
+  ];
 }
 
 /** Asks about every tag at once (and every instance of a list at once): read-only queries, on the path of every podman Build All. */
@@ -40,7 +42,9 @@ async function brokenList(program: string, ref: string, run: EngineQuery): Promi
     return undefined;
   }
   const repo = nameOf(parseReference(ref));
-  const gone = await Promise.all(entries.map(async (e) => !(await run([program, 'image', 'exists', `${repo}@${e.digest}`])).ok));
+  const gone = await Promise.all(
+    entries.map(async (e) => !(await run([program, 'image', 'exists', `${repo}@${e.digest}`])).ok),
+  );
   const missing = entries.filter((_, i) => gone[i]);
   return missing.length ? { ref, missing } : undefined;
 }
@@ -50,7 +54,11 @@ export function removeBrokenImageArgv(program: string, ref: string): string[] {
   return [program, 'manifest', 'rm', ref];
 }
 
-export async function removeBrokenImage(program: string, ref: string, run: EngineQuery): Promise<{ ok: boolean; message: string }> {
+export async function removeBrokenImage(
+  program: string,
+  ref: string,
+  run: EngineQuery,
+): Promise<{ ok: boolean; message: string }> {
   const r = await run(removeBrokenImageArgv(program, ref));
   return { ok: r.ok, message: r.ok ? `removed the broken manifest list ${ref}` : (r.stderr || r.stdout).trim() };
 }

@@ -11,9 +11,19 @@ export function secondsText(ms: number): string {
 export function summaryTable(records: BuildRecord[]): string {
   const nodes = records.some((r) => r.node);
   const head = ['VARIANT', 'PLATFORM', 'STATUS', 'SECONDS', ...(nodes ? ['NODE'] : [])];
-  const rows = records.map((r) => [r.variant, r.platform, r.status, secondsText(r.durationMs), ...(nodes ? [r.node ?? LOCAL_NODE] : [])]);
+  const rows = records.map((r) => [
+    r.variant,
+    r.platform,
+    r.status,
+    secondsText(r.durationMs),
+    ...(nodes ? [r.node ?? LOCAL_NODE] : []),
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd() + '\n';
+  const fmt = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd() + '\n';
   return fmt(head) + rows.map(fmt).join('');
 }
 

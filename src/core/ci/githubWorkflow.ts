@@ -32,7 +32,9 @@ export function githubWorkflow(targets: CiTarget[], o: WorkflowOptions): string 
   const login = o.registry ? registryLogin(o.registry) : undefined;
   const push = login ? "${{ github.event_name != 'pull_request' }}" : false;
   const withTarget = targets.some((t) => t.target !== undefined);
-  const emulated = [...new Set(targets.flatMap((t) => t.platforms).map((p) => parsePlatform(p).arch))].filter((a) => a !== 'amd64' && a !== '386');
+  const emulated = [...new Set(targets.flatMap((t) => t.platforms).map((p) => parsePlatform(p).arch))].filter(
+    (a) => a !== 'amd64' && a !== '386',
+  );
   const workflow = {
     name: 'multiarch',
     on: {
@@ -61,7 +63,9 @@ export function githubWorkflow(targets: CiTarget[], o: WorkflowOptions): string 
         },
         steps: [
           { uses: actionVersions.checkout },
-          ...(emulated.length ? [{ name: 'Set up QEMU', uses: actionVersions.qemu, with: { platforms: emulated.join(',') } }] : []),
+          ...(emulated.length
+            ? [{ name: 'Set up QEMU', uses: actionVersions.qemu, with: { platforms: emulated.join(',') } }]
+            : []),
           { name: 'Set up Buildx', uses: actionVersions.buildx },
           ...(login ? [login.step] : []),
           {

@@ -43,13 +43,22 @@ export type WorkspaceConfig =
  * The config a folder builds with: its multiarch.yaml when there is one; otherwise one `default` variant of the
  * folder's Dockerfile for the given platforms; otherwise nothing to build.
  */
-export async function workspaceConfig(root: string, defaultPlatforms: string[], opts: ConfigOptions = {}): Promise<WorkspaceConfig> {
+export async function workspaceConfig(
+  root: string,
+  defaultPlatforms: string[],
+  opts: ConfigOptions = {},
+): Promise<WorkspaceConfig> {
   const file = await findConfigFile(root);
   if (file) return { kind: 'file', file, result: await loadConfig(file, opts) };
   const dockerfile = await findDockerfile(root);
   if (!dockerfile) return { kind: 'none' };
   const config = resolveConfig(
-    { image: imageNameFor(root), dockerfile: basename(dockerfile), platforms: defaultPlatforms, variants: { default: {} } },
+    {
+      image: imageNameFor(root),
+      dockerfile: basename(dockerfile),
+      platforms: defaultPlatforms,
+      variants: { default: {} },
+    },
     root,
     undefined,
     opts,

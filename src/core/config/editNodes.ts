@@ -29,7 +29,10 @@ export function applyTextEdit(text: string, edit: TextEdit): string {
 export function addNodeEdit(text: string, node: NodeEntry): TextEdit {
   const doc = parse(text);
   const names = existingNames(doc);
-  if (names.includes(node.name)) throw new ConfigEditError(`multiarch.yaml already has a node named "${node.name}"; pick another name or remove that node first.`);
+  if (names.includes(node.name))
+    throw new ConfigEditError(
+      `multiarch.yaml already has a node named "${node.name}"; pick another name or remove that node first.`,
+    );
   const pair = nodesPair(doc);
   const nl = text.includes('\r\n') ? '\r\n' : '\n';
   if (!pair) {
@@ -76,7 +79,10 @@ export function removeNodeEdit(text: string, name: string): TextEdit {
   const pair = nodesPair(doc);
   const seq = pair && isSeq(pair.value) ? (pair.value as YAMLSeq) : undefined;
   const index = seq ? seq.items.findIndex((i) => isMap(i) && i.get('name') === name) : -1;
-  if (!pair || !seq || index < 0) throw new ConfigEditError(`multiarch.yaml has no node named "${name}"; it may have been removed already (reload the Builders view).`);
+  if (!pair || !seq || index < 0)
+    throw new ConfigEditError(
+      `multiarch.yaml has no node named "${name}"; it may have been removed already (reload the Builders view).`,
+    );
   if (seq.flow) {
     const rest = (seq.toJSON() as NodeEntry[]).filter((n) => n.name !== name);
     const r = seq.range!;
@@ -95,15 +101,22 @@ export function removeNodeEdit(text: string, name: string): TextEdit {
   const from = commentLinesAbove(text, itemLine, dashIndent);
   const next = seq.items[index + 1] as { range: [number, number, number] } | undefined;
   // Up to the next item's own comment lines, which belong to it; else to the end of this item's value.
-  const to = next ? commentLinesAbove(text, lineStartOf(text, next.range[0]), dashIndent) : lineEndAfter(text, item.range[1]);
+  const to = next
+    ? commentLinesAbove(text, lineStartOf(text, next.range[0]), dashIndent)
+    : lineEndAfter(text, item.range[1]);
   return { offset: from, length: to - from, text: '' };
 }
 
 function parse(text: string): Document {
   const doc = parseDocument(text, { uniqueKeys: false });
-  if (doc.errors.length) throw new ConfigEditError(`multiarch.yaml has a syntax error (${doc.errors[0]!.message.split('\n')[0]}); fix it, then try again.`);
+  if (doc.errors.length)
+    throw new ConfigEditError(
+      `multiarch.yaml has a syntax error (${doc.errors[0]!.message.split('\n')[0]}); fix it, then try again.`,
+    );
   if (doc.contents !== null && !(isMap(doc.contents) && !doc.contents.flow)) {
-    throw new ConfigEditError('multiarch.yaml is not a block mapping at the top level; add the node under `nodes:` by hand.');
+    throw new ConfigEditError(
+      'multiarch.yaml is not a block mapping at the top level; add the node under `nodes:` by hand.',
+    );
   }
   return doc;
 }
@@ -116,7 +129,9 @@ function nodesPair(doc: Document): Pair | undefined {
 function existingNames(doc: Document): string[] {
   const pair = nodesPair(doc);
   if (!pair || !isSeq(pair.value)) return [];
-  return pair.value.items.flatMap((i) => (isMap(i) && typeof i.get('name') === 'string' ? [i.get('name') as string] : []));
+  return pair.value.items.flatMap((i) =>
+    isMap(i) && typeof i.get('name') === 'string' ? [i.get('name') as string] : [],
+  );
 }
 
 function scalar(value: string): string {
@@ -133,7 +148,9 @@ function renderItem(node: NodeEntry, dashIndent: string, contentIndent: string, 
     `${contentIndent}engine: ${scalar(node.engine)}`,
     `${contentIndent}endpoint: ${scalar(node.endpoint)}`,
     `${contentIndent}platforms: [${node.platforms.map(scalar).join(', ')}]`,
-  ].map((l) => l + nl).join('');
+  ]
+    .map((l) => l + nl)
+    .join('');
 }
 
 /** The indent of the first indented line (the user's style), else 2. */

@@ -5,7 +5,6 @@ import type { ConfigOptions, ConfigProblem, ConfigResult, RawConfig } from './ty
 import { validateAgainstSchema } from './validate';
 import { resolveConfig, semanticProblems } from './resolve';
 
-
 /** Reads, validates and resolves a config file. Never throws for bad content: problems come back located. */
 export async function loadConfig(file: string, opts: ConfigOptions = {}): Promise<ConfigResult> {
   let text: string;
@@ -14,7 +13,9 @@ export async function loadConfig(file: string, opts: ConfigOptions = {}): Promis
   } catch (err) {
     return {
       ok: false,
-      problems: [{ file, line: 1, column: 1, path: '', message: `cannot read the config file: ${(err as Error).message}` }],
+      problems: [
+        { file, line: 1, column: 1, path: '', message: `cannot read the config file: ${(err as Error).message}` },
+      ],
     };
   }
   return parseConfig(text, file, opts);
@@ -82,7 +83,11 @@ export function parseYamlValue(
 
 function yamlMessage(code: string, message: string, rest: string): string {
   if (code === 'DUPLICATE_KEY') {
-    const key = /^("[^"]*"|'[^']*'|[^:\n]+)/.exec(rest)?.[1]?.trim().replace(/^["']|["']$/g, '') ?? '';
+    const key =
+      /^("[^"]*"|'[^']*'|[^:\n]+)/
+        .exec(rest)?.[1]
+        ?.trim()
+        .replace(/^["']|["']$/g, '') ?? '';
     return `duplicate key "${key}": each key (and each variant name) may appear once`;
   }
   return `YAML syntax error: ${message.split('\n')[0]}`;

@@ -23,7 +23,9 @@ export function machineNodesFile(env: NodeJS.ProcessEnv = process.env): string {
 export function nodeListProblems(value: unknown): { path: string[]; onKey: boolean; message: string }[] {
   // The list is checked as the `nodes:` of an otherwise empty config, so its rules and messages are the file's.
   const inConfig = validateAgainstSchema({ nodes: value });
-  const problems = inConfig.length ? inConfig : duplicateNodeNames(value as RawNode[], ['nodes']).map((p) => ({ ...p, onKey: false }));
+  const problems = inConfig.length
+    ? inConfig
+    : duplicateNodeNames(value as RawNode[], ['nodes']).map((p) => ({ ...p, onKey: false }));
   return problems.map((p) => ({
     ...p,
     path: p.path.slice(1),
@@ -38,7 +40,13 @@ export function machineNodesFrom(value: unknown, origin: string): MachineNodesRe
   if (problems.length) {
     return {
       ok: false,
-      problems: problems.map((p) => ({ file: origin, line: 1, column: 1, path: '/' + p.path.join('/'), message: p.message })),
+      problems: problems.map((p) => ({
+        file: origin,
+        line: 1,
+        column: 1,
+        path: '/' + p.path.join('/'),
+        message: p.message,
+      })),
     };
   }
   return { ok: true, nodes: (value as RawNode[]).map((n) => toBuildNode(n, 'setting')) };
@@ -51,7 +59,12 @@ export async function loadMachineNodes(file: string): Promise<MachineNodesResult
     text = await readFile(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { ok: true, nodes: [] };
-    return { ok: false, problems: [{ file, line: 1, column: 1, path: '', message: `cannot read the node list: ${(err as Error).message}` }] };
+    return {
+      ok: false,
+      problems: [
+        { file, line: 1, column: 1, path: '', message: `cannot read the node list: ${(err as Error).message}` },
+      ],
+    };
   }
   return parseMachineNodes(text, file);
 }
@@ -65,7 +78,12 @@ export function parseMachineNodes(text: string, file: string): MachineNodesResul
     return {
       ok: false,
       problems: sortProblems(
-        problems.map((p) => ({ file, ...parsed.locate(p.path, p.onKey), path: '/' + p.path.join('/'), message: p.message })),
+        problems.map((p) => ({
+          file,
+          ...parsed.locate(p.path, p.onKey),
+          path: '/' + p.path.join('/'),
+          message: p.message,
+        })),
       ),
     };
   }

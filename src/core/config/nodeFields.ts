@@ -12,15 +12,26 @@ const endpointPattern = new RegExp(fields.endpoint.pattern);
 
 /** Endpoints a user can copy, per engine (shown in the endpoint prompt and in its messages). */
 export const endpointExamples: Record<NodeEngineName, string[]> = {
-  podman: ['ssh://builder@arm-box/run/podman/podman.sock', 'tcp://arm-box:8888', 'unix:///run/podman/podman.sock', 'arm-box (a `podman system connection` name)'],
-  docker: ['ssh://builder@arm-box', 'tcp://arm-box:2376', 'unix:///var/run/docker.sock', 'arm-box (a `docker context` name)'],
+  podman: [
+    'ssh://builder@arm-box/run/podman/podman.sock',
+    'tcp://arm-box:8888',
+    'unix:///run/podman/podman.sock',
+    'arm-box (a `podman system connection` name)',
+  ],
+  docker: [
+    'ssh://builder@arm-box',
+    'tcp://arm-box:2376',
+    'unix:///var/run/docker.sock',
+    'arm-box (a `docker context` name)',
+  ],
 };
 
 /** Why `name` cannot name a new node, or undefined when it can. */
 export function nodeNameProblem(name: string, taken: readonly string[]): string | undefined {
   if (!name) return 'Give the node a name, e.g. arm-box.';
   if (name === 'local') return '"local" is this machine; pick another name.';
-  if (!namePattern.test(name)) return 'Use letters, digits, "_", "." or "-" (starting with a letter or digit, at most 64).';
+  if (!namePattern.test(name))
+    return 'Use letters, digits, "_", "." or "-" (starting with a letter or digit, at most 64).';
   if (taken.includes(name)) return `A node named "${name}" already exists; pick another name.`;
   return undefined;
 }

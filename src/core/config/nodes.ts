@@ -2,7 +2,10 @@ import type { BuildNode } from '../jobs';
 import type { RawNode } from './types';
 
 /** Two nodes of one list with the same name: the schema cannot say it, so it is checked here, at the second one. */
-export function duplicateNodeNames(nodes: RawNode[] | undefined, base: string[]): { path: string[]; message: string }[] {
+export function duplicateNodeNames(
+  nodes: RawNode[] | undefined,
+  base: string[],
+): { path: string[]; message: string }[] {
   const seen = new Map<string, number>();
   const problems: { path: string[]; message: string }[] = [];
   nodes?.forEach((n, i) => {

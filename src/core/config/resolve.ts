@@ -1,6 +1,14 @@
 import { isAbsolute, resolve } from 'node:path';
 import { duplicateNodeNames, mergeNodes } from './nodes';
-import type { ConfigOptions, RawConfig, RawVariant, ResolvedConfig, ResolvedVariant, VerifyCheck, VerifyConfig } from './types';
+import type {
+  ConfigOptions,
+  RawConfig,
+  RawVariant,
+  ResolvedConfig,
+  ResolvedVariant,
+  VerifyCheck,
+  VerifyConfig,
+} from './types';
 import { multiPlatformPlaceholders, perPlatformPlaceholders, placeholdersIn, renderTemplate, tagProblem } from './tags';
 
 export const defaultTagTemplate = '{image}:{tag}-{variant}';
@@ -47,7 +55,8 @@ export function semanticProblems(raw: RawConfig): SemanticProblem[] {
   }
   problems.push(...checkProblems(raw.verify, ['verify']));
   problems.push(...duplicateNodeNames(raw.nodes, ['nodes']));
-  for (const [name, v] of Object.entries(raw.variants ?? {})) problems.push(...checkProblems(v?.verify, ['variants', name, 'verify']));
+  for (const [name, v] of Object.entries(raw.variants ?? {}))
+    problems.push(...checkProblems(v?.verify, ['variants', name, 'verify']));
   if (problems.length) return problems;
 
   // Render every tag with a sample platform so a bad character (";", spaces, uppercase) is caught before any build.
@@ -79,7 +88,11 @@ export function semanticProblems(raw: RawConfig): SemanticProblem[] {
   return problems;
 }
 
-export function templateValues(config: ResolvedConfig, variant: string, platform?: string): Record<string, string | undefined> {
+export function templateValues(
+  config: ResolvedConfig,
+  variant: string,
+  platform?: string,
+): Record<string, string | undefined> {
   const [os, arch, archVariant] = platform?.split('/') ?? [];
   return {
     image: config.image,
@@ -112,21 +125,32 @@ function checkProblems(verify: VerifyConfig | undefined, base: string[]): Semant
   const seen = new Set<string>(verify?.command ? [ARCHITECTURE_CHECK] : []);
   verify?.checks?.forEach((c, i) => {
     if (seen.has(c.name)) {
-      problems.push({ path: [...base, 'checks', String(i), 'name'], message: `check name "${c.name}" is used twice${c.name === ARCHITECTURE_CHECK ? ' (verify.command is the "architecture" check)' : ''}; give each check its own name` });
+      problems.push({
+        path: [...base, 'checks', String(i), 'name'],
+        message: `check name "${c.name}" is used twice${c.name === ARCHITECTURE_CHECK ? ' (verify.command is the "architecture" check)' : ''}; give each check its own name`,
+      });
     }
     seen.add(c.name);
     if (c.expect === undefined) return;
     try {
       new RegExp(c.expect, 'm');
     } catch (err) {
-      problems.push({ path: [...base, 'checks', String(i), 'expect'], message: `expect is not a valid regular expression: ${(err as Error).message}; escape special characters with a backslash (\\. for a dot)` });
+      problems.push({
+        path: [...base, 'checks', String(i), 'expect'],
+        message: `expect is not a valid regular expression: ${(err as Error).message}; escape special characters with a backslash (\\. for a dot)`,
+      });
     }
   });
   return problems;
 }
 
 /** Applies defaults and makes paths absolute. `raw` must already be schema-valid. */
-export function resolveConfig(raw: RawConfig, root: string, file: string | undefined, opts: ConfigOptions = {}): ResolvedConfig {
+export function resolveConfig(
+  raw: RawConfig,
+  root: string,
+  file: string | undefined,
+  opts: ConfigOptions = {},
+): ResolvedConfig {
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(root, p));
   const variantsRaw: Record<string, RawVariant | null> = raw.variants ?? { default: {} };
   const image = raw.image ?? 'app';
@@ -137,7 +161,7 @@ export function resolveConfig(raw: RawConfig, root: string, file: string | undef
       name,
       dockerfile: abs(v?.dockerfile ?? raw.dockerfile ?? 'Dockerfile'),
       context: abs(raw.context ?? '.'),
-      ...(v?.target ?? raw.target ? { target: v?.target ?? raw.target } : {}),
+      ...((v?.target ?? raw.target) ? { target: v?.target ?? raw.target } : {}),
       platforms: v?.platforms ?? raw.platforms ?? defaultPlatforms,
       args,
       tags: v?.tags ?? raw.tags ?? [defaultTagTemplate],

@@ -10,7 +10,16 @@ export interface ScaffoldInput {
 
 // Build args that usually select a flavour of the image rather than a version or a path.
 const variantArgHint = /(BACKEND|VARIANT|FLAVOU?R|EDITION|MODE|PROFILE|DRIVER|PROVIDER|TARGET_ENV|ENGINE)$/i;
-const platformArgs = new Set(['TARGETPLATFORM', 'TARGETOS', 'TARGETARCH', 'TARGETVARIANT', 'BUILDPLATFORM', 'BUILDOS', 'BUILDARCH', 'BUILDVARIANT']);
+const platformArgs = new Set([
+  'TARGETPLATFORM',
+  'TARGETOS',
+  'TARGETARCH',
+  'TARGETVARIANT',
+  'BUILDPLATFORM',
+  'BUILDOS',
+  'BUILDARCH',
+  'BUILDVARIANT',
+]);
 
 export interface DockerfileArg {
   name: string;
@@ -46,7 +55,10 @@ export function scaffoldConfig(input: ScaffoldInput): string {
   if (variantArg) body.variantArg = variantArg.name;
   body.platforms = input.platforms;
   if (otherArgs.length) body.args = Object.fromEntries(otherArgs.map((a) => [a.name, a.defaultValue]));
-  const firstVariant = variantArg?.defaultValue && /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(variantArg.defaultValue) ? variantArg.defaultValue : 'default';
+  const firstVariant =
+    variantArg?.defaultValue && /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(variantArg.defaultValue)
+      ? variantArg.defaultValue
+      : 'default';
   body.variants = { [firstVariant]: {} };
   body.tags = ['{image}:{tag}-{variant}'];
   const header = [

@@ -107,6 +107,4 @@ export interface ConfigOptions {
   machineNodesOrigin?: string;
 }
 
-export type ConfigResult =
-  | { ok: true; config: ResolvedConfig }
-  | { ok: false; problems: ConfigProblem[] };
+export type ConfigResult = { ok: true; config: ResolvedConfig } | { ok: false; problems: ConfigProblem[] };

@@ -47,7 +47,10 @@ function where(path: string[]): string {
 
 function describe(e: ErrorObject, root: unknown): SchemaProblem {
   const path = pointerToPath(e.instancePath);
-  const value = path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), root);
+  const value = path.reduce<unknown>(
+    (v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined),
+    root,
+  );
   const last = path[path.length - 1];
   switch (e.keyword) {
     case 'additionalProperties': {
@@ -88,7 +91,11 @@ function describe(e: ErrorObject, root: unknown): SchemaProblem {
             : `${where(path)} is empty; give at least one entry`,
       };
     case 'minProperties':
-      return { path, onKey: false, message: `${where(path)} is empty; define at least one variant, e.g. "default: {}"` };
+      return {
+        path,
+        onKey: false,
+        message: `${where(path)} is empty; define at least one variant, e.g. "default: {}"`,
+      };
     case 'minLength':
       return { path, onKey: false, message: `${where(path)} must not be empty` };
     case 'uniqueItems':
@@ -107,7 +114,11 @@ function describe(e: ErrorObject, root: unknown): SchemaProblem {
     }
     case 'not':
       if (path[0] === 'nodes' && last === 'name') {
-        return { path, onKey: false, message: `node name "local" is reserved for this machine; give the node another name, e.g. arm-box` };
+        return {
+          path,
+          onKey: false,
+          message: `node name "local" is reserved for this machine; give the node another name, e.g. arm-box`,
+        };
       }
       return { path, onKey: false, message: `${where(path)} ${e.message ?? 'is invalid'}` };
     case 'enum':
@@ -121,7 +132,8 @@ function describe(e: ErrorObject, root: unknown): SchemaProblem {
   }
 }
 
-const nodeExample = '; a node looks like {name: arm-box, engine: podman, endpoint: "ssh://builder@arm-box/run/podman/podman.sock", platforms: [linux/arm64]}';
+const nodeExample =
+  '; a node looks like {name: arm-box, engine: podman, endpoint: "ssh://builder@arm-box/run/podman/podman.sock", platforms: [linux/arm64]}';
 
 function patternMessage(path: string[], value: string): string {
   const parent = path[path.length - 2];
@@ -137,7 +149,8 @@ function patternMessage(path: string[], value: string): string {
     case 'variantArg':
       return `"${value}" is not a valid build arg name; use letters, digits and "_", e.g. QUEUE_BACKEND`;
     case 'name':
-      if (path[0] === 'nodes') return `node name "${value}" is not allowed; use letters, digits, "_", "." or "-", starting with a letter or digit`;
+      if (path[0] === 'nodes')
+        return `node name "${value}" is not allowed; use letters, digits, "_", "." or "-", starting with a letter or digit`;
       return `${where(path)} has an invalid value "${value}"`;
     case 'endpoint':
       return `"${value}" is not an endpoint; use tcp://host:port, ssh://user@host[:port][/path/to/podman.sock], unix:///path/to.sock, or a podman connection / docker context name`;

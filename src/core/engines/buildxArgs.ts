@@ -15,7 +15,9 @@ export const buildxJobs: JobBuilder = (req) => {
   if (output === 'load' && platforms.length > 1 && !req.canLoadManifestList) {
     return platforms.map((p) => {
       const tag = platformTag(config, variant, p);
-      return job(req, cellId({ variant: variant.name, platform: p }), [p], [tag], compose(flag('--load')), { [p]: tag });
+      return job(req, cellId({ variant: variant.name, platform: p }), [p], [tag], compose(flag('--load')), {
+        [p]: tag,
+      });
     });
   }
   const id = variant.name;
@@ -31,7 +33,13 @@ export const buildxJobs: JobBuilder = (req) => {
       // Written beside the archive and renamed once the build succeeded: a failed build keeps the last one.
       const dest = ociArchivePath(config.root, variant.name);
       const partial = partialPath(dest);
-      const j = job(req, id, platforms, variantTags(config, variant, false), named('--output', `type=oci,dest=${partial}`));
+      const j = job(
+        req,
+        id,
+        platforms,
+        variantTags(config, variant, false),
+        named('--output', `type=oci,dest=${partial}`),
+      );
       return [{ ...j, ociPath: dest, staging: { discard: [], files: { [partial]: dest } } }];
     }
   }

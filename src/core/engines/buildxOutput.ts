@@ -50,7 +50,10 @@ export function parseBuildxLs(text: string): BuildxBuilder[] {
   const builders: BuildxBuilder[] = [];
   for (const line of lines.slice(header + 1)) {
     const isNode = /^\s/.test(line);
-    const tokens = line.trim().split(/\s+/).filter((t) => t !== '\\_');
+    const tokens = line
+      .trim()
+      .split(/\s+/)
+      .filter((t) => t !== '\\_');
     if (!isNode) {
       let [name = '', second = ''] = tokens;
       let current = false;
@@ -69,7 +72,13 @@ export function parseBuildxLs(text: string): BuildxBuilder[] {
     const [name = '', endpoint = '', status = '', ...rest] = tokens;
     let buildkit: string | undefined;
     if (rest[0] && /^v?\d+\.\d+/.test(rest[0]) && !rest[0].includes('/')) buildkit = rest.shift();
-    builder.nodes.push({ name, endpoint, status, ...(buildkit ? { buildkit } : {}), platforms: parsePlatforms(rest.join(' ')) });
+    builder.nodes.push({
+      name,
+      endpoint,
+      status,
+      ...(buildkit ? { buildkit } : {}),
+      platforms: parsePlatforms(rest.join(' ')),
+    });
   }
   return builders;
 }

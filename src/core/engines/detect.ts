@@ -21,7 +21,10 @@ export const defaultPrograms: EnginePrograms = { docker: 'docker', podman: 'podm
 
 /** $MULTIARCH_DOCKER / $MULTIARCH_PODMAN override the programs (e.g. /usr/bin/docker when another CLI shadows it). */
 export function programsFromEnv(env: NodeJS.ProcessEnv = process.env): EnginePrograms {
-  return { docker: env.MULTIARCH_DOCKER || defaultPrograms.docker, podman: env.MULTIARCH_PODMAN || defaultPrograms.podman };
+  return {
+    docker: env.MULTIARCH_DOCKER || defaultPrograms.docker,
+    podman: env.MULTIARCH_PODMAN || defaultPrograms.podman,
+  };
 }
 
 /** An argv with `docker` / `podman` in first place replaced by the configured program. */
@@ -63,7 +66,10 @@ export async function detectEngines(opts: DetectOptions = {}): Promise<Detection
   const buildxVersion = bx.ok ? parseBuildxVersion(bx.stdout) : undefined;
   const buildx: Detection['buildx'] = buildxVersion
     ? { available: true, version: buildxVersion.version }
-    : { available: false, problem: bx.ok ? 'unrecognised `docker buildx version` output' : failure('docker buildx', bx) };
+    : {
+        available: false,
+        problem: bx.ok ? 'unrecognised `docker buildx version` output' : failure('docker buildx', bx),
+      };
 
   const docker: Detection['docker'] = { available: false };
   try {
@@ -87,9 +93,7 @@ export async function detectEngines(opts: DetectOptions = {}): Promise<Detection
       docker.available = true;
     }
   } else if (!docker.problem) {
-    docker.problem = docker.client
-      ? `Docker daemon not reachable: ${failure('docker', dv)}`
-      : failure('docker', dv);
+    docker.problem = docker.client ? `Docker daemon not reachable: ${failure('docker', dv)}` : failure('docker', dv);
   }
 
   let podman: Detection['podman'] = { available: false, problem: failure('podman', pv) };
@@ -113,13 +117,24 @@ export function chooseEngine(setting: EngineSetting, d: Detection): Choice {
     return { ok: true, engine: { kind, ...(version ? { version } : {}), reason, canLoadManifestList } };
   };
   const usable = (kind: EngineKind) =>
-    kind === 'buildx' ? d.buildx.available && !!d.docker.server : kind === 'podman' ? d.podman.available : d.docker.available;
+    kind === 'buildx'
+      ? d.buildx.available && !!d.docker.server
+      : kind === 'podman'
+        ? d.podman.available
+        : d.docker.available;
   const problem = (kind: EngineKind) =>
-    kind === 'buildx' ? (d.buildx.problem ?? d.docker.problem) : kind === 'podman' ? d.podman.problem : d.docker.problem;
+    kind === 'buildx'
+      ? (d.buildx.problem ?? d.docker.problem)
+      : kind === 'podman'
+        ? d.podman.problem
+        : d.docker.problem;
 
   if (setting !== 'auto') {
     if (usable(setting)) return info(setting, `multiarch.engine is set to "${setting}"`);
-    return { ok: false, message: `multiarch.engine is "${setting}" but it is not usable: ${problem(setting)}. ${advice}` };
+    return {
+      ok: false,
+      message: `multiarch.engine is "${setting}" but it is not usable: ${problem(setting)}. ${advice}`,
+    };
   }
   if (usable('buildx')) return info('buildx', `auto: docker buildx ${d.buildx.version} found`);
   if (usable('podman')) {

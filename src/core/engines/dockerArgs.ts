@@ -54,7 +54,12 @@ export const dockerJobs: JobBuilder = (req) => {
     if (output === 'oci') {
       const dest = dockerArchivePath(config.root, variant.name, platform);
       const partial = partialPath(dest);
-      return { ...job, ociPath: dest, after: [...job.after!, ['docker', 'save', '-o', partial, tag]], staging: { ...job.staging!, files: { [partial]: dest } } };
+      return {
+        ...job,
+        ociPath: dest,
+        after: [...job.after!, ['docker', 'save', '-o', partial, tag]],
+        staging: { ...job.staging!, files: { [partial]: dest } },
+      };
     }
     if (push) return { ...job, after: [...job.after!, ['docker', 'push', tag]] };
     return job;

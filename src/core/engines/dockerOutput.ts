@@ -26,7 +26,9 @@ export function parseDockerVersion(text: string): DockerVersion {
   return {
     client: v.Client.Version,
     ...(v.Server ? { server: v.Server.Version } : {}),
-    ...(v.Server?.ApiVersion ?? v.Client.ApiVersion ? { apiVersion: v.Server?.ApiVersion ?? v.Client.ApiVersion } : {}),
+    ...((v.Server?.ApiVersion ?? v.Client.ApiVersion)
+      ? { apiVersion: v.Server?.ApiVersion ?? v.Client.ApiVersion }
+      : {}),
     ...(v.Server?.Arch ? { serverArch: v.Server.Arch } : {}),
   };
 }

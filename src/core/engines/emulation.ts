@@ -5,7 +5,15 @@ import { join } from 'node:path';
 export const binfmtDir = '/proc/sys/fs/binfmt_misc';
 
 /** Node's `process.arch` → OCI architecture. */
-const ociArch: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
+const ociArch: Record<string, string> = {
+  x64: 'amd64',
+  arm64: 'arm64',
+  arm: 'arm',
+  ia32: '386',
+  ppc64: 'ppc64le',
+  s390x: 's390x',
+  riscv64: 'riscv64',
+};
 
 export function hostPlatform(arch: string = process.arch, platform: string = process.platform): string {
   const os = platform === 'win32' ? 'windows' : platform;
@@ -57,7 +65,8 @@ export type Availability =
 export function localAvailability(platform: string, host: string, handlers: string[]): Availability {
   const [os, arch] = platform.split('/');
   const [hostOs, hostArch] = host.split('/');
-  if (os === hostOs && (arch === hostArch || (hostArch === 'amd64' && arch === '386'))) return { platform, state: 'native' };
+  if (os === hostOs && (arch === hostArch || (hostArch === 'amd64' && arch === '386')))
+    return { platform, state: 'native' };
   const handler = qemuHandlerFor(platform);
   if (handler && handlers.includes(handler)) return { platform, state: 'emulated', handler };
   return {

@@ -58,7 +58,12 @@ export const runTool: ToolRunner = async (argv, opts = {}) => {
     ok: !r.failed,
     exitCode: r.exitCode ?? -1,
     stdout: String(r.stdout ?? ''),
-    stderr: notStarted && !stderr ? (code === 'ENOENT' ? `${file} is not installed or not on PATH` : String(r.shortMessage)) : stderr,
+    stderr:
+      notStarted && !stderr
+        ? code === 'ENOENT'
+          ? `${file} is not installed or not on PATH`
+          : String(r.shortMessage)
+        : stderr,
     timedOut: r.timedOut,
     ...(spawnError ? { spawnError } : {}),
   };

@@ -19,7 +19,11 @@ const inspectSchema = { type: 'array', items: obj({ Os: str, Architecture: str, 
 
 /** The platform `podman image inspect` / `docker image inspect` JSON names. */
 export function parseInspectPlatform(text: string): string | undefined {
-  const first = parseJsonWith<Array<{ Os?: string; Architecture?: string; Variant?: string }>>(inspectSchema, text, 'image inspect')[0];
+  const first = parseJsonWith<Array<{ Os?: string; Architecture?: string; Variant?: string }>>(
+    inspectSchema,
+    text,
+    'image inspect',
+  )[0];
   if (!first?.Os || !first.Architecture) return undefined;
   return [first.Os, first.Architecture, first.Variant].filter(Boolean).join('/');
 }

@@ -25,9 +25,16 @@ export async function platformSupport(
 ): Promise<SupportSnapshot> {
   const host = hostPlatform();
   if (engine === 'buildx') {
-    const ls = await runTool(withProgram(listBuildersArgv(), o.programs ?? defaultPrograms), { timeoutMs: 5000, ...(o.env ? { env: o.env } : {}) });
+    const ls = await runTool(withProgram(listBuildersArgv(), o.programs ?? defaultPrograms), {
+      timeoutMs: 5000,
+      ...(o.env ? { env: o.env } : {}),
+    });
     if (!ls.ok) {
-      return { host, buildersProblem: (ls.stderr || ls.spawnError || 'docker buildx ls failed').trim(), availability: await local(wanted, host) };
+      return {
+        host,
+        buildersProblem: (ls.stderr || ls.spawnError || 'docker buildx ls failed').trim(),
+        availability: await local(wanted, host),
+      };
     }
     const builders = parseBuildxLs(ls.stdout);
     const active = builders.find((b) => b.current) ?? builders[0];

@@ -60,7 +60,15 @@ export const podmanJobs: JobBuilder = (req) => {
     ];
   }
   if (push) {
-    return [{ ...job, after: [...tags.map((t) => compose(['podman', 'manifest', 'push', '--all'], tlsFlags(t), [temp, `docker://${t}`])), ...promote] }];
+    return [
+      {
+        ...job,
+        after: [
+          ...tags.map((t) => compose(['podman', 'manifest', 'push', '--all'], tlsFlags(t), [temp, `docker://${t}`])),
+          ...promote,
+        ],
+      },
+    ];
   }
   return [job];
 };

@@ -24,7 +24,10 @@ export interface StoredImage {
   names: string[];
 }
 
-const imagesSchema = { type: 'array', items: obj({ Id: str, Names: { type: ['array', 'null'], items: str } }, ['Id']) } as const;
+const imagesSchema = {
+  type: 'array',
+  items: obj({ Id: str, Names: { type: ['array', 'null'], items: str } }, ['Id']),
+} as const;
 
 /** `podman images --format json`: one row per image (podman repeats a row per name; merged here). */
 export function parseImageList(text: string): StoredImage[] {

@@ -4,7 +4,9 @@ import { templateValues } from '../config/resolve';
 
 /** Image references for a variant's multi-platform image. When pushing, a configured registry prefixes them. */
 export function variantTags(config: ResolvedConfig, variant: ResolvedVariant, push: boolean): string[] {
-  return variant.tags.map((t) => withRegistry(config, t, renderTemplate(t, templateValues(config, variant.name)), push));
+  return variant.tags.map((t) =>
+    withRegistry(config, t, renderTemplate(t, templateValues(config, variant.name)), push),
+  );
 }
 
 /** Reference for one platform's image, used when platforms are loaded into the store separately. */

@@ -9,7 +9,10 @@ import { nameOf, parseReference } from '../reference';
  * and it differs between jobs that may run at the same time.
  */
 export function stagingRef(finalRef: string, platforms: string[]): string {
-  const hash = createHash('sha256').update(`${finalRef}\n${platforms.join(',')}`).digest('hex').slice(0, 12);
+  const hash = createHash('sha256')
+    .update(`${finalRef}\n${platforms.join(',')}`)
+    .digest('hex')
+    .slice(0, 12);
   return `${nameOf(parseReference(finalRef))}:multiarch-tmp-${hash}`;
 }
 

@@ -27,7 +27,8 @@ export interface ArchComparison {
   errors?: { platform: string; error: string }[];
 }
 
-const ARCH_WORDS = /(?<![A-Za-z0-9])(amd64|arm64|aarch64|x86_64|x86-64|armv7l|armv7|armv6|armhf|arm64v8|ppc64le|s390x|riscv64|i386|i686)(?![A-Za-z0-9])/g;
+const ARCH_WORDS =
+  /(?<![A-Za-z0-9])(amd64|arm64|aarch64|x86_64|x86-64|armv7l|armv7|armv6|armhf|arm64v8|ppc64le|s390x|riscv64|i386|i686)(?![A-Za-z0-9])/g;
 
 /**
  * An instruction as both platforms would show it: `COPY rootfs-arm64/ /` and `COPY rootfs-amd64/ /` become
@@ -59,10 +60,19 @@ function spread(sizes: Record<string, number>, platforms: string[]): number {
 }
 
 function sortByDifference<T extends SizeByPlatform>(rows: T[], platforms: string[], key: (r: T) => string): T[] {
-  return rows.sort((a, b) => spread(b.sizes, platforms) - spread(a.sizes, platforms) || key(a).length - key(b).length || key(a).localeCompare(key(b)));
+  return rows.sort(
+    (a, b) =>
+      spread(b.sizes, platforms) - spread(a.sizes, platforms) ||
+      key(a).length - key(b).length ||
+      key(a).localeCompare(key(b)),
+  );
 }
 
-export function compareImages(variant: string, images: ImageFs[], errors: { platform: string; error: string }[] = []): ArchComparison {
+export function compareImages(
+  variant: string,
+  images: ImageFs[],
+  errors: { platform: string; error: string }[] = [],
+): ArchComparison {
   const platforms = images.map((i) => i.platform);
   const layers = new Map<string, LayerComparison>();
   const dirs = new Map<string, DirComparison>();

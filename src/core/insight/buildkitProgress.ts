@@ -20,7 +20,10 @@ export class BuildkitPlainProgress extends LineProgress {
     const known = this.vertices.get(id);
     if (!known) {
       const step = parseVertexName(rest, this.cells);
-      this.vertices.set(id, step ? step.cells.map((c) => this.timer.add(c, step.stage, step.index, step.instruction, now)) : []);
+      this.vertices.set(
+        id,
+        step ? step.cells.map((c) => this.timer.add(c, step.stage, step.index, step.instruction, now)) : [],
+      );
       return;
     }
     const done = DONE.exec(rest);

@@ -41,7 +41,11 @@ export class PodmanProgress extends LineProgress {
 
   private step(m: RegExpExecArray, now: number): void {
     const [, prefix, stageNo = '1', stageCount = '1', stepNo, , instruction = ''] = m;
-    const cell = prefix ? this.cells.find((c) => c.platform === prefix) : this.cells.length === 1 ? this.cells[0] : undefined;
+    const cell = prefix
+      ? this.cells.find((c) => c.platform === prefix)
+      : this.cells.length === 1
+        ? this.cells[0]
+        : undefined;
     if (!cell) return;
     const platform = cell.platform;
     const previous = this.current.get(platform);

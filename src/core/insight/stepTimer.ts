@@ -21,7 +21,14 @@ export class StepTimer {
   constructor(readonly cells: Cell[]) {}
 
   add(cell: Cell, stage: string, index: number, instruction: string, start: number): OpenStep {
-    const step: OpenStep = { cell: cellId(cell), stage, index, instruction: clipInstruction(instruction), cached: false, start };
+    const step: OpenStep = {
+      cell: cellId(cell),
+      stage,
+      index,
+      instruction: clipInstruction(instruction),
+      cached: false,
+      start,
+    };
     this.steps.push(step);
     return step;
   }
@@ -34,15 +41,13 @@ export class StepTimer {
       if (!mine.length) continue;
       const start = Math.min(...mine.map((s) => s.start));
       const end = Math.max(...mine.map((s) => s.end ?? now));
-      const steps = mine.map(
-        (s): StepRecord => ({
-          stage: s.stage,
-          index: s.index,
-          instruction: s.instruction,
-          seconds: round(s.reported ?? ((s.end ?? now) - s.start) / 1000),
-          cached: s.cached,
-        }),
-      );
+      const steps = mine.map((s): StepRecord => ({
+        stage: s.stage,
+        index: s.index,
+        instruction: s.instruction,
+        seconds: round(s.reported ?? ((s.end ?? now) - s.start) / 1000),
+        cached: s.cached,
+      }));
       out[id] = { seconds: round((end - start) / 1000), steps };
     }
     return out;

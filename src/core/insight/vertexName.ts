@@ -30,7 +30,9 @@ export function parseVertexName(name: string, cells: Cell[]): VertexStep | undef
       mine = mine.filter((c) => c.platform === platform);
       continue;
     }
-    const targets = mine.filter((c) => bakeTargetName(c.variant) === token || bakeTargetName(`${c.variant}-${archLabel(c.platform)}`) === token);
+    const targets = mine.filter(
+      (c) => bakeTargetName(c.variant) === token || bakeTargetName(`${c.variant}-${archLabel(c.platform)}`) === token,
+    );
     if (targets.length && targets.length < mine.length) mine = targets;
     else if (!targets.length) stage.push(token);
   }

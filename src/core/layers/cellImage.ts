@@ -27,8 +27,12 @@ export function cellImageReader(opts: CellImageOptions): (r: BuildRecord) => Pro
   };
   return async (r) => {
     const pick = (images: ImageFs[], where: string): ImageFs => {
-      const found = images.find((i) => samePlatform(i.platform, r.platform)) ?? (images.length === 1 ? images[0] : undefined);
-      if (!found) throw new Error(`no ${r.platform} image in ${where} (found: ${images.map((i) => i.platform).join(', ') || 'none'})`);
+      const found =
+        images.find((i) => samePlatform(i.platform, r.platform)) ?? (images.length === 1 ? images[0] : undefined);
+      if (!found)
+        throw new Error(
+          `no ${r.platform} image in ${where} (found: ${images.map((i) => i.platform).join(', ') || 'none'})`,
+        );
       return { ...found, platform: r.platform };
     };
     if (r.ociPath) {
@@ -44,6 +48,9 @@ export function cellImageReader(opts: CellImageOptions): (r: BuildRecord) => Pro
       return pick(await cached(`registry:${image}`, () => readRegistryImages(image, c, layerOpts)), image);
     }
     const engine = localEngineOf(r);
-    return { ...(await readLocalImage(engine, r.image, r.platform, { program: programs[engine], run, ...env, ...layerOpts })), platform: r.platform };
+    return {
+      ...(await readLocalImage(engine, r.image, r.platform, { program: programs[engine], run, ...env, ...layerOpts })),
+      platform: r.platform,
+    };
   };
 }

@@ -60,9 +60,12 @@ async function collect(input: Readable, what: string, opts: ReadLayerOptions): P
         for await (const c of stream as AsyncIterable<Buffer>) chunks.push(c);
         out.json.set(name, Buffer.concat(chunks).toString('utf8'));
       } else if (looksLikeLayer(head)) {
-        out.layers.set(name, await readLayer(stream, opts).catch((err: unknown) => {
-          throw new Error(`layer ${name}: ${err instanceof Error ? err.message : String(err)}`);
-        }));
+        out.layers.set(
+          name,
+          await readLayer(stream, opts).catch((err: unknown) => {
+            throw new Error(`layer ${name}: ${err instanceof Error ? err.message : String(err)}`);
+          }),
+        );
       } else {
         stream.resume();
         await new Promise((resolve) => stream.on('end', resolve).on('close', resolve));
@@ -169,4 +172,3 @@ function dockerArchive(manifestText: string, c: Collected, what: string): ImageF
     };
   });
 }
-

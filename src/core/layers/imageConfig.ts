@@ -70,7 +70,10 @@ export function readImageConfig(text: string, what: string): ImageConfigInfo {
   } catch {
     throw new Error(`${what} is not JSON`);
   }
-  if (!validate(doc)) throw new Error(`${what} is not an image config: ${validate.errors?.[0]?.instancePath || '/'} ${validate.errors?.[0]?.message ?? ''}`);
+  if (!validate(doc))
+    throw new Error(
+      `${what} is not an image config: ${validate.errors?.[0]?.instancePath || '/'} ${validate.errors?.[0]?.message ?? ''}`,
+    );
   return {
     platform: platformString(doc),
     run: { entrypoint: doc.config?.Entrypoint ?? [], cmd: doc.config?.Cmd ?? [], env: doc.config?.Env ?? [] },

@@ -38,7 +38,11 @@ export async function readOciImages(path: string, opts: ReadLayerOptions = {}): 
  * The platform images of a pushed reference through the project's registry client (auth files, insecure
  * registries): manifests and configs as text, layer blobs streamed.
  */
-export async function readRegistryImages(image: string, client: RegistryClient, opts: ReadLayerOptions = {}): Promise<ImageFs[]> {
+export async function readRegistryImages(
+  image: string,
+  client: RegistryClient,
+  opts: ReadLayerOptions = {},
+): Promise<ImageFs[]> {
   const ref = parseReference(image);
   const text = async (d: string) => {
     const chunks: Buffer[] = [];
@@ -67,13 +71,23 @@ export interface LocalImageOptions extends ReadLayerOptions {
  * One platform of a locally stored image. A podman manifest list is resolved to the platform's instance
  * (`podman save` of a list would save the host's platform only).
  */
-export async function readLocalImage(engine: LocalEngine, image: string, platform: string, o: LocalImageOptions): Promise<ImageFs> {
+export async function readLocalImage(
+  engine: LocalEngine,
+  image: string,
+  platform: string,
+  o: LocalImageOptions,
+): Promise<ImageFs> {
   let ref = image;
   if (engine === 'podman') {
-    const list = await toolOutput(o.run, [o.program, 'manifest', 'inspect', image], o.env ? { env: o.env } : {}).catch(() => undefined);
+    const list = await toolOutput(o.run, [o.program, 'manifest', 'inspect', image], o.env ? { env: o.env } : {}).catch(
+      () => undefined,
+    );
     if (list && isIndexDocument(parseJson(list, image))) {
-      const same = (p: string) => p.replace(/^(linux\/arm64)\/v8$/, '$1') === platform.replace(/^(linux\/arm64)\/v8$/, '$1');
-      const entry = parseIndex(list, `manifest list ${image}`).manifests.find((d) => d.platform && same(platformString(d.platform)));
+      const same = (p: string) =>
+        p.replace(/^(linux\/arm64)\/v8$/, '$1') === platform.replace(/^(linux\/arm64)\/v8$/, '$1');
+      const entry = parseIndex(list, `manifest list ${image}`).manifests.find(
+        (d) => d.platform && same(platformString(d.platform)),
+      );
       if (!entry) throw new Error(`manifest list ${image} has no ${platform} image`);
       ref = withDigest(image, entry.digest);
     }
@@ -99,7 +113,12 @@ async function saveStream(engine: LocalEngine, ref: string, o: LocalImageOptions
   const [images, done] = await Promise.allSettled([reading, sub]);
   const result = done.status === 'fulfilled' ? done.value : undefined;
   if (!result || result.exitCode !== 0) {
-    const msg = String(result?.stderr ?? '').trim().split('\n').slice(-2).join(' ') || `exit code ${result?.exitCode ?? '?'}`;
+    const msg =
+      String(result?.stderr ?? '')
+        .trim()
+        .split('\n')
+        .slice(-2)
+        .join(' ') || `exit code ${result?.exitCode ?? '?'}`;
     throw new Error(`${o.program} save ${ref} failed: ${msg}`);
   }
   if (images.status === 'rejected') throw images.reason;

@@ -38,7 +38,10 @@ export function sniffCompression(head: Buffer): Compression {
 }
 
 /** Reads the first `n` bytes and gives back a stream that still yields everything. */
-export async function peek(input: AsyncIterable<Buffer | Uint8Array>, n: number): Promise<{ head: Buffer; stream: Readable }> {
+export async function peek(
+  input: AsyncIterable<Buffer | Uint8Array>,
+  n: number,
+): Promise<{ head: Buffer; stream: Readable }> {
   const it = input[Symbol.asyncIterator]();
   const chunks: Buffer[] = [];
   let have = 0;
@@ -57,7 +60,8 @@ export async function peek(input: AsyncIterable<Buffer | Uint8Array>, n: number)
   async function* rest(): AsyncGenerator<Buffer> {
     if (head.length) yield head;
     if (done) return;
-    for (let r = await it.next(); !r.done; r = await it.next()) yield Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
+    for (let r = await it.next(); !r.done; r = await it.next())
+      yield Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value);
   }
   return { head: head.subarray(0, n), stream: Readable.from(rest(), { objectMode: false }) };
 }
@@ -122,7 +126,10 @@ export function looksLikeLayer(head: Buffer): boolean {
 }
 
 /** Every member of a layer blob, in archive order, with whiteouts marked. Reads the stream to its end. */
-export async function readLayer(input: AsyncIterable<Buffer | Uint8Array>, opts: ReadLayerOptions = {}): Promise<LayerEntry[]> {
+export async function readLayer(
+  input: AsyncIterable<Buffer | Uint8Array>,
+  opts: ReadLayerOptions = {},
+): Promise<LayerEntry[]> {
   const { head, stream } = await peek(input, 4);
   const tar = extract();
   const entries: LayerEntry[] = [];
@@ -150,7 +157,13 @@ export async function readLayer(input: AsyncIterable<Buffer | Uint8Array>, opts:
         member.resume();
       }
       if (base === OPAQUE) entries.push({ path: dir, type: 'dir', size: 0, whiteout: 'opaque' });
-      else if (base.startsWith(WHITEOUT)) entries.push({ path: `${dir === '/' ? '' : dir}/${base.slice(WHITEOUT.length)}`, type: 'other', size: 0, whiteout: 'file' });
+      else if (base.startsWith(WHITEOUT))
+        entries.push({
+          path: `${dir === '/' ? '' : dir}/${base.slice(WHITEOUT.length)}`,
+          type: 'other',
+          size: 0,
+          whiteout: 'file',
+        });
       else if (path !== '/') {
         entries.push({
           path,

@@ -6,7 +6,10 @@ import { buildkitRule } from './rule';
 import { BOM } from './text';
 import type { LintCell, LintDiagnostic, MatrixCell, Range } from './types';
 
-export const INVALID_BASE_IMAGE_PLATFORM = buildkitRule('InvalidBaseImagePlatform', 'Base image platform does not match expected target platform');
+export const INVALID_BASE_IMAGE_PLATFORM = buildkitRule(
+  'InvalidBaseImagePlatform',
+  'Base image platform does not match expected target platform',
+);
 
 export type { LintCell } from './types';
 
@@ -23,13 +26,21 @@ export interface BaseImageCheck {
  * when only some of those building that platform are.
  * A stage pinned to `--platform=$BUILDPLATFORM` runs on the build machine and is not checked.
  */
-export async function checkBaseImagePlatforms(text: string, variants: LintCell[], lookup: PlatformLookup, buildPlatform?: string): Promise<BaseImageCheck> {
+export async function checkBaseImagePlatforms(
+  text: string,
+  variants: LintCell[],
+  lookup: PlatformLookup,
+  buildPlatform?: string,
+): Promise<BaseImageCheck> {
   const model = new LintModel(text.startsWith(BOM) ? text.slice(1) : text);
   const check = model.check;
   if (check.skipAll || check.skip.has(INVALID_BASE_IMAGE_PLATFORM.name)) return { diagnostics: [], unreachable: [] };
   const cells = matrixCells(model, variants, buildPlatform);
   // stage → image → platform → cells, and per stage and platform every cell building it (whatever the image)
-  const wanted = new Map<string, { stage: number; image: string; range: Range; byPlatform: Map<string, MatrixCell[]> }>();
+  const wanted = new Map<
+    string,
+    { stage: number; image: string; range: Range; byPlatform: Map<string, MatrixCell[]> }
+  >();
   const stageCells = new Map<string, MatrixCell[]>();
   const add = <K>(map: Map<K, MatrixCell[]>, key: K, cell: MatrixCell) => map.set(key, [...(map.get(key) ?? []), cell]);
   for (const cell of cells) {
@@ -40,7 +51,13 @@ export async function checkBaseImagePlatforms(text: string, variants: LintCell[]
       const word = model.args(stage.from)[0];
       if (!word) continue;
       const image = cell.expand(word.getValue());
-      if (!image || image.toLowerCase() === 'scratch' || model.graph.resolve(image, stage.index) !== undefined || !tryParseReference(image)) continue;
+      if (
+        !image ||
+        image.toLowerCase() === 'scratch' ||
+        model.graph.resolve(image, stage.index) !== undefined ||
+        !tryParseReference(image)
+      )
+        continue;
       const flag = stage.platform?.getValue() ?? undefined;
       // A stage pinned to the build machine's platform is not the target's.
       if (flag && /BUILD(PLATFORM|OS|ARCH)/.test(flag)) continue;

@@ -75,13 +75,23 @@ export class Cell implements MatrixCell {
 
 function platformArgs(prefix: 'TARGET' | 'BUILD', platform: string): Array<[string, string]> {
   const [os = '', arch = '', variant = ''] = platform.split('/');
-  return [[`${prefix}PLATFORM`, platform], [`${prefix}OS`, os], [`${prefix}OSVERSION`, ''], [`${prefix}ARCH`, arch], [`${prefix}VARIANT`, variant]];
+  return [
+    [`${prefix}PLATFORM`, platform],
+    [`${prefix}OS`, os],
+    [`${prefix}OSVERSION`, ''],
+    [`${prefix}ARCH`, arch],
+    [`${prefix}VARIANT`, variant],
+  ];
 }
 
 export const DEFAULT_BUILD_PLATFORM = 'linux/amd64';
 
 /** Every variant × platform of the matrix, in config order. */
-export function matrixCells(model: LintModel, matrix: readonly LintCell[], buildPlatform = DEFAULT_BUILD_PLATFORM): Cell[] {
+export function matrixCells(
+  model: LintModel,
+  matrix: readonly LintCell[],
+  buildPlatform = DEFAULT_BUILD_PLATFORM,
+): Cell[] {
   return matrix.flatMap((v) => v.platforms.map((p) => new Cell(model, v.variant, p, buildPlatform, v.args, v.target)));
 }
 
@@ -105,11 +115,17 @@ export function describeCells(affected: readonly MatrixCell[], universe: readonl
   const hitVariants = variants.filter((v) => universe.some((c) => c.variant === v && hit.has(key(c))));
   const whole = (v: string) => universe.every((c) => c.variant !== v || hit.has(key(c)));
   if (hitVariants.every(whole)) return `in ${plural(hitVariants.length, 'variant')} ${hitVariants.join(', ')}`;
-  const platforms = [...new Set(universe.map((c) => c.platform))].filter((p) => universe.some((c) => c.platform === p && hit.has(key(c))));
-  if (platforms.every((p) => universe.every((c) => c.platform !== p || hit.has(key(c))))) return `for ${platforms.join(', ')}`;
+  const platforms = [...new Set(universe.map((c) => c.platform))].filter((p) =>
+    universe.some((c) => c.platform === p && hit.has(key(c))),
+  );
+  if (platforms.every((p) => universe.every((c) => c.platform !== p || hit.has(key(c)))))
+    return `for ${platforms.join(', ')}`;
   const groups = new Map<string, string[]>();
   for (const v of hitVariants) {
-    const set = universe.filter((c) => c.variant === v && hit.has(key(c))).map((c) => c.platform).join(', ');
+    const set = universe
+      .filter((c) => c.variant === v && hit.has(key(c)))
+      .map((c) => c.platform)
+      .join(', ');
     groups.set(set, [...(groups.get(set) ?? []), v]);
   }
   return [...groups].map(([set, vs]) => `for ${set} in ${plural(vs.length, 'variant')} ${vs.join(', ')}`).join('; ');

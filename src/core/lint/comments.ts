@@ -13,7 +13,11 @@ export interface Comment {
  * the previous instruction. A bare `#` line starts the list afresh; blank lines do not. The parser
  * directives at the top of the file are not comments. Comments inside a continued instruction are dropped.
  */
-export function precedingComments(source: TextIndex, instructions: readonly Instruction[], directiveLines: number): Map<Instruction, Comment[]> {
+export function precedingComments(
+  source: TextIndex,
+  instructions: readonly Instruction[],
+  directiveLines: number,
+): Map<Instruction, Comment[]> {
   const out = new Map<Instruction, Comment[]>();
   let from = directiveLines;
   for (const ins of instructions) {

@@ -40,7 +40,8 @@ export function parseDirectiveBlock(index: LineIndex): DirectiveBlock {
     const name = m[1].toLowerCase();
     if (!KNOWN.has(name)) break;
     const eq = rest.indexOf('=');
-    const valueStart = 1 + (afterHash.length - rest.length) + eq + 1 + (/^[\t\n\f\r ]*/.exec(rest.slice(eq + 1))?.[0].length ?? 0);
+    const valueStart =
+      1 + (afterHash.length - rest.length) + eq + 1 + (/^[\t\n\f\r ]*/.exec(rest.slice(eq + 1))?.[0].length ?? 0);
     const d: Directive = {
       name,
       value: m[2],
@@ -66,13 +67,29 @@ export interface CheckConfig {
 }
 
 const GO_BOOLS: Record<string, boolean> = {
-  '1': true, t: true, T: true, TRUE: true, true: true, True: true,
-  '0': false, f: false, F: false, FALSE: false, false: false, False: false,
+  '1': true,
+  t: true,
+  T: true,
+  TRUE: true,
+  true: true,
+  True: true,
+  '0': false,
+  f: false,
+  F: false,
+  FALSE: false,
+  false: false,
+  False: false,
 };
 
 /** Reads a `check` directive value the way BuildKit's ParseLintOptions does. */
 export function parseCheckValue(value: string | undefined): CheckConfig {
-  const cfg: CheckConfig = { skipAll: false, skip: new Set(), experimentalAll: false, experimental: new Set(), error: false };
+  const cfg: CheckConfig = {
+    skipAll: false,
+    skip: new Set(),
+    experimentalAll: false,
+    experimental: new Set(),
+    error: false,
+  };
   const text = (value ?? '').trim();
   if (!text) return cfg;
   // BuildKit splits into at most three parts; anything after the second ';' stays in the third.

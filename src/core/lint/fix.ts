@@ -30,7 +30,10 @@ export function applyFixes(text: string, fixes: Fix[], protectedSpans: Array<[nu
     const edits = fix.edits.map((e) => toOffsets(index, e));
     const fresh = edits.filter((e) => !accepted.covers(e));
     const ok = fresh.every(
-      (e, i) => !touchesProtected(protectedSpans, e) && !accepted.overlaps(e) && !fresh.some((o, j) => j !== i && overlaps(o, e)),
+      (e, i) =>
+        !touchesProtected(protectedSpans, e) &&
+        !accepted.overlaps(e) &&
+        !fresh.some((o, j) => j !== i && overlaps(o, e)),
     );
     if (!ok) continue;
     for (const e of fresh) accepted.add(e);
@@ -103,7 +106,10 @@ function touchesProtected(spans: Array<[number, number]>, e: OffsetEdit): boolea
 }
 
 export function applyEdits(text: string, edits: TextEdit[]): string {
-  return applyFixes(text, edits.map((e) => ({ title: '', edits: [e] }))).text;
+  return applyFixes(
+    text,
+    edits.map((e) => ({ title: '', edits: [e] })),
+  ).text;
 }
 
 function toOffsets(index: LineIndex, e: TextEdit): OffsetEdit {
@@ -156,7 +162,9 @@ export function fixAll(text: string, context: LintContext = {}, options: FixAllO
     const { diagnostics, model } = lintDockerfile(current, context, options);
     // A file BuildKit cannot parse is not ours to rewrite: the guess about what it means could be wrong.
     if (diagnostics.some((d) => d.rule === PARSE_ERROR_RULE.name)) break;
-    const fixes = diagnostics.filter((d) => d.fix && (!options.only || options.only.includes(d.rule))).map((d) => d.fix!);
+    const fixes = diagnostics
+      .filter((d) => d.fix && (!options.only || options.only.includes(d.rule)))
+      .map((d) => d.fix!);
     if (!fixes.length) break;
     const result = applyFixes(current, fixes, model.heredocSpans);
     if (!result.applied || result.text === current) break;

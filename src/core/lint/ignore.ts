@@ -19,7 +19,10 @@ export function ignoreRuleEdit(text: string, rule: string): TextEdit | undefined
     const expAt = parts.findIndex((p) => p.split('=')[0].trim() === 'experimental');
     if (expAt >= 0) {
       const [key, ...rest] = parts[expAt].split('=');
-      const names = rest.join('=').split(',').map((n) => n.trim());
+      const names = rest
+        .join('=')
+        .split(',')
+        .map((n) => n.trim());
       // experimental=all keeps every experimental rule on whatever skip says: no single-rule edit exists.
       if (names.length === 1 && names[0] === 'all' && findRule(rule)?.meta.experimental) return undefined;
       if (names.includes(rule)) {
@@ -28,7 +31,10 @@ export function ignoreRuleEdit(text: string, rule: string): TextEdit | undefined
         else parts.splice(expAt, 1);
         if (parts.length) return { range: check.valueRange, newText: parts.join(';') };
         // Nothing left: drop the whole directive line.
-        return { range: { start: { line: check.line, character: 0 }, end: { line: check.line + 1, character: 0 } }, newText: '' };
+        return {
+          range: { start: { line: check.line, character: 0 }, end: { line: check.line + 1, character: 0 } },
+          newText: '',
+        };
       }
     }
     const skipAt = parts.findIndex((p) => p.split('=')[0].trim() === 'skip');

@@ -4,4 +4,15 @@ export { applyEdits, applyFixes, fixAll, type FixAllOptions, type FixAllResult }
 export { ignoreRuleEdit } from './ignore';
 export { RULES, RULE_NAMES, findRule } from './registry';
 export { BUILDKIT_RELEASE } from './rule';
-export type { Fix, LintContext, LintDiagnostic, LintOptions, Position, Range, RuleMeta, RuleSetting, Severity, TextEdit } from './types';
+export type {
+  Fix,
+  LintContext,
+  LintDiagnostic,
+  LintOptions,
+  Position,
+  Range,
+  RuleMeta,
+  RuleSetting,
+  Severity,
+  TextEdit,
+} from './types';

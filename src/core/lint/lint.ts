@@ -38,7 +38,10 @@ export function lintDockerfile(text: string, context: LintContext = {}, options:
     const setting = options.rules?.[rule.meta.name];
     let severity = effectiveSeverity(rule, check, setting);
     // A rule off for the file may still be on for one instruction (`# check=experimental=…` above it).
-    const onSomewhere = !severity && setting !== 'off' && [...perInstruction.values()].some((c) => !!effectiveSeverity(rule, mergeChecks(check, c), setting));
+    const onSomewhere =
+      !severity &&
+      setting !== 'off' &&
+      [...perInstruction.values()].some((c) => !!effectiveSeverity(rule, mergeChecks(check, c), setting));
     if (!severity && !onSomewhere) continue;
     severity ??= setting && setting !== 'off' ? setting : check.error ? 'error' : rule.meta.severity;
     const scoped = perInstruction.size > 0 && !FILE_SCOPED.has(rule.meta.name);
@@ -46,7 +49,9 @@ export function lintDockerfile(text: string, context: LintContext = {}, options:
       if (scoped || onSomewhere) {
         const owner = model.instructionAt(range.start.line);
         const own = owner && perInstruction.get(owner);
-        const allowed = own ? effectiveSeverity(rule, mergeChecks(check, own), setting) : effectiveSeverity(rule, check, setting);
+        const allowed = own
+          ? effectiveSeverity(rule, mergeChecks(check, own), setting)
+          : effectiveSeverity(rule, check, setting);
         if (!allowed) return;
       }
       const d: LintDiagnostic = { rule: rule.meta.name, message, severity, range, url: rule.meta.url };
@@ -67,7 +72,13 @@ export function lintDockerfile(text: string, context: LintContext = {}, options:
 
   const directive = model.directives.directives.find((d) => d.name === 'check');
   if (check.problem && directive) {
-    diagnostics.push({ rule: DIRECTIVE_RULE.name, message: `BuildKit rejects this directive: ${check.problem}`, severity: 'error', range: directive.valueRange, url: DIRECTIVE_RULE.url });
+    diagnostics.push({
+      rule: DIRECTIVE_RULE.name,
+      message: `BuildKit rejects this directive: ${check.problem}`,
+      severity: 'error',
+      range: directive.valueRange,
+      url: DIRECTIVE_RULE.url,
+    });
   }
   if (model.directives.duplicate) {
     const d = model.directives.duplicate;
@@ -75,11 +86,16 @@ export function lintDockerfile(text: string, context: LintContext = {}, options:
       rule: DIRECTIVE_RULE.name,
       message: `only one ${d.name} parser directive can be used`,
       severity: 'error',
-      range: { start: { line: d.line, character: 0 }, end: { line: d.line, character: model.index.lineText(d.line).length } },
+      range: {
+        start: { line: d.line, character: 0 },
+        end: { line: d.line, character: model.index.lineText(d.line).length },
+      },
       url: DIRECTIVE_RULE.url,
     });
   }
-  diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  diagnostics.sort(
+    (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
+  );
   return { diagnostics, model, failures };
 }
 
@@ -94,7 +110,8 @@ function runPerCell(model: LintModel, rule: Rule, cells: Cell[], emit: Report, d
       const key = `${range.start.line}:${range.start.character}:${range.end.line}:${range.end.character}\u0000${message}`;
       const f = found.get(key);
       if (f) {
-        if (!f.cells.some((c) => c.variant === cell.variant && c.platform === cell.platform)) f.cells.push({ variant: cell.variant, platform: cell.platform });
+        if (!f.cells.some((c) => c.variant === cell.variant && c.platform === cell.platform))
+          f.cells.push({ variant: cell.variant, platform: cell.platform });
       } else found.set(key, { range, message, fix, cells: [{ variant: cell.variant, platform: cell.platform }] });
     });
   }
@@ -111,7 +128,13 @@ function runPerCell(model: LintModel, rule: Rule, cells: Cell[], emit: Report, d
  * Rules BuildKit runs with the file's settings only, whatever the comment above an instruction says
  * (they look at the whole file, or at every stage together).
  */
-const FILE_SCOPED = new Set(['NoEmptyContinuation', 'ConsistentInstructionCasing', 'ReservedStageName', 'DuplicateStageName', 'InvalidDefaultArgInFrom']);
+const FILE_SCOPED = new Set([
+  'NoEmptyContinuation',
+  'ConsistentInstructionCasing',
+  'ReservedStageName',
+  'DuplicateStageName',
+  'InvalidDefaultArgInFrom',
+]);
 
 /** The file's settings with an instruction's own `# check=` comment added, as BuildKit merges them. */
 function mergeChecks(file: CheckConfig, own: CheckConfig): CheckConfig {

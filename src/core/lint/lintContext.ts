@@ -75,7 +75,12 @@ export async function lintCellsNear(dockerfilePath: string): Promise<{ root: str
     if (!result.ok) return undefined;
     const cells = result.config.variants
       .filter((v) => v.dockerfile === dockerfilePath)
-      .map((v) => ({ variant: v.name, args: v.args, platforms: v.platforms, ...(v.target ? { target: v.target } : {}) }));
+      .map((v) => ({
+        variant: v.name,
+        args: v.args,
+        platforms: v.platforms,
+        ...(v.target ? { target: v.target } : {}),
+      }));
     return cells.length ? { root: result.config.root, cells } : undefined;
   }
   return undefined;

@@ -1,18 +1,37 @@
-import { Argument, DockerfileParser, ModifiableInstruction, type Dockerfile, type Flag, type Instruction } from 'dockerfile-ast';
+import {
+  Argument,
+  DockerfileParser,
+  ModifiableInstruction,
+  type Dockerfile,
+  type Flag,
+  type Instruction,
+} from 'dockerfile-ast';
 import { instructionCheck, precedingComments, type Comment } from './comments';
 import { parseCheckValue, parseDirectiveBlock, type CheckConfig, type DirectiveBlock } from './directives';
 import { StageGraph, type Stage } from './stageGraph';
 import { TextIndex, type ArgsText } from './textIndex';
 import type { LineIndex } from './text';
-import { readDeclarations, readPlainDeclarations, scanVariables, type Declaration, type VariableUse } from './variables';
+import {
+  readDeclarations,
+  readPlainDeclarations,
+  scanVariables,
+  type Declaration,
+  type VariableUse,
+} from './variables';
 import type { LintContext, Range } from './types';
 
 export type { Stage } from './stageGraph';
 
 /** The variables BuildKit predefines for platform selection; they live in the global scope only. */
 export const PLATFORM_ARGS = [
-  'TARGETPLATFORM', 'TARGETOS', 'TARGETARCH', 'TARGETVARIANT',
-  'BUILDPLATFORM', 'BUILDOS', 'BUILDARCH', 'BUILDVARIANT',
+  'TARGETPLATFORM',
+  'TARGETOS',
+  'TARGETARCH',
+  'TARGETVARIANT',
+  'BUILDPLATFORM',
+  'BUILDOS',
+  'BUILDARCH',
+  'BUILDVARIANT',
 ];
 export const PLATFORM_ARG_SET = new Set(PLATFORM_ARGS);
 /** Every name BuildKit predefines in the global scope (the platform args, their OS versions, the target stage). */
@@ -143,7 +162,10 @@ export class LintModel {
     if (!d) {
       const kw = this.kw(ins);
       const a = kw === 'ARG' || kw === 'ENV' ? this.argsOf(ins) : undefined;
-      const plain = a && a.range.start.line === a.range.end.line ? readPlainDeclarations(kw, a.text, a.range.start, this.escape) : undefined;
+      const plain =
+        a && a.range.start.line === a.range.end.line
+          ? readPlainDeclarations(kw, a.text, a.range.start, this.escape)
+          : undefined;
       this.declCache.set(ins, (d = plain ?? readDeclarations(ins)));
     }
     return d;
@@ -168,14 +190,17 @@ export class LintModel {
   private plainArgs(ins: Instruction): Argument[] | undefined {
     const a = this.argsOf(ins);
     if (!a) return [];
-    if (/["'\n\r[]/.test(a.text) || a.text.includes(this.escape) || a.range.start.line !== a.range.end.line) return undefined;
+    if (/["'\n\r[]/.test(a.text) || a.text.includes(this.escape) || a.range.start.line !== a.range.end.line)
+      return undefined;
     const flagged = FLAGGED.has(this.kw(ins));
     const out: Argument[] = [];
     const line = a.range.start.line;
     for (const m of a.text.matchAll(/\S+/g)) {
       if (flagged && out.length === 0 && m[0].startsWith('--')) continue;
       const start = a.range.start.character + m.index;
-      out.push(new Argument(m[0], { start: { line, character: start }, end: { line, character: start + m[0].length } }));
+      out.push(
+        new Argument(m[0], { start: { line, character: start }, end: { line, character: start + m[0].length } }),
+      );
     }
     return out;
   }

@@ -25,7 +25,12 @@ export function parseErrors(model: LintModel): LintDiagnostic[] {
     url: PARSE_ERROR_RULE.url,
   });
   if (looksBinary(model.text)) {
-    return [error({ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, 'this is not a Dockerfile: it holds binary data (NUL bytes); open the Dockerfile itself')];
+    return [
+      error(
+        { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        'this is not a Dockerfile: it holds binary data (NUL bytes); open the Dockerfile itself',
+      ),
+    ];
   }
   const out: LintDiagnostic[] = [];
   for (const ins of model.instructions) {

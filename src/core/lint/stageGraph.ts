@@ -48,7 +48,9 @@ export class StageGraph {
   private addStage(from: From, reader: InstructionReader): Stage {
     const args = reader.args(from);
     // Only a FROM whose arguments start with a flag pays for flag parsing.
-    const platform = reader.argsOf(from)?.text.startsWith('-') ? reader.flags(from).find((f) => f.getName().toLowerCase() === 'platform') : undefined;
+    const platform = reader.argsOf(from)?.text.startsWith('-')
+      ? reader.flags(from).find((f) => f.getName().toLowerCase() === 'platform')
+      : undefined;
     const stage: Stage = { index: this.stages.length, from, body: [], platform };
     if (args.length >= 3 && args[1].getValue().toLowerCase() === 'as') {
       stage.asRange = args[1].getRange();
@@ -57,7 +59,8 @@ export class StageGraph {
     }
     const base = args[0]?.getValue().toLowerCase();
     if (base !== undefined && this.byName.has(base)) stage.parent = this.byName.get(base);
-    if (stage.name && !this.byName.has(stage.name.toLowerCase())) this.byName.set(stage.name.toLowerCase(), stage.index);
+    if (stage.name && !this.byName.has(stage.name.toLowerCase()))
+      this.byName.set(stage.name.toLowerCase(), stage.index);
     this.stages.push(stage);
     this.byFrom.set(from, stage);
     return stage;

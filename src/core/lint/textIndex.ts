@@ -64,7 +64,10 @@ export class TextIndex {
     while (s < end && (t[s] === ' ' || t[s] === '\t')) s++;
     if (s >= end) return undefined;
     // Blanks never cross a line, so the start stays on the keyword's line unless a continuation follows it.
-    const startPos = t[s] === '\n' || t[s] === '\r' || t[s] === this.escape ? this.lines.positionAt(s) : { line: kwEnd.line, character: kwEnd.character + (s - start) };
+    const startPos =
+      t[s] === '\n' || t[s] === '\r' || t[s] === this.escape
+        ? this.lines.positionAt(s)
+        : { line: kwEnd.line, character: kwEnd.character + (s - start) };
     return { text: t.slice(s, end), range: { start: startPos, end: rangeEnd } };
   }
 

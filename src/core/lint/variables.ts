@@ -14,7 +14,13 @@ export interface VariableUse {
  * Finds `$NAME` and `${NAME…}` the way the Dockerfile word lexer expands them: not after the escape
  * character and not inside single quotes. One linear scan; far cheaper than re-tokenising per rule.
  */
-export function scanVariables(index: LineIndex, start: number, end: number, escape: string, skip?: (offset: number) => boolean): VariableUse[] {
+export function scanVariables(
+  index: LineIndex,
+  start: number,
+  end: number,
+  escape: string,
+  skip?: (offset: number) => boolean,
+): VariableUse[] {
   const text = index.text;
   const out: VariableUse[] = [];
   let single = false;
@@ -70,7 +76,12 @@ export function readDeclarations(ins: Instruction): Declaration[] {
  * The same declarations read straight from a one-line argument text without quotes or escapes, the
  * common case, where dockerfile-ast's property parsing costs many times more; undefined otherwise.
  */
-export function readPlainDeclarations(kw: string, text: string, start: Position, escape: string): Declaration[] | undefined {
+export function readPlainDeclarations(
+  kw: string,
+  text: string,
+  start: Position,
+  escape: string,
+): Declaration[] | undefined {
   if (/["'\n\r]/.test(text) || text.includes(escape)) return undefined;
   const line = start.line;
   const at = (index: number, length: number): Range => ({
@@ -85,11 +96,17 @@ export function readPlainDeclarations(kw: string, text: string, start: Position,
       // Legacy `ENV NAME value with spaces`: one name, the rest is its value.
       const next = WORD.exec(text);
       WORD.lastIndex = 0;
-      return [{ name: word, nameRange: at(w.index, word.length), ...(next ? { raw: text.slice(next.index).trimEnd() } : {}) }];
+      return [
+        { name: word, nameRange: at(w.index, word.length), ...(next ? { raw: text.slice(next.index).trimEnd() } : {}) },
+      ];
     }
     const eq = word.indexOf('=');
     const name = eq < 0 ? word : word.slice(0, eq);
-    out.push(eq < 0 ? { name, nameRange: at(w.index, name.length) } : { name, nameRange: at(w.index, name.length), raw: word.slice(eq + 1) });
+    out.push(
+      eq < 0
+        ? { name, nameRange: at(w.index, name.length) }
+        : { name, nameRange: at(w.index, name.length), raw: word.slice(eq + 1) },
+    );
   }
   return out;
 }

@@ -17,7 +17,8 @@ export interface BakePlanOptions {
  */
 export function bakePlan(config: ResolvedConfig, o: BakePlanOptions): Plan {
   const file = bakeFilePath(config.root);
-  const content = JSON.stringify(bakeFile(config, config.variants, o.output, o.canLoadManifestList ?? false), null, 2) + '\n';
+  const content =
+    JSON.stringify(bakeFile(config, config.variants, o.output, o.canLoadManifestList ?? false), null, 2) + '\n';
   const cells = config.variants.flatMap((v) => v.platforms.map((platform) => ({ variant: v.name, platform })));
   const perArch = o.output === 'load' && !o.canLoadManifestList;
   const cellImages = Object.fromEntries(
@@ -43,9 +44,18 @@ export function bakePlan(config: ResolvedConfig, o: BakePlanOptions): Plan {
     metadataFile: metadataPath(config.root, 'bake'),
     cwd: config.root,
     ...(o.output === 'oci'
-      ? { staging: { discard: [], files: Object.fromEntries(config.variants.map((v) => [partialPath(ociArchivePath(config.root, v.name)), ociArchivePath(config.root, v.name)])) } }
+      ? {
+          staging: {
+            discard: [],
+            files: Object.fromEntries(
+              config.variants.map((v) => [
+                partialPath(ociArchivePath(config.root, v.name)),
+                ociArchivePath(config.root, v.name),
+              ]),
+            ),
+          },
+        }
       : {}),
   };
   return { engine: 'buildx', jobs: [job] };
 }
-

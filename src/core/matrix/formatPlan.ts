@@ -25,9 +25,24 @@ export function planToJson(plan: Plan, engineReason: string): unknown {
       ...(j.before?.length ? { before: j.before } : {}),
       ...(j.after?.length ? { after: j.after } : {}),
     })),
-    warmup: (plan.warmup ?? []).map((w) => ({ stage: w.stage, platforms: w.platforms, ...where(w), argv: w.argv, ...(w.env ? { env: w.env } : {}) })),
+    warmup: (plan.warmup ?? []).map((w) => ({
+      stage: w.stage,
+      platforms: w.platforms,
+      ...where(w),
+      argv: w.argv,
+      ...(w.env ? { env: w.env } : {}),
+    })),
     pulls: (plan.pulls ?? []).map((p) => ({ image: p.image, platform: p.platform, ...where(p) })),
-    ...(plan.nodes?.length ? { nodes: plan.nodes.map((n) => ({ name: n.name, engine: n.engine, endpoint: n.endpoint, platforms: n.platforms })) } : {}),
+    ...(plan.nodes?.length
+      ? {
+          nodes: plan.nodes.map((n) => ({
+            name: n.name,
+            engine: n.engine,
+            endpoint: n.endpoint,
+            platforms: n.platforms,
+          })),
+        }
+      : {}),
   };
 }
 
@@ -39,7 +54,20 @@ export function planToText(plan: Plan, engineReason: string): string {
     lines.push('', '# first, each base image once per platform (one image at a time per name)');
     for (const p of plan.pulls) {
       const node = plan.nodes?.find((n) => n.name === p.node);
-      lines.push(quote(onNode([node?.engine ?? (plan.engine === 'podman' ? 'podman' : 'docker'), 'pull', '--platform', p.platform, p.image], node)));
+      lines.push(
+        quote(
+          onNode(
+            [
+              node?.engine ?? (plan.engine === 'podman' ? 'podman' : 'docker'),
+              'pull',
+              '--platform',
+              p.platform,
+              p.image,
+            ],
+            node,
+          ),
+        ),
+      );
     }
   }
   if (plan.warmup?.length) {
@@ -53,7 +81,8 @@ export function planToText(plan: Plan, engineReason: string): string {
     const at = onNodes ? `  on ${j.node ? `node ${j.node}` : LOCAL_NODE}` : '';
     lines.push('', `# ${j.variant} → ${j.platforms.join(', ')}  [${j.output}]  ${j.tags.join(' ')}${at}`);
     // A quoted heredoc delimiter expands nothing, and JSON (the bake file) never has a line that is only EOF.
-    for (const [file, content] of Object.entries(j.files ?? {})) lines.push(`cat > ${shellQuote(file)} <<'EOF'`, content.trimEnd(), 'EOF');
+    for (const [file, content] of Object.entries(j.files ?? {}))
+      lines.push(`cat > ${shellQuote(file)} <<'EOF'`, content.trimEnd(), 'EOF');
     for (const step of j.before ?? []) lines.push(`${quote(step)} || true`);
     // Split podman jobs: one build per platform side by side (each after its platform's warm-up), then the list.
     if (j.parts) lines.push(...j.parts.map((p) => `${envText(j.env)}${quote(p.argv)} &`), 'wait');
@@ -70,8 +99,10 @@ function envText(env: Record<string, string> | undefined): string {
 }
 
 function quote(argv: string[]): string {
-  return argv.map((a) => {
-    const iid = partImageFile(a);
-    return iid === undefined ? shellQuote(a) : `containers-storage:"$(cat ${shellQuote(iid)})"`;
-  }).join(' ');
+  return argv
+    .map((a) => {
+      const iid = partImageFile(a);
+      return iid === undefined ? shellQuote(a) : `containers-storage:"$(cat ${shellQuote(iid)})"`;
+    })
+    .join(' ');
 }

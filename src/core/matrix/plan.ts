@@ -69,7 +69,14 @@ export function buildPlan(config: ResolvedConfig, options: PlanOptions): Plan {
           },
         )
       : { engine: options.engine, jobs: [] };
-    const remote = config.variants.flatMap((v) => nodeJobs(config, v, v.platforms.filter((p) => !localOnly(v).includes(p)), output));
+    const remote = config.variants.flatMap((v) =>
+      nodeJobs(
+        config,
+        v,
+        v.platforms.filter((p) => !localOnly(v).includes(p)),
+        output,
+      ),
+    );
     if (!remote.length) return bake;
     return withSchedule(config, { ...bake, jobs: [...bake.jobs, ...remote] }, options);
   }
@@ -87,7 +94,9 @@ export function buildPlan(config: ResolvedConfig, options: PlanOptions): Plan {
               variant,
               platforms: group.platforms,
               output,
-              ...(options.canLoadManifestList !== undefined ? { canLoadManifestList: options.canLoadManifestList } : {}),
+              ...(options.canLoadManifestList !== undefined
+                ? { canLoadManifestList: options.canLoadManifestList }
+                : {}),
               ...(options.builder ? { builder: options.builder } : {}),
             }),
       );
@@ -103,7 +112,12 @@ export function buildPlan(config: ResolvedConfig, options: PlanOptions): Plan {
 function nodeJobs(config: ResolvedConfig, variant: ResolvedVariant, platforms: string[], output: OutputMode): Job[] {
   return splitByNode(platforms, config.nodes).flatMap(({ node, platforms: own }) =>
     node
-      ? (node.engine === 'podman' ? podmanImageJobs : dockerJobs)({ config, variant, platforms: own, output: 'load' }).map((j) => ({ ...placeOnNode(j, node), output }))
+      ? (node.engine === 'podman' ? podmanImageJobs : dockerJobs)({
+          config,
+          variant,
+          platforms: own,
+          output: 'load',
+        }).map((j) => ({ ...placeOnNode(j, node), output }))
       : [],
   );
 }
@@ -126,11 +140,21 @@ function withSchedule(config: ResolvedConfig, plan: Plan, options: PlanOptions):
   for (const g of groups) {
     if (!g.jobs.length) continue;
     // A node's jobs stay one build per variant: their after-steps would need the node's engine flags.
-    const s = scheduleJobs(config, g.engine, g.jobs, g.node ? { policy: { ...schedulePolicy[g.engine], split: false } } : {});
+    const s = scheduleJobs(
+      config,
+      g.engine,
+      g.jobs,
+      g.node ? { policy: { ...schedulePolicy[g.engine], split: false } } : {},
+    );
     g.jobs.forEach((j, i) => scheduled.set(j, s.jobs[i]!));
     const node = g.node;
     pulls.push(...(node ? s.pulls.map((p) => ({ ...p, node: node.name })) : s.pulls));
     warmup.push(...(node ? s.warmup.map((w) => ({ ...w, node: node.name, argv: onNode(w.argv, node) })) : s.warmup));
   }
-  return { ...withNodes, jobs: plan.jobs.map((j) => scheduled.get(j) ?? j), ...(pulls.length ? { pulls } : {}), ...(warmup.length ? { warmup } : {}) };
+  return {
+    ...withNodes,
+    jobs: plan.jobs.map((j) => scheduled.get(j) ?? j),
+    ...(pulls.length ? { pulls } : {}),
+    ...(warmup.length ? { warmup } : {}),
+  };
 }

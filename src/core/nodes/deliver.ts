@@ -39,14 +39,20 @@ export interface DeliverOptions extends TransferOptions {
   localEngine: NodeEngine;
 }
 
-const cellsOf = (job: Job): Cell[] => job.cells ?? job.platforms.map((platform) => ({ variant: job.variant, platform }));
+const cellsOf = (job: Job): Cell[] =>
+  job.cells ?? job.platforms.map((platform) => ({ variant: job.variant, platform }));
 
 /** The cells build nodes built successfully, per variant, with the image each node holds. */
 export function nodeCells(plan: Plan, done: FinishedJob[]): NodeCell[] {
   return done.flatMap(({ job, status }) => {
     const node = job.node ? plan.nodes?.find((n) => n.name === job.node) : undefined;
     if (!node || status !== 'succeeded') return [];
-    return job.platforms.map((platform) => ({ variant: job.variant, node, platform, image: job.platformTags?.[platform] ?? job.tags[0]! }));
+    return job.platforms.map((platform) => ({
+      variant: job.variant,
+      node,
+      platform,
+      image: job.platformTags?.[platform] ?? job.tags[0]!,
+    }));
   });
 }
 
@@ -55,7 +61,12 @@ export function nodeCells(plan: Plan, done: FinishedJob[]): NodeCell[] {
  * `push` and `oci` need all of a variant's cells, so a variant with a failed or cancelled cell is left as it
  * was: nothing pushed under its tags, its archive untouched.
  */
-export async function deliverNodeOutputs(config: ResolvedConfig, plan: Plan, done: FinishedJob[], opts: DeliverOptions): Promise<Delivery> {
+export async function deliverNodeOutputs(
+  config: ResolvedConfig,
+  plan: Plan,
+  done: FinishedJob[],
+  opts: DeliverOptions,
+): Promise<Delivery> {
   const out: Delivery = { failed: [], ociPaths: {}, indexes: {} };
   const remote = nodeCells(plan, done);
   const variants = [...new Set(remote.map((c) => c.variant))];
@@ -67,12 +78,17 @@ export async function deliverNodeOutputs(config: ResolvedConfig, plan: Plan, don
       const output = jobs.find((d) => d.job.node)?.job.output ?? plan.jobs[0]?.output;
       if (!variant) return;
       const failAll = (err: unknown) => {
-        for (const d of jobs) for (const cell of cellsOf(d.job)) if (cell.variant === name) out.failed.push({ cell, message: messageOf(err) });
+        for (const d of jobs)
+          for (const cell of cellsOf(d.job))
+            if (cell.variant === name) out.failed.push({ cell, message: messageOf(err) });
       };
       if (output === 'load') {
         await Promise.all(
           cells.map((c) =>
-            loadFromNode(c.node, c.image, platformTag(config, variant, c.platform), { ...opts, platform: c.platform }).catch((err: unknown) =>
+            loadFromNode(c.node, c.image, platformTag(config, variant, c.platform), {
+              ...opts,
+              platform: c.platform,
+            }).catch((err: unknown) =>
               out.failed.push({ cell: { variant: name, platform: c.platform }, message: messageOf(err) }),
             ),
           ),
@@ -92,7 +108,13 @@ export async function deliverNodeOutputs(config: ResolvedConfig, plan: Plan, don
 }
 
 /** Each node pushes by digest; what this machine's jobs pushed is read back from the registry; one index per tag. */
-async function pushVariant(config: ResolvedConfig, variant: ResolvedVariant, jobs: FinishedJob[], cells: NodeCell[], opts: DeliverOptions): Promise<string> {
+async function pushVariant(
+  config: ResolvedConfig,
+  variant: ResolvedVariant,
+  jobs: FinishedJob[],
+  cells: NodeCell[],
+  opts: DeliverOptions,
+): Promise<string> {
   const client = opts.registry ?? new RegistryClient(await loadRegistryHosts(opts.env ?? process.env));
   const pushed: IndexPart[] = [];
   for (const { job } of jobs.filter((d) => !d.job.node)) {
@@ -101,27 +123,42 @@ async function pushVariant(config: ResolvedConfig, variant: ResolvedVariant, job
       pushed.push({ platform: cell.platform, digest: await pushedDigest(client, ref, cell.platform) });
     }
   }
-  const r = await publishImage(client, variantTags(config, variant, true), cells, { ...opts, registry: client, pushed });
+  const r = await publishImage(client, variantTags(config, variant, true), cells, {
+    ...opts,
+    registry: client,
+    pushed,
+  });
   return r.index;
 }
 
 /** The digest of `platform`'s image under `ref` in its registry: the ref's manifest, or its list's entry. */
 async function pushedDigest(client: RegistryClient, ref: string, platform: string): Promise<string> {
   const m = await client.getManifest(parseReference(ref));
-  const doc = JSON.parse(m.bytes.toString('utf8')) as { manifests?: Array<{ digest: string; platform?: { os?: string; architecture?: string } }> };
+  const doc = JSON.parse(m.bytes.toString('utf8')) as {
+    manifests?: Array<{ digest: string; platform?: { os?: string; architecture?: string } }>;
+  };
   if (m.mediaType !== OCI_INDEX && !Array.isArray(doc.manifests)) return m.digest;
-  const entry = doc.manifests?.find((d) => d.platform && samePlatform(`${d.platform.os}/${d.platform.architecture}`, platform));
+  const entry = doc.manifests?.find(
+    (d) => d.platform && samePlatform(`${d.platform.os}/${d.platform.architecture}`, platform),
+  );
   if (!entry) throw new Error(`${ref} has no ${platform} image in the registry: build and push that cell again`);
   return entry.digest;
 }
 
 /** Each node exports its image; with this machine's archives they become the variant's one OCI archive. */
-async function mergeVariant(config: ResolvedConfig, variant: ResolvedVariant, jobs: FinishedJob[], cells: NodeCell[], opts: DeliverOptions): Promise<string> {
+async function mergeVariant(
+  config: ResolvedConfig,
+  variant: ResolvedVariant,
+  jobs: FinishedJob[],
+  cells: NodeCell[],
+  opts: DeliverOptions,
+): Promise<string> {
   const dest = ociArchivePath(config.root, variant.name);
   const parts: ArchivePart[] = [];
   for (const { job } of jobs.filter((d) => !d.job.node)) {
     if (!job.ociPath) throw new Error(`the ${variant.name} build on this machine wrote no OCI archive`);
-    for (const cell of cellsOf(job).filter((c) => c.variant === variant.name)) parts.push({ platform: cell.platform, archive: job.ociPath });
+    for (const cell of cellsOf(job).filter((c) => c.variant === variant.name))
+      parts.push({ platform: cell.platform, archive: job.ociPath });
   }
   const exports: string[] = [];
   try {

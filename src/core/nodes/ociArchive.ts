@@ -40,11 +40,16 @@ interface ImageManifest {
  * become the blobs as they are). Each part's platform is checked against its image config. Written to
  * `<out>.partial` and renamed, so `out` is the previous archive or the new one, never half of one.
  */
-export async function mergeOciArchives(parts: ArchivePart[], out: string, opts: { refName?: string } = {}): Promise<void> {
+export async function mergeOciArchives(
+  parts: ArchivePart[],
+  out: string,
+  opts: { refName?: string } = {},
+): Promise<void> {
   if (parts.length === 0) throw new Error(`${out}: no platform archives to merge`);
   const platforms = new Set<string>();
   for (const p of parts) {
-    if (platforms.has(p.platform)) throw new Error(`${out}: two archives for ${p.platform}; an index lists one image per platform`);
+    if (platforms.has(p.platform))
+      throw new Error(`${out}: two archives for ${p.platform}; an index lists one image per platform`);
     platforms.add(p.platform);
   }
   await mkdir(dirname(out), { recursive: true });
@@ -69,9 +74,20 @@ export async function mergeOciArchives(parts: ArchivePart[], out: string, opts: 
     const top = {
       schemaVersion: 2,
       mediaType: OCI_INDEX,
-      manifests: [{ mediaType: OCI_INDEX, digest: sha256(index), size: index.length, ...(opts.refName ? { annotations: { 'org.opencontainers.image.ref.name': opts.refName } } : {}) }],
+      manifests: [
+        {
+          mediaType: OCI_INDEX,
+          digest: sha256(index),
+          size: index.length,
+          ...(opts.refName ? { annotations: { 'org.opencontainers.image.ref.name': opts.refName } } : {}),
+        },
+      ],
     };
-    await writeArchive(partial, { 'oci-layout': Buffer.from(LAYOUT), 'index.json': Buffer.from(JSON.stringify(top)) }, blobs);
+    await writeArchive(
+      partial,
+      { 'oci-layout': Buffer.from(LAYOUT), 'index.json': Buffer.from(JSON.stringify(top)) },
+      blobs,
+    );
     await rename(partial, out);
   } finally {
     await rm(partial, { force: true });
@@ -91,9 +107,18 @@ export async function dockerArchiveToOci(archive: string, out: string): Promise<
     await unpack(archive, work);
     const blobs = new Map<string, string>();
     const { manifest } = await toOciLayout(work, archive);
-    for (const d of [manifest.digest, manifest.config.digest, ...manifest.layers.map((l) => l.digest)]) blobs.set(d, join(work, blobPath(d)));
-    const top = { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ mediaType: manifest.mediaType, digest: manifest.digest, size: manifest.size }] };
-    await writeArchive(partial, { 'oci-layout': Buffer.from(LAYOUT), 'index.json': Buffer.from(JSON.stringify(top)) }, blobs);
+    for (const d of [manifest.digest, manifest.config.digest, ...manifest.layers.map((l) => l.digest)])
+      blobs.set(d, join(work, blobPath(d)));
+    const top = {
+      schemaVersion: 2,
+      mediaType: OCI_INDEX,
+      manifests: [{ mediaType: manifest.mediaType, digest: manifest.digest, size: manifest.size }],
+    };
+    await writeArchive(
+      partial,
+      { 'oci-layout': Buffer.from(LAYOUT), 'index.json': Buffer.from(JSON.stringify(top)) },
+      blobs,
+    );
     await rename(partial, out);
   } finally {
     await rm(partial, { force: true });
@@ -109,23 +134,32 @@ async function platformImage(dir: string, part: ArchivePart): Promise<{ entry: I
   const visit = async (descriptors: Descriptor[], depth: number): Promise<void> => {
     for (const d of descriptors) {
       if (d.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest') continue;
-      const doc = JSON.parse(await readFile(join(dir, blobPath(d.digest)), 'utf8')) as { manifests?: Descriptor[] } & Partial<ImageManifest>;
+      const doc = JSON.parse(await readFile(join(dir, blobPath(d.digest)), 'utf8')) as {
+        manifests?: Descriptor[];
+      } & Partial<ImageManifest>;
       if (LIST_TYPES.has(d.mediaType) || Array.isArray(doc.manifests)) {
         if (depth > 4) throw new Error(`${part.archive}: indexes nested too deep`);
         await visit(doc.manifests ?? [], depth + 1);
         continue;
       }
-      if (!doc.config?.digest || !Array.isArray(doc.layers)) throw new Error(`${part.archive}: ${d.digest} is neither an index nor an image manifest`);
+      if (!doc.config?.digest || !Array.isArray(doc.layers))
+        throw new Error(`${part.archive}: ${d.digest} is neither an index nor an image manifest`);
       const config = JSON.parse(await readFile(join(dir, blobPath(doc.config.digest)), 'utf8')) as unknown;
       seen.push(formatPlatform(config as Descriptor['platform'] & object) || '?');
       const platform = configPlatform(config, part.platform);
-      if (platform) found.push({ entry: { mediaType: d.mediaType, digest: d.digest, size: d.size, platform }, manifest: { config: doc.config, layers: doc.layers } });
+      if (platform)
+        found.push({
+          entry: { mediaType: d.mediaType, digest: d.digest, size: d.size, platform },
+          manifest: { config: doc.config, layers: doc.layers },
+        });
     }
   };
   const index = JSON.parse(await readFile(join(dir, 'index.json'), 'utf8')) as { manifests?: Descriptor[] };
   await visit(index.manifests ?? [], 0);
   if (found.length !== 1) {
-    throw new Error(`${part.archive} holds ${found.length ? `${found.length} images` : 'no image'} for ${part.platform} (it has ${seen.join(', ') || 'none'}): export that platform's image alone`);
+    throw new Error(
+      `${part.archive} holds ${found.length ? `${found.length} images` : 'no image'} for ${part.platform} (it has ${seen.join(', ') || 'none'}): export that platform's image alone`,
+    );
   }
   return found[0]!;
 }
@@ -144,13 +178,26 @@ async function toOciLayout(dir: string, what: string): Promise<{ manifest: Descr
   const layers: Descriptor[] = [];
   for (const layer of image.Layers) {
     const file = join(dir, safeName(layer));
-    layers.push(await addBlob(dir, file, (await isGzip(file)) ? 'application/vnd.oci.image.layer.v1.tar+gzip' : 'application/vnd.oci.image.layer.v1.tar'));
+    layers.push(
+      await addBlob(
+        dir,
+        file,
+        (await isGzip(file)) ? 'application/vnd.oci.image.layer.v1.tar+gzip' : 'application/vnd.oci.image.layer.v1.tar',
+      ),
+    );
   }
   const body = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config, layers }));
   const manifest = { mediaType: OCI_MANIFEST, digest: sha256(body), size: body.length, config, layers };
   await mkdir(dirname(join(dir, blobPath(manifest.digest))), { recursive: true });
   await writeFile(join(dir, blobPath(manifest.digest)), body);
-  await writeFile(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ mediaType: OCI_MANIFEST, digest: manifest.digest, size: body.length }] }));
+  await writeFile(
+    join(dir, 'index.json'),
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: OCI_INDEX,
+      manifests: [{ mediaType: OCI_MANIFEST, digest: manifest.digest, size: body.length }],
+    }),
+  );
   return { manifest };
 }
 
@@ -202,7 +249,8 @@ async function unpack(archive: string, dir: string): Promise<void> {
 /** A member name as a relative path inside the archive, refusing absolute names and `..` escapes. */
 function safeName(name: string): string {
   const n = posix.normalize(name.replace(/^(\.\/)+/, ''));
-  if (n.startsWith('/') || n === '..' || n.startsWith('../')) throw new Error(`archive member "${name}" points outside the archive`);
+  if (n.startsWith('/') || n === '..' || n.startsWith('../'))
+    throw new Error(`archive member "${name}" points outside the archive`);
   return n;
 }
 
@@ -228,7 +276,12 @@ async function writeArchive(file: string, docs: Record<string, Buffer>, blobs: M
   await writing;
 }
 
-function entry(tar: ReturnType<typeof pack>, name: string, size: number, fill: (w: NodeJS.WritableStream) => Promise<unknown>): Promise<void> {
+function entry(
+  tar: ReturnType<typeof pack>,
+  name: string,
+  size: number,
+  fill: (w: NodeJS.WritableStream) => Promise<unknown>,
+): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const w = tar.entry({ name, size, mode: 0o644 }, (err) => (err ? reject(err) : resolve()));
     fill(w).catch(reject);

@@ -14,7 +14,10 @@ export function nodeFor(platform: string, nodes: readonly BuildNode[]): BuildNod
 }
 
 /** A variant's platforms grouped by the node that builds them, this machine's group first, order kept. */
-export function splitByNode(platforms: string[], nodes: readonly BuildNode[]): { node?: BuildNode; platforms: string[] }[] {
+export function splitByNode(
+  platforms: string[],
+  nodes: readonly BuildNode[],
+): { node?: BuildNode; platforms: string[] }[] {
   const groups = new Map<string, { node?: BuildNode; platforms: string[] }>();
   groups.set(LOCAL_NODE, { platforms: [] });
   for (const platform of platforms) {

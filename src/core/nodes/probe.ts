@@ -1,7 +1,12 @@
 import { runTool, type ToolResult } from '../engines/exec';
 import { programsFromEnv, type EnginePrograms } from '../engines/detect';
 import { describeNode, onNode } from './endpoint';
-import { parseDockerPlatforms, parseDockerServerVersion, parsePodmanPlatforms, parsePodmanServerVersion } from './probeOutput';
+import {
+  parseDockerPlatforms,
+  parseDockerServerVersion,
+  parsePodmanPlatforms,
+  parsePodmanServerVersion,
+} from './probeOutput';
 import type { BuildNode, NodeProbe } from './types';
 
 export const defaultProbeTimeoutMs = 2000;
@@ -33,7 +38,9 @@ export async function probeNode(node: BuildNode, opts: ProbeOptions = {}): Promi
   let engineVersion: string;
   try {
     if (!version.ok) throw new Error();
-    engineVersion = (node.engine === 'podman' ? parsePodmanServerVersion : parseDockerServerVersion)(version.stdout).version;
+    engineVersion = (node.engine === 'podman' ? parsePodmanServerVersion : parseDockerServerVersion)(
+      version.stdout,
+    ).version;
   } catch {
     return { node: node.name, reachable: false, error: unreachableMessage(node, version, timeoutMs) };
   }
@@ -61,7 +68,12 @@ function firstLine(r: ToolResult): string {
   const lines = (r.stderr || r.stdout).trim().split('\n');
   // podman prints advice about `podman machine` first and the cause on its `Error:` line.
   const error = lines.find((l) => l.startsWith('Error: '));
-  return (error?.slice('Error: '.length) ?? lines.find((l) => /cannot|refused|denied|no such/i.test(l)) ?? lines[0] ?? '').trim();
+  return (
+    error?.slice('Error: '.length) ??
+    lines.find((l) => /cannot|refused|denied|no such/i.test(l)) ??
+    lines[0] ??
+    ''
+  ).trim();
 }
 
 /** "node arm-box (ssh://builder@arm-box) did not answer": why, and the next step for that engine. */

@@ -14,14 +14,22 @@ const podmanVersionSchema = obj({ Server: obj({ Version: str, OsArch: str }, ['V
 
 /** A podman client talking to a service prints `Server`; without it the client never reached the node. */
 export function parsePodmanServerVersion(text: string): ServerVersion {
-  const v = parseJsonWith<{ Server: { Version: string; OsArch?: string } }>(podmanVersionSchema, text, 'podman version');
+  const v = parseJsonWith<{ Server: { Version: string; OsArch?: string } }>(
+    podmanVersionSchema,
+    text,
+    'podman version',
+  );
   return { version: v.Server.Version, ...(v.Server.OsArch ? { platform: v.Server.OsArch } : {}) };
 }
 
 const dockerVersionSchema = obj({ Server: obj({ Version: str, Os: str, Arch: str }, ['Version']) }, ['Server']);
 
 export function parseDockerServerVersion(text: string): ServerVersion {
-  const v = parseJsonWith<{ Server: { Version: string; Os?: string; Arch?: string } }>(dockerVersionSchema, text, 'docker version');
+  const v = parseJsonWith<{ Server: { Version: string; Os?: string; Arch?: string } }>(
+    dockerVersionSchema,
+    text,
+    'docker version',
+  );
   const platform = v.Server.Os && v.Server.Arch ? `${v.Server.Os}/${v.Server.Arch}` : undefined;
   return { version: v.Server.Version, ...(platform ? { platform } : {}) };
 }
@@ -33,7 +41,12 @@ export interface NodePlatforms {
 }
 
 const podmanInfoSchema = obj(
-  { host: obj({ os: str, arch: str, variant: str, emulatedArchitectures: { type: 'array', items: str } }, ['os', 'arch']) },
+  {
+    host: obj({ os: str, arch: str, variant: str, emulatedArchitectures: { type: 'array', items: str } }, [
+      'os',
+      'arch',
+    ]),
+  },
   ['host'],
 );
 

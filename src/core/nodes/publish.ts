@@ -52,7 +52,12 @@ export function pushTag(node: BuildNode, image: string, repo: string): string {
 }
 
 /** Pushes `image` from `node`'s store to `repo` (a repository, no tag) and returns the manifest digest the registry holds. */
-export async function pushByDigest(node: BuildNode, image: string, repo: string, opts: TransferOptions = {}): Promise<string> {
+export async function pushByDigest(
+  node: BuildNode,
+  image: string,
+  repo: string,
+  opts: TransferOptions = {},
+): Promise<string> {
   const dest = pushTag(node, image, repo);
   const program = programFor(node.engine, opts);
   const source = await resolveOnNode(node, image, opts.platform, opts);
@@ -60,11 +65,16 @@ export async function pushByDigest(node: BuildNode, image: string, repo: string,
     const dir = await mkdtemp(join(tmpdirOf(opts), 'multiarch-push-'));
     try {
       const digestFile = join(dir, 'digest');
-      await run(onNode([program, 'push', ...tlsFlags(dest), '--digestfile', digestFile, source, `docker://${dest}`], node), node, opts);
+      await run(
+        onNode([program, 'push', ...tlsFlags(dest), '--digestfile', digestFile, source, `docker://${dest}`], node),
+        node,
+        opts,
+      );
       // podman-remote 4.3 accepts --digestfile and writes nothing: then the registry says what the tag names.
       const written = (await readFile(digestFile, 'utf8').catch(() => '')).trim();
       const digest = written || (await registryOf(opts).then((c) => c.getManifest(parseReference(dest)))).digest;
-      if (!/^sha256:[0-9a-f]{64}$/.test(digest)) throw new TransferError(`podman push on node ${describeNode(node)} gave no digest (${JSON.stringify(digest)})`);
+      if (!/^sha256:[0-9a-f]{64}$/.test(digest))
+        throw new TransferError(`podman push on node ${describeNode(node)} gave no digest (${JSON.stringify(digest)})`);
       return digest;
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -73,7 +83,12 @@ export async function pushByDigest(node: BuildNode, image: string, repo: string,
   await run(onNode([program, 'tag', source, dest], node), node, opts);
   try {
     const out = await run(onNode([program, 'push', dest], node), node, opts);
-    return parseDockerPushDigest(out) ?? fail(`docker push on node ${describeNode(node)} printed no digest:\n${out.trim().split('\n').slice(-3).join('\n')}`);
+    return (
+      parseDockerPushDigest(out) ??
+      fail(
+        `docker push on node ${describeNode(node)} printed no digest:\n${out.trim().split('\n').slice(-3).join('\n')}`,
+      )
+    );
   } finally {
     // Only the name this function added: the image keeps its own tags.
     await run(onNode([program, 'rmi', dest], node), node, opts).catch(() => undefined);
@@ -107,9 +122,12 @@ export async function publishImage(
   let indexParts: IndexPart[] = [];
   // An index names manifests of its own repository: the nodes push to each repository the tags are in.
   for (const repo of [...new Set(tags.map((t) => nameOf(parseReference(t))))]) {
-    const digests = await Promise.all(parts.map((p) => pushByDigest(p.node, p.image, repo, { registry: client, ...opts, platform: p.platform })));
+    const digests = await Promise.all(
+      parts.map((p) => pushByDigest(p.node, p.image, repo, { registry: client, ...opts, platform: p.platform })),
+    );
     indexParts = [...(opts.pushed ?? []), ...parts.map((p, i) => ({ platform: p.platform, digest: digests[i]! }))];
-    for (const tag of tags.filter((t) => nameOf(parseReference(t)) === repo)) index = (await assembleIndex(client, tag, indexParts)).digest;
+    for (const tag of tags.filter((t) => nameOf(parseReference(t)) === repo))
+      index = (await assembleIndex(client, tag, indexParts)).digest;
   }
   return { index, platforms: Object.fromEntries(indexParts.map((p) => [p.platform, p.digest])) };
 }
@@ -118,7 +136,12 @@ export async function publishImage(
  * Writes `node`'s `image` as an OCI archive at `file` (through `<file>.partial`). podman saves OCI
  * itself; dockerd before 25 saves only Docker archives, which are rewritten as OCI here.
  */
-export async function exportOci(node: BuildNode, image: string, file: string, opts: TransferOptions = {}): Promise<void> {
+export async function exportOci(
+  node: BuildNode,
+  image: string,
+  file: string,
+  opts: TransferOptions = {},
+): Promise<void> {
   const program = programFor(node.engine, opts);
   const source = await resolveOnNode(node, image, opts.platform, opts);
   const partial = partialPath(file);
@@ -151,7 +174,12 @@ export interface LoadOptions extends TransferOptions {
  * Brings `node`'s `image` into this machine's store as `localTag`: `save` on the node piped into `load`
  * here (or a pull of what the node pushed). The tag moves only once the whole image is in.
  */
-export async function loadFromNode(node: BuildNode, image: string, localTag: string, opts: LoadOptions = {}): Promise<void> {
+export async function loadFromNode(
+  node: BuildNode,
+  image: string,
+  localTag: string,
+  opts: LoadOptions = {},
+): Promise<void> {
   const local = opts.localEngine ?? node.engine;
   const program = programFor(local, opts);
   if (opts.pull) {
@@ -166,23 +194,54 @@ export async function loadFromNode(node: BuildNode, image: string, localTag: str
     timeout: opts.timeoutMs ?? 30 * 60_000,
     ...(opts.signal ? { cancelSignal: opts.signal } : {}),
   };
-  const save = onNode([programFor(node.engine, opts), 'save', await resolveOnNode(node, image, opts.platform, opts)], node);
+  const save = onNode(
+    [programFor(node.engine, opts), 'save', await resolveOnNode(node, image, opts.platform, opts)],
+    node,
+  );
   // Both ends finish before either is judged: when save fails, load fails too, but save's error is the cause.
-  const source = execa(save[0]!, save.slice(1), { ...common, reject: false, stdin: 'ignore', buffer: { stdout: false } });
+  const source = execa(save[0]!, save.slice(1), {
+    ...common,
+    reject: false,
+    stdin: 'ignore',
+    buffer: { stdout: false },
+  });
   const sink = execa(program, ['load'], { ...common, reject: false });
   const piping = source.pipe(sink).catch(() => undefined);
   const [saved, load] = await Promise.all([source, sink, piping]);
-  const tail = (r: { stderr?: unknown; stdout?: unknown; shortMessage?: string; isCanceled?: boolean; timedOut?: boolean }) =>
-    r.isCanceled ? 'cancelled' : r.timedOut ? 'timed out' : String(r.stderr || r.stdout || '').trim().split('\n').slice(-2).join(' ') || r.shortMessage;
+  const tail = (r: {
+    stderr?: unknown;
+    stdout?: unknown;
+    shortMessage?: string;
+    isCanceled?: boolean;
+    timedOut?: boolean;
+  }) =>
+    r.isCanceled
+      ? 'cancelled'
+      : r.timedOut
+        ? 'timed out'
+        : String(r.stderr || r.stdout || '')
+            .trim()
+            .split('\n')
+            .slice(-2)
+            .join(' ') || r.shortMessage;
   if (saved.failed) throw new TransferError(`${save.join(' ')} on node ${describeNode(node)} failed: ${tail(saved)}`);
-  if (load.failed) throw new TransferError(`loading ${image} from node ${describeNode(node)} into the local store failed: ${tail(load)}`);
-  const loaded = parseLoaded(`${load.stdout}\n${load.stderr}`) ?? fail(`${program} load printed no image name:\n${String(load.stdout)}`);
+  if (load.failed)
+    throw new TransferError(
+      `loading ${image} from node ${describeNode(node)} into the local store failed: ${tail(load)}`,
+    );
+  const loaded =
+    parseLoaded(`${load.stdout}\n${load.stderr}`) ??
+    fail(`${program} load printed no image name:\n${String(load.stdout)}`);
   // podman stores a name without a registry as localhost/…: the same name, which untagging below would take away.
-  const stored = (ref: string) => (local === 'podman' && !ref.startsWith('sha256:') && tryParseReference(ref)?.domain === undefined ? `localhost/${ref}` : ref);
+  const stored = (ref: string) =>
+    local === 'podman' && !ref.startsWith('sha256:') && tryParseReference(ref)?.domain === undefined
+      ? `localhost/${ref}`
+      : ref;
   if (stored(loaded) === stored(localTag)) return;
   await run([program, 'tag', loaded, localTag], undefined, opts);
   // The node's name for the image came along with it; only the local tag is wanted here.
-  if (!loaded.startsWith('sha256:')) await run(local === 'podman' ? [program, 'untag', localTag, loaded] : [program, 'rmi', loaded], undefined, opts);
+  if (!loaded.startsWith('sha256:'))
+    await run(local === 'podman' ? [program, 'untag', localTag, loaded] : [program, 'rmi', loaded], undefined, opts);
 }
 
 /** `Loaded image: X` (docker, podman), `Loaded image(s): X` (older podman), `Loaded image ID: sha256:…` (an untagged image). */
@@ -214,7 +273,11 @@ async function run(argv: string[], node: BuildNode | undefined, opts: TransferOp
   opts.onOutput?.(out);
   if (!r.ok) {
     const where = node ? ` on node ${describeNode(node)}` : '';
-    const why = opts.signal?.aborted ? 'cancelled' : r.timedOut ? 'timed out' : r.stderr.trim().split('\n').slice(-2).join(' ') || `exit code ${r.exitCode}`;
+    const why = opts.signal?.aborted
+      ? 'cancelled'
+      : r.timedOut
+        ? 'timed out'
+        : r.stderr.trim().split('\n').slice(-2).join(' ') || `exit code ${r.exitCode}`;
     throw new TransferError(`${argv.join(' ')}${where} failed: ${why}`);
   }
   return out;
@@ -225,9 +288,17 @@ async function run(argv: string[], node: BuildNode | undefined, opts: TransferOp
  * node leaves) resolved to that platform's instance as `name@digest`, since podman saves or pushes a
  * list as the host's platform; anything else as it is.
  */
-export async function resolveOnNode(node: BuildNode, image: string, platform: string | undefined, opts: TransferOptions = {}): Promise<string> {
+export async function resolveOnNode(
+  node: BuildNode,
+  image: string,
+  platform: string | undefined,
+  opts: TransferOptions = {},
+): Promise<string> {
   if (node.engine !== 'podman' || !platform) return image;
-  const r = await runTool(onNode([programFor('podman', opts), 'manifest', 'inspect', image], node), { env: opts.env ?? process.env, timeoutMs: 60_000 });
+  const r = await runTool(onNode([programFor('podman', opts), 'manifest', 'inspect', image], node), {
+    env: opts.env ?? process.env,
+    timeoutMs: 60_000,
+  });
   if (!r.ok) return image;
   let entries: ReturnType<typeof parseManifestList>;
   try {
@@ -235,8 +306,13 @@ export async function resolveOnNode(node: BuildNode, image: string, platform: st
   } catch {
     return image;
   }
-  const ref = Object.entries(platformRefs(image, entries)).find(([p]) => samePlatform(p, platform) && (p.split('/')[2] ?? 'v8') === (platform.split('/')[2] ?? 'v8'));
-  if (!ref) throw new TransferError(`${image} on node ${describeNode(node)} has no ${platform} image (it has ${entries.map((e) => e.platform).join(', ') || 'none'}): rebuild that cell`);
+  const ref = Object.entries(platformRefs(image, entries)).find(
+    ([p]) => samePlatform(p, platform) && (p.split('/')[2] ?? 'v8') === (platform.split('/')[2] ?? 'v8'),
+  );
+  if (!ref)
+    throw new TransferError(
+      `${image} on node ${describeNode(node)} has no ${platform} image (it has ${entries.map((e) => e.platform).join(', ') || 'none'}): rebuild that cell`,
+    );
   return ref[1];
 }
 

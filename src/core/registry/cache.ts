@@ -48,7 +48,8 @@ export class PlatformCache {
     try {
       const raw = JSON.parse(await readFile(this.file, 'utf8')) as Record<string, Entry>;
       for (const [k, v] of Object.entries(raw)) {
-        if (Array.isArray(v?.platforms) && typeof v.at === 'number') this.entries.set(k, { platforms: v.platforms.filter((p) => typeof p === 'string'), at: v.at });
+        if (Array.isArray(v?.platforms) && typeof v.at === 'number')
+          this.entries.set(k, { platforms: v.platforms.filter((p) => typeof p === 'string'), at: v.at });
       }
     } catch {
       // A missing or unreadable cache is an empty one: it only saves lookups.

@@ -43,7 +43,12 @@ export class RegistryClient {
   async platforms(ref: ImageReference): Promise<string[]> {
     const repo = normalize(ref).path;
     const host = registryApiHost(ref);
-    const manifest = (await this.getJson(host, repo, `manifests/${ref.digest ?? ref.tag ?? 'latest'}`, MANIFEST_TYPES)) as {
+    const manifest = (await this.getJson(
+      host,
+      repo,
+      `manifests/${ref.digest ?? ref.tag ?? 'latest'}`,
+      MANIFEST_TYPES,
+    )) as {
       manifests?: Descriptor[];
       config?: Descriptor;
     };
@@ -55,15 +60,20 @@ export class RegistryClient {
         .map(formatPlatform);
       return [...new Set(list)];
     }
-    if (!manifest.config?.digest) throw new RegistryError(`${host}/${repo}: the manifest has neither entries nor a config`);
-    const config = (await this.getJson(host, repo, `blobs/${manifest.config.digest}`, '*/*')) as NonNullable<Descriptor['platform']>;
+    if (!manifest.config?.digest)
+      throw new RegistryError(`${host}/${repo}: the manifest has neither entries nor a config`);
+    const config = (await this.getJson(host, repo, `blobs/${manifest.config.digest}`, '*/*')) as NonNullable<
+      Descriptor['platform']
+    >;
     if (!config.os || !config.architecture) return [];
     return [formatPlatform(config)];
   }
 
   /** The raw manifest (index or image manifest) `reference` names in `ref`'s repository: a tag or a digest. */
   async manifest(ref: ImageReference, reference: string): Promise<string> {
-    return (await this.send(registryApiHost(ref), normalize(ref).path, `manifests/${reference}`, { accept: MANIFEST_TYPES })).text();
+    return (
+      await this.send(registryApiHost(ref), normalize(ref).path, `manifests/${reference}`, { accept: MANIFEST_TYPES })
+    ).text();
   }
 
   /**
@@ -71,10 +81,16 @@ export class RegistryClient {
    * entry's size and digest are over these), the media type and the digest. A digest reference is checked.
    */
   async getManifest(ref: ImageReference): Promise<ManifestBytes> {
-    const res = await this.send(registryApiHost(ref), normalize(ref).path, `manifests/${ref.digest ?? ref.tag ?? 'latest'}`, { accept: MANIFEST_TYPES });
+    const res = await this.send(
+      registryApiHost(ref),
+      normalize(ref).path,
+      `manifests/${ref.digest ?? ref.tag ?? 'latest'}`,
+      { accept: MANIFEST_TYPES },
+    );
     const bytes = Buffer.from(await res.arrayBuffer());
     const digest = sha256Digest(bytes);
-    if (ref.digest && ref.digest !== digest) throw new RegistryError(`${formatReference(ref)}: the registry sent a manifest whose digest is ${digest}`);
+    if (ref.digest && ref.digest !== digest)
+      throw new RegistryError(`${formatReference(ref)}: the registry sent a manifest whose digest is ${digest}`);
     const header = res.headers.get('content-type')?.split(';')[0]?.trim();
     const declared = (JSON.parse(bytes.toString('utf8')) as { mediaType?: unknown }).mediaType;
     const mediaType = typeof declared === 'string' ? declared : header;
@@ -85,15 +101,21 @@ export class RegistryClient {
   /** Stores `bytes` as the manifest `ref`'s tag (or digest) names, with a push-scoped token; returns its digest. */
   async putManifest(ref: ImageReference, bytes: Uint8Array, mediaType: string): Promise<string> {
     const digest = sha256Digest(bytes);
-    const res = await this.send(registryApiHost(ref), normalize(ref).path, `manifests/${ref.tag ?? ref.digest ?? digest}`, {
-      method: 'PUT',
-      body: bytes,
-      contentType: mediaType,
-      push: true,
-    });
+    const res = await this.send(
+      registryApiHost(ref),
+      normalize(ref).path,
+      `manifests/${ref.tag ?? ref.digest ?? digest}`,
+      {
+        method: 'PUT',
+        body: bytes,
+        contentType: mediaType,
+        push: true,
+      },
+    );
     await res.body?.cancel();
     const stored = res.headers.get('docker-content-digest');
-    if (stored && stored !== digest) throw new RegistryError(`${formatReference(ref)}: the registry stored the manifest as ${stored}, not ${digest}`);
+    if (stored && stored !== digest)
+      throw new RegistryError(`${formatReference(ref)}: the registry stored the manifest as ${stored}, not ${digest}`);
     return digest;
   }
 
@@ -107,7 +129,10 @@ export class RegistryClient {
    * timeout covers the whole body: a layer may take minutes.
    */
   async blob(ref: ImageReference, digest: string, timeoutMs = 10 * 60_000): Promise<Readable> {
-    const res = await this.send(registryApiHost(ref), normalize(ref).path, `blobs/${digest}`, { accept: '*/*', timeoutMs });
+    const res = await this.send(registryApiHost(ref), normalize(ref).path, `blobs/${digest}`, {
+      accept: '*/*',
+      timeoutMs,
+    });
     if (!res.body) throw new RegistryError(`blob ${digest}: empty answer`);
     return Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
   }
@@ -133,8 +158,11 @@ export class RegistryClient {
     }
     if (!res.ok) {
       const detail = await errorDetail(res);
-      const hint = res.status === 401 || res.status === 403 ? ` — ${this.loginHint(host, opts.push ? 'push to' : 'read')}` : '';
-      throw new RegistryError(`${opts.method ?? 'GET'} ${url} answered ${res.status} ${res.statusText}${detail}${hint}`);
+      const hint =
+        res.status === 401 || res.status === 403 ? ` — ${this.loginHint(host, opts.push ? 'push to' : 'read')}` : '';
+      throw new RegistryError(
+        `${opts.method ?? 'GET'} ${url} answered ${res.status} ${res.statusText}${detail}${hint}`,
+      );
     }
     return res;
   }
@@ -168,13 +196,22 @@ export class RegistryClient {
     const scheme = /^\s*(\w+)/.exec(challenge)?.[1]?.toLowerCase();
     const action = push ? 'push to' : 'read';
     if (scheme === 'basic') {
-      if (!basic) throw new RegistryError(`${host} asks for a user name and password to ${action} ${repo} — ${this.loginHint(host, action)}`);
+      if (!basic)
+        throw new RegistryError(
+          `${host} asks for a user name and password to ${action} ${repo} — ${this.loginHint(host, action)}`,
+        );
       return basic;
     }
-    if (scheme !== 'bearer') throw new RegistryError(`${host} answered 401 with a challenge this client does not know (${challenge || 'none'}) — ${this.loginHint(host, action)}`);
+    if (scheme !== 'bearer')
+      throw new RegistryError(
+        `${host} answered 401 with a challenge this client does not know (${challenge || 'none'}) — ${this.loginHint(host, action)}`,
+      );
     const params = new Map([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1]!.toLowerCase(), m[2]!]));
     const realm = params.get('realm');
-    if (!realm) throw new RegistryError(`${host} asked for a bearer token without saying where to get one (no realm in "${challenge}")`);
+    if (!realm)
+      throw new RegistryError(
+        `${host} asked for a bearer token without saying where to get one (no realm in "${challenge}")`,
+      );
     const url = new URL(realm);
     if (params.get('service')) url.searchParams.set('service', params.get('service')!);
     // The challenge names the scope of the request that failed; a push always asks for pull and push.
@@ -182,7 +219,9 @@ export class RegistryClient {
     const res = await this.request(url.toString(), { accept: 'application/json' }, basic);
     if (!res.ok) {
       await res.body?.cancel();
-      throw new RegistryError(`the token service ${url.origin} refused to let ${cred ? cred.username : 'an anonymous user'} ${action} ${host}/${repo} (${res.status}) — ${this.loginHint(host, action)}`);
+      throw new RegistryError(
+        `the token service ${url.origin} refused to let ${cred ? cred.username : 'an anonymous user'} ${action} ${host}/${repo} (${res.status}) — ${this.loginHint(host, action)}`,
+      );
     }
     const body = (await res.json()) as { token?: string; access_token?: string };
     const token = body.token ?? body.access_token;
@@ -251,7 +290,11 @@ export function samePlatform(a: string, b: string): boolean {
 
 /** fetch hides the system error (ECONNREFUSED, ENOTFOUND, a timeout) in its cause. */
 function reasonOf(err: unknown): string {
-  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string; errors?: Array<{ code?: string }> } };
+  const e = err as {
+    name?: string;
+    message?: string;
+    cause?: { code?: string; message?: string; errors?: Array<{ code?: string }> };
+  };
   if (e.name === 'TimeoutError') return 'timed out';
   return e.cause?.code ?? e.cause?.errors?.[0]?.code ?? e.cause?.message ?? e.message ?? String(err);
 }

@@ -29,19 +29,25 @@ type Env = Record<string, string | undefined>;
 export async function loadRegistryHosts(env: Env = process.env): Promise<RegistryHosts> {
   const home = env.HOME ?? homedir();
   const insecure = new Set<string>();
-  const confs = env.CONTAINERS_REGISTRIES_CONF ? [env.CONTAINERS_REGISTRIES_CONF] : ['/etc/containers/registries.conf', join(home, '.config/containers/registries.conf')];
+  const confs = env.CONTAINERS_REGISTRIES_CONF
+    ? [env.CONTAINERS_REGISTRIES_CONF]
+    : ['/etc/containers/registries.conf', join(home, '.config/containers/registries.conf')];
   for (const file of confs) for (const host of insecureFromRegistriesConf(await readText(file))) insecure.add(host);
-  for (const host of insecureFromDaemonJson(await readText(env.DOCKER_DAEMON_JSON ?? '/etc/docker/daemon.json'))) insecure.add(host);
+  for (const host of insecureFromDaemonJson(await readText(env.DOCKER_DAEMON_JSON ?? '/etc/docker/daemon.json')))
+    insecure.add(host);
 
   const auths = new Map<string, RegistryCredentials>();
   // Where `podman login` writes: $REGISTRY_AUTH_FILE, else the runtime directory (/run/containers/<uid> without XDG_RUNTIME_DIR).
-  const runtimeAuth = env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'containers/auth.json') : `/run/containers/${process.getuid?.() ?? 0}/auth.json`;
+  const runtimeAuth = env.XDG_RUNTIME_DIR
+    ? join(env.XDG_RUNTIME_DIR, 'containers/auth.json')
+    : `/run/containers/${process.getuid?.() ?? 0}/auth.json`;
   const podmanLogin = env.REGISTRY_AUTH_FILE ?? runtimeAuth;
   const dockerLogin = join(env.DOCKER_CONFIG ?? join(home, '.docker'), 'config.json');
   const searched = [...new Set([podmanLogin, runtimeAuth, join(home, '.config/containers/auth.json'), dockerLogin])];
   // The first file that names a host wins, as podman's lookup order does.
   for (const file of searched) {
-    for (const [host, cred] of credentialsFromAuthFile(await readText(file))) if (!auths.has(host)) auths.set(host, { ...cred, source: file });
+    for (const [host, cred] of credentialsFromAuthFile(await readText(file)))
+      if (!auths.has(host)) auths.set(host, { ...cred, source: file });
   }
   const helpers = credentialHelpers(await readText(dockerLogin));
   return {
@@ -67,7 +73,8 @@ async function helperGet(helper: string, server: string, env: Env): Promise<Regi
   if (!r.ok) return undefined;
   try {
     const out = JSON.parse(r.stdout) as { Username?: unknown; Secret?: unknown };
-    if (typeof out.Username !== 'string' || typeof out.Secret !== 'string' || out.Username === '<token>') return undefined;
+    if (typeof out.Username !== 'string' || typeof out.Secret !== 'string' || out.Username === '<token>')
+      return undefined;
     return { username: out.Username, password: out.Secret, source: program };
   } catch {
     return undefined;
@@ -131,7 +138,9 @@ export function insecureFromDaemonJson(text: string | undefined): string[] {
 }
 
 /** `{"auths": {"host": {"auth": base64("user:pass")}}}`, keys with or without a scheme. */
-export function credentialsFromAuthFile(text: string | undefined): Array<[string, { username: string; password: string }]> {
+export function credentialsFromAuthFile(
+  text: string | undefined,
+): Array<[string, { username: string; password: string }]> {
   if (!text) return [];
   let auths: Record<string, { auth?: unknown }>;
   try {
@@ -146,7 +155,10 @@ export function credentialsFromAuthFile(text: string | undefined): Array<[string
     const colon = decoded.indexOf(':');
     if (colon < 0) continue;
     const host = key.replace(/^https?:\/\//, '').replace(/\/.*$/, '');
-    out.push([host === 'index.docker.io' ? 'docker.io' : host, { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) }]);
+    out.push([
+      host === 'index.docker.io' ? 'docker.io' : host,
+      { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) },
+    ]);
   }
   return out;
 }

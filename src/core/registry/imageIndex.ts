@@ -3,7 +3,10 @@ import { formatPlatform, RegistryError, samePlatform, type RegistryClient } from
 
 export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 const LIST_TYPES = new Set([OCI_INDEX, 'application/vnd.docker.distribution.manifest.list.v2+json']);
-const IMAGE_TYPES = new Set(['application/vnd.oci.image.manifest.v1+json', 'application/vnd.docker.distribution.manifest.v2+json']);
+const IMAGE_TYPES = new Set([
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+]);
 
 /** One platform's image, already pushed by digest to the target's repository. */
 export interface IndexPart {
@@ -32,13 +35,19 @@ export interface IndexEntry {
  * name a manifest the repository holds) and its platform checked against its config; a part that is itself
  * a list (an engine may push a one-entry list) contributes its entry for the part's platform.
  */
-export async function assembleIndex(client: RegistryClient, target: string, parts: IndexPart[]): Promise<{ digest: string }> {
+export async function assembleIndex(
+  client: RegistryClient,
+  target: string,
+  parts: IndexPart[],
+): Promise<{ digest: string }> {
   const ref = parseReference(target);
-  if (ref.digest) throw new RegistryError(`${target}: an index is put under a tag, not a digest; give the target as name:tag`);
+  if (ref.digest)
+    throw new RegistryError(`${target}: an index is put under a tag, not a digest; give the target as name:tag`);
   if (parts.length === 0) throw new RegistryError(`${target}: no platform images to put in the index`);
   const seen = new Set<string>();
   for (const p of parts) {
-    if (seen.has(p.platform)) throw new RegistryError(`${target}: two images for ${p.platform}; an index lists one per platform`);
+    if (seen.has(p.platform))
+      throw new RegistryError(`${target}: two images for ${p.platform}; an index lists one per platform`);
     seen.add(p.platform);
   }
   const manifests = await Promise.all(parts.map((p) => entryFor(client, ref, p, 0)));
@@ -46,7 +55,12 @@ export async function assembleIndex(client: RegistryClient, target: string, part
   return { digest: await client.putManifest(withTag(ref, ref.tag ?? 'latest'), bytes, OCI_INDEX) };
 }
 
-async function entryFor(client: RegistryClient, ref: ImageReference, part: IndexPart, depth: number): Promise<IndexEntry> {
+async function entryFor(
+  client: RegistryClient,
+  ref: ImageReference,
+  part: IndexPart,
+  depth: number,
+): Promise<IndexEntry> {
   const at = formatReference(withDigest(ref, part.digest));
   const manifest = await client.getManifest(withDigest(ref, part.digest));
   const doc = JSON.parse(manifest.bytes.toString('utf8')) as {
@@ -54,19 +68,27 @@ async function entryFor(client: RegistryClient, ref: ImageReference, part: Index
     config?: { digest?: string };
   };
   if (LIST_TYPES.has(manifest.mediaType)) {
-    const matches = (doc.manifests ?? []).filter((m) => m.digest && m.platform && platformMatches(formatPlatform(m.platform), part.platform));
+    const matches = (doc.manifests ?? []).filter(
+      (m) => m.digest && m.platform && platformMatches(formatPlatform(m.platform), part.platform),
+    );
     if (depth > 0 || matches.length !== 1) {
-      const has = (doc.manifests ?? []).map((m) => (m.platform ? formatPlatform(m.platform) : '?')).join(', ') || 'nothing';
-      throw new RegistryError(`${at} is a list (${has}) without exactly one ${part.platform} image: push that platform's image by digest`);
+      const has =
+        (doc.manifests ?? []).map((m) => (m.platform ? formatPlatform(m.platform) : '?')).join(', ') || 'nothing';
+      throw new RegistryError(
+        `${at} is a list (${has}) without exactly one ${part.platform} image: push that platform's image by digest`,
+      );
     }
     return entryFor(client, ref, { platform: part.platform, digest: matches[0]!.digest! }, depth + 1);
   }
-  if (!IMAGE_TYPES.has(manifest.mediaType)) throw new RegistryError(`${at} is a ${manifest.mediaType}, not an image manifest`);
+  if (!IMAGE_TYPES.has(manifest.mediaType))
+    throw new RegistryError(`${at} is a ${manifest.mediaType}, not an image manifest`);
   if (!doc.config?.digest) throw new RegistryError(`${at}: the manifest names no config`);
   const config = await client.blobJson(ref, doc.config.digest);
   const platform = configPlatform(config, part.platform);
   if (!platform) {
-    throw new RegistryError(`${at} is built for ${formatPlatform(config as Partial<IndexPlatform>) || 'no platform'}, not ${part.platform}: check which node built ${nameOf(ref)} for ${part.platform}`);
+    throw new RegistryError(
+      `${at} is built for ${formatPlatform(config as Partial<IndexPlatform>) || 'no platform'}, not ${part.platform}: check which node built ${nameOf(ref)} for ${part.platform}`,
+    );
   }
   return { mediaType: manifest.mediaType, digest: manifest.digest, size: manifest.bytes.length, platform };
 }
@@ -78,7 +100,8 @@ async function entryFor(client: RegistryClient, ref: ImageReference, part: Index
  */
 export function configPlatform(config: unknown, wanted: string): IndexPlatform | undefined {
   const c = (config ?? {}) as Partial<IndexPlatform>;
-  if (typeof c.os !== 'string' || typeof c.architecture !== 'string' || !platformMatches(formatPlatform(c), wanted)) return undefined;
+  if (typeof c.os !== 'string' || typeof c.architecture !== 'string' || !platformMatches(formatPlatform(c), wanted))
+    return undefined;
   const variant = c.variant ?? wanted.split('/')[2];
   return {
     architecture: c.architecture,

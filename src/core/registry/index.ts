@@ -4,10 +4,24 @@ import { PlatformCache } from './cache';
 import { RegistryClient } from './client';
 import { loadRegistryHosts } from './hosts';
 
-export { RegistryClient, RegistryError, formatPlatform, samePlatform, sha256Digest, type ManifestBytes } from './client';
+export {
+  RegistryClient,
+  RegistryError,
+  formatPlatform,
+  samePlatform,
+  sha256Digest,
+  type ManifestBytes,
+} from './client';
 export { PlatformCache, PLATFORM_CACHE_TTL_MS } from './cache';
 export { loadRegistryHosts, type RegistryCredentials, type RegistryHosts } from './hosts';
-export { assembleIndex, configPlatform, OCI_INDEX, type IndexEntry, type IndexPart, type IndexPlatform } from './imageIndex';
+export {
+  assembleIndex,
+  configPlatform,
+  OCI_INDEX,
+  type IndexEntry,
+  type IndexPart,
+  type IndexPlatform,
+} from './imageIndex';
 
 /** Platforms of an image by reference text: the cache first, then the registry (and the answer cached). */
 export type PlatformLookup = (image: string) => Promise<string[]>;
@@ -17,7 +31,11 @@ export type PlatformLookup = (image: string) => Promise<string[]>;
  * registry (its answer cached). When the registry cannot answer (unreachable, or the image is local-only),
  * an image built or pulled here for its one platform is the answer; local answers are never cached.
  */
-export function platformLookup(client: RegistryClient, cache?: PlatformCache, local?: LocalPlatformLookup): PlatformLookup {
+export function platformLookup(
+  client: RegistryClient,
+  cache?: PlatformCache,
+  local?: LocalPlatformLookup,
+): PlatformLookup {
   const inflight = new Map<string, Promise<string[]>>();
   return (image) => {
     const ref = parseReference(image);
@@ -51,6 +69,13 @@ export function platformLookup(client: RegistryClient, cache?: PlatformCache, lo
  * The lookup the CLI and the editor use: podman's and dockerd's stores, then this machine's registry
  * settings, cached under `root`'s state folder.
  */
-export async function projectPlatformLookup(root: string, env: Record<string, string | undefined> = process.env): Promise<PlatformLookup> {
-  return platformLookup(new RegistryClient(await loadRegistryHosts(env)), PlatformCache.forProject(root), localPlatformLookup({ env: env as NodeJS.ProcessEnv }));
+export async function projectPlatformLookup(
+  root: string,
+  env: Record<string, string | undefined> = process.env,
+): Promise<PlatformLookup> {
+  return platformLookup(
+    new RegistryClient(await loadRegistryHosts(env)),
+    PlatformCache.forProject(root),
+    localPlatformLookup({ env: env as NodeJS.ProcessEnv }),
+  );
 }

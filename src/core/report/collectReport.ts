@@ -33,7 +33,11 @@ export interface ReportOptions extends CollectOptions {
 
 export async function collectReport(opts: ReportOptions): Promise<ReportInput> {
   const records = await readBuildRecords(opts.root);
-  const [sizes, verify, host] = await Promise.all([collectSizes(records, opts), readVerifyResults(opts.root), hostInfo()]);
+  const [sizes, verify, host] = await Promise.all([
+    collectSizes(records, opts),
+    readVerifyResults(opts.root),
+    hostInfo(),
+  ]);
   const platforms = opts.platforms ?? [...new Set(records.map((r) => r.platform))].sort();
   return {
     generatedAt: opts.now ?? new Date(),
@@ -41,7 +45,9 @@ export async function collectReport(opts: ReportOptions): Promise<ReportInput> {
     records,
     sizes,
     verify,
-    platforms: await Promise.all(platforms.map(async (platform) => ({ platform, availability: await availability(platform) }))),
+    platforms: await Promise.all(
+      platforms.map(async (platform) => ({ platform, availability: await availability(platform) })),
+    ),
     ...(opts.builder ? { builder: opts.builder } : {}),
     ...(opts.variantArg ? { variantArg: opts.variantArg } : {}),
   };

@@ -1,11 +1,13 @@
 /** Text safe inside a Markdown table cell or list item: no table breaks, no inline HTML, no emphasis. */
 export function md(text: string): string {
-  return text
-    .replace(/\r?\n/g, ' ')
-    .replace(/[\\`*[\]<>|#]/g, (c) => `\\${c}`)
-    // An underscore inside a word (x86_64) is never emphasis in CommonMark; escape only the others.
-    .replace(/(^|\W)_|_(?=\W|$)/g, (m) => m.replace('_', '\\_'))
-    .trim();
+  return (
+    text
+      .replace(/\r?\n/g, ' ')
+      .replace(/[\\`*[\]<>|#]/g, (c) => `\\${c}`)
+      // An underscore inside a word (x86_64) is never emphasis in CommonMark; escape only the others.
+      .replace(/(^|\W)_|_(?=\W|$)/g, (m) => m.replace('_', '\\_'))
+      .trim()
+  );
 }
 
 export function table(header: string[], rows: string[][]): string {

@@ -27,7 +27,8 @@ export function stepLines(text: string, steps: readonly StepRef[], engine: Engin
     const stage = stageOf(model, step.stage);
     const inStage = stage ? [stage.from, ...stage.body] : model.instructions;
     const byIndex = engine === 'podman' && stage ? inStage[step.index - 1] : undefined;
-    const found = byIndex && model.kw(byIndex) === keyword ? byIndex : byText(model, inStage, keyword, step.instruction, taken);
+    const found =
+      byIndex && model.kw(byIndex) === keyword ? byIndex : byText(model, inStage, keyword, step.instruction, taken);
     if (!found) return undefined;
     taken.add(found);
     return found.getRange().start.line;
@@ -42,7 +43,13 @@ function stageOf(model: LintModel, name: string): Stage | undefined {
   return unnamed ? model.stages[Number(unnamed[1])] : undefined;
 }
 
-function byText(model: LintModel, candidates: readonly Instruction[], keyword: string, instruction: string, taken: Set<Instruction>): Instruction | undefined {
+function byText(
+  model: LintModel,
+  candidates: readonly Instruction[],
+  keyword: string,
+  instruction: string,
+  taken: Set<Instruction>,
+): Instruction | undefined {
   const wanted = normalise(instruction, model.escape);
   let best: Instruction | undefined;
   let bestScore = -1;

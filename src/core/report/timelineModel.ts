@@ -2,7 +2,14 @@
 // timings `multiarch timings` reports, with each step's line in the variant's Dockerfile.
 import type { EngineKind } from '../jobs';
 import type { BuildRecord } from '../results/types';
-import { cachedStepsLine, cellTimings, emulationComparisons, emulationLine, formatSeconds, latestTimed } from './timings';
+import {
+  cachedStepsLine,
+  cellTimings,
+  emulationComparisons,
+  emulationLine,
+  formatSeconds,
+  latestTimed,
+} from './timings';
 import { stepLines } from './stepLines';
 import { orderSteps } from './timelineOrder';
 
@@ -61,10 +68,16 @@ export interface VariantDockerfile {
  * cells (`latestTimed`, as `multiarch timings`), their totals from `cellTimings` and the emulation factors
  * from `emulationComparisons`.
  */
-export function timelineModel(records: BuildRecord[], dockerfiles: ReadonlyMap<string, VariantDockerfile>, order: readonly string[] = []): TimelineVariant[] {
+export function timelineModel(
+  records: BuildRecord[],
+  dockerfiles: ReadonlyMap<string, VariantDockerfile>,
+  order: readonly string[] = [],
+): TimelineVariant[] {
   const latest = latestTimed(records);
   const comparisons = emulationComparisons(records);
-  const names = [...new Set(latest.map((r) => r.variant))].sort((a, b) => rank(order, a) - rank(order, b) || a.localeCompare(b));
+  const names = [...new Set(latest.map((r) => r.variant))].sort(
+    (a, b) => rank(order, a) - rank(order, b) || a.localeCompare(b),
+  );
   return names.map((variant): TimelineVariant => {
     const file = dockerfiles.get(variant);
     const mine = latest.filter((r) => r.variant === variant).sort((a, b) => a.platform.localeCompare(b.platform));

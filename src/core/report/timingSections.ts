@@ -24,12 +24,20 @@ export function performanceSection(latest: BuildRecord[], sizes: Map<string, Siz
     .filter((r) => r.status === 'succeeded')
     .map((r) => {
       const s = sizes.get(cellKey(r));
-      return [`${md(r.variant)} (${md(r.platform)})${r.emulated ? ', emulated' : ''}`, formatDuration(cellMs(r)), cachedSteps(r), formatBytes(s?.uncompressed), formatBytes(s?.compressed)];
+      return [
+        `${md(r.variant)} (${md(r.platform)})${r.emulated ? ', emulated' : ''}`,
+        formatDuration(cellMs(r)),
+        cachedSteps(r),
+        formatBytes(s?.uncompressed),
+        formatBytes(s?.compressed),
+      ];
     });
   return [
     '## Performance Metrics',
     '',
-    rows.length ? table(['Build', 'Time', 'Cache', 'Disk size', 'Content size'], rows) : 'No successful build recorded.',
+    rows.length
+      ? table(['Build', 'Time', 'Cache', 'Disk size', 'Content size'], rows)
+      : 'No successful build recorded.',
     '',
     "Time is the cell's own build time: from its first step to its last, even when one command built several platforms.",
   ];
@@ -37,20 +45,30 @@ export function performanceSection(latest: BuildRecord[], sizes: Map<string, Siz
 
 export function cacheSection(records: BuildRecord[]): string[] {
   const byCell = new Map<string, BuildRecord[]>();
-  for (const r of records.filter((x) => x.status === 'succeeded')) byCell.set(cellKey(r), [...(byCell.get(cellKey(r)) ?? []), r]);
+  for (const r of records.filter((x) => x.status === 'succeeded'))
+    byCell.set(cellKey(r), [...(byCell.get(cellKey(r)) ?? []), r]);
   const rows = [...byCell.values()].map((builds) => {
     const sorted = [...builds].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
     const first = sorted[0]!;
     const last = sorted[sorted.length - 1]!;
     const rebuilt = sorted.length > 1;
     const speedUp = rebuilt && cellMs(last) > 0 ? `${(cellMs(first) / cellMs(last)).toFixed(1)}×` : 'built once';
-    return [md(first.variant), md(first.platform), formatDuration(cellMs(first)), rebuilt ? formatDuration(cellMs(last)) : 'not rebuilt yet', speedUp, cachedSteps(last)];
+    return [
+      md(first.variant),
+      md(first.platform),
+      formatDuration(cellMs(first)),
+      rebuilt ? formatDuration(cellMs(last)) : 'not rebuilt yet',
+      speedUp,
+      cachedSteps(last),
+    ];
   });
   rows.sort((a, b) => a[0]!.localeCompare(b[0]!) || a[1]!.localeCompare(b[1]!));
   return [
     '## Cache',
     '',
-    rows.length ? table(['Variant', 'Platform', 'First build', 'Latest rebuild', 'Speed-up', 'Latest build'], rows) : 'No successful build recorded.',
+    rows.length
+      ? table(['Variant', 'Platform', 'First build', 'Latest rebuild', 'Speed-up', 'Latest build'], rows)
+      : 'No successful build recorded.',
   ];
 }
 
@@ -72,7 +90,9 @@ export function emulationSection(records: BuildRecord[]): string[] {
     for (const { step, nativeSeconds } of c.steps.slice(0, 3)) {
       const where = step.stage ? `[${step.stage}] ` : '';
       // Inside a code span Markdown escapes are shown literally: only a backtick could end it early.
-      out.push(`  - \`${(where + step.instruction).replace(/`/g, "'")}\`: ${formatDuration(step.seconds * 1000)} emulated, ${formatDuration(nativeSeconds * 1000)} native`);
+      out.push(
+        `  - \`${(where + step.instruction).replace(/`/g, "'")}\`: ${formatDuration(step.seconds * 1000)} emulated, ${formatDuration(nativeSeconds * 1000)} native`,
+      );
     }
     const compiles = c.steps.map((s) => s.step).find((s) => COMPILERS.some(([re]) => re.test(s.instruction)));
     if (compiles) {

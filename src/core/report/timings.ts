@@ -86,10 +86,14 @@ export function emulationComparisons(records: BuildRecord[]): EmulationCompariso
   const emulatedCells = [...new Map(timed.filter((r) => r.emulated === true).map((r) => [cellId(r), r])).values()];
   for (const cell of emulatedCells) {
     const natives = timed.filter((r) => r.variant === cell.variant && r.emulated === false);
-    const history = timed.filter((r) => cellId(r) === cellId(cell)).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+    const history = timed
+      .filter((r) => cellId(r) === cellId(cell))
+      .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
     for (const emulated of history) {
       const at = Date.parse(emulated.startedAt);
-      const native = natives.sort((a, b) => Math.abs(Date.parse(a.startedAt) - at) - Math.abs(Date.parse(b.startedAt) - at))[0];
+      const native = natives.sort(
+        (a, b) => Math.abs(Date.parse(a.startedAt) - at) - Math.abs(Date.parse(b.startedAt) - at),
+      )[0];
       const c = native && compare(emulated, native);
       if (c) {
         out.push(c);
@@ -126,7 +130,9 @@ export function timingLabel(r: Pick<BuildRecord, 'timing'>): string | undefined 
 /** "slowest step: [deps] RUN make (41.2 s)", for tooltips; undefined when every step was cached. */
 export function slowestStepLine(timing: CellTiming | undefined): string | undefined {
   const ran = (timing?.steps ?? []).filter((s) => !s.cached).sort((a, b) => b.seconds - a.seconds)[0];
-  return ran ? `slowest step: ${ran.stage ? `[${ran.stage}] ` : ''}${ran.instruction} (${formatSeconds(ran.seconds)})` : undefined;
+  return ran
+    ? `slowest step: ${ran.stage ? `[${ran.stage}] ` : ''}${ran.instruction} (${formatSeconds(ran.seconds)})`
+    : undefined;
 }
 
 export function formatSeconds(seconds: number): string {
@@ -137,12 +143,15 @@ export function formatSeconds(seconds: number): string {
 export function timingsText(report: TimingsReport): string {
   const lines: string[] = [];
   for (const c of report.cells) {
-    lines.push(`${c.variant} on ${c.platform}${c.emulated ? ' (emulated)' : ''}: ${formatSeconds(c.seconds)}, ${cachedStepsLine(c)}`);
+    lines.push(
+      `${c.variant} on ${c.platform}${c.emulated ? ' (emulated)' : ''}: ${formatSeconds(c.seconds)}, ${cachedStepsLine(c)}`,
+    );
     for (const s of c.steps) {
       const where = s.stage ? `[${s.stage}] ` : '';
       lines.push(`  ${s.cached ? 'cached ' : formatSeconds(s.seconds).padStart(7)}  ${where}${s.instruction}`);
     }
   }
-  for (const e of report.emulation) lines.push(`${e.variant}: ${e.platform} took ${e.factor}× the native time for the same steps`);
+  for (const e of report.emulation)
+    lines.push(`${e.variant}: ${e.platform} took ${e.factor}× the native time for the same steps`);
   return lines.join('\n') + '\n';
 }

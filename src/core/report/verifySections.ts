@@ -32,13 +32,15 @@ export function verifyCases(verify: VerifyResult[]): { lines: string[]; passed: 
 }
 
 export function verifySection(verify: VerifyResult[]): string[] {
-  if (!verify.length) return ['## Architecture verification', '', `${NOT_MEASURED}: run "Verify Architectures" or \`multiarch verify\`.`];
+  if (!verify.length)
+    return ['## Architecture verification', '', `${NOT_MEASURED}: run "Verify Architectures" or \`multiarch verify\`.`];
   const rows: string[][] = [];
   for (const v of verify) {
     const image = md(v.image ?? `${v.variant} (${v.platform})`);
     const machines = md(v.expected.join(' or ') || '?');
     const checks = checksOf(v);
-    if (!checks.length) rows.push([image, md(v.platform), '–', machines, NOT_MEASURED, `skipped: ${md(v.reason ?? '')}`]);
+    if (!checks.length)
+      rows.push([image, md(v.platform), '–', machines, NOT_MEASURED, `skipped: ${md(v.reason ?? '')}`]);
     for (const c of checks) {
       rows.push([
         image,
@@ -61,12 +63,21 @@ export function verifySection(verify: VerifyResult[]): string[] {
 
 /** "QUEUE_BACKEND" → "Queue Backend Variants Tested". */
 function variantsTitle(variantArg: string | undefined): string {
-  const words = (variantArg ?? '').split(/[_\W]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1).toLowerCase());
+  const words = (variantArg ?? '')
+    .split(/[_\W]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1).toLowerCase());
   return [...words, 'Variants', 'Tested'].join(' ');
 }
 
 function buildStatus(cells: BuildRecord[]): string {
-  return cells.map((r) => (r.status === 'succeeded' ? `✅ ${md(shortPlatform(r.platform))}` : `❌ ${md(shortPlatform(r.platform))} ${md(r.status)}`)).join(', ');
+  return cells
+    .map((r) =>
+      r.status === 'succeeded'
+        ? `✅ ${md(shortPlatform(r.platform))}`
+        : `❌ ${md(shortPlatform(r.platform))} ${md(r.status)}`,
+    )
+    .join(', ');
 }
 
 function runtimeStatus(cells: BuildRecord[], verify: VerifyResult[]): string {
@@ -84,15 +95,28 @@ function runtimeStatus(cells: BuildRecord[], verify: VerifyResult[]): string {
 }
 
 /** One row per variant: its platforms, how each built, and how each passed its checks. */
-export function variantsTested(latest: BuildRecord[], verify: VerifyResult[], variantArg: string | undefined): string[] {
+export function variantsTested(
+  latest: BuildRecord[],
+  verify: VerifyResult[],
+  variantArg: string | undefined,
+): string[] {
   const byVariant = new Map<string, BuildRecord[]>();
   for (const r of latest) byVariant.set(r.variant, [...(byVariant.get(r.variant) ?? []), r]);
-  const rows = [...byVariant].map(([variant, cells]) => [md(variant), cells.map((r) => md(shortPlatform(r.platform))).join(', '), buildStatus(cells), runtimeStatus(cells, verify)]);
+  const rows = [...byVariant].map(([variant, cells]) => [
+    md(variant),
+    cells.map((r) => md(shortPlatform(r.platform))).join(', '),
+    buildStatus(cells),
+    runtimeStatus(cells, verify),
+  ]);
   const title = `## ${variantsTitle(variantArg)}`;
   if (!rows.length) return [title, '', 'No build recorded.'];
   return [title, '', table(['Variant', 'Platforms', 'Build status', 'Runtime status'], rows)];
 }
 
 export function verifyLimitations(verify: VerifyResult[]): string[] {
-  return verify.filter((x) => x.status === 'skipped').map((v) => `${md(v.variant)} on ${md(v.platform)} could not be verified: ${md(v.reason ?? 'no reason recorded')}.`);
+  return verify
+    .filter((x) => x.status === 'skipped')
+    .map(
+      (v) => `${md(v.variant)} on ${md(v.platform)} could not be verified: ${md(v.reason ?? 'no reason recorded')}.`,
+    );
 }

@@ -88,7 +88,9 @@ export class ResultsStore {
       const cells = { ...data.cells };
       for (const r of records) {
         const id = cellId(r);
-        cells[id] = [r, ...(cells[id] ?? [])].sort((a, b) => b.startedAt.localeCompare(a.startedAt)).slice(0, this.keepPerCell);
+        cells[id] = [r, ...(cells[id] ?? [])]
+          .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
+          .slice(0, this.keepPerCell);
       }
       return { version: 1, cells };
     }, warn);

@@ -29,7 +29,12 @@ export class EmulationReserve {
    * it runs; a native build waits for a free core first (`onWait(true)` when it has to, `onWait(false)` when
    * it stops waiting). Other builds run at once.
    */
-  async run<T>(platform: string, kind: 'warmup' | 'build', task: () => Promise<T>, onWait?: (waiting: boolean) => void): Promise<T> {
+  async run<T>(
+    platform: string,
+    kind: 'warmup' | 'build',
+    task: () => Promise<T>,
+    onWait?: (waiting: boolean) => void,
+  ): Promise<T> {
     if (!this.isNative(platform)) return kind === 'build' ? task() : this.holding('emulated', task);
     const full = () => this.emulated > 0 && this.native >= Math.max(1, this.cores - this.emulated);
     if (full()) {

@@ -35,17 +35,23 @@ export function partImageFile(arg: string): string | undefined {
 export function splitPlatforms(job: Job): Job {
   const manifest = job.argv.indexOf('--manifest');
   const platform = job.argv.indexOf('--platform');
-  if (job.engine !== 'podman' || job.platforms.length < 2 || job.parts || manifest < 0 || platform < 0 || !job.staging) return job;
+  if (job.engine !== 'podman' || job.platforms.length < 2 || job.parts || manifest < 0 || platform < 0 || !job.staging)
+    return job;
   const temp = job.argv[manifest + 1]!;
   const parts = job.platforms.map((p): JobPart => {
     const iidfile = partIidFile(job.cwd, temp, p);
-    const argv = job.argv.map((a, i) => (i === platform + 1 ? p : i === manifest ? '--iidfile' : i === manifest + 1 ? iidfile : a));
+    const argv = job.argv.map((a, i) =>
+      i === platform + 1 ? p : i === manifest ? '--iidfile' : i === manifest + 1 ? iidfile : a,
+    );
     return { platform: p, argv, iidfile };
   });
   return {
     ...job,
     argv: parts[0]!.argv,
     parts,
-    after: [['podman', 'manifest', 'create', temp, ...parts.map((p) => partImageSource(p.iidfile))], ...(job.after ?? [])],
+    after: [
+      ['podman', 'manifest', 'create', temp, ...parts.map((p) => partImageSource(p.iidfile))],
+      ...(job.after ?? []),
+    ],
   };
 }

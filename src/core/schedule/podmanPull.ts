@@ -28,13 +28,26 @@ const imageIdLine = /^[0-9a-f]{64}$/gm;
  * build for a platform the list lacks would pull into the name itself (and race with the other builds).
  */
 /** `restore` runs the steps that give a local list its name back; it must run even after a cancel (default `exec`). */
-export async function podmanPullOnce(image: string, platforms: string[], exec: PodmanExec, restore: PodmanExec = exec): Promise<PullResult> {
+export async function podmanPullOnce(
+  image: string,
+  platforms: string[],
+  exec: PodmanExec,
+  restore: PodmanExec = exec,
+): Promise<PullResult> {
   const parsed = tryParseReference(image);
   // The name podman stores: docker.io/library/… for Docker Hub's short names.
   const name = parsed ? formatReference(normalize(parsed)) : image;
-  if ((await exec(['podman', 'manifest', 'exists', name])).exitCode === 0) return fillLocalList(name, platforms, exec, restore);
+  if ((await exec(['podman', 'manifest', 'exists', name])).exitCode === 0)
+    return fillLocalList(name, platforms, exec, restore);
   let local: { platform: string; id: string } | undefined;
-  const inspected = await exec(['podman', 'image', 'inspect', '--format', '{{.Os}}/{{.Architecture}}{{if .Variant}}/{{.Variant}}{{end}} {{.ID}}', name]);
+  const inspected = await exec([
+    'podman',
+    'image',
+    'inspect',
+    '--format',
+    '{{.Os}}/{{.Architecture}}{{if .Variant}}/{{.Variant}}{{end}} {{.ID}}',
+    name,
+  ]);
   const m = inspected.exitCode === 0 ? /^(\S+) ([0-9a-f]{64})\s*$/m.exec(inspected.output) : null;
   if (m) local = { platform: m[1]!, id: m[2]! };
   const missing = platforms.filter((p) => !local || !samePlatform(local.platform, p));
@@ -56,17 +69,27 @@ export async function podmanPullOnce(image: string, platforms: string[], exec: P
   for (const argv of steps) {
     const r = await exec(argv);
     if (r.cancelled) return { ok: false, platform: platforms.join(','), message: 'cancelled', cancelled: true };
-    if (r.exitCode !== 0) return { ok: false, platform: platforms.join(','), message: `${argv.slice(0, 3).join(' ')}: ${lastLines(r.output)}` };
+    if (r.exitCode !== 0)
+      return {
+        ok: false,
+        platform: platforms.join(','),
+        message: `${argv.slice(0, 3).join(' ')}: ${lastLines(r.output)}`,
+      };
   }
   return { ok: true };
 }
 
 /** Pulls one platform into `name` (the name moves to the pulled image); returns its id or the failure. */
-async function pullPlatform(name: string, platform: string, exec: PodmanExec): Promise<{ id: string } | Extract<PullResult, { ok: false }>> {
+async function pullPlatform(
+  name: string,
+  platform: string,
+  exec: PodmanExec,
+): Promise<{ id: string } | Extract<PullResult, { ok: false }>> {
   const r = await exec(['podman', 'pull', '-q', ...tlsFlags(name), '--platform', platform, name]);
   if (r.cancelled) return { ok: false, platform, message: 'cancelled', cancelled: true };
   const id = [...r.output.matchAll(imageIdLine)].pop()?.[0];
-  if (r.exitCode !== 0 || !id) return { ok: false, platform, message: lastLines(r.output) || `podman pull exited with ${r.exitCode}` };
+  if (r.exitCode !== 0 || !id)
+    return { ok: false, platform, message: lastLines(r.output) || `podman pull exited with ${r.exitCode}` };
   return { id };
 }
 
@@ -77,7 +100,12 @@ async function pullPlatform(name: string, platform: string, exec: PodmanExec): P
  * (`manifest rm` of a list with another name only untags; `untag` would resolve to an instance), and the
  * pulled images are added to it. The list keeps its id and every instance it had.
  */
-async function fillLocalList(name: string, platforms: string[], exec: PodmanExec, restore: PodmanExec): Promise<PullResult> {
+async function fillLocalList(
+  name: string,
+  platforms: string[],
+  exec: PodmanExec,
+  restore: PodmanExec,
+): Promise<PullResult> {
   const inspected = await exec(['podman', 'manifest', 'inspect', name]);
   let present: string[];
   try {
@@ -92,7 +120,14 @@ async function fillLocalList(name: string, platforms: string[], exec: PodmanExec
   const all = platforms.join(',');
   const step = async (argv: string[], run = exec): Promise<Extract<PullResult, { ok: false }> | undefined> => {
     const r = await run(argv);
-    return r.exitCode === 0 ? undefined : { ok: false, platform: all, message: `${argv.slice(0, 3).join(' ')}: ${lastLines(r.output)}`, ...(r.cancelled ? { cancelled: true } : {}) };
+    return r.exitCode === 0
+      ? undefined
+      : {
+          ok: false,
+          platform: all,
+          message: `${argv.slice(0, 3).join(' ')}: ${lastLines(r.output)}`,
+          ...(r.cancelled ? { cancelled: true } : {}),
+        };
   };
   const held = await step(['podman', 'tag', name, hold]);
   if (held) return held;
@@ -107,7 +142,10 @@ async function fillLocalList(name: string, platforms: string[], exec: PodmanExec
     }
   }
   // The name goes back to the list even when the pull was cancelled: what the user had stays.
-  for (const argv of [['podman', 'tag', hold, name], ['podman', 'manifest', 'rm', hold]]) {
+  for (const argv of [
+    ['podman', 'tag', hold, name],
+    ['podman', 'manifest', 'rm', hold],
+  ]) {
     const failed = await step(argv, restore);
     if (failed) return failure ?? failed;
   }

@@ -9,7 +9,10 @@ export const WAITING_FOR_WARMUP = 'waiting for shared stage deps';
 export const WAITING_FOR_CORE = 'leaving a core to the emulated shared stage';
 
 /** A pre-phase step as a job the runner can execute and log like a build (its cells get its output). */
-export function stepJob(plan: Plan, step: { kind: 'pull'; pulls: ImagePull[] } | { kind: 'warmup'; warmup: Warmup }): Job {
+export function stepJob(
+  plan: Plan,
+  step: { kind: 'pull'; pulls: ImagePull[] } | { kind: 'warmup'; warmup: Warmup },
+): Job {
   if (step.kind === 'pull') {
     const image = step.pulls[0]!.image;
     return {
@@ -69,17 +72,22 @@ export interface PrePhaseHooks<R extends StepResult> {
 }
 
 export type PrePhaseResult<R extends StepResult> =
-  | { ok: true }
-  | { ok: false; cancelled: boolean; job: Job; message: string; result?: R; failedCells: Cell[] };
+  { ok: true } | { ok: false; cancelled: boolean; job: Job; message: string; result?: R; failedCells: Cell[] };
 
 /**
  * Runs the plan's pulls: each image's platforms one after the other, images in parallel. Stops at the first
  * failure: nothing is built after a failed pull.
  */
-export async function runPulls<R extends StepResult>(plan: Plan, hooks: PrePhaseHooks<R>, signal: AbortSignal): Promise<PrePhaseResult<R>> {
+export async function runPulls<R extends StepResult>(
+  plan: Plan,
+  hooks: PrePhaseHooks<R>,
+  signal: AbortSignal,
+): Promise<PrePhaseResult<R>> {
   const pulls = plan.pulls ?? [];
   if (!pulls.length) return { ok: true };
-  const allCells = uniqueCells(plan.jobs.flatMap((j) => j.cells ?? j.platforms.map((platform) => ({ variant: j.variant, platform }))));
+  const allCells = uniqueCells(
+    plan.jobs.flatMap((j) => j.cells ?? j.platforms.map((platform) => ({ variant: j.variant, platform }))),
+  );
   hooks.onWaiting?.(allCells, WAITING_FOR_PULLS);
   try {
     // Each store pulls its own: per node, each image once.
@@ -99,13 +107,28 @@ export async function runPulls<R extends StepResult>(plan: Plan, hooks: PrePhase
           (argv) => (hooks.execUncancellable ?? hooks.exec)(job, onNode(argv, node)),
         );
         if (r.ok) return r;
-        const failedCells = group.filter((p) => p.platform === r.platform || r.platform.includes(',')).flatMap((p) => p.cells);
-        return { ok: false, cancelled: !!r.cancelled, job, message: `pulling ${group[0]!.image} for ${r.platform} failed: ${r.message}`, failedCells };
+        const failedCells = group
+          .filter((p) => p.platform === r.platform || r.platform.includes(','))
+          .flatMap((p) => p.cells);
+        return {
+          ok: false,
+          cancelled: !!r.cancelled,
+          job,
+          message: `pulling ${group[0]!.image} for ${r.platform} failed: ${r.message}`,
+          failedCells,
+        };
       }),
     );
     const failed = results.find((r) => !r.ok);
     if (failed) return failed;
-    if (signal.aborted) return { ok: false, cancelled: true, job: stepJob(plan, { kind: 'pull', pulls }), message: 'cancelled', failedCells: [] };
+    if (signal.aborted)
+      return {
+        ok: false,
+        cancelled: true,
+        job: stepJob(plan, { kind: 'pull', pulls }),
+        message: 'cancelled',
+        failedCells: [],
+      };
     return { ok: true };
   } finally {
     hooks.onWaiting?.(allCells, undefined);
@@ -139,9 +162,17 @@ export function startWarmups<R extends StepResult>(
       try {
         const build = () => hooks.exec(job, w.argv);
         const r = await (reserve && w.platforms.length === 1 ? reserve.run(w.platforms[0]!, 'warmup', build) : build());
-        if (r.cancelled || signal.aborted) return { ok: false, cancelled: true, job, message: 'cancelled', result: r, failedCells: [] };
+        if (r.cancelled || signal.aborted)
+          return { ok: false, cancelled: true, job, message: 'cancelled', result: r, failedCells: [] };
         if (r.exitCode !== 0) {
-          return { ok: false, cancelled: false, job, message: `building the shared stage "${w.stage}" for ${w.platforms.join(', ')} failed`, result: r, failedCells: w.cells };
+          return {
+            ok: false,
+            cancelled: false,
+            job,
+            message: `building the shared stage "${w.stage}" for ${w.platforms.join(', ')} failed`,
+            result: r,
+            failedCells: w.cells,
+          };
         }
         return { ok: true };
       } finally {

@@ -84,7 +84,8 @@ export function scheduleJobs(
   // builds during the emulated warm-up; without one it measured the same (bench/README.md, shared-base), so
   // the job keeps its fewer builds.
   const pulled = (job: Job) => graphs.filter((g) => g.job === job).length === job.platforms.length;
-  const warmed = (job: Job) => warmup.some((w) => w.cells.some((c) => c.variant === job.variant && job.platforms.includes(c.platform)));
+  const warmed = (job: Job) =>
+    warmup.some((w) => w.cells.some((c) => c.variant === job.variant && job.platforms.includes(c.platform)));
   return {
     pulls,
     warmup,
@@ -179,10 +180,20 @@ function warmupCommands(engine: EngineKind, config: ResolvedConfig, w: PendingWa
     const cells = w.cells.filter((c) => c.platform === platform);
     if (engine === 'podman') {
       // Marked like the variant builds (staging.ts), so a cancelled warm-up's working containers are found again.
-      const marker = `warmup-${createHash('sha256').update(JSON.stringify([v.dockerfile, w.stage, platform])).digest('hex').slice(0, 12)}`;
+      const marker = `warmup-${createHash('sha256')
+        .update(JSON.stringify([v.dockerfile, w.stage, platform]))
+        .digest('hex')
+        .slice(0, 12)}`;
       const argv = compose(['podman', 'build'], common(platform), buildArgs({ [buildMarkerArg]: marker }), [v.context]);
       return { ...base, platforms: [platform], cells, program: 'podman', argv, marker };
     }
-    return { ...base, platforms: [platform], program: 'docker', cells, argv: compose(['docker', 'build', '--progress=plain'], common(platform), [v.context]), env: { DOCKER_BUILDKIT: '1' } };
+    return {
+      ...base,
+      platforms: [platform],
+      program: 'docker',
+      cells,
+      argv: compose(['docker', 'build', '--progress=plain'], common(platform), [v.context]),
+      env: { DOCKER_BUILDKIT: '1' },
+    };
   });
 }

@@ -53,7 +53,9 @@ export function stageGraph(text: string, args: Record<string, string>, platform:
     for (const v of model.vars(stage.from)) reads.add(v.name);
     const expanded = processWord(fromWord, global, model.escape)?.result ?? fromWord;
     const platformFlag = stage.platform?.getValue();
-    const stagePlatform = platformFlag ? (processWord(platformFlag, global, model.escape)?.result ?? platform) : platform;
+    const stagePlatform = platformFlag
+      ? (processWord(platformFlag, global, model.escape)?.result ?? platform)
+      : platform;
     const node: StageNode = { index: stage.index, platform: stagePlatform, deps: [], images: [], reads, work: false };
     if (stage.name) node.name = stage.name;
     const parent = model.graph.resolve(expanded, stage.index);

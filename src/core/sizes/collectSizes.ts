@@ -59,15 +59,23 @@ export async function collectSizes(records: BuildRecord[], opts: CollectOptions)
       const insecure = opts.insecureRegistry ?? isLocalRegistry(ref);
       const program = tool === 'buildx' ? programs.docker : undefined;
       const fetch = (r: string) => toolOutput(run, rawManifestArgv(tool, r, insecure, program), toolOpts);
-      const fetchConfig = tool === 'skopeo' ? (r: string) => toolOutput(run, rawConfigArgv(r, insecure), toolOpts) : undefined;
-      p = readRegistrySizes(ref, fetch, fetchConfig ? { fetchConfig } : {}).then((images) => ({ source: 'registry' as const, images }));
+      const fetchConfig =
+        tool === 'skopeo' ? (r: string) => toolOutput(run, rawConfigArgv(r, insecure), toolOpts) : undefined;
+      p = readRegistrySizes(ref, fetch, fetchConfig ? { fetchConfig } : {}).then((images) => ({
+        source: 'registry' as const,
+        images,
+      }));
       manifests.set(`registry:${tool}:${ref}`, p);
     }
     return p;
   };
   const inspect = (engine: LocalEngine, image: string) => {
     let p = locals.get(`${engine}:${image}`);
-    if (!p) locals.set(`${engine}:${image}`, (p = toolOutput(run, inspectArgv(engine, image, programs[engine]), toolOpts).then(parseImageInspect)));
+    if (!p)
+      locals.set(
+        `${engine}:${image}`,
+        (p = toolOutput(run, inspectArgv(engine, image, programs[engine]), toolOpts).then(parseImageInspect)),
+      );
     return p;
   };
   /**
@@ -77,9 +85,13 @@ export async function collectSizes(records: BuildRecord[], opts: CollectOptions)
   const fromLocal = async (engine: LocalEngine, image: string, platform: string): Promise<LocalImage | undefined> => {
     const direct = (await inspect(engine, image)).find((i) => samePlatform(i.platform, platform));
     if (direct || engine !== 'podman') return direct;
-    const listText = await toolOutput(run, [programs.podman, 'manifest', 'inspect', image], toolOpts).catch(() => undefined);
+    const listText = await toolOutput(run, [programs.podman, 'manifest', 'inspect', image], toolOpts).catch(
+      () => undefined,
+    );
     if (!listText || !isIndexDocument(parseJson(listText, image))) return undefined;
-    const entry = parseIndex(listText, `manifest list ${image}`).manifests.find((d) => d.platform && samePlatform(platformString(d.platform), platform));
+    const entry = parseIndex(listText, `manifest list ${image}`).manifests.find(
+      (d) => d.platform && samePlatform(platformString(d.platform), platform),
+    );
     if (!entry) return undefined;
     return (await inspect(engine, withDigest(image, entry.digest))).find((i) => samePlatform(i.platform, platform));
   };
@@ -98,7 +110,9 @@ export async function collectSizes(records: BuildRecord[], opts: CollectOptions)
           // A single-platform tag whose config could not be read is the record's platform (per-arch tags).
           const img =
             found.images.find((i) => samePlatform(i.platform, r.platform)) ??
-            (found.images.length === 1 && found.images[0]!.platform === 'unknown/unknown' ? found.images[0] : undefined);
+            (found.images.length === 1 && found.images[0]!.platform === 'unknown/unknown'
+              ? found.images[0]
+              : undefined);
           if (!img) {
             const have = found.images.map((i) => i.platform).join(', ') || 'none';
             throw new Error(`no ${r.platform} image in ${ociPath ?? r.image} (found: ${have})`);

@@ -20,7 +20,10 @@ export function layerCompression(mediaType: string): LayerCompression {
 }
 
 /** BuildKit stores provenance/SBOM attestations as manifests with platform unknown/unknown. */
-export function isAttestation(d: { platform?: { os: string; architecture: string }; annotations?: Record<string, string> }): boolean {
+export function isAttestation(d: {
+  platform?: { os: string; architecture: string };
+  annotations?: Record<string, string>;
+}): boolean {
   if (d.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest') return true;
   return d.platform?.os === 'unknown' && d.platform.architecture === 'unknown';
 }

@@ -92,7 +92,9 @@ const validators = {
 function check<T>(validate: ValidateFunction<T>, value: unknown, what: string): T {
   if (validate(value)) return value;
   const e = validate.errors?.[0];
-  throw new Error(`${what} is not a valid document: ${e ? `${e.instancePath || '/'} ${e.message ?? ''}` : 'unknown shape'}`);
+  throw new Error(
+    `${what} is not a valid document: ${e ? `${e.instancePath || '/'} ${e.message ?? ''}` : 'unknown shape'}`,
+  );
 }
 
 function parseJson(text: string, what: string): unknown {
@@ -108,10 +110,12 @@ export function isIndexDocument(doc: unknown): boolean {
   return typeof doc === 'object' && doc !== null && Array.isArray((doc as { manifests?: unknown }).manifests);
 }
 
-export const parseIndex = (text: string, what: string): ImageIndex => check(validators.index, parseJson(text, what), what);
+export const parseIndex = (text: string, what: string): ImageIndex =>
+  check(validators.index, parseJson(text, what), what);
 export const parseManifest = (text: string, what: string): ImageManifest =>
   check(validators.manifest, parseJson(text, what), what);
-export const parseConfig = (text: string, what: string): ImageConfig => check(validators.config, parseJson(text, what), what);
+export const parseConfig = (text: string, what: string): ImageConfig =>
+  check(validators.config, parseJson(text, what), what);
 export const toIndex = (doc: unknown, what: string): ImageIndex => check(validators.index, doc, what);
 export const toManifest = (doc: unknown, what: string): ImageManifest => check(validators.manifest, doc, what);
 export { parseJson };

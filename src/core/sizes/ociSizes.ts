@@ -18,7 +18,9 @@ export function blobPath(digest: string): string {
 }
 
 function missing(digest: string, where: string): Error {
-  return new Error(`blob ${digest} is missing from ${where}: the OCI export is incomplete; rebuild or re-export the image`);
+  return new Error(
+    `blob ${digest} is missing from ${where}: the OCI export is incomplete; rebuild or re-export the image`,
+  );
 }
 
 export async function readOciSizes(path: string, opts: WalkOptions = {}): Promise<OciSizes> {

@@ -38,7 +38,11 @@ export function rawConfigArgv(ref: string, insecure = false): string[] {
   return ['skopeo', 'inspect', '--config', '--raw', ...(insecure ? ['--tls-verify=false'] : []), `docker://${ref}`];
 }
 
-export async function readRegistrySizes(ref: string, fetch: ManifestFetcher, opts: RegistryOptions = {}): Promise<PlatformImage[]> {
+export async function readRegistrySizes(
+  ref: string,
+  fetch: ManifestFetcher,
+  opts: RegistryOptions = {},
+): Promise<PlatformImage[]> {
   const rootText = await fetch(ref);
   // A tag's manifest digest is the sha256 of the exact bytes the registry served.
   const digestOf = parseReference(ref).digest ?? `sha256:${createHash('sha256').update(rootText).digest('hex')}`;
@@ -46,6 +50,8 @@ export async function readRegistrySizes(ref: string, fetch: ManifestFetcher, opt
   // Configs are fetched only for a manifest whose platform the index does not give (a single-platform tag).
   return walkDocument(parseJson(rootText, `manifest of ${ref}`), digestOf, (digest) => fetch(withDigest(ref, digest)), {
     readConfig: false,
-    configReader: fetchConfig ? (_c: string, manifest: string) => fetchConfig(withDigest(ref, manifest)) : async () => '{}',
+    configReader: fetchConfig
+      ? (_c: string, manifest: string) => fetchConfig(withDigest(ref, manifest))
+      : async () => '{}',
   });
 }

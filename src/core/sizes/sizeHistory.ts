@@ -36,7 +36,14 @@ const sizesSchema = {
         items: {
           type: 'object',
           required: ['builtAt', 'source'],
-          properties: { builtAt: { type: 'string' }, digest: { type: 'string' }, compressed: num, uncompressed: num, layers: num, source: { type: 'string' } },
+          properties: {
+            builtAt: { type: 'string' },
+            digest: { type: 'string' },
+            compressed: num,
+            uncompressed: num,
+            layers: num,
+            source: { type: 'string' },
+          },
         },
       },
     },
@@ -90,7 +97,8 @@ export function withDeltas(rows: SizeRow[], history: SizeHistory): SizeRow[] {
     if (!prev) return r;
     const delta: NonNullable<SizeRow['delta']> = {};
     if (r.compressed !== undefined && prev.compressed !== undefined) delta.compressed = r.compressed - prev.compressed;
-    if (r.uncompressed !== undefined && prev.uncompressed !== undefined) delta.uncompressed = r.uncompressed - prev.uncompressed;
+    if (r.uncompressed !== undefined && prev.uncompressed !== undefined)
+      delta.uncompressed = r.uncompressed - prev.uncompressed;
     return Object.keys(delta).length ? { ...r, delta } : r;
   });
 }

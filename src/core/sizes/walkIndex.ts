@@ -19,7 +19,11 @@ const REF_NAME = 'org.opencontainers.image.ref.name';
 /** Nested indexes deeper than this are a loop or a broken document. */
 const MAX_DEPTH = 8;
 
-export async function walkIndexText(rootText: string, read: BlobReader, opts: WalkOptions = {}): Promise<PlatformImage[]> {
+export async function walkIndexText(
+  rootText: string,
+  read: BlobReader,
+  opts: WalkOptions = {},
+): Promise<PlatformImage[]> {
   return walkDocument(parseJson(rootText, 'index.json'), undefined, read, opts);
 }
 

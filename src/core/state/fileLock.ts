@@ -43,7 +43,9 @@ async function acquire(lock: string, what: string, timeoutMs: number): Promise<v
     const holder = await tryLockFile(lock, what);
     if (!holder) return;
     if (Date.now() > deadline) {
-      throw new FileLockTimeout(`${lock} is held by process ${holder.pid} (since ${holder.since}); if no multiarch is running, delete the lock file and retry`);
+      throw new FileLockTimeout(
+        `${lock} is held by process ${holder.pid} (since ${holder.since}); if no multiarch is running, delete the lock file and retry`,
+      );
     }
     // A live holder keeps the lock for one small read and write: poll briefly (it may also die without a word).
     await delay(wait);

@@ -20,13 +20,25 @@ export interface LockHolder {
 /** Creates `file` holding this process, taking over a stale lock; returns the live holder when it is taken. */
 export async function tryLockFile(file: string, what: string): Promise<LockHolder | undefined> {
   await mkdir(dirname(file), { recursive: true });
-  const mine: LockHolder = { pid: process.pid, ...startTimeOf(process.pid), host: hostname(), what, since: new Date().toISOString() };
+  const mine: LockHolder = {
+    pid: process.pid,
+    ...startTimeOf(process.pid),
+    host: hostname(),
+    what,
+    since: new Date().toISOString(),
+  };
   const draft = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
   await writeFile(draft, JSON.stringify(mine) + '\n');
   try {
     for (let attempt = 0; attempt < 5; attempt++) {
       // link() fails when the target exists: creating the lock is atomic and it is never seen half-written.
-      if (await link(draft, file).then(() => true, () => false)) return undefined;
+      if (
+        await link(draft, file).then(
+          () => true,
+          () => false,
+        )
+      )
+        return undefined;
       const holder = await readLock(file);
       // Released between our link() and our read: the next link() may win. Treating the missing file as a
       // stale lock would move aside the holder's next lock, and two processes would both think they hold it.
@@ -50,7 +62,13 @@ export async function unlockFile(file: string): Promise<void> {
  */
 async function takeOverStale(file: string, seen: LockHolder | undefined): Promise<void> {
   const aside = `${file}.stale.${process.pid}`;
-  if (!(await rename(file, aside).then(() => true, () => false))) return;
+  if (
+    !(await rename(file, aside).then(
+      () => true,
+      () => false,
+    ))
+  )
+    return;
   const moved = await readLockHolder(aside);
   // Only the lock we judged stale is deleted; one that a live process created meanwhile is put back.
   const same = seen ? moved?.pid === seen.pid && moved.since === seen.since : !moved;
@@ -77,7 +95,13 @@ async function readLock(file: string): Promise<LockHolder | 'missing' | undefine
     if (typeof data.pid === 'number' && typeof data.since === 'string') {
       // `cell`: lock files written before the primitive was shared.
       const what = String(data.what ?? data.cell ?? '');
-      return { pid: data.pid, since: data.since, host: String(data.host ?? ''), what, ...(data.startTime ? { startTime: String(data.startTime) } : {}) };
+      return {
+        pid: data.pid,
+        since: data.since,
+        host: String(data.host ?? ''),
+        what,
+        ...(data.startTime ? { startTime: String(data.startTime) } : {}),
+      };
     }
   } catch {
     // a file that is not a lock (written by hand, or by a crash before locks were linked): treated as no holder

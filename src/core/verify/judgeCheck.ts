@@ -27,7 +27,14 @@ export function judgeCheck(check: VerifyCheck, expected: string[], run: CheckRun
   const text = stdout || stderr;
   const everything = cap([stdout, stderr].filter(Boolean).join('\n'));
   const expect = check.expect !== undefined ? { expect: check.expect } : {};
-  const fail = (reason: string, machine?: string): CheckResult => ({ name: check.name, status: 'fail', output: everything, reason, ...(machine ? { machine } : {}), ...expect });
+  const fail = (reason: string, machine?: string): CheckResult => ({
+    name: check.name,
+    status: 'fail',
+    output: everything,
+    reason,
+    ...(machine ? { machine } : {}),
+    ...expect,
+  });
   if (run.timedOut) return fail(`timed out after ${timeoutS} s`);
   if (run.exitCode !== 0) return fail(`exited with code ${run.exitCode}`);
   if (check.expect !== undefined) {

@@ -53,20 +53,34 @@ export async function verifyCell(r: BuildRecord, opts: VerifyOptions = {}): Prom
   const now = opts.now ?? (() => new Date());
   const expected = expectedMachines(r.platform) ?? [];
   const base = { variant: r.variant, platform: r.platform, expected, ...(r.image ? { image: r.image } : {}) };
-  const skip = (reason: string): VerifyResult => ({ ...base, status: 'skipped', reason, checks: [], at: now().toISOString() });
+  const skip = (reason: string): VerifyResult => ({
+    ...base,
+    status: 'skipped',
+    reason,
+    checks: [],
+    at: now().toISOString(),
+  });
   if (!expected.length) return skip(`no known machine name for ${r.platform}`);
-  if (!r.image) return skip(`the build produced no runnable image (output "${r.output}"): build with output "load" or "push" to verify`);
+  if (!r.image)
+    return skip(
+      `the build produced no runnable image (output "${r.output}"): build with output "load" or "push" to verify`,
+    );
   const native = isNative(r.platform, opts.hostArch ?? hostArch());
   if (!native) {
     const handler = await (opts.hasEmulator ?? binfmtHandler)(r.platform);
     if (handler === false) {
       const q = qemuName(r.platform) ?? r.platform;
-      return skip(`no emulator for ${r.platform} on this host: install qemu-user-static and binfmt-support, then run "update-binfmts --enable qemu-${q}"`);
+      return skip(
+        `no emulator for ${r.platform} on this host: install qemu-user-static and binfmt-support, then run "update-binfmts --enable qemu-${q}"`,
+      );
     }
   }
   const checks = opts.checksFor?.(r.variant) ?? [{ name: ARCHITECTURE_CHECK, command: DEFAULT_VERIFY_COMMAND }];
   const podman = opts.programs?.podman ?? 'podman';
-  const image = await runnableImage(r, r.image, opts.run ?? runTool, podman, { timeoutMs: 60_000, ...(opts.env ? { env: opts.env } : {}) });
+  const image = await runnableImage(r, r.image, opts.run ?? runTool, podman, {
+    timeoutMs: 60_000,
+    ...(opts.env ? { env: opts.env } : {}),
+  });
   const results: CheckResult[] = [];
   for (const check of checks) {
     results.push(await runCheck(r, image, check, expected, opts));
@@ -85,20 +99,37 @@ export async function verifyCell(r: BuildRecord, opts: VerifyOptions = {}): Prom
 }
 
 /** One check in a fresh, named container; removed by name when it outlives its time limit or is cancelled. */
-async function runCheck(r: BuildRecord, image: string, check: VerifyCheck, expected: string[], opts: VerifyOptions): Promise<CheckResult> {
+async function runCheck(
+  r: BuildRecord,
+  image: string,
+  check: VerifyCheck,
+  expected: string[],
+  opts: VerifyOptions,
+): Promise<CheckResult> {
   const engine = r.engine === 'podman' ? 'podman' : 'docker';
   const bin = opts.programs?.[engine];
   const run = opts.run ?? runTool;
   const timeoutS = check.timeout ?? (opts.timeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS) / 1000;
   const name = containerName(r.variant, r.platform, randomBytes(4).toString('hex'));
-  const spec = { platform: r.platform, image, command: check.command, name, ...(check.network ? { network: check.network } : {}) };
+  const spec = {
+    platform: r.platform,
+    image,
+    command: check.command,
+    name,
+    ...(check.network ? { network: check.network } : {}),
+  };
   const env = opts.env ? { env: opts.env } : {};
   let res: Awaited<ReturnType<ToolRunner>> | undefined;
   try {
-    res = await run(runArgv(r.engine, spec, bin), { timeoutMs: timeoutS * 1000, ...env, ...(opts.signal ? { signal: opts.signal } : {}) });
+    res = await run(runArgv(r.engine, spec, bin), {
+      timeoutMs: timeoutS * 1000,
+      ...env,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
   } finally {
     // Killing `run` leaves the container running (the daemon or conmon owns it); --rm only acts on a normal exit.
-    if (!res || res.timedOut || opts.signal?.aborted) await run(removeArgv(r.engine, name, bin), { timeoutMs: 60_000, ...env }).catch(() => undefined);
+    if (!res || res.timedOut || opts.signal?.aborted)
+      await run(removeArgv(r.engine, name, bin), { timeoutMs: 60_000, ...env }).catch(() => undefined);
   }
   if (opts.signal?.aborted) throw new Error('verification cancelled');
   // A missing engine is not a verdict on the image: the cell is skipped with the reason.
@@ -119,7 +150,14 @@ export async function verifyBuilds(records: BuildRecord[], opts: VerifyOptions =
       // A cancelled cell keeps its previous result rather than recording a half-run one.
       if (opts.signal?.aborted) break;
       const message = err instanceof Error ? err.message : String(err);
-      out.push({ variant: r.variant, platform: r.platform, expected: expectedMachines(r.platform) ?? [], status: 'skipped', reason: message, at: new Date().toISOString() });
+      out.push({
+        variant: r.variant,
+        platform: r.platform,
+        expected: expectedMachines(r.platform) ?? [],
+        status: 'skipped',
+        reason: message,
+        at: new Date().toISOString(),
+      });
     }
   }
   return out.sort((a, b) => a.variant.localeCompare(b.variant) || a.platform.localeCompare(b.platform));

@@ -6,7 +6,13 @@ import type { BuildRecord } from '../results/types';
 import type { ToolOptions, ToolRunner } from '../engines/exec';
 
 /** `repo@digest` of the cell's platform when `image` is a podman manifest list; otherwise `image` itself. */
-export async function runnableImage(r: BuildRecord, image: string, run: ToolRunner, podman: string, opts: ToolOptions): Promise<string> {
+export async function runnableImage(
+  r: BuildRecord,
+  image: string,
+  run: ToolRunner,
+  podman: string,
+  opts: ToolOptions,
+): Promise<string> {
   if (r.engine !== 'podman') return image;
   const listed = await run([podman, 'manifest', 'inspect', image], opts);
   // A plain image (or one podman cannot read as a list) is run by its name.
@@ -18,6 +24,7 @@ export async function runnableImage(r: BuildRecord, image: string, run: ToolRunn
     return image;
   }
   // A list may name arm64 as linux/arm64/v8 while the config says linux/arm64.
-  const key = Object.keys(refs).find((p) => p === r.platform) ?? Object.keys(refs).find((p) => p.startsWith(`${r.platform}/`));
+  const key =
+    Object.keys(refs).find((p) => p === r.platform) ?? Object.keys(refs).find((p) => p.startsWith(`${r.platform}/`));
   return key ? refs[key]! : image;
 }

@@ -49,7 +49,12 @@ export interface StaticSummary {
 
 /** First non-empty line of a check's output: the detail every view shows. */
 export function firstLine(output: string): string {
-  return output.split(/\r?\n/).map((l) => l.trim()).find(Boolean) ?? '';
+  return (
+    output
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .find(Boolean) ?? ''
+  );
 }
 
 /** A result's checks; results written before named checks existed count as one "architecture" check. */
@@ -57,7 +62,15 @@ export function checksOf(v: VerifyResult): CheckResult[] {
   if (v.checks) return v.checks;
   if (v.status === 'skipped') return [];
   const output = v.actual ?? v.output ?? '';
-  return [{ name: 'architecture', status: v.status, output, ...(v.actual ? { machine: v.actual } : {}), ...(v.reason ? { reason: v.reason } : {}) }];
+  return [
+    {
+      name: 'architecture',
+      status: v.status,
+      output,
+      ...(v.actual ? { machine: v.actual } : {}),
+      ...(v.reason ? { reason: v.reason } : {}),
+    },
+  ];
 }
 
 export const CHECK_MARK: Record<CheckResult['status'], string> = { pass: '✅', fail: '❌' };
@@ -71,8 +84,12 @@ export function staticLine(s: StaticSummary): string {
 
 /** "redis client ✅ 5.0.1 aarch64" per check (the reason after a failure): plain text for tooltips. */
 export function checkLines(v: VerifyResult): string[] {
-  const lines = v.status === 'skipped' && !v.checks?.length
-    ? [`skipped: ${v.reason ?? 'no reason recorded'}`]
-    : checksOf(v).map((c) => `${c.name} ${CHECK_MARK[c.status]} ${firstLine(c.output) || '(no output)'}${c.reason ? ` (${c.reason})` : ''}`);
+  const lines =
+    v.status === 'skipped' && !v.checks?.length
+      ? [`skipped: ${v.reason ?? 'no reason recorded'}`]
+      : checksOf(v).map(
+          (c) =>
+            `${c.name} ${CHECK_MARK[c.status]} ${firstLine(c.output) || '(no output)'}${c.reason ? ` (${c.reason})` : ''}`,
+        );
   return v.static ? [staticLine(v.static), ...lines] : lines;
 }

@@ -25,8 +25,19 @@ function program(engine: EngineKind, bin?: string): string {
 export function runArgv(engine: EngineKind, spec: RunSpec, bin?: string): string[] {
   const [first, ...rest] = spec.command.length ? spec.command : DEFAULT_VERIFY_COMMAND;
   return [
-    program(engine, bin), 'run', '--rm', '--name', spec.name, '--network', spec.network ?? DEFAULT_CHECK_NETWORK,
-    '--platform', spec.platform, '--entrypoint', first!, spec.image, ...rest,
+    program(engine, bin),
+    'run',
+    '--rm',
+    '--name',
+    spec.name,
+    '--network',
+    spec.network ?? DEFAULT_CHECK_NETWORK,
+    '--platform',
+    spec.platform,
+    '--entrypoint',
+    first!,
+    spec.image,
+    ...rest,
   ];
 }
 

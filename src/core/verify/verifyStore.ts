@@ -34,13 +34,25 @@ const verifySchema = {
             items: {
               type: 'object',
               required: ['name', 'status', 'output'],
-              properties: { name: str, status: { enum: ['pass', 'fail'] }, output: str, machine: str, reason: str, expect: str },
+              properties: {
+                name: str,
+                status: { enum: ['pass', 'fail'] },
+                output: str,
+                machine: str,
+                reason: str,
+                expect: str,
+              },
             },
           },
           static: {
             type: 'object',
             required: ['status', 'checked', 'mismatches'],
-            properties: { status: { enum: ['pass', 'fail', 'skipped'] }, checked: { type: 'integer' }, mismatches: { type: 'array', items: str }, reason: str },
+            properties: {
+              status: { enum: ['pass', 'fail', 'skipped'] },
+              checked: { type: 'integer' },
+              mismatches: { type: 'array', items: str },
+              reason: str,
+            },
           },
           at: str,
         },
@@ -64,11 +76,17 @@ export async function readVerifyResults(root: string): Promise<VerifyResult[]> {
 }
 
 /** Merges new results over the stored ones (per cell), so verifying one variant keeps the others. */
-export async function writeVerifyResults(root: string, results: VerifyResult[], warn: Warn = processWarning): Promise<VerifyResult[]> {
+export async function writeVerifyResults(
+  root: string,
+  results: VerifyResult[],
+  warn: Warn = processWarning,
+): Promise<VerifyResult[]> {
   const written = await verifyFile(root).update((current) => {
     const byCell = new Map<string, VerifyResult>();
     for (const r of [...current.results, ...results]) byCell.set(cellId(r), r);
-    const merged = [...byCell.values()].sort((a, b) => a.variant.localeCompare(b.variant) || a.platform.localeCompare(b.platform));
+    const merged = [...byCell.values()].sort(
+      (a, b) => a.variant.localeCompare(b.variant) || a.platform.localeCompare(b.platform),
+    );
     return { version: 1, results: merged };
   }, warn);
   return written.results;

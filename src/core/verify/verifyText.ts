@@ -23,7 +23,18 @@ export function verifyText(results: VerifyResult[]): string {
 export function staticText(cells: StaticCell[]): string {
   const table = textTable(
     ['VARIANT', 'PLATFORM', 'STATUS', 'ELF FILES', 'DETAIL'],
-    cells.map((c) => [c.variant, c.platform, c.status, String(c.checked), c.reason ?? (c.mismatches.length ? `${c.mismatches.length} built for another machine` : (c.entrypoint?.path ? `entrypoint ${c.entrypoint.path} (${c.entrypoint.machine ?? '?'})` : ''))]),
+    cells.map((c) => [
+      c.variant,
+      c.platform,
+      c.status,
+      String(c.checked),
+      c.reason ??
+        (c.mismatches.length
+          ? `${c.mismatches.length} built for another machine`
+          : c.entrypoint?.path
+            ? `entrypoint ${c.entrypoint.path} (${c.entrypoint.machine ?? '?'})`
+            : ''),
+    ]),
   );
   const lines = cells.flatMap(mismatchLines);
   return lines.length ? `${table}\n${lines.join('\n')}\n` : table;

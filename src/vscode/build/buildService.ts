@@ -48,7 +48,12 @@ export class BuildService extends Disposable {
   }
 
   /** The task for a definition: used by the TaskProvider and by every build command. */
-  createTask(definition: MultiArchTaskDefinition, folder: vscode.WorkspaceFolder, prepared?: TerminalRun, onDone?: () => void): vscode.Task {
+  createTask(
+    definition: MultiArchTaskDefinition,
+    folder: vscode.WorkspaceFolder,
+    prepared?: TerminalRun,
+    onDone?: () => void,
+  ): vscode.Task {
     const execution = new vscode.CustomExecution(async () => {
       try {
         const run = prepared ?? (await this.prepare(definition, folder, true));
@@ -63,12 +68,19 @@ export class BuildService extends Disposable {
     });
     const task = new vscode.Task(definition, folder, taskLabel(definition), 'multiarch', execution, ['$multiarch']);
     task.group = vscode.TaskGroup.Build;
-    task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true };
+    task.presentationOptions = {
+      reveal: vscode.TaskRevealKind.Always,
+      panel: vscode.TaskPanelKind.Dedicated,
+      clear: true,
+    };
     return task;
   }
 
   /** Build from a command: errors become toasts with a next step; busy cells ask to cancel or queue. */
-  async build(definition: MultiArchTaskDefinition, folder: vscode.WorkspaceFolder): Promise<vscode.TaskExecution | undefined> {
+  async build(
+    definition: MultiArchTaskDefinition,
+    folder: vscode.WorkspaceFolder,
+  ): Promise<vscode.TaskExecution | undefined> {
     let run: TerminalRun;
     try {
       run = await this.prepare(definition, folder, false);
@@ -106,7 +118,8 @@ export class BuildService extends Disposable {
 
   /** Terminates running builds (all, or those touching `cells`) and waits until their tasks end. */
   async cancel(cells?: Cell[]): Promise<number> {
-    const touches = (r: Running) => !cells || r.cells.some((c) => cells.some((x) => x.variant === c.variant && x.platform === c.platform));
+    const touches = (r: Running) =>
+      !cells || r.cells.some((c) => cells.some((x) => x.variant === c.variant && x.platform === c.platform));
     const targets = [...this.running].filter(touches);
     // Builds started from tasks.json are not in `running`: terminate every multiarch task when cancelling all.
     const executions = new Set(targets.map((t) => t.execution));
@@ -128,12 +141,18 @@ export class BuildService extends Disposable {
   }
 
   /** Everything a build needs, checked up front so problems surface within a couple of seconds. */
-  private async prepare(definition: MultiArchTaskDefinition, folder: vscode.WorkspaceFolder, fromTask: boolean): Promise<TerminalRun> {
-    if (!isMultiArchDefinition(definition)) throw new UserError('A multiarch task needs a "variant" (a variant name or "all").');
+  private async prepare(
+    definition: MultiArchTaskDefinition,
+    folder: vscode.WorkspaceFolder,
+    fromTask: boolean,
+  ): Promise<TerminalRun> {
+    if (!isMultiArchDefinition(definition))
+      throw new UserError('A multiarch task needs a "variant" (a variant name or "all").');
     if (!vscode.workspace.isTrusted) {
-      throw new UserError('Building runs container engines with this workspace\'s configuration, so it needs a trusted workspace. Trust the folder, then build again.', [
-        { title: 'Manage Workspace Trust', command: 'workbench.trust.manage' },
-      ]);
+      throw new UserError(
+        "Building runs container engines with this workspace's configuration, so it needs a trusted workspace. Trust the folder, then build again.",
+        [{ title: 'Manage Workspace Trust', command: 'workbench.trust.manage' }],
+      );
     }
     const config = await this.configFor(definition, folder);
     let prepared: PreparedBuild;
@@ -157,7 +176,10 @@ export class BuildService extends Disposable {
     return { plan, config, waitForBusy: fromTask, ...(engine.version ? { engineVersion: engine.version } : {}) };
   }
 
-  private async configFor(definition: MultiArchTaskDefinition, folder: vscode.WorkspaceFolder): Promise<ResolvedConfig> {
+  private async configFor(
+    definition: MultiArchTaskDefinition,
+    folder: vscode.WorkspaceFolder,
+  ): Promise<ResolvedConfig> {
     if (definition.config) {
       const { loadConfig } = await import('../../core/config/loadConfig');
       const file = isAbsolute(definition.config) ? definition.config : resolve(folder.uri.fsPath, definition.config);
@@ -171,9 +193,10 @@ export class BuildService extends Disposable {
     await this.model.reload();
     const config = this.model.configFor(folder.uri);
     if (config) return config;
-    throw new UserError('multiarch.yaml has errors (see the Variants view) or the folder has no Dockerfile. Fix it, then build again.', [
-      { title: 'Open Config', command: 'multiarch.config.open' },
-    ]);
+    throw new UserError(
+      'multiarch.yaml has errors (see the Variants view) or the folder has no Dockerfile. Fix it, then build again.',
+      [{ title: 'Open Config', command: 'multiarch.config.open' }],
+    );
   }
 }
 

@@ -90,7 +90,9 @@ export class BuildTerminal implements vscode.Pseudoterminal {
         config,
         ...(this.run.engineVersion ? { engineVersion: this.run.engineVersion } : {}),
         onCommand: (job, argv) => {
-          const line = `$ ${Object.entries(job.env ?? {}).map(([k, v]) => `${k}=${shellQuote(v)} `).join('')}${argv.map(shellQuote).join(' ')}\n`;
+          const line = `$ ${Object.entries(job.env ?? {})
+            .map(([k, v]) => `${k}=${shellQuote(v)} `)
+            .join('')}${argv.map(shellQuote).join(' ')}\n`;
           this.write(bold(line));
           for (const c of jobCells(job)) this.logFor(c).write(line);
         },
@@ -105,7 +107,15 @@ export class BuildTerminal implements vscode.Pseudoterminal {
           this.cells.update(cell, {
             waiting: undefined,
             status,
-            ...(record ? { durationMs: record.durationMs, finishedAt: new Date(), detail: record.error ?? record.image ?? record.ociPath ?? '', timing: record.timing, node: record.node } : {}),
+            ...(record
+              ? {
+                  durationMs: record.durationMs,
+                  finishedAt: new Date(),
+                  detail: record.error ?? record.image ?? record.ociPath ?? '',
+                  timing: record.timing,
+                  node: record.node,
+                }
+              : {}),
           });
         },
       });
@@ -118,7 +128,8 @@ export class BuildTerminal implements vscode.Pseudoterminal {
       this.write(failureLines(summary));
       this.write(summary.ok ? green('\nAll builds succeeded.\n') : red('\nBuild failed.\n'));
     } catch (err) {
-      const message = err instanceof BusyError ? `${err.message}; cancel those builds or queue this one.` : (err as Error).message;
+      const message =
+        err instanceof BusyError ? `${err.message}; cancel those builds or queue this one.` : (err as Error).message;
       this.log.error(`build: ${message}`);
       this.write(red(`\n${message}\n`));
     } finally {

@@ -29,7 +29,11 @@ export function registerBuilds(
     ...watchResults(() => void restoreCellStates(model, cells, log)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       // Running builds keep their runner; the next one uses the new limits (same locks, so no cell doubles up).
-      if (e.affectsConfiguration('multiarch.maxParallelJobs') || e.affectsConfiguration('multiarch.buildTimeoutMinutes')) runner = runnerFromSettings(locks);
+      if (
+        e.affectsConfiguration('multiarch.maxParallelJobs') ||
+        e.affectsConfiguration('multiarch.buildTimeoutMinutes')
+      )
+        runner = runnerFromSettings(locks);
     }),
   );
   registerBuildCommands(context, model, service, log);

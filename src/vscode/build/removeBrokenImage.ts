@@ -21,9 +21,15 @@ export function registerRemoveBrokenImage(context: vscode.ExtensionContext, mode
       let targets = Array.isArray(refs) ? refs.filter((r): r is string => typeof r === 'string') : [];
       if (!targets.length) {
         await model.reload();
-        const broken = await brokenManifestLists(program, [...new Set(model.configs.flatMap(({ config }) => projectTags(config)))], run);
+        const broken = await brokenManifestLists(
+          program,
+          [...new Set(model.configs.flatMap(({ config }) => projectTags(config)))],
+          run,
+        );
         if (!broken.length) {
-          void vscode.window.showInformationMessage('No broken podman images: every manifest list of this workspace points at images in the store.');
+          void vscode.window.showInformationMessage(
+            'No broken podman images: every manifest list of this workspace points at images in the store.',
+          );
           return [];
         }
         const choice = await vscode.window.showWarningMessage(
@@ -39,9 +45,13 @@ export function registerRemoveBrokenImage(context: vscode.ExtensionContext, mode
         const r = await removeBrokenImage(program, ref, run);
         log.info(`remove broken image ${ref}: ${r.message}`);
         if (r.ok) removed.push(ref);
-        else void showError(log, `Could not remove ${ref}: ${r.message}. Run "podman manifest rm ${ref}" in a terminal.`);
+        else
+          void showError(log, `Could not remove ${ref}: ${r.message}. Run "podman manifest rm ${ref}" in a terminal.`);
       }
-      if (removed.length) void vscode.window.showInformationMessage(`Removed the broken image ${removed.join(', ')}. Build again to make a new one.`);
+      if (removed.length)
+        void vscode.window.showInformationMessage(
+          `Removed the broken image ${removed.join(', ')}. Build again to make a new one.`,
+        );
       return removed;
     }),
   );

@@ -22,7 +22,9 @@ export async function restoreCellStates(model: ConfigModel, cells: CellStates, l
     });
   for (const { config } of model.configs) {
     const results = await orNothing(ResultsStore.forRoot(config.root).read(), { version: 1 as const, cells: {} });
-    const verified = new Map((await orNothing<VerifyResult[]>(readVerifyResults(config.root), [])).map((r) => [cellId(r), r]));
+    const verified = new Map(
+      (await orNothing<VerifyResult[]>(readVerifyResults(config.root), [])).map((r) => [cellId(r), r]),
+    );
     for (const v of config.variants) {
       for (const platform of v.platforms) {
         const cell = { variant: v.name, platform };

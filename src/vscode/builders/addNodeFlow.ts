@@ -17,7 +17,8 @@ export async function askForNode(
   taken: readonly string[],
   targets: SaveTarget[],
 ): Promise<{ node: NodeEntry; target: SaveTarget } | undefined> {
-  const a: { name?: string; engine?: NodeEngineName; endpoint?: string; platforms?: string[]; target?: SaveTarget } = {};
+  const a: { name?: string; engine?: NodeEngineName; endpoint?: string; platforms?: string[]; target?: SaveTarget } =
+    {};
   const totalSteps = targets.length > 1 ? 5 : 4;
   const at = (step: number) => ({ title, step, totalSteps });
   // Back keeps the earlier answers: a step shown again starts from what was answered before.
@@ -39,8 +40,18 @@ export async function askForNode(
           ...at(2),
           placeholder: `Engine on ${a.name}`,
           items: [
-            { label: 'podman', description: 'podman API service (podman system service)', value: 'podman', picked: a.engine !== 'docker' },
-            { label: 'docker', description: 'dockerd with BuildKit, one platform per build', value: 'docker', picked: a.engine === 'docker' },
+            {
+              label: 'podman',
+              description: 'podman API service (podman system service)',
+              value: 'podman',
+              picked: a.engine !== 'docker',
+            },
+            {
+              label: 'docker',
+              description: 'dockerd with BuildKit, one platform per build',
+              value: 'docker',
+              picked: a.engine === 'docker',
+            },
           ],
         }),
         (v) => (a.engine = v),
@@ -81,7 +92,7 @@ export async function askForNode(
         (v) => (a.target = v),
       ),
   ];
-  for (let i = 0; i < totalSteps; ) {
+  for (let i = 0; i < totalSteps;) {
     const r = await steps[i]!();
     if (r === undefined) return undefined;
     i = r === back ? Math.max(0, i - 1) : i + 1;

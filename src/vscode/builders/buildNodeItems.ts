@@ -30,7 +30,11 @@ export function buildNodeItems(configs: readonly ResolvedConfig[]): BuildNodeIte
 }
 
 export function sourceLabel(item: BuildNodeItem): string {
-  return item.node.source === 'setting' ? 'setting' : item.file ? vscode.workspace.asRelativePath(item.file) : 'multiarch.yaml';
+  return item.node.source === 'setting'
+    ? 'setting'
+    : item.file
+      ? vscode.workspace.asRelativePath(item.file)
+      : 'multiarch.yaml';
 }
 
 /** What the view knows of a node: its answer, undefined while it is asked, or not asked in Restricted Mode. */
@@ -50,11 +54,17 @@ export function buildNodeItem(item: BuildNodeItem, state: ProbeState): vscode.Tr
     return t;
   }
   const probe = state;
-  const status = !probe ? 'checking…' : probe.reachable ? `${node.engine} ${probe.engineVersion ?? ''}`.trim() : 'unreachable';
+  const status = !probe
+    ? 'checking…'
+    : probe.reachable
+      ? `${node.engine} ${probe.engineVersion ?? ''}`.trim()
+      : 'unreachable';
   t.description = `${status} · ${sourceLabel(item)}`;
   const md = new vscode.MarkdownString(undefined, false);
   md.appendText(`${describeNode(node)}\n`);
-  md.appendText(`Engine: ${node.engine}\nPlatforms (configured): ${node.platforms.join(', ')}\nFrom: ${item.file ?? 'the multiarch.nodes setting'}\n`);
+  md.appendText(
+    `Engine: ${node.engine}\nPlatforms (configured): ${node.platforms.join(', ')}\nFrom: ${item.file ?? 'the multiarch.nodes setting'}\n`,
+  );
   if (probe?.nativePlatforms) md.appendText(`Native: ${probe.nativePlatforms.join(', ')}\n`);
   if (probe?.emulatedPlatforms?.length) md.appendText(`Emulated: ${probe.emulatedPlatforms.join(', ')}\n`);
   if (probe?.error) md.appendText(`\n${probe.error}\n`);
@@ -63,7 +73,10 @@ export function buildNodeItem(item: BuildNodeItem, state: ProbeState): vscode.Tr
     ? new vscode.ThemeIcon('loading~spin')
     : probe.reachable && !probe.error
       ? new vscode.ThemeIcon('vm-active', new vscode.ThemeColor('testing.iconPassed'))
-      : new vscode.ThemeIcon('vm-outline', new vscode.ThemeColor(probe.reachable ? 'list.warningForeground' : 'testing.iconFailed'));
+      : new vscode.ThemeIcon(
+          'vm-outline',
+          new vscode.ThemeColor(probe.reachable ? 'list.warningForeground' : 'testing.iconFailed'),
+        );
   t.contextValue = `multiarch:buildNode:${node.source}`;
   return t;
 }
@@ -82,18 +95,35 @@ export function buildNodeChildren(item: BuildNodeItem, state: ProbeState): Child
   if (probe?.error) children.push({ kind: 'problem', text: probe.error });
   for (const p of item.node.platforms) {
     const told = say(p);
-    const support = !probe || !probe.reachable ? 'configured' : told === 'native' ? 'native' : `configured, but ${told ?? 'not'} native on the node`;
+    const support =
+      !probe || !probe.reachable
+        ? 'configured'
+        : told === 'native'
+          ? 'native'
+          : `configured, but ${told ?? 'not'} native on the node`;
     children.push({ kind: 'buildNodePlatform', platform: p, support });
   }
-  for (const p of native) if (!item.node.platforms.includes(p)) children.push({ kind: 'buildNodePlatform', platform: p, support: 'native (not configured)' });
-  for (const p of emulated) if (!item.node.platforms.includes(p)) children.push({ kind: 'buildNodePlatform', platform: p, support: 'emulated' });
+  for (const p of native)
+    if (!item.node.platforms.includes(p))
+      children.push({ kind: 'buildNodePlatform', platform: p, support: 'native (not configured)' });
+  for (const p of emulated)
+    if (!item.node.platforms.includes(p))
+      children.push({ kind: 'buildNodePlatform', platform: p, support: 'emulated' });
   return children;
 }
 
 export function buildNodePlatformItem(platform: string, support: string): vscode.TreeItem {
   const t = new vscode.TreeItem(platform, vscode.TreeItemCollapsibleState.None);
   t.description = support;
-  t.iconPath = new vscode.ThemeIcon(support.startsWith('native') ? 'chip' : support === 'emulated' ? 'debug-alt' : support === 'configured' ? 'circle-large-outline' : 'warning');
+  t.iconPath = new vscode.ThemeIcon(
+    support.startsWith('native')
+      ? 'chip'
+      : support === 'emulated'
+        ? 'debug-alt'
+        : support === 'configured'
+          ? 'circle-large-outline'
+          : 'warning',
+  );
   t.contextValue = `multiarch:nodePlatform`;
   return t;
 }

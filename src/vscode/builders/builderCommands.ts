@@ -1,5 +1,10 @@
 import * as vscode from 'vscode';
-import { appendNodeArgv, createBuilderArgv, installBinfmtArgv, useBuilderArgv } from '../../core/engines/buildxBuilders';
+import {
+  appendNodeArgv,
+  createBuilderArgv,
+  installBinfmtArgv,
+  useBuilderArgv,
+} from '../../core/engines/buildxBuilders';
 import { programsFromEnv, withProgram } from '../../core/engines/detect';
 import { runTool } from '../../core/engines/exec';
 import { knownPlatforms } from '../../core/config/platform';
@@ -20,12 +25,17 @@ export function registerBuilderCommands(
   const requireBuildx = async (): Promise<boolean> => {
     const d = await engines.detect();
     if (d.buildx.available) return true;
-    void showError(log, `Builders need the docker buildx plugin (${d.buildx.problem}). Install Docker with buildx (docker-buildx-plugin), then run "Multi-Arch: Refresh Builders".`);
+    void showError(
+      log,
+      `Builders need the docker buildx plugin (${d.buildx.problem}). Install Docker with buildx (docker-buildx-plugin), then run "Multi-Arch: Refresh Builders".`,
+    );
     return false;
   };
   const trusted = (): boolean => {
     if (vscode.workspace.isTrusted) return true;
-    void vscode.window.showWarningMessage('Managing builders runs docker commands; trust this workspace first (Workspaces: Manage Workspace Trust).');
+    void vscode.window.showWarningMessage(
+      'Managing builders runs docker commands; trust this workspace first (Workspaces: Manage Workspace Trust).',
+    );
     return false;
   };
 
@@ -38,14 +48,33 @@ export function registerBuilderCommands(
       const d = await engines.detect();
       const items: (vscode.QuickPickItem & { value: string })[] = [
         { value: 'auto', label: 'auto', description: 'buildx, then podman, then docker' },
-        { value: 'buildx', label: 'buildx', description: d.buildx.available ? `docker buildx ${d.buildx.version}` : `not available: ${d.buildx.problem}` },
-        { value: 'podman', label: 'podman', description: d.podman.available ? `podman ${d.podman.version}` : `not available: ${d.podman.problem}` },
-        { value: 'docker', label: 'docker', description: d.docker.available ? `Docker ${d.docker.server}, one platform per build` : `not available: ${d.docker.problem}` },
+        {
+          value: 'buildx',
+          label: 'buildx',
+          description: d.buildx.available ? `docker buildx ${d.buildx.version}` : `not available: ${d.buildx.problem}`,
+        },
+        {
+          value: 'podman',
+          label: 'podman',
+          description: d.podman.available ? `podman ${d.podman.version}` : `not available: ${d.podman.problem}`,
+        },
+        {
+          value: 'docker',
+          label: 'docker',
+          description: d.docker.available
+            ? `Docker ${d.docker.server}, one platform per build`
+            : `not available: ${d.docker.problem}`,
+        },
       ];
       for (const i of items) if (i.value === engines.setting) i.picked = true;
-      const pick = await vscode.window.showQuickPick(items, { title: 'Container engine for Multi-Arch builds', placeHolder: `current: ${engines.setting}` });
+      const pick = await vscode.window.showQuickPick(items, {
+        title: 'Container engine for Multi-Arch builds',
+        placeHolder: `current: ${engines.setting}`,
+      });
       if (!pick) return;
-      const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+      const target = vscode.workspace.workspaceFolders?.length
+        ? vscode.ConfigurationTarget.Workspace
+        : vscode.ConfigurationTarget.Global;
       await vscode.workspace.getConfiguration('multiarch').update('engine', pick.value, target);
       engines.refresh();
       const choice = await engines.choose();
@@ -57,7 +86,11 @@ export function registerBuilderCommands(
       if (!name) {
         const builders = (await tree.support()).builders ?? [];
         const pick = await vscode.window.showQuickPick(
-          builders.map((b) => ({ label: b.name, description: `${b.driver}${b.current ? ' · active' : ''}`, detail: b.nodes.map((n) => `${n.name}: ${n.platforms.map((p) => p.platform).join(', ')}`).join('  ') })),
+          builders.map((b) => ({
+            label: b.name,
+            description: `${b.driver}${b.current ? ' · active' : ''}`,
+            detail: b.nodes.map((n) => `${n.name}: ${n.platforms.map((p) => p.platform).join(', ')}`).join('  '),
+          })),
           { title: 'Select buildx builder' },
         );
         name = pick?.label;
@@ -80,7 +113,8 @@ export function registerBuilderCommands(
       });
       if (!name) return;
       const code = await runArgvTask(`create builder ${name}`, createBuilderArgv({ name, use: true, bootstrap: true }));
-      if (code !== 0) void showError(log, `Creating builder "${name}" failed (exit ${code}); see the terminal for the reason.`);
+      if (code !== 0)
+        void showError(log, `Creating builder "${name}" failed (exit ${code}); see the terminal for the reason.`);
       tree.refresh();
     }),
     vscode.commands.registerCommand('multiarch.builder.addNode', async (node?: BuilderNode) => {
@@ -89,11 +123,21 @@ export function registerBuilderCommands(
       const builder =
         node?.kind === 'builder'
           ? node.builder.name
-          : (await vscode.window.showQuickPick(builders.filter((b) => b.driver !== 'docker').map((b) => b.name), { title: 'Add a node to which builder?' }));
+          : await vscode.window.showQuickPick(
+              builders.filter((b) => b.driver !== 'docker').map((b) => b.name),
+              { title: 'Add a node to which builder?' },
+            );
       if (!builder) return;
-      const nodeName = await vscode.window.showInputBox({ title: 'Node name', value: `${builder}-arm64`, validateInput: (v) => (builderName.test(v) ? undefined : 'Use letters, digits, "_", "." or "-"') });
+      const nodeName = await vscode.window.showInputBox({
+        title: 'Node name',
+        value: `${builder}-arm64`,
+        validateInput: (v) => (builderName.test(v) ? undefined : 'Use letters, digits, "_", "." or "-"'),
+      });
       if (!nodeName) return;
-      const platforms = await vscode.window.showQuickPick(knownPlatforms, { title: 'Platforms this node builds natively', canPickMany: true });
+      const platforms = await vscode.window.showQuickPick(knownPlatforms, {
+        title: 'Platforms this node builds natively',
+        canPickMany: true,
+      });
       if (!platforms?.length) return;
       const endpoint = await vscode.window.showInputBox({
         title: 'Endpoint of the remote machine',
@@ -101,8 +145,15 @@ export function registerBuilderCommands(
         validateInput: (v) => (/^(ssh|tcp):\/\/[^\s]+$/.test(v) ? undefined : 'Use ssh://user@host or tcp://host:port'),
       });
       if (!endpoint) return;
-      const code = await runArgvTask(`add node ${nodeName}`, appendNodeArgv({ builder, node: nodeName, platforms, endpoint }));
-      if (code !== 0) void showError(log, `Adding node "${nodeName}" failed (exit ${code}); check that ${endpoint} is reachable and runs Docker.`);
+      const code = await runArgvTask(
+        `add node ${nodeName}`,
+        appendNodeArgv({ builder, node: nodeName, platforms, endpoint }),
+      );
+      if (code !== 0)
+        void showError(
+          log,
+          `Adding node "${nodeName}" failed (exit ${code}); check that ${endpoint} is reachable and runs Docker.`,
+        );
       tree.refresh();
     }),
     vscode.commands.registerCommand('multiarch.emulation.install', async () => {
@@ -122,7 +173,9 @@ export function registerBuilderCommands(
         engines.refresh();
         return;
       }
-      const fixes = unavailable.map((a) => (a.state === 'unavailable' ? `${a.platform}: ${a.fix}` : '')).filter(Boolean);
+      const fixes = unavailable
+        .map((a) => (a.state === 'unavailable' ? `${a.platform}: ${a.fix}` : ''))
+        .filter(Boolean);
       const command = 'sudo apt-get install qemu-user-static binfmt-support';
       const message = fixes.length
         ? `Some platforms cannot be built on this machine. ${fixes.join(' · ')}`

@@ -2,7 +2,13 @@ import * as vscode from 'vscode';
 import type { BuildxBuilder, BuildxNode } from '../../core/engines/buildxOutput';
 import type { Availability } from '../../core/engines/emulation';
 import { Disposable } from '../disposable';
-import { buildNodeChildren, buildNodeItem, buildNodeItems, buildNodePlatformItem, type BuildNodeItem } from './buildNodeItems';
+import {
+  buildNodeChildren,
+  buildNodeItem,
+  buildNodeItems,
+  buildNodePlatformItem,
+  type BuildNodeItem,
+} from './buildNodeItems';
 import { NodeProbes } from './nodeProbes';
 import type { NodeProbe } from '../../core/nodes/types';
 import type { EngineService } from '../engine/engineService';
@@ -68,7 +74,11 @@ export class BuildersTreeProvider extends Disposable implements vscode.TreeDataP
   }
 
   support(): Promise<SupportSnapshot> {
-    this.snapshot ??= this.engines.choose().then((c) => platformSupport(c.ok ? c.engine.kind : undefined, this.wantedPlatforms(), { programs: programsFromEnv(process.env) }));
+    this.snapshot ??= this.engines.choose().then((c) =>
+      platformSupport(c.ok ? c.engine.kind : undefined, this.wantedPlatforms(), {
+        programs: programsFromEnv(process.env),
+      }),
+    );
     return this.snapshot;
   }
 
@@ -77,8 +87,17 @@ export class BuildersTreeProvider extends Disposable implements vscode.TreeDataP
       const choice = await this.engines.choose();
       if (!choice.ok) return [{ kind: 'engine' }, { kind: 'problem', text: choice.message }];
       const s = await this.support();
-      if (s.builders) return [{ kind: 'engine' }, ...s.builders.map((builder) => ({ kind: 'builder' as const, builder })), { kind: 'nodesSection' }];
-      return [{ kind: 'engine' }, ...(s.buildersProblem ? [{ kind: 'problem' as const, text: s.buildersProblem }] : []), { kind: 'nodesSection' }];
+      if (s.builders)
+        return [
+          { kind: 'engine' },
+          ...s.builders.map((builder) => ({ kind: 'builder' as const, builder })),
+          { kind: 'nodesSection' },
+        ];
+      return [
+        { kind: 'engine' },
+        ...(s.buildersProblem ? [{ kind: 'problem' as const, text: s.buildersProblem }] : []),
+        { kind: 'nodesSection' },
+      ];
     }
     switch (node.kind) {
       case 'nodesSection':
@@ -88,7 +107,11 @@ export class BuildersTreeProvider extends Disposable implements vscode.TreeDataP
       case 'builder':
         return node.builder.nodes.map((n) => ({ kind: 'node', node: n }));
       case 'node':
-        return Object.entries(nodePlatformSupport(node.node)).map(([platform, support]) => ({ kind: 'nodePlatform', platform, support }));
+        return Object.entries(nodePlatformSupport(node.node)).map(([platform, support]) => ({
+          kind: 'nodePlatform',
+          platform,
+          support,
+        }));
       case 'local':
         return (await this.support()).availability.map((availability) => ({ kind: 'availability', availability }));
       default:
@@ -102,7 +125,10 @@ export class BuildersTreeProvider extends Disposable implements vscode.TreeDataP
     switch (node.kind) {
       case 'engine': {
         const c = this.engines.current;
-        const item = new vscode.TreeItem(c?.ok ? `Engine: ${c.engine.kind}${c.engine.version ? ` ${c.engine.version}` : ''}` : 'Engine: none usable', none);
+        const item = new vscode.TreeItem(
+          c?.ok ? `Engine: ${c.engine.kind}${c.engine.version ? ` ${c.engine.version}` : ''}` : 'Engine: none usable',
+          none,
+        );
         item.description = this.engines.setting === 'auto' ? 'auto' : 'set in settings';
         item.tooltip = c ? (c.ok ? c.engine.reason : c.message) : 'detecting…';
         item.iconPath = new vscode.ThemeIcon(c?.ok ? 'server-process' : 'warning');
@@ -141,7 +167,8 @@ export class BuildersTreeProvider extends Disposable implements vscode.TreeDataP
       case 'nodesSection': {
         const item = new vscode.TreeItem('Build nodes', expanded);
         item.id = 'multiarch:nodesSection';
-        item.tooltip = 'Each cell builds on a node that runs its platform natively, else here (local). Nodes come from multiarch.yaml (nodes:) and the multiarch.nodes setting.';
+        item.tooltip =
+          'Each cell builds on a node that runs its platform natively, else here (local). Nodes come from multiarch.yaml (nodes:) and the multiarch.nodes setting.';
         item.iconPath = new vscode.ThemeIcon('server-environment');
         item.contextValue = 'multiarch:nodesSection';
         return item;
@@ -164,8 +191,13 @@ export class BuildersTreeProvider extends Disposable implements vscode.TreeDataP
         const a = node.availability;
         const item = new vscode.TreeItem(a.platform, none);
         item.description = a.state === 'emulated' ? `emulated (${a.handler})` : a.state;
-        item.tooltip = a.state === 'unavailable' ? `Cannot build ${a.platform} here: ${a.fix}` : `${a.platform}: ${item.description}`;
-        item.iconPath = new vscode.ThemeIcon(a.state === 'native' ? 'chip' : a.state === 'emulated' ? 'debug-alt' : 'error');
+        item.tooltip =
+          a.state === 'unavailable'
+            ? `Cannot build ${a.platform} here: ${a.fix}`
+            : `${a.platform}: ${item.description}`;
+        item.iconPath = new vscode.ThemeIcon(
+          a.state === 'native' ? 'chip' : a.state === 'emulated' ? 'debug-alt' : 'error',
+        );
         item.contextValue = `multiarch:support:${a.state}`;
         return item;
       }

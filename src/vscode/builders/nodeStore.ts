@@ -1,5 +1,12 @@
 import * as vscode from 'vscode';
-import { addNodeEdit, applyTextEdit, ConfigEditError, removeNodeEdit, type NodeEntry, type TextEdit } from '../../core/config/editNodes';
+import {
+  addNodeEdit,
+  applyTextEdit,
+  ConfigEditError,
+  removeNodeEdit,
+  type NodeEntry,
+  type TextEdit,
+} from '../../core/config/editNodes';
 import { nodesSetting } from '../settings';
 import type { SaveTarget } from './addNodeFlow';
 
@@ -14,10 +21,16 @@ export async function saveNode(target: SaveTarget, node: NodeEntry): Promise<str
 }
 
 /** Removes a node from where it came from; the rest of multiarch.yaml keeps every byte. */
-export async function removeNode(name: string, from: { kind: 'file'; file: string } | { kind: 'setting' }): Promise<string> {
+export async function removeNode(
+  name: string,
+  from: { kind: 'file'; file: string } | { kind: 'setting' },
+): Promise<string> {
   if (from.kind === 'setting') {
     const entries = settingEntries();
-    if (!entries.some((n) => n.name === name)) throw new ConfigEditError(`The multiarch.nodes setting has no node named "${name}"; it may have been removed already (Refresh Builders).`);
+    if (!entries.some((n) => n.name === name))
+      throw new ConfigEditError(
+        `The multiarch.nodes setting has no node named "${name}"; it may have been removed already (Refresh Builders).`,
+      );
     await updateSetting(entries.filter((n) => n.name !== name));
     return 'the multiarch.nodes user setting';
   }
@@ -32,7 +45,9 @@ function settingEntries(): NodeEntry[] {
 
 function updateSetting(nodes: NodeEntry[]): Thenable<void> {
   // Machine-scoped: the user's own settings on this machine, never the workspace's.
-  return vscode.workspace.getConfiguration('multiarch').update('nodes', nodes.length ? nodes : undefined, vscode.ConfigurationTarget.Global);
+  return vscode.workspace
+    .getConfiguration('multiarch')
+    .update('nodes', nodes.length ? nodes : undefined, vscode.ConfigurationTarget.Global);
 }
 
 /**
@@ -53,6 +68,9 @@ async function editConfig(uri: vscode.Uri, edit: (text: string) => TextEdit): Pr
   const e = edit(doc.getText());
   const we = new vscode.WorkspaceEdit();
   we.replace(uri, new vscode.Range(doc.positionAt(e.offset), doc.positionAt(e.offset + e.length)), e.text);
-  if (!(await vscode.workspace.applyEdit(we))) throw new ConfigEditError(`${vscode.workspace.asRelativePath(uri)} could not be edited; if it is read-only, make it writable and try again.`);
+  if (!(await vscode.workspace.applyEdit(we)))
+    throw new ConfigEditError(
+      `${vscode.workspace.asRelativePath(uri)} could not be edited; if it is read-only, make it writable and try again.`,
+    );
   if (!wasDirty) await doc.save();
 }

@@ -84,7 +84,10 @@ export const quickInputPrompter: Prompter = {
   },
 };
 
-function configure(input: vscode.QuickInput & { placeholder?: string; buttons: readonly vscode.QuickInputButton[] }, step: Step): void {
+function configure(
+  input: vscode.QuickInput & { placeholder?: string; buttons: readonly vscode.QuickInputButton[] },
+  step: Step,
+): void {
   input.title = step.title;
   input.step = step.step;
   input.totalSteps = step.totalSteps;

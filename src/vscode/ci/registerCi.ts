@@ -38,7 +38,9 @@ export function registerCi(context: vscode.ExtensionContext, model: ConfigModel,
 async function pickProject(projects: Project[]): Promise<Project | undefined> {
   if (projects.length <= 1) {
     if (!projects[0]) {
-      void vscode.window.showErrorMessage('Export CI Workflow needs a folder with a Dockerfile or multiarch.yaml: open one first.');
+      void vscode.window.showErrorMessage(
+        'Export CI Workflow needs a folder with a Dockerfile or multiarch.yaml: open one first.',
+      );
     }
     return projects[0];
   }

@@ -35,12 +35,21 @@ export function registerConfigCommands(context: vscode.ExtensionContext, model: 
       }
       const dockerfile = await findDockerfile(folder.uri.fsPath);
       if (!dockerfile) {
-        void showError(log, `No Dockerfile or Containerfile in ${folder.name}. Add one at the folder root, then run "Create multiarch.yaml" again.`);
+        void showError(
+          log,
+          `No Dockerfile or Containerfile in ${folder.name}. Add one at the folder root, then run "Create multiarch.yaml" again.`,
+        );
         return;
       }
-      const platforms = vscode.workspace.getConfiguration('multiarch').get<string[]>('defaultPlatforms') ?? defaultPlatforms;
+      const platforms =
+        vscode.workspace.getConfiguration('multiarch').get<string[]>('defaultPlatforms') ?? defaultPlatforms;
       const dockerfileText = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(dockerfile)));
-      const text = scaffoldConfig({ dockerfileText, dockerfileName: basename(dockerfile), image: imageNameFor(folder.uri.fsPath), platforms });
+      const text = scaffoldConfig({
+        dockerfileText,
+        dockerfileName: basename(dockerfile),
+        image: imageNameFor(folder.uri.fsPath),
+        platforms,
+      });
       await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
       log.info(`created ${target.fsPath}`);
       await model.reload();

@@ -1,5 +1,12 @@
 import * as vscode from 'vscode';
-import { chooseEngine, detectEngines, isEngineSetting, type Choice, type Detection, type EngineSetting } from '../../core/engines/detect';
+import {
+  chooseEngine,
+  detectEngines,
+  isEngineSetting,
+  type Choice,
+  type Detection,
+  type EngineSetting,
+} from '../../core/engines/detect';
 import { Disposable } from '../disposable';
 import type { Log } from '../log';
 
@@ -37,7 +44,9 @@ export class EngineService extends Disposable {
 
   detect(): Promise<Detection> {
     this.detection ??= detectEngines({ env: process.env }).then((d) => {
-      this.log.info(`engines: buildx ${d.buildx.available ? d.buildx.version : `no (${d.buildx.problem})`}; podman ${d.podman.available ? d.podman.version : `no (${d.podman.problem})`}; docker ${d.docker.available ? d.docker.server : `no (${d.docker.problem})`}`);
+      this.log.info(
+        `engines: buildx ${d.buildx.available ? d.buildx.version : `no (${d.buildx.problem})`}; podman ${d.podman.available ? d.podman.version : `no (${d.podman.problem})`}; docker ${d.docker.available ? d.docker.server : `no (${d.docker.problem})`}`,
+      );
       return d;
     });
     return this.detection;
@@ -49,7 +58,8 @@ export class EngineService extends Disposable {
     const changed = JSON.stringify(choice) !== JSON.stringify(this.lastChoice);
     this.lastChoice = choice;
     if (changed) {
-      if (choice.ok) this.log.info(`engine: ${choice.engine.kind} ${choice.engine.version ?? ''} (${choice.engine.reason})`);
+      if (choice.ok)
+        this.log.info(`engine: ${choice.engine.kind} ${choice.engine.version ?? ''} (${choice.engine.reason})`);
       else this.log.warn(choice.message);
       this.changed.fire();
     }

@@ -13,8 +13,17 @@ export class LintCodeActions implements vscode.CodeActionProvider {
 
   constructor(private readonly lint: LintService) {}
 
-  provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
-    if (context.only && !context.only.contains(vscode.CodeActionKind.QuickFix) && !context.only.intersects(FIX_ALL_KIND)) return [];
+  provideCodeActions(
+    document: vscode.TextDocument,
+    _range: vscode.Range,
+    context: vscode.CodeActionContext,
+  ): vscode.CodeAction[] {
+    if (
+      context.only &&
+      !context.only.contains(vscode.CodeActionKind.QuickFix) &&
+      !context.only.intersects(FIX_ALL_KIND)
+    )
+      return [];
     const actions: vscode.CodeAction[] = [];
     if (context.only?.intersects(FIX_ALL_KIND)) {
       const action = fixAllAction(document, this.lint);
@@ -45,7 +54,12 @@ export class LintCodeActions implements vscode.CodeActionProvider {
   }
 }
 
-function quickFix(document: vscode.TextDocument, diagnostic: vscode.Diagnostic, fix: Fix, preferred: boolean): vscode.CodeAction {
+function quickFix(
+  document: vscode.TextDocument,
+  diagnostic: vscode.Diagnostic,
+  fix: Fix,
+  preferred: boolean,
+): vscode.CodeAction {
   const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
   action.edit = toWorkspaceEdit(document.uri, fix.edits);
   action.diagnostics = [diagnostic];

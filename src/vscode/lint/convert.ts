@@ -32,7 +32,11 @@ export function toWorkspaceEdit(uri: vscode.Uri, edits: TextEdit[]): vscode.Work
 }
 
 /** One replacement covering only what changed between two texts, so the cursor and folding elsewhere survive. */
-export function minimalReplace(document: vscode.TextDocument, before: string, after: string): vscode.WorkspaceEdit | undefined {
+export function minimalReplace(
+  document: vscode.TextDocument,
+  before: string,
+  after: string,
+): vscode.WorkspaceEdit | undefined {
   if (before === after) return undefined;
   let start = 0;
   while (start < before.length && start < after.length && before[start] === after[start]) start++;
@@ -43,6 +47,10 @@ export function minimalReplace(document: vscode.TextDocument, before: string, af
     endAfter--;
   }
   const edit = new vscode.WorkspaceEdit();
-  edit.replace(document.uri, new vscode.Range(document.positionAt(start), document.positionAt(endBefore)), after.slice(start, endAfter));
+  edit.replace(
+    document.uri,
+    new vscode.Range(document.positionAt(start), document.positionAt(endBefore)),
+    after.slice(start, endAfter),
+  );
   return edit;
 }

@@ -1,7 +1,13 @@
 import * as vscode from 'vscode';
 import { configFileGlob } from '../../core/config/fileNames';
 import { dirname } from 'node:path';
-import { lintDockerfile, type LintContext, type LintDiagnostic, type LintOptions, type RuleSetting } from '../../core/lint';
+import {
+  lintDockerfile,
+  type LintContext,
+  type LintDiagnostic,
+  type LintOptions,
+  type RuleSetting,
+} from '../../core/lint';
 import { checkBaseImagePlatforms, INVALID_BASE_IMAGE_PLATFORM } from '../../core/lint/baseImagePlatform';
 import { lintCellsNear, loadLintContext } from '../../core/lint/lintContext';
 import { projectPlatformLookup, type PlatformLookup } from '../../core/registry';
@@ -38,7 +44,9 @@ export class LintService extends Disposable {
         if (e.affectsConfiguration('multiarch.lint')) this.lintAllOpen();
       }),
     );
-    const watcher = this.register(vscode.workspace.createFileSystemWatcher(`**/{.dockerignore,*.dockerignore,${configFileGlob}}`));
+    const watcher = this.register(
+      vscode.workspace.createFileSystemWatcher(`**/{.dockerignore,*.dockerignore,${configFileGlob}}`),
+    );
     const refresh = () => {
       this.contexts.clear();
       this.lintAllOpen();
@@ -67,7 +75,8 @@ export class LintService extends Disposable {
   }
 
   options(document: vscode.TextDocument): LintOptions {
-    const rules = vscode.workspace.getConfiguration('multiarch.lint', document.uri).get<Record<string, RuleSetting>>('rules') ?? {};
+    const rules =
+      vscode.workspace.getConfiguration('multiarch.lint', document.uri).get<Record<string, RuleSetting>>('rules') ?? {};
     return { rules };
   }
 
@@ -93,7 +102,10 @@ export class LintService extends Disposable {
   }
 
   private enabled(document: vscode.TextDocument): boolean {
-    return vscode.workspace.getConfiguration('multiarch.lint', document.uri).get<boolean>('enable', true) && isDockerfile(document);
+    return (
+      vscode.workspace.getConfiguration('multiarch.lint', document.uri).get<boolean>('enable', true) &&
+      isDockerfile(document)
+    );
   }
 
   private schedule(document: vscode.TextDocument): void {
@@ -133,13 +145,19 @@ export class LintService extends Disposable {
    * and are added to the findings of the version they were asked for, if it is still the current one.
    */
   private async checkBaseImages(document: vscode.TextDocument, version: number): Promise<void> {
-    if (document.uri.scheme !== 'file' || this.options(document).rules?.[INVALID_BASE_IMAGE_PLATFORM.name] === 'off') return;
+    if (document.uri.scheme !== 'file' || this.options(document).rules?.[INVALID_BASE_IMAGE_PLATFORM.name] === 'off')
+      return;
     try {
       const near = await lintCellsNear(document.uri.fsPath);
       if (!near) return;
       let lookup = this.lookups.get(near.root);
       if (!lookup) this.lookups.set(near.root, (lookup = projectPlatformLookup(near.root)));
-      const { diagnostics, unreachable } = await checkBaseImagePlatforms(document.getText(), near.cells, await lookup, (await this.contextFor(document)).buildPlatform);
+      const { diagnostics, unreachable } = await checkBaseImagePlatforms(
+        document.getText(),
+        near.cells,
+        await lookup,
+        (await this.contextFor(document)).buildPlatform,
+      );
       for (const u of unreachable) {
         if (this.reportedUnreachable.has(u.image)) continue;
         this.reportedUnreachable.add(u.image);
@@ -147,7 +165,8 @@ export class LintService extends Disposable {
       }
       const key = document.uri.toString();
       const last = this.results.get(key);
-      if (document.isClosed || document.version !== version || !last || last.version !== version || !diagnostics.length) return;
+      if (document.isClosed || document.version !== version || !last || last.version !== version || !diagnostics.length)
+        return;
       const merged = [...last.diagnostics.filter((d) => d.rule !== INVALID_BASE_IMAGE_PLATFORM.name), ...diagnostics];
       this.results.set(key, { version, diagnostics: merged });
       this.collection.set(document.uri, merged.map(toDiagnostic));
@@ -159,7 +178,8 @@ export class LintService extends Disposable {
   private lintText(document: vscode.TextDocument, context: LintContext): LintDiagnostic[] {
     const started = Date.now();
     const result = lintDockerfile(document.getText(), context, this.options(document));
-    for (const f of result.failures) this.log.error(`lint: rule ${f.rule} failed on ${document.uri.toString()}: ${String(f.error)}`);
+    for (const f of result.failures)
+      this.log.error(`lint: rule ${f.rule} failed on ${document.uri.toString()}: ${String(f.error)}`);
     const ms = Date.now() - started;
     if (ms > 100) this.log.debug(`lint: ${document.uri.toString()} took ${ms} ms`);
     return result.diagnostics;

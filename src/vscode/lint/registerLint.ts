@@ -17,7 +17,10 @@ export function registerLint(context: vscode.ExtensionContext, log: Log): LintSe
     service,
     vscode.languages.registerCodeActionsProvider(SELECTOR, new LintCodeActions(service), LintCodeActions.metadata),
     vscode.commands.registerCommand('multiarch.lint.fixAll', async (uri?: vscode.Uri) => {
-      const document = uri instanceof vscode.Uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+      const document =
+        uri instanceof vscode.Uri
+          ? await vscode.workspace.openTextDocument(uri)
+          : vscode.window.activeTextEditor?.document;
       // Lint stays quiet (no toasts, no status bar): the outcome goes to the log and the return value.
       if (!document || !isDockerfile(document)) {
         log.info('Fix All Dockerfile Problems: the active editor is not a Dockerfile; open one and run it again');
@@ -29,7 +32,10 @@ export function registerLint(context: vscode.ExtensionContext, log: Log): LintSe
         return false;
       }
       const applied = await vscode.workspace.applyEdit(edit);
-      if (!applied) log.warn(`Fix All Dockerfile Problems: the edit to ${document.uri.toString()} was rejected (the file changed meanwhile?)`);
+      if (!applied)
+        log.warn(
+          `Fix All Dockerfile Problems: the edit to ${document.uri.toString()} was rejected (the file changed meanwhile?)`,
+        );
       return applied;
     }),
   );

@@ -33,7 +33,8 @@ export class ConfigModel extends Disposable {
     this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.scheduleReload()));
     this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('multiarch.defaultPlatforms') || e.affectsConfiguration('multiarch.nodes')) this.scheduleReload();
+        if (e.affectsConfiguration('multiarch.defaultPlatforms') || e.affectsConfiguration('multiarch.nodes'))
+          this.scheduleReload();
       }),
     );
     this.register({ dispose: () => clearTimeout(this.timer) });
@@ -45,13 +46,16 @@ export class ConfigModel extends Disposable {
 
   /** Valid configs, in folder order. */
   get configs(): { folder: vscode.WorkspaceFolder; config: ResolvedConfig }[] {
-    return this.state.flatMap((f) => (f.config.kind !== 'none' && f.config.result.ok ? [{ folder: f.folder, config: f.config.result.config }] : []));
+    return this.state.flatMap((f) =>
+      f.config.kind !== 'none' && f.config.result.ok ? [{ folder: f.folder, config: f.config.result.config }] : [],
+    );
   }
 
   /** The first folder's valid config, or the one containing `uri`. */
   configFor(uri?: vscode.Uri): ResolvedConfig | undefined {
     const folder = uri ? vscode.workspace.getWorkspaceFolder(uri) : undefined;
-    return (folder ? this.configs.find((c) => c.folder.uri.toString() === folder.uri.toString()) : this.configs[0])?.config;
+    return (folder ? this.configs.find((c) => c.folder.uri.toString() === folder.uri.toString()) : this.configs[0])
+      ?.config;
   }
 
   scheduleReload(): void {
@@ -74,14 +78,16 @@ export class ConfigModel extends Disposable {
   }
 
   private async load(): Promise<void> {
-    const platforms = vscode.workspace.getConfiguration('multiarch').get<string[]>('defaultPlatforms') ?? defaultPlatforms;
+    const platforms =
+      vscode.workspace.getConfiguration('multiarch').get<string[]>('defaultPlatforms') ?? defaultPlatforms;
     const folders = vscode.workspace.workspaceFolders ?? [];
     const options = { machineNodes: machineNodes(this.log), machineNodesOrigin: nodesSettingOrigin };
     const next = await Promise.all(
       folders.map(async (folder) => ({ folder, config: await workspaceConfig(folder.uri.fsPath, platforms, options) })),
     );
     // Commands reload before they act; only a real change should refresh the views that listen.
-    const fingerprint = (state: FolderConfig[]) => JSON.stringify(state.map((f) => [f.folder.uri.toString(), f.config]));
+    const fingerprint = (state: FolderConfig[]) =>
+      JSON.stringify(state.map((f) => [f.folder.uri.toString(), f.config]));
     if (this.loaded && fingerprint(next) === fingerprint(this.state)) return;
     this.loaded = true;
     this.state = next;
@@ -91,12 +97,19 @@ export class ConfigModel extends Disposable {
       if (f.config.result.ok) {
         this.log.info(`config ${where}: ${f.config.result.config.variants.length} variant(s)`);
         for (const w of f.config.result.config.warnings ?? []) this.log.warn(`config ${where}: ${w}`);
-      }
-      else for (const p of f.config.result.problems) this.log.warn(`${p.file}:${p.line}:${p.column}: ${p.message}`);
+      } else for (const p of f.config.result.problems) this.log.warn(`${p.file}:${p.line}:${p.column}: ${p.message}`);
     }
     const any = (pred: (c: WorkspaceConfig) => boolean) => this.state.some((f) => pred(f.config));
-    await vscode.commands.executeCommand('setContext', 'multiarch.hasProject', any((c) => c.kind !== 'none'));
-    await vscode.commands.executeCommand('setContext', 'multiarch.hasConfigFile', any((c) => c.kind === 'file'));
+    await vscode.commands.executeCommand(
+      'setContext',
+      'multiarch.hasProject',
+      any((c) => c.kind !== 'none'),
+    );
+    await vscode.commands.executeCommand(
+      'setContext',
+      'multiarch.hasConfigFile',
+      any((c) => c.kind === 'file'),
+    );
     this.changed.fire();
   }
 }

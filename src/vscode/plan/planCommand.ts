@@ -11,14 +11,20 @@ import type { Node } from '../tree/nodes';
 const scheme = 'multiarch-plan';
 
 /** Show Build Plan: the exact commands, as a read-only document (a virtual document cannot be edited or saved). */
-export function registerPlanCommand(context: vscode.ExtensionContext, model: ConfigModel, engines: EngineService, log: Log): void {
+export function registerPlanCommand(
+  context: vscode.ExtensionContext,
+  model: ConfigModel,
+  engines: EngineService,
+  log: Log,
+): void {
   const plans = new Map<string, string>();
   const changed = new vscode.EventEmitter<vscode.Uri>();
   context.subscriptions.push(
     changed,
     vscode.workspace.registerTextDocumentContentProvider(scheme, {
       onDidChange: changed.event,
-      provideTextDocumentContent: (uri) => plans.get(uri.toString()) ?? '# This plan is no longer available; run "Multi-Arch: Show Build Plan" again.\n',
+      provideTextDocumentContent: (uri) =>
+        plans.get(uri.toString()) ?? '# This plan is no longer available; run "Multi-Arch: Show Build Plan" again.\n',
     }),
     vscode.commands.registerCommand('multiarch.plan.show', async (node?: Node) => {
       const variant = node?.kind === 'variant' ? node.variant.name : undefined;
@@ -29,7 +35,9 @@ export function registerPlanCommand(context: vscode.ExtensionContext, model: Con
         const invalid = model.folders.find((f) => f.config.kind === 'file' && !f.config.result.ok);
         void showError(
           log,
-          invalid ? 'multiarch.yaml has errors; fix the problems shown in the Variants view, then show the plan again.' : 'No Dockerfile or multiarch.yaml in this workspace; open a project folder first.',
+          invalid
+            ? 'multiarch.yaml has errors; fix the problems shown in the Variants view, then show the plan again.'
+            : 'No Dockerfile or multiarch.yaml in this workspace; open a project folder first.',
         );
         return;
       }

@@ -13,7 +13,10 @@ export function registerReport(context: vscode.ExtensionContext, model: ConfigMo
       try {
         const [project] = await findProjects(model);
         if (!project) {
-          void showError(log, 'Export Build Report needs a folder with a Dockerfile or multiarch.yaml: open one, then build it.');
+          void showError(
+            log,
+            'Export Build Report needs a folder with a Dockerfile or multiarch.yaml: open one, then build it.',
+          );
           return undefined;
         }
         const { config } = project;
@@ -27,7 +30,14 @@ export function registerReport(context: vscode.ExtensionContext, model: ConfigMo
               });
         if (!uri) return undefined;
         const platforms = [...new Set(config.variants.flatMap((v) => v.platforms))].sort();
-        const text = renderReport(await collectReport({ root: config.root, env: process.env, platforms, ...(config.variantArg ? { variantArg: config.variantArg } : {}) }));
+        const text = renderReport(
+          await collectReport({
+            root: config.root,
+            env: process.env,
+            platforms,
+            ...(config.variantArg ? { variantArg: config.variantArg } : {}),
+          }),
+        );
         await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
         log.info(`report written to ${uri.fsPath}`);
         if (!(target instanceof vscode.Uri)) await vscode.window.showTextDocument(uri, { preview: false });

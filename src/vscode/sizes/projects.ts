@@ -19,6 +19,7 @@ export function variantArg(arg: unknown): string | undefined {
   if (typeof arg !== 'object' || arg === null) return undefined;
   const v = (arg as { variant?: unknown }).variant;
   if (typeof v === 'string') return v;
-  if (typeof v === 'object' && v !== null && typeof (v as { name?: unknown }).name === 'string') return (v as { name: string }).name;
+  if (typeof v === 'object' && v !== null && typeof (v as { name?: unknown }).name === 'string')
+    return (v as { name: string }).name;
   return undefined;
 }

@@ -21,7 +21,8 @@ export function registerSizes(context: vscode.ExtensionContext, model: ConfigMod
   context.subscriptions.push(
     vscode.commands.registerCommand('multiarch.sizes.show', (arg?: unknown) => {
       try {
-        const panel = slot.current ?? slot.adopt((done) => SizesPanel.create(context.extensionUri, source, log, slot.events, done));
+        const panel =
+          slot.current ?? slot.adopt((done) => SizesPanel.create(context.extensionUri, source, log, slot.events, done));
         panel.show(variantArg(arg));
       } catch (err) {
         void showError(log, `Could not open Image Sizes: ${err instanceof Error ? err.message : String(err)}`);
@@ -32,7 +33,8 @@ export function registerSizes(context: vscode.ExtensionContext, model: ConfigMod
       try {
         const variant = variantArg(arg) ?? (await pickVariant(model));
         if (!variant) return undefined;
-        const panel = slot.current ?? slot.adopt((done) => SizesPanel.create(context.extensionUri, source, log, slot.events, done));
+        const panel =
+          slot.current ?? slot.adopt((done) => SizesPanel.create(context.extensionUri, source, log, slot.events, done));
         panel.show(variant);
         return await panel.compare(variant);
       } catch (err) {
@@ -40,7 +42,10 @@ export function registerSizes(context: vscode.ExtensionContext, model: ConfigMod
         return undefined;
       }
     }),
-    slot.registerSerializer(SIZES_VIEW_TYPE, (panel, done) => new SizesPanel(panel, context.extensionUri, source, log, slot.events, done)),
+    slot.registerSerializer(
+      SIZES_VIEW_TYPE,
+      (panel, done) => new SizesPanel(panel, context.extensionUri, source, log, slot.events, done),
+    ),
   );
   return slot.api;
 }

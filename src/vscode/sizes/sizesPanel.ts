@@ -3,7 +3,14 @@ import * as vscode from 'vscode';
 import type { Log } from '../log';
 import { createPanel, HostedPanel, type HostedPanelEvents, type PageMessage } from '../webview/panelHost';
 import { SIZES_PAGE } from './html';
-import { isFromWebview, SIZES_VIEW_TYPE, type ComparisonView, type FromWebview, type SizesState, type ToWebview } from '../../shared/sizesProtocol';
+import {
+  isFromWebview,
+  SIZES_VIEW_TYPE,
+  type ComparisonView,
+  type FromWebview,
+  type SizesState,
+  type ToWebview,
+} from '../../shared/sizesProtocol';
 import type { SizesSource } from './sizesSource';
 
 /** What happens to a panel, for whoever shows it (the API activate() returns forwards these). */
@@ -25,8 +32,21 @@ export class SizesPanel extends HostedPanel<SizesState, ToWebview, FromWebview> 
     this.register(source.onDidChange(() => void this.refresh()));
   }
 
-  static create(extensionUri: vscode.Uri, source: SizesSource, log: Log, events: PanelEvents, onDisposed: () => void): SizesPanel {
-    return new SizesPanel(createPanel(SIZES_VIEW_TYPE, extensionUri, SIZES_PAGE), extensionUri, source, log, events, onDisposed);
+  static create(
+    extensionUri: vscode.Uri,
+    source: SizesSource,
+    log: Log,
+    events: PanelEvents,
+    onDisposed: () => void,
+  ): SizesPanel {
+    return new SizesPanel(
+      createPanel(SIZES_VIEW_TYPE, extensionUri, SIZES_PAGE),
+      extensionUri,
+      source,
+      log,
+      events,
+      onDisposed,
+    );
   }
 
   show(focusVariant?: string): void {

@@ -27,7 +27,9 @@ export class SizesSource extends Disposable {
     private readonly log: Log,
   ) {
     super();
-    const watcher = this.register(vscode.workspace.createFileSystemWatcher(`**/${STATE_DIR_NAME}/{results,verify}.json`));
+    const watcher = this.register(
+      vscode.workspace.createFileSystemWatcher(`**/${STATE_DIR_NAME}/{results,verify}.json`),
+    );
     const poke = (): void => {
       clearTimeout(this.timer);
       this.timer = setTimeout(() => this.changed.fire(), DEBOUNCE_MS);
@@ -63,8 +65,15 @@ export class SizesSource extends Disposable {
             ...(v.actual !== undefined ? { actual: v.actual } : {}),
             ...(v.reason !== undefined ? { reason: v.reason } : {}),
             checks: [
-              ...(v.static && v.static.status !== 'skipped' ? [{ name: 'static', status: v.static.status, line: staticLine(v.static).replace(/^static \S+ /, '') }] : []),
-              ...checksOf(v).map((c) => ({ name: c.name, status: c.status, line: firstLine(c.output), ...(c.reason ? { reason: c.reason } : {}) })),
+              ...(v.static && v.static.status !== 'skipped'
+                ? [{ name: 'static', status: v.static.status, line: staticLine(v.static).replace(/^static \S+ /, '') }]
+                : []),
+              ...checksOf(v).map((c) => ({
+                name: c.name,
+                status: c.status,
+                line: firstLine(c.output),
+                ...(c.reason ? { reason: c.reason } : {}),
+              })),
             ],
           };
           rows.push(verify ? { ...s, verify } : s);
@@ -86,7 +95,11 @@ export class SizesSource extends Disposable {
     const project = (await findProjects(this.model)).find((p) => p.config.variants.some((v) => v.name === variant));
     if (!project) throw new Error(`no project in this workspace has a variant "${variant}"`);
     const { root } = project.config;
-    const [result] = await compareArchitectures(await readBuildRecords(root), { root, env: process.env, variants: [variant] });
+    const [result] = await compareArchitectures(await readBuildRecords(root), {
+      root,
+      env: process.env,
+      variants: [variant],
+    });
     if (!result) throw new Error(`${variant} has no successful build yet: build it, then compare its architectures`);
     for (const e of result.errors ?? []) this.log.warn(`sizes: compare ${variant} ${e.platform}: ${e.error}`);
     return result;

@@ -10,17 +10,38 @@ export interface ToolTaskDefinition extends vscode.TaskDefinition {
 export const toolTaskType = 'multiarch-tool';
 
 export function isToolTaskDefinition(d: vscode.TaskDefinition): d is ToolTaskDefinition {
-  return d.type === toolTaskType && Array.isArray(d.argv) && d.argv.length > 0 && d.argv.every((a: unknown) => typeof a === 'string');
+  return (
+    d.type === toolTaskType &&
+    Array.isArray(d.argv) &&
+    d.argv.length > 0 &&
+    d.argv.every((a: unknown) => typeof a === 'string')
+  );
 }
 
 /**
  * The task for one argv (ProcessExecution: no shell, every value one argument). `docker` and `podman` run
  * as $MULTIARCH_DOCKER / $MULTIARCH_PODMAN, the same programs builds use.
  */
-export function toolTask(name: string, definition: ToolTaskDefinition, scope: vscode.TaskScope | vscode.WorkspaceFolder = vscode.TaskScope.Workspace, cwd?: string): vscode.Task {
+export function toolTask(
+  name: string,
+  definition: ToolTaskDefinition,
+  scope: vscode.TaskScope | vscode.WorkspaceFolder = vscode.TaskScope.Workspace,
+  cwd?: string,
+): vscode.Task {
   const [file, ...args] = withProgram(definition.argv, programsFromEnv(process.env));
-  const task = new vscode.Task(definition, scope, name, 'multiarch', new vscode.ProcessExecution(file!, args, cwd ? { cwd } : {}), []);
-  task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true };
+  const task = new vscode.Task(
+    definition,
+    scope,
+    name,
+    'multiarch',
+    new vscode.ProcessExecution(file!, args, cwd ? { cwd } : {}),
+    [],
+  );
+  task.presentationOptions = {
+    reveal: vscode.TaskRevealKind.Always,
+    panel: vscode.TaskPanelKind.Dedicated,
+    clear: true,
+  };
   return task;
 }
 
@@ -29,7 +50,10 @@ export function registerToolTasks(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     vscode.tasks.registerTaskProvider(toolTaskType, {
       provideTasks: () => [],
-      resolveTask: (task) => (isToolTaskDefinition(task.definition) ? toolTask(task.name, task.definition, task.scope ?? vscode.TaskScope.Workspace) : undefined),
+      resolveTask: (task) =>
+        isToolTaskDefinition(task.definition)
+          ? toolTask(task.name, task.definition, task.scope ?? vscode.TaskScope.Workspace)
+          : undefined,
     }),
   );
 }
@@ -39,7 +63,9 @@ export function registerToolTasks(context: vscode.ExtensionContext): void {
  * builder/emulator commands run and can re-run them.
  */
 export async function runArgvTask(name: string, argv: string[], cwd?: string): Promise<number | undefined> {
-  const execution = await vscode.tasks.executeTask(toolTask(name, { type: toolTaskType, argv }, vscode.TaskScope.Workspace, cwd));
+  const execution = await vscode.tasks.executeTask(
+    toolTask(name, { type: toolTaskType, argv }, vscode.TaskScope.Workspace, cwd),
+  );
   return new Promise((resolve) => {
     const sub = vscode.tasks.onDidEndTaskProcess((e) => {
       if (e.execution === execution) {

@@ -21,8 +21,7 @@ export function registerTaskProvider(context: vscode.ExtensionContext, model: Co
         const definition = task.definition;
         if (!isMultiArchDefinition(definition)) return undefined;
         const scope = task.scope;
-        const folder =
-          scope && typeof scope === 'object' ? scope : vscode.workspace.workspaceFolders?.[0];
+        const folder = scope && typeof scope === 'object' ? scope : vscode.workspace.workspaceFolders?.[0];
         return folder ? builds.createTask(definition, folder) : undefined;
       },
     }),

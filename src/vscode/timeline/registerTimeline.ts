@@ -19,7 +19,12 @@ export interface StepKey {
   position: number;
 }
 
-export function registerTimeline(context: vscode.ExtensionContext, model: ConfigModel, onDidFinishBuild: vscode.Event<unknown>, log: Log): TimelineApi {
+export function registerTimeline(
+  context: vscode.ExtensionContext,
+  model: ConfigModel,
+  onDidFinishBuild: vscode.Event<unknown>,
+  log: Log,
+): TimelineApi {
   const source = new TimelineSource(model, onDidFinishBuild, log);
   context.subscriptions.push(source);
   const slot = new PanelSlot<TimelineState, TimelinePanel>(context);
@@ -35,9 +40,15 @@ export function registerTimeline(context: vscode.ExtensionContext, model: Config
     try {
       // No line when the instruction was not found (the Dockerfile changed since the build): open at the top.
       const at = new vscode.Position(step.line ?? 0, 0);
-      return await vscode.window.showTextDocument(vscode.Uri.file(dockerfile), { selection: new vscode.Range(at, at), viewColumn: vscode.ViewColumn.Beside });
+      return await vscode.window.showTextDocument(vscode.Uri.file(dockerfile), {
+        selection: new vscode.Range(at, at),
+        viewColumn: vscode.ViewColumn.Beside,
+      });
     } catch (err) {
-      void showError(log, `Could not open ${dockerfile}: ${err instanceof Error ? err.message : String(err)}. Check that the file still exists.`);
+      void showError(
+        log,
+        `Could not open ${dockerfile}: ${err instanceof Error ? err.message : String(err)}. Check that the file still exists.`,
+      );
       return undefined;
     }
   };
@@ -46,7 +57,8 @@ export function registerTimeline(context: vscode.ExtensionContext, model: Config
   context.subscriptions.push(
     vscode.commands.registerCommand('multiarch.timeline.show', async (arg?: unknown) => {
       try {
-        const panel = slot.current ?? slot.adopt((done) => TimelinePanel.create(context.extensionUri, source, log, events, done));
+        const panel =
+          slot.current ?? slot.adopt((done) => TimelinePanel.create(context.extensionUri, source, log, events, done));
         const variant = variantArg(arg);
         const platform = typeof arg === 'object' && arg !== null ? (arg as { platform?: unknown }).platform : undefined;
         await panel.show(variant ? { variant, ...(typeof platform === 'string' ? { platform } : {}) } : undefined);
@@ -56,13 +68,19 @@ export function registerTimeline(context: vscode.ExtensionContext, model: Config
     }),
     // What selecting a step in the webview does; a command so that it can be run on a step of the open panel.
     vscode.commands.registerCommand('multiarch.timeline.openStep', openStep),
-    slot.registerSerializer(TIMELINE_VIEW_TYPE, (panel, done) => new TimelinePanel(panel, context.extensionUri, source, log, events, done)),
+    slot.registerSerializer(
+      TIMELINE_VIEW_TYPE,
+      (panel, done) => new TimelinePanel(panel, context.extensionUri, source, log, events, done),
+    ),
   );
   return slot.api;
 }
 
 /** The step a webview message names, looked up in what the panel posted (never a path from the webview). */
-function stepOf(state: TimelineState | undefined, key: unknown): { dockerfile?: string; step: TimelineStep } | undefined {
+function stepOf(
+  state: TimelineState | undefined,
+  key: unknown,
+): { dockerfile?: string; step: TimelineStep } | undefined {
   if (typeof key !== 'object' || key === null) return undefined;
   const { variant, platform, position } = key as Partial<StepKey>;
   const v = state?.variants.find((x) => x.variant === variant);

@@ -3,7 +3,13 @@ import * as vscode from 'vscode';
 import type { Log } from '../log';
 import { createPanel, HostedPanel, type HostedPanelEvents, type PageMessage } from '../webview/panelHost';
 import { TIMELINE_PAGE } from './html';
-import { isFromWebview, TIMELINE_VIEW_TYPE, type FromWebview, type TimelineState, type ToWebview } from '../../shared/timelineProtocol';
+import {
+  isFromWebview,
+  TIMELINE_VIEW_TYPE,
+  type FromWebview,
+  type TimelineState,
+  type ToWebview,
+} from '../../shared/timelineProtocol';
 import type { TimelineSource } from './timelineSource';
 
 /** What happens to a panel, for whoever shows it (the API activate() returns forwards these). */
@@ -27,8 +33,21 @@ export class TimelinePanel extends HostedPanel<TimelineState, ToWebview, FromWeb
     this.register(source.onDidChange(() => void this.refresh()));
   }
 
-  static create(extensionUri: vscode.Uri, source: TimelineSource, log: Log, events: PanelEvents, onDisposed: () => void): TimelinePanel {
-    return new TimelinePanel(createPanel(TIMELINE_VIEW_TYPE, extensionUri, TIMELINE_PAGE), extensionUri, source, log, events, onDisposed);
+  static create(
+    extensionUri: vscode.Uri,
+    source: TimelineSource,
+    log: Log,
+    events: PanelEvents,
+    onDisposed: () => void,
+  ): TimelinePanel {
+    return new TimelinePanel(
+      createPanel(TIMELINE_VIEW_TYPE, extensionUri, TIMELINE_PAGE),
+      extensionUri,
+      source,
+      log,
+      events,
+      onDisposed,
+    );
   }
 
   show(focus?: TimelineState['focus']): Promise<void> {

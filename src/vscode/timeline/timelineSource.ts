@@ -53,15 +53,25 @@ export class TimelineSource extends Disposable {
         const dockerfiles = new Map<string, VariantDockerfile>();
         for (const v of config.variants) {
           const text = await readFile(v.dockerfile, 'utf8').catch((err: unknown) => {
-            this.log.warn(`timeline: ${v.dockerfile}: ${err instanceof Error ? err.message : String(err)} (its steps cannot be opened)`);
+            this.log.warn(
+              `timeline: ${v.dockerfile}: ${err instanceof Error ? err.message : String(err)} (its steps cannot be opened)`,
+            );
             return undefined;
           });
           dockerfiles.set(v.name, { path: v.dockerfile, ...(text !== undefined ? { text } : {}) });
         }
-        variants.push(...timelineModel(records, dockerfiles, config.variants.map((v) => v.name)));
+        variants.push(
+          ...timelineModel(
+            records,
+            dockerfiles,
+            config.variants.map((v) => v.name),
+          ),
+        );
       }
       const configured = [...new Set(projects.flatMap((p) => p.config.variants.map((v) => v.name)))];
-      this.log.info(`timeline: ${variants.reduce((n, v) => n + v.cells.length, 0)} timed cell(s) in ${projects.length} project(s)`);
+      this.log.info(
+        `timeline: ${variants.reduce((n, v) => n + v.cells.length, 0)} timed cell(s) in ${projects.length} project(s)`,
+      );
       return { variants, configured, updatedAt, ...(focus ? { focus } : {}) };
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);

@@ -26,7 +26,9 @@ const statusIcon: Record<CellView['status'], vscode.ThemeIcon> = {
 };
 
 export function seconds(ms: number): string {
-  return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+  return ms < 60_000
+    ? `${(ms / 1000).toFixed(1)} s`
+    : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
 export function problemItem(p: ConfigProblem): vscode.TreeItem {
@@ -40,7 +42,9 @@ export function problemItem(p: ConfigProblem): vscode.TreeItem {
     title: 'Open Config at Problem',
     arguments: [
       vscode.Uri.file(p.file),
-      { selection: new vscode.Range(p.line - 1, p.column - 1, p.line - 1, p.column - 1) } satisfies vscode.TextDocumentShowOptions,
+      {
+        selection: new vscode.Range(p.line - 1, p.column - 1, p.line - 1, p.column - 1),
+      } satisfies vscode.TextDocumentShowOptions,
     ],
   };
   return item;
@@ -49,7 +53,8 @@ export function problemItem(p: ConfigProblem): vscode.TreeItem {
 export function untrustedItem(): vscode.TreeItem {
   const item = new vscode.TreeItem('Restricted Mode: building is disabled', vscode.TreeItemCollapsibleState.None);
   item.description = 'trust this workspace to build';
-  item.tooltip = 'Builds run container engines with this workspace\'s multiarch.yaml and Dockerfile. The matrix is shown, but building needs a trusted workspace. Click to manage workspace trust.';
+  item.tooltip =
+    "Builds run container engines with this workspace's multiarch.yaml and Dockerfile. The matrix is shown, but building needs a trusted workspace. Click to manage workspace trust.";
   item.iconPath = new vscode.ThemeIcon('shield');
   item.contextValue = 'multiarch:untrusted';
   item.command = { command: 'workbench.trust.manage', title: 'Manage Workspace Trust' };
@@ -57,10 +62,13 @@ export function untrustedItem(): vscode.TreeItem {
 }
 
 export function fallbackItem(dockerfile: string): vscode.TreeItem {
-  const item = new vscode.TreeItem('No multiarch.yaml: building the Dockerfile as one variant', vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(
+    'No multiarch.yaml: building the Dockerfile as one variant',
+    vscode.TreeItemCollapsibleState.None,
+  );
   item.description = vscode.workspace.asRelativePath(dockerfile);
   item.iconPath = new vscode.ThemeIcon('info');
-  item.tooltip = 'Click to create multiarch.yaml from the Dockerfile\'s ARGs and define variants.';
+  item.tooltip = "Click to create multiarch.yaml from the Dockerfile's ARGs and define variants.";
   item.contextValue = 'multiarch:fallback';
   item.command = { command: 'multiarch.config.create', title: 'Create multiarch.yaml' };
   return item;
@@ -98,13 +106,15 @@ export function platformItem(variant: ResolvedVariant, platform: string, view: C
   if (view.verify) parts.push(`verify ${view.verify.status}`);
   item.description = parts.join(' · ');
   const tooltip = [`${variant.name} on ${platform}: ${view.status}`];
-  if (view.finishedAt) tooltip.push(`Finished ${view.finishedAt.toLocaleString()}${view.node ? ` on build node ${view.node}` : ''}`);
+  if (view.finishedAt)
+    tooltip.push(`Finished ${view.finishedAt.toLocaleString()}${view.node ? ` on build node ${view.node}` : ''}`);
   if (view.detail) tooltip.push(view.detail);
   const slowest = finished ? slowestStepLine(view.timing) : undefined;
   if (slowest) tooltip.push(slowest);
   if (view.verify) tooltip.push(`Verification: ${view.verify.status}`, view.verify.text);
   item.tooltip = tooltip.join('\n');
   item.contextValue = `multiarch:platform:${view.status}`;
-  if (view.logUri) item.command = { command: 'multiarch.build.showLog', title: 'Show Build Log', arguments: [view.logUri] };
+  if (view.logUri)
+    item.command = { command: 'multiarch.build.showLog', title: 'Show Build Log', arguments: [view.logUri] };
   return item;
 }

@@ -11,7 +11,14 @@ export interface TreeHandle {
 
 export function registerTree(context: vscode.ExtensionContext, model: ConfigModel, cells: CellStates): TreeHandle {
   const provider = new VariantsTreeProvider(model, cells);
-  const view = vscode.window.createTreeView('multiarch.variants', { treeDataProvider: provider, showCollapseAll: true });
-  context.subscriptions.push(provider, view, vscode.commands.registerCommand('multiarch.refresh', () => model.refresh()));
+  const view = vscode.window.createTreeView('multiarch.variants', {
+    treeDataProvider: provider,
+    showCollapseAll: true,
+  });
+  context.subscriptions.push(
+    provider,
+    view,
+    vscode.commands.registerCommand('multiarch.refresh', () => model.refresh()),
+  );
   return { provider, view };
 }

@@ -22,7 +22,10 @@ export class VariantsTreeProvider extends Disposable implements vscode.TreeDataP
   getChildren(node?: Node): Node[] {
     if (!node) {
       const folders = this.model.folders.filter((f) => f.config.kind !== 'none');
-      const rows: Node[] = folders.length === 1 ? this.folderChildren(folders[0]!) : folders.map((f) => ({ kind: 'folder', folder: f.folder }));
+      const rows: Node[] =
+        folders.length === 1
+          ? this.folderChildren(folders[0]!)
+          : folders.map((f) => ({ kind: 'folder', folder: f.folder }));
       return folders.length && !vscode.workspace.isTrusted ? [{ kind: 'untrusted' }, ...rows] : rows;
     }
     switch (node.kind) {
@@ -31,7 +34,12 @@ export class VariantsTreeProvider extends Disposable implements vscode.TreeDataP
         return f ? this.folderChildren(f) : [];
       }
       case 'variant':
-        return node.variant.platforms.map((platform) => ({ kind: 'platform', folder: node.folder, variant: node.variant, platform }));
+        return node.variant.platforms.map((platform) => ({
+          kind: 'platform',
+          folder: node.folder,
+          variant: node.variant,
+          platform,
+        }));
       default:
         return [];
     }
@@ -42,7 +50,9 @@ export class VariantsTreeProvider extends Disposable implements vscode.TreeDataP
     const result = f.config.result;
     if (!result.ok) return result.problems.map((problem) => ({ kind: 'problem', problem }));
     const variants: Node[] = result.config.variants.map((variant) => ({ kind: 'variant', folder: f.folder, variant }));
-    return f.config.kind === 'fallback' ? [{ kind: 'fallback', folder: f.folder, dockerfile: f.config.dockerfile }, ...variants] : variants;
+    return f.config.kind === 'fallback'
+      ? [{ kind: 'fallback', folder: f.folder, dockerfile: f.config.dockerfile }, ...variants]
+      : variants;
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
@@ -61,11 +71,16 @@ export class VariantsTreeProvider extends Disposable implements vscode.TreeDataP
         return fallbackItem(node.dockerfile);
       case 'variant': {
         const f = this.model.folders.find((x) => x.folder === node.folder);
-        const variantArg = f?.config.kind !== 'none' && f?.config.result.ok ? f.config.result.config.variantArg : undefined;
+        const variantArg =
+          f?.config.kind !== 'none' && f?.config.result.ok ? f.config.result.config.variantArg : undefined;
         return variantItem(node.variant, variantArg);
       }
       case 'platform':
-        return platformItem(node.variant, node.platform, this.cells.get({ variant: node.variant.name, platform: node.platform }));
+        return platformItem(
+          node.variant,
+          node.platform,
+          this.cells.get({ variant: node.variant.name, platform: node.platform }),
+        );
     }
   }
 }

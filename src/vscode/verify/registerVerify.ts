@@ -19,7 +19,10 @@ function summary(results: VerifyResult[]): string {
 async function verify(model: ConfigModel, log: Log, variant: string | undefined): Promise<VerifyResult[] | undefined> {
   const projects = await findProjects(model);
   if (!projects.length) {
-    void showError(log, 'Verify Architectures needs a folder with a Dockerfile or multiarch.yaml: open one, then build it.');
+    void showError(
+      log,
+      'Verify Architectures needs a folder with a Dockerfile or multiarch.yaml: open one, then build it.',
+    );
     return undefined;
   }
   return vscode.window.withProgress(
@@ -35,7 +38,12 @@ async function verify(model: ConfigModel, log: Log, variant: string | undefined)
           const variants = variant ? { variants: [variant] } : {};
           // First pass, nothing run: the ELF machines of every file (an amd64 binary in an arm64 image runs under QEMU).
           progress.report({ message: `${config.image}: reading the images` });
-          const cells = await staticVerify(records, { root: config.root, env: process.env, programs: programsFromEnv(process.env), ...variants });
+          const cells = await staticVerify(records, {
+            root: config.root,
+            env: process.env,
+            programs: programsFromEnv(process.env),
+            ...variants,
+          });
           progress.report({ message: `${config.image}: running the checks` });
           const ran = await verifyBuilds(records, {
             env: process.env,
@@ -68,7 +76,9 @@ export function registerVerify(context: vscode.ExtensionContext, model: ConfigMo
         const results = await verify(model, log, variantArg(arg));
         if (!results) return undefined;
         if (!results.length) {
-          void vscode.window.showInformationMessage('Nothing to verify yet: build a variant first (Build All Architectures or a variant’s Build Variant).');
+          void vscode.window.showInformationMessage(
+            'Nothing to verify yet: build a variant first (Build All Architectures or a variant’s Build Variant).',
+          );
           return results;
         }
         const text = `Architecture check: ${summary(results)}.`;
@@ -80,7 +90,10 @@ export function registerVerify(context: vscode.ExtensionContext, model: ConfigMo
         });
         return results;
       } catch (err) {
-        void showError(log, `Verify Architectures failed: ${err instanceof Error ? err.message : String(err)}. Check that the engine is running.`);
+        void showError(
+          log,
+          `Verify Architectures failed: ${err instanceof Error ? err.message : String(err)}. Check that the engine is running.`,
+        );
         return undefined;
       }
     }),

@@ -19,14 +19,22 @@ export function mediaRoot(extensionUri: vscode.Uri, media: string): vscode.Uri {
   return vscode.Uri.joinPath(extensionUri, 'media', media);
 }
 
-const attr = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const attr = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, shell: PageShell): string {
   const nonce = randomBytes(16).toString('base64');
   const media = mediaRoot(extensionUri, shell.media);
-  const uri = (...parts: string[]): string => attr(webview.asWebviewUri(vscode.Uri.joinPath(media, ...parts)).toString());
+  const uri = (...parts: string[]): string =>
+    attr(webview.asWebviewUri(vscode.Uri.joinPath(media, ...parts)).toString());
   const src = attr(webview.cspSource);
-  const csp = [`default-src 'none'`, `style-src ${src}`, `font-src ${src}`, `img-src ${src}`, `script-src 'nonce-${nonce}'`].join('; ');
+  const csp = [
+    `default-src 'none'`,
+    `style-src ${src}`,
+    `font-src ${src}`,
+    `img-src ${src}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

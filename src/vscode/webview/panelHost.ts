@@ -24,10 +24,19 @@ export interface MessageReader<In> {
 
 /** A new panel in the active column, titled and restricted to its page's media folder. */
 export function createPanel(viewType: string, extensionUri: vscode.Uri, page: PageShell): vscode.WebviewPanel {
-  return vscode.window.createWebviewPanel(viewType, page.title, vscode.ViewColumn.Active, webviewOptions(extensionUri, page));
+  return vscode.window.createWebviewPanel(
+    viewType,
+    page.title,
+    vscode.ViewColumn.Active,
+    webviewOptions(extensionUri, page),
+  );
 }
 
-export abstract class HostedPanel<State, Message extends { state: State }, In extends { type: string } = PageMessage> extends Disposable {
+export abstract class HostedPanel<
+  State,
+  Message extends { state: State },
+  In extends { type: string } = PageMessage,
+> extends Disposable {
   /** The state the webview shows now. */
   lastState: State | undefined;
   /** Set when the user closes the panel, before `onDisposed` runs. */
@@ -133,8 +142,15 @@ export class PanelSlot<State, Panel extends HostedPanel<State, { state: State },
   private readonly posted = new vscode.EventEmitter<State>();
   private readonly ready = new vscode.EventEmitter<void>();
   /** What each panel of this kind reports, forwarded to `api`. */
-  readonly events: HostedPanelEvents<State> = { posted: (state) => this.posted.fire(state), ready: () => this.ready.fire() };
-  readonly api: PanelApi<State> = { onDidPostState: this.posted.event, onDidWebviewReady: this.ready.event, current: () => this.snapshot() };
+  readonly events: HostedPanelEvents<State> = {
+    posted: (state) => this.posted.fire(state),
+    ready: () => this.ready.fire(),
+  };
+  readonly api: PanelApi<State> = {
+    onDidPostState: this.posted.event,
+    onDidWebviewReady: this.ready.event,
+    current: () => this.snapshot(),
+  };
 
   constructor(private readonly context: vscode.ExtensionContext) {
     context.subscriptions.push(this.posted, this.ready);
@@ -154,7 +170,10 @@ export class PanelSlot<State, Panel extends HostedPanel<State, { state: State },
    * Restores the panel after a reload. The webview redraws from its own saved state at once, then asks for
    * a fresh one ("ready").
    */
-  registerSerializer(viewType: string, restore: (panel: vscode.WebviewPanel, onDisposed: () => void) => Panel): vscode.Disposable {
+  registerSerializer(
+    viewType: string,
+    restore: (panel: vscode.WebviewPanel, onDisposed: () => void) => Panel,
+  ): vscode.Disposable {
     return vscode.window.registerWebviewPanelSerializer(viewType, {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
         this.adopt((done) => restore(panel, done));

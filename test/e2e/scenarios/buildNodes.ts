@@ -9,7 +9,11 @@ import { openViewContainer, runCommand, sidebarRow, waitForRows } from '../workb
 
 const TIMEOUT = 30_000;
 
-export async function addBuildNodeThroughTheQuickInput({ page, workspace, screenshot }: ScenarioContext): Promise<void> {
+export async function addBuildNodeThroughTheQuickInput({
+  page,
+  workspace,
+  screenshot,
+}: ScenarioContext): Promise<void> {
   const endpoint = engineEnv().MULTIARCH_NODE2_PODMAN;
   assert.ok(endpoint, 'MULTIARCH_NODE2_PODMAN is not in .cache/engines.env: run scripts/setup/20-engines.sh');
   const configFile = join(workspace, 'multiarch.yaml');
@@ -49,9 +53,16 @@ export async function addBuildNodeThroughTheQuickInput({ page, workspace, screen
 
   // The node shows in the Builders view once the config reloads, and answers (the real second podman node).
   await sidebarRow(page, 'arm-box').first().waitFor({ state: 'visible', timeout: TIMEOUT });
-  await page.locator('.part.sidebar .monaco-list-row', { hasText: 'arm-box' }).filter({ hasText: /podman \d/ }).first().waitFor({ state: 'visible', timeout: TIMEOUT });
+  await page
+    .locator('.part.sidebar .monaco-list-row', { hasText: 'arm-box' })
+    .filter({ hasText: /podman \d/ })
+    .first()
+    .waitFor({ state: 'visible', timeout: TIMEOUT });
   await screenshot('added');
   const after = await readFile(configFile, 'utf8');
   assert.ok(after.startsWith(before), 'the rest of multiarch.yaml is unchanged');
-  assert.equal(after.slice(before.length), `nodes:\n  - name: arm-box\n    engine: podman\n    endpoint: ${endpoint}\n    platforms: [linux/arm64]\n`);
+  assert.equal(
+    after.slice(before.length),
+    `nodes:\n  - name: arm-box\n    engine: podman\n    endpoint: ${endpoint}\n    platforms: [linux/arm64]\n`,
+  );
 }

@@ -11,7 +11,10 @@ import { openViewContainer, runCommand, sidebarRow, waitForRows } from '../workb
 async function waitForSucceededLeaves(page: Page, n: number, timeout = 60_000): Promise<void> {
   try {
     await page.waitForFunction(
-      (count) => [...document.querySelectorAll('.part.sidebar .monaco-list-row')].filter((r) => /succeeded/.test(r.textContent ?? '')).length === count,
+      (count) =>
+        [...document.querySelectorAll('.part.sidebar .monaco-list-row')].filter((r) =>
+          /succeeded/.test(r.textContent ?? ''),
+        ).length === count,
       n,
       { timeout, polling: 250 },
     );

@@ -27,11 +27,16 @@ export async function fromAsCasingQuickFix({ page, workspace, screenshot }: Scen
   await fix.waitFor({ state: 'visible', timeout: 30_000 });
   await screenshot('quick-fix-menu');
   const rows = await page.locator('.action-widget .monaco-list-row').allTextContents();
-  assert.ok(rows.some((r) => r.includes('Ignore FromAsCasing in this file')), `no Ignore action in ${JSON.stringify(rows)}`);
+  assert.ok(
+    rows.some((r) => r.includes('Ignore FromAsCasing in this file')),
+    `no Ignore action in ${JSON.stringify(rows)}`,
+  );
   // The preferred fix is the focused row: Enter applies it, as a user would.
   await page.keyboard.press('Enter');
 
-  await page.locator('.view-lines', { hasText: 'FROM python:3.11-slim AS builder' }).waitFor({ state: 'visible', timeout: 30_000 });
+  await page
+    .locator('.view-lines', { hasText: 'FROM python:3.11-slim AS builder' })
+    .waitFor({ state: 'visible', timeout: 30_000 });
   await page.locator('.squiggly-warning').first().waitFor({ state: 'detached', timeout: 30_000 });
   await screenshot('fixed');
 }

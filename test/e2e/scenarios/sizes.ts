@@ -25,7 +25,10 @@ export async function imageSizesInLightAndDarkThemes({ page, workspace, screensh
   const texts = await rows.allTextContents();
   for (const cell of ['minimal', 'redis']) {
     for (const arch of ['amd64', 'arm64']) {
-      assert.ok(texts.some((t) => t.includes(cell) && t.includes(arch)), `no row for ${cell} ${arch} in ${JSON.stringify(texts)}`);
+      assert.ok(
+        texts.some((t) => t.includes(cell) && t.includes(arch)),
+        `no row for ${cell} ${arch} in ${JSON.stringify(texts)}`,
+      );
     }
   }
   await screenshot('sizes-light');

@@ -22,10 +22,16 @@ async function heavySharedWorkspace(workspace: string): Promise<string> {
   const dir = join(workspace, 'heavy-shared');
   await cp(join(repo, 'test/fixtures/projects/heavy-shared'), dir, { recursive: true });
   const dockerfile = join(dir, 'Dockerfile');
-  await writeFile(dockerfile, (await readFile(dockerfile, 'utf8')).replace('echo "deps: $i rounds', `echo "deps ${tag}: $i rounds`));
+  await writeFile(
+    dockerfile,
+    (await readFile(dockerfile, 'utf8')).replace('echo "deps: $i rounds', `echo "deps ${tag}: $i rounds`),
+  );
   await mkdir(join(workspace, '.vscode'), { recursive: true });
   // The DOM terminal renderer keeps the terminal's text in the page, so the scenario can read it.
-  await writeFile(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'terminal.integrated.gpuAcceleration': 'off' }));
+  await writeFile(
+    join(workspace, '.vscode', 'settings.json'),
+    JSON.stringify({ 'terminal.integrated.gpuAcceleration': 'off' }),
+  );
   const base = env.MULTIARCH_BASE_IMAGE ?? `${env.MULTIARCH_REGISTRY ?? '127.0.0.1:5000'}/multiarch/busybox:1`;
   await writeFile(
     join(workspace, 'multiarch.yaml'),
@@ -47,7 +53,12 @@ async function heavySharedWorkspace(workspace: string): Promise<string> {
   return dockerfile;
 }
 
-export async function buildTimelineInLightAndDarkThemes({ page, workspace, screenshot, log }: ScenarioContext): Promise<void> {
+export async function buildTimelineInLightAndDarkThemes({
+  page,
+  workspace,
+  screenshot,
+  log,
+}: ScenarioContext): Promise<void> {
   const dockerfile = await heavySharedWorkspace(workspace);
   await openViewContainer(page, 'Multi-Arch');
   await waitForRows(page, ['minimal', 'redis']);
@@ -60,7 +71,9 @@ export async function buildTimelineInLightAndDarkThemes({ page, workspace, scree
   // point at the item, then accept it with Enter.
   const item = page.locator('.context-view .action-item', { hasText: 'Show Build Timeline' }).first();
   await item.hover();
-  await page.locator('.context-view .action-item.focused', { hasText: 'Show Build Timeline' }).waitFor({ state: 'visible', timeout: 10_000 });
+  await page
+    .locator('.context-view .action-item.focused', { hasText: 'Show Build Timeline' })
+    .waitFor({ state: 'visible', timeout: 10_000 });
   await page.keyboard.press('Enter');
   const view = webview(page);
   const cells = view.locator('section.cell');
@@ -76,30 +89,51 @@ export async function buildTimelineInLightAndDarkThemes({ page, workspace, scree
   log(`  cells: ${headings.join(' | ')}`);
   for (const variant of ['minimal', 'redis']) {
     const section = view.locator(`section.variant[data-variant="${variant}"]`);
-    assert.match((await section.locator('.emulation').first().textContent()) ?? '', /linux\/arm64 took \d+(\.\d)?× the linux\/amd64 time for the same steps/);
+    assert.match(
+      (await section.locator('.emulation').first().textContent()) ?? '',
+      /linux\/arm64 took \d+(\.\d)?× the linux\/amd64 time for the same steps/,
+    );
   }
-  assert.ok(headings.every((h) => /\d+\/\d+ steps cached \(\d+%\)/.test(h)), JSON.stringify(headings));
-  assert.ok(await view.locator('button.step.cached').count(), 'some steps came from the cache (the shared stages built first)');
+  assert.ok(
+    headings.every((h) => /\d+\/\d+ steps cached \(\d+%\)/.test(h)),
+    JSON.stringify(headings),
+  );
+  assert.ok(
+    await view.locator('button.step.cached').count(),
+    'some steps came from the cache (the shared stages built first)',
+  );
   // Slowest first: in every cell, the times do not increase down the list.
   for (let i = 0; i < 4; i++) {
     const secs = (await cells.nth(i).locator('.step-time').allTextContents()).map((t) => parseFloat(t));
-    assert.deepEqual(secs, [...secs].sort((a, b) => b - a), `cell ${i}: ${secs.join(', ')}`);
+    assert.deepEqual(
+      secs,
+      [...secs].sort((a, b) => b - a),
+      `cell ${i}: ${secs.join(', ')}`,
+    );
   }
   await screenshot('timeline-light');
 
-  await writeFile(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'terminal.integrated.gpuAcceleration': 'off', 'workbench.colorTheme': 'Default Dark Modern' }));
+  await writeFile(
+    join(workspace, '.vscode', 'settings.json'),
+    JSON.stringify({ 'terminal.integrated.gpuAcceleration': 'off', 'workbench.colorTheme': 'Default Dark Modern' }),
+  );
   await page.locator('.monaco-workbench.vs-dark').waitFor({ state: 'attached', timeout: 30_000 });
   await cells.first().waitFor({ state: 'visible', timeout: 30_000 });
   await screenshot('timeline-dark');
 
   // Dockerfile order, then Enter on the arm64 cell's `COPY --from=compile` step opens the Dockerfile there.
   await view.locator('button[data-order="dockerfile"]').click();
-  await view.locator('button[data-order="dockerfile"][aria-pressed="true"]').waitFor({ state: 'attached', timeout: 10_000 });
+  await view
+    .locator('button[data-order="dockerfile"][aria-pressed="true"]')
+    .waitFor({ state: 'attached', timeout: 10_000 });
   const arm = view.locator('section.variant[data-variant="minimal"] section.cell[data-platform="linux/arm64"]');
   const step = arm.locator('button.step', { hasText: 'COPY --from=compile' });
   await step.focus();
   await page.keyboard.press('Enter');
-  const line = (await readFile(dockerfile, 'utf8')).split('\n').findIndex((l) => l.startsWith('COPY --from=compile')) + 1;
+  const line =
+    (await readFile(dockerfile, 'utf8')).split('\n').findIndex((l) => l.startsWith('COPY --from=compile')) + 1;
   await page.locator('.tabs-container .tab', { hasText: 'Dockerfile' }).waitFor({ state: 'visible', timeout: 30_000 });
-  await page.locator('.statusbar-item', { hasText: `Ln ${line}, Col 1` }).waitFor({ state: 'visible', timeout: 30_000 });
+  await page
+    .locator('.statusbar-item', { hasText: `Ln ${line}, Col 1` })
+    .waitFor({ state: 'visible', timeout: 30_000 });
 }

@@ -17,7 +17,12 @@ export function workspaceRoot(): vscode.Uri {
 }
 
 /** Resolves with the first event value matching `predicate`, or rejects after `timeoutMs`. */
-export function waitForEvent<T>(event: vscode.Event<T>, predicate: (value: T) => boolean | Promise<boolean>, timeoutMs = 15_000, what = 'event'): Promise<T> {
+export function waitForEvent<T>(
+  event: vscode.Event<T>,
+  predicate: (value: T) => boolean | Promise<boolean>,
+  timeoutMs = 15_000,
+  what = 'event',
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
       sub.dispose();

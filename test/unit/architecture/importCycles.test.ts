@@ -56,7 +56,10 @@ describe('import structure', () => {
       'b/y.ts': ['c/w.ts'],
       'c/w.ts': ['a/x.ts'],
     });
-    assert.deepEqual(cycles.map((c) => c.folders), [['a', 'b', 'c']]);
+    assert.deepEqual(
+      cycles.map((c) => c.folders),
+      [['a', 'b', 'c']],
+    );
   });
 
   it('has no import cycle between folders of src/ and the webview sources (type imports included)', async () => {
@@ -68,6 +71,10 @@ describe('import structure', () => {
     const graph = result.obj();
     assert.ok(Object.keys(graph).length > 100, 'madge found the sources');
     const cycles = folderCycles(graph);
-    assert.deepEqual(cycles, [], cycles.map((c) => `${c.folders.join(' ↔ ')}:\n  ${c.imports.join('\n  ')}`).join('\n'));
+    assert.deepEqual(
+      cycles,
+      [],
+      cycles.map((c) => `${c.folders.join(' ↔ ')}:\n  ${c.imports.join('\n  ')}`).join('\n'),
+    );
   });
 });

@@ -2,7 +2,13 @@ import * as assert from 'node:assert/strict';
 import { lowerBound } from '../../../bench/bound';
 import type { CellTiming, StepRecord } from '../../../src/core/insight/types';
 
-const step = (stage: string, index: number, seconds: number, cached = false): StepRecord => ({ stage, index, instruction: `${stage} ${index}`, seconds, cached });
+const step = (stage: string, index: number, seconds: number, cached = false): StepRecord => ({
+  stage,
+  index,
+  instruction: `${stage} ${index}`,
+  seconds,
+  cached,
+});
 const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-9, `${a} ≠ ${b}`);
 const cell = (steps: StepRecord[]): CellTiming => ({ seconds: steps.reduce((a, s) => a + s.seconds, 0), steps });
 
@@ -29,7 +35,10 @@ describe('bench lower bound', () => {
   });
 
   it('Build All’s own step times, when shorter, shorten the critical path: it ran those steps one after the other too', () => {
-    const b = lowerBound(timings, 0.5, 3, 2, { shared: { 'linux/amd64': 1.2, 'linux/arm64': 5 }, own: { 'linux/amd64': [0.3], 'linux/arm64': [0.6, 0.4] } });
+    const b = lowerBound(timings, 0.5, 3, 2, {
+      shared: { 'linux/amd64': 1.2, 'linux/arm64': 5 },
+      own: { 'linux/amd64': [0.3], 'linux/arm64': [0.6, 0.4] },
+    });
     close(b.criticalPath, 5 + 0.4 + 0.5);
   });
 });

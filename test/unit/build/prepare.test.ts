@@ -3,11 +3,26 @@ import { prepareBuild, PrepareError, type PrepareOptions } from '../../../src/co
 import type { Availability } from '../../../src/core/engines/emulation';
 import { sampleConfig } from '../helpers/sampleConfig';
 
-const podman = async () => ({ ok: true as const, engine: { kind: 'podman' as const, version: '4.3.1', reason: 'test', canLoadManifestList: true } });
-const native = async (_e: unknown, platforms: string[]) => ({ host: 'linux/amd64', availability: platforms.map((platform): Availability => ({ platform, state: 'native' })) });
+const podman = async () => ({
+  ok: true as const,
+  engine: { kind: 'podman' as const, version: '4.3.1', reason: 'test', canLoadManifestList: true },
+});
+const native = async (_e: unknown, platforms: string[]) => ({
+  host: 'linux/amd64',
+  availability: platforms.map((platform): Availability => ({ platform, state: 'native' })),
+});
 
 function prepare(extra: string, o: Partial<PrepareOptions>) {
-  return prepareBuild(sampleConfig(extra), { mode: 'build', engine: 'auto', env: {}, choose: podman, support: native, reachable: async () => ({ ok: true }), brokenImages: async () => [], ...o });
+  return prepareBuild(sampleConfig(extra), {
+    mode: 'build',
+    engine: 'auto',
+    env: {},
+    choose: podman,
+    support: native,
+    reachable: async () => ({ ok: true }),
+    brokenImages: async () => [],
+    ...o,
+  });
 }
 
 async function failure(p: Promise<unknown>): Promise<PrepareError> {
@@ -25,7 +40,10 @@ describe('prepareBuild', () => {
     const r = await prepare('', { env: { MULTIARCH_PODMAN: '/opt/podman' }, variants: ['redis'] });
     assert.equal(r.engine.kind, 'podman');
     assert.equal(r.programs.podman, '/opt/podman');
-    assert.deepEqual(r.plan.jobs.map((j) => [j.id, j.program]), [['redis', 'podman']]);
+    assert.deepEqual(
+      r.plan.jobs.map((j) => [j.id, j.program]),
+      [['redis', 'podman']],
+    );
   });
 
   it('no usable engine: an environment error whose action selects an engine; a plan falls back to buildx', async () => {
@@ -34,17 +52,27 @@ describe('prepareBuild', () => {
     assert.deepEqual([e.kind, e.action, e.message], ['environment', 'selectEngine', 'no container engine is usable']);
     const plan = await prepare('', { choose: none, mode: 'plan' });
     assert.equal(plan.engine.kind, 'buildx');
-    assert.match(plan.engine.reason, /no engine detected, showing docker buildx commands \(no container engine is usable\)/);
+    assert.match(
+      plan.engine.reason,
+      /no engine detected, showing docker buildx commands \(no container engine is usable\)/,
+    );
     assert.equal(plan.plan.jobs[0]!.argv[2], 'bake');
   });
 
   it('a platform that cannot run here names the fix and offers to install emulators', async () => {
     const support = async (_e: unknown, platforms: string[]) => ({
       host: 'linux/amd64',
-      availability: platforms.map((platform): Availability => (platform === 'linux/arm64' ? { platform, state: 'unavailable', fix: 'register QEMU' } : { platform, state: 'native' })),
+      availability: platforms.map((platform): Availability =>
+        platform === 'linux/arm64'
+          ? { platform, state: 'unavailable', fix: 'register QEMU' }
+          : { platform, state: 'native' },
+      ),
     });
     const e = await failure(prepare('', { support }));
-    assert.deepEqual([e.kind, e.action, e.message], ['environment', 'installEmulators', 'cannot build linux/arm64 with podman here: register QEMU']);
+    assert.deepEqual(
+      [e.kind, e.action, e.message],
+      ['environment', 'installEmulators', 'cannot build linux/arm64 with podman here: register QEMU'],
+    );
   });
 
   it('push: needs a registry in the config (also from a task), and the registry must answer', async () => {
@@ -53,10 +81,16 @@ describe('prepareBuild', () => {
     assert.match(noRegistry.message, /^pushing openhqm:v1-minimal needs a registry: set "registry:"/);
     const asked: string[] = [];
     const down = await failure(
-      prepare('registry: 127.0.0.1:5999', { output: 'push', reachable: async (host) => (asked.push(host), { ok: false, reason: 'connect ECONNREFUSED' }) }),
+      prepare('registry: 127.0.0.1:5999', {
+        output: 'push',
+        reachable: async (host) => (asked.push(host), { ok: false, reason: 'connect ECONNREFUSED' }),
+      }),
     );
     assert.deepEqual(asked, ['127.0.0.1:5999']);
-    assert.equal(down.message, 'registry 127.0.0.1:5999 is unreachable (connect ECONNREFUSED); start it or fix "registry:" in the config, then push again');
+    assert.equal(
+      down.message,
+      'registry 127.0.0.1:5999 is unreachable (connect ECONNREFUSED); start it or fix "registry:" in the config, then push again',
+    );
     // A plan runs nothing: no registry needed to show the push commands.
     assert.equal((await prepare('', { output: 'push', mode: 'plan' })).plan.jobs[0]!.output, 'push');
   });
@@ -71,7 +105,17 @@ describe('prepareBuild', () => {
     const asked: string[][] = [];
     const brokenImages = async (program: string, tags: string[]) => {
       asked.push([program, ...tags]);
-      return [{ ref: 'openhqm:v1-redis', missing: [{ platform: 'linux/arm64', digest: 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef' }] }];
+      return [
+        {
+          ref: 'openhqm:v1-redis',
+          missing: [
+            {
+              platform: 'linux/arm64',
+              digest: 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
+            },
+          ],
+        },
+      ];
     };
     const e = await failure(prepare('', { env: { MULTIARCH_PODMAN: '/opt/podman' }, brokenImages }));
     assert.deepEqual([e.kind, e.action, e.images], ['environment', 'removeBrokenImage', ['openhqm:v1-redis']]);

@@ -45,7 +45,7 @@ function includes(content: string): Include[] {
 
 describe('CI export', () => {
   describe('GitHub Actions workflow', () => {
-    it('for the example project passes GitHub\'s workflow parser and matches the snapshot', async () => {
+    it("for the example project passes GitHub's workflow parser and matches the snapshot", async () => {
       const exp = renderCi('github', await example());
       assert.equal(exp.path, join(repo, '.github/workflows/multiarch.yml'));
       assert.deepEqual(await workflowErrors(exp.content), []);
@@ -54,38 +54,60 @@ describe('CI export', () => {
 
     it('the validator does reject a broken workflow (unknown key, bad context in an expression)', async () => {
       const exp = renderCi('github', await example());
-      const broken = exp.content.replace('    runs-on: ubuntu-latest\n', '    runs-on: ubuntu-latest\n    run-on: ubuntu-latest\n');
+      const broken = exp.content.replace(
+        '    runs-on: ubuntu-latest\n',
+        '    runs-on: ubuntu-latest\n    run-on: ubuntu-latest\n',
+      );
       assert.notEqual(broken, exp.content);
       assert.match((await workflowErrors(broken)).join('\n'), /Unexpected value 'run-on'/);
       const badContext = exp.content.replace('${{ matrix.platforms }}', '${{ matrixx.platforms }}');
       assert.match((await workflowErrors(badContext)).join('\n'), /matrixx/);
     });
 
-    it('has one matrix entry per variant with the plan\'s platforms, build args and tags, relative to the repository', async () => {
+    it("has one matrix entry per variant with the plan's platforms, build args and tags, relative to the repository", async () => {
       const config = await example();
       const entries = includes(renderCi('github', config).content);
       const jobs = buildPlan(config, { engine: 'buildx', output: 'push' }).jobs;
       assert.deepEqual(
         entries.map((e) => [e.variant, e.platforms, e.tags.trim().split('\n'), e.context, e.file]),
-        jobs.map((j) => [j.variant, j.platforms.join(','), j.tags, 'examples/queue-service', 'examples/queue-service/Dockerfile']),
+        jobs.map((j) => [
+          j.variant,
+          j.platforms.join(','),
+          j.tags,
+          'examples/queue-service',
+          'examples/queue-service/Dockerfile',
+        ]),
       );
-      assert.deepEqual(entries[1]!['build-args'].trim().split('\n').sort(), ['QUEUE_BACKEND=redis', 'REDIS_VERSION=5.0.1']);
+      assert.deepEqual(entries[1]!['build-args'].trim().split('\n').sort(), [
+        'QUEUE_BACKEND=redis',
+        'REDIS_VERSION=5.0.1',
+      ]);
     });
 
     it('logs in to ghcr.io with the workflow token, pushes registry tags outside pull requests', async () => {
       const config = sampleConfig('registry: ghcr.io/acme\ntarget: runtime\n');
       const { content } = renderCi('github', config, '/proj/.github/workflows/multiarch.yml');
       assert.deepEqual(await workflowErrors(content), []);
-      assert.match(content, /registry: ghcr\.io\n\s+username: \$\{\{ github\.actor \}\}\n\s+password: \$\{\{ secrets\.GITHUB_TOKEN \}\}/);
+      assert.match(
+        content,
+        /registry: ghcr\.io\n\s+username: \$\{\{ github\.actor \}\}\n\s+password: \$\{\{ secrets\.GITHUB_TOKEN \}\}/,
+      );
       assert.match(content, /packages: write/);
       assert.match(content, /push: \$\{\{ github\.event_name != 'pull_request' \}\}/);
       assert.match(content, /target: runtime/);
-      assert.deepEqual(includes(content).map((e) => e.tags), ['ghcr.io/acme/openhqm:v1-minimal\n', 'ghcr.io/acme/openhqm:v1-redis\n', 'ghcr.io/acme/openhqm:v1-sqs\n']);
+      assert.deepEqual(
+        includes(content).map((e) => e.tags),
+        ['ghcr.io/acme/openhqm:v1-minimal\n', 'ghcr.io/acme/openhqm:v1-redis\n', 'ghcr.io/acme/openhqm:v1-sqs\n'],
+      );
       assert.match(content, /cache-from: type=gha,scope=multiarch-\$\{\{ matrix\.variant \}\}/);
     });
 
     it('logs in to another registry with repository secrets; without a registry it never pushes', async () => {
-      const other = renderCi('github', sampleConfig('registry: registry.example.com:5000/team\n'), '/proj/w.yml').content;
+      const other = renderCi(
+        'github',
+        sampleConfig('registry: registry.example.com:5000/team\n'),
+        '/proj/w.yml',
+      ).content;
       assert.deepEqual(await workflowErrors(other), []);
       assert.match(other, /registry: registry\.example\.com:5000\n\s+username: \$\{\{ secrets\.REGISTRY_USERNAME \}\}/);
       assert.doesNotMatch(other, /packages: write/);
@@ -97,7 +119,11 @@ describe('CI export', () => {
     it('keeps hostile build-arg values as data', async () => {
       const config = sampleConfig('args: { EVIL: "${{ secrets.X }} $(touch pwned)\\nnext: line" }\n');
       const { content } = renderCi('github', config, '/proj/w.yml');
-      assert.deepEqual(includes(content)[0]!['build-args'].split('\n').filter((l) => l.startsWith('EVIL')), ['EVIL=${{ secrets.X }} $(touch pwned)']);
+      const buildArgs = includes(content)[0]!['build-args'];
+      assert.deepEqual(
+        buildArgs.split('\n').filter((l) => l.startsWith('EVIL')),
+        ['EVIL=${{ secrets.X }} $(touch pwned)'],
+      );
     });
   });
 
@@ -115,18 +141,29 @@ describe('CI export', () => {
     });
 
     it('its matrix items are the targets Build All bakes (same platforms, args, tags, target)', async () => {
-      const parsed = parseConfig('image: app\ntarget: runtime\nvariantArg: KIND\nplatforms: [linux/amd64, linux/arm64]\nvariants:\n  minimal: {}\n  redis.v5: { args: { REDIS_VERSION: "5.0.1" }, target: cache, platforms: [linux/arm64] }\n', '/proj/multiarch.yaml');
+      const parsed = parseConfig(
+        'image: app\ntarget: runtime\nvariantArg: KIND\nplatforms: [linux/amd64, linux/arm64]\nvariants:\n  minimal: {}\n  redis.v5: { args: { REDIS_VERSION: "5.0.1" }, target: cache, platforms: [linux/arm64] }\n',
+        '/proj/multiarch.yaml',
+      );
       if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
       const config = parsed.config;
       const { content } = renderCi('bake', config, '/proj/docker-bake.hcl');
-      const json = (await parseHcl(content)) as { target: Record<string, { matrix: { item: Record<string, unknown>[] }; name: string }[]> };
+      const json = (await parseHcl(content)) as {
+        target: Record<string, { matrix: { item: Record<string, unknown>[] }; name: string }[]>;
+      };
       const block = json.target.multiarch![0]!;
       const buildAll = bakeFile(config, config.variants, 'push').target;
       assert.deepEqual(
         block.matrix.item.map((i) => [i.name, i.platforms, i.args, i.tags, i.target]),
         Object.entries(buildAll).map(([name, t]) => [name, t.platforms, t.args, t.tags, t.target]),
       );
-      assert.deepEqual(block.matrix.item.map((i) => [i.context, i.dockerfile]), [['.', 'Dockerfile'], ['.', 'Dockerfile']]);
+      assert.deepEqual(
+        block.matrix.item.map((i) => [i.context, i.dockerfile]),
+        [
+          ['.', 'Dockerfile'],
+          ['.', 'Dockerfile'],
+        ],
+      );
     });
 
     it('escapes HCL template sequences in values, so a value is never read as a template', async () => {
@@ -140,10 +177,13 @@ describe('CI export', () => {
   });
 
   it('CI targets come from the plan: one per variant, in config order', async () => {
-    assert.deepEqual(ciTargets(await example()).map((t) => [t.variant, t.platforms]), [
-      ['minimal', ['linux/amd64', 'linux/arm64']],
-      ['redis', ['linux/amd64', 'linux/arm64']],
-      ['sqs', ['linux/amd64']],
-    ]);
+    assert.deepEqual(
+      ciTargets(await example()).map((t) => [t.variant, t.platforms]),
+      [
+        ['minimal', ['linux/amd64', 'linux/arm64']],
+        ['redis', ['linux/amd64', 'linux/arm64']],
+        ['sqs', ['linux/amd64']],
+      ],
+    );
   });
 });

@@ -5,7 +5,8 @@ import type * as WorkflowParser from '@actions/workflow-parser';
  * and the Actions language server) reports for a workflow file: schema, expressions and contexts.
  */
 export async function workflowErrors(content: string, name = 'multiarch.yml'): Promise<string[]> {
-  const { parseWorkflow, convertWorkflowTemplate, NoOperationTraceWriter }: typeof WorkflowParser = await import('@actions/workflow-parser');
+  const { parseWorkflow, convertWorkflowTemplate, NoOperationTraceWriter }: typeof WorkflowParser =
+    await import('@actions/workflow-parser');
   const parsed = parseWorkflow({ name, content }, new NoOperationTraceWriter());
   const errors = parsed.context.errors.getErrors().map((e) => e.message);
   if (parsed.value && !errors.length) {

@@ -24,17 +24,40 @@ interface PlanJson {
 
 describe('multiarch plan', () => {
   it('--json with buildx and --variant lists one build per variant with platforms, tags and argv', async () => {
-    const r = await plan(['--config', example, '--json', '--engine', 'buildx', '--output', 'push', '--variant', 'minimal', '--variant', 'redis', '--variant', 'sqs']);
+    const r = await plan([
+      '--config',
+      example,
+      '--json',
+      '--engine',
+      'buildx',
+      '--output',
+      'push',
+      '--variant',
+      'minimal',
+      '--variant',
+      'redis',
+      '--variant',
+      'sqs',
+    ]);
     assert.equal(r.code, 0, r.err);
     const json = JSON.parse(r.out) as PlanJson;
     assert.equal(json.engine, 'buildx');
-    assert.deepEqual(json.jobs.map((j) => [j.variant, j.platforms]), [
-      ['minimal', ['linux/amd64', 'linux/arm64']],
-      ['redis', ['linux/amd64', 'linux/arm64']],
-      ['sqs', ['linux/amd64']],
-    ]);
+    assert.deepEqual(
+      json.jobs.map((j) => [j.variant, j.platforms]),
+      [
+        ['minimal', ['linux/amd64', 'linux/arm64']],
+        ['redis', ['linux/amd64', 'linux/arm64']],
+        ['sqs', ['linux/amd64']],
+      ],
+    );
     assert.deepEqual(json.jobs[1]!.tags, ['openhqm:v1-redis']);
-    assert.deepEqual(json.jobs[1]!.argv.slice(0, 5), ['docker', 'buildx', 'build', '--platform', 'linux/amd64,linux/arm64']);
+    assert.deepEqual(json.jobs[1]!.argv.slice(0, 5), [
+      'docker',
+      'buildx',
+      'build',
+      '--platform',
+      'linux/amd64,linux/arm64',
+    ]);
   });
 
   it('--all with buildx shows the one `docker buildx bake` that Build All runs, bake file included', async () => {
@@ -47,14 +70,30 @@ describe('multiarch plan', () => {
     const build = await prepareBuild(config.config, {
       mode: 'build',
       engine: 'buildx',
-      choose: async () => ({ ok: true, engine: { kind: 'buildx', version: '0.12.0', reason: 'test', canLoadManifestList: false } }),
-      support: async (_e, platforms) => ({ host: 'linux/amd64', availability: platforms.map((platform) => ({ platform, state: 'native' as const })) }),
+      choose: async () => ({
+        ok: true,
+        engine: { kind: 'buildx', version: '0.12.0', reason: 'test', canLoadManifestList: false },
+      }),
+      support: async (_e, platforms) => ({
+        host: 'linux/amd64',
+        availability: platforms.map((platform) => ({ platform, state: 'native' as const })),
+      }),
       reachable: async () => ({ ok: true }),
     });
     const root = dirname(example);
-    assert.deepEqual(json.jobs.map((j) => j.argv), build.plan.jobs.map((j) => j.argv));
+    assert.deepEqual(
+      json.jobs.map((j) => j.argv),
+      build.plan.jobs.map((j) => j.argv),
+    );
     assert.deepEqual(json.jobs[0]!.argv, [
-      'docker', 'buildx', 'bake', '-f', join(root, '.multiarch/docker-bake.json'), '--metadata-file', join(root, '.multiarch/metadata/bake.json'), 'all',
+      'docker',
+      'buildx',
+      'bake',
+      '-f',
+      join(root, '.multiarch/docker-bake.json'),
+      '--metadata-file',
+      join(root, '.multiarch/metadata/bake.json'),
+      'all',
     ]);
     assert.deepEqual(json.jobs[0]!.files, build.plan.jobs[0]!.files);
     const text = await plan(['--config', example, '--engine', 'buildx']);
@@ -66,7 +105,10 @@ describe('multiarch plan', () => {
     const r = await plan(['--config', example, '--engine', 'podman', '--variant', 'sqs']);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /^# engine: podman \(chosen explicitly\)$/m);
-    assert.match(r.out, /^podman build --platform linux\/amd64 --manifest (openhqm:multiarch-tmp-\w+) .*--build-arg QUEUE_BACKEND=sqs /m);
+    assert.match(
+      r.out,
+      /^podman build --platform linux\/amd64 --manifest (openhqm:multiarch-tmp-\w+) .*--build-arg QUEUE_BACKEND=sqs /m,
+    );
     assert.match(r.out, /^podman tag openhqm:multiarch-tmp-\w+ openhqm:v1-sqs$/m);
   });
 
@@ -77,7 +119,12 @@ describe('multiarch plan', () => {
     const r = await plan(['--config', file, '--engine', 'buildx']);
     assert.equal(r.code, 2);
     assert.equal(r.out, '');
-    assert.match(r.err, new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:3:3: error: variant name "\\$\\(touch pwned\\)" is not allowed`));
+    assert.match(
+      r.err,
+      new RegExp(
+        `^${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:3:3: error: variant name "\\$\\(touch pwned\\)" is not allowed`,
+      ),
+    );
   });
 
   it('quotes hostile values so the printed line is inert when pasted', async () => {
@@ -104,9 +151,12 @@ describe('multiarch plan', () => {
     const r = await plan(['--json', '--engine', 'docker'], dir);
     assert.equal(r.code, 0, r.err);
     const json = JSON.parse(r.out) as PlanJson;
-    assert.deepEqual(json.jobs.map((j) => [j.variant, j.platforms]), [
-      ['default', ['linux/amd64']],
-      ['default', ['linux/arm64']],
-    ]);
+    assert.deepEqual(
+      json.jobs.map((j) => [j.variant, j.platforms]),
+      [
+        ['default', ['linux/amd64']],
+        ['default', ['linux/arm64']],
+      ],
+    );
   });
 });

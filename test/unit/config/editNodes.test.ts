@@ -2,10 +2,26 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { addNodeEdit, applyTextEdit, ConfigEditError, removeNodeEdit, type NodeEntry } from '../../../src/core/config/editNodes';
+import {
+  addNodeEdit,
+  applyTextEdit,
+  ConfigEditError,
+  removeNodeEdit,
+  type NodeEntry,
+} from '../../../src/core/config/editNodes';
 
-const armBox: NodeEntry = { name: 'arm-box', engine: 'podman', endpoint: 'ssh://builder@arm-box/run/podman/podman.sock', platforms: ['linux/arm64'] };
-const pi: NodeEntry = { name: 'pi', engine: 'docker', endpoint: 'tcp://10.0.0.7:2376', platforms: ['linux/arm64', 'linux/arm/v7'] };
+const armBox: NodeEntry = {
+  name: 'arm-box',
+  engine: 'podman',
+  endpoint: 'ssh://builder@arm-box/run/podman/podman.sock',
+  platforms: ['linux/arm64'],
+};
+const pi: NodeEntry = {
+  name: 'pi',
+  engine: 'docker',
+  endpoint: 'tcp://10.0.0.7:2376',
+  platforms: ['linux/arm64', 'linux/arm/v7'],
+};
 const example = readFileSync(join(__dirname, '../../../examples/queue-service/multiarch.yaml'), 'utf8');
 
 const add = (text: string, node: NodeEntry) => applyTextEdit(text, addNodeEdit(text, node));
@@ -16,12 +32,16 @@ describe('editing nodes: in multiarch.yaml', () => {
   it('adds the first node at the end, leaving every byte before it as it was', () => {
     const out = add(example, armBox);
     assert.ok(out.startsWith(example));
-    assert.equal(out.slice(example.length), 'nodes:\n  - name: arm-box\n    engine: podman\n    endpoint: ssh://builder@arm-box/run/podman/podman.sock\n    platforms: [linux/arm64]\n');
+    assert.equal(
+      out.slice(example.length),
+      'nodes:\n  - name: arm-box\n    engine: podman\n    endpoint: ssh://builder@arm-box/run/podman/podman.sock\n    platforms: [linux/arm64]\n',
+    );
     assert.deepEqual(nodesOf(out), [armBox]);
   });
 
-  it('adds after the last node with the list\'s own indentation, before a trailing comment', () => {
-    const text = 'image: x\nnodes:\n    -   name: a\n        engine: podman\n        endpoint: tcp://127.0.0.2:1\n        platforms: [linux/arm64]\n    # more later\nvariants: {a: {}}\n';
+  it("adds after the last node with the list's own indentation, before a trailing comment", () => {
+    const text =
+      'image: x\nnodes:\n    -   name: a\n        engine: podman\n        endpoint: tcp://127.0.0.2:1\n        platforms: [linux/arm64]\n    # more later\nvariants: {a: {}}\n';
     const out = add(text, pi);
     assert.equal(
       out,
@@ -29,13 +49,19 @@ describe('editing nodes: in multiarch.yaml', () => {
         '    -   name: pi\n        engine: docker\n        endpoint: tcp://10.0.0.7:2376\n        platforms: [linux/arm64, linux/arm/v7]\n' +
         '    # more later\nvariants: {a: {}}\n',
     );
-    assert.deepEqual(nodesOf(out)?.map((n) => n.name), ['a', 'pi']);
+    assert.deepEqual(
+      nodesOf(out)?.map((n) => n.name),
+      ['a', 'pi'],
+    );
   });
 
   it('replaces an empty or flow `nodes:` with a block list', () => {
     assert.deepEqual(nodesOf(add('image: x\nnodes: []\nvariants: {a: {}}\n', armBox)), [armBox]);
     assert.deepEqual(nodesOf(add('image: x\nnodes:\nvariants: {a: {}}\n', armBox)), [armBox]);
-    const flow = add('nodes: [{name: pi, engine: docker, endpoint: "tcp://10.0.0.7:2376", platforms: [linux/arm64, linux/arm/v7]}]\n', armBox);
+    const flow = add(
+      'nodes: [{name: pi, engine: docker, endpoint: "tcp://10.0.0.7:2376", platforms: [linux/arm64, linux/arm/v7]}]\n',
+      armBox,
+    );
     assert.deepEqual(nodesOf(flow), [pi, armBox]);
   });
 
@@ -47,7 +73,10 @@ describe('editing nodes: in multiarch.yaml', () => {
 
   it('refuses a duplicate name and a file it cannot edit safely, saying what to do', () => {
     const once = add(example, armBox);
-    assert.throws(() => addNodeEdit(once, armBox), (e: Error) => e instanceof ConfigEditError && /already has a node named "arm-box"/.test(e.message));
+    assert.throws(
+      () => addNodeEdit(once, armBox),
+      (e: Error) => e instanceof ConfigEditError && /already has a node named "arm-box"/.test(e.message),
+    );
     assert.throws(() => addNodeEdit('image: [x\n', armBox), /syntax error .*fix it/);
     assert.throws(() => addNodeEdit('{image: x}\n', armBox), /by hand/);
   });
@@ -81,9 +110,24 @@ describe('editing nodes: in multiarch.yaml', () => {
       '  a: {}',
       '',
     ].join('\n');
-    assert.equal(remove(text, 'a'), text.replace('  # the Graviton\n  - name: a   # first\n    engine: podman\n    endpoint: tcp://127.0.0.2:1\n    platforms: [linux/arm64]\n', ''));
-    assert.equal(remove(text, 'b'), text.replace('  # the Pi\n  - name: b\n    engine: docker\n    endpoint: ctx\n    platforms:\n      - linux/arm/v7\n', ''));
-    assert.equal(remove(remove(text, 'a'), 'b'), '# build machines\nimage: x\n  # trailing comment\n\nvariants:\n  a: {}\n');
+    assert.equal(
+      remove(text, 'a'),
+      text.replace(
+        '  # the Graviton\n  - name: a   # first\n    engine: podman\n    endpoint: tcp://127.0.0.2:1\n    platforms: [linux/arm64]\n',
+        '',
+      ),
+    );
+    assert.equal(
+      remove(text, 'b'),
+      text.replace(
+        '  # the Pi\n  - name: b\n    engine: docker\n    endpoint: ctx\n    platforms:\n      - linux/arm/v7\n',
+        '',
+      ),
+    );
+    assert.equal(
+      remove(remove(text, 'a'), 'b'),
+      '# build machines\nimage: x\n  # trailing comment\n\nvariants:\n  a: {}\n',
+    );
   });
 
   it('says so when the node is not there', () => {

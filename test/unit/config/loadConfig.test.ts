@@ -57,13 +57,19 @@ tags: ["{image}:{tag}-{variant}"]
   it('treats a variant written as a bare key (null) as an empty variant', () => {
     const r = parseConfig('image: app\nvariants:\n  a:\n  b: {}\n', file);
     assert.ok(r.ok);
-    assert.deepEqual(r.config.variants.map((v) => v.name), ['a', 'b']);
+    assert.deepEqual(
+      r.config.variants.map((v) => v.name),
+      ['a', 'b'],
+    );
   });
 
   it('defaults to one variant named default when no variants are given', () => {
     const r = parseConfig('image: app\n', file);
     assert.ok(r.ok);
-    assert.deepEqual(r.config.variants.map((v) => v.name), ['default']);
+    assert.deepEqual(
+      r.config.variants.map((v) => v.name),
+      ['default'],
+    );
   });
 
   it('turns numeric and boolean build args into strings', () => {
@@ -73,7 +79,10 @@ tags: ["{image}:{tag}-{variant}"]
   });
 
   it('merges variant args over top-level args and lets variantArg win', () => {
-    const r = parseConfig('image: app\nvariantArg: V\nargs: { A: top, V: no }\nvariants:\n  x: { args: { A: mine } }\n', file);
+    const r = parseConfig(
+      'image: app\nvariantArg: V\nargs: { A: top, V: no }\nvariants:\n  x: { args: { A: mine } }\n',
+      file,
+    );
     assert.ok(r.ok);
     assert.deepEqual(r.config.variants[0]!.args, { A: 'mine', V: 'x' });
   });
@@ -161,11 +170,15 @@ describe('config: located errors', () => {
 
   it('reports several problems sorted by position', () => {
     const p = problems('platforms: [linux/foo]\nimage: app\nfoo: 1\n');
-    assert.deepEqual(p.map((x) => x.line), [1, 3]);
+    assert.deepEqual(
+      p.map((x) => x.line),
+      [1, 3],
+    );
   });
 
   it('survives hostile YAML (alias bomb) without hanging or throwing', () => {
-    const bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n';
+    const bomb =
+      'a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n';
     const r = parseConfig(bomb, file);
     assert.equal(r.ok, false);
   });

@@ -2,7 +2,10 @@ import * as assert from 'node:assert/strict';
 import { endpointProblem, nodeNameProblem } from '../../../src/core/config/nodeFields';
 import { validateAgainstSchema } from '../../../src/core/config/validate';
 
-const schemaAccepts = (node: object) => validateAgainstSchema({ nodes: [{ name: 'n', engine: 'podman', endpoint: 'n', platforms: ['linux/arm64'], ...node }] }).length === 0;
+const schemaAccepts = (node: object) =>
+  validateAgainstSchema({
+    nodes: [{ name: 'n', engine: 'podman', endpoint: 'n', platforms: ['linux/arm64'], ...node }],
+  }).length === 0;
 
 describe('build node fields as typed', () => {
   it('accepts a new name and refuses empty, "local", a bad pattern and a taken one, saying what to do', () => {
@@ -15,7 +18,13 @@ describe('build node fields as typed', () => {
   });
 
   it('accepts the endpoint forms podman and docker take', () => {
-    for (const e of ['tcp://127.0.0.2:8888', 'ssh://builder@arm-box/run/podman/podman.sock', 'ssh://builder@arm-box:2222/run/podman/podman.sock', 'unix:///run/podman/podman.sock', 'arm-box']) {
+    for (const e of [
+      'tcp://127.0.0.2:8888',
+      'ssh://builder@arm-box/run/podman/podman.sock',
+      'ssh://builder@arm-box:2222/run/podman/podman.sock',
+      'unix:///run/podman/podman.sock',
+      'arm-box',
+    ]) {
       assert.equal(endpointProblem('podman', e), undefined, e);
     }
     for (const e of ['tcp://10.0.0.7:2376', 'ssh://builder@arm-box', 'unix:///var/run/docker.sock', 'my-context']) {
@@ -37,7 +46,16 @@ describe('build node fields as typed', () => {
     for (const name of ['arm-box', 'local', 'arm box', '-x', 'a'.repeat(64), 'a'.repeat(65)]) {
       assert.equal(nodeNameProblem(name, []) === undefined, schemaAccepts({ name }), name);
     }
-    for (const endpoint of ['tcp://127.0.0.2:8888', 'tcp://arm_box:8888', 'unix://sock', 'http://arm-box:2376', 'ssh://', '@@', 'arm-box', 'ssh://builder@arm-box']) {
+    for (const endpoint of [
+      'tcp://127.0.0.2:8888',
+      'tcp://arm_box:8888',
+      'unix://sock',
+      'http://arm-box:2376',
+      'ssh://',
+      '@@',
+      'arm-box',
+      'ssh://builder@arm-box',
+    ]) {
       assert.equal(endpointProblem('podman', endpoint) === undefined, schemaAccepts({ endpoint }), endpoint);
     }
   });

@@ -16,7 +16,8 @@ interface NodeSchema {
 function accepted(value: unknown): unknown {
   if (typeof value === 'string') return value.replace(/\$\{\d+:([^}]*)\}/g, '$1');
   if (Array.isArray(value)) return value.map(accepted);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, accepted(v)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, accepted(v)]));
   return value;
 }
 
@@ -29,7 +30,10 @@ describe('completion for nodes: in multiarch.yaml', () => {
   });
 
   it('offers a whole node per engine, and accepting its defaults gives a node the schema accepts', () => {
-    assert.deepEqual(node.defaultSnippets.map((s) => s.body.engine), ['podman', 'docker']);
+    assert.deepEqual(
+      node.defaultSnippets.map((s) => s.body.engine),
+      ['podman', 'docker'],
+    );
     for (const s of node.defaultSnippets) {
       assert.deepEqual(Object.keys(s.body).sort(), [...node.required].sort(), s.label);
       assert.deepEqual(validateAgainstSchema({ nodes: [accepted(s.body)] }), [], s.label);

@@ -10,7 +10,8 @@ function inline(value: unknown, definitions: Record<string, unknown>): unknown {
   if (Array.isArray(value)) return value.map((v) => inline(v, definitions));
   if (value === null || typeof value !== 'object') return value;
   const { $ref, ...rest } = value as Json;
-  const base = typeof $ref === 'string' ? (inline(definitions[$ref.replace('#/definitions/', '')], definitions) as Json) : {};
+  const base =
+    typeof $ref === 'string' ? (inline(definitions[$ref.replace('#/definitions/', '')], definitions) as Json) : {};
   return { ...base, ...Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, inline(v, definitions)])) };
 }
 
@@ -21,7 +22,7 @@ describe('the multiarch.nodes setting', () => {
   };
   const setting = manifest.contributes.configuration.properties['multiarch.nodes']!;
 
-  it('has exactly the node shape of multiarch.yaml\'s nodes: (schemas/multiarch.schema.json)', () => {
+  it("has exactly the node shape of multiarch.yaml's nodes: (schemas/multiarch.schema.json)", () => {
     const definitions = (schema as unknown as { definitions: Record<string, unknown> }).definitions;
     assert.deepEqual(setting.items, inline(definitions.node, definitions));
   });

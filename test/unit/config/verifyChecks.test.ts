@@ -56,17 +56,24 @@ describe('config: verify checks', () => {
   });
 
   it('runs uname -m as the architecture check when nothing is configured', () => {
-    assert.deepEqual(ok('image: app\n').variants[0]!.verifyChecks, [{ name: 'architecture', command: ['uname', '-m'] }]);
+    assert.deepEqual(ok('image: app\n').variants[0]!.verifyChecks, [
+      { name: 'architecture', command: ['uname', '-m'] },
+    ]);
   });
 
   it('rejects an expect that is not a regular expression, at its line', () => {
     const p = only('image: app\nverify:\n  checks:\n    - name: a\n      command: [x]\n      expect: "(unclosed"\n');
     assert.equal(p.line, 6);
-    assert.match(p.message, /expect is not a valid regular expression: .*; escape special characters with a backslash \(\\\. for a dot\)/);
+    assert.match(
+      p.message,
+      /expect is not a valid regular expression: .*; escape special characters with a backslash \(\\\. for a dot\)/,
+    );
   });
 
   it('rejects two checks of one name, and a check named like verify.command’s', () => {
-    const p = only('image: app\nvariants:\n  a:\n    verify:\n      checks:\n        - {name: x, command: [x]}\n        - {name: x, command: [y]}\n');
+    const p = only(
+      'image: app\nvariants:\n  a:\n    verify:\n      checks:\n        - {name: x, command: [x]}\n        - {name: x, command: [y]}\n',
+    );
     assert.equal(p.line, 7);
     assert.match(p.message, /check name "x" is used twice; give each check its own name/);
     const q = only('image: app\nverify:\n  command: [arch]\n  checks:\n    - {name: architecture, command: [y]}\n');
@@ -76,6 +83,9 @@ describe('config: verify checks', () => {
   it('rejects a check without a command, an unknown key and a non-positive timeout', () => {
     assert.match(only('image: app\nverify:\n  checks:\n    - {name: a}\n').message, /command/);
     assert.match(only('image: app\nverify:\n  checks:\n    - {name: a, command: [x], expcet: y}\n').message, /expcet/);
-    assert.match(only('image: app\nverify:\n  checks:\n    - {name: a, command: [x], timeout: 0}\n').message, /timeout/);
+    assert.match(
+      only('image: app\nverify:\n  checks:\n    - {name: a, command: [x], timeout: 0}\n').message,
+      /timeout/,
+    );
   });
 });

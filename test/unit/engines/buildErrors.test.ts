@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { buildErrorPatterns, locateInstruction, parseBuildFailure } from '../../../src/core/build/buildErrors';
 import { fixture, fixturesDir } from './fixture';
 
-const dockerfile = { path: '/work/app/Dockerfile', text: readFileSync(join(fixturesDir, 'Dockerfile.run-failure'), 'utf8') };
+const dockerfile = {
+  path: '/work/app/Dockerfile',
+  text: readFileSync(join(fixturesDir, 'Dockerfile.run-failure'), 'utf8'),
+};
 
 describe('build failure locations', () => {
   it('current BuildKit: file and line from the Dockerfile:N snippet, message from failed to solve', () => {
@@ -35,22 +38,37 @@ describe('build failure locations', () => {
   });
 
   it('Docker 20.10 parse errors carry their line', () => {
-    const p = parseBuildFailure(fixture('docker-parse-error.txt'), { path: '/x/Dockerfile.syntax', text: 'FROM scratch\nRUNN foo\n' });
+    const p = parseBuildFailure(fixture('docker-parse-error.txt'), {
+      path: '/x/Dockerfile.syntax',
+      text: 'FROM scratch\nRUNN foo\n',
+    });
     assert.equal(p?.line, 2);
     assert.equal(p?.file, '/x/Dockerfile.syntax');
     assert.match(p!.message, /unknown instruction: RUNN/);
   });
 
   it('a failed COPY is located through its step', () => {
-    const p = parseBuildFailure(fixture('docker-copy-missing.txt'), { path: '/x/Dockerfile.copy', text: 'FROM scratch\nCOPY missing-dir/ /\n' });
+    const p = parseBuildFailure(fixture('docker-copy-missing.txt'), {
+      path: '/x/Dockerfile.copy',
+      text: 'FROM scratch\nCOPY missing-dir/ /\n',
+    });
     assert.equal(p?.line, 2);
     assert.match(p!.message, /missing-dir/);
   });
 
   it('exports the regexes the problem matcher reuses', () => {
     assert.ok(buildErrorPatterns.snippetLocation.test('Dockerfile:12'));
-    assert.ok(buildErrorPatterns.failedToSolve.test('ERROR: failed to solve: process "/bin/sh -c x" did not complete successfully: exit code: 2'));
-    assert.deepEqual(buildErrorPatterns.processFailed.exec('process "/bin/sh -c make" did not complete successfully: exit code: 2')?.slice(1), ['/bin/sh -c make', '2']);
+    assert.ok(
+      buildErrorPatterns.failedToSolve.test(
+        'ERROR: failed to solve: process "/bin/sh -c x" did not complete successfully: exit code: 2',
+      ),
+    );
+    assert.deepEqual(
+      buildErrorPatterns.processFailed
+        .exec('process "/bin/sh -c make" did not complete successfully: exit code: 2')
+        ?.slice(1),
+      ['/bin/sh -c make', '2'],
+    );
   });
 
   it('locates steps printed with build args substituted and continuations joined', () => {

@@ -11,25 +11,84 @@ import { appConfig, root } from './config';
 
 describe('buildx builder management argv (buildx create/use/inspect reference)', () => {
   it('creates a docker-container builder and makes it current', () => {
-    assert.deepEqual(createBuilderArgv({ name: 'multiarch' }), ['docker', 'buildx', 'create', '--name', 'multiarch', '--driver', 'docker-container', '--use']);
+    assert.deepEqual(createBuilderArgv({ name: 'multiarch' }), [
+      'docker',
+      'buildx',
+      'create',
+      '--name',
+      'multiarch',
+      '--driver',
+      'docker-container',
+      '--use',
+    ]);
     assert.deepEqual(
-      createBuilderArgv({ name: 'b', platforms: ['linux/amd64'], driverOpts: { network: 'host' }, use: false, bootstrap: true, endpoint: 'unix:///var/run/docker.sock' }),
-      ['docker', 'buildx', 'create', '--name', 'b', '--driver', 'docker-container', '--driver-opt', 'network=host', '--platform', 'linux/amd64', '--bootstrap', 'unix:///var/run/docker.sock'],
+      createBuilderArgv({
+        name: 'b',
+        platforms: ['linux/amd64'],
+        driverOpts: { network: 'host' },
+        use: false,
+        bootstrap: true,
+        endpoint: 'unix:///var/run/docker.sock',
+      }),
+      [
+        'docker',
+        'buildx',
+        'create',
+        '--name',
+        'b',
+        '--driver',
+        'docker-container',
+        '--driver-opt',
+        'network=host',
+        '--platform',
+        'linux/amd64',
+        '--bootstrap',
+        'unix:///var/run/docker.sock',
+      ],
     );
   });
 
   it('appends a remote arm64 node over ssh', () => {
-    assert.deepEqual(appendNodeArgv({ builder: 'multiarch', node: 'graviton', platforms: ['linux/arm64'], endpoint: 'ssh://ubuntu@10.0.0.5' }), [
-      'docker', 'buildx', 'create', '--append', '--name', 'multiarch', '--node', 'graviton', '--platform', 'linux/arm64', 'ssh://ubuntu@10.0.0.5',
-    ]);
-    assert.throws(() => appendNodeArgv({ builder: 'b', node: 'n', platforms: ['linux/arm64'], endpoint: 'ubuntu@host; rm -rf /' }), /ssh:\/\/user@host/);
+    assert.deepEqual(
+      appendNodeArgv({
+        builder: 'multiarch',
+        node: 'graviton',
+        platforms: ['linux/arm64'],
+        endpoint: 'ssh://ubuntu@10.0.0.5',
+      }),
+      [
+        'docker',
+        'buildx',
+        'create',
+        '--append',
+        '--name',
+        'multiarch',
+        '--node',
+        'graviton',
+        '--platform',
+        'linux/arm64',
+        'ssh://ubuntu@10.0.0.5',
+      ],
+    );
+    assert.throws(
+      () => appendNodeArgv({ builder: 'b', node: 'n', platforms: ['linux/arm64'], endpoint: 'ubuntu@host; rm -rf /' }),
+      /ssh:\/\/user@host/,
+    );
   });
 
   it('uses, inspects with bootstrap, installs binfmt', () => {
     assert.deepEqual(useBuilderArgv('multiarch'), ['docker', 'buildx', 'use', 'multiarch']);
     assert.deepEqual(inspectBuilderArgv('multiarch'), ['docker', 'buildx', 'inspect', '--bootstrap', 'multiarch']);
     assert.deepEqual(inspectBuilderArgv(), ['docker', 'buildx', 'inspect', '--bootstrap']);
-    assert.deepEqual(installBinfmtArgv(), ['docker', 'run', '--privileged', '--rm', 'tonistiigi/binfmt', '--install', 'all']);
+    assert.deepEqual(installBinfmtArgv(), [
+      'docker',
+      'run',
+      '--privileged',
+      '--rm',
+      'tonistiigi/binfmt',
+      '--install',
+      'all',
+    ]);
   });
 });
 
@@ -51,7 +110,9 @@ describe('bake file', () => {
 
   it('oci: one archive per variant', () => {
     const config = appConfig();
-    assert.deepEqual(bakeFile(config, config.variants, 'oci').target.minimal!.output, [`type=oci,dest=${root}/.multiarch/out/minimal.tar.partial`]);
+    assert.deepEqual(bakeFile(config, config.variants, 'oci').target.minimal!.output, [
+      `type=oci,dest=${root}/.multiarch/out/minimal.tar.partial`,
+    ]);
   });
 
   it('load into the classic store: one target per platform under per-arch tags', () => {
@@ -66,7 +127,14 @@ describe('bake file', () => {
 
   it('bake argv points at the file under .multiarch and captures metadata', () => {
     assert.deepEqual(bakeArgv(root), [
-      'docker', 'buildx', 'bake', '-f', `${root}/.multiarch/docker-bake.json`, '--metadata-file', `${root}/.multiarch/metadata/bake.json`, 'all',
+      'docker',
+      'buildx',
+      'bake',
+      '-f',
+      `${root}/.multiarch/docker-bake.json`,
+      '--metadata-file',
+      `${root}/.multiarch/metadata/bake.json`,
+      'all',
     ]);
   });
 });

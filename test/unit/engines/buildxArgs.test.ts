@@ -10,29 +10,47 @@ describe('buildx argv (golden)', () => {
   it('pushes a variant for all its platforms in one build', () => {
     const [job] = buildPlan(sampleConfig(), { engine: 'buildx', output: 'push', variants: ['redis'] }).jobs;
     assert.deepEqual(job!.argv, [
-      'docker', 'buildx', 'build',
-      '--platform', 'linux/amd64,linux/arm64',
-      '-f', '/proj/Dockerfile',
-      '--build-arg', 'REDIS_VERSION=5.0.1',
-      '--build-arg', 'QUEUE_BACKEND=redis',
-      '-t', 'openhqm:v1-redis',
+      'docker',
+      'buildx',
+      'build',
+      '--platform',
+      'linux/amd64,linux/arm64',
+      '-f',
+      '/proj/Dockerfile',
+      '--build-arg',
+      'REDIS_VERSION=5.0.1',
+      '--build-arg',
+      'QUEUE_BACKEND=redis',
+      '-t',
+      'openhqm:v1-redis',
       '--push',
-      '--metadata-file', '/proj/.multiarch/metadata/redis.json',
+      '--metadata-file',
+      '/proj/.multiarch/metadata/redis.json',
       '/proj',
     ]);
     assert.equal(job!.cwd, '/proj');
   });
 
   it('prefixes the registry when pushing', () => {
-    const [job] = buildPlan(sampleConfig('registry: 127.0.0.1:5000\n'), { engine: 'buildx', output: 'push', variants: ['sqs'] }).jobs;
+    const [job] = buildPlan(sampleConfig('registry: 127.0.0.1:5000\n'), {
+      engine: 'buildx',
+      output: 'push',
+      variants: ['sqs'],
+    }).jobs;
     assert.deepEqual(job!.tags, ['127.0.0.1:5000/openhqm:v1-sqs']);
     assert.ok(job!.argv.includes('127.0.0.1:5000/openhqm:v1-sqs'));
   });
 
   it('never loads a manifest list into the classic store: one --load job per platform with per-arch tags', () => {
     const jobs = buildPlan(sampleConfig(), { engine: 'buildx', output: 'load', variants: ['minimal'] }).jobs;
-    assert.deepEqual(jobs.map((j) => j.id), ['minimal@linux/amd64', 'minimal@linux/arm64']);
-    assert.deepEqual(jobs.map((j) => j.tags), [['openhqm:v1-minimal-amd64'], ['openhqm:v1-minimal-arm64']]);
+    assert.deepEqual(
+      jobs.map((j) => j.id),
+      ['minimal@linux/amd64', 'minimal@linux/arm64'],
+    );
+    assert.deepEqual(
+      jobs.map((j) => j.tags),
+      [['openhqm:v1-minimal-amd64'], ['openhqm:v1-minimal-arm64']],
+    );
     for (const j of jobs) {
       assert.ok(j.argv.includes('--load'));
       assert.equal(j.argv[j.argv.indexOf('--platform') + 1]!.includes(','), false);
@@ -41,7 +59,12 @@ describe('buildx argv (golden)', () => {
   });
 
   it('loads one multi-platform tag when the store holds manifest lists (containerd)', () => {
-    const jobs = buildPlan(sampleConfig(), { engine: 'buildx', output: 'load', variants: ['minimal'], canLoadManifestList: true }).jobs;
+    const jobs = buildPlan(sampleConfig(), {
+      engine: 'buildx',
+      output: 'load',
+      variants: ['minimal'],
+      canLoadManifestList: true,
+    }).jobs;
     assert.equal(jobs.length, 1);
     assert.deepEqual(jobs[0]!.argv.slice(3, 5), ['--platform', 'linux/amd64,linux/arm64']);
     assert.deepEqual(jobs[0]!.tags, ['openhqm:v1-minimal']);
@@ -58,11 +81,19 @@ describe('buildx argv (golden)', () => {
     const i = job!.argv.indexOf('--output');
     assert.equal(job!.argv[i + 1], 'type=oci,dest=/proj/.multiarch/out/minimal.tar.partial');
     assert.equal(job!.ociPath, '/proj/.multiarch/out/minimal.tar');
-    assert.deepEqual(job!.staging, { discard: [], files: { '/proj/.multiarch/out/minimal.tar.partial': '/proj/.multiarch/out/minimal.tar' } });
+    assert.deepEqual(job!.staging, {
+      discard: [],
+      files: { '/proj/.multiarch/out/minimal.tar.partial': '/proj/.multiarch/out/minimal.tar' },
+    });
   });
 
   it('passes --target and --builder when configured', () => {
-    const [job] = buildPlan(sampleConfig('target: runtime\n'), { engine: 'buildx', output: 'push', variants: ['sqs'], builder: 'multi' }).jobs;
+    const [job] = buildPlan(sampleConfig('target: runtime\n'), {
+      engine: 'buildx',
+      output: 'push',
+      variants: ['sqs'],
+      builder: 'multi',
+    }).jobs;
     assert.deepEqual(job!.argv.slice(3, 5), ['--builder', 'multi']);
     const t = job!.argv.indexOf('--target');
     assert.equal(job!.argv[t + 1], 'runtime');
@@ -83,15 +114,23 @@ describe('Build All with buildx: one bake over a generated bake file', () => {
     assert.equal(plan.jobs.length, 1);
     const [job] = plan.jobs;
     assert.deepEqual(job!.argv, [
-      'docker', 'buildx', 'bake',
-      '-f', '/proj/.multiarch/docker-bake.json',
-      '--metadata-file', '/proj/.multiarch/metadata/bake.json',
+      'docker',
+      'buildx',
+      'bake',
+      '-f',
+      '/proj/.multiarch/docker-bake.json',
+      '--metadata-file',
+      '/proj/.multiarch/metadata/bake.json',
       'all',
     ]);
-    assert.deepEqual(job!.cells!.map((c) => `${c.variant}@${c.platform}`), [
-      'minimal@linux/amd64', 'minimal@linux/arm64', 'redis@linux/amd64', 'redis@linux/arm64', 'sqs@linux/amd64',
-    ]);
-    const bake = JSON.parse(job!.files!['/proj/.multiarch/docker-bake.json']!) as { group: { all: { targets: string[] } }; target: Record<string, { platforms: string[]; args: Record<string, string>; tags: string[] }> };
+    assert.deepEqual(
+      job!.cells!.map((c) => `${c.variant}@${c.platform}`),
+      ['minimal@linux/amd64', 'minimal@linux/arm64', 'redis@linux/amd64', 'redis@linux/arm64', 'sqs@linux/amd64'],
+    );
+    const bake = JSON.parse(job!.files!['/proj/.multiarch/docker-bake.json']!) as {
+      group: { all: { targets: string[] } };
+      target: Record<string, { platforms: string[]; args: Record<string, string>; tags: string[] }>;
+    };
     assert.deepEqual(bake.group.all.targets, ['minimal', 'redis', 'sqs']);
     assert.deepEqual(bake.target.redis!.platforms, ['linux/amd64', 'linux/arm64']);
     assert.equal(bake.target.redis!.args.QUEUE_BACKEND, 'redis');

@@ -21,7 +21,10 @@ describe('buildx output (examples from the buildx CLI reference)', () => {
     assert.equal(parseBuildxVersion(fixture('docker28-buildx-missing.txt')), undefined);
   });
 
-  for (const [file, buildkit] of [['buildx-ls.txt', true], ['buildx-ls-legacy.txt', false]] as const) {
+  for (const [file, buildkit] of [
+    ['buildx-ls.txt', true],
+    ['buildx-ls-legacy.txt', false],
+  ] as const) {
     it(`parses docker buildx ls (${file})`, () => {
       const builders = parseBuildxLs(fixture(file));
       assert.deepEqual(
@@ -36,7 +39,10 @@ describe('buildx output (examples from the buildx CLI reference)', () => {
       assert.equal(node1.endpoint, 'ssh://ubuntu@1.2.3.4');
       assert.equal(node1.status, 'running');
       assert.equal(node1.buildkit, buildkit ? 'v0.10.3' : undefined);
-      assert.deepEqual(node1.platforms.map((p) => p.platform), ['linux/arm64', 'linux/arm/v7', 'linux/arm/v6']);
+      assert.deepEqual(
+        node1.platforms.map((p) => p.platform),
+        ['linux/arm64', 'linux/arm/v7', 'linux/arm/v6'],
+      );
       assert.equal(node1.platforms[0]!.pinned, buildkit);
     });
   }
@@ -62,7 +68,10 @@ describe('buildx output (examples from the buildx CLI reference)', () => {
     assert.equal(b.driver, 'docker-container');
     assert.equal(b.nodes.length, 1);
     const n = b.nodes[0]!;
-    assert.deepEqual([n.name, n.endpoint, n.status, n.buildkit], ['elated_tesla0', 'unix:///var/run/docker.sock', 'running', 'v0.10.6']);
+    assert.deepEqual(
+      [n.name, n.endpoint, n.status, n.buildkit],
+      ['elated_tesla0', 'unix:///var/run/docker.sock', 'running', 'v0.10.6'],
+    );
     assert.deepEqual(n.platforms, [
       { platform: 'linux/arm64', pinned: true },
       { platform: 'linux/arm/v7', pinned: false },

@@ -3,7 +3,12 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chooseEngine, programsFromEnv, withProgram, type Detection } from '../../../src/core/engines/detect';
-import { enabledQemuHandlers, hostPlatform, localAvailability, qemuHandlerFor } from '../../../src/core/engines/emulation';
+import {
+  enabledQemuHandlers,
+  hostPlatform,
+  localAvailability,
+  qemuHandlerFor,
+} from '../../../src/core/engines/emulation';
 
 const none: Detection = {
   buildx: { available: false, problem: "docker: 'buildx' is not a docker command." },
@@ -13,17 +18,33 @@ const none: Detection = {
 
 describe('engine choice', () => {
   it('auto prefers buildx, and says it loads manifest lists only with the containerd store', () => {
-    const d: Detection = { ...none, buildx: { available: true, version: '0.17.1' }, docker: { available: true, server: '27.3.1', containerdStore: true } };
+    const d: Detection = {
+      ...none,
+      buildx: { available: true, version: '0.17.1' },
+      docker: { available: true, server: '27.3.1', containerdStore: true },
+    };
     const c = chooseEngine('auto', d);
     assert.ok(c.ok);
-    assert.deepEqual(c.engine, { kind: 'buildx', version: '0.17.1', reason: 'auto: docker buildx 0.17.1 found', canLoadManifestList: true });
+    assert.deepEqual(c.engine, {
+      kind: 'buildx',
+      version: '0.17.1',
+      reason: 'auto: docker buildx 0.17.1 found',
+      canLoadManifestList: true,
+    });
   });
 
   it('auto falls back to podman, then docker, giving the reason', () => {
-    const podman = chooseEngine('auto', { ...none, podman: { available: true, version: '4.3.1' }, docker: { available: true, server: '20.10.24' } });
+    const podman = chooseEngine('auto', {
+      ...none,
+      podman: { available: true, version: '4.3.1' },
+      docker: { available: true, server: '20.10.24' },
+    });
     assert.ok(podman.ok);
     assert.equal(podman.engine.kind, 'podman');
-    assert.match(podman.engine.reason, /podman 4\.3\.1 found; buildx not available \(docker: 'buildx' is not a docker command\.\)/);
+    assert.match(
+      podman.engine.reason,
+      /podman 4\.3\.1 found; buildx not available \(docker: 'buildx' is not a docker command\.\)/,
+    );
     const docker = chooseEngine('auto', { ...none, docker: { available: true, server: '20.10.24' } });
     assert.ok(docker.ok);
     assert.equal(docker.engine.kind, 'docker');
@@ -32,7 +53,11 @@ describe('engine choice', () => {
   });
 
   it('buildx without a reachable daemon is not usable', () => {
-    const c = chooseEngine('buildx', { ...none, buildx: { available: true, version: '0.11.2' }, docker: { available: false, problem: 'Docker daemon not reachable' } });
+    const c = chooseEngine('buildx', {
+      ...none,
+      buildx: { available: true, version: '0.11.2' },
+      docker: { available: false, problem: 'Docker daemon not reachable' },
+    });
     assert.equal(c.ok, false);
   });
 
@@ -58,7 +83,10 @@ describe('emulation', () => {
 
   it('reads enabled handlers from a binfmt_misc folder', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'binfmt-'));
-    await writeFile(join(dir, 'qemu-aarch64'), 'enabled\ninterpreter /usr/libexec/qemu-binfmt/aarch64-binfmt-P\nflags: POCF\n');
+    await writeFile(
+      join(dir, 'qemu-aarch64'),
+      'enabled\ninterpreter /usr/libexec/qemu-binfmt/aarch64-binfmt-P\nflags: POCF\n',
+    );
     await writeFile(join(dir, 'qemu-riscv64'), 'disabled\ninterpreter /usr/libexec/qemu-binfmt/riscv64-binfmt-P\n');
     await writeFile(join(dir, 'register'), '');
     assert.deepEqual(await enabledQemuHandlers(dir), ['qemu-aarch64']);
@@ -67,7 +95,11 @@ describe('emulation', () => {
 
   it('says whether a platform is native, emulated or unavailable with the fix', () => {
     assert.deepEqual(localAvailability('linux/amd64', 'linux/amd64', []), { platform: 'linux/amd64', state: 'native' });
-    assert.deepEqual(localAvailability('linux/arm64', 'linux/amd64', ['qemu-aarch64']), { platform: 'linux/arm64', state: 'emulated', handler: 'qemu-aarch64' });
+    assert.deepEqual(localAvailability('linux/arm64', 'linux/amd64', ['qemu-aarch64']), {
+      platform: 'linux/arm64',
+      state: 'emulated',
+      handler: 'qemu-aarch64',
+    });
     const a = localAvailability('linux/riscv64', 'linux/amd64', ['qemu-aarch64']);
     assert.equal(a.state, 'unavailable');
     assert.match(a.state === 'unavailable' ? a.fix : '', /update-binfmts --enable qemu-riscv64/);

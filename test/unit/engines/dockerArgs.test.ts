@@ -11,12 +11,17 @@ function jobsFor(output: OutputMode, extra = {}) {
 }
 
 const argv = (platform: string, tag: string) => [
-  'docker', 'build',
-  '--platform', platform,
+  'docker',
+  'build',
+  '--platform',
+  platform,
   '--progress=plain',
-  '-f', `${root}/Dockerfile`,
-  '--build-arg', 'QUEUE_BACKEND=minimal',
-  '-t', stagingRef(tag, [platform]),
+  '-f',
+  `${root}/Dockerfile`,
+  '--build-arg',
+  'QUEUE_BACKEND=minimal',
+  '-t',
+  stagingRef(tag, [platform]),
   root,
 ];
 
@@ -68,16 +73,46 @@ describe('docker (BuildKit without buildx) job builder', () => {
     assert.deepEqual(
       jobs.map((j) => [j.ociPath, j.after]),
       [
-        [`${root}/.multiarch/out/minimal-amd64.tar`, [...promote('linux/amd64', 'multiarch-app:dev-minimal-amd64'), ['docker', 'save', '-o', `${root}/.multiarch/out/minimal-amd64.tar.partial`, 'multiarch-app:dev-minimal-amd64']]],
-        [`${root}/.multiarch/out/minimal-arm64.tar`, [...promote('linux/arm64', 'multiarch-app:dev-minimal-arm64'), ['docker', 'save', '-o', `${root}/.multiarch/out/minimal-arm64.tar.partial`, 'multiarch-app:dev-minimal-arm64']]],
+        [
+          `${root}/.multiarch/out/minimal-amd64.tar`,
+          [
+            ...promote('linux/amd64', 'multiarch-app:dev-minimal-amd64'),
+            [
+              'docker',
+              'save',
+              '-o',
+              `${root}/.multiarch/out/minimal-amd64.tar.partial`,
+              'multiarch-app:dev-minimal-amd64',
+            ],
+          ],
+        ],
+        [
+          `${root}/.multiarch/out/minimal-arm64.tar`,
+          [
+            ...promote('linux/arm64', 'multiarch-app:dev-minimal-arm64'),
+            [
+              'docker',
+              'save',
+              '-o',
+              `${root}/.multiarch/out/minimal-arm64.tar.partial`,
+              'multiarch-app:dev-minimal-arm64',
+            ],
+          ],
+        ],
       ],
     );
   });
 
   it('push: per-arch tags under the registry, each pushed after its build', () => {
     const jobs = jobsFor('push', { registry: '127.0.0.1:5000' });
-    assert.deepEqual(jobs.map((j) => j.tags[0]), ['127.0.0.1:5000/multiarch-app:dev-minimal-amd64', '127.0.0.1:5000/multiarch-app:dev-minimal-arm64']);
-    assert.deepEqual(jobs[1]!.after, [...promote('linux/arm64', '127.0.0.1:5000/multiarch-app:dev-minimal-arm64'), ['docker', 'push', '127.0.0.1:5000/multiarch-app:dev-minimal-arm64']]);
+    assert.deepEqual(
+      jobs.map((j) => j.tags[0]),
+      ['127.0.0.1:5000/multiarch-app:dev-minimal-amd64', '127.0.0.1:5000/multiarch-app:dev-minimal-arm64'],
+    );
+    assert.deepEqual(jobs[1]!.after, [
+      ...promote('linux/arm64', '127.0.0.1:5000/multiarch-app:dev-minimal-arm64'),
+      ['docker', 'push', '127.0.0.1:5000/multiarch-app:dev-minimal-arm64'],
+    ]);
     assert.deepEqual(jobs[1]!.argv, argv('linux/arm64', '127.0.0.1:5000/multiarch-app:dev-minimal-arm64'));
   });
 

@@ -1,7 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { parseDockerInfo, parseDockerVersion } from '../../../src/core/engines/dockerOutput';
 import { OutputParseError } from '../../../src/core/engines/jsonSchema';
-import { parseManifestList, parsePodmanInfo, parsePodmanVersion, platformRefs } from '../../../src/core/engines/podmanOutput';
+import {
+  parseManifestList,
+  parsePodmanInfo,
+  parsePodmanVersion,
+  platformRefs,
+} from '../../../src/core/engines/podmanOutput';
 import { fixture } from './fixture';
 
 describe('podman output (recorded with podman 4.3.1)', () => {
@@ -31,7 +36,10 @@ describe('podman output (recorded with podman 4.3.1)', () => {
   });
 
   it('rejects output of the wrong shape with a message naming the command', () => {
-    assert.throws(() => parsePodmanVersion('{"Server":{}}'), (e: Error) => e instanceof OutputParseError && /podman version/.test(e.message));
+    assert.throws(
+      () => parsePodmanVersion('{"Server":{}}'),
+      (e: Error) => e instanceof OutputParseError && /podman version/.test(e.message),
+    );
     assert.throws(() => parsePodmanInfo('not json'), OutputParseError);
   });
 });
@@ -64,7 +72,11 @@ describe('docker output (recorded with Debian docker.io 20.10.24)', () => {
     // The DriverStatus pair docker info prints as "driver-type: io.containerd.snapshotter.v1" (Docker 24+ with
     // the containerd store, see docs.docker.com/storage/containerd); spliced into the recorded 20.10 output.
     const recorded = JSON.parse(fixture('docker-info.txt')) as Record<string, unknown>;
-    const withStore = { ...recorded, Driver: 'overlayfs', DriverStatus: [['driver-type', 'io.containerd.snapshotter.v1']] };
+    const withStore = {
+      ...recorded,
+      Driver: 'overlayfs',
+      DriverStatus: [['driver-type', 'io.containerd.snapshotter.v1']],
+    };
     assert.equal(parseDockerInfo(JSON.stringify(withStore)).containerdStore, true);
   });
 });

@@ -46,7 +46,10 @@ describe('local image store platforms', () => {
   it('an engine that is not installed or does not answer is no answer', async () => {
     const lookup = localPlatformLookup({
       programs: { podman: 'podman', docker: 'docker' },
-      run: async (argv) => (argv[0] === 'podman' ? { ok: false, exitCode: -1, stdout: '', stderr: 'podman: not found', timedOut: false, spawnError: 'ENOENT' } : { ok: false, exitCode: -1, stdout: '', stderr: '', timedOut: true }),
+      run: async (argv) =>
+        argv[0] === 'podman'
+          ? { ok: false, exitCode: -1, stdout: '', stderr: 'podman: not found', timedOut: false, spawnError: 'ENOENT' }
+          : { ok: false, exitCode: -1, stdout: '', stderr: '', timedOut: true },
     });
     assert.equal(await lookup('alpine'), undefined);
   });

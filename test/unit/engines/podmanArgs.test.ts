@@ -13,13 +13,20 @@ function jobsFor(output: OutputMode, extra = {}) {
 const temp = stagingRef('multiarch-app:dev-redis', ['linux/amd64', 'linux/arm64']);
 
 const build = [
-  'podman', 'build',
-  '--platform', 'linux/amd64,linux/arm64',
-  '--manifest', temp,
-  '-f', `${root}/Dockerfile`,
-  '--build-arg', 'REDIS_URL=redis://cache:6379',
-  '--build-arg', 'QUEUE_BACKEND=redis',
-  '--build-arg', `MULTIARCH_BUILD=${temp}`,
+  'podman',
+  'build',
+  '--platform',
+  'linux/amd64,linux/arm64',
+  '--manifest',
+  temp,
+  '-f',
+  `${root}/Dockerfile`,
+  '--build-arg',
+  'REDIS_URL=redis://cache:6379',
+  '--build-arg',
+  'QUEUE_BACKEND=redis',
+  '--build-arg',
+  `MULTIARCH_BUILD=${temp}`,
   root,
 ];
 
@@ -62,14 +69,33 @@ describe('podman job builder', () => {
   });
 
   it('push: tags carry the registry; each tag is pushed from the temporary list, loopback without TLS', () => {
-    const [job] = jobsFor('push', { registry: '127.0.0.1:5000', tags: ['{image}:{tag}-{variant}', '{image}:{variant}'] });
+    const [job] = jobsFor('push', {
+      registry: '127.0.0.1:5000',
+      tags: ['{image}:{tag}-{variant}', '{image}:{variant}'],
+    });
     const pushTemp = stagingRef('127.0.0.1:5000/multiarch-app:dev-redis', ['linux/amd64', 'linux/arm64']);
     assert.match(pushTemp, /^127\.0\.0\.1:5000\/multiarch-app:multiarch-tmp-/);
     assert.deepEqual(job!.tags, ['127.0.0.1:5000/multiarch-app:dev-redis', '127.0.0.1:5000/multiarch-app:redis']);
     assert.equal(job!.argv[job!.argv.indexOf('--manifest') + 1], pushTemp);
     assert.deepEqual(job!.after, [
-      ['podman', 'manifest', 'push', '--all', '--tls-verify=false', pushTemp, 'docker://127.0.0.1:5000/multiarch-app:dev-redis'],
-      ['podman', 'manifest', 'push', '--all', '--tls-verify=false', pushTemp, 'docker://127.0.0.1:5000/multiarch-app:redis'],
+      [
+        'podman',
+        'manifest',
+        'push',
+        '--all',
+        '--tls-verify=false',
+        pushTemp,
+        'docker://127.0.0.1:5000/multiarch-app:dev-redis',
+      ],
+      [
+        'podman',
+        'manifest',
+        'push',
+        '--all',
+        '--tls-verify=false',
+        pushTemp,
+        'docker://127.0.0.1:5000/multiarch-app:redis',
+      ],
       ['podman', 'tag', pushTemp, '127.0.0.1:5000/multiarch-app:dev-redis', '127.0.0.1:5000/multiarch-app:redis'],
       ['podman', 'manifest', 'rm', pushTemp],
     ]);
@@ -86,12 +112,22 @@ describe('podman job builder', () => {
     const variant = config.variants[0]!;
     const [job] = podmanJobs({ config, variant, platforms: ['linux/arm64'], output: 'load' });
     assert.deepEqual(job!.platforms, ['linux/arm64']);
-    assert.deepEqual(job!.argv.slice(2, 8), ['--platform', 'linux/arm64', '--manifest', stagingRef('multiarch-app:dev-minimal', ['linux/arm64']), '-f', `${root}/Dockerfile`]);
+    assert.deepEqual(job!.argv.slice(2, 8), [
+      '--platform',
+      'linux/arm64',
+      '--manifest',
+      stagingRef('multiarch-app:dev-minimal', ['linux/arm64']),
+      '-f',
+      `${root}/Dockerfile`,
+    ]);
     assert.deepEqual(job!.argv.slice(8, 10), ['--target', 'runtime']);
   });
 
   it('temporary names stay in the user repository, differ per platform set, and survive a registry port', () => {
-    assert.match(stagingRef('127.0.0.1:5000/team/app:1.0', ['linux/amd64']), /^127\.0\.0\.1:5000\/team\/app:multiarch-tmp-[0-9a-f]{12}$/);
+    assert.match(
+      stagingRef('127.0.0.1:5000/team/app:1.0', ['linux/amd64']),
+      /^127\.0\.0\.1:5000\/team\/app:multiarch-tmp-[0-9a-f]{12}$/,
+    );
     assert.notEqual(stagingRef('app:1', ['linux/amd64']), stagingRef('app:1', ['linux/arm64']));
     assert.equal(stagingRef('app:1', ['linux/amd64']), stagingRef('app:1', ['linux/amd64']));
   });

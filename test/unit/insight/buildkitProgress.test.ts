@@ -13,8 +13,12 @@ function body(name: string): string {
 
 describe('BuildKit plain progress (recorded with Debian docker.io 20.10.24, test/fixtures/progress)', () => {
   it('reads steps, stages and BuildKit’s own durations; the heavy step is slower under QEMU', () => {
-    const amd = replay(new BuildkitPlainProgress(cells('minimal', 'linux/amd64')), 'docker-cold-amd64.txt')['minimal@linux/amd64']!;
-    const arm = replay(new BuildkitPlainProgress(cells('minimal', 'linux/arm64')), 'docker-cold-arm64.txt', 5)['minimal@linux/arm64']!;
+    const amd = replay(new BuildkitPlainProgress(cells('minimal', 'linux/amd64')), 'docker-cold-amd64.txt')[
+      'minimal@linux/amd64'
+    ]!;
+    const arm = replay(new BuildkitPlainProgress(cells('minimal', 'linux/arm64')), 'docker-cold-arm64.txt', 5)[
+      'minimal@linux/arm64'
+    ]!;
     assert.deepEqual(
       amd.steps.map((s) => [s.stage, s.index, s.instruction.split(' ')[0], s.seconds, s.cached]),
       [
@@ -32,9 +36,14 @@ describe('BuildKit plain progress (recorded with Debian docker.io 20.10.24, test
 
   it('reports every step of an immediate rebuild as cached', () => {
     for (const arch of ['amd64', 'arm64']) {
-      const t = replay(new BuildkitPlainProgress(cells('minimal', `linux/${arch}`)), `docker-cached-${arch}.txt`)[`minimal@linux/${arch}`]!;
+      const t = replay(new BuildkitPlainProgress(cells('minimal', `linux/${arch}`)), `docker-cached-${arch}.txt`)[
+        `minimal@linux/${arch}`
+      ]!;
       assert.equal(t.steps.length, 5, arch);
-      assert.ok(t.steps.every((s) => s.cached && s.seconds === 0), arch);
+      assert.ok(
+        t.steps.every((s) => s.cached && s.seconds === 0),
+        arch,
+      );
     }
   });
 
@@ -45,11 +54,15 @@ describe('BuildKit plain progress (recorded with Debian docker.io 20.10.24, test
       { variant: 'redis', platform: 'linux/arm64' },
     ]);
     const bake = parseVertexName('[redis linux/amd64 deps 2/3] RUN make', matrix)!;
-    assert.deepEqual([bake.cells, bake.stage, bake.index], [[{ variant: 'redis', platform: 'linux/amd64' }], 'deps', 2]);
+    assert.deepEqual(
+      [bake.cells, bake.stage, bake.index],
+      [[{ variant: 'redis', platform: 'linux/amd64' }], 'deps', 2],
+    );
     // A stage on the build platform cross-compiling for arm64 belongs to the arm64 cell.
-    assert.deepEqual(parseVertexName('[linux/amd64->arm64 build 1/2] RUN go build', cells('v', 'linux/amd64', 'linux/arm64'))?.cells, [
-      { variant: 'v', platform: 'linux/arm64' },
-    ]);
+    assert.deepEqual(
+      parseVertexName('[linux/amd64->arm64 build 1/2] RUN go build', cells('v', 'linux/amd64', 'linux/arm64'))?.cells,
+      [{ variant: 'v', platform: 'linux/arm64' }],
+    );
     assert.equal(parseVertexName('[internal] load build context', matrix), undefined);
     assert.equal(parseVertexName('exporting to image', matrix), undefined);
     assert.equal(parseVertexName('[2/3] RUN make', cells('v', 'linux/amd64'))?.stage, '');
@@ -69,7 +82,8 @@ describe('buildx rawjson progress', () => {
     const text = body('buildx-rawjson-steps.txt');
     for (let i = 0; i < text.length; i += 29) p.feed(text.slice(i, i + 29), 0);
     const t = p.finish(0);
-    const show = (id: string) => t[id]!.steps.map((s) => `${s.stage} ${s.index} ${s.seconds}${s.cached ? ' cached' : ''}`);
+    const show = (id: string) =>
+      t[id]!.steps.map((s) => `${s.stage} ${s.index} ${s.seconds}${s.cached ? ' cached' : ''}`);
     assert.deepEqual(show('minimal@linux/amd64'), ['base 1 0.1', 'deps 1 0.8', 'compile 1 0 cached']);
     assert.deepEqual(show('minimal@linux/arm64'), ['base 1 0.1', 'deps 1 3.7', 'compile 1 0.05']);
     assert.equal(t['minimal@linux/arm64']!.seconds, 3.85);

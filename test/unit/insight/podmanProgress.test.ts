@@ -13,7 +13,16 @@ describe('podman progress (recorded with podman 4.3.1, test/fixtures/progress)',
     const arm = t['minimal@linux/arm64']!;
     assert.deepEqual(
       amd.steps.map((s) => `${s.stage} ${s.index} ${s.instruction.split(' ')[0]}`),
-      ['base 2 ARG', 'base 3 COPY', 'deps 2 RUN', 'compile 2 ARG', 'compile 3 COPY', 'compile 4 RUN', 'stage-3 2 COPY', 'stage-3 3 CMD'],
+      [
+        'base 2 ARG',
+        'base 3 COPY',
+        'deps 2 RUN',
+        'compile 2 ARG',
+        'compile 3 COPY',
+        'compile 4 RUN',
+        'stage-3 2 COPY',
+        'stage-3 3 CMD',
+      ],
     );
     assert.equal(arm.steps.length, 8);
     // Recorded arrival times: amd64's loop ran 2730→5562 ms, arm64's under QEMU 7425→12895 ms.
@@ -29,7 +38,10 @@ describe('podman progress (recorded with podman 4.3.1, test/fixtures/progress)',
     const t = replay(new PodmanProgress(both), 'podman-cached.txt');
     for (const id of ['minimal@linux/amd64', 'minimal@linux/arm64']) {
       assert.equal(t[id]!.steps.length, 8, id);
-      assert.ok(t[id]!.steps.every((s) => s.cached), id);
+      assert.ok(
+        t[id]!.steps.every((s) => s.cached),
+        id,
+      );
     }
   });
 
@@ -38,7 +50,11 @@ describe('podman progress (recorded with podman 4.3.1, test/fixtures/progress)',
     const t = replay(new PodmanProgress(both), 'podman-cached-stages-interleaved.txt');
     for (const id of ['minimal@linux/amd64', 'minimal@linux/arm64']) {
       assert.equal(t[id]!.steps.length, 8, id);
-      assert.deepEqual(t[id]!.steps.filter((s) => !s.cached).map((s) => s.instruction), [], id);
+      assert.deepEqual(
+        t[id]!.steps.filter((s) => !s.cached).map((s) => s.instruction),
+        [],
+        id,
+      );
     }
   });
 
@@ -46,7 +62,20 @@ describe('podman progress (recorded with podman 4.3.1, test/fixtures/progress)',
     const t = replay(new PodmanProgress(cells('redis', 'linux/amd64', 'linux/arm64')), 'podman-partial.txt');
     for (const id of ['redis@linux/amd64', 'redis@linux/arm64']) {
       const cached = t[id]!.steps.map((s) => `${s.stage} ${s.index}${s.cached ? ' cached' : ''}`);
-      assert.deepEqual(cached, ['base 2 cached', 'base 3 cached', 'deps 2 cached', 'compile 2 cached', 'compile 3 cached', 'compile 4', 'stage-3 2', 'stage-3 3'], id);
+      assert.deepEqual(
+        cached,
+        [
+          'base 2 cached',
+          'base 3 cached',
+          'deps 2 cached',
+          'compile 2 cached',
+          'compile 3 cached',
+          'compile 4',
+          'stage-3 2',
+          'stage-3 3',
+        ],
+        id,
+      );
     }
   });
 

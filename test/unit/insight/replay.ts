@@ -32,13 +32,22 @@ export function replay(parser: ProgressParser, name: string, chunk?: number): Re
   return parser.finish(lines[lines.length - 1]?.at ?? 0);
 }
 
-export const cells = (variant: string, ...platforms: string[]): Cell[] => platforms.map((platform) => ({ variant, platform }));
+export const cells = (variant: string, ...platforms: string[]): Cell[] =>
+  platforms.map((platform) => ({ variant, platform }));
 
 /** Build records as the runner writes them, with the timings of a recorded podman build. */
 export function recordsFrom(file: string, variant: string, startedAt: string): BuildRecord[] {
   const t = replay(new PodmanProgress(cells(variant, 'linux/amd64', 'linux/arm64')), file);
   return ['linux/amd64', 'linux/arm64'].map((platform) => ({
-    variant, platform, engine: 'podman', engineVersion: '4.3.1', output: 'load', status: 'succeeded', startedAt,
-    durationMs: 14_500, emulated: platform === 'linux/arm64', timing: t[`${variant}@${platform}`]!,
+    variant,
+    platform,
+    engine: 'podman',
+    engineVersion: '4.3.1',
+    output: 'load',
+    status: 'succeeded',
+    startedAt,
+    durationMs: 14_500,
+    emulated: platform === 'linux/arm64',
+    timing: t[`${variant}@${platform}`]!,
   }));
 }

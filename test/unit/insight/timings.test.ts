@@ -14,10 +14,13 @@ describe('timings of recorded builds', () => {
 
   it('reports the latest build of each cell with its steps and cache share', () => {
     const r = timingsReport([...cold, ...cached]);
-    assert.deepEqual(r.cells.map((c) => [c.platform, c.totalSteps, c.cachedSteps, c.emulated]), [
-      ['linux/amd64', 8, 8, false],
-      ['linux/arm64', 8, 8, true],
-    ]);
+    assert.deepEqual(
+      r.cells.map((c) => [c.platform, c.totalSteps, c.cachedSteps, c.emulated]),
+      [
+        ['linux/amd64', 8, 8, false],
+        ['linux/arm64', 8, 8, true],
+      ],
+    );
     assert.deepEqual(Object.keys(r.cells[0]!.steps[0]!).sort(), ['cached', 'instruction', 'seconds', 'stage']);
     // The all-cached rebuild has no step that ran on both platforms: the factor comes from the cold build.
     assert.deepEqual(r.emulation, timingsReport(cold).emulation);
@@ -34,20 +37,32 @@ describe('timings of recorded builds', () => {
     const expected = sum(c!.steps.map((s) => s.step.seconds)) / sum(c!.steps.map((s) => s.nativeSeconds));
     assert.equal(c!.factor, Math.round(expected * 10) / 10);
     assert.ok(c!.factor > 1);
-    assert.deepEqual(timingsReport(cold).emulation, [{ variant: 'minimal', platform: 'linux/arm64', factor: c!.factor }]);
+    assert.deepEqual(timingsReport(cold).emulation, [
+      { variant: 'minimal', platform: 'linux/arm64', factor: c!.factor },
+    ]);
   });
 });
 
 describe('multiarch timings', () => {
   let root: string;
   const io = () => {
-    const o = { cwd: root, env: {}, stdout: '', stderr: '', out: (t: string) => void (o.stdout += t), err: (t: string) => void (o.stderr += t) };
+    const o = {
+      cwd: root,
+      env: {},
+      stdout: '',
+      stderr: '',
+      out: (t: string) => void (o.stdout += t),
+      err: (t: string) => void (o.stderr += t),
+    };
     return o as CliIO & { stdout: string; stderr: string };
   };
   beforeEach(async () => {
     root = mkdtempSync(join(tmpdir(), 'cli-timings-'));
     writeFileSync(join(root, 'Dockerfile'), 'FROM scratch\n');
-    writeFileSync(join(root, 'multiarch.yaml'), 'image: demo\nplatforms: [linux/amd64, linux/arm64]\nvariants:\n  minimal: {}\n  redis: {}\n');
+    writeFileSync(
+      join(root, 'multiarch.yaml'),
+      'image: demo\nplatforms: [linux/amd64, linux/arm64]\nvariants:\n  minimal: {}\n  redis: {}\n',
+    );
     await ResultsStore.forRoot(root).append([
       ...recordsFrom('podman-cold.txt', 'minimal', '2026-11-30T08:57:36.925Z'),
       ...recordsFrom('podman-partial.txt', 'redis', '2026-11-30T08:57:55.172Z'),
@@ -60,8 +75,14 @@ describe('multiarch timings', () => {
     assert.equal(await timings(['--json', '--variant', 'minimal'], o), 0, o.stderr);
     const doc = JSON.parse(o.stdout) as { cells: Record<string, unknown>[]; emulation: Record<string, unknown>[] };
     assert.deepEqual(Object.keys(doc), ['cells', 'emulation']);
-    assert.deepEqual(doc.cells.map((c) => Object.keys(c)), Array(2).fill(['variant', 'platform', 'seconds', 'totalSteps', 'cachedSteps', 'emulated', 'steps']));
-    assert.deepEqual(doc.cells.map((c) => c.variant), ['minimal', 'minimal']);
+    assert.deepEqual(
+      doc.cells.map((c) => Object.keys(c)),
+      Array(2).fill(['variant', 'platform', 'seconds', 'totalSteps', 'cachedSteps', 'emulated', 'steps']),
+    );
+    assert.deepEqual(
+      doc.cells.map((c) => c.variant),
+      ['minimal', 'minimal'],
+    );
     assert.deepEqual(Object.keys(doc.emulation[0]!), ['variant', 'platform', 'factor']);
   });
 

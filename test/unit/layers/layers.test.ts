@@ -29,13 +29,17 @@ const expected: LayerEntry[] = [
   { path: '/usr/bin/old', type: 'other', size: 0, whiteout: 'file' },
 ];
 
-const chunked = (buf: Buffer, size = 100): Readable => Readable.from(Array.from({ length: Math.ceil(buf.length / size) }, (_, i) => buf.subarray(i * size, (i + 1) * size)));
+const chunked = (buf: Buffer, size = 100): Readable =>
+  Readable.from(Array.from({ length: Math.ceil(buf.length / size) }, (_, i) => buf.subarray(i * size, (i + 1) * size)));
 
 describe('layer reader', () => {
   it('lists a plain, a gzip and a zstd layer the same way, with the first bytes of files when asked', async () => {
     const tar = await sampleLayer();
     const zst = readFileSync(join(__dirname, '../../fixtures/layers/layer.tar.zst'));
-    assert.deepEqual([tar, gzipSync(tar), zst].map((b) => sniffCompression(b)), ['none', 'gzip', 'zstd']);
+    assert.deepEqual(
+      [tar, gzipSync(tar), zst].map((b) => sniffCompression(b)),
+      ['none', 'gzip', 'zstd'],
+    );
     for (const blob of [tar, gzipSync(tar), zst]) {
       assert.deepEqual(await readLayer(chunked(blob), { headBytes: 4 }), expected);
     }
@@ -66,13 +70,31 @@ describe('layer reader', () => {
   it('applies layers bottom-up: whiteouts and opaque directories remove what lower layers added', () => {
     const file = (path: string, size: number): LayerEntry => ({ path, type: 'file', size });
     const fs = flattenLayers([
-      [{ path: '/opt', type: 'dir', size: 0 }, file('/opt/a', 10), file('/opt/sub/b', 20), file('/etc/x', 1), file('/etc/y', 2), file('/keep', 5)],
-      [{ path: '/opt/sub', type: 'other', size: 0, whiteout: 'file' }, { path: '/etc', type: 'dir', size: 0, whiteout: 'opaque' }, file('/etc/z', 3)],
+      [
+        { path: '/opt', type: 'dir', size: 0 },
+        file('/opt/a', 10),
+        file('/opt/sub/b', 20),
+        file('/etc/x', 1),
+        file('/etc/y', 2),
+        file('/keep', 5),
+      ],
+      [
+        { path: '/opt/sub', type: 'other', size: 0, whiteout: 'file' },
+        { path: '/etc', type: 'dir', size: 0, whiteout: 'opaque' },
+        file('/etc/z', 3),
+      ],
       [file('/opt/a', 11)],
     ]);
     assert.deepEqual(
-      [...fs].filter(([, e]) => e.type === 'file').map(([p, e]) => [p, e.size, e.layer]).sort(),
-      [['/etc/z', 3, 1], ['/keep', 5, 0], ['/opt/a', 11, 2]],
+      [...fs]
+        .filter(([, e]) => e.type === 'file')
+        .map(([p, e]) => [p, e.size, e.layer])
+        .sort(),
+      [
+        ['/etc/z', 3, 1],
+        ['/keep', 5, 0],
+        ['/opt/a', 11, 2],
+      ],
     );
   });
 
@@ -80,25 +102,52 @@ describe('layer reader', () => {
     const { createHash } = await import('node:crypto');
     const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
     const layer = gzipSync(await sampleLayer());
-    const config = Buffer.from(JSON.stringify({ architecture: 'arm64', os: 'linux', history: [{ created_by: 'ARG X', empty_layer: true }, { created_by: 'COPY tool /usr/bin/' }] }));
-    const manifest = Buffer.from(JSON.stringify({
-      schemaVersion: 2,
-      mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha(config), size: config.length },
-      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha(layer), size: layer.length }],
-    }));
+    const config = Buffer.from(
+      JSON.stringify({
+        architecture: 'arm64',
+        os: 'linux',
+        history: [{ created_by: 'ARG X', empty_layer: true }, { created_by: 'COPY tool /usr/bin/' }],
+      }),
+    );
+    const manifest = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha(config), size: config.length },
+        layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha(layer), size: layer.length }],
+      }),
+    );
     const index = JSON.stringify({
       schemaVersion: 2,
-      manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha(manifest), size: manifest.length, platform: { os: 'linux', architecture: 'arm64' } }],
+      manifests: [
+        {
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          digest: sha(manifest),
+          size: manifest.length,
+          platform: { os: 'linux', architecture: 'arm64' },
+        },
+      ],
     });
     const blob = (b: Buffer) => ({ name: `blobs/sha256/${sha(b).slice(7)}`, content: b });
     // layer first: the reader must not depend on member order
-    const archive = await tarOf([blob(layer), { name: 'oci-layout', content: '{"imageLayoutVersion":"1.0.0"}' }, blob(config), blob(manifest), { name: 'index.json', content: index }]);
+    const archive = await tarOf([
+      blob(layer),
+      { name: 'oci-layout', content: '{"imageLayoutVersion":"1.0.0"}' },
+      blob(config),
+      blob(manifest),
+      { name: 'index.json', content: index },
+    ]);
     const [image, ...rest] = await readImageArchive(chunked(archive, 4096), 'test.tar');
     assert.equal(rest.length, 0);
     assert.equal(image!.platform, 'linux/arm64');
     assert.equal(image!.digest, sha(manifest));
-    assert.deepEqual(image!.layers.map((l) => [l.id, l.createdBy, l.entries.length]), [[sha(layer), 'COPY tool /usr/bin/', 5]]);
-    await assert.rejects(readImageArchive(chunked(await tarOf([blob(config), { name: 'index.json', content: index }])), 'broken.tar'), /blob sha256:\w+ is missing from broken\.tar/);
+    assert.deepEqual(
+      image!.layers.map((l) => [l.id, l.createdBy, l.entries.length]),
+      [[sha(layer), 'COPY tool /usr/bin/', 5]],
+    );
+    await assert.rejects(
+      readImageArchive(chunked(await tarOf([blob(config), { name: 'index.json', content: index }])), 'broken.tar'),
+      /blob sha256:\w+ is missing from broken\.tar/,
+    );
   });
 });

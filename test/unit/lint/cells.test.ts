@@ -46,7 +46,10 @@ variants:
     platforms: [linux/arm64]
 `;
 
-const summary = (ds: LintDiagnostic[]) => ds.filter((d) => d.rule.startsWith('MultiArch/') || d.rule.includes('ArgInFrom')).map((d) => `${d.range.start.line + 1} ${d.rule}: ${d.message}`);
+const summary = (ds: LintDiagnostic[]) =>
+  ds
+    .filter((d) => d.rule.startsWith('MultiArch/') || d.rule.includes('ArgInFrom'))
+    .map((d) => `${d.range.start.line + 1} ${d.rule}: ${d.message}`);
 
 describe('lint per matrix cell', () => {
   let dir: string;
@@ -101,14 +104,17 @@ describe('lint per matrix cell', () => {
   });
 
   it('InvalidDefaultArgInFrom with each cell’s platform args (TARGETVARIANT is empty off arm)', () => {
-    const text = 'ARG BASE=${TARGETARCH}/debian:bookworm${TARGETVARIANT:+-}${TARGETVARIANT}\nARG TAG=${TARGETVARIANT}\nFROM alpine:${TAG}\nFROM ${BASE}\n';
+    const text =
+      'ARG BASE=${TARGETARCH}/debian:bookworm${TARGETVARIANT:+-}${TARGETVARIANT}\nARG TAG=${TARGETVARIANT}\nFROM alpine:${TAG}\nFROM ${BASE}\n';
     const matrix: LintCell[] = [
       { variant: 'app', args: {}, platforms: ['linux/amd64', 'linux/arm/v7'] },
       { variant: 'lite', args: { TAG: '3.20' }, platforms: ['linux/amd64'] },
     ];
     const { diagnostics } = lintDockerfile(text, { matrix, buildPlatform: 'linux/amd64' });
     // Build args do not count (BuildKit checks the defaults), so lite's TAG does not save it.
-    assert.deepEqual(summary(diagnostics), ['3 InvalidDefaultArgInFrom: Default value for ARG alpine:${TAG} results in empty or invalid base image name (for linux/amd64)']);
+    assert.deepEqual(summary(diagnostics), [
+      '3 InvalidDefaultArgInFrom: Default value for ARG alpine:${TAG} results in empty or invalid base image name (for linux/amd64)',
+    ]);
     // Without a matrix: the build machine's platform, as BuildKit does.
     assert.equal(summary(lintDockerfile(text, {}).diagnostics).length, 1);
     assert.deepEqual(summary(lintDockerfile(text, { buildPlatform: 'linux/arm/v7' }).diagnostics), []);
@@ -132,9 +138,20 @@ COPY --from=build /out/app /app
   });
 
   it('JSON output carries the cells; text output the words', async () => {
-    const out = { cwd: dir, env: {}, stdout: '', stderr: '', out: (t: string) => void (out.stdout += t), err: (t: string) => void (out.stderr += t) } satisfies CliIO & { stdout: string; stderr: string };
+    const out = {
+      cwd: dir,
+      env: {},
+      stdout: '',
+      stderr: '',
+      out: (t: string) => void (out.stdout += t),
+      err: (t: string) => void (out.stderr += t),
+    } satisfies CliIO & { stdout: string; stderr: string };
     await lint(['--format', 'json', '--no-network'], out);
-    const rows = JSON.parse(out.stdout) as Array<{ rule: string; message: string; cells?: Array<{ variant: string; platform: string }> }>;
+    const rows = JSON.parse(out.stdout) as Array<{
+      rule: string;
+      message: string;
+      cells?: Array<{ variant: string; platform: string }>;
+    }>;
     const arch = rows.find((r) => r.rule === 'MultiArch/HardcodedArch');
     assert.deepEqual(arch?.cells, [
       { variant: 'minimal', platform: 'linux/arm64' },
@@ -143,7 +160,10 @@ COPY --from=build /out/app /app
     assert.ok(rows.filter((r) => !r.rule.startsWith('MultiArch/')).every((r) => r.cells === undefined));
     out.stdout = '';
     await lint(['--no-network'], out);
-    assert.match(out.stdout, /Dockerfile:11:\d+: warning MultiArch\/HardcodedArch: .* \(for linux\/arm64 in variants minimal, redis\)\n/);
+    assert.match(
+      out.stdout,
+      /Dockerfile:11:\d+: warning MultiArch\/HardcodedArch: .* \(for linux\/arm64 in variants minimal, redis\)\n/,
+    );
   });
 });
 
@@ -163,6 +183,9 @@ describe('describing a set of cells', () => {
     assert.equal(describeCells(pick('a amd64', 'a arm64', 'c amd64'), universe), 'in variants a, c');
     assert.equal(describeCells(pick('a arm64', 'b arm64'), universe), 'for linux/arm64');
     assert.equal(describeCells(pick('a arm64'), universe), 'for linux/arm64 in variant a');
-    assert.equal(describeCells(pick('a arm64', 'b amd64', 'c amd64'), universe), 'for linux/arm64 in variant a; for linux/amd64 in variants b, c');
+    assert.equal(
+      describeCells(pick('a arm64', 'b amd64', 'c amd64'), universe),
+      'for linux/arm64 in variant a; for linux/amd64 in variants b, c',
+    );
   });
 });

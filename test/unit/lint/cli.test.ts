@@ -35,7 +35,11 @@ describe('multiarch lint / fix', () => {
     assert.equal(await readFile(join(dir, 'Dockerfile'), 'utf8'), 'FROM alpine AS build\nENV PATH=$PAHT:/x\n');
     const out = io(dir);
     await lint(['--format', 'json'], out);
-    const rows = JSON.parse(out.stdout) as Array<{ rule: string; fixable: boolean; suggestions: Array<{ title: string }> }>;
+    const rows = JSON.parse(out.stdout) as Array<{
+      rule: string;
+      fixable: boolean;
+      suggestions: Array<{ title: string }>;
+    }>;
     assert.deepEqual(
       rows.map((r) => [r.rule, r.fixable, r.suggestions]),
       [['UndefinedVar', false, [{ title: 'Change to $PATH' }]]],
@@ -43,11 +47,22 @@ describe('multiarch lint / fix', () => {
   });
 
   it('fix keeps every byte it does not edit, invalid UTF-8 included', async () => {
-    const before = Buffer.concat([Buffer.from('from alpine as build\nRUN echo caf'), Buffer.from([0xe9, 0x20, 0xff, 0xc3]), Buffer.from(' \u00e9t\u00e9\n')]);
+    const before = Buffer.concat([
+      Buffer.from('from alpine as build\nRUN echo caf'),
+      Buffer.from([0xe9, 0x20, 0xff, 0xc3]),
+      Buffer.from(' \u00e9t\u00e9\n'),
+    ]);
     await writeFile(join(dir, 'Dockerfile'), before);
     assert.equal(await fix([], io(dir)), 0);
     const after = await readFile(join(dir, 'Dockerfile'));
-    assert.deepEqual(after, Buffer.concat([Buffer.from('FROM alpine AS build\nRUN echo caf'), Buffer.from([0xe9, 0x20, 0xff, 0xc3]), Buffer.from(' \u00e9t\u00e9\n')]));
+    assert.deepEqual(
+      after,
+      Buffer.concat([
+        Buffer.from('FROM alpine AS build\nRUN echo caf'),
+        Buffer.from([0xe9, 0x20, 0xff, 0xc3]),
+        Buffer.from(' \u00e9t\u00e9\n'),
+      ]),
+    );
   });
 
   it('--version names the BuildKit release the checks follow', async () => {
@@ -110,12 +125,27 @@ describe('multiarch lint / fix', () => {
     await lint(['--format', 'sarif', 'Dockerfile'], out);
     const sarif = JSON.parse(out.stdout) as {
       version: string;
-      runs: { tool: { driver: { rules: { id: string; helpUri?: string }[] } }; results: { ruleId: string; level: string; locations: { physicalLocation: { region: { startLine: number; startColumn: number } } }[] }[] }[];
+      runs: {
+        tool: { driver: { rules: { id: string; helpUri?: string }[] } };
+        results: {
+          ruleId: string;
+          level: string;
+          locations: { physicalLocation: { region: { startLine: number; startColumn: number } } }[];
+        }[];
+      }[];
     };
     assert.equal(sarif.version, '2.1.0');
     const run = sarif.runs[0];
-    assert.equal(run.tool.driver.rules.find((r) => r.id === 'FromAsCasing')?.helpUri, 'https://docs.docker.com/reference/build-checks/from-as-casing/');
-    assert.deepEqual(run.results[0].locations[0].physicalLocation.region, { startLine: 1, startColumn: 13, endLine: 1, endColumn: 15 });
+    assert.equal(
+      run.tool.driver.rules.find((r) => r.id === 'FromAsCasing')?.helpUri,
+      'https://docs.docker.com/reference/build-checks/from-as-casing/',
+    );
+    assert.deepEqual(run.results[0].locations[0].physicalLocation.region, {
+      startLine: 1,
+      startColumn: 13,
+      endLine: 1,
+      endColumn: 15,
+    });
     assert.equal(run.results[0].level, 'warning');
   });
 
@@ -175,10 +205,16 @@ describe('multiarch lint / fix', () => {
   it('reads .dockerignore and multiarch.yaml next to the Dockerfile', async () => {
     await writeFile(join(dir, '.dockerignore'), '*.env\n');
     await writeFile(join(dir, 'multiarch.yaml'), 'image: x\nplatforms: [linux/amd64, linux/arm64]\n');
-    await writeFile(join(dir, 'Dockerfile'), '# check=experimental=CopyIgnoredFile\nFROM debian\nCOPY app.env /\nRUN curl -o /t https://x.example/amd64/t\n');
+    await writeFile(
+      join(dir, 'Dockerfile'),
+      '# check=experimental=CopyIgnoredFile\nFROM debian\nCOPY app.env /\nRUN curl -o /t https://x.example/amd64/t\n',
+    );
     const out = io(dir);
     await lint(['Dockerfile'], out);
-    assert.match(out.stdout, /warning CopyIgnoredFile: Attempting to Copy file "app.env" that is excluded by .dockerignore/);
+    assert.match(
+      out.stdout,
+      /warning CopyIgnoredFile: Attempting to Copy file "app.env" that is excluded by .dockerignore/,
+    );
     assert.match(out.stdout, /warning MultiArch\/HardcodedArch: /);
   });
 });

@@ -1,7 +1,14 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyFixes, fixAll, ignoreRuleEdit, lintDockerfile, applyEdits, type LintContext } from '../../../src/core/lint';
+import {
+  applyFixes,
+  fixAll,
+  ignoreRuleEdit,
+  lintDockerfile,
+  applyEdits,
+  type LintContext,
+} from '../../../src/core/lint';
 import { BOM, LineIndex } from '../../../src/core/lint/text';
 import { generateDockerfile } from '../../fixtures/dockerfiles/generate';
 
@@ -9,14 +16,48 @@ const dir = join(__dirname, '../../fixtures/dockerfiles');
 const context: LintContext = { platformCount: 2, dockerignore: readFileSync(join(dir, '.dockerignore'), 'utf8') };
 
 function corpus(): Array<[string, string]> {
-  const files = readdirSync(dir).filter((f) => /\.(Dockerfile|bin)$/.test(f)).sort();
+  const files = readdirSync(dir)
+    .filter((f) => /\.(Dockerfile|bin)$/.test(f))
+    .sort();
   const out: Array<[string, string]> = files.map((f) => [f, readFileSync(join(dir, f), 'utf8')]);
   out.push(['generated 10,000 lines, dense findings', generateDockerfile(10_000, 'dense')]);
   out.push(['generated 10,000 lines, typical', generateDockerfile(10_000, 'typical')]);
   // Deterministic garbage: a small LCG, so a failure reproduces.
   let seed = 42;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  const alphabet = ['FROM ', 'as ', 'AS ', 'RUN ', 'COPY --from=', '\\\n', '\n', '\r\n', '<<EOF\n', 'EOF\n', '$', '${', '}', '"', "'", '`', '#', ' ', '\t', 'x', '=', ':', '/', '[', ']', 'ARG ', 'ENV ', 'EXPOSE ', '\u0000', '\uFEFF', 'é'];
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const alphabet = [
+    'FROM ',
+    'as ',
+    'AS ',
+    'RUN ',
+    'COPY --from=',
+    '\\\n',
+    '\n',
+    '\r\n',
+    '<<EOF\n',
+    'EOF\n',
+    '$',
+    '${',
+    '}',
+    '"',
+    "'",
+    '`',
+    '#',
+    ' ',
+    '\t',
+    'x',
+    '=',
+    ':',
+    '/',
+    '[',
+    ']',
+    'ARG ',
+    'ENV ',
+    'EXPOSE ',
+    '\u0000',
+    '\uFEFF',
+    'é',
+  ];
   for (let n = 0; n < 40; n++) {
     let s = '';
     const len = Math.floor(rand() * 60);
@@ -47,7 +88,10 @@ describe('linter properties over the corpus', () => {
         const once = fixAll(text, context).text;
         assert.equal(fixAll(once, context).text, once);
         const left = lintDockerfile(once, context).diagnostics.filter((d) => d.fix);
-        assert.deepEqual(left.map((d) => `${d.rule} ${d.range.start.line + 1}`), []);
+        assert.deepEqual(
+          left.map((d) => `${d.rule} ${d.range.start.line + 1}`),
+          [],
+        );
       });
 
       it('keeps the BOM, the line-break style and every heredoc body', () => {
@@ -55,7 +99,8 @@ describe('linter properties over the corpus', () => {
         assert.equal(fixed.startsWith(BOM), text.startsWith(BOM));
         const before = lineBreaks(text);
         const after = lineBreaks(fixed);
-        for (const k of ['crlf', 'lf', 'cr'] as const) if (before[k] === 0) assert.equal(after[k], 0, `no ${k} line breaks appear`);
+        for (const k of ['crlf', 'lf', 'cr'] as const)
+          if (before[k] === 0) assert.equal(after[k], 0, `no ${k} line breaks appear`);
         const { model } = lintDockerfile(text, context);
         const body = text.startsWith(BOM) ? text.slice(1) : text;
         let from = 0;
@@ -79,7 +124,11 @@ describe('linter properties over the corpus', () => {
           if (!applied) continue;
           // Splice the edits by hand, back to front, and compare.
           const edits = d.fix.edits
-            .map((e) => ({ s: index.offsetAt(e.range.start), e: index.offsetAt(e.range.end), t: e.newText.replace(/\r\n|\r|\n/g, index.eol) }))
+            .map((e) => ({
+              s: index.offsetAt(e.range.start),
+              e: index.offsetAt(e.range.end),
+              t: e.newText.replace(/\r\n|\r|\n/g, index.eol),
+            }))
             .sort((a, b) => b.s - a.s || b.e - a.e);
           let expected = body;
           const seen = new Set<string>();
@@ -100,7 +149,11 @@ describe('linter properties over the corpus', () => {
           const edit = ignoreRuleEdit(text, rule);
           assert.ok(edit, rule);
           const after = lintDockerfile(applyEdits(text, [edit]), context).diagnostics;
-          assert.deepEqual(after.filter((d) => d.rule === rule).map((d) => d.message), [], rule);
+          assert.deepEqual(
+            after.filter((d) => d.rule === rule).map((d) => d.message),
+            [],
+            rule,
+          );
         }
       });
     });

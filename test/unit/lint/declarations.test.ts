@@ -5,7 +5,17 @@ import { TextIndex } from '../../../src/core/lint/textIndex';
 
 describe('ARG/ENV declarations', () => {
   it('the plain-text fast path reads what dockerfile-ast reads', () => {
-    for (const c of ['ARG A', 'ARG A=1 B', 'ARG A= B=', 'ENV K v', 'ENV K v w  x', 'ENV A=1 B=2', 'ENV K', 'ARG  X=$Y\tZ=1', 'ENV PATH=$PAHT:/x']) {
+    for (const c of [
+      'ARG A',
+      'ARG A=1 B',
+      'ARG A= B=',
+      'ENV K v',
+      'ENV K v w  x',
+      'ENV A=1 B=2',
+      'ENV K',
+      'ARG  X=$Y\tZ=1',
+      'ENV PATH=$PAHT:/x',
+    ]) {
       const text = `FROM x\n${c}\n`;
       const ins = DockerfileParser.parse(text).getInstructions()[1]!;
       const a = new TextIndex(text, '\\').argsOf(ins)!;

@@ -7,7 +7,10 @@ const rulesOf = (text: string) => lintDockerfile(text).diagnostics.map((d) => `$
 
 describe('check directive (BuildKit semantics)', () => {
   it('skips listed rules, with blanks around names', () => {
-    assert.deepEqual(rulesOf('# check=skip= FromAsCasing , MaintainerDeprecated\nFROM alpine as b\nMAINTAINER x\n'), []);
+    assert.deepEqual(
+      rulesOf('# check=skip= FromAsCasing , MaintainerDeprecated\nFROM alpine as b\nMAINTAINER x\n'),
+      [],
+    );
   });
 
   it('skip=all silences every rule', () => {
@@ -21,7 +24,9 @@ describe('check directive (BuildKit semantics)', () => {
   });
 
   it('combines options with ";"', () => {
-    assert.deepEqual(rulesOf('# check=skip=MaintainerDeprecated;error=true\nFROM alpine as b\nMAINTAINER x\n'), ['FromAsCasing:error']);
+    assert.deepEqual(rulesOf('# check=skip=MaintainerDeprecated;error=true\nFROM alpine as b\nMAINTAINER x\n'), [
+      'FromAsCasing:error',
+    ]);
   });
 
   it('is a file directive only before any other line; later, it covers the next instruction only', () => {
@@ -33,20 +38,34 @@ describe('check directive (BuildKit semantics)', () => {
 
   it('an instruction comment: the first check comment counts, up to its first blank; a bad one is ignored', () => {
     assert.deepEqual(rulesOf('FROM alpine\n# check=skip=MaintainerDeprecated // reason\nMAINTAINER x\n'), []);
-    assert.deepEqual(rulesOf('FROM alpine\n# check=skip=JSONArgsRecommended\n# check=skip=MaintainerDeprecated\nMAINTAINER x\n'), ['MaintainerDeprecated:warning']);
+    assert.deepEqual(
+      rulesOf('FROM alpine\n# check=skip=JSONArgsRecommended\n# check=skip=MaintainerDeprecated\nMAINTAINER x\n'),
+      ['MaintainerDeprecated:warning'],
+    );
     assert.deepEqual(rulesOf('FROM alpine\n# check=bogus\nMAINTAINER x\n'), ['MaintainerDeprecated:warning']);
-    assert.deepEqual(rulesOf('FROM alpine\n# check=skip=MaintainerDeprecated\n#\nMAINTAINER x\n'), ['MaintainerDeprecated:warning']);
+    assert.deepEqual(rulesOf('FROM alpine\n# check=skip=MaintainerDeprecated\n#\nMAINTAINER x\n'), [
+      'MaintainerDeprecated:warning',
+    ]);
     // File-wide checks are not covered by a comment above one instruction.
-    assert.deepEqual(rulesOf('FROM alpine\n# check=skip=ConsistentInstructionCasing\nrun x\n'), ['ConsistentInstructionCasing:warning']);
-    assert.deepEqual(rulesOf('FROM alpine\n# check=experimental=InvalidDefinitionDescription\nARG A\nARG B\n'), ['InvalidDefinitionDescription:warning']);
+    assert.deepEqual(rulesOf('FROM alpine\n# check=skip=ConsistentInstructionCasing\nrun x\n'), [
+      'ConsistentInstructionCasing:warning',
+    ]);
+    assert.deepEqual(rulesOf('FROM alpine\n# check=experimental=InvalidDefinitionDescription\nARG A\nARG B\n'), [
+      'InvalidDefinitionDescription:warning',
+    ]);
   });
 
   it('may follow other directives and a shebang, in any case, with spaces', () => {
-    assert.deepEqual(rulesOf('#!/usr/bin/env docker\n# syntax=docker/dockerfile:1\n#  CHECK = skip=FromAsCasing \nFROM alpine as b\n'), []);
+    assert.deepEqual(
+      rulesOf('#!/usr/bin/env docker\n# syntax=docker/dockerfile:1\n#  CHECK = skip=FromAsCasing \nFROM alpine as b\n'),
+      [],
+    );
   });
 
   it('an unknown directive ends the block', () => {
-    assert.deepEqual(rulesOf('# foo=bar\n# check=skip=all\nFROM alpine as b\nFROM alpine as c\n'), ['FromAsCasing:warning']);
+    assert.deepEqual(rulesOf('# foo=bar\n# check=skip=all\nFROM alpine as b\nFROM alpine as c\n'), [
+      'FromAsCasing:warning',
+    ]);
   });
 
   it('experimental rules run only when asked for, and skip does not apply to them', () => {
@@ -58,7 +77,9 @@ describe('check directive (BuildKit semantics)', () => {
   it('reports directives BuildKit rejects', () => {
     assert.deepEqual(rulesOf('# check=skip\nFROM alpine\n'), ['MultiArch/ParserDirective:error']);
     assert.deepEqual(rulesOf('# check=error=maybe\nFROM alpine\n'), ['MultiArch/ParserDirective:error']);
-    assert.deepEqual(rulesOf('# check=skip=all\n# check=error=true\nFROM alpine as b\n'), ['MultiArch/ParserDirective:error']);
+    assert.deepEqual(rulesOf('# check=skip=all\n# check=error=true\nFROM alpine as b\n'), [
+      'MultiArch/ParserDirective:error',
+    ]);
   });
 
   it('parses values like ParseLintOptions', () => {
@@ -76,6 +97,9 @@ describe('check directive (BuildKit semantics)', () => {
   it('settings override severities and can turn rules off', () => {
     const text = 'FROM alpine as b\nMAINTAINER x\n';
     const d = lintDockerfile(text, {}, { rules: { FromAsCasing: 'error', MaintainerDeprecated: 'off' } }).diagnostics;
-    assert.deepEqual(d.map((x) => `${x.rule}:${x.severity}`), ['FromAsCasing:error']);
+    assert.deepEqual(
+      d.map((x) => `${x.rule}:${x.severity}`),
+      ['FromAsCasing:error'],
+    );
   });
 });

@@ -17,12 +17,18 @@ describe('fix engine', () => {
     const text = 'abcdef';
     const r = applyFixes(text, [
       { title: 'a', edits: [{ range: { start: at(0, 1), end: at(0, 3) }, newText: 'X' }] },
-      { title: 'b', edits: [{ range: { start: at(0, 2), end: at(0, 4) }, newText: 'Y' }, { range: { start: at(0, 5), end: at(0, 6) }, newText: 'Z' }] },
+      {
+        title: 'b',
+        edits: [
+          { range: { start: at(0, 2), end: at(0, 4) }, newText: 'Y' },
+          { range: { start: at(0, 5), end: at(0, 6) }, newText: 'Z' },
+        ],
+      },
     ]);
     assert.deepEqual(r, { text: 'aXdef', applied: 1 });
   });
 
-  it('keeps CRLF and a BOM, and writes inserted line breaks in the file\'s style', () => {
+  it("keeps CRLF and a BOM, and writes inserted line breaks in the file's style", () => {
     const text = '\uFEFFFROM alpine as b\r\nRUN x\r\n';
     const out = fixAll(text).text;
     assert.equal(out, '\uFEFFFROM alpine AS b\r\nRUN x\r\n');
@@ -33,7 +39,11 @@ describe('fix engine', () => {
   it('never edits inside a heredoc body', () => {
     const text = 'FROM alpine\nRUN <<EOF\nhello\nEOF\n';
     const { model } = lintDockerfile(text);
-    const r = applyFixes(text, [{ title: 'x', edits: [{ range: { start: at(2, 0), end: at(2, 5) }, newText: 'bye' }] }], model.heredocSpans);
+    const r = applyFixes(
+      text,
+      [{ title: 'x', edits: [{ range: { start: at(2, 0), end: at(2, 5) }, newText: 'bye' }] }],
+      model.heredocSpans,
+    );
     assert.deepEqual(r, { text, applied: 0 });
   });
 
@@ -51,13 +61,19 @@ describe('fix engine', () => {
 describe('ignore rule in this file', () => {
   it('adds a check directive at the top', () => {
     const text = 'FROM alpine as b\n';
-    assert.equal(applyEdits(text, [ignoreRuleEdit(text, 'FromAsCasing')!]), '# check=skip=FromAsCasing\nFROM alpine as b\n');
+    assert.equal(
+      applyEdits(text, [ignoreRuleEdit(text, 'FromAsCasing')!]),
+      '# check=skip=FromAsCasing\nFROM alpine as b\n',
+    );
     assert.deepEqual(lintDockerfile(applyEdits(text, [ignoreRuleEdit(text, 'FromAsCasing')!])).diagnostics, []);
   });
 
-  it('goes after existing directives (and a shebang), in the file\'s line endings', () => {
+  it("goes after existing directives (and a shebang), in the file's line endings", () => {
     const text = '#!/x\r\n# syntax=docker/dockerfile:1\r\n\r\nFROM alpine as b\r\n';
-    assert.equal(applyEdits(text, [ignoreRuleEdit(text, 'FromAsCasing')!]), '#!/x\r\n# syntax=docker/dockerfile:1\r\n# check=skip=FromAsCasing\r\n\r\nFROM alpine as b\r\n');
+    assert.equal(
+      applyEdits(text, [ignoreRuleEdit(text, 'FromAsCasing')!]),
+      '#!/x\r\n# syntax=docker/dockerfile:1\r\n# check=skip=FromAsCasing\r\n\r\nFROM alpine as b\r\n',
+    );
   });
 
   it('merges into an existing check directive', () => {
@@ -71,14 +87,17 @@ describe('ignore rule in this file', () => {
 
   it('turns off an experimental rule the file enabled, since skip does not apply to it', () => {
     const a = '# check=experimental=CopyIgnoredFile,InvalidDefinitionDescription\n# x\nFROM alpine AS b\n';
-    assert.equal(applyEdits(a, [ignoreRuleEdit(a, 'InvalidDefinitionDescription')!]), '# check=experimental=CopyIgnoredFile\n# x\nFROM alpine AS b\n');
+    assert.equal(
+      applyEdits(a, [ignoreRuleEdit(a, 'InvalidDefinitionDescription')!]),
+      '# check=experimental=CopyIgnoredFile\n# x\nFROM alpine AS b\n',
+    );
     const b = '# check=experimental=InvalidDefinitionDescription\n# x\nFROM alpine AS b\n';
     const fixed = applyEdits(b, [ignoreRuleEdit(b, 'InvalidDefinitionDescription')!]);
     assert.equal(fixed, '# x\nFROM alpine AS b\n');
     assert.deepEqual(lintDockerfile(fixed).diagnostics, []);
   });
 
-  it('an experimental rule turned on by a setting still obeys the file\'s skip', () => {
+  it("an experimental rule turned on by a setting still obeys the file's skip", () => {
     const text = '# check=skip=InvalidDefinitionDescription\n# x\nFROM alpine AS b\n';
     assert.deepEqual(lintDockerfile(text, {}, { rules: { InvalidDefinitionDescription: 'warning' } }).diagnostics, []);
   });
@@ -90,6 +109,9 @@ describe('ignore rule in this file', () => {
 
   it('keeps a BOM first', () => {
     const text = '\uFEFFFROM alpine as b\n';
-    assert.equal(applyEdits(text, [ignoreRuleEdit(text, 'FromAsCasing')!]), '\uFEFF# check=skip=FromAsCasing\nFROM alpine as b\n');
+    assert.equal(
+      applyEdits(text, [ignoreRuleEdit(text, 'FromAsCasing')!]),
+      '\uFEFF# check=skip=FromAsCasing\nFROM alpine as b\n',
+    );
   });
 });

@@ -8,7 +8,9 @@ export function ruleDiagnostics(text: string, rule: string, context: LintContext
 export function applyRuleFixes(text: string, rule: string, context: LintContext = {}): string {
   const result = lintDockerfile(text, context, { rules: { [rule]: 'warning' } });
   // A rule's fix, or else its first suggestion: what the lightbulb's first entry would do.
-  const fixes = result.diagnostics.filter((d) => d.rule === rule).flatMap((d) => (d.fix ? [d.fix] : d.suggestions?.slice(0, 1) ?? []));
+  const fixes = result.diagnostics
+    .filter((d) => d.rule === rule)
+    .flatMap((d) => (d.fix ? [d.fix] : (d.suggestions?.slice(0, 1) ?? [])));
   return applyFixes(text, fixes, result.model.heredocSpans).text;
 }
 

@@ -9,10 +9,21 @@ import { countPlatforms, loadLintContext } from '../../../src/core/lint/lintCont
 
 describe('lint context from the files around a Dockerfile', () => {
   it('counts the widest platform list any variant of that Dockerfile builds', () => {
-    const example = parse(readFileSync(join(__dirname, '../../../examples/queue-service/multiarch.yaml'), 'utf8')) as unknown;
+    const example = parse(
+      readFileSync(join(__dirname, '../../../examples/queue-service/multiarch.yaml'), 'utf8'),
+    ) as unknown;
     assert.equal(countPlatforms(example, 'Dockerfile'), 2);
-    assert.equal(countPlatforms({ platforms: ['linux/amd64'], variants: { a: { platforms: ['linux/amd64', 'linux/arm64', 'linux/riscv64'] } } }), 3);
-    assert.equal(countPlatforms({ dockerfile: 'other/Containerfile', platforms: ['linux/amd64', 'linux/arm64'] }, 'Dockerfile'), undefined);
+    assert.equal(
+      countPlatforms({
+        platforms: ['linux/amd64'],
+        variants: { a: { platforms: ['linux/amd64', 'linux/arm64', 'linux/riscv64'] } },
+      }),
+      3,
+    );
+    assert.equal(
+      countPlatforms({ dockerfile: 'other/Containerfile', platforms: ['linux/amd64', 'linux/arm64'] }, 'Dockerfile'),
+      undefined,
+    );
     assert.equal(countPlatforms('not a config'), undefined);
   });
 
@@ -22,8 +33,10 @@ describe('lint context from the files around a Dockerfile', () => {
   });
 
   it('recognises Dockerfile names', () => {
-    for (const n of ['Dockerfile', 'Containerfile', 'Dockerfile.dev', 'api.Dockerfile', 'x.containerfile']) assert.ok(isDockerfileName(n), n);
-    for (const n of ['Dockerfiles', 'docker-compose.yml', 'README.md', 'Dockerfile.dockerignore']) assert.ok(!isDockerfileName(n), n);
+    for (const n of ['Dockerfile', 'Containerfile', 'Dockerfile.dev', 'api.Dockerfile', 'x.containerfile'])
+      assert.ok(isDockerfileName(n), n);
+    for (const n of ['Dockerfiles', 'docker-compose.yml', 'README.md', 'Dockerfile.dockerignore'])
+      assert.ok(!isDockerfileName(n), n);
   });
 
   it('reads the platform count from .multiarch.yaml too (every config file name discovery accepts)', async () => {

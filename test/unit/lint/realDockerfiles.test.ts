@@ -9,13 +9,15 @@ describe('patterns from well-known public Dockerfiles', () => {
     const df = 'ARG ARCH="amd64"\nARG OS="linux"\nFROM quay.io/prometheus/busybox-${OS}-${ARCH}:latest\n';
     assert.deepEqual(rules(df), []);
     // Single quotes too, and an ARG default built from an earlier one.
-    assert.deepEqual(rules("ARG REG='docker.io'\nARG IMG=\"${REG}/library/debian\"\nFROM ${IMG}:12\n"), []);
+    assert.deepEqual(rules('ARG REG=\'docker.io\'\nARG IMG="${REG}/library/debian"\nFROM ${IMG}:12\n'), []);
   });
 
   it('an exec-form CMD continued over several lines is JSON (prometheus)', () => {
-    const df = 'FROM busybox\nCMD [ "--config.file=/etc/prometheus/prometheus.yml", \\\n     "--storage.tsdb.path=/prometheus" ]\n';
+    const df =
+      'FROM busybox\nCMD [ "--config.file=/etc/prometheus/prometheus.yml", \\\n     "--storage.tsdb.path=/prometheus" ]\n';
     assert.deepEqual(rules(df), []);
-    const withComment = 'FROM busybox\nENTRYPOINT [ "/bin/prometheus", \\\n# the config\n  "--web.enable-lifecycle" ]\n';
+    const withComment =
+      'FROM busybox\nENTRYPOINT [ "/bin/prometheus", \\\n# the config\n  "--web.enable-lifecycle" ]\n';
     assert.deepEqual(rules(withComment), []);
   });
 
@@ -30,7 +32,10 @@ describe('patterns from public images, linted against what BuildKit v0.32 says (
     { variant: 'arm', args: { ARCH: 'arm64' }, platforms: ['linux/arm64'] },
   ];
   const inCells = (text: string) =>
-    lintDockerfile(text, { matrix, buildPlatform: 'linux/amd64' }).diagnostics.map((d) => `${d.range.start.line + 1} ${d.rule}${d.cells ? ` [${d.cells.map((c) => `${c.variant} ${c.platform}`).join(', ')}]` : ''}`);
+    lintDockerfile(text, { matrix, buildPlatform: 'linux/amd64' }).diagnostics.map(
+      (d) =>
+        `${d.range.start.line + 1} ${d.rule}${d.cells ? ` [${d.cells.map((c) => `${c.variant} ${c.platform}`).join(', ')}]` : ''}`,
+    );
 
   it('a variable the base image defines and whose name contains a known one is no typo (golang: $GOPATH)', () => {
     assert.deepEqual(rules('FROM golang:1.22-alpine AS base\nWORKDIR $GOPATH/src/example.com/app\n'), []);
@@ -47,12 +52,19 @@ RUN go build -o /out/tool ./cmd/tool
 FROM alpine:3.20
 COPY --from=tool /out/tool /usr/bin/
 `;
-    assert.deepEqual(rules(df).filter((r) => r.includes('MultiArch')), []);
-    assert.deepEqual(inCells(df).filter((r) => r.includes('MultiArch')), []);
+    assert.deepEqual(
+      rules(df).filter((r) => r.includes('MultiArch')),
+      [],
+    );
+    assert.deepEqual(
+      inCells(df).filter((r) => r.includes('MultiArch')),
+      [],
+    );
     // Without the pinned parent, the arm builds compile under QEMU.
-    assert.deepEqual(inCells(df.replace('--platform=$BUILDPLATFORM ', '')).filter((r) => r.includes('Emulated')), [
-      '3 MultiArch/EmulatedCompileStage [main linux/arm64, main linux/arm/v7, arm linux/arm64]',
-    ]);
+    assert.deepEqual(
+      inCells(df.replace('--platform=$BUILDPLATFORM ', '')).filter((r) => r.includes('Emulated')),
+      ['3 MultiArch/EmulatedCompileStage [main linux/arm64, main linux/arm/v7, arm linux/arm64]'],
+    );
   });
 
   it('"make" in a comment line of a continued RUN is not a compiler (golang: a stage that only downloads)', () => {
@@ -68,20 +80,31 @@ COPY --from=build /usr/local/go /usr/local/go
   });
 
   it('a hard-coded ARCH default is wrong where the variant does not pass ARCH and the platform differs (prometheus)', () => {
-    const df = 'ARG ARCH="amd64"\nARG OS="linux"\nFROM quay.io/prometheus/busybox-${OS}-${ARCH}:latest\nARG ARCH="amd64"\nCOPY .build/${OS}-${ARCH}/prometheus /bin/prometheus\n';
-    assert.deepEqual(inCells(df), ['1 MultiArch/HardcodedArch [main linux/arm64, main linux/arm/v7]', '4 MultiArch/HardcodedArch [main linux/arm64, main linux/arm/v7]']);
+    const df =
+      'ARG ARCH="amd64"\nARG OS="linux"\nFROM quay.io/prometheus/busybox-${OS}-${ARCH}:latest\nARG ARCH="amd64"\nCOPY .build/${OS}-${ARCH}/prometheus /bin/prometheus\n';
+    assert.deepEqual(inCells(df), [
+      '1 MultiArch/HardcodedArch [main linux/arm64, main linux/arm/v7]',
+      '4 MultiArch/HardcodedArch [main linux/arm64, main linux/arm/v7]',
+    ]);
   });
 
   it('ENV GPG_KEY is reported, as BuildKit does (python): KEY is a secret word and nothing allows it', () => {
-    assert.deepEqual(rules('FROM debian:bookworm-slim\nENV GPG_KEY=7169605F62C751356D054A26A821E680E5FA6305\n'), ['2 SecretsUsedInArgOrEnv']);
+    assert.deepEqual(rules('FROM debian:bookworm-slim\nENV GPG_KEY=7169605F62C751356D054A26A821E680E5FA6305\n'), [
+      '2 SecretsUsedInArgOrEnv',
+    ]);
   });
 });
 
 describe('files BuildKit refuses', () => {
   it('an unknown instruction is an error, with BuildKit’s suggestion', () => {
     const { diagnostics } = lintDockerfile('FROM alpine\nFOOBAR x\nFORM alpine\n');
-    const errors = diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.range.start.line + 1} ${d.rule}: ${d.message}`);
-    assert.deepEqual(errors, ['2 MultiArch/ParseError: unknown instruction: FOOBAR', '3 MultiArch/ParseError: unknown instruction: FORM (did you mean FROM?)']);
+    const errors = diagnostics
+      .filter((d) => d.severity === 'error')
+      .map((d) => `${d.range.start.line + 1} ${d.rule}: ${d.message}`);
+    assert.deepEqual(errors, [
+      '2 MultiArch/ParseError: unknown instruction: FOOBAR',
+      '3 MultiArch/ParseError: unknown instruction: FORM (did you mean FROM?)',
+    ]);
   });
 
   it('a # check=skip=all does not hide it', () => {

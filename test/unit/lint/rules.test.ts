@@ -32,7 +32,8 @@ const cases: Case[] = [
     at: ['1:16-21'],
     message: "Stage name 'Build' should be lowercase",
     good: 'FROM alpine AS build\nFROM build\n',
-    fixed: 'FROM alpine AS build\nFROM build AS next\nFROM alpine\nCOPY --from=build /a /a\nRUN --mount=type=cache,from=build,target=/c ls\n',
+    fixed:
+      'FROM alpine AS build\nFROM build AS next\nFROM alpine\nCOPY --from=build /a /a\nRUN --mount=type=cache,from=build,target=/c ls\n',
   },
   {
     rule: 'ConsistentInstructionCasing',
@@ -195,14 +196,16 @@ const cases: Case[] = [
     bad: 'FROM debian\nRUN curl -fsSL https://x.example/linux/amd64/tool -o /t\nARG URL=https://x.example/tool-aarch64.tgz\n',
     at: ['2:40-45', '3:32-39'],
     good: 'FROM debian\nARG TARGETARCH\nRUN curl https://x.example/linux/${TARGETARCH}/tool\nRUN echo amd64\nFROM --platform=linux/amd64 debian\nRUN curl https://x.example/amd64/t\n',
-    fixed: 'FROM debian\nARG TARGETARCH\nRUN curl -fsSL https://x.example/linux/${TARGETARCH}/tool -o /t\nARG URL=https://x.example/tool-aarch64.tgz\n',
+    fixed:
+      'FROM debian\nARG TARGETARCH\nRUN curl -fsSL https://x.example/linux/${TARGETARCH}/tool -o /t\nARG URL=https://x.example/tool-aarch64.tgz\n',
     context: { platformCount: 2 },
   },
   {
     rule: 'MultiArch/PlatformArgScope',
     bad: 'FROM alpine\nRUN echo $TARGETARCH ${BUILDPLATFORM}\n',
     at: ['2:11-21', '2:24-37'],
-    message: 'TARGETARCH is a global-scope build argument: declare "ARG TARGETARCH" in this stage before using it, otherwise it is empty here',
+    message:
+      'TARGETARCH is a global-scope build argument: declare "ARG TARGETARCH" in this stage before using it, otherwise it is empty here',
     good: 'FROM --platform=$BUILDPLATFORM alpine\nARG TARGETARCH\nRUN echo $TARGETARCH \\$TARGETOS\n',
     fixed: 'FROM alpine\nARG TARGETARCH\nARG BUILDPLATFORM\nRUN echo $TARGETARCH ${BUILDPLATFORM}\n',
   },
@@ -220,13 +223,25 @@ const cases: Case[] = [
 describe('lint rules', () => {
   it('has a case for every rule', () => {
     const covered = new Set(cases.map((c) => c.rule));
-    assert.deepEqual(RULES.map((r) => r.meta.name).filter((n) => !covered.has(n)), []);
+    assert.deepEqual(
+      RULES.map((r) => r.meta.name).filter((n) => !covered.has(n)),
+      [],
+    );
   });
 
   it('links every BuildKit rule to its docs.docker.com page', () => {
     assert.equal(buildkitUrl('FromAsCasing'), 'https://docs.docker.com/reference/build-checks/from-as-casing/');
-    assert.equal(buildkitUrl('JSONArgsRecommended'), 'https://docs.docker.com/reference/build-checks/json-args-recommended/');
-    for (const r of RULES) assert.match(r.meta.url, r.meta.name.startsWith('MultiArch/') ? /README\.md#multiarch/ : /^https:\/\/docs\.docker\.com\/reference\/build-checks\/[a-z-]+\/$/);
+    assert.equal(
+      buildkitUrl('JSONArgsRecommended'),
+      'https://docs.docker.com/reference/build-checks/json-args-recommended/',
+    );
+    for (const r of RULES)
+      assert.match(
+        r.meta.url,
+        r.meta.name.startsWith('MultiArch/')
+          ? /README\.md#multiarch/
+          : /^https:\/\/docs\.docker\.com\/reference\/build-checks\/[a-z-]+\/$/,
+      );
   });
 
   for (const c of cases) {
@@ -238,7 +253,10 @@ describe('lint rules', () => {
         assert.ok(found.every((d) => d.url.length > 0));
       });
       it('stays quiet on correct input', () => {
-        assert.deepEqual(ruleDiagnostics(c.good, c.rule, c.context).map((d) => `${where(d)} ${d.message}`), []);
+        assert.deepEqual(
+          ruleDiagnostics(c.good, c.rule, c.context).map((d) => `${where(d)} ${d.message}`),
+          [],
+        );
       });
       if (c.fixed !== undefined) {
         it('fixes exactly the diagnosed tokens', () => {
@@ -253,12 +271,18 @@ describe('lint rules', () => {
   }
 
   it('does not flag hard-coded architectures when the build has one platform', () => {
-    assert.deepEqual(ruleDiagnostics('FROM debian\nRUN curl https://x.example/amd64/t\n', 'MultiArch/HardcodedArch', { platformCount: 1 }), []);
+    assert.deepEqual(
+      ruleDiagnostics('FROM debian\nRUN curl https://x.example/amd64/t\n', 'MultiArch/HardcodedArch', {
+        platformCount: 1,
+      }),
+      [],
+    );
   });
 
   it('never looks inside heredoc bodies for Dockerfile syntax', () => {
     const text = 'FROM alpine AS base\nRUN <<EOF\nFROM python:3.11-slim as builder\nMAINTAINER x\nEOF\n';
-    for (const r of ['FromAsCasing', 'MaintainerDeprecated', 'StageNameCasing']) assert.deepEqual(ruleDiagnostics(text, r), []);
+    for (const r of ['FromAsCasing', 'MaintainerDeprecated', 'StageNameCasing'])
+      assert.deepEqual(ruleDiagnostics(text, r), []);
   });
 });
 
@@ -268,6 +292,9 @@ describe('lint settings in package.json', () => {
     const manifest = JSON.parse(await readFile(`${__dirname}/../../../package.json`, 'utf8')) as {
       contributes: { configuration: { properties: Record<string, { propertyNames?: { enum: string[] } }> } };
     };
-    assert.deepEqual(manifest.contributes.configuration.properties['multiarch.lint.rules'].propertyNames?.enum, RULES.map((r) => r.meta.name));
+    assert.deepEqual(
+      manifest.contributes.configuration.properties['multiarch.lint.rules'].propertyNames?.enum,
+      RULES.map((r) => r.meta.name),
+    );
   });
 });

@@ -23,19 +23,33 @@ describe('matrix expansion', () => {
   });
 
   it('filters by variant and by platform', () => {
-    const plan = buildPlan(sampleConfig(), { engine: 'buildx', output: 'push', variants: ['redis', 'sqs'], platforms: ['linux/arm64'] });
-    assert.deepEqual(plan.jobs.map((j) => [j.variant, j.platforms]), [['redis', ['linux/arm64']]]);
+    const plan = buildPlan(sampleConfig(), {
+      engine: 'buildx',
+      output: 'push',
+      variants: ['redis', 'sqs'],
+      platforms: ['linux/arm64'],
+    });
+    assert.deepEqual(
+      plan.jobs.map((j) => [j.variant, j.platforms]),
+      [['redis', ['linux/arm64']]],
+    );
   });
 
   it('names the known variants when asked for an unknown one', () => {
-    assert.throws(() => buildPlan(sampleConfig(), { engine: 'buildx', variants: ['kafka'] }), (e: unknown) => {
-      assert.ok(e instanceof PlanError);
-      assert.match(e.message, /unknown variant "kafka"; the config defines: minimal, redis, sqs/);
-      return true;
-    });
+    assert.throws(
+      () => buildPlan(sampleConfig(), { engine: 'buildx', variants: ['kafka'] }),
+      (e: unknown) => {
+        assert.ok(e instanceof PlanError);
+        assert.match(e.message, /unknown variant "kafka"; the config defines: minimal, redis, sqs/);
+        return true;
+      },
+    );
   });
 
   it('rejects a platform no variant is built for', () => {
-    assert.throws(() => buildPlan(sampleConfig(), { engine: 'buildx', platforms: ['linux/s390x'] }), /no variant is built for platform "linux\/s390x"/);
+    assert.throws(
+      () => buildPlan(sampleConfig(), { engine: 'buildx', platforms: ['linux/s390x'] }),
+      /no variant is built for platform "linux\/s390x"/,
+    );
   });
 });

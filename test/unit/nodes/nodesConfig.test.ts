@@ -3,7 +3,12 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../../src/core/config/loadConfig';
-import { loadMachineNodes, machineNodesFile, machineNodesFrom, parseMachineNodes } from '../../../src/core/config/machineNodes';
+import {
+  loadMachineNodes,
+  machineNodesFile,
+  machineNodesFrom,
+  parseMachineNodes,
+} from '../../../src/core/config/machineNodes';
 import type { ConfigProblem } from '../../../src/core/config/types';
 import type { BuildNode } from '../../../src/core/nodes/types';
 
@@ -36,7 +41,10 @@ describe('config: nodes', () => {
       platforms: ['linux/arm64'],
       source: 'config',
     });
-    assert.deepEqual(r.config.nodes.map((n) => n.name), ['arm-box', 'pi', 'tcp1', 'sock', 'conn']);
+    assert.deepEqual(
+      r.config.nodes.map((n) => n.name),
+      ['arm-box', 'pi', 'tcp1', 'sock', 'conn'],
+    );
     assert.equal(r.config.warnings, undefined);
   });
 
@@ -47,7 +55,9 @@ describe('config: nodes', () => {
   });
 
   it('reserves "local" at the name', () => {
-    const p = problems(withNodes('  - { name: local, engine: podman, endpoint: "tcp://h:1", platforms: [linux/arm64] }\n'));
+    const p = problems(
+      withNodes('  - { name: local, engine: podman, endpoint: "tcp://h:1", platforms: [linux/arm64] }\n'),
+    );
     assert.equal(p.length, 1, JSON.stringify(p));
     assert.match(p[0]!.message, /"local" is reserved for this machine; give the node another name/);
     assert.deepEqual([p[0]!.line, p[0]!.path], [4, '/nodes/0/name']);
@@ -77,28 +87,47 @@ describe('config: nodes', () => {
     assert.match(by['/nodes/0/name']!.message, /node name "bad name" is not allowed/);
     assert.match(by['/nodes/0/engine']!.message, /must be one of: podman, docker/);
     assert.equal(by['/nodes/0/engine']!.line, 5);
-    assert.match(by['/nodes/0/endpoint']!.message, /"http:\/\/arm-box" is not an endpoint; use tcp:\/\/host:port, ssh:\/\//);
+    assert.match(
+      by['/nodes/0/endpoint']!.message,
+      /"http:\/\/arm-box" is not an endpoint; use tcp:\/\/host:port, ssh:\/\//,
+    );
     assert.match(by['/nodes/0/platforms/0']!.message, /"linux\/arm46" is not a platform.*did you mean linux\/arm64/);
     assert.equal(by['/nodes/0/platforms/0']!.line, 7);
     const missing = p.filter((x) => x.path === '/nodes/1').map((x) => x.message);
-    assert.deepEqual(missing.map((m) => /needs "(\w+)"/.exec(m)?.[1]), ['engine', 'endpoint', 'platforms']);
+    assert.deepEqual(
+      missing.map((m) => /needs "(\w+)"/.exec(m)?.[1]),
+      ['engine', 'endpoint', 'platforms'],
+    );
     assert.match(missing[0]!, /; a node looks like \{name: arm-box, engine: podman/);
   });
 
-  it('adds machine-level nodes after the file\'s; the file wins a shared name, with a warning', () => {
+  it("adds machine-level nodes after the file's; the file wins a shared name, with a warning", () => {
     const machine: BuildNode[] = [
-      { name: 'arm-box', engine: 'docker', endpoint: 'tcp://other:2375', platforms: ['linux/arm64'], source: 'setting' },
+      {
+        name: 'arm-box',
+        engine: 'docker',
+        endpoint: 'tcp://other:2375',
+        platforms: ['linux/arm64'],
+        source: 'setting',
+      },
       { name: 'riscv', engine: 'podman', endpoint: 'tcp://rv:1', platforms: ['linux/riscv64'], source: 'setting' },
     ];
-    const r = parseConfig(withNodes('  - { name: arm-box, engine: podman, endpoint: "tcp://arm:1", platforms: [linux/arm64] }\n'), file, {
-      machineNodes: machine,
-      machineNodesOrigin: 'the multiarch.nodes setting',
-    });
+    const r = parseConfig(
+      withNodes('  - { name: arm-box, engine: podman, endpoint: "tcp://arm:1", platforms: [linux/arm64] }\n'),
+      file,
+      {
+        machineNodes: machine,
+        machineNodesOrigin: 'the multiarch.nodes setting',
+      },
+    );
     assert.ok(r.ok);
-    assert.deepEqual(r.config.nodes.map((n) => [n.name, n.endpoint, n.source]), [
-      ['arm-box', 'tcp://arm:1', 'config'],
-      ['riscv', 'tcp://rv:1', 'setting'],
-    ]);
+    assert.deepEqual(
+      r.config.nodes.map((n) => [n.name, n.endpoint, n.source]),
+      [
+        ['arm-box', 'tcp://arm:1', 'config'],
+        ['riscv', 'tcp://rv:1', 'setting'],
+      ],
+    );
     assert.deepEqual(r.config.warnings, [
       `node "arm-box" from the multiarch.nodes setting is also defined in the project's config; using the project's (rename one of them to use both)`,
     ]);
@@ -114,21 +143,40 @@ describe('machine-level nodes', () => {
   it('reads the same list shape as nodes:, as machine-level nodes', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'nodes-'));
     const f = join(dir, 'nodes.yaml');
-    await writeFile(f, '- name: arm-box\n  engine: podman\n  endpoint: ssh://builder@arm-box/run/podman/podman.sock\n  platforms: [linux/arm64]\n');
+    await writeFile(
+      f,
+      '- name: arm-box\n  engine: podman\n  endpoint: ssh://builder@arm-box/run/podman/podman.sock\n  platforms: [linux/arm64]\n',
+    );
     const r = await loadMachineNodes(f);
     assert.ok(r.ok, JSON.stringify(r));
-    assert.deepEqual(r.nodes.map((n) => [n.name, n.source]), [['arm-box', 'setting']]);
+    assert.deepEqual(
+      r.nodes.map((n) => [n.name, n.source]),
+      [['arm-box', 'setting']],
+    );
     assert.deepEqual(await loadMachineNodes(join(dir, 'missing.yaml')), { ok: true, nodes: [] });
   });
 
   it('locates a problem in the file with paths inside the list', () => {
-    const r = parseMachineNodes('- name: a\n  engine: podman\n  endpoint: tcp://a:1\n  platforms: [linux/arm64]\n- name: a\n  engine: lxc\n  endpoint: tcp://b:1\n  platforms: [linux/arm64]\n', '/home/u/.config/multiarch/nodes.yaml');
+    const r = parseMachineNodes(
+      '- name: a\n  engine: podman\n  endpoint: tcp://a:1\n  platforms: [linux/arm64]\n- name: a\n  engine: lxc\n  endpoint: tcp://b:1\n  platforms: [linux/arm64]\n',
+      '/home/u/.config/multiarch/nodes.yaml',
+    );
     assert.equal(r.ok, false);
     if (r.ok) return;
-    assert.deepEqual(r.problems.map((p) => [p.line, p.path, p.message]), [[6, '/1/engine', '"1.engine" must be one of: podman, docker']]);
-    const dup = parseMachineNodes('- { name: a, engine: podman, endpoint: c1, platforms: [linux/arm64] }\n- { name: a, engine: podman, endpoint: c2, platforms: [linux/arm64] }\n', 'n.yaml');
+    assert.deepEqual(
+      r.problems.map((p) => [p.line, p.path, p.message]),
+      [[6, '/1/engine', '"1.engine" must be one of: podman, docker']],
+    );
+    const dup = parseMachineNodes(
+      '- { name: a, engine: podman, endpoint: c1, platforms: [linux/arm64] }\n- { name: a, engine: podman, endpoint: c2, platforms: [linux/arm64] }\n',
+      'n.yaml',
+    );
     assert.equal(dup.ok, false);
-    if (!dup.ok) assert.deepEqual(dup.problems.map((p) => [p.line, p.path]), [[2, '/1/name']]);
+    if (!dup.ok)
+      assert.deepEqual(
+        dup.problems.map((p) => [p.line, p.path]),
+        [[2, '/1/name']],
+      );
   });
 
   it('checks a setting value that is not a list', () => {

@@ -11,7 +11,10 @@ import { readOciImages } from '../../../src/core/layers/imageSources';
 
 const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
-async function tarFile(file: string, members: Array<{ name: string; body?: Buffer; linkname?: string }>): Promise<void> {
+async function tarFile(
+  file: string,
+  members: Array<{ name: string; body?: Buffer; linkname?: string }>,
+): Promise<void> {
   const p = pack();
   const done = pipeline(p, createWriteStream(file));
   for (const m of members) {
@@ -30,7 +33,14 @@ async function layerTar(dir: string, text: string): Promise<Buffer> {
 }
 
 function imageConfig(architecture: string, layer: Buffer): Buffer {
-  return Buffer.from(JSON.stringify({ architecture, os: 'linux', config: { Cmd: ['cat', '/etc/arch'] }, rootfs: { type: 'layers', diff_ids: [sha(layer)] } }));
+  return Buffer.from(
+    JSON.stringify({
+      architecture,
+      os: 'linux',
+      config: { Cmd: ['cat', '/etc/arch'] },
+      rootfs: { type: 'layers', diff_ids: [sha(layer)] },
+    }),
+  );
 }
 
 /** An OCI archive as `podman save --format oci-archive` lays it out: index.json → one manifest. */
@@ -45,10 +55,21 @@ async function ociArchive(dir: string, architecture: string): Promise<{ file: st
       layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: sha(layer), size: layer.length }],
     }),
   );
-  const index = { schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha(manifest), size: manifest.length }] };
+  const index = {
+    schemaVersion: 2,
+    manifests: [
+      { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha(manifest), size: manifest.length },
+    ],
+  };
   const file = join(dir, `${architecture}-oci.tar`);
   const blob = (b: Buffer) => ({ name: `blobs/sha256/${sha(b).slice(7)}`, body: b });
-  await tarFile(file, [{ name: 'oci-layout', body: Buffer.from('{"imageLayoutVersion":"1.0.0"}') }, { name: 'index.json', body: Buffer.from(JSON.stringify(index)) }, blob(config), blob(layer), blob(manifest)]);
+  await tarFile(file, [
+    { name: 'oci-layout', body: Buffer.from('{"imageLayoutVersion":"1.0.0"}') },
+    { name: 'index.json', body: Buffer.from(JSON.stringify(index)) },
+    blob(config),
+    blob(layer),
+    blob(manifest),
+  ]);
   return { file, manifest: sha(manifest) };
 }
 
@@ -62,7 +83,10 @@ async function dockerArchive(dir: string, architecture: string): Promise<string>
     { name: `${id}.json`, body: config },
     { name: 'aaaa/layer.tar', body: layer },
     { name: 'bbbb/layer.tar', linkname: '../aaaa/layer.tar' },
-    { name: 'manifest.json', body: Buffer.from(JSON.stringify([{ Config: `${id}.json`, RepoTags: ['app:1'], Layers: ['bbbb/layer.tar'] }])) },
+    {
+      name: 'manifest.json',
+      body: Buffer.from(JSON.stringify([{ Config: `${id}.json`, RepoTags: ['app:1'], Layers: ['bbbb/layer.tar'] }])),
+    },
   ]);
   return file;
 }
@@ -100,11 +124,15 @@ describe('mergeOciArchives', () => {
       { refName: '1.0' },
     );
     const files = await members(out);
-    const top = JSON.parse(files.get('index.json')!.toString()) as { manifests: Array<{ mediaType: string; digest: string; annotations: Record<string, string> }> };
+    const top = JSON.parse(files.get('index.json')!.toString()) as {
+      manifests: Array<{ mediaType: string; digest: string; annotations: Record<string, string> }>;
+    };
     assert.equal(top.manifests.length, 1);
     assert.equal(top.manifests[0]!.mediaType, 'application/vnd.oci.image.index.v1+json');
     assert.deepEqual(top.manifests[0]!.annotations, { 'org.opencontainers.image.ref.name': '1.0' });
-    const index = JSON.parse(files.get(`blobs/sha256/${top.manifests[0]!.digest.slice(7)}`)!.toString()) as { manifests: Array<{ digest: string; platform: unknown }> };
+    const index = JSON.parse(files.get(`blobs/sha256/${top.manifests[0]!.digest.slice(7)}`)!.toString()) as {
+      manifests: Array<{ digest: string; platform: unknown }>;
+    };
     assert.deepEqual(
       index.manifests.map((m) => m.platform),
       [
@@ -114,7 +142,8 @@ describe('mergeOciArchives', () => {
     );
     assert.equal(index.manifests[0]!.digest, amd.manifest, 'an OCI part keeps its manifest digest');
     // Every blob is stored under its own digest.
-    for (const [name, body] of files) if (name.startsWith('blobs/')) assert.equal(sha(body).slice(7), name.split('/')[2]);
+    for (const [name, body] of files)
+      if (name.startsWith('blobs/')) assert.equal(sha(body).slice(7), name.split('/')[2]);
     // The project's own image reader walks it: two platforms, each with its layer's file.
     const images = await readOciImages(out, { headBytes: 16 });
     assert.deepEqual(
@@ -131,9 +160,15 @@ describe('mergeOciArchives', () => {
     const amd = await ociArchive(dir, 'amd64');
     const out = join(dir, 'app.tar');
     await writeFile(out, 'previous');
-    await assert.rejects(mergeOciArchives([{ platform: 'linux/arm64', archive: amd.file }], out), /holds no image for linux\/arm64 \(it has linux\/amd64\)/);
+    await assert.rejects(
+      mergeOciArchives([{ platform: 'linux/arm64', archive: amd.file }], out),
+      /holds no image for linux\/arm64 \(it has linux\/amd64\)/,
+    );
     assert.equal(await readFile(out, 'utf8'), 'previous');
-    assert.deepEqual((await readdir(dir)).filter((f) => f.startsWith('.') || f.endsWith('.partial')), []);
+    assert.deepEqual(
+      (await readdir(dir)).filter((f) => f.startsWith('.') || f.endsWith('.partial')),
+      [],
+    );
   });
 
   it('refuses two parts for one platform, an archive that is not an image, and a member outside the archive', async () => {
@@ -151,9 +186,15 @@ describe('mergeOciArchives', () => {
     );
     const junk = join(dir, 'junk.tar');
     await tarFile(junk, [{ name: 'README', body: Buffer.from('hi') }]);
-    await assert.rejects(mergeOciArchives([{ platform: 'linux/amd64', archive: junk }], out), /neither an OCI archive \(index.json\) nor a Docker archive/);
+    await assert.rejects(
+      mergeOciArchives([{ platform: 'linux/amd64', archive: junk }], out),
+      /neither an OCI archive \(index.json\) nor a Docker archive/,
+    );
     const evil = join(dir, 'evil.tar');
     await tarFile(evil, [{ name: '../escape', body: Buffer.from('x') }]);
-    await assert.rejects(mergeOciArchives([{ platform: 'linux/amd64', archive: evil }], out), /points outside the archive/);
+    await assert.rejects(
+      mergeOciArchives([{ platform: 'linux/amd64', archive: evil }], out),
+      /points outside the archive/,
+    );
   });
 });

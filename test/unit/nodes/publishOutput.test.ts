@@ -11,11 +11,20 @@ rec28402: digest: sha256:94478b923f8874cbba79212b7a151dcd05f0466db493da89e3f70cf
 const podmanLoad = 'Storing signatures\nLoaded image: localhost/publish-rec:rec28402\n';
 const dockerLoad = 'Loaded image: 127.0.0.1:5000/publish-rec:rec28402\n';
 
-const node = (name: string): BuildNode => ({ name, engine: 'docker', endpoint: 'ssh://builder@arm-box', platforms: ['linux/arm64'], source: 'config' });
+const node = (name: string): BuildNode => ({
+  name,
+  engine: 'docker',
+  endpoint: 'ssh://builder@arm-box',
+  platforms: ['linux/arm64'],
+  source: 'config',
+});
 
 describe('publish: engine output and push tags', () => {
   it('reads the digest docker push printed', () => {
-    assert.equal(parseDockerPushDigest(dockerPush), 'sha256:94478b923f8874cbba79212b7a151dcd05f0466db493da89e3f70cffc7a99a50');
+    assert.equal(
+      parseDockerPushDigest(dockerPush),
+      'sha256:94478b923f8874cbba79212b7a151dcd05f0466db493da89e3f70cffc7a99a50',
+    );
     assert.equal(parseDockerPushDigest('The push refers to repository [x]\nerror'), undefined);
   });
 

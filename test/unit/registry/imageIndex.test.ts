@@ -57,8 +57,21 @@ class TestRegistry {
 
   /** One platform's image: a config blob with its platform and a manifest of `type` naming it. */
   addImage(architecture: string, type = OCI_MANIFEST, variant?: string): { digest: string; size: number } {
-    const config = this.addBlob({ architecture, os: 'linux', ...(variant ? { variant } : {}), rootfs: { type: 'layers', diff_ids: [] } });
-    return this.addManifest({ schemaVersion: 2, mediaType: type, config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config }, layers: [] }, type);
+    const config = this.addBlob({
+      architecture,
+      os: 'linux',
+      ...(variant ? { variant } : {}),
+      rootfs: { type: 'layers', diff_ids: [] },
+    });
+    return this.addManifest(
+      {
+        schemaVersion: 2,
+        mediaType: type,
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
+        layers: [],
+      },
+      type,
+    );
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -80,16 +93,26 @@ class TestRegistry {
     const push = req.method === 'PUT';
     const scope = `repository:acme/app:${push ? 'pull,push' : 'pull'}`;
     const granted =
-      this.auth === 'basic' ? basicOk : authz === 'Bearer tok repository:acme/app:pull,push' || (!push && authz === 'Bearer tok repository:acme/app:pull');
+      this.auth === 'basic'
+        ? basicOk
+        : authz === 'Bearer tok repository:acme/app:pull,push' ||
+          (!push && authz === 'Bearer tok repository:acme/app:pull');
     if (!granted) {
-      const challenge = this.auth === 'basic' ? 'Basic realm="test"' : `Bearer realm="http://${this.host}/token",service="test-registry",scope="${scope}"`;
-      return send(401, JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }), { 'WWW-Authenticate': challenge });
+      const challenge =
+        this.auth === 'basic'
+          ? 'Basic realm="test"'
+          : `Bearer realm="http://${this.host}/token",service="test-registry",scope="${scope}"`;
+      return send(401, JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }), {
+        'WWW-Authenticate': challenge,
+      });
     }
     const m = /^\/v2\/acme\/app\/(manifests|blobs)\/(.+)$/.exec(url.pathname);
     if (!m) return send(404, '{}');
     if (m[1] === 'blobs') {
       const blob = this.blobs.get(m[2]!);
-      return blob ? send(200, blob, { 'Content-Type': 'application/octet-stream' }) : send(404, '{"errors":[{"code":"BLOB_UNKNOWN"}]}');
+      return blob
+        ? send(200, blob, { 'Content-Type': 'application/octet-stream' })
+        : send(404, '{"errors":[{"code":"BLOB_UNKNOWN"}]}');
     }
     if (push) {
       const type = req.headers['content-type'] ?? '';
@@ -104,7 +127,10 @@ class TestRegistry {
   }
 }
 
-const insecureOnly = (creds?: { username: string; password: string }): RegistryHosts => ({ insecure: () => true, credentials: () => creds });
+const insecureOnly = (creds?: { username: string; password: string }): RegistryHosts => ({
+  insecure: () => true,
+  credentials: () => creds,
+});
 
 describe('assembleIndex (OCI image index through the distribution API)', () => {
   it('reads each part, asks for a pull,push token anonymously, and PUTs exactly the index', async () => {
@@ -120,11 +146,23 @@ describe('assembleIndex (OCI image index through the distribution API)', () => {
         schemaVersion: 2,
         mediaType: 'application/vnd.oci.image.index.v1+json',
         manifests: [
-          { mediaType: DOCKER_MANIFEST, digest: amd.digest, size: amd.size, platform: { architecture: 'amd64', os: 'linux' } },
-          { mediaType: OCI_MANIFEST, digest: arm.digest, size: arm.size, platform: { architecture: 'arm64', os: 'linux', variant: 'v8' } },
+          {
+            mediaType: DOCKER_MANIFEST,
+            digest: amd.digest,
+            size: amd.size,
+            platform: { architecture: 'amd64', os: 'linux' },
+          },
+          {
+            mediaType: OCI_MANIFEST,
+            digest: arm.digest,
+            size: arm.size,
+            platform: { architecture: 'arm64', os: 'linux', variant: 'v8' },
+          },
         ],
       });
-      assert.deepEqual(reg.puts, [{ url: '/v2/acme/app/manifests/1.0', type: 'application/vnd.oci.image.index.v1+json', body: expected }]);
+      assert.deepEqual(reg.puts, [
+        { url: '/v2/acme/app/manifests/1.0', type: 'application/vnd.oci.image.index.v1+json', body: expected },
+      ]);
       assert.equal(digest, sha(expected));
       const tokens = reg.log.filter((l) => l.startsWith('GET /token'));
       assert.deepEqual(tokens, [
@@ -142,10 +180,20 @@ describe('assembleIndex (OCI image index through the distribution API)', () => {
     const reg = await new TestRegistry('basic-token').start();
     try {
       const amd = reg.addImage('amd64');
-      await assembleIndex(new RegistryClient(insecureOnly({ username: 'jane', password: 's3cret' })), `${reg.host}/acme/app:v2`, [{ platform: 'linux/amd64', digest: amd.digest }]);
+      await assembleIndex(
+        new RegistryClient(insecureOnly({ username: 'jane', password: 's3cret' })),
+        `${reg.host}/acme/app:v2`,
+        [{ platform: 'linux/amd64', digest: amd.digest }],
+      );
       const basic = `Basic ${Buffer.from('jane:s3cret').toString('base64')}`;
-      assert.ok(reg.log.includes(`GET /token?service=test-registry&scope=repository%3Aacme%2Fapp%3Apull%2Cpush ${basic}`), reg.log.join('\n'));
-      assert.ok(reg.log.includes('PUT /v2/acme/app/manifests/v2 Bearer tok repository:acme/app:pull,push'), reg.log.join('\n'));
+      assert.ok(
+        reg.log.includes(`GET /token?service=test-registry&scope=repository%3Aacme%2Fapp%3Apull%2Cpush ${basic}`),
+        reg.log.join('\n'),
+      );
+      assert.ok(
+        reg.log.includes('PUT /v2/acme/app/manifests/v2 Bearer tok repository:acme/app:pull,push'),
+        reg.log.join('\n'),
+      );
       assert.equal(reg.puts.length, 1);
     } finally {
       reg.stop();
@@ -157,18 +205,37 @@ describe('assembleIndex (OCI image index through the distribution API)', () => {
     const home = await mkdtemp(join(tmpdir(), 'auth-home-'));
     try {
       const amd = reg.addImage('amd64');
-      const env = { HOME: home, XDG_RUNTIME_DIR: join(home, 'run'), CONTAINERS_REGISTRIES_CONF: join(home, 'none.conf') };
+      const env = {
+        HOME: home,
+        XDG_RUNTIME_DIR: join(home, 'run'),
+        CONTAINERS_REGISTRIES_CONF: join(home, 'none.conf'),
+      };
       const part = [{ platform: 'linux/amd64', digest: amd.digest }];
       // No credentials anywhere: the error names the files looked in and the login that fills one.
-      await assert.rejects(assembleIndex(new RegistryClient(await loadRegistryHosts(env)), `${reg.host}/acme/app:v3`, part), (err: Error) => {
-        assert.match(err.message, new RegExp(`${reg.host.replace(/[.[\]]/g, '\\$&')} asks for a user name and password to read acme/app`));
-        assert.ok(err.message.includes(`podman login ${reg.host}\` (writes ${join(home, 'run/containers/auth.json')})`), err.message);
-        assert.ok(err.message.includes(`docker login ${reg.host}\` (writes ${join(home, '.docker/config.json')})`), err.message);
-        return true;
-      });
+      await assert.rejects(
+        assembleIndex(new RegistryClient(await loadRegistryHosts(env)), `${reg.host}/acme/app:v3`, part),
+        (err: Error) => {
+          assert.match(
+            err.message,
+            new RegExp(`${reg.host.replace(/[.[\]]/g, '\\$&')} asks for a user name and password to read acme/app`),
+          );
+          assert.ok(
+            err.message.includes(`podman login ${reg.host}\` (writes ${join(home, 'run/containers/auth.json')})`),
+            err.message,
+          );
+          assert.ok(
+            err.message.includes(`docker login ${reg.host}\` (writes ${join(home, '.docker/config.json')})`),
+            err.message,
+          );
+          return true;
+        },
+      );
       assert.equal(reg.puts.length, 0);
       await mkdir(join(home, '.docker'));
-      await writeFile(join(home, '.docker/config.json'), JSON.stringify({ auths: { [reg.host]: { auth: Buffer.from('jane:s3cret').toString('base64') } } }));
+      await writeFile(
+        join(home, '.docker/config.json'),
+        JSON.stringify({ auths: { [reg.host]: { auth: Buffer.from('jane:s3cret').toString('base64') } } }),
+      );
       await assembleIndex(new RegistryClient(await loadRegistryHosts(env)), `${reg.host}/acme/app:v3`, part);
       assert.equal(reg.puts.length, 1);
     } finally {
@@ -185,10 +252,22 @@ describe('assembleIndex (OCI image index through the distribution API)', () => {
       // A helper speaking the docker-credential-helpers protocol: the server on stdin, JSON on stdout.
       const bin = join(home, 'bin');
       await mkdir(bin);
-      await writeFile(join(bin, 'docker-credential-testpass'), '#!/bin/sh\nread server\necho "$server" >> "$(dirname "$0")/asked"\nprintf \'{"ServerURL":"%s","Username":"jane","Secret":"s3cret"}\' "$server"\n', { mode: 0o755 });
+      await writeFile(
+        join(bin, 'docker-credential-testpass'),
+        '#!/bin/sh\nread server\necho "$server" >> "$(dirname "$0")/asked"\nprintf \'{"ServerURL":"%s","Username":"jane","Secret":"s3cret"}\' "$server"\n',
+        { mode: 0o755 },
+      );
       await mkdir(join(home, '.docker'));
-      await writeFile(join(home, '.docker/config.json'), JSON.stringify({ auths: { [reg.host]: {} }, credHelpers: { [reg.host]: 'testpass' } }));
-      const env = { HOME: home, PATH: `${bin}:${process.env.PATH}`, XDG_RUNTIME_DIR: join(home, 'run'), CONTAINERS_REGISTRIES_CONF: join(home, 'none.conf') };
+      await writeFile(
+        join(home, '.docker/config.json'),
+        JSON.stringify({ auths: { [reg.host]: {} }, credHelpers: { [reg.host]: 'testpass' } }),
+      );
+      const env = {
+        HOME: home,
+        PATH: `${bin}:${process.env.PATH}`,
+        XDG_RUNTIME_DIR: join(home, 'run'),
+        CONTAINERS_REGISTRIES_CONF: join(home, 'none.conf'),
+      };
       const client = new RegistryClient(await loadRegistryHosts(env));
       await assembleIndex(client, `${reg.host}/acme/app:h`, [{ platform: 'linux/amd64', digest: amd.digest }]);
       assert.equal(reg.puts.length, 1);
@@ -206,11 +285,22 @@ describe('assembleIndex (OCI image index through the distribution API)', () => {
     try {
       const amd = reg.addImage('amd64');
       const authFile = join(home, 'auth.json');
-      await writeFile(authFile, JSON.stringify({ auths: { [reg.host]: { auth: Buffer.from('jane:wrong').toString('base64') } } }));
-      const hosts = await loadRegistryHosts({ HOME: home, REGISTRY_AUTH_FILE: authFile, CONTAINERS_REGISTRIES_CONF: join(home, 'none.conf') });
+      await writeFile(
+        authFile,
+        JSON.stringify({ auths: { [reg.host]: { auth: Buffer.from('jane:wrong').toString('base64') } } }),
+      );
+      const hosts = await loadRegistryHosts({
+        HOME: home,
+        REGISTRY_AUTH_FILE: authFile,
+        CONTAINERS_REGISTRIES_CONF: join(home, 'none.conf'),
+      });
       await assert.rejects(
-        assembleIndex(new RegistryClient(hosts), `${reg.host}/acme/app:v4`, [{ platform: 'linux/amd64', digest: amd.digest }]),
-        new RegExp(`refused to let jane read .* the credentials for .* in ${authFile.replace(/\./g, '\\.')} do not allow it`),
+        assembleIndex(new RegistryClient(hosts), `${reg.host}/acme/app:v4`, [
+          { platform: 'linux/amd64', digest: amd.digest },
+        ]),
+        new RegExp(
+          `refused to let jane read .* the credentials for .* in ${authFile.replace(/\./g, '\\.')} do not allow it`,
+        ),
       );
     } finally {
       reg.stop();
@@ -222,7 +312,14 @@ describe('assembleIndex (OCI image index through the distribution API)', () => {
     const reg = await new TestRegistry('anonymous-token').start();
     try {
       const arm = reg.addImage('arm64');
-      const list = reg.addManifest({ schemaVersion: 2, mediaType: DOCKER_LIST, manifests: [{ mediaType: OCI_MANIFEST, ...arm, platform: { architecture: 'arm64', os: 'linux' } }] }, DOCKER_LIST);
+      const list = reg.addManifest(
+        {
+          schemaVersion: 2,
+          mediaType: DOCKER_LIST,
+          manifests: [{ mediaType: OCI_MANIFEST, ...arm, platform: { architecture: 'arm64', os: 'linux' } }],
+        },
+        DOCKER_LIST,
+      );
       const amd = reg.addImage('amd64');
       const client = new RegistryClient(insecureOnly());
       await assembleIndex(client, `${reg.host}/acme/app:l`, [
@@ -237,9 +334,18 @@ describe('assembleIndex (OCI image index through the distribution API)', () => {
           [amd.digest, amd.size],
         ],
       );
-      await assert.rejects(assembleIndex(client, `${reg.host}/acme/app:l`, [{ platform: 'linux/arm64', digest: amd.digest }]), /is built for linux\/amd64, not linux\/arm64/);
-      await assert.rejects(assembleIndex(client, `${reg.host}/acme/app:l`, [{ platform: 'linux/s390x', digest: list.digest }]), /is a list \(linux\/arm64\) without exactly one linux\/s390x image/);
-      await assert.rejects(assembleIndex(client, `${reg.host}/acme/app:l`, [{ platform: 'linux/amd64', digest: sha('gone') }]), /answered 404 Not Found: MANIFEST_UNKNOWN/);
+      await assert.rejects(
+        assembleIndex(client, `${reg.host}/acme/app:l`, [{ platform: 'linux/arm64', digest: amd.digest }]),
+        /is built for linux\/amd64, not linux\/arm64/,
+      );
+      await assert.rejects(
+        assembleIndex(client, `${reg.host}/acme/app:l`, [{ platform: 'linux/s390x', digest: list.digest }]),
+        /is a list \(linux\/arm64\) without exactly one linux\/s390x image/,
+      );
+      await assert.rejects(
+        assembleIndex(client, `${reg.host}/acme/app:l`, [{ platform: 'linux/amd64', digest: sha('gone') }]),
+        /answered 404 Not Found: MANIFEST_UNKNOWN/,
+      );
       assert.equal(reg.puts.length, 1);
     } finally {
       reg.stop();
@@ -257,7 +363,10 @@ describe('assembleIndex (OCI image index through the distribution API)', () => {
       const env = { HOME: dir, CONTAINERS_REGISTRIES_CONF: conf, DOCKER_DAEMON_JSON: join(dir, 'none.json') };
       const part = [{ platform: 'linux/amd64', digest: amd.digest }];
       await writeFile(conf, '');
-      await assert.rejects(assembleIndex(new RegistryClient(await loadRegistryHosts(env)), `${reg.host}/acme/app:i`, part), (err: Error) => err.message.startsWith(`https://${reg.host}/v2/`));
+      await assert.rejects(
+        assembleIndex(new RegistryClient(await loadRegistryHosts(env)), `${reg.host}/acme/app:i`, part),
+        (err: Error) => err.message.startsWith(`https://${reg.host}/v2/`),
+      );
       await writeFile(conf, `[[registry]]\nlocation = "${reg.host}"\ninsecure = true\n`);
       await assembleIndex(new RegistryClient(await loadRegistryHosts(env)), `${reg.host}/acme/app:i`, part);
       assert.deepEqual(
@@ -272,7 +381,10 @@ describe('assembleIndex (OCI image index through the distribution API)', () => {
 
   it('refuses a digest target, no parts, and two parts for one platform', async () => {
     const client = new RegistryClient(insecureOnly());
-    await assert.rejects(assembleIndex(client, `127.0.0.1:1/acme/app@${sha('x')}`, [{ platform: 'linux/amd64', digest: sha('a') }]), /give the target as name:tag/);
+    await assert.rejects(
+      assembleIndex(client, `127.0.0.1:1/acme/app@${sha('x')}`, [{ platform: 'linux/amd64', digest: sha('a') }]),
+      /give the target as name:tag/,
+    );
     await assert.rejects(assembleIndex(client, '127.0.0.1:1/acme/app:t', []), /no platform images/);
     await assert.rejects(
       assembleIndex(client, '127.0.0.1:1/acme/app:t', [

@@ -3,14 +3,25 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { credentialsFromAuthFile, insecureFromDaemonJson, insecureFromRegistriesConf } from '../../../src/core/registry/hosts';
-import { PlatformCache, RegistryClient, platformLookup, samePlatform, type RegistryHosts } from '../../../src/core/registry';
+import {
+  credentialsFromAuthFile,
+  insecureFromDaemonJson,
+  insecureFromRegistriesConf,
+} from '../../../src/core/registry/hosts';
+import {
+  PlatformCache,
+  RegistryClient,
+  platformLookup,
+  samePlatform,
+  type RegistryHosts,
+} from '../../../src/core/registry';
 import { checkBaseImagePlatforms, type LintCell } from '../../../src/core/lint/baseImagePlatform';
 import type { LocalPlatforms } from '../../../src/core/engines/localPlatforms';
 
 describe('registry settings', () => {
   it('reads insecure registries from registries.conf (v2 and v1) and daemon.json', () => {
-    const v2 = '[[registry]]\nlocation = "127.0.0.1:5000"\ninsecure = true\n\n[[registry]]\nlocation = "quay.io"\n[[registry.mirror]]\nlocation = "mirror.local:5000"\ninsecure = true\n';
+    const v2 =
+      '[[registry]]\nlocation = "127.0.0.1:5000"\ninsecure = true\n\n[[registry]]\nlocation = "quay.io"\n[[registry.mirror]]\nlocation = "mirror.local:5000"\ninsecure = true\n';
     assert.deepEqual(insecureFromRegistriesConf(v2), ['127.0.0.1:5000', 'mirror.local:5000']);
     assert.deepEqual(insecureFromRegistriesConf("[registries.insecure]\nregistries = ['old.local']\n"), ['old.local']);
     assert.deepEqual(insecureFromRegistriesConf('not = [toml'), []);
@@ -19,10 +30,15 @@ describe('registry settings', () => {
 
   it('reads credentials from an auth file', () => {
     const auth = Buffer.from('jane:s3cret:x').toString('base64');
-    assert.deepEqual(credentialsFromAuthFile(JSON.stringify({ auths: { 'https://index.docker.io/v1/': { auth }, 'reg.local:5000': { auth } } })), [
-      ['docker.io', { username: 'jane', password: 's3cret:x' }],
-      ['reg.local:5000', { username: 'jane', password: 's3cret:x' }],
-    ]);
+    assert.deepEqual(
+      credentialsFromAuthFile(
+        JSON.stringify({ auths: { 'https://index.docker.io/v1/': { auth }, 'reg.local:5000': { auth } } }),
+      ),
+      [
+        ['docker.io', { username: 'jane', password: 's3cret:x' }],
+        ['reg.local:5000', { username: 'jane', password: 's3cret:x' }],
+      ],
+    );
   });
 
   it('compares platforms by OS and architecture', () => {
@@ -52,7 +68,11 @@ describe('registry client (OCI distribution API)', () => {
         return send(200, { token: `tok-${url.searchParams.get('scope')}` });
       }
       if (req.headers.authorization !== 'Bearer tok-repository:acme/app:pull') {
-        return send(401, {}, { 'WWW-Authenticate': `Bearer realm="http://${host}/token",service="test",scope="repository:acme/app:pull"` });
+        return send(
+          401,
+          {},
+          { 'WWW-Authenticate': `Bearer realm="http://${host}/token",service="test",scope="repository:acme/app:pull"` },
+        );
       }
       if (req.url === '/v2/acme/app/manifests/multi') {
         return send(200, {
@@ -64,7 +84,8 @@ describe('registry client (OCI distribution API)', () => {
           ],
         });
       }
-      if (req.url === '/v2/acme/app/manifests/single') return send(200, { mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { digest: 'sha256:cfg' } });
+      if (req.url === '/v2/acme/app/manifests/single')
+        return send(200, { mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { digest: 'sha256:cfg' } });
       if (req.url === '/v2/acme/app/blobs/sha256:cfg') return send(200, { os: 'linux', architecture: 's390x' });
       return send(404, {});
     });
@@ -78,16 +99,24 @@ describe('registry client (OCI distribution API)', () => {
 
   it('follows the token challenge and lists an index’s platforms without attestations', async () => {
     const client = new RegistryClient(hosts);
-    assert.deepEqual(await client.platforms({ domain: host, path: 'acme/app', tag: 'multi' }), ['linux/amd64', 'linux/arm64/v8']);
+    assert.deepEqual(await client.platforms({ domain: host, path: 'acme/app', tag: 'multi' }), [
+      'linux/amd64',
+      'linux/arm64/v8',
+    ]);
     assert.ok(seen.some((s) => s.startsWith('GET /token?service=test&scope=repository%3Aacme%2Fapp%3Apull')));
   });
 
   it('reads a single-platform image from its config', async () => {
-    assert.deepEqual(await new RegistryClient(hosts).platforms({ domain: host, path: 'acme/app', tag: 'single' }), ['linux/s390x']);
+    assert.deepEqual(await new RegistryClient(hosts).platforms({ domain: host, path: 'acme/app', tag: 'single' }), [
+      'linux/s390x',
+    ]);
   });
 
   it('says which URL failed and how', async () => {
-    await assert.rejects(new RegistryClient(hosts).platforms({ domain: host, path: 'acme/app', tag: 'gone' }), /manifests\/gone answered 404/);
+    await assert.rejects(
+      new RegistryClient(hosts).platforms({ domain: host, path: 'acme/app', tag: 'gone' }),
+      /manifests\/gone answered 404/,
+    );
   });
 
   it('asks the local image stores first: a manifest list there answers, one image only when the registry cannot', async () => {
@@ -124,7 +153,10 @@ describe('registry client (OCI distribution API)', () => {
       ];
       const r = await checkBaseImagePlatforms(df, cells, lookup);
       assert.deepEqual(r.unreachable, []);
-      assert.deepEqual(r.diagnostics[0].cells, [{ variant: 'a', platform: 'linux/amd64' }, { variant: 'b', platform: 'linux/amd64' }]);
+      assert.deepEqual(r.diagnostics[0].cells, [
+        { variant: 'a', platform: 'linux/amd64' },
+        { variant: 'b', platform: 'linux/amd64' },
+      ]);
       assert.deepEqual(
         r.diagnostics.map((d) => `${d.range.start.line + 1} ${d.rule}: ${d.message}`),
         [
@@ -137,7 +169,10 @@ describe('registry client (OCI distribution API)', () => {
       const fresh = new PlatformCache(join(dir, 'c.json'), 100, () => now);
       assert.deepEqual(await fresh.get(`${host}/acme/app:single`), ['linux/s390x']);
       now += 200;
-      assert.equal(await new PlatformCache(join(dir, 'c.json'), 100, () => now).get(`${host}/acme/app:single`), undefined);
+      assert.equal(
+        await new PlatformCache(join(dir, 'c.json'), 100, () => now).get(`${host}/acme/app:single`),
+        undefined,
+      );
       assert.ok(seen.length > before);
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -147,10 +182,26 @@ describe('registry client (OCI distribution API)', () => {
   it('# check=skip=InvalidBaseImagePlatform silences it', async () => {
     const lookup = async () => ['linux/s390x'];
     const cells = [{ variant: 'a', args: {}, platforms: ['linux/amd64'] }];
-    assert.deepEqual((await checkBaseImagePlatforms('# check=skip=InvalidBaseImagePlatform\nFROM alpine\n', cells, lookup)).diagnostics, []);
-    assert.deepEqual((await checkBaseImagePlatforms('FROM scratch\n# check=skip=InvalidBaseImagePlatform\nFROM alpine\n', cells, lookup)).diagnostics, []);
+    assert.deepEqual(
+      (await checkBaseImagePlatforms('# check=skip=InvalidBaseImagePlatform\nFROM alpine\n', cells, lookup))
+        .diagnostics,
+      [],
+    );
+    assert.deepEqual(
+      (
+        await checkBaseImagePlatforms(
+          'FROM scratch\n# check=skip=InvalidBaseImagePlatform\nFROM alpine\n',
+          cells,
+          lookup,
+        )
+      ).diagnostics,
+      [],
+    );
     assert.equal((await checkBaseImagePlatforms('FROM alpine\n', cells, lookup)).diagnostics.length, 1);
     // A stage run on the build machine is not the target's.
-    assert.deepEqual((await checkBaseImagePlatforms('FROM --platform=$BUILDPLATFORM alpine\n', cells, lookup)).diagnostics, []);
+    assert.deepEqual(
+      (await checkBaseImagePlatforms('FROM --platform=$BUILDPLATFORM alpine\n', cells, lookup)).diagnostics,
+      [],
+    );
   });
 });

@@ -32,33 +32,120 @@ function recorded(): ReportInput {
     records: [
       rec({ timing: coldAmd!, emulated: false }),
       rec({ platform: 'linux/arm64', emulated: true, timing: coldArm! }),
-      rec({ startedAt: '2026-11-27T06:00:00.000Z', durationMs: 2_500, image: 'localhost/queue:minimal', emulated: false, timing: warmAmd! }),
-      rec({ platform: 'linux/arm64', startedAt: '2026-11-27T06:00:00.000Z', durationMs: 2_500, emulated: true, image: 'localhost/queue:minimal', timing: warmArm! }),
-      rec({ variant: 'redis', engine: 'docker', engineVersion: '20.10.24', output: 'load', image: 'queue:redis-amd64', startedAt: '2026-11-27T06:01:00.000Z', durationMs: 12_000 }),
-      rec({ variant: 'redis', engine: 'docker', engineVersion: '20.10.24', output: 'load', platform: 'linux/arm64', emulated: true, status: 'failed', error: 'process "/bin/sh -c make" did not complete successfully: exit code: 2\nmore', startedAt: '2026-11-27T06:01:12.000Z', durationMs: 30_000 }),
+      rec({
+        startedAt: '2026-11-27T06:00:00.000Z',
+        durationMs: 2_500,
+        image: 'localhost/queue:minimal',
+        emulated: false,
+        timing: warmAmd!,
+      }),
+      rec({
+        platform: 'linux/arm64',
+        startedAt: '2026-11-27T06:00:00.000Z',
+        durationMs: 2_500,
+        emulated: true,
+        image: 'localhost/queue:minimal',
+        timing: warmArm!,
+      }),
+      rec({
+        variant: 'redis',
+        engine: 'docker',
+        engineVersion: '20.10.24',
+        output: 'load',
+        image: 'queue:redis-amd64',
+        startedAt: '2026-11-27T06:01:00.000Z',
+        durationMs: 12_000,
+      }),
+      rec({
+        variant: 'redis',
+        engine: 'docker',
+        engineVersion: '20.10.24',
+        output: 'load',
+        platform: 'linux/arm64',
+        emulated: true,
+        status: 'failed',
+        error: 'process "/bin/sh -c make" did not complete successfully: exit code: 2\nmore',
+        startedAt: '2026-11-27T06:01:12.000Z',
+        durationMs: 30_000,
+      }),
     ],
     sizes: [
-      { variant: 'minimal', platform: 'linux/amd64', source: 'oci-archive', compressed: 1_234_567, uncompressed: 2_600_000, layers: 2, digest: 'sha256:aa' },
-      { variant: 'minimal', platform: 'linux/arm64', source: 'oci-archive', compressed: 1_100_000, layers: 2, digest: 'sha256:bb' },
+      {
+        variant: 'minimal',
+        platform: 'linux/amd64',
+        source: 'oci-archive',
+        compressed: 1_234_567,
+        uncompressed: 2_600_000,
+        layers: 2,
+        digest: 'sha256:aa',
+      },
+      {
+        variant: 'minimal',
+        platform: 'linux/arm64',
+        source: 'oci-archive',
+        compressed: 1_100_000,
+        layers: 2,
+        digest: 'sha256:bb',
+      },
       { variant: 'redis', platform: 'linux/amd64', source: 'local', uncompressed: 9_500_000, layers: 3 },
     ],
     verify: [
       {
-        variant: 'minimal', platform: 'linux/amd64', image: 'localhost/queue:minimal', expected: ['x86_64'], actual: 'x86_64', status: 'pass', at: 't',
+        variant: 'minimal',
+        platform: 'linux/amd64',
+        image: 'localhost/queue:minimal',
+        expected: ['x86_64'],
+        actual: 'x86_64',
+        status: 'pass',
+        at: 't',
         checks: [{ name: 'architecture', status: 'pass', output: 'x86_64', machine: 'x86_64' }],
       },
       // Written before named checks existed: read as one architecture check.
-      { variant: 'minimal', platform: 'linux/arm64', image: 'localhost/queue:minimal', expected: ['aarch64'], actual: 'aarch64', status: 'pass', emulated: true, at: 't' },
       {
-        variant: 'redis', platform: 'linux/amd64', image: 'queue:redis-amd64', expected: ['x86_64'], actual: 'x86_64', status: 'fail', at: 't',
-        output: '4.0.0 x86_64', reason: 'redis client: output does not match ^5\\.0\\.1 ',
+        variant: 'minimal',
+        platform: 'linux/arm64',
+        image: 'localhost/queue:minimal',
+        expected: ['aarch64'],
+        actual: 'aarch64',
+        status: 'pass',
+        emulated: true,
+        at: 't',
+      },
+      {
+        variant: 'redis',
+        platform: 'linux/amd64',
+        image: 'queue:redis-amd64',
+        expected: ['x86_64'],
+        actual: 'x86_64',
+        status: 'fail',
+        at: 't',
+        output: '4.0.0 x86_64',
+        reason: 'redis client: output does not match ^5\\.0\\.1 ',
         checks: [
           { name: 'architecture', status: 'pass', output: 'x86_64', machine: 'x86_64' },
-          { name: 'redis client', status: 'fail', output: '4.0.0 x86_64', reason: 'output does not match ^5\\.0\\.1 ', expect: '^5\\.0\\.1 ' },
-          { name: 'python version', status: 'pass', output: 'Python: 3.11.14 | `main`\nMachine: x86_64', machine: 'x86_64' },
+          {
+            name: 'redis client',
+            status: 'fail',
+            output: '4.0.0 x86_64',
+            reason: 'output does not match ^5\\.0\\.1 ',
+            expect: '^5\\.0\\.1 ',
+          },
+          {
+            name: 'python version',
+            status: 'pass',
+            output: 'Python: 3.11.14 | `main`\nMachine: x86_64',
+            machine: 'x86_64',
+          },
         ],
       },
-      { variant: 'sqs', platform: 'linux/s390x', expected: ['s390x'], status: 'skipped', reason: 'no emulator for linux/s390x on this host', at: 't' },
+      {
+        variant: 'sqs',
+        platform: 'linux/s390x',
+        expected: ['s390x'],
+        status: 'skipped',
+        reason: 'no emulator for linux/s390x on this host',
+        at: 't',
+      },
     ],
     platforms: [
       { platform: 'linux/amd64', availability: 'native' },
@@ -96,7 +183,11 @@ describe('build results report', () => {
   it('has a number in every Performance, Cache and Emulation row of a timed two-round build', () => {
     const input = recorded();
     input.records = input.records.filter((r) => r.variant === 'minimal');
-    input.sizes = input.sizes.map((r) => ({ ...r, compressed: r.compressed ?? 1_000_000, uncompressed: r.uncompressed ?? 2_000_000 }));
+    input.sizes = input.sizes.map((r) => ({
+      ...r,
+      compressed: r.compressed ?? 1_000_000,
+      uncompressed: r.uncompressed ?? 2_000_000,
+    }));
     const text = renderReport(input);
     const section = (title: string) => text.split(`## ${title}\n\n`)[1]!.split('\n\n')[0]!.split('\n');
     const rows = (title: string) => section(title).slice(2);
@@ -107,13 +198,26 @@ describe('build results report', () => {
       assert.match(row, /\d+\/8 steps cached \(\d+%\)/, row);
     }
     const emulation = section('Emulation');
-    assert.match(emulation[0]!, /^- \*\*minimal\*\*: linux\/arm64 took \d+(\.\d)?× the linux\/amd64 time for the same steps/);
-    assert.equal(emulation.filter((l) => /^ {2}- `.*`: [\d.]+ (s|ms) emulated, [\d.]+ (s|ms) native$/.test(l)).length, 3, emulation.join('\n'));
+    assert.match(
+      emulation[0]!,
+      /^- \*\*minimal\*\*: linux\/arm64 took \d+(\.\d)?× the linux\/amd64 time for the same steps/,
+    );
+    assert.equal(
+      emulation.filter((l) => /^ {2}- `.*`: [\d.]+ (s|ms) emulated, [\d.]+ (s|ms) native$/.test(l)).length,
+      3,
+      emulation.join('\n'),
+    );
     assert.match(emulation[1]!, /\[deps\] RUN i=0; while/, 'the heavy loop is the slowest emulated step');
   });
 
   it('points to the EmulatedCompileStage fix when a compile step ran emulated', () => {
-    const step = (seconds: number) => ({ stage: 'build', index: 2, instruction: 'RUN go build -o /app .', seconds, cached: false });
+    const step = (seconds: number) => ({
+      stage: 'build',
+      index: 2,
+      instruction: 'RUN go build -o /app .',
+      seconds,
+      cached: false,
+    });
     const text = renderReport({
       ...recorded(),
       records: [
@@ -126,7 +230,14 @@ describe('build results report', () => {
   });
 
   it('renders an empty history without failing', () => {
-    const text = renderReport({ generatedAt: new Date(0), host: { os: 'Linux', release: '6', arch: 'arm64' }, records: [], sizes: [], verify: [], platforms: [] });
+    const text = renderReport({
+      generatedAt: new Date(0),
+      host: { os: 'Linux', release: '6', arch: 'arm64' },
+      records: [],
+      sizes: [],
+      verify: [],
+      platforms: [],
+    });
     assert.match(text, /Nothing was built or verified yet\./);
     assert.match(text, /No build recorded\./);
   });

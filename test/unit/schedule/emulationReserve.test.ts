@@ -25,17 +25,29 @@ describe('emulation reserve', () => {
     assert.deepEqual([arm.started, ...natives.map((n) => n.started)], [true, true, false, false]);
     natives[0]!.end();
     await settle();
-    assert.deepEqual(natives.map((n) => n.started), [true, true, false]);
+    assert.deepEqual(
+      natives.map((n) => n.started),
+      [true, true, false],
+    );
     arm.end();
     await settle();
-    assert.deepEqual(natives.map((n) => n.started), [true, true, true]);
+    assert.deepEqual(
+      natives.map((n) => n.started),
+      [true, true, true],
+    );
     natives.forEach((n) => n.end());
     await Promise.all([arm.done, ...natives.map((n) => n.done)]);
   });
 
   it('limits nothing without an emulated warm-up, nor emulated builds; 4 cores leave 3 to native builds', async () => {
     const two = new EmulationReserve(2, 'linux/amd64');
-    const free = [build(two, 'linux/amd64'), build(two, 'linux/amd64'), build(two, 'linux/amd64'), build(two, 'linux/arm64'), build(two, 'linux/386')];
+    const free = [
+      build(two, 'linux/amd64'),
+      build(two, 'linux/amd64'),
+      build(two, 'linux/amd64'),
+      build(two, 'linux/arm64'),
+      build(two, 'linux/386'),
+    ];
     await settle();
     assert.ok(free.every((b) => b.started));
     free.forEach((b) => b.end());
@@ -58,8 +70,18 @@ describe('emulation reserve', () => {
     const arm = build(reserve, 'linux/arm64', 'warmup');
     const told: string[] = [];
     let end!: () => void;
-    const first = reserve.run('linux/amd64', 'build', () => new Promise<void>((r) => (end = r)), (w) => told.push(`first ${w}`));
-    const second = reserve.run('linux/amd64', 'build', async () => void told.push('second runs'), (w) => told.push(`second ${w}`));
+    const first = reserve.run(
+      'linux/amd64',
+      'build',
+      () => new Promise<void>((r) => (end = r)),
+      (w) => told.push(`first ${w}`),
+    );
+    const second = reserve.run(
+      'linux/amd64',
+      'build',
+      async () => void told.push('second runs'),
+      (w) => told.push(`second ${w}`),
+    );
     await settle();
     assert.deepEqual(told, ['second true']);
     end();

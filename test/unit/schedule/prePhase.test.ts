@@ -34,7 +34,10 @@ const arm = 'b'.repeat(64);
  * podman behaviour it relies on (one image per name; a local list resolves per platform) is exercised by
  * test/engines/schedule.test.ts.
  */
-function scripted(answers: Array<[RegExp, { exitCode: number; output: string }]>): { exec: PodmanExec; calls: string[] } {
+function scripted(answers: Array<[RegExp, { exitCode: number; output: string }]>): {
+  exec: PodmanExec;
+  calls: string[];
+} {
   const calls: string[] = [];
   const exec: PodmanExec = async (argv) => {
     const line = argv.join(' ');
@@ -70,10 +73,13 @@ describe('podman pull once', () => {
       [/pull .*linux\/arm64/, { exitCode: 0, output: `${arm}\n` }],
     ]);
     assert.deepEqual(await podmanPullOnce('alpine:3', ['linux/amd64', 'linux/arm64'], a.exec), { ok: true });
-    assert.deepEqual(a.calls.filter((c) => / pull | create /.test(c)), [
-      'podman pull -q --platform linux/arm64 docker.io/library/alpine:3',
-      `podman manifest create docker.io/library/alpine:3 containers-storage:${amd} containers-storage:${arm}`,
-    ]);
+    assert.deepEqual(
+      a.calls.filter((c) => / pull | create /.test(c)),
+      [
+        'podman pull -q --platform linux/arm64 docker.io/library/alpine:3',
+        `podman manifest create docker.io/library/alpine:3 containers-storage:${amd} containers-storage:${arm}`,
+      ],
+    );
     const b = scripted([
       [/manifest exists/, { exitCode: 0, output: '' }],
       [/manifest inspect/, { exitCode: 0, output: listJson(['amd64', 'arm64']) }],
@@ -104,16 +110,26 @@ describe('podman pull once', () => {
       [/pull .*linux\/amd64/, { exitCode: 0, output: `${amd}\n` }],
       [/pull .*linux\/arm64/, { exitCode: 125, output: 'Error: manifest unknown' }],
     ]);
-    assert.deepEqual(await podmanPullOnce(image, ['linux/amd64', 'linux/arm64'], failed.exec), { ok: false, platform: 'linux/arm64', message: 'Error: manifest unknown' });
+    assert.deepEqual(await podmanPullOnce(image, ['linux/amd64', 'linux/arm64'], failed.exec), {
+      ok: false,
+      platform: 'linux/arm64',
+      message: 'Error: manifest unknown',
+    });
     assert.deepEqual(failed.calls.slice(-2), [`podman tag ${hold} ${image}`, `podman manifest rm ${hold}`]);
     // A cancelled pull gives the name back through the commands that run even after a cancel.
     const cancelled = scripted([
       [/manifest exists/, { exitCode: 0, output: '' }],
       [/manifest inspect/, { exitCode: 0, output: listJson(['amd64']) }],
     ]);
-    const cancelExec: PodmanExec = async (argv) => (argv[1] === 'pull' ? { output: '', cancelled: true } : cancelled.exec(argv));
+    const cancelExec: PodmanExec = async (argv) =>
+      argv[1] === 'pull' ? { output: '', cancelled: true } : cancelled.exec(argv);
     const restored = scripted([]);
-    assert.deepEqual(await podmanPullOnce(image, ['linux/amd64', 'linux/arm64'], cancelExec, restored.exec), { ok: false, platform: 'linux/arm64', message: 'cancelled', cancelled: true });
+    assert.deepEqual(await podmanPullOnce(image, ['linux/amd64', 'linux/arm64'], cancelExec, restored.exec), {
+      ok: false,
+      platform: 'linux/arm64',
+      message: 'cancelled',
+      cancelled: true,
+    });
     assert.deepEqual(restored.calls, [`podman tag ${hold} ${image}`, `podman manifest rm ${hold}`]);
   });
 
@@ -121,7 +137,10 @@ describe('podman pull once', () => {
     const { exec } = scripted([
       [/manifest exists/, { exitCode: 1, output: '' }],
       [/image inspect/, { exitCode: 125, output: '' }],
-      [/pull .*linux\/arm64/, { exitCode: 125, output: 'Trying to pull…\nError: initializing source: manifest unknown' }],
+      [
+        /pull .*linux\/arm64/,
+        { exitCode: 125, output: 'Trying to pull…\nError: initializing source: manifest unknown' },
+      ],
       [/pull .*linux\/amd64/, { exitCode: 0, output: `${amd}\n` }],
     ]);
     assert.deepEqual(await podmanPullOnce(image, ['linux/amd64', 'linux/arm64'], exec), {
@@ -154,7 +173,10 @@ describe('build runner pre-phase', () => {
       program: 'podman',
       cwd: root,
       dockerfile: join(root, 'no-such-Dockerfile'),
-      cells: [{ variant: 'a', platform: 'linux/amd64' }, { variant: 'b', platform: 'linux/amd64' }],
+      cells: [
+        { variant: 'a', platform: 'linux/amd64' },
+        { variant: 'b', platform: 'linux/amd64' },
+      ],
     };
     return { engine: 'podman', jobs: [job('a'), job('b')], warmup: [warmup] };
   }
@@ -174,9 +196,18 @@ describe('build runner pre-phase', () => {
 
   it('a failed warm-up builds nothing: its cells fail with the reason', async () => {
     const trace = join(await mkdtemp(join(tmpdir(), 'pre-')), 'trace');
-    const summary = await new BuildRunner({ programs: { podman: 'sh' } }).run(plan(trace, 'echo broken >&2; exit 7'), {});
+    const summary = await new BuildRunner({ programs: { podman: 'sh' } }).run(
+      plan(trace, 'echo broken >&2; exit 7'),
+      {},
+    );
     assert.equal(summary.ok, false);
-    assert.deepEqual(summary.records.map((r) => [r.variant, r.status]), [['a', 'failed'], ['b', 'failed']]);
+    assert.deepEqual(
+      summary.records.map((r) => [r.variant, r.status]),
+      [
+        ['a', 'failed'],
+        ['b', 'failed'],
+      ],
+    );
     assert.match(summary.outcomes[0]!.problem!.message, /^building the shared stage "deps" for linux\/amd64 failed: /);
     await assert.rejects(readFile(trace, 'utf8'), /ENOENT/);
   });
@@ -191,10 +222,17 @@ describe('build runner pre-phase', () => {
     const cells = (platform: string) => ['a', 'b'].map((variant) => ({ variant, platform }));
     // What podman's --iidfile writes: `sha256:` and the id.
     const iid = (variant: string, arch: string) => join(dir, 'parts', `${variant}-${arch}.iid`);
-    const id = (variant: string, arch: string) => `${variant === 'a' ? 'a' : 'b'}${arch === 'amd64' ? '1' : '2'}`.repeat(32);
+    const id = (variant: string, arch: string) =>
+      `${variant === 'a' ? 'a' : 'b'}${arch === 'amd64' ? '1' : '2'}`.repeat(32);
     const writeId = (variant: string, arch: string) => `printf sha256:${id(variant, arch)} > ${iid(variant, arch)}`;
     const warmup = (platform: string, script: string): Warmup => ({
-      stage: 'deps', platforms: [platform], argv: sh(script), program: 'podman', cwd: dir, dockerfile: join(dir, 'Dockerfile'), cells: cells(platform),
+      stage: 'deps',
+      platforms: [platform],
+      argv: sh(script),
+      program: 'podman',
+      cwd: dir,
+      dockerfile: join(dir, 'Dockerfile'),
+      cells: cells(platform),
     });
     const job = (variant: string): Job => ({
       id: variant,
@@ -208,12 +246,39 @@ describe('build runner pre-phase', () => {
       cwd: dir,
       parts: [
         // Variant a's amd64 build lets the arm64 warm-up finish: it can only run while that warm-up waits.
-        { platform: amd, iidfile: iid(variant, 'amd64'), argv: sh(`echo build-${variant}-amd64 >> ${trace}; ${writeId(variant, 'amd64')}${variant === 'a' ? `; echo go > ${fifo}` : ''}`) },
-        { platform: armP, iidfile: iid(variant, 'arm64'), argv: sh(`echo build-${variant}-arm64 >> ${trace}; ${writeId(variant, 'arm64')}`) },
+        {
+          platform: amd,
+          iidfile: iid(variant, 'amd64'),
+          argv: sh(
+            `echo build-${variant}-amd64 >> ${trace}; ${writeId(variant, 'amd64')}${variant === 'a' ? `; echo go > ${fifo}` : ''}`,
+          ),
+        },
+        {
+          platform: armP,
+          iidfile: iid(variant, 'arm64'),
+          argv: sh(`echo build-${variant}-arm64 >> ${trace}; ${writeId(variant, 'arm64')}`),
+        },
       ],
-      after: [sh(`echo list-${variant} >> ${trace}`), ['podman', '-c', 'echo "$@" >> $0', trace, partImageSource(iid(variant, 'amd64')), partImageSource(iid(variant, 'arm64'))]],
+      after: [
+        sh(`echo list-${variant} >> ${trace}`),
+        [
+          'podman',
+          '-c',
+          'echo "$@" >> $0',
+          trace,
+          partImageSource(iid(variant, 'amd64')),
+          partImageSource(iid(variant, 'arm64')),
+        ],
+      ],
     });
-    const plan: Plan = { engine: 'podman', jobs: [job('a'), job('b')], warmup: [warmup(amd, `echo warm-amd64 >> ${trace}`), warmup(armP, `read x < ${fifo}; echo warm-arm64 >> ${trace}`)] };
+    const plan: Plan = {
+      engine: 'podman',
+      jobs: [job('a'), job('b')],
+      warmup: [
+        warmup(amd, `echo warm-amd64 >> ${trace}`),
+        warmup(armP, `read x < ${fifo}; echo warm-arm64 >> ${trace}`),
+      ],
+    };
     const running: string[] = [];
     const summary = await new BuildRunner({ programs: { podman: 'sh' }, timeoutMs: 60_000 }).run(plan, {
       onStatus: (c, status) => status === 'running' && running.push(`${c.variant}@${c.platform}`),
@@ -228,7 +293,11 @@ describe('build runner pre-phase', () => {
     }
     assert.ok(!lines.some((l) => l.startsWith('exit')));
     // The list is made from the ids the parts wrote (podman's --iidfile), and the files are gone afterwards.
-    for (const v of ['a', 'b']) assert.ok(lines.includes(`containers-storage:${id(v, 'amd64')} containers-storage:${id(v, 'arm64')}`), lines.join(' '));
+    for (const v of ['a', 'b'])
+      assert.ok(
+        lines.includes(`containers-storage:${id(v, 'amd64')} containers-storage:${id(v, 'arm64')}`),
+        lines.join(' '),
+      );
     await assert.rejects(readFile(iid('a', 'amd64'), 'utf8'), /ENOENT/);
     assert.ok(running.indexOf('a@linux/amd64') < running.indexOf('a@linux/arm64'));
   });
@@ -244,15 +313,33 @@ describe('build runner pre-phase', () => {
     const native = hostPlatform();
     const emulated = native === 'linux/arm64' ? 'linux/amd64' : 'linux/arm64';
     const job = (variant: string): Job => ({
-      id: variant, engine: 'podman', variant, platforms: [native, emulated], output: 'load', tags: [`app:${variant}`], argv: sh('exit 9'), program: 'podman', cwd: dir,
+      id: variant,
+      engine: 'podman',
+      variant,
+      platforms: [native, emulated],
+      output: 'load',
+      tags: [`app:${variant}`],
+      argv: sh('exit 9'),
+      program: 'podman',
+      cwd: dir,
       parts: [native, emulated].map((platform, i) => ({
         platform,
         iidfile: join(dir, `${variant}-${i}.iid`),
-        argv: sh(`${platform === native ? `read x < ${partFifo}; ` : ''}printf sha256:%064d 0 > ${join(dir, `${variant}-${i}.iid`)}`),
+        argv: sh(
+          `${platform === native ? `read x < ${partFifo}; ` : ''}printf sha256:%064d 0 > ${join(dir, `${variant}-${i}.iid`)}`,
+        ),
       })),
       after: [sh('true')],
     });
-    const warmup: Warmup = { stage: 'deps', platforms: [emulated], argv: sh(`read x < ${warmFifo}`), program: 'podman', cwd: dir, dockerfile: join(dir, 'Dockerfile'), cells: ['a', 'b'].map((variant) => ({ variant, platform: emulated })) };
+    const warmup: Warmup = {
+      stage: 'deps',
+      platforms: [emulated],
+      argv: sh(`read x < ${warmFifo}`),
+      program: 'podman',
+      cwd: dir,
+      dockerfile: join(dir, 'Dockerfile'),
+      cells: ['a', 'b'].map((variant) => ({ variant, platform: emulated })),
+    };
     const waits: string[] = [];
     const summary = await new BuildRunner({ programs: { podman: 'sh' }, timeoutMs: 60_000, cores: 2 }).run(
       { engine: 'podman', jobs: [job('a'), job('b')], warmup: [warmup] },
@@ -278,18 +365,38 @@ describe('build runner pre-phase', () => {
     const fifo = join(dir, 'fifo');
     await execFileP('mkfifo', [fifo]);
     const job: Job = {
-      id: 'a', engine: 'podman', variant: 'a', platforms: ['linux/amd64', 'linux/arm64'], output: 'load', tags: ['app:a'],
-      argv: ['sh', '-c', 'exit 9'], cwd: dir,
+      id: 'a',
+      engine: 'podman',
+      variant: 'a',
+      platforms: ['linux/amd64', 'linux/arm64'],
+      output: 'load',
+      tags: ['app:a'],
+      argv: ['sh', '-c', 'exit 9'],
+      cwd: dir,
       parts: [
-        { platform: 'linux/amd64', iidfile: join(dir, 't-amd64.iid'), argv: ['sh', '-c', `echo broken >&2; echo go > ${fifo}; exit 3`] },
+        {
+          platform: 'linux/amd64',
+          iidfile: join(dir, 't-amd64.iid'),
+          argv: ['sh', '-c', `echo broken >&2; echo go > ${fifo}; exit 3`],
+        },
         // Blocks until the failing part has run, then would block forever: only being stopped ends it.
-        { platform: 'linux/arm64', iidfile: join(dir, 't-arm64.iid'), argv: ['sh', '-c', `read x < ${fifo}; exec cat ${fifo}`] },
+        {
+          platform: 'linux/arm64',
+          iidfile: join(dir, 't-arm64.iid'),
+          argv: ['sh', '-c', `read x < ${fifo}; exec cat ${fifo}`],
+        },
       ],
       after: [['sh', '-c', `echo list >> ${trace}`]],
     };
     const summary = await new BuildRunner({ timeoutMs: 60_000 }).run({ engine: 'podman', jobs: [job] }, {});
     assert.equal(summary.ok, false);
-    assert.deepEqual(summary.records.map((r) => [r.platform, r.status, r.exitCode]), [['linux/amd64', 'failed', 3], ['linux/arm64', 'failed', 3]]);
+    assert.deepEqual(
+      summary.records.map((r) => [r.platform, r.status, r.exitCode]),
+      [
+        ['linux/amd64', 'failed', 3],
+        ['linux/arm64', 'failed', 3],
+      ],
+    );
     await assert.rejects(readFile(trace, 'utf8'), /ENOENT/);
   });
 });

@@ -16,7 +16,11 @@ const base = '127.0.0.1:5000/multiarch/busybox:1';
 
 /** A config rooted at /app whose Dockerfile text is `text` (read through the schedule's `read` hook). */
 function setup(text: string, raw: RawConfig): { config: ResolvedConfig; read: (p: string) => string | undefined } {
-  const config = resolveConfig({ image: 'app', tag: 'dev', platforms: ['linux/amd64', 'linux/arm64'], ...raw }, '/app', '/app/multiarch.yaml');
+  const config = resolveConfig(
+    { image: 'app', tag: 'dev', platforms: ['linux/amd64', 'linux/arm64'], ...raw },
+    '/app',
+    '/app/multiarch.yaml',
+  );
   return { config, read: (p) => (p.endsWith('Dockerfile') ? text : undefined) };
 }
 
@@ -24,9 +28,13 @@ const threeVariants: RawConfig = { variantArg: 'QUEUE_BACKEND', variants: { mini
 
 describe('stage graph', () => {
   it('expands FROM with the variant args over the global defaults; stage names and scratch are not images', () => {
-    const text = 'ARG BASE=alpine:3\nARG TAG\nFROM ${BASE} AS a\nFROM a AS b\nFROM scratch AS c\nFROM reg/x:${TAG:-latest}\nCOPY --from=b /x /x\nCOPY --from=busybox:1 /bin/sh /sh\n';
+    const text =
+      'ARG BASE=alpine:3\nARG TAG\nFROM ${BASE} AS a\nFROM a AS b\nFROM scratch AS c\nFROM reg/x:${TAG:-latest}\nCOPY --from=b /x /x\nCOPY --from=busybox:1 /bin/sh /sh\n';
     const g = stageGraph(text, { TAG: '2' }, 'linux/arm64', 'linux/amd64');
-    assert.deepEqual(g.map((s) => s.image), ['alpine:3', undefined, undefined, 'reg/x:2']);
+    assert.deepEqual(
+      g.map((s) => s.image),
+      ['alpine:3', undefined, undefined, 'reg/x:2'],
+    );
     assert.deepEqual(g[1]!.deps, [0]);
     assert.deepEqual(g[3]!.deps, [1]);
     assert.deepEqual(g[3]!.images, ['busybox:1']);
@@ -35,17 +43,31 @@ describe('stage graph', () => {
   });
 
   it('a FROM --platform=$BUILDPLATFORM stage runs on the build platform', () => {
-    const g = stageGraph('FROM --platform=$BUILDPLATFORM golang:1 AS build\nFROM alpine\nCOPY --from=build /a /a\n', {}, 'linux/arm64', 'linux/amd64');
-    assert.deepEqual(g.map((s) => [s.image, s.platform]), [['golang:1', 'linux/amd64'], ['alpine', 'linux/arm64']]);
+    const g = stageGraph(
+      'FROM --platform=$BUILDPLATFORM golang:1 AS build\nFROM alpine\nCOPY --from=build /a /a\n',
+      {},
+      'linux/arm64',
+      'linux/amd64',
+    );
+    assert.deepEqual(
+      g.map((s) => [s.image, s.platform]),
+      [
+        ['golang:1', 'linux/amd64'],
+        ['alpine', 'linux/arm64'],
+      ],
+    );
   });
 
   it('records the args a stage reads: declared in it or used in its FROM line', () => {
     const g = stageGraph(heavy, {}, 'linux/amd64', 'linux/amd64');
-    assert.deepEqual(g.map((s) => [s.name, [...s.reads].sort()]), [
-      ['deps', ['BASE_IMAGE', 'DEPS_ROUNDS']],
-      ['compile', []],
-      ['runtime', ['BASE_IMAGE', 'QUEUE_BACKEND']],
-    ]);
+    assert.deepEqual(
+      g.map((s) => [s.name, [...s.reads].sort()]),
+      [
+        ['deps', ['BASE_IMAGE', 'DEPS_ROUNDS']],
+        ['compile', []],
+        ['runtime', ['BASE_IMAGE', 'QUEUE_BACKEND']],
+      ],
+    );
     assert.deepEqual(g[2]!.deps, [0, 1]);
   });
 });
@@ -55,19 +77,42 @@ describe('schedule: pulls and shared-stage warm-ups', () => {
     const { config, read } = setup(heavy, { ...threeVariants, target: 'runtime' });
     const plan = buildPlan(config, { engine: 'podman' });
     const s = scheduleJobs(config, 'podman', plan.jobs, { read, host: 'linux/amd64' });
-    assert.deepEqual(s.pulls.map((p) => [p.image, p.platform, p.cells.length]), [[base, 'linux/amd64', 3], [base, 'linux/arm64', 3]]);
-    assert.deepEqual(s.warmup.map((w) => [w.stage, w.platforms, w.cells.map((c) => c.platform)]), [
-      ['compile', ['linux/amd64'], Array(3).fill('linux/amd64')],
-      ['compile', ['linux/arm64'], Array(3).fill('linux/arm64')],
-    ]);
+    assert.deepEqual(
+      s.pulls.map((p) => [p.image, p.platform, p.cells.length]),
+      [
+        [base, 'linux/amd64', 3],
+        [base, 'linux/arm64', 3],
+      ],
+    );
+    assert.deepEqual(
+      s.warmup.map((w) => [w.stage, w.platforms, w.cells.map((c) => c.platform)]),
+      [
+        ['compile', ['linux/amd64'], Array(3).fill('linux/amd64')],
+        ['compile', ['linux/arm64'], Array(3).fill('linux/arm64')],
+      ],
+    );
     const w = s.warmup[1]!;
     assert.match(w.marker!, /^warmup-[0-9a-f]{12}$/);
     assert.notEqual(w.marker, s.warmup[0]!.marker);
     assert.deepEqual(w.argv, [
-      'podman', 'build', '--platform', 'linux/arm64', '--target', 'compile', '-f', '/app/Dockerfile',
-      '--build-arg', 'QUEUE_BACKEND=minimal', '--build-arg', `MULTIARCH_BUILD=${w.marker}`, '/app',
+      'podman',
+      'build',
+      '--platform',
+      'linux/arm64',
+      '--target',
+      'compile',
+      '-f',
+      '/app/Dockerfile',
+      '--build-arg',
+      'QUEUE_BACKEND=minimal',
+      '--build-arg',
+      `MULTIARCH_BUILD=${w.marker}`,
+      '/app',
     ]);
-    assert.ok(!w.argv.includes('-t') && !w.argv.includes('--manifest') && !w.argv.includes('--tag'), 'a warm-up tags nothing');
+    assert.ok(
+      !w.argv.includes('-t') && !w.argv.includes('--manifest') && !w.argv.includes('--tag'),
+      'a warm-up tags nothing',
+    );
   });
 
   it('podman jobs that wait for a warm-up become one build per platform, joined into the temporary list before the tags move', () => {
@@ -77,12 +122,32 @@ describe('schedule: pulls and shared-stage warm-ups', () => {
     const temp = job.argv[job.argv.indexOf('--manifest') + 1]!;
     const split = scheduleJobs(config, 'podman', jobs, { read, host: 'linux/amd64' }).jobs[0]!;
     const iid = (p: string) => `/app/.multiarch/parts/${temp.split(':')[1]}-linux-${p}.iid`;
-    assert.deepEqual(split.parts!.map((p) => [p.platform, p.iidfile]), [['linux/amd64', iid('amd64')], ['linux/arm64', iid('arm64')]]);
+    assert.deepEqual(
+      split.parts!.map((p) => [p.platform, p.iidfile]),
+      [
+        ['linux/amd64', iid('amd64')],
+        ['linux/arm64', iid('arm64')],
+      ],
+    );
     assert.equal(partIidFile('/app', temp, 'linux/arm64'), iid('arm64'));
     // No tag per part: each writes its image id, and the list is made from the ids (a list of names cannot be pushed once they go).
     const arm = split.parts![1]!.argv;
-    assert.deepEqual(arm, job.argv.map((a) => (a === 'linux/amd64,linux/arm64' ? 'linux/arm64' : a === '--manifest' ? '--iidfile' : a === temp ? iid('arm64') : a)));
-    assert.deepEqual(split.after, [['podman', 'manifest', 'create', temp, partImageSource(iid('amd64')), partImageSource(iid('arm64'))], ...job.after!]);
+    assert.deepEqual(
+      arm,
+      job.argv.map((a) =>
+        a === 'linux/amd64,linux/arm64'
+          ? 'linux/arm64'
+          : a === '--manifest'
+            ? '--iidfile'
+            : a === temp
+              ? iid('arm64')
+              : a,
+      ),
+    );
+    assert.deepEqual(split.after, [
+      ['podman', 'manifest', 'create', temp, partImageSource(iid('amd64')), partImageSource(iid('arm64'))],
+      ...job.after!,
+    ]);
     assert.equal(partImageFile(partImageSource(iid('amd64'))), iid('amd64'));
     assert.equal(partImageFile(`containers-storage:${temp}`), undefined);
     // A failure or cancel removes only the temporary list name: a part identical to the user's current instance keeps its image.
@@ -94,33 +159,59 @@ describe('schedule: pulls and shared-stage warm-ups', () => {
     assert.equal(scheduleJobs(config, 'podman', [one], { read }).jobs[0]!.parts, undefined);
     // No shared stage to wait for (shared-base): one build per variant, which has fewer builds' fixed cost.
     const flat = setup(sharedBase, threeVariants);
-    const flatJobs = scheduleJobs(flat.config, 'podman', buildPlan(flat.config, { engine: 'podman', schedule: false }).jobs, { read: flat.read }).jobs;
+    const flatJobs = scheduleJobs(
+      flat.config,
+      'podman',
+      buildPlan(flat.config, { engine: 'podman', schedule: false }).jobs,
+      { read: flat.read },
+    ).jobs;
     assert.ok(flatJobs.every((j) => j.parts === undefined));
   });
 
   it('no warm-up when the only stage reads the variant arg, or when one variant is built', () => {
     const a = setup(sharedBase, threeVariants);
-    assert.deepEqual(scheduleJobs(a.config, 'podman', buildPlan(a.config, { engine: 'podman' }).jobs, { read: a.read }).warmup, []);
+    assert.deepEqual(
+      scheduleJobs(a.config, 'podman', buildPlan(a.config, { engine: 'podman' }).jobs, { read: a.read }).warmup,
+      [],
+    );
     const b = setup(heavy, threeVariants);
-    const one = scheduleJobs(b.config, 'podman', buildPlan(b.config, { engine: 'podman', variants: ['redis'] }).jobs, { read: b.read });
+    const one = scheduleJobs(b.config, 'podman', buildPlan(b.config, { engine: 'podman', variants: ['redis'] }).jobs, {
+      read: b.read,
+    });
     assert.deepEqual(one.warmup, []);
     assert.equal(one.pulls.length, 2);
   });
 
   it('a stage reading a variant-specific arg, or copying from one that does, is not shared', () => {
-    const text = 'FROM alpine AS deps\nARG EXTRA\nRUN make deps\nFROM alpine AS tools\nRUN make tools\nFROM tools AS compile\nCOPY --from=deps /d /d\nRUN make\nFROM alpine\nCOPY --from=compile /o /o\nCOPY --from=tools /t /t\n';
+    const text =
+      'FROM alpine AS deps\nARG EXTRA\nRUN make deps\nFROM alpine AS tools\nRUN make tools\nFROM tools AS compile\nCOPY --from=deps /d /d\nRUN make\nFROM alpine\nCOPY --from=compile /o /o\nCOPY --from=tools /t /t\n';
     const { config, read } = setup(text, { variants: { a: null, b: { args: { EXTRA: 'x' } } } });
-    const s = scheduleJobs(config, 'podman', buildPlan(config, { engine: 'podman' }).jobs, { read, host: 'linux/amd64' });
-    assert.deepEqual(s.warmup.map((w) => w.stage), ['tools', 'tools']);
+    const s = scheduleJobs(config, 'podman', buildPlan(config, { engine: 'podman' }).jobs, {
+      read,
+      host: 'linux/amd64',
+    });
+    assert.deepEqual(
+      s.warmup.map((w) => w.stage),
+      ['tools', 'tools'],
+    );
     assert.deepEqual([...varyingArgs([{ A: '1', B: '2' }, { A: '1', B: '3' }, { A: '1' }])], ['B']);
   });
 
   it('per-variant targets: only stages at least two variants need are warmed', () => {
-    const text = 'FROM alpine AS base\nRUN make base\nFROM base AS dev\nRUN make dev\nFROM base AS prod\nRUN make prod\n';
-    const { config, read } = setup(text, { variants: { dev: { target: 'dev' }, prod: { target: 'prod' }, prod2: { target: 'prod' } } });
-    const s = scheduleJobs(config, 'podman', buildPlan(config, { engine: 'podman' }).jobs, { read, host: 'linux/amd64' });
+    const text =
+      'FROM alpine AS base\nRUN make base\nFROM base AS dev\nRUN make dev\nFROM base AS prod\nRUN make prod\n';
+    const { config, read } = setup(text, {
+      variants: { dev: { target: 'dev' }, prod: { target: 'prod' }, prod2: { target: 'prod' } },
+    });
+    const s = scheduleJobs(config, 'podman', buildPlan(config, { engine: 'podman' }).jobs, {
+      read,
+      host: 'linux/amd64',
+    });
     // prod and prod2 are identical builds: their shared outermost stage is prod itself.
-    assert.deepEqual(s.warmup.map((w) => w.stage), ['prod', 'prod']);
+    assert.deepEqual(
+      s.warmup.map((w) => w.stage),
+      ['prod', 'prod'],
+    );
   });
 
   it('dockerd and buildx get neither step (BuildKit pulls and deduplicates itself); an override gives per-platform docker warm-ups', () => {
@@ -129,33 +220,74 @@ describe('schedule: pulls and shared-stage warm-ups', () => {
       const jobs = buildPlan(config, { engine, schedule: false }).jobs;
       assert.deepEqual(scheduleJobs(config, engine, jobs, { read }), { pulls: [], warmup: [], jobs });
     }
-    const s = scheduleJobs(config, 'docker', buildPlan(config, { engine: 'docker', schedule: false }).jobs, { read, policy: { pull: false, warmup: true } });
-    assert.deepEqual(s.warmup.map((w) => [w.stage, w.platforms, w.argv.slice(0, 5), w.env]), [
-      ['compile', ['linux/amd64'], ['docker', 'build', '--progress=plain', '--platform', 'linux/amd64'], { DOCKER_BUILDKIT: '1' }],
-      ['compile', ['linux/arm64'], ['docker', 'build', '--progress=plain', '--platform', 'linux/arm64'], { DOCKER_BUILDKIT: '1' }],
-    ]);
-    assert.deepEqual(s.warmup[1]!.cells.map((c) => c.platform), ['linux/arm64', 'linux/arm64', 'linux/arm64']);
+    const s = scheduleJobs(config, 'docker', buildPlan(config, { engine: 'docker', schedule: false }).jobs, {
+      read,
+      policy: { pull: false, warmup: true },
+    });
+    assert.deepEqual(
+      s.warmup.map((w) => [w.stage, w.platforms, w.argv.slice(0, 5), w.env]),
+      [
+        [
+          'compile',
+          ['linux/amd64'],
+          ['docker', 'build', '--progress=plain', '--platform', 'linux/amd64'],
+          { DOCKER_BUILDKIT: '1' },
+        ],
+        [
+          'compile',
+          ['linux/arm64'],
+          ['docker', 'build', '--progress=plain', '--platform', 'linux/arm64'],
+          { DOCKER_BUILDKIT: '1' },
+        ],
+      ],
+    );
+    assert.deepEqual(
+      s.warmup[1]!.cells.map((c) => c.platform),
+      ['linux/arm64', 'linux/arm64', 'linux/arm64'],
+    );
   });
 
   it('an unreadable Dockerfile schedules nothing (the build reports it)', () => {
     const { config } = setup(heavy, threeVariants);
-    assert.deepEqual(scheduleJobs(config, 'podman', buildPlan(config, { engine: 'podman' }).jobs, { read: () => undefined }), { pulls: [], warmup: [], jobs: buildPlan(config, { engine: 'podman' }).jobs });
+    assert.deepEqual(
+      scheduleJobs(config, 'podman', buildPlan(config, { engine: 'podman' }).jobs, { read: () => undefined }),
+      { pulls: [], warmup: [], jobs: buildPlan(config, { engine: 'podman' }).jobs },
+    );
   });
 
   it('the plan JSON keeps jobs and adds warmup and pulls; the text shows them first', () => {
     const { config, read } = setup(heavy, threeVariants);
     const jobs = buildPlan(config, { engine: 'podman', schedule: false }).jobs;
     const plan = { engine: 'podman' as const, ...scheduleJobs(config, 'podman', jobs, { read, host: 'linux/amd64' }) };
-    const json = planToJson(plan, 'test') as { jobs: unknown[]; warmup: Array<{ stage: string; platforms: string[]; argv: string[] }>; pulls: unknown[] };
+    const json = planToJson(plan, 'test') as {
+      jobs: unknown[];
+      warmup: Array<{ stage: string; platforms: string[]; argv: string[] }>;
+      pulls: unknown[];
+    };
     assert.equal(json.jobs.length, 3);
-    assert.deepEqual(json.warmup.map((w) => [w.stage, w.platforms]), [['compile', ['linux/amd64']], ['compile', ['linux/arm64']]]);
-    assert.deepEqual(json.pulls, [{ image: base, platform: 'linux/amd64' }, { image: base, platform: 'linux/arm64' }]);
+    assert.deepEqual(
+      json.warmup.map((w) => [w.stage, w.platforms]),
+      [
+        ['compile', ['linux/amd64']],
+        ['compile', ['linux/arm64']],
+      ],
+    );
+    assert.deepEqual(json.pulls, [
+      { image: base, platform: 'linux/amd64' },
+      { image: base, platform: 'linux/arm64' },
+    ]);
     const text = planToText(plan, 'test');
     assert.ok(text.indexOf('podman pull') < text.indexOf('--target compile'));
     assert.ok(text.indexOf('--target compile') < text.indexOf('--iidfile'));
     assert.ok(text.indexOf('wait\n') < text.indexOf('manifest create'));
     // The list's sources read the parts' iid files as a shell would.
-    assert.match(text, /manifest create app:multiarch-tmp-\w+ containers-storage:"\$\(cat \/app\/\.multiarch\/parts\/multiarch-tmp-\w+-linux-amd64\.iid\)" /);
-    assert.deepEqual((json.jobs[0] as { parts: Array<{ platform: string }> }).parts.map((p) => p.platform), ['linux/amd64', 'linux/arm64']);
+    assert.match(
+      text,
+      /manifest create app:multiarch-tmp-\w+ containers-storage:"\$\(cat \/app\/\.multiarch\/parts\/multiarch-tmp-\w+-linux-amd64\.iid\)" /,
+    );
+    assert.deepEqual(
+      (json.jobs[0] as { parts: Array<{ platform: string }> }).parts.map((p) => p.platform),
+      ['linux/amd64', 'linux/arm64'],
+    );
   });
 });

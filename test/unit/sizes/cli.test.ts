@@ -9,7 +9,14 @@ import type { CliIO } from '../../../src/cli/io';
 import { GZIP, LayoutBuilder } from './ociFixture';
 
 function io(cwd: string): CliIO & { stdout: string; stderr: string } {
-  const o = { cwd, env: {}, stdout: '', stderr: '', out: (t: string) => void (o.stdout += t), err: (t: string) => void (o.stderr += t) };
+  const o = {
+    cwd,
+    env: {},
+    stdout: '',
+    stderr: '',
+    out: (t: string) => void (o.stdout += t),
+    err: (t: string) => void (o.stderr += t),
+  };
   return o;
 }
 
@@ -19,17 +26,33 @@ describe('multiarch sizes / verify / report', () => {
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), 'cli-sizes-'));
     writeFileSync(join(root, 'Dockerfile'), 'FROM scratch\n');
-    writeFileSync(join(root, 'multiarch.yaml'), 'image: demo\nplatforms: [linux/amd64, linux/arm64]\nvariants:\n  minimal: {}\n  redis: {}\n');
+    writeFileSync(
+      join(root, 'multiarch.yaml'),
+      'image: demo\nplatforms: [linux/amd64, linux/arm64]\nvariants:\n  minimal: {}\n  redis: {}\n',
+    );
     const b = new LayoutBuilder(join(root, '.multiarch', 'out', 'minimal'));
     const amd = b.image('amd64', [[700, GZIP]]);
     const arm = b.image('arm64', [[650, GZIP]]);
     b.writeTop([b.index([amd, arm])]);
     expected = [amd.expected, arm.expected];
     const rec = (platform: string) => ({
-      variant: 'minimal', platform, engine: 'podman', engineVersion: '4.3.1', output: 'oci', status: 'succeeded',
-      startedAt: '2026-11-27T05:00:00.000Z', durationMs: 3000, ociPath: '.multiarch/out/minimal',
+      variant: 'minimal',
+      platform,
+      engine: 'podman',
+      engineVersion: '4.3.1',
+      output: 'oci',
+      status: 'succeeded',
+      startedAt: '2026-11-27T05:00:00.000Z',
+      durationMs: 3000,
+      ociPath: '.multiarch/out/minimal',
     });
-    writeFileSync(join(root, '.multiarch', 'results.json'), JSON.stringify({ version: 1, cells: { 'minimal@linux/amd64': [rec('linux/amd64')], 'minimal@linux/arm64': [rec('linux/arm64')] } }));
+    writeFileSync(
+      join(root, '.multiarch', 'results.json'),
+      JSON.stringify({
+        version: 1,
+        cells: { 'minimal@linux/amd64': [rec('linux/amd64')], 'minimal@linux/arm64': [rec('linux/arm64')] },
+      }),
+    );
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
@@ -37,10 +60,13 @@ describe('multiarch sizes / verify / report', () => {
     const o = io(root);
     assert.equal(await sizes(['--json'], o), 0, o.stderr);
     const rows = JSON.parse(o.stdout) as Array<Record<string, unknown>>;
-    assert.deepEqual(rows.map((r) => [r.variant, r.platform, r.compressed, r.uncompressed, r.layers, r.source]), [
-      ['minimal', 'linux/amd64', expected[0], null, 1, 'oci-layout'],
-      ['minimal', 'linux/arm64', expected[1], null, 1, 'oci-layout'],
-    ]);
+    assert.deepEqual(
+      rows.map((r) => [r.variant, r.platform, r.compressed, r.uncompressed, r.layers, r.source]),
+      [
+        ['minimal', 'linux/amd64', expected[0], null, 1, 'oci-layout'],
+        ['minimal', 'linux/arm64', expected[1], null, 1, 'oci-layout'],
+      ],
+    );
     assert.ok(rows.every((r) => typeof r.digest === 'string' && 'created' in r));
   });
 
@@ -61,7 +87,10 @@ describe('multiarch sizes / verify / report', () => {
     const o = io(root);
     assert.equal(await verify(['--json'], o), 0, o.stderr);
     const results = JSON.parse(o.stdout) as Array<{ status: string; reason: string }>;
-    assert.deepEqual(results.map((r) => r.status), ['skipped', 'skipped']);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['skipped', 'skipped'],
+    );
     assert.match(results[0]!.reason, /no runnable image/);
     assert.ok(readFileSync(join(root, '.multiarch', 'verify.json'), 'utf8').includes('"skipped"'));
   });
@@ -71,7 +100,10 @@ describe('multiarch sizes / verify / report', () => {
     assert.equal(await report(['--out', 'reports/results.md'], o), 0, o.stderr);
     const text = readFileSync(join(root, 'reports', 'results.md'), 'utf8');
     assert.match(text, /^# Multi-Arch build results/);
-    assert.match(text, /\| minimal \| amd64, arm64 \| 3\.0 s \| amd64 \d+ B · arm64 \d+ B \| amd64 not measured · arm64 not measured \|/);
+    assert.match(
+      text,
+      /\| minimal \| amd64, arm64 \| 3\.0 s \| amd64 \d+ B · arm64 \d+ B \| amd64 not measured · arm64 not measured \|/,
+    );
     assert.match(o.stderr, /wrote .*results\.md/);
   });
 

@@ -27,7 +27,16 @@ const rec = (over: Partial<BuildRecord>): BuildRecord => ({
 
 /** `podman image inspect` as the engine prints it, trimmed to the fields we read. */
 const inspect = (arch: string, size: number) =>
-  JSON.stringify([{ Id: `id-${arch}`, Size: size, Architecture: arch, Os: 'linux', Created: '2026-11-27T05:00:00Z', RootFS: { Type: 'layers', Layers: ['a', 'b', 'c'] } }]);
+  JSON.stringify([
+    {
+      Id: `id-${arch}`,
+      Size: size,
+      Architecture: arch,
+      Os: 'linux',
+      Created: '2026-11-27T05:00:00Z',
+      RootFS: { Type: 'layers', Layers: ['a', 'b', 'c'] },
+    },
+  ]);
 
 describe('collecting sizes from recorded builds', () => {
   let root: string;
@@ -96,7 +105,14 @@ describe('collecting sizes from recorded builds', () => {
   });
 
   it('computes deltas against the previous measured build of the cell', () => {
-    const first = { variant: 'v', platform: 'linux/amd64', source: 'oci-archive' as const, compressed: 1000, uncompressed: 3000, builtAt: '1' };
+    const first = {
+      variant: 'v',
+      platform: 'linux/amd64',
+      source: 'oci-archive' as const,
+      compressed: 1000,
+      uncompressed: 3000,
+      builtAt: '1',
+    };
     let h = recordSamples(emptyHistory(), [first]);
     const second = { ...first, compressed: 900, uncompressed: 3100, builtAt: '2' };
     assert.deepEqual(withDeltas([second], h)[0]!.delta, { compressed: -100, uncompressed: 100 });
@@ -109,13 +125,20 @@ describe('collecting sizes from recorded builds', () => {
     const b = new LayoutBuilder(join(root, 'out'));
     b.writeTop([b.index([b.image('amd64', [[100, GZIP]])])]);
     mkdirSync(join(root, '.multiarch'));
-    const write = (records: BuildRecord[]) => writeFileSync(join(root, '.multiarch', 'results.json'), JSON.stringify({ version: 1, cells: { 'minimal@linux/amd64': records } }));
+    const write = (records: BuildRecord[]) =>
+      writeFileSync(
+        join(root, '.multiarch', 'results.json'),
+        JSON.stringify({ version: 1, cells: { 'minimal@linux/amd64': records } }),
+      );
     write([rec({ ociPath: 'out', startedAt: '2026-11-27T05:00:00Z' })]);
     const [r1] = await measureSizes({ root, warn: assert.fail });
     assert.equal(r1!.delta, undefined);
     const b2 = new LayoutBuilder(join(root, 'out2'));
     b2.writeTop([b2.index([b2.image('amd64', [[150, GZIP]])])]);
-    write([rec({ ociPath: 'out', startedAt: '2026-11-27T05:00:00Z' }), rec({ ociPath: 'out2', startedAt: '2026-11-27T06:00:00Z' })]);
+    write([
+      rec({ ociPath: 'out', startedAt: '2026-11-27T05:00:00Z' }),
+      rec({ ociPath: 'out2', startedAt: '2026-11-27T06:00:00Z' }),
+    ]);
     const [r2] = await measureSizes({ root, warn: assert.fail });
     assert.deepEqual(r2!.delta, { compressed: 50 });
   });
@@ -124,11 +147,20 @@ describe('collecting sizes from recorded builds', () => {
 describe('collecting sizes of pushed images', () => {
   it('asks docker buildx imagetools for buildx builds and skopeo for the others, TLS off only for a local registry', async () => {
     const asked: string[][] = [];
-    const manifest = JSON.stringify({ schemaVersion: 2, config: { mediaType: 'c', digest: 'sha256:c0', size: 5 }, layers: [{ mediaType: 'l+gzip', digest: 'sha256:l0', size: 95 }] });
+    const manifest = JSON.stringify({
+      schemaVersion: 2,
+      config: { mediaType: 'c', digest: 'sha256:c0', size: 5 },
+      layers: [{ mediaType: 'l+gzip', digest: 'sha256:l0', size: 95 }],
+    });
     const run: ToolRunner = async (argv) => {
       asked.push(argv);
       const config = argv.includes('--config');
-      return toolResult({ exitCode: 0, stdout: config ? JSON.stringify({ architecture: 'amd64', os: 'linux', created: 'yesterday' }) : manifest, stderr: '', timedOut: false });
+      return toolResult({
+        exitCode: 0,
+        stdout: config ? JSON.stringify({ architecture: 'amd64', os: 'linux', created: 'yesterday' }) : manifest,
+        stderr: '',
+        timedOut: false,
+      });
     };
     const rows = await collectSizes(
       [
@@ -137,15 +169,21 @@ describe('collecting sizes of pushed images', () => {
       ],
       { root: tmpdir(), run, env: {}, programs: { docker: 'docker', podman: 'podman' } },
     );
-    assert.deepEqual(rows.map((r) => [r.variant, r.source, r.compressed, r.created]), [
-      ['minimal', 'registry', 100, undefined],
-      ['redis', 'registry', 100, 'yesterday'],
-    ]);
+    assert.deepEqual(
+      rows.map((r) => [r.variant, r.source, r.compressed, r.created]),
+      [
+        ['minimal', 'registry', 100, undefined],
+        ['redis', 'registry', 100, 'yesterday'],
+      ],
+    );
     const digest = `sha256:${createHash('sha256').update(manifest).digest('hex')}`;
-    assert.deepEqual(asked.filter((a) => a[1] !== 'image'), [
-      ['docker', 'buildx', 'imagetools', 'inspect', '--raw', 'ghcr.io/acme/app:1-minimal'],
-      ['skopeo', 'inspect', '--raw', '--tls-verify=false', 'docker://127.0.0.1:5000/app:1-redis'],
-      ['skopeo', 'inspect', '--config', '--raw', '--tls-verify=false', `docker://127.0.0.1:5000/app@${digest}`],
-    ]);
+    assert.deepEqual(
+      asked.filter((a) => a[1] !== 'image'),
+      [
+        ['docker', 'buildx', 'imagetools', 'inspect', '--raw', 'ghcr.io/acme/app:1-minimal'],
+        ['skopeo', 'inspect', '--raw', '--tls-verify=false', 'docker://127.0.0.1:5000/app:1-redis'],
+        ['skopeo', 'inspect', '--config', '--raw', '--tls-verify=false', `docker://127.0.0.1:5000/app@${digest}`],
+      ],
+    );
   });
 });

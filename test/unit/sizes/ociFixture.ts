@@ -41,16 +41,30 @@ export class LayoutBuilder {
   }
 
   /** A manifest with layers of the given byte lengths and media types; layer blobs are not needed to size it. */
-  image(arch: string, layers: Array<[number, string]>, opts: { variant?: string; writeConfig?: boolean } = {}): Desc & { expected: number } {
+  image(
+    arch: string,
+    layers: Array<[number, string]>,
+    opts: { variant?: string; writeConfig?: boolean } = {},
+  ): Desc & { expected: number } {
     const config = this.json(
-      { architecture: arch, os: 'linux', ...(opts.variant ? { variant: opts.variant } : {}), created: '2026-11-27T05:00:00Z', rootfs: { type: 'layers', diff_ids: [] } },
+      {
+        architecture: arch,
+        os: 'linux',
+        ...(opts.variant ? { variant: opts.variant } : {}),
+        created: '2026-11-27T05:00:00Z',
+        rootfs: { type: 'layers', diff_ids: [] },
+      },
       CONFIG,
       opts.writeConfig ?? true,
     );
     const layerDescs = layers.map(([size, mt], i) => this.blob(Buffer.alloc(size, i + arch.length), mt, false));
     const m = this.json({ schemaVersion: 2, mediaType: MANIFEST, config, layers: layerDescs }, MANIFEST);
     const expected = config.size + layerDescs.reduce((s, l) => s + l.size, 0);
-    return { ...m, platform: { os: 'linux', architecture: arch, ...(opts.variant ? { variant: opts.variant } : {}) }, expected };
+    return {
+      ...m,
+      platform: { os: 'linux', architecture: arch, ...(opts.variant ? { variant: opts.variant } : {}) },
+      expected,
+    };
   }
 
   index(manifests: Desc[]): Desc {
@@ -58,7 +72,10 @@ export class LayoutBuilder {
   }
 
   writeTop(manifests: Desc[]): void {
-    writeFileSync(join(this.dir, 'index.json'), JSON.stringify({ schemaVersion: 2, mediaType: INDEX, manifests: manifests.map(strip) }));
+    writeFileSync(
+      join(this.dir, 'index.json'),
+      JSON.stringify({ schemaVersion: 2, mediaType: INDEX, manifests: manifests.map(strip) }),
+    );
   }
 
   /** The layout as an OCI archive (GNU tar, members named ./index.json …, as `tar -C dir .` writes them). */

@@ -16,8 +16,18 @@ describe('OCI sizes', () => {
 
   /** podman's shape: index.json → one nested index (with a ref name) → one manifest per platform. */
   function podmanShaped(b: LayoutBuilder) {
-    const amd = b.image('amd64', [[1200, GZIP], [300, GZIP]]);
-    const arm = b.image('arm64', [[1100, ZSTD], [50, TAR]], { variant: 'v8' });
+    const amd = b.image('amd64', [
+      [1200, GZIP],
+      [300, GZIP],
+    ]);
+    const arm = b.image(
+      'arm64',
+      [
+        [1100, ZSTD],
+        [50, TAR],
+      ],
+      { variant: 'v8' },
+    );
     const nested = b.index([amd, arm, attestation(b, amd), attestation(b, arm)]);
     b.writeTop([{ ...nested, annotations: { 'org.opencontainers.image.ref.name': 'latest' } }]);
     return { amd, arm };
@@ -35,7 +45,9 @@ describe('OCI sizes', () => {
         ['linux/arm64/v8', arm.expected, 2, arm.digest],
       ],
     );
-    const amdConfig = JSON.parse(readFileSync(join(b.dir, 'blobs', 'sha256', amd.digest.slice(7)), 'utf8')) as { config: { size: number } };
+    const amdConfig = JSON.parse(readFileSync(join(b.dir, 'blobs', 'sha256', amd.digest.slice(7)), 'utf8')) as {
+      config: { size: number };
+    };
     assert.equal(images[0]!.compressed, 1200 + 300 + amdConfig.config.size);
     assert.equal(images[0]!.created, '2026-11-27T05:00:00Z');
     assert.deepEqual(images[1]!.layerMediaTypes, [ZSTD, TAR]);
@@ -59,7 +71,10 @@ describe('OCI sizes', () => {
     const single = b.image('riscv64', [[10, GZIP]]);
     b.writeTop([{ mediaType: single.mediaType, digest: single.digest, size: single.size }]);
     const { images } = await readOciSizes(b.dir);
-    assert.deepEqual(images.map((i) => [i.platform, i.compressed]), [['linux/riscv64', single.expected]]);
+    assert.deepEqual(
+      images.map((i) => [i.platform, i.compressed]),
+      [['linux/riscv64', single.expected]],
+    );
   });
 
   it('names the missing digest when a manifest blob is absent', async () => {
@@ -67,7 +82,10 @@ describe('OCI sizes', () => {
     const { arm } = podmanShaped(b);
     unlinkSync(join(b.dir, 'blobs', 'sha256', arm.digest.slice('sha256:'.length)));
     await assert.rejects(readOciSizes(b.dir), (err: Error) => {
-      assert.match(err.message, new RegExp(`blob ${arm.digest} is missing from ${b.dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+      assert.match(
+        err.message,
+        new RegExp(`blob ${arm.digest} is missing from ${b.dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+      );
       return true;
     });
     await assert.rejects(readOciSizes(b.archive()), new RegExp(`blob ${arm.digest} is missing`));

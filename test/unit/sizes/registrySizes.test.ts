@@ -30,8 +30,16 @@ function manifest(layerSizes: number[], configSize: number) {
   return {
     schemaVersion: 2,
     mediaType: V2,
-    config: { mediaType: 'application/vnd.docker.container.image.v1+json', digest: sha(`c${configSize}`), size: configSize },
-    layers: layerSizes.map((size, i) => ({ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', digest: sha(`l${i}${size}`), size })),
+    config: {
+      mediaType: 'application/vnd.docker.container.image.v1+json',
+      digest: sha(`c${configSize}`),
+      size: configSize,
+    },
+    layers: layerSizes.map((size, i) => ({
+      mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+      digest: sha(`l${i}${size}`),
+      size,
+    })),
   };
 }
 
@@ -45,10 +53,23 @@ describe('registry manifests', () => {
   });
 
   it('builds each tool’s raw-inspection argv', () => {
-    assert.deepEqual(rawManifestArgv('skopeo', 'r:1', true), ['skopeo', 'inspect', '--raw', '--tls-verify=false', 'docker://r:1']);
+    assert.deepEqual(rawManifestArgv('skopeo', 'r:1', true), [
+      'skopeo',
+      'inspect',
+      '--raw',
+      '--tls-verify=false',
+      'docker://r:1',
+    ]);
     assert.deepEqual(rawManifestArgv('skopeo', 'r:1'), ['skopeo', 'inspect', '--raw', 'docker://r:1']);
     assert.deepEqual(rawManifestArgv('buildx', 'r:1'), ['docker', 'buildx', 'imagetools', 'inspect', '--raw', 'r:1']);
-    assert.deepEqual(rawConfigArgv('r@sha256:1', true), ['skopeo', 'inspect', '--config', '--raw', '--tls-verify=false', 'docker://r@sha256:1']);
+    assert.deepEqual(rawConfigArgv('r@sha256:1', true), [
+      'skopeo',
+      'inspect',
+      '--config',
+      '--raw',
+      '--tls-verify=false',
+      'docker://r@sha256:1',
+    ]);
   });
 
   it('follows a manifest list to each platform manifest by digest and sums layers + config', async () => {
@@ -61,11 +82,20 @@ describe('registry manifests', () => {
       mediaType: LIST,
       manifests: [
         { mediaType: V2, digest: sha(amdText), size: amdText.length, platform: { architecture: 'amd64', os: 'linux' } },
-        { mediaType: V2, digest: sha(armText), size: armText.length, platform: { architecture: 'arm64', os: 'linux', variant: 'v8' } },
+        {
+          mediaType: V2,
+          digest: sha(armText),
+          size: armText.length,
+          platform: { architecture: 'arm64', os: 'linux', variant: 'v8' },
+        },
         { mediaType: V2, digest: sha('att'), size: 10, platform: { architecture: 'unknown', os: 'unknown' } },
       ],
     };
-    const reg = registry({ [`${REPO}:latest`]: list, [`${REPO}@${sha(amdText)}`]: amd, [`${REPO}@${sha(armText)}`]: arm });
+    const reg = registry({
+      [`${REPO}:latest`]: list,
+      [`${REPO}@${sha(amdText)}`]: amd,
+      [`${REPO}@${sha(armText)}`]: arm,
+    });
     const images = await readRegistrySizes(`${REPO}:latest`, reg.fetch);
     assert.deepEqual(
       images.map((i) => [i.platform, i.compressed, i.layers, i.digest]),
@@ -81,14 +111,26 @@ describe('registry manifests', () => {
     const m = manifest([42], 7);
     const digest = sha(JSON.stringify(m));
     const reg = registry({ [`${REPO}:amd64`]: m });
-    const configs = registry({ [`${REPO}@${digest}`]: { architecture: 'amd64', os: 'linux', created: '2026-01-02T03:04:05Z' } });
+    const configs = registry({
+      [`${REPO}@${digest}`]: { architecture: 'amd64', os: 'linux', created: '2026-01-02T03:04:05Z' },
+    });
     const [img] = await readRegistrySizes(`${REPO}:amd64`, reg.fetch, { fetchConfig: configs.fetch });
-    assert.deepEqual(img, { platform: 'linux/amd64', digest, compressed: 49, layers: 1, layerMediaTypes: [m.layers[0]!.mediaType], created: '2026-01-02T03:04:05Z' });
+    assert.deepEqual(img, {
+      platform: 'linux/amd64',
+      digest,
+      compressed: 49,
+      layers: 1,
+      layerMediaTypes: [m.layers[0]!.mediaType],
+      created: '2026-01-02T03:04:05Z',
+    });
   });
 
   it('passes the tool’s error through, naming the reference', async () => {
     const reg = registry({});
-    await assert.rejects(readRegistrySizes(`${REPO}:missing`, reg.fetch), /manifest unknown: 127\.0\.0\.1:5000\/queue\/minimal:missing/);
+    await assert.rejects(
+      readRegistrySizes(`${REPO}:missing`, reg.fetch),
+      /manifest unknown: 127\.0\.0\.1:5000\/queue\/minimal:missing/,
+    );
   });
 });
 

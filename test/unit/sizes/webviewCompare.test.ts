@@ -22,7 +22,11 @@ function draw(s: SizesState) {
   const dom = new JSDOM('<!DOCTYPE html><main id="app"></main>');
   const root = dom.window.document.getElementById('app')!;
   const calls: string[] = [];
-  const h: Handlers = { onSort: (k) => calls.push(`sort:${k}`), onAction: (t) => calls.push(t), onCompare: (v) => calls.push(`compare:${v}`) };
+  const h: Handlers = {
+    onSort: (k) => calls.push(`sort:${k}`),
+    onAction: (t) => calls.push(t),
+    onCompare: (v) => calls.push(`compare:${v}`),
+  };
   render(dom.window.document, root, s, DEFAULT_SORT, h);
   return { root, calls };
 }
@@ -30,7 +34,9 @@ function draw(s: SizesState) {
 describe('Image Sizes webview: Compare architectures', () => {
   it('offers "Compare architectures" on each variant with several platforms and reports the variant', () => {
     const { root, calls } = draw(state());
-    const buttons = [...root.querySelectorAll('figure button')].filter((b) => b.textContent?.includes('Compare architectures'));
+    const buttons = [...root.querySelectorAll('figure button')].filter((b) =>
+      b.textContent?.includes('Compare architectures'),
+    );
     assert.equal(buttons.length, 1);
     (buttons[0] as HTMLButtonElement).click();
     assert.deepEqual(calls, ['compare:minimal']);
@@ -44,7 +50,12 @@ describe('Image Sizes webview: Compare architectures', () => {
           result: {
             variant: 'minimal',
             platforms: ['linux/amd64', 'linux/arm64'],
-            layers: [{ createdBy: `COPY opt-{arch}/ /opt/ ${HOSTILE}`, sizes: { 'linux/amd64': 16, 'linux/arm64': 1_048_592 } }],
+            layers: [
+              {
+                createdBy: `COPY opt-{arch}/ /opt/ ${HOSTILE}`,
+                sizes: { 'linux/amd64': 16, 'linux/arm64': 1_048_592 },
+              },
+            ],
             dirs: [
               { path: '/opt', sizes: { 'linux/amd64': 16, 'linux/arm64': 1_048_592 } },
               { path: '/bin', sizes: { 'linux/amd64': 1_982_256, 'linux/arm64': 1_846_504 } },
@@ -58,19 +69,37 @@ describe('Image Sizes webview: Compare architectures', () => {
     const section = root.querySelector('section.comparison')!;
     assert.match(section.querySelector('h2')!.textContent!, /minimal/);
     const tables = [...section.querySelectorAll('table')];
-    assert.deepEqual(tables.map((t) => t.querySelector('caption')!.textContent), ['Layers by instruction', 'Top- and second-level directories']);
-    assert.deepEqual([...tables[1]!.querySelectorAll('thead th')].map((th) => th.textContent), ['Path', 'amd64', 'arm64', 'Difference']);
-    assert.deepEqual([...tables[1]!.querySelectorAll('tbody tr')].map((tr) => [...tr.children].map((c) => c.textContent)), [
-      ['/opt', '16 B', '1.05 MB', '1.05 MB more on arm64'],
-      ['/bin', '1.98 MB', '1.85 MB', '136 kB more on amd64'],
-    ]);
+    assert.deepEqual(
+      tables.map((t) => t.querySelector('caption')!.textContent),
+      ['Layers by instruction', 'Top- and second-level directories'],
+    );
+    assert.deepEqual(
+      [...tables[1]!.querySelectorAll('thead th')].map((th) => th.textContent),
+      ['Path', 'amd64', 'arm64', 'Difference'],
+    );
+    assert.deepEqual(
+      [...tables[1]!.querySelectorAll('tbody tr')].map((tr) => [...tr.children].map((c) => c.textContent)),
+      [
+        ['/opt', '16 B', '1.05 MB', '1.05 MB more on arm64'],
+        ['/bin', '1.98 MB', '1.85 MB', '136 kB more on amd64'],
+      ],
+    );
     assert.ok(section.textContent!.includes(HOSTILE));
   });
 
   it('says when it is reading and why there is no comparison', () => {
-    assert.match(draw(state({ comparison: { variant: 'minimal', loading: true } })).root.querySelector('section.comparison')!.textContent!, /Reading the layers/);
-    const failed = draw(state({ comparison: { variant: 'minimal', error: 'minimal has no successful build yet' } })).root;
-    assert.equal(failed.querySelector('section.comparison [role="alert"]')!.textContent!.trim(), 'minimal has no successful build yet');
+    assert.match(
+      draw(state({ comparison: { variant: 'minimal', loading: true } })).root.querySelector('section.comparison')!
+        .textContent!,
+      /Reading the layers/,
+    );
+    const failed = draw(
+      state({ comparison: { variant: 'minimal', error: 'minimal has no successful build yet' } }),
+    ).root;
+    assert.equal(
+      failed.querySelector('section.comparison [role="alert"]')!.textContent!.trim(),
+      'minimal has no successful build yet',
+    );
   });
 
   it('accepts a compare message only with a variant name', () => {

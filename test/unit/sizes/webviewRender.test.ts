@@ -12,8 +12,25 @@ function state(over: Partial<SizesState> = {}): SizesState {
     updatedAt: '2026-11-27T06:00:00Z',
     variants: ['minimal', 'redis'],
     rows: [
-      { variant: 'minimal', platform: 'linux/amd64', source: 'oci-archive', compressed: 1_200_000, uncompressed: 3_000_000, layers: 2, delta: { compressed: -20_000 }, verify: { status: 'pass', expected: ['x86_64'], actual: 'x86_64' } },
-      { variant: 'minimal', platform: 'linux/arm64', source: 'oci-archive', compressed: 600_000, layers: 2, delta: { compressed: 5_000 }, verify: { status: 'fail', expected: ['aarch64'], actual: 'x86_64' } },
+      {
+        variant: 'minimal',
+        platform: 'linux/amd64',
+        source: 'oci-archive',
+        compressed: 1_200_000,
+        uncompressed: 3_000_000,
+        layers: 2,
+        delta: { compressed: -20_000 },
+        verify: { status: 'pass', expected: ['x86_64'], actual: 'x86_64' },
+      },
+      {
+        variant: 'minimal',
+        platform: 'linux/arm64',
+        source: 'oci-archive',
+        compressed: 600_000,
+        layers: 2,
+        delta: { compressed: 5_000 },
+        verify: { status: 'fail', expected: ['aarch64'], actual: 'x86_64' },
+      },
       { variant: 'redis', platform: 'linux/amd64', source: 'local', uncompressed: 9_000_000, layers: 3 },
     ],
     ...over,
@@ -64,7 +81,9 @@ describe('Image Sizes webview rendering', () => {
     assert.ok(ths.every((th) => th.getAttribute('scope') === 'col'));
     assert.equal(root.querySelector('th[aria-sort="descending"] button')?.getAttribute('data-key'), 'compressed');
     assert.equal(root.querySelectorAll('th[aria-sort="none"]').length, 5);
-    const order = [...root.querySelectorAll('tbody tr')].map((tr) => tr.children[1]!.textContent + ' ' + tr.children[2]!.textContent);
+    const order = [...root.querySelectorAll('tbody tr')].map(
+      (tr) => tr.children[1]!.textContent + ' ' + tr.children[2]!.textContent,
+    );
     assert.deepEqual(order, ['amd64 1.20 MB', 'arm64 600 kB', 'amd64 not measured']);
   });
 
@@ -80,17 +99,33 @@ describe('Image Sizes webview rendering', () => {
   it('lists every check of a cell with its output line, and why a failed one failed', () => {
     const checks = [
       { name: 'architecture', status: 'pass' as const, line: 'aarch64' },
-      { name: 'redis client', status: 'fail' as const, line: 'Redis 5.0.1 on x86_64', reason: 'expected aarch64, the image reported x86_64' },
+      {
+        name: 'redis client',
+        status: 'fail' as const,
+        line: 'Redis 5.0.1 on x86_64',
+        reason: 'expected aarch64, the image reported x86_64',
+      },
       { name: HOSTILE[0]!, status: 'pass' as const, line: HOSTILE[1]! },
     ];
-    const rows = [{ variant: 'redis', platform: 'linux/arm64', source: 'local' as const, uncompressed: 1, verify: { status: 'fail' as const, expected: ['aarch64'], actual: 'x86_64', checks } }];
+    const rows = [
+      {
+        variant: 'redis',
+        platform: 'linux/arm64',
+        source: 'local' as const,
+        uncompressed: 1,
+        verify: { status: 'fail' as const, expected: ['aarch64'], actual: 'x86_64', checks },
+      },
+    ];
     const { root } = draw(state({ rows }));
     const items = [...root.querySelectorAll('td.verify.fail .check')];
-    assert.deepEqual(items.map((i) => [i.className, i.querySelector('code')?.textContent]), [
-      ['check pass', 'aarch64'],
-      ['check fail', 'Redis 5.0.1 on x86_64'],
-      ['check pass', HOSTILE[1]],
-    ]);
+    assert.deepEqual(
+      items.map((i) => [i.className, i.querySelector('code')?.textContent]),
+      [
+        ['check pass', 'aarch64'],
+        ['check fail', 'Redis 5.0.1 on x86_64'],
+        ['check pass', HOSTILE[1]],
+      ],
+    );
     assert.equal(items[0]!.textContent, ' passed:  architecture aarch64');
     assert.equal(items[1]!.querySelector('.reason')?.textContent, ' expected aarch64, the image reported x86_64');
     assert.equal(root.querySelectorAll('img, script').length, 0);
@@ -99,7 +134,10 @@ describe('Image Sizes webview rendering', () => {
   it('draws one bar chart per variant comparing its architectures', () => {
     const { root } = draw(state());
     const figures = [...root.querySelectorAll('figure.chart')];
-    assert.deepEqual(figures.map((f) => f.querySelector('figcaption')?.textContent), ['minimal', 'redis']);
+    assert.deepEqual(
+      figures.map((f) => f.querySelector('figcaption')?.textContent),
+      ['minimal', 'redis'],
+    );
     const bars = [...figures[0]!.querySelectorAll<HTMLElement>('.bar')].map((b) => b.style.width);
     assert.deepEqual(bars, ['100%', '50%']);
     assert.equal(figures[0]!.querySelector('li')?.getAttribute('aria-label'), 'amd64: 1.20 MB compressed');
@@ -123,9 +161,18 @@ describe('Image Sizes webview rendering', () => {
 
   it('sorts with unmeasured figures last in both directions', () => {
     const rows = state().rows;
-    assert.deepEqual(sortRows(rows, { key: 'compressed', descending: false }).map((r) => r.compressed), [600_000, 1_200_000, undefined]);
-    assert.deepEqual(sortRows(rows, { key: 'compressed', descending: true }).map((r) => r.compressed), [1_200_000, 600_000, undefined]);
-    assert.deepEqual(sortRows(rows, { key: 'variant', descending: true }).map((r) => r.variant), ['redis', 'minimal', 'minimal']);
+    assert.deepEqual(
+      sortRows(rows, { key: 'compressed', descending: false }).map((r) => r.compressed),
+      [600_000, 1_200_000, undefined],
+    );
+    assert.deepEqual(
+      sortRows(rows, { key: 'compressed', descending: true }).map((r) => r.compressed),
+      [1_200_000, 600_000, undefined],
+    );
+    assert.deepEqual(
+      sortRows(rows, { key: 'variant', descending: true }).map((r) => r.variant),
+      ['redis', 'minimal', 'minimal'],
+    );
   });
 
   it('accepts only well-formed messages from the webview', () => {

@@ -8,7 +8,11 @@ describe('webview sources', () => {
   it('never parse data as HTML (DOM is built with textContent)', () => {
     const offenders = readdirSync(webviewSources)
       .filter((f) => f.endsWith('.ts'))
-      .filter((f) => /\binnerHTML\b|\bouterHTML\b|insertAdjacentHTML|document\.write|\beval\(|new Function\(/.test(readFileSync(join(webviewSources, f), 'utf8')));
+      .filter((f) =>
+        /\binnerHTML\b|\bouterHTML\b|insertAdjacentHTML|document\.write|\beval\(|new Function\(/.test(
+          readFileSync(join(webviewSources, f), 'utf8'),
+        ),
+      );
     assert.deepEqual(offenders, []);
   });
 });

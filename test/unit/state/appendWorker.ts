@@ -8,7 +8,17 @@ const store = ResultsStore.forRoot(root);
 async function main(): Promise<void> {
   for (let i = 0; i < Number(count); i++) {
     await store.append(
-      [{ variant: `${name}-${i}`, platform: 'linux/amd64', engine: 'podman', output: 'load', status: 'succeeded', startedAt: new Date().toISOString(), durationMs: i }],
+      [
+        {
+          variant: `${name}-${i}`,
+          platform: 'linux/amd64',
+          engine: 'podman',
+          output: 'load',
+          status: 'succeeded',
+          startedAt: new Date().toISOString(),
+          durationMs: i,
+        },
+      ],
       (m) => {
         throw new Error(`unexpected warning: ${m}`);
       },

@@ -9,7 +9,14 @@ import type { BuildRecord } from '../../../src/core/results/types';
 import { readBuildRecords } from '../../../src/core/sizes/buildRecords';
 import { measureSizes } from '../../../src/core/sizes/measureSizes';
 import { sizeHistoryFile } from '../../../src/core/sizes/sizeHistory';
-import { CorruptStateError, resultsPath, sizesPath, verifyPath, withFileLock, writeFileAtomic } from '../../../src/core/state';
+import {
+  CorruptStateError,
+  resultsPath,
+  sizesPath,
+  verifyPath,
+  withFileLock,
+  writeFileAtomic,
+} from '../../../src/core/state';
 import { readVerifyResults, writeVerifyResults } from '../../../src/core/verify/verifyStore';
 import { GZIP, LayoutBuilder } from '../sizes/ociFixture';
 
@@ -37,10 +44,15 @@ describe('state files under .multiarch/', () => {
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  const asideFiles = (name: string) => readdirSync(join(root, '.multiarch')).filter((f) => f.startsWith(`${name}.corrupt-`));
+  const asideFiles = (name: string) =>
+    readdirSync(join(root, '.multiarch')).filter((f) => f.startsWith(`${name}.corrupt-`));
 
   /** Garbage in `file` → after `write`, the garbage is kept aside byte-for-byte, one warning names both files. */
-  async function keepsCorruptFileAside(file: string, name: string, write: (warn: (m: string) => void) => Promise<unknown>): Promise<void> {
+  async function keepsCorruptFileAside(
+    file: string,
+    name: string,
+    write: (warn: (m: string) => void) => Promise<unknown>,
+  ): Promise<void> {
     writeFileSync(file, GARBAGE);
     const warnings: string[] = [];
     await write((m) => warnings.push(m));
@@ -56,15 +68,26 @@ describe('state files under .multiarch/', () => {
   it('results.json: the next build keeps a corrupt file aside, warns, and writes a valid one', async () => {
     const store = ResultsStore.forRoot(root);
     await keepsCorruptFileAside(resultsPath(root), 'results', (warn) => store.append([record()], warn));
-    assert.deepEqual((await readBuildRecords(root)).map((r) => r.variant), ['minimal']);
+    assert.deepEqual(
+      (await readBuildRecords(root)).map((r) => r.variant),
+      ['minimal'],
+    );
   });
 
   it('results.json: readers refuse a corrupt file and say what to do', async () => {
     writeFileSync(resultsPath(root), GARBAGE);
-    await assert.rejects(readBuildRecords(root), (err: Error) => err instanceof CorruptStateError && /results\.json is not valid JSON: rebuild, or delete the file/.test(err.message));
+    await assert.rejects(
+      readBuildRecords(root),
+      (err: Error) =>
+        err instanceof CorruptStateError &&
+        /results\.json is not valid JSON: rebuild, or delete the file/.test(err.message),
+    );
     // Valid JSON in the wrong shape is just as untrustworthy.
     writeFileSync(resultsPath(root), JSON.stringify({ version: 1, cells: { 'a@linux/amd64': [{ variant: 'a' }] } }));
-    await assert.rejects(readBuildRecords(root), /not in the expected format \(\/cells\/a@linux~1amd64\/0 must have required property/);
+    await assert.rejects(
+      readBuildRecords(root),
+      /not in the expected format \(\/cells\/a@linux~1amd64\/0 must have required property/,
+    );
     assert.deepEqual(asideFiles('results'), [], 'reading never moves the file');
   });
 
@@ -77,7 +100,14 @@ describe('state files under .multiarch/', () => {
   });
 
   it('verify.json: the next verification keeps a corrupt file aside, warns, and writes a valid one', async () => {
-    const result = { variant: 'minimal', platform: 'linux/amd64', expected: ['x86_64'], actual: 'x86_64', status: 'pass' as const, at: 't' };
+    const result = {
+      variant: 'minimal',
+      platform: 'linux/amd64',
+      expected: ['x86_64'],
+      actual: 'x86_64',
+      status: 'pass' as const,
+      at: 't',
+    };
     await assert.rejects(
       (async () => {
         writeFileSync(verifyPath(root), GARBAGE);
@@ -95,29 +125,48 @@ describe('state files under .multiarch/', () => {
       writeFileSync(resultsPath(root), text);
       await store.append([record()], () => undefined);
     }
-    assert.deepEqual(asideFiles('results').map((f) => readFileSync(join(root, '.multiarch', f), 'utf8')).sort(), ['first', 'second']);
+    assert.deepEqual(
+      asideFiles('results')
+        .map((f) => readFileSync(join(root, '.multiarch', f), 'utf8'))
+        .sort(),
+      ['first', 'second'],
+    );
   });
 
   it('concurrent appends from two processes keep every record', async () => {
     const worker = join(import.meta.dirname, 'appendWorker.ts');
     const n = 25;
-    await Promise.all(['p', 'q'].map((name) => run(process.execPath, ['--import', 'tsx', worker, root, name, String(n)])));
+    await Promise.all(
+      ['p', 'q'].map((name) => run(process.execPath, ['--import', 'tsx', worker, root, name, String(n)])),
+    );
     const variants = (await readBuildRecords(root)).map((r) => r.variant);
     assert.equal(variants.length, 2 * n, `lost ${2 * n - variants.length} record(s)`);
-    assert.deepEqual(readdirSync(join(root, '.multiarch')).filter((f) => f.endsWith('.tmp') || f.endsWith('.lock')), []);
+    assert.deepEqual(
+      readdirSync(join(root, '.multiarch')).filter((f) => f.endsWith('.tmp') || f.endsWith('.lock')),
+      [],
+    );
   });
 
   it('a lock left by a process that died is taken over', async () => {
     const { stdout } = await run(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
     const file = join(root, '.multiarch', 'x.json');
-    writeFileSync(`${file}.lock`, JSON.stringify({ pid: Number(stdout), host: hostname(), what: 'x.json', since: '2026-01-01T00:00:00Z' }));
+    writeFileSync(
+      `${file}.lock`,
+      JSON.stringify({ pid: Number(stdout), host: hostname(), what: 'x.json', since: '2026-01-01T00:00:00Z' }),
+    );
     assert.equal(await withFileLock(file, async () => 'ran', { timeoutMs: 2000 }), 'ran');
   });
 
   it('a lock held by a live process times out with what to do', async () => {
     const file = join(root, '.multiarch', 'x.json');
-    writeFileSync(`${file}.lock`, JSON.stringify({ pid: process.pid, host: hostname(), what: 'x.json', since: '2026-01-01T00:00:00Z' }));
-    await assert.rejects(withFileLock(file, async () => 'ran', { timeoutMs: 50 }), new RegExp(`held by process ${process.pid} .*delete the lock file`));
+    writeFileSync(
+      `${file}.lock`,
+      JSON.stringify({ pid: process.pid, host: hostname(), what: 'x.json', since: '2026-01-01T00:00:00Z' }),
+    );
+    await assert.rejects(
+      withFileLock(file, async () => 'ran', { timeoutMs: 50 }),
+      new RegExp(`held by process ${process.pid} .*delete the lock file`),
+    );
   });
 
   it('atomic writes keep the file mode, use unique temp names and leave none behind', async () => {
@@ -126,6 +175,9 @@ describe('state files under .multiarch/', () => {
     await Promise.all(Array.from({ length: 8 }, (_, i) => writeFileAtomic(file, `FROM scratch\n# ${i}\n`)));
     assert.match(readFileSync(file, 'utf8'), /^FROM scratch\n# \d\n$/);
     assert.equal(statSync(file).mode & 0o777, 0o640);
-    assert.deepEqual(readdirSync(root).filter((f) => f !== 'Dockerfile' && f !== '.multiarch'), []);
+    assert.deepEqual(
+      readdirSync(root).filter((f) => f !== 'Dockerfile' && f !== '.multiarch'),
+      [],
+    );
   });
 });

@@ -21,7 +21,17 @@ const lineOf = (prefix: string): number => lines.findIndex((l) => l.startsWith(p
 
 function dockerRecord(file: string, platform: string, startedAt: string): BuildRecord {
   const timing = replay(new BuildkitPlainProgress(cells('minimal', platform)), file)[`minimal@${platform}`]!;
-  return { variant: 'minimal', platform, engine: 'docker', output: 'load', status: 'succeeded', startedAt, durationMs: 5000, emulated: platform !== 'linux/amd64', timing };
+  return {
+    variant: 'minimal',
+    platform,
+    engine: 'docker',
+    output: 'load',
+    status: 'succeeded',
+    startedAt,
+    durationMs: 5000,
+    emulated: platform !== 'linux/amd64',
+    timing,
+  };
 }
 
 describe('Build Timeline view model', () => {
@@ -35,7 +45,14 @@ describe('Build Timeline view model', () => {
     assert.equal(v!.dockerfile, dockerfilePath);
     assert.deepEqual(
       v!.cells.map((c) => [c.platform, c.emulated, c.seconds, c.totalSteps, c.cachedSteps, c.startedAt]),
-      report.cells.map((c) => [c.platform, c.emulated, c.seconds, c.totalSteps, c.cachedSteps, '2026-11-30T08:57:52.383Z']),
+      report.cells.map((c) => [
+        c.platform,
+        c.emulated,
+        c.seconds,
+        c.totalSteps,
+        c.cachedSteps,
+        '2026-11-30T08:57:52.383Z',
+      ]),
     );
     assert.equal(v!.cells[0]!.cachedLine, '8/8 steps cached (100%)');
     // The rebuild was all cached: the factor comes from the cold build, as in `multiarch timings`.
@@ -57,7 +74,10 @@ describe('Build Timeline view model', () => {
   it('orders steps slowest first or in Dockerfile order', () => {
     const arm = timelineModel(cold, files)[0]!.cells.find((c) => c.platform === 'linux/arm64')!;
     const byFile = orderSteps(arm.steps, 'dockerfile');
-    assert.deepEqual(byFile.map((s) => s.line), [...byFile.map((s) => s.line!)].sort((a, b) => a - b));
+    assert.deepEqual(
+      byFile.map((s) => s.line),
+      [...byFile.map((s) => s.line!)].sort((a, b) => a - b),
+    );
     assert.deepEqual(arm.steps, byFile, 'the model keeps Dockerfile order');
     const slow = orderSteps(arm.steps, 'slowest');
     for (let i = 1; i < slow.length; i++) assert.ok(slow[i - 1]!.seconds >= slow[i]!.seconds);
@@ -69,8 +89,14 @@ describe('Build Timeline view model', () => {
       { position: 2, seconds: 5 },
       { position: 3, seconds: 0, line: 1 },
     ];
-    assert.deepEqual(orderSteps(steps, 'dockerfile').map((s) => s.position), [3, 1, 0, 2]);
-    assert.deepEqual(orderSteps(steps, 'slowest').map((s) => s.position), [2, 1, 0, 3]);
+    assert.deepEqual(
+      orderSteps(steps, 'dockerfile').map((s) => s.position),
+      [3, 1, 0, 2],
+    );
+    assert.deepEqual(
+      orderSteps(steps, 'slowest').map((s) => s.position),
+      [2, 1, 0, 3],
+    );
   });
 
   it('finds each podman step on its line: STEP n is the stage’s nth instruction', () => {
@@ -106,13 +132,46 @@ describe('Build Timeline view model', () => {
   });
 
   it('matches an instruction written over several lines, two alike in a stage in order, and nothing in another file', () => {
-    const file = ['FROM busybox AS build', 'RUN make \\', '    ARCH=x86', 'RUN make \\', '    ARCH=arm', 'FROM busybox', 'COPY --from=build /a /a', ''].join('\n');
-    const step = (stage: string, index: number, instruction: string): StepRecord => ({ stage, index, instruction, seconds: 1, cached: false });
-    assert.deepEqual(stepLines(file, [step('build', 1, 'RUN make ARCH=x86'), step('build', 2, 'RUN make ARCH=arm'), step('stage-1', 1, 'COPY --from=build /a /a')], 'docker'), [1, 3, 6]);
+    const file = [
+      'FROM busybox AS build',
+      'RUN make \\',
+      '    ARCH=x86',
+      'RUN make \\',
+      '    ARCH=arm',
+      'FROM busybox',
+      'COPY --from=build /a /a',
+      '',
+    ].join('\n');
+    const step = (stage: string, index: number, instruction: string): StepRecord => ({
+      stage,
+      index,
+      instruction,
+      seconds: 1,
+      cached: false,
+    });
+    assert.deepEqual(
+      stepLines(
+        file,
+        [
+          step('build', 1, 'RUN make ARCH=x86'),
+          step('build', 2, 'RUN make ARCH=arm'),
+          step('stage-1', 1, 'COPY --from=build /a /a'),
+        ],
+        'docker',
+      ),
+      [1, 3, 6],
+    );
     const twice = 'FROM busybox\nRUN sync\nRUN sync\n';
-    assert.deepEqual(stepLines(twice, [step('', 1, 'RUN sync'), step('', 2, 'RUN sync')], 'docker'), [1, 2], 'the second identical step takes the next free instruction');
+    assert.deepEqual(
+      stepLines(twice, [step('', 1, 'RUN sync'), step('', 2, 'RUN sync')], 'docker'),
+      [1, 2],
+      'the second identical step takes the next free instruction',
+    );
     // podman's index points at the stage's nth instruction; a keyword that does not fit falls back to the text.
-    assert.deepEqual(stepLines(file, [step('build', 3, 'RUN make ARCH=arm'), step('build', 1, 'RUN make ARCH=x86')], 'podman'), [3, 1]);
+    assert.deepEqual(
+      stepLines(file, [step('build', 3, 'RUN make ARCH=arm'), step('build', 1, 'RUN make ARCH=x86')], 'podman'),
+      [3, 1],
+    );
     assert.deepEqual(stepLines('FROM busybox\nCMD ["sh"]\n', [step('', 1, 'RUN apk add git')], 'docker'), [undefined]);
     // A step without a line (Dockerfile unreadable) still shows, with no line to open.
     const [v] = timelineModel(cold, new Map([['minimal', { path: '/gone/Dockerfile' }]]));
@@ -122,7 +181,18 @@ describe('Build Timeline view model', () => {
 
   it('lists variants in config order and leaves out builds without recorded steps', () => {
     const redis = recordsFrom('podman-cold.txt', 'redis', '2026-11-30T08:57:36.925Z');
-    const untimed: BuildRecord = { variant: 'sqs', platform: 'linux/amd64', engine: 'podman', output: 'load', status: 'succeeded', startedAt: '2026-11-30T09:00:00Z', durationMs: 1 };
-    assert.deepEqual(timelineModel([...cold, ...redis, untimed], files, ['redis', 'minimal', 'sqs']).map((v) => v.variant), ['redis', 'minimal']);
+    const untimed: BuildRecord = {
+      variant: 'sqs',
+      platform: 'linux/amd64',
+      engine: 'podman',
+      output: 'load',
+      status: 'succeeded',
+      startedAt: '2026-11-30T09:00:00Z',
+      durationMs: 1,
+    };
+    assert.deepEqual(
+      timelineModel([...cold, ...redis, untimed], files, ['redis', 'minimal', 'sqs']).map((v) => v.variant),
+      ['redis', 'minimal'],
+    );
   });
 });

@@ -6,8 +6,23 @@ import { isFromWebview, type StepOrder, type TimelineState } from '../../../src/
 const HOSTILE = '<img src=x onerror=alert(1)>"><script>alert(2)</script>';
 
 function state(over: Partial<TimelineState> = {}): TimelineState {
-  const step = (position: number, stage: string, instruction: string, seconds: number, cached: boolean, line?: number) => ({
-    position, stage, index: position + 1, instruction, seconds, duration: `${seconds.toFixed(1)} s`, cached, share: seconds / 5, ...(line !== undefined ? { line } : {}),
+  const step = (
+    position: number,
+    stage: string,
+    instruction: string,
+    seconds: number,
+    cached: boolean,
+    line?: number,
+  ) => ({
+    position,
+    stage,
+    index: position + 1,
+    instruction,
+    seconds,
+    duration: `${seconds.toFixed(1)} s`,
+    cached,
+    share: seconds / 5,
+    ...(line !== undefined ? { line } : {}),
   });
   return {
     updatedAt: '2026-11-30T12:00:00Z',
@@ -19,9 +34,22 @@ function state(over: Partial<TimelineState> = {}): TimelineState {
         emulation: ['linux/arm64 took 3.9× the linux/amd64 time for the same steps'],
         cells: [
           {
-            variant: 'minimal', platform: 'linux/arm64', engine: 'podman', emulated: true, status: 'succeeded', startedAt: '2026-11-30T11:00:00Z',
-            seconds: 7, total: '7.0 s', totalSteps: 3, cachedSteps: 1, cachedLine: '1/3 steps cached (33%)',
-            steps: [step(0, 'base', 'COPY rootfs/ /', 0.2, true, 4), step(1, 'deps', 'RUN make', 5, false, 8), step(2, '', HOSTILE, 1, false)],
+            variant: 'minimal',
+            platform: 'linux/arm64',
+            engine: 'podman',
+            emulated: true,
+            status: 'succeeded',
+            startedAt: '2026-11-30T11:00:00Z',
+            seconds: 7,
+            total: '7.0 s',
+            totalSteps: 3,
+            cachedSteps: 1,
+            cachedLine: '1/3 steps cached (33%)',
+            steps: [
+              step(0, 'base', 'COPY rootfs/ /', 0.2, true, 4),
+              step(1, 'deps', 'RUN make', 5, false, 8),
+              step(2, '', HOSTILE, 1, false),
+            ],
           },
         ],
       },
@@ -47,14 +75,24 @@ describe('Build Timeline webview rendering', () => {
     assert.ok(root.textContent!.includes(HOSTILE));
     const h3 = root.querySelector('section.cell h3')!.textContent!;
     assert.match(h3, /arm64.*emulated.*7\.0 s.*1\/3 steps cached \(33%\)/);
-    assert.equal(root.querySelector('.emulation')!.textContent!.trim(), 'linux/arm64 took 3.9× the linux/amd64 time for the same steps');
+    assert.equal(
+      root.querySelector('.emulation')!.textContent!.trim(),
+      'linux/arm64 took 3.9× the linux/amd64 time for the same steps',
+    );
   });
 
   it('draws bars proportional to seconds, cached steps dimmed and named for screen readers', () => {
     const { root } = draw(state(), 'dockerfile');
     const steps = [...root.querySelectorAll<HTMLButtonElement>('button.step')];
-    assert.deepEqual(steps.map((b) => b.dataset.position), ['0', '1', '2'], 'Dockerfile order, the step without a line last');
-    assert.deepEqual(steps.map((b) => parseFloat(b.querySelector<HTMLElement>('.bar')!.style.width)), [4, 100, 20]);
+    assert.deepEqual(
+      steps.map((b) => b.dataset.position),
+      ['0', '1', '2'],
+      'Dockerfile order, the step without a line last',
+    );
+    assert.deepEqual(
+      steps.map((b) => parseFloat(b.querySelector<HTMLElement>('.bar')!.style.width)),
+      [4, 100, 20],
+    );
     assert.ok(steps[0]!.classList.contains('cached'));
     assert.equal(steps[0]!.querySelector('.sr-only')!.textContent, ', cached');
     assert.equal(steps[1]!.querySelector('.sr-only'), null);
@@ -63,7 +101,10 @@ describe('Build Timeline webview rendering', () => {
   it('puts the slowest step first, toggles the order and opens a step on click (buttons: Enter too)', () => {
     const { root, calls } = draw(state(), 'slowest');
     const steps = [...root.querySelectorAll<HTMLButtonElement>('button.step')];
-    assert.deepEqual(steps.map((b) => b.dataset.position), ['1', '2', '0']);
+    assert.deepEqual(
+      steps.map((b) => b.dataset.position),
+      ['1', '2', '0'],
+    );
     assert.equal(root.querySelector('button[data-order="slowest"]')!.getAttribute('aria-pressed'), 'true');
     root.querySelector<HTMLButtonElement>('button[data-order="dockerfile"]')!.click();
     steps[0]!.click();
@@ -80,7 +121,10 @@ describe('Build Timeline webview rendering', () => {
 
   it('says how to get timings when nothing was built, with a Build All button', () => {
     const { root, calls } = draw(state({ variants: [] }));
-    assert.match(root.querySelector('.empty')!.textContent!, /No timed build yet.*Variants in this workspace: minimal\./s);
+    assert.match(
+      root.querySelector('.empty')!.textContent!,
+      /No timed build yet.*Variants in this workspace: minimal\./s,
+    );
     root.querySelector<HTMLButtonElement>('.empty button')!.click();
     assert.deepEqual(calls, ['buildAll']);
   });
@@ -89,7 +133,9 @@ describe('Build Timeline webview rendering', () => {
     assert.ok(isFromWebview({ type: 'openStep', variant: 'v', platform: 'linux/amd64', position: 2 }));
     assert.ok(isFromWebview({ type: 'ordered', order: 'dockerfile' }));
     assert.ok(!isFromWebview({ type: 'openStep', variant: 'v', platform: 'linux/amd64', position: '2' }));
-    assert.ok(!isFromWebview({ type: 'openStep', variant: 'v', platform: 'linux/amd64', position: 1.5, path: '/etc/passwd' }));
+    assert.ok(
+      !isFromWebview({ type: 'openStep', variant: 'v', platform: 'linux/amd64', position: 1.5, path: '/etc/passwd' }),
+    );
     assert.ok(!isFromWebview({ type: 'ordered', order: 'random' }));
     assert.ok(!isFromWebview({ type: 'exec' }));
     assert.ok(!isFromWebview(null));

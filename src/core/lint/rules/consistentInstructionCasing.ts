@@ -4,7 +4,10 @@ import { buildkitRule, type Rule } from '../rule';
 const KEYWORDS = new Set<string>(Object.values(Keyword));
 
 export const consistentInstructionCasing: Rule = {
-  meta: buildkitRule('ConsistentInstructionCasing', 'All commands within the Dockerfile should use the same casing (either upper or lower)'),
+  meta: buildkitRule(
+    'ConsistentInstructionCasing',
+    'All commands within the Dockerfile should use the same casing (either upper or lower)',
+  ),
   check(model, report) {
     // BuildKit checks the instructions of stages only: global ARGs before the first FROM are not counted.
     const first = model.stages.length ? model.instructions.indexOf(model.stages[0].from) : -1;
@@ -28,10 +31,14 @@ export const consistentInstructionCasing: Rule = {
       const want = majorityLower ? raw.toLowerCase() : raw.toUpperCase();
       if (raw === want) continue;
       const range = ins.getInstructionRange();
-      report(range, `Command '${raw}' should match the case of the command majority (${majorityLower ? 'lowercase' : 'uppercase'})`, {
-        title: `Change '${raw}' to '${want}'`,
-        edits: [{ range, newText: want }],
-      });
+      report(
+        range,
+        `Command '${raw}' should match the case of the command majority (${majorityLower ? 'lowercase' : 'uppercase'})`,
+        {
+          title: `Change '${raw}' to '${want}'`,
+          edits: [{ range, newText: want }],
+        },
+      );
     }
   },
 };

@@ -12,7 +12,11 @@ export const copyIgnoredFile: Rule = {
     model.ofKind('COPY', 'ADD').forEach((ins) => {
       const kw = model.kw(ins);
       if (kw !== 'COPY' && kw !== 'ADD') return;
-      if (/--from/i.test(model.argsOf(ins)?.text ?? '') && model.flags(ins).some((f) => f.getName().toLowerCase() === 'from')) return;
+      if (
+        /--from/i.test(model.argsOf(ins)?.text ?? '') &&
+        model.flags(ins).some((f) => f.getName().toLowerCase() === 'from')
+      )
+        return;
       const args = model.args(ins);
       if (args.length < 2 || args.some((a) => a.getValue().startsWith('<<'))) return;
       const cmd = kw === 'COPY' ? 'Copy' : 'Add';
@@ -22,7 +26,11 @@ export const copyIgnoredFile: Rule = {
         const clean = cleanPath(path);
         // The context root is excluded only by a pattern that excludes everything in it.
         const ignored = clean === '' ? matcher.excludesEverything : matcher.ignores(clean);
-        if (ignored) report(src.getRange(), `Attempting to ${cmd} file ${JSON.stringify(clean === '' ? '.' : clean)} that is excluded by .dockerignore`);
+        if (ignored)
+          report(
+            src.getRange(),
+            `Attempting to ${cmd} file ${JSON.stringify(clean === '' ? '.' : clean)} that is excluded by .dockerignore`,
+          );
       }
     });
   },

@@ -8,7 +8,8 @@ export const duplicateStageName: Rule = {
       if (!stage.name || !stage.nameRange) continue;
       // BuildKit compares stage names case-insensitively.
       const key = stage.name.toLowerCase();
-      if (seen.has(key)) report(stage.nameRange, `Duplicate stage name ${JSON.stringify(key)}, stage names should be unique`);
+      if (seen.has(key))
+        report(stage.nameRange, `Duplicate stage name ${JSON.stringify(key)}, stage names should be unique`);
       seen.add(key);
     }
   },

@@ -82,13 +82,17 @@ function candidates(model: LintModel): Candidate[] {
 
 function copiedStages(model: LintModel): Set<number> {
   const byName = new Map<string, number>();
-  for (const s of model.stages) if (s.name && !byName.has(s.name.toLowerCase())) byName.set(s.name.toLowerCase(), s.index);
+  for (const s of model.stages)
+    if (s.name && !byName.has(s.name.toLowerCase())) byName.set(s.name.toLowerCase(), s.index);
   const out = new Set<number>();
   model.stages.forEach((stage) => {
     for (const ins of stage.body) {
       if (model.kw(ins) !== 'COPY' || !/from=/i.test(model.argsOf(ins)?.text ?? '')) continue;
       const flags = model.flags(ins);
-      const from = flags.find((f) => f.getName().toLowerCase() === 'from')?.getValue()?.toLowerCase();
+      const from = flags
+        .find((f) => f.getName().toLowerCase() === 'from')
+        ?.getValue()
+        ?.toLowerCase();
       if (!from) continue;
       const idx = byName.get(from) ?? (/^\d+$/.test(from) ? Number(from) : undefined);
       if (idx !== undefined && idx < stage.index) out.add(idx);
@@ -106,7 +110,8 @@ function goCrossCompileFix(model: LintModel, stage: Stage, runs: Instruction[], 
     const start = model.index.offsetAt(r.start);
     const body = model.rangeText(r);
     if (!/\bgo\s+build\b/.test(body)) continue;
-    if (r.start.line !== r.end.line && model.heredocSpans.some(([s, e]) => s >= start && e <= start + body.length)) return undefined;
+    if (r.start.line !== r.end.line && model.heredocSpans.some(([s, e]) => s >= start && e <= start + body.length))
+      return undefined;
     const total = (body.match(/\bgo\s+build\b/g) ?? []).length;
     let found = 0;
     const keyword = ins.getInstructionRange().end.character - ins.getInstructionRange().start.character;

@@ -24,7 +24,10 @@ interface Hit {
 const hitsOf = new WeakMap<LintModel, Hit[]>();
 
 export const hardcodedArch: Rule = {
-  meta: projectRule('HardcodedArch', 'A hard-coded CPU architecture in a stage built for several platforms downloads the same binary for every platform'),
+  meta: projectRule(
+    'HardcodedArch',
+    'A hard-coded CPU architecture in a stage built for several platforms downloads the same binary for every platform',
+  ),
   check(model, report) {
     if (!model.multiPlatform) return;
     for (const h of hits(model)) {
@@ -37,7 +40,9 @@ export const hardcodedArch: Rule = {
   checkCell(model, cell, report) {
     for (const h of hits(model)) {
       if (h.argName !== undefined && cell.args[h.argName] !== undefined) continue;
-      const platform = h.stage ? cell.stagePlatform(model.graph.platformOf(h.stage)?.getValue() ?? undefined) : cell.platform;
+      const platform = h.stage
+        ? cell.stagePlatform(model.graph.platformOf(h.stage)?.getValue() ?? undefined)
+        : cell.platform;
       const arch = platform?.split('/')[1];
       if (!arch || arch === (OCI_ARCH[h.arch] ?? h.arch)) continue;
       report(h.range, cellMessage(h.arch), fix(model, h));
@@ -55,7 +60,9 @@ function hits(model: LintModel): Hit[] {
     const a = model.argsOf(ins);
     if (!a || !ANY_ARCH.test(a.text) || ARCH_AWARE.test(a.text)) return;
     const base = model.index.offsetAt(a.range.start);
-    const regions: Array<[number, string]> = urlsOnly ? [...a.text.matchAll(URL)].map((m) => [m.index, m[0]]) : [[0, a.text]];
+    const regions: Array<[number, string]> = urlsOnly
+      ? [...a.text.matchAll(URL)].map((m) => [m.index, m[0]])
+      : [[0, a.text]];
     for (const [at, region] of regions) {
       for (const m of region.matchAll(ARCH)) {
         const start = base + at + m.index;
@@ -82,7 +89,8 @@ function argAt(model: LintModel, ins: Instruction, range: Range): string | undef
   let name: string | undefined;
   for (const d of model.declarations(ins)) {
     const s = d.nameRange.start;
-    if (s.line < range.start.line || (s.line === range.start.line && s.character <= range.start.character)) name = d.name;
+    if (s.line < range.start.line || (s.line === range.start.line && s.character <= range.start.character))
+      name = d.name;
   }
   return name;
 }
@@ -91,12 +99,15 @@ function fix(model: LintModel, h: Hit): Fix | undefined {
   // x86_64/aarch64 spellings differ from TARGETARCH's amd64/arm64: no mechanical rewrite.
   if (h.arch !== 'amd64' && h.arch !== 'arm64') return undefined;
   const edits = [{ range: h.range, newText: '${TARGETARCH}' }];
-  if (h.stage && !declaredBefore(firstDeclarations(model, h.stage), 'TARGETARCH', h.ins.getRange().start.line)) edits.push(declareArgsEdit(model, h.stage, ['TARGETARCH']));
+  if (h.stage && !declaredBefore(firstDeclarations(model, h.stage), 'TARGETARCH', h.ins.getRange().start.line))
+    edits.push(declareArgsEdit(model, h.stage, ['TARGETARCH']));
   return suggestion({ title: `Use \${TARGETARCH} instead of ${h.arch}`, edits });
 }
 
 function hint(arch: string): string {
-  return arch === 'amd64' || arch === 'arm64' ? '${TARGETARCH}' : '${TARGETARCH} (mapping amd64/arm64 to x86_64/aarch64)';
+  return arch === 'amd64' || arch === 'arm64'
+    ? '${TARGETARCH}'
+    : '${TARGETARCH} (mapping amd64/arm64 to x86_64/aarch64)';
 }
 
 function message(arch: string): string {

@@ -3,7 +3,10 @@ import { buildkitRule, type Rule } from '../rule';
 import { processWord } from '../shellWord';
 
 export const invalidDefaultArgInFrom: Rule = {
-  meta: buildkitRule('InvalidDefaultArgInFrom', 'Default value for global ARG results in an empty or invalid base image name'),
+  meta: buildkitRule(
+    'InvalidDefaultArgInFrom',
+    'Default value for global ARG results in an empty or invalid base image name',
+  ),
   // As BuildKit: the global ARGs with their defaults only (no build args), each default expanded with the
   // shell rules (quotes removed) against the ARGs before it and the cell's platform args.
   checkCell(model, cell, report) {

@@ -19,10 +19,19 @@ export const invalidDefinitionDescription: Rule = {
       const example = names.length > 1 ? '<arg_key>' : names[0];
       const at = ins.getRange().start;
       const indent = model.index.lineText(at.line).slice(0, at.character);
-      report(ins.getInstructionRange(), `Comment for ${what} should follow the format: \`# ${example} <description>\``, {
-        title: `Mark the comment above as not describing this ${what} (a bare # line between them)`,
-        edits: [{ range: { start: { line: at.line, character: 0 }, end: { line: at.line, character: 0 } }, newText: `${indent}#\n` }],
-      });
+      report(
+        ins.getInstructionRange(),
+        `Comment for ${what} should follow the format: \`# ${example} <description>\``,
+        {
+          title: `Mark the comment above as not describing this ${what} (a bare # line between them)`,
+          edits: [
+            {
+              range: { start: { line: at.line, character: 0 }, end: { line: at.line, character: 0 } },
+              newText: `${indent}#\n`,
+            },
+          ],
+        },
+      );
     };
     model.instructions.forEach((ins) => {
       const kw = model.kw(ins);

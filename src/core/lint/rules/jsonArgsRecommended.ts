@@ -2,7 +2,10 @@ import { buildkitRule, type Rule } from '../rule';
 import { plainWords } from '../words';
 
 export const jsonArgsRecommended: Rule = {
-  meta: buildkitRule('JSONArgsRecommended', 'JSON arguments recommended for ENTRYPOINT/CMD to prevent unintended behavior related to OS signals'),
+  meta: buildkitRule(
+    'JSONArgsRecommended',
+    'JSON arguments recommended for ENTRYPOINT/CMD to prevent unintended behavior related to OS signals',
+  ),
   check(model, report) {
     const shellInStage = new Set<number>();
     for (const stage of model.stages) {
@@ -23,7 +26,10 @@ export const jsonArgsRecommended: Rule = {
         report(
           range,
           `JSON arguments recommended for ${kw} to prevent unintended behavior related to OS signals`,
-          words && { title: 'Convert to exec form (JSON array)', edits: [{ range, newText: `[${words.map((w) => JSON.stringify(w)).join(', ')}]` }] },
+          words && {
+            title: 'Convert to exec form (JSON array)',
+            edits: [{ range, newText: `[${words.map((w) => JSON.stringify(w)).join(', ')}]` }],
+          },
         );
       }
       if (shell) shellInStage.add(stage.index);

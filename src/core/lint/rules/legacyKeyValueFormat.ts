@@ -18,7 +18,12 @@ export const legacyKeyValueFormat: Rule = {
       report(
         range,
         `"${name} key=value" should be used instead of legacy "${name} key value" format`,
-        single ? { title: `Use ${name} ${m[1]}=…`, edits: [{ range, newText: `${m[1]}=${keyValueValue(m[3].trimEnd(), model.escape)}` }] } : undefined,
+        single
+          ? {
+              title: `Use ${name} ${m[1]}=…`,
+              edits: [{ range, newText: `${m[1]}=${keyValueValue(m[3].trimEnd(), model.escape)}` }],
+            }
+          : undefined,
       );
     });
   },

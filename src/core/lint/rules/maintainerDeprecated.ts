@@ -2,7 +2,10 @@ import { buildkitRule, suggestion, type Rule } from '../rule';
 import { doubleQuoted } from '../words';
 
 export const maintainerDeprecated: Rule = {
-  meta: buildkitRule('MaintainerDeprecated', 'The MAINTAINER instruction is deprecated, use a label instead to define an image author'),
+  meta: buildkitRule(
+    'MaintainerDeprecated',
+    'The MAINTAINER instruction is deprecated, use a label instead to define an image author',
+  ),
   check(model, report) {
     model.ofKind('MAINTAINER').forEach((ins) => {
       if (model.kw(ins) !== 'MAINTAINER') return;
@@ -17,7 +20,12 @@ export const maintainerDeprecated: Rule = {
         fixable
           ? suggestion({
               title: 'Replace with LABEL org.opencontainers.image.authors',
-              edits: [{ range: full, newText: `${model.keywordLike(ins, 'LABEL')} org.opencontainers.image.authors=${doubleQuoted(author, model.escape)}` }],
+              edits: [
+                {
+                  range: full,
+                  newText: `${model.keywordLike(ins, 'LABEL')} org.opencontainers.image.authors=${doubleQuoted(author, model.escape)}`,
+                },
+              ],
             })
           : undefined,
       );

@@ -4,7 +4,10 @@ import { buildkitRule, type Rule } from '../rule';
 const SINGLE = ['CMD', 'ENTRYPOINT', 'HEALTHCHECK'];
 
 export const multipleInstructionsDisallowed: Rule = {
-  meta: buildkitRule('MultipleInstructionsDisallowed', 'Multiple instructions of the same type should not be used in the same stage'),
+  meta: buildkitRule(
+    'MultipleInstructionsDisallowed',
+    'Multiple instructions of the same type should not be used in the same stage',
+  ),
   check(model, report) {
     for (const stage of model.stages) {
       const last = new Map<string, Instruction>();
@@ -17,7 +20,10 @@ export const multipleInstructionsDisallowed: Rule = {
       }
       for (const [kw, ins] of all) {
         if (last.get(kw) === ins) continue;
-        report(ins.getInstructionRange(), `Multiple ${kw} instructions should not be used in the same stage because only the last one will be used`);
+        report(
+          ins.getInstructionRange(),
+          `Multiple ${kw} instructions should not be used in the same stage because only the last one will be used`,
+        );
       }
     }
   },

@@ -21,10 +21,14 @@ export const noEmptyContinuation: Rule = {
       // BuildKit reports the line the instruction ends on (before any heredoc body).
       let last = r.end.line;
       while (last > r.start.line && heredoc?.has(last)) last--;
-      report({ start: { line: last, character: 0 }, end: { line: last, character: model.index.lineText(last).length } }, 'Empty continuation line', {
-        title: empty.length > 1 ? 'Remove the empty continuation lines' : 'Remove the empty continuation line',
-        edits,
-      });
+      report(
+        { start: { line: last, character: 0 }, end: { line: last, character: model.index.lineText(last).length } },
+        'Empty continuation line',
+        {
+          title: empty.length > 1 ? 'Remove the empty continuation lines' : 'Remove the empty continuation line',
+          edits,
+        },
+      );
     }
   },
 };

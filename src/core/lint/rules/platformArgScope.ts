@@ -6,7 +6,10 @@ const NAMED = /TARGET|BUILD/;
 const USE = new RegExp(`\\$\\{?(${PLATFORM_ARGS.join('|')})\\b`, 'g');
 
 export const platformArgScope: Rule = {
-  meta: projectRule('PlatformArgScope', 'Platform build arguments (TARGETARCH, BUILDPLATFORM, …) exist only in the global scope until a stage declares them with ARG'),
+  meta: projectRule(
+    'PlatformArgScope',
+    'Platform build arguments (TARGETARCH, BUILDPLATFORM, …) exist only in the global scope until a stage declares them with ARG',
+  ),
   check(model, report) {
     if (!PLATFORM_ARGS.some((n) => model.text.includes(n))) return;
     for (const stage of model.stages) {
@@ -32,7 +35,10 @@ export const platformArgScope: Rule = {
             report(
               { start: { line, character: start }, end: { line, character: start + name.length } },
               `${name} is a global-scope build argument: declare "ARG ${name}" in this stage before using it, otherwise it is empty here`,
-              suggestion({ title: `Declare ARG ${name} in this stage`, edits: [declareArgsEdit(model, stage, [name])] }),
+              suggestion({
+                title: `Declare ARG ${name} in this stage`,
+                edits: [declareArgsEdit(model, stage, [name])],
+              }),
             );
           }
         }

@@ -1,7 +1,10 @@
 import { buildkitRule, type Rule } from '../rule';
 
 export const redundantTargetPlatform: Rule = {
-  meta: buildkitRule('RedundantTargetPlatform', 'Setting platform to predefined $TARGETPLATFORM in FROM is redundant as this is the default behavior'),
+  meta: buildkitRule(
+    'RedundantTargetPlatform',
+    'Setting platform to predefined $TARGETPLATFORM in FROM is redundant as this is the default behavior',
+  ),
   check(model, report) {
     for (const stage of model.stages) {
       const flag = stage.platform;

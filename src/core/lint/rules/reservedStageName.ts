@@ -8,7 +8,8 @@ export const reservedStageName: Rule = {
     for (const stage of model.stages) {
       if (!stage.name || !stage.nameRange) continue;
       const key = stage.name.toLowerCase();
-      if (RESERVED.has(key)) report(stage.nameRange, `Stage name should not use the same name as reserved stage ${JSON.stringify(key)}`);
+      if (RESERVED.has(key))
+        report(stage.nameRange, `Stage name should not use the same name as reserved stage ${JSON.stringify(key)}`);
     }
   },
 };

@@ -18,7 +18,8 @@ export const secretsUsedInArgOrEnv: Rule = {
       if (kw !== 'ARG' && kw !== 'ENV') return;
       if (!LOOSE.test(model.argsOf(ins)?.text ?? '')) return;
       for (const { name, nameRange } of model.declarations(ins)) {
-        if (isSecretName(name)) report(nameRange, `Do not use ARG or ENV instructions for sensitive data (${kw} ${JSON.stringify(name)})`);
+        if (isSecretName(name))
+          report(nameRange, `Do not use ARG or ENV instructions for sensitive data (${kw} ${JSON.stringify(name)})`);
       }
     });
   },

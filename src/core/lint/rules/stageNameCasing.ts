@@ -50,7 +50,10 @@ export function stageReferenceEdits(model: LintModel): Map<string, TextEdit[]> {
       for (const m of a.text.matchAll(/(?:^|\s)--(from|mount)=(\S*)/gi)) {
         const flagValueAt = a.range.start.character + m.index + m[0].length - m[2].length;
         if (m[1].toLowerCase() === 'from') {
-          add(m[2], { start: { line: a.range.start.line, character: flagValueAt }, end: { line: a.range.start.line, character: flagValueAt + m[2].length } });
+          add(m[2], {
+            start: { line: a.range.start.line, character: flagValueAt },
+            end: { line: a.range.start.line, character: flagValueAt + m[2].length },
+          });
           continue;
         }
         let at = flagValueAt;
@@ -58,7 +61,10 @@ export function stageReferenceEdits(model: LintModel): Map<string, TextEdit[]> {
           const eq = opt.indexOf('=');
           if (eq > 0 && opt.slice(0, eq).toLowerCase() === 'from') {
             const v = opt.slice(eq + 1);
-            add(v, { start: { line: a.range.start.line, character: at + eq + 1 }, end: { line: a.range.start.line, character: at + eq + 1 + v.length } });
+            add(v, {
+              start: { line: a.range.start.line, character: at + eq + 1 },
+              end: { line: a.range.start.line, character: at + eq + 1 + v.length },
+            });
           }
           at += opt.length + 1;
         }
@@ -70,7 +76,8 @@ export function stageReferenceEdits(model: LintModel): Map<string, TextEdit[]> {
       const name = flag.getName().toLowerCase();
       if (name === 'from') add(flag.getValue(), flag.getValueRange());
       else if (name === 'mount') {
-        for (const opt of flag.getOptions()) if (opt.getName().toLowerCase() === 'from') add(opt.getValue(), opt.getValueRange());
+        for (const opt of flag.getOptions())
+          if (opt.getName().toLowerCase() === 'from') add(opt.getValue(), opt.getValueRange());
       }
     }
   });

@@ -22,7 +22,9 @@ export const undefinedArgInFrom: Rule = {
         report(
           range,
           `FROM argument '${name}' is not declared${suggestion ? ` (did you mean ${suggestion}?)` : ''}`,
-          suggestion ? suggest({ title: `Change to ${suggestion}`, edits: [{ range, newText: suggestion }] }) : undefined,
+          suggestion
+            ? suggest({ title: `Change to ${suggestion}`, edits: [{ range, newText: suggestion }] })
+            : undefined,
         );
       }
     }

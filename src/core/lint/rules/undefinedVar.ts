@@ -7,9 +7,26 @@ const EXPANDED = new Set(['ADD', 'COPY', 'ENV', 'EXPOSE', 'LABEL', 'STOPSIGNAL',
 
 /** Variables nearly every base image (or the builder) provides. */
 const COMMON_ENV = [
-  'PATH', 'HOME', 'HOSTNAME', 'TERM', 'LANG', 'LANGUAGE', 'LC_ALL', 'USER', 'PWD', 'SHELL',
-  'HTTP_PROXY', 'HTTPS_PROXY', 'FTP_PROXY', 'NO_PROXY', 'ALL_PROXY',
-  'http_proxy', 'https_proxy', 'ftp_proxy', 'no_proxy', 'all_proxy',
+  'PATH',
+  'HOME',
+  'HOSTNAME',
+  'TERM',
+  'LANG',
+  'LANGUAGE',
+  'LC_ALL',
+  'USER',
+  'PWD',
+  'SHELL',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'FTP_PROXY',
+  'NO_PROXY',
+  'ALL_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'ftp_proxy',
+  'no_proxy',
+  'all_proxy',
 ];
 
 export const undefinedVar: Rule = {
@@ -63,7 +80,9 @@ function checkInstruction(ctx: StageContext, ins: import('dockerfile-ast').Instr
     const typo = !!suggestion && name.length >= 4 && !(COMMON_ENV.includes(suggestion) && name.includes(suggestion));
     if (!typo) {
       ctx.strict ??= rootImage(model, ctx.stage) === 'scratch';
-      ctx.declaredLater ??= new Set(ctx.stage.body.filter((i) => model.kw(i) === 'ARG').flatMap((i) => model.declared(i)));
+      ctx.declaredLater ??= new Set(
+        ctx.stage.body.filter((i) => model.kw(i) === 'ARG').flatMap((i) => model.declared(i)),
+      );
       if (!ctx.strict && !ctx.declaredLater.has(name)) continue;
     }
     report(

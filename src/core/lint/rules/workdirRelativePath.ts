@@ -5,7 +5,10 @@ function isAbsolute(path: string): boolean {
 }
 
 export const workdirRelativePath: Rule = {
-  meta: buildkitRule('WorkdirRelativePath', 'Relative workdir without an absolute workdir declared within the build can have unexpected results if the base image changes'),
+  meta: buildkitRule(
+    'WorkdirRelativePath',
+    'Relative workdir without an absolute workdir declared within the build can have unexpected results if the base image changes',
+  ),
   check(model, report) {
     const absoluteSet = new Set<number>();
     for (const stage of model.stages) {
@@ -20,7 +23,11 @@ export const workdirRelativePath: Rule = {
           absolute = true;
           continue;
         }
-        if (!absolute) report(arg.getRange(), `Relative workdir ${JSON.stringify(path)} can have unexpected results if the base image changes`);
+        if (!absolute)
+          report(
+            arg.getRange(),
+            `Relative workdir ${JSON.stringify(path)} can have unexpected results if the base image changes`,
+          );
       }
       if (absolute) absoluteSet.add(stage.index);
     }

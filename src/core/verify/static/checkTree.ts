@@ -35,7 +35,7 @@ const MAX_HOPS = 40;
 export function resolvePath(fs: Map<string, FsEntry>, path: string): string | undefined {
   let parts = path.split('/').filter((p) => p && p !== '.');
   let hops = 0;
-  for (let i = 0; i < parts.length; ) {
+  for (let i = 0; i < parts.length;) {
     if (parts[i] === '..') {
       parts.splice(Math.max(0, i - 1), i > 0 ? 2 : 1);
       i = Math.max(0, i - 1);
@@ -85,12 +85,21 @@ function entrypoint(tree: ImageTree, want: ElfId): TreeCheck['entrypoint'] {
   // A script names its interpreter (`#!/usr/bin/env python3` → python3): that is the binary that must run.
   for (let depth = 0; depth < 4; depth++) {
     const path = findProgram(tree.fs, command, tree.run?.env ?? []);
-    if (!path) return { command: argv[0]!, problem: `${command} is not in the image${command.includes('/') ? '' : ' (searched PATH)'}` };
+    if (!path)
+      return {
+        command: argv[0]!,
+        problem: `${command} is not in the image${command.includes('/') ? '' : ' (searched PATH)'}`,
+      };
     const head = headOf(tree.fs, tree.fs.get(path)!) ?? Buffer.alloc(0);
     const elf = readElf(head);
     if (elf) {
       const machine = describeElf(elf);
-      return { command: argv[0]!, path, machine, ...(matches(elf, want) ? {} : { problem: `${path} is built for ${machine}` }) };
+      return {
+        command: argv[0]!,
+        path,
+        machine,
+        ...(matches(elf, want) ? {} : { problem: `${path} is built for ${machine}` }),
+      };
     }
     const interpreter = shebang(head);
     if (!interpreter) return { command: argv[0]!, path, problem: `${path} is neither an ELF binary nor a #! script` };

@@ -30,7 +30,18 @@ const PLATFORMS: Record<string, PlatformElf> = {
   'linux/riscv64': { bits: 64, endian: 'le', machine: 243, name: 'riscv64' },
 };
 
-const MACHINE_NAMES: Record<number, string> = { 3: 'i386', 8: 'mips', 20: 'ppc', 21: 'ppc64', 22: 's390', 40: 'arm', 62: 'x86-64', 183: 'aarch64', 243: 'riscv', 258: 'loongarch' };
+const MACHINE_NAMES: Record<number, string> = {
+  3: 'i386',
+  8: 'mips',
+  20: 'ppc',
+  21: 'ppc64',
+  22: 's390',
+  40: 'arm',
+  62: 'x86-64',
+  183: 'aarch64',
+  243: 'riscv',
+  258: 'loongarch',
+};
 
 /** e_machine values that are not a CPU a container runs: none, and eBPF objects shipped as data. */
 const NOT_A_CPU = new Set([0, 247]);
@@ -41,7 +52,8 @@ export function platformElf(platform: string): ElfId | undefined {
 
 /** The ELF identity of a file from its first bytes; undefined for anything else (scripts, data). */
 export function readElf(head: Uint8Array): ElfId | undefined {
-  if (head.length < 20 || head[0] !== 0x7f || head[1] !== 0x45 || head[2] !== 0x4c || head[3] !== 0x46) return undefined;
+  if (head.length < 20 || head[0] !== 0x7f || head[1] !== 0x45 || head[2] !== 0x4c || head[3] !== 0x46)
+    return undefined;
   const bits = head[4] === 1 ? 32 : head[4] === 2 ? 64 : undefined;
   const endian = head[5] === 1 ? 'le' : head[5] === 2 ? 'be' : undefined;
   if (!bits || !endian) return undefined;
@@ -59,7 +71,10 @@ export function describeElf(elf: ElfId): string {
   const known = Object.values(PLATFORMS).find((p) => matches(elf, p));
   if (known) return known.name;
   const name = MACHINE_NAMES[elf.machine] ?? `machine ${elf.machine}`;
-  const extra = [elf.endian === 'be' && !['s390', 'mips', 'ppc'].includes(name) ? 'big-endian' : '', `${elf.bits}-bit`].filter(Boolean);
+  const extra = [
+    elf.endian === 'be' && !['s390', 'mips', 'ppc'].includes(name) ? 'big-endian' : '',
+    `${elf.bits}-bit`,
+  ].filter(Boolean);
   return `${name} (${extra.join(', ')})`;
 }
 
@@ -67,7 +82,9 @@ export function describeElf(elf: ElfId): string {
 export function shebang(head: Uint8Array): string[] | undefined {
   if (head[0] !== 0x23 || head[1] !== 0x21) return undefined;
   const end = head.indexOf(0x0a);
-  const line = Buffer.from(head.subarray(2, end < 0 ? head.length : end)).toString('utf8').trim();
+  const line = Buffer.from(head.subarray(2, end < 0 ? head.length : end))
+    .toString('utf8')
+    .trim();
   const words = line.split(/\s+/).filter(Boolean);
   return words.length ? words : undefined;
 }

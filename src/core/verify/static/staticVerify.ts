@@ -47,10 +47,19 @@ export async function staticVerify(records: BuildRecord[], opts: StaticOptions):
       out.push({ ...base, status: 'skipped', source, reason: err instanceof Error ? err.message : String(err) });
       continue;
     }
-    const check = checkTree({ fs: flattenLayers(image.layers.map((l) => l.entries)), ...(image.run ? { run: image.run } : {}) }, r.platform);
+    const check = checkTree(
+      { fs: flattenLayers(image.layers.map((l) => l.entries)), ...(image.run ? { run: image.run } : {}) },
+      r.platform,
+    );
     const problem = check.entrypoint?.problem;
     const failed = check.mismatches.length > 0 || problem !== undefined;
-    out.push({ ...base, ...check, status: failed ? 'fail' : 'pass', source, ...(problem ? { reason: `entrypoint: ${problem}` } : {}) });
+    out.push({
+      ...base,
+      ...check,
+      status: failed ? 'fail' : 'pass',
+      source,
+      ...(problem ? { reason: `entrypoint: ${problem}` } : {}),
+    });
   }
   return out.sort((a, b) => a.variant.localeCompare(b.variant) || a.platform.localeCompare(b.platform));
 }
@@ -69,9 +78,21 @@ export function withStatic(results: VerifyResult[], cells: StaticCell[]): Verify
   return results.map((r) => {
     const c = byCell.get(`${r.variant}@${r.platform}`);
     if (!c) return r;
-    const mismatches = mismatchLines(c).slice(0, 5).map((l) => l.slice(l.indexOf(' contains ') + ' contains '.length));
-    const summary: StaticSummary = { status: c.status, checked: c.checked, mismatches, ...(c.reason ? { reason: c.reason } : {}) };
+    const mismatches = mismatchLines(c)
+      .slice(0, 5)
+      .map((l) => l.slice(l.indexOf(' contains ') + ' contains '.length));
+    const summary: StaticSummary = {
+      status: c.status,
+      checked: c.checked,
+      mismatches,
+      ...(c.reason ? { reason: c.reason } : {}),
+    };
     if (c.status !== 'fail' || r.status === 'fail') return { ...r, static: summary };
-    return { ...r, static: summary, status: 'fail', reason: `static: ${mismatchLines(c)[0] ?? c.reason ?? 'mismatch'}` };
+    return {
+      ...r,
+      static: summary,
+      status: 'fail',
+      reason: `static: ${mismatchLines(c)[0] ?? c.reason ?? 'mismatch'}`,
+    };
   });
 }

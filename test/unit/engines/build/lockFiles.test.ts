@@ -23,7 +23,10 @@ describe('per-cell lock files (one builder per cell across processes)', () => {
     assert.equal(holder.host, hostname());
     const second = await lockCells(root, [redisArm]);
     assert.ok('held' in second);
-    assert.deepEqual(second.held.map((h) => [h.cell, h.holder.pid]), [[redisArm, process.pid]]);
+    assert.deepEqual(
+      second.held.map((h) => [h.cell, h.holder.pid]),
+      [[redisArm, process.pid]],
+    );
     assert.equal((await heldCells(root, [redisArm, { variant: 'sqs', platform: 'linux/arm64' }])).length, 1);
     await first.release();
     assert.deepEqual(await readdir(join(root, '.multiarch', 'locks')), []);
@@ -38,7 +41,7 @@ describe('per-cell lock files (one builder per cell across processes)', () => {
     assert.ok('release' in arm);
     const both = await lockCells(root, [redisAmd, redisArm]);
     assert.ok('held' in both);
-    assert.deepEqual((await heldCells(root, [redisAmd])), [], 'the free cell was not left locked');
+    assert.deepEqual(await heldCells(root, [redisAmd]), [], 'the free cell was not left locked');
     await arm.release();
   });
 
@@ -47,14 +50,26 @@ describe('per-cell lock files (one builder per cell across processes)', () => {
     const file = lockPath(root, redisArm);
     const once = await lockCells(root, [redisArm]);
     if ('release' in once) await once.release();
-    await writeFile(file, JSON.stringify({ pid: deadPid(), host: hostname(), cell: 'redis@linux/arm64', since: '2026-01-01T00:00:00Z' }));
+    await writeFile(
+      file,
+      JSON.stringify({ pid: deadPid(), host: hostname(), cell: 'redis@linux/arm64', since: '2026-01-01T00:00:00Z' }),
+    );
     assert.deepEqual(await heldCells(root, [redisArm]), []);
     const afterDeath = await lockCells(root, [redisArm]);
     assert.ok('release' in afterDeath, 'a dead holder keeps the cell');
     await afterDeath.release();
 
     // Our own pid but another start time: the pid was reused, the writer is gone.
-    await writeFile(file, JSON.stringify({ pid: process.pid, startTime: '1', host: hostname(), cell: 'redis@linux/arm64', since: '2026-01-01T00:00:00Z' }));
+    await writeFile(
+      file,
+      JSON.stringify({
+        pid: process.pid,
+        startTime: '1',
+        host: hostname(),
+        cell: 'redis@linux/arm64',
+        since: '2026-01-01T00:00:00Z',
+      }),
+    );
     const afterReuse = await lockCells(root, [redisArm]);
     assert.ok('release' in afterReuse, 'a reused pid keeps the cell');
     await afterReuse.release();
@@ -78,7 +93,12 @@ describe('per-cell lock files (one builder per cell across processes)', () => {
     assert.equal(waitingFor, process.pid);
 
     const ac = new AbortController();
-    const cancelled = acquireCells(root, [redisArm], { wait: true, signal: ac.signal, pollMs: 20, onWait: () => ac.abort() });
+    const cancelled = acquireCells(root, [redisArm], {
+      wait: true,
+      signal: ac.signal,
+      pollMs: 20,
+      onWait: () => ac.abort(),
+    });
     await assert.rejects(cancelled, /cancelled while waiting/);
     await got.release();
   });

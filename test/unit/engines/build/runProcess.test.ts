@@ -17,7 +17,9 @@ function waitForOutput(predicate: (out: string) => boolean, ms: number) {
   let out = '';
   let resolve!: () => void;
   const seen = new Promise<void>((r) => (resolve = r));
-  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no matching output in ${ms} ms: ${out}`)), ms).unref());
+  const timeout = new Promise<never>((_, reject) =>
+    setTimeout(() => reject(new Error(`no matching output in ${ms} ms: ${out}`)), ms).unref(),
+  );
   return {
     onOutput: (t: string) => {
       out += t;
@@ -51,7 +53,13 @@ describe('runProcess', () => {
     // The shell starts two grandchildren that ignore SIGTERM, prints their pids, then waits.
     const script = `trap "" TERM; (trap "" TERM; sleep 300) & a=$!; sleep 300 & b=$!; echo "pids $a $b"; wait`;
     const w = waitForOutput((o) => /pids \d+ \d+/.test(o), 10_000);
-    const run = runProcess(['sh', '-c', script], { cwd: '/', env: process.env, signal: ac.signal, onOutput: w.onOutput, killGraceMs: 300 });
+    const run = runProcess(['sh', '-c', script], {
+      cwd: '/',
+      env: process.env,
+      signal: ac.signal,
+      onOutput: w.onOutput,
+      killGraceMs: 300,
+    });
     await w.seen;
     const pids = /pids (\d+) (\d+)/.exec(w.text)!.slice(1).map(Number);
     assert.ok(pids.every(alive), 'children should be running before cancel');
@@ -65,7 +73,13 @@ describe('runProcess', () => {
     this.timeout(20_000);
     const ac = new AbortController();
     const w = waitForOutput((o) => /own \d+/.test(o), 10_000);
-    const run = runProcess(['sh', '-c', 'setsid sleep 300 & echo "own $!"; wait'], { cwd: '/', env: process.env, signal: ac.signal, onOutput: w.onOutput, killGraceMs: 300 });
+    const run = runProcess(['sh', '-c', 'setsid sleep 300 & echo "own $!"; wait'], {
+      cwd: '/',
+      env: process.env,
+      signal: ac.signal,
+      onOutput: w.onOutput,
+      killGraceMs: 300,
+    });
     await w.seen;
     const pid = Number(/own (\d+)/.exec(w.text)![1]);
     assert.ok(alive(pid));
@@ -76,7 +90,13 @@ describe('runProcess', () => {
 
   it('a timeout kills the tree and says so', async () => {
     const w = waitForOutput((o) => /child \d+/.test(o), 10_000);
-    const r = await runProcess(['sh', '-c', 'sleep 300 & echo "child $!"; wait'], { cwd: '/', env: process.env, timeoutMs: 300, onOutput: w.onOutput, killGraceMs: 200 });
+    const r = await runProcess(['sh', '-c', 'sleep 300 & echo "child $!"; wait'], {
+      cwd: '/',
+      env: process.env,
+      timeoutMs: 300,
+      onOutput: w.onOutput,
+      killGraceMs: 200,
+    });
     assert.equal(r.timedOut, true);
     assert.equal(r.cancelled, false);
     const child = Number(/child (\d+)/.exec(w.text)![1]);

@@ -29,7 +29,8 @@ function events() {
   const log: string[] = [];
   return {
     log,
-    onStatus: (cell: { variant: string; platform: string }, s: CellStatus) => log.push(`${cell.variant}@${cell.platform.split('/')[1]}:${s}`),
+    onStatus: (cell: { variant: string; platform: string }, s: CellStatus) =>
+      log.push(`${cell.variant}@${cell.platform.split('/')[1]}:${s}`),
   };
 }
 
@@ -49,11 +50,22 @@ describe('build runner', () => {
     };
     const e = events();
     let output = '';
-    const summary = await new BuildRunner().run(plan, { ...e, onOutput: (_j, t) => (output += t), engineVersion: '4.3.1' });
+    const summary = await new BuildRunner().run(plan, {
+      ...e,
+      onOutput: (_j, t) => (output += t),
+      engineVersion: '4.3.1',
+    });
     assert.equal(summary.ok, true);
     assert.equal(await readFile(trace, 'utf8'), 'before\nbuild\nafter\n');
     assert.match(output, /built redis/);
-    assert.deepEqual(e.log, ['redis@amd64:queued', 'redis@arm64:queued', 'redis@amd64:running', 'redis@arm64:running', 'redis@amd64:succeeded', 'redis@arm64:succeeded']);
+    assert.deepEqual(e.log, [
+      'redis@amd64:queued',
+      'redis@arm64:queued',
+      'redis@amd64:running',
+      'redis@arm64:running',
+      'redis@amd64:succeeded',
+      'redis@arm64:succeeded',
+    ]);
     assert.deepEqual(
       summary.records.map((r) => [r.platform, r.status, r.image, r.engineVersion, r.emulated]),
       [
@@ -71,7 +83,10 @@ describe('build runner', () => {
     };
     const summary = await new BuildRunner({ concurrency: 2, killGraceMs: 200 }).run(plan);
     assert.equal(summary.ok, false);
-    assert.deepEqual(summary.outcomes.map((o) => o.status), ['failed', 'cancelled', 'cancelled']);
+    assert.deepEqual(
+      summary.outcomes.map((o) => o.status),
+      ['failed', 'cancelled', 'cancelled'],
+    );
     assert.equal(summary.outcomes[0]!.records[0]!.exitCode, 3);
     await assert.rejects(readFile(join(dir, 'later-ran')));
   });
@@ -79,10 +94,13 @@ describe('build runner', () => {
   it('--keep-going runs the rest after a failure', async () => {
     const plan: Plan = { engine: 'podman', jobs: [job('bad', 'exit 3'), job('good', 'true')] };
     const summary = await new BuildRunner({ concurrency: 1 }).run(plan, { keepGoing: true });
-    assert.deepEqual(summary.outcomes.map((o) => o.status), ['failed', 'succeeded']);
+    assert.deepEqual(
+      summary.outcomes.map((o) => o.status),
+      ['failed', 'succeeded'],
+    );
   });
 
-  it('locates a failure in the job\'s Dockerfile', async () => {
+  it("locates a failure in the job's Dockerfile", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'runner-'));
     const dockerfile = join(dir, 'Dockerfile');
     await writeFile(dockerfile, 'FROM scratch\nRUN make\n');
@@ -106,13 +124,26 @@ describe('build runner', () => {
     const step = (what: string) => ['docker', '-c', `echo ${what} >> ${trace}`];
     const plan: Plan = {
       engine: 'docker',
-      jobs: [job('x', '', { argv: step('build'), before: [step('before')], after: [step('after')], program: 'docker', metadataFile })],
+      jobs: [
+        job('x', '', {
+          argv: step('build'),
+          before: [step('before')],
+          after: [step('after')],
+          program: 'docker',
+          metadataFile,
+        }),
+      ],
     };
     const commands: string[][] = [];
-    const summary = await new BuildRunner({ programs: { docker: 'sh' } }).run(plan, { onCommand: (_j, argv) => commands.push(argv) });
+    const summary = await new BuildRunner({ programs: { docker: 'sh' } }).run(plan, {
+      onCommand: (_j, argv) => commands.push(argv),
+    });
     assert.equal(summary.ok, true);
     assert.equal(await readFile(trace, 'utf8'), 'before\nbuild\nafter\n');
-    assert.deepEqual(commands.map((c) => c[0]), ['sh', 'sh', 'sh']);
+    assert.deepEqual(
+      commands.map((c) => c[0]),
+      ['sh', 'sh', 'sh'],
+    );
     assert.ok((await stat(dirname(metadataFile))).isDirectory());
   });
 
@@ -123,7 +154,9 @@ describe('build runner', () => {
     await writeFile(final, 'previous good archive');
     const trace = join(dir, 'trace');
     const staged = (script: string): Job =>
-      job('x', `echo new > ${partial}; ${script}`, { staging: { discard: [['sh', '-c', `echo discarded >> ${trace}`]], files: { [partial]: final } } });
+      job('x', `echo new > ${partial}; ${script}`, {
+        staging: { discard: [['sh', '-c', `echo discarded >> ${trace}`]], files: { [partial]: final } },
+      });
 
     const failed = await new BuildRunner().run({ engine: 'podman', jobs: [staged('exit 4')] });
     assert.equal(failed.ok, false);
@@ -136,7 +169,10 @@ describe('build runner', () => {
       { engine: 'podman', jobs: [staged('echo started; sleep 30')] },
       { signal: ac.signal, onOutput: (_j, t) => t.includes('started') && ac.abort() },
     );
-    assert.deepEqual((await cancelled).outcomes.map((o) => o.status), ['cancelled']);
+    assert.deepEqual(
+      (await cancelled).outcomes.map((o) => o.status),
+      ['cancelled'],
+    );
     assert.equal(await readFile(final, 'utf8'), 'previous good archive');
     assert.equal(await readFile(trace, 'utf8'), 'discarded\ndiscarded\n');
 
@@ -158,7 +194,10 @@ describe('build runner', () => {
       { onStatus: (_c, s) => s === 'running' && started() },
     );
     await running;
-    await assert.rejects(runner.run({ engine: 'podman', jobs: [job('redis', 'true')] }), (e: Error) => e instanceof BusyError && /redis on linux\/amd64/.test(e.message));
+    await assert.rejects(
+      runner.run({ engine: 'podman', jobs: [job('redis', 'true')] }),
+      (e: Error) => e instanceof BusyError && /redis on linux\/amd64/.test(e.message),
+    );
     const e = events();
     const second = runner.run({ engine: 'podman', jobs: [job('redis', 'true')] }, { ...e, waitForBusy: true });
     await new Promise((r) => setTimeout(r, 100));
@@ -171,13 +210,22 @@ describe('build runner', () => {
   it('cancelling a run marks its cells cancelled', async () => {
     const ac = new AbortController();
     const e = events();
-    const running = new BuildRunner({ killGraceMs: 200 }).run({ engine: 'podman', jobs: [job('redis', 'echo started; sleep 30')] }, {
-      ...e,
-      signal: ac.signal,
-      onOutput: () => ac.abort(),
-    });
+    const running = new BuildRunner({ killGraceMs: 200 }).run(
+      { engine: 'podman', jobs: [job('redis', 'echo started; sleep 30')] },
+      {
+        ...e,
+        signal: ac.signal,
+        onOutput: () => ac.abort(),
+      },
+    );
     const summary = await running;
     assert.equal(summary.ok, false);
-    assert.deepEqual(summary.records.map((r) => [r.status, r.error]), [['cancelled', 'cancelled'], ['cancelled', 'cancelled']]);
+    assert.deepEqual(
+      summary.records.map((r) => [r.status, r.error]),
+      [
+        ['cancelled', 'cancelled'],
+        ['cancelled', 'cancelled'],
+      ],
+    );
   });
 });

@@ -17,7 +17,9 @@ describe('build summary', () => {
   it('prints variant, platform, status and seconds in aligned columns', () => {
     assert.equal(
       summaryTable([rec('minimal', 'linux/amd64', 'succeeded', 3260), rec('redis', 'linux/arm64', 'failed', 12049)]),
-      'VARIANT  PLATFORM     STATUS     SECONDS\n' + 'minimal  linux/amd64  succeeded  3.3\n' + 'redis    linux/arm64  failed     12.0\n',
+      'VARIANT  PLATFORM     STATUS     SECONDS\n' +
+        'minimal  linux/amd64  succeeded  3.3\n' +
+        'redis    linux/arm64  failed     12.0\n',
     );
   });
 
