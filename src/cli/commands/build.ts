@@ -8,9 +8,11 @@ import { configOptions, isOutputMode, parseOrUsage, requireConfig } from '../arg
 import { engineOption } from '../engine';
 import { CANCELLED, cancelOnSignal, unlessCancelled } from '../cancel';
 import type { CliIO } from '../io';
+import { formatProblems } from '../config';
 
 const help = `multiarch build [--variant V]... [--platform P]... [--all] [--push] [--output load|oci|push]
                 [--engine auto|buildx|podman|docker] [--json] [--keep-going] [--jobs N] [--config FILE]
+                [--allow-outside-project]
 
 Builds the matrix (or the chosen variants/platforms), streaming the engine's output, and records each
 cell's result in .multiarch/results.json. Stops at the first failure unless --keep-going.
@@ -18,6 +20,9 @@ cell's result in .multiarch/results.json. Stops at the first failure unless --ke
   --push        same as --output push (to the config's registry)
   --jobs N      builds running at once on each machine: here and each build node (default 3)
   --json        print the results as JSON on stdout (engine output goes to stderr)
+  --allow-outside-project
+                build with a context or Dockerfile outside the config's folder and its repository
+                (refused otherwise: the Dockerfile could copy any file from there into the image)
 Environment: MULTIARCH_ENGINE, MULTIARCH_DOCKER / MULTIARCH_PODMAN (program paths).
 Exit status: 0 all succeeded; 1 a build failed, was cancelled (Ctrl+C at any point) or its cells are being built
 by another process; 2 bad usage or config; 3 no usable engine.
@@ -49,6 +54,7 @@ async function build(args: string[], io: CliIO, signal: AbortSignal): Promise<nu
         output: { type: 'string' },
         engine: { type: 'string' },
         json: { type: 'boolean' },
+        'allow-outside-project': { type: 'boolean' },
         'keep-going': { type: 'boolean' },
         jobs: { type: 'string' },
       },
@@ -92,13 +98,14 @@ async function build(args: string[], io: CliIO, signal: AbortSignal): Promise<nu
         env: io.env,
         variants: values.variant ?? [],
         platforms: values.platform ?? [],
+        ...(values['allow-outside-project'] ? { allowOutside: true } : {}),
         ...(output ? { output: output as OutputMode } : {}),
       }),
       signal,
     );
   } catch (err) {
     if (!(err instanceof PrepareError)) throw err;
-    io.err(`multiarch build: ${err.message}\n`);
+    io.err(err.problems.length ? formatProblems(err.problems) : `multiarch build: ${err.message}\n`);
     return err.kind === 'usage' ? 2 : 3;
   }
   if (prepared === CANCELLED) return cancelled();

@@ -4,13 +4,16 @@ import { planToJson, planToText } from '../../core/matrix/formatPlan';
 import { configOptions, isOutputMode, parseOrUsage, requireConfig } from '../args';
 import { engineOption } from '../engine';
 import type { CliIO } from '../io';
+import { formatProblems } from '../config';
 
 const help = `multiarch plan [--config FILE] [--variant V]... [--platform P]... [--all] [--engine auto|buildx|podman|docker]
-               [--output load|oci|push] [--json]
+               [--output load|oci|push] [--json] [--allow-outside-project]
 
 Prints the exact commands \`multiarch build\` (or Build All in the editor) would run with the same options,
 without running anything. With buildx, the whole matrix is one \`docker buildx bake\`.
   --all         every variant and platform (the default when no --variant/--platform is given)
+  --allow-outside-project
+                plan with a context or Dockerfile outside the config's folder and its repository
 `;
 
 export async function run(args: string[], io: CliIO): Promise<number> {
@@ -25,6 +28,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
         engine: { type: 'string' },
         output: { type: 'string' },
         json: { type: 'boolean' },
+        'allow-outside-project': { type: 'boolean' },
       },
       strict: true,
     }),
@@ -57,11 +61,12 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       env: io.env,
       variants: values.variant ?? [],
       platforms: values.platform ?? [],
+      ...(values['allow-outside-project'] ? { allowOutside: true } : {}),
       ...(output ? { output } : {}),
     });
   } catch (err) {
     if (!(err instanceof PrepareError)) throw err;
-    io.err(`multiarch plan: ${err.message}\n`);
+    io.err(err.problems.length ? formatProblems(err.problems) : `multiarch plan: ${err.message}\n`);
     return 2;
   }
   const { plan, engine } = prepared;

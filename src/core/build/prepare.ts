@@ -1,4 +1,5 @@
-import type { OutputMode, ResolvedConfig } from '../config/types';
+import type { ConfigProblem, OutputMode, ResolvedConfig } from '../config/types';
+import { outsideMessage } from '../config/projectBounds';
 import {
   chooseEngine,
   detectEngines,
@@ -27,7 +28,8 @@ import {
  * What the user can do about a failed preparation; the editor shows each as a button, the CLI only the
  * message (which says the same in words).
  */
-export type PrepareAction = 'selectEngine' | 'openConfig' | 'installEmulators' | 'removeBrokenImage';
+export type PrepareAction =
+  'selectEngine' | 'openConfig' | 'installEmulators' | 'removeBrokenImage' | 'allowOutsideProject';
 
 /**
  * A build that cannot start, with a message that says what to do next. `usage`: the request or the config
@@ -41,6 +43,8 @@ export class PrepareError extends Error {
     readonly action?: PrepareAction,
     /** For `removeBrokenImage`: the image references the action removes. */
     readonly images: string[] = [],
+    /** Located config problems behind the failure (the CLI prints them as `file:line:col: error:` lines). */
+    readonly problems: ConfigProblem[] = [],
   ) {
     super(message);
   }
@@ -61,6 +65,11 @@ export interface PrepareOptions {
   support?: (engine: EngineKind, platforms: string[], programs: EnginePrograms) => Promise<SupportSnapshot>;
   /** podman: the project's manifest lists that point at missing images; default: asks podman (storeHealth.ts). */
   brokenImages?: (program: string, tags: string[]) => Promise<BrokenImage[]>;
+  /**
+   * Build with contexts and Dockerfiles outside the project (`config.outside`): `true` (the CLI's
+   * `--allow-outside-project`) or the paths the user confirmed (the editor). Default: refuse them.
+   */
+  allowOutside?: boolean | string[];
   /** Whether a registry answers; default: its `/v2/` endpoint within 2 s. */
   reachable?: (host: string) => Promise<{ ok: true } | { ok: false; reason: string }>;
 }
@@ -80,6 +89,7 @@ export interface PreparedBuild {
  * so a problem surfaces in seconds, not after the first build fails.
  */
 export async function prepareBuild(config: ResolvedConfig, o: PrepareOptions): Promise<PreparedBuild> {
+  refuseOutside(config, o.allowOutside);
   const env = o.env ?? process.env;
   const programs = programsFromEnv(env);
   const choose = o.choose ?? (async (setting: EngineSetting) => chooseEngine(setting, await detectEngines({ env })));
@@ -163,6 +173,27 @@ export async function prepareBuild(config: ResolvedConfig, o: PrepareOptions): P
     }
   }
   return { config, engine, programs, plan };
+}
+
+/** Paths outside the project stop plan and build alike, before any engine runs, unless allowed. */
+function refuseOutside(config: ResolvedConfig, allow: boolean | string[] | undefined): void {
+  if (allow === true) return;
+  const refused = (config.outside ?? []).filter((o) => !(Array.isArray(allow) && allow.includes(o.path)));
+  if (!refused.length) return;
+  const problems = refused.map<ConfigProblem>((o) => ({
+    file: config.file ?? config.root,
+    line: o.line,
+    column: o.column,
+    path: '/' + o.pointer.join('/'),
+    message: outsideMessage(o),
+  }));
+  throw new PrepareError(
+    `${problems[0]!.file}:${problems[0]!.line}:${problems[0]!.column}: ${problems[0]!.message}`,
+    'usage',
+    'allowOutsideProject',
+    [],
+    problems,
+  );
 }
 
 async function engineForBuild(

@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import type { ResolvedConfig } from '../config/types';
+import { repositoryRoot } from '../config/projectBounds';
 import { writeFileAtomic } from '../state';
 import { bakeHcl, generatedMarker } from './bakeHcl';
 import { ciTargets } from './ciTargets';
@@ -15,14 +15,6 @@ export interface CiExport {
   kind: CiKind;
   path: string;
   content: string;
-}
-
-/** The folder that holds `.git` above the config (GitHub runs workflows there), else the config's folder. */
-export function repositoryRoot(start: string): string {
-  for (let dir = resolve(start); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, '.git'))) return dir;
-    if (dirname(dir) === dir) return resolve(start);
-  }
 }
 
 export function defaultCiPath(kind: CiKind, config: ResolvedConfig): string {

@@ -4,6 +4,7 @@ import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, typ
 import type { ConfigOptions, ConfigProblem, ConfigResult, RawConfig } from './types';
 import { validateAgainstSchema } from './validate';
 import { resolveConfig, semanticProblems } from './resolve';
+import { outsidePaths } from './projectBounds';
 
 /** Reads, validates and resolves a config file. Never throws for bad content: problems come back located. */
 export async function loadConfig(file: string, opts: ConfigOptions = {}): Promise<ConfigResult> {
@@ -42,7 +43,9 @@ export function parseConfig(text: string, file: string, opts: ConfigOptions = {}
     message: p.message,
   }));
   if (semantic.length) return { ok: false, problems: sortProblems(semantic) };
-  return { ok: true, config: resolveConfig(raw, dirname(file), file, opts) };
+  const config = resolveConfig(raw, dirname(file), file, opts);
+  const outside = outsidePaths(raw, config).map((o) => ({ ...o, ...locate(o.pointer, false) }));
+  return { ok: true, config: outside.length ? { ...config, outside } : config };
 }
 
 /** Where a value of the document is: 1-based line and column of the node at `path` (or of its key). */

@@ -73,6 +73,21 @@ export interface ResolvedConfig {
   nodes: BuildNode[];
   /** Things the user should know that do not stop a build (e.g. a machine-level node hidden by the file's). */
   warnings?: string[];
+  /** Contexts and Dockerfiles outside the project (`projectBounds.ts`): a build refuses them unless allowed. */
+  outside?: OutsidePath[];
+}
+
+/** A context or Dockerfile of the config outside the config's folder and its repository root. */
+export interface OutsidePath {
+  /** Where it is set in the config (empty for a default). */
+  pointer: string[];
+  key: 'context' | 'dockerfile';
+  /** The absolute path, symlinks resolved. */
+  path: string;
+  /** The folder it is outside of. */
+  project: string;
+  line: number;
+  column: number;
 }
 
 export interface ResolvedVariant {

@@ -14,6 +14,7 @@ import { isMultiArchDefinition, outputOf, taskLabel, taskType, type MultiArchTas
 import { BuildTerminal, type TerminalRun } from './buildTerminal';
 import type { CellStates } from '../model/cellStates';
 import { fromPrepareError, showUserError, UserError } from './userError';
+import { confirmOutsideProject } from './outsideProject';
 
 interface Running {
   execution: vscode.TaskExecution;
@@ -155,9 +156,16 @@ export class BuildService extends Disposable {
       );
     }
     const config = await this.configFor(definition, folder);
+    const allowOutside = await confirmOutsideProject(config);
+    if (!allowOutside)
+      throw new UserError(
+        'Build cancelled: the config uses a context or Dockerfile outside the project. Move it into the project, or build again and allow it.',
+        [{ title: 'Open Config', command: 'multiarch.config.open' }],
+      );
     let prepared: PreparedBuild;
     try {
       prepared = await prepareBuild(config, {
+        allowOutside,
         mode: 'build',
         engine: this.engines.setting,
         choose: () => this.engines.choose(),

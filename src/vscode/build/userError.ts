@@ -23,6 +23,7 @@ const buttons: Record<PrepareAction, ErrorAction> = {
   openConfig: { title: 'Open Config', command: 'multiarch.config.open' },
   installEmulators: { title: 'Install Emulators', command: 'multiarch.emulation.install' },
   removeBrokenImage: { title: 'Remove Broken Image', command: 'multiarch.build.removeBrokenImage' },
+  allowOutsideProject: { title: 'Open Config', command: 'multiarch.config.open' },
 };
 
 /** The button for a core pre-flight failure's action id. */

@@ -7,6 +7,7 @@ import { showError, type Log } from '../log';
 import { explicitOutput } from '../settings';
 import type { ConfigModel } from '../model/configModel';
 import type { Node } from '../tree/nodes';
+import { confirmOutsideProject } from '../build/outsideProject';
 
 const scheme = 'multiarch-plan';
 
@@ -41,11 +42,14 @@ export function registerPlanCommand(
         );
         return;
       }
+      const allowOutside = await confirmOutsideProject(config);
+      if (!allowOutside) return;
       let text: string;
       try {
         // The same preparation a build runs: Build All on buildx shows the bake command it runs.
         const { plan, engine } = await prepareBuild(config, {
           mode: 'plan',
+          allowOutside,
           engine: engines.setting,
           choose: () => engines.choose(),
           env: process.env,
