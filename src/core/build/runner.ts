@@ -2,8 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { defaultPrograms } from '../engines/detect';
 import { hostPlatform } from '../engines/emulation';
-import { progressParser } from '../insight/progress';
-import type { ProgressParser } from '../insight/types';
 import { cellId, type Cell, type EngineProgram, type Job, type Plan } from '../jobs';
 import type { BuildRecord } from '../results/types';
 import { parseBuildFailure, type BuildProblem } from './buildErrors';
@@ -11,6 +9,7 @@ import { CellLocks } from './cellLocks';
 import { acquireCells, describeHeld, heldCells } from './lockFiles';
 import { ensureOutputDirs, pinPartImages, removePartFiles } from './jobFiles';
 import { jobRecords } from './jobRecords';
+import { JobProgress } from './jobProgress';
 import { discardStaging, removeRemoteWorkingContainers } from './cleanup';
 import { engineQuery, type EngineQuery } from './engineQuery';
 import { namedManifestLists, promoteFiles, removeUnnamedLists } from './promote';
@@ -51,7 +50,7 @@ export class BuildRunner {
   /** One queue per machine: `concurrency` (maxParallelJobs) is a limit per node. */
   private readonly queues = new Map<string, TaskQueue>();
   /** Per-step timings read from each running job's build output (one parser per build process). */
-  private readonly progress = new Map<Job, Map<string[], ProgressParser>>();
+  private readonly progress = new Map<Job, JobProgress>();
   /** Engine version each build node answered with, for its records. */
   private readonly nodeVersions = new Map<string, string>();
   private readonly knownNodes = new Map<string, BuildNode>();
@@ -287,15 +286,7 @@ export class BuildRunner {
   ): Promise<JobOutcome> {
     const cells = jobCells(job);
     const startedAt = new Date();
-    this.progress.set(
-      job,
-      new Map(
-        (job.parts ?? [{ argv: job.argv, platform: '' }]).map((p) => [
-          p.argv,
-          progressParser(job.parts ? { ...job, platforms: [p.platform] } : job),
-        ]),
-      ),
-    );
+    this.progress.set(job, new JobProgress(job));
     let release: (() => void) | undefined;
     let releaseFiles: (() => Promise<void>) | undefined;
     try {
@@ -419,7 +410,7 @@ export class BuildRunner {
       ...(this.opts.timeoutMs !== undefined ? { timeoutMs: this.opts.timeoutMs } : {}),
       ...(this.opts.killGraceMs !== undefined ? { killGraceMs: this.opts.killGraceMs } : {}),
       onOutput: (text) => {
-        this.progress.get(job)?.get(argv)?.feed(text, Date.now());
+        this.progress.get(job)?.feed(argv, text, Date.now());
         o.onOutput?.(job, text);
       },
     });
@@ -449,10 +440,7 @@ export class BuildRunner {
     const durationMs = Date.now() - startedAt.getTime();
     const host = hostPlatform();
     const now = Date.now();
-    const timings = Object.assign(
-      {},
-      ...[...(this.progress.get(job)?.values() ?? [])].map((p) => p.finish(now)),
-    ) as ReturnType<ProgressParser['finish']>;
+    const timings = this.progress.get(job)?.finish(now) ?? {};
     const node = job.node ? this.knownNodes.get(job.node) : undefined;
     const version = job.node ? this.nodeVersions.get(job.node) : o.engineVersion;
     this.progress.delete(job);

@@ -8,6 +8,17 @@ export interface StepRecord {
   instruction: string;
   seconds: number;
   cached: boolean;
+  /**
+   * Where the instruction was written when the build started (report/stepSources.ts): its 0-based line and
+   * a hash of its text, so a view can follow it when lines move and call it stale once its text changes.
+   * Absent for builds recorded before it was kept, or when the job's Dockerfile could not be read.
+   */
+  source?: StepSource;
+}
+
+export interface StepSource {
+  line: number;
+  hash: string;
 }
 
 /** What a build's progress said about one cell: its own span and its steps in order. */

@@ -19,8 +19,12 @@ export type StepRef = Pick<StepRecord, 'stage' | 'index' | 'instruction'>;
  * index does not land on the same keyword, the instruction text decides: same keyword, longest common
  * prefix with the written text, an instruction not already taken by an earlier step winning ties.
  */
-export function stepLines(text: string, steps: readonly StepRef[], engine: EngineKind): (number | undefined)[] {
-  const model = new LintModel(text);
+export function stepLines(
+  text: string | LintModel,
+  steps: readonly StepRef[],
+  engine: EngineKind,
+): (number | undefined)[] {
+  const model = typeof text === 'string' ? new LintModel(text) : text;
   const taken = new Set<Instruction>();
   return steps.map((step) => {
     const keyword = step.instruction.trim().split(/\s+/, 1)[0]!.toUpperCase();
@@ -67,7 +71,7 @@ function byText(
 }
 
 /** One line, single spaces: how engines print an instruction written over several lines. */
-function normalise(s: string, escape: string): string {
+export function normalise(s: string, escape: string): string {
   return s
     .split(/\r?\n|\r/)
     .map((line) => line.trim())

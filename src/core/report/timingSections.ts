@@ -6,6 +6,7 @@ import type { BuildRecord } from '../results/types';
 import { formatBytes, formatDuration } from '../sizes/format';
 import type { SizeRow } from '../sizes/types';
 import { md, table } from './markdown';
+import { cellTrends, sparkline, TREND_BUILDS } from './trends';
 
 const cellKey = cellId;
 
@@ -43,32 +44,42 @@ export function performanceSection(latest: BuildRecord[], sizes: Map<string, Siz
   ];
 }
 
+/**
+ * Per cell, its recorded history of successful builds (the last 20, `cellTrends`, as `multiarch timings
+ * --history`): first and latest time, the speed-up, the latest cache share, and the trend of both.
+ */
 export function cacheSection(records: BuildRecord[]): string[] {
-  const byCell = new Map<string, BuildRecord[]>();
-  for (const r of records.filter((x) => x.status === 'succeeded'))
-    byCell.set(cellKey(r), [...(byCell.get(cellKey(r)) ?? []), r]);
-  const rows = [...byCell.values()].map((builds) => {
-    const sorted = [...builds].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
-    const first = sorted[0]!;
-    const last = sorted[sorted.length - 1]!;
-    const rebuilt = sorted.length > 1;
-    const speedUp = rebuilt && cellMs(last) > 0 ? `${(cellMs(first) / cellMs(last)).toFixed(1)}×` : 'built once';
+  const succeeded = records.filter((x) => x.status === 'succeeded');
+  const latest = new Map<string, BuildRecord>();
+  for (const r of [...succeeded].sort((a, b) => a.startedAt.localeCompare(b.startedAt))) latest.set(cellKey(r), r);
+  const rows = cellTrends(succeeded).map((t) => {
+    const first = t.builds[0]!;
+    const last = t.builds[t.builds.length - 1]!;
+    const rebuilt = t.builds.length > 1;
+    const speedUp = rebuilt && last.seconds > 0 ? `${(first.seconds / last.seconds).toFixed(1)}×` : 'built once';
+    const cached = t.builds.map((b) => (b.cachedPercent === undefined ? '–' : `${b.cachedPercent}%`));
     return [
-      md(first.variant),
-      md(first.platform),
-      formatDuration(cellMs(first)),
-      rebuilt ? formatDuration(cellMs(last)) : 'not rebuilt yet',
+      md(t.variant),
+      md(t.platform),
+      String(t.builds.length),
+      formatDuration(first.seconds * 1000),
+      rebuilt ? formatDuration(last.seconds * 1000) : 'not rebuilt yet',
       speedUp,
-      cachedSteps(last),
+      cachedSteps(latest.get(cellKey(t))!),
+      rebuilt ? `${sparkline(t.builds.map((b) => b.seconds))} (cached: ${cached.join(' → ')})` : 'one build',
     ];
   });
-  rows.sort((a, b) => a[0]!.localeCompare(b[0]!) || a[1]!.localeCompare(b[1]!));
   return [
     '## Cache',
     '',
     rows.length
-      ? table(['Variant', 'Platform', 'First build', 'Latest rebuild', 'Speed-up', 'Latest build'], rows)
+      ? table(
+          ['Variant', 'Platform', 'Builds', 'First build', 'Latest rebuild', 'Speed-up', 'Latest build', 'Time trend'],
+          rows,
+        )
       : 'No successful build recorded.',
+    '',
+    `From each cell's last ${TREND_BUILDS} recorded builds (\`multiarch timings --history\`); the trend runs oldest to newest, one bar per build.`,
   ];
 }
 

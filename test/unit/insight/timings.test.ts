@@ -6,6 +6,8 @@ import { run as timings } from '../../../src/cli/commands/timings';
 import type { CliIO } from '../../../src/cli/io';
 import { emulationComparisons, timingLabel, timingsReport } from '../../../src/core/report/timings';
 import { ResultsStore } from '../../../src/core/results/store';
+import { withSources } from '../../../src/core/report/stepSources';
+import type { BuildRecord } from '../../../src/core/results/types';
 import { recordsFrom } from './replay';
 
 describe('timings of recorded builds', () => {
@@ -74,7 +76,7 @@ describe('multiarch timings', () => {
     const o = io();
     assert.equal(await timings(['--json', '--variant', 'minimal'], o), 0, o.stderr);
     const doc = JSON.parse(o.stdout) as { cells: Record<string, unknown>[]; emulation: Record<string, unknown>[] };
-    assert.deepEqual(Object.keys(doc), ['cells', 'emulation']);
+    assert.deepEqual(Object.keys(doc), ['cells', 'emulation', 'hotSpots']);
     assert.deepEqual(
       doc.cells.map((c) => Object.keys(c)),
       Array(2).fill(['variant', 'platform', 'seconds', 'totalSteps', 'cachedSteps', 'emulated', 'steps']),
@@ -97,5 +99,92 @@ describe('multiarch timings', () => {
     assert.match(empty.stdout, /run "multiarch build" first/);
     const bad = io();
     assert.equal(await timings(['--variant', 'nope'], bad), 2);
+  });
+
+  it('--json lists the emulation hot spots with their Dockerfile line; the text names them too', async () => {
+    const dockerfile = 'FROM scratch AS deps\nRUN python -m venv /opt/venv\nRUN sync\n';
+    writeFileSync(join(root, 'Dockerfile'), dockerfile);
+    const rec = (platform: string, venv: number): BuildRecord => ({
+      variant: 'minimal',
+      platform,
+      engine: 'podman',
+      output: 'load',
+      status: 'succeeded',
+      startedAt: '2026-12-05T08:00:00.000Z',
+      durationMs: 30_000,
+      emulated: platform === 'linux/arm64',
+      timing: withSources(
+        {
+          seconds: venv + 1,
+          steps: [
+            { stage: 'deps', index: 2, instruction: 'RUN python -m venv /opt/venv', seconds: venv, cached: false },
+            { stage: 'deps', index: 3, instruction: 'RUN sync', seconds: 1, cached: false },
+          ],
+        },
+        dockerfile,
+        'podman',
+      ),
+    });
+    await ResultsStore.forRoot(root).append([rec('linux/amd64', 3.5), rec('linux/arm64', 26)]);
+    const o = io();
+    assert.equal(await timings(['--json'], o), 0, o.stderr);
+    const doc = JSON.parse(o.stdout) as { hotSpots: Record<string, unknown>[] };
+    assert.deepEqual(doc.hotSpots, [
+      {
+        dockerfile: join(root, 'Dockerfile'),
+        line: 2,
+        instruction: 'RUN python -m venv /opt/venv',
+        variant: 'minimal',
+        platform: 'linux/arm64',
+        native: 'linux/amd64',
+        seconds: 26,
+        nativeSeconds: 3.5,
+        factor: 7.4,
+      },
+    ]);
+    const text = io();
+    assert.equal(await timings([], text), 0);
+    assert.match(
+      text.stdout,
+      /Emulation hot spots:\n {2}Dockerfile:2: RUN python -m venv \/opt\/venv: under QEMU this step took 26\.0 s on linux\/arm64 against 3\.5 s on linux\/amd64 \(7\.4×\) in variant minimal\n/,
+    );
+  });
+
+  it('--history gives each cell its recorded builds, as JSON or sparklines', async () => {
+    await ResultsStore.forRoot(root).append(recordsFrom('podman-cached.txt', 'minimal', '2026-11-30T08:58:00.000Z'));
+    const o = io();
+    assert.equal(await timings(['--history', '--json', '--variant', 'minimal'], o), 0, o.stderr);
+    const doc = JSON.parse(o.stdout) as { cells: { variant: string; platform: string; builds: unknown[] }[] };
+    assert.deepEqual(
+      doc.cells.map((c) => [c.variant, c.platform, c.builds]),
+      ['linux/amd64', 'linux/arm64'].map((platform, i) => [
+        'minimal',
+        platform,
+        [
+          {
+            startedAt: '2026-11-30T08:57:36.925Z',
+            status: 'succeeded',
+            seconds: [12.38, 8.78][i],
+            cachedPercent: 0,
+          },
+          {
+            startedAt: '2026-11-30T08:58:00.000Z',
+            status: 'succeeded',
+            seconds: [0.93, 1.04][i],
+            cachedPercent: 100,
+          },
+        ],
+      ]),
+    );
+    const text = io();
+    assert.equal(await timings(['--history'], text), 0);
+    assert.match(
+      text.stdout,
+      /^minimal on linux\/amd64: 2 builds, 12\.4 s → 0\.9 s\n {2}time {3}█▂ {2}oldest → newest\n {2}cached ▁█ {2}0% 100%\n/,
+    );
+    rmSync(join(root, '.multiarch'), { recursive: true });
+    const empty = io();
+    assert.equal(await timings(['--history'], empty), 0);
+    assert.match(empty.stdout, /run "multiarch build" first/);
   });
 });

@@ -176,7 +176,10 @@ describe('build results report', () => {
     assert.match(text, /\*\*Builder:\*\* not measured/);
     assert.match(text, /\| minimal \| amd64 \| 40\.0 s \| amd64 not measured \| amd64 not measured \|/);
     assert.match(text, /## Architecture verification\n\nnot measured: run "Verify Architectures"/);
-    assert.match(text, /\| minimal \| linux\/amd64 \| 40\.0 s \| not rebuilt yet \| built once \| steps not recorded/);
+    assert.match(
+      text,
+      /\| minimal \| linux\/amd64 \| 1 \| 40\.0 s \| not rebuilt yet \| built once \| steps not recorded .* \| one build \|/,
+    );
     assert.doesNotMatch(text, /\d+(\.\d+)? (kB|MB|GB)/, 'no size appears without a measurement');
   });
 
@@ -197,6 +200,8 @@ describe('build results report', () => {
       assert.doesNotMatch(row, /not measured|not recorded|not rebuilt/, row);
       assert.match(row, /\d+\/8 steps cached \(\d+%\)/, row);
     }
+    // The Cache section reads each cell's history: two builds, the cold one slower, 0% then 100% cached.
+    for (const row of rows('Cache')) assert.match(row, /\| 2 \| .* \| [▁-█]{2} \(cached: 0% → 100%\) \|$/, row);
     const emulation = section('Emulation');
     assert.match(
       emulation[0]!,
