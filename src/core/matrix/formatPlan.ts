@@ -27,10 +27,12 @@ export function planToJson(plan: Plan, engineReason: string): unknown {
     })),
     warmup: (plan.warmup ?? []).map((w) => ({
       stage: w.stage,
+      ...(w.steps !== undefined ? { steps: w.steps } : {}),
       platforms: w.platforms,
       ...where(w),
       argv: w.argv,
       ...(w.env ? { env: w.env } : {}),
+      ...(w.files ? { files: w.files } : {}),
     })),
     pulls: (plan.pulls ?? []).map((p) => ({ image: p.image, platform: p.platform, ...where(p) })),
     ...(plan.nodes?.length
@@ -72,7 +74,14 @@ export function planToText(plan: Plan, engineReason: string): string {
   }
   if (plan.warmup?.length) {
     lines.push('', '# then the stages every variant shares, once (the variant builds reuse them from the cache)');
-    for (const w of plan.warmup) lines.push(`${envText(w.env)}${quote(w.argv)}`);
+    for (const w of plan.warmup) {
+      if (w.steps !== undefined)
+        lines.push(
+          `# ${w.stage}: its first ${w.steps} steps (before a variant's value enters), from a copy cut after them`,
+        );
+      lines.push(...heredocs(w.files), `${envText(w.env)}${quote(w.argv)}`);
+      for (const file of Object.keys(w.files ?? {})) lines.push(`rm -f ${shellQuote(file)}`);
+    }
     lines.push('', '# then the variants, in parallel');
   }
   // With build nodes, every job says where it runs, this machine included; without, nothing changes.
@@ -80,9 +89,7 @@ export function planToText(plan: Plan, engineReason: string): string {
   for (const j of plan.jobs) {
     const at = onNodes ? `  on ${j.node ? `node ${j.node}` : LOCAL_NODE}` : '';
     lines.push('', `# ${j.variant} → ${j.platforms.join(', ')}  [${j.output}]  ${j.tags.join(' ')}${at}`);
-    // A quoted heredoc delimiter expands nothing, and JSON (the bake file) never has a line that is only EOF.
-    for (const [file, content] of Object.entries(j.files ?? {}))
-      lines.push(`cat > ${shellQuote(file)} <<'EOF'`, content.trimEnd(), 'EOF');
+    lines.push(...heredocs(j.files));
     for (const step of j.before ?? []) lines.push(`${quote(step)} || true`);
     // Split podman jobs: one build per platform side by side (each after its platform's warm-up), then the list.
     if (j.parts) lines.push(...j.parts.map((p) => `${envText(j.env)}${quote(p.argv)} &`), 'wait');
@@ -90,6 +97,19 @@ export function planToText(plan: Plan, engineReason: string): string {
     for (const step of j.after ?? []) lines.push(quote(step));
   }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * Each generated file as a `cat` with a quoted heredoc, which expands nothing. JSON (the bake file) never has
+ * a line that is only EOF; a cut Dockerfile could (a heredoc of its own), so its delimiter avoids its lines.
+ */
+function heredocs(files: Record<string, string> | undefined): string[] {
+  return Object.entries(files ?? {}).flatMap(([file, content]) => {
+    const lines = content.split('\n');
+    let end = 'EOF';
+    while (lines.includes(end)) end += '_';
+    return [`cat > ${shellQuote(file)} <<'${end}'`, content.trimEnd(), end];
+  });
 }
 
 function envText(env: Record<string, string> | undefined): string {

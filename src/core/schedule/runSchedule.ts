@@ -1,3 +1,5 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { cellId, type Cell, type Job, type Plan } from '../jobs';
 import { onNode } from '../nodes/endpoint';
 import type { EmulationReserve } from './emulationReserve';
@@ -160,6 +162,7 @@ export function startWarmups<R extends StepResult>(
     const done = (async (): Promise<PrePhaseResult<R>> => {
       const job = stepJob(plan, { kind: 'warmup', warmup: w });
       try {
+        await writeFiles(w.files);
         const build = () => hooks.exec(job, w.argv);
         const r = await (reserve && w.platforms.length === 1 ? reserve.run(w.platforms[0]!, 'warmup', build) : build());
         if (r.cancelled || signal.aborted)
@@ -175,7 +178,16 @@ export function startWarmups<R extends StepResult>(
           };
         }
         return { ok: true };
+      } catch (err) {
+        return {
+          ok: false,
+          cancelled: false,
+          job,
+          message: `preparing the warm-up of "${w.stage}" failed: ${err instanceof Error ? err.message : String(err)}`,
+          failedCells: w.cells,
+        };
       } finally {
+        await removeFiles(w.files);
         hooks.onWaiting?.(w.cells, undefined);
       }
     })().then((r) => {
@@ -194,4 +206,17 @@ export function startWarmups<R extends StepResult>(
       return results.find((r) => !r.ok && !r.cancelled) ?? results.find((r) => !r.ok) ?? { ok: true };
     },
   };
+}
+
+/** A warm-up's generated files (its cut Dockerfile), written before it runs. */
+async function writeFiles(files: Record<string, string> | undefined): Promise<void> {
+  for (const [file, text] of Object.entries(files ?? {})) {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, text);
+  }
+}
+
+/** Removed when the warm-up ends, whatever happened: only the variants' own Dockerfiles stay. */
+async function removeFiles(files: Record<string, string> | undefined): Promise<void> {
+  await Promise.all(Object.keys(files ?? {}).map((f) => rm(f, { force: true })));
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ResolvedConfig, ResolvedVariant } from '../config/types';
 import { buildArgs, compose, named } from '../engines/argv';
 import { hostPlatform } from '../engines/emulation';
@@ -7,7 +8,8 @@ import { buildMarkerArg } from '../engines/staging';
 import type { Cell, EngineKind, Job } from '../jobs';
 import { splitPlatforms } from './podmanParts';
 import type { ImagePull, Schedule, Warmup } from './types';
-import { closure, dependentStages, stageGraph, targetIndex, type StageNode } from './stageGraph';
+import { stateDir } from '../state/paths';
+import { closure, dependentStages, sharedSteps, stageGraph, targetIndex, type StageNode } from './stageGraph';
 
 /**
  * What each engine gets, chosen by measurement (bench/build-all.ts, docs/ARCHITECTURE.md):
@@ -42,6 +44,8 @@ const readText: ReadText = (path) => {
 
 interface JobGraph {
   job: Job;
+  /** The Dockerfile's text (a prefix warm-up builds it cut after the shared steps). */
+  text: string;
   variant: ResolvedVariant;
   platform: string;
   stages: StageNode[];
@@ -74,7 +78,7 @@ export function scheduleJobs(
       const stages = stageGraph(text, variant.args, platform, host);
       const target = targetIndex(stages, variant.target);
       if (target === undefined) continue;
-      graphs.push({ job, variant, platform, stages, needed: closure(stages, target) });
+      graphs.push({ job, text, variant, platform, stages, needed: closure(stages, target) });
     }
   }
   const pulls = policy.pull ? planPulls(graphs) : [];
@@ -114,8 +118,12 @@ function planPulls(graphs: JobGraph[]): ImagePull[] {
 /**
  * Per Dockerfile + context and platform: the stages at least two variants need whose result cannot differ
  * between them (they read no arg whose value differs, directly or through a stage they use). Only the
- * outermost of those are built (`--target`); their ancestors come along. Platforms that warm the same
- * stage with the same args share one warm-up (one podman call builds several platforms).
+ * outermost of those are built (`--target`); their ancestors come along. A stage at least two variants need
+ * that does vary still shares its first steps, those before a varying value enters it (sharedSteps): its
+ * warm-up builds the Dockerfile cut after them, so the stages before it and those steps are the same text,
+ * and podman finds the same cache keys (it keys each step by its parent layer and its instruction); the
+ * shared stages it uses come along. Platforms that warm the same thing with the same args share one warm-up
+ * (one podman call builds several platforms).
  */
 function planWarmups(engine: EngineKind, config: ResolvedConfig, graphs: JobGraph[]): Warmup[] {
   const groups = new Map<string, JobGraph[]>();
@@ -128,33 +136,71 @@ function planWarmups(engine: EngineKind, config: ResolvedConfig, graphs: JobGrap
     if (group.length < 2) continue;
     const varying = varyingArgs(group.map((g) => g.variant.args));
     const first = group[0]!;
+    const add = (key: string, w: Pick<PendingWarmup, 'stage' | 'cut'>) => {
+      const cells = group.map((g) => ({ variant: g.variant.name, platform: g.platform }));
+      const had = merged.get(key);
+      if (had) {
+        had.platforms.push(first.platform);
+        had.cells.push(...cells);
+      } else merged.set(key, { ...w, platforms: [first.platform], cells, variant: first.variant });
+    };
     const dependent = dependentStages(first.stages, varying);
     const users = new Map<number, number>();
     for (const g of group) for (const i of g.needed) users.set(i, (users.get(i) ?? 0) + 1);
-    const shared = [...users].filter(([i, n]) => n >= 2 && !dependent.has(i)).map(([i]) => i);
+    const used = [...users].filter(([, n]) => n >= 2).map(([i]) => i);
+    const prefixes = used
+      .filter((i) => dependent.has(i))
+      .map((i) => {
+        const stage = first.stages[i]!;
+        const steps = sharedSteps(stage, varying, dependent);
+        const uses = [
+          ...(stage.fromStage === undefined ? [] : [stage.fromStage]),
+          ...stage.steps.slice(0, steps).flatMap((s) => s.deps),
+        ].flatMap((d) => closure(first.stages, d));
+        return { stage, steps, uses };
+      })
+      .filter((p) => p.steps > 0);
+    const covered = new Set(prefixes.flatMap((p) => p.uses));
+    const shared = used.filter((i) => !dependent.has(i));
     const sharedSet = new Set(shared);
-    const outer = shared.filter((i) => !shared.some((j) => j !== i && closure(first.stages, j).includes(i)));
+    const outer = shared.filter(
+      (i) => !covered.has(i) && !shared.some((j) => j !== i && closure(first.stages, j).includes(i)),
+    );
     for (const i of outer) {
       const stage = first.stages[i]!;
       const inside = closure(first.stages, i).filter((k) => sharedSet.has(k));
       if (!stage.name || !inside.some((k) => first.stages[k]!.work)) continue;
-      const cells = group.map((g) => ({ variant: g.variant.name, platform: g.platform }));
-      const key = JSON.stringify([first.variant.dockerfile, first.variant.context, stage.name, first.variant.args]);
-      const w = merged.get(key);
-      if (w) {
-        w.platforms.push(first.platform);
-        w.cells.push(...cells);
-      } else {
-        merged.set(key, { stage: stage.name, platforms: [first.platform], cells, variant: first.variant });
-      }
+      add(JSON.stringify([first.variant.dockerfile, first.variant.context, stage.name, first.variant.args]), {
+        stage: stage.name,
+      });
+    }
+    for (const p of prefixes) {
+      if (!p.stage.steps.slice(0, p.steps).some((s) => s.work) && !p.uses.some((k) => first.stages[k]!.work)) continue;
+      const text = cutAfter(first.text, p.stage.steps[p.steps - 1]!.endLine);
+      add(JSON.stringify([first.variant.dockerfile, first.variant.context, text, first.variant.args]), {
+        stage: p.stage.name ?? `stage ${p.stage.index + 1}`,
+        cut: { steps: p.steps, text },
+      });
     }
   }
   return [...merged.values()].flatMap((w) => warmupCommands(engine, config, w));
 }
 
+/** `text` up to the end of line `line` (0-based), line break included: byte for byte what the full file has there. */
+export function cutAfter(text: string, line: number): string {
+  let at = -1;
+  for (let l = 0; l <= line; l++) {
+    at = text.indexOf('\n', at + 1);
+    if (at < 0) return text;
+  }
+  return text.slice(0, at + 1);
+}
+
 /** A warm-up before its argv: the variant whose Dockerfile, context and args it builds with. */
 interface PendingWarmup {
   stage: string;
+  /** The stage's first `steps` only: the Dockerfile's `text` up to them. */
+  cut?: { steps: number; text: string };
   platforms: string[];
   cells: Cell[];
   variant: ResolvedVariant;
@@ -173,26 +219,35 @@ export function varyingArgs(sets: Array<Record<string, string>>): Set<string> {
  */
 function warmupCommands(engine: EngineKind, config: ResolvedConfig, w: PendingWarmup): Warmup[] {
   const v = w.variant;
-  const common = (platform: string) =>
-    compose(named('--platform', platform), named('--target', w.stage), named('-f', v.dockerfile), buildArgs(v.args));
-  const base = { stage: w.stage, cwd: config.root, dockerfile: v.dockerfile };
+  const base = { stage: w.stage, cwd: config.root, dockerfile: v.dockerfile, ...(w.cut ? { steps: w.cut.steps } : {}) };
   return w.platforms.map((platform): Warmup => {
     const cells = w.cells.filter((c) => c.platform === platform);
+    const id = createHash('sha256')
+      .update(JSON.stringify([v.dockerfile, w.stage, platform, ...(w.cut ? [w.cut.steps] : [])]))
+      .digest('hex')
+      .slice(0, 12);
+    // A cut Dockerfile ends with the stage to warm, so it needs no --target; one file per warm-up, since each
+    // removes its own when it ends.
+    const file = w.cut ? join(stateDir(config.root), 'warmup', `${id}.Dockerfile`) : undefined;
+    const common = compose(
+      named('--platform', platform),
+      file ? named('-f', file) : compose(named('--target', w.stage), named('-f', v.dockerfile)),
+      buildArgs(v.args),
+    );
+    const files = file && w.cut ? { files: { [file]: w.cut.text } } : {};
     if (engine === 'podman') {
       // Marked like the variant builds (staging.ts), so a cancelled warm-up's working containers are found again.
-      const marker = `warmup-${createHash('sha256')
-        .update(JSON.stringify([v.dockerfile, w.stage, platform]))
-        .digest('hex')
-        .slice(0, 12)}`;
-      const argv = compose(['podman', 'build'], common(platform), buildArgs({ [buildMarkerArg]: marker }), [v.context]);
-      return { ...base, platforms: [platform], cells, program: 'podman', argv, marker };
+      const marker = `warmup-${id}`;
+      const argv = compose(['podman', 'build'], common, buildArgs({ [buildMarkerArg]: marker }), [v.context]);
+      return { ...base, ...files, platforms: [platform], cells, program: 'podman', argv, marker };
     }
     return {
       ...base,
+      ...files,
       platforms: [platform],
       program: 'docker',
       cells,
-      argv: compose(['docker', 'build', '--progress=plain'], common(platform), [v.context]),
+      argv: compose(['docker', 'build', '--progress=plain'], common, [v.context]),
       env: { DOCKER_BUILDKIT: '1' },
     };
   });

@@ -18,6 +18,26 @@ export interface StageNode {
   reads: Set<string>;
   /** Whether the stage runs or copies anything (worth building ahead of the variants). */
   work: boolean;
+  /** The stage its FROM names, when it starts from one. */
+  fromStage?: number;
+  /** Build args its FROM line reads (a varying one makes the whole stage vary). */
+  fromReads: Set<string>;
+  /** Its instructions after FROM, in order: where a variant-varying value first enters the stage. */
+  steps: StepNode[];
+}
+
+/** One instruction of a stage body, as far as sharing its result between variants goes. */
+export interface StepNode {
+  /** The instruction's last line (0-based, heredoc bodies included): a Dockerfile cut after it ends there. */
+  endLine: number;
+  /** Args it declares (ARG): from here on the stage's steps see their values. */
+  declares: string[];
+  /** Stages it uses (`COPY --from`, `RUN --mount=…,from=`). */
+  deps: number[];
+  /** Args its `--from` / `--mount from=` values read. */
+  reads: string[];
+  /** Whether it runs or copies anything. */
+  work: boolean;
 }
 
 /** `linux/arm64/v8` → the values BuildKit predefines for it. */
@@ -56,10 +76,19 @@ export function stageGraph(text: string, args: Record<string, string>, platform:
     const stagePlatform = platformFlag
       ? (processWord(platformFlag, global, model.escape)?.result ?? platform)
       : platform;
-    const node: StageNode = { index: stage.index, platform: stagePlatform, deps: [], images: [], reads, work: false };
+    const node: StageNode = {
+      index: stage.index,
+      platform: stagePlatform,
+      deps: [],
+      images: [],
+      reads,
+      work: false,
+      fromReads: new Set(reads),
+      steps: [],
+    };
     if (stage.name) node.name = stage.name;
     const parent = model.graph.resolve(expanded, stage.index);
-    if (parent !== undefined && !/^\d+$/.test(expanded)) node.deps.push(parent);
+    if (parent !== undefined && !/^\d+$/.test(expanded)) node.deps.push((node.fromStage = parent));
     else if (expanded.toLowerCase() !== 'scratch' && expanded !== '') node.image = expanded;
     scanBody(model, stage, global, node);
     return node;
@@ -70,8 +99,13 @@ function scanBody(model: LintModel, stage: Stage, global: Map<string, string>, n
   const local = new Map(global);
   for (const ins of stage.body) {
     const kw = model.kw(ins);
-    if (kw === 'ARG') for (const name of model.declared(ins)) node.reads.add(name);
-    if (kw === 'RUN' || kw === 'COPY' || kw === 'ADD') node.work = true;
+    let endLine = ins.getRange().end.line;
+    while (model.heredocLines.has(endLine + 1)) endLine++;
+    const step: StepNode = { endLine, declares: [], deps: [], reads: [], work: false };
+    node.steps.push(step);
+    if (kw === 'ARG') step.declares.push(...model.declared(ins));
+    for (const name of step.declares) node.reads.add(name);
+    if (kw === 'RUN' || kw === 'COPY' || kw === 'ADD') step.work = node.work = true;
     if (kw !== 'RUN' && kw !== 'COPY' && kw !== 'ADD') continue;
     for (const f of model.flags(ins)) {
       const name = f.getName().toLowerCase();
@@ -80,11 +114,14 @@ function scanBody(model: LintModel, stage: Stage, global: Map<string, string>, n
       if (name === 'from' && kw !== 'RUN') from = value;
       else if (name === 'mount') from = /(?:^|,)from=([^,]+)/.exec(value)?.[1];
       if (from === undefined) continue;
-      for (const m of from.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) node.reads.add(m[1]!);
+      for (const m of from.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) step.reads.push(m[1]!);
+      for (const name of step.reads) node.reads.add(name);
       const ref = processWord(from, local, model.escape)?.result ?? from;
       const dep = model.graph.resolve(ref, stage.index);
-      if (dep !== undefined) node.deps.push(dep);
-      else if (ref && ref.toLowerCase() !== 'scratch') node.images.push(ref);
+      if (dep !== undefined) {
+        node.deps.push(dep);
+        step.deps.push(dep);
+      } else if (ref && ref.toLowerCase() !== 'scratch') node.images.push(ref);
     }
   }
 }
@@ -114,4 +151,26 @@ export function dependentStages(stages: StageNode[], varying: Set<string>): Set<
     if ([...s.reads].some((a) => varying.has(a)) || s.deps.some((d) => out.has(d))) out.add(s.index);
   }
   return out;
+}
+
+/**
+ * How many of `stage`'s first steps every variant shares: those before the first one whose result can
+ * differ between them, because it declares a varying arg (RUN sees a declared arg's value, so every later
+ * step's cache key carries it), uses a stage in `dependent`, or names its source with a varying arg. ENV
+ * can only pass on an arg declared before it, so it needs no rule of its own. A stage whose FROM varies
+ * shares none.
+ */
+export function sharedSteps(stage: StageNode, varying: Set<string>, dependent: Set<number>): number {
+  if (
+    [...stage.fromReads].some((a) => varying.has(a)) ||
+    (stage.fromStage !== undefined && dependent.has(stage.fromStage))
+  )
+    return 0;
+  const cut = stage.steps.findIndex(
+    (s) =>
+      s.declares.some((a) => varying.has(a)) ||
+      s.deps.some((d) => dependent.has(d)) ||
+      s.reads.some((a) => varying.has(a)),
+  );
+  return cut < 0 ? stage.steps.length : cut;
 }

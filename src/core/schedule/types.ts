@@ -13,6 +13,10 @@ export interface ImagePull {
 /** A build of a stage every variant shares, run once (per platform) before the variants fan out. */
 export interface Warmup {
   stage: string;
+  /** Only the stage's first `steps` (the ones every variant shares), from a Dockerfile cut after them (`files`). */
+  steps?: number;
+  /** Files written before the warm-up runs and removed when it ends: the cut Dockerfile (path → text). */
+  files?: Record<string, string>;
   platforms: string[];
   argv: string[];
   program: EngineProgram;

@@ -6,12 +6,13 @@ import type { RawConfig, ResolvedConfig } from '../../../src/core/config/types';
 import { planToJson, planToText } from '../../../src/core/matrix/formatPlan';
 import { buildPlan } from '../../../src/core/matrix/plan';
 import { partIidFile, partImageFile, partImageSource } from '../../../src/core/schedule/podmanParts';
-import { scheduleJobs, varyingArgs } from '../../../src/core/schedule/schedule';
-import { closure, stageGraph } from '../../../src/core/schedule/stageGraph';
+import { cutAfter, scheduleJobs, varyingArgs } from '../../../src/core/schedule/schedule';
+import { closure, dependentStages, sharedSteps, stageGraph } from '../../../src/core/schedule/stageGraph';
 
 const projects = resolve(__dirname, '../../fixtures/projects');
 const heavy = readFileSync(join(projects, 'heavy-shared', 'Dockerfile'), 'utf8');
 const sharedBase = readFileSync(join(projects, 'shared-base', 'Dockerfile'), 'utf8');
+const python = readFileSync(join(projects, 'python-service', 'Dockerfile'), 'utf8');
 const base = '127.0.0.1:5000/multiarch/busybox:1';
 
 /** A config rooted at /app whose Dockerfile text is `text` (read through the schedule's `read` hook). */
@@ -69,6 +70,49 @@ describe('stage graph', () => {
       ],
     );
     assert.deepEqual(g[2]!.deps, [0, 1]);
+  });
+
+  it('shared steps: those before a varying arg is declared, a varying stage is used, or a varying source is named', () => {
+    const text = [
+      'ARG BASE=alpine',
+      'FROM ${BASE} AS tools',
+      'ARG FLAVOUR',
+      'RUN make tools',
+      'FROM alpine AS app',
+      'RUN make venv',
+      'COPY --from=busybox:1 /bin/sh /sh',
+      'RUN make \\',
+      '  common',
+      'ARG QUEUE_BACKEND',
+      'RUN make $QUEUE_BACKEND',
+      'FROM alpine AS late',
+      'RUN make a',
+      'COPY --from=tools /t /t',
+      'RUN make b',
+      'FROM tools AS child',
+      'RUN make c',
+      'FROM alpine AS named',
+      'RUN make d',
+      'ARG SRC',
+      'COPY --from=${SRC} /s /s',
+      '',
+    ].join('\n');
+    const g = stageGraph(text, {}, 'linux/amd64', 'linux/amd64');
+    const steps = (varying: string[]) => {
+      const v = new Set(varying);
+      const dependent = dependentStages(g, v);
+      return g.map((s) => sharedSteps(s, v, dependent));
+    };
+    // The variant arg alone: app shares its first three steps, the others all of theirs.
+    assert.deepEqual(steps(['QUEUE_BACKEND']), [2, 3, 3, 1, 3]);
+    // A varying FLAVOUR makes tools vary from its ARG on: late shares one step, child (FROM tools) none.
+    assert.deepEqual(steps(['QUEUE_BACKEND', 'FLAVOUR']), [0, 3, 1, 0, 3]);
+    // A varying FROM shares nothing; a varying --from source stops at the ARG it needs.
+    assert.deepEqual(steps(['BASE', 'SRC']), [0, 5, 1, 0, 1]);
+    // The cut ends after the instruction's last line (continuations included), byte for byte.
+    assert.equal(g[1]!.steps[2]!.endLine, 8);
+    assert.equal(cutAfter(text, 8), text.slice(0, text.indexOf('ARG QUEUE_BACKEND')));
+    assert.equal(cutAfter('FROM a\nRUN b', 1), 'FROM a\nRUN b');
   });
 });
 
@@ -166,6 +210,82 @@ describe('schedule: pulls and shared-stage warm-ups', () => {
       { read: flat.read },
     ).jobs;
     assert.ok(flatJobs.every((j) => j.parts === undefined));
+  });
+
+  it('python-service on podman: the builder stage steps before the variant ARG, once per platform, from a cut copy', () => {
+    const { config, read } = setup(python, {
+      target: 'runtime',
+      variantArg: 'QUEUE_BACKEND',
+      variants: { minimal: null, redis: null, sqs: null, kafka: { platforms: ['linux/amd64'] } },
+    });
+    const plan = buildPlan(config, { engine: 'podman' });
+    const s = scheduleJobs(config, 'podman', plan.jobs, { read, host: 'linux/amd64' });
+    assert.deepEqual(
+      s.warmup.map((w) => [w.stage, w.steps, w.platforms, w.cells.map((c) => c.variant)]),
+      [
+        ['builder', 6, ['linux/amd64'], ['minimal', 'redis', 'sqs', 'kafka']],
+        ['builder', 6, ['linux/arm64'], ['minimal', 'redis', 'sqs']],
+      ],
+    );
+    const w = s.warmup[1]!;
+    const [file, text] = Object.entries(w.files!)[0]!;
+    assert.match(file, /^\/app\/\.multiarch\/warmup\/[0-9a-f]{12}\.Dockerfile$/);
+    assert.notEqual(file, Object.keys(s.warmup[0]!.files!)[0], 'each warm-up writes and removes its own file');
+    // The original text up to the common install, byte for byte: the same cache keys as the full builds.
+    assert.ok(python.startsWith(text));
+    assert.ok(text.endsWith('RUN pip install --no-index --find-links /vendor -r /requirements/common.txt\n'));
+    assert.deepEqual(w.argv, [
+      'podman',
+      'build',
+      '--platform',
+      'linux/arm64',
+      '-f',
+      file,
+      '--build-arg',
+      'QUEUE_BACKEND=minimal',
+      '--build-arg',
+      `MULTIARCH_BUILD=${w.marker}`,
+      '/app',
+    ]);
+    // Every two-platform job waits for a warm-up, so it is split per platform; kafka has one platform.
+    assert.deepEqual(
+      s.jobs.map((j) => j.parts?.length ?? 0),
+      [2, 2, 2, 0],
+    );
+    const shown = planToText({ engine: 'podman', ...s }, 'test');
+    assert.ok(shown.includes(`# builder: its first 6 steps`));
+    assert.ok(
+      shown.includes(`cat > ${file} <<'EOF'\n${text.trimEnd()}\nEOF\npodman build --platform linux/arm64 -f ${file}`),
+    );
+    assert.ok(shown.includes(`rm -f ${file}`));
+    const json = planToJson({ engine: 'podman', ...s }, 'test') as {
+      warmup: Array<{ steps?: number; files?: unknown }>;
+    };
+    assert.deepEqual(json.warmup[0]!.steps, 6);
+    assert.deepEqual(Object.values(json.warmup[0]!.files as Record<string, string>), [text]);
+  });
+
+  it('a varying stage whose shared steps only set ENV, using no shared stage with work, gets no warm-up', () => {
+    const text = 'FROM alpine AS app\nENV A=1\nARG QUEUE_BACKEND\nRUN make\n';
+    const { config, read } = setup(text, threeVariants);
+    const s = scheduleJobs(config, 'podman', buildPlan(config, { engine: 'podman' }).jobs, { read });
+    assert.deepEqual(s.warmup, []);
+  });
+
+  it('a cut stage that starts from a shared stage builds it too: no separate warm-up for that stage', () => {
+    const text = 'FROM alpine AS deps\nRUN make deps\nFROM deps AS app\nRUN make venv\nARG QUEUE_BACKEND\nRUN make\n';
+    const { config, read } = setup(text, threeVariants);
+    const s = scheduleJobs(config, 'podman', buildPlan(config, { engine: 'podman' }).jobs, {
+      read,
+      host: 'linux/amd64',
+    });
+    assert.deepEqual(
+      s.warmup.map((w) => [w.stage, w.steps]),
+      [
+        ['app', 1],
+        ['app', 1],
+      ],
+    );
   });
 
   it('no warm-up when the only stage reads the variant arg, or when one variant is built', () => {
