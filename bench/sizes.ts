@@ -16,6 +16,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readOciSizes } from '../src/core/sizes/ociSizes';
 import { runTool, toolOutput } from '../src/core/engines/exec';
+import { messageOf } from '../src/core/errors';
 
 const repo = resolve(__dirname, '..');
 const VARIANTS = ['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8'];
@@ -140,6 +141,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : String(err));
+  console.error(messageOf(err));
   process.exitCode = 1;
 });

@@ -2,20 +2,18 @@ import * as vscode from 'vscode';
 import { CellStates } from './vscode/model/cellStates';
 import { registerBuilds } from './vscode/build/registerBuilds';
 import { registerBuilders } from './vscode/builders/registerBuilders';
-import { registerConfigCommands } from './vscode/config/configCommands';
+import { registerCommands } from './vscode/commands';
 import { EngineService } from './vscode/engine/engineService';
 import { createLog } from './vscode/log';
 import { ConfigModel } from './vscode/model/configModel';
-import { registerPlanCommand } from './vscode/plan/planCommand';
+import { registerPlan } from './vscode/plan/registerPlan';
 import { registerToolTasks } from './vscode/tasks/runArgvTask';
 import { registerTaskProvider } from './vscode/tasks/taskProvider';
 import { registerTree } from './vscode/tree/registerTree';
 import { registerSizes, type SizesApi } from './vscode/sizes/registerSizes';
-import { registerVerify } from './vscode/verify/registerVerify';
-import { registerReport } from './vscode/report/registerReport';
 import { registerLint } from './vscode/lint/registerLint';
-import { registerCi } from './vscode/ci/registerCi';
 import { registerTimeline, type TimelineApi } from './vscode/timeline/registerTimeline';
+import { messageOf } from './core/errors';
 
 /** What activate() returns: read-only handles other extensions (and the integration tests) can use. */
 export interface MultiArchApi {
@@ -42,19 +40,27 @@ export async function activate(context: vscode.ExtensionContext): Promise<MultiA
     context.subscriptions.push(model, cells, engines);
 
     const tree = registerTree(context, model, cells);
-    registerConfigCommands(context, model, log);
-    registerPlanCommand(context, model, engines, log);
     const builds = registerBuilds(context, model, engines, cells, log);
-    const builders = registerBuilders(context, model, engines, builds, log);
+    const builders = registerBuilders(context, model, engines, builds);
     registerTaskProvider(context, model, builds);
     registerToolTasks(context);
-
+    const plans = registerPlan(context);
     const sizes = registerSizes(context, model, log);
     const timeline = registerTimeline(context, model, builds.onDidFinish, log);
-    registerVerify(context, model, log);
-    registerReport(context, model, log);
-    registerLint(context, log);
-    registerCi(context, model, log);
+    const lint = registerLint(context, log);
+    registerCommands({
+      extension: context,
+      log,
+      model,
+      engines,
+      cells,
+      builds,
+      builders,
+      plans,
+      sizes,
+      timeline,
+      lint,
+    });
 
     await model.reload();
     return {
@@ -62,12 +68,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<MultiA
       builders: builders as vscode.TreeDataProvider<unknown>,
       reload: () => model.reload(),
       onDidFinishBuild: builds.onDidFinish,
-      sizes,
-      timeline,
+      sizes: sizes.api,
+      timeline: timeline.api,
     };
   } catch (err) {
     // VS Code shows nothing when activate() throws; say it ourselves, with the log one click away.
-    const message = `Multi-Arch Builds failed to start: ${err instanceof Error ? err.message : String(err)}`;
+    const message = `Multi-Arch Builds failed to start: ${messageOf(err)}`;
     log.error(message);
     void vscode.window.showErrorMessage(message, 'Show Log').then((c) => c && log.show());
     throw err;

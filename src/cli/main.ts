@@ -1,5 +1,6 @@
 import { processIO, type CliCommand } from './io';
 import { commands } from './registry';
+import { messageOf } from '../core/errors';
 
 const usage = `multiarch <command> [options]
 
@@ -31,7 +32,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    processIO.err(`multiarch: ${err instanceof Error ? err.message : String(err)}\n`);
+    processIO.err(`multiarch: ${messageOf(err)}\n`);
     process.exitCode = 1;
   },
 );

@@ -1,18 +1,69 @@
+// The one place the extension reads (and writes) its settings: each `multiarch.*` setting has a typed getter here.
 import * as vscode from 'vscode';
 import { machineNodesFrom } from '../core/config/machineNodes';
+import { defaultPlatforms as builtInPlatforms } from '../core/config/resolve';
 import type { OutputMode } from '../core/config/types';
+import { isEngineSetting, type EngineSetting } from '../core/engines/detect';
+import type { RuleSetting } from '../core/lint';
 import type { BuildNode } from '../core/nodes/types';
 import type { Log } from './log';
 
+const section = (scope?: vscode.ConfigurationScope) => vscode.workspace.getConfiguration('multiarch', scope);
+
+/** `multiarch.defaultPlatforms`: what a folder with a Dockerfile but no multiarch.yaml builds. */
+export function defaultPlatforms(scope?: vscode.ConfigurationScope): string[] {
+  return section(scope).get<string[]>('defaultPlatforms') ?? builtInPlatforms;
+}
+
+/** `multiarch.engine`; anything but a known value reads as `auto`. */
+export function engineSetting(): EngineSetting {
+  const v = section().get<string>('engine');
+  return isEngineSetting(v) ? v : 'auto';
+}
+
+/** Writes `multiarch.engine` for this workspace (user settings when no folder is open). */
+export function setEngineSetting(value: string): Thenable<void> {
+  const target = vscode.workspace.workspaceFolders?.length
+    ? vscode.ConfigurationTarget.Workspace
+    : vscode.ConfigurationTarget.Global;
+  return section().update('engine', value, target);
+}
+
 /** `multiarch.output` only when the user set it; otherwise the config file's `output:` decides. */
 export function explicitOutput(scope?: vscode.ConfigurationScope): OutputMode | undefined {
-  const i = vscode.workspace.getConfiguration('multiarch', scope).inspect<OutputMode>('output');
+  const i = section(scope).inspect<OutputMode>('output');
   return i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
+}
+
+/** `multiarch.maxParallelJobs`, at least 1. */
+export function maxParallelJobs(): number {
+  return Math.max(1, section().get<number>('maxParallelJobs') ?? 2);
+}
+
+/** `multiarch.buildTimeoutMinutes` in milliseconds; undefined when 0 (no limit). */
+export function buildTimeoutMs(): number | undefined {
+  const minutes = section().get<number>('buildTimeoutMinutes') ?? 60;
+  return minutes > 0 ? minutes * 60_000 : undefined;
+}
+
+/** `multiarch.lint.enable` for this document's folder. */
+export function lintEnabled(uri: vscode.Uri): boolean {
+  return vscode.workspace.getConfiguration('multiarch.lint', uri).get<boolean>('enable', true);
+}
+
+/** `multiarch.lint.rules` for this document's folder: severity or `off` per rule. */
+export function lintRules(uri: vscode.Uri): Record<string, RuleSetting> {
+  return vscode.workspace.getConfiguration('multiarch.lint', uri).get<Record<string, RuleSetting>>('rules') ?? {};
 }
 
 /** The raw `multiarch.nodes` value (machine scope: this machine's user settings only). */
 export function nodesSetting(): unknown {
-  return vscode.workspace.getConfiguration('multiarch').get<unknown>('nodes');
+  return section().get<unknown>('nodes');
+}
+
+/** Writes `multiarch.nodes` to the user's own settings on this machine, never the workspace's; empty removes it. */
+export function setNodesSetting(nodes: unknown[]): Thenable<void> {
+  return section().update('nodes', nodes.length ? nodes : undefined, vscode.ConfigurationTarget.Global);
 }
 
 export const nodesSettingOrigin = 'the multiarch.nodes setting';

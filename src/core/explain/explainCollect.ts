@@ -5,6 +5,7 @@ import type { BuildRecord } from '../results/types';
 import { latestSucceeded } from '../sizes/buildRecords';
 import type { CollectOptions } from '../sizes/collectSizes';
 import { compareImages, type ArchComparison } from './explainSizes';
+import { messageOf } from '../errors';
 
 export async function compareArchitectures(records: BuildRecord[], opts: CollectOptions): Promise<ArchComparison[]> {
   const imageOf = cellImageReader(opts);
@@ -25,7 +26,7 @@ export async function compareArchitectures(records: BuildRecord[], opts: Collect
       try {
         images.push(await imageOf(r));
       } catch (err) {
-        errors.push({ platform: r.platform, error: err instanceof Error ? err.message : String(err) });
+        errors.push({ platform: r.platform, error: messageOf(err) });
       }
     }
     out.push(compareImages(variant, images, errors));

@@ -9,6 +9,7 @@ import { INDEX_TYPES, isAttestation } from '../sizes/mediaTypes';
 import { isIndexDocument, parseJson, toIndex, toManifest } from '../sizes/ociSchemas';
 import { readImageConfig, type RunConfig } from './imageConfig';
 import { coalesce, looksLikeLayer, peek, readLayer, type LayerEntry, type ReadLayerOptions } from './layerEntries';
+import { messageOf } from '../errors';
 
 export interface ImageLayer {
   /** Digest (OCI) or member name (Docker archive) of the layer blob. */
@@ -63,7 +64,7 @@ async function collect(input: Readable, what: string, opts: ReadLayerOptions): P
         out.layers.set(
           name,
           await readLayer(stream, opts).catch((err: unknown) => {
-            throw new Error(`layer ${name}: ${err instanceof Error ? err.message : String(err)}`);
+            throw new Error(`layer ${name}: ${messageOf(err)}`);
           }),
         );
       } else {
@@ -72,7 +73,7 @@ async function collect(input: Readable, what: string, opts: ReadLayerOptions): P
       }
     }
   } catch (err) {
-    throw new Error(`${what} is not a readable image archive: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(`${what} is not a readable image archive: ${messageOf(err)}`);
   } finally {
     await feeding.catch(() => undefined);
   }

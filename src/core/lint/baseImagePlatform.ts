@@ -5,6 +5,7 @@ import { LintModel } from './model';
 import { buildkitRule } from './rule';
 import { BOM } from './text';
 import type { LintCell, LintDiagnostic, MatrixCell, Range } from './types';
+import { messageOf } from '../errors';
 
 export const INVALID_BASE_IMAGE_PLATFORM = buildkitRule(
   'InvalidBaseImagePlatform',
@@ -78,7 +79,7 @@ export async function checkBaseImagePlatforms(
       try {
         has = await lookup(w.image);
       } catch (err) {
-        unreachable.push({ image: w.image, reason: err instanceof Error ? err.message : String(err) });
+        unreachable.push({ image: w.image, reason: messageOf(err) });
         return;
       }
       if (!has.length) return;

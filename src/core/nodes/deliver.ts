@@ -13,6 +13,7 @@ import { describeNode } from './endpoint';
 import { mergeOciArchives, type ArchivePart } from './ociArchive';
 import { exportOci, loadFromNode, publishImage, type PublishPart, type TransferOptions } from './publish';
 import type { NodeEngine } from './types';
+import { messageOf } from '../errors';
 
 export interface FinishedJob {
   job: Job;
@@ -175,8 +176,4 @@ async function mergeVariant(
   } finally {
     for (const f of exports) await rm(f, { force: true });
   }
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { extract, pack } from 'tar-stream';
 import { configPlatform, formatPlatform, OCI_INDEX, type IndexEntry } from '../registry';
 import { partialPath } from '../engines/staging';
+import { messageOf } from '../errors';
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const LIST_TYPES = new Set([OCI_INDEX, 'application/vnd.docker.distribution.manifest.list.v2+json']);
@@ -238,7 +239,7 @@ async function unpack(archive: string, dir: string): Promise<void> {
     await feeding;
   } catch (err) {
     await feeding.catch(() => undefined);
-    throw new Error(`${archive} is not a readable image archive: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(`${archive} is not a readable image archive: ${messageOf(err)}`);
   }
   for (const [name, target] of links) {
     await mkdir(dirname(join(dir, name)), { recursive: true });

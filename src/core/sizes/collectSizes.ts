@@ -12,6 +12,7 @@ import { rawConfigArgv, rawManifestArgv, readRegistrySizes, withDigest, type Reg
 import { programsFromEnv, type Programs } from './programs';
 import { runTool, toolOutput, type ToolRunner } from '../engines/exec';
 import type { PlatformImage, SizeRow, SizeSource } from './types';
+import { messageOf } from '../errors';
 
 export interface CollectOptions {
   /** Folder relative OCI paths resolve against (the config root). */
@@ -123,7 +124,7 @@ export async function collectSizes(records: BuildRecord[], opts: CollectOptions)
           throw new Error('the build recorded no image reference or OCI path');
         }
       } catch (err) {
-        return { ...row, error: err instanceof Error ? err.message : String(err) };
+        return { ...row, error: messageOf(err) };
       }
       if (r.image) {
         const local = await fromLocal(localEngineOf(r), r.image, r.platform).catch((err: unknown) => err as Error);

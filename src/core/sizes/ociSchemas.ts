@@ -1,6 +1,7 @@
 // OCI image-spec / Docker distribution documents, validated with a schema instead of ad-hoc property access.
 import type { JSONSchemaType, ValidateFunction } from 'ajv';
 import { compileSchema } from '../schema';
+import { messageOf } from '../errors';
 
 export interface Descriptor {
   mediaType: string;
@@ -101,7 +102,7 @@ function parseJson(text: string, what: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    throw new Error(`${what} is not JSON: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(`${what} is not JSON: ${messageOf(err)}`);
   }
 }
 

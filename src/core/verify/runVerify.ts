@@ -11,6 +11,7 @@ import { expectedMachines, hostArch, isNative, qemuName } from './machines';
 import { runnableImage } from './runnableImage';
 import type { CheckResult, VerifyResult } from './types';
 import { containerName, DEFAULT_VERIFY_COMMAND, removeArgv, runArgv } from './verifyArgs';
+import { messageOf } from '../errors';
 
 export interface VerifyOptions {
   run?: ToolRunner;
@@ -149,7 +150,7 @@ export async function verifyBuilds(records: BuildRecord[], opts: VerifyOptions =
     } catch (err) {
       // A cancelled cell keeps its previous result rather than recording a half-run one.
       if (opts.signal?.aborted) break;
-      const message = err instanceof Error ? err.message : String(err);
+      const message = messageOf(err);
       out.push({
         variant: r.variant,
         platform: r.platform,

@@ -6,6 +6,7 @@ import type { ResolvedConfig } from '../../core/config/types';
 import { prepareBuild, PrepareError, type PreparedBuild } from '../../core/build/prepare';
 import type { Cell } from '../../core/jobs';
 import { Disposable } from '../disposable';
+import { untrustedError } from '../trust';
 import type { EngineService } from '../engine/engineService';
 import type { Log } from '../log';
 import { explicitOutput } from '../settings';
@@ -15,6 +16,10 @@ import { BuildTerminal, type TerminalRun } from './buildTerminal';
 import type { CellStates } from '../model/cellStates';
 import { fromPrepareError, showUserError, UserError } from './userError';
 import { confirmOutsideProject } from './outsideProject';
+import { messageOf } from '../../core/errors';
+
+/** What a build runs: the build commands and tasks.json tasks refuse it in Restricted Mode with this. */
+export const buildTrust = "Building runs container engines with this workspace's configuration";
 
 interface Running {
   execution: vscode.TaskExecution;
@@ -64,7 +69,7 @@ export class BuildService extends Disposable {
         });
       } catch (err) {
         onDone?.();
-        return errorTerminal(err instanceof Error ? err.message : String(err));
+        return errorTerminal(messageOf(err));
       }
     });
     const task = new vscode.Task(definition, folder, taskLabel(definition), 'multiarch', execution, ['$multiarch']);
@@ -149,12 +154,7 @@ export class BuildService extends Disposable {
   ): Promise<TerminalRun> {
     if (!isMultiArchDefinition(definition))
       throw new UserError('A multiarch task needs a "variant" (a variant name or "all").');
-    if (!vscode.workspace.isTrusted) {
-      throw new UserError(
-        "Building runs container engines with this workspace's configuration, so it needs a trusted workspace. Trust the folder, then build again.",
-        [{ title: 'Manage Workspace Trust', command: 'workbench.trust.manage' }],
-      );
-    }
+    if (!vscode.workspace.isTrusted) throw untrustedError(buildTrust);
     const config = await this.configFor(definition, folder);
     const allowOutside = await confirmOutsideProject(config);
     if (!allowOutside)

@@ -5,14 +5,13 @@ import { programsFromEnv } from '../../core/engines/detect';
 import { STATE_DIR_NAME } from '../../core/state';
 import type { EngineService } from '../engine/engineService';
 import type { Log } from '../log';
+import { buildTimeoutMs, maxParallelJobs } from '../settings';
 import type { ConfigModel } from '../model/configModel';
-import { registerBuildCommands } from './buildCommands';
 import { BuildService } from './buildService';
-import { registerRemoveBrokenImage } from './removeBrokenImage';
 import type { CellStates } from '../model/cellStates';
 import { restoreCellStates } from './restoreCellStates';
 
-/** The build service (tasks run through it) and the build commands. */
+/** The build service (tasks and the build commands run through it) and what keeps the cell states fresh. */
 export function registerBuilds(
   context: vscode.ExtensionContext,
   model: ConfigModel,
@@ -36,8 +35,6 @@ export function registerBuilds(
         runner = runnerFromSettings(locks);
     }),
   );
-  registerBuildCommands(context, model, service, log);
-  registerRemoveBrokenImage(context, model, log);
   return service;
 }
 
@@ -48,13 +45,12 @@ function watchResults(onChange: () => void): vscode.Disposable[] {
 }
 
 function runnerFromSettings(locks: CellLocks): BuildRunner {
-  const settings = vscode.workspace.getConfiguration('multiarch');
-  const timeoutMinutes = settings.get<number>('buildTimeoutMinutes') ?? 60;
+  const timeoutMs = buildTimeoutMs();
   return new BuildRunner({
     locks,
     // The same programs detection found: $MULTIARCH_DOCKER / $MULTIARCH_PODMAN, as on the command line.
     programs: programsFromEnv(process.env),
-    concurrency: Math.max(1, settings.get<number>('maxParallelJobs') ?? 2),
-    ...(timeoutMinutes > 0 ? { timeoutMs: timeoutMinutes * 60_000 } : {}),
+    concurrency: maxParallelJobs(),
+    ...(timeoutMs ? { timeoutMs } : {}),
   });
 }

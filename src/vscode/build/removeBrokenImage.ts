@@ -3,19 +3,19 @@ import { engineQuery } from '../../core/build/engineQuery';
 import { brokenManifestLists, describeBroken, projectTags, removeBrokenImage } from '../../core/build/storeHealth';
 import { programsFromEnv } from '../../core/engines/detect';
 import { sentence } from './userError';
-import { showError, type Log } from '../log';
-import type { ConfigModel } from '../model/configModel';
-
-export const removeBrokenImageCommand = 'multiarch.build.removeBrokenImage';
+import type { CommandFactory } from '../command';
+import { showError } from '../log';
 
 /**
  * Remove Broken Image: drops podman manifest lists of this workspace's projects that point at images no
  * longer in the store. From the build pre-flight's error it gets the references to remove (the user
  * clicked the fix); from the palette it checks every project first and asks before removing.
  */
-export function registerRemoveBrokenImage(context: vscode.ExtensionContext, model: ConfigModel, log: Log): void {
-  context.subscriptions.push(
-    vscode.commands.registerCommand(removeBrokenImageCommand, async (refs?: string[]) => {
+export const removeBrokenImageCommand: CommandFactory = {
+  trust: 'Removing images runs podman',
+  create:
+    ({ model, log }) =>
+    async (refs?: string[]) => {
       const program = programsFromEnv(process.env).podman;
       const run = engineQuery(process.env);
       let targets = Array.isArray(refs) ? refs.filter((r): r is string => typeof r === 'string') : [];
@@ -53,6 +53,5 @@ export function registerRemoveBrokenImage(context: vscode.ExtensionContext, mode
           `Removed the broken image ${removed.join(', ')}. Build again to make a new one.`,
         );
       return removed;
-    }),
-  );
-}
+    },
+};

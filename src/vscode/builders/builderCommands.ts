@@ -8,43 +8,42 @@ import {
 import { programsFromEnv, withProgram } from '../../core/engines/detect';
 import { runTool } from '../../core/engines/exec';
 import { knownPlatforms } from '../../core/config/platform';
-import type { EngineService } from '../engine/engineService';
-import { showError, type Log } from '../log';
+import type { CommandContext, CommandFactory } from '../command';
+import { showError } from '../log';
+import { setEngineSetting } from '../settings';
 import { runArgvTask } from '../tasks/runArgvTask';
-import type { BuildersTreeProvider, BuilderNode } from './buildersTree';
+import type { BuilderNode } from './buildersTree';
 
 const builderName = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
-/** Select Engine, Select Builder, Create Multi-Platform Builder, Add Remote Node, Install QEMU Emulators. */
-export function registerBuilderCommands(
-  context: vscode.ExtensionContext,
-  engines: EngineService,
-  tree: BuildersTreeProvider,
-  log: Log,
-): void {
-  const requireBuildx = async (): Promise<boolean> => {
-    const d = await engines.detect();
-    if (d.buildx.available) return true;
-    void showError(
-      log,
-      `Builders need the docker buildx plugin (${d.buildx.problem}). Install Docker with buildx (docker-buildx-plugin), then run "Multi-Arch: Refresh Builders".`,
-    );
-    return false;
-  };
-  const trusted = (): boolean => {
-    if (vscode.workspace.isTrusted) return true;
-    void vscode.window.showWarningMessage(
-      'Managing builders runs docker commands; trust this workspace first (Workspaces: Manage Workspace Trust).',
-    );
-    return false;
-  };
+// Select Engine, Select Builder, Create Multi-Platform Builder, Add Remote Node, Install QEMU Emulators.
 
-  context.subscriptions.push(
-    vscode.commands.registerCommand('multiarch.builders.refresh', () => {
+/** What the builder commands run, refused in Restricted Mode. */
+const builderTrust = 'Managing builders runs docker commands';
+
+async function requireBuildx({ engines, log }: CommandContext): Promise<boolean> {
+  const d = await engines.detect();
+  if (d.buildx.available) return true;
+  void showError(
+    log,
+    `Builders need the docker buildx plugin (${d.buildx.problem}). Install Docker with buildx (docker-buildx-plugin), then run "Multi-Arch: Refresh Builders".`,
+  );
+  return false;
+}
+
+export const refreshBuilders: CommandFactory = {
+  create:
+    ({ engines, builders }) =>
+    () => {
       engines.refresh();
-      tree.refresh();
-    }),
-    vscode.commands.registerCommand('multiarch.engine.select', async () => {
+      builders.refresh();
+    },
+};
+
+export const selectEngine: CommandFactory = {
+  create:
+    ({ engines, log }) =>
+    async () => {
       const d = await engines.detect();
       const items: (vscode.QuickPickItem & { value: string })[] = [
         { value: 'auto', label: 'auto', description: 'buildx, then podman, then docker' },
@@ -72,21 +71,24 @@ export function registerBuilderCommands(
         placeHolder: `current: ${engines.setting}`,
       });
       if (!pick) return;
-      const target = vscode.workspace.workspaceFolders?.length
-        ? vscode.ConfigurationTarget.Workspace
-        : vscode.ConfigurationTarget.Global;
-      await vscode.workspace.getConfiguration('multiarch').update('engine', pick.value, target);
+      await setEngineSetting(pick.value);
       engines.refresh();
       const choice = await engines.choose();
       if (!choice.ok) void showError(log, choice.message);
-    }),
-    vscode.commands.registerCommand('multiarch.builder.select', async (node?: BuilderNode) => {
-      if (!trusted() || !(await requireBuildx())) return;
+    },
+};
+
+export const selectBuilder: CommandFactory = {
+  trust: builderTrust,
+  create: (ctx) => {
+    const { builders, log } = ctx;
+    return async (node?: BuilderNode) => {
+      if (!(await requireBuildx(ctx))) return;
       let name = node?.kind === 'builder' ? node.builder.name : undefined;
       if (!name) {
-        const builders = (await tree.support()).builders ?? [];
+        const known = (await builders.support()).builders ?? [];
         const pick = await vscode.window.showQuickPick(
-          builders.map((b) => ({
+          known.map((b) => ({
             label: b.name,
             description: `${b.driver}${b.current ? ' · active' : ''}`,
             detail: b.nodes.map((n) => `${n.name}: ${n.platforms.map((p) => p.platform).join(', ')}`).join('  '),
@@ -102,10 +104,17 @@ export function registerBuilderCommands(
         return;
       }
       log.info(`active builder: ${name}`);
-      tree.refresh();
-    }),
-    vscode.commands.registerCommand('multiarch.builder.create', async () => {
-      if (!trusted() || !(await requireBuildx())) return;
+      builders.refresh();
+    };
+  },
+};
+
+export const createBuilder: CommandFactory = {
+  trust: builderTrust,
+  create: (ctx) => {
+    const { builders, log } = ctx;
+    return async () => {
+      if (!(await requireBuildx(ctx))) return;
       const name = await vscode.window.showInputBox({
         title: 'Create Multi-Platform Builder (docker-container driver)',
         value: 'multiarch',
@@ -115,16 +124,23 @@ export function registerBuilderCommands(
       const code = await runArgvTask(`create builder ${name}`, createBuilderArgv({ name, use: true, bootstrap: true }));
       if (code !== 0)
         void showError(log, `Creating builder "${name}" failed (exit ${code}); see the terminal for the reason.`);
-      tree.refresh();
-    }),
-    vscode.commands.registerCommand('multiarch.builder.addNode', async (node?: BuilderNode) => {
-      if (!trusted() || !(await requireBuildx())) return;
-      const builders = (await tree.support()).builders ?? [];
+      builders.refresh();
+    };
+  },
+};
+
+export const addRemoteNode: CommandFactory = {
+  trust: builderTrust,
+  create: (ctx) => {
+    const { builders, log } = ctx;
+    return async (node?: BuilderNode) => {
+      if (!(await requireBuildx(ctx))) return;
+      const known = (await builders.support()).builders ?? [];
       const builder =
         node?.kind === 'builder'
           ? node.builder.name
           : await vscode.window.showQuickPick(
-              builders.filter((b) => b.driver !== 'docker').map((b) => b.name),
+              known.filter((b) => b.driver !== 'docker').map((b) => b.name),
               { title: 'Add a node to which builder?' },
             );
       if (!builder) return;
@@ -154,13 +170,20 @@ export function registerBuilderCommands(
           log,
           `Adding node "${nodeName}" failed (exit ${code}); check that ${endpoint} is reachable and runs Docker.`,
         );
-      tree.refresh();
-    }),
-    vscode.commands.registerCommand('multiarch.emulation.install', async () => {
+      builders.refresh();
+    };
+  },
+};
+
+export const installEmulators: CommandFactory = {
+  // Runs a privileged container on buildx; elsewhere it only says which package to install.
+  trust: 'Installing emulators runs a privileged container',
+  create:
+    ({ engines, builders, log }) =>
+    async () => {
       const choice = await engines.choose();
-      const unavailable = (await tree.support()).availability.filter((a) => a.state === 'unavailable');
+      const unavailable = (await builders.support()).availability.filter((a) => a.state === 'unavailable');
       if (choice.ok && choice.engine.kind === 'buildx') {
-        if (!trusted()) return;
         const argv = installBinfmtArgv();
         const ok = await vscode.window.showWarningMessage(
           `Register QEMU emulators for all platforms? This runs a privileged container: ${argv.join(' ')}`,
@@ -182,6 +205,5 @@ export function registerBuilderCommands(
         : `Every configured platform can already be built here. To add emulators for others, run: ${command}`;
       const pick = await vscode.window.showInformationMessage(message, 'Copy Command');
       if (pick) await vscode.env.clipboard.writeText(command);
-    }),
-  );
-}
+    },
+};

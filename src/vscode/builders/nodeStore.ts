@@ -7,7 +7,7 @@ import {
   type NodeEntry,
   type TextEdit,
 } from '../../core/config/editNodes';
-import { nodesSetting } from '../settings';
+import { nodesSetting, setNodesSetting } from '../settings';
 import type { SaveTarget } from './addNodeFlow';
 
 /** Writes a new node where the user chose: multiarch.yaml through a WorkspaceEdit (undo works), or the user setting. */
@@ -45,9 +45,7 @@ function settingEntries(): NodeEntry[] {
 
 function updateSetting(nodes: NodeEntry[]): Thenable<void> {
   // Machine-scoped: the user's own settings on this machine, never the workspace's.
-  return vscode.workspace
-    .getConfiguration('multiarch')
-    .update('nodes', nodes.length ? nodes : undefined, vscode.ConfigurationTarget.Global);
+  return setNodesSetting(nodes);
 }
 
 /**

@@ -1,15 +1,17 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { findDockerfile, imageNameFor } from '../../core/config/discover';
-import { defaultPlatforms } from '../../core/config/resolve';
 import { scaffoldConfig } from '../../core/config/scaffold';
-import { showError, type Log } from '../log';
-import type { ConfigModel } from '../model/configModel';
+import type { CommandFactory } from '../command';
+import { showError } from '../log';
+import { defaultPlatforms } from '../settings';
 
-/** Open Config and Create multiarch.yaml. */
-export function registerConfigCommands(context: vscode.ExtensionContext, model: ConfigModel, log: Log): void {
-  context.subscriptions.push(
-    vscode.commands.registerCommand('multiarch.config.open', async () => {
+// Open Config and Create multiarch.yaml.
+
+export const openConfig: CommandFactory = {
+  create:
+    ({ model }) =>
+    async () => {
       const withFile = model.folders.find((f) => f.config.kind === 'file');
       if (withFile?.config.kind === 'file') {
         await vscode.window.showTextDocument(vscode.Uri.file(withFile.config.file));
@@ -20,8 +22,13 @@ export function registerConfigCommands(context: vscode.ExtensionContext, model: 
         'Create multiarch.yaml',
       );
       if (choice) await vscode.commands.executeCommand('multiarch.config.create');
-    }),
-    vscode.commands.registerCommand('multiarch.config.create', async (folderArg?: vscode.WorkspaceFolder) => {
+    },
+};
+
+export const createConfig: CommandFactory = {
+  create:
+    ({ model, log }) =>
+    async (folderArg?: vscode.WorkspaceFolder) => {
       const folder = folderArg ?? (await pickFolder());
       if (!folder) {
         void showError(log, 'Open a folder that contains a Dockerfile first, then run "Create multiarch.yaml" again.');
@@ -41,8 +48,7 @@ export function registerConfigCommands(context: vscode.ExtensionContext, model: 
         );
         return;
       }
-      const platforms =
-        vscode.workspace.getConfiguration('multiarch').get<string[]>('defaultPlatforms') ?? defaultPlatforms;
+      const platforms = defaultPlatforms(folder);
       const dockerfileText = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(dockerfile)));
       const text = scaffoldConfig({
         dockerfileText,
@@ -54,9 +60,8 @@ export function registerConfigCommands(context: vscode.ExtensionContext, model: 
       log.info(`created ${target.fsPath}`);
       await model.reload();
       await vscode.window.showTextDocument(target);
-    }),
-  );
-}
+    },
+};
 
 async function pickFolder(): Promise<vscode.WorkspaceFolder | undefined> {
   const folders = vscode.workspace.workspaceFolders ?? [];

@@ -2,13 +2,13 @@ import * as vscode from 'vscode';
 import {
   chooseEngine,
   detectEngines,
-  isEngineSetting,
   type Choice,
   type Detection,
   type EngineSetting,
 } from '../../core/engines/detect';
 import { Disposable } from '../disposable';
 import type { Log } from '../log';
+import { engineSetting } from '../settings';
 
 /** Which engine builds run on: the `multiarch.engine` setting, resolved by detection (cached until refreshed). */
 export class EngineService extends Disposable {
@@ -27,8 +27,7 @@ export class EngineService extends Disposable {
   }
 
   get setting(): EngineSetting {
-    const v = vscode.workspace.getConfiguration('multiarch').get<string>('engine');
-    return isEngineSetting(v) ? v : 'auto';
+    return engineSetting();
   }
 
   /** The last choice made, for the tree's engine row (undefined until the first detection finishes). */

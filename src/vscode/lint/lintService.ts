@@ -1,18 +1,13 @@
 import * as vscode from 'vscode';
 import { configFileGlob } from '../../core/config/fileNames';
 import { dirname } from 'node:path';
-import {
-  lintDockerfile,
-  type LintContext,
-  type LintDiagnostic,
-  type LintOptions,
-  type RuleSetting,
-} from '../../core/lint';
+import { lintDockerfile, type LintContext, type LintDiagnostic, type LintOptions } from '../../core/lint';
 import { checkBaseImagePlatforms, INVALID_BASE_IMAGE_PLATFORM } from '../../core/lint/baseImagePlatform';
 import { lintCellsNear, loadLintContext } from '../../core/lint/lintContext';
 import { projectPlatformLookup, type PlatformLookup } from '../../core/registry';
 import { Disposable } from '../disposable';
 import type { Log } from '../log';
+import { lintEnabled, lintRules } from '../settings';
 import { toDiagnostic } from './convert';
 import { isDockerfile } from './documents';
 
@@ -75,9 +70,7 @@ export class LintService extends Disposable {
   }
 
   options(document: vscode.TextDocument): LintOptions {
-    const rules =
-      vscode.workspace.getConfiguration('multiarch.lint', document.uri).get<Record<string, RuleSetting>>('rules') ?? {};
-    return { rules };
+    return { rules: lintRules(document.uri) };
   }
 
   contextFor(document: vscode.TextDocument): Promise<LintContext> {
@@ -102,10 +95,7 @@ export class LintService extends Disposable {
   }
 
   private enabled(document: vscode.TextDocument): boolean {
-    return (
-      vscode.workspace.getConfiguration('multiarch.lint', document.uri).get<boolean>('enable', true) &&
-      isDockerfile(document)
-    );
+    return lintEnabled(document.uri) && isDockerfile(document);
   }
 
   private schedule(document: vscode.TextDocument): void {

@@ -1,11 +1,10 @@
 import * as vscode from 'vscode';
 import { configFileGlob, dockerfileGlob } from '../../core/config/fileNames';
 import { workspaceConfig, type WorkspaceConfig } from '../../core/config/discover';
-import { defaultPlatforms } from '../../core/config/resolve';
 import type { ResolvedConfig } from '../../core/config/types';
 import { Disposable } from '../disposable';
 import type { Log } from '../log';
-import { machineNodes, nodesSettingOrigin } from '../settings';
+import { defaultPlatforms, machineNodes, nodesSettingOrigin } from '../settings';
 
 export interface FolderConfig {
   folder: vscode.WorkspaceFolder;
@@ -78,8 +77,7 @@ export class ConfigModel extends Disposable {
   }
 
   private async load(): Promise<void> {
-    const platforms =
-      vscode.workspace.getConfiguration('multiarch').get<string[]>('defaultPlatforms') ?? defaultPlatforms;
+    const platforms = defaultPlatforms();
     const folders = vscode.workspace.workspaceFolders ?? [];
     const options = { machineNodes: machineNodes(this.log), machineNodesOrigin: nodesSettingOrigin };
     const next = await Promise.all(

@@ -12,6 +12,7 @@ import {
   type ToWebview,
 } from '../../shared/sizesProtocol';
 import type { SizesSource } from './sizesSource';
+import { messageOf } from '../../core/errors';
 
 /** What happens to a panel, for whoever shows it (the API activate() returns forwards these). */
 export type PanelEvents = HostedPanelEvents<SizesState>;
@@ -67,7 +68,7 @@ export class SizesPanel extends HostedPanel<SizesState, ToWebview, FromWebview> 
     try {
       this.comparison = { variant, result: await this.source.compare(variant) };
     } catch (err) {
-      this.comparison = { variant, error: err instanceof Error ? err.message : String(err) };
+      this.comparison = { variant, error: messageOf(err) };
       this.log.warn(`sizes: compare ${variant}: ${this.comparison.error}`);
     }
     const shown = this.comparison;

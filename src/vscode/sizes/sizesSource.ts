@@ -13,6 +13,7 @@ import { warnUser, type Log } from '../log';
 import type { ConfigModel } from '../model/configModel';
 import { findProjects } from './projects';
 import type { CellVerification, SizesRowView, SizesState } from '../../shared/sizesProtocol';
+import { messageOf } from '../../core/errors';
 
 const DEBOUNCE_MS = 250;
 
@@ -84,7 +85,7 @@ export class SizesSource extends Disposable {
       this.log.info(`sizes: ${rows.length} built cell(s) in ${projects.length} project(s)`);
       return { rows, variants, updatedAt, ...(focusVariant ? { focusVariant } : {}) };
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
+      const message = messageOf(err);
       this.log.error(`sizes: ${message}`);
       return { rows: [], variants: [], updatedAt, error: message };
     }

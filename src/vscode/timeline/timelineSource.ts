@@ -10,6 +10,7 @@ import type { Log } from '../log';
 import type { ConfigModel } from '../model/configModel';
 import { findProjects } from '../sizes/projects';
 import type { TimelineState } from '../../shared/timelineProtocol';
+import { messageOf } from '../../core/errors';
 
 const DEBOUNCE_MS = 250;
 
@@ -53,9 +54,7 @@ export class TimelineSource extends Disposable {
         const dockerfiles = new Map<string, VariantDockerfile>();
         for (const v of config.variants) {
           const text = await readFile(v.dockerfile, 'utf8').catch((err: unknown) => {
-            this.log.warn(
-              `timeline: ${v.dockerfile}: ${err instanceof Error ? err.message : String(err)} (its steps cannot be opened)`,
-            );
+            this.log.warn(`timeline: ${v.dockerfile}: ${messageOf(err)} (its steps cannot be opened)`);
             return undefined;
           });
           dockerfiles.set(v.name, { path: v.dockerfile, ...(text !== undefined ? { text } : {}) });
@@ -74,7 +73,7 @@ export class TimelineSource extends Disposable {
       );
       return { variants, configured, updatedAt, ...(focus ? { focus } : {}) };
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
+      const message = messageOf(err);
       this.log.error(`timeline: ${message}`);
       return { variants: [], configured: [], updatedAt, error: message };
     }

@@ -15,10 +15,6 @@ export function registerTree(context: vscode.ExtensionContext, model: ConfigMode
     treeDataProvider: provider,
     showCollapseAll: true,
   });
-  context.subscriptions.push(
-    provider,
-    view,
-    vscode.commands.registerCommand('multiarch.refresh', () => model.refresh()),
-  );
+  context.subscriptions.push(provider, view);
   return { provider, view };
 }

@@ -10,6 +10,7 @@ import type { CollectOptions } from '../../sizes/collectSizes';
 import { checkTree, type Mismatch, type TreeCheck } from './checkTree';
 import type { StaticSummary, VerifyResult } from '../types';
 import { HEADER_BYTES, platformElf } from './elf';
+import { messageOf } from '../../errors';
 
 export interface StaticCell {
   variant: string;
@@ -44,7 +45,7 @@ export async function staticVerify(records: BuildRecord[], opts: StaticOptions):
     try {
       image = await imageOf(r);
     } catch (err) {
-      out.push({ ...base, status: 'skipped', source, reason: err instanceof Error ? err.message : String(err) });
+      out.push({ ...base, status: 'skipped', source, reason: messageOf(err) });
       continue;
     }
     const check = checkTree(

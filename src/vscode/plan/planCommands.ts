@@ -2,32 +2,17 @@ import * as vscode from 'vscode';
 import { prepareBuild, PrepareError } from '../../core/build/prepare';
 import { planToText } from '../../core/matrix/formatPlan';
 import { fromPrepareError, showUserError } from '../build/userError';
-import type { EngineService } from '../engine/engineService';
-import { showError, type Log } from '../log';
+import type { CommandFactory } from '../command';
+import { showError } from '../log';
 import { explicitOutput } from '../settings';
-import type { ConfigModel } from '../model/configModel';
 import type { Node } from '../tree/nodes';
 import { confirmOutsideProject } from '../build/outsideProject';
 
-const scheme = 'multiarch-plan';
-
-/** Show Build Plan: the exact commands, as a read-only document (a virtual document cannot be edited or saved). */
-export function registerPlanCommand(
-  context: vscode.ExtensionContext,
-  model: ConfigModel,
-  engines: EngineService,
-  log: Log,
-): void {
-  const plans = new Map<string, string>();
-  const changed = new vscode.EventEmitter<vscode.Uri>();
-  context.subscriptions.push(
-    changed,
-    vscode.workspace.registerTextDocumentContentProvider(scheme, {
-      onDidChange: changed.event,
-      provideTextDocumentContent: (uri) =>
-        plans.get(uri.toString()) ?? '# This plan is no longer available; run "Multi-Arch: Show Build Plan" again.\n',
-    }),
-    vscode.commands.registerCommand('multiarch.plan.show', async (node?: Node) => {
+/** Show Build Plan: the exact commands a build would run, as a read-only shell document. */
+export const showPlan: CommandFactory = {
+  create:
+    ({ model, engines, plans, log }) =>
+    async (node?: Node) => {
       const variant = node?.kind === 'variant' ? node.variant.name : undefined;
       const folderUri = node && 'folder' in node ? node.folder.uri : undefined;
       await model.reload();
@@ -62,12 +47,9 @@ export function registerPlanCommand(
         await showUserError(log, fromPrepareError(err));
         return;
       }
-      const uri = vscode.Uri.from({ scheme, path: `/${variant ?? 'all'}.sh` });
-      plans.set(uri.toString(), text);
-      changed.fire(uri);
+      const uri = plans.put(variant ?? 'all', text);
       const doc = await vscode.workspace.openTextDocument(uri);
       await vscode.languages.setTextDocumentLanguage(doc, 'shellscript');
       await vscode.window.showTextDocument(doc, { preview: true });
-    }),
-  );
-}
+    },
+};

@@ -6,6 +6,7 @@ import { checkLines, type VerifyResult } from '../../core/verify/types';
 import { verifyBuilds } from '../../core/verify/runVerify';
 import { staticVerify, withStatic } from '../../core/verify/static/staticVerify';
 import { writeVerifyResults } from '../../core/verify/verifyStore';
+import type { CommandFactory } from '../command';
 import { showError, warnUser, type Log } from '../log';
 import { findProjects, variantArg } from '../sizes/projects';
 import type { ConfigModel } from '../model/configModel';
@@ -69,33 +70,26 @@ async function verify(model: ConfigModel, log: Log, variant: string | undefined)
   );
 }
 
-export function registerVerify(context: vscode.ExtensionContext, model: ConfigModel, log: Log): void {
-  context.subscriptions.push(
-    vscode.commands.registerCommand('multiarch.verify.run', async (arg?: unknown) => {
-      try {
-        const results = await verify(model, log, variantArg(arg));
-        if (!results) return undefined;
-        if (!results.length) {
-          void vscode.window.showInformationMessage(
-            'Nothing to verify yet: build a variant first (Build All Architectures or a variant’s Build Variant).',
-          );
-          return results;
-        }
-        const text = `Architecture check: ${summary(results)}.`;
-        const failed = results.some((r) => r.status === 'fail');
-        const show = failed ? vscode.window.showErrorMessage : vscode.window.showInformationMessage;
-        void show(text, 'Show Image Sizes', 'Show Log').then((choice) => {
-          if (choice === 'Show Log') log.show(true);
-          if (choice === 'Show Image Sizes') void vscode.commands.executeCommand('multiarch.sizes.show');
-        });
-        return results;
-      } catch (err) {
-        void showError(
-          log,
-          `Verify Architectures failed: ${err instanceof Error ? err.message : String(err)}. Check that the engine is running.`,
+export const verifyArchitectures: CommandFactory = {
+  onFailure: 'Check that the engine is running.',
+  create:
+    ({ model, log }) =>
+    async (arg?: unknown) => {
+      const results = await verify(model, log, variantArg(arg));
+      if (!results) return undefined;
+      if (!results.length) {
+        void vscode.window.showInformationMessage(
+          'Nothing to verify yet: build a variant first (Build All Architectures or a variant’s Build Variant).',
         );
-        return undefined;
+        return results;
       }
-    }),
-  );
-}
+      const text = `Architecture check: ${summary(results)}.`;
+      const failed = results.some((r) => r.status === 'fail');
+      const show = failed ? vscode.window.showErrorMessage : vscode.window.showInformationMessage;
+      void show(text, 'Show Image Sizes', 'Show Log').then((choice) => {
+        if (choice === 'Show Log') log.show(true);
+        if (choice === 'Show Image Sizes') void vscode.commands.executeCommand('multiarch.sizes.show');
+      });
+      return results;
+    },
+};
