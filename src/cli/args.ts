@@ -1,6 +1,7 @@
-import type { OutputMode, ResolvedConfig } from '../core/config/types';
+import type { ResolvedConfig } from '../core/config/types';
 import { formatProblems, loadCliConfig } from './config';
 import type { CliIO } from './io';
+import type { OutputMode } from '../core/jobs';
 
 /**
  * Runs a command's `parseArgs` call: a bad flag prints the message and the command's help (exit 2),

@@ -1,7 +1,9 @@
-import type { OutputMode } from './config/types';
-import type { ImagePull, Warmup } from './schedule/types';
+// The leaf every stage shares: it imports nothing from the project.
 
 export type EngineKind = 'buildx' | 'podman' | 'docker';
+
+/** Where a build's images go: the local store, an OCI archive, or a registry. */
+export type OutputMode = 'load' | 'oci' | 'push';
 
 export type NodeEngine = 'podman' | 'docker';
 
@@ -111,6 +113,37 @@ export interface Staging {
   marker?: string;
   /** podman: the user's tags; manifest lists they named before the build are removed once no name is left on them. */
   replaces?: string[];
+}
+
+/** One image the build starts from, pulled once for one platform before any build. */
+export interface ImagePull {
+  image: string;
+  platform: string;
+  /** The cells whose builds use it. */
+  cells: Cell[];
+  /** The build node whose store it is pulled into (absent: this machine). */
+  node?: string;
+}
+
+/** A build of a stage every variant shares, run once (per platform) before the variants fan out. */
+export interface Warmup {
+  stage: string;
+  /** Only the stage's first `steps` (the ones every variant shares), from a Dockerfile cut after them (`files`). */
+  steps?: number;
+  /** Files written before the warm-up runs and removed when it ends: the cut Dockerfile (path → text). */
+  files?: Record<string, string>;
+  platforms: string[];
+  argv: string[];
+  program: EngineProgram;
+  env?: Record<string, string>;
+  cwd: string;
+  dockerfile: string;
+  /** The cells whose builds wait for it. */
+  cells: Cell[];
+  /** The build node it runs on (absent: this machine); argv already points at it. */
+  node?: string;
+  /** podman: the build-arg value that finds the working containers a cancelled warm-up left behind. */
+  marker?: string;
 }
 
 export interface Plan {

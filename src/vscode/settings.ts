@@ -2,11 +2,11 @@
 import * as vscode from 'vscode';
 import { machineNodesFrom } from '../core/config/machineNodes';
 import { defaultPlatforms as builtInPlatforms } from '../core/config/resolve';
-import type { OutputMode } from '../core/config/types';
 import { isEngineSetting, type EngineSetting } from '../core/engines/detect';
 import type { RuleSetting } from '../core/lint';
 import type { BuildNode } from '../core/nodes/types';
 import type { Log } from './log';
+import type { OutputMode } from '../core/jobs';
 
 const section = (scope?: vscode.ConfigurationScope) => vscode.workspace.getConfiguration('multiarch', scope);
 

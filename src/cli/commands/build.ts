@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import { BuildRunner, BusyError } from '../../core/build/runner';
 import { failureLines, summaryTable } from '../../core/build/summary';
-import type { OutputMode } from '../../core/config/types';
 import { prepareBuild, PrepareError } from '../../core/build/prepare';
 import { ResultsStore } from '../../core/results/store';
 import { configOptions, isOutputMode, parseOrUsage, requireConfig } from '../args';
@@ -9,6 +8,7 @@ import { engineOption } from '../engine';
 import { CANCELLED, cancelOnSignal, unlessCancelled } from '../cancel';
 import type { CliIO } from '../io';
 import { formatProblems } from '../config';
+import type { OutputMode } from '../../core/jobs';
 
 const help = `multiarch build [--variant V]... [--platform P]... [--all] [--push] [--output load|oci|push]
                 [--engine auto|buildx|podman|docker] [--json] [--keep-going] [--jobs N] [--config FILE]

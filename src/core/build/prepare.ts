@@ -1,4 +1,4 @@
-import type { ConfigProblem, OutputMode, ResolvedConfig } from '../config/types';
+import type { ConfigProblem, ResolvedConfig } from '../config/types';
 import { outsideMessage } from '../config/projectBounds';
 import {
   chooseEngine,
@@ -12,7 +12,7 @@ import { platformSupport, type SupportSnapshot } from '../engines/platformSuppor
 import { registryHost, registryReachable } from '../engines/registryCheck';
 import type { EngineInfo } from '../engines/types';
 import { buildPlan, PlanError } from '../matrix/plan';
-import type { EngineKind, Plan } from '../jobs';
+import type { EngineKind, Plan, OutputMode } from '../jobs';
 import { tryParseReference } from '../reference';
 import { variantTags } from '../engines/references';
 import { engineQuery } from './engineQuery';

@@ -1,4 +1,4 @@
-import type { BuildNode, NodeEngine } from '../jobs';
+import type { BuildNode, NodeEngine, OutputMode } from '../jobs';
 
 /** The multiarch.yaml file as users write it (validated by schemas/multiarch.schema.json). */
 export interface RawConfig {
@@ -54,8 +54,6 @@ export interface VerifyCheck {
   /** Seconds before the check fails and its container is removed; default 60. */
   timeout?: number;
 }
-
-export type OutputMode = 'load' | 'oci' | 'push';
 
 /** A config with every default applied and every path absolute. */
 export interface ResolvedConfig {

@@ -1,10 +1,11 @@
 import { join } from 'node:path';
-import type { OutputMode, ResolvedConfig, ResolvedVariant } from '../config/types';
+import type { ResolvedConfig, ResolvedVariant } from '../config/types';
 import { compose, named } from './argv';
 import { ociArchivePath, metadataPath, stateDir } from './paths';
 import { partialPath } from './staging';
 import { platformTag, variantTags } from './references';
 import { archLabel } from '../config/platform';
+import type { OutputMode } from '../jobs';
 
 /**
  * A bake file (JSON form of the documented `docker-bake` format): one target per variant and a group

@@ -1,5 +1,5 @@
-import type { OutputMode, ResolvedConfig, ResolvedVariant } from '../config/types';
-import type { EngineKind, Job } from '../jobs';
+import type { ResolvedConfig, ResolvedVariant } from '../config/types';
+import type { EngineKind, Job, OutputMode } from '../jobs';
 
 /** What an engine is asked to build: one variant, some of its platforms, one output mode. */
 export interface JobRequest {

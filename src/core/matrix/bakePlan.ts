@@ -1,9 +1,9 @@
-import type { OutputMode, ResolvedConfig } from '../config/types';
+import type { ResolvedConfig } from '../config/types';
 import { bakeArgv, bakeFile, bakeFilePath } from '../engines/buildxBake';
 import { metadataPath, ociArchivePath } from '../engines/paths';
 import { platformTag, variantTags } from '../engines/references';
 import { partialPath } from '../engines/staging';
-import { cellId, type Job, type Plan } from '../jobs';
+import { cellId, type Job, type Plan, type OutputMode } from '../jobs';
 
 export interface BakePlanOptions {
   output: OutputMode;

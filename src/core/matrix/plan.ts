@@ -1,10 +1,10 @@
-import type { OutputMode, ResolvedConfig } from '../config/types';
+import type { ResolvedConfig } from '../config/types';
 import { jobBuilders } from '../engines/jobBuilders';
 import { dockerJobs } from '../engines/dockerArgs';
 import { podmanImageJobs } from '../engines/podmanArgs';
 import { schedulePolicy, scheduleJobs } from '../schedule/schedule';
 import { bakePlan } from './bakePlan';
-import type { BuildNode, Cell, EngineKind, Job, Plan } from '../jobs';
+import type { BuildNode, Cell, EngineKind, Job, Plan, OutputMode } from '../jobs';
 import { onNode } from '../nodes/endpoint';
 import { placeOnNode, splitByNode } from '../nodes/placement';
 import type { ResolvedVariant } from '../config/types';

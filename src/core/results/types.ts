@@ -1,5 +1,4 @@
-import type { EngineKind } from '../jobs';
-import type { OutputMode } from '../config/types';
+import type { EngineKind, OutputMode } from '../jobs';
 import type { CellTiming } from '../insight/types';
 
 export type CellStatus = 'idle' | 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';

@@ -1,10 +1,9 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { cellId, type Cell, type Job, type Plan } from '../jobs';
+import { cellId, type Cell, type Job, type Plan, type ImagePull, type Warmup } from '../jobs';
 import { onNode } from '../nodes/endpoint';
 import type { EmulationReserve } from './emulationReserve';
 import { podmanPullOnce } from './podmanPull';
-import type { ImagePull, Warmup } from './types';
 
 export const WAITING_FOR_PULLS = 'pulling base images';
 export const WAITING_FOR_WARMUP = 'waiting for shared stage deps';

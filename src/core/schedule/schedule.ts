@@ -5,9 +5,9 @@ import type { ResolvedConfig, ResolvedVariant } from '../config/types';
 import { buildArgs, compose, named } from '../engines/argv';
 import { hostPlatform } from '../engines/emulation';
 import { buildMarkerArg } from '../engines/staging';
-import type { Cell, EngineKind, Job } from '../jobs';
+import type { Cell, EngineKind, Job, ImagePull, Warmup } from '../jobs';
 import { splitPlatforms } from './podmanParts';
-import type { ImagePull, Schedule, Warmup } from './types';
+import type { Schedule } from './types';
 import { stateDir } from '../state/paths';
 import { closure, dependentStages, sharedSteps, stageGraph, targetIndex, type StageNode } from './stageGraph';
 

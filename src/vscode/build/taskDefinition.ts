@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { OutputMode } from '../../core/config/types';
+import type { OutputMode } from '../../core/jobs';
 
 export const taskType = 'multiarch';
 

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { dockerJobs } from '../../../src/core/engines/dockerArgs';
 import { stagingRef } from '../../../src/core/engines/staging';
-import type { OutputMode } from '../../../src/core/config/types';
 import { appConfig, root } from './config';
+import type { OutputMode } from '../../../src/core/jobs';
 
 function jobsFor(output: OutputMode, extra = {}) {
   const config = appConfig(extra);

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
 import { resolveConfig } from '../../../src/core/config/resolve';
-import type { OutputMode, ResolvedConfig } from '../../../src/core/config/types';
-import type { BuildNode } from '../../../src/core/jobs';
+import type { ResolvedConfig } from '../../../src/core/config/types';
+import type { BuildNode, OutputMode } from '../../../src/core/jobs';
 import { buildPlan } from '../../../src/core/matrix/plan';
 import { deliverNodeOutputs, nodeCells } from '../../../src/core/nodes/deliver';
 

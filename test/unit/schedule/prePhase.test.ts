@@ -6,11 +6,10 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { BuildRunner } from '../../../src/core/build/runner';
 import { hostPlatform } from '../../../src/core/engines/emulation';
-import type { Job, Plan } from '../../../src/core/jobs';
+import type { Job, Plan, Warmup } from '../../../src/core/jobs';
 import { podmanPullOnce, type PodmanExec } from '../../../src/core/schedule/podmanPull';
 import { partImageSource } from '../../../src/core/schedule/podmanParts';
 import { WAITING_FOR_CORE, WAITING_FOR_WARMUP } from '../../../src/core/schedule/runSchedule';
-import type { Warmup } from '../../../src/core/schedule/types';
 
 const execFileP = promisify(execFile);
 
