@@ -64,7 +64,9 @@ describe('import structure', () => {
 
   // One madge run for both checks: it parses every source file.
   let result: Awaited<ReturnType<typeof madge>>;
-  before(async () => {
+  before(async function () {
+    // madge parses every source file: seconds on a quiet machine, more while builds share the CPU.
+    this.timeout(120_000);
     result = await madge(['src', 'media/sizes/src', 'media/timeline/src'], {
       baseDir: repo,
       fileExtensions: ['ts'],
