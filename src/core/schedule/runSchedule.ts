@@ -1,6 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { cellId, type Cell, type Job, type Plan, type ImagePull, type Warmup } from '../jobs';
+import { messageOf } from '../errors';
 import { onNode } from '../nodes/endpoint';
 import type { EmulationReserve } from './emulationReserve';
 import { podmanPullOnce } from './podmanPull';
@@ -182,7 +183,7 @@ export function startWarmups<R extends StepResult>(
           ok: false,
           cancelled: false,
           job,
-          message: `preparing the warm-up of "${w.stage}" failed: ${err instanceof Error ? err.message : String(err)}`,
+          message: `preparing the warm-up of "${w.stage}" failed: ${messageOf(err)}`,
           failedCells: w.cells,
         };
       } finally {
