@@ -113,6 +113,11 @@ export interface Staging {
   marker?: string;
   /** podman: the user's tags; manifest lists they named before the build are removed once no name is left on them. */
   replaces?: string[];
+  /**
+   * docker: the user's tags an after-step moves before a later one (the push) can fail, since `docker push`
+   * pushes a name. Their images are recorded before the build and named again when a later step fails.
+   */
+  restores?: string[];
 }
 
 /** One image the build starts from, pulled once for one platform before any build. */

@@ -8,8 +8,9 @@ import { stagingRef } from '../../src/core/engines/staging';
 import { buildPlan } from '../../src/core/matrix/plan';
 import type { Plan } from '../../src/core/jobs';
 import type { ResolvedConfig } from '../../src/core/config/types';
-import { docker, env, projectWorkspace, tool } from './helpers';
+import { baseImage, docker, env, projectWorkspace, tool } from './helpers';
 import { privateStore, type PrivateStore } from './privateStore';
+import { failingRegistry } from './failingRegistry';
 
 const runner = (runEnv = env) => new BuildRunner({ programs: programsFromEnv(runEnv), env: runEnv, concurrency: 2 });
 const failing = (text: string) => `${text}RUN echo this rebuild fails && exit 7\n`;
@@ -113,4 +114,39 @@ describe('a failed rebuild keeps the last good image (real engines)', function (
     }
     await tool([docker, 'rmi', ...tags]);
   });
+
+  for (const status of [500, 401] as const) {
+    it(`docker: a push the registry answers with HTTP ${status} leaves the tag on the previous image, stops retrying and says why`, async () => {
+      const reg = await failingRegistry(status);
+      after(() => reg.close());
+      const config = await projectWorkspace('shared-base', baseImage, (y) => `${y}registry: ${reg.host}\n`);
+      const plan = buildPlan(config, {
+        engine: 'docker',
+        variants: ['minimal'],
+        platforms: ['linux/amd64'],
+        output: 'push',
+      });
+      const job = plan.jobs[0]!;
+      const tag = job.tags[0]!;
+      // The image the user had under the tag before this build.
+      assert.ok((await tool([docker, 'pull', baseImage])).ok);
+      assert.ok((await tool([docker, 'tag', baseImage, tag])).ok);
+      after(() => tool([docker, 'rmi', tag]));
+      const before = await dockerImage(tag);
+
+      const failed = await build(config, plan);
+      assert.equal(failed.ok, false);
+      assert.equal(await dockerImage(tag), before, 'the failed push moved the tag');
+      assert.equal(await exists([docker, 'image', 'inspect', stagingRef(tag, job.platforms)]), false);
+      const message = failed.outcomes[0]!.problem!.message;
+      if (status === 500) assert.match(message, /answered 500/);
+      else
+        assert.match(
+          message,
+          /asks for a user name and password.*`docker login 127\.0\.0\.1:\d+` \(writes \S+config\.json\)/,
+        );
+      // dockerd alone makes 6 attempts per layer over ~50 s; stopped after the second retry is announced.
+      assert.ok(reg.requests() < 40, `${reg.requests()} requests`);
+    });
+  }
 });

@@ -27,6 +27,36 @@ export async function discardStaging(
   return [...ids, ...(await removeHalfCommittedImages(program, run))];
 }
 
+/** The image id each tag names now (undefined: none), before a build that may move them. */
+export async function taggedImages(
+  program: string,
+  tags: string[],
+  run: EngineQuery,
+): Promise<Map<string, string | undefined>> {
+  const ids = new Map<string, string | undefined>();
+  for (const tag of tags) {
+    const r = await run([program, 'image', 'inspect', '--format', '{{.Id}}', tag]);
+    ids.set(tag, r.ok ? r.stdout.trim() || undefined : undefined);
+  }
+  return ids;
+}
+
+/**
+ * Puts each tag back on the image it named before the build (or removes a tag that was new), so a push
+ * that failed after the tag moved leaves the user's tags where they were; the new image keeps its temporary
+ * name, which the discard step then removes.
+ */
+export async function restoreTags(
+  program: string,
+  previous: Map<string, string | undefined>,
+  run: EngineQuery,
+): Promise<void> {
+  for (const [tag, id] of previous) {
+    if (id) await run([program, 'tag', id, tag]);
+    else await run([program, 'rmi', '--no-prune', tag]);
+  }
+}
+
 /**
  * A podman service keeps running a build after its client is killed (podman 4.x; containers/podman#10295),
  * and a remote store's buildah state cannot be read from here, so the build marker cannot find its working

@@ -10,7 +10,8 @@ import { acquireCells, describeHeld, heldCells } from './lockFiles';
 import { ensureOutputDirs, pinPartImages, removePartFiles } from './jobFiles';
 import { jobRecords } from './jobRecords';
 import { JobProgress } from './jobProgress';
-import { discardStaging, removeRemoteWorkingContainers } from './cleanup';
+import { explainPush, pushedRef, retryWatch } from './pushFailure';
+import { discardStaging, removeRemoteWorkingContainers, restoreTags, taggedImages } from './cleanup';
 import { engineQuery, type EngineQuery } from './engineQuery';
 import { namedManifestLists, promoteFiles, removeUnnamedLists } from './promote';
 import { runProcess, type ProcessResult } from './runProcess';
@@ -316,6 +317,9 @@ export class BuildRunner {
       const replaced = job.staging?.replaces
         ? await namedManifestLists(this.program(job, 'podman'), job.staging.replaces, this.query(job))
         : [];
+      const previous = job.staging?.restores
+        ? await taggedImages(this.program(job, 'docker'), job.staging.restores, this.query(job))
+        : undefined;
       if (job.parts) {
         const failed = await runParts(job, job.parts, o, signal, gates, reserve, (argv, partSignal) =>
           this.exec(job, argv, o, partSignal),
@@ -341,6 +345,7 @@ export class BuildRunner {
         const status = r.cancelled || signal.aborted ? 'cancelled' : r.exitCode !== 0 ? 'failed' : undefined;
         if (!status) continue;
         const problem = status === 'failed' ? await this.problem(job, o, r, argv) : undefined;
+        if (previous) await restoreTags(this.program(job, 'docker'), previous, this.query(job));
         await this.discard(job, o, status === 'cancelled' ? startedAt : undefined);
         return this.finish(job, o, startedAt, status, r, problem);
       }
@@ -400,23 +405,58 @@ export class BuildRunner {
     return node ? (argv) => run(onNode(argv, node)) : run;
   }
 
-  private exec(job: Job, argv: string[], o: RunOptions, signal: AbortSignal): Promise<ProcessResult> {
+  private async exec(
+    job: Job,
+    argv: string[],
+    o: RunOptions,
+    signal: AbortSignal,
+  ): Promise<ProcessResult & { stoppedRetrying?: boolean }> {
     const resolved = this.resolve(job, argv);
     o.onCommand?.(job, resolved);
-    return runProcess(resolved, {
-      cwd: job.cwd,
-      env: { ...(this.opts.env ?? process.env), ...job.env },
-      signal,
-      ...(this.opts.timeoutMs !== undefined ? { timeoutMs: this.opts.timeoutMs } : {}),
-      ...(this.opts.killGraceMs !== undefined ? { killGraceMs: this.opts.killGraceMs } : {}),
-      onOutput: (text) => {
-        this.progress.get(job)?.feed(argv, text, Date.now());
-        o.onOutput?.(job, text);
-      },
+    // A push that keeps failing is stopped after its second attempt (pushFailure.ts), not at the user's cancel.
+    const step = new AbortController();
+    const forward = () => step.abort();
+    signal.addEventListener('abort', forward, { once: true });
+    if (signal.aborted) step.abort();
+    let stoppedRetrying = false;
+    const watch = retryWatch(argv, () => {
+      stoppedRetrying = true;
+      step.abort();
     });
+    try {
+      const r = await runProcess(resolved, {
+        cwd: job.cwd,
+        env: { ...(this.opts.env ?? process.env), ...job.env },
+        signal: step.signal,
+        ...(this.opts.timeoutMs !== undefined ? { timeoutMs: this.opts.timeoutMs } : {}),
+        ...(this.opts.killGraceMs !== undefined ? { killGraceMs: this.opts.killGraceMs } : {}),
+        onOutput: (text) => {
+          this.progress.get(job)?.feed(argv, text, Date.now());
+          watch?.(text);
+          o.onOutput?.(job, text);
+        },
+      });
+      return stoppedRetrying && !signal.aborted ? { ...r, cancelled: false, stoppedRetrying } : r;
+    } finally {
+      signal.removeEventListener('abort', forward);
+    }
   }
 
-  private async problem(job: Job, o: RunOptions, r: ProcessResult, argv: string[]): Promise<BuildProblem> {
+  private async problem(
+    job: Job,
+    o: RunOptions,
+    r: ProcessResult & { stoppedRetrying?: boolean },
+    argv: string[],
+  ): Promise<BuildProblem> {
+    const pushed = pushedRef(argv);
+    if (pushed) {
+      const why = await explainPush(pushed, this.opts.env ?? process.env);
+      if (why) return { message: why };
+      if (r.stoppedRetrying)
+        return {
+          message: `${argv.slice(0, 2).join(' ')} ${pushed} failed twice and was stopped instead of retrying for a minute; check that the registry accepts uploads, then push again`,
+        };
+    }
     const path = job.dockerfile ?? o.config?.variants.find((v) => v.name === job.variant)?.dockerfile;
     const text = path ? await readFile(path, 'utf8').catch(() => undefined) : undefined;
     const parsed = parseBuildFailure(r.output, path && text !== undefined ? { path, text } : undefined);

@@ -15,7 +15,7 @@ import type { JobBuilder } from './types';
  *
  * Each build writes a temporary tag (staging.ts) that becomes the user's tag only after the build
  * succeeded (`docker tag`, then `docker rmi` of the temporary name, which only untags), so a failed or
- * cancelled rebuild leaves the previous image under the user's tag.
+ * cancelled rebuild, or a failed push, leaves the previous image under the user's tag.
  */
 export const dockerJobs: JobBuilder = (req) => {
   const { config, variant, platforms, output } = req;
@@ -61,7 +61,14 @@ export const dockerJobs: JobBuilder = (req) => {
         staging: { ...job.staging!, files: { [partial]: dest } },
       };
     }
-    if (push) return { ...job, after: [...job.after!, ['docker', 'push', tag]] };
+    // `docker push` pushes a name, so the tag moves first; the temporary name is dropped only after the
+    // push, and a failed push names the previous image again (Staging.restores) before the new one goes.
+    if (push)
+      return {
+        ...job,
+        after: [['docker', 'tag', temp, tag], ['docker', 'push', tag], drop],
+        staging: { ...job.staging!, restores: [tag] },
+      };
     return job;
   });
 };

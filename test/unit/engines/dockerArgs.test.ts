@@ -103,16 +103,15 @@ describe('docker (BuildKit without buildx) job builder', () => {
     );
   });
 
-  it('push: per-arch tags under the registry, each pushed after its build', () => {
+  it('push: per-arch tags under the registry, each pushed after its build, the temporary name kept until pushed', () => {
     const jobs = jobsFor('push', { registry: '127.0.0.1:5000' });
     assert.deepEqual(
       jobs.map((j) => j.tags[0]),
       ['127.0.0.1:5000/multiarch-app:dev-minimal-amd64', '127.0.0.1:5000/multiarch-app:dev-minimal-arm64'],
     );
-    assert.deepEqual(jobs[1]!.after, [
-      ...promote('linux/arm64', '127.0.0.1:5000/multiarch-app:dev-minimal-arm64'),
-      ['docker', 'push', '127.0.0.1:5000/multiarch-app:dev-minimal-arm64'],
-    ]);
+    const [tag, drop] = promote('linux/arm64', '127.0.0.1:5000/multiarch-app:dev-minimal-arm64');
+    assert.deepEqual(jobs[1]!.after, [tag, ['docker', 'push', '127.0.0.1:5000/multiarch-app:dev-minimal-arm64'], drop]);
+    assert.deepEqual(jobs[1]!.staging?.restores, ['127.0.0.1:5000/multiarch-app:dev-minimal-arm64']);
     assert.deepEqual(jobs[1]!.argv, argv('linux/arm64', '127.0.0.1:5000/multiarch-app:dev-minimal-arm64'));
   });
 

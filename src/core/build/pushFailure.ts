@@ -1,0 +1,47 @@
+import { parseReference } from '../reference';
+import { loadRegistryHosts, RegistryClient, RegistryError } from '../registry';
+
+/** The image reference a push step sends (`docker push REF`, `podman manifest push … docker://REF`), if it is one. */
+export function pushedRef(argv: string[]): string | undefined {
+  if (argv[1] === 'push' && argv[0] !== 'podman') return argv[argv.length - 1];
+  if (argv[1] === 'manifest' && argv[2] === 'push') {
+    const dest = argv[argv.length - 1]!;
+    return dest.startsWith('docker://') ? dest.slice('docker://'.length) : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * dockerd retries a failed layer upload five times, 5 to 20 s apart, whatever the registry answered (401 and
+ * 500 alike): ~50 s before `docker push` gives up. Once the second retry is announced ("Retrying in 10
+ * seconds") the registry has failed twice and the rest is waiting, so the push is stopped there; its
+ * problem then comes from asking the registry directly (`explainPush`).
+ */
+export function retryWatch(argv: string[], stop: () => void): ((text: string) => void) | undefined {
+  if (argv[1] !== 'push' || argv[0] === 'podman') return undefined;
+  let stopped = false;
+  return (text) => {
+    if (!stopped && /Retrying in (1\d|[2-9]\d) seconds/.test(text)) {
+      stopped = true;
+      stop();
+    }
+  };
+}
+
+/**
+ * Why a push to `ref` failed, in the registry's own words: its answer to reading the tag, which names the
+ * auth files and the login command when it wants credentials (the registry client's hint). Undefined when
+ * the registry answers that read normally (the engine's own message is then the better one).
+ */
+export async function explainPush(ref: string, env: NodeJS.ProcessEnv, timeoutMs = 5000): Promise<string | undefined> {
+  try {
+    const parsed = parseReference(ref);
+    await new RegistryClient(await loadRegistryHosts(env), timeoutMs).manifest(parsed, parsed.tag ?? 'latest');
+    return undefined;
+  } catch (err) {
+    if (!(err instanceof RegistryError)) return undefined;
+    // A tag that is not there yet is the normal answer before a first push.
+    if (/ answered 404 /.test(err.message)) return undefined;
+    return `pushing ${ref} failed: ${err.message}`;
+  }
+}
