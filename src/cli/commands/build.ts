@@ -130,7 +130,13 @@ async function build(args: string[], io: CliIO, signal: AbortSignal): Promise<nu
     }
     throw err;
   }
-  await ResultsStore.forRoot(config.root).append(summary.records, (m) => io.err(`multiarch build: warning: ${m}\n`));
+  let notSaved: string | undefined;
+  try {
+    await ResultsStore.forRoot(config.root).append(summary.records, (m) => io.err(`multiarch build: warning: ${m}\n`));
+  } catch (err) {
+    // The build ran (and may have moved tags): still show what happened, then say the record is missing.
+    notSaved = `multiarch build: the results were not recorded: ${(err as Error).message}\n`;
+  }
 
   if (values.json) {
     io.out(
@@ -149,5 +155,6 @@ async function build(args: string[], io: CliIO, signal: AbortSignal): Promise<nu
     io.out(`\n${summaryTable(summary.records)}`);
     io.err(failureLines(summary));
   }
-  return summary.ok ? 0 : 1;
+  if (notSaved) io.err(notSaved);
+  return summary.ok && !notSaved ? 0 : 1;
 }

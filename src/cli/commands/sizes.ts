@@ -13,7 +13,7 @@ multiarch sizes --compare [--config FILE] [--variant V]... [--json]
 
 Per-architecture image sizes of the last successful build of each cell (variant × platform):
 compressed (layers + config in the platform manifest), disk (the engine's local store), layers, and
-the change since the previous build. Exits 1 when a built cell could not be sized.
+the change since the previous build. Exits 1 when a built cell could not be sized or the sizes could not be saved.
 
 --compare explains why the architectures differ: per variant, the unpacked bytes of each layer (by the
 instruction that created it) and of each top- and second-level directory, platforms side by side, the
@@ -59,14 +59,19 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     else io.out(comparisonText(comparisons));
     return comparisons.some((c) => c.errors?.length) ? 1 : 0;
   }
+  let saved = true;
   const rows = await measureSizes({
     root,
     env: io.env,
     warn: (m) => io.err(`multiarch sizes: warning: ${m}\n`),
+    onNotSaved: (m) => {
+      saved = false;
+      io.err(`multiarch sizes: ${m}\n`);
+    },
     ...(values.variant ? { variants: values.variant } : {}),
   });
   if (values.json) io.out(`${JSON.stringify(sizesJson(rows), null, 2)}\n`);
   else if (!rows.length) io.out(`No successful build recorded in ${resultsPath(root)}: run "multiarch build" first.\n`);
   else io.out(sizesText(rows));
-  return rows.some((r) => r.error) ? 1 : 0;
+  return rows.some((r) => r.error) || !saved ? 1 : 0;
 }

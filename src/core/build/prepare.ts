@@ -1,5 +1,6 @@
 import type { ConfigProblem, ResolvedConfig } from '../config/types';
 import { outsideMessage } from '../config/projectBounds';
+import { stateProblem } from '../state';
 import {
   chooseEngine,
   detectEngines,
@@ -70,6 +71,8 @@ export interface PrepareOptions {
    * `--allow-outside-project`) or the paths the user confirmed (the editor). Default: refuse them.
    */
   allowOutside?: boolean | string[];
+  /** Why `.multiarch/` could not take the build's records; default: `state/writable.ts` tries. */
+  stateProblem?: (root: string) => Promise<string | undefined>;
   /** Whether a registry answers; default: its `/v2/` endpoint within 2 s. */
   reachable?: (host: string) => Promise<{ ok: true } | { ok: false; reason: string }>;
 }
@@ -112,6 +115,9 @@ export async function prepareBuild(config: ResolvedConfig, o: PrepareOptions): P
   if (!plan.jobs.length)
     throw new PrepareError('nothing to build for this selection: no variant has the requested platforms', 'usage');
   if (o.mode === 'plan') return { config, engine, programs, plan };
+
+  const state = await (o.stateProblem ?? stateProblem)(config.root);
+  if (state) throw new PrepareError(`the build could not record its results: ${state}`, 'environment');
 
   // A node job's tags are its per-arch names in the node's store; what is pushed is the delivery's tags.
   const pushTags = [

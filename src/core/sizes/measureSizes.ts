@@ -1,5 +1,5 @@
 // One call for the CLI and the extension: recorded builds → size rows with deltas, history updated.
-import { CorruptStateError, type Warn } from '../state';
+import { CorruptStateError, processWarning, type Warn } from '../state';
 import { readBuildRecords } from './buildRecords';
 import { collectSizes, type CollectOptions } from './collectSizes';
 import { emptyHistory, recordSamples, sizeHistoryFile, withDeltas, type SizeHistory } from './sizeHistory';
@@ -9,6 +9,11 @@ export interface MeasureOptions extends CollectOptions {
   historyLength?: number;
   /** Told when a corrupt sizes.json is moved aside (default: a process warning on stderr). */
   warn?: Warn;
+  /**
+   * Told when the measured sizes could not be saved (a read-only checkout, a full disk): the rows still come
+   * back, with the deltas it could read. Default: `warn`.
+   */
+  onNotSaved?: (message: string) => void;
 }
 
 export async function measureSizes(opts: MeasureOptions): Promise<SizeRow[]> {
@@ -21,8 +26,10 @@ export async function measureSizes(opts: MeasureOptions): Promise<SizeRow[]> {
       before = history;
       return recordSamples(history, rows, opts.historyLength);
     }, opts.warn);
-  } catch {
+  } catch (err) {
     // A read-only checkout still shows sizes (with the deltas it can read); later builds' deltas are lost.
+    const message = `the sizes were measured but not saved: ${(err as Error).message}`;
+    (opts.onNotSaved ?? opts.warn ?? processWarning)(message);
     before ??= await file.read().catch((err: unknown) => {
       if (err instanceof CorruptStateError) return emptyHistory();
       throw err;

@@ -17,17 +17,18 @@ export async function writeFileAtomic(
 ): Promise<void> {
   const dir = dirname(file);
   await mkdir(dir, { recursive: true });
-  const mode = await stat(file).then(
+  // An existing file keeps its mode; a new one gets `mode` less the umask, as open(2) applies it.
+  const existing = await stat(file).then(
     (s) => s.mode & 0o7777,
-    () => o.mode ?? 0o666,
+    () => undefined,
   );
   // pid + random: two processes (or two writes in one) never share a temp name.
   const tmp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    const handle = await open(tmp, 'wx', mode);
+    const handle = await open(tmp, 'wx', existing ?? o.mode ?? 0o666);
     try {
       await handle.writeFile(data);
-      await handle.chmod(mode);
+      if (existing !== undefined) await handle.chmod(existing);
       await handle.sync();
     } finally {
       await handle.close();

@@ -28,8 +28,9 @@ export async function tryLockFile(file: string, what: string): Promise<LockHolde
     since: new Date().toISOString(),
   };
   const draft = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
-  await writeFile(draft, JSON.stringify(mine) + '\n');
   try {
+    // Inside the try: a write that fails half-way (a full disk) must not leave the draft behind.
+    await writeFile(draft, JSON.stringify(mine) + '\n');
     for (let attempt = 0; attempt < 5; attempt++) {
       // link() fails when the target exists: creating the lock is atomic and it is never seen half-written.
       if (

@@ -24,6 +24,46 @@ export class CorruptStateError extends Error {
   }
 }
 
+/**
+ * A state file that cannot be read or written at all (a folder in its place, a full disk, no permission):
+ * the message names the file, the system's reason and what to do.
+ */
+export class StateAccessError extends Error {
+  readonly code: string | undefined;
+  constructor(
+    readonly file: string,
+    op: 'read' | 'write',
+    cause: NodeJS.ErrnoException,
+  ) {
+    super(
+      `cannot ${op} ${file}: ${cause.code ?? ''}${cause.code ? ' ' : ''}${reasonOf(cause)}; ${accessHint(file, cause.code)}`,
+    );
+    this.name = 'StateAccessError';
+    this.code = cause.code;
+  }
+}
+
+function reasonOf(err: NodeJS.ErrnoException): string {
+  // Node's text repeats the code and the syscall: "EISDIR: illegal operation on a directory, read".
+  return err.message.replace(/^[A-Z]+: /, '').replace(/, \w+( '[^']*')*$/, '');
+}
+
+function accessHint(file: string, code: string | undefined): string {
+  switch (code) {
+    case 'EISDIR':
+      return `it is a folder; move it out of the way (or delete it), then run the command again`;
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return `the disk holding ${dirname(file)} is full; free some space, then run the command again`;
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+      return `this user cannot change ${dirname(file)}; fix its permissions (or mount), then run the command again`;
+    default:
+      return `check ${dirname(file)}, then run the command again`;
+  }
+}
+
 export interface StateFileSpec<T> {
   file: string;
   schema: AnySchema;
@@ -54,6 +94,16 @@ export class StateFile<T> {
    * `change` starts from the empty value; `warn` names both files.
    */
   update(change: (current: T) => T, warn: Warn = processWarning): Promise<T> {
+    return this.locked(change, warn).catch((err: unknown) => {
+      // Taking the lock writes a file too (a full disk, a read-only folder): name the state file, not the draft.
+      const code = (err as NodeJS.ErrnoException).code;
+      throw code && !(err instanceof StateAccessError)
+        ? new StateAccessError(this.file, 'write', err as NodeJS.ErrnoException)
+        : err;
+    });
+  }
+
+  private locked(change: (current: T) => T, warn: Warn): Promise<T> {
     return withFileLock(this.file, async () => {
       const loaded = await this.load();
       let current: T;
@@ -65,18 +115,29 @@ export class StateFile<T> {
         current = this.spec.empty();
       }
       const next = change(current);
-      await writeFileAtomic(this.file, `${JSON.stringify(next, null, 2)}\n`);
+      try {
+        await writeFileAtomic(this.file, `${JSON.stringify(next, null, 2)}\n`);
+      } catch (err) {
+        throw new StateAccessError(this.file, 'write', err as NodeJS.ErrnoException);
+      }
       return next;
     });
   }
 
   private async load(): Promise<Loaded<T>> {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = await readFile(this.file, 'utf8');
+      bytes = await readFile(this.file);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { ok: true, value: this.spec.empty() };
-      throw err;
+      throw new StateAccessError(this.file, 'read', err as NodeJS.ErrnoException);
+    }
+    let text: string;
+    try {
+      // Fatal decoding: a lenient one would turn bad bytes into U+FFFD and the next write would lose them.
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      return { ok: false, reason: 'not valid UTF-8' };
     }
     let doc: unknown;
     try {

@@ -21,6 +21,7 @@ function prepare(extra: string, o: Partial<PrepareOptions>) {
     support: native,
     reachable: async () => ({ ok: true }),
     brokenImages: async () => [],
+    stateProblem: async () => undefined,
     ...o,
   });
 }

@@ -79,6 +79,7 @@ describe('multiarch plan', () => {
         availability: platforms.map((platform) => ({ platform, state: 'native' as const })),
       }),
       reachable: async () => ({ ok: true }),
+      stateProblem: async () => undefined,
     });
     const root = dirname(example);
     assert.deepEqual(

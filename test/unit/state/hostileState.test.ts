@@ -1,0 +1,121 @@
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ResultsStore } from '../../../src/core/results/store';
+import type { BuildRecord } from '../../../src/core/results/types';
+import { CorruptStateError, resultsPath, stateProblem, writeFileAtomic } from '../../../src/core/state';
+import { readVerifyResults } from '../../../src/core/verify/verifyStore';
+import { sizeHistoryFile } from '../../../src/core/sizes/sizeHistory';
+
+const record = (over: Partial<BuildRecord> = {}): BuildRecord => ({
+  variant: 'minimal',
+  platform: 'linux/amd64',
+  engine: 'podman',
+  output: 'oci',
+  status: 'succeeded',
+  startedAt: '2026-11-30T09:00:00.000Z',
+  durationMs: 1000,
+  ...over,
+});
+
+const isRoot = process.getuid?.() === 0;
+
+describe('state files on a hostile file system', () => {
+  let root: string;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'hostile-state-'));
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('new state files respect the umask (0644 under 022); an existing file keeps its mode', async () => {
+    const previous = process.umask(0o022);
+    try {
+      await ResultsStore.forRoot(root).append([record()]);
+      assert.equal(statSync(resultsPath(root)).mode & 0o777, 0o644);
+      await sizeHistoryFile(root).update((h) => h);
+      assert.equal(statSync(join(root, '.multiarch', 'sizes.json')).mode & 0o777, 0o644);
+      const own = join(root, 'own.json');
+      await writeFileAtomic(own, '{}');
+      assert.equal(statSync(own).mode & 0o777, 0o644);
+      execFileSync('chmod', ['600', own]);
+      await writeFileAtomic(own, '{"a":1}');
+      assert.equal(statSync(own).mode & 0o777, 0o600);
+    } finally {
+      process.umask(previous);
+    }
+  });
+
+  it('invalid UTF-8 inside results.json is corrupt: readers refuse it, the next writer keeps it aside byte for byte', async () => {
+    const file = resultsPath(root);
+    mkdirSync(join(root, '.multiarch'));
+    const bytes = Buffer.concat([
+      Buffer.from('{"version":1,"cells":{"minimal@linux/amd64":[{"variant":"min'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from(
+        'imal","platform":"linux/amd64","engine":"podman","output":"oci","status":"succeeded","startedAt":"x","durationMs":1}]}}',
+      ),
+    ]);
+    writeFileSync(file, bytes);
+    await assert.rejects(ResultsStore.forRoot(root).read(), (e: unknown) => {
+      assert.ok(e instanceof CorruptStateError);
+      assert.match(e.message, /is not valid UTF-8/);
+      return true;
+    });
+    const warnings: string[] = [];
+    await ResultsStore.forRoot(root).append([record()], (m) => warnings.push(m));
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /was not valid UTF-8; kept it as .*results\.corrupt-.*\.json/);
+    const aside = readdirSync(join(root, '.multiarch')).find((n) => n.startsWith('results.corrupt-'))!;
+    assert.deepEqual(readFileSync(join(root, '.multiarch', aside)), bytes);
+  });
+
+  it('results.json as a folder: the error names the path and what to do, and a build is refused before it runs', async () => {
+    mkdirSync(resultsPath(root), { recursive: true });
+    await assert.rejects(ResultsStore.forRoot(root).append([record()]), (e: Error) => {
+      assert.equal(e.message.startsWith(`cannot read ${resultsPath(root)}: EISDIR`), true, e.message);
+      assert.match(e.message, /it is a folder; move it out of the way/);
+      return true;
+    });
+    await assert.rejects(
+      readVerifyResults(root).then(() => ResultsStore.forRoot(root).read()),
+      /EISDIR/,
+    );
+    assert.match((await stateProblem(root)) ?? '', new RegExp(`${resultsPath(root)}.*it is a folder`));
+    rmSync(resultsPath(root), { recursive: true });
+    assert.equal(await stateProblem(root), undefined);
+    assert.deepEqual(readdirSync(join(root, '.multiarch')), [], 'the probe left a file');
+  });
+
+  (isRoot ? it : it.skip)(
+    'a full disk: the error names the file, no temp or lock draft is left, the old file stays',
+    async () => {
+      const mnt = join(root, 'mnt');
+      mkdirSync(mnt);
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mnt]);
+      try {
+        const store = ResultsStore.forRoot(mnt, 1000);
+        await store.append([record()]);
+        const before = readFileSync(resultsPath(mnt));
+        // Fill the rest of the file system.
+        writeFileSync(join(mnt, 'filler'), Buffer.alloc(60 * 1024 - before.length));
+        const many = Array.from({ length: 200 }, (_, i) =>
+          record({ startedAt: `2026-11-30T09:00:${i}Z`, error: 'x'.repeat(200) }),
+        );
+        await assert.rejects(store.append(many), (e: Error) => {
+          assert.match(
+            e.message,
+            new RegExp(`^cannot (write|read) ${resultsPath(mnt)}.*ENOSPC.*the disk holding .* is full`),
+          );
+          return true;
+        });
+        assert.deepEqual(readFileSync(resultsPath(mnt)), before, 'the previous file changed');
+        assert.deepEqual(readdirSync(join(mnt, '.multiarch')), ['results.json'], 'temp or lock files were left');
+        assert.match((await stateProblem(mnt)) ?? '', /ENOSPC/);
+      } finally {
+        execFileSync('umount', [mnt]);
+      }
+    },
+  );
+});
