@@ -80,7 +80,7 @@ describe('state files under .multiarch/', () => {
       readBuildRecords(root),
       (err: Error) =>
         err instanceof CorruptStateError &&
-        /results\.json is not valid JSON: rebuild, or delete the file/.test(err.message),
+        /results\.json is not valid UTF-8: rebuild, or delete the file/.test(err.message),
     );
     // Valid JSON in the wrong shape is just as untrustworthy.
     writeFileSync(resultsPath(root), JSON.stringify({ version: 1, cells: { 'a@linux/amd64': [{ variant: 'a' }] } }));
