@@ -1,9 +1,12 @@
 /**
  * Build All Architectures versus the seed's shell loop and a naive parallel run, same engine, cold stores.
- *   node --import tsx bench/build-all.ts [--engines podman,docker] [--project heavy-shared,shared-base]
- * Each project is a fixture under test/fixtures/projects (heavy-shared: a registry base, a heavy
- * shared stage, a compile stage, a light variant layer; 3 variants × linux/amd64 + linux/arm64, arm64 under
- * QEMU). Contenders, each on a cold cache:
+ *   node --import tsx bench/build-all.ts [--engines podman,docker] [--project python-service,heavy-shared,shared-base]
+ *     [--skip naive,unsplit]
+ * Each project is a fixture under test/fixtures/projects (python-service: a Debian Python base, a builder
+ * stage whose virtualenv and common install come before a late variant ARG, 3 variants × linux/amd64 +
+ * linux/arm64 and one amd64-only; heavy-shared: a registry base, a heavy shared stage, a compile stage, a
+ * light variant layer; 3 variants × linux/amd64 + linux/arm64, arm64 under QEMU). Contenders, each on a cold
+ * cache, then the loop and Build All once more on the warm one:
  * - loop: what the seed's script did, one variant after another (podman: one
  *   `podman build --platform linux/amd64,linux/arm64 --manifest NAME` per variant; dockerd: one
  *   `docker build --platform P -t TAG` per variant and platform);
@@ -34,7 +37,15 @@ import { progressParser } from '../src/core/insight/progress';
 import type { EngineKind, Job, Plan } from '../src/core/jobs';
 import { scheduleJobs } from '../src/core/schedule/schedule';
 import { lowerBound, type Bound, type RunSteps } from './bound';
-import { env as baseEnv, projectWorkspace, pushColdBase, runTag, type Project } from '../test/engines/helpers';
+import {
+  env as baseEnv,
+  projectWorkspace,
+  pushColdBase,
+  pythonBaseImage,
+  removeColdBase,
+  runTag,
+  type Project,
+} from '../test/engines/helpers';
 
 type Engine = Extract<EngineKind, 'podman' | 'docker'>;
 
@@ -44,10 +55,19 @@ interface Cold {
   cleanup: () => Promise<void>;
 }
 
-/** A fixture copy on a fresh base; for podman also an image store of its own. */
+/**
+ * A fixture copy on a fresh base; for podman also an image store of its own. The Python base is large, so
+ * podman (whose store is fresh anyway) builds FROM the one setup pushed; dockerd's shared cache needs a copy.
+ */
 async function cold(engine: Engine, project: Project): Promise<Cold> {
-  const config = await projectWorkspace(project, await pushColdBase());
-  if (engine === 'docker') return { config, env: baseEnv, cleanup: async () => {} };
+  const python = project === 'python-service';
+  const base =
+    python && engine === 'podman' ? pythonBaseImage : await pushColdBase(python ? pythonBaseImage : undefined);
+  const config = await projectWorkspace(project, base);
+  const dropBase = async () => {
+    if (base !== pythonBaseImage) await removeColdBase(base);
+  };
+  if (engine === 'docker') return { config, env: baseEnv, cleanup: dropBase };
   const dir = await mkdtemp(join(tmpdir(), 'bench-store-'));
   await writeFile(
     join(dir, 'storage.conf'),
@@ -57,11 +77,12 @@ async function cold(engine: Engine, project: Project): Promise<Cold> {
   const cleanup = async () => {
     await runProcess([baseEnv.MULTIARCH_PODMAN ?? 'podman', 'rmi', '-a', '-f'], { cwd: dir, env });
     await rm(dir, { recursive: true, force: true });
+    await dropBase();
   };
   return { config, env, cleanup };
 }
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const seconds = (ms: number | undefined) => (ms === undefined ? '—' : `${(ms / 1000).toFixed(1)} s`);
 
 interface LoopResult {
   /** Wall time of each variant's commands, in order. */
@@ -70,6 +91,8 @@ interface LoopResult {
   timings: Array<Record<string, CellTiming>>;
   /** Wall time of the first variant's build run again, everything cached: the fixed cost of one build. */
   fixedMs: number;
+  /** The whole loop run again, everything cached. */
+  warmMs: number;
 }
 
 /** The seed's loop, timed per command with each command's steps; then one fully cached rebuild. */
@@ -146,8 +169,14 @@ async function loop(engine: Engine, project: Project): Promise<LoopResult> {
       variantMs[c.variant]! += ms;
       Object.assign(timings[c.variant]!, timing);
     }
-    const fixedMs = (await runOne(commands[0]!)).ms;
-    return { variantMs, timings, fixedMs };
+    let fixedMs = 0;
+    let warmMs = 0;
+    for (const c of commands) {
+      const { ms } = await runOne(c);
+      if (c === commands[0]) fixedMs = ms;
+      warmMs += ms;
+    }
+    return { variantMs, timings, fixedMs, warmMs };
   } finally {
     await cleanup();
   }
@@ -159,7 +188,8 @@ async function run(
   project: Project,
   planFor: (config: ResolvedConfig) => Plan,
   concurrency: (plan: Plan) => number,
-): Promise<{ ms: number; steps: RunSteps }> {
+  warm = false,
+): Promise<{ ms: number; steps: RunSteps; warmMs?: number }> {
   const { config, env, cleanup } = await cold(engine, project);
   try {
     const plan = planFor(config);
@@ -179,6 +209,18 @@ async function run(
     );
     const ms = performance.now() - t;
     if (!summary.ok) throw new Error(`${engine} run failed: ${JSON.stringify(summary.outcomes.map((o) => o.problem))}`);
+    let warmMs: number | undefined;
+    if (warm) {
+      // The same plan again on the now-warm cache: what a rebuild with nothing changed costs.
+      const t2 = performance.now();
+      const again = await new BuildRunner({ programs: programsFromEnv(env), env, concurrency: concurrency(plan) }).run(
+        planFor(config),
+        { config },
+      );
+      warmMs = performance.now() - t2;
+      if (!again.ok)
+        throw new Error(`${engine} warm run failed: ${JSON.stringify(again.outcomes.map((o) => o.problem))}`);
+    }
     const shared: Record<string, number> = {};
     for (const parser of warmups.values()) {
       for (const [id, timing] of Object.entries(parser.finish(performance.now()))) {
@@ -192,7 +234,7 @@ async function run(
       (own[r.platform] ??= []).push(
         (r.timing?.steps ?? []).filter((x) => !x.cached).reduce((a, x) => a + x.seconds, 0),
       );
-    return { ms, steps: { shared, own } };
+    return { ms, steps: { shared, own }, ...(warmMs !== undefined ? { warmMs } : {}) };
   } finally {
     await cleanup();
   }
@@ -201,14 +243,17 @@ async function run(
 interface Row {
   fixture: string;
   loop: number;
-  naive: number;
+  naive?: number;
   all: number;
   /** podman: Build All without the per-platform split; dockerd: Build All with a warm-up in front. */
-  variant: number;
+  variant?: number;
   bound: number;
+  loopWarm: number;
+  allWarm: number;
 }
 
-async function bench(engine: Engine, project: Project): Promise<Row> {
+/** `skip`: contenders left out to save time (`naive`, `unsplit` for podman's unsplit or dockerd's + warm-up). */
+async function bench(engine: Engine, project: Project, skip: Set<string>): Promise<Row> {
   const cores = cpus().length;
   const plain = (config: ResolvedConfig) =>
     buildPlan(config, { engine, canLoadManifestList: engine === 'podman', schedule: false });
@@ -218,16 +263,16 @@ async function bench(engine: Engine, project: Project): Promise<Row> {
   const loopMs = l.variantMs.reduce((a, b) => a + b, 0);
   // podman: one build per variant at the least (one call builds every platform); BuildKit: one per cell.
   const builds = engine === 'podman' ? l.variantMs.length : Object.keys(Object.assign({}, ...l.timings)).length;
-  const naive = (await run(engine, project, plain, (p) => p.jobs.length)).ms;
-  const product3 = await run(engine, project, product, () => 3);
+  const naive = skip.has('naive') ? undefined : (await run(engine, project, plain, (p) => p.jobs.length)).ms;
+  const product3 = await run(engine, project, product, () => 3, true);
   const all = product3.ms;
   let ownRun: RunSteps | undefined = engine === 'podman' ? product3.steps : undefined;
   const rows: Array<[string, number]> = [
     ['loop', loopMs],
-    ['naive parallel', naive],
+    ...(naive === undefined ? [] : [['naive parallel', naive] as [string, number]]),
     ['Build All', all],
   ];
-  if (engine === 'podman') {
+  if (engine === 'podman' && !skip.has('unsplit')) {
     // The schedule without its one-build-per-platform split: shows what the split is worth.
     const unsplit = (config: ResolvedConfig) => {
       const p = plain(config);
@@ -238,7 +283,7 @@ async function bench(engine: Engine, project: Project): Promise<Row> {
     };
     rows.push(['Build All, unsplit', (await run(engine, project, unsplit, () => 3)).ms]);
   }
-  if (engine === 'docker') {
+  if (engine === 'docker' && !skip.has('unsplit')) {
     const warm = (config: ResolvedConfig) => {
       const p = plain(config);
       return { ...p, ...scheduleJobs(config, 'docker', p.jobs, { policy: { pull: false, warmup: true } }) };
@@ -258,24 +303,29 @@ async function bench(engine: Engine, project: Project): Promise<Row> {
     );
   }
   console.log(`  ${'lower bound'.padEnd(20)} ${seconds(boundMs).padStart(8)}   ${(boundMs / loopMs).toFixed(2)}× loop`);
+  console.log(
+    `  warm: loop ${seconds(l.warmMs)}, Build All ${seconds(product3.warmMs!)} (${(product3.warmMs! / l.warmMs).toFixed(2)}× loop)`,
+  );
   return {
     fixture: `${project}, ${engine === 'docker' ? 'dockerd' : engine}`,
     loop: loopMs,
     naive,
     all,
-    variant: rows[3]![1],
+    variant: rows.find(([name]) => name === 'Build All, unsplit' || name === 'Build All + warm-up')?.[1],
     bound: boundMs,
+    loopWarm: l.warmMs,
+    allWarm: product3.warmMs!,
   };
 }
 
 /** The table bench/README.md shows. */
 function table(rows: Row[]): string {
   const lines = [
-    '| fixture, engine | loop | naive parallel | Build All | Build All, unsplit (podman) / + warm-up (dockerd) | lower bound | Build All / loop | bound / loop | Build All / bound |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| fixture, engine | loop | naive parallel | Build All | Build All, unsplit (podman) / + warm-up (dockerd) | lower bound | Build All / loop | bound / loop | Build All / bound | warm: loop / Build All |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows.map(
       (r) =>
-        `| ${r.fixture} | ${seconds(r.loop)} | ${seconds(r.naive)} | ${seconds(r.all)} | ${seconds(r.variant)} | ${seconds(r.bound)} | ${(r.all / r.loop).toFixed(2)}× | ${(r.bound / r.loop).toFixed(2)}× | ${(r.all / r.bound).toFixed(2)}× |`,
+        `| ${r.fixture} | ${seconds(r.loop)} | ${seconds(r.naive)} | ${seconds(r.all)} | ${seconds(r.variant)} | ${seconds(r.bound)} | ${(r.all / r.loop).toFixed(2)}× | ${(r.bound / r.loop).toFixed(2)}× | ${(r.all / r.bound).toFixed(2)}× | ${seconds(r.loopWarm)} / ${seconds(r.allWarm)} (${(r.allWarm / r.loopWarm).toFixed(2)}×) |`,
     ),
   ];
   return lines.join('\n');
@@ -295,16 +345,18 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       engines: { type: 'string', default: 'podman,docker' },
-      project: { type: 'string', default: 'heavy-shared,shared-base' },
+      project: { type: 'string', default: 'python-service,heavy-shared,shared-base' },
+      skip: { type: 'string', default: '' },
     },
   });
   const [load] = loadavg();
   console.log(
-    `bench/build-all: 3 variants × linux/amd64,linux/arm64, cold caches; ${cpus().length} cores, load average ${load!.toFixed(1)} at the start`,
+    `bench/build-all: 3 variants × linux/amd64,linux/arm64 (python-service: + one amd64-only), cold and warm caches; ${cpus().length} cores, load average ${load!.toFixed(1)} at the start`,
   );
   const rows: Row[] = [];
   for (const project of values.project.split(',') as Project[]) {
-    for (const engine of values.engines.split(',') as Engine[]) rows.push(await bench(engine, project));
+    for (const engine of values.engines.split(',') as Engine[])
+      rows.push(await bench(engine, project, new Set(values.skip.split(','))));
   }
   console.log(`\n${table(rows)}\nload average ${loadavg()[0]!.toFixed(1)} at the end`);
 }

@@ -31,6 +31,8 @@ export const docker = env.MULTIARCH_DOCKER ?? '/usr/bin/docker';
 export const registry = env.MULTIARCH_REGISTRY ?? '127.0.0.1:5000';
 /** The busybox base (linux/amd64 + linux/arm64) setup pushes to the local registry. */
 export const baseImage = env.MULTIARCH_BASE_IMAGE ?? `${registry}/multiarch/busybox:1`;
+/** The Python base (Debian bookworm, linux/amd64 + linux/arm64) scripts/setup/30-python-base.sh pushes. */
+export const pythonBaseImage = env.MULTIARCH_PYTHON_BASE_IMAGE ?? `${registry}/multiarch/python:3.11-bookworm`;
 
 /** A unique tag per run so parallel or repeated runs never see each other's images. */
 export const runTag = `t${process.pid}${Date.now().toString(36)}`;
@@ -56,15 +58,15 @@ export async function fixtureWorkspace(
   return r.config;
 }
 
-export type Project = 'shared-base' | 'heavy-shared';
+export type Project = 'shared-base' | 'heavy-shared' | 'python-service';
 
 /**
  * A temp copy of test/fixtures/projects/<name> (see its README) with this run's tag, built FROM `base`
- * (default: the base setup pushed; pass `await pushColdBase()` for a base no image store has seen).
+ * (default: the base setup pushed for it; pass `await pushColdBase()` for a base no image store has seen).
  */
 export async function projectWorkspace(
   name: Project,
-  base = baseImage,
+  base = name === 'python-service' ? pythonBaseImage : baseImage,
   edit: (yaml: string) => string = (y) => y,
 ): Promise<ResolvedConfig> {
   const dir = await mkdtemp(join(tmpdir(), `${name}-`));
@@ -82,42 +84,69 @@ export async function projectWorkspace(
 let coldBases = 0;
 
 /**
- * Pushes a copy of the busybox base, made unique by one extra file, under a repository name of its own
- * (`<registry>/cold/<runTag>-<n>/busybox:1`) and returns its reference. Nothing has pulled it yet, so a
- * build FROM it starts cold in every engine's store, whatever other runs cached. Built with podman in a
- * throwaway vfs store (COPY only, no emulation), which is removed afterwards.
+ * Pushes a copy of the busybox base (or of `from`, e.g. the Python base), made unique by one extra file,
+ * under a repository name of its own (`<registry>/cold/<runTag>-<n>/<name>`) and returns its reference.
+ * Nothing has pulled it yet, so a build FROM it starts cold in every engine's store, whatever other runs
+ * cached. Built with podman in a throwaway store (COPY only, no emulation), which is removed afterwards;
+ * `removeColdBase` deletes it from the registry.
  */
-export async function pushColdBase(): Promise<string> {
-  const ref = `${registry}/cold/${runTag}-${++coldBases}/busybox:1`;
+export async function pushColdBase(from?: string): Promise<string> {
+  const ref = `${registry}/cold/${runTag}-${++coldBases}/${from ? 'python:3' : 'busybox:1'}`;
   const dir = await mkdtemp(join(tmpdir(), 'cold-base-'));
   try {
-    for (const arch of ['amd64', 'arm64']) {
-      await cp(join(env.MULTIARCH_ROOTFS_DIR!, arch), join(dir, `rootfs-${arch}`), {
-        recursive: true,
-        verbatimSymlinks: true,
-      });
+    if (!from) {
+      for (const arch of ['amd64', 'arm64']) {
+        await cp(join(env.MULTIARCH_ROOTFS_DIR!, arch), join(dir, `rootfs-${arch}`), {
+          recursive: true,
+          verbatimSymlinks: true,
+        });
+      }
     }
     await writeFile(join(dir, 'run-id'), `${ref}\n`);
     await writeFile(
       join(dir, 'Dockerfile'),
-      'FROM scratch\nARG TARGETARCH\nCOPY rootfs-${TARGETARCH}/ /\nCOPY run-id /etc/multiarch-run-id\nCMD ["/bin/sh"]\n',
+      from
+        ? `FROM ${from}\nCOPY run-id /etc/multiarch-run-id\n`
+        : 'FROM scratch\nARG TARGETARCH\nCOPY rootfs-${TARGETARCH}/ /\nCOPY run-id /etc/multiarch-run-id\nCMD ["/bin/sh"]\n',
     );
+    // A large base is copied whole per layer by vfs; overlay needs its layers removed before the folder goes.
     await writeFile(
       join(dir, 'storage.conf'),
-      `[storage]\ndriver = "vfs"\ngraphroot = "${dir}/graph"\nrunroot = "${dir}/run"\n`,
+      `[storage]\ndriver = "${from ? 'overlay' : 'vfs'}"\ngraphroot = "${dir}/graph"\nrunroot = "${dir}/run"\n`,
     );
     const local = { ...env, CONTAINERS_STORAGE_CONF: join(dir, 'storage.conf') };
     for (const argv of [
       ['podman', 'build', '-q', '--platform', 'linux/amd64,linux/arm64', '--manifest', 'cold-base', dir],
       ['podman', 'manifest', 'push', '-q', '--all', '--tls-verify=false', 'cold-base', `docker://${ref}`],
     ]) {
-      const r = await runTool(argv, { env: local, timeoutMs: 120_000 });
+      const r = await runTool(argv, { env: local, timeoutMs: 300_000 });
       if (!r.ok) throw new Error(`${argv.join(' ')} failed (${r.exitCode ?? r.spawnError}): ${r.stderr || r.stdout}`);
     }
     return ref;
   } finally {
+    if (from)
+      await runTool(['podman', 'rmi', '-a', '-f'], {
+        env: { ...env, CONTAINERS_STORAGE_CONF: join(dir, 'storage.conf') },
+      });
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Deletes a base pushColdBase pushed: its index and each platform's manifest (the registry allows deletes). */
+export async function removeColdBase(ref: string): Promise<void> {
+  const slash = ref.indexOf('/');
+  const [repo, tag] = [ref.slice(slash + 1, ref.lastIndexOf(':')), ref.slice(ref.lastIndexOf(':') + 1)];
+  const url = (what: string) => `http://${ref.slice(0, slash)}/v2/${repo}/manifests/${what}`;
+  const index = await fetch(url(tag), {
+    headers: {
+      accept: 'application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json',
+    },
+  });
+  if (!index.ok) return;
+  const digest = index.headers.get('docker-content-digest');
+  const body = (await index.json()) as { manifests?: Array<{ digest: string }> };
+  for (const d of [...(body.manifests ?? []).map((m) => m.digest), ...(digest ? [digest] : [])])
+    await fetch(url(d), { method: 'DELETE' });
 }
 
 export async function tool(argv: string[], timeoutMs = 60_000): Promise<ToolResult> {
