@@ -23,6 +23,11 @@ export interface EmulationFactor {
   platform: string;
   /** Seconds of the steps that ran (not cached) on both platforms: emulated ÷ native. */
   factor: number;
+  /**
+   * How many other builds on the same machine overlapped the two compared builds (the most of either);
+   * absent when none did. Builds sharing the cores slow the native steps too, which dilutes the factor.
+   */
+  contended?: number;
 }
 
 /** The newest build of each cell that recorded steps, newest first within each cell. */
@@ -64,8 +69,15 @@ export function cachedStepsLine(c: Pick<CellTimings, 'totalSteps' | 'cachedSteps
 }
 
 /** "linux/arm64 took 3.9× the linux/amd64 time for the same steps". */
-export function emulationLine(c: Pick<EmulationComparison, 'platform' | 'native' | 'factor'>): string {
-  return `${c.platform} took ${c.factor}× the ${c.native} time for the same steps`;
+export function emulationLine(c: Pick<EmulationComparison, 'platform' | 'native' | 'factor' | 'contended'>): string {
+  return `${c.platform} took ${c.factor}× the ${c.native} time for the same steps${contendedNote(c)}`;
+}
+
+/** Said next to a factor measured while other builds shared the cores: alone, emulation costs more. */
+export function contendedNote(c: Pick<EmulationFactor, 'contended'>): string {
+  return c.contended
+    ? ` (measured while ${c.contended} other build${c.contended === 1 ? '' : 's'} shared the cores; alone the factor is higher)`
+    : '';
 }
 
 export interface EmulationComparison extends EmulationFactor {
@@ -78,7 +90,9 @@ export interface EmulationComparison extends EmulationFactor {
  * Per variant and emulated platform, the newest build whose steps can be compared with the native build
  * nearest in time (the same podman job, or the docker job of the same round): the steps (stage and
  * position, since an instruction can name the architecture) that ran on both. Omitted when none did,
- * e.g. when every build since the first was served from the cache.
+ * e.g. when every build since the first was served from the cache. A comparison of two builds that ran
+ * alone is preferred over a newer one made while other builds shared the cores (`contended`): parallel
+ * builds slow the native steps as much as the emulated ones' share of the CPU, so such a factor reads low.
  */
 export function emulationComparisons(records: BuildRecord[]): EmulationComparison[] {
   const timed = records.filter((r) => r.timing?.steps.length && r.status === 'succeeded');
@@ -89,19 +103,41 @@ export function emulationComparisons(records: BuildRecord[]): EmulationCompariso
     const history = timed
       .filter((r) => cellId(r) === cellId(cell))
       .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+    let newest: EmulationComparison | undefined;
     for (const emulated of history) {
       const at = Date.parse(emulated.startedAt);
       const native = natives.sort(
         (a, b) => Math.abs(Date.parse(a.startedAt) - at) - Math.abs(Date.parse(b.startedAt) - at),
       )[0];
       const c = native && compare(emulated, native);
-      if (c) {
-        out.push(c);
+      if (!c) continue;
+      const contended = Math.max(overlapping(records, emulated), overlapping(records, native));
+      if (!contended) {
+        newest = c;
         break;
       }
+      newest ??= { ...c, contended };
     }
+    if (newest) out.push(newest);
   }
   return out.sort((a, b) => a.variant.localeCompare(b.variant) || a.platform.localeCompare(b.platform));
+}
+
+/**
+ * Other builds on `r`'s machine whose time overlapped it. One job's cells share its start (a podman job
+ * builds its platforms in one call, a split job's parts are one build of the variant), so they count once,
+ * and never against themselves.
+ */
+function overlapping(records: BuildRecord[], r: BuildRecord): number {
+  const start = Date.parse(r.startedAt);
+  const end = start + r.durationMs;
+  const others = new Set<string>();
+  for (const o of records) {
+    if ((o.node ?? '') !== (r.node ?? '') || (o.variant === r.variant && o.startedAt === r.startedAt)) continue;
+    const s = Date.parse(o.startedAt);
+    if (s < end && s + o.durationMs > start) others.add(`${o.variant}\0${o.startedAt}`);
+  }
+  return others.size;
 }
 
 function compare(emulated: BuildRecord, native: BuildRecord): EmulationComparison | undefined {
@@ -117,7 +153,12 @@ function compare(emulated: BuildRecord, native: BuildRecord): EmulationCompariso
 }
 
 export function emulationFactors(records: BuildRecord[]): EmulationFactor[] {
-  return emulationComparisons(records).map(({ variant, platform, factor }) => ({ variant, platform, factor }));
+  return emulationComparisons(records).map(({ variant, platform, factor, contended }) => ({
+    variant,
+    platform,
+    factor,
+    ...(contended ? { contended } : {}),
+  }));
 }
 
 /** "12.4 s · 88% cached": a cell's time and share of cached steps, for tree leaves and tables. */
@@ -152,6 +193,6 @@ export function timingsText(report: TimingsReport): string {
     }
   }
   for (const e of report.emulation)
-    lines.push(`${e.variant}: ${e.platform} took ${e.factor}× the native time for the same steps`);
+    lines.push(`${e.variant}: ${e.platform} took ${e.factor}× the native time for the same steps${contendedNote(e)}`);
   return lines.join('\n') + '\n';
 }

@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run as timings } from '../../../src/cli/commands/timings';
 import type { CliIO } from '../../../src/cli/io';
-import { emulationComparisons, timingLabel, timingsReport } from '../../../src/core/report/timings';
+import {
+  emulationComparisons,
+  emulationLine,
+  timingLabel,
+  timingsReport,
+  timingsText,
+} from '../../../src/core/report/timings';
 import { ResultsStore } from '../../../src/core/results/store';
 import { withSources } from '../../../src/core/report/stepSources';
 import type { BuildRecord } from '../../../src/core/results/types';
@@ -42,6 +48,43 @@ describe('timings of recorded builds', () => {
     assert.deepEqual(timingsReport(cold).emulation, [
       { variant: 'minimal', platform: 'linux/arm64', factor: c!.factor },
     ]);
+  });
+});
+
+describe('an emulation factor measured while other builds shared the cores', () => {
+  const alone = recordsFrom('podman-cold.txt', 'minimal', '2026-11-30T08:57:36.925Z');
+  const later = recordsFrom('podman-cold.txt', 'minimal', '2026-11-30T09:30:00.000Z');
+  // Another variant's build that ran at the same time as the later one (its span overlaps).
+  const beside = recordsFrom('podman-cold.txt', 'redis', '2026-11-30T09:30:05.000Z');
+
+  it('says so next to the number, in the CLI text and the report line', () => {
+    const [c] = emulationComparisons(
+      [...later, ...beside].filter((r) => r.variant === 'minimal' || r.platform === 'linux/amd64'),
+    );
+    assert.equal(c!.contended, 1);
+    assert.match(
+      emulationLine(c!),
+      /the same steps \(measured while 1 other build shared the cores; alone the factor is higher\)$/,
+    );
+    const report = timingsReport([...later, ...beside]);
+    assert.deepEqual(
+      report.emulation.map((e) => [e.variant, e.contended]),
+      [
+        ['minimal', 1],
+        ['redis', 1],
+      ],
+    );
+    assert.match(
+      timingsText(report),
+      /minimal: linux\/arm64 took [\d.]+× the native time for the same steps \(measured while 1 other build/,
+    );
+  });
+
+  it('prefers an older comparison of builds that ran alone; one job’s own platforms never count', () => {
+    const [c] = emulationComparisons([...alone, ...later, ...beside]);
+    assert.equal(c!.contended, undefined);
+    assert.equal(c!.steps.length > 0, true);
+    assert.equal(timingsReport(alone).emulation[0]!.contended, undefined);
   });
 });
 
