@@ -22,7 +22,26 @@ export async function loadConfig(file: string, opts: ConfigOptions = {}): Promis
   return parseConfig(text, file, opts);
 }
 
+/** The README's limits: a config beyond them is refused (located), not planned, linted or built. */
+export const MAX_CONFIG_BYTES = 1_000_000;
+export const MAX_VARIANTS = 1000;
+
 export function parseConfig(text: string, file: string, opts: ConfigOptions = {}): ConfigResult {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_CONFIG_BYTES) {
+    return {
+      ok: false,
+      problems: [
+        {
+          file,
+          line: 1,
+          column: 1,
+          path: '',
+          message: `the config is ${bytes} bytes, over the limit of ${MAX_CONFIG_BYTES} (1 MB); split the matrix into several configs`,
+        },
+      ],
+    };
+  }
   const parsed = parseYamlValue(text, file);
   if (!parsed.ok) return parsed;
   const { value, locate } = parsed;
@@ -36,6 +55,20 @@ export function parseConfig(text: string, file: string, opts: ConfigOptions = {}
   if (schemaProblems.length) return { ok: false, problems: sortProblems(schemaProblems) };
 
   const raw = value as RawConfig;
+  const count = Object.keys(raw.variants ?? {}).length;
+  if (count > MAX_VARIANTS) {
+    return {
+      ok: false,
+      problems: [
+        {
+          file,
+          ...locate(['variants'], true),
+          path: '/variants',
+          message: `${count} variants, over the limit of ${MAX_VARIANTS}; split the matrix into several configs`,
+        },
+      ],
+    };
+  }
   const semantic = semanticProblems(raw).map<ConfigProblem>((p) => ({
     file,
     ...locate(p.path, false),
@@ -69,6 +102,9 @@ export function parseYamlValue(
     path: '',
     message: yamlMessage(e.code, e.message, text.slice(e.pos[0])),
   }));
+  // Nesting past the parser's stack fails at every level: the first says it.
+  const deep = syntax.find((p) => /nested too deeply/.test(p.message));
+  if (deep) return { ok: false, problems: [deep] };
   if (syntax.length) return { ok: false, problems: syntax };
 
   let value: unknown;
@@ -93,6 +129,8 @@ function yamlMessage(code: string, message: string, rest: string): string {
         .replace(/^["']|["']$/g, '') ?? '';
     return `duplicate key "${key}": each key (and each variant name) may appear once`;
   }
+  if (/Maximum call stack size exceeded/.test(message))
+    return 'the YAML is nested too deeply to read; a config needs only a few levels';
   return `YAML syntax error: ${message.split('\n')[0]}`;
 }
 

@@ -9,6 +9,7 @@ import type {
   VerifyCheck,
   VerifyConfig,
 } from './types';
+import { tryParseReference } from '../reference';
 import { multiPlatformPlaceholders, perPlatformPlaceholders, placeholdersIn, renderTemplate, tagProblem } from './tags';
 
 export const defaultTagTemplate = '{image}:{tag}-{variant}';
@@ -25,7 +26,8 @@ interface SemanticProblem {
 
 /** Checks the schema cannot express: placeholders in tag templates and the references they render to. */
 export function semanticProblems(raw: RawConfig): SemanticProblem[] {
-  const problems: SemanticProblem[] = [];
+  const problems: SemanticProblem[] = [...commandLineProblems(raw, [])];
+  if (problems.length) return problems;
   const checkTemplates = (templates: string[] | undefined, base: string[], allowed: readonly string[]) => {
     templates?.forEach((t, i) => {
       const path = templates === undefined ? base : [...base, String(i)];
@@ -65,7 +67,7 @@ export function semanticProblems(raw: RawConfig): SemanticProblem[] {
     const fromVariant = raw.variants?.[v.name]?.tags !== undefined;
     v.tags.forEach((t, i) => {
       const ref = renderTemplate(t, templateValues(resolved, v.name));
-      const problem = tagProblem(ref);
+      const problem = tagProblem(ref) ?? upperCaseHost(ref);
       if (problem) {
         problems.push({
           path: fromVariant ? ['variants', v.name, 'tags', String(i)] : raw.tags ? ['tags', String(i)] : ['image'],
@@ -86,6 +88,43 @@ export function semanticProblems(raw: RawConfig): SemanticProblem[] {
     }
   }
   return problems;
+}
+
+/** Longest string a config value may be: every value ends up in one argument, and Linux caps one at 128 KiB. */
+export const MAX_VALUE_LENGTH = 65_536;
+
+/**
+ * Values no command line can carry, found before any engine runs: a NUL (an argv string ends there), or a
+ * string over MAX_VALUE_LENGTH (the engine would fail with E2BIG). Every key and every build arg is walked.
+ */
+function commandLineProblems(value: unknown, path: string[]): SemanticProblem[] {
+  if (typeof value === 'string') {
+    if (value.includes('\0'))
+      return [{ path, message: `${where(path)} contains a NUL character, which no command line can carry; remove it` }];
+    if (value.length > MAX_VALUE_LENGTH)
+      return [
+        {
+          path,
+          message: `${where(path)} is ${value.length} characters, over the limit of ${MAX_VALUE_LENGTH}; pass large data as a file in the build context (COPY) or a secret instead`,
+        },
+      ];
+    return [];
+  }
+  if (Array.isArray(value)) return value.flatMap((v, i) => commandLineProblems(v, [...path, String(i)]));
+  if (value && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => [
+      ...(k.includes('\0') ? [{ path: [...path, k], message: `a key contains a NUL character; remove it` }] : []),
+      ...commandLineProblems(v, [...path, k]),
+    ]);
+  return [];
+}
+
+const where = (path: string[]) => (path.length ? `"${path.join('.')}"` : 'the config');
+
+/** Registry hosts are case-insensitive, but podman refuses an upper-case one ("repository name must be lowercase"). */
+function upperCaseHost(ref: string): string | undefined {
+  const host = tryParseReference(ref)?.domain;
+  return host && host !== host.toLowerCase() ? `the registry host "${host}" has upper-case letters` : undefined;
 }
 
 export function templateValues(

@@ -41,6 +41,11 @@ function pointerToPath(pointer: string): string[] {
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
+/** A value as a message quotes it: a long one abbreviated (a 200 KB value must not become a 200 KB message). */
+function shown(value: string): string {
+  return value.length > 80 ? `${value.slice(0, 40)}… (${value.length} characters)` : value;
+}
+
 function where(path: string[]): string {
   return path.length ? `"${path.join('.')}"` : 'the top level';
 }
@@ -74,7 +79,7 @@ function describe(e: ErrorObject, root: unknown): SchemaProblem {
           message: `${what} "${name}" is not allowed; use letters, digits, "_"${what === 'variant name' ? ', "." or "-", starting with a letter or digit' : ', not starting with a digit'}`,
         };
       }
-      return { path, onKey: false, message: patternMessage(path, String(value)) };
+      return { path, onKey: false, message: patternMessage(path, shown(String(value))) };
     case 'type':
       return {
         path,
