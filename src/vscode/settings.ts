@@ -1,5 +1,6 @@
 // The one place the extension reads (and writes) its settings: each `multiarch.*` setting has a typed getter here.
 import * as vscode from 'vscode';
+import { DEFAULT_CONCURRENCY } from '../core/build/runnerTypes';
 import { machineNodesFrom } from '../core/config/machineNodes';
 import { defaultPlatforms as builtInPlatforms } from '../core/config/resolve';
 import { isEngineSetting, type EngineSetting } from '../core/engines/detect';
@@ -37,7 +38,7 @@ export function explicitOutput(scope?: vscode.ConfigurationScope): OutputMode | 
 
 /** `multiarch.maxParallelJobs`, at least 1. */
 export function maxParallelJobs(): number {
-  return Math.max(1, section().get<number>('maxParallelJobs') ?? 2);
+  return Math.max(1, section().get<number>('maxParallelJobs') ?? DEFAULT_CONCURRENCY);
 }
 
 /** `multiarch.buildTimeoutMinutes` in milliseconds; undefined when 0 (no limit). */

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { BuildRunner, BusyError } from '../../core/build/runner';
+import { DEFAULT_CONCURRENCY } from '../../core/build/runnerTypes';
 import { failureLines, summaryTable } from '../../core/build/summary';
 import { prepareBuild, PrepareError } from '../../core/build/prepare';
 import { ResultsStore } from '../../core/results/store';
@@ -18,7 +19,8 @@ Builds the matrix (or the chosen variants/platforms), streaming the engine's out
 cell's result in .multiarch/results.json. Stops at the first failure unless --keep-going.
   --all         every variant and platform (the default when no --variant/--platform is given)
   --push        same as --output push (to the config's registry)
-  --jobs N      builds running at once on each machine: here and each build node (default 3)
+  --jobs N      builds running at once on each machine: here and each build node (default ${DEFAULT_CONCURRENCY},
+                as the editor's multiarch.maxParallelJobs)
   --json        print the results as JSON on stdout (engine output goes to stderr)
   --allow-outside-project
                 build with a context or Dockerfile outside the config's folder and its repository
@@ -75,7 +77,7 @@ async function build(args: string[], io: CliIO, signal: AbortSignal): Promise<nu
     return usage('--push contradicts --output ' + values.output);
   if (values.all && (values.variant?.length || values.platform?.length))
     return usage('--all builds everything; drop --variant/--platform');
-  const jobs = values.jobs === undefined ? 3 : Number(values.jobs);
+  const jobs = values.jobs === undefined ? DEFAULT_CONCURRENCY : Number(values.jobs);
   if (!Number.isInteger(jobs) || jobs < 1)
     return usage(`--jobs must be a whole number of at least 1 (got "${values.jobs}")`);
   let setting;

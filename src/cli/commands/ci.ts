@@ -40,13 +40,15 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }
   const config = await requireConfig(io, values.config);
   if (!config) return 2;
-  const exp = renderCi(kind as CiKind, config, values.out ? resolve(io.cwd, values.out) : undefined);
-  if (values.stdout) {
-    io.out(exp.content);
-    return 0;
-  }
   try {
+    const exp = renderCi(kind as CiKind, config, values.out ? resolve(io.cwd, values.out) : undefined);
+    if (values.stdout) {
+      io.out(exp.content);
+      return 0;
+    }
     await writeCi(exp, { force: values.force ?? false });
+    io.out(`Wrote ${exp.path}\n`);
+    return 0;
   } catch (err) {
     if (err instanceof CiExportError) {
       io.err(`multiarch ci: ${err.message}\n`);
@@ -54,6 +56,4 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     }
     throw err;
   }
-  io.out(`Wrote ${exp.path}\n`);
-  return 0;
 }

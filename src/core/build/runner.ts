@@ -37,6 +37,7 @@ export {
 } from './runnerTypes';
 import {
   BusyError,
+  DEFAULT_CONCURRENCY,
   jobCells,
   nodeTimeoutMs,
   type JobOutcome,
@@ -219,7 +220,9 @@ export class BuildRunner {
         : this.finish(job, o, startedAt, 'cancelled');
     };
     const lane = nodeName({ ...(node ? { node: node.name } : {}) });
-    const queue = this.queues.get(lane) ?? this.queues.set(lane, new TaskQueue(this.opts.concurrency ?? 3)).get(lane)!;
+    const queue =
+      this.queues.get(lane) ??
+      this.queues.set(lane, new TaskQueue(this.opts.concurrency ?? DEFAULT_CONCURRENCY)).get(lane)!;
     return Promise.all(
       plan.jobs.map(async (job) => {
         // A job built by one process waits for every warm-up its cells need; split parts wait per platform (runJob).

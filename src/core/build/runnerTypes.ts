@@ -35,7 +35,7 @@ export interface RunnerOptions {
   programs?: Partial<EnginePrograms>;
   /** Base environment for every command (default process.env). */
   env?: NodeJS.ProcessEnv;
-  /** Jobs running at once on each machine (this one and each build node). */
+  /** Jobs running at once on each machine (this one and each build node); default DEFAULT_CONCURRENCY. */
   concurrency?: number;
   /** This machine's cores, for the core an emulated warm-up keeps (default: os.availableParallelism()). */
   cores?: number;
@@ -81,3 +81,6 @@ export const nodeTimeoutMs = 5000;
 
 export const jobCells = (job: Job): Cell[] =>
   job.cells ?? job.platforms.map((platform) => ({ variant: job.variant, platform }));
+
+/** Jobs running at once on each machine unless told otherwise: the CLI's `--jobs` and the editor's `multiarch.maxParallelJobs`. */
+export const DEFAULT_CONCURRENCY = 2;

@@ -28,6 +28,19 @@ export function renderCi(kind: CiKind, config: ResolvedConfig, out = defaultCiPa
   const targets = ciTargets(config);
   const repoRoot = repositoryRoot(config.root);
   const source = slash(relative(repoRoot, config.file ?? join(config.root, 'Dockerfile')));
+  // build-push-action reads build-args one per line: a line break in a value would become a build arg of its own.
+  const split =
+    kind === 'github'
+      ? targets.flatMap((t) =>
+          Object.entries(t.args)
+            .filter(([, v]) => /[\r\n]/.test(v))
+            .map(([k]) => `${k} of ${t.variant}`),
+        )
+      : [];
+  if (split.length)
+    throw new CiExportError(
+      `build arg ${split[0]} has a line break, which a GitHub workflow would split into another build arg; put the text in a file of the build context instead, or export a bake file (multiarch ci bake)`,
+    );
   const content =
     kind === 'github'
       ? githubWorkflow(targets, { repoRoot, source, ...(config.registry ? { registry: config.registry } : {}) })

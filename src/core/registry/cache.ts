@@ -28,14 +28,20 @@ export class PlatformCache {
 
   async get(ref: string): Promise<string[] | undefined> {
     const e = (await this.load()).get(ref);
-    return e && this.now() - e.at < this.ttlMs ? e.platforms : undefined;
+    return e && this.fresh(e) ? e.platforms : undefined;
+  }
+
+  /** Younger than the TTL; an entry dated in the future (a clock set back, a hand edit) is never fresh. */
+  private fresh(e: Entry): boolean {
+    const age = this.now() - e.at;
+    return age >= 0 && age < this.ttlMs;
   }
 
   async set(ref: string, platforms: string[]): Promise<void> {
     const entries = await this.load();
     entries.set(ref, { platforms, at: this.now() });
     const write = async () => {
-      const fresh = [...entries].filter(([, e]) => this.now() - e.at < this.ttlMs);
+      const fresh = [...entries].filter(([, e]) => this.fresh(e));
       await writeFileAtomic(this.file, JSON.stringify(Object.fromEntries(fresh), null, 2) + '\n');
     };
     this.writing = this.writing.then(write, write);

@@ -6,6 +6,7 @@ import type { AnySchema } from 'ajv';
 import { compileSchema, firstError } from '../schema';
 import { writeFileAtomic } from './atomicWrite';
 import { withFileLock } from './fileLock';
+import { stateDirEscape } from './stateDirEscape';
 
 /** How a writer reports that it moved a corrupt file aside (the CLI's stderr, the editor's log and terminal). */
 export type Warn = (message: string) => void;
@@ -103,7 +104,9 @@ export class StateFile<T> {
     });
   }
 
-  private locked(change: (current: T) => T, warn: Warn): Promise<T> {
+  private async locked(change: (current: T) => T, warn: Warn): Promise<T> {
+    const escape = await stateDirEscape(this.file);
+    if (escape) throw new Error(escape);
     return withFileLock(this.file, async () => {
       const loaded = await this.load();
       let current: T;

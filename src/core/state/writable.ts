@@ -1,6 +1,7 @@
 import { mkdir, open, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resultsPath, stateDir } from './paths';
+import { stateDirEscape } from './stateDirEscape';
 import { StateAccessError } from './stateFile';
 
 /**
@@ -12,6 +13,8 @@ import { StateAccessError } from './stateFile';
 export async function stateProblem(root: string): Promise<string | undefined> {
   const dir = stateDir(root);
   const results = resultsPath(root);
+  const escape = await stateDirEscape(dir);
+  if (escape) return escape;
   try {
     await mkdir(dir, { recursive: true });
   } catch (err) {

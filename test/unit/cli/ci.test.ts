@@ -73,4 +73,15 @@ describe('multiarch ci', () => {
     assert.equal(bad.code, 2);
     assert.match(bad.err, /multiarch\.yaml:1:\d+: error:/);
   });
+
+  it('github refuses a build arg with a line break instead of splitting it into another build arg', async () => {
+    const { svc } = await project();
+    const file = join(svc, 'multiarch.yaml');
+    await writeFile(file, `${await readFile(file, 'utf8')}\nargs:\n  X: "a\\nY=injected"\n`);
+    const r = await ci(['github', '--stdout'], svc);
+    assert.equal(r.code, 1, r.out);
+    assert.match(r.err, /build arg X of \w+ has a line break/);
+    assert.equal(r.out, '');
+    assert.equal((await ci(['bake', '--stdout'], svc)).code, 0);
+  });
 });

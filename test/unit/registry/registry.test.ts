@@ -179,6 +179,19 @@ describe('registry client (OCI distribution API)', () => {
     }
   });
 
+  it('a cache entry dated in the future is not trusted', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'platform-cache-'));
+    try {
+      const file = join(dir, 'c.json');
+      const { writeFile } = await import('node:fs/promises');
+      await writeFile(file, JSON.stringify({ 'busybox:1': { platforms: ['linux/s390x'], at: 10_000_000 } }));
+      assert.equal(await new PlatformCache(file, 100, () => 1_000).get('busybox:1'), undefined);
+      assert.deepEqual(await new PlatformCache(file, 100, () => 10_000_050).get('busybox:1'), ['linux/s390x']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('# check=skip=InvalidBaseImagePlatform silences it', async () => {
     const lookup = async () => ['linux/s390x'];
     const cells = [{ variant: 'a', args: {}, platforms: ['linux/amd64'] }];

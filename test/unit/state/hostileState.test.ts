@@ -1,6 +1,15 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ResultsStore } from '../../../src/core/results/store';
@@ -86,6 +95,27 @@ describe('state files on a hostile file system', () => {
     rmSync(resultsPath(root), { recursive: true });
     assert.equal(await stateProblem(root), undefined);
     assert.deepEqual(readdirSync(join(root, '.multiarch')), [], 'the probe left a file');
+  });
+
+  it('a .multiarch symlink out of the project is not followed: writes and builds are refused, naming it', async () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'elsewhere-'));
+    try {
+      symlinkSync(elsewhere, join(root, '.multiarch'));
+      await assert.rejects(
+        ResultsStore.forRoot(root).append([record()]),
+        /\.multiarch is a symlink to .*outside the project.*replace the link with a folder/,
+      );
+      assert.match((await stateProblem(root)) ?? '', /is a symlink to .*outside the project/);
+      assert.deepEqual(readdirSync(elsewhere), [], 'something was written through the link');
+      // A link to a folder inside the project is fine.
+      rmSync(join(root, '.multiarch'));
+      mkdirSync(join(root, 'state'));
+      symlinkSync(join(root, 'state'), join(root, '.multiarch'));
+      await ResultsStore.forRoot(root).append([record()]);
+      assert.deepEqual(readdirSync(join(root, 'state')), ['results.json']);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 
   (isRoot ? it : it.skip)(
