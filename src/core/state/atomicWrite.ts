@@ -2,7 +2,7 @@
 // of one, and a crash leaves at most a stray temp file: write a uniquely named temp file in the same folder,
 // fsync it, rename it over the target, then fsync the folder so the rename itself survives a power cut.
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 export interface AtomicWriteOptions {
@@ -11,10 +11,13 @@ export interface AtomicWriteOptions {
 }
 
 export async function writeFileAtomic(
-  file: string,
+  path: string,
   data: string | Uint8Array,
   o: AtomicWriteOptions = {},
 ): Promise<void> {
+  // A symlink is written through: the rename replaces its target, so the link (and whoever shares the
+  // target) keeps pointing at the new content instead of being replaced by a regular file.
+  const file = await realpath(path).catch(() => path);
   const dir = dirname(file);
   await mkdir(dir, { recursive: true });
   // An existing file keeps its mode; a new one gets `mode` less the umask, as open(2) applies it.

@@ -116,14 +116,16 @@ describe('CI export', () => {
       assert.match(none, /push: false/);
     });
 
-    it('keeps hostile build-arg values as data', async () => {
-      const config = sampleConfig('args: { EVIL: "${{ secrets.X }} $(touch pwned)\\nnext: line" }\n');
+    it('keeps hostile build-arg values as data, and refuses a line break that would make another build arg', async () => {
+      const config = sampleConfig('args: { EVIL: "${{ secrets.X }} $(touch pwned)" }\n');
       const { content } = renderCi('github', config, '/proj/w.yml');
       const buildArgs = includes(content)[0]!['build-args'];
       assert.deepEqual(
         buildArgs.split('\n').filter((l) => l.startsWith('EVIL')),
         ['EVIL=${{ secrets.X }} $(touch pwned)'],
       );
+      const split = sampleConfig('args: { EVIL: "x\\nY=injected" }\n');
+      assert.throws(() => renderCi('github', split, '/proj/w.yml'), /build arg EVIL of minimal has a line break/);
     });
   });
 

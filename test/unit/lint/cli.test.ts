@@ -179,6 +179,16 @@ describe('multiarch lint / fix', () => {
     assert.match(out.stderr, /Dockerfile: 1 fix applied/);
   });
 
+  it('fix writes through a symlinked Dockerfile: the link stays, the shared target is fixed', async () => {
+    const { symlink, lstat } = await import('node:fs/promises');
+    await writeFile(join(dir, 'shared.Dockerfile'), 'FROM alpine as build\n');
+    await rm(join(dir, 'Dockerfile'));
+    await symlink('shared.Dockerfile', join(dir, 'Dockerfile'));
+    assert.equal(await fix(['Dockerfile'], io(dir)), 0);
+    assert.ok((await lstat(join(dir, 'Dockerfile'))).isSymbolicLink(), 'the link was replaced by a file');
+    assert.equal(await readFile(join(dir, 'shared.Dockerfile'), 'utf8'), 'FROM alpine AS build\n');
+  });
+
   it('fix --rule limits the fixes; --stdout prints instead of writing', async () => {
     const out = io(dir);
     assert.equal(await fix(['--rule', 'FromAsCasing', '--stdout', 'Dockerfile'], out), 0);
