@@ -56,6 +56,8 @@ export interface Job {
   files?: Record<string, string>;
   /** Where an OCI archive or layout is written, when output is 'oci'. */
   ociPath?: string;
+  /** OCI archive per cell (by cellId) when one job writes one archive per variant (a bake). */
+  cellOciPaths?: Record<string, string>;
   /**
    * The build node that runs this job (its name; see core/nodes). Absent: this machine (`local`). The node's
    * engine flags (`engineArgs`) are already in argv, before and after, right after argv[0].

@@ -12,7 +12,9 @@ export async function ensureOutputDirs(job: Job): Promise<void> {
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, content);
   }
-  for (const f of [job.ociPath, job.metadataFile, ...(job.parts ?? []).map((p) => p.iidfile)])
+  // A bake writes every variant's archive through its `.partial` name: the staging files name them all.
+  const stagedFiles = Object.keys(job.staging?.files ?? {});
+  for (const f of [job.ociPath, job.metadataFile, ...stagedFiles, ...(job.parts ?? []).map((p) => p.iidfile)])
     if (f) await mkdir(dirname(f), { recursive: true });
 }
 

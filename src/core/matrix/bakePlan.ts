@@ -45,6 +45,7 @@ export function bakePlan(config: ResolvedConfig, o: BakePlanOptions): Plan {
     cwd: config.root,
     ...(o.output === 'oci'
       ? {
+          cellOciPaths: Object.fromEntries(cells.map((c) => [cellId(c), ociArchivePath(config.root, c.variant)])),
           staging: {
             discard: [],
             files: Object.fromEntries(
