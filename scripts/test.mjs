@@ -86,7 +86,7 @@ async function main() {
   console.log('summary:');
   for (const r of results)
     console.log(
-      `  ${r.name.padEnd(12)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed  ${r.seconds.toFixed(1)} s`,
+      `  ${r.name.padEnd(12)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed${r.skipped ? ` ${String(r.skipped).padStart(3)} skipped` : ''}  ${r.seconds.toFixed(1)} s`,
     );
   console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
   return failed > 0 || passed === 0 ? 1 : 0;

@@ -58,7 +58,7 @@ export async function fixtureWorkspace(
   return r.config;
 }
 
-export type Project = 'shared-base' | 'heavy-shared' | 'python-service';
+export type Project = 'shared-base' | 'heavy-shared' | 'python-service' | 'queue-service';
 
 /**
  * A temp copy of test/fixtures/projects/<name> (see its README) with this run's tag, built FROM `base`

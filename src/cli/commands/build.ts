@@ -111,7 +111,7 @@ async function build(args: string[], io: CliIO, signal: AbortSignal): Promise<nu
     return err.kind === 'usage' ? 2 : 3;
   }
   if (prepared === CANCELLED) return cancelled();
-  const { engine, plan, programs } = prepared;
+  const { engine, plan, programs, builder } = prepared;
   log(`engine: ${engine.kind}${engine.version ? ` ${engine.version}` : ''} (${engine.reason})\n`);
 
   const runner = new BuildRunner({ programs, env: io.env, concurrency: jobs });
@@ -122,6 +122,7 @@ async function build(args: string[], io: CliIO, signal: AbortSignal): Promise<nu
       config,
       ...(values['keep-going'] ? { keepGoing: true } : {}),
       ...(engine.version ? { engineVersion: engine.version } : {}),
+      ...(builder ? { builder } : {}),
       onCommand: (job, argv) => log(`[${job.id}] $ ${argv.join(' ')}\n`),
       onOutput: (_job, text) => log(text),
     });

@@ -1,3 +1,4 @@
+import { describeBuilder, nodeForPlatform, nodePlatformSupport, type BuildxBuilder } from '../engines/buildxOutput';
 import { cellId, type Job } from '../jobs';
 import type { CellTiming } from '../insight/types';
 import type { BuildNode } from '../nodes/types';
@@ -18,15 +19,25 @@ export interface JobEnd {
   version?: string;
   /** The build node the job ran on, when not this machine. */
   node?: BuildNode;
+  /** buildx: the builder the job ran on. */
+  builder?: BuildxBuilder;
   result?: ProcessResult;
   problem?: BuildProblem;
 }
 
 /** One record per cell of a finished job: what the state store keeps and every view reads. */
 export function jobRecords(job: Job, end: JobEnd): BuildRecord[] {
-  const { status, startedAt, durationMs, host, timings, version, node, result: r, problem } = end;
-  return jobCells(job).map((cell): BuildRecord => {
-    const image = job.cellImages?.[cellId(cell)] ?? job.platformTags?.[cell.platform] ?? job.tags[0];
+  const { status, startedAt, durationMs, host, timings, version, node, result: r, problem, builder } = end;
+  const onBuilder = job.engine === 'buildx' && builder ? builder : undefined;
+  const cells = jobCells(job);
+  return cells.map((cell): BuildRecord => {
+    const id = cellId(cell);
+    const image = job.cellImages?.[id] ?? job.platformTags?.[cell.platform] ?? job.tags[0];
+    const ociPath = job.cellOciPaths?.[id] ?? job.ociPath;
+    const timing = timings[id];
+    // One process building several cells (a bake, a multi-platform build): each cell's own span comes from
+    // its own steps, not the process's wall time.
+    const ownMs = cells.length > 1 && timing ? Math.round(timing.seconds * 1000) : durationMs;
     return {
       ...cell,
       engine: job.engine,
@@ -34,19 +45,32 @@ export function jobRecords(job: Job, end: JobEnd): BuildRecord[] {
       output: job.output,
       status,
       startedAt: startedAt.toISOString(),
-      durationMs,
+      durationMs: ownMs,
       ...(image && status === 'succeeded' ? { image } : {}),
-      ...(job.ociPath && status === 'succeeded' ? { ociPath: job.ociPath } : {}),
+      ...(ociPath && status === 'succeeded' ? { ociPath } : {}),
       ...(r?.exitCode !== undefined ? { exitCode: r.exitCode } : {}),
       ...(problem ? { error: problem.message } : status === 'cancelled' ? { error: 'cancelled' } : {}),
       // Local engines build a foreign platform under QEMU; a buildx builder may have a native node for it;
       // a build node runs the platforms it lists natively.
       ...(job.node
         ? { node: job.node, emulated: !node?.platforms.includes(cell.platform) }
-        : job.engine !== 'buildx'
-          ? { emulated: cell.platform !== host }
-          : {}),
-      ...(timings[cellId(cell)] ? { timing: timings[cellId(cell)] } : {}),
+        : onBuilder
+          ? builderPlacement(onBuilder, cell.platform)
+          : job.engine !== 'buildx'
+            ? { emulated: cell.platform !== host }
+            : {}),
+      ...(onBuilder ? { builder: describeBuilder(onBuilder) } : {}),
+      ...(timing ? { timing } : {}),
     };
   });
+}
+
+/** Which node of a buildx builder built a platform (named only when the builder has several) and whether under QEMU. */
+function builderPlacement(builder: BuildxBuilder, platform: string): Pick<BuildRecord, 'node' | 'emulated'> {
+  const node = builder.nodes.length > 1 ? nodeForPlatform(builder, platform) : builder.nodes[0];
+  const support = node ? nodePlatformSupport(node)[platform] : undefined;
+  return {
+    ...(builder.nodes.length > 1 && node ? { node: node.name } : {}),
+    ...(support ? { emulated: support === 'emulated' } : {}),
+  };
 }

@@ -9,7 +9,8 @@ import {
   type EnginePrograms,
   type EngineSetting,
 } from '../engines/detect';
-import { platformSupport, type SupportSnapshot } from '../engines/platformSupport';
+import { activeBuilder, platformSupport, type SupportSnapshot } from '../engines/platformSupport';
+import type { BuildxBuilder } from '../engines/buildxOutput';
 import { registryHost, registryReachable } from '../engines/registryCheck';
 import type { EngineInfo } from '../engines/types';
 import { buildPlan, PlanError } from '../matrix/plan';
@@ -73,6 +74,8 @@ export interface PrepareOptions {
   allowOutside?: boolean | string[];
   /** Why `.multiarch/` could not take the build's records; default: `state/writable.ts` tries. */
   stateProblem?: (root: string) => Promise<string | undefined>;
+  /** buildx: the builder in use from the support snapshot; default: the current one, versions from `buildx inspect`. */
+  builder?: typeof activeBuilder;
   /** Whether a registry answers; default: its `/v2/` endpoint within 2 s. */
   reachable?: (host: string) => Promise<{ ok: true } | { ok: false; reason: string }>;
 }
@@ -83,6 +86,8 @@ export interface PreparedBuild {
   /** The programs every command runs with ($MULTIARCH_DOCKER / $MULTIARCH_PODMAN). */
   programs: EnginePrograms;
   plan: Plan;
+  /** buildx: the builder the plan runs on, with its nodes (the runner records which node built each cell). */
+  builder?: BuildxBuilder;
 }
 
 /**
@@ -178,7 +183,8 @@ export async function prepareBuild(config: ResolvedConfig, o: PrepareOptions): P
       );
     }
   }
-  return { config, engine, programs, plan };
+  const builder = engine.kind === 'buildx' ? await (o.builder ?? activeBuilder)(support, { programs, env }) : undefined;
+  return { config, engine, programs, plan, ...(builder ? { builder } : {}) };
 }
 
 /** Paths outside the project stop plan and build alike, before any engine runs, unless allowed. */

@@ -495,6 +495,7 @@ export class BuildRunner {
       timings,
       ...(version ? { version } : {}),
       ...(node ? { node } : {}),
+      ...(o.builder ? { builder: o.builder } : {}),
       ...(r ? { result: r } : {}),
       ...(problem ? { problem } : {}),
     });

@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from '../config/types';
+import type { BuildxBuilder } from '../engines/buildxOutput';
 import type { EnginePrograms } from '../engines/detect';
 import type { Cell, Job } from '../jobs';
 import type { BuildRecord, CellStatus } from '../results/types';
@@ -27,6 +28,8 @@ export interface RunOptions extends RunnerEvents {
   /** Wait for cells another run is building instead of failing with BusyError. */
   waitForBusy?: boolean;
   engineVersion?: string;
+  /** buildx: the builder the jobs run on (its nodes say which one builds each platform). */
+  builder?: BuildxBuilder;
   /** The config the plan came from: used to locate failures in the right Dockerfile. */
   config?: ResolvedConfig;
 }

@@ -145,3 +145,18 @@ export function builderPlatformSupport(builder: BuildxBuilder): Record<string, P
   }
   return out;
 }
+
+/** `name (driver, BuildKit v0.11.6)`: what the report and the records say about the builder a build ran on. */
+export function describeBuilder(builder: BuildxBuilder): string {
+  const versions = [...new Set(builder.nodes.flatMap((n) => (n.buildkit ? [n.buildkit] : [])))];
+  return `${builder.name} (${[builder.driver, ...(versions.length ? [`BuildKit ${versions.join(', ')}`] : [])].filter(Boolean).join(', ')})`;
+}
+
+/**
+ * The node of a multi-node builder that builds `platform`: the one node listing it. When several list it,
+ * buildx versions pick differently (0.10 the last, 0.11+ the best match, first first), so none is named.
+ */
+export function nodeForPlatform(builder: BuildxBuilder, platform: string): BuildxNode | undefined {
+  const listing = builder.nodes.filter((n) => n.platforms.some((p) => p.platform === platform));
+  return listing.length === 1 ? listing[0] : undefined;
+}

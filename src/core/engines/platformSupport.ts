@@ -1,6 +1,6 @@
 import type { EngineKind } from '../jobs';
-import { builderPlatformSupport, parseBuildxLs, type BuildxBuilder } from './buildxOutput';
-import { listBuildersArgv } from './buildxBuilders';
+import { builderPlatformSupport, parseBuildxInspect, parseBuildxLs, type BuildxBuilder } from './buildxOutput';
+import { inspectBuilderArgv, listBuildersArgv } from './buildxBuilders';
 import { defaultPrograms, withProgram, type EnginePrograms } from './detect';
 import { enabledQemuHandlers, hostPlatform, localAvailability, type Availability } from './emulation';
 import { runTool } from './exec';
@@ -57,4 +57,29 @@ export async function platformSupport(
 async function local(wanted: string[], host: string): Promise<Availability[]> {
   const handlers = await enabledQemuHandlers();
   return wanted.map((p) => localAvailability(p, host, handlers));
+}
+
+/**
+ * The builder a buildx build runs on (the current one), with each node's BuildKit version. buildx before
+ * 0.13 prints no BUILDKIT column in `ls`, so then `buildx inspect` (no bootstrap) is asked for it.
+ */
+export async function activeBuilder(
+  snapshot: SupportSnapshot,
+  o: { programs?: EnginePrograms; env?: NodeJS.ProcessEnv } = {},
+): Promise<BuildxBuilder | undefined> {
+  const active = snapshot.builders?.find((b) => b.current) ?? snapshot.builders?.[0];
+  if (!active || active.nodes.every((n) => n.buildkit)) return active;
+  const r = await runTool(withProgram(inspectBuilderArgv(active.name, false), o.programs ?? defaultPrograms), {
+    timeoutMs: 5000,
+    ...(o.env ? { env: o.env } : {}),
+  });
+  if (!r.ok) return active;
+  const inspected = parseBuildxInspect(r.stdout);
+  return {
+    ...active,
+    nodes: active.nodes.map((n) => {
+      const buildkit = inspected.nodes.find((m) => m.name === n.name)?.buildkit;
+      return n.buildkit || !buildkit ? n : { ...n, buildkit };
+    }),
+  };
 }

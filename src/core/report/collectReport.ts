@@ -1,6 +1,8 @@
 // Gathers the report's inputs: recorded builds, their sizes, stored verifications, and this host.
 import { readFile } from 'node:fs/promises';
 import * as os from 'node:os';
+import { cellId } from '../jobs';
+import type { BuildRecord } from '../results/types';
 import { readBuildRecords } from '../sizes/buildRecords';
 import { collectSizes, type CollectOptions } from '../sizes/collectSizes';
 import { hostArch, isNative } from '../verify/machines';
@@ -39,6 +41,7 @@ export async function collectReport(opts: ReportOptions): Promise<ReportInput> {
     hostInfo(),
   ]);
   const platforms = opts.platforms ?? [...new Set(records.map((r) => r.platform))].sort();
+  const builder = opts.builder ?? buildersOf(records);
   return {
     generatedAt: opts.now ?? new Date(),
     host,
@@ -48,7 +51,15 @@ export async function collectReport(opts: ReportOptions): Promise<ReportInput> {
     platforms: await Promise.all(
       platforms.map(async (platform) => ({ platform, availability: await availability(platform) })),
     ),
-    ...(opts.builder ? { builder: opts.builder } : {}),
+    ...(builder ? { builder } : {}),
     ...(opts.variantArg ? { variantArg: opts.variantArg } : {}),
   };
+}
+
+/** The builders the cells' latest builds ran on (buildx records them), each once; undefined when none did. */
+export function buildersOf(records: BuildRecord[]): string | undefined {
+  const latest = new Map<string, BuildRecord>();
+  for (const r of records) latest.set(cellId(r), r);
+  const names = [...new Set([...latest.values()].flatMap((r) => (r.builder ? [r.builder] : [])))];
+  return names.length ? names.join('; ') : undefined;
 }

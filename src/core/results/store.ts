@@ -28,6 +28,7 @@ const buildRecordSchema = {
     error: str,
     emulated: { type: 'boolean' },
     node: str,
+    builder: str,
     timing: { type: 'object' },
   },
 };

@@ -22,8 +22,10 @@ export interface BuildRecord {
   error?: string;
   /** Whether every platform of the job ran natively or some under emulation. */
   emulated?: boolean;
-  /** The build node that built it (its name); absent: this machine (`local`). */
+  /** The build node that built it (its name; a buildx builder's node); absent: this machine (`local`). */
   node?: string;
+  /** buildx: the builder that ran the build, as `name (driver, BuildKit version)`. */
+  builder?: string;
   /** This cell's own seconds and steps, read from the engine's progress output. */
   timing?: CellTiming;
 }

@@ -178,10 +178,16 @@ export class BuildService extends Disposable {
       if (err instanceof PrepareError) throw fromPrepareError(err);
       throw err;
     }
-    const { plan, engine } = prepared;
+    const { plan, engine, builder } = prepared;
     this.starting.fire();
     this.log.info(`${fromTask ? 'task' : 'build'}: ${plan.jobs.length} job(s) with ${engine.kind} (${engine.reason})`);
-    return { plan, config, waitForBusy: fromTask, ...(engine.version ? { engineVersion: engine.version } : {}) };
+    return {
+      plan,
+      config,
+      waitForBusy: fromTask,
+      ...(engine.version ? { engineVersion: engine.version } : {}),
+      ...(builder ? { builder } : {}),
+    };
   }
 
   private async configFor(

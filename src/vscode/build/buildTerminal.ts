@@ -7,6 +7,7 @@ import { failureLines, summaryTable } from '../../core/build/summary';
 import type { ResolvedConfig } from '../../core/config/types';
 import { shellQuote } from '../../core/engines/shellQuote';
 import { cellId, type Cell, type Plan } from '../../core/jobs';
+import type { BuildxBuilder } from '../../core/engines/buildxOutput';
 import { ResultsStore } from '../../core/results/store';
 import { cellLogPath } from '../../core/state';
 import type { CellStates } from '../model/cellStates';
@@ -16,6 +17,8 @@ export interface TerminalRun {
   plan: Plan;
   config: ResolvedConfig;
   engineVersion?: string;
+  /** buildx: the builder in use (records say which node built each cell). */
+  builder?: BuildxBuilder;
   /** Wait for cells another run is building (the user chose "queue"). */
   waitForBusy: boolean;
 }
@@ -89,6 +92,7 @@ export class BuildTerminal implements vscode.Pseudoterminal {
         waitForBusy: this.run.waitForBusy,
         config,
         ...(this.run.engineVersion ? { engineVersion: this.run.engineVersion } : {}),
+        ...(this.run.builder ? { builder: this.run.builder } : {}),
         onCommand: (job, argv) => {
           const line = `$ ${Object.entries(job.env ?? {})
             .map(([k, v]) => `${k}=${shellQuote(v)} `)
