@@ -74,6 +74,8 @@ export function parseBuildFailure(output: string, dockerfile?: DockerfileSource)
   if (!message) return undefined;
   if (line === undefined && step && dockerfile) line = locateInstruction(dockerfile.text, step);
   if (!file && line !== undefined && dockerfile) file = dockerfile.path;
+  // BuildKit names the file as the build context sees it (`Dockerfile:6`): the file built is that one.
+  if (file && dockerfile && !file.startsWith('/') && dockerfile.path.endsWith(`/${file}`)) file = dockerfile.path;
   return {
     ...(file ? { file } : {}),
     ...(line !== undefined ? { line } : {}),

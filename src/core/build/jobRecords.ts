@@ -55,7 +55,7 @@ export function jobRecords(job: Job, end: JobEnd): BuildRecord[] {
       ...(job.node
         ? { node: job.node, emulated: !node?.platforms.includes(cell.platform) }
         : onBuilder
-          ? builderPlacement(onBuilder, cell.platform)
+          ? builderPlacement(onBuilder, cell.platform, version)
           : job.engine !== 'buildx'
             ? { emulated: cell.platform !== host }
             : {}),
@@ -66,8 +66,12 @@ export function jobRecords(job: Job, end: JobEnd): BuildRecord[] {
 }
 
 /** Which node of a buildx builder built a platform (named only when the builder has several) and whether under QEMU. */
-function builderPlacement(builder: BuildxBuilder, platform: string): Pick<BuildRecord, 'node' | 'emulated'> {
-  const node = builder.nodes.length > 1 ? nodeForPlatform(builder, platform) : builder.nodes[0];
+function builderPlacement(
+  builder: BuildxBuilder,
+  platform: string,
+  buildxVersion: string | undefined,
+): Pick<BuildRecord, 'node' | 'emulated'> {
+  const node = builder.nodes.length > 1 ? nodeForPlatform(builder, platform, buildxVersion) : builder.nodes[0];
   const support = node ? nodePlatformSupport(node)[platform] : undefined;
   return {
     ...(builder.nodes.length > 1 && node ? { node: node.name } : {}),

@@ -153,10 +153,19 @@ export function describeBuilder(builder: BuildxBuilder): string {
 }
 
 /**
- * The node of a multi-node builder that builds `platform`: the one node listing it. When several list it,
- * buildx versions pick differently (0.10 the last, 0.11+ the best match, first first), so none is named.
+ * The node of a builder that builds `platform`, as buildx picks it: the one node listing it; when several
+ * do (a local BuildKit lists its own platform and every QEMU one), buildx before 0.13 takes the last node
+ * listing it and 0.13+ the first (build/resolver). Unknown when several list it and the version is not known.
  */
-export function nodeForPlatform(builder: BuildxBuilder, platform: string): BuildxNode | undefined {
+export function nodeForPlatform(
+  builder: BuildxBuilder,
+  platform: string,
+  buildxVersion?: string,
+): BuildxNode | undefined {
   const listing = builder.nodes.filter((n) => n.platforms.some((p) => p.platform === platform));
-  return listing.length === 1 ? listing[0] : undefined;
+  if (listing.length <= 1) return listing[0];
+  const m = /^v?(\d+)\.(\d+)/.exec(buildxVersion ?? '');
+  if (!m) return undefined;
+  const before013 = Number(m[1]) === 0 && Number(m[2]) < 13;
+  return before013 ? listing[listing.length - 1] : listing[0];
 }

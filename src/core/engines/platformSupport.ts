@@ -26,7 +26,7 @@ export async function platformSupport(
   const host = hostPlatform();
   if (engine === 'buildx') {
     const ls = await runTool(withProgram(listBuildersArgv(), o.programs ?? defaultPrograms), {
-      timeoutMs: 5000,
+      timeoutMs: 15_000,
       ...(o.env ? { env: o.env } : {}),
     });
     if (!ls.ok) {
@@ -70,7 +70,7 @@ export async function activeBuilder(
   const active = snapshot.builders?.find((b) => b.current) ?? snapshot.builders?.[0];
   if (!active || active.nodes.every((n) => n.buildkit)) return active;
   const r = await runTool(withProgram(inspectBuilderArgv(active.name, false), o.programs ?? defaultPrograms), {
-    timeoutMs: 5000,
+    timeoutMs: 15_000,
     ...(o.env ? { env: o.env } : {}),
   });
   if (!r.ok) return active;

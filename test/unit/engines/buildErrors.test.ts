@@ -28,6 +28,21 @@ describe('build failure locations', () => {
     });
   });
 
+  it('buildx 0.10.5 + BuildKit 0.11.6 (recorded): the snippet’s context-relative name becomes the Dockerfile built', () => {
+    assert.deepEqual(parseBuildFailure(fixture('buildx-0.10-run-failure.txt'), dockerfile), {
+      file: '/work/app/Dockerfile',
+      line: 6,
+      message: 'process "/bin/sh -c echo about to fail && exit 3" did not complete successfully: exit code: 3',
+      exitCode: 3,
+    });
+    // A different file of the same context keeps the name BuildKit printed.
+    assert.equal(
+      parseBuildFailure(fixture('buildx-0.10-run-failure.txt'), { ...dockerfile, path: '/work/app/Dockerfile.dev' })
+        ?.file,
+      'Dockerfile',
+    );
+  });
+
   it('podman (recorded): the failed STEP is found in the Dockerfile', () => {
     assert.deepEqual(parseBuildFailure(fixture('podman-run-failure.txt'), dockerfile), {
       file: '/work/app/Dockerfile',

@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import {
   builderPlatformSupport,
+  describeBuilder,
+  nodeForPlatform,
   nodePlatformSupport,
   parseBuildxInspect,
   parseBuildxLs,
@@ -77,5 +79,44 @@ describe('buildx output (examples from the buildx CLI reference)', () => {
       { platform: 'linux/arm/v7', pinned: false },
       { platform: 'linux/arm/v6', pinned: false },
     ]);
+  });
+});
+
+describe('buildx output recorded from buildx v0.10.5 + BuildKit v0.11.6 (remote driver)', () => {
+  it('parses the version', () => {
+    assert.deepEqual(parseBuildxVersion(fixture('buildx-0.10-version.txt')), {
+      version: '0.10.5',
+      revision: '86bdced7766639d56baa4c7c449a4f6468490f87',
+    });
+  });
+
+  it('parses the flat ls table with its BUILDKIT column: builder, driver, node, version, platforms', () => {
+    const builders = parseBuildxLs(fixture('buildx-0.10-ls.txt'));
+    assert.deepEqual(
+      builders.map((b) => [b.name, b.driver, b.current, b.nodes.map((n) => [n.name, n.status, n.buildkit])]),
+      [
+        ['ma-dev', 'remote', true, [['ma-dev0', 'running', 'v0.11.6']]],
+        ['default', 'docker', false, [['default', 'running', '20.10.24+dfsg1']]],
+      ],
+    );
+    const node = builders[0]!.nodes[0]!;
+    assert.equal(node.endpoint, 'unix:///work/tools/buildkitd.sock');
+    assert.deepEqual(nodePlatformSupport(node), {
+      'linux/amd64': 'native',
+      'linux/amd64/v2': 'native',
+      'linux/amd64/v3': 'native',
+      'linux/amd64/v4': 'native',
+      'linux/arm64': 'emulated',
+    });
+  });
+
+  it('parses inspect and names the builder with its driver and BuildKit version', () => {
+    const builder = parseBuildxInspect(fixture('buildx-0.10-inspect.txt'));
+    assert.deepEqual(
+      [builder.name, builder.driver, builder.nodes.map((n) => [n.name, n.buildkit, n.platforms.length])],
+      ['ma-dev', 'remote', [['ma-dev0', 'v0.11.6', 5]]],
+    );
+    assert.equal(describeBuilder(builder), 'ma-dev (remote, BuildKit v0.11.6)');
+    assert.equal(nodeForPlatform(builder, 'linux/arm64')?.name, 'ma-dev0');
   });
 });
