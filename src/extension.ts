@@ -14,6 +14,7 @@ import { registerSizes, type SizesApi } from './vscode/sizes/registerSizes';
 import { registerLint } from './vscode/lint/registerLint';
 import { registerTimeline, type TimelineApi } from './vscode/timeline/registerTimeline';
 import { messageOf } from './core/errors';
+import { registerInsight, type InsightApi } from './vscode/insight/registerInsight';
 
 /** What activate() returns: read-only handles other extensions (and the integration tests) can use. */
 export interface MultiArchApi {
@@ -28,6 +29,8 @@ export interface MultiArchApi {
   sizes: SizesApi;
   /** The Build Timeline panel: what it shows and when its webview receives a state. */
   timeline: TimelineApi;
+  /** Build facts in the Dockerfile and the matrix status bar item. */
+  insight: InsightApi;
 }
 
 /** Only wiring: every feature lives in its own folder under src/vscode/. */
@@ -48,6 +51,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<MultiA
     const sizes = registerSizes(context, model, log);
     const timeline = registerTimeline(context, model, builds.onDidFinish, log);
     const lint = registerLint(context, log);
+    const insight = registerInsight(context, { model, cells, lint, onDidFinishBuild: builds.onDidFinish, log });
     registerCommands({
       extension: context,
       log,
@@ -70,6 +74,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<MultiA
       onDidFinishBuild: builds.onDidFinish,
       sizes: sizes.api,
       timeline: timeline.api,
+      insight,
     };
   } catch (err) {
     // VS Code shows nothing when activate() throws; say it ourselves, with the log one click away.

@@ -15,10 +15,40 @@ export interface TimelineState {
   configured: string[];
   /** ISO time the records were read. */
   updatedAt: string;
-  /** The variant (and platform) the panel was opened on from the Variants view. */
-  focus?: { variant: string; platform?: string };
+  /** The variant (and platform, and step) the panel was opened on: the Variants view, a Dockerfile line. */
+  focus?: TimelineFocus;
   /** Why the records could not be read at all (no workspace, a corrupt results file). */
   error?: string;
+}
+
+export interface TimelineFocus {
+  variant: string;
+  platform?: string;
+  /** A step's position in the cell's record (TimelineStep.position): a Dockerfile line's lens or hover. */
+  position?: number;
+}
+
+/**
+ * The focus a Show Build Timeline argument asks for, checked: a variant name, a Variants tree row
+ * (`{variant: {name}}`, `{variant, platform}`), or a step `{variant, platform, position}` from a Dockerfile
+ * line. Anything else focuses nothing.
+ */
+export function timelineFocusOf(arg: unknown): TimelineFocus | undefined {
+  if (typeof arg === 'string') return arg ? { variant: arg } : undefined;
+  if (typeof arg !== 'object' || arg === null) return undefined;
+  const a = arg as Record<string, unknown>;
+  const v = a.variant;
+  const variant =
+    typeof v === 'string'
+      ? v
+      : typeof v === 'object' && v !== null && typeof (v as { name?: unknown }).name === 'string'
+        ? (v as { name: string }).name
+        : undefined;
+  if (!variant) return undefined;
+  const platform = typeof a.platform === 'string' ? a.platform : undefined;
+  const position =
+    platform && Number.isInteger(a.position) && (a.position as number) >= 0 ? (a.position as number) : undefined;
+  return { variant, ...(platform ? { platform } : {}), ...(position !== undefined ? { position } : {}) };
 }
 
 /** What the webview keeps with vscode.setState, restored after a reload or a window restart. */

@@ -79,3 +79,11 @@ export function machineNodes(log?: Log): BuildNode[] {
     );
   return [];
 }
+
+/** How the build facts of each Dockerfile line show: `multiarch.buildFacts` (off, lens or hint; lens by default). */
+export type BuildFactsDisplay = 'off' | 'lens' | 'hint';
+
+export function buildFactsDisplay(scope?: vscode.ConfigurationScope): BuildFactsDisplay {
+  const v = section(scope).get<string>('buildFacts');
+  return v === 'off' || v === 'hint' ? v : 'lens';
+}

@@ -17,6 +17,8 @@ function findTests(dir: string): string[] {
 export async function run(): Promise<void> {
   // Timeouts are generous: the first activation in a cold extension host can take seconds.
   const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 60_000 });
+  // MULTIARCH_INTEGRATION_GREP runs only the tests whose title matches (while working on one feature).
+  if (process.env.MULTIARCH_INTEGRATION_GREP) mocha.grep(process.env.MULTIARCH_INTEGRATION_GREP);
   const files = findTests(__dirname);
   for (const f of files) mocha.addFile(f);
   await mocha.loadFilesAsync();

@@ -4,6 +4,7 @@ import { shortPlatform } from '../../../src/core/sizes/format';
 import { orderSteps, type StepOrder } from '../../../src/core/report/timelineOrder';
 import type { TimelineCell, TimelineState, TimelineStep, TimelineVariant } from '../../../src/shared/timelineProtocol';
 import { el, icon } from '../../sizes/src/dom';
+import { trendChart } from './trendChart';
 
 export interface Handlers {
   onOrder(order: StepOrder): void;
@@ -71,7 +72,14 @@ function emptyState(doc: Document, state: TimelineState, h: Handlers): HTMLEleme
   );
 }
 
-function stepRow(doc: Document, variant: string, cell: TimelineCell, step: TimelineStep, h: Handlers): HTMLElement {
+function stepRow(
+  doc: Document,
+  variant: string,
+  cell: TimelineCell,
+  step: TimelineStep,
+  focused: boolean,
+  h: Handlers,
+): HTMLElement {
   const where = step.stage ? `[${step.stage}] ` : '';
   const line = step.line === undefined ? 'line unknown' : `line ${step.line + 1}`;
   const bar = el(doc, 'span', { class: 'bar' });
@@ -82,7 +90,7 @@ function stepRow(doc: Document, variant: string, cell: TimelineCell, step: Timel
     'button',
     {
       type: 'button',
-      class: `step${step.cached ? ' cached' : ''}`,
+      class: `step${step.cached ? ' cached' : ''}${focused ? ' focus' : ''}`,
       title: `${where}${step.instruction}\n${step.cached ? 'cached' : step.duration} · ${line} of the Dockerfile`,
       'data-position': String(step.position),
     },
@@ -113,7 +121,8 @@ function cellSection(
   const focused = focus?.variant === variant.variant && focus.platform === cell.platform;
   const id = `cell-${variant.variant}-${cell.platform}`.replace(/[^A-Za-z0-9_-]/g, '_');
   const list = el(doc, 'ol', { class: 'steps', 'aria-labelledby': id });
-  for (const step of orderSteps(cell.steps, order)) list.append(stepRow(doc, variant.variant, cell, step, h));
+  for (const step of orderSteps(cell.steps, order))
+    list.append(stepRow(doc, variant.variant, cell, step, focused && focus?.position === step.position, h));
   return el(
     doc,
     'section',
@@ -129,6 +138,7 @@ function cellSection(
       cell.emulated ? el(doc, 'span', { class: 'badge' }, 'emulated') : undefined,
       el(doc, 'span', { class: 'total' }, cell.total),
       el(doc, 'span', { class: 'cached-line' }, cell.cachedLine),
+      trendChart(doc, cell),
       cell.status === 'succeeded'
         ? undefined
         : el(
@@ -178,6 +188,9 @@ export function render(doc: Document, root: HTMLElement, state: TimelineState, o
     for (const v of state.variants) parts.push(variantSection(doc, v, order, state.focus, h));
   }
   root.replaceChildren(...parts);
-  if (state.focus)
-    root.querySelector('section.cell.focus, section.variant.focus')?.scrollIntoView?.({ block: 'nearest' });
+  if (!state.focus) return;
+  // A step (from a Dockerfile line) takes the keyboard focus too, so Enter opens its line again.
+  const step = root.querySelector<HTMLButtonElement>('button.step.focus');
+  step?.focus?.({ preventScroll: true });
+  (step ?? root.querySelector('section.cell.focus, section.variant.focus'))?.scrollIntoView?.({ block: 'center' });
 }

@@ -12,6 +12,8 @@ import {
 } from './timings';
 import { stepLines } from './stepLines';
 import { orderSteps } from './timelineOrder';
+import { cellTrends, trendRange, type TrendPoint } from './trends';
+import { cellId } from '../jobs';
 
 export interface TimelineStep {
   /** Position in the build's own record, the step's identity within its cell. */
@@ -45,6 +47,10 @@ export interface TimelineCell {
   cachedLine: string;
   /** In Dockerfile order (see orderSteps). */
   steps: TimelineStep[];
+  /** The cell's last 20 recorded builds, oldest first (`multiarch timings --history`): the per-cell chart. */
+  trend: TrendPoint[];
+  /** "12.4 s → 0.9 s over 5 builds; cached 0% → 100%", the chart's text for screen readers and tooltips. */
+  trendLine: string;
 }
 
 export interface TimelineVariant {
@@ -75,6 +81,7 @@ export function timelineModel(
 ): TimelineVariant[] {
   const latest = latestTimed(records);
   const comparisons = emulationComparisons(records);
+  const trends = new Map(cellTrends(records).map((t) => [cellId(t), t]));
   const names = [...new Set(latest.map((r) => r.variant))].sort(
     (a, b) => rank(order, a) - rank(order, b) || a.localeCompare(b),
   );
@@ -112,6 +119,7 @@ export function timelineModel(
         cachedSteps: t.cachedSteps,
         cachedLine: cachedStepsLine(t),
         steps: orderSteps(steps, 'dockerfile'),
+        ...trendOf(trends.get(cellId(r))),
       };
     });
     return {
@@ -126,4 +134,12 @@ export function timelineModel(
 function rank(order: readonly string[], name: string): number {
   const i = order.indexOf(name);
   return i < 0 ? order.length : i;
+}
+
+function trendOf(t: ReturnType<typeof cellTrends>[number] | undefined): Pick<TimelineCell, 'trend' | 'trendLine'> {
+  if (!t) return { trend: [], trendLine: '' };
+  const cached = t.builds.map((b) => b.cachedPercent).filter((c): c is number => c !== undefined);
+  const cache = cached.length ? `; cached ${cached[0]}% → ${cached[cached.length - 1]}%` : '';
+  const n = t.builds.length;
+  return { trend: t.builds, trendLine: `${trendRange(t)} over ${n} build${n === 1 ? '' : 's'}${cache}` };
 }

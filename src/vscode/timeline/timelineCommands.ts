@@ -1,9 +1,8 @@
 import * as vscode from 'vscode';
 import { messageOf } from '../../core/errors';
-import type { TimelineState, TimelineStep } from '../../shared/timelineProtocol';
+import { timelineFocusOf, type TimelineState, type TimelineStep } from '../../shared/timelineProtocol';
 import type { CommandFactory } from '../command';
 import { showError } from '../log';
-import { variantArg } from '../sizes/projects';
 
 interface StepKey {
   variant: string;
@@ -11,16 +10,13 @@ interface StepKey {
   position: number;
 }
 
-/** Show Build Timeline: the palette, the Variants title, and a variant's or a cell's menu (then focused on it). */
+/** Show Build Timeline: the palette, the Variants title, a variant's or a cell's menu, a Dockerfile line (then focused on it). */
 export const showTimeline: CommandFactory = {
   create:
     ({ timeline }) =>
     async (arg?: unknown) => {
-      const variant = variantArg(arg);
-      const platform = typeof arg === 'object' && arg !== null ? (arg as { platform?: unknown }).platform : undefined;
-      await timeline
-        .open()
-        .show(variant ? { variant, ...(typeof platform === 'string' ? { platform } : {}) } : undefined);
+      // A variant, a tree row, or a step from a Dockerfile line's lens or hover: checked, anything else focuses nothing.
+      await timeline.open().show(timelineFocusOf(arg));
     },
 };
 

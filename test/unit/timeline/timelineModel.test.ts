@@ -55,6 +55,15 @@ describe('Build Timeline view model', () => {
       ]),
     );
     assert.equal(v!.cells[0]!.cachedLine, '8/8 steps cached (100%)');
+    // Each cell carries its history for the chart: the cold build, then the cached one.
+    assert.deepEqual(
+      v!.cells[0]!.trend.map((b) => [b.seconds, b.cachedPercent]),
+      [
+        [12.38, 0],
+        [0.93, 100],
+      ],
+    );
+    assert.equal(v!.cells[0]!.trendLine, '12.4 s → 0.9 s over 2 builds; cached 0% → 100%');
     // The rebuild was all cached: the factor comes from the cold build, as in `multiarch timings`.
     const [c] = emulationComparisons(cold);
     assert.deepEqual(v!.emulation, [`linux/arm64 took ${c!.factor}× the linux/amd64 time for the same steps`]);

@@ -1,7 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { JSDOM } from 'jsdom';
 import { render, type Handlers } from '../../../media/timeline/src/render';
-import { isFromWebview, type StepOrder, type TimelineState } from '../../../src/shared/timelineProtocol';
+import {
+  isFromWebview,
+  timelineFocusOf,
+  type StepOrder,
+  type TimelineState,
+} from '../../../src/shared/timelineProtocol';
 
 const HOSTILE = '<img src=x onerror=alert(1)>"><script>alert(2)</script>';
 
@@ -45,6 +50,12 @@ function state(over: Partial<TimelineState> = {}): TimelineState {
             totalSteps: 3,
             cachedSteps: 1,
             cachedLine: '1/3 steps cached (33%)',
+            trend: [
+              { startedAt: '2026-11-30T10:00:00Z', status: 'succeeded', seconds: 20, cachedPercent: 0 },
+              { startedAt: '2026-11-30T10:30:00Z', status: 'failed', seconds: 3 },
+              { startedAt: '2026-11-30T11:00:00Z', status: 'succeeded', seconds: 7, cachedPercent: 33 },
+            ],
+            trendLine: `20.0 s → 7.0 s over 3 builds; cached 0% → 33% ${HOSTILE}`,
             steps: [
               step(0, 'base', 'COPY rootfs/ /', 0.2, true, 4),
               step(1, 'deps', 'RUN make', 5, false, 8),
@@ -117,6 +128,65 @@ describe('Build Timeline webview rendering', () => {
     assert.equal(variantOnly.querySelectorAll('section.cell.focus').length, 0);
     const cell = draw(state({ focus: { variant: 'minimal', platform: 'linux/arm64' } })).root;
     assert.equal(cell.querySelector('section.cell.focus')?.getAttribute('data-platform'), 'linux/arm64');
+  });
+
+  it('focuses the step a Dockerfile line opened the panel on', () => {
+    const { root, doc } = draw(state({ focus: { variant: 'minimal', platform: 'linux/arm64', position: 1 } }));
+    const focused = [...root.querySelectorAll<HTMLButtonElement>('button.step.focus')];
+    assert.deepEqual(
+      focused.map((b) => b.dataset.position),
+      ['1'],
+    );
+    assert.equal(doc.activeElement, focused[0], 'the keyboard focus is on the step');
+    assert.equal(
+      draw(state({ focus: { variant: 'minimal', platform: 'linux/amd64', position: 1 } })).root.querySelectorAll(
+        'button.step.focus',
+      ).length,
+      0,
+    );
+  });
+
+  it('checks what Show Build Timeline is asked to focus', () => {
+    assert.deepEqual(timelineFocusOf('redis'), { variant: 'redis' });
+    assert.deepEqual(timelineFocusOf({ variant: { name: 'redis' }, platform: 'linux/arm64' }), {
+      variant: 'redis',
+      platform: 'linux/arm64',
+    });
+    assert.deepEqual(timelineFocusOf({ variant: 'redis', platform: 'linux/arm64', position: 3 }), {
+      variant: 'redis',
+      platform: 'linux/arm64',
+      position: 3,
+    });
+    assert.deepEqual(timelineFocusOf({ variant: 'redis', position: 3 }), { variant: 'redis' }, 'a step needs its cell');
+    assert.deepEqual(timelineFocusOf({ variant: 'redis', platform: 'linux/arm64', position: -1 }), {
+      variant: 'redis',
+      platform: 'linux/arm64',
+    });
+    for (const bad of [undefined, null, '', 7, { variant: 7 }, { platform: 'linux/arm64' }])
+      assert.equal(timelineFocusOf(bad), undefined);
+  });
+
+  it('draws each cell’s last builds as a small chart: a bar per build, a line for the cache share', () => {
+    const { root } = draw(state());
+    const chart = root.querySelector('section.cell svg.trend')!;
+    assert.equal(chart.getAttribute('role'), 'img');
+    assert.ok(chart.getAttribute('aria-label')!.includes(HOSTILE), 'data only in attributes and text');
+    assert.equal(root.querySelectorAll('script, img').length, 0);
+    const bars = [...chart.querySelectorAll('rect')];
+    assert.deepEqual(
+      bars.map((b) => Number(b.getAttribute('height')).toFixed(1)),
+      ['26.0', '3.9', '9.1'],
+    );
+    assert.ok(bars[1]!.classList.contains('failed'));
+    assert.match(bars[2]!.querySelector('title')!.textContent!, /7\.0 s, 33% cached$/);
+    assert.equal(
+      chart.querySelector('polyline')!.getAttribute('points'),
+      '3,27.0 19,18.4',
+      'no point for the build without steps',
+    );
+    const one = state();
+    one.variants[0]!.cells[0]!.trend = one.variants[0]!.cells[0]!.trend.slice(0, 1);
+    assert.equal(draw(one).root.querySelector('svg.trend'), null, 'one build: no trend to draw');
   });
 
   it('says how to get timings when nothing was built, with a Build All button', () => {
