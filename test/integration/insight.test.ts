@@ -37,8 +37,11 @@ describe('Build facts in the Dockerfile after a real build', function () {
   let dockerfile: vscode.Uri;
   let heavyLine: number;
   const configUri = () => vscode.Uri.joinPath(workspaceRoot(), 'multiarch.yaml');
-  const lenses = () =>
-    vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', dockerfile, 100);
+  // The lens command needs the document loaded in the workbench: open it first (another editor may have replaced it).
+  const lenses = async () => {
+    await vscode.workspace.openTextDocument(dockerfile);
+    return vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', dockerfile, 100);
+  };
   const heavyLens = async () => (await lenses()).find((l) => l.range.start.line === heavyLine);
 
   before(async function () {

@@ -115,7 +115,11 @@ export class HotSpotActions implements vscode.CodeActionProvider {
       action.command = {
         title: action.title,
         command: 'vscode.open',
-        arguments: [readme, { selection: new vscode.Range(at, at), preview: true }],
+        // Beside the Dockerfile, which stays open.
+        arguments: [
+          readme,
+          { selection: new vscode.Range(at, at), preview: true, viewColumn: vscode.ViewColumn.Beside },
+        ],
       };
       action.diagnostics = [diagnostic];
       actions.push(action);
