@@ -71,19 +71,47 @@ export const pushVariant: CommandFactory = {
   },
 };
 
+/** One cell of the matrix, picked from every variant × platform (the walkthrough's "build one cell"). */
+async function pickCell(
+  ctx: CommandContext,
+): Promise<{ folder: vscode.WorkspaceFolder; variant: string; platform: string } | undefined> {
+  await ctx.model.reload();
+  const items = ctx.model.configs.flatMap(({ folder, config }) =>
+    config.variants.flatMap((v) =>
+      v.platforms.map((platform) => ({
+        label: `${v.name} on ${platform}`,
+        detail: ctx.model.configs.length > 1 ? folder.name : undefined,
+        folder,
+        variant: v.name,
+        platform,
+      })),
+    ),
+  );
+  if (!items.length) {
+    void showError(
+      ctx.log,
+      'No buildable config in this workspace: add a Dockerfile or fix multiarch.yaml, then try again.',
+    );
+    return undefined;
+  }
+  const pick = await vscode.window.showQuickPick(items, { title: 'Build which platform of which variant?' });
+  return pick && { folder: pick.folder, variant: pick.variant, platform: pick.platform };
+}
+
 export const buildPlatform: CommandFactory = {
   trust: buildTrust,
-  create: (ctx) => (node?: Node) => {
-    if (node?.kind !== 'platform') {
-      void vscode.window.showInformationMessage(
-        'Right-click a platform under a variant in the Multi-Arch view to build just that platform.',
-      );
-      return undefined;
-    }
-    return start(
-      ctx,
-      { type: taskType, variant: node.variant.name, platforms: [node.platform], output: 'load' },
-      node.folder,
+  create: (ctx) => async (node?: Node) => {
+    const target =
+      node?.kind === 'platform'
+        ? { folder: node.folder, variant: node.variant.name, platform: node.platform }
+        : await pickCell(ctx);
+    return (
+      target &&
+      start(
+        ctx,
+        { type: taskType, variant: target.variant, platforms: [target.platform], output: 'load' },
+        target.folder,
+      )
     );
   },
 };
