@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ResolvedConfig } from '../../src/core/config/types';
 import { projectWorkspace, repoRoot } from './helpers';
+import { descendants, signal } from '../../src/core/build/processTree';
 import { privateStore, type PrivateStore } from './privateStore';
 
 /**
@@ -109,6 +110,34 @@ describe('Ctrl+C never leaves the podman store broken (CLI, real podman, a store
       } finally {
         await store.dispose();
       }
+    }
+  });
+
+  it('kill -9 of the CLI and its engine processes mid-build: the next build removes the working containers it left', async () => {
+    const config = await slowProject();
+    const store = await privateStore();
+    try {
+      const run = await startBuild(config.root, store.env, build);
+      await run.until(/slow-step-aarch64/);
+      // What a closed terminal or an OOM kill does: every process of the build dies at once, no clean-up runs.
+      const pids = [run.child.pid!, ...descendants(run.child.pid!)];
+      for (const pid of pids) signal(pid, 'SIGKILL');
+      await run.child;
+      for (let i = 0; i < 50 && pids.some((p) => signal(p, 0)); i++) await new Promise((r) => setTimeout(r, 100));
+      const left = await storeState(store);
+      assert.notDeepEqual(left.containers, [], 'the kill left no working container: nothing to test');
+
+      await writeFile(join(config.root, 'slow'), '');
+      const rebuild = await startBuild(config.root, store.env, build);
+      const done = await rebuild.child;
+      assert.equal(done.exitCode, 0, rebuild.output().slice(-2000));
+      assert.match(
+        rebuild.output(),
+        /removed \d+ working container\(s\) an interrupted earlier build of this job left behind/,
+      );
+      assert.deepEqual((await storeState(store)).containers, [], 'working containers survived the next build');
+    } finally {
+      await store.dispose();
     }
   });
 

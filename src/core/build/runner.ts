@@ -11,7 +11,13 @@ import { ensureOutputDirs, pinPartImages, removePartFiles } from './jobFiles';
 import { jobRecords } from './jobRecords';
 import { JobProgress } from './jobProgress';
 import { explainPush, pushedRef, retryWatch } from './pushFailure';
-import { discardStaging, removeRemoteWorkingContainers, restoreTags, taggedImages } from './cleanup';
+import {
+  discardStaging,
+  markedWorkingContainers,
+  removeRemoteWorkingContainers,
+  restoreTags,
+  taggedImages,
+} from './cleanup';
 import { engineQuery, type EngineQuery } from './engineQuery';
 import { namedManifestLists, promoteFiles, removeUnnamedLists } from './promote';
 import { runProcess, type ProcessResult } from './runProcess';
@@ -314,6 +320,7 @@ export class BuildRunner {
       if (signal.aborted) return this.finish(job, o, startedAt, 'cancelled');
       if (!job.parts) for (const c of cells) o.onStatus?.(c, 'running');
       await ensureOutputDirs(job);
+      await this.removeOrphans(job, o);
       for (const argv of job.before ?? []) {
         await this.exec(job, argv, o, signal); // failures ignored: cleanup of a previous result
       }
@@ -368,6 +375,23 @@ export class BuildRunner {
       await releaseFiles?.();
       release?.();
     }
+  }
+
+  /**
+   * Working containers carrying this job's marker that a killed earlier build left (kill -9, a closed
+   * terminal: nothing ran its clean-up). This process holds the job's cell locks, so no live build can own
+   * them. A build node's store cannot be read from here (see removeRemoteWorkingContainers).
+   */
+  private async removeOrphans(job: Job, o: RunOptions): Promise<void> {
+    if (!job.staging?.marker || job.node) return;
+    const program = this.program(job, 'podman');
+    const ids = await markedWorkingContainers(program, job.staging.marker, this.query(job));
+    if (!ids.length) return;
+    await this.query(job)([program, 'rm', '--force', ...ids]);
+    o.onOutput?.(
+      job,
+      `removed ${ids.length} working container(s) an interrupted earlier build of this job left behind\n`,
+    );
   }
 
   /** After a failure or cancel: the temporary names, partial files and working containers go; the user's images stay. */
