@@ -1,5 +1,5 @@
 // One call for the CLI and the extension: recorded builds → size rows with deltas, history updated.
-import { CorruptStateError, processWarning, type Warn } from '../state';
+import { CorruptStateError, processWarning, StateAccessError, type Warn } from '../state';
 import { readBuildRecords } from './buildRecords';
 import { collectSizes, type CollectOptions } from './collectSizes';
 import { emptyHistory, recordSamples, sizeHistoryFile, withDeltas, type SizeHistory } from './sizeHistory';
@@ -31,7 +31,8 @@ export async function measureSizes(opts: MeasureOptions): Promise<SizeRow[]> {
     const message = `the sizes were measured but not saved: ${(err as Error).message}`;
     (opts.onNotSaved ?? opts.warn ?? processWarning)(message);
     before ??= await file.read().catch((err: unknown) => {
-      if (err instanceof CorruptStateError) return emptyHistory();
+      // Unreadable as well (already reported above): the sizes still show, without deltas.
+      if (err instanceof CorruptStateError || err instanceof StateAccessError) return emptyHistory();
       throw err;
     });
   }

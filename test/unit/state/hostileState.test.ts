@@ -97,6 +97,17 @@ describe('state files on a hostile file system', () => {
     assert.deepEqual(readdirSync(join(root, '.multiarch')), [], 'the probe left a file');
   });
 
+  it('sizes that could not save what it measured says so and exits 1', async () => {
+    const { run } = await import('../../../src/cli/commands/sizes');
+    writeFileSync(join(root, 'multiarch.yaml'), 'image: app\n');
+    writeFileSync(join(root, 'Dockerfile'), 'FROM scratch\n');
+    mkdirSync(join(root, '.multiarch', 'sizes.json'), { recursive: true });
+    let err = '';
+    const code = await run([], { cwd: root, env: {}, out: () => undefined, err: (t) => (err += t) });
+    assert.equal(code, 1);
+    assert.match(err, /the sizes were measured but not saved: cannot read .*sizes\.json: EISDIR.*it is a folder/);
+  });
+
   it('a .multiarch symlink out of the project is not followed: writes and builds are refused, naming it', async () => {
     const elsewhere = mkdtempSync(join(tmpdir(), 'elsewhere-'));
     try {
