@@ -153,19 +153,21 @@ export function describeBuilder(builder: BuildxBuilder): string {
 }
 
 /**
- * The node of a builder that builds `platform`, as buildx picks it: the one node listing it; when several
- * do (a local BuildKit lists its own platform and every QEMU one), buildx before 0.13 takes the last node
- * listing it and 0.13+ the first (build/resolver). Unknown when several list it and the version is not known.
+ * The node of a builder that builds `platform`, as buildx picks it: a node pinned to it (`create --platform`,
+ * shown with `*`) first, else the first node whose BuildKit lists it (a local BuildKit lists its own platform
+ * and every QEMU one). Several pinned nodes: buildx before 0.13 takes the last, 0.13+ the first; unknown
+ * when the version is not known.
  */
 export function nodeForPlatform(
   builder: BuildxBuilder,
   platform: string,
   buildxVersion?: string,
 ): BuildxNode | undefined {
-  const listing = builder.nodes.filter((n) => n.platforms.some((p) => p.platform === platform));
-  if (listing.length <= 1) return listing[0];
-  const m = /^v?(\d+)\.(\d+)/.exec(buildxVersion ?? '');
-  if (!m) return undefined;
-  const before013 = Number(m[1]) === 0 && Number(m[2]) < 13;
-  return before013 ? listing[listing.length - 1] : listing[0];
+  const pinned = builder.nodes.filter((n) => n.platforms.some((p) => p.platform === platform && p.pinned));
+  if (pinned.length > 1) {
+    const m = /^v?(\d+)\.(\d+)/.exec(buildxVersion ?? '');
+    if (!m) return undefined;
+    return Number(m[1]) === 0 && Number(m[2]) < 13 ? pinned[pinned.length - 1] : pinned[0];
+  }
+  return pinned[0] ?? builder.nodes.find((n) => n.platforms.some((p) => p.platform === platform));
 }

@@ -119,4 +119,24 @@ describe('buildx output recorded from buildx v0.10.5 + BuildKit v0.11.6 (remote 
     assert.equal(describeBuilder(builder), 'ma-dev (remote, BuildKit v0.11.6)');
     assert.equal(nodeForPlatform(builder, 'linux/arm64')?.name, 'ma-dev0');
   });
+
+  it('a two-node builder: each platform goes to the node pinned to it, or else the first listing it', () => {
+    const builder = parseBuildxInspect(fixture('buildx-0.10-inspect-two-nodes.txt'));
+    assert.deepEqual(
+      builder.nodes.map((n) => [n.name, n.platforms[0], n.buildkit]),
+      [
+        ['tn-amd64', { platform: 'linux/amd64', pinned: true }, 'v0.11.6'],
+        ['tn-arm64', { platform: 'linux/arm64', pinned: true }, 'v0.11.6'],
+      ],
+    );
+    assert.equal(nodeForPlatform(builder, 'linux/amd64', '0.10.5')?.name, 'tn-amd64');
+    assert.equal(nodeForPlatform(builder, 'linux/arm64', '0.10.5')?.name, 'tn-arm64');
+    // Unpinned, both list both platforms: buildx 0.10 asks the workers and takes the first node listing it.
+    const unpinned = {
+      ...builder,
+      nodes: builder.nodes.map((n) => ({ ...n, platforms: n.platforms.map((p) => ({ ...p, pinned: false })) })),
+    };
+    assert.equal(nodeForPlatform(unpinned, 'linux/arm64', '0.10.5')?.name, 'tn-amd64');
+    assert.equal(describeBuilder(builder), 'tn (remote, BuildKit v0.11.6)');
+  });
 });
