@@ -1,7 +1,8 @@
 // Activation time of the extension in the real editor host: code-server 4.100.3 (VS Code 1.100.3) opened in
 // Chromium on a fresh copy of examples/queue-service, this repository loaded as the extension under
 // development (dist/ must be built). The number is the one VS Code itself shows in Developer: Show Running
-// Extensions ("Startup Activation: N ms": code loading plus the activate() call), read from that editor.
+// Extensions ("Startup Activation: N ms": code loading plus the activate() call), read from that editor
+// (the row names a development extension by its id).
 //   npm run build && node --import tsx bench/activation.ts [--runs N]
 import { parseArgs } from 'node:util';
 import type * as HostModule from '../scripts/vscode-host/host.mjs';
@@ -31,9 +32,18 @@ async function main(): Promise<void> {
         // The view is there once activate() has run (workspaceContains:multiarch.yaml starts it).
         await openViewContainer(page, 'Multi-Arch');
         await runCommand(page, 'Developer: Show Running Extensions');
-        const row = page.locator('.runtime-extensions-editor .monaco-list-row', { hasText: 'Multi-Arch Builds' });
+        const row = page.locator('.monaco-list-row', { hasText: 'multiarch-builds.multiarch-builds' });
         const time = row.locator('.activation-time', { hasText: /Activation: \d+ms/ });
-        await time.waitFor({ state: 'visible', timeout: 60_000 });
+        await time.waitFor({ state: 'visible', timeout: 60_000 }).catch(async (err: unknown) => {
+          const found = await page.evaluate(() =>
+            [...document.querySelectorAll('*')]
+              .filter((e) => /Activation: \d+ms/.test(e.textContent ?? '') && e.children.length === 0)
+              .map((e) => `${e.className} < ${e.parentElement?.className} :: ${e.textContent}`)
+              .slice(0, 5),
+          );
+          console.error(found.join('\n'));
+          throw err;
+        });
         const text = (await time.textContent()) ?? '';
         const ms = Number(/(\d+)ms/.exec(text)![1]);
         samples.push(ms);
