@@ -9,6 +9,7 @@ import type { MultiArchApi } from '../../src/extension';
 import type { SizesState } from '../../src/shared/sizesProtocol';
 import { GZIP, LayoutBuilder, ZSTD } from '../unit/sizes/ociFixture';
 import { activateApi, waitForEvent, workspaceRoot } from './helpers/api';
+import { assertStrictCsp } from './helpers/webview';
 
 let api: MultiArchApi;
 
@@ -94,22 +95,7 @@ describe('Image Sizes panel, verification and report', () => {
   it('serves a strict CSP: default-src none, a nonce on the only script, resources from media/sizes only', async () => {
     const p = api.sizes.current();
     assert.ok(p, 'the Image Sizes panel is open');
-    const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(p.html)?.[1] ?? '';
-    assert.match(csp, /^default-src 'none'; /);
-    const nonce = /script-src 'nonce-([^']+)'/.exec(csp)?.[1];
-    assert.ok(nonce && nonce.length >= 16, csp);
-    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
-    const scripts = [...p.html.matchAll(/<script([^>]*)>/g)].map((m) => m[1]!);
-    assert.equal(scripts.length, 1);
-    assert.ok(
-      scripts[0]!.includes(`nonce="${nonce}"`) && /src="[^"]+\/media\/sizes\/sizes\.js"/.test(scripts[0]!),
-      scripts[0],
-    );
-    assert.deepEqual(
-      p.localResourceRoots.map((u) => u.replace(/.*\/(media\/sizes)$/, '$1')),
-      ['media/sizes'],
-    );
-    assert.doesNotMatch(p.html, /<style|style="/);
+    assertStrictCsp(p, 'sizes', 'sizes.js');
   });
 
   it('updates live when the build results change', async () => {

@@ -11,6 +11,7 @@ import { parseManifestList, platformRefs } from '../../src/core/engines/podmanOu
 import type { MultiArchApi } from '../../src/extension';
 import type { TimelineState, TimelineVariant } from '../../src/shared/timelineProtocol';
 import { activateApi, readText, waitForEvent, workspaceRoot, writeText, endOf } from './helpers/api';
+import { assertStrictCsp } from './helpers/webview';
 
 const repo = join(__dirname, '..', '..');
 const tag = `tl${Date.now().toString(36)}`;
@@ -172,22 +173,7 @@ describe('Build Timeline after a real build', function () {
   it('serves a strict CSP: default-src none, a nonce on the only script, resources from media/timeline only', () => {
     const p = api.timeline.current();
     assert.ok(p, 'the Build Timeline panel is open');
-    const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(p.html)?.[1] ?? '';
-    assert.match(csp, /^default-src 'none'; /);
-    const nonce = /script-src 'nonce-([^']+)'/.exec(csp)?.[1];
-    assert.ok(nonce && nonce.length >= 16, csp);
-    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
-    const scripts = [...p.html.matchAll(/<script([^>]*)>/g)].map((m) => m[1]!);
-    assert.equal(scripts.length, 1);
-    assert.ok(
-      scripts[0]!.includes(`nonce="${nonce}"`) && /src="[^"]+\/media\/timeline\/timeline\.js"/.test(scripts[0]!),
-      scripts[0],
-    );
-    assert.deepEqual(
-      p.localResourceRoots.map((u) => u.replace(/.*\/(media\/timeline)$/, '$1')),
-      ['media/timeline'],
-    );
-    assert.doesNotMatch(p.html, /<style|style="/);
+    assertStrictCsp(p, 'timeline', 'timeline.js');
   });
 
   it('selecting a step opens the Dockerfile at that instruction', async () => {

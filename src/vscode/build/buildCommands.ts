@@ -2,12 +2,12 @@
 import * as vscode from 'vscode';
 import type { CommandContext, CommandFactory } from '../command';
 import { showError } from '../log';
-import { cellOf, type Node } from '../tree/nodes';
+import { cellOf, type VariantRow } from '../tree/variantRows';
 import { buildTrust } from './buildService';
 import { taskType, type MultiArchTaskDefinition } from './taskDefinition';
 
-const folderOf = (ctx: CommandContext, node?: Node): vscode.WorkspaceFolder | undefined =>
-  node && 'folder' in node ? node.folder : ctx.model.configs[0]?.folder;
+const folderOf = (ctx: CommandContext, row?: VariantRow): vscode.WorkspaceFolder | undefined =>
+  row && 'folder' in row ? row.folder : ctx.model.configs[0]?.folder;
 
 async function pickVariant(
   ctx: CommandContext,
@@ -51,10 +51,10 @@ export const buildAll: CommandFactory = {
 
 export const buildVariant: CommandFactory = {
   trust: buildTrust,
-  create: (ctx) => async (node?: Node) => {
+  create: (ctx) => async (row?: VariantRow) => {
     const target =
-      node?.kind === 'variant'
-        ? { folder: node.folder, variant: node.variant.name }
+      row?.kind === 'variant'
+        ? { folder: row.folder, variant: row.variant.name }
         : await pickVariant(ctx, 'Build which variant (all its platforms)?');
     return target && start(ctx, { type: taskType, variant: target.variant }, target.folder);
   },
@@ -62,10 +62,10 @@ export const buildVariant: CommandFactory = {
 
 export const pushVariant: CommandFactory = {
   trust: buildTrust,
-  create: (ctx) => async (node?: Node) => {
+  create: (ctx) => async (row?: VariantRow) => {
     const target =
-      node?.kind === 'variant'
-        ? { folder: node.folder, variant: node.variant.name }
+      row?.kind === 'variant'
+        ? { folder: row.folder, variant: row.variant.name }
         : await pickVariant(ctx, 'Push which variant?');
     return target && start(ctx, { type: taskType, variant: target.variant, push: true }, target.folder);
   },
@@ -100,10 +100,10 @@ async function pickCell(
 
 export const buildPlatform: CommandFactory = {
   trust: buildTrust,
-  create: (ctx) => async (node?: Node) => {
+  create: (ctx) => async (row?: VariantRow) => {
     const target =
-      node?.kind === 'platform'
-        ? { folder: node.folder, variant: node.variant.name, platform: node.platform }
+      row?.kind === 'platform'
+        ? { folder: row.folder, variant: row.variant.name, platform: row.platform }
         : await pickCell(ctx);
     return (
       target &&
@@ -117,15 +117,15 @@ export const buildPlatform: CommandFactory = {
 };
 
 export const cancelBuilds: CommandFactory = {
-  create: (ctx) => async (node?: Node) => {
+  create: (ctx) => async (row?: VariantRow) => {
     const cells =
-      node?.kind === 'platform'
-        ? [cellOf(node)]
-        : node?.kind === 'variant'
-          ? node.variant.platforms.map((platform) => ({ variant: node.variant.name, platform }))
+      row?.kind === 'platform'
+        ? [cellOf(row)]
+        : row?.kind === 'variant'
+          ? row.variant.platforms.map((platform) => ({ variant: row.variant.name, platform }))
           : undefined;
     const n = await ctx.builds.cancel(cells);
-    if (!n && !node) void vscode.window.showInformationMessage('No Multi-Arch build is running.');
+    if (!n && !row) void vscode.window.showInformationMessage('No Multi-Arch build is running.');
     return n;
   },
 };

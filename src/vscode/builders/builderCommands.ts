@@ -12,7 +12,7 @@ import type { CommandContext, CommandFactory } from '../command';
 import { showError } from '../log';
 import { setEngineSetting } from '../settings';
 import { runArgvTask } from '../tasks/runArgvTask';
-import type { BuilderNode } from './buildersTree';
+import type { BuildersRow } from './buildersTree';
 
 const builderName = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
@@ -82,9 +82,9 @@ export const selectBuilder: CommandFactory = {
   trust: builderTrust,
   create: (ctx) => {
     const { builders, log } = ctx;
-    return async (node?: BuilderNode) => {
+    return async (row?: BuildersRow) => {
       if (!(await requireBuildx(ctx))) return;
-      let name = node?.kind === 'builder' ? node.builder.name : undefined;
+      let name = row?.kind === 'builder' ? row.builder.name : undefined;
       if (!name) {
         const known = (await builders.support()).builders ?? [];
         const pick = await vscode.window.showQuickPick(
@@ -133,12 +133,12 @@ export const addRemoteNode: CommandFactory = {
   trust: builderTrust,
   create: (ctx) => {
     const { builders, log } = ctx;
-    return async (node?: BuilderNode) => {
+    return async (row?: BuildersRow) => {
       if (!(await requireBuildx(ctx))) return;
       const known = (await builders.support()).builders ?? [];
       const builder =
-        node?.kind === 'builder'
-          ? node.builder.name
+        row?.kind === 'builder'
+          ? row.builder.name
           : await vscode.window.showQuickPick(
               known.filter((b) => b.driver !== 'docker').map((b) => b.name),
               { title: 'Add a node to which builder?' },

@@ -9,6 +9,16 @@ import {
   buildNodePlatformItem,
   type BuildNodeItem,
 } from './buildNodeItems';
+import {
+  availabilityItem,
+  builderItem,
+  buildxNodeItem,
+  engineItem,
+  localItem,
+  nodePlatformItem,
+  nodesSectionItem,
+  problemItem,
+} from './builderItems';
 import { NodeProbes } from './nodeProbes';
 import type { NodeProbe } from '../../core/nodes/types';
 import type { EngineService } from '../engine/engineService';
@@ -17,11 +27,12 @@ import { nodePlatformSupport } from '../../core/engines/buildxOutput';
 import { programsFromEnv } from '../../core/engines/detect';
 import { platformSupport, type SupportSnapshot } from '../../core/engines/platformSupport';
 
-export type BuilderNode =
+/** A row of the Builders view. */
+export type BuildersRow =
   | { kind: 'engine' }
   | { kind: 'problem'; text: string }
   | { kind: 'builder'; builder: BuildxBuilder }
-  | { kind: 'node'; node: BuildxNode }
+  | { kind: 'buildxNode'; node: BuildxNode }
   | { kind: 'nodePlatform'; platform: string; support: 'native' | 'emulated' }
   | { kind: 'nodesSection' }
   | { kind: 'local'; host: string }
@@ -33,8 +44,8 @@ export type BuilderNode =
  * Engine in use, buildx builders → nodes → platforms, and the build nodes: this machine (native/emulated
  * platforms) plus each node of multiarch.yaml and the `multiarch.nodes` setting, with what it answered.
  */
-export class BuildersTreeProvider extends Disposable implements vscode.TreeDataProvider<BuilderNode> {
-  private readonly changed = this.register(new vscode.EventEmitter<BuilderNode | undefined>());
+export class BuildersTreeProvider extends Disposable implements vscode.TreeDataProvider<BuildersRow> {
+  private readonly changed = this.register(new vscode.EventEmitter<BuildersRow | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
   private snapshot: Promise<SupportSnapshot> | undefined;
 
@@ -82,8 +93,8 @@ export class BuildersTreeProvider extends Disposable implements vscode.TreeDataP
     return this.snapshot;
   }
 
-  async getChildren(node?: BuilderNode): Promise<BuilderNode[]> {
-    if (!node) {
+  async getChildren(row?: BuildersRow): Promise<BuildersRow[]> {
+    if (!row) {
       const choice = await this.engines.choose();
       if (!choice.ok) return [{ kind: 'engine' }, { kind: 'problem', text: choice.message }];
       const s = await this.support();
@@ -99,15 +110,15 @@ export class BuildersTreeProvider extends Disposable implements vscode.TreeDataP
         { kind: 'nodesSection' },
       ];
     }
-    switch (node.kind) {
+    switch (row.kind) {
       case 'nodesSection':
         return [{ kind: 'local', host: (await this.support()).host }, ...this.buildNodes()];
       case 'buildNode':
-        return buildNodeChildren(node, this.probeOf(node));
+        return buildNodeChildren(row, this.probeOf(row));
       case 'builder':
-        return node.builder.nodes.map((n) => ({ kind: 'node', node: n }));
-      case 'node':
-        return Object.entries(nodePlatformSupport(node.node)).map(([platform, support]) => ({
+        return row.builder.nodes.map((node) => ({ kind: 'buildxNode', node }));
+      case 'buildxNode':
+        return Object.entries(nodePlatformSupport(row.node)).map(([platform, support]) => ({
           kind: 'nodePlatform',
           platform,
           support,
@@ -119,88 +130,28 @@ export class BuildersTreeProvider extends Disposable implements vscode.TreeDataP
     }
   }
 
-  getTreeItem(node: BuilderNode): vscode.TreeItem {
-    const none = vscode.TreeItemCollapsibleState.None;
-    const expanded = vscode.TreeItemCollapsibleState.Expanded;
-    switch (node.kind) {
-      case 'engine': {
-        const c = this.engines.current;
-        const item = new vscode.TreeItem(
-          c?.ok ? `Engine: ${c.engine.kind}${c.engine.version ? ` ${c.engine.version}` : ''}` : 'Engine: none usable',
-          none,
-        );
-        item.description = this.engines.setting === 'auto' ? 'auto' : 'set in settings';
-        item.tooltip = c ? (c.ok ? c.engine.reason : c.message) : 'detecting…';
-        item.iconPath = new vscode.ThemeIcon(c?.ok ? 'server-process' : 'warning');
-        item.contextValue = 'multiarch:engine';
-        item.command = { command: 'multiarch.engine.select', title: 'Select Engine' };
-        return item;
-      }
-      case 'problem': {
-        const item = new vscode.TreeItem(node.text, none);
-        item.tooltip = node.text;
-        item.iconPath = new vscode.ThemeIcon('warning');
-        item.contextValue = 'multiarch:engineProblem';
-        return item;
-      }
-      case 'builder': {
-        const item = new vscode.TreeItem(node.builder.name, expanded);
-        item.description = `${node.builder.driver}${node.builder.current ? ' · active' : ''}`;
-        item.iconPath = new vscode.ThemeIcon(node.builder.current ? 'pass-filled' : 'server');
-        item.contextValue = node.builder.current ? 'multiarch:builder:active' : 'multiarch:builder';
-        return item;
-      }
-      case 'node': {
-        const item = new vscode.TreeItem(node.node.name, vscode.TreeItemCollapsibleState.Collapsed);
-        item.description = `${node.node.endpoint} · ${node.node.status}`;
-        item.iconPath = new vscode.ThemeIcon('vm');
-        item.contextValue = 'multiarch:builderNode';
-        return item;
-      }
-      case 'nodePlatform': {
-        const item = new vscode.TreeItem(node.platform, none);
-        item.description = node.support;
-        item.iconPath = new vscode.ThemeIcon(node.support === 'native' ? 'chip' : 'debug-alt');
-        item.contextValue = `multiarch:support:${node.support}`;
-        return item;
-      }
-      case 'nodesSection': {
-        const item = new vscode.TreeItem('Build nodes', expanded);
-        item.id = 'multiarch:nodesSection';
-        item.tooltip =
-          'Each cell builds on a node that runs its platform natively, else here (local). Nodes come from multiarch.yaml (nodes:) and the multiarch.nodes setting.';
-        item.iconPath = new vscode.ThemeIcon('server-environment');
-        item.contextValue = 'multiarch:nodesSection';
-        return item;
-      }
+  getTreeItem(row: BuildersRow): vscode.TreeItem {
+    switch (row.kind) {
+      case 'engine':
+        return engineItem(this.engines.current, this.engines.setting === 'auto');
+      case 'problem':
+        return problemItem(row.text);
+      case 'builder':
+        return builderItem(row.builder);
+      case 'buildxNode':
+        return buildxNodeItem(row.node);
+      case 'nodePlatform':
+        return nodePlatformItem(row.platform, row.support);
+      case 'nodesSection':
+        return nodesSectionItem();
       case 'buildNode':
-        return buildNodeItem(node, this.probeOf(node));
+        return buildNodeItem(row, this.probeOf(row));
       case 'buildNodePlatform':
-        return buildNodePlatformItem(node.platform, node.support);
-      case 'local': {
-        const item = new vscode.TreeItem('local', expanded);
-        item.id = 'multiarch:node:local';
-        const c = this.engines.current;
-        item.description = `this machine (${node.host})${c?.ok ? ` · ${c.engine.kind}${c.engine.version ? ` ${c.engine.version}` : ''}` : ''}`;
-        item.tooltip = 'This machine: builds every platform no node takes, natively or under QEMU.';
-        item.iconPath = new vscode.ThemeIcon('device-desktop');
-        item.contextValue = 'multiarch:localEngine';
-        return item;
-      }
-      case 'availability': {
-        const a = node.availability;
-        const item = new vscode.TreeItem(a.platform, none);
-        item.description = a.state === 'emulated' ? `emulated (${a.handler})` : a.state;
-        item.tooltip =
-          a.state === 'unavailable'
-            ? `Cannot build ${a.platform} here: ${a.fix}`
-            : `${a.platform}: ${item.description}`;
-        item.iconPath = new vscode.ThemeIcon(
-          a.state === 'native' ? 'chip' : a.state === 'emulated' ? 'debug-alt' : 'error',
-        );
-        item.contextValue = `multiarch:support:${a.state}`;
-        return item;
-      }
+        return buildNodePlatformItem(row.platform, row.support);
+      case 'local':
+        return localItem(row.host, this.engines.current);
+      case 'availability':
+        return availabilityItem(row.availability);
     }
   }
 }

@@ -5,16 +5,16 @@ import { fromPrepareError, showUserError } from '../build/userError';
 import type { CommandFactory } from '../command';
 import { showError } from '../log';
 import { explicitOutput } from '../settings';
-import type { Node } from '../tree/nodes';
+import type { VariantRow } from '../tree/variantRows';
 import { confirmOutsideProject } from '../build/outsideProject';
 
 /** Show Build Plan: the exact commands a build would run, as a read-only shell document. */
 export const showPlan: CommandFactory = {
   create:
     ({ model, engines, plans, log }) =>
-    async (node?: Node) => {
-      const variant = node?.kind === 'variant' ? node.variant.name : undefined;
-      const folderUri = node && 'folder' in node ? node.folder.uri : undefined;
+    async (row?: VariantRow) => {
+      const variant = row?.kind === 'variant' ? row.variant.name : undefined;
+      const folderUri = row && 'folder' in row ? row.folder.uri : undefined;
       await model.reload();
       const config = model.configFor(folderUri);
       if (!config) {

@@ -45,19 +45,6 @@ export function toolTask(
   return task;
 }
 
-/** tasks.json entries of type multiarch-tool resolve to the same tasks the builder commands run. */
-export function registerToolTasks(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(
-    vscode.tasks.registerTaskProvider(toolTaskType, {
-      provideTasks: () => [],
-      resolveTask: (task) =>
-        isToolTaskDefinition(task.definition)
-          ? toolTask(task.name, task.definition, task.scope ?? vscode.TaskScope.Workspace)
-          : undefined,
-    }),
-  );
-}
-
 /**
  * Runs one argv as a task in the integrated terminal and resolves with its exit code, so the user watches
  * builder/emulator commands run and can re-run them.

@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
 import type { CellStates } from '../model/cellStates';
 import type { ConfigModel } from '../model/configModel';
-import type { Node } from './nodes';
+import type { VariantRow } from './variantRows';
 import { VariantsTreeProvider } from './variantsTree';
 
 export interface TreeHandle {
   provider: VariantsTreeProvider;
-  view: vscode.TreeView<Node>;
+  view: vscode.TreeView<VariantRow>;
 }
 
 export function registerTree(context: vscode.ExtensionContext, model: ConfigModel, cells: CellStates): TreeHandle {

@@ -2,11 +2,11 @@ import * as vscode from 'vscode';
 import type { CellStates } from '../model/cellStates';
 import { Disposable } from '../disposable';
 import type { ConfigModel, FolderConfig } from '../model/configModel';
-import { fallbackItem, platformItem, problemItem, untrustedItem, variantItem, type Node } from './nodes';
+import { fallbackItem, platformItem, problemItem, untrustedItem, variantItem, type VariantRow } from './variantRows';
 
 /** Variants → platform leaves, for every workspace folder with a Dockerfile or multiarch.yaml. */
-export class VariantsTreeProvider extends Disposable implements vscode.TreeDataProvider<Node> {
-  private readonly changed = this.register(new vscode.EventEmitter<Node | undefined>());
+export class VariantsTreeProvider extends Disposable implements vscode.TreeDataProvider<VariantRow> {
+  private readonly changed = this.register(new vscode.EventEmitter<VariantRow | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
 
   constructor(
@@ -19,25 +19,25 @@ export class VariantsTreeProvider extends Disposable implements vscode.TreeDataP
     this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire(undefined)));
   }
 
-  getChildren(node?: Node): Node[] {
-    if (!node) {
+  getChildren(row?: VariantRow): VariantRow[] {
+    if (!row) {
       const folders = this.model.folders.filter((f) => f.config.kind !== 'none');
-      const rows: Node[] =
+      const rows: VariantRow[] =
         folders.length === 1
           ? this.folderChildren(folders[0]!)
           : folders.map((f) => ({ kind: 'folder', folder: f.folder }));
       return folders.length && !vscode.workspace.isTrusted ? [{ kind: 'untrusted' }, ...rows] : rows;
     }
-    switch (node.kind) {
+    switch (row.kind) {
       case 'folder': {
-        const f = this.model.folders.find((x) => x.folder === node.folder);
+        const f = this.model.folders.find((x) => x.folder === row.folder);
         return f ? this.folderChildren(f) : [];
       }
       case 'variant':
-        return node.variant.platforms.map((platform) => ({
+        return row.variant.platforms.map((platform) => ({
           kind: 'platform',
-          folder: node.folder,
-          variant: node.variant,
+          folder: row.folder,
+          variant: row.variant,
           platform,
         }));
       default:
@@ -45,20 +45,24 @@ export class VariantsTreeProvider extends Disposable implements vscode.TreeDataP
     }
   }
 
-  private folderChildren(f: FolderConfig): Node[] {
+  private folderChildren(f: FolderConfig): VariantRow[] {
     if (f.config.kind === 'none') return [];
     const result = f.config.result;
     if (!result.ok) return result.problems.map((problem) => ({ kind: 'problem', problem }));
-    const variants: Node[] = result.config.variants.map((variant) => ({ kind: 'variant', folder: f.folder, variant }));
+    const variants: VariantRow[] = result.config.variants.map((variant) => ({
+      kind: 'variant',
+      folder: f.folder,
+      variant,
+    }));
     return f.config.kind === 'fallback'
       ? [{ kind: 'fallback', folder: f.folder, dockerfile: f.config.dockerfile }, ...variants]
       : variants;
   }
 
-  getTreeItem(node: Node): vscode.TreeItem {
-    switch (node.kind) {
+  getTreeItem(row: VariantRow): vscode.TreeItem {
+    switch (row.kind) {
       case 'folder': {
-        const item = new vscode.TreeItem(node.folder.name, vscode.TreeItemCollapsibleState.Expanded);
+        const item = new vscode.TreeItem(row.folder.name, vscode.TreeItemCollapsibleState.Expanded);
         item.iconPath = vscode.ThemeIcon.Folder;
         item.contextValue = 'multiarch:folder';
         return item;
@@ -66,20 +70,20 @@ export class VariantsTreeProvider extends Disposable implements vscode.TreeDataP
       case 'untrusted':
         return untrustedItem();
       case 'problem':
-        return problemItem(node.problem);
+        return problemItem(row.problem);
       case 'fallback':
-        return fallbackItem(node.dockerfile);
+        return fallbackItem(row.dockerfile);
       case 'variant': {
-        const f = this.model.folders.find((x) => x.folder === node.folder);
+        const f = this.model.folders.find((x) => x.folder === row.folder);
         const variantArg =
           f?.config.kind !== 'none' && f?.config.result.ok ? f.config.result.config.variantArg : undefined;
-        return variantItem(node.variant, variantArg);
+        return variantItem(row.variant, variantArg);
       }
       case 'platform':
         return platformItem(
-          node.variant,
-          node.platform,
-          this.cells.get({ variant: node.variant.name, platform: node.platform }),
+          row.variant,
+          row.platform,
+          this.cells.get({ variant: row.variant.name, platform: row.platform }),
         );
     }
   }

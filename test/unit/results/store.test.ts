@@ -2,9 +2,9 @@ import { strict as assert } from 'node:assert';
 import { mkdtemp, readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ResultsStore } from '../../../../src/core/results/store';
-import { resultsPath } from '../../../../src/core/state';
-import type { BuildRecord } from '../../../../src/core/results/types';
+import { ResultsStore } from '../../../src/core/results/store';
+import { resultsPath } from '../../../src/core/state';
+import type { BuildRecord } from '../../../src/core/results/types';
 
 function record(
   variant: string,

@@ -11,7 +11,7 @@ function files(dir: string): string[] {
 
 describe('layering', () => {
   it('src/core never imports vscode (so the CLI and unit tests can use it)', () => {
-    const offenders = files(join(__dirname, '../../src/core')).filter((f) =>
+    const offenders = files(join(__dirname, '../../../src/core')).filter((f) =>
       /from\s+['"]vscode['"]|require\(\s*['"]vscode['"]\s*\)|import\(\s*['"]vscode['"]\s*\)/.test(
         readFileSync(f, 'utf8'),
       ),
@@ -20,7 +20,7 @@ describe('layering', () => {
   });
 
   it('src/cli never imports vscode or src/vscode', () => {
-    const offenders = files(join(__dirname, '../../src/cli')).filter((f) =>
+    const offenders = files(join(__dirname, '../../../src/cli')).filter((f) =>
       /['"]vscode['"]|\/vscode\//.test(readFileSync(f, 'utf8')),
     );
     assert.deepEqual(offenders, []);

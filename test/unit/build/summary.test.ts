@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { failureLines, summaryTable } from '../../../../src/core/build/summary';
-import type { RunSummary } from '../../../../src/core/build/runner';
-import type { BuildRecord } from '../../../../src/core/results/types';
+import { failureLines, summaryTable } from '../../../src/core/build/summary';
+import type { RunSummary } from '../../../src/core/build/runner';
+import type { BuildRecord } from '../../../src/core/results/types';
 
 const rec = (variant: string, platform: string, status: BuildRecord['status'], durationMs: number): BuildRecord => ({
   variant,

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildErrorPatterns, locateInstruction, parseBuildFailure } from '../../../src/core/build/buildErrors';
-import { fixture, fixturesDir } from './fixture';
+import { fixture, fixturesDir } from '../engines/fixture';
 
 const dockerfile = {
   path: '/work/app/Dockerfile',

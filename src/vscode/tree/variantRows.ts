@@ -4,7 +4,8 @@ import type { Cell } from '../../core/jobs';
 import { slowestStepLine, timingLabel } from '../../core/report/timings';
 import type { CellView } from '../model/cellStates';
 
-export type Node =
+/** A row of the Variants view. */
+export type VariantRow =
   | { kind: 'untrusted' }
   | { kind: 'folder'; folder: vscode.WorkspaceFolder }
   | { kind: 'problem'; problem: ConfigProblem }
@@ -12,8 +13,8 @@ export type Node =
   | { kind: 'variant'; folder: vscode.WorkspaceFolder; variant: ResolvedVariant }
   | { kind: 'platform'; folder: vscode.WorkspaceFolder; variant: ResolvedVariant; platform: string };
 
-export function cellOf(node: Extract<Node, { kind: 'platform' }>): Cell {
-  return { variant: node.variant.name, platform: node.platform };
+export function cellOf(row: Extract<VariantRow, { kind: 'platform' }>): Cell {
+  return { variant: row.variant.name, platform: row.platform };
 }
 
 const statusIcon: Record<CellView['status'], vscode.ThemeIcon> = {

@@ -2,9 +2,13 @@ import * as vscode from 'vscode';
 import type { BuildService } from '../build/buildService';
 import type { ConfigModel } from '../model/configModel';
 import { isMultiArchDefinition, taskType, type MultiArchTaskDefinition } from '../build/taskDefinition';
+import { isToolTaskDefinition, toolTask, toolTaskType } from './runArgvTask';
 
-/** One `multiarch` task per variant plus "all", for every folder; tasks.json entries resolve to the same tasks. */
-export function registerTaskProvider(context: vscode.ExtensionContext, model: ConfigModel, builds: BuildService): void {
+/**
+ * The task providers: one `multiarch` task per variant plus "all", for every folder, and tasks.json entries of
+ * both types resolved to the same tasks the build and builder commands run.
+ */
+export function registerTasks(context: vscode.ExtensionContext, model: ConfigModel, builds: BuildService): void {
   context.subscriptions.push(
     vscode.tasks.registerTaskProvider(taskType, {
       provideTasks: async () => {
@@ -24,6 +28,14 @@ export function registerTaskProvider(context: vscode.ExtensionContext, model: Co
         const folder = scope && typeof scope === 'object' ? scope : vscode.workspace.workspaceFolders?.[0];
         return folder ? builds.createTask(definition, folder) : undefined;
       },
+    }),
+    // `multiarch-tool`: builder and emulator commands (runArgvTask.ts); none is listed, tasks.json ones resolve.
+    vscode.tasks.registerTaskProvider(toolTaskType, {
+      provideTasks: () => [],
+      resolveTask: (task) =>
+        isToolTaskDefinition(task.definition)
+          ? toolTask(task.name, task.definition, task.scope ?? vscode.TaskScope.Workspace)
+          : undefined,
     }),
   );
 }

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { acquireCells, heldCells, lockCells, lockPath } from '../../../../src/core/build/lockFiles';
+import { acquireCells, heldCells, lockCells, lockPath } from '../../../src/core/build/lockFiles';
 
 const redisArm = { variant: 'redis', platform: 'linux/arm64' };
 const redisAmd = { variant: 'redis', platform: 'linux/amd64' };

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync } from 'node:fs';
-import { runProcess } from '../../../../src/core/build/runProcess';
+import { runProcess } from '../../../src/core/build/runProcess';
 
 const alive = (pid: number) => existsSync(`/proc/${pid}`) && !isZombie(pid);
 function isZombie(pid: number): boolean {

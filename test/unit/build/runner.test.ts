@@ -3,9 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { BuildRunner, BusyError } from '../../../../src/core/build/runner';
-import type { Job, Plan } from '../../../../src/core/jobs';
-import type { CellStatus } from '../../../../src/core/results/types';
+import { BuildRunner, BusyError } from '../../../src/core/build/runner';
+import type { Job, Plan } from '../../../src/core/jobs';
+import type { CellStatus } from '../../../src/core/results/types';
 
 /** A project folder of this run's own: the runner keeps its per-cell lock files under `<cwd>/.multiarch/locks`. */
 const cwd = mkdtempSync(join(tmpdir(), 'runner-project-'));
