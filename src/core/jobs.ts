@@ -30,6 +30,11 @@ export interface Cell {
 /** The configured program a job's commands run with: $MULTIARCH_DOCKER / $MULTIARCH_PODMAN pick its path. */
 export type EngineProgram = 'docker' | 'podman';
 
+/** The cells a job builds: its bake cells, or its variant on each of its platforms. */
+export function jobCells(job: Job): Cell[] {
+  return job.cells ?? job.platforms.map((platform) => ({ variant: job.variant, platform }));
+}
+
 export function cellId(cell: Cell): string {
   return `${cell.variant}@${cell.platform}`;
 }

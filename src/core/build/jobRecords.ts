@@ -1,11 +1,11 @@
 import { describeBuilder, nodeForPlatform, nodePlatformSupport, type BuildxBuilder } from '../engines/buildxOutput';
-import { cellId, type Job } from '../jobs';
+import { cellId, jobCells, type Job } from '../jobs';
 import type { CellTiming } from '../insight/types';
 import type { BuildNode } from '../nodes/types';
 import type { BuildRecord } from '../results/types';
 import type { BuildProblem } from './buildErrors';
 import type { ProcessResult } from './runProcess';
-import { jobCells, type JobOutcome } from './runnerTypes';
+import type { JobOutcome } from './runnerTypes';
 
 export interface JobEnd {
   status: JobOutcome['status'];

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { defaultPrograms } from '../engines/detect';
 import { hostPlatform } from '../engines/emulation';
-import { cellId, type Cell, type EngineProgram, type Job, type Plan } from '../jobs';
+import { cellId, jobCells, type Cell, type EngineProgram, type Job, type Plan } from '../jobs';
 import type { BuildRecord } from '../results/types';
 import { parseBuildFailure, type BuildProblem } from './buildErrors';
 import { CellLocks } from './cellLocks';
@@ -33,7 +33,6 @@ import { LOCAL_NODE, type BuildNode } from '../nodes/types';
 
 export {
   BusyError,
-  jobCells,
   nodeTimeoutMs,
   type JobOutcome,
   type RunnerEvents,
@@ -44,7 +43,6 @@ export {
 import {
   BusyError,
   DEFAULT_CONCURRENCY,
-  jobCells,
   nodeTimeoutMs,
   type JobOutcome,
   type RunnerOptions,

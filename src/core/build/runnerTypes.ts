@@ -82,8 +82,5 @@ export class BusyError extends Error {
 /** A build node that has not answered its version call by then fails its cells (well inside the 10 s bound). */
 export const nodeTimeoutMs = 5000;
 
-export const jobCells = (job: Job): Cell[] =>
-  job.cells ?? job.platforms.map((platform) => ({ variant: job.variant, platform }));
-
 /** Jobs running at once on each machine unless told otherwise: the CLI's `--jobs` and the editor's `multiarch.maxParallelJobs`. */
 export const DEFAULT_CONCURRENCY = 2;

@@ -1,4 +1,4 @@
-import type { Job } from '../jobs';
+import { jobCells, type Job } from '../jobs';
 import { BuildkitPlainProgress } from './buildkitProgress';
 import { PodmanProgress } from './podmanProgress';
 import { BuildxProgress } from './rawJsonProgress';
@@ -6,8 +6,7 @@ import type { ProgressParser } from './types';
 
 /** The progress parser for a job's engine, over the cells the job builds. */
 export function progressParser(job: Job): ProgressParser {
-  // The runner's jobCells, repeated here because the runner imports this module.
-  const cells = job.cells ?? job.platforms.map((platform) => ({ variant: job.variant, platform }));
+  const cells = jobCells(job);
   switch (job.engine) {
     case 'podman':
       return new PodmanProgress(cells);

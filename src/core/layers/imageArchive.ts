@@ -4,7 +4,8 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { extract } from 'tar-stream';
-import Ajv, { type JSONSchemaType } from 'ajv';
+import type { JSONSchemaType } from 'ajv';
+import { compileSchema } from '../schema';
 import { INDEX_TYPES, isAttestation } from '../sizes/mediaTypes';
 import { isIndexDocument, parseJson, toIndex, toManifest } from '../sizes/ociSchemas';
 import { readImageConfig, type RunConfig } from './imageConfig';
@@ -153,7 +154,7 @@ const dockerManifestSchema: JSONSchemaType<DockerManifestEntry[]> = {
     properties: { Config: { type: 'string' }, Layers: { type: 'array', items: { type: 'string' } } },
   },
 };
-const validateDockerManifest = new Ajv({ strict: false }).compile(dockerManifestSchema);
+const validateDockerManifest = compileSchema<DockerManifestEntry[]>(dockerManifestSchema);
 
 function dockerArchive(manifestText: string, c: Collected, what: string): ImageFs[] {
   const doc = parseJson(manifestText, `${what} manifest.json`);

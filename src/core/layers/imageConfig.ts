@@ -1,5 +1,6 @@
 // The parts of an image config the layer readers need: platform and the history that names each layer.
-import Ajv, { type JSONSchemaType } from 'ajv';
+import type { JSONSchemaType } from 'ajv';
+import { compileSchema } from '../schema';
 import { platformString } from '../sizes/mediaTypes';
 
 interface HistoryEntry {
@@ -47,7 +48,7 @@ const schema: JSONSchemaType<ConfigDoc> = {
   },
 };
 
-const validate = new Ajv({ strict: false }).compile(schema);
+const validate = compileSchema<ConfigDoc>(schema);
 
 /** What the image runs when started: the static check resolves its program. */
 export interface RunConfig {

@@ -6,7 +6,7 @@ import { rm } from 'node:fs/promises';
 import type { ResolvedConfig, ResolvedVariant } from '../config/types';
 import { ociArchivePath } from '../engines/paths';
 import { platformTag, variantTags } from '../engines/references';
-import { cellId, type Cell, type Job, type Plan } from '../jobs';
+import { cellId, jobCells, type Cell, type Job, type Plan } from '../jobs';
 import { parseReference } from '../reference';
 import { OCI_INDEX, loadRegistryHosts, RegistryClient, samePlatform, type IndexPart } from '../registry';
 import { describeNode } from './endpoint';
@@ -40,9 +40,6 @@ export interface DeliverOptions extends TransferOptions {
   localEngine: NodeEngine;
 }
 
-const cellsOf = (job: Job): Cell[] =>
-  job.cells ?? job.platforms.map((platform) => ({ variant: job.variant, platform }));
-
 /** The cells build nodes built successfully, per variant, with the image each node holds. */
 export function nodeCells(plan: Plan, done: FinishedJob[]): NodeCell[] {
   return done.flatMap(({ job, status }) => {
@@ -74,13 +71,13 @@ export async function deliverNodeOutputs(
   await Promise.all(
     variants.map(async (name) => {
       const variant = config.variants.find((v) => v.name === name);
-      const jobs = done.filter((d) => cellsOf(d.job).some((c) => c.variant === name));
+      const jobs = done.filter((d) => jobCells(d.job).some((c) => c.variant === name));
       const cells = remote.filter((c) => c.variant === name);
       const output = jobs.find((d) => d.job.node)?.job.output ?? plan.jobs[0]?.output;
       if (!variant) return;
       const failAll = (err: unknown) => {
         for (const d of jobs)
-          for (const cell of cellsOf(d.job))
+          for (const cell of jobCells(d.job))
             if (cell.variant === name) out.failed.push({ cell, message: messageOf(err) });
       };
       if (output === 'load') {
@@ -119,7 +116,7 @@ async function pushVariant(
   const client = opts.registry ?? new RegistryClient(await loadRegistryHosts(opts.env ?? process.env));
   const pushed: IndexPart[] = [];
   for (const { job } of jobs.filter((d) => !d.job.node)) {
-    for (const cell of cellsOf(job).filter((c) => c.variant === variant.name)) {
+    for (const cell of jobCells(job).filter((c) => c.variant === variant.name)) {
       const ref = job.cellImages?.[cellId(cell)] ?? job.platformTags?.[cell.platform] ?? job.tags[0]!;
       pushed.push({ platform: cell.platform, digest: await pushedDigest(client, ref, cell.platform) });
     }
@@ -158,7 +155,7 @@ async function mergeVariant(
   const parts: ArchivePart[] = [];
   for (const { job } of jobs.filter((d) => !d.job.node)) {
     if (!job.ociPath) throw new Error(`the ${variant.name} build on this machine wrote no OCI archive`);
-    for (const cell of cellsOf(job).filter((c) => c.variant === variant.name))
+    for (const cell of jobCells(job).filter((c) => c.variant === variant.name))
       parts.push({ platform: cell.platform, archive: job.ociPath });
   }
   const exports: string[] = [];

@@ -1,6 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { cellId, type Cell, type Job, type Plan, type ImagePull, type Warmup } from '../jobs';
+import { cellId, jobCells, type Cell, type Job, type Plan, type ImagePull, type Warmup } from '../jobs';
 import { messageOf } from '../errors';
 import { onNode } from '../nodes/endpoint';
 import type { EmulationReserve } from './emulationReserve';
@@ -87,9 +87,7 @@ export async function runPulls<R extends StepResult>(
 ): Promise<PrePhaseResult<R>> {
   const pulls = plan.pulls ?? [];
   if (!pulls.length) return { ok: true };
-  const allCells = uniqueCells(
-    plan.jobs.flatMap((j) => j.cells ?? j.platforms.map((platform) => ({ variant: j.variant, platform }))),
-  );
+  const allCells = uniqueCells(plan.jobs.flatMap(jobCells));
   hooks.onWaiting?.(allCells, WAITING_FOR_PULLS);
   try {
     // Each store pulls its own: per node, each image once.

@@ -1,10 +1,9 @@
 import { isAbsolute, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import type { BuildRunner, RunSummary } from '../../core/build/runner';
-import { jobCells } from '../../core/build/runner';
 import type { ResolvedConfig } from '../../core/config/types';
 import { prepareBuild, PrepareError, type PreparedBuild } from '../../core/build/prepare';
-import type { Cell } from '../../core/jobs';
+import { jobCells, type Cell } from '../../core/jobs';
 import { Disposable } from '../disposable';
 import { untrustedError } from '../trust';
 import type { EngineService } from '../engine/engineService';

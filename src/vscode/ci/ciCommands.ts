@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { isHandWritten, renderCi, writeCi } from '../../core/ci/exportCi';
 import type { CommandFactory } from '../command';
 import { showError, type Log } from '../log';
-import { findProjects, type Project } from '../sizes/projects';
+import { findProjects, type Project } from '../model/projects';
 
 export const exportWorkflow: CommandFactory = {
   create:

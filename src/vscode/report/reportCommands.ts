@@ -4,7 +4,7 @@ import { collectReport } from '../../core/report/collectReport';
 import { renderReport } from '../../core/report/renderReport';
 import type { CommandFactory } from '../command';
 import { showError } from '../log';
-import { findProjects } from '../sizes/projects';
+import { findProjects } from '../model/projects';
 
 /** `target` lets tests and other commands skip the save dialog. */
 export const exportReport: CommandFactory = {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { CommandFactory } from '../command';
 import type { ConfigModel } from '../model/configModel';
-import { findProjects, variantArg } from './projects';
+import { findProjects, variantArg } from '../model/projects';
 
 /** Show Image Sizes, from the palette or a variant's menu (then scrolled to that variant). */
 export const showSizes: CommandFactory = {

@@ -11,7 +11,7 @@ import { readVerifyResults } from '../../core/verify/verifyStore';
 import { Disposable } from '../disposable';
 import { warnUser, type Log } from '../log';
 import type { ConfigModel } from '../model/configModel';
-import { findProjects } from './projects';
+import { findProjects } from '../model/projects';
 import type { CellVerification, SizesRowView, SizesState } from '../../shared/sizesProtocol';
 import { messageOf } from '../../core/errors';
 

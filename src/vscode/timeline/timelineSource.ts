@@ -8,7 +8,7 @@ import { STATE_DIR_NAME } from '../../core/state';
 import { Disposable } from '../disposable';
 import type { Log } from '../log';
 import type { ConfigModel } from '../model/configModel';
-import { findProjects } from '../sizes/projects';
+import { findProjects } from '../model/projects';
 import type { TimelineState } from '../../shared/timelineProtocol';
 import { messageOf } from '../../core/errors';
 

@@ -8,7 +8,7 @@ import { staticVerify, withStatic } from '../../core/verify/static/staticVerify'
 import { writeVerifyResults } from '../../core/verify/verifyStore';
 import type { CommandFactory } from '../command';
 import { showError, warnUser, type Log } from '../log';
-import { findProjects, variantArg } from '../sizes/projects';
+import { findProjects, variantArg } from '../model/projects';
 import type { ConfigModel } from '../model/configModel';
 
 function summary(results: VerifyResult[]): string {

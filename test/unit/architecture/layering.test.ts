@@ -25,4 +25,12 @@ describe('layering', () => {
     );
     assert.deepEqual(offenders, []);
   });
+
+  it('has one Ajv (core/schema.ts) and one messageOf (core/errors.ts)', () => {
+    const all = [...files(join(__dirname, '../../../src')), ...files(join(__dirname, '../../../media'))];
+    const matching = (re: RegExp) =>
+      all.filter((f) => re.test(readFileSync(f, 'utf8'))).map((f) => f.slice(f.lastIndexOf('/src/') + 1));
+    assert.deepEqual(matching(/new Ajv\b|from 'ajv\/dist/), ['src/core/schema.ts']);
+    assert.deepEqual(matching(/instanceof Error \? \w+\.message : String\(/), ['src/core/errors.ts']);
+  });
 });

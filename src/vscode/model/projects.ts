@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ResolvedConfig } from '../../core/config/types';
-import type { ConfigModel } from '../model/configModel';
+import type { ConfigModel } from './configModel';
 
 export interface Project {
   folder: vscode.WorkspaceFolder;
