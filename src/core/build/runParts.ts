@@ -8,20 +8,37 @@ import type { RunOptions } from './runnerTypes';
 export type PartsFailure =
   { gate: Extract<PrePhaseResult<ProcessResult>, { ok: false }> } | { r: ProcessResult; argv: string[] };
 
+/** What a split job's parts share while they run. */
+export interface PartsRun {
+  job: Job;
+  parts: JobPart[];
+  o: RunOptions;
+  signal: AbortSignal;
+  gates: WarmupGates<ProcessResult>;
+  reserve: EmulationReserve | undefined;
+  /** Holds one of the machine's build slots while a part's build runs (the lane's TaskQueue). */
+  slot: <T>(task: () => Promise<T>) => Promise<T>;
+  /** Runs one part's build. */
+  exec: (argv: string[], signal: AbortSignal) => Promise<ProcessResult>;
+}
+
 /**
  * A split job's platforms side by side, each once its warm-ups are done (a native one also once the
- * reserve has a core for it: emulationReserve.ts). The first failure stops the job's other parts; returns
- * it, or undefined when every part succeeded. `exec` runs one part's build.
+ * reserve has a core for it: emulationReserve.ts). A part takes a build slot only once it can run: a job
+ * that held a slot while its emulated part waited for that platform's warm-up would keep the other
+ * variants' native builds queued behind it. The first failure stops the job's other parts; returns it, or
+ * undefined when every part succeeded.
  */
-export async function runParts(
-  job: Job,
-  parts: JobPart[],
-  o: RunOptions,
-  signal: AbortSignal,
-  gates: WarmupGates<ProcessResult>,
-  reserve: EmulationReserve | undefined,
-  exec: (argv: string[], signal: AbortSignal) => Promise<ProcessResult>,
-): Promise<PartsFailure | undefined> {
+export async function runParts({
+  job,
+  parts,
+  o,
+  signal,
+  gates,
+  reserve,
+  slot,
+  exec,
+}: PartsRun): Promise<PartsFailure | undefined> {
   const stopParts = new AbortController();
   const onAbort = () => stopParts.abort();
   signal.addEventListener('abort', onAbort, { once: true });
@@ -43,7 +60,7 @@ export async function runParts(
           return exec(part.argv, stopParts.signal);
         };
         const waiting = (w: boolean) => o.onWaiting?.([cell], w ? WAITING_FOR_CORE : undefined);
-        const r = (await (reserve ? reserve.run(part.platform, 'build', build, waiting) : build())) ?? {
+        const r = (await slot(() => (reserve ? reserve.run(part.platform, 'build', build, waiting) : build()))) ?? {
           timedOut: false,
           cancelled: true,
           output: '',

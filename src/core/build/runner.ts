@@ -234,11 +234,13 @@ export class BuildRunner {
           const gate = await gates.wait(jobCells(job));
           if (!gate.ok) return gateFailed(job, gate);
         }
-        return queue.run(async () => {
-          const outcome = await this.runJob(job, o, stop.signal, gates, gateFailed, reserve);
+        // A split job's parts take their slots one by one as they can run (runParts).
+        const run = async () => {
+          const outcome = await this.runJob(job, o, stop.signal, gates, gateFailed, reserve, queue);
           if (outcome.status === 'failed' && !o.keepGoing) stop.abort();
           return outcome;
-        });
+        };
+        return job.parts ? run() : queue.run(run);
       }),
     );
   }
@@ -291,6 +293,7 @@ export class BuildRunner {
     gates: WarmupGates<ProcessResult>,
     gateFailed: (job: Job, gate: Extract<PrePhaseResult<ProcessResult>, { ok: false }>) => Promise<JobOutcome>,
     reserve: EmulationReserve | undefined,
+    queue: TaskQueue,
   ): Promise<JobOutcome> {
     const cells = jobCells(job);
     const startedAt = new Date();
@@ -329,9 +332,16 @@ export class BuildRunner {
         ? await taggedImages(this.program(job, 'docker'), job.staging.restores, this.query(job))
         : undefined;
       if (job.parts) {
-        const failed = await runParts(job, job.parts, o, signal, gates, reserve, (argv, partSignal) =>
-          this.exec(job, argv, o, partSignal),
-        );
+        const failed = await runParts({
+          job,
+          parts: job.parts,
+          o,
+          signal,
+          gates,
+          reserve,
+          slot: (task) => queue.run(task),
+          exec: (argv, partSignal) => this.exec(job, argv, o, partSignal),
+        });
         if (failed && 'gate' in failed) {
           await this.discard(job, o);
           return gateFailed(job, failed.gate);

@@ -358,6 +358,66 @@ describe('build runner pre-phase', () => {
     assert.equal(waits[1], `${waits[0]!.split(' ')[0]} goes`);
   });
 
+  it("split jobs: a part waiting for its warm-up holds no build slot, so the other variants' native parts build meanwhile", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pre-'));
+    const fifo = join(dir, 'warm');
+    await execFileP('mkfifo', [fifo]);
+    const sh = (script: string) => ['podman', '-c', script];
+    const native = hostPlatform();
+    const emulated = native === 'linux/arm64' ? 'linux/amd64' : 'linux/arm64';
+    const variants = ['a', 'b', 'c'];
+    const job = (variant: string): Job => ({
+      id: variant,
+      engine: 'podman',
+      variant,
+      platforms: [native, emulated],
+      output: 'load',
+      tags: [`app:${variant}`],
+      argv: sh('exit 9'),
+      program: 'podman',
+      cwd: dir,
+      parts: [native, emulated].map((platform, i) => ({
+        platform,
+        iidfile: join(dir, `${variant}-${i}.iid`),
+        argv: sh(`printf sha256:%064d 0 > ${join(dir, `${variant}-${i}.iid`)}`),
+      })),
+      after: [sh('true')],
+    });
+    // The emulated warm-up ends only once every variant's native part has run. With one slot, a job that held
+    // it while its emulated part waited would keep the others' native parts queued until the timeout.
+    const warmup: Warmup = {
+      stage: 'deps',
+      platforms: [emulated],
+      argv: sh(`read x < ${fifo}`),
+      program: 'podman',
+      cwd: dir,
+      dockerfile: join(dir, 'Dockerfile'),
+      cells: variants.map((variant) => ({ variant, platform: emulated })),
+    };
+    const nativeRan = new Set<string>();
+    const order: string[] = [];
+    const summary = await new BuildRunner({
+      programs: { podman: 'sh' },
+      timeoutMs: 10_000,
+      concurrency: 1,
+      cores: 8,
+    }).run(
+      { engine: 'podman', jobs: variants.map(job), warmup: [warmup] },
+      {
+        onStatus: (c, status) => {
+          if (status !== 'running') return;
+          order.push(`${c.variant}@${c.platform === native ? 'native' : 'emulated'}`);
+          if (c.platform !== native) return;
+          nativeRan.add(c.variant);
+          if (nativeRan.size === variants.length) void execFileP('sh', ['-c', `echo go > ${fifo}`]);
+        },
+      },
+    );
+    assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
+    assert.deepEqual(order.slice(0, 3).sort(), ['a@native', 'b@native', 'c@native']);
+    assert.deepEqual(order.slice(3).sort(), ['a@emulated', 'b@emulated', 'c@emulated']);
+  });
+
   it('split jobs: a failed part stops its sibling and fails the job without running the list step', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pre-'));
     const trace = join(dir, 'trace');
