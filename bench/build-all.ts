@@ -11,7 +11,7 @@
  *   `podman build --platform linux/amd64,linux/arm64 --manifest NAME` per variant; dockerd: one
  *   `docker build --platform P -t TAG` per variant and platform);
  * - naive parallel: the plan's jobs run by BuildRunner all at once, no pull or warm-up step;
- * - Build All: what the product runs (buildPlan + BuildRunner with the CLI's 3 jobs at once), with the
+ * - Build All: what the product runs (buildPlan + BuildRunner with the CLI's default number of builds at once), with the
  *   engine's schedule (core/schedule); on podman also "Build All, unsplit" (the schedule without one build per
  *   platform) and on dockerd "Build All + warm-up", to check those choices.
  * Cold: podman gets an image store of its own per measurement; dockerd is shared, so every measurement
@@ -23,64 +23,21 @@
  * path), nor before all the steps and the fewest builds' fixed costs are spread over the cores (work).
  * Needs scripts/setup/20-engines.sh (root): reads .cache/engines.env.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { BuildRunner } from '../src/core/build/runner';
-import { runProcess } from '../src/core/build/runProcess';
 import type { ResolvedConfig } from '../src/core/config/types';
+import { DEFAULT_CONCURRENCY } from '../src/core/build/runnerTypes';
 import { programsFromEnv } from '../src/core/engines/detect';
 import { buildPlan } from '../src/core/matrix/plan';
 import type { CellTiming } from '../src/core/insight/types';
 import { progressParser } from '../src/core/insight/progress';
-import type { EngineKind, Job, Plan } from '../src/core/jobs';
+import { runProcess } from '../src/core/build/runProcess';
+import type { Job, Plan } from '../src/core/jobs';
 import { scheduleJobs } from '../src/core/schedule/schedule';
 import { lowerBound, type Bound, type RunSteps } from './bound';
-import {
-  env as baseEnv,
-  projectWorkspace,
-  pushColdBase,
-  pythonBaseImage,
-  removeColdBase,
-  runTag,
-  type Project,
-} from '../test/engines/helpers';
-
-type Engine = Extract<EngineKind, 'podman' | 'docker'>;
-
-interface Cold {
-  config: ResolvedConfig;
-  env: NodeJS.ProcessEnv;
-  cleanup: () => Promise<void>;
-}
-
-/**
- * A fixture copy on a fresh base; for podman also an image store of its own. The Python base is large, so
- * podman (whose store is fresh anyway) builds FROM the one setup pushed; dockerd's shared cache needs a copy.
- */
-async function cold(engine: Engine, project: Project): Promise<Cold> {
-  const python = project === 'python-service';
-  const base =
-    python && engine === 'podman' ? pythonBaseImage : await pushColdBase(python ? pythonBaseImage : undefined);
-  const config = await projectWorkspace(project, base);
-  const dropBase = async () => {
-    if (base !== pythonBaseImage) await removeColdBase(base);
-  };
-  if (engine === 'docker') return { config, env: baseEnv, cleanup: dropBase };
-  const dir = await mkdtemp(join(tmpdir(), 'bench-store-'));
-  await writeFile(
-    join(dir, 'storage.conf'),
-    `[storage]\ndriver = "overlay"\ngraphroot = "${dir}/graph"\nrunroot = "${dir}/run"\n`,
-  );
-  const env = { ...baseEnv, CONTAINERS_STORAGE_CONF: join(dir, 'storage.conf') };
-  const cleanup = async () => {
-    await runProcess([baseEnv.MULTIARCH_PODMAN ?? 'podman', 'rmi', '-a', '-f'], { cwd: dir, env });
-    await rm(dir, { recursive: true, force: true });
-    await dropBase();
-  };
-  return { config, env, cleanup };
-}
+import { runTag, type Project } from '../test/engines/helpers';
+import { cold, type Engine } from './coldStore';
 
 const seconds = (ms: number | undefined) => (ms === undefined ? '—' : `${(ms / 1000).toFixed(1)} s`);
 
@@ -264,9 +221,9 @@ async function bench(engine: Engine, project: Project, skip: Set<string>): Promi
   // podman: one build per variant at the least (one call builds every platform); BuildKit: one per cell.
   const builds = engine === 'podman' ? l.variantMs.length : Object.keys(Object.assign({}, ...l.timings)).length;
   const naive = skip.has('naive') ? undefined : (await run(engine, project, plain, (p) => p.jobs.length)).ms;
-  const product3 = await run(engine, project, product, () => 3, true);
-  const all = product3.ms;
-  let ownRun: RunSteps | undefined = engine === 'podman' ? product3.steps : undefined;
+  const measured = await run(engine, project, product, () => DEFAULT_CONCURRENCY, true);
+  const all = measured.ms;
+  let ownRun: RunSteps | undefined = engine === 'podman' ? measured.steps : undefined;
   const rows: Array<[string, number]> = [
     ['loop', loopMs],
     ...(naive === undefined ? [] : [['naive parallel', naive] as [string, number]]),
@@ -281,14 +238,14 @@ async function bench(engine: Engine, project: Project, skip: Set<string>): Promi
         ...scheduleJobs(config, 'podman', p.jobs, { policy: { pull: true, warmup: true, split: false } }),
       };
     };
-    rows.push(['Build All, unsplit', (await run(engine, project, unsplit, () => 3)).ms]);
+    rows.push(['Build All, unsplit', (await run(engine, project, unsplit, () => DEFAULT_CONCURRENCY)).ms]);
   }
   if (engine === 'docker' && !skip.has('unsplit')) {
     const warm = (config: ResolvedConfig) => {
       const p = plain(config);
       return { ...p, ...scheduleJobs(config, 'docker', p.jobs, { policy: { pull: false, warmup: true } }) };
     };
-    const warmed = await run(engine, project, warm, () => 3);
+    const warmed = await run(engine, project, warm, () => DEFAULT_CONCURRENCY);
     rows.push(['Build All + warm-up', warmed.ms]);
     // dockerd's Build All has no warm-up, so its cells' steps do not separate the shared work; this run's do.
     ownRun = warmed.steps;
@@ -304,7 +261,7 @@ async function bench(engine: Engine, project: Project, skip: Set<string>): Promi
   }
   console.log(`  ${'lower bound'.padEnd(20)} ${seconds(boundMs).padStart(8)}   ${(boundMs / loopMs).toFixed(2)}× loop`);
   console.log(
-    `  warm: loop ${seconds(l.warmMs)}, Build All ${seconds(product3.warmMs!)} (${(product3.warmMs! / l.warmMs).toFixed(2)}× loop)`,
+    `  warm: loop ${seconds(l.warmMs)}, Build All ${seconds(measured.warmMs!)} (${(measured.warmMs! / l.warmMs).toFixed(2)}× loop)`,
   );
   return {
     fixture: `${project}, ${engine === 'docker' ? 'dockerd' : engine}`,
@@ -314,7 +271,7 @@ async function bench(engine: Engine, project: Project, skip: Set<string>): Promi
     variant: rows.find(([name]) => name === 'Build All, unsplit' || name === 'Build All + warm-up')?.[1],
     bound: boundMs,
     loopWarm: l.warmMs,
-    allWarm: product3.warmMs!,
+    allWarm: measured.warmMs!,
   };
 }
 
