@@ -1,6 +1,27 @@
 import type { CliIO } from './io';
+import { descendants, signal } from '../core/build/processTree';
 
 export const CANCELLED = Symbol('cancelled');
+
+/** Commands that cancel with a clean-up of their own (`cancelOnSignal`); while any is active, `exitOnSignal` stands aside. */
+let ownCancels = 0;
+
+/**
+ * Ctrl+C (and SIGTERM) for every command, from the CLI's first line: a command without a clean-up of its own
+ * (lint, plan, sizes, …) stops the processes it started and exits 1 at once, as a cancelled build does. Node's
+ * default would exit 130, and not at all while execa's exit hook holds the signal.
+ */
+export function exitOnSignal(io: CliIO, command: string): void {
+  const onSignal = () => {
+    if (ownCancels > 0) return;
+    io.err(`\nmultiarch ${command}: cancelled\n`);
+    // Deepest first, so no process outlives its parent long enough to start another.
+    for (const pid of descendants(process.pid).reverse()) signal(pid, 'SIGTERM');
+    process.exit(1);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
 
 /**
  * Ctrl+C (and SIGTERM) for the whole of a command, from its first line: a cancel exits 1 wherever it lands,
@@ -19,9 +40,13 @@ export function cancelOnSignal(io: CliIO, command: string): { signal: AbortSigna
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  ownCancels++;
+  let disposed = false;
   return {
     signal: abort.signal,
     dispose: () => {
+      if (!disposed) ownCancels--;
+      disposed = true;
       process.removeListener('SIGINT', onSignal);
       process.removeListener('SIGTERM', onSignal);
     },

@@ -1,6 +1,7 @@
 import { processIO, type CliCommand } from './io';
 import { commands } from './registry';
 import { messageOf } from '../core/errors';
+import { exitOnSignal } from './cancel';
 
 const usage = `multiarch <command> [options]
 
@@ -23,6 +24,7 @@ async function main(argv: string[]): Promise<number> {
     processIO.err(`multiarch: unknown command "${name}".\n\n${usage}`);
     return 2;
   }
+  exitOnSignal(processIO, name);
   const run: CliCommand = await entry.load();
   return run(rest, processIO);
 }

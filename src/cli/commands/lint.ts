@@ -4,7 +4,8 @@ import { parseArgs } from 'node:util';
 import { parseOrUsage } from '../args';
 import type { CliIO } from '../io';
 import { BUILDKIT_RELEASE, lintDockerfile } from '../../core/lint';
-import { checkBaseImagePlatforms } from '../../core/lint/baseImagePlatform';
+import { checkBaseImagePlatforms, type LintCell } from '../../core/lint/baseImagePlatform';
+import type { LintModel } from '../../core/lint/model';
 import { lintCellsNear, loadLintContext } from '../../core/lint/lintContext';
 import { projectPlatformLookup } from '../../core/registry';
 import type { LintDiagnostic } from '../../core/lint';
@@ -66,10 +67,11 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       );
       return 2;
     }
-    const context = await loadLintContext(path);
-    const { diagnostics } = lintDockerfile(text, context);
-    if (!values['no-network']) {
-      diagnostics.push(...(await baseImageFindings(path, text, context.buildPlatform, io)));
+    const near = await lintCellsNear(path);
+    const context = await loadLintContext(path, { near });
+    const { diagnostics, model } = lintDockerfile(text, context);
+    if (!values['no-network'] && near) {
+      diagnostics.push(...(await baseImageFindings(near, model, context.buildPlatform, io)));
       diagnostics.sort(
         (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
       );
@@ -85,15 +87,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
 
 /** InvalidBaseImagePlatform for the variants that build this Dockerfile; an unreachable registry is one line on stderr. */
 async function baseImageFindings(
-  path: string,
-  text: string,
+  near: { root: string; cells: LintCell[] },
+  model: LintModel,
   buildPlatform: string | undefined,
   io: CliIO,
 ): Promise<LintDiagnostic[]> {
-  const near = await lintCellsNear(path);
-  if (!near) return [];
   const { diagnostics, unreachable } = await checkBaseImagePlatforms(
-    text,
+    model,
     near.cells,
     await projectPlatformLookup(near.root, io.env),
     buildPlatform,

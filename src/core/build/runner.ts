@@ -21,7 +21,7 @@ import {
 import { engineQuery, type EngineQuery } from './engineQuery';
 import { namedManifestLists, promoteFiles, removeUnnamedLists } from './promote';
 import { runProcess, type ProcessResult } from './runProcess';
-import { TaskQueue } from './taskQueue';
+import { TaskQueue } from '../taskQueue';
 import { EmulationReserve } from '../schedule/emulationReserve';
 import { runPulls, startWarmups, type PrePhaseResult, type WarmupGates } from '../schedule/runSchedule';
 import { runParts } from './runParts';

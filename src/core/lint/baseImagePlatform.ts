@@ -28,12 +28,13 @@ export interface BaseImageCheck {
  * A stage pinned to `--platform=$BUILDPLATFORM` runs on the build machine and is not checked.
  */
 export async function checkBaseImagePlatforms(
-  text: string,
+  /** The Dockerfile's text, or the model `lintDockerfile` already parsed it into (one parse per file). */
+  text: string | LintModel,
   variants: LintCell[],
   lookup: PlatformLookup,
   buildPlatform?: string,
 ): Promise<BaseImageCheck> {
-  const model = new LintModel(text.startsWith(BOM) ? text.slice(1) : text);
+  const model = typeof text === 'string' ? new LintModel(text.startsWith(BOM) ? text.slice(1) : text) : text;
   const check = model.check;
   if (check.skipAll || check.skip.has(INVALID_BASE_IMAGE_PLATFORM.name)) return { diagnostics: [], unreachable: [] };
   const cells = matrixCells(model, variants, buildPlatform);
@@ -73,15 +74,23 @@ export async function checkBaseImagePlatforms(
   }
   const diagnostics: LintDiagnostic[] = [];
   const unreachable: BaseImageCheck['unreachable'] = [];
+  // One look-up per image, however many stages and variants name it; one unreachable line per image too.
+  const answers = new Map<string, Promise<string[] | undefined>>();
+  const platformsOf = (image: string) => {
+    let a = answers.get(image);
+    if (!a) {
+      a = lookup(image).catch((err: unknown) => {
+        unreachable.push({ image, reason: messageOf(err) });
+        return undefined;
+      });
+      answers.set(image, a);
+    }
+    return a;
+  };
   await Promise.all(
     [...wanted.values()].map(async (w) => {
-      let has: string[];
-      try {
-        has = await lookup(w.image);
-      } catch (err) {
-        unreachable.push({ image: w.image, reason: messageOf(err) });
-        return;
-      }
+      const has = await platformsOf(w.image);
+      if (!has) return;
       if (!has.length) return;
       for (const [platform, affected] of w.byPlatform) {
         if (has.some((p) => samePlatform(p, platform))) continue;

@@ -11,12 +11,16 @@ import type { LintCell, LintContext } from './types';
  * (`<Dockerfile>.dockerignore` first, then the context's `.dockerignore`), how many platforms the
  * project's multiarch.yaml builds and its variants (the matrix cells), and this machine's platform. The context folder is assumed to be the Dockerfile's folder.
  */
-export async function loadLintContext(dockerfilePath: string): Promise<LintContext> {
+export async function loadLintContext(
+  dockerfilePath: string,
+  /** The cells `lintCellsNear` found, when the caller has them already (the config is loaded once). */
+  cells?: { near: Awaited<ReturnType<typeof lintCellsNear>> },
+): Promise<LintContext> {
   const dir = dirname(dockerfilePath);
   const dockerignore =
     (await readText(`${dockerfilePath}.dockerignore`)) ?? (await readText(join(dir, '.dockerignore')));
   const platformCount = await platformCountNear(dir, basename(dockerfilePath));
-  const near = await lintCellsNear(dockerfilePath);
+  const near = cells ? cells.near : await lintCellsNear(dockerfilePath);
   return {
     ...(dockerignore !== undefined ? { dockerignore } : {}),
     ...(platformCount !== undefined ? { platformCount } : {}),

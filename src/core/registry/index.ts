@@ -3,6 +3,7 @@ import { formatReference, normalize, parseReference } from '../reference';
 import { PlatformCache } from './cache';
 import { RegistryClient } from './client';
 import { loadRegistryHosts } from './hosts';
+import { TaskQueue } from '../taskQueue';
 
 export {
   RegistryClient,
@@ -27,22 +28,33 @@ export {
 export type PlatformLookup = (image: string) => Promise<string[]>;
 
 /**
+ * Look-ups running at once: each may start engine processes (local stores) and registry requests, and a lint
+ * of 1,000 variants with a base image each started them all at once (hundreds of processes, unreaped while
+ * the event loop was busy, and Ctrl+C waited behind them).
+ */
+export const PLATFORM_LOOKUP_CONCURRENCY = 4;
+
+/**
  * The local image stores first (`local`): a manifest list there is the answer. Then the cache, then the
  * registry (its answer cached). When the registry cannot answer (unreachable, or the image is local-only),
  * an image built or pulled here for its one platform is the answer; local answers are never cached.
+ * One look-up per image (by its normalised reference, however many variants and stages name it), at most
+ * `concurrency` at once.
  */
 export function platformLookup(
-  client: RegistryClient,
+  client: Pick<RegistryClient, 'platforms'>,
   cache?: PlatformCache,
   local?: LocalPlatformLookup,
+  concurrency = PLATFORM_LOOKUP_CONCURRENCY,
 ): PlatformLookup {
   const inflight = new Map<string, Promise<string[]>>();
+  const queue = new TaskQueue(concurrency);
   return (image) => {
     const ref = parseReference(image);
     const key = formatReference(normalize(ref));
     let p = inflight.get(key);
     if (!p) {
-      p = (async () => {
+      p = queue.run(async () => {
         const here = await local?.(image).catch(() => undefined);
         if (here?.list) return here.platforms;
         const cached = await cache?.get(key);
@@ -56,7 +68,7 @@ export function platformLookup(
         }
         await cache?.set(key, platforms);
         return platforms;
-      })();
+      });
       inflight.set(key, p);
       // A failed lookup may succeed later (the network comes back): do not remember failures.
       p.catch(() => inflight.delete(key));

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { CellLocks } from '../../../src/core/build/cellLocks';
-import { TaskQueue } from '../../../src/core/build/taskQueue';
+import { TaskQueue } from '../../../src/core/taskQueue';
 
 const a = { variant: 'redis', platform: 'linux/amd64' };
 const b = { variant: 'redis', platform: 'linux/arm64' };
