@@ -47,6 +47,7 @@ export class StepTimer {
         instruction: s.instruction,
         seconds: round(s.reported ?? ((s.end ?? now) - s.start) / 1000),
         cached: s.cached,
+        at: Math.round(s.start),
       }));
       out[id] = { seconds: round((end - start) / 1000), steps };
     }

@@ -9,6 +9,12 @@ export interface StepRecord {
   seconds: number;
   cached: boolean;
   /**
+   * When the step started, in milliseconds on the clock its build's output was read with (the runner reads
+   * with `Date.now()`, so recorded steps carry epoch milliseconds). Lets the emulation factor tell which
+   * steps had a core of their own (report/stepContention.ts). Absent for builds recorded before it was kept.
+   */
+  at?: number;
+  /**
    * Where the instruction was written when the build started (report/stepSources.ts): its 0-based line and
    * a hash of its text, so a view can follow it when lines move and call it stale once its text changes.
    * Absent for builds recorded before it was kept, or when the job's Dockerfile could not be read.

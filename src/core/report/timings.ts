@@ -1,6 +1,8 @@
+import { availableParallelism } from 'node:os';
 import { cellId } from '../jobs';
 import type { BuildRecord } from '../results/types';
 import type { CellTiming, StepRecord } from '../insight/types';
+import { StepContention } from './stepContention';
 
 /** `multiarch timings --json`: the latest timed build of each cell and the cost of emulation per variant. */
 export interface TimingsReport {
@@ -42,10 +44,11 @@ export function latestTimed(records: BuildRecord[]): BuildRecord[] {
   return [...latest.values()];
 }
 
-export function timingsReport(records: BuildRecord[], variants?: string[]): TimingsReport {
+/** `cores`: of the machine the builds ran on (default this one's), for the emulation factor. */
+export function timingsReport(records: BuildRecord[], variants?: string[], cores?: number): TimingsReport {
   const latest = latestTimed(records).filter((r) => !variants?.length || variants.includes(r.variant));
   const cells = latest.map(cellTimings);
-  const emulation = emulationFactors(records).filter((e) => !variants?.length || variants.includes(e.variant));
+  const emulation = emulationFactors(records, cores).filter((e) => !variants?.length || variants.includes(e.variant));
   return { cells, emulation };
 }
 
@@ -90,12 +93,21 @@ export interface EmulationComparison extends EmulationFactor {
  * Per variant and emulated platform, the newest build whose steps can be compared with the native build
  * nearest in time (the same podman job, or the docker job of the same round): the steps (stage and
  * position, since an instruction can name the architecture) that ran on both. Omitted when none did,
- * e.g. when every build since the first was served from the cache. A comparison of two builds that ran
- * alone is preferred over a newer one made while other builds shared the cores (`contended`): parallel
- * builds slow the native steps as much as the emulated ones' share of the CPU, so such a factor reads low.
+ * e.g. when every build since the first was served from the cache.
+ *
+ * Builds sharing the cores slow the native steps as much as the emulated ones' share of the CPU, so such a
+ * factor reads low. Steps recorded with their start time are compared only where both had a core of their
+ * own (fewer other steps running than `cores`, stepContention.ts): in a Build All, the warm-ups and the
+ * builds the parallelism limit kept apart. When no compared step had, or for builds recorded without start
+ * times, a comparison of two builds that ran alone is preferred over a newer one made while other builds
+ * ran (`contended`).
  */
-export function emulationComparisons(records: BuildRecord[]): EmulationComparison[] {
+export function emulationComparisons(
+  records: BuildRecord[],
+  cores: number = availableParallelism(),
+): EmulationComparison[] {
   const timed = records.filter((r) => r.timing?.steps.length && r.status === 'succeeded');
+  const contention = new StepContention(records);
   const out: EmulationComparison[] = [];
   const emulatedCells = [...new Map(timed.filter((r) => r.emulated === true).map((r) => [cellId(r), r])).values()];
   for (const cell of emulatedCells) {
@@ -109,9 +121,23 @@ export function emulationComparisons(records: BuildRecord[]): EmulationCompariso
       const native = natives.sort(
         (a, b) => Math.abs(Date.parse(a.startedAt) - at) - Math.abs(Date.parse(b.startedAt) - at),
       )[0];
-      const c = native && compare(emulated, native);
+      const pairs = native && comparedSteps(emulated, native);
+      if (!pairs?.length) continue;
+      const peaks = pairs.map((p) => [
+        contention.peakOthers(p.step, emulated),
+        contention.peakOthers(p.nativeStep, native),
+      ]);
+      let c: EmulationComparison | undefined;
+      let contended: number;
+      if (peaks.every((p) => p.every((n) => n !== undefined))) {
+        const alone = pairs.filter((_, i) => peaks[i]!.every((n) => n! < cores));
+        c = comparison(emulated, native, alone.length ? alone : pairs);
+        contended = alone.length ? 0 : Math.max(...peaks.flat().map((n) => n!));
+      } else {
+        c = comparison(emulated, native, pairs);
+        contended = Math.max(overlapping(records, emulated), overlapping(records, native));
+      }
       if (!c) continue;
-      const contended = Math.max(overlapping(records, emulated), overlapping(records, native));
       if (!contended) {
         newest = c;
         break;
@@ -140,11 +166,22 @@ function overlapping(records: BuildRecord[], r: BuildRecord): number {
   return others.size;
 }
 
-function compare(emulated: BuildRecord, native: BuildRecord): EmulationComparison | undefined {
-  const ran = new Map(native.timing!.steps.filter((s) => !s.cached).map((s) => [`${s.stage} ${s.index}`, s.seconds]));
-  const steps = emulated
+interface StepPair {
+  step: StepRecord;
+  nativeStep: StepRecord;
+}
+
+/** The emulated build's steps that ran (not cached) in the native build too, paired by stage and position. */
+function comparedSteps(emulated: BuildRecord, native: BuildRecord): StepPair[] {
+  const ran = new Map(native.timing!.steps.filter((s) => !s.cached).map((s) => [`${s.stage} ${s.index}`, s]));
+  return emulated
     .timing!.steps.filter((s) => !s.cached && ran.has(`${s.stage} ${s.index}`))
-    .map((step) => ({ step, nativeSeconds: ran.get(`${step.stage} ${step.index}`)! }))
+    .map((step) => ({ step, nativeStep: ran.get(`${step.stage} ${step.index}`)! }));
+}
+
+function comparison(emulated: BuildRecord, native: BuildRecord, pairs: StepPair[]): EmulationComparison | undefined {
+  const steps = pairs
+    .map(({ step, nativeStep }) => ({ step, nativeSeconds: nativeStep.seconds }))
     .sort((a, b) => b.step.seconds - a.step.seconds);
   const nativeSum = steps.reduce((n, s) => n + s.nativeSeconds, 0);
   if (!steps.length || nativeSum <= 0) return undefined;
@@ -152,8 +189,8 @@ function compare(emulated: BuildRecord, native: BuildRecord): EmulationCompariso
   return { variant: emulated.variant, platform: emulated.platform, native: native.platform, factor, steps };
 }
 
-export function emulationFactors(records: BuildRecord[]): EmulationFactor[] {
-  return emulationComparisons(records).map(({ variant, platform, factor, contended }) => ({
+export function emulationFactors(records: BuildRecord[], cores?: number): EmulationFactor[] {
+  return emulationComparisons(records, cores).map(({ variant, platform, factor, contended }) => ({
     variant,
     platform,
     factor,

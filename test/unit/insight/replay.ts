@@ -48,6 +48,11 @@ export function recordsFrom(file: string, variant: string, startedAt: string): B
     startedAt,
     durationMs: 14_500,
     emulated: platform === 'linux/arm64',
-    timing: t[`${variant}@${platform}`]!,
+    timing: shifted(t[`${variant}@${platform}`]!, Date.parse(startedAt)),
   }));
+}
+
+/** The recording's clock starts near 0; a record's steps start at its `startedAt`, as the runner records them. */
+function shifted(t: CellTiming, start: number): CellTiming {
+  return { ...t, steps: t.steps.map((s) => (s.at === undefined ? s : { ...s, at: start + s.at })) };
 }

@@ -51,22 +51,27 @@ describe('timings of recorded builds', () => {
   });
 });
 
-describe('an emulation factor measured while other builds shared the cores', () => {
-  const alone = recordsFrom('podman-cold.txt', 'minimal', '2026-11-30T08:57:36.925Z');
-  const later = recordsFrom('podman-cold.txt', 'minimal', '2026-11-30T09:30:00.000Z');
+describe('an emulation factor measured while other builds shared the cores (records without step start times)', () => {
+  // Records written before steps kept their start time: only the builds' spans say what overlapped.
+  const legacy = (records: BuildRecord[]): BuildRecord[] =>
+    records.map((r) => ({ ...r, timing: { ...r.timing!, steps: r.timing!.steps.map(({ at: _at, ...s }) => s) } }));
+  const alone = legacy(recordsFrom('podman-cold.txt', 'minimal', '2026-11-30T08:57:36.925Z'));
+  const later = legacy(recordsFrom('podman-cold.txt', 'minimal', '2026-11-30T09:30:00.000Z'));
   // Another variant's build that ran at the same time as the later one (its span overlaps).
-  const beside = recordsFrom('podman-cold.txt', 'redis', '2026-11-30T09:30:05.000Z');
+  const beside = legacy(recordsFrom('podman-cold.txt', 'redis', '2026-11-30T09:30:05.000Z'));
 
   it('says so next to the number, in the CLI text and the report line', () => {
+    // One core: the other build's steps took its share of it.
     const [c] = emulationComparisons(
       [...later, ...beside].filter((r) => r.variant === 'minimal' || r.platform === 'linux/amd64'),
+      1,
     );
     assert.equal(c!.contended, 1);
     assert.match(
       emulationLine(c!),
       /the same steps \(measured while 1 other build shared the cores; alone the factor is higher\)$/,
     );
-    const report = timingsReport([...later, ...beside]);
+    const report = timingsReport([...later, ...beside], undefined, 1);
     assert.deepEqual(
       report.emulation.map((e) => [e.variant, e.contended]),
       [
@@ -81,10 +86,79 @@ describe('an emulation factor measured while other builds shared the cores', () 
   });
 
   it('prefers an older comparison of builds that ran alone; one job’s own platforms never count', () => {
-    const [c] = emulationComparisons([...alone, ...later, ...beside]);
+    const [c] = emulationComparisons([...alone, ...later, ...beside], 1);
     assert.equal(c!.contended, undefined);
     assert.equal(c!.steps.length > 0, true);
-    assert.equal(timingsReport(alone).emulation[0]!.contended, undefined);
+    assert.equal(timingsReport(alone, undefined, 1).emulation[0]!.contended, undefined);
+  });
+});
+
+describe('an emulation factor from the steps that had a core of their own', () => {
+  const t0 = Date.parse('2026-12-05T10:00:00.000Z');
+  /** A succeeded record whose steps are [stage, index, start (s after t0), seconds]. */
+  const rec = (variant: string, platform: string, steps: Array<[string, number, number, number]>): BuildRecord => ({
+    variant,
+    platform,
+    engine: 'podman',
+    output: 'load',
+    status: 'succeeded',
+    startedAt: new Date(t0 + steps[0]![2] * 1000).toISOString(),
+    durationMs: 100_000,
+    emulated: platform === 'linux/arm64',
+    timing: {
+      seconds: 100,
+      steps: steps.map(([stage, index, at, seconds]) => ({
+        stage,
+        index,
+        instruction: `RUN step ${index}`,
+        seconds,
+        cached: false,
+        at: t0 + at * 1000,
+      })),
+    },
+  });
+  // A Build All on 2 cores: the shared prefix warmed once per platform side by side (each warm-up step is in
+  // every cell it served), the native variant steps one at a time beside the emulated warm-up, then the three
+  // emulated variant steps at once.
+  const warmArm: Array<[string, number, number, number]> = [
+    ['builder', 1, 0, 26],
+    ['builder', 2, 26, 40],
+  ];
+  const warmAmd: Array<[string, number, number, number]> = [
+    ['builder', 1, 0, 3.5],
+    ['builder', 2, 3.5, 6],
+  ];
+  const buildAll = ['a', 'b', 'c'].flatMap((v, i) => [
+    rec(v, 'linux/amd64', [...warmAmd, ['builder', 3, 10 + i * 4, 4]]),
+    rec(v, 'linux/arm64', [...warmArm, ['builder', 3, 66 + i / 10, 40]]),
+  ]);
+
+  it('compares only those steps: the warm-ups, not the emulated steps that ran three at once', () => {
+    const [a] = emulationComparisons(buildAll, 2);
+    assert.equal(a!.variant, 'a');
+    assert.equal(a!.contended, undefined);
+    assert.deepEqual(
+      a!.steps.map((s) => s.step.index),
+      [2, 1],
+    );
+    assert.equal(a!.factor, 6.9); // (26 + 40) / (3.5 + 6); with the contended step it would read 7.9
+  });
+
+  it('with no such step, says how many others ran beside the compared ones', () => {
+    const [a] = emulationComparisons(buildAll, 1);
+    assert.equal(a!.factor, 7.9);
+    assert.equal(a!.contended, 2);
+    assert.match(emulationLine(a!), /measured while 2 other builds shared the cores/);
+  });
+
+  it('counts a warm-up step shared by several cells once', () => {
+    // Only the emulated warm-up and the native one overlap: one other step, on 2 cores a core each.
+    const [a] = emulationComparisons(
+      buildAll.filter((r) => r.variant === 'a'),
+      2,
+    );
+    assert.equal(a!.contended, undefined);
+    assert.equal(a!.factor, 7.9, 'alone, even the variant step had a core');
   });
 });
 

@@ -1,0 +1,67 @@
+import type { StepRecord } from '../insight/types';
+import type { BuildRecord } from '../results/types';
+
+/**
+ * How many other steps ran on the same machine while a step ran, from the steps' recorded start times.
+ * A build that overlaps another is not always slowed by it: on 2 cores, the native and the emulated
+ * warm-up side by side each have a core, while three variant builds at once share two. So the emulation
+ * factor compares the steps that had a core of their own (peak of others below the cores), where build-level
+ * overlap would call every step of a parallel Build All contended. Cached steps cost no CPU and are left out;
+ * a step several records share (one warm-up recorded against each cell it served) counts once.
+ */
+export class StepContention {
+  private readonly byNode = new Map<string, Span[]>();
+
+  constructor(records: BuildRecord[]) {
+    const seen = new Set<string>();
+    for (const r of records) {
+      const node = r.node ?? '';
+      for (const s of r.timing?.steps ?? []) {
+        const span = spanOf(s);
+        if (!span) continue;
+        const key = spanKey(s, r.platform);
+        if (seen.has(`${node}\0${key}`)) continue;
+        seen.add(`${node}\0${key}`);
+        const list = this.byNode.get(node) ?? this.byNode.set(node, []).get(node)!;
+        list.push({ ...span, key });
+      }
+    }
+  }
+
+  /**
+   * The most other steps running at one moment while `step` (of `record`) ran on its machine; undefined when
+   * the step has no start time (recorded before it was kept) or was cached.
+   */
+  peakOthers(step: StepRecord, record: Pick<BuildRecord, 'node' | 'platform'>): number | undefined {
+    const span = spanOf(step);
+    if (!span) return undefined;
+    const self = spanKey(step, record.platform);
+    const events: Array<[number, number]> = [];
+    for (const o of this.byNode.get(record.node ?? '') ?? []) {
+      if (o.key === self || o.end <= span.start || o.start >= span.end) continue;
+      events.push([Math.max(o.start, span.start), 1], [Math.min(o.end, span.end), -1]);
+    }
+    // Ends sort before starts at the same moment: one step handing over to the next is not two at once.
+    events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    let now = 0;
+    let peak = 0;
+    for (const [, d] of events) peak = Math.max(peak, (now += d));
+    return peak;
+  }
+}
+
+interface Span {
+  start: number;
+  end: number;
+  key: string;
+}
+
+function spanOf(s: StepRecord): Omit<Span, 'key'> | undefined {
+  if (s.at === undefined || s.cached || s.seconds <= 0) return undefined;
+  return { start: s.at, end: s.at + s.seconds * 1000 };
+}
+
+/** The same step of the same platform's build, whichever cell's record carries it. */
+function spanKey(s: StepRecord, platform: string): string {
+  return `${platform}\0${s.at}\0${s.stage}\0${s.index}\0${s.instruction}`;
+}
