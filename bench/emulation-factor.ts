@@ -1,0 +1,108 @@
+/**
+ * The emulation factor `multiarch timings` reports after a cold Build All, against the factor of each
+ * platform built alone (issue: within ±30 %).
+ *   node --import tsx bench/emulation-factor.ts [--project python-service] [--variants redis,sqs]
+ * Build All: buildPlan + BuildRunner as the CLI runs them, on a cold podman store of its own
+ * (bench/coldStore.ts); the factor is report/timings.ts's, from the records that run wrote. Alone: per
+ * variant, a fresh cold store, that variant's native platform built by itself, then its emulated platform by
+ * itself (Build This Platform, one after the other, nothing else running), and the same comparison of the
+ * two records. Prints both per variant and the ratio. Needs scripts/setup/20-engines.sh and
+ * 30-python-base.sh (root).
+ */
+import { availableParallelism, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { BuildRunner } from '../src/core/build/runner';
+import { DEFAULT_CONCURRENCY } from '../src/core/build/runnerTypes';
+import { hostPlatform } from '../src/core/engines/emulation';
+import { programsFromEnv } from '../src/core/engines/detect';
+import { buildPlan } from '../src/core/matrix/plan';
+import { emulationFactors } from '../src/core/report/timings';
+import type { BuildRecord } from '../src/core/results/types';
+import type { Project } from '../test/engines/helpers';
+import { cold } from './coldStore';
+
+async function buildAllFactors(project: Project, cores: number): Promise<Map<string, number>> {
+  const { config, env, cleanup } = await cold('podman', project);
+  try {
+    const plan = buildPlan(config, { engine: 'podman', canLoadManifestList: true });
+    const t = performance.now();
+    const runner = new BuildRunner({ programs: programsFromEnv(env), env, concurrency: DEFAULT_CONCURRENCY });
+    const s = await runner.run(plan, { config });
+    if (!s.ok) throw new Error(`Build All failed: ${JSON.stringify(s.outcomes.map((o) => o.problem?.message))}`);
+    console.log(`Build All: ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    return factors(s.records, cores, 'Build All');
+  } finally {
+    await cleanup();
+  }
+}
+
+async function aloneFactor(project: Project, variant: string, cores: number): Promise<number | undefined> {
+  const { config, env, cleanup } = await cold('podman', project);
+  try {
+    const v = config.variants.find((x) => x.name === variant)!;
+    const native = hostPlatform();
+    const records: BuildRecord[] = [];
+    // Native first, then emulated: each the only build running.
+    for (const platform of [native, ...v.platforms.filter((p) => p !== native)]) {
+      const plan = buildPlan(config, {
+        engine: 'podman',
+        canLoadManifestList: true,
+        variants: [variant],
+        platforms: [platform],
+      });
+      const t = performance.now();
+      const s = await new BuildRunner({ programs: programsFromEnv(env), env, concurrency: 1 }).run(plan, { config });
+      if (!s.ok)
+        throw new Error(
+          `${variant} on ${platform} failed: ${JSON.stringify(s.outcomes.map((o) => o.problem?.message))}`,
+        );
+      console.log(`  ${variant} on ${platform} alone: ${((performance.now() - t) / 1000).toFixed(1)} s`);
+      records.push(...s.records);
+    }
+    return factors(records, cores, `${variant} alone`).get(variant);
+  } finally {
+    await cleanup();
+  }
+}
+
+function factors(records: BuildRecord[], cores: number, label: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const f of emulationFactors(records, cores)) {
+    out.set(f.variant, f.factor);
+    console.log(
+      `  ${label}: ${f.variant} ${f.platform} ${f.factor}×${f.contended ? ` (contended: ${f.contended})` : ''}`,
+    );
+  }
+  return out;
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: { project: { type: 'string', default: 'python-service' }, variants: { type: 'string' } },
+  });
+  const project = values.project as Project;
+  const cores = availableParallelism();
+  console.log(
+    `bench/emulation-factor: ${project}, ${cores} cores, load average ${loadavg()[0]!.toFixed(1)} at the start`,
+  );
+  const reported = await buildAllFactors(project, cores);
+  const variants = values.variants ? values.variants.split(',') : [...reported.keys()];
+  const rows: string[] = [];
+  for (const variant of variants) {
+    const alone = await aloneFactor(project, variant, cores);
+    const r = reported.get(variant);
+    const ratio = r !== undefined && alone ? r / alone : undefined;
+    rows.push(
+      `| ${variant} | ${r ?? '—'}× | ${alone ?? '—'}× | ${ratio === undefined ? '—' : `${ratio.toFixed(2)} (${ratio >= 0.7 && ratio <= 1.3 ? 'within' : 'outside'} ±30 %)`} |`,
+    );
+  }
+  console.log(`\nload average ${loadavg()[0]!.toFixed(1)} at the end\n`);
+  console.log('| variant | Build All reports | each platform alone | reported / alone |');
+  console.log('| --- | --- | --- | --- |');
+  for (const r of rows) console.log(r);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});
