@@ -1,7 +1,7 @@
 /**
  * Parsers for `docker buildx version`, `docker buildx ls` and `docker buildx inspect` text output, in both
  * table layouts buildx has printed (before v0.13: indented node rows and `name *`; since: `\_` node
- * rows, `name*` and a BUILDKIT column).
+ * rows, `name*` and a BUILDKIT column), and `docker buildx ls --format json` (v0.13+; `Current` since v0.24).
  */
 export interface BuildxVersion {
   version: string;
@@ -45,6 +45,7 @@ function parsePlatforms(text: string): NodePlatform[] {
 }
 
 export function parseBuildxLs(text: string): BuildxBuilder[] {
+  if (/^[[{]/.test(text.trimStart())) return parseBuildxLsJson(text);
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
   const header = lines.findIndex((l) => /^NAME\/NODE\s/.test(l));
   const builders: BuildxBuilder[] = [];
@@ -81,6 +82,57 @@ export function parseBuildxLs(text: string): BuildxBuilder[] {
     });
   }
   return builders;
+}
+
+/** One builder as `buildx ls --format json` marshals it (buildx builder/builder.go, builder/node.go). */
+interface LsJsonBuilder {
+  Name?: unknown;
+  Driver?: unknown;
+  Current?: unknown;
+  Nodes?: Array<{ Name?: unknown; Endpoint?: unknown; Status?: unknown; Version?: unknown; Platforms?: unknown }>;
+}
+
+/**
+ * `docker buildx ls --format json`: one object per builder, one per line (an array is accepted too).
+ * Before v0.24 no object says which builder is current; before v0.21 each builder may be printed twice
+ * (docker/buildx#2969), so a builder is kept once. Platforms carry no `*`: none is reported pinned.
+ */
+function parseBuildxLsJson(text: string): BuildxBuilder[] {
+  const values: unknown[] = [];
+  let pending = '';
+  for (const line of text.split(/\r?\n/)) {
+    pending += line + '\n';
+    try {
+      const v = JSON.parse(pending) as unknown;
+      values.push(...(Array.isArray(v) ? v : [v]));
+      pending = '';
+    } catch {
+      // an object printed over several lines: read on
+    }
+  }
+  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+  const byName = new Map<string, BuildxBuilder>();
+  for (const raw of values) {
+    if (!raw || typeof raw !== 'object') continue;
+    const b = raw as LsJsonBuilder;
+    const name = str(b.Name);
+    if (!name || byName.has(name)) continue;
+    byName.set(name, {
+      name,
+      driver: str(b.Driver),
+      current: b.Current === true,
+      nodes: (Array.isArray(b.Nodes) ? b.Nodes : []).map((n) => ({
+        name: str(n.Name),
+        endpoint: str(n.Endpoint),
+        status: str(n.Status),
+        ...(str(n.Version) ? { buildkit: str(n.Version) } : {}),
+        platforms: (Array.isArray(n.Platforms) ? n.Platforms : [])
+          .filter((p): p is string => typeof p === 'string')
+          .map((platform) => ({ platform, pinned: false })),
+      })),
+    });
+  }
+  return [...byName.values()];
 }
 
 /** `docker buildx inspect [--bootstrap] [NAME]`: the builder and its nodes (labels and GC policy are skipped). */

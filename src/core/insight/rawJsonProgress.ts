@@ -15,6 +15,31 @@ interface RawVertex {
 }
 
 /**
+ * The step events of the buildx reference's `history logs --progress rawjson` example
+ * (`{"id","status":"START","timestamp","detail"}`, then `"COMPLETE"` with `duration` in nanoseconds).
+ */
+interface StepEvent {
+  id?: unknown;
+  status?: unknown;
+  timestamp?: unknown;
+  detail?: unknown;
+  duration?: unknown;
+}
+
+function stepEvent(e: StepEvent): RawVertex | undefined {
+  if (typeof e.id !== 'string' || typeof e.timestamp !== 'string') return undefined;
+  const name = typeof e.detail === 'string' ? { name: e.detail } : {};
+  if (e.status === 'START') return { digest: e.id, ...name, started: e.timestamp };
+  if (e.status !== 'COMPLETE') return undefined;
+  const end = Date.parse(e.timestamp);
+  const started =
+    typeof e.duration === 'number' && !Number.isNaN(end)
+      ? { started: new Date(end - e.duration / 1e6).toISOString() }
+      : {};
+  return { digest: e.id, ...name, ...started, completed: e.timestamp };
+}
+
+/**
  * buildx `--progress=rawjson`: one JSON-encoded SolveStatus per update, `{"vertexes":[{digest, name,
  * started, completed, cached}], "statuses":[…], "logs":[…]}`. Some BuildKit versions indent the objects
  * over several lines (moby/buildkit#4769), so objects are cut from the stream by brace depth, not by line.
@@ -60,13 +85,15 @@ export class RawJsonProgress implements ProgressParser {
   }
 
   private object(text: string, now: number): void {
-    let status: { vertexes?: RawVertex[] };
+    let status: { vertexes?: RawVertex[] } & StepEvent;
     try {
-      status = JSON.parse(text) as { vertexes?: RawVertex[] };
+      status = JSON.parse(text) as { vertexes?: RawVertex[] } & StepEvent;
     } catch {
       return; // a brace in a plain message, not a status object
     }
     for (const v of Array.isArray(status.vertexes) ? status.vertexes : []) this.vertex(v, now);
+    const event = stepEvent(status);
+    if (event) this.vertex(event, now);
   }
 
   private vertex(v: RawVertex, now: number): void {

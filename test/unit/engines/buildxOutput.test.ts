@@ -49,6 +49,55 @@ describe('buildx output (examples from the buildx CLI reference)', () => {
     });
   }
 
+  it('parses docker buildx ls --format json (buildx-ls-json.txt): builders, nodes, BuildKit versions, the current one', () => {
+    const builders = parseBuildxLs(fixture('buildx-ls-json.txt'));
+    assert.deepEqual(
+      builders.map((b) => [b.name, b.driver, b.current, b.nodes.length]),
+      [
+        ['elated_tesla', 'docker-container', true, 2],
+        ['default', 'docker', false, 1],
+      ],
+    );
+    assert.deepEqual(builders[0]!.nodes[1], {
+      name: 'elated_tesla1',
+      endpoint: 'ssh://ubuntu@1.2.3.4',
+      status: 'running',
+      buildkit: 'v0.10.3',
+      platforms: [
+        { platform: 'linux/arm64', pinned: false },
+        { platform: 'linux/arm/v7', pinned: false },
+        { platform: 'linux/arm/v6', pinned: false },
+      ],
+    });
+    // The same builders as the tree table of the reference.
+    const table = parseBuildxLs(fixture('buildx-ls.txt'));
+    assert.deepEqual(
+      builders.map((b) => b.nodes.map((n) => [n.name, n.endpoint, n.buildkit, n.platforms.map((p) => p.platform)])),
+      table.map((b) => b.nodes.map((n) => [n.name, n.endpoint, n.buildkit, n.platforms.map((p) => p.platform)])),
+    );
+  });
+
+  it('parses the published ls --format json of buildx before 0.24 (no Current, a stopped node without platforms), an array, and a builder printed twice once', () => {
+    const [b] = parseBuildxLs(fixture('buildx-ls-json-published.txt'));
+    assert.deepEqual(
+      [b!.name, b!.driver, b!.current, b!.nodes.map((n) => [n.name, n.status, n.buildkit, n.platforms.length])],
+      [
+        'builder',
+        'docker-container',
+        false,
+        [
+          ['builder0', 'running', '7615120', 12],
+          ['mac-mini-m1', 'stopped', undefined, 0],
+        ],
+      ],
+    );
+    const line = fixture('buildx-ls-json.txt').trim().split('\n')[0]!;
+    assert.equal(parseBuildxLs(`${line}\n${line}\n`).length, 1);
+    assert.equal(parseBuildxLs(`[${line}]`)[0]!.name, 'elated_tesla');
+    const pretty = JSON.stringify(JSON.parse(line), null, 3);
+    assert.equal(parseBuildxLs(pretty)[0]!.nodes.length, 2);
+  });
+
   it('marks native and emulated platforms per node and across the builder', () => {
     const [tesla] = parseBuildxLs(fixture('buildx-ls-legacy.txt'));
     assert.deepEqual(nodePlatformSupport(tesla!.nodes[1]!), {

@@ -89,6 +89,22 @@ describe('buildx rawjson progress', () => {
     assert.equal(t['minimal@linux/arm64']!.seconds, 3.85);
   });
 
+  it('reads the buildx reference’s history-logs rawjson example (START / COMPLETE step events)', () => {
+    const p = new BuildxProgress(cells('minimal', 'linux/arm64'));
+    const text = body('buildx-history-logs-rawjson-docs.txt');
+    for (let i = 0; i < text.length; i += 17) p.feed(text.slice(i, i + 17), 0);
+    // Its one step is BuildKit's own (loading the Dockerfile), not a Dockerfile step of a cell.
+    assert.deepEqual(p.finish(0), {});
+    // The same events naming a Dockerfile step time it from its duration.
+    const q = new BuildxProgress(cells('minimal', 'linux/arm64'));
+    q.feed('{"id":"s2","status":"START","timestamp":"2024-05-01T12:35:00.000Z","detail":"[deps 1/1] RUN loop"}\n', 0);
+    q.feed('{"id":"s2","status":"COMPLETE","timestamp":"2024-05-01T12:35:03.700Z","duration":3700000000}\n', 0);
+    assert.deepEqual(
+      q.finish(0)['minimal@linux/arm64']!.steps.map((s) => [s.stage, s.index, s.seconds]),
+      [['deps', 1, 3.7]],
+    );
+  });
+
   it('falls back to plain lines when buildx prints plain progress', () => {
     const p = new BuildxProgress(cells('minimal', 'linux/arm64'));
     p.feed('#5 [deps 1/1] RUN loop\n', 0);
