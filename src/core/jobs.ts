@@ -61,6 +61,11 @@ export interface Job {
   files?: Record<string, string>;
   /** Where an OCI archive or layout is written, when output is 'oci'. */
   ociPath?: string;
+  /**
+   * buildx push of some of the variant's platforms: the others, whose images the variant's index keeps
+   * (core/build/keepPlatforms.ts).
+   */
+  keepPlatforms?: string[];
   /** OCI archive per cell (by cellId) when one job writes one archive per variant (a bake). */
   cellOciPaths?: Record<string, string>;
   /**

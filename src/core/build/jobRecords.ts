@@ -21,6 +21,8 @@ export interface JobEnd {
   node?: BuildNode;
   /** buildx: the builder the job ran on. */
   builder?: BuildxBuilder;
+  /** Each cell's image by digest (cellId → `name:tag@digest`), when the build said what it pushed. */
+  images?: Record<string, string>;
   result?: ProcessResult;
   problem?: BuildProblem;
 }
@@ -32,7 +34,7 @@ export function jobRecords(job: Job, end: JobEnd): BuildRecord[] {
   const cells = jobCells(job);
   return cells.map((cell): BuildRecord => {
     const id = cellId(cell);
-    const image = job.cellImages?.[id] ?? job.platformTags?.[cell.platform] ?? job.tags[0];
+    const image = end.images?.[id] ?? job.cellImages?.[id] ?? job.platformTags?.[cell.platform] ?? job.tags[0];
     const ociPath = job.cellOciPaths?.[id] ?? job.ociPath;
     const timing = timings[id];
     // One process building several cells (a bake, a multi-platform build): each cell's own span comes from

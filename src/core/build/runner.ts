@@ -9,6 +9,9 @@ import { CellLocks } from './cellLocks';
 import { acquireCells, describeHeld, heldCells } from './lockFiles';
 import { ensureOutputDirs, pinPartImages, removePartFiles } from './jobFiles';
 import { jobRecords } from './jobRecords';
+import { keptParts, mergeIndex, pinnedImages } from './keepPlatforms';
+import { loadRegistryHosts, RegistryClient, type IndexPart } from '../registry';
+import { messageOf } from '../errors';
 import { JobProgress } from './jobProgress';
 import { explainPush, pushedRef, retryWatch } from './pushFailure';
 import {
@@ -331,6 +334,16 @@ export class BuildRunner {
       const previous = job.staging?.restores
         ? await taggedImages(this.program(job, 'docker'), job.staging.restores, this.query(job))
         : undefined;
+      let kept: IndexPart[] = [];
+      if (job.keepPlatforms?.length) {
+        try {
+          kept = await keptParts(await this.registry(), job.tags[0]!, job.keepPlatforms);
+        } catch (err) {
+          return this.finish(job, o, startedAt, 'failed', undefined, {
+            message: `could not read ${job.tags[0]} to keep its ${job.keepPlatforms.join(', ')} image in the index: ${messageOf(err)}; check that the registry answers, or build all the variant's platforms`,
+          });
+        }
+      }
       if (job.parts) {
         const failed = await runParts({
           job,
@@ -378,7 +391,17 @@ export class BuildRunner {
         }
         await removeUnnamedLists(this.program(job, 'podman'), replaced, this.query(job));
       }
-      return this.finish(job, o, startedAt, 'succeeded');
+      const images = job.engine === 'buildx' && job.output === 'push' ? await pinnedImages(job) : undefined;
+      if (kept.length) {
+        try {
+          await this.keepOthers(job, kept, images ?? {});
+        } catch (err) {
+          return this.finish(job, o, startedAt, 'failed', undefined, {
+            message: `pushed ${job.platforms.join(', ')}, but could not put ${kept.map((k) => k.platform).join(', ')} back into ${job.tags.join(', ')}: ${messageOf(err)}; build all the variant's platforms to push a complete index`,
+          });
+        }
+      }
+      return this.finish(job, o, startedAt, 'succeeded', undefined, undefined, images);
     } finally {
       await releaseFiles?.();
       release?.();
@@ -504,6 +527,25 @@ export class BuildRunner {
     return parsed ?? { message: `${argv.slice(0, 3).join(' ')} exited with ${r.exitCode ?? r.signal}` };
   }
 
+  private registryClient?: Promise<RegistryClient>;
+  private registry(): Promise<RegistryClient> {
+    this.registryClient ??= loadRegistryHosts(this.opts.env ?? process.env).then((h) => new RegistryClient(h));
+    return this.registryClient;
+  }
+
+  /** After a push of some of a variant's platforms: the variant's index lists the kept platforms again. */
+  private async keepOthers(job: Job, kept: IndexPart[], images: Record<string, string>): Promise<void> {
+    const client = await this.registry();
+    const pushed: IndexPart[] = [];
+    for (const c of jobCells(job)) {
+      const digest = images[cellId(c)]?.split('@')[1];
+      pushed.push(
+        ...(digest ? [{ platform: c.platform, digest }] : await keptParts(client, job.tags[0]!, [c.platform])),
+      );
+    }
+    await mergeIndex(client, job.tags, kept, pushed);
+  }
+
   private finish(
     job: Job,
     o: RunOptions,
@@ -511,6 +553,7 @@ export class BuildRunner {
     status: JobOutcome['status'],
     r?: ProcessResult,
     problem?: BuildProblem,
+    images?: Record<string, string>,
   ): JobOutcome {
     const durationMs = Date.now() - startedAt.getTime();
     const host = hostPlatform();
@@ -528,6 +571,7 @@ export class BuildRunner {
       ...(version ? { version } : {}),
       ...(node ? { node } : {}),
       ...(o.builder ? { builder: o.builder } : {}),
+      ...(images ? { images } : {}),
       ...(r ? { result: r } : {}),
       ...(problem ? { problem } : {}),
     });

@@ -21,17 +21,20 @@ export const buildxJobs: JobBuilder = (req) => {
     });
   }
   const id = variant.name;
+  const others = variant.platforms.filter((p) => !platforms.includes(p));
   switch (output) {
     case 'load': {
       const tags = variantTags(config, variant, false);
       const platformTags = platforms.length === 1 ? { [platforms[0]!]: tags[0]! } : undefined;
       return [job(req, id, platforms, tags, flag('--load'), platformTags)];
     }
-    case 'push':
-      return [job(req, id, platforms, variantTags(config, variant, true), flag('--push'))];
+    case 'push': {
+      const j = job(req, id, platforms, variantTags(config, variant, true), flag('--push'));
+      return [others.length ? { ...j, keepPlatforms: others } : j];
+    }
     case 'oci': {
       // Written beside the archive and renamed once the build succeeded: a failed build keeps the last one.
-      const dest = ociArchivePath(config.root, variant.name);
+      const dest = ociArchivePath(config.root, variant.name, others.length ? platforms : undefined);
       const partial = partialPath(dest);
       const j = job(
         req,

@@ -12,7 +12,11 @@ const MANIFEST_TYPES = [
 ].join(', ');
 
 export class RegistryError extends Error {
-  constructor(message: string) {
+  /** The HTTP status the registry answered with, when it answered. */
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
     super(message);
     this.name = 'RegistryError';
   }
@@ -162,6 +166,7 @@ export class RegistryClient {
         res.status === 401 || res.status === 403 ? ` — ${this.loginHint(host, opts.push ? 'push to' : 'read')}` : '';
       throw new RegistryError(
         `${opts.method ?? 'GET'} ${url} answered ${res.status} ${res.statusText}${detail}${hint}`,
+        res.status,
       );
     }
     return res;

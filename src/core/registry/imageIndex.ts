@@ -2,7 +2,7 @@ import { formatReference, nameOf, parseReference, withDigest, withTag, type Imag
 import { formatPlatform, RegistryError, samePlatform, type RegistryClient } from './client';
 
 export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
-const LIST_TYPES = new Set([OCI_INDEX, 'application/vnd.docker.distribution.manifest.list.v2+json']);
+export const LIST_TYPES = new Set([OCI_INDEX, 'application/vnd.docker.distribution.manifest.list.v2+json']);
 const IMAGE_TYPES = new Set([
   'application/vnd.oci.image.manifest.v1+json',
   'application/vnd.docker.distribution.manifest.v2+json',

@@ -18,6 +18,7 @@ export { loadRegistryHosts, type RegistryCredentials, type RegistryHosts } from 
 export {
   assembleIndex,
   configPlatform,
+  LIST_TYPES,
   OCI_INDEX,
   type IndexEntry,
   type IndexPart,

@@ -87,6 +87,26 @@ describe('buildx argv (golden)', () => {
     });
   });
 
+  it('one platform of a variant: a push keeps the other platforms in the index, an OCI build writes an archive of its own', () => {
+    const [push] = buildPlan(sampleConfig(), {
+      engine: 'buildx',
+      output: 'push',
+      variants: ['redis'],
+      platforms: ['linux/arm64'],
+    }).jobs;
+    assert.deepEqual(push!.keepPlatforms, ['linux/amd64']);
+    const [oci] = buildPlan(sampleConfig(), {
+      engine: 'buildx',
+      output: 'oci',
+      variants: ['redis'],
+      platforms: ['linux/arm64'],
+    }).jobs;
+    assert.equal(oci!.ociPath, '/proj/.multiarch/out/redis@arm64.tar');
+    assert.ok(oci!.argv.includes('type=oci,dest=/proj/.multiarch/out/redis@arm64.tar.partial'), oci!.argv.join(' '));
+    const [all] = buildPlan(sampleConfig(), { engine: 'buildx', output: 'push', variants: ['redis'] }).jobs;
+    assert.equal(all!.keepPlatforms, undefined);
+  });
+
   it('passes --target and --builder when configured', () => {
     const [job] = buildPlan(sampleConfig('target: runtime\n'), {
       engine: 'buildx',

@@ -1,0 +1,83 @@
+// A buildx push of some of a variant's platforms (Build This Platform) puts an index of just those under
+// the variant's tag, so the other platforms' images would drop out of it. Before such a build the tag's
+// entries for the other platforms are read; after it the tag gets an index of both: those entries and what
+// the build pushed. Every cell's record names what its build pushed by digest (buildx's metadata file),
+// so sizes and the static check read the cell's own build even after the tag moved.
+import { readFile } from 'node:fs/promises';
+import { pushedDigests } from '../engines/buildxMetadata';
+import { cellId, jobCells, type Job } from '../jobs';
+import { parseReference, withDigest } from '../reference';
+import {
+  assembleIndex,
+  configPlatform,
+  formatPlatform,
+  LIST_TYPES,
+  RegistryError,
+  samePlatform,
+  type IndexPart,
+  type RegistryClient,
+} from '../registry';
+
+/** Each cell's image as `name:tag@digest`, from the job's metadata file; cells buildx named no digest for are left out. */
+export async function pinnedImages(job: Job): Promise<Record<string, string>> {
+  if (!job.metadataFile) return {};
+  const text = await readFile(job.metadataFile, 'utf8').catch(() => '');
+  const digests = pushedDigests(text);
+  const out: Record<string, string> = {};
+  for (const cell of jobCells(job)) {
+    const id = cellId(cell);
+    const tag = job.cellImages?.[id] ?? job.platformTags?.[cell.platform] ?? job.tags[0];
+    const digest = tag ? digests[tag] : undefined;
+    if (tag && digest) out[id] = `${tag}@${digest}`;
+  }
+  return out;
+}
+
+/**
+ * The images `tag` lists now for `platforms` (attestations and other platforms left out); none when the
+ * tag does not exist yet. A tag naming one image counts for the platform its config says.
+ */
+export async function keptParts(client: RegistryClient, tag: string, platforms: string[]): Promise<IndexPart[]> {
+  const ref = parseReference(tag);
+  let manifest;
+  try {
+    manifest = await client.getManifest(ref);
+  } catch (err) {
+    if (err instanceof RegistryError && err.status === 404) return [];
+    throw err;
+  }
+  const doc = JSON.parse(manifest.bytes.toString('utf8')) as {
+    manifests?: Array<{ digest?: string; platform?: { os?: string; architecture?: string; variant?: string } }>;
+    config?: { digest?: string };
+  };
+  if (LIST_TYPES.has(manifest.mediaType)) {
+    const parts: IndexPart[] = [];
+    for (const p of platforms) {
+      const m = (doc.manifests ?? []).find(
+        (e) => e.digest && e.platform && samePlatform(formatPlatform(e.platform), p),
+      );
+      if (m) parts.push({ platform: p, digest: m.digest! });
+    }
+    return parts;
+  }
+  if (!doc.config?.digest) return [];
+  const config = await client.blobJson(withDigest(ref, manifest.digest), doc.config.digest);
+  const p = platforms.find((want) => configPlatform(config, want));
+  return p ? [{ platform: p, digest: manifest.digest }] : [];
+}
+
+/**
+ * Puts an index under each of `tags` listing `kept` and the platforms the build pushed (`pushed`, what
+ * its metadata file names per tag), so a one-platform build leaves the other platforms in the variant's
+ * index.
+ */
+export async function mergeIndex(
+  client: RegistryClient,
+  tags: string[],
+  kept: IndexPart[],
+  pushed: IndexPart[],
+): Promise<void> {
+  const own = new Set(pushed.map((p) => p.platform));
+  const parts = [...kept.filter((k) => !own.has(k.platform)), ...pushed];
+  for (const tag of tags) await assembleIndex(client, tag, parts);
+}
