@@ -1,6 +1,6 @@
 /**
  * Build All Architectures versus the seed's shell loop and a naive parallel run, same engine, cold stores.
- *   node --import tsx bench/build-all.ts [--engines podman,docker] [--project python-service,heavy-shared,shared-base]
+ *   node --import tsx bench/build-all.ts [--engines podman,docker,buildx] [--project python-service,heavy-shared,shared-base]
  *     [--skip naive,unsplit]
  * Each project is a fixture under test/fixtures/projects (python-service: a Debian Python base, a builder
  * stage whose virtualenv and common install come before a late variant ARG, 3 variants × linux/amd64 +
@@ -9,12 +9,15 @@
  * cache, then the loop and Build All once more on the warm one:
  * - loop: what the seed's script did, one variant after another (podman: one
  *   `podman build --platform linux/amd64,linux/arm64 --manifest NAME` per variant; dockerd: one
- *   `docker build --platform P -t TAG` per variant and platform);
+ *   `docker build --platform P -t TAG` per variant and platform; buildx: one `docker buildx build --platform
+ *   linux/amd64,linux/arm64 --push -t TAG` per variant, on the current builder of $MULTIARCH_BUILDX_CONFIG);
  * - naive parallel: the plan's jobs run by BuildRunner all at once, no pull or warm-up step;
  * - Build All: what the product runs (buildPlan + BuildRunner with the CLI's default number of builds at once), with the
  *   engine's schedule (core/schedule); on podman also "Build All, unsplit" (the schedule without one build per
- *   platform) and on dockerd "Build All + warm-up", to check those choices.
- * Cold: podman gets an image store of its own per measurement; dockerd is shared, so every measurement
+ *   platform) and on dockerd "Build All + warm-up", to check those choices. On buildx Build All is the one
+ *   `docker buildx bake` the product runs, pushing like the loop (the same builder and registry). buildx is
+ *   benched only where the buildx engine suites run (test/engines/buildxEnv.ts) and says why it is skipped.
+ * Cold: podman gets an image store of its own per measurement; dockerd and the buildx builder are shared, so every measurement
  * builds FROM a base pushed under a fresh repository name with one unique file (pushColdBase), which
  * changes every stage's cache key.
  * Lower bound (bound.ts), from this run's own per-step timings (core/insight's parsers reading the loop's
@@ -36,8 +39,31 @@ import { runProcess } from '../src/core/build/runProcess';
 import type { Job, Plan } from '../src/core/jobs';
 import { scheduleJobs } from '../src/core/schedule/schedule';
 import { lowerBound, type Bound, type RunSteps } from './bound';
-import { runTag, type Project } from '../test/engines/helpers';
+import { registry, runTag, type Project } from '../test/engines/helpers';
+import { findBuildx, removeRegistryRepository } from '../test/engines/buildxEnv';
 import { cold, type Engine } from './coldStore';
+
+/** The buildx to bench on (its environment), when the buildx engine suites would run. */
+let buildx: { env: NodeJS.ProcessEnv } | undefined;
+let pushed = 0;
+
+/** A cold copy; on buildx pushing to the local registry under a repository of its own, removed by cleanup. */
+async function coldCopy(engine: Engine, project: Project) {
+  if (engine !== 'buildx') return { ...(await cold(engine, project)), image: undefined };
+  const image = `bench-${runTag}-${++pushed}`;
+  const c = await cold(engine, project, {
+    env: buildx!.env,
+    edit: (y) => `${y.replace(/^image: .*$/m, `image: ${image}`)}registry: ${registry}\n`,
+  });
+  return {
+    ...c,
+    image,
+    cleanup: async () => {
+      await removeRegistryRepository(image);
+      await c.cleanup();
+    },
+  };
+}
 
 const seconds = (ms: number | undefined) => (ms === undefined ? '—' : `${(ms / 1000).toFixed(1)} s`);
 
@@ -54,7 +80,7 @@ interface LoopResult {
 
 /** The seed's loop, timed per command with each command's steps; then one fully cached rebuild. */
 async function loop(engine: Engine, project: Project): Promise<LoopResult> {
-  const { config, env, cleanup } = await cold(engine, project);
+  const { config, env, cleanup, image } = await coldCopy(engine, project);
   try {
     const commands: Array<{ variant: number; argv: string[]; platforms: string[] }> = [];
     config.variants.forEach((v, i) => {
@@ -76,6 +102,23 @@ async function loop(engine: Engine, project: Project): Promise<LoopResult> {
             v.platforms.join(','),
             '--manifest',
             `bench-loop-${runTag}-${v.name}`,
+            ...common,
+          ],
+        });
+      } else if (engine === 'buildx') {
+        commands.push({
+          variant: i,
+          platforms: v.platforms,
+          argv: [
+            env.MULTIARCH_DOCKER ?? 'docker',
+            'buildx',
+            'build',
+            '--progress=plain',
+            '--platform',
+            v.platforms.join(','),
+            '--push',
+            '-t',
+            `${registry}/${image}:${v.name}`,
             ...common,
           ],
         });
@@ -147,7 +190,7 @@ async function run(
   concurrency: (plan: Plan) => number,
   warm = false,
 ): Promise<{ ms: number; steps: RunSteps; warmMs?: number }> {
-  const { config, env, cleanup } = await cold(engine, project);
+  const { config, env, cleanup } = await coldCopy(engine, project);
   try {
     const plan = planFor(config);
     const warmups = new Map<Job, ReturnType<typeof progressParser>>();
@@ -212,14 +255,26 @@ interface Row {
 /** `skip`: contenders left out to save time (`naive`, `unsplit` for podman's unsplit or dockerd's + warm-up). */
 async function bench(engine: Engine, project: Project, skip: Set<string>): Promise<Row> {
   const cores = cpus().length;
+  // buildx pushes, as its loop does; Build All is then the product's bake.
+  const output = engine === 'buildx' ? ('push' as const) : undefined;
   const plain = (config: ResolvedConfig) =>
-    buildPlan(config, { engine, canLoadManifestList: engine === 'podman', schedule: false });
-  const product = (config: ResolvedConfig) => buildPlan(config, { engine, canLoadManifestList: engine === 'podman' });
+    buildPlan(config, {
+      engine,
+      canLoadManifestList: engine === 'podman',
+      schedule: false,
+      ...(output ? { output } : {}),
+    });
+  const product = (config: ResolvedConfig) =>
+    buildPlan(config, {
+      engine,
+      canLoadManifestList: engine === 'podman',
+      ...(output ? { output, bake: true } : {}),
+    });
 
   const l = await loop(engine, project);
   const loopMs = l.variantMs.reduce((a, b) => a + b, 0);
-  // podman: one build per variant at the least (one call builds every platform); BuildKit: one per cell.
-  const builds = engine === 'podman' ? l.variantMs.length : Object.keys(Object.assign({}, ...l.timings)).length;
+  // podman and buildx: one build per variant at the least (one call builds every platform); dockerd: one per cell.
+  const builds = engine === 'docker' ? Object.keys(Object.assign({}, ...l.timings)).length : l.variantMs.length;
   const naive = skip.has('naive') ? undefined : (await run(engine, project, plain, (p) => p.jobs.length)).ms;
   const measured = await run(engine, project, product, () => DEFAULT_CONCURRENCY, true);
   const all = measured.ms;
@@ -311,9 +366,15 @@ async function main(): Promise<void> {
     `bench/build-all: 3 variants × linux/amd64,linux/arm64 (python-service: + one amd64-only), cold and warm caches; ${cpus().length} cores, load average ${load!.toFixed(1)} at the start`,
   );
   const rows: Row[] = [];
+  const engines = values.engines.split(',') as Engine[];
+  if (engines.includes('buildx')) {
+    const found = await findBuildx();
+    if ('skip' in found) console.log(`buildx: skipped, ${found.skip}`);
+    else buildx = found;
+  }
   for (const project of values.project.split(',') as Project[]) {
-    for (const engine of values.engines.split(',') as Engine[])
-      rows.push(await bench(engine, project, new Set(values.skip.split(','))));
+    for (const engine of engines)
+      if (engine !== 'buildx' || buildx) rows.push(await bench(engine, project, new Set(values.skip.split(','))));
   }
   console.log(`\n${table(rows)}\nload average ${loadavg()[0]!.toFixed(1)} at the end`);
 }

@@ -15,7 +15,7 @@ import {
   type Project,
 } from '../test/engines/helpers';
 
-export type Engine = Extract<EngineKind, 'podman' | 'docker'>;
+export type Engine = Extract<EngineKind, 'podman' | 'docker' | 'buildx'>;
 
 export interface Cold {
   config: ResolvedConfig;
@@ -25,17 +25,30 @@ export interface Cold {
 
 /**
  * A fixture copy on a fresh base; for podman also an image store of its own. The Python base is large, so
- * podman (whose store is fresh anyway) builds FROM the one setup pushed; dockerd's shared cache needs a copy.
+ * podman (whose store is fresh anyway) builds FROM the one setup pushed; dockerd's and a buildx builder's
+ * shared caches need a copy. buildx: `bx` is its environment (DOCKER_CONFIG), `edit` changes the copy's
+ * multiarch.yaml (e.g. a registry to push to).
  */
-export async function cold(engine: Engine, project: Project): Promise<Cold> {
+export async function cold(
+  engine: Engine,
+  project: Project,
+  bx?: { env: NodeJS.ProcessEnv; edit?: (yaml: string) => string },
+): Promise<Cold> {
   const python = project === 'python-service';
   const base =
     python && engine === 'podman' ? pythonBaseImage : await pushColdBase(python ? pythonBaseImage : undefined);
-  const config = await projectWorkspace(project, base);
+  const config = await projectWorkspace(project, base, bx?.edit);
   const dropBase = async () => {
     if (base !== pythonBaseImage) await removeColdBase(base);
   };
   if (engine === 'docker') return { config, env: baseEnv, cleanup: dropBase };
+  if (engine === 'buildx') {
+    const cleanup = async () => {
+      await rm(config.root, { recursive: true, force: true });
+      await dropBase();
+    };
+    return { config, env: bx?.env ?? baseEnv, cleanup };
+  }
   const dir = await mkdtemp(join(tmpdir(), 'bench-store-'));
   await writeFile(
     join(dir, 'storage.conf'),
