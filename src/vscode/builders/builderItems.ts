@@ -39,7 +39,7 @@ export function builderItem(builder: BuildxBuilder): vscode.TreeItem {
 
 export function buildxNodeItem(node: BuildxNode): vscode.TreeItem {
   const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Collapsed);
-  item.description = `${node.endpoint} · ${node.status}`;
+  item.description = `${node.endpoint} · ${node.status}${node.buildkit ? ` · BuildKit ${node.buildkit}` : ''}`;
   item.iconPath = new vscode.ThemeIcon('vm');
   item.contextValue = 'multiarch:builderNode';
   return item;
