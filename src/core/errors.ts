@@ -2,3 +2,6 @@
 export function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/** The failed arm of a `{ ok: true } | { ok: false; … }` result (a pull, a pre-phase step, a split job's gate). */
+export type Failed<T> = Extract<T, { ok: false }>;

@@ -1,12 +1,12 @@
 import type { JobPart, Job } from '../jobs';
+import type { Failed } from '../errors';
 import type { EmulationReserve } from '../schedule/emulationReserve';
 import { WAITING_FOR_CORE, type PrePhaseResult, type WarmupGates } from '../schedule/runSchedule';
 import type { ProcessResult } from './runProcess';
 import type { RunOptions } from './runnerTypes';
 
 /** How a split job ended when it did not succeed: a failed warm-up it waited for, or its first failed part. */
-export type PartsFailure =
-  { gate: Extract<PrePhaseResult<ProcessResult>, { ok: false }> } | { r: ProcessResult; argv: string[] };
+export type PartsFailure = { gate: Failed<PrePhaseResult<ProcessResult>> } | { r: ProcessResult; argv: string[] };
 
 /** What a split job's parts share while they run. */
 export interface PartsRun {

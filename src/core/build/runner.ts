@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { Failed } from '../errors';
 import { availableParallelism } from 'node:os';
 import { defaultPrograms } from '../engines/detect';
 import { hostPlatform } from '../engines/emulation';
@@ -218,7 +219,7 @@ export class BuildRunner {
       },
       reserve,
     );
-    const gateFailed = async (job: Job, gate: Extract<PrePhaseResult<ProcessResult>, { ok: false }>) => {
+    const gateFailed = async (job: Job, gate: Failed<PrePhaseResult<ProcessResult>>) => {
       const problem = gate.cancelled ? undefined : await warmupProblem;
       const failed =
         !gate.cancelled && jobCells(job).some((c) => gate.failedCells.some((f) => cellId(f) === cellId(c)));
@@ -257,7 +258,7 @@ export class BuildRunner {
   }
 
   private async preProblem(
-    pre: Extract<PrePhaseResult<ProcessResult>, { ok: false }>,
+    pre: Failed<PrePhaseResult<ProcessResult>>,
     o: RunOptions,
   ): Promise<BuildProblem | undefined> {
     if (pre.cancelled) return undefined;
@@ -277,7 +278,7 @@ export class BuildRunner {
     plan: Plan,
     o: RunOptions,
     startedAt: Date,
-    pre: Extract<PrePhaseResult<ProcessResult>, { ok: false }>,
+    pre: Failed<PrePhaseResult<ProcessResult>>,
   ): Promise<JobOutcome[]> {
     await this.discard(pre.job, o);
     const failed = new Set(pre.failedCells.map(cellId));
@@ -294,7 +295,7 @@ export class BuildRunner {
     o: RunOptions,
     signal: AbortSignal,
     gates: WarmupGates<ProcessResult>,
-    gateFailed: (job: Job, gate: Extract<PrePhaseResult<ProcessResult>, { ok: false }>) => Promise<JobOutcome>,
+    gateFailed: (job: Job, gate: Failed<PrePhaseResult<ProcessResult>>) => Promise<JobOutcome>,
     reserve: EmulationReserve | undefined,
     queue: TaskQueue,
   ): Promise<JobOutcome> {

@@ -1,4 +1,5 @@
 import { formatReference, nameOf, normalize, tryParseReference } from '../reference';
+import type { Failed } from '../errors';
 import { tlsFlags } from '../engines/podmanArgs';
 import { parseManifestList } from '../engines/podmanOutput';
 
@@ -84,7 +85,7 @@ async function pullPlatform(
   name: string,
   platform: string,
   exec: PodmanExec,
-): Promise<{ id: string } | Extract<PullResult, { ok: false }>> {
+): Promise<{ id: string } | Failed<PullResult>> {
   const r = await exec(['podman', 'pull', '-q', ...tlsFlags(name), '--platform', platform, name]);
   if (r.cancelled) return { ok: false, platform, message: 'cancelled', cancelled: true };
   const id = [...r.output.matchAll(imageIdLine)].pop()?.[0];
@@ -118,7 +119,7 @@ async function fillLocalList(
   if (!missing.length || !parsed || parsed.digest !== undefined) return { ok: true };
   const hold = `${nameOf(parsed)}:multiarch-pull-hold`;
   const all = platforms.join(',');
-  const step = async (argv: string[], run = exec): Promise<Extract<PullResult, { ok: false }> | undefined> => {
+  const step = async (argv: string[], run = exec): Promise<Failed<PullResult> | undefined> => {
     const r = await run(argv);
     return r.exitCode === 0
       ? undefined
@@ -132,7 +133,7 @@ async function fillLocalList(
   const held = await step(['podman', 'tag', name, hold]);
   if (held) return held;
   const ids: string[] = [];
-  let failure: Extract<PullResult, { ok: false }> | undefined;
+  let failure: Failed<PullResult> | undefined;
   for (const platform of missing) {
     const r = await pullPlatform(name, platform, exec);
     if ('id' in r) ids.push(r.id);

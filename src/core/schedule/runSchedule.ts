@@ -1,7 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { cellId, jobCells, type Cell, type Job, type Plan, type ImagePull, type Warmup } from '../jobs';
-import { messageOf } from '../errors';
+import { messageOf, type Failed } from '../errors';
 import { onNode } from '../nodes/endpoint';
 import type { EmulationReserve } from './emulationReserve';
 import { podmanPullOnce } from './podmanPull';
@@ -151,7 +151,7 @@ export function startWarmups<R extends StepResult>(
   plan: Plan,
   hooks: PrePhaseHooks<R>,
   signal: AbortSignal,
-  onFailed: (failure: Extract<PrePhaseResult<R>, { ok: false }>) => void,
+  onFailed: (failure: Failed<PrePhaseResult<R>>) => void,
   reserve?: EmulationReserve,
 ): WarmupGates<R> {
   let failedOnce = false;
