@@ -15,9 +15,7 @@ import type { EngineQuery } from './engineQuery';
  */
 export async function discardStaging(
   staging: Staging,
-  program: string,
-  run: EngineQuery,
-  resolve: (argv: string[]) => string[],
+  { program, run, resolve }: { program: string; run: EngineQuery; resolve: (argv: string[]) => string[] },
 ): Promise<string[]> {
   for (const argv of staging.discard) await run(resolve(argv));
   for (const partial of Object.keys(staging.files ?? {})) await rm(partial, { recursive: true, force: true });

@@ -60,7 +60,9 @@ export async function runParts({
           return exec(part.argv, stopParts.signal);
         };
         const waiting = (w: boolean) => o.onWaiting?.([cell], w ? WAITING_FOR_CORE : undefined);
-        const r = (await slot(() => (reserve ? reserve.run(part.platform, 'build', build, waiting) : build()))) ?? {
+        const r = (await slot(() =>
+          reserve ? reserve.run({ platform: part.platform, kind: 'build', onWait: waiting }, build) : build(),
+        )) ?? {
           timedOut: false,
           cancelled: true,
           output: '',

@@ -40,6 +40,14 @@ export interface DeliverOptions extends TransferOptions {
   localEngine: NodeEngine;
 }
 
+/** One variant's finished jobs and the cells build nodes built for it. */
+interface VariantCells {
+  config: ResolvedConfig;
+  variant: ResolvedVariant;
+  jobs: FinishedJob[];
+  cells: NodeCell[];
+}
+
 /** The cells build nodes built successfully, per variant, with the image each node holds. */
 export function nodeCells(plan: Plan, done: FinishedJob[]): NodeCell[] {
   return done.flatMap(({ job, status }) => {
@@ -60,9 +68,7 @@ export function nodeCells(plan: Plan, done: FinishedJob[]): NodeCell[] {
  * was: nothing pushed under its tags, its archive untouched.
  */
 export async function deliverNodeOutputs(
-  config: ResolvedConfig,
-  plan: Plan,
-  done: FinishedJob[],
+  { config, plan, done }: { config: ResolvedConfig; plan: Plan; done: FinishedJob[] },
   opts: DeliverOptions,
 ): Promise<Delivery> {
   const out: Delivery = { failed: [], ociPaths: {}, indexes: {} };
@@ -95,8 +101,8 @@ export async function deliverNodeOutputs(
       }
       if (!jobs.every((d) => d.status === 'succeeded')) return;
       try {
-        if (output === 'push') out.indexes[name] = await pushVariant(config, variant, jobs, cells, opts);
-        else if (output === 'oci') out.ociPaths[name] = await mergeVariant(config, variant, jobs, cells, opts);
+        if (output === 'push') out.indexes[name] = await pushVariant({ config, variant, jobs, cells }, opts);
+        else if (output === 'oci') out.ociPaths[name] = await mergeVariant({ config, variant, jobs, cells }, opts);
       } catch (err) {
         failAll(err);
       }
@@ -106,13 +112,7 @@ export async function deliverNodeOutputs(
 }
 
 /** Each node pushes by digest; what this machine's jobs pushed is read back from the registry; one index per tag. */
-async function pushVariant(
-  config: ResolvedConfig,
-  variant: ResolvedVariant,
-  jobs: FinishedJob[],
-  cells: NodeCell[],
-  opts: DeliverOptions,
-): Promise<string> {
+async function pushVariant({ config, variant, jobs, cells }: VariantCells, opts: DeliverOptions): Promise<string> {
   const client = opts.registry ?? new RegistryClient(await loadRegistryHosts(opts.env ?? process.env));
   const pushed: IndexPart[] = [];
   for (const { job } of jobs.filter((d) => !d.job.node)) {
@@ -144,13 +144,7 @@ async function pushedDigest(client: RegistryClient, ref: string, platform: strin
 }
 
 /** Each node exports its image; with this machine's archives they become the variant's one OCI archive. */
-async function mergeVariant(
-  config: ResolvedConfig,
-  variant: ResolvedVariant,
-  jobs: FinishedJob[],
-  cells: NodeCell[],
-  opts: DeliverOptions,
-): Promise<string> {
+async function mergeVariant({ config, variant, jobs, cells }: VariantCells, opts: DeliverOptions): Promise<string> {
   const dest = ociArchivePath(config.root, variant.name);
   const parts: ArchivePart[] = [];
   for (const { job } of jobs.filter((d) => !d.job.node)) {

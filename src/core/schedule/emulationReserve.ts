@@ -30,10 +30,8 @@ export class EmulationReserve {
    * it stops waiting). Other builds run at once.
    */
   async run<T>(
-    platform: string,
-    kind: 'warmup' | 'build',
+    { platform, kind, onWait }: { platform: string; kind: 'warmup' | 'build'; onWait?: (waiting: boolean) => void },
     task: () => Promise<T>,
-    onWait?: (waiting: boolean) => void,
   ): Promise<T> {
     if (!this.isNative(platform)) return kind === 'build' ? task() : this.holding('emulated', task);
     const full = () => this.emulated > 0 && this.native >= Math.max(1, this.cores - this.emulated);

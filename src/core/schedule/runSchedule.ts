@@ -150,9 +150,11 @@ export interface WarmupGates<R extends StepResult> {
 export function startWarmups<R extends StepResult>(
   plan: Plan,
   hooks: PrePhaseHooks<R>,
-  signal: AbortSignal,
-  onFailed: (failure: Failed<PrePhaseResult<R>>) => void,
-  reserve?: EmulationReserve,
+  {
+    signal,
+    onFailed,
+    reserve,
+  }: { signal: AbortSignal; onFailed: (failure: Failed<PrePhaseResult<R>>) => void; reserve?: EmulationReserve },
 ): WarmupGates<R> {
   let failedOnce = false;
   const runs = (plan.warmup ?? []).map((w) => {
@@ -162,7 +164,9 @@ export function startWarmups<R extends StepResult>(
       try {
         await writeFiles(w.files);
         const build = () => hooks.exec(job, w.argv);
-        const r = await (reserve && w.platforms.length === 1 ? reserve.run(w.platforms[0]!, 'warmup', build) : build());
+        const r = await (reserve && w.platforms.length === 1
+          ? reserve.run({ platform: w.platforms[0]!, kind: 'warmup' }, build)
+          : build());
         if (r.cancelled || signal.aborted)
           return { ok: false, cancelled: true, job, message: 'cancelled', result: r, failedCells: [] };
         if (r.exitCode !== 0) {

@@ -52,7 +52,7 @@ describe('nodes: delivering what build nodes built', () => {
       const plan = buildPlan(c, { engine: 'podman' });
       const done = plan.jobs.map((job) => ({ job, status: job.node ? ('succeeded' as const) : ('failed' as const) }));
       // Nothing is attempted (the node's endpoint answers nothing): no push, no archive, no failure added.
-      assert.deepEqual(await deliverNodeOutputs(c, plan, done, { localEngine: 'podman' }), {
+      assert.deepEqual(await deliverNodeOutputs({ config: c, plan, done }, { localEngine: 'podman' }), {
         failed: [],
         ociPaths: {},
         indexes: {},
@@ -61,7 +61,7 @@ describe('nodes: delivering what build nodes built', () => {
     const c = config('load');
     const plan = buildPlan(c, { engine: 'podman', variants: ['minimal'] });
     const done = plan.jobs.map((job) => ({ job, status: 'succeeded' as const }));
-    const r = await deliverNodeOutputs(c, plan, done, { localEngine: 'podman', timeoutMs: 20_000 });
+    const r = await deliverNodeOutputs({ config: c, plan, done }, { localEngine: 'podman', timeoutMs: 20_000 });
     assert.deepEqual(
       r.failed.map((f) => f.cell),
       [{ variant: 'minimal', platform: 'linux/arm64' }],

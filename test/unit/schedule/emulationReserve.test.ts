@@ -6,7 +6,7 @@ function build(reserve: EmulationReserve, platform: string, kind: 'warmup' | 'bu
   let end!: () => void;
   const ended = new Promise<void>((r) => (end = r));
   const b = { started: false, end, done: undefined as unknown as Promise<void> };
-  b.done = reserve.run(platform, kind, async () => {
+  b.done = reserve.run({ platform, kind }, async () => {
     b.started = true;
     await ended;
   });
@@ -71,16 +71,12 @@ describe('emulation reserve', () => {
     const told: string[] = [];
     let end!: () => void;
     const first = reserve.run(
-      'linux/amd64',
-      'build',
+      { platform: 'linux/amd64', kind: 'build', onWait: (w) => told.push(`first ${w}`) },
       () => new Promise<void>((r) => (end = r)),
-      (w) => told.push(`first ${w}`),
     );
     const second = reserve.run(
-      'linux/amd64',
-      'build',
+      { platform: 'linux/amd64', kind: 'build', onWait: (w) => told.push(`second ${w}`) },
       async () => void told.push('second runs'),
-      (w) => told.push(`second ${w}`),
     );
     await settle();
     assert.deepEqual(told, ['second true']);
@@ -93,7 +89,7 @@ describe('emulation reserve', () => {
 
   it('frees its core when the warm-up fails', async () => {
     const reserve = new EmulationReserve(2, 'linux/amd64');
-    const failing = reserve.run('linux/arm64', 'warmup', async () => {
+    const failing = reserve.run({ platform: 'linux/arm64', kind: 'warmup' }, async () => {
       throw new Error('RUN failed');
     });
     const natives = [build(reserve, 'linux/amd64'), build(reserve, 'linux/amd64')];

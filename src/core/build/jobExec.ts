@@ -1,0 +1,104 @@
+import { readFile } from 'node:fs/promises';
+import { defaultPrograms } from '../engines/detect';
+import type { EngineProgram, Job } from '../jobs';
+import { onNode } from '../nodes/endpoint';
+import type { BuildNode } from '../nodes/types';
+import { parseBuildFailure, type BuildProblem } from './buildErrors';
+import { engineQuery, type EngineQuery } from './engineQuery';
+import type { JobProgress } from './jobProgress';
+import { explainPush, pushedRef, retryWatch } from './pushFailure';
+import { runProcess, type ProcessResult } from './runProcess';
+import type { RunnerOptions, RunOptions } from './runnerTypes';
+
+/** A command's result; `stoppedRetrying` when a push that kept failing was stopped (pushFailure.ts). */
+export type ExecResult = ProcessResult & { stoppedRetrying?: boolean };
+
+/**
+ * Runs a job's commands on the machine the job is placed on, with the runner's programs and environment,
+ * feeding the output to the job's progress parser; and turns a failed command into the problem the user sees.
+ */
+export class JobExec {
+  /** Per-step timings read from each running job's build output (one parser per build process). */
+  readonly progress = new Map<Job, JobProgress>();
+  /** The plan's build nodes by name, for the commands of the jobs placed on them. */
+  readonly knownNodes = new Map<string, BuildNode>();
+
+  constructor(private readonly opts: RunnerOptions) {}
+
+  /** A plan argv as executed: argv[0] becomes the job's program. */
+  resolve(job: Job, argv: string[]): string[] {
+    return job.program ? [this.program(job, job.program), ...argv.slice(1)] : argv;
+  }
+
+  program(job: Job, fallback: EngineProgram): string {
+    return { ...defaultPrograms, ...this.opts.programs }[job.program ?? fallback];
+  }
+
+  /** Store queries and clean-up for `job`, on the machine it runs on. */
+  query(job?: Job): EngineQuery {
+    const run = engineQuery(this.env);
+    const node = job?.node ? this.knownNodes.get(job.node) : undefined;
+    return node ? (argv) => run(onNode(argv, node)) : run;
+  }
+
+  get env(): NodeJS.ProcessEnv {
+    return this.opts.env ?? process.env;
+  }
+
+  async run(job: Job, argv: string[], step: { o: RunOptions; signal: AbortSignal }): Promise<ExecResult> {
+    const { o, signal } = step;
+    const resolved = this.resolve(job, argv);
+    o.onCommand?.(job, resolved);
+    // A push that keeps failing is stopped after its second attempt (pushFailure.ts), not at the user's cancel.
+    const own = new AbortController();
+    const forward = () => own.abort();
+    signal.addEventListener('abort', forward, { once: true });
+    if (signal.aborted) own.abort();
+    let stoppedRetrying = false;
+    const watch = retryWatch(argv, () => {
+      stoppedRetrying = true;
+      own.abort();
+    });
+    try {
+      const r = await runProcess(resolved, {
+        cwd: job.cwd,
+        env: { ...this.env, ...job.env },
+        signal: own.signal,
+        timeoutMs: this.opts.timeoutMs,
+        killGraceMs: this.opts.killGraceMs,
+        onOutput: (text) => {
+          this.progress.get(job)?.feed(argv, text, Date.now());
+          watch?.(text);
+          o.onOutput?.(job, text);
+        },
+      });
+      return stoppedRetrying && !signal.aborted ? { ...r, cancelled: false, stoppedRetrying } : r;
+    } finally {
+      signal.removeEventListener('abort', forward);
+    }
+  }
+
+  /** What went wrong with `argv`'s run `r`, located in the job's Dockerfile where the output says where. */
+  async problem(job: Job, failed: { o: RunOptions; r: ExecResult; argv: string[] }): Promise<BuildProblem> {
+    const { o, r, argv } = failed;
+    const pushed = pushedRef(argv);
+    if (pushed) {
+      const why = await explainPush(pushed, this.env);
+      if (why) return { message: why };
+      if (r.stoppedRetrying)
+        return {
+          message: `${argv.slice(0, 2).join(' ')} ${pushed} failed twice and was stopped instead of retrying for a minute; check that the registry accepts uploads, then push again`,
+        };
+    }
+    const path = job.dockerfile ?? o.config?.variants.find((v) => v.name === job.variant)?.dockerfile;
+    const text = path ? await readFile(path, 'utf8').catch(() => undefined) : undefined;
+    const parsed = parseBuildFailure(r.output, path && text !== undefined ? { path, text } : undefined);
+    const why = r.spawnError
+      ? `${argv[0]} could not start (${r.spawnError}); is it installed?`
+      : r.timedOut
+        ? `timed out after ${this.opts.timeoutMs} ms`
+        : undefined;
+    if (why) return { message: why };
+    return parsed ?? { message: `${argv.slice(0, 3).join(' ')} exited with ${r.exitCode ?? r.signal}` };
+  }
+}
