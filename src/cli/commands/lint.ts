@@ -71,7 +71,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     const context = await loadLintContext(path, { near });
     const { diagnostics, model } = lintDockerfile(text, context);
     if (!values['no-network'] && near) {
-      diagnostics.push(...(await baseImageFindings(near, model, context.buildPlatform, io)));
+      diagnostics.push(...(await baseImageFindings(near, { model, buildPlatform: context.buildPlatform }, io)));
       diagnostics.sort(
         (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
       );
@@ -88,16 +88,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
 /** InvalidBaseImagePlatform for the variants that build this Dockerfile; an unreachable registry is one line on stderr. */
 async function baseImageFindings(
   near: { root: string; cells: LintCell[] },
-  model: LintModel,
-  buildPlatform: string | undefined,
+  { model, buildPlatform }: { model: LintModel; buildPlatform: string | undefined },
   io: CliIO,
 ): Promise<LintDiagnostic[]> {
-  const { diagnostics, unreachable } = await checkBaseImagePlatforms(
-    model,
-    near.cells,
-    await projectPlatformLookup(near.root, io.env),
+  const { diagnostics, unreachable } = await checkBaseImagePlatforms(model, near.cells, {
+    lookup: await projectPlatformLookup(near.root, io.env),
     buildPlatform,
-  );
+  });
   for (const u of unreachable) {
     io.err(
       `multiarch lint: InvalidBaseImagePlatform skipped for ${u.image}: ${u.reason} (offline? use --no-network to skip the check)\n`,

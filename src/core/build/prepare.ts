@@ -39,16 +39,21 @@ export type PrepareAction =
  * down; CLI exit 3).
  */
 export class PrepareError extends Error {
+  readonly action?: PrepareAction;
+  /** For `removeBrokenImage`: the image references the action removes. */
+  readonly images: string[];
+  /** Located config problems behind the failure (the CLI prints them as `file:line:col: error:` lines). */
+  readonly problems: ConfigProblem[];
+
   constructor(
     message: string,
     readonly kind: 'usage' | 'environment',
-    readonly action?: PrepareAction,
-    /** For `removeBrokenImage`: the image references the action removes. */
-    readonly images: string[] = [],
-    /** Located config problems behind the failure (the CLI prints them as `file:line:col: error:` lines). */
-    readonly problems: ConfigProblem[] = [],
+    more: { action?: PrepareAction; images?: string[]; problems?: ConfigProblem[] } = {},
   ) {
     super(message);
+    this.action = more.action;
+    this.images = more.images ?? [];
+    this.problems = more.problems ?? [];
   }
 }
 
@@ -114,7 +119,7 @@ export async function prepareBuild(config: ResolvedConfig, o: PrepareOptions): P
       ...(o.output ? { output: o.output } : {}),
     });
   } catch (err) {
-    if (err instanceof PlanError) throw new PrepareError(err.message, 'usage', 'openConfig');
+    if (err instanceof PlanError) throw new PrepareError(err.message, 'usage', { action: 'openConfig' });
     throw err;
   }
   if (!plan.jobs.length)
@@ -137,7 +142,7 @@ export async function prepareBuild(config: ResolvedConfig, o: PrepareOptions): P
     throw new PrepareError(
       `pushing ${hubOnly[0]} needs a registry: set "registry:" in the config (e.g. 127.0.0.1:5000 or ghcr.io/you) or use tags with a registry host`,
       'usage',
-      'openConfig',
+      { action: 'openConfig' },
     );
   }
 
@@ -155,7 +160,7 @@ export async function prepareBuild(config: ResolvedConfig, o: PrepareOptions): P
     throw new PrepareError(
       `cannot build ${unavailable.map((a) => a.platform).join(', ')} with ${engine.kind} here: ${[...new Set(unavailable.map((a) => a.fix))].join('; ')}`,
       'environment',
-      'installEmulators',
+      { action: 'installEmulators' },
     );
   }
   if (engine.kind === 'podman') {
@@ -167,8 +172,7 @@ export async function prepareBuild(config: ResolvedConfig, o: PrepareOptions): P
       throw new PrepareError(
         `${describeBroken(broken)}. Remove the broken image (${fix}; its other platform images stay), then build again`,
         'environment',
-        'removeBrokenImage',
-        broken.map((b) => b.ref),
+        { action: 'removeBrokenImage', images: broken.map((b) => b.ref) },
       );
     }
   }
@@ -179,7 +183,7 @@ export async function prepareBuild(config: ResolvedConfig, o: PrepareOptions): P
       throw new PrepareError(
         `registry ${host} is unreachable (${r.reason}); start it or fix "registry:" in the config, then push again`,
         'environment',
-        'openConfig',
+        { action: 'openConfig' },
       );
     }
   }
@@ -202,9 +206,7 @@ function refuseOutside(config: ResolvedConfig, allow: boolean | string[] | undef
   throw new PrepareError(
     `${problems[0]!.file}:${problems[0]!.line}:${problems[0]!.column}: ${problems[0]!.message}`,
     'usage',
-    'allowOutsideProject',
-    [],
-    problems,
+    { action: 'allowOutsideProject', problems },
   );
 }
 
@@ -213,7 +215,7 @@ async function engineForBuild(
   choose: (s: EngineSetting) => Promise<Choice>,
 ): Promise<EngineInfo> {
   const choice = await choose(setting);
-  if (!choice.ok) throw new PrepareError(choice.message, 'environment', 'selectEngine');
+  if (!choice.ok) throw new PrepareError(choice.message, 'environment', { action: 'selectEngine' });
   return choice.engine;
 }
 

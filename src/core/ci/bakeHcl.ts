@@ -10,7 +10,10 @@ export const bakeMatrixTarget = 'multiarch';
  * A `docker-bake.hcl` whose one matrix target expands to the targets Build All bakes (one per variant, each
  * with its platforms, build args and tags). Paths are relative to `baseDir`, where `docker buildx bake` runs.
  */
-export function bakeHcl(targets: CiTarget[], baseDir: string, fileName: string, source: string): string {
+export function bakeHcl(
+  targets: CiTarget[],
+  { baseDir, fileName, source }: { baseDir: string; fileName: string; source: string },
+): string {
   // `target = null` leaves the stage unset; only written when some variant has a target stage at all
   const withTarget = targets.some((t) => t.target !== undefined);
   const items = targets.map((t) => {

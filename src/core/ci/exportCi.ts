@@ -44,12 +44,11 @@ export function renderCi(kind: CiKind, config: ResolvedConfig, out = defaultCiPa
   const content =
     kind === 'github'
       ? githubWorkflow(targets, { repoRoot, source, ...(config.registry ? { registry: config.registry } : {}) })
-      : bakeHcl(
-          targets,
-          dirname(out),
-          basename(out),
-          slash(relative(dirname(out), config.file ?? join(config.root, 'Dockerfile'))),
-        );
+      : bakeHcl(targets, {
+          baseDir: dirname(out),
+          fileName: basename(out),
+          source: slash(relative(dirname(out), config.file ?? join(config.root, 'Dockerfile'))),
+        });
   return { kind, path: out, content };
 }
 

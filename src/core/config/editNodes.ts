@@ -38,7 +38,7 @@ export function addNodeEdit(text: string, node: NodeEntry): TextEdit {
   if (!pair) {
     const indent = ' '.repeat(detectIndent(text));
     const lead = text.length === 0 || text.endsWith('\n') ? '' : nl;
-    return { offset: text.length, length: 0, text: `${lead}nodes:${nl}${renderItem(node, indent, indent + '  ', nl)}` };
+    return { offset: text.length, length: 0, text: `${lead}nodes:${nl}${renderItem(node, { dashIndent: indent, contentIndent: indent + '  ', nl })}` };
   }
   const value = pair.value;
   if (isSeq(value) && !value.flow && value.items.length > 0) {
@@ -52,7 +52,7 @@ export function addNodeEdit(text: string, node: NodeEntry): TextEdit {
     // After the last item's line break (there is none when the file ends without one).
     const at = last.range![2];
     const lead = text[at - 1] === '\n' ? '' : nl;
-    return { offset: at, length: 0, text: lead + renderItem(node, dashIndent, contentIndent, nl) };
+    return { offset: at, length: 0, text: lead + renderItem(node, { dashIndent, contentIndent, nl }) };
   }
   // `nodes:` empty, `nodes: []` or a flow list: replace the value with a block list of every node.
   const keyRange = (pair.key as { range: [number, number, number] }).range;
@@ -60,7 +60,7 @@ export function addNodeEdit(text: string, node: NodeEntry): TextEdit {
   const keyIndent = text.slice(keyLineStart, keyRange[0]);
   const unit = ' '.repeat(detectIndent(text));
   const before = isSeq(value) ? (value.toJSON() as NodeEntry[]) : [];
-  const items = [...before, node].map((n) => renderItem(n, keyIndent + unit, keyIndent + unit + '  ', nl)).join('');
+  const items = [...before, node].map((n) => renderItem(n, { dashIndent: keyIndent + unit, contentIndent: keyIndent + unit + '  ', nl })).join('');
   const colon = text.indexOf(':', keyRange[1]);
   const valueRange = (value as { range?: [number, number, number] } | null)?.range;
   const from = colon + 1;
@@ -142,7 +142,11 @@ function flowList(nodes: NodeEntry[]): string {
   return `[${nodes.map((n) => `{ name: ${scalar(n.name)}, engine: ${scalar(n.engine)}, endpoint: ${scalar(n.endpoint)}, platforms: [${n.platforms.map(scalar).join(', ')}] }`).join(', ')}]`;
 }
 
-function renderItem(node: NodeEntry, dashIndent: string, contentIndent: string, nl: string): string {
+/** A list item: its dash at `dashIndent`, its fields at `contentIndent`, lines ended by `nl`. */
+function renderItem(
+  node: NodeEntry,
+  { dashIndent, contentIndent, nl }: { dashIndent: string; contentIndent: string; nl: string },
+): string {
   return [
     `${dashIndent}-${' '.repeat(Math.max(1, contentIndent.length - dashIndent.length - 1))}name: ${scalar(node.name)}`,
     `${contentIndent}engine: ${scalar(node.engine)}`,

@@ -76,7 +76,7 @@ export function parseConfig(text: string, file: string, opts: ConfigOptions = {}
     message: p.message,
   }));
   if (semantic.length) return { ok: false, problems: sortProblems(semantic) };
-  const config = resolveConfig(raw, dirname(file), file, opts);
+  const config = resolveConfig(raw, { root: dirname(file), file, ...opts });
   const outside = outsidePaths(raw, config).map((o) => ({ ...o, ...locate(o.pointer, false) }));
   return { ok: true, config: outside.length ? { ...config, outside } : config };
 }

@@ -62,7 +62,7 @@ export function semanticProblems(raw: RawConfig): SemanticProblem[] {
   if (problems.length) return problems;
 
   // Render every tag with a sample platform so a bad character (";", spaces, uppercase) is caught before any build.
-  const resolved = resolveConfig(raw, '/', undefined);
+  const resolved = resolveConfig(raw, { root: '/' });
   for (const v of resolved.variants) {
     const fromVariant = raw.variants?.[v.name]?.tags !== undefined;
     v.tags.forEach((t, i) => {
@@ -186,9 +186,7 @@ function checkProblems(verify: VerifyConfig | undefined, base: string[]): Semant
 /** Applies defaults and makes paths absolute. `raw` must already be schema-valid. */
 export function resolveConfig(
   raw: RawConfig,
-  root: string,
-  file: string | undefined,
-  opts: ConfigOptions = {},
+  { root, file, ...opts }: ConfigOptions & { root: string; file?: string | undefined },
 ): ResolvedConfig {
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(root, p));
   const variantsRaw: Record<string, RawVariant | null> = raw.variants ?? { default: {} };

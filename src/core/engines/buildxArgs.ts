@@ -15,8 +15,12 @@ export const buildxJobs: JobBuilder = (req) => {
   if (output === 'load' && platforms.length > 1 && !req.canLoadManifestList) {
     return platforms.map((p) => {
       const tag = platformTag(config, variant, p);
-      return job(req, cellId({ variant: variant.name, platform: p }), [p], [tag], compose(flag('--load')), {
-        [p]: tag,
+      return job(req, {
+        id: cellId({ variant: variant.name, platform: p }),
+        platforms: [p],
+        tags: [tag],
+        outputArgs: compose(flag('--load')),
+        platformTags: { [p]: tag },
       });
     });
   }
@@ -26,36 +30,37 @@ export const buildxJobs: JobBuilder = (req) => {
     case 'load': {
       const tags = variantTags(config, variant, false);
       const platformTags = platforms.length === 1 ? { [platforms[0]!]: tags[0]! } : undefined;
-      return [job(req, id, platforms, tags, flag('--load'), platformTags)];
+      return [job(req, { id, platforms, tags, outputArgs: flag('--load'), platformTags })];
     }
     case 'push': {
-      const j = job(req, id, platforms, variantTags(config, variant, true), flag('--push'));
+      const j = job(req, { id, platforms, tags: variantTags(config, variant, true), outputArgs: flag('--push') });
       return [others.length ? { ...j, keepPlatforms: others } : j];
     }
     case 'oci': {
       // Written beside the archive and renamed once the build succeeded: a failed build keeps the last one.
       const dest = ociArchivePath(config.root, variant.name, others.length ? platforms : undefined);
       const partial = partialPath(dest);
-      const j = job(
-        req,
+      const j = job(req, {
         id,
         platforms,
-        variantTags(config, variant, false),
-        named('--output', `type=oci,dest=${partial}`),
-      );
+        tags: variantTags(config, variant, false),
+        outputArgs: named('--output', `type=oci,dest=${partial}`),
+      });
       return [{ ...j, ociPath: dest, staging: { discard: [], files: { [partial]: dest } } }];
     }
   }
 };
 
-function job(
-  req: JobRequest,
-  id: string,
-  platforms: string[],
-  tags: string[],
-  outputArgs: string[],
-  platformTags?: Record<string, string>,
-): Job {
+/** One build of `platforms` under `tags`; `outputArgs` say where the image goes. */
+interface BuildxJob {
+  id: string;
+  platforms: string[];
+  tags: string[];
+  outputArgs: string[];
+  platformTags?: Record<string, string>;
+}
+
+function job(req: JobRequest, { id, platforms, tags, outputArgs, platformTags }: BuildxJob): Job {
   const { config, variant } = req;
   const metadataFile = metadataPath(config.root, id);
   const argv = compose(

@@ -35,8 +35,7 @@ export function bakeTargetName(variant: string): string {
 export function bakeFile(
   config: ResolvedConfig,
   variants: ResolvedVariant[],
-  output: OutputMode,
-  canLoadManifestList = false,
+  { output, canLoadManifestList = false }: { output: OutputMode; canLoadManifestList?: boolean },
 ): BakeFile {
   const target: Record<string, BakeTarget> = {};
   for (const v of variants) {

@@ -3,7 +3,7 @@ import { archLabel } from '../config/platform';
 import { cellId, type Job } from '../jobs';
 import { buildArgs, compose, named } from './argv';
 import { stateDir } from './paths';
-import { platformTag } from './references';
+import { platformTag, pushedPlatformTag } from './references';
 import { partialPath, stagingRef } from './staging';
 import type { JobBuilder } from './types';
 
@@ -21,7 +21,7 @@ export const dockerJobs: JobBuilder = (req) => {
   const { config, variant, platforms, output } = req;
   const push = output === 'push';
   return platforms.map((platform): Job => {
-    const tag = platformTag(config, variant, platform, push);
+    const tag = (push ? pushedPlatformTag : platformTag)(config, variant, platform);
     const temp = stagingRef(tag, [platform]);
     const drop = ['docker', 'rmi', temp];
     const argv = compose(

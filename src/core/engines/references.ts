@@ -4,18 +4,23 @@ import { templateValues } from '../config/resolve';
 
 /** Image references for a variant's multi-platform image. When pushing, a configured registry prefixes them. */
 export function variantTags(config: ResolvedConfig, variant: ResolvedVariant, push: boolean): string[] {
-  return variant.tags.map((t) =>
-    withRegistry(config, t, renderTemplate(t, templateValues(config, variant.name)), push),
-  );
+  return variant.tags.map((t) => {
+    const ref = renderTemplate(t, templateValues(config, variant.name));
+    return push ? withRegistry(config, t, ref) : ref;
+  });
 }
 
 /** Reference for one platform's image, used when platforms are loaded into the store separately. */
-export function platformTag(config: ResolvedConfig, variant: ResolvedVariant, platform: string, push = false): string {
-  const t = variant.archTag;
-  return withRegistry(config, t, renderTemplate(t, templateValues(config, variant.name, platform)), push);
+export function platformTag(config: ResolvedConfig, variant: ResolvedVariant, platform: string): string {
+  return renderTemplate(variant.archTag, templateValues(config, variant.name, platform));
 }
 
-function withRegistry(config: ResolvedConfig, template: string, ref: string, push: boolean): string {
-  if (!push || !config.registry || template.includes('{registry}') || ref.startsWith(`${config.registry}/`)) return ref;
+/** One platform's image as pushed on its own: a configured registry prefixes it. */
+export function pushedPlatformTag(config: ResolvedConfig, variant: ResolvedVariant, platform: string): string {
+  return withRegistry(config, variant.archTag, platformTag(config, variant, platform));
+}
+
+function withRegistry(config: ResolvedConfig, template: string, ref: string): string {
+  if (!config.registry || template.includes('{registry}') || ref.startsWith(`${config.registry}/`)) return ref;
   return `${config.registry}/${ref}`;
 }

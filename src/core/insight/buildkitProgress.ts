@@ -30,7 +30,7 @@ export class BuildkitPlainProgress extends LineProgress {
       const step = parseVertexName(rest, this.cells);
       this.vertices.set(
         id,
-        step ? step.cells.map((c) => this.timer.add(c, step.stage, step.index, step.instruction, now)) : [],
+        step ? step.cells.map((c) => this.timer.add(c, step, now)) : [],
       );
       return;
     }
@@ -68,7 +68,7 @@ export class BuildkitPlainProgress extends LineProgress {
     const first = known[0];
     for (const c of step.cells) {
       if (known.some((s) => s.cell === cellId(c))) continue;
-      const added = this.timer.add(c, step.stage, step.index, step.instruction, first?.start ?? now);
+      const added = this.timer.add(c, step, first?.start ?? now);
       if (first) Object.assign(added, { cached: first.cached, end: first.end, reported: first.reported });
       known.push(added);
     }

@@ -58,7 +58,11 @@ export class PodmanProgress extends LineProgress {
       // Like BuildKit, only a FROM that names an image is a step; `scratch` and earlier stages (by id) are not.
       if (from[1] === 'scratch' || /^[0-9a-f]{64}$/.test(from[1]!)) return;
     }
-    const step: OpenStep = this.timer.add(cell, this.stageNames.get(key) ?? '', Number(stepNo), instruction, now);
+    const step: OpenStep = this.timer.add(
+      cell,
+      { stage: this.stageNames.get(key) ?? '', index: Number(stepNo), instruction },
+      now,
+    );
     this.current.set(platform, step);
     if (from) {
       step.cached = true;

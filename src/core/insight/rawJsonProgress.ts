@@ -102,7 +102,7 @@ export class RawJsonProgress implements ProgressParser {
     if (!steps) {
       const step = typeof v.name === 'string' ? parseVertexName(v.name, this.cells) : undefined;
       if (!step && typeof v.name !== 'string') return; // wait for an update that names it
-      steps = step ? step.cells.map((c) => this.timer.add(c, step.stage, step.index, step.instruction, now)) : [];
+      steps = step ? step.cells.map((c) => this.timer.add(c, step, now)) : [];
       this.vertices.set(v.digest, steps);
     }
     const started = v.started ? Date.parse(v.started) : NaN;

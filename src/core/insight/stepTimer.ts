@@ -20,7 +20,12 @@ export class StepTimer {
 
   constructor(readonly cells: Cell[]) {}
 
-  add(cell: Cell, stage: string, index: number, instruction: string, start: number): OpenStep {
+  /** A step of `cell` that started at `start` (ms): its stage, its index in the stage and its instruction. */
+  add(
+    cell: Cell,
+    { stage, index, instruction }: { stage: string; index: number; instruction: string },
+    start: number,
+  ): OpenStep {
     const step: OpenStep = {
       cell: cellId(cell),
       stage,

@@ -72,9 +72,7 @@ export interface LocalImageOptions extends ReadLayerOptions {
  * (`podman save` of a list would save the host's platform only).
  */
 export async function readLocalImage(
-  engine: LocalEngine,
-  image: string,
-  platform: string,
+  { engine, image, platform }: { engine: LocalEngine; image: string; platform: string },
   o: LocalImageOptions,
 ): Promise<ImageFs> {
   let ref = image;

@@ -31,8 +31,7 @@ export async function checkBaseImagePlatforms(
   /** The Dockerfile's text, or the model `lintDockerfile` already parsed it into (one parse per file). */
   text: string | LintModel,
   variants: LintCell[],
-  lookup: PlatformLookup,
-  buildPlatform?: string,
+  { lookup, buildPlatform }: { lookup: PlatformLookup; buildPlatform?: string | undefined },
 ): Promise<BaseImageCheck> {
   const model = typeof text === 'string' ? new LintModel(text.startsWith(BOM) ? text.slice(1) : text) : text;
   const check = model.check;

@@ -62,7 +62,7 @@ export function lintDockerfile(text: string, context: LintContext = {}, options:
       diagnostics.push(d);
     };
     try {
-      if (rule.checkCell && cells) runPerCell(model, rule, cells, emit, diagnostics);
+      if (rule.checkCell && cells) runPerCell(model, rule, { cells, emit, diagnostics });
       else if (rule.check) rule.check(model, emit);
       else rule.checkCell?.(model, defaultCell(model, context.buildPlatform), emit);
     } catch (error) {
@@ -103,7 +103,11 @@ export function lintDockerfile(text: string, context: LintContext = {}, options:
  * Runs a rule in every cell and reports each distinct finding once; one that does not hold in every cell
  * says where it does (message and `cells`).
  */
-function runPerCell(model: LintModel, rule: Rule, cells: Cell[], emit: Report, diagnostics: LintDiagnostic[]): void {
+function runPerCell(
+  model: LintModel,
+  rule: Rule,
+  { cells, emit, diagnostics }: { cells: Cell[]; emit: Report; diagnostics: LintDiagnostic[] },
+): void {
   const found = new Map<string, { range: Range; message: string; fix?: Fix; cells: MatrixCell[] }>();
   for (const cell of cells) {
     rule.checkCell!(model, cell, (range, message, fix) => {

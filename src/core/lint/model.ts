@@ -164,7 +164,7 @@ export class LintModel {
       const a = kw === 'ARG' || kw === 'ENV' ? this.argsOf(ins) : undefined;
       const plain =
         a && a.range.start.line === a.range.end.line
-          ? readPlainDeclarations(kw, a.text, a.range.start, this.escape)
+          ? readPlainDeclarations(kw, { text: a.text, start: a.range.start }, this.escape)
           : undefined;
       this.declCache.set(ins, (d = plain ?? readDeclarations(ins)));
     }
@@ -218,7 +218,7 @@ export class LintModel {
       const r = ins.getRange();
       const kwEnd = this.index.offsetAt(ins.getInstructionRange().end);
       const skip = this.heredocSpans.length ? (o: number) => this.inHeredoc(o) : undefined;
-      this.varCache.set(ins, (v = scanVariables(this.index, kwEnd, this.index.offsetAt(r.end), this.escape, skip)));
+      this.varCache.set(ins, (v = scanVariables(this.index, { start: kwEnd, end: this.index.offsetAt(r.end), escape: this.escape, skip })));
     }
     return v;
   }

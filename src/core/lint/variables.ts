@@ -16,10 +16,12 @@ export interface VariableUse {
  */
 export function scanVariables(
   index: LineIndex,
-  start: number,
-  end: number,
-  escape: string,
-  skip?: (offset: number) => boolean,
+  {
+    start,
+    end,
+    escape,
+    skip,
+  }: { start: number; end: number; escape: string; skip?: ((offset: number) => boolean) | undefined },
 ): VariableUse[] {
   const text = index.text;
   const out: VariableUse[] = [];
@@ -78,8 +80,7 @@ export function readDeclarations(ins: Instruction): Declaration[] {
  */
 export function readPlainDeclarations(
   kw: string,
-  text: string,
-  start: Position,
+  { text, start }: { text: string; start: Position },
   escape: string,
 ): Declaration[] | undefined {
   if (/["'\n\r]/.test(text) || text.includes(escape)) return undefined;

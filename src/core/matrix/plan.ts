@@ -1,4 +1,4 @@
-import type { ResolvedConfig } from '../config/types';
+import type { ResolvedConfig, ResolvedVariant } from '../config/types';
 import { jobBuilders } from '../engines/jobBuilders';
 import { dockerJobs } from '../engines/dockerArgs';
 import { podmanImageJobs } from '../engines/podmanArgs';
@@ -7,7 +7,7 @@ import { bakePlan } from './bakePlan';
 import type { BuildNode, Cell, EngineKind, Job, Plan, OutputMode } from '../jobs';
 import { onNode } from '../nodes/endpoint';
 import { placeOnNode, splitByNode } from '../nodes/placement';
-import type { ResolvedVariant } from '../config/types';
+import type { JobRequest } from '../engines/types';
 
 export interface PlanOptions {
   engine: EngineKind;
@@ -70,12 +70,7 @@ export function buildPlan(config: ResolvedConfig, options: PlanOptions): Plan {
         )
       : { engine: options.engine, jobs: [] };
     const remote = config.variants.flatMap((v) =>
-      nodeJobs(
-        config,
-        v,
-        v.platforms.filter((p) => !localOnly(v).includes(p)),
-        output,
-      ),
+      nodeJobs({ config, variant: v, platforms: v.platforms.filter((p) => !localOnly(v).includes(p)), output }),
     );
     if (!remote.length) return bake;
     return withSchedule(config, { ...bake, jobs: [...bake.jobs, ...remote] }, options);
@@ -88,7 +83,7 @@ export function buildPlan(config: ResolvedConfig, options: PlanOptions): Plan {
         : variant.platforms;
       return splitByNode(platforms, nodes).flatMap((group) =>
         group.node
-          ? nodeJobs(config, variant, group.platforms, output)
+          ? nodeJobs({ config, variant, platforms: group.platforms, output })
           : builder({
               config,
               variant,
@@ -109,7 +104,7 @@ export function buildPlan(config: ResolvedConfig, options: PlanOptions): Plan {
  * platform under its per-arch tag in the node's own store; the runner then brings it where `output` says
  * (core/nodes/deliver.ts).
  */
-function nodeJobs(config: ResolvedConfig, variant: ResolvedVariant, platforms: string[], output: OutputMode): Job[] {
+function nodeJobs({ config, variant, platforms, output }: JobRequest): Job[] {
   return splitByNode(platforms, config.nodes).flatMap(({ node, platforms: own }) =>
     node
       ? (node.engine === 'podman' ? podmanImageJobs : dockerJobs)({

@@ -145,8 +145,7 @@ export class LintService extends Disposable {
       const { diagnostics, unreachable } = await checkBaseImagePlatforms(
         document.getText(),
         near.cells,
-        await lookup,
-        (await this.contextFor(document)).buildPlatform,
+        { lookup: await lookup, buildPlatform: (await this.contextFor(document)).buildPlatform },
       );
       for (const u of unreachable) {
         if (this.reportedUnreachable.has(u.image)) continue;

@@ -154,7 +154,7 @@ describe('CI export', () => {
         target: Record<string, { matrix: { item: Record<string, unknown>[] }; name: string }[]>;
       };
       const block = json.target.multiarch![0]!;
-      const buildAll = bakeFile(config, config.variants, 'push').target;
+      const buildAll = bakeFile(config, config.variants, { output: 'push' }).target;
       assert.deepEqual(
         block.matrix.item.map((i) => [i.name, i.platforms, i.args, i.tags, i.target]),
         Object.entries(buildAll).map(([name, t]) => [name, t.platforms, t.args, t.tags, t.target]),

@@ -95,7 +95,7 @@ describe('buildx builder management argv (buildx create/use/inspect reference)',
 describe('bake file', () => {
   it('has one target per variant and a group all (push)', () => {
     const config = appConfig({ registry: '127.0.0.1:5000' });
-    const file = bakeFile(config, config.variants, 'push');
+    const file = bakeFile(config, config.variants, { output: 'push' });
     assert.deepEqual(file.group, { all: { targets: ['minimal', 'redis'] } });
     assert.deepEqual(file.target.redis, {
       context: root,
@@ -110,18 +110,18 @@ describe('bake file', () => {
 
   it('oci: one archive per variant', () => {
     const config = appConfig();
-    assert.deepEqual(bakeFile(config, config.variants, 'oci').target.minimal!.output, [
+    assert.deepEqual(bakeFile(config, config.variants, { output: 'oci' }).target.minimal!.output, [
       `type=oci,dest=${root}/.multiarch/out/minimal.tar.partial`,
     ]);
   });
 
   it('load into the classic store: one target per platform under per-arch tags', () => {
     const config = appConfig();
-    const file = bakeFile(config, config.variants, 'load');
+    const file = bakeFile(config, config.variants, { output: 'load' });
     assert.deepEqual(file.group.all!.targets, ['minimal-amd64', 'minimal-arm64', 'redis-amd64', 'redis-arm64']);
     assert.deepEqual(file.target['redis-arm64']!.tags, ['multiarch-app:dev-redis-arm64']);
     assert.deepEqual(file.target['redis-arm64']!.platforms, ['linux/arm64']);
-    const containerd = bakeFile(config, config.variants, 'load', true);
+    const containerd = bakeFile(config, config.variants, { output: 'load', canLoadManifestList: true });
     assert.deepEqual(containerd.group.all!.targets, ['minimal', 'redis']);
   });
 

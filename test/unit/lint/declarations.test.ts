@@ -19,12 +19,12 @@ describe('ARG/ENV declarations', () => {
       const text = `FROM x\n${c}\n`;
       const ins = DockerfileParser.parse(text).getInstructions()[1]!;
       const a = new TextIndex(text, '\\').argsOf(ins)!;
-      assert.deepEqual(readPlainDeclarations(ins.getKeyword(), a.text, a.range.start, '\\'), readDeclarations(ins), c);
+      assert.deepEqual(readPlainDeclarations(ins.getKeyword(), { text: a.text, start: a.range.start }, '\\'), readDeclarations(ins), c);
     }
   });
 
   it('leaves quotes and escapes to dockerfile-ast', () => {
-    assert.equal(readPlainDeclarations('ARG', 'A="x y"', { line: 0, character: 4 }, '\\'), undefined);
-    assert.equal(readPlainDeclarations('ENV', 'A=x\\ y', { line: 0, character: 4 }, '\\'), undefined);
+    assert.equal(readPlainDeclarations('ARG', { text: 'A="x y"', start: { line: 0, character: 4 } }, '\\'), undefined);
+    assert.equal(readPlainDeclarations('ENV', { text: 'A=x\\ y', start: { line: 0, character: 4 } }, '\\'), undefined);
   });
 });

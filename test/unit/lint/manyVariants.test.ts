@@ -69,7 +69,9 @@ async function lintWork(versions: (i: number) => string, listings: { podman: Too
           return notKnown;
         }),
     });
-    const r = await checkBaseImagePlatforms(dockerfile, near.cells, platformLookup(source, undefined, local));
+    const r = await checkBaseImagePlatforms(dockerfile, near.cells, {
+      lookup: platformLookup(source, undefined, local),
+    });
     assert.deepEqual(r.unreachable, []);
     assert.deepEqual(r.diagnostics, []);
     return { registry, processes, mostAtOnce };

@@ -151,7 +151,7 @@ describe('registry client (OCI distribution API)', () => {
         { variant: 'b', args: {}, platforms: ['linux/amd64'] },
         { variant: 'c', args: { IMG: `${host}/acme/app:multi` }, platforms: ['linux/amd64'] },
       ];
-      const r = await checkBaseImagePlatforms(df, cells, lookup);
+      const r = await checkBaseImagePlatforms(df, cells, { lookup });
       assert.deepEqual(r.unreachable, []);
       assert.deepEqual(r.diagnostics[0].cells, [
         { variant: 'a', platform: 'linux/amd64' },
@@ -196,7 +196,7 @@ describe('registry client (OCI distribution API)', () => {
     const lookup = async () => ['linux/s390x'];
     const cells = [{ variant: 'a', args: {}, platforms: ['linux/amd64'] }];
     assert.deepEqual(
-      (await checkBaseImagePlatforms('# check=skip=InvalidBaseImagePlatform\nFROM alpine\n', cells, lookup))
+      (await checkBaseImagePlatforms('# check=skip=InvalidBaseImagePlatform\nFROM alpine\n', cells, { lookup }))
         .diagnostics,
       [],
     );
@@ -205,15 +205,15 @@ describe('registry client (OCI distribution API)', () => {
         await checkBaseImagePlatforms(
           'FROM scratch\n# check=skip=InvalidBaseImagePlatform\nFROM alpine\n',
           cells,
-          lookup,
+          { lookup },
         )
       ).diagnostics,
       [],
     );
-    assert.equal((await checkBaseImagePlatforms('FROM alpine\n', cells, lookup)).diagnostics.length, 1);
+    assert.equal((await checkBaseImagePlatforms('FROM alpine\n', cells, { lookup })).diagnostics.length, 1);
     // A stage run on the build machine is not the target's.
     assert.deepEqual(
-      (await checkBaseImagePlatforms('FROM --platform=$BUILDPLATFORM alpine\n', cells, lookup)).diagnostics,
+      (await checkBaseImagePlatforms('FROM --platform=$BUILDPLATFORM alpine\n', cells, { lookup })).diagnostics,
       [],
     );
   });

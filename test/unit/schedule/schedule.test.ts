@@ -17,11 +17,7 @@ const base = '127.0.0.1:5000/multiarch/busybox:1';
 
 /** A config rooted at /app whose Dockerfile text is `text` (read through the schedule's `read` hook). */
 function setup(text: string, raw: RawConfig): { config: ResolvedConfig; read: (p: string) => string | undefined } {
-  const config = resolveConfig(
-    { image: 'app', tag: 'dev', platforms: ['linux/amd64', 'linux/arm64'], ...raw },
-    '/app',
-    '/app/multiarch.yaml',
-  );
+  const config = resolveConfig({ image: 'app', tag: 'dev', platforms: ['linux/amd64', 'linux/arm64'], ...raw }, { root: '/app', file: '/app/multiarch.yaml' });
   return { config, read: (p) => (p.endsWith('Dockerfile') ? text : undefined) };
 }
 

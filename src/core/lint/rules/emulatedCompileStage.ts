@@ -74,7 +74,7 @@ function candidates(model: LintModel): Candidate[] {
       stage,
       range: image.getRange(),
       message: `Stage ${label} compiles (${what}) and is copied into later stages: without "FROM --platform=$BUILDPLATFORM" it runs under QEMU emulation for every non-native platform, often 5-20x slower. Build on $BUILDPLATFORM and cross-compile for $TARGETOS/$TARGETARCH`,
-      fix: what === 'go build' ? suggestion(goCrossCompileFix(model, stage, runs, text)) : undefined,
+      fix: what === 'go build' ? suggestion(goCrossCompileFix(model, { stage, runs, text })) : undefined,
     });
   }
   return out;
@@ -102,7 +102,10 @@ function copiedStages(model: LintModel): Set<number> {
 }
 
 /** The documented Go pattern: run the toolchain natively and let GOOS/GOARCH pick the target. */
-function goCrossCompileFix(model: LintModel, stage: Stage, runs: Instruction[], text: string): Fix | undefined {
+function goCrossCompileFix(
+  model: LintModel,
+  { stage, runs, text }: { stage: Stage; runs: Instruction[]; text: string },
+): Fix | undefined {
   if (/CGO_ENABLED=1|GOOS=|GOARCH=/.test(text)) return undefined;
   const edits: TextEdit[] = [];
   for (const ins of runs) {
