@@ -290,7 +290,7 @@ async function bench(engine: Engine, project: Project, skip: Set<string>): Promi
       const p = plain(config);
       return {
         ...p,
-        ...scheduleJobs(config, 'podman', p.jobs, { policy: { pull: true, warmup: true, split: false } }),
+        ...scheduleJobs(config, p.jobs, { engine: 'podman', policy: { pull: true, warmup: true, split: false } }),
       };
     };
     rows.push(['Build All, unsplit', (await run(engine, project, unsplit, () => DEFAULT_CONCURRENCY)).ms]);
@@ -298,7 +298,7 @@ async function bench(engine: Engine, project: Project, skip: Set<string>): Promi
   if (engine === 'docker' && !skip.has('unsplit')) {
     const warm = (config: ResolvedConfig) => {
       const p = plain(config);
-      return { ...p, ...scheduleJobs(config, 'docker', p.jobs, { policy: { pull: false, warmup: true } }) };
+      return { ...p, ...scheduleJobs(config, p.jobs, { engine: 'docker', policy: { pull: false, warmup: true } }) };
     };
     const warmed = await run(engine, project, warm, () => DEFAULT_CONCURRENCY);
     rows.push(['Build All + warm-up', warmed.ms]);

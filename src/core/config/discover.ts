@@ -52,11 +52,14 @@ export async function workspaceConfig(
   if (file) return { kind: 'file', file, result: await loadConfig(file, opts) };
   const dockerfile = await findDockerfile(root);
   if (!dockerfile) return { kind: 'none' };
-  const config = resolveConfig({
+  const config = resolveConfig(
+    {
       image: imageNameFor(root),
       dockerfile: basename(dockerfile),
       platforms: defaultPlatforms,
       variants: { default: {} },
-    }, { root, ...opts });
+    },
+    { root, ...opts },
+  );
   return { kind: 'fallback', dockerfile, result: { ok: true, config } };
 }

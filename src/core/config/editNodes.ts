@@ -38,7 +38,11 @@ export function addNodeEdit(text: string, node: NodeEntry): TextEdit {
   if (!pair) {
     const indent = ' '.repeat(detectIndent(text));
     const lead = text.length === 0 || text.endsWith('\n') ? '' : nl;
-    return { offset: text.length, length: 0, text: `${lead}nodes:${nl}${renderItem(node, { dashIndent: indent, contentIndent: indent + '  ', nl })}` };
+    return {
+      offset: text.length,
+      length: 0,
+      text: `${lead}nodes:${nl}${renderItem(node, { dashIndent: indent, contentIndent: indent + '  ', nl })}`,
+    };
   }
   const value = pair.value;
   if (isSeq(value) && !value.flow && value.items.length > 0) {
@@ -60,7 +64,9 @@ export function addNodeEdit(text: string, node: NodeEntry): TextEdit {
   const keyIndent = text.slice(keyLineStart, keyRange[0]);
   const unit = ' '.repeat(detectIndent(text));
   const before = isSeq(value) ? (value.toJSON() as NodeEntry[]) : [];
-  const items = [...before, node].map((n) => renderItem(n, { dashIndent: keyIndent + unit, contentIndent: keyIndent + unit + '  ', nl })).join('');
+  const items = [...before, node]
+    .map((n) => renderItem(n, { dashIndent: keyIndent + unit, contentIndent: keyIndent + unit + '  ', nl }))
+    .join('');
   const colon = text.indexOf(':', keyRange[1]);
   const valueRange = (value as { range?: [number, number, number] } | null)?.range;
   const from = colon + 1;

@@ -28,10 +28,7 @@ export class BuildkitPlainProgress extends LineProgress {
     const known = this.vertices.get(id);
     if (!known) {
       const step = parseVertexName(rest, this.cells);
-      this.vertices.set(
-        id,
-        step ? step.cells.map((c) => this.timer.add(c, step, now)) : [],
-      );
+      this.vertices.set(id, step ? step.cells.map((c) => this.timer.add(c, step, now)) : []);
       return;
     }
     const done = DONE.exec(rest);

@@ -49,7 +49,10 @@ export function cellImageReader(opts: CellImageOptions): (r: BuildRecord) => Pro
     }
     const engine = localEngineOf(r);
     return {
-      ...(await readLocalImage({ engine, image: r.image, platform: r.platform }, { program: programs[engine], run, ...env, ...layerOpts })),
+      ...(await readLocalImage(
+        { engine, image: r.image, platform: r.platform },
+        { program: programs[engine], run, ...env, ...layerOpts },
+      )),
       platform: r.platform,
     };
   };

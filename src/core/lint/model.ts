@@ -218,7 +218,10 @@ export class LintModel {
       const r = ins.getRange();
       const kwEnd = this.index.offsetAt(ins.getInstructionRange().end);
       const skip = this.heredocSpans.length ? (o: number) => this.inHeredoc(o) : undefined;
-      this.varCache.set(ins, (v = scanVariables(this.index, { start: kwEnd, end: this.index.offsetAt(r.end), escape: this.escape, skip })));
+      this.varCache.set(
+        ins,
+        (v = scanVariables(this.index, { start: kwEnd, end: this.index.offsetAt(r.end), escape: this.escape, skip })),
+      );
     }
     return v;
   }

@@ -18,7 +18,11 @@ export interface BakePlanOptions {
 export function bakePlan(config: ResolvedConfig, o: BakePlanOptions): Plan {
   const file = bakeFilePath(config.root);
   const content =
-    JSON.stringify(bakeFile(config, config.variants, { output: o.output, canLoadManifestList: o.canLoadManifestList }), null, 2) + '\n';
+    JSON.stringify(
+      bakeFile(config, config.variants, { output: o.output, canLoadManifestList: o.canLoadManifestList }),
+      null,
+      2,
+    ) + '\n';
   const cells = config.variants.flatMap((v) => v.platforms.map((platform) => ({ variant: v.name, platform })));
   const perArch = o.output === 'load' && !o.canLoadManifestList;
   const cellImages = Object.fromEntries(

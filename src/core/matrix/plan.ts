@@ -135,12 +135,10 @@ function withSchedule(config: ResolvedConfig, plan: Plan, options: PlanOptions):
   for (const g of groups) {
     if (!g.jobs.length) continue;
     // A node's jobs stay one build per variant: their after-steps would need the node's engine flags.
-    const s = scheduleJobs(
-      config,
-      g.engine,
-      g.jobs,
-      g.node ? { policy: { ...schedulePolicy[g.engine], split: false } } : {},
-    );
+    const s = scheduleJobs(config, g.jobs, {
+      engine: g.engine,
+      policy: g.node ? { ...schedulePolicy[g.engine], split: false } : undefined,
+    });
     g.jobs.forEach((j, i) => scheduled.set(j, s.jobs[i]!));
     const node = g.node;
     pulls.push(...(node ? s.pulls.map((p) => ({ ...p, node: node.name })) : s.pulls));

@@ -265,10 +265,11 @@ async function writeArchive(file: string, docs: Record<string, Buffer>, blobs: M
   const tar = pack();
   const writing = pipeline(tar, createWriteStream(file));
   try {
-    for (const [name, body] of Object.entries(docs)) await entry(tar, name, body.length, async (w) => w.end(body));
+    for (const [name, body] of Object.entries(docs))
+      await entry(tar, { name, size: body.length }, async (w) => w.end(body));
     for (const [digest, path] of [...blobs].sort(([a], [b]) => a.localeCompare(b))) {
       const size = (await stat(path)).size;
-      await entry(tar, blobPath(digest), size, (w) => pipeline(createReadStream(path), w));
+      await entry(tar, { name: blobPath(digest), size }, (w) => pipeline(createReadStream(path), w));
     }
     tar.finalize();
   } catch (err) {
@@ -277,10 +278,10 @@ async function writeArchive(file: string, docs: Record<string, Buffer>, blobs: M
   await writing;
 }
 
+/** One file of the archive, `size` bytes that `fill` writes. */
 function entry(
   tar: ReturnType<typeof pack>,
-  name: string,
-  size: number,
+  { name, size }: { name: string; size: number },
   fill: (w: NodeJS.WritableStream) => Promise<unknown>,
 ): Promise<void> {
   return new Promise<void>((resolve, reject) => {

@@ -53,14 +53,13 @@ export function pushTag(node: BuildNode, image: string, repo: string): string {
 
 /** Pushes `image` from `node`'s store to `repo` (a repository, no tag) and returns the manifest digest the registry holds. */
 export async function pushByDigest(
-  node: BuildNode,
-  image: string,
+  { node, image }: NodeImage,
   repo: string,
   opts: TransferOptions = {},
 ): Promise<string> {
   const dest = pushTag(node, image, repo);
   const program = programFor(node.engine, opts);
-  const source = await resolveOnNode(node, image, opts.platform, opts);
+  const source = await resolveOnNode({ node, image }, opts);
   if (node.engine === 'podman') {
     const dir = await mkdtemp(join(tmpdirOf(opts), 'multiarch-push-'));
     try {
@@ -100,9 +99,13 @@ export function parseDockerPushDigest(output: string): string | undefined {
   return /: digest: (sha256:[0-9a-f]{64}) size: \d+/.exec(output)?.[1];
 }
 
-export interface PublishPart {
+/** An image in a build node's store. */
+export interface NodeImage {
   node: BuildNode;
   image: string;
+}
+
+export interface PublishPart extends NodeImage {
   platform: string;
 }
 
@@ -123,7 +126,7 @@ export async function publishImage(
   // An index names manifests of its own repository: the nodes push to each repository the tags are in.
   for (const repo of [...new Set(tags.map((t) => nameOf(parseReference(t))))]) {
     const digests = await Promise.all(
-      parts.map((p) => pushByDigest(p.node, p.image, repo, { registry: client, ...opts, platform: p.platform })),
+      parts.map((p) => pushByDigest(p, repo, { registry: client, ...opts, platform: p.platform })),
     );
     indexParts = [...(opts.pushed ?? []), ...parts.map((p, i) => ({ platform: p.platform, digest: digests[i]! }))];
     for (const tag of tags.filter((t) => nameOf(parseReference(t)) === repo))
@@ -143,7 +146,7 @@ export async function exportOci(
   opts: TransferOptions = {},
 ): Promise<void> {
   const program = programFor(node.engine, opts);
-  const source = await resolveOnNode(node, image, opts.platform, opts);
+  const source = await resolveOnNode({ node, image }, opts);
   const partial = partialPath(file);
   try {
     if (node.engine === 'podman') {
@@ -194,10 +197,7 @@ export async function loadFromNode(
     timeout: opts.timeoutMs ?? 30 * 60_000,
     ...(opts.signal ? { cancelSignal: opts.signal } : {}),
   };
-  const save = onNode(
-    [programFor(node.engine, opts), 'save', await resolveOnNode(node, image, opts.platform, opts)],
-    node,
-  );
+  const save = onNode([programFor(node.engine, opts), 'save', await resolveOnNode({ node, image }, opts)], node);
   // Both ends finish before either is judged: when save fails, load fails too, but save's error is the cause.
   const source = execa(save[0]!, save.slice(1), {
     ...common,
@@ -284,16 +284,12 @@ async function run(argv: string[], node: BuildNode | undefined, opts: TransferOp
 }
 
 /**
- * The reference of `platform`'s image in `node`'s store: a podman manifest list (what a podman build on a
+ * The reference of `opts.platform`'s image in `node`'s store: a podman manifest list (what a podman build on a
  * node leaves) resolved to that platform's instance as `name@digest`, since podman saves or pushes a
  * list as the host's platform; anything else as it is.
  */
-export async function resolveOnNode(
-  node: BuildNode,
-  image: string,
-  platform: string | undefined,
-  opts: TransferOptions = {},
-): Promise<string> {
+export async function resolveOnNode({ node, image }: NodeImage, opts: TransferOptions = {}): Promise<string> {
+  const platform = opts.platform;
   if (node.engine !== 'podman' || !platform) return image;
   const r = await runTool(onNode([programFor('podman', opts), 'manifest', 'inspect', image], node), {
     env: opts.env ?? process.env,

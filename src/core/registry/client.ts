@@ -33,6 +33,16 @@ interface Descriptor {
  * blobs read), with the bearer token flow (anonymous or with the auth file's credentials, pull or push
  * scope), basic auth, plain HTTP for insecure and loopback registries, and a timeout per request.
  */
+/** A repository as the registry API names it: the API host and the repository path. */
+interface RegistryRepo {
+  host: string;
+  repo: string;
+}
+
+function repoOf(ref: ImageReference): RegistryRepo {
+  return { host: registryApiHost(ref), repo: normalize(ref).path };
+}
+
 export class RegistryClient {
   private readonly tokens = new Map<string, { header: string; push: boolean }>();
   /** A credential helper is asked once per host (it may prompt or unlock a keyring). */
@@ -45,14 +55,9 @@ export class RegistryClient {
 
   /** The platforms (`os/arch[/variant]`) an image provides: its index's entries, or its one config's. */
   async platforms(ref: ImageReference): Promise<string[]> {
-    const repo = normalize(ref).path;
-    const host = registryApiHost(ref);
-    const manifest = (await this.getJson(
-      host,
-      repo,
-      `manifests/${ref.digest ?? ref.tag ?? 'latest'}`,
-      MANIFEST_TYPES,
-    )) as {
+    const at = repoOf(ref);
+    const { host, repo } = at;
+    const manifest = (await this.getJson(at, `manifests/${ref.digest ?? ref.tag ?? 'latest'}`, MANIFEST_TYPES)) as {
       manifests?: Descriptor[];
       config?: Descriptor;
     };
@@ -66,7 +71,7 @@ export class RegistryClient {
     }
     if (!manifest.config?.digest)
       throw new RegistryError(`${host}/${repo}: the manifest has neither entries nor a config`);
-    const config = (await this.getJson(host, repo, `blobs/${manifest.config.digest}`, '*/*')) as NonNullable<
+    const config = (await this.getJson(at, `blobs/${manifest.config.digest}`, '*/*')) as NonNullable<
       Descriptor['platform']
     >;
     if (!config.os || !config.architecture) return [];
@@ -75,9 +80,7 @@ export class RegistryClient {
 
   /** The raw manifest (index or image manifest) `reference` names in `ref`'s repository: a tag or a digest. */
   async manifest(ref: ImageReference, reference: string): Promise<string> {
-    return (
-      await this.send(registryApiHost(ref), normalize(ref).path, `manifests/${reference}`, { accept: MANIFEST_TYPES })
-    ).text();
+    return (await this.send(repoOf(ref), `manifests/${reference}`, { accept: MANIFEST_TYPES })).text();
   }
 
   /**
@@ -85,12 +88,9 @@ export class RegistryClient {
    * entry's size and digest are over these), the media type and the digest. A digest reference is checked.
    */
   async getManifest(ref: ImageReference): Promise<ManifestBytes> {
-    const res = await this.send(
-      registryApiHost(ref),
-      normalize(ref).path,
-      `manifests/${ref.digest ?? ref.tag ?? 'latest'}`,
-      { accept: MANIFEST_TYPES },
-    );
+    const res = await this.send(repoOf(ref), `manifests/${ref.digest ?? ref.tag ?? 'latest'}`, {
+      accept: MANIFEST_TYPES,
+    });
     const bytes = Buffer.from(await res.arrayBuffer());
     const digest = sha256Digest(bytes);
     if (ref.digest && ref.digest !== digest)
@@ -105,17 +105,12 @@ export class RegistryClient {
   /** Stores `bytes` as the manifest `ref`'s tag (or digest) names, with a push-scoped token; returns its digest. */
   async putManifest(ref: ImageReference, bytes: Uint8Array, mediaType: string): Promise<string> {
     const digest = sha256Digest(bytes);
-    const res = await this.send(
-      registryApiHost(ref),
-      normalize(ref).path,
-      `manifests/${ref.tag ?? ref.digest ?? digest}`,
-      {
-        method: 'PUT',
-        body: bytes,
-        contentType: mediaType,
-        push: true,
-      },
-    );
+    const res = await this.send(repoOf(ref), `manifests/${ref.tag ?? ref.digest ?? digest}`, {
+      method: 'PUT',
+      body: bytes,
+      contentType: mediaType,
+      push: true,
+    });
     await res.body?.cancel();
     const stored = res.headers.get('docker-content-digest');
     if (stored && stored !== digest)
@@ -125,7 +120,7 @@ export class RegistryClient {
 
   /** A small JSON blob (an image config) of `ref`'s repository. */
   async blobJson(ref: ImageReference, digest: string): Promise<unknown> {
-    return this.getJson(registryApiHost(ref), normalize(ref).path, `blobs/${digest}`, '*/*');
+    return this.getJson(repoOf(ref), `blobs/${digest}`, '*/*');
   }
 
   /**
@@ -133,7 +128,7 @@ export class RegistryClient {
    * timeout covers the whole body: a layer may take minutes.
    */
   async blob(ref: ImageReference, digest: string, timeoutMs = 10 * 60_000): Promise<Readable> {
-    const res = await this.send(registryApiHost(ref), normalize(ref).path, `blobs/${digest}`, {
+    const res = await this.send(repoOf(ref), `blobs/${digest}`, {
       accept: '*/*',
       timeoutMs,
     });
@@ -141,22 +136,23 @@ export class RegistryClient {
     return Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
   }
 
-  private async getJson(host: string, repo: string, path: string, accept: string): Promise<unknown> {
-    return (await this.send(host, repo, path, { accept })).json();
+  private async getJson(at: RegistryRepo, path: string, accept: string): Promise<unknown> {
+    return (await this.send(at, path, { accept })).json();
   }
 
   /**
    * One API request, authorised on a 401 and sent again. A token is kept per repository with the actions it
    * was granted: a pull token is never offered for a push (the registry would answer 401 insufficient_scope).
    */
-  private async send(host: string, repo: string, path: string, opts: SendOptions): Promise<Response> {
+  private async send(at: RegistryRepo, path: string, opts: SendOptions): Promise<Response> {
+    const { host, repo } = at;
     const url = `${this.hosts.insecure(host) ? 'http' : 'https'}://${host}/v2/${repo}/${path}`;
     const key = `${host}/${repo}`;
     const cached = this.tokens.get(key);
     let res = await this.request(url, opts, cached && (cached.push || !opts.push) ? cached.header : undefined);
     if (res.status === 401) {
       await res.body?.cancel();
-      const header = await this.authorize(host, repo, res.headers.get('www-authenticate') ?? '', !!opts.push);
+      const header = await this.authorize(at, res.headers.get('www-authenticate') ?? '', !!opts.push);
       this.tokens.set(key, { header, push: !!opts.push });
       res = await this.request(url, opts, header);
     }
@@ -195,7 +191,7 @@ export class RegistryClient {
    * The Authorization header a 401 challenge asks for: a bearer token from its realm (scope
    * `repository:<repo>:pull` or `pull,push`, with the auth file's credentials if any), or basic credentials.
    */
-  private async authorize(host: string, repo: string, challenge: string, push: boolean): Promise<string> {
+  private async authorize({ host, repo }: RegistryRepo, challenge: string, push: boolean): Promise<string> {
     const cred = this.hosts.credentials(host) ?? (await this.helperCredentials(host));
     const basic = cred && `Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString('base64')}`;
     const scheme = /^\s*(\w+)/.exec(challenge)?.[1]?.toLowerCase();

@@ -50,16 +50,16 @@ export async function assembleIndex(
       throw new RegistryError(`${target}: two images for ${p.platform}; an index lists one per platform`);
     seen.add(p.platform);
   }
-  const manifests = await Promise.all(parts.map((p) => entryFor(client, ref, p, 0)));
+  const manifests = await Promise.all(parts.map((p) => entryFor({ client, ref }, p)));
   const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests }));
   return { digest: await client.putManifest(withTag(ref, ref.tag ?? 'latest'), bytes, OCI_INDEX) };
 }
 
+/** The index entry for `part` in `ref`'s repository; `depth` 1 is inside a list `part` named. */
 async function entryFor(
-  client: RegistryClient,
-  ref: ImageReference,
+  { client, ref }: { client: RegistryClient; ref: ImageReference },
   part: IndexPart,
-  depth: number,
+  depth = 0,
 ): Promise<IndexEntry> {
   const at = formatReference(withDigest(ref, part.digest));
   const manifest = await client.getManifest(withDigest(ref, part.digest));
@@ -78,7 +78,7 @@ async function entryFor(
         `${at} is a list (${has}) without exactly one ${part.platform} image: push that platform's image by digest`,
       );
     }
-    return entryFor(client, ref, { platform: part.platform, digest: matches[0]!.digest! }, depth + 1);
+    return entryFor({ client, ref }, { platform: part.platform, digest: matches[0]!.digest! }, depth + 1);
   }
   if (!IMAGE_TYPES.has(manifest.mediaType))
     throw new RegistryError(`${at} is a ${manifest.mediaType}, not an image manifest`);

@@ -32,7 +32,9 @@ export function stepLines(
     const inStage = stage ? [stage.from, ...stage.body] : model.instructions;
     const byIndex = engine === 'podman' && stage ? inStage[step.index - 1] : undefined;
     const found =
-      byIndex && model.kw(byIndex) === keyword ? byIndex : byText(model, inStage, keyword, step.instruction, taken);
+      byIndex && model.kw(byIndex) === keyword
+        ? byIndex
+        : byText(model, { keyword, instruction: step.instruction }, { candidates: inStage, taken });
     if (!found) return undefined;
     taken.add(found);
     return found.getRange().start.line;
@@ -47,12 +49,11 @@ function stageOf(model: LintModel, name: string): Stage | undefined {
   return unnamed ? model.stages[Number(unnamed[1])] : undefined;
 }
 
+/** The candidate whose text best matches the printed `instruction`; one not yet `taken` wins a tie. */
 function byText(
   model: LintModel,
-  candidates: readonly Instruction[],
-  keyword: string,
-  instruction: string,
-  taken: Set<Instruction>,
+  { keyword, instruction }: { keyword: string; instruction: string },
+  { candidates, taken }: { candidates: readonly Instruction[]; taken: Set<Instruction> },
 ): Instruction | undefined {
   const wanted = normalise(instruction, model.escape);
   let best: Instruction | undefined;

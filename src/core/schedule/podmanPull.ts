@@ -32,14 +32,13 @@ const imageIdLine = /^[0-9a-f]{64}$/gm;
 export async function podmanPullOnce(
   image: string,
   platforms: string[],
-  exec: PodmanExec,
-  restore: PodmanExec = exec,
+  { exec, restore = exec }: { exec: PodmanExec; restore?: PodmanExec | undefined },
 ): Promise<PullResult> {
   const parsed = tryParseReference(image);
   // The name podman stores: docker.io/library/… for Docker Hub's short names.
   const name = parsed ? formatReference(normalize(parsed)) : image;
   if ((await exec(['podman', 'manifest', 'exists', name])).exitCode === 0)
-    return fillLocalList(name, platforms, exec, restore);
+    return fillLocalList(name, platforms, { exec, restore });
   let local: { platform: string; id: string } | undefined;
   const inspected = await exec([
     'podman',
@@ -104,8 +103,7 @@ async function pullPlatform(
 async function fillLocalList(
   name: string,
   platforms: string[],
-  exec: PodmanExec,
-  restore: PodmanExec,
+  { exec, restore }: { exec: PodmanExec; restore: PodmanExec },
 ): Promise<PullResult> {
   const inspected = await exec(['podman', 'manifest', 'inspect', name]);
   let present: string[];

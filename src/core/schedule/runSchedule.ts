@@ -103,8 +103,10 @@ export async function runPulls<R extends StepResult>(
         const r = await podmanPullOnce(
           group[0]!.image,
           group.map((p) => p.platform),
-          (argv) => hooks.exec(job, onNode(argv, node)),
-          (argv) => (hooks.execUncancellable ?? hooks.exec)(job, onNode(argv, node)),
+          {
+            exec: (argv) => hooks.exec(job, onNode(argv, node)),
+            restore: (argv) => (hooks.execUncancellable ?? hooks.exec)(job, onNode(argv, node)),
+          },
         );
         if (r.ok) return r;
         const failedCells = group

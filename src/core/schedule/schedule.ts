@@ -58,9 +58,8 @@ interface JobGraph {
  */
 export function scheduleJobs(
   config: ResolvedConfig,
-  engine: EngineKind,
   jobs: Job[],
-  opts: { read?: ReadText; host?: string; policy?: SchedulePolicy } = {},
+  { engine, ...opts }: { engine: EngineKind; read?: ReadText; host?: string; policy?: SchedulePolicy },
 ): Schedule & { jobs: Job[] } {
   const policy = opts.policy ?? schedulePolicy[engine];
   const read = opts.read ?? readText;
@@ -75,7 +74,7 @@ export function scheduleJobs(
     const text = texts.get(variant.dockerfile);
     if (text === undefined) continue;
     for (const platform of job.platforms) {
-      const stages = stageGraph(text, variant.args, platform, host);
+      const stages = stageGraph(text, { args: variant.args, platform, host });
       const target = targetIndex(stages, variant.target);
       if (target === undefined) continue;
       graphs.push({ job, text, variant, platform, stages, needed: closure(stages, target) });

@@ -57,7 +57,10 @@ function platformVars(prefix: 'TARGET' | 'BUILD', platform: string): Array<[stri
  * expands FROM), which stages it uses, and which build args it reads. Parsed by the linter's model, the
  * project's one Dockerfile parser.
  */
-export function stageGraph(text: string, args: Record<string, string>, platform: string, host: string): StageNode[] {
+export function stageGraph(
+  text: string,
+  { args, platform, host }: { args: Record<string, string>; platform: string; host: string },
+): StageNode[] {
   const model = new LintModel(text);
   const global = new Map<string, string>([...platformVars('TARGET', platform), ...platformVars('BUILD', host)]);
   for (const a of model.globalArgs) {
@@ -90,12 +93,17 @@ export function stageGraph(text: string, args: Record<string, string>, platform:
     const parent = model.graph.resolve(expanded, stage.index);
     if (parent !== undefined && !/^\d+$/.test(expanded)) node.deps.push((node.fromStage = parent));
     else if (expanded.toLowerCase() !== 'scratch' && expanded !== '') node.image = expanded;
-    scanBody(model, stage, global, node);
+    scanBody(model, { stage, node }, global);
     return node;
   });
 }
 
-function scanBody(model: LintModel, stage: Stage, global: Map<string, string>, node: StageNode): void {
+/** Fills `node`'s steps from `stage`'s instructions, with the build args `global` declares. */
+function scanBody(
+  model: LintModel,
+  { stage, node }: { stage: Stage; node: StageNode },
+  global: Map<string, string>,
+): void {
   const local = new Map(global);
   for (const ins of stage.body) {
     const kw = model.kw(ins);

@@ -48,10 +48,14 @@ export async function readRegistrySizes(
   const digestOf = parseReference(ref).digest ?? `sha256:${createHash('sha256').update(rootText).digest('hex')}`;
   const fetchConfig = opts.fetchConfig;
   // Configs are fetched only for a manifest whose platform the index does not give (a single-platform tag).
-  return walkDocument(parseJson(rootText, `manifest of ${ref}`), digestOf, (digest) => fetch(withDigest(ref, digest)), {
-    readConfig: false,
-    configReader: fetchConfig
-      ? (_c: string, manifest: string) => fetchConfig(withDigest(ref, manifest))
-      : async () => '{}',
-  });
+  return walkDocument(
+    { doc: parseJson(rootText, `manifest of ${ref}`), digest: digestOf },
+    (digest) => fetch(withDigest(ref, digest)),
+    {
+      readConfig: false,
+      configReader: fetchConfig
+        ? (_c: string, manifest: string) => fetchConfig(withDigest(ref, manifest))
+        : async () => '{}',
+    },
+  );
 }

@@ -24,51 +24,50 @@ export async function walkIndexText(
   read: BlobReader,
   opts: WalkOptions = {},
 ): Promise<PlatformImage[]> {
-  return walkDocument(parseJson(rootText, 'index.json'), undefined, read, opts);
+  return walkDocument({ doc: parseJson(rootText, 'index.json'), digest: undefined }, read, opts);
 }
 
 /** Walks any top document: an index (the usual case) or a single-platform manifest. */
 export async function walkDocument(
-  doc: unknown,
-  digest: string | undefined,
+  { doc, digest }: { doc: unknown; digest: string | undefined },
   read: BlobReader,
   opts: WalkOptions = {},
 ): Promise<PlatformImage[]> {
-  const out: PlatformImage[] = [];
-  const seen = new Set<string>();
+  const walk: Walk = { read, opts, out: [], seen: new Set<string>() };
   if (isIndexDocument(doc)) {
     let entries = toIndex(doc, digest ?? 'index').manifests;
     if (opts.refName !== undefined) entries = entries.filter((d) => d.annotations?.[REF_NAME] === opts.refName);
-    for (const d of entries) await visit(d, read, opts, out, seen, 1);
+    for (const d of entries) await visit(d, walk, 1);
   } else {
-    out.push(await fromManifest(doc, digest ?? 'unknown', undefined, read, opts));
+    walk.out.push(await fromManifest({ doc, digest: digest ?? 'unknown', d: undefined }, read, opts));
   }
-  return out;
+  return walk.out;
 }
 
-async function visit(
-  d: Descriptor,
-  read: BlobReader,
-  opts: WalkOptions,
-  out: PlatformImage[],
-  seen: Set<string>,
-  depth: number,
-): Promise<void> {
+/** One walk: how blobs are read, the options, the images found so far and the digests already visited. */
+interface Walk {
+  read: BlobReader;
+  opts: WalkOptions;
+  out: PlatformImage[];
+  seen: Set<string>;
+}
+
+async function visit(d: Descriptor, walk: Walk, depth: number): Promise<void> {
+  const { read, opts, out, seen } = walk;
   if (isAttestation(d) || seen.has(d.digest)) return;
   seen.add(d.digest);
   if (depth > MAX_DEPTH) throw new Error(`index nesting deeper than ${MAX_DEPTH} at ${d.digest}`);
   const doc = parseJson(await read(d.digest), d.digest);
   if (INDEX_TYPES.has(d.mediaType) || isIndexDocument(doc)) {
-    for (const child of toIndex(doc, d.digest).manifests) await visit(child, read, opts, out, seen, depth + 1);
+    for (const child of toIndex(doc, d.digest).manifests) await visit(child, walk, depth + 1);
     return;
   }
-  out.push(await fromManifest(doc, d.digest, d, read, opts));
+  out.push(await fromManifest({ doc, digest: d.digest, d }, read, opts));
 }
 
+/** A manifest document with its digest, and the index entry `d` that named it (none: the top document). */
 async function fromManifest(
-  doc: unknown,
-  digest: string,
-  d: Descriptor | undefined,
+  { doc, digest, d }: { doc: unknown; digest: string; d: Descriptor | undefined },
   read: BlobReader,
   opts: WalkOptions,
 ): Promise<PlatformImage> {

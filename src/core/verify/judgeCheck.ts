@@ -21,7 +21,11 @@ function cap(text: string): string {
  * Judged on stdout (stderr when stdout is empty): engines print their own warnings on stderr
  * ("the requested image's platform … does not match the host"), which are not the image's answer.
  */
-export function judgeCheck(check: VerifyCheck, expected: string[], run: CheckRun, timeoutS: number): CheckResult {
+export function judgeCheck(
+  check: VerifyCheck,
+  run: CheckRun,
+  { expected, timeoutS }: { expected: string[]; timeoutS: number },
+): CheckResult {
   const stdout = run.stdout.trim();
   const stderr = run.stderr.trim();
   const text = stdout || stderr;

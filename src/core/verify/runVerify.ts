@@ -78,13 +78,15 @@ export async function verifyCell(r: BuildRecord, opts: VerifyOptions = {}): Prom
   }
   const checks = opts.checksFor?.(r.variant) ?? [{ name: ARCHITECTURE_CHECK, command: DEFAULT_VERIFY_COMMAND }];
   const podman = opts.programs?.podman ?? 'podman';
-  const image = await runnableImage(r, r.image, opts.run ?? runTool, podman, {
+  const image = await runnableImage(r, r.image, {
+    run: opts.run ?? runTool,
+    podman,
     timeoutMs: 60_000,
     ...(opts.env ? { env: opts.env } : {}),
   });
   const results: CheckResult[] = [];
   for (const check of checks) {
-    results.push(await runCheck(r, image, check, expected, opts));
+    results.push(await runCheck({ r, image, expected }, check, opts));
   }
   const failed = results.find((c) => c.status === 'fail');
   const actual = results.find((c) => c.machine)?.machine;
@@ -101,10 +103,8 @@ export async function verifyCell(r: BuildRecord, opts: VerifyOptions = {}): Prom
 
 /** One check in a fresh, named container; removed by name when it outlives its time limit or is cancelled. */
 async function runCheck(
-  r: BuildRecord,
-  image: string,
+  { r, image, expected }: { r: BuildRecord; image: string; expected: string[] },
   check: VerifyCheck,
-  expected: string[],
   opts: VerifyOptions,
 ): Promise<CheckResult> {
   const engine = r.engine === 'podman' ? 'podman' : 'docker';
@@ -135,7 +135,7 @@ async function runCheck(
   if (opts.signal?.aborted) throw new Error('verification cancelled');
   // A missing engine is not a verdict on the image: the cell is skipped with the reason.
   if (res.spawnError) throw new Error(res.stderr);
-  return judgeCheck(check, expected, res, timeoutS);
+  return judgeCheck(check, res, { expected, timeoutS });
 }
 
 /** Verifies the newest successful build of every cell, one at a time (emulated runs are CPU-heavy). */

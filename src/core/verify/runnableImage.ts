@@ -9,9 +9,7 @@ import type { ToolOptions, ToolRunner } from '../engines/exec';
 export async function runnableImage(
   r: BuildRecord,
   image: string,
-  run: ToolRunner,
-  podman: string,
-  opts: ToolOptions,
+  { run, podman, ...opts }: ToolOptions & { run: ToolRunner; podman: string },
 ): Promise<string> {
   if (r.engine !== 'podman') return image;
   const listed = await run([podman, 'manifest', 'inspect', image], opts);

@@ -142,11 +142,10 @@ export class LintService extends Disposable {
       if (!near) return;
       let lookup = this.lookups.get(near.root);
       if (!lookup) this.lookups.set(near.root, (lookup = projectPlatformLookup(near.root)));
-      const { diagnostics, unreachable } = await checkBaseImagePlatforms(
-        document.getText(),
-        near.cells,
-        { lookup: await lookup, buildPlatform: (await this.contextFor(document)).buildPlatform },
-      );
+      const { diagnostics, unreachable } = await checkBaseImagePlatforms(document.getText(), near.cells, {
+        lookup: await lookup,
+        buildPlatform: (await this.contextFor(document)).buildPlatform,
+      });
       for (const u of unreachable) {
         if (this.reportedUnreachable.has(u.image)) continue;
         this.reportedUnreachable.add(u.image);

@@ -18,13 +18,16 @@ function recorded(file: string): string {
 }
 
 /** test/fixtures/projects/queue-service, where the bake in buildx-0.10-bake-oci.txt ran (/tmp/qs). */
-const config = resolveConfig({
+const config = resolveConfig(
+  {
     image: 'qs-rec',
     tag: 'dev',
     variantArg: 'QUEUE_BACKEND',
     platforms: ['linux/amd64', 'linux/arm64'],
     variants: { kafka: null, redis: null, sqs: null, minimal: null },
-  }, { root: '/tmp/qs', file: '/tmp/qs/multiarch.yaml' });
+  },
+  { root: '/tmp/qs', file: '/tmp/qs/multiarch.yaml' },
+);
 
 describe('Build All as one bake: each cell its own record (buildx v0.10.5 + BuildKit v0.11.6, recorded)', () => {
   const job = bakePlan(config, { output: 'oci' }).jobs[0]!;

@@ -19,7 +19,11 @@ describe('ARG/ENV declarations', () => {
       const text = `FROM x\n${c}\n`;
       const ins = DockerfileParser.parse(text).getInstructions()[1]!;
       const a = new TextIndex(text, '\\').argsOf(ins)!;
-      assert.deepEqual(readPlainDeclarations(ins.getKeyword(), { text: a.text, start: a.range.start }, '\\'), readDeclarations(ins), c);
+      assert.deepEqual(
+        readPlainDeclarations(ins.getKeyword(), { text: a.text, start: a.range.start }, '\\'),
+        readDeclarations(ins),
+        c,
+      );
     }
   });
 

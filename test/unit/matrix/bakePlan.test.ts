@@ -8,13 +8,16 @@ import { resolveConfig } from '../../../src/core/config/resolve';
 import { bakePlan } from '../../../src/core/matrix/bakePlan';
 
 function config(root: string) {
-  return resolveConfig({
+  return resolveConfig(
+    {
       image: 'queue-service',
       tag: 'dev',
       variantArg: 'QUEUE_BACKEND',
       platforms: ['linux/amd64', 'linux/arm64'],
       variants: { kafka: null, redis: null },
-    }, { root, file: join(root, 'multiarch.yaml') });
+    },
+    { root, file: join(root, 'multiarch.yaml') },
+  );
 }
 
 describe('Build All on buildx (one bake) in OCI mode', () => {

@@ -16,7 +16,8 @@ const armBox: BuildNode = {
 };
 
 function config(output: OutputMode): ResolvedConfig {
-  return resolveConfig({
+  return resolveConfig(
+    {
       image: 'app',
       tag: 'dev',
       registry: '127.0.0.1:1',
@@ -24,7 +25,9 @@ function config(output: OutputMode): ResolvedConfig {
       variantArg: 'QUEUE_BACKEND',
       platforms: ['linux/amd64', 'linux/arm64'],
       variants: { minimal: null, redis: null },
-    }, { root: sharedBase, file: join(sharedBase, 'multiarch.yaml'), ...{ machineNodes: [armBox] } });
+    },
+    { root: sharedBase, file: join(sharedBase, 'multiarch.yaml'), ...{ machineNodes: [armBox] } },
+  );
 }
 
 describe('nodes: delivering what build nodes built', () => {

@@ -22,14 +22,17 @@ const armBox: BuildNode = {
 const dockerArm: BuildNode = { ...armBox, name: 'pi', engine: 'docker', endpoint: 'tcp://pi:2375' };
 
 function config(nodes: BuildNode[], raw: RawConfig = {}): ResolvedConfig {
-  return resolveConfig({
+  return resolveConfig(
+    {
       image: 'app',
       tag: 'dev',
       variantArg: 'QUEUE_BACKEND',
       platforms: ['linux/amd64', 'linux/arm64'],
       variants: { minimal: null, redis: null },
       ...raw,
-    }, { root: sharedBase, file: join(sharedBase, 'multiarch.yaml'), ...{ machineNodes: nodes } });
+    },
+    { root: sharedBase, file: join(sharedBase, 'multiarch.yaml'), ...{ machineNodes: nodes } },
+  );
 }
 
 describe('nodes: scheduling', () => {

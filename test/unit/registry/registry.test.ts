@@ -202,11 +202,9 @@ describe('registry client (OCI distribution API)', () => {
     );
     assert.deepEqual(
       (
-        await checkBaseImagePlatforms(
-          'FROM scratch\n# check=skip=InvalidBaseImagePlatform\nFROM alpine\n',
-          cells,
-          { lookup },
-        )
+        await checkBaseImagePlatforms('FROM scratch\n# check=skip=InvalidBaseImagePlatform\nFROM alpine\n', cells, {
+          lookup,
+        })
       ).diagnostics,
       [],
     );

@@ -56,7 +56,7 @@ describe('podman pull once', () => {
       [/pull .*linux\/amd64/, { exitCode: 0, output: `${amd}\n` }],
       [/pull .*linux\/arm64/, { exitCode: 0, output: `WARNING: something\n${arm}\n` }],
     ]);
-    assert.deepEqual(await podmanPullOnce(image, ['linux/amd64', 'linux/arm64'], exec), { ok: true });
+    assert.deepEqual(await podmanPullOnce(image, ['linux/amd64', 'linux/arm64'], { exec }), { ok: true });
     assert.deepEqual(calls.slice(2), [
       `podman pull -q --tls-verify=false --platform linux/amd64 ${image}`,
       `podman pull -q --tls-verify=false --platform linux/arm64 ${image}`,
@@ -71,7 +71,7 @@ describe('podman pull once', () => {
       [/image inspect/, { exitCode: 0, output: `linux/amd64 ${amd}\n` }],
       [/pull .*linux\/arm64/, { exitCode: 0, output: `${arm}\n` }],
     ]);
-    assert.deepEqual(await podmanPullOnce('alpine:3', ['linux/amd64', 'linux/arm64'], a.exec), { ok: true });
+    assert.deepEqual(await podmanPullOnce('alpine:3', ['linux/amd64', 'linux/arm64'], { exec: a.exec }), { ok: true });
     assert.deepEqual(
       a.calls.filter((c) => / pull | create /.test(c)),
       [
@@ -83,7 +83,7 @@ describe('podman pull once', () => {
       [/manifest exists/, { exitCode: 0, output: '' }],
       [/manifest inspect/, { exitCode: 0, output: listJson(['amd64', 'arm64']) }],
     ]);
-    assert.deepEqual(await podmanPullOnce(image, ['linux/amd64', 'linux/arm64'], b.exec), { ok: true });
+    assert.deepEqual(await podmanPullOnce(image, ['linux/amd64', 'linux/arm64'], { exec: b.exec }), { ok: true });
     assert.deepEqual(b.calls, [`podman manifest exists ${image}`, `podman manifest inspect ${image}`]);
   });
 
@@ -94,7 +94,7 @@ describe('podman pull once', () => {
       [/manifest inspect/, { exitCode: 0, output: listJson(['amd64']) }],
       [/pull .*linux\/arm64/, { exitCode: 0, output: `${arm}\n` }],
     ]);
-    assert.deepEqual(await podmanPullOnce(image, ['linux/amd64', 'linux/arm64'], exec), { ok: true });
+    assert.deepEqual(await podmanPullOnce(image, ['linux/amd64', 'linux/arm64'], { exec }), { ok: true });
     assert.deepEqual(calls.slice(2), [
       `podman tag ${image} ${hold}`,
       `podman pull -q --tls-verify=false --platform linux/arm64 ${image}`,
@@ -109,7 +109,7 @@ describe('podman pull once', () => {
       [/pull .*linux\/amd64/, { exitCode: 0, output: `${amd}\n` }],
       [/pull .*linux\/arm64/, { exitCode: 125, output: 'Error: manifest unknown' }],
     ]);
-    assert.deepEqual(await podmanPullOnce(image, ['linux/amd64', 'linux/arm64'], failed.exec), {
+    assert.deepEqual(await podmanPullOnce(image, ['linux/amd64', 'linux/arm64'], { exec: failed.exec }), {
       ok: false,
       platform: 'linux/arm64',
       message: 'Error: manifest unknown',
@@ -123,12 +123,15 @@ describe('podman pull once', () => {
     const cancelExec: PodmanExec = async (argv) =>
       argv[1] === 'pull' ? { output: '', cancelled: true } : cancelled.exec(argv);
     const restored = scripted([]);
-    assert.deepEqual(await podmanPullOnce(image, ['linux/amd64', 'linux/arm64'], cancelExec, restored.exec), {
-      ok: false,
-      platform: 'linux/arm64',
-      message: 'cancelled',
-      cancelled: true,
-    });
+    assert.deepEqual(
+      await podmanPullOnce(image, ['linux/amd64', 'linux/arm64'], { exec: cancelExec, restore: restored.exec }),
+      {
+        ok: false,
+        platform: 'linux/arm64',
+        message: 'cancelled',
+        cancelled: true,
+      },
+    );
     assert.deepEqual(restored.calls, [`podman tag ${hold} ${image}`, `podman manifest rm ${hold}`]);
   });
 
@@ -142,7 +145,7 @@ describe('podman pull once', () => {
       ],
       [/pull .*linux\/amd64/, { exitCode: 0, output: `${amd}\n` }],
     ]);
-    assert.deepEqual(await podmanPullOnce(image, ['linux/amd64', 'linux/arm64'], exec), {
+    assert.deepEqual(await podmanPullOnce(image, ['linux/amd64', 'linux/arm64'], { exec }), {
       ok: false,
       platform: 'linux/arm64',
       message: 'Trying to pull…\nError: initializing source: manifest unknown',

@@ -17,7 +17,10 @@ const base = '127.0.0.1:5000/multiarch/busybox:1';
 
 /** A config rooted at /app whose Dockerfile text is `text` (read through the schedule's `read` hook). */
 function setup(text: string, raw: RawConfig): { config: ResolvedConfig; read: (p: string) => string | undefined } {
-  const config = resolveConfig({ image: 'app', tag: 'dev', platforms: ['linux/amd64', 'linux/arm64'], ...raw }, { root: '/app', file: '/app/multiarch.yaml' });
+  const config = resolveConfig(
+    { image: 'app', tag: 'dev', platforms: ['linux/amd64', 'linux/arm64'], ...raw },
+    { root: '/app', file: '/app/multiarch.yaml' },
+  );
   return { config, read: (p) => (p.endsWith('Dockerfile') ? text : undefined) };
 }
 
@@ -27,7 +30,7 @@ describe('stage graph', () => {
   it('expands FROM with the variant args over the global defaults; stage names and scratch are not images', () => {
     const text =
       'ARG BASE=alpine:3\nARG TAG\nFROM ${BASE} AS a\nFROM a AS b\nFROM scratch AS c\nFROM reg/x:${TAG:-latest}\nCOPY --from=b /x /x\nCOPY --from=busybox:1 /bin/sh /sh\n';
-    const g = stageGraph(text, { TAG: '2' }, 'linux/arm64', 'linux/amd64');
+    const g = stageGraph(text, { args: { TAG: '2' }, platform: 'linux/arm64', host: 'linux/amd64' });
     assert.deepEqual(
       g.map((s) => s.image),
       ['alpine:3', undefined, undefined, 'reg/x:2'],
@@ -36,16 +39,18 @@ describe('stage graph', () => {
     assert.deepEqual(g[3]!.deps, [1]);
     assert.deepEqual(g[3]!.images, ['busybox:1']);
     assert.deepEqual(closure(g, 3), [0, 1, 3]);
-    assert.deepEqual(stageGraph(text, { BASE: 'debian:12' }, 'linux/arm64', 'linux/amd64')[0]!.image, 'debian:12');
+    assert.deepEqual(
+      stageGraph(text, { args: { BASE: 'debian:12' }, platform: 'linux/arm64', host: 'linux/amd64' })[0]!.image,
+      'debian:12',
+    );
   });
 
   it('a FROM --platform=$BUILDPLATFORM stage runs on the build platform', () => {
-    const g = stageGraph(
-      'FROM --platform=$BUILDPLATFORM golang:1 AS build\nFROM alpine\nCOPY --from=build /a /a\n',
-      {},
-      'linux/arm64',
-      'linux/amd64',
-    );
+    const g = stageGraph('FROM --platform=$BUILDPLATFORM golang:1 AS build\nFROM alpine\nCOPY --from=build /a /a\n', {
+      args: {},
+      platform: 'linux/arm64',
+      host: 'linux/amd64',
+    });
     assert.deepEqual(
       g.map((s) => [s.image, s.platform]),
       [
@@ -56,7 +61,7 @@ describe('stage graph', () => {
   });
 
   it('records the args a stage reads: declared in it or used in its FROM line', () => {
-    const g = stageGraph(heavy, {}, 'linux/amd64', 'linux/amd64');
+    const g = stageGraph(heavy, { args: {}, platform: 'linux/amd64', host: 'linux/amd64' });
     assert.deepEqual(
       g.map((s) => [s.name, [...s.reads].sort()]),
       [
@@ -93,7 +98,7 @@ describe('stage graph', () => {
       'COPY --from=${SRC} /s /s',
       '',
     ].join('\n');
-    const g = stageGraph(text, {}, 'linux/amd64', 'linux/amd64');
+    const g = stageGraph(text, { args: {}, platform: 'linux/amd64', host: 'linux/amd64' });
     const steps = (varying: string[]) => {
       const v = new Set(varying);
       const dependent = dependentStages(g, v);
@@ -116,7 +121,7 @@ describe('schedule: pulls and shared-stage warm-ups', () => {
   it('heavy-shared on podman: the base once per platform, then deps+compile once per platform, side by side', () => {
     const { config, read } = setup(heavy, { ...threeVariants, target: 'runtime' });
     const plan = buildPlan(config, { engine: 'podman' });
-    const s = scheduleJobs(config, 'podman', plan.jobs, { read, host: 'linux/amd64' });
+    const s = scheduleJobs(config, plan.jobs, { engine: 'podman', read, host: 'linux/amd64' });
     assert.deepEqual(
       s.pulls.map((p) => [p.image, p.platform, p.cells.length]),
       [
@@ -160,7 +165,7 @@ describe('schedule: pulls and shared-stage warm-ups', () => {
     const jobs = buildPlan(config, { engine: 'podman' }).jobs;
     const job = jobs[0]!;
     const temp = job.argv[job.argv.indexOf('--manifest') + 1]!;
-    const split = scheduleJobs(config, 'podman', jobs, { read, host: 'linux/amd64' }).jobs[0]!;
+    const split = scheduleJobs(config, jobs, { engine: 'podman', read, host: 'linux/amd64' }).jobs[0]!;
     const iid = (p: string) => `/app/.multiarch/parts/${temp.split(':')[1]}-linux-${p}.iid`;
     assert.deepEqual(
       split.parts!.map((p) => [p.platform, p.iidfile]),
@@ -194,17 +199,15 @@ describe('schedule: pulls and shared-stage warm-ups', () => {
     assert.deepEqual(split.staging, job.staging);
     assert.deepEqual(split.before, job.before);
     // Not split: a Dockerfile the schedule cannot read (no pulls first), one platform, or dockerd.
-    assert.equal(scheduleJobs(config, 'podman', jobs, { read: () => undefined }).jobs[0]!.parts, undefined);
+    assert.equal(scheduleJobs(config, jobs, { engine: 'podman', read: () => undefined }).jobs[0]!.parts, undefined);
     const one = buildPlan(config, { engine: 'podman', platforms: ['linux/arm64'], schedule: false }).jobs[0]!;
-    assert.equal(scheduleJobs(config, 'podman', [one], { read }).jobs[0]!.parts, undefined);
+    assert.equal(scheduleJobs(config, [one], { engine: 'podman', read }).jobs[0]!.parts, undefined);
     // No shared stage to wait for (shared-base): one build per variant, which has fewer builds' fixed cost.
     const flat = setup(sharedBase, threeVariants);
-    const flatJobs = scheduleJobs(
-      flat.config,
-      'podman',
-      buildPlan(flat.config, { engine: 'podman', schedule: false }).jobs,
-      { read: flat.read },
-    ).jobs;
+    const flatJobs = scheduleJobs(flat.config, buildPlan(flat.config, { engine: 'podman', schedule: false }).jobs, {
+      engine: 'podman',
+      read: flat.read,
+    }).jobs;
     assert.ok(flatJobs.every((j) => j.parts === undefined));
   });
 
@@ -215,7 +218,7 @@ describe('schedule: pulls and shared-stage warm-ups', () => {
       variants: { minimal: null, redis: null, sqs: null, kafka: { platforms: ['linux/amd64'] } },
     });
     const plan = buildPlan(config, { engine: 'podman' });
-    const s = scheduleJobs(config, 'podman', plan.jobs, { read, host: 'linux/amd64' });
+    const s = scheduleJobs(config, plan.jobs, { engine: 'podman', read, host: 'linux/amd64' });
     assert.deepEqual(
       s.warmup.map((w) => [w.stage, w.steps, w.platforms, w.cells.map((c) => c.variant)]),
       [
@@ -264,14 +267,15 @@ describe('schedule: pulls and shared-stage warm-ups', () => {
   it('a varying stage whose shared steps only set ENV, using no shared stage with work, gets no warm-up', () => {
     const text = 'FROM alpine AS app\nENV A=1\nARG QUEUE_BACKEND\nRUN make\n';
     const { config, read } = setup(text, threeVariants);
-    const s = scheduleJobs(config, 'podman', buildPlan(config, { engine: 'podman' }).jobs, { read });
+    const s = scheduleJobs(config, buildPlan(config, { engine: 'podman' }).jobs, { engine: 'podman', read });
     assert.deepEqual(s.warmup, []);
   });
 
   it('a cut stage that starts from a shared stage builds it too: no separate warm-up for that stage', () => {
     const text = 'FROM alpine AS deps\nRUN make deps\nFROM deps AS app\nRUN make venv\nARG QUEUE_BACKEND\nRUN make\n';
     const { config, read } = setup(text, threeVariants);
-    const s = scheduleJobs(config, 'podman', buildPlan(config, { engine: 'podman' }).jobs, {
+    const s = scheduleJobs(config, buildPlan(config, { engine: 'podman' }).jobs, {
+      engine: 'podman',
       read,
       host: 'linux/amd64',
     });
@@ -287,11 +291,12 @@ describe('schedule: pulls and shared-stage warm-ups', () => {
   it('no warm-up when the only stage reads the variant arg, or when one variant is built', () => {
     const a = setup(sharedBase, threeVariants);
     assert.deepEqual(
-      scheduleJobs(a.config, 'podman', buildPlan(a.config, { engine: 'podman' }).jobs, { read: a.read }).warmup,
+      scheduleJobs(a.config, buildPlan(a.config, { engine: 'podman' }).jobs, { engine: 'podman', read: a.read }).warmup,
       [],
     );
     const b = setup(heavy, threeVariants);
-    const one = scheduleJobs(b.config, 'podman', buildPlan(b.config, { engine: 'podman', variants: ['redis'] }).jobs, {
+    const one = scheduleJobs(b.config, buildPlan(b.config, { engine: 'podman', variants: ['redis'] }).jobs, {
+      engine: 'podman',
       read: b.read,
     });
     assert.deepEqual(one.warmup, []);
@@ -302,7 +307,8 @@ describe('schedule: pulls and shared-stage warm-ups', () => {
     const text =
       'FROM alpine AS deps\nARG EXTRA\nRUN make deps\nFROM alpine AS tools\nRUN make tools\nFROM tools AS compile\nCOPY --from=deps /d /d\nRUN make\nFROM alpine\nCOPY --from=compile /o /o\nCOPY --from=tools /t /t\n';
     const { config, read } = setup(text, { variants: { a: null, b: { args: { EXTRA: 'x' } } } });
-    const s = scheduleJobs(config, 'podman', buildPlan(config, { engine: 'podman' }).jobs, {
+    const s = scheduleJobs(config, buildPlan(config, { engine: 'podman' }).jobs, {
+      engine: 'podman',
       read,
       host: 'linux/amd64',
     });
@@ -319,7 +325,8 @@ describe('schedule: pulls and shared-stage warm-ups', () => {
     const { config, read } = setup(text, {
       variants: { dev: { target: 'dev' }, prod: { target: 'prod' }, prod2: { target: 'prod' } },
     });
-    const s = scheduleJobs(config, 'podman', buildPlan(config, { engine: 'podman' }).jobs, {
+    const s = scheduleJobs(config, buildPlan(config, { engine: 'podman' }).jobs, {
+      engine: 'podman',
       read,
       host: 'linux/amd64',
     });
@@ -334,9 +341,10 @@ describe('schedule: pulls and shared-stage warm-ups', () => {
     const { config, read } = setup(heavy, threeVariants);
     for (const engine of ['docker', 'buildx'] as const) {
       const jobs = buildPlan(config, { engine, schedule: false }).jobs;
-      assert.deepEqual(scheduleJobs(config, engine, jobs, { read }), { pulls: [], warmup: [], jobs });
+      assert.deepEqual(scheduleJobs(config, jobs, { engine, read }), { pulls: [], warmup: [], jobs });
     }
-    const s = scheduleJobs(config, 'docker', buildPlan(config, { engine: 'docker', schedule: false }).jobs, {
+    const s = scheduleJobs(config, buildPlan(config, { engine: 'docker', schedule: false }).jobs, {
+      engine: 'docker',
       read,
       policy: { pull: false, warmup: true },
     });
@@ -366,7 +374,7 @@ describe('schedule: pulls and shared-stage warm-ups', () => {
   it('an unreadable Dockerfile schedules nothing (the build reports it)', () => {
     const { config } = setup(heavy, threeVariants);
     assert.deepEqual(
-      scheduleJobs(config, 'podman', buildPlan(config, { engine: 'podman' }).jobs, { read: () => undefined }),
+      scheduleJobs(config, buildPlan(config, { engine: 'podman' }).jobs, { engine: 'podman', read: () => undefined }),
       { pulls: [], warmup: [], jobs: buildPlan(config, { engine: 'podman' }).jobs },
     );
   });
@@ -374,7 +382,10 @@ describe('schedule: pulls and shared-stage warm-ups', () => {
   it('the plan JSON keeps jobs and adds warmup and pulls; the text shows them first', () => {
     const { config, read } = setup(heavy, threeVariants);
     const jobs = buildPlan(config, { engine: 'podman', schedule: false }).jobs;
-    const plan = { engine: 'podman' as const, ...scheduleJobs(config, 'podman', jobs, { read, host: 'linux/amd64' }) };
+    const plan = {
+      engine: 'podman' as const,
+      ...scheduleJobs(config, jobs, { engine: 'podman', read, host: 'linux/amd64' }),
+    };
     const json = planToJson(plan, 'test') as {
       jobs: unknown[];
       warmup: Array<{ stage: string; platforms: string[]; argv: string[] }>;

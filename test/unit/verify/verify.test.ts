@@ -83,28 +83,31 @@ describe('judging a check', () => {
   });
 
   it('passes when the platform’s machine appears as a word and no other does', () => {
-    assert.deepEqual(judgeCheck(arch, ['aarch64'], ran('✅ Redis 5.0.1 on aarch64\n'), 60), {
+    assert.deepEqual(judgeCheck(arch, ran('✅ Redis 5.0.1 on aarch64\n'), { expected: ['aarch64'], timeoutS: 60 }), {
       name: 'architecture',
       status: 'pass',
       output: '✅ Redis 5.0.1 on aarch64',
       machine: 'aarch64',
     });
-    const twoLines = judgeCheck(arch, ['aarch64'], ran('Python: 3.11.14 (main, Oct 21 2025)\nMachine: aarch64\n'), 60);
+    const twoLines = judgeCheck(arch, ran('Python: 3.11.14 (main, Oct 21 2025)\nMachine: aarch64\n'), {
+      expected: ['aarch64'],
+      timeoutS: 60,
+    });
     assert.equal(twoLines.status, 'pass');
     assert.equal(twoLines.output, 'Python: 3.11.14 (main, Oct 21 2025)\nMachine: aarch64');
-    assert.equal(judgeCheck(arch, ['i686', 'i386'], ran('i686'), 60).machine, 'i686');
+    assert.equal(judgeCheck(arch, ran('i686'), { expected: ['i686', 'i386'], timeoutS: 60 }).machine, 'i686');
   });
 
   it('fails naming the other machine, or saying none was found', () => {
-    const wrong = judgeCheck(arch, ['aarch64'], ran('Redis 5.0.1 on x86_64'), 60);
+    const wrong = judgeCheck(arch, ran('Redis 5.0.1 on x86_64'), { expected: ['aarch64'], timeoutS: 60 });
     assert.deepEqual(
       [wrong.status, wrong.machine, wrong.reason],
       ['fail', 'x86_64', 'expected aarch64, the image reported x86_64'],
     );
-    const both = judgeCheck(arch, ['aarch64'], ran('aarch64 x86_64'), 60);
+    const both = judgeCheck(arch, ran('aarch64 x86_64'), { expected: ['aarch64'], timeoutS: 60 });
     assert.equal(both.reason, 'expected aarch64, the image reported x86_64');
     assert.equal(
-      judgeCheck(arch, ['aarch64'], ran('Redis 5.0.1'), 60).reason,
+      judgeCheck(arch, ran('Redis 5.0.1'), { expected: ['aarch64'], timeoutS: 60 }).reason,
       'expected aarch64 in the output, found no machine name',
     );
   });
@@ -112,13 +115,12 @@ describe('judging a check', () => {
   it('judges stdout, not the engine’s platform warning on stderr', () => {
     const r = judgeCheck(
       arch,
-      ['aarch64'],
       ran('aarch64', { stderr: 'WARNING: image platform (linux/arm64) does not match the host (linux/amd64 x86_64)' }),
-      60,
+      { expected: ['aarch64'], timeoutS: 60 },
     );
     assert.equal(r.status, 'pass');
     assert.equal(
-      judgeCheck(arch, ['x86_64'], ran('', { stderr: 'x86_64' }), 60).status,
+      judgeCheck(arch, ran('', { stderr: 'x86_64' }), { expected: ['x86_64'], timeoutS: 60 }).status,
       'pass',
       'stderr is judged when stdout is empty',
     );
@@ -126,14 +128,14 @@ describe('judging a check', () => {
 
   it('matches expect as a multiline regular expression instead of the machine rule', () => {
     const check = { name: 'redis client', command: ['python'], expect: '^5\\.0\\.1 aarch64$' };
-    const pass = judgeCheck(check, ['aarch64'], ran('warming up\n5.0.1 aarch64\n'), 60);
+    const pass = judgeCheck(check, ran('warming up\n5.0.1 aarch64\n'), { expected: ['aarch64'], timeoutS: 60 });
     assert.deepEqual(pass, {
       name: 'redis client',
       status: 'pass',
       output: 'warming up\n5.0.1 aarch64',
       expect: check.expect,
     });
-    const fail = judgeCheck(check, ['aarch64'], ran('4.0.0 aarch64\n'), 60);
+    const fail = judgeCheck(check, ran('4.0.0 aarch64\n'), { expected: ['aarch64'], timeoutS: 60 });
     assert.deepEqual(fail, {
       name: 'redis client',
       status: 'fail',
@@ -146,15 +148,17 @@ describe('judging a check', () => {
   it('fails on a non-zero exit or a timeout with everything printed', () => {
     const bad = judgeCheck(
       arch,
-      ['x86_64'],
       ran('', { exitCode: 127, stderr: 'exec: "python": executable file not found in $PATH' }),
-      60,
+      { expected: ['x86_64'], timeoutS: 60 },
     );
     assert.deepEqual(
       [bad.status, bad.reason, bad.output],
       ['fail', 'exited with code 127', 'exec: "python": executable file not found in $PATH'],
     );
-    const slow = judgeCheck(arch, ['x86_64'], ran('started', { exitCode: -1, timedOut: true }), 60);
+    const slow = judgeCheck(arch, ran('started', { exitCode: -1, timedOut: true }), {
+      expected: ['x86_64'],
+      timeoutS: 60,
+    });
     assert.deepEqual([slow.status, slow.reason, slow.output], ['fail', 'timed out after 60 s', 'started']);
   });
 });
