@@ -42,12 +42,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<MultiA
     context.subscriptions.push(model, cells, engines);
 
     const tree = registerTree(context, model, cells);
-    const builds = registerBuilds(context, model, engines, cells, log);
-    const builders = registerBuilders(context, model, engines, builds);
+    const builds = registerBuilds(context, { model, engines, cells, log });
+    const builders = registerBuilders(context, { model, engines, builds });
     registerTasks(context, model, builds);
     const plans = registerPlan(context);
     const sizes = registerSizes(context, model, log);
-    const timeline = registerTimeline(context, model, builds.onDidFinish, log);
+    const timeline = registerTimeline(context, { model, onDidFinishBuild: builds.onDidFinish, log });
     const lint = registerLint(context, log);
     const insight = registerInsight(context, { model, cells, lint, onDidFinishBuild: builds.onDidFinish, log });
     registerCommands({

@@ -8,9 +8,7 @@ import type { OutputMode } from '../core/jobs';
  * `--help` prints the help (exit 0); otherwise the parsed result comes back.
  */
 export function parseOrUsage<T extends { values: { help?: boolean | undefined } }>(
-  name: string,
-  help: string,
-  io: CliIO,
+  { name, help, io }: { name: string; help: string; io: CliIO },
   parse: () => T,
 ): T | number {
   let parsed: T;

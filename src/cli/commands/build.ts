@@ -44,7 +44,7 @@ async function build(args: string[], io: CliIO, signal: AbortSignal): Promise<nu
     io.err('multiarch build: cancelled before any build started\n');
     return 1;
   };
-  const parsed = parseOrUsage('build', help, io, () =>
+  const parsed = parseOrUsage({ name: 'build', help, io }, () =>
     parseArgs({
       args,
       options: {

@@ -19,7 +19,7 @@ Without FILES, fixes Dockerfile / Containerfile in the current folder.
 `;
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const parsed = parseOrUsage('fix', help, io, () =>
+  const parsed = parseOrUsage({ name: 'fix', help, io }, () =>
     parseArgs({
       args,
       options: {

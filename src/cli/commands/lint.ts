@@ -25,7 +25,7 @@ Exit status: 1 when a finding is an error (or any finding, with --strict), 2 on 
 `;
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const parsed = parseOrUsage('lint', help, io, () =>
+  const parsed = parseOrUsage({ name: 'lint', help, io }, () =>
     parseArgs({
       args,
       options: {

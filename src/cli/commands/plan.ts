@@ -17,7 +17,7 @@ without running anything. With buildx, the whole matrix is one \`docker buildx b
 `;
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const parsed = parseOrUsage('plan', help, io, () =>
+  const parsed = parseOrUsage({ name: 'plan', help, io }, () =>
     parseArgs({
       args,
       options: {

@@ -14,7 +14,7 @@ Prints to stdout unless --out is given.
 `;
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const parsed = parseOrUsage('report', help, io, () =>
+  const parsed = parseOrUsage({ name: 'report', help, io }, () =>
     parseArgs({
       args,
       options: {

@@ -22,7 +22,7 @@ largest difference first. Layers are streamed from the OCI archive, the registry
 `;
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const parsed = parseOrUsage('sizes', help, io, () =>
+  const parsed = parseOrUsage({ name: 'sizes', help, io }, () =>
     parseArgs({
       args,
       options: {

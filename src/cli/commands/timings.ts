@@ -24,7 +24,7 @@ Dockerfile lines whose emulated run took at least ${HOT_SPOT_SECONDS} s and ${HO
 `;
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const parsed = parseOrUsage('timings', help, io, () =>
+  const parsed = parseOrUsage({ name: 'timings', help, io }, () =>
     parseArgs({
       args,
       options: {

@@ -25,7 +25,7 @@ the ENTRYPOINT/CMD program's (through PATH, symlinks and #! interpreters). --jso
 `;
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const parsed = parseOrUsage('verify', help, io, () =>
+  const parsed = parseOrUsage({ name: 'verify', help, io }, () =>
     parseArgs({
       args,
       options: {

@@ -10,14 +10,30 @@ export class Cell implements MatrixCell {
   private argEnv?: Env | null;
   private defaultEnv?: Env | null;
 
+  readonly variant: string;
+  readonly platform: string;
+  readonly buildPlatform: string;
+  readonly args: Readonly<Record<string, string>>;
+  readonly target?: string;
+
   constructor(
     private readonly model: LintModel,
-    readonly variant: string,
-    readonly platform: string,
-    readonly buildPlatform: string,
-    readonly args: Readonly<Record<string, string>>,
-    readonly target?: string,
-  ) {}
+    cell: {
+      variant: string;
+      platform: string;
+      buildPlatform: string;
+      args: Readonly<Record<string, string>>;
+      target?: string | undefined;
+    },
+  ) {
+    ({
+      variant: this.variant,
+      platform: this.platform,
+      buildPlatform: this.buildPlatform,
+      args: this.args,
+      target: this.target,
+    } = cell);
+  }
 
   /**
    * The global scope with the variant's build args: what BuildKit expands FROM lines with. Undefined
@@ -92,12 +108,16 @@ export function matrixCells(
   matrix: readonly LintCell[],
   buildPlatform = DEFAULT_BUILD_PLATFORM,
 ): Cell[] {
-  return matrix.flatMap((v) => v.platforms.map((p) => new Cell(model, v.variant, p, buildPlatform, v.args, v.target)));
+  return matrix.flatMap((v) =>
+    v.platforms.map(
+      (p) => new Cell(model, { variant: v.variant, platform: p, buildPlatform, args: v.args, target: v.target }),
+    ),
+  );
 }
 
 /** What BuildKit lints with when no matrix is known: the build machine's platform, no build args. */
 export function defaultCell(model: LintModel, buildPlatform = DEFAULT_BUILD_PLATFORM): Cell {
-  return new Cell(model, '', buildPlatform, buildPlatform, {});
+  return new Cell(model, { variant: '', platform: buildPlatform, buildPlatform, args: {} });
 }
 
 const plural = (n: number, one: string) => (n === 1 ? one : `${one}s`);

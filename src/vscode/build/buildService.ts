@@ -37,15 +37,22 @@ export class BuildService extends Disposable {
   /** Fires when a build passed its checks and is about to run (the Builders view redraws). */
   readonly onDidStart = this.starting.event;
 
-  constructor(
-    private readonly model: ConfigModel,
-    private readonly engines: EngineService,
-    private readonly cells: CellStates,
-    /** The current runner: settings changes replace it, sharing the per-cell locks. */
-    private readonly runner: () => BuildRunner,
-    private readonly log: Log,
-  ) {
+  private readonly model: ConfigModel;
+  private readonly engines: EngineService;
+  private readonly cells: CellStates;
+  /** The current runner: settings changes replace it, sharing the per-cell locks. */
+  private readonly runner: () => BuildRunner;
+  private readonly log: Log;
+
+  constructor(deps: {
+    model: ConfigModel;
+    engines: EngineService;
+    cells: CellStates;
+    runner: () => BuildRunner;
+    log: Log;
+  }) {
     super();
+    ({ model: this.model, engines: this.engines, cells: this.cells, runner: this.runner, log: this.log } = deps);
   }
 
   get isBuilding(): boolean {
@@ -56,13 +63,12 @@ export class BuildService extends Disposable {
   createTask(
     definition: MultiArchTaskDefinition,
     folder: vscode.WorkspaceFolder,
-    prepared?: TerminalRun,
-    onDone?: () => void,
+    { prepared, onDone }: { prepared?: TerminalRun; onDone?: () => void } = {},
   ): vscode.Task {
     const execution = new vscode.CustomExecution(async () => {
       try {
         const run = prepared ?? (await this.prepare(definition, folder, true));
-        return new BuildTerminal(run, this.runner(), this.cells, this.log, (s) => {
+        return new BuildTerminal(run, { runner: this.runner(), cells: this.cells, log: this.log }, (s) => {
           this.finished.fire(s);
           onDone?.();
         });
@@ -114,7 +120,9 @@ export class BuildService extends Disposable {
     for (const c of cells) this.cells.update(c, { status: 'queued' });
     let done!: () => void;
     const finished = new Promise<void>((resolve) => (done = resolve));
-    const execution = await vscode.tasks.executeTask(this.createTask(definition, folder, run, done));
+    const execution = await vscode.tasks.executeTask(
+      this.createTask(definition, folder, { prepared: run, onDone: done }),
+    );
     const entry: Running = { execution, cells, finished };
     this.running.add(entry);
     void finished.then(() => this.running.delete(entry));

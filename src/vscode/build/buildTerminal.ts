@@ -41,13 +41,17 @@ export class BuildTerminal implements vscode.Pseudoterminal {
   private readonly abort = new AbortController();
   private readonly logs = new Map<string, WriteStream>();
 
+  private readonly runner: BuildRunner;
+  private readonly cells: CellStates;
+  private readonly log: Log;
+
   constructor(
     private readonly run: TerminalRun,
-    private readonly runner: BuildRunner,
-    private readonly cells: CellStates,
-    private readonly log: Log,
+    deps: { runner: BuildRunner; cells: CellStates; log: Log },
     private readonly onFinished: (summary: RunSummary | undefined) => void,
-  ) {}
+  ) {
+    ({ runner: this.runner, cells: this.cells, log: this.log } = deps);
+  }
 
   open(): void {
     void this.start();

@@ -14,14 +14,11 @@ import { restoreCellStates } from './restoreCellStates';
 /** The build service (tasks and the build commands run through it) and what keeps the cell states fresh. */
 export function registerBuilds(
   context: vscode.ExtensionContext,
-  model: ConfigModel,
-  engines: EngineService,
-  cells: CellStates,
-  log: Log,
+  { model, engines, cells, log }: { model: ConfigModel; engines: EngineService; cells: CellStates; log: Log },
 ): BuildService {
   const locks = new CellLocks();
   let runner = runnerFromSettings(locks);
-  const service = new BuildService(model, engines, cells, () => runner, log);
+  const service = new BuildService({ model, engines, cells, runner: () => runner, log });
   context.subscriptions.push(
     service,
     model.onDidChange(() => void restoreCellStates(model, cells, log)),

@@ -7,9 +7,7 @@ import { BuildersTreeProvider } from './buildersTree';
 /** The Builders view; it redraws around each build. Its commands are in builderCommands.ts and nodeCommands.ts. */
 export function registerBuilders(
   context: vscode.ExtensionContext,
-  model: ConfigModel,
-  engines: EngineService,
-  builds: BuildService,
+  { model, engines, builds }: { model: ConfigModel; engines: EngineService; builds: BuildService },
 ): BuildersTreeProvider {
   const builders = new BuildersTreeProvider(engines, model);
   context.subscriptions.push(

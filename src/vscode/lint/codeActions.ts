@@ -38,9 +38,10 @@ export class LintCodeActions implements vscode.CodeActionProvider {
       const rule = ruleOf(diagnostic);
       if (!rule) continue;
       const match = current.find((d) => d.rule === rule && toRange(d.range).isEqual(diagnostic.range));
-      if (match?.fix) actions.push(quickFix(document, diagnostic, match.fix, true));
+      if (match?.fix) actions.push(quickFix(document, diagnostic, { fix: match.fix, preferred: true }));
       // Suggestions guess or change behaviour: listed, never preferred (so never applied by a bare keystroke).
-      for (const s of match?.suggestions ?? []) actions.push(quickFix(document, diagnostic, s, false));
+      for (const s of match?.suggestions ?? [])
+        actions.push(quickFix(document, diagnostic, { fix: s, preferred: false }));
       if (ignored.has(rule)) continue;
       ignored.add(rule);
       const edit = ignoreRuleEdit(document.getText(), rule);
@@ -57,8 +58,7 @@ export class LintCodeActions implements vscode.CodeActionProvider {
 function quickFix(
   document: vscode.TextDocument,
   diagnostic: vscode.Diagnostic,
-  fix: Fix,
-  preferred: boolean,
+  { fix, preferred }: { fix: Fix; preferred: boolean },
 ): vscode.CodeAction {
   const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
   action.edit = toWorkspaceEdit(document.uri, fix.edits);

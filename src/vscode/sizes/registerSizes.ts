@@ -21,15 +21,17 @@ export function registerSizes(context: vscode.ExtensionContext, model: ConfigMod
   const source = new SizesSource(model, log);
   context.subscriptions.push(source);
   const slot = new PanelSlot<SizesState, SizesPanel>(context);
+  const panelContext = (onDisposed: () => void) => ({
+    extensionUri: context.extensionUri,
+    log,
+    events: slot.events,
+    onDisposed,
+  });
   context.subscriptions.push(
-    slot.registerSerializer(
-      SIZES_VIEW_TYPE,
-      (panel, done) => new SizesPanel(panel, context.extensionUri, source, log, slot.events, done),
-    ),
+    slot.registerSerializer(SIZES_VIEW_TYPE, (panel, done) => new SizesPanel(panel, source, panelContext(done))),
   );
   return {
     api: slot.api,
-    open: () =>
-      slot.current ?? slot.adopt((done) => SizesPanel.create(context.extensionUri, source, log, slot.events, done)),
+    open: () => slot.current ?? slot.adopt((done) => SizesPanel.create(source, panelContext(done))),
   };
 }

@@ -1,7 +1,12 @@
 // The one Image Sizes panel: posts state to its webview, answers its messages, follows result changes.
 import * as vscode from 'vscode';
-import type { Log } from '../log';
-import { createPanel, HostedPanel, type HostedPanelEvents, type PageMessage } from '../webview/panelHost';
+import {
+  createPanel,
+  HostedPanel,
+  type HostedPanelEvents,
+  type PageMessage,
+  type PanelContext,
+} from '../webview/panelHost';
 import { SIZES_PAGE } from './html';
 import {
   isFromWebview,
@@ -23,31 +28,15 @@ export class SizesPanel extends HostedPanel<SizesState, ToWebview, FromWebview> 
 
   constructor(
     panel: vscode.WebviewPanel,
-    extensionUri: vscode.Uri,
     private readonly source: SizesSource,
-    log: Log,
-    events: PanelEvents,
-    onDisposed: () => void,
+    context: PanelContext<PanelEvents>,
   ) {
-    super(panel, extensionUri, SIZES_PAGE, events, { name: 'sizes', isMessage: isFromWebview }, log, onDisposed);
+    super(panel, context, { page: SIZES_PAGE, messages: { name: 'sizes', isMessage: isFromWebview } });
     this.register(source.onDidChange(() => void this.refresh()));
   }
 
-  static create(
-    extensionUri: vscode.Uri,
-    source: SizesSource,
-    log: Log,
-    events: PanelEvents,
-    onDisposed: () => void,
-  ): SizesPanel {
-    return new SizesPanel(
-      createPanel(SIZES_VIEW_TYPE, extensionUri, SIZES_PAGE),
-      extensionUri,
-      source,
-      log,
-      events,
-      onDisposed,
-    );
+  static create(source: SizesSource, context: PanelContext<PanelEvents>): SizesPanel {
+    return new SizesPanel(createPanel(SIZES_VIEW_TYPE, context.extensionUri, SIZES_PAGE), source, context);
   }
 
   show(focusVariant?: string): void {

@@ -33,9 +33,7 @@ export function registerTasks(context: vscode.ExtensionContext, model: ConfigMod
     vscode.tasks.registerTaskProvider(toolTaskType, {
       provideTasks: () => [],
       resolveTask: (task) =>
-        isToolTaskDefinition(task.definition)
-          ? toolTask(task.name, task.definition, task.scope ?? vscode.TaskScope.Workspace)
-          : undefined,
+        isToolTaskDefinition(task.definition) ? toolTask(task.name, task.definition, { scope: task.scope }) : undefined,
     }),
   );
 }

@@ -25,8 +25,10 @@ export function isToolTaskDefinition(d: vscode.TaskDefinition): d is ToolTaskDef
 export function toolTask(
   name: string,
   definition: ToolTaskDefinition,
-  scope: vscode.TaskScope | vscode.WorkspaceFolder = vscode.TaskScope.Workspace,
-  cwd?: string,
+  {
+    scope = vscode.TaskScope.Workspace,
+    cwd,
+  }: { scope?: vscode.TaskScope | vscode.WorkspaceFolder | undefined; cwd?: string | undefined } = {},
 ): vscode.Task {
   const [file, ...args] = withProgram(definition.argv, programsFromEnv(process.env));
   const task = new vscode.Task(
@@ -50,9 +52,7 @@ export function toolTask(
  * builder/emulator commands run and can re-run them.
  */
 export async function runArgvTask(name: string, argv: string[], cwd?: string): Promise<number | undefined> {
-  const execution = await vscode.tasks.executeTask(
-    toolTask(name, { type: toolTaskType, argv }, vscode.TaskScope.Workspace, cwd),
-  );
+  const execution = await vscode.tasks.executeTask(toolTask(name, { type: toolTaskType, argv }, { cwd }));
   return new Promise((resolve) => {
     const sub = vscode.tasks.onDidEndTaskProcess((e) => {
       if (e.execution === execution) {

@@ -20,9 +20,7 @@ export interface TimelinePanels {
 
 export function registerTimeline(
   context: vscode.ExtensionContext,
-  model: ConfigModel,
-  onDidFinishBuild: vscode.Event<unknown>,
-  log: Log,
+  { model, onDidFinishBuild, log }: { model: ConfigModel; onDidFinishBuild: vscode.Event<unknown>; log: Log },
 ): TimelinePanels {
   const source = new TimelineSource(model, onDidFinishBuild, log);
   context.subscriptions.push(source);
@@ -32,16 +30,13 @@ export function registerTimeline(
     ...slot.events,
     openStep: (step) => Promise.resolve(vscode.commands.executeCommand('multiarch.timeline.openStep', step)),
   };
+  const panelContext = (onDisposed: () => void) => ({ extensionUri: context.extensionUri, log, events, onDisposed });
   context.subscriptions.push(
-    slot.registerSerializer(
-      TIMELINE_VIEW_TYPE,
-      (panel, done) => new TimelinePanel(panel, context.extensionUri, source, log, events, done),
-    ),
+    slot.registerSerializer(TIMELINE_VIEW_TYPE, (panel, done) => new TimelinePanel(panel, source, panelContext(done))),
   );
   return {
     api: slot.api,
     current: () => slot.current,
-    open: () =>
-      slot.current ?? slot.adopt((done) => TimelinePanel.create(context.extensionUri, source, log, events, done)),
+    open: () => slot.current ?? slot.adopt((done) => TimelinePanel.create(source, panelContext(done))),
   };
 }

@@ -1,7 +1,12 @@
 // The one Build Timeline panel: posts state to its webview, answers its messages, follows new builds.
 import * as vscode from 'vscode';
-import type { Log } from '../log';
-import { createPanel, HostedPanel, type HostedPanelEvents, type PageMessage } from '../webview/panelHost';
+import {
+  createPanel,
+  HostedPanel,
+  type HostedPanelEvents,
+  type PageMessage,
+  type PanelContext,
+} from '../webview/panelHost';
 import { TIMELINE_PAGE } from './html';
 import {
   isFromWebview,
@@ -21,33 +26,20 @@ export interface PanelEvents extends HostedPanelEvents<TimelineState> {
 export class TimelinePanel extends HostedPanel<TimelineState, ToWebview, FromWebview> {
   private focus: TimelineState['focus'];
 
+  private readonly events: PanelEvents;
+
   constructor(
     panel: vscode.WebviewPanel,
-    extensionUri: vscode.Uri,
     private readonly source: TimelineSource,
-    log: Log,
-    private readonly events: PanelEvents,
-    onDisposed: () => void,
+    context: PanelContext<PanelEvents>,
   ) {
-    super(panel, extensionUri, TIMELINE_PAGE, events, { name: 'timeline', isMessage: isFromWebview }, log, onDisposed);
+    super(panel, context, { page: TIMELINE_PAGE, messages: { name: 'timeline', isMessage: isFromWebview } });
+    this.events = context.events;
     this.register(source.onDidChange(() => void this.refresh()));
   }
 
-  static create(
-    extensionUri: vscode.Uri,
-    source: TimelineSource,
-    log: Log,
-    events: PanelEvents,
-    onDisposed: () => void,
-  ): TimelinePanel {
-    return new TimelinePanel(
-      createPanel(TIMELINE_VIEW_TYPE, extensionUri, TIMELINE_PAGE),
-      extensionUri,
-      source,
-      log,
-      events,
-      onDisposed,
-    );
+  static create(source: TimelineSource, context: PanelContext<PanelEvents>): TimelinePanel {
+    return new TimelinePanel(createPanel(TIMELINE_VIEW_TYPE, context.extensionUri, TIMELINE_PAGE), source, context);
   }
 
   show(focus?: TimelineState['focus']): Promise<void> {

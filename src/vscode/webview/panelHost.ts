@@ -32,6 +32,14 @@ export function createPanel(viewType: string, extensionUri: vscode.Uri, page: Pa
   );
 }
 
+/** What a feature gives each of its panels: the extension's folder, the log, where its events go, what to do once it closes. */
+export interface PanelContext<Events> {
+  extensionUri: vscode.Uri;
+  log: Log;
+  events: Events;
+  onDisposed: () => void;
+}
+
 export abstract class HostedPanel<
   State,
   Message extends { state: State },
@@ -42,16 +50,19 @@ export abstract class HostedPanel<
   /** Set when the user closes the panel, before `onDisposed` runs. */
   protected closed = false;
 
+  private readonly hostEvents: HostedPanelEvents<State>;
+  private readonly messages: MessageReader<In>;
+  protected readonly log: Log;
+
   constructor(
     readonly panel: vscode.WebviewPanel,
-    extensionUri: vscode.Uri,
-    page: PageShell,
-    private readonly hostEvents: HostedPanelEvents<State>,
-    private readonly messages: MessageReader<In>,
-    protected readonly log: Log,
-    onDisposed: () => void,
+    { extensionUri, log, events, onDisposed }: PanelContext<HostedPanelEvents<State>>,
+    { page, messages }: { page: PageShell; messages: MessageReader<In> },
   ) {
     super();
+    this.hostEvents = events;
+    this.messages = messages;
+    this.log = log;
     panel.webview.options = webviewOptions(extensionUri, page);
     panel.webview.html = panelHtml(panel.webview, extensionUri, page);
     this.register(panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)));
