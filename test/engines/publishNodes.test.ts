@@ -101,11 +101,13 @@ describe('publishing images built on second nodes (podman arm64 + dockerd amd64)
     const client = new RegistryClient(await loadRegistryHosts(env));
     const published = await publishImage(
       client,
-      [`${repo}:1.0`, `${repo}:1`],
-      [
-        { node: podmanNode, image: armImage, platform: 'linux/arm64' },
-        { node: dockerNode, image: amdImage, platform: 'linux/amd64' },
-      ],
+      {
+        tags: [`${repo}:1.0`, `${repo}:1`],
+        parts: [
+          { node: podmanNode, image: armImage, platform: 'linux/arm64' },
+          { node: dockerNode, image: amdImage, platform: 'linux/amd64' },
+        ],
+      },
       { env, programs },
     );
     assert.match(published.platforms['linux/arm64'] ?? '', /^sha256:[0-9a-f]{64}$/);
@@ -133,7 +135,7 @@ describe('publishing images built on second nodes (podman arm64 + dockerd amd64)
   it('load: each image comes into the local store under its per-arch tag, streamed from the node or pulled', async () => {
     const armLocal = `localhost/publish-nodes-${runTag}:loaded-arm64`;
     const amdLocal = `publish-nodes-${runTag}:loaded-amd64`;
-    await loadFromNode(podmanNode, armImage, armLocal, { env, programs, platform: 'linux/arm64' });
+    await loadFromNode({ node: podmanNode, image: armImage }, armLocal, { env, programs, platform: 'linux/arm64' });
     created.push([programs.podman, 'rmi', armLocal]);
     assert.equal(
       (await tool([programs.podman, 'image', 'inspect', '--format', '{{.Architecture}}', armLocal])).stdout.trim(),
@@ -144,7 +146,7 @@ describe('publishing images built on second nodes (podman arm64 + dockerd amd64)
       'the node’s name for the image is not left in the local store',
     );
 
-    await loadFromNode(dockerNode, amdImage, amdLocal, { env, programs });
+    await loadFromNode({ node: dockerNode, image: amdImage }, amdLocal, { env, programs });
     created.push([docker, 'rmi', amdLocal]);
     assert.equal(
       (await tool([docker, 'image', 'inspect', '--format', '{{.Architecture}}', amdLocal])).stdout.trim(),
@@ -157,12 +159,11 @@ describe('publishing images built on second nodes (podman arm64 + dockerd amd64)
     const repo = `${registry}/publish-nodes-pull-${runTag}`;
     const pushed = await publishImage(
       client,
-      [`${repo}:1`],
-      [{ node: podmanNode, image: armImage, platform: 'linux/arm64' }],
+      { tags: [`${repo}:1`], parts: [{ node: podmanNode, image: armImage, platform: 'linux/arm64' }] },
       { env, programs },
     );
     const pulledTag = `localhost/publish-nodes-${runTag}:pulled-arm64`;
-    await loadFromNode(podmanNode, armImage, pulledTag, {
+    await loadFromNode({ node: podmanNode, image: armImage }, pulledTag, {
       env,
       programs,
       pull: `${repo}@${pushed.platforms['linux/arm64']}`,
@@ -177,8 +178,8 @@ describe('publishing images built on second nodes (podman arm64 + dockerd amd64)
   it('oci: the nodes’ exports merge into one OCI archive with one index of both platforms', async () => {
     const arm = join(dir, 'arm64.tar');
     const amd = join(dir, 'amd64.tar');
-    await exportOci(podmanNode, armImage, arm, { env, programs, platform: 'linux/arm64' });
-    await exportOci(dockerNode, amdImage, amd, { env, programs });
+    await exportOci({ node: podmanNode, image: armImage }, arm, { env, programs, platform: 'linux/arm64' });
+    await exportOci({ node: dockerNode, image: amdImage }, amd, { env, programs });
     const out = join(dir, 'out', 'app.tar');
     await mergeOciArchives(
       [

@@ -101,7 +101,7 @@ describe('sizes and verification of a real podman build (linux/amd64 + linux/arm
 
   it('reads the same sizes straight from the registry (skopeo raw manifests through our walker)', async () => {
     const images = await readRegistrySizes(remote, (ref) =>
-      toolOutput(runSizesTool, rawManifestArgv('skopeo', ref, true), { env }),
+      toolOutput(runSizesTool, rawManifestArgv('skopeo', ref, { insecure: true }), { env }),
     );
     assert.deepEqual(
       Object.fromEntries(images.map((i) => [i.platform, { digest: i.digest, sum: i.compressed }])),

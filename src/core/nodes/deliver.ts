@@ -89,7 +89,7 @@ export async function deliverNodeOutputs(
       if (output === 'load') {
         await Promise.all(
           cells.map((c) =>
-            loadFromNode(c.node, c.image, platformTag(config, variant, c.platform), {
+            loadFromNode(c, platformTag(config, variant, c.platform), {
               ...opts,
               platform: c.platform,
             }).catch((err: unknown) =>
@@ -121,11 +121,15 @@ async function pushVariant({ config, variant, jobs, cells }: VariantCells, opts:
       pushed.push({ platform: cell.platform, digest: await pushedDigest(client, ref, cell.platform) });
     }
   }
-  const r = await publishImage(client, variantTags(config, variant, true), cells, {
-    ...opts,
-    registry: client,
-    pushed,
-  });
+  const r = await publishImage(
+    client,
+    { tags: variantTags(config, variant, true), parts: cells },
+    {
+      ...opts,
+      registry: client,
+      pushed,
+    },
+  );
   return r.index;
 }
 
@@ -157,7 +161,7 @@ async function mergeVariant({ config, variant, jobs, cells }: VariantCells, opts
     for (const c of cells) {
       const file = `${dest}.${c.node.name}-${c.platform.replace(/\//g, '-')}.export`;
       exports.push(file);
-      await exportOci(c.node, c.image, file, { ...opts, platform: c.platform }).catch((err: unknown) => {
+      await exportOci(c, file, { ...opts, platform: c.platform }).catch((err: unknown) => {
         throw new Error(`exporting ${variant.name} ${c.platform} from node ${describeNode(c.node)}: ${messageOf(err)}`);
       });
       parts.push({ platform: c.platform, archive: file });

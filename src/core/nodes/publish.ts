@@ -116,8 +116,7 @@ export interface PublishPart extends NodeImage {
  */
 export async function publishImage(
   client: RegistryClient,
-  tags: string[],
-  parts: PublishPart[],
+  { tags, parts }: { tags: string[]; parts: PublishPart[] },
   opts: TransferOptions & { pushed?: IndexPart[] } = {},
 ): Promise<{ index: string; platforms: Record<string, string> }> {
   if (tags.length === 0) throw new TransferError('no tag to publish the image under');
@@ -139,12 +138,7 @@ export async function publishImage(
  * Writes `node`'s `image` as an OCI archive at `file` (through `<file>.partial`). podman saves OCI
  * itself; dockerd before 25 saves only Docker archives, which are rewritten as OCI here.
  */
-export async function exportOci(
-  node: BuildNode,
-  image: string,
-  file: string,
-  opts: TransferOptions = {},
-): Promise<void> {
+export async function exportOci({ node, image }: NodeImage, file: string, opts: TransferOptions = {}): Promise<void> {
   const program = programFor(node.engine, opts);
   const source = await resolveOnNode({ node, image }, opts);
   const partial = partialPath(file);
@@ -178,8 +172,7 @@ export interface LoadOptions extends TransferOptions {
  * here (or a pull of what the node pushed). The tag moves only once the whole image is in.
  */
 export async function loadFromNode(
-  node: BuildNode,
-  image: string,
+  { node, image }: NodeImage,
   localTag: string,
   opts: LoadOptions = {},
 ): Promise<void> {

@@ -59,7 +59,7 @@ export async function collectSizes(records: BuildRecord[], opts: CollectOptions)
     if (!p) {
       const insecure = opts.insecureRegistry ?? isLocalRegistry(ref);
       const program = tool === 'buildx' ? programs.docker : undefined;
-      const fetch = (r: string) => toolOutput(run, rawManifestArgv(tool, r, insecure, program), toolOpts);
+      const fetch = (r: string) => toolOutput(run, rawManifestArgv(tool, r, { insecure, program }), toolOpts);
       const fetchConfig =
         tool === 'skopeo' ? (r: string) => toolOutput(run, rawConfigArgv(r, insecure), toolOpts) : undefined;
       p = readRegistrySizes(ref, fetch, fetchConfig ? { fetchConfig } : {}).then((images) => ({

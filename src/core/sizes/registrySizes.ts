@@ -24,7 +24,11 @@ export function withDigest(ref: string, digest: string): string {
 }
 
 /** argv printing the raw manifest of `ref`. `insecure` skips TLS (a local registry on 127.0.0.1). */
-export function rawManifestArgv(tool: RegistryTool, ref: string, insecure = false, program?: string): string[] {
+export function rawManifestArgv(
+  tool: RegistryTool,
+  ref: string,
+  { insecure = false, program }: { insecure?: boolean; program?: string | undefined } = {},
+): string[] {
   switch (tool) {
     case 'skopeo':
       return [program ?? 'skopeo', 'inspect', '--raw', ...(insecure ? ['--tls-verify=false'] : []), `docker://${ref}`];

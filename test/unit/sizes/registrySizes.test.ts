@@ -53,7 +53,7 @@ describe('registry manifests', () => {
   });
 
   it('builds each tool’s raw-inspection argv', () => {
-    assert.deepEqual(rawManifestArgv('skopeo', 'r:1', true), [
+    assert.deepEqual(rawManifestArgv('skopeo', 'r:1', { insecure: true }), [
       'skopeo',
       'inspect',
       '--raw',
