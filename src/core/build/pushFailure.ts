@@ -12,10 +12,10 @@ export function pushedRef(argv: string[]): string | undefined {
 }
 
 /**
- * dockerd retries a failed layer upload five times, 5 to 20 s apart, whatever the registry answered (401 and
- * 500 alike): ~50 s before `docker push` gives up. Once the second retry is announced ("Retrying in 10
- * seconds") the registry has failed twice and the rest is waiting, so the push is stopped there; its
- * problem then comes from asking the registry directly (`explainPush`).
+ * dockerd retries a failed layer upload several times with growing waits, whatever the registry answered
+ * (401 and 500 alike), before `docker push` gives up (how long: bench/README.md). Once the second retry is
+ * announced (dockerd prints "Retrying in 10 seconds") the registry has failed twice and the rest is waiting,
+ * so the push is stopped there; its problem then comes from asking the registry directly (`explainPush`).
  */
 export function retryWatch(argv: string[], stop: () => void): ((text: string) => void) | undefined {
   if (argv[1] !== 'push' || argv[0] === 'podman') return undefined;

@@ -87,7 +87,8 @@ class ZstdDecompress extends Transform {
 }
 
 export function decompressor(c: Compression): Transform {
-  // 256 kB output chunks: tar-stream's cost is per chunk, and zlib's default 16 kB made gunzip+tar 3× slower.
+  // Large output chunks: tar-stream's cost is per chunk, and zlib's small default made gunzip+tar much slower
+  // (bench/README.md, static-check.ts).
   if (c === 'gzip') return createGunzip({ chunkSize: 256 << 10 });
   if (c === 'zstd') return new ZstdDecompress();
   return new PassThrough();
@@ -181,8 +182,8 @@ export async function readLayer(
 }
 
 /**
- * Joins small chunks (a pipe's or a file stream's 64 kB) into ~1 MB ones before tar-stream sees them: its
- * cost is per chunk, and an archive read in 64 kB pieces took about 4× as long (bench/static-check.ts).
+ * Joins small chunks (a pipe's or a file stream's) into `size` ones before tar-stream sees them: its cost is
+ * per chunk, so an archive read in a pipe's pieces takes several times as long (bench/README.md, static-check.ts).
  */
 export async function* coalesce(source: AsyncIterable<Buffer>, size = 1 << 20): AsyncGenerator<Buffer> {
   let parts: Buffer[] = [];

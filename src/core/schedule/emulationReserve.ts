@@ -2,13 +2,13 @@ import { localAvailability } from '../engines/emulation';
 
 /**
  * Keeps a core for each emulated platform's warm-up while it runs. That warm-up is the run's critical path:
- * its shared stage runs under QEMU (a CPU-bound step, 2–4× slower than native here) and every variant of its
- * platform waits for it, while the native platform's warm-up and variant builds have time to spare. Each
+ * its shared stage runs under QEMU (a CPU-bound step, several times slower than native) and every variant of
+ * its platform waits for it, while the native platform's warm-up and variant builds have time to spare. Each
  * podman build and each RUN container is a session of its own, so the kernel shares the CPU between them
- * equally (`nice` does not reach across sessions: autogroups), and on 2 cores three native builds beside the
- * emulated warm-up left it half a core: measured 10.1–10.7 s for the emulated warm-up with the native builds
- * side by side, 7.2–9.0 s with them one at a time (bench/README.md). So while emulated warm-ups run, native
- * builds run at most `cores − running emulated warm-ups` at once (at least one); once they end, no limit.
+ * equally (`nice` does not reach across sessions: autogroups), and on a small machine native builds beside
+ * the emulated warm-up slowed it more than running them one at a time slowed them (bench/README.md, "The
+ * emulated warm-up keeps a core"). So while emulated warm-ups run, native builds run at most
+ * `cores − running emulated warm-ups` at once (at least one); once they end, no limit.
  */
 export class EmulationReserve {
   private emulated = 0;

@@ -28,8 +28,8 @@ export function partImageFile(arg: string): string | undefined {
  * part writes its image id to a file of its own (`--iidfile`, no tag) and `after` makes the list from those
  * ids; the replace-on-success steps (moving the user's tags onto the list) follow unchanged. A list made from
  * ids, not names, is what podman 4.3 can push and export later (it finds an instance added by name through
- * that name again). The parts carry no temporary tag: that saved a `podman image inspect` and a `podman
- * untag` per part after the last build (0.1 s each, on the critical path); a failed or cancelled part leaves
+ * that name again). The parts carry no temporary tag: that saves a `podman image inspect` and a `podman
+ * untag` per part after the last build, on the critical path (bench/README.md); a failed or cancelled part leaves
  * an untagged image, as a failed build's intermediate layers are.
  */
 export function splitPlatforms(job: Job): Job {
