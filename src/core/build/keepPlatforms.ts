@@ -74,10 +74,23 @@ export async function keptParts(client: RegistryClient, tag: string, platforms: 
 export async function mergeIndex(
   client: RegistryClient,
   tags: string[],
-  kept: IndexPart[],
-  pushed: IndexPart[],
+  { kept, pushed }: { kept: IndexPart[]; pushed: IndexPart[] },
 ): Promise<void> {
   const own = new Set(pushed.map((p) => p.platform));
   const parts = [...kept.filter((k) => !own.has(k.platform)), ...pushed];
   for (const tag of tags) await assembleIndex(client, tag, parts);
+}
+
+/** After a push of some of a variant's platforms: the variant's index lists the kept platforms again. */
+export async function keepOthers(
+  client: RegistryClient,
+  job: Job,
+  { kept, images }: { kept: IndexPart[]; images: Record<string, string> },
+): Promise<void> {
+  const pushed: IndexPart[] = [];
+  for (const c of jobCells(job)) {
+    const digest = images[cellId(c)]?.split('@')[1];
+    pushed.push(...(digest ? [{ platform: c.platform, digest }] : await keptParts(client, job.tags[0]!, [c.platform])));
+  }
+  await mergeIndex(client, job.tags, { kept, pushed });
 }

@@ -6,7 +6,7 @@ import { CellLocks } from './cellLocks';
 import { acquireCells, describeHeld, heldCells } from './lockFiles';
 import { ensureOutputDirs, pinPartImages } from './jobFiles';
 import { jobRecords } from './jobRecords';
-import { keptParts, mergeIndex, pinnedImages } from './keepPlatforms';
+import { keepOthers, keptParts, pinnedImages } from './keepPlatforms';
 import { loadRegistryHosts, RegistryClient, type IndexPart } from '../registry';
 import { messageOf, type Failed } from '../errors';
 import { JobProgress } from './jobProgress';
@@ -360,7 +360,7 @@ export class BuildRunner {
       const images = job.engine === 'buildx' && job.output === 'push' ? await pinnedImages(job) : undefined;
       if (kept.length) {
         try {
-          await this.keepOthers(job, kept, images ?? {});
+          await keepOthers(await this.registry(), job, { kept, images: images ?? {} });
         } catch (err) {
           return end('failed', {
             problem: {
@@ -380,19 +380,6 @@ export class BuildRunner {
   private registry(): Promise<RegistryClient> {
     this.registryClient ??= loadRegistryHosts(this.exec.env).then((h) => new RegistryClient(h));
     return this.registryClient;
-  }
-
-  /** After a push of some of a variant's platforms: the variant's index lists the kept platforms again. */
-  private async keepOthers(job: Job, kept: IndexPart[], images: Record<string, string>): Promise<void> {
-    const client = await this.registry();
-    const pushed: IndexPart[] = [];
-    for (const c of jobCells(job)) {
-      const digest = images[cellId(c)]?.split('@')[1];
-      pushed.push(
-        ...(digest ? [{ platform: c.platform, digest }] : await keptParts(client, job.tags[0]!, [c.platform])),
-      );
-    }
-    await mergeIndex(client, job.tags, kept, pushed);
   }
 
   private finish(job: Job, o: RunOptions, { startedAt, status, result, problem, images }: JobEnd): JobOutcome {

@@ -44,9 +44,11 @@ export const PLATFORM_LOOKUP_CONCURRENCY = 4;
  */
 export function platformLookup(
   client: Pick<RegistryClient, 'platforms'>,
-  cache?: PlatformCache,
-  local?: LocalPlatformLookup,
-  concurrency = PLATFORM_LOOKUP_CONCURRENCY,
+  {
+    cache,
+    local,
+    concurrency = PLATFORM_LOOKUP_CONCURRENCY,
+  }: { cache?: PlatformCache | undefined; local?: LocalPlatformLookup | undefined; concurrency?: number } = {},
 ): PlatformLookup {
   const inflight = new Map<string, Promise<string[]>>();
   const queue = new TaskQueue(concurrency);
@@ -86,9 +88,8 @@ export async function projectPlatformLookup(
   root: string,
   env: Record<string, string | undefined> = process.env,
 ): Promise<PlatformLookup> {
-  return platformLookup(
-    new RegistryClient(await loadRegistryHosts(env)),
-    PlatformCache.forProject(root),
-    localPlatformLookup({ env: env as NodeJS.ProcessEnv }),
-  );
+  return platformLookup(new RegistryClient(await loadRegistryHosts(env)), {
+    cache: PlatformCache.forProject(root),
+    local: localPlatformLookup({ env: env as NodeJS.ProcessEnv }),
+  });
 }

@@ -70,7 +70,10 @@ describe('keepPlatforms: a one-platform buildx push keeps the variant’s other 
       OCI_INDEX,
     );
     reg.manifests.set('1.0', reg.manifests.get(pushed.digest)!);
-    await mergeIndex(client, [`${reg.host}/acme/app:1.0`], kept, [{ platform: 'linux/arm64', digest: pushed.digest }]);
+    await mergeIndex(client, [`${reg.host}/acme/app:1.0`], {
+      kept,
+      pushed: [{ platform: 'linux/arm64', digest: pushed.digest }],
+    });
     const now = JSON.parse(reg.manifests.get('1.0')!.bytes.toString('utf8')) as {
       manifests: Array<{ digest: string; platform: { architecture: string } }>;
     };

@@ -70,7 +70,7 @@ async function lintWork(versions: (i: number) => string, listings: { podman: Too
         }),
     });
     const r = await checkBaseImagePlatforms(dockerfile, near.cells, {
-      lookup: platformLookup(source, undefined, local),
+      lookup: platformLookup(source, { local }),
     });
     assert.deepEqual(r.unreachable, []);
     assert.deepEqual(r.diagnostics, []);

@@ -125,7 +125,7 @@ describe('registry client (OCI distribution API)', () => {
       [`${host}/acme/app:gone`, { platforms: ['linux/riscv64'], list: false }],
       [`${host}/acme/app:mine`, { platforms: ['linux/arm64', 'linux/ppc64le'], list: true }],
     ]);
-    const lookup = platformLookup(new RegistryClient(hosts), undefined, async (image) => local.get(image));
+    const lookup = platformLookup(new RegistryClient(hosts), { local: async (image) => local.get(image) });
     const before = seen.length;
     // An image pulled for one platform is not all the registry has.
     assert.deepEqual(await lookup(`${host}/acme/app:multi`), ['linux/amd64', 'linux/arm64/v8']);
@@ -143,7 +143,7 @@ describe('registry client (OCI distribution API)', () => {
     try {
       let now = 1_000;
       const cache = new PlatformCache(join(dir, 'c.json'), 100, () => now);
-      const lookup = platformLookup(new RegistryClient(hosts), cache);
+      const lookup = platformLookup(new RegistryClient(hosts), { cache });
       const before = seen.length;
       const df = `ARG IMG=${host}/acme/app:single\nFROM \${IMG}\nFROM ${host}/acme/app:multi AS other\n`;
       const cells: LintCell[] = [
