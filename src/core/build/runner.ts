@@ -16,7 +16,7 @@ import { JobProgress } from './jobProgress';
 import { explainPush, pushedRef, retryWatch } from './pushFailure';
 import {
   discardStaging,
-  markedWorkingContainers,
+  orphanedWorkingContainers,
   removeRemoteWorkingContainers,
   restoreTags,
   taggedImages,
@@ -25,6 +25,8 @@ import { engineQuery, type EngineQuery } from './engineQuery';
 import { namedManifestLists, promoteFiles, removeUnnamedLists } from './promote';
 import { runProcess, type ProcessResult } from './runProcess';
 import { TaskQueue } from '../taskQueue';
+import { buildOwnerArg } from '../engines/staging';
+import { processOwner } from '../state/lockFile';
 import { EmulationReserve } from '../schedule/emulationReserve';
 import { runPulls, startWarmups, type PrePhaseResult, type WarmupGates } from '../schedule/runSchedule';
 import { runParts } from './runParts';
@@ -409,20 +411,27 @@ export class BuildRunner {
   }
 
   /**
-   * Working containers carrying this job's marker that a killed earlier build left (kill -9, a closed
-   * terminal: nothing ran its clean-up). This process holds the job's cell locks, so no live build can own
-   * them. A build node's store cannot be read from here (see removeRemoteWorkingContainers).
+   * Working containers that killed builds left (kill -9, a closed terminal: nothing ran their clean-up): this
+   * job's own (it holds the job's cell locks) and any other job's whose owner process is gone; never those of
+   * a live build (cleanup.ts `orphanedWorkingContainers`). A build node's store cannot be read from here (see
+   * removeRemoteWorkingContainers).
    */
   private async removeOrphans(job: Job, o: RunOptions): Promise<void> {
     if (!job.staging?.marker || job.node) return;
     const program = this.program(job, 'podman');
-    const ids = await markedWorkingContainers(program, job.staging.marker, this.query(job));
-    if (!ids.length) return;
-    await this.query(job)([program, 'rm', '--force', ...ids]);
-    o.onOutput?.(
-      job,
-      `removed ${ids.length} working container(s) an interrupted earlier build of this job left behind\n`,
-    );
+    const { own, others } = await orphanedWorkingContainers(program, job.staging.marker, this.query(job));
+    if (!own.length && !others.length) return;
+    await this.query(job)([program, 'rm', '--force', ...own, ...others]);
+    if (own.length)
+      o.onOutput?.(
+        job,
+        `removed ${own.length} working container(s) an interrupted earlier build of this job left behind\n`,
+      );
+    if (others.length)
+      o.onOutput?.(
+        job,
+        `removed ${others.length} working container(s) that killed builds of other jobs left behind (their process is gone)\n`,
+      );
   }
 
   /** After a failure or cancel: the temporary names, partial files and working containers go; the user's images stay. */
@@ -484,7 +493,8 @@ export class BuildRunner {
     try {
       const r = await runProcess(resolved, {
         cwd: job.cwd,
-        env: { ...(this.opts.env ?? process.env), ...job.env },
+        // The owner podman records with the build's marker (engines/staging.ts buildOwnerArg).
+        env: { ...(this.opts.env ?? process.env), [buildOwnerArg]: processOwner(), ...job.env },
         signal: step.signal,
         ...(this.opts.timeoutMs !== undefined ? { timeoutMs: this.opts.timeoutMs } : {}),
         ...(this.opts.killGraceMs !== undefined ? { killGraceMs: this.opts.killGraceMs } : {}),
