@@ -141,6 +141,76 @@ describe('Ctrl+C never leaves the podman store broken (CLI, real podman, a store
     }
   });
 
+  it("kill -9 of one job's build: another job's build removes its working containers (the owner process is gone)", async () => {
+    const config = await slowProject();
+    const store = await privateStore();
+    try {
+      const run = await startBuild(config.root, store.env, build);
+      await run.until(/slow-step-aarch64/);
+      const pids = [run.child.pid!, ...descendants(run.child.pid!)];
+      for (const pid of pids) signal(pid, 'SIGKILL');
+      await run.child;
+      for (let i = 0; i < 50 && pids.some((p) => signal(p, 0)); i++) await new Promise((r) => setTimeout(r, 100));
+      assert.notDeepEqual(
+        (await storeState(store)).containers,
+        [],
+        'the kill left no working container: nothing to test',
+      );
+
+      // Another variant (another job, other cells, another marker), amd64 only so the slow step does not run.
+      const other = await startBuild(config.root, store.env, [
+        '--variant',
+        'redis',
+        '--platform',
+        'linux/amd64',
+        '--engine',
+        'podman',
+      ]);
+      const done = await other.child;
+      assert.equal(done.exitCode, 0, other.output().slice(-2000));
+      assert.match(other.output(), /removed \d+ working container\(s\) that killed builds of other jobs left behind/);
+      assert.deepEqual((await storeState(store)).containers, [], "the killed build's working containers survived");
+    } finally {
+      await store.dispose();
+    }
+  });
+
+  it("a live build's working containers survive another job's build; its own cancel removes them", async () => {
+    const config = await slowProject();
+    const store = await privateStore();
+    try {
+      const live = await startBuild(config.root, store.env, build);
+      await live.until(/slow-step-aarch64/);
+      const during = (await storeState(store)).containers;
+      assert.notDeepEqual(during, [], 'the live build has no working container: nothing to test');
+
+      const other = await startBuild(config.root, store.env, [
+        '--variant',
+        'redis',
+        '--platform',
+        'linux/amd64',
+        '--engine',
+        'podman',
+      ]);
+      const done = await other.child;
+      assert.equal(done.exitCode, 0, other.output().slice(-2000));
+      assert.doesNotMatch(other.output(), /removed \d+ working container/);
+      assert.equal(live.child.exitCode, null, 'the live build ended before the check');
+      const after = (await storeState(store)).containers;
+      assert.deepEqual(
+        during.filter((id) => !after.includes(id)),
+        [],
+        "another job's build removed a live build's working containers",
+      );
+
+      live.child.kill('SIGINT');
+      assert.equal((await live.child).exitCode, 1, live.output().slice(-2000));
+      assert.deepEqual((await storeState(store)).containers, [], 'the cancelled build left working containers');
+    } finally {
+      await store.dispose();
+    }
+  });
+
   it('two CLI builds of one cell at once: the second is refused naming the first one pid; the results file stays complete', async () => {
     const config = await slowProject();
     const store = await privateStore();

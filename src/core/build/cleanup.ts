@@ -2,7 +2,8 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parsePodmanInfo } from '../engines/podmanOutput';
 import { parseBuildahArgs, parseContainerList } from '../engines/podmanStore';
-import { buildMarkerArg } from '../engines/staging';
+import { buildMarkerArg, buildOwnerArg } from '../engines/staging';
+import { ownerAlive, processOwner } from '../state/lockFile';
 import type { Staging } from '../jobs';
 import type { EngineQuery } from './engineQuery';
 
@@ -108,10 +109,13 @@ export async function removeHalfCommittedImages(program: string, run: EngineQuer
 /**
  * Working containers are storage-only containers (`podman ps --external`) without labels of their own;
  * buildah keeps its state, build args included, in `<graphroot>/<driver>-containers/<id>/userdata/
- * buildah.json`. Matching our build-arg marker there finds exactly this job's containers and never those of
- * another build running in the same store. A remote podman (no local graph root) finds none.
+ * buildah.json`. Our marker and owner args there say which build made each one. A remote podman (no local
+ * graph root) has none to read.
  */
-export async function markedWorkingContainers(program: string, marker: string, run: EngineQuery): Promise<string[]> {
+async function markedContainers(
+  program: string,
+  run: EngineQuery,
+): Promise<Array<{ id: string; marker: string; owner?: string }>> {
   try {
     const ps = await run([program, 'ps', '--external', '--all', '--no-trunc', '--format', 'json']);
     const external = ps.ok ? parseContainerList(ps.stdout).filter((c) => c.state === 'storage') : [];
@@ -120,20 +124,48 @@ export async function markedWorkingContainers(program: string, marker: string, r
     if (!info.ok) return [];
     const { graphRoot, graphDriver } = parsePodmanInfo(info.stdout);
     const dir = join(graphRoot, `${graphDriver}-containers`);
-    const ids: string[] = [];
+    const found: Array<{ id: string; marker: string; owner?: string }> = [];
     for (const c of external) {
       try {
-        if (
-          parseBuildahArgs(await readFile(join(dir, c.id, 'userdata', 'buildah.json'), 'utf8'))[buildMarkerArg] ===
-          marker
-        )
-          ids.push(c.id);
+        const args = parseBuildahArgs(await readFile(join(dir, c.id, 'userdata', 'buildah.json'), 'utf8'));
+        const marker = args[buildMarkerArg];
+        const owner = args[buildOwnerArg];
+        if (marker) found.push({ id: c.id, marker, ...(owner ? { owner } : {}) });
       } catch {
         // not a buildah container, or it went away meanwhile
       }
     }
-    return ids;
+    return found;
   } catch {
     return []; // unexpected output: leave the store alone rather than guess
   }
+}
+
+/** This job's working containers (matching its marker exactly), never those of another build in the same store. */
+export async function markedWorkingContainers(program: string, marker: string, run: EngineQuery): Promise<string[]> {
+  return (await markedContainers(program, run)).filter((c) => c.marker === marker).map((c) => c.id);
+}
+
+/**
+ * What a build may remove before it starts: its own job's containers that a killed earlier build left (it holds
+ * the job's cell locks, so no other build of the job runs; one whose owner is another live process is kept all
+ * the same), and any job's containers whose owner process is gone (kill -9, a closed terminal). A container
+ * whose owner runs belongs to a live build and stays; one without an owner (made before owners were recorded)
+ * is only ever removed by its own job.
+ */
+export async function orphanedWorkingContainers(
+  program: string,
+  marker: string | undefined,
+  run: EngineQuery,
+): Promise<{ own: string[]; others: string[] }> {
+  const me = processOwner();
+  const own: string[] = [];
+  const others: string[] = [];
+  for (const c of await markedContainers(program, run)) {
+    const gone = c.owner !== undefined && c.owner !== me && !ownerAlive(c.owner);
+    if (c.marker === marker) {
+      if (c.owner === undefined || c.owner === me || gone) own.push(c.id);
+    } else if (gone) others.push(c.id);
+  }
+  return { own, others };
 }

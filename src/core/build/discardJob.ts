@@ -1,5 +1,5 @@
 import type { Job } from '../jobs';
-import { discardStaging, markedWorkingContainers, removeRemoteWorkingContainers } from './cleanup';
+import { discardStaging, orphanedWorkingContainers, removeRemoteWorkingContainers } from './cleanup';
 import type { JobExec } from './jobExec';
 import { removePartFiles } from './jobFiles';
 import type { RunOptions } from './runnerTypes';
@@ -12,20 +12,27 @@ export interface JobStore {
 }
 
 /**
- * Working containers carrying this job's marker that a killed earlier build left (kill -9, a closed
- * terminal: nothing ran its clean-up). The caller holds the job's cell locks, so no live build can own
- * them. A build node's store cannot be read from here (see removeRemoteWorkingContainers).
+ * Working containers that killed builds left (kill -9, a closed terminal: nothing ran their clean-up): this
+ * job's own (the caller holds the job's cell locks) and any other job's whose owner process is gone; never those
+ * of a live build (cleanup.ts `orphanedWorkingContainers`). A build node's store cannot be read from here (see
+ * removeRemoteWorkingContainers).
  */
 export async function removeOrphans({ exec, job, o }: JobStore): Promise<void> {
   if (!job.staging?.marker || job.node) return;
   const program = exec.program(job, 'podman');
-  const ids = await markedWorkingContainers(program, job.staging.marker, exec.query(job));
-  if (!ids.length) return;
-  await exec.query(job)([program, 'rm', '--force', ...ids]);
-  o.onOutput?.(
-    job,
-    `removed ${ids.length} working container(s) an interrupted earlier build of this job left behind\n`,
-  );
+  const { own, others } = await orphanedWorkingContainers(program, job.staging.marker, exec.query(job));
+  if (!own.length && !others.length) return;
+  await exec.query(job)([program, 'rm', '--force', ...own, ...others]);
+  if (own.length)
+    o.onOutput?.(
+      job,
+      `removed ${own.length} working container(s) an interrupted earlier build of this job left behind\n`,
+    );
+  if (others.length)
+    o.onOutput?.(
+      job,
+      `removed ${others.length} working container(s) that killed builds of other jobs left behind (their process is gone)\n`,
+    );
 }
 
 /**

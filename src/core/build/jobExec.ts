@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { defaultPrograms } from '../engines/detect';
+import { buildOwnerArg } from '../engines/staging';
+import { processOwner } from '../state/lockFile';
 import type { EngineProgram, Job } from '../jobs';
 import { onNode } from '../nodes/endpoint';
 import type { BuildNode } from '../nodes/types';
@@ -62,7 +64,8 @@ export class JobExec {
     try {
       const r = await runProcess(resolved, {
         cwd: job.cwd,
-        env: { ...this.env, ...job.env },
+        // The owner podman records with the build's marker (engines/staging.ts buildOwnerArg).
+        env: { ...this.env, [buildOwnerArg]: processOwner(), ...job.env },
         signal: own.signal,
         timeoutMs: this.opts.timeoutMs,
         killGraceMs: this.opts.killGraceMs,

@@ -3,6 +3,10 @@ import { programsFromEnv, type EnginePrograms } from './detect';
 import { runTool, type ToolOptions, type ToolRunner } from './exec';
 import { parseManifestList } from './podmanOutput';
 import { tryParseReference } from '../reference';
+import { TaskQueue } from '../taskQueue';
+
+/** Engine processes one local look-up function runs at once, whatever the number of look-ups waiting. */
+export const LOCAL_LOOKUP_PROCESSES = 4;
 
 /** What this machine's image stores hold under a name. */
 export interface LocalPlatforms {
@@ -74,7 +78,9 @@ async function listStore(run: ToolRunner, program: string, t: ToolOptions): Prom
  */
 export function localPlatformLookup(opts: LocalLookupOptions = {}): LocalPlatformLookup {
   const programs = opts.programs ?? programsFromEnv(opts.env ?? process.env);
-  const run = opts.run ?? runTool;
+  const queue = new TaskQueue(LOCAL_LOOKUP_PROCESSES);
+  const runner = opts.run ?? runTool;
+  const run: ToolRunner = (argv, o) => queue.run(() => runner(argv, o));
   const t: ToolOptions = { timeoutMs: opts.timeoutMs ?? 5000, ...(opts.env ? { env: opts.env } : {}) };
   const ttl = opts.listingTtlMs ?? 10_000;
   const now = opts.now ?? Date.now;

@@ -3,7 +3,7 @@ import { buildArgs, compose, named } from './argv';
 import { ociArchivePath } from './paths';
 import { platformTag, variantTags } from './references';
 import { isLoopbackDomain, tryParseReference } from '../reference';
-import { buildMarkerArg, partialPath, stagingRef } from './staging';
+import { markerArgs, partialPath, stagingRef } from './staging';
 import type { JobBuilder } from './types';
 
 /**
@@ -26,7 +26,7 @@ export const podmanJobs: JobBuilder = (req) => {
     named('-f', variant.dockerfile),
     named('--target', variant.target),
     buildArgs(variant.args),
-    buildArgs({ [buildMarkerArg]: temp }),
+    markerArgs(temp),
     [variant.context],
   );
   const drop = ['podman', 'manifest', 'rm', temp];
@@ -99,7 +99,7 @@ export const podmanImageJobs: JobBuilder = (req) => {
         named('-f', variant.dockerfile),
         named('--target', variant.target),
         buildArgs(variant.args),
-        buildArgs({ [buildMarkerArg]: temp }),
+        markerArgs(temp),
         [variant.context],
       ),
       program: 'podman',

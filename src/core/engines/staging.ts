@@ -27,3 +27,17 @@ export function partialPath(file: string): string {
  * without touching those of other builds. An undeclared build arg changes neither the image nor the cache.
  */
 export const buildMarkerArg = 'MULTIARCH_BUILD';
+
+/**
+ * The build arg that names the process running a podman build (`pid/start time/host`, see
+ * `state/lockFile.ts` `processOwner`). The argv carries only its name, so `plan` prints what `build` runs;
+ * podman takes the value from the build's environment, which the runner sets, and buildah records it with the
+ * marker. A working container whose owner is gone was left by a killed build and can go, whatever its job;
+ * one whose owner runs belongs to a live build and stays.
+ */
+export const buildOwnerArg = 'MULTIARCH_BUILD_OWNER';
+
+/** The marker and owner build args of a podman build (or warm-up) marked `marker`. */
+export function markerArgs(marker: string): string[] {
+  return ['--build-arg', `${buildMarkerArg}=${marker}`, '--build-arg', buildOwnerArg];
+}

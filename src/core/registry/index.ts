@@ -29,11 +29,11 @@ export {
 export type PlatformLookup = (image: string) => Promise<string[]>;
 
 /**
- * Look-ups running at once: each may start engine processes (local stores) and registry requests, and a lint
- * of 1,000 variants with a base image each started them all at once (hundreds of processes, unreaped while
- * the event loop was busy, and Ctrl+C waited behind them).
+ * Look-ups running at once: each makes registry requests (and may start engine processes, which the local
+ * look-up bounds on its own), and a lint of 1,000 variants with a base image each started them all at once
+ * (hundreds of processes, unreaped while the event loop was busy, and Ctrl+C waited behind them).
  */
-export const PLATFORM_LOOKUP_CONCURRENCY = 4;
+export const PLATFORM_LOOKUP_CONCURRENCY = 16;
 
 /**
  * The local image stores first (`local`): a manifest list there is the answer. Then the cache, then the

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ResolvedConfig, ResolvedVariant } from '../config/types';
 import { buildArgs, compose, named } from '../engines/argv';
 import { hostPlatform } from '../engines/emulation';
-import { buildMarkerArg } from '../engines/staging';
+import { markerArgs } from '../engines/staging';
 import type { Cell, EngineKind, Job, ImagePull, Warmup } from '../jobs';
 import { splitPlatforms } from './podmanParts';
 import type { Schedule } from './types';
@@ -237,7 +237,7 @@ function warmupCommands(engine: EngineKind, config: ResolvedConfig, w: PendingWa
     if (engine === 'podman') {
       // Marked like the variant builds (staging.ts), so a cancelled warm-up's working containers are found again.
       const marker = `warmup-${id}`;
-      const argv = compose(['podman', 'build'], common, buildArgs({ [buildMarkerArg]: marker }), [v.context]);
+      const argv = compose(['podman', 'build'], common, markerArgs(marker), [v.context]);
       return { ...base, ...files, platforms: [platform], cells, program: 'podman', argv, marker };
     }
     return {

@@ -122,6 +122,18 @@ export function isAlive(holder: LockHolder): boolean {
   return !holder.startTime || !now || now === holder.startTime;
 }
 
+/** This process as text another process can check with `ownerAlive`: `pid/start time/host`. */
+export function processOwner(): string {
+  return `${process.pid}/${startTimeOf(process.pid).startTime ?? ''}/${hostname()}`;
+}
+
+/** Whether the process `processOwner` described still runs (a malformed owner counts as alive: never guess it gone). */
+export function ownerAlive(owner: string): boolean {
+  const m = /^(\d+)\/(\d*)\/(.*)$/.exec(owner);
+  if (!m) return true;
+  return isAlive({ pid: Number(m[1]), ...(m[2] ? { startTime: m[2] } : {}), host: m[3]!, what: '', since: '' });
+}
+
 function startTimeOf(pid: number): { startTime?: string } {
   try {
     // The command name (field 2) may contain spaces and parentheses: count fields after its closing ")".

@@ -4,6 +4,7 @@ import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { acquireCells, heldCells, lockCells, lockPath } from '../../../src/core/build/lockFiles';
+import { ownerAlive, processOwner } from '../../../src/core/state/lockFile';
 
 const redisArm = { variant: 'redis', platform: 'linux/arm64' };
 const redisAmd = { variant: 'redis', platform: 'linux/amd64' };
@@ -101,5 +102,18 @@ describe('per-cell lock files (one builder per cell across processes)', () => {
     });
     await assert.rejects(cancelled, /cancelled while waiting/);
     await got.release();
+  });
+});
+
+describe('build owners (the process a podman working container names)', () => {
+  it('this process is alive; a finished one, a reused pid or a malformed owner is judged as such', () => {
+    assert.equal(ownerAlive(processOwner()), true);
+    const [pid, start, host] = processOwner().split('/');
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    assert.equal(ownerAlive(`${gone.stdout}/${start}/${host}`), false, 'a process that has exited');
+    assert.equal(ownerAlive(`${pid}/${Number(start) + 1}/${host}`), false, 'the pid now names a later process');
+    // Another machine's pid cannot be checked from here, and text we cannot read is never taken for a dead owner.
+    assert.equal(ownerAlive(`${gone.stdout}/${start}/elsewhere.example`), true);
+    assert.equal(ownerAlive('not an owner'), true);
   });
 });

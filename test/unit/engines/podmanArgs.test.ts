@@ -27,6 +27,8 @@ const build = [
   'QUEUE_BACKEND=redis',
   '--build-arg',
   `MULTIARCH_BUILD=${temp}`,
+  '--build-arg',
+  'MULTIARCH_BUILD_OWNER',
   root,
 ];
 

@@ -152,6 +152,8 @@ describe('schedule: pulls and shared-stage warm-ups', () => {
       'QUEUE_BACKEND=minimal',
       '--build-arg',
       `MULTIARCH_BUILD=${w.marker}`,
+      '--build-arg',
+      'MULTIARCH_BUILD_OWNER',
       '/app',
     ]);
     assert.ok(
@@ -244,6 +246,8 @@ describe('schedule: pulls and shared-stage warm-ups', () => {
       'QUEUE_BACKEND=minimal',
       '--build-arg',
       `MULTIARCH_BUILD=${w.marker}`,
+      '--build-arg',
+      'MULTIARCH_BUILD_OWNER',
       '/app',
     ]);
     // Every two-platform job waits for a warm-up, so it is split per platform; kafka has one platform.
