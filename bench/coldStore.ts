@@ -6,12 +6,15 @@ import { join } from 'node:path';
 import { runProcess } from '../src/core/build/runProcess';
 import type { ResolvedConfig } from '../src/core/config/types';
 import type { EngineKind } from '../src/core/jobs';
+import { runTool } from '../src/core/engines/exec';
 import {
+  docker,
   env as baseEnv,
   projectWorkspace,
   pushColdBase,
   pythonBaseImage,
   removeColdBase,
+  runTag,
   type Project,
 } from '../test/engines/helpers';
 
@@ -41,7 +44,16 @@ export async function cold(
   const dropBase = async () => {
     if (base !== pythonBaseImage) await removeColdBase(base);
   };
-  if (engine === 'docker') return { config, env: baseEnv, cleanup: dropBase };
+  if (engine === 'docker') {
+    // dockerd is shared: what this run tagged (the loop's and Build All's tags all carry runTag) goes.
+    const cleanup = async () => {
+      const listed = await runTool([docker, 'images', '--format', '{{.Repository}}:{{.Tag}}'], { env: baseEnv });
+      const mine = listed.stdout.split('\n').filter((t) => t.includes(runTag));
+      if (mine.length) await runTool([docker, 'rmi', ...mine], { env: baseEnv, timeoutMs: 300_000 });
+      await dropBase();
+    };
+    return { config, env: baseEnv, cleanup };
+  }
   if (engine === 'buildx') {
     const cleanup = async () => {
       await rm(config.root, { recursive: true, force: true });

@@ -2,7 +2,9 @@
 // `npm test`: system setup (root on Debian), build, then every test tier in order:
 // unit (mocha on node), engines (real podman/dockerd, when present), integration (real extension
 // host) and e2e (Playwright on the real workbench). Each part prints its own count; the last line
-// is the sum, "N passed, N failed", and the exit code is non-zero when anything failed.
+// is the sum, "N passed, N failed", and the exit code is non-zero when anything failed. The engines part
+// is followed by a leftovers check (scripts/leftovers.mjs): it fails when an engine store or the registry
+// holds more than before the part, or a process the part started still runs.
 //   node scripts/test.mjs [--no-setup] [--parts unit,engines,integration,e2e]
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -11,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { growth, markedProcesses, RUN_MARKER, snapshot } from './leftovers.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const ALL_PARTS = ['unit', 'engines', 'integration', 'e2e'];
@@ -63,7 +66,7 @@ async function main() {
         console.log('engines: no tests in test/engines, skipping');
         continue;
       }
-      const [c, s] = await timed(() => runMocha(['test/engines/**/*.test.ts']));
+      const [c, s] = await timed(() => checked('engines', (env) => runMocha(['test/engines/**/*.test.ts'], env)));
       record('engines', c, s);
     } else if (!built) {
       record(part, { passed: 0, failed: 1 }, 0);
@@ -90,6 +93,30 @@ async function main() {
     );
   console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
   return failed > 0 || passed === 0 ? 1 : 0;
+}
+
+/**
+ * Runs a part with a marker in its environment, then checks it left nothing behind: no store bigger than
+ * before it (see scripts/leftovers.mjs) and no marked process still running. Leftovers count as one failure.
+ */
+async function checked(part, fn) {
+  const id = `${part}-${process.pid}-${Date.now()}`;
+  const before = await snapshot();
+  const counts = await fn({ ...process.env, [RUN_MARKER]: id });
+  // A process a test stopped may take a moment to exit.
+  let processes = markedProcesses(id);
+  for (let i = 0; i < 50 && processes.length; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    processes = markedProcesses(id);
+  }
+  const left = [...growth(before, await snapshot()), ...processes.map((p) => `process still running: ${p}`)];
+  if (!left.length) {
+    console.log(`${part}: left nothing behind in the engine stores, the registry or running processes`);
+    return counts;
+  }
+  console.log(`${part}: left behind (each test must remove what it builds, tags, pushes or starts):`);
+  for (const l of left) console.log(`  ${l}`);
+  return { ...counts, failed: counts.failed + 1 };
 }
 
 /** scripts/setup/*.sh in name order; each is idempotent and skips itself when it cannot apply. */
@@ -155,13 +182,14 @@ function runCounted(cmd, args) {
 }
 
 /** Mocha in a child (it needs `--import tsx` from the start), reporting its stats over IPC. */
-function runMocha(spec) {
+function runMocha(spec, env = process.env) {
   return new Promise((res) => {
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', fileURLToPath(import.meta.url), '--mocha-child', JSON.stringify(spec)],
       {
         cwd: root,
+        env,
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       },
     );

@@ -13,6 +13,7 @@ import type { CodeServer } from '../../scripts/vscode-host/host.mjs';
 import type { Scenario } from './context';
 import { waitForWorkbench } from './workbench';
 import { engineEnv } from '../../scripts/vscode-host/engineEnv.mjs';
+import { removeProjectImages } from '../engines/cleanup';
 
 type Host = typeof HostModule;
 const e2eDir = join(__dirname);
@@ -76,6 +77,10 @@ async function runScenario(
   } finally {
     clearTimeout(timer);
     await context.close().catch(() => undefined);
+    // What the scenario built from its workspace copy: the check after the e2e tier counts the stores.
+    await removeProjectImages(workspace.dir, { ...process.env, ...engineEnv() }).catch((err: unknown) =>
+      log(`  could not remove the scenario's images: ${err instanceof Error ? err.message : String(err)}`),
+    );
     workspace.dispose();
   }
 }

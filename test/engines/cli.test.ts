@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { env, fixtureWorkspace, repoRoot } from './helpers';
+import { buildPlan } from '../../src/core/matrix/plan';
+import { env, fixtureWorkspace, removeBuiltImages, repoRoot } from './helpers';
 
 /** `multiarch build` as a user runs it, from the workspace folder (sources run through tsx). */
 async function multiarch(cwd: string, args: string[]) {
@@ -18,9 +19,12 @@ async function multiarch(cwd: string, args: string[]) {
 
 describe('multiarch build (CLI, real podman)', function () {
   this.timeout(240_000);
+  const built: string[] = [];
+  after(() => removeBuiltImages('podman', 'podman', built));
 
   it('builds a variant for both platforms, prints the summary table and records the results', async () => {
     const config = await fixtureWorkspace();
+    built.push(...buildPlan(config, { engine: 'podman', variants: ['redis'] }).jobs.flatMap((j) => j.tags));
     const r = await multiarch(config.root, ['--variant', 'redis', '--engine', 'podman']);
     assert.equal(r.exitCode, 0, r.stderr);
     assert.match(r.stdout, /engine: podman 4\.\S+ \(multiarch.engine is set to "podman"\)/);

@@ -14,8 +14,8 @@ import { ResultsStore } from '../../src/core/results/store';
 import type { BuildRecord } from '../../src/core/results/types';
 import { compareArchitectures } from '../../src/core/explain/explainCollect';
 import type { ArchComparison } from '../../src/core/explain/explainSizes';
-import { runTool as runSizesTool } from '../../src/core/engines/exec';
-import { docker, env, fixtureWorkspace, registry, runTag, tool } from './helpers';
+import { docker, env, fixtureWorkspace, registry, removeBuiltImages, runTag, tool } from './helpers';
+import { removeFromRegistry } from './cleanup';
 
 const EXTRA = 1024 * 1024;
 const platforms = ['linux/amd64', 'linux/arm64'];
@@ -64,16 +64,20 @@ describe('sizes --compare on real images (an arm64-only 1 MiB file under /opt)',
   this.timeout(600_000);
   let config: ResolvedConfig;
   let ociRecords: BuildRecord[];
-  const cleanup: string[][] = [];
+  const built = { podman: [] as string[], docker: [] as string[] };
+  const remotes: string[] = [];
 
   before(async () => {
     config = await workspace();
     ociRecords = await build(config, 'podman', 'oci');
+    built.podman.push(...ociRecords.flatMap((r) => (r.image ? [r.image] : [])));
     await ResultsStore.forRoot(config.root).append(ociRecords);
   });
 
   after(async () => {
-    for (const argv of cleanup) await runSizesTool(argv, { env });
+    await removeBuiltImages('podman', 'podman', built.podman);
+    await removeBuiltImages('docker', docker, built.docker);
+    for (const ref of remotes) await removeFromRegistry(ref);
     if (config) await rm(config.root, { recursive: true, force: true });
   });
 
@@ -94,7 +98,8 @@ describe('sizes --compare on real images (an arm64-only 1 MiB file under /opt)',
     const local = `multiarch-compare-${runTag}:oci`;
     const remote = `${registry}/multiarch-compare-${runTag}:minimal`;
     await tool(['podman', 'manifest', 'create', local]);
-    cleanup.push(['podman', 'manifest', 'rm', local]);
+    built.podman.push(local);
+    remotes.push(remote);
     await tool(['podman', 'manifest', 'add', '--all', local, `oci-archive:${ociRecords[0]!.ociPath}`], 120_000);
     await tool(['podman', 'manifest', 'push', '--all', '--tls-verify=false', local, `docker://${remote}`], 120_000);
     const pushed = ociRecords.map((r) => ({ ...r, output: 'push' as const, image: remote, ociPath: undefined }));
@@ -103,13 +108,13 @@ describe('sizes --compare on real images (an arm64-only 1 MiB file under /opt)',
 
   it("from podman's local store (a manifest list, each platform saved by its instance digest)", async () => {
     const records = await build(config, 'podman', 'load');
-    cleanup.push(['podman', 'manifest', 'rm', records[0]!.image!]);
+    built.podman.push(records[0]!.image!);
     assertOptExplains((await compareArchitectures(records, { root: config.root, env }))[0], 'podman store');
   });
 
   it("from dockerd's local store (one tag per platform, docker save)", async () => {
     const records = await build(config, 'docker', 'load');
-    for (const r of records) cleanup.push([docker, 'image', 'rm', r.image!]);
+    built.docker.push(...records.map((r) => r.image!));
     assert.equal(new Set(records.map((r) => r.image)).size, 2, 'one tag per platform');
     assertOptExplains((await compareArchitectures(records, { root: config.root, env }))[0], 'docker store');
   });

@@ -13,6 +13,7 @@ import {
   fixtureWorkspace,
   processesWithArgv,
   registry,
+  removeBuiltImages,
   tool,
   unameFor,
 } from './helpers';
@@ -21,10 +22,13 @@ const runner = () => new BuildRunner({ programs: programsFromEnv(env), env, conc
 
 describe('dockerd 20.10 with BuildKit (no buildx): one build per platform', function () {
   this.timeout(240_000);
+  const built: string[] = [];
+  after(() => removeBuiltImages('docker', docker, built));
 
   it('builds a variant per platform under per-arch tags; architecture from the image config and when run', async () => {
     const config = await fixtureWorkspace();
     const plan = buildPlan(config, { engine: 'docker', variants: ['redis'] });
+    built.push(...plan.jobs.flatMap((j) => j.tags));
     assert.deepEqual(
       plan.jobs.map((j) => j.platforms),
       [['linux/amd64'], ['linux/arm64']],
@@ -49,6 +53,7 @@ describe('dockerd 20.10 with BuildKit (no buildx): one build per platform', func
   it('pushes each per-arch tag to the local registry; skopeo reads back each config architecture', async () => {
     const config = await fixtureWorkspace((y) => `${y}registry: ${registry}\n`);
     const plan = buildPlan(config, { engine: 'docker', variants: ['minimal'], output: 'push' });
+    built.push(...plan.jobs.flatMap((j) => j.tags));
     const summary = await runner().run(plan, { config });
     assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
     for (const job of plan.jobs) {
@@ -64,6 +69,7 @@ describe('dockerd 20.10 with BuildKit (no buildx): one build per platform', func
   it('saves each platform image to an archive in OCI mode', async () => {
     const config = await fixtureWorkspace();
     const plan = buildPlan(config, { engine: 'docker', variants: ['sqs'], platforms: ['linux/arm64'], output: 'oci' });
+    built.push(...plan.jobs.flatMap((j) => j.tags));
     const summary = await runner().run(plan, { config });
     assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
     const archive = plan.jobs[0]!.ociPath!;
@@ -83,6 +89,7 @@ describe('dockerd 20.10 with BuildKit (no buildx): one build per platform', func
         ),
     );
     const plan = buildPlan(config, { engine: 'docker' });
+    built.push(...plan.jobs.flatMap((j) => j.tags));
     const summary = await runner().run(plan, { config });
     assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
     assert.equal(
@@ -99,6 +106,7 @@ describe('dockerd 20.10 with BuildKit (no buildx): one build per platform', func
       'FROM scratch\nARG TARGETARCH\nCOPY rootfs-${TARGETARCH}/ /\nRUN echo failing && exit 4\n',
     );
     const plan = buildPlan(config, { engine: 'docker', variants: ['minimal'], platforms: ['linux/amd64'] });
+    built.push(...plan.jobs.flatMap((j) => j.tags));
     const summary = await runner().run(plan, { config });
     assert.equal(summary.ok, false);
     const problem = summary.outcomes[0]!.problem!;
@@ -108,7 +116,8 @@ describe('dockerd 20.10 with BuildKit (no buildx): one build per platform', func
   });
 
   it('cancelling a build in a long RUN step leaves no process behind', async () => {
-    const { statuses, marker } = await cancelDuringLongRun('docker', runner());
+    const { statuses, marker, tags } = await cancelDuringLongRun('docker', runner());
+    built.push(...tags);
     assert.deepEqual(statuses, ['cancelled']);
     // The step runs under dockerd, not under the CLI: BuildKit cancels it when the CLI's session goes away.
     await eventually(() => processesWithArgv(['sleep', marker]).length === 0, 20_000, 'BuildKit to stop the RUN step');

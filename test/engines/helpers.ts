@@ -7,8 +7,8 @@ import type { ResolvedConfig } from '../../src/core/config/types';
 import { runTool, type ToolResult } from '../../src/core/engines/exec';
 import type { BuildRunner } from '../../src/core/build/runner';
 import { buildPlan } from '../../src/core/matrix/plan';
-import { parseManifestList, platformRefs } from '../../src/core/engines/podmanOutput';
 import type { EngineKind } from '../../src/core/jobs';
+import { removeFromRegistry, removeImages } from './cleanup';
 
 export const repoRoot = resolve(__dirname, '..', '..');
 export const envFile = join(repoRoot, '.cache', 'engines.env');
@@ -81,17 +81,18 @@ export async function projectWorkspace(
   return r.config;
 }
 
-let coldBases = 0;
+const coldBases: string[] = [];
 
 /**
  * Pushes a copy of the busybox base (or of `from`, e.g. the Python base), made unique by one extra file,
  * under a repository name of its own (`<registry>/cold/<runTag>-<n>/<name>`) and returns its reference.
  * Nothing has pulled it yet, so a build FROM it starts cold in every engine's store, whatever other runs
  * cached. Built with podman in a throwaway store (COPY only, no emulation), which is removed afterwards;
- * `removeColdBase` deletes it from the registry.
+ * `removeColdBases` deletes every one pushed from the registry and from this machine's stores.
  */
 export async function pushColdBase(from?: string): Promise<string> {
-  const ref = `${registry}/cold/${runTag}-${++coldBases}/${from ? 'python:3' : 'busybox:1'}`;
+  const ref = `${registry}/cold/${runTag}-${coldBases.length + 1}/${from ? 'python:3' : 'busybox:1'}`;
+  coldBases.push(ref);
   const dir = await mkdtemp(join(tmpdir(), 'cold-base-'));
   try {
     if (!from) {
@@ -132,21 +133,21 @@ export async function pushColdBase(from?: string): Promise<string> {
   }
 }
 
-/** Deletes a base pushColdBase pushed: its index and each platform's manifest (the registry allows deletes). */
+/**
+ * Deletes a base pushColdBase pushed from the registry and from this machine's podman and dockerd stores,
+ * which pulled it for builds (podman as a list of the platforms pulled).
+ */
 export async function removeColdBase(ref: string): Promise<void> {
-  const slash = ref.indexOf('/');
-  const [repo, tag] = [ref.slice(slash + 1, ref.lastIndexOf(':')), ref.slice(ref.lastIndexOf(':') + 1)];
-  const url = (what: string) => `http://${ref.slice(0, slash)}/v2/${repo}/manifests/${what}`;
-  const index = await fetch(url(tag), {
-    headers: {
-      accept: 'application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json',
-    },
-  });
-  if (!index.ok) return;
-  const digest = index.headers.get('docker-content-digest');
-  const body = (await index.json()) as { manifests?: Array<{ digest: string }> };
-  for (const d of [...(body.manifests ?? []).map((m) => m.digest), ...(digest ? [digest] : [])])
-    await fetch(url(d), { method: 'DELETE' });
+  await removeBuiltImages('podman', env.MULTIARCH_PODMAN ?? 'podman', [ref]);
+  await runTool([docker, 'rmi', ref], { env });
+  await removeFromRegistry(ref);
+  const i = coldBases.indexOf(ref);
+  if (i >= 0) coldBases.splice(i, 1);
+}
+
+/** removeColdBase for every base pushed and not removed yet (for an `after` hook). */
+export async function removeColdBases(): Promise<void> {
+  for (const ref of [...coldBases]) await removeColdBase(ref);
 }
 
 export async function tool(argv: string[], timeoutMs = 60_000): Promise<ToolResult> {
@@ -185,12 +186,13 @@ export async function eventually(check: () => boolean, ms: number, what: string)
 
 /**
  * Starts a build whose RUN step sleeps, waits until the `sleep` process exists, cancels, and returns the
- * statuses the runner reported plus the marker that identifies the sleep (`sleep <marker>`) for orphan checks.
+ * statuses the runner reported, the marker that identifies the sleep (`sleep <marker>`) for orphan checks
+ * and the tags the build was planned under (for removeBuiltImages).
  */
 export async function cancelDuringLongRun(
   engine: EngineKind,
   runner: BuildRunner,
-): Promise<{ statuses: string[]; marker: string }> {
+): Promise<{ statuses: string[]; marker: string; tags: string[] }> {
   const config = await fixtureWorkspace();
   const marker = `${process.pid}${Date.now() % 100000}`;
   await writeFile(
@@ -214,20 +216,9 @@ export async function cancelDuringLongRun(
   await eventually(() => processesWithArgv(['sleep', marker]).length > 0, 10_000, 'the RUN step to start sleep');
   ac.abort();
   const summary = await run;
-  return { statuses: summary.records.map((r) => r.status), marker };
+  return { statuses: summary.records.map((r) => r.status), marker, tags: plan.jobs.flatMap((j) => j.tags) };
 }
 
-/**
- * Removes images a test built under `tags`: podman manifest lists with their per-platform instances, or
- * plain images. podman 4.3's `manifest rm` cannot find a list without a host-arch instance (rmi removes
- * that one), and neither removes the instances, so they are removed by reference.
- */
-export async function removeBuiltImages(engine: EngineKind, program: string, tags: Iterable<string>): Promise<void> {
-  for (const tag of new Set(tags)) {
-    const listed = engine === 'podman' ? await runTool([program, 'manifest', 'inspect', tag], { env }) : undefined;
-    const removed = listed ? await runTool([program, 'manifest', 'rm', tag], { env }) : undefined;
-    if (removed?.exitCode !== 0) await runTool([program, 'rmi', tag], { env });
-    const instances = listed?.exitCode === 0 ? Object.values(platformRefs(tag, parseManifestList(listed.stdout))) : [];
-    for (const ref of instances) await runTool([program, 'rmi', ref], { env });
-  }
-}
+/** removeImages (./cleanup) with the engine tests' environment and registry. */
+export const removeBuiltImages = (engine: EngineKind, program: string, tags: Iterable<string>): Promise<void> =>
+  removeImages(engine, program, tags, env, registry);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { docker, env, registry, repoRoot, runTag } from './helpers';
+import { removeFromRegistry } from './cleanup';
 import { runTool } from '../../src/core/engines/exec';
 
 /** `multiarch lint` as a user runs it, from the project folder (sources run through tsx). */
@@ -72,6 +73,7 @@ describe('InvalidBaseImagePlatform against the local registry (real podman push)
   });
 
   after(async () => {
+    await removeFromRegistry(image);
     await rm(project, { recursive: true, force: true });
   });
 

@@ -76,7 +76,7 @@ for (const engine of ['podman', 'docker'] as const) {
       await removeBuiltImages(
         engine as EngineKind,
         programs[engine],
-        jobs.filter((j) => !j.node).flatMap((j) => j.tags),
+        jobs.filter((j) => !j.node).flatMap((j) => [...j.tags, ...Object.values(j.platformTags ?? {})]),
       );
       if (node)
         await removeNodeImages(

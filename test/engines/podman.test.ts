@@ -13,6 +13,7 @@ import {
   fixtureWorkspace,
   processesWithArgv,
   registry,
+  removeBuiltImages,
   tool,
   unameFor,
 } from './helpers';
@@ -22,10 +23,13 @@ const platforms = ['linux/amd64', 'linux/arm64'];
 
 describe('podman: the fixture for linux/amd64 + linux/arm64, one manifest per variant', function () {
   this.timeout(240_000);
+  const built: string[] = [];
+  after(() => removeBuiltImages('podman', 'podman', built));
 
   it('builds every variant; each platform image has the right architecture in its config and when run', async () => {
     const config = await fixtureWorkspace();
     const plan = buildPlan(config, { engine: 'podman', canLoadManifestList: true });
+    built.push(...plan.jobs.flatMap((j) => j.tags));
     assert.equal(plan.jobs.length, 3);
     const states: string[] = [];
     const summary = await runner().run(plan, {
@@ -56,6 +60,7 @@ describe('podman: the fixture for linux/amd64 + linux/arm64, one manifest per va
   it('pushes a variant to the local registry; the index read back with skopeo lists both architectures', async () => {
     const config = await fixtureWorkspace((y) => `${y}registry: ${registry}\n`);
     const plan = buildPlan(config, { engine: 'podman', variants: ['sqs'], output: 'push' });
+    built.push(...plan.jobs.flatMap((j) => j.tags));
     const summary = await runner().run(plan, { config });
     assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
     const ref = plan.jobs[0]!.tags[0]!;
@@ -82,6 +87,7 @@ describe('podman: the fixture for linux/amd64 + linux/arm64, one manifest per va
   it('exports an OCI archive holding both platforms', async () => {
     const config = await fixtureWorkspace();
     const plan = buildPlan(config, { engine: 'podman', variants: ['minimal'], output: 'oci' });
+    built.push(...plan.jobs.flatMap((j) => j.tags));
     const summary = await runner().run(plan, { config });
     assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
     const archive = plan.jobs[0]!.ociPath!;
@@ -102,6 +108,7 @@ describe('podman: the fixture for linux/amd64 + linux/arm64, one manifest per va
         ),
     );
     const plan = buildPlan(config, { engine: 'podman' });
+    built.push(...plan.jobs.flatMap((j) => j.tags));
     const summary = await runner().run(plan, { config });
     assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
     const name = plan.jobs[0]!.tags[0]!;
@@ -119,6 +126,7 @@ describe('podman: the fixture for linux/amd64 + linux/arm64, one manifest per va
       'FROM scratch\nARG TARGETARCH\nCOPY rootfs-${TARGETARCH}/ /\n\nRUN echo failing && exit 3\n',
     );
     const plan = buildPlan(config, { engine: 'podman', variants: ['minimal'], platforms: ['linux/amd64'] });
+    built.push(...plan.jobs.flatMap((j) => j.tags));
     const summary = await runner().run(plan, { config });
     assert.equal(summary.ok, false);
     assert.deepEqual(summary.outcomes[0]!.problem, {
@@ -130,7 +138,8 @@ describe('podman: the fixture for linux/amd64 + linux/arm64, one manifest per va
   });
 
   it('cancelling a build in a long RUN step leaves no process behind', async () => {
-    const { statuses, marker } = await cancelDuringLongRun('podman', runner());
+    const { statuses, marker, tags } = await cancelDuringLongRun('podman', runner());
+    built.push(...tags);
     assert.deepEqual(statuses, ['cancelled']);
     await eventually(
       () => processesWithArgv(['sleep', marker]).length === 0,

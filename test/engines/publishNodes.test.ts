@@ -12,6 +12,7 @@ import { exportOci, loadFromNode, mergeOciArchives, publishImage } from '../../s
 import { onNode } from '../../src/core/nodes/endpoint';
 import { loadRegistryHosts, RegistryClient } from '../../src/core/registry';
 import { baseImage, docker, env, registry, runTag, tool } from './helpers';
+import { removeFromRegistry } from './cleanup';
 
 const podmanNode: BuildNode = {
   name: 'node2-podman',
@@ -83,6 +84,8 @@ describe('publishing images built on second nodes (podman arm64 + dockerd amd64)
 
   after(async () => {
     for (const argv of created.reverse()) await runTool(argv, { env, timeoutMs: 60_000 });
+    for (const repo of [`${registry}/publish-nodes-${runTag}`, `${registry}/publish-nodes-pull-${runTag}`])
+      await removeFromRegistry(repo);
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
@@ -168,7 +171,9 @@ describe('publishing images built on second nodes (podman arm64 + dockerd amd64)
       programs,
       pull: `${repo}@${pushed.platforms['linux/arm64']}`,
     });
-    created.push([programs.podman, 'rmi', pulledTag]);
+    // By ID: the pull also left the image named by the digest it was pulled by.
+    const pulledId = (await tool([programs.podman, 'image', 'inspect', '--format', '{{.Id}}', pulledTag])).stdout;
+    created.push([programs.podman, 'rmi', '--force', pulledId.trim()]);
     assert.equal(
       (await tool([programs.podman, 'image', 'inspect', '--format', '{{.Architecture}}', pulledTag])).stdout.trim(),
       'arm64',

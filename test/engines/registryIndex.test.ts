@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assembleIndex, loadRegistryHosts, RegistryClient } from '../../src/core/registry';
 import { baseImage, docker, env, registry, runTag, tool } from './helpers';
+import { removeFromRegistry } from './cleanup';
 
 describe('assembleIndex on the real registry (podman arm64 + dockerd amd64 parts)', function () {
   this.timeout(300_000);
@@ -40,6 +41,7 @@ describe('assembleIndex on the real registry (podman arm64 + dockerd amd64 parts
   after(async () => {
     await tool(['podman', 'rmi', podmanTag]).catch(() => undefined);
     await tool([docker, 'rmi', dockerTag]).catch(() => undefined);
+    await removeFromRegistry(repo);
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -37,10 +37,15 @@ async function build(config: ResolvedConfig, plan: Plan, runEnv = env) {
 
 describe('a failed rebuild keeps the last good image (real engines)', function () {
   this.timeout(300_000);
+  // What each test made, undone when the suite ends whether or not the test passed.
+  const cleanup: Array<() => Promise<unknown>> = [];
+  after(async () => {
+    for (const undo of cleanup.reverse()) await undo();
+  });
 
   it('podman: a failing RUN and a missing Dockerfile leave the manifest list, its digests and its tag unchanged', async () => {
     const store = await privateStore();
-    after(() => store.dispose());
+    cleanup.push(() => store.dispose());
     const config = await projectWorkspace('shared-base');
     const plan = () => buildPlan(config, { engine: 'podman', variants: ['minimal'] });
     const first = await build(config, plan(), store.env);
@@ -90,6 +95,7 @@ describe('a failed rebuild keeps the last good image (real engines)', function (
     const first = await build(config, plan());
     assert.equal(first.ok, true, JSON.stringify(first.outcomes.map((o) => o.problem)));
     const tags = plan().jobs.map((j) => j.tags[0]!);
+    cleanup.push(() => runTool([docker, 'rmi', ...tags], { env }));
     const before = await Promise.all(tags.map(dockerImage));
 
     const dockerfile = join(config.root, 'Dockerfile');
@@ -112,13 +118,12 @@ describe('a failed rebuild keeps the last good image (real engines)', function (
         'temporary tag left behind',
       );
     }
-    await tool([docker, 'rmi', ...tags]);
   });
 
   for (const status of [500, 401] as const) {
     it(`docker: a push the registry answers with HTTP ${status} leaves the tag on the previous image, stops retrying and says why`, async () => {
       const reg = await failingRegistry(status);
-      after(() => reg.close());
+      cleanup.push(() => reg.close());
       const config = await projectWorkspace('shared-base', baseImage, (y) => `${y}registry: ${reg.host}\n`);
       const plan = buildPlan(config, {
         engine: 'docker',
@@ -131,7 +136,7 @@ describe('a failed rebuild keeps the last good image (real engines)', function (
       // The image the user had under the tag before this build.
       assert.ok((await tool([docker, 'pull', baseImage])).ok);
       assert.ok((await tool([docker, 'tag', baseImage, tag])).ok);
-      after(() => tool([docker, 'rmi', tag]));
+      cleanup.push(() => runTool([docker, 'rmi', tag], { env }));
       const before = await dockerImage(tag);
 
       const failed = await build(config, plan);

@@ -8,19 +8,38 @@ import { parseManifestList, platformRefs } from '../../src/core/engines/podmanOu
 import { buildPlan } from '../../src/core/matrix/plan';
 import { WAITING_FOR_WARMUP } from '../../src/core/schedule/runSchedule';
 import { privateStore } from './privateStore';
-import { env, projectWorkspace, pushColdBase, registry, runTag, tool, unameFor } from './helpers';
+import {
+  env,
+  projectWorkspace,
+  pushColdBase,
+  registry,
+  removeBuiltImages,
+  removeColdBases,
+  runTag,
+  tool,
+  unameFor,
+} from './helpers';
+import { removeFromRegistry } from './cleanup';
 
 const runner = () => new BuildRunner({ programs: programsFromEnv(env), env, concurrency: 3 });
 const platforms = ['linux/amd64', 'linux/arm64'];
 
 describe('podman Build All: each base pulled once, shared stages built once', function () {
   this.timeout(1_800_000);
+  const built: string[] = [];
+  const pushed: string[] = [];
+  after(async () => {
+    await removeBuiltImages('podman', 'podman', built);
+    for (const ref of pushed) await removeFromRegistry(ref);
+    await removeColdBases();
+  });
 
   it('five cold Build Alls of shared-base in a row all succeed (no concurrent pulls of one image)', async () => {
     for (let run = 1; run <= 5; run++) {
       const base = await pushColdBase();
       const config = await projectWorkspace('shared-base', base);
       const plan = buildPlan(config, { engine: 'podman', canLoadManifestList: true });
+      built.push(...plan.jobs.flatMap((j) => j.tags));
       assert.deepEqual(
         plan.pulls?.map((p) => [p.image, p.platform]),
         platforms.map((p) => [base, p]),
@@ -45,6 +64,7 @@ describe('podman Build All: each base pulled once, shared stages built once', fu
   it('heavy-shared: deps and compile are built once per platform before the variants, which reuse them', async () => {
     const config = await projectWorkspace('heavy-shared', await pushColdBase());
     const plan = buildPlan(config, { engine: 'podman', canLoadManifestList: true });
+    built.push(...plan.jobs.flatMap((j) => j.tags));
     assert.deepEqual(
       plan.warmup?.map((w) => [w.stage, w.platforms]),
       platforms.map((p) => ['compile', [p]]),
@@ -104,6 +124,7 @@ describe('podman Build All: each base pulled once, shared stages built once', fu
   it('heavy-shared with push output: each variant built per platform becomes one index in the registry', async () => {
     const config = await projectWorkspace('heavy-shared', await pushColdBase(), (y) => `${y}registry: ${registry}\n`);
     const plan = buildPlan(config, { engine: 'podman', output: 'push' });
+    pushed.push(...plan.jobs.flatMap((j) => j.tags));
     assert.ok(
       plan.jobs.every((j) => j.parts?.length === 2),
       'one build per platform',

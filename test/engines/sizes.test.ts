@@ -13,7 +13,8 @@ import { measureSizes } from '../../src/core/sizes/measureSizes';
 import { rawManifestArgv, readRegistrySizes } from '../../src/core/sizes/registrySizes';
 import { runTool as runSizesTool, toolOutput } from '../../src/core/engines/exec';
 import { verifyBuilds } from '../../src/core/verify/runVerify';
-import { env, fixtureWorkspace, registry, runTag, tool, unameFor } from './helpers';
+import { docker, env, fixtureWorkspace, registry, removeBuiltImages, runTag, tool, unameFor } from './helpers';
+import { removeFromRegistry } from './cleanup';
 
 const platforms = ['linux/amd64', 'linux/arm64'];
 
@@ -75,7 +76,8 @@ describe('sizes and verification of a real podman build (linux/amd64 + linux/arm
   });
 
   after(async () => {
-    if (local) await runSizesTool(['podman', 'manifest', 'rm', local], { env });
+    if (local) await removeBuiltImages('podman', 'podman', [local]);
+    await removeFromRegistry(remote);
     if (config) await rm(config.root, { recursive: true, force: true });
   });
 
@@ -146,6 +148,7 @@ describe('sizes and verification of real dockerd per-arch builds pushed to a reg
   });
 
   after(async () => {
+    await removeBuiltImages('docker', docker, records?.map((r) => r.image).filter((i): i is string => !!i) ?? []);
     if (config) await rm(config.root, { recursive: true, force: true });
   });
 

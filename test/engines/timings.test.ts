@@ -8,7 +8,7 @@ import type { StepRecord } from '../../src/core/insight/types';
 import { buildPlan } from '../../src/core/matrix/plan';
 import type { EngineKind } from '../../src/core/jobs';
 import type { BuildRecord } from '../../src/core/results/types';
-import { env, fixtureWorkspace, runTag } from './helpers';
+import { docker, env, fixtureWorkspace, removeBuiltImages, runTag } from './helpers';
 
 const runner = () => new BuildRunner({ programs: programsFromEnv(env), env, concurrency: 2 });
 const heavy = (r: BuildRecord): StepRecord =>
@@ -23,8 +23,13 @@ async function coldWorkspace(engine: EngineKind): Promise<ResolvedConfig> {
   return config;
 }
 
-async function build(config: ResolvedConfig, engine: EngineKind): Promise<Record<string, BuildRecord>> {
+async function build(
+  config: ResolvedConfig,
+  engine: EngineKind,
+  built: string[],
+): Promise<Record<string, BuildRecord>> {
   const plan = buildPlan(config, { engine, variants: ['minimal'], canLoadManifestList: true });
+  built.push(...plan.jobs.flatMap((j) => j.tags));
   const summary = await runner().run(plan, { config });
   assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
   return Object.fromEntries(summary.records.map((r) => [r.platform, r]));
@@ -33,10 +38,12 @@ async function build(config: ResolvedConfig, engine: EngineKind): Promise<Record
 for (const engine of ['podman', 'docker'] as const) {
   describe(`${engine}: per-step timings of test/fixtures/timings-app (arm64 under QEMU)`, function () {
     this.timeout(600_000);
+    const built: string[] = [];
+    after(() => removeBuiltImages(engine, engine === 'docker' ? docker : 'podman', built));
 
     it('times the heavy step per platform (arm64 slower) and an immediate rebuild is all cached', async () => {
       const config = await coldWorkspace(engine);
-      const cold = await build(config, engine);
+      const cold = await build(config, engine, built);
       const amd = cold['linux/amd64']!;
       const arm = cold['linux/arm64']!;
       for (const r of [amd, arm]) {
@@ -48,7 +55,7 @@ for (const engine of ['podman', 'docker'] as const) {
         `arm64 ${heavy(arm).seconds} s > amd64 ${heavy(amd).seconds} s`,
       );
 
-      const warm = await build(config, engine);
+      const warm = await build(config, engine, built);
       for (const r of Object.values(warm)) {
         assert.equal(r.timing!.steps.length, (r.platform === 'linux/amd64' ? amd : arm).timing!.steps.length);
         assert.deepEqual(

@@ -9,6 +9,7 @@ import { brokenManifestLists } from '../../src/core/build/storeHealth';
 import { runTool } from '../../src/core/engines/exec';
 import { parseManifestList, platformRefs } from '../../src/core/engines/podmanOutput';
 import type { MultiArchApi } from '../../src/extension';
+import { removeProjectImages } from '../engines/cleanup';
 import { activateApi, readText, waitForEvent, workspaceRoot, writeText, endOf } from './helpers/api';
 
 const repo = join(__dirname, '..', '..');
@@ -86,6 +87,7 @@ describe('builds in the real extension host', function () {
   });
 
   after(async () => {
+    await removeProjectImages(workspaceRoot().fsPath, process.env);
     if (original !== undefined) await writeText(configUri(), original);
     await vscode.workspace.fs
       .delete(vscode.Uri.joinPath(workspaceRoot(), '.multiarch'), { recursive: true, useTrash: false })
