@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildPlan } from '../../src/core/matrix/plan';
@@ -72,5 +72,29 @@ describe('multiarch build (CLI, real podman)', function () {
     const unknown = await multiarch(config.root, ['--variant', 'nope']);
     assert.equal(unknown.exitCode, 2);
     assert.match(unknown.stderr, /unknown variant "nope"/);
+  });
+
+  it('exit 3 before any build runs: a .multiarch/ the results cannot be written to, a push registry that does not answer', async () => {
+    const config = await fixtureWorkspace();
+    // results.json as a folder cannot be written by root either (a read-only mode could).
+    await mkdir(join(config.root, '.multiarch', 'results.json'), { recursive: true });
+    const unwritable = await multiarch(config.root, ['--variant', 'minimal', '--engine', 'podman']);
+    assert.equal(unwritable.exitCode, 3, unwritable.stderr);
+    assert.match(
+      unwritable.stderr,
+      /the build could not record its results: .*\.multiarch\/results\.json.*it is a folder/,
+    );
+    assert.doesNotMatch(unwritable.stdout, /\$ /, 'a build command ran');
+    assert.deepEqual(await readdir(join(config.root, '.multiarch')), ['results.json'], 'the check left a file');
+    await rm(join(config.root, '.multiarch'), { recursive: true });
+
+    await writeFile(
+      join(config.root, 'multiarch.yaml'),
+      `${await readFile(join(config.root, 'multiarch.yaml'), 'utf8')}registry: 127.0.0.1:9\n`,
+    );
+    const down = await multiarch(config.root, ['--variant', 'minimal', '--engine', 'podman', '--push']);
+    assert.equal(down.exitCode, 3, down.stderr);
+    assert.match(down.stderr, /registry 127\.0\.0\.1:9 is unreachable/);
+    assert.doesNotMatch(down.stdout, /\$ /, 'a build command ran');
   });
 });

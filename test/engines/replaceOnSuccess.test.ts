@@ -11,6 +11,7 @@ import type { ResolvedConfig } from '../../src/core/config/types';
 import { baseImage, docker, env, projectWorkspace, tool } from './helpers';
 import { privateStore, type PrivateStore } from './privateStore';
 import { failingRegistry } from './failingRegistry';
+import { loadRegistryHosts } from '../../src/core/registry';
 
 const runner = (runEnv = env) => new BuildRunner({ programs: programsFromEnv(runEnv), env: runEnv, concurrency: 2 });
 const failing = (text: string) => `${text}RUN echo this rebuild fails && exit 7\n`;
@@ -118,6 +119,33 @@ describe('a failed rebuild keeps the last good image (real engines)', function (
         'temporary tag left behind',
       );
     }
+  });
+
+  it('podman: a push the registry answers with HTTP 401 leaves the tag on the previous list and names the auth files and the login command', async () => {
+    const reg = await failingRegistry(401);
+    after(() => reg.close());
+    const store = await privateStore();
+    after(() => store.dispose());
+    const config = await projectWorkspace('shared-base', baseImage, (y) => `${y}registry: ${reg.host}\n`);
+    const plan = () =>
+      buildPlan(config, { engine: 'podman', variants: ['minimal'], platforms: ['linux/amd64'], output: 'push' });
+    const tag = plan().jobs[0]!.tags[0]!;
+    // The list the user had under the tag: a load build of the same cell.
+    const loaded = buildPlan(config, { engine: 'podman', variants: ['minimal'], platforms: ['linux/amd64'] });
+    const first = await build(config, loaded, store.env);
+    assert.equal(first.ok, true, JSON.stringify(first.outcomes.map((o) => o.problem)));
+    assert.ok((await store.podman(['tag', loaded.jobs[0]!.tags[0]!, tag])).ok);
+    const before = await podmanImage(store, tag);
+
+    const failed = await build(config, plan(), store.env);
+    assert.equal(failed.ok, false);
+    const message = failed.outcomes[0]!.problem!.message;
+    // The auth files looked in (none has credentials for this host) and the file each login command writes.
+    const files = (await loadRegistryHosts(store.env)).authFiles!;
+    assert.match(message, new RegExp(`${reg.host.replace(/[.]/g, '\\.')} asks for a user name and password`));
+    for (const f of files.searched) assert.ok(message.includes(f), `${f} not named in: ${message}`);
+    assert.ok(message.includes(`\`podman login ${reg.host}\` (writes ${files.podman})`), message);
+    assert.deepEqual(await podmanImage(store, tag), before, 'the failed push moved the tag');
   });
 
   for (const status of [500, 401] as const) {
