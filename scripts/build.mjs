@@ -2,7 +2,7 @@
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { nodeBundleOptions } from './bundleOptions.mjs';
+import { nodeBundleOptions, vscodeApiPlugin } from './bundleOptions.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const watch = process.argv.includes('--watch');
@@ -21,7 +21,13 @@ function listTests(dir) {
 }
 
 const builds = [
-  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], metafile: true },
+  {
+    ...common,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    plugins: [vscodeApiPlugin(root)],
+    metafile: true,
+  },
   {
     ...common,
     entryPoints: ['src/cli/main.ts'],

@@ -12,7 +12,7 @@ export function parseJsonWith<T>(schema: object, text: string, what: string): T 
   }
   const validate = compileSchema(schema);
   if (!validate(data)) {
-    throw new OutputParseError(`${what}: unexpected output (${ajv.errorsText(validate.errors?.slice(0, 1))})`);
+    throw new OutputParseError(`${what}: unexpected output (${ajv().errorsText(validate.errors?.slice(0, 1))})`);
   }
   return data as T;
 }
