@@ -1,7 +1,8 @@
-// Build facts in the Dockerfile inside the real extension host, after a real podman build of
+// Build facts in the Dockerfile inside the real extension host, after a real podman build of two variants of
 // test/fixtures/projects/heavy-shared (linux/amd64 native, linux/arm64 under QEMU, busybox base from the
-// local registry): the lens and the inline hint, the hover, the emulation hot-spot diagnostic and its code
-// action, stale lines, the step a click focuses in the Build Timeline, and the matrix status bar item.
+// local registry): the heavy stage runs once per platform in the shared warm-up, and its seconds still read
+// on its line in every cell. The lens and the inline hint, the hover, the emulation hot-spot diagnostic and
+// its code action, stale lines, the step a click focuses in the Build Timeline, and the matrix status bar item.
 // Needs scripts/setup/20-engines.sh (the base image in the local registry, QEMU).
 import * as assert from 'node:assert/strict';
 import { cp, readFile, writeFile } from 'node:fs/promises';
@@ -14,7 +15,11 @@ import { activateApi, endOf, readText, waitForEvent, workspaceRoot, writeText } 
 
 const repo = join(__dirname, '..', '..');
 const tag = `in${Date.now().toString(36)}`;
-const image = `multiarch-itest-insight:${tag}-minimal`;
+const VARIANTS = ['minimal', 'redis'];
+const images = VARIANTS.map((v) => `multiarch-itest-insight:${tag}-${v}`);
+/** What the heavy line reads: both platforms, every cell ran it (in the warm-up, once per platform). */
+const HEAVY_FACTS =
+  /^amd64 \d+\.\d s · arm64 \d+\.\d s \(QEMU \d+(\.\d)?×\) · cached in 0\/4 cells · ran once in the shared warm-up \(amd64, arm64\)$/;
 const podman = process.env.MULTIARCH_PODMAN ?? 'podman';
 const HEAVY = 'RUN i=0; while [ "$i" -lt "$DEPS_ROUNDS" ]; do i=$((i+1)); done \\';
 
@@ -79,6 +84,7 @@ describe('Build facts in the Dockerfile after a real build', function () {
       'tags: ["{image}:{tag}-{variant}"]',
       'variants:',
       '  minimal: {}',
+      '  redis: {}',
       '',
     ].join('\n');
     const reloaded = waitForEvent(
@@ -87,7 +93,7 @@ describe('Build facts in the Dockerfile after a real build', function () {
         const labels = await Promise.all(
           ((await api.variants.getChildren()) ?? []).map(async (n) => (await api.variants.getTreeItem(n)).label),
         );
-        return labels.join() === 'minimal';
+        return labels.join() === VARIANTS.join();
       },
       15_000,
       'the insight-app matrix in the tree',
@@ -112,8 +118,9 @@ describe('Build facts in the Dockerfile after a real build', function () {
     await vscode.workspace.fs
       .delete(vscode.Uri.joinPath(workspaceRoot(), '.multiarch'), { recursive: true, useTrash: false })
       .then(undefined, () => undefined);
-    const listed = await runTool([podman, 'manifest', 'inspect', image], { timeoutMs: 30_000 });
-    if (listed.ok) {
+    for (const image of images) {
+      const listed = await runTool([podman, 'manifest', 'inspect', image], { timeoutMs: 30_000 });
+      if (!listed.ok) continue;
       await runTool([podman, 'manifest', 'rm', image], { timeoutMs: 30_000 });
       for (const ref of Object.values(platformRefs(image, parseManifestList(listed.stdout))))
         await runTool([podman, 'rmi', ref], { timeoutMs: 30_000 });
@@ -126,27 +133,27 @@ describe('Build facts in the Dockerfile after a real build', function () {
     assert.deepEqual(await lenses(), [], 'no build recorded: no lens');
     assert.equal(api.insight.statusBar().visible, true);
     // Earlier tests may have built a cell named minimal in this window: only the shape is certain here.
-    assert.match(api.insight.statusBar().text, /^\$\((layers|check)\) \d\/2 built$/);
+    assert.match(api.insight.statusBar().text, /^\$\((layers|check)\) \d\/4 built$/);
 
-    const variant = (await api.variants.getChildren())![0];
-    const execution = await vscode.commands.executeCommand<vscode.TaskExecution>('multiarch.build.variant', variant);
+    // Build All: the two variants share the heavy stage, which the warm-up builds once per platform.
+    const execution = await vscode.commands.executeCommand<vscode.TaskExecution>('multiarch.build.all');
     await until(
       () => api.insight.statusBar().text,
       (t) => /building$/.test(t),
       'the status bar to say building',
     );
-    assert.match(api.insight.statusBar().text, /^\$\(sync~spin\) 2\/2 building$/);
+    assert.match(api.insight.statusBar().text, /^\$\(sync~spin\) \d\/4 building$/);
     const facts = waitForEvent(api.insight.onDidChangeFacts, () => true, 540_000, 'the facts after the build');
     assert.equal(await endOf(execution), 0, 'the build failed: see its terminal and .multiarch/logs');
     await facts;
-    assert.equal(api.insight.statusBar().text, '$(check) 2/2 built');
-    assert.match(api.insight.statusBar().tooltip, /2\/2 cells built/);
+    assert.equal(api.insight.statusBar().text, '$(check) 4/4 built');
+    assert.match(api.insight.statusBar().tooltip, /4\/4 cells built/);
   });
 
   it('puts per-platform seconds, the QEMU factor and the cache count on the line, and a table in the hover', async () => {
     const lens = await until(heavyLens, (l) => !!l, 'the lens on the heavy RUN line');
     const title = lens!.command!.title;
-    assert.match(title, /^amd64 \d+\.\d s · arm64 \d+\.\d s \(QEMU \d+(\.\d)?×\) · cached in 0\/2 cells$/);
+    assert.match(title, HEAVY_FACTS);
     const byLine = new Map((await lenses()).map((l) => [l.range.start.line, l.command!.title]));
     const text = (await readFile(dockerfile.fsPath, 'utf8')).split('\n');
     for (const line of byLine.keys()) assert.match(text[line]!, /^(RUN|COPY|CMD|ARG|FROM)\b/, `lens on ${text[line]}`);
@@ -161,7 +168,8 @@ describe('Build facts in the Dockerfile after a real build', function () {
       .map((c) => (typeof c === 'string' ? c : c.value))
       .join('\n');
     assert.match(md, /\| Variant \| amd64 \| arm64 \|/);
-    assert.match(md, /\| minimal \| \d+\.\d s \| \d+\.\d s \(QEMU\) \|/);
+    for (const v of VARIANTS)
+      assert.match(md, new RegExp(`\\| ${v} \\| \\d+\\.\\d s in warm-up \\| \\d+\\.\\d s in warm-up \\(QEMU\\) \\|`));
     assert.match(md, /command:multiarch\.timeline\.show/);
   });
 
@@ -175,7 +183,7 @@ describe('Build facts in the Dockerfile after a real build', function () {
     assert.equal(diagnostic!.range.start.line, heavyLine);
     assert.match(
       diagnostic!.message,
-      /^Emulation hot spot: under QEMU this step took \d+\.\d s on linux\/arm64 against \d+\.\d s on linux\/amd64 \(\d+(\.\d)?×\) in variant minimal\. Move this work/,
+      /^Emulation hot spot: under QEMU this step took \d+\.\d s on linux\/arm64 against \d+\.\d s on linux\/amd64 \(\d+(\.\d)?×\) in variant (minimal|redis); also in (minimal|redis)\. Move this work/,
     );
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
       'vscode.executeCodeActionProvider',
@@ -209,9 +217,10 @@ describe('Build facts in the Dockerfile after a real build', function () {
     const state = await posted;
     const arg = lens.command!.arguments![0] as { variant: string; platform: string; position: number };
     assert.deepEqual(state.focus, arg);
-    const step = state.variants[0]!.cells.find((c) => c.platform === arg.platform)!.steps.find(
-      (s) => s.position === arg.position,
-    );
+    const step = state.variants
+      .find((v) => v.variant === arg.variant)!
+      .cells.find((c) => c.platform === arg.platform)!
+      .steps.find((s) => s.position === arg.position);
     assert.equal(step?.line, heavyLine);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
@@ -229,7 +238,7 @@ describe('Build facts in the Dockerfile after a real build', function () {
     );
     const hint = hints.find((h) => h.position.line === heavyLine);
     const label = typeof hint?.label === 'string' ? hint.label : hint?.label.map((p) => p.value).join('');
-    assert.match(label ?? '', /^amd64 \d+\.\d s · arm64 \d+\.\d s \(QEMU \d+(\.\d)?×\) · cached in 0\/2 cells$/);
+    assert.match(label ?? '', HEAVY_FACTS);
 
     await vscode.workspace
       .getConfiguration('multiarch')
@@ -239,7 +248,7 @@ describe('Build facts in the Dockerfile after a real build', function () {
     const stale = await until(heavyLens, (l) => !!l && l.command!.title.includes('stale'), 'the stale lens');
     assert.equal(
       stale!.command!.title,
-      '$(history) stale: changed since the last build (2 cells); build again for fresh numbers',
+      '$(history) stale: changed since the last build (4 cells); build again for fresh numbers',
     );
     assert.ok(
       (await lenses()).some((l) => l.range.start.line !== heavyLine && !l.command!.title.includes('stale')),

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { hostPlatform } from '../engines/emulation';
-import { cellId, jobCells, type Cell, type Job, type Plan } from '../jobs';
+import { cellId, jobCells, type Cell, type Job, type Plan, type Warmup } from '../jobs';
 import type { BuildProblem } from './buildErrors';
 import { CellLocks } from './cellLocks';
 import { acquireCells, describeHeld, heldCells } from './lockFiles';
@@ -14,6 +14,7 @@ import { restoreTags, taggedImages } from './cleanup';
 import { deliverAll } from './deliverAll';
 import { discardJob, removeOrphans } from './discardJob';
 import { JobExec, type ExecResult } from './jobExec';
+import { WarmupTimings } from './warmupTimings';
 import { namedManifestLists, promoteFiles, removeUnnamedLists } from './promote';
 import type { ProcessResult } from './runProcess';
 import { TaskQueue } from '../taskQueue';
@@ -78,6 +79,7 @@ export class BuildRunner {
   readonly locks: CellLocks;
   /** One queue per machine: `concurrency` (maxParallelJobs) is a limit per node. */
   private readonly queues = new Map<string, TaskQueue>();
+  private readonly warmups = new WarmupTimings();
   /** Engine version each build node answered with, for its records. */
   private readonly nodeVersions = new Map<string, string>();
   /** Runs the jobs' commands (jobExec.ts); holds each running job's progress and the plan's nodes. */
@@ -218,6 +220,11 @@ export class BuildRunner {
       execUncancellable: (job: Job, argv: string[]) =>
         this.exec.run(job, argv, { o, signal: new AbortController().signal }),
       onWaiting: (cells: Cell[], reason: string | undefined) => o.onWaiting?.(cells, reason),
+      onWarmupStart: (_w: Warmup, job: Job) => void this.exec.progress.set(job, WarmupTimings.progress(job)),
+      onWarmupEnd: (w: Warmup, job: Job, built: boolean) => {
+        this.warmups.ended(w, this.exec.progress.get(job), built, Date.now());
+        this.exec.progress.delete(job);
+      },
     };
   }
 
@@ -386,7 +393,7 @@ export class BuildRunner {
     const durationMs = Date.now() - startedAt.getTime();
     const host = hostPlatform();
     const now = Date.now();
-    const timings = this.exec.progress.get(job)?.finish(now) ?? {};
+    const timings = this.warmups.credit(jobCells(job), this.exec.progress.get(job)?.finish(now) ?? {});
     const node = job.node ? this.exec.knownNodes.get(job.node) : undefined;
     const version = job.node ? this.nodeVersions.get(job.node) : o.engineVersion;
     this.exec.progress.delete(job);

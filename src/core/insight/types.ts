@@ -20,6 +20,12 @@ export interface StepRecord {
    * Absent for builds recorded before it was kept, or when the job's Dockerfile could not be read.
    */
   source?: StepSource;
+  /**
+   * The step ran once in its platform's shared warm-up (core/schedule), which this build waited for, and this
+   * build found it in the cache: `seconds` are the warm-up's and `cached` is false, so what the line cost
+   * reads where the variants use it (insight/warmupSteps.ts).
+   */
+  warmup?: boolean;
 }
 
 export interface StepSource {

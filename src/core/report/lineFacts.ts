@@ -21,6 +21,8 @@ export interface LineCell {
   emulated?: boolean;
   seconds: number;
   cached: boolean;
+  /** It ran once in the platform's shared warm-up, which this cell's build waited for: `seconds` are the warm-up's. */
+  warmup?: boolean;
   /** The line's text changed since this build. */
   stale: boolean;
   startedAt: string;
@@ -88,6 +90,7 @@ export function dockerfileFacts(
         ...(r.emulated !== undefined ? { emulated: r.emulated } : {}),
         seconds: s.seconds,
         cached: s.cached,
+        ...(s.warmup ? { warmup: true } : {}),
         stale: placed.stale,
         startedAt: r.startedAt,
         position,
@@ -193,6 +196,8 @@ function summaryOf(fact: Omit<LineFact, 'summary'>, staleCells: number): string 
     return `${shortPlatform(p.platform)} ${seconds}${qemu}`;
   });
   parts.push(`cached in ${fact.cached}/${plural(fact.total, 'cell')}`);
+  const warmed = [...new Set(fact.cells.filter((c) => !c.stale && c.warmup).map((c) => shortPlatform(c.platform)))];
+  if (warmed.length) parts.push(`ran once in the shared warm-up (${warmed.join(', ')})`);
   if (staleCells) parts.push(`${plural(staleCells, 'cell')} not rebuilt since the edit`);
   return parts.join(' · ');
 }

@@ -15,7 +15,7 @@ export function lineFactsMarkdown(fact: LineFact): string {
     ...platforms.map((platform) => {
       const c = fact.cells.find((x) => x.variant === variant && x.platform === platform);
       if (!c) return 'not built';
-      const what = c.cached ? 'cached' : formatSeconds(c.seconds);
+      const what = c.cached ? 'cached' : `${formatSeconds(c.seconds)}${c.warmup ? ' in warm-up' : ''}`;
       return `${what}${c.emulated ? ' (QEMU)' : ''}${c.stale ? ', stale' : ''}`;
     }),
   ]);

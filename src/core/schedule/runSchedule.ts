@@ -71,6 +71,10 @@ export interface PrePhaseHooks<R extends StepResult> {
   execUncancellable?(job: Job, argv: string[]): Promise<R>;
   /** Cells that wait on the pre-phase (reason), or stop waiting (undefined). */
   onWaiting?(cells: Cell[], reason: string | undefined): void;
+  /** A warm-up is about to run its build; `job` is what its commands run as. */
+  onWarmupStart?(warmup: Warmup, job: Job): void;
+  /** A warm-up ended; `built` when its build succeeded. */
+  onWarmupEnd?(warmup: Warmup, job: Job, built: boolean): void;
 }
 
 export type PrePhaseResult<R extends StepResult> =
@@ -163,8 +167,10 @@ export function startWarmups<R extends StepResult>(
     hooks.onWaiting?.(w.cells, WAITING_FOR_WARMUP);
     const done = (async (): Promise<PrePhaseResult<R>> => {
       const job = stepJob(plan, { kind: 'warmup', warmup: w });
+      let built = false;
       try {
         await writeFiles(w.files);
+        hooks.onWarmupStart?.(w, job);
         const build = () => hooks.exec(job, w.argv);
         const r = await (reserve && w.platforms.length === 1
           ? reserve.run({ platform: w.platforms[0]!, kind: 'warmup' }, build)
@@ -181,6 +187,7 @@ export function startWarmups<R extends StepResult>(
             failedCells: w.cells,
           };
         }
+        built = true;
         return { ok: true };
       } catch (err) {
         return {
@@ -191,6 +198,7 @@ export function startWarmups<R extends StepResult>(
           failedCells: w.cells,
         };
       } finally {
+        hooks.onWarmupEnd?.(w, job, built);
         await removeFiles(w.files);
         hooks.onWaiting?.(w.cells, undefined);
       }
