@@ -196,6 +196,30 @@ describe('build runner pre-phase', () => {
     assert.deepEqual(waiting, [`a,b:${WAITING_FOR_WARMUP}`, 'a,b:-']);
   });
 
+  it('credits the warm-up’s steps to the cells that found them cached; their own steps stay as built', async () => {
+    const trace = join(await mkdtemp(join(tmpdir(), 'pre-')), 'trace');
+    // podman 4.3's lines for the shared stage (cut from test/fixtures/progress/podman-single.txt): the warm-up
+    // runs the RUN step, each variant's build then finds it cached and runs its own step.
+    const from = '[1/2] STEP 1/2: FROM busybox AS deps';
+    const run = '[1/2] STEP 2/2: RUN i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done';
+    const own = '[2/2] STEP 1/1: RUN echo variant';
+    const p = plan(trace, `echo '${from}'; echo '${run}'; sleep 0.3; echo '--> fec86bd6767'`);
+    for (const j of p.jobs)
+      j.argv = [
+        'sh',
+        '-c',
+        `echo '${from}'; echo '${run}'; echo '--> Using cache ${'e'.repeat(64)}'; echo '--> e1a7485a3f5'; echo '${own}'; echo '--> 434dafdf488'`,
+      ];
+    const summary = await new BuildRunner({ programs: { podman: 'sh' } }).run(p, {});
+    assert.equal(summary.ok, true);
+    for (const r of summary.records) {
+      const [shared, mine] = r.timing!.steps.filter((s) => s.instruction.startsWith('RUN'));
+      assert.deepEqual([shared!.cached, shared!.warmup], [false, true], r.variant);
+      assert.ok(shared!.seconds > 0, 'the warm-up ran the step for a while');
+      assert.deepEqual([mine!.cached, mine!.warmup], [false, undefined]);
+    }
+  });
+
   it('a failed warm-up builds nothing: its cells fail with the reason', async () => {
     const trace = join(await mkdtemp(join(tmpdir(), 'pre-')), 'trace');
     const summary = await new BuildRunner({ programs: { podman: 'sh' } }).run(
