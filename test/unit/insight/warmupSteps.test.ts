@@ -2,10 +2,15 @@
 // (test/fixtures/progress): the warm-up is the base and deps stages of podman-single.txt (a --no-cache arm64
 // build of the same Dockerfile, so those steps ran), the variant build is podman-cached.txt (every step cached).
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PodmanProgress } from '../../../src/core/insight/podmanProgress';
 import type { CellTiming, StepRecord } from '../../../src/core/insight/types';
 import { creditWarmups } from '../../../src/core/insight/warmupSteps';
-import { cells, replay } from './replay';
+import { dockerfileFacts } from '../../../src/core/report/lineFacts';
+import { lineFactsMarkdown } from '../../../src/core/report/lineFactsText';
+import type { BuildRecord } from '../../../src/core/results/types';
+import { cells, progressDir, replay } from './replay';
 
 const warmup: StepRecord[] = replay(new PodmanProgress(cells('', 'linux/arm64')), 'podman-single.txt')[
   '@linux/arm64'
@@ -60,5 +65,48 @@ describe('warm-up steps credited to the cells that waited for them', () => {
     });
     const moved: StepRecord = { ...warm, source: { line: 8, hash: 'abc' } };
     assert.deepEqual(creditWarmups({ seconds: 1, steps: [step] }, [[moved]]).steps[0], step);
+  });
+});
+
+describe('a line the warm-up ran, in the build facts', () => {
+  const dockerfile = readFileSync(join(progressDir, '..', 'timings-app', 'Dockerfile'), 'utf8');
+  const heavy = dockerfile.split('\n').findIndex((l) => l.startsWith('RUN i=0'));
+  const both = replay(new PodmanProgress(cells('v', 'linux/amd64', 'linux/arm64')), 'podman-cached.txt');
+  /** Two variants whose builds found every step cached; the warm-ups' deps RUN took 3.5 s natively, 26 s emulated (the issue's numbers). */
+  const records: BuildRecord[] = ['a', 'b'].flatMap((variant) =>
+    (['linux/amd64', 'linux/arm64'] as const).map((platform): BuildRecord => {
+      const seconds = platform === 'linux/amd64' ? 3.5 : 26;
+      const warm = warmup.map((s) => (s.stage === 'deps' && !s.cached ? { ...s, seconds } : s));
+      return {
+        variant,
+        platform,
+        engine: 'podman',
+        output: 'load',
+        status: 'succeeded',
+        startedAt: '2026-12-05T10:00:00.000Z',
+        durationMs: 2000,
+        emulated: platform === 'linux/arm64',
+        timing: creditWarmups(both[`v@${platform}`]!, [warm]),
+      };
+    }),
+  );
+
+  it('shows the warm-up’s seconds on every cell, says so, and is an emulation hot spot', () => {
+    const fact = dockerfileFacts(dockerfile, ['a', 'b'], records).find((f) => f.line === heavy)!;
+    assert.equal(
+      fact.summary,
+      'amd64 3.5 s · arm64 26.0 s (QEMU 7.4×) · cached in 0/4 cells · ran once in the shared warm-up (amd64, arm64)',
+    );
+    assert.deepEqual(
+      fact.hotSpots.map((h) => [h.variant, h.platform, h.factor]),
+      [
+        ['a', 'linux/arm64', 7.4],
+        ['b', 'linux/arm64', 7.4],
+      ],
+    );
+    assert.match(lineFactsMarkdown(fact), /\| a \| 3\.5 s in warm-up \| 26\.0 s in warm-up \(QEMU\) \|/);
+    // The variants' own steps stay cached.
+    const own = dockerfileFacts(dockerfile, ['a', 'b'], records).find((f) => f.instruction.startsWith('RUN printf'))!;
+    assert.equal(own.summary, 'amd64 cached · arm64 cached (QEMU) · cached in 4/4 cells');
   });
 });
