@@ -14,7 +14,7 @@ function sameStep(a: StepRecord, b: StepRecord): boolean {
 
 /**
  * `timing` with each cached step that a warm-up of its cell ran (not from cache) replaced by the warm-up's
- * step: its seconds, `cached: false`, `warmup: true`. Steps the warm-up itself found cached stay cached.
+ * step: its seconds and start, `cached: false`, `warmup: true`. Steps the warm-up itself found cached stay cached.
  */
 export function creditWarmups(timing: CellTiming, warmups: readonly (readonly StepRecord[])[]): CellTiming {
   const ran = warmups.flat().filter((s) => !s.cached);
@@ -22,7 +22,10 @@ export function creditWarmups(timing: CellTiming, warmups: readonly (readonly St
   const steps = timing.steps.map((step): StepRecord => {
     if (!step.cached) return step;
     const warm = ran.find((w) => sameStep(step, w));
-    return warm ? { ...step, seconds: warm.seconds, cached: false, warmup: true } : step;
+    if (!warm) return step;
+    // When it ran too: the same span in every cell it is credited to counts once (report/stepContention.ts).
+    const at = warm.at !== undefined ? { at: warm.at } : {};
+    return { ...step, seconds: warm.seconds, cached: false, warmup: true, ...at };
   });
   return { ...timing, steps };
 }

@@ -28,8 +28,8 @@ describe('warm-up steps credited to the cells that waited for them', () => {
     const warmDeps = warmup.find((s) => s.stage === 'deps' && s.instruction.startsWith('RUN i=0'))!;
     assert.equal(warmDeps.cached, false);
     assert.deepEqual(
-      { seconds: deps.seconds, cached: deps.cached, warmup: deps.warmup },
-      { seconds: warmDeps.seconds, cached: false, warmup: true },
+      { seconds: deps.seconds, at: deps.at, cached: deps.cached, warmup: deps.warmup },
+      { seconds: warmDeps.seconds, at: warmDeps.at, cached: false, warmup: true },
     );
     assert.ok(deps.seconds > 9, `the emulated loop took ${deps.seconds} s in the warm-up`);
     // The compile and final stages are the variant's own: still cached, not credited.
