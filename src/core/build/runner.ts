@@ -222,7 +222,7 @@ export class BuildRunner {
       onWaiting: (cells: Cell[], reason: string | undefined) => o.onWaiting?.(cells, reason),
       onWarmupStart: (_w: Warmup, job: Job) => void this.exec.progress.set(job, WarmupTimings.progress(job)),
       onWarmupEnd: (w: Warmup, job: Job, built: boolean) => {
-        this.warmups.ended(w, this.exec.progress.get(job), built, Date.now());
+        this.warmups.ended(w, { progress: this.exec.progress.get(job), built, now: Date.now() });
         this.exec.progress.delete(job);
       },
     };

@@ -17,7 +17,8 @@ export class WarmupTimings {
   }
 
   /** A warm-up ended: when it built, each of its cells will be credited with the steps of its platform. */
-  ended(warmup: Warmup, progress: JobProgress | undefined, built: boolean, now: number): void {
+  ended(warmup: Warmup, end: { progress: JobProgress | undefined; built: boolean; now: number }): void {
+    const { progress, built, now } = end;
     const timings = progress?.finish(now);
     if (!built || !timings) return;
     for (const cell of warmup.cells) {
