@@ -75,7 +75,11 @@ async function podmanStore(storageConf, isBase) {
     return existsSync(file) ? JSON.parse(await readFile(file, 'utf8')) : [];
   };
   // A platform instance pulled from a base's list has no name left, only the base in its names-history.
-  const images = (await read('images')).filter((i) => !isBase(i.names ?? i['names-history'] ?? []));
+  // podman's per-step layer images (`--layers`) never had a name: they are not counted, since only a prune
+  // removes them and a prune also takes dangling images no test made. Every image that was ever named is.
+  const images = (await read('images')).filter(
+    (i) => (i.names?.length || i['names-history']?.length) && !isBase(i.names ?? i['names-history'] ?? []),
+  );
   const containers = await read('containers');
   return {
     images: images.map((i) => i.id),
