@@ -8,7 +8,7 @@ import { ensureOutputDirs, pinPartImages } from './jobFiles';
 import { jobRecords } from './jobRecords';
 import { keepOthers, keptParts, pinnedImages } from './keepPlatforms';
 import { loadRegistryHosts, RegistryClient, type IndexPart } from '../registry';
-import { messageOf, type Failed } from '../errors';
+import { messageOf } from '../errors';
 import { JobProgress } from './jobProgress';
 import { restoreTags, taggedImages } from './cleanup';
 import { deliverAll } from './deliverAll';
@@ -16,15 +16,14 @@ import { discardJob, removeOrphans } from './discardJob';
 import { JobExec, type ExecResult } from './jobExec';
 import { WarmupTimings } from './warmupTimings';
 import { namedManifestLists, promoteFiles, removeUnnamedLists } from './promote';
-import type { ProcessResult } from './runProcess';
 import { TaskQueue } from '../taskQueue';
 import { EmulationReserve } from '../schedule/emulationReserve';
-import { runPulls, startWarmups, type PrePhaseResult, type WarmupGates } from '../schedule/runSchedule';
+import { runPulls, startWarmups } from '../schedule/runSchedule';
 import { runParts } from './runParts';
 import { describeNode } from '../nodes/endpoint';
 import { nodeName } from '../nodes/placement';
 import { probeNode } from '../nodes/probe';
-import { LOCAL_NODE, type BuildNode } from '../nodes/types';
+import { LOCAL_NODE } from '../nodes/types';
 
 export {
   BusyError,
@@ -43,36 +42,11 @@ import {
   type RunnerOptions,
   type RunOptions,
   type RunSummary,
+  type JobEnd,
+  type Lane,
+  type LaneGates,
+  type PreFailure,
 } from './runnerTypes';
-
-type PreFailure = Failed<PrePhaseResult<ProcessResult>>;
-
-/** One machine's part of a run: its jobs, its node (none: this machine), and the run's stop. */
-interface Lane {
-  plan: Plan;
-  node: BuildNode | undefined;
-  stop: AbortController;
-}
-
-/** What a job in a lane waits on and how it ends when a warm-up it needs failed. */
-interface LaneGates {
-  signal: AbortSignal;
-  gates: WarmupGates<ProcessResult>;
-  gateFailed: (job: Job, gate: PreFailure) => Promise<JobOutcome>;
-  reserve: EmulationReserve | undefined;
-  /** The lane's build slots: a split job's parts take theirs one by one (runParts). */
-  queue: TaskQueue;
-}
-
-/** How a job ended, for its records. */
-interface JobEnd {
-  startedAt: Date;
-  status: JobOutcome['status'];
-  result?: ProcessResult;
-  problem?: BuildProblem;
-  /** buildx push: the image each cell's build pushed, by digest (keepPlatforms.ts `pinnedImages`). */
-  images?: Record<string, string>;
-}
 
 /** Executes a plan's jobs with limited parallelism, one build per cell at a time. */
 export class BuildRunner {

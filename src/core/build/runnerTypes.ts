@@ -1,7 +1,13 @@
 import type { ResolvedConfig } from '../config/types';
 import type { BuildxBuilder } from '../engines/buildxOutput';
 import type { EnginePrograms } from '../engines/detect';
-import type { Cell, Job } from '../jobs';
+import type { Cell, Job, Plan } from '../jobs';
+import type { Failed } from '../errors';
+import type { EmulationReserve } from '../schedule/emulationReserve';
+import type { PrePhaseResult, WarmupGates } from '../schedule/runSchedule';
+import type { TaskQueue } from '../taskQueue';
+import type { BuildNode } from '../nodes/types';
+import type { ProcessResult } from './runProcess';
 import type { BuildRecord, CellStatus } from '../results/types';
 import type { BuildProblem } from './buildErrors';
 import type { CellLocks } from './cellLocks';
@@ -84,3 +90,33 @@ export const nodeTimeoutMs = 5000;
 
 /** Jobs running at once on each machine unless told otherwise: the CLI's `--jobs` and the editor's `multiarch.maxParallelJobs`. */
 export const DEFAULT_CONCURRENCY = 2;
+
+// The runner's own shapes (runner.ts).
+export type PreFailure = Failed<PrePhaseResult<ProcessResult>>;
+
+/** One machine's part of a run: its jobs, its node (none: this machine), and the run's stop. */
+export interface Lane {
+  plan: Plan;
+  node: BuildNode | undefined;
+  stop: AbortController;
+}
+
+/** What a job in a lane waits on and how it ends when a warm-up it needs failed. */
+export interface LaneGates {
+  signal: AbortSignal;
+  gates: WarmupGates<ProcessResult>;
+  gateFailed: (job: Job, gate: PreFailure) => Promise<JobOutcome>;
+  reserve: EmulationReserve | undefined;
+  /** The lane's build slots: a split job's parts take theirs one by one (runParts). */
+  queue: TaskQueue;
+}
+
+/** How a job ended, for its records. */
+export interface JobEnd {
+  startedAt: Date;
+  status: JobOutcome['status'];
+  result?: ProcessResult;
+  problem?: BuildProblem;
+  /** buildx push: the image each cell's build pushed, by digest (keepPlatforms.ts `pinnedImages`). */
+  images?: Record<string, string>;
+}
