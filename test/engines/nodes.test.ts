@@ -66,6 +66,7 @@ for (const engine of ['podman', 'docker'] as const) {
     this.timeout(600_000);
     let config: ResolvedConfig;
     let jobs: Job[] = [];
+    const published: string[] = [];
 
     before(function () {
       if (!nodeEndpoint[engine]) this.skip();
@@ -73,11 +74,10 @@ for (const engine of ['podman', 'docker'] as const) {
 
     after(async () => {
       const node = config?.nodes[0];
-      await removeBuiltImages(
-        engine as EngineKind,
-        programs[engine],
-        jobs.filter((j) => !j.node).flatMap((j) => [...j.tags, ...Object.values(j.platformTags ?? {})]),
-      );
+      await removeBuiltImages(engine as EngineKind, programs[engine], [
+        ...jobs.filter((j) => !j.node).flatMap((j) => [...j.tags, ...Object.values(j.platformTags ?? {})]),
+        ...published,
+      ]);
       if (node)
         await removeNodeImages(
           engine,
@@ -100,6 +100,14 @@ for (const engine of ['podman', 'docker'] as const) {
         canLoadManifestList: engine === 'podman',
       });
       jobs = plan.jobs;
+      // dockerd's jobs push per-platform tags only; the variant's index is made after them, under its own tag.
+      published.push(
+        ...variantTags(
+          config,
+          config.variants.find((v) => v.name === 'minimal')!,
+          true,
+        ),
+      );
       assert.deepEqual(
         plan.jobs.map((j) => [j.node ?? 'local', j.platforms]),
         [

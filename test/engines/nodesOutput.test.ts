@@ -90,6 +90,14 @@ for (const engine of ['podman', 'docker'] as const) {
       });
       local.push(
         ...plan.jobs.filter((j) => !j.node).flatMap((j) => [...j.tags, ...Object.values(j.platformTags ?? {})]),
+        // dockerd's jobs push per-platform tags only; the variant's index is made after them, under its own tag.
+        ...(output === 'push'
+          ? variantTags(
+              config,
+              config.variants.find((v) => v.name === 'minimal')!,
+              true,
+            )
+          : []),
       );
       remote.push({ node: config.nodes[0]!, tags: plan.jobs.filter((j) => j.node).flatMap((j) => j.tags) });
       const summary = await new BuildRunner({ programs, env, concurrency: 2 }).run(plan, { config });
