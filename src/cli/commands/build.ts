@@ -4,12 +4,11 @@ import { DEFAULT_CONCURRENCY } from '../../core/build/runnerTypes';
 import { failureLines, summaryTable } from '../../core/build/summary';
 import { prepareBuild, PrepareError } from '../../core/build/prepare';
 import { ResultsStore } from '../../core/results/store';
-import { configOptions, isOutputMode, parseOrUsage, requireConfig } from '../args';
-import { engineOption } from '../engine';
+import { matrixChoice, matrixOptions, parseOrUsage, requireConfig, usage } from '../args';
 import { CANCELLED, cancelOnSignal, unlessCancelled } from '../cancel';
 import type { CliIO } from '../io';
+import { messageOf } from '../../core/errors';
 import { formatProblems } from '../config';
-import type { OutputMode } from '../../core/jobs';
 
 const help = `multiarch build [--variant V]... [--platform P]... [--all] [--push] [--output load|oci|push]
                 [--engine auto|buildx|podman|docker] [--json] [--keep-going] [--jobs N] [--config FILE]
@@ -48,15 +47,8 @@ async function build(args: string[], io: CliIO, signal: AbortSignal): Promise<nu
     parseArgs({
       args,
       options: {
-        ...configOptions,
-        variant: { type: 'string', multiple: true },
-        platform: { type: 'string', multiple: true },
-        all: { type: 'boolean' },
+        ...matrixOptions,
         push: { type: 'boolean' },
-        output: { type: 'string' },
-        engine: { type: 'string' },
-        json: { type: 'boolean' },
-        'allow-outside-project': { type: 'boolean' },
         'keep-going': { type: 'boolean' },
         jobs: { type: 'string' },
       },
@@ -65,27 +57,16 @@ async function build(args: string[], io: CliIO, signal: AbortSignal): Promise<nu
   );
   if (typeof parsed === 'number') return parsed;
   const { values } = parsed;
-  const usage = (msg: string) => {
-    io.err(`multiarch build: ${msg}\n`);
-    return 2;
-  };
-  const output = values.push ? 'push' : values.output;
-  if (output !== undefined && !isOutputMode(output)) {
-    return usage(`--output must be load, oci or push (got "${output}")`);
-  }
   if (values.push && values.output && values.output !== 'push')
-    return usage('--push contradicts --output ' + values.output);
-  if (values.all && (values.variant?.length || values.platform?.length))
-    return usage('--all builds everything; drop --variant/--platform');
+    return usage(io, 'build', '--push contradicts --output ' + values.output);
+  const choice = matrixChoice(
+    { ...values, output: values.push ? 'push' : values.output },
+    { verb: 'builds', env: io.env },
+  );
+  if (typeof choice === 'string') return usage(io, 'build', choice);
   const jobs = values.jobs === undefined ? DEFAULT_CONCURRENCY : Number(values.jobs);
   if (!Number.isInteger(jobs) || jobs < 1)
-    return usage(`--jobs must be a whole number of at least 1 (got "${values.jobs}")`);
-  let setting;
-  try {
-    setting = engineOption(values.engine, io.env);
-  } catch (err) {
-    return usage((err as Error).message);
-  }
+    return usage(io, 'build', `--jobs must be a whole number of at least 1 (got "${values.jobs}")`);
 
   const config = await unlessCancelled(requireConfig(io, values.config), signal);
   if (config === CANCELLED) return cancelled();
@@ -93,18 +74,7 @@ async function build(args: string[], io: CliIO, signal: AbortSignal): Promise<nu
   const log = (text: string) => (values.json ? io.err(text) : io.out(text));
   let prepared;
   try {
-    prepared = await unlessCancelled(
-      prepareBuild(config, {
-        mode: 'build',
-        engine: setting,
-        env: io.env,
-        variants: values.variant ?? [],
-        platforms: values.platform ?? [],
-        ...(values['allow-outside-project'] ? { allowOutside: true } : {}),
-        ...(output ? { output: output as OutputMode } : {}),
-      }),
-      signal,
-    );
+    prepared = await unlessCancelled(prepareBuild(config, { mode: 'build', ...choice }), signal);
   } catch (err) {
     if (!(err instanceof PrepareError)) throw err;
     io.err(err.problems.length ? formatProblems(err.problems) : `multiarch build: ${err.message}\n`);
@@ -120,9 +90,9 @@ async function build(args: string[], io: CliIO, signal: AbortSignal): Promise<nu
     summary = await runner.run(plan, {
       signal,
       config,
-      ...(values['keep-going'] ? { keepGoing: true } : {}),
-      ...(engine.version ? { engineVersion: engine.version } : {}),
-      ...(builder ? { builder } : {}),
+      keepGoing: values['keep-going'],
+      engineVersion: engine.version,
+      builder,
       onCommand: (job, argv) => log(`[${job.id}] $ ${argv.join(' ')}\n`),
       onOutput: (_job, text) => log(text),
     });
@@ -138,7 +108,7 @@ async function build(args: string[], io: CliIO, signal: AbortSignal): Promise<nu
     await ResultsStore.forRoot(config.root).append(summary.records, (m) => io.err(`multiarch build: warning: ${m}\n`));
   } catch (err) {
     // The build ran (and may have moved tags): still show what happened, then say the record is missing.
-    notSaved = `multiarch build: the results were not recorded: ${(err as Error).message}\n`;
+    notSaved = `multiarch build: the results were not recorded: ${messageOf(err)}\n`;
   }
 
   if (values.json) {

@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
 import { prepareBuild, PrepareError } from '../../core/build/prepare';
 import { planToJson, planToText } from '../../core/matrix/formatPlan';
-import { configOptions, isOutputMode, parseOrUsage, requireConfig } from '../args';
-import { engineOption } from '../engine';
+import { matrixChoice, matrixOptions, parseOrUsage, requireConfig, usage } from '../args';
 import type { CliIO } from '../io';
 import { formatProblems } from '../config';
 
@@ -20,16 +19,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const parsed = parseOrUsage({ name: 'plan', help, io }, () =>
     parseArgs({
       args,
-      options: {
-        ...configOptions,
-        variant: { type: 'string', multiple: true },
-        platform: { type: 'string', multiple: true },
-        all: { type: 'boolean' },
-        engine: { type: 'string' },
-        output: { type: 'string' },
-        json: { type: 'boolean' },
-        'allow-outside-project': { type: 'boolean' },
-      },
+      options: matrixOptions,
       strict: true,
     }),
   );
@@ -37,33 +27,11 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const { values } = parsed;
   const config = await requireConfig(io, values.config);
   if (!config) return 2;
-  const output = values.output;
-  if (output !== undefined && !isOutputMode(output)) {
-    io.err(`multiarch plan: --output must be load, oci or push (got "${output}")\n`);
-    return 2;
-  }
-  if (values.all && (values.variant?.length || values.platform?.length)) {
-    io.err('multiarch plan: --all plans everything; drop --variant/--platform\n');
-    return 2;
-  }
-  let setting;
-  try {
-    setting = engineOption(values.engine, io.env);
-  } catch (err) {
-    io.err(`multiarch plan: ${(err as Error).message}\n`);
-    return 2;
-  }
+  const choice = matrixChoice(values, { verb: 'plans', env: io.env });
+  if (typeof choice === 'string') return usage(io, 'plan', choice);
   let prepared;
   try {
-    prepared = await prepareBuild(config, {
-      mode: 'plan',
-      engine: setting,
-      env: io.env,
-      variants: values.variant ?? [],
-      platforms: values.platform ?? [],
-      ...(values['allow-outside-project'] ? { allowOutside: true } : {}),
-      ...(output ? { output } : {}),
-    });
+    prepared = await prepareBuild(config, { mode: 'plan', ...choice });
   } catch (err) {
     if (!(err instanceof PrepareError)) throw err;
     io.err(err.problems.length ? formatProblems(err.problems) : `multiarch plan: ${err.message}\n`);

@@ -30,14 +30,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (!config) return 2;
   const { root, variants } = config;
   const platforms = [...new Set(variants.flatMap((v) => v.platforms))].sort();
-  const text = renderReport(
-    await collectReport({
-      root,
-      env: io.env,
-      platforms,
-      ...(config.variantArg ? { variantArg: config.variantArg } : {}),
-    }),
-  );
+  const text = renderReport(await collectReport({ root, env: io.env, platforms, variantArg: config.variantArg }));
   if (!values.out) {
     io.out(text);
     return 0;

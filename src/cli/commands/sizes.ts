@@ -1,11 +1,10 @@
 import { parseArgs } from 'node:util';
 import { measureSizes } from '../../core/sizes/measureSizes';
-import { resultsPath } from '../../core/state';
 import { readBuildRecords } from '../../core/sizes/buildRecords';
 import { compareArchitectures } from '../../core/explain/explainCollect';
 import { comparisonText } from '../../core/explain/explainText';
 import { sizesJson, sizesText } from '../../core/sizes/sizesTable';
-import { configOptions, parseOrUsage, requireConfig } from '../args';
+import { printRecorded, readCommandFront, recordedOptions } from '../args';
 import type { CliIO } from '../io';
 
 const help = `multiarch sizes [--config FILE] [--variant V]... [--json]
@@ -22,41 +21,17 @@ largest difference first. Layers are streamed from the OCI archive, the registry
 `;
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const parsed = parseOrUsage({ name: 'sizes', help, io }, () =>
-    parseArgs({
-      args,
-      options: {
-        ...configOptions,
-        variant: { type: 'string', multiple: true },
-        json: { type: 'boolean' },
-        compare: { type: 'boolean' },
-      },
-      strict: true,
-    }),
+  const front = await readCommandFront({ name: 'sizes', help, io }, () =>
+    parseArgs({ args, options: { ...recordedOptions, compare: { type: 'boolean' } }, strict: true }),
   );
-  if (typeof parsed === 'number') return parsed;
-  const { values } = parsed;
-  const config = await requireConfig(io, values.config);
-  if (!config) return 2;
-  const { root, variants } = config;
-  const unknown = (values.variant ?? []).filter((v) => !variants.some((c) => c.name === v));
-  if (unknown.length) {
-    io.err(
-      `multiarch sizes: unknown variant ${unknown.map((v) => `"${v}"`).join(', ')} (variants: ${variants.map((v) => v.name).join(', ')})\n`,
-    );
-    return 2;
-  }
+  if (typeof front === 'number') return front;
+  const { values, config } = front;
+  const { root } = config;
   if (values.compare) {
     const records = await readBuildRecords(root);
-    const comparisons = await compareArchitectures(records, {
-      root,
-      env: io.env,
-      ...(values.variant ? { variants: values.variant } : {}),
-    });
-    if (values.json) io.out(`${JSON.stringify(comparisons, null, 2)}\n`);
-    else if (!comparisons.length)
-      io.out(`No successful build recorded in ${resultsPath(root)}: run "multiarch build" first.\n`);
-    else io.out(comparisonText(comparisons));
+    const comparisons = await compareArchitectures(records, { root, env: io.env, variants: values.variant });
+    const text = comparisons.length ? comparisonText(comparisons) : undefined;
+    printRecorded(io, { json: values.json, data: comparisons, text, root });
     return comparisons.some((c) => c.errors?.length) ? 1 : 0;
   }
   let saved = true;
@@ -68,10 +43,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       saved = false;
       io.err(`multiarch sizes: ${m}\n`);
     },
-    ...(values.variant ? { variants: values.variant } : {}),
+    variants: values.variant,
   });
-  if (values.json) io.out(`${JSON.stringify(sizesJson(rows), null, 2)}\n`);
-  else if (!rows.length) io.out(`No successful build recorded in ${resultsPath(root)}: run "multiarch build" first.\n`);
-  else io.out(sizesText(rows));
+  printRecorded(io, {
+    json: values.json,
+    data: sizesJson(rows),
+    text: rows.length ? sizesText(rows) : undefined,
+    root,
+  });
   return rows.some((r) => r.error) || !saved ? 1 : 0;
 }

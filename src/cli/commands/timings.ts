@@ -6,8 +6,7 @@ import { HOT_SPOT_FACTOR, HOT_SPOT_SECONDS } from '../../core/report/lineFacts';
 import { timingsReport, timingsText } from '../../core/report/timings';
 import { cellTrends, trendsText, TREND_BUILDS } from '../../core/report/trends';
 import { ResultsStore } from '../../core/results/store';
-import { resultsPath } from '../../core/state';
-import { configOptions, parseOrUsage, requireConfig } from '../args';
+import { printRecorded, readCommandFront, recordedOptions } from '../args';
 import type { CliIO } from '../io';
 
 const help = `multiarch timings [--config FILE] [--variant V]... [--history] [--json]
@@ -24,35 +23,16 @@ Dockerfile lines whose emulated run took at least ${HOT_SPOT_SECONDS} s and ${HO
 `;
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  const parsed = parseOrUsage({ name: 'timings', help, io }, () =>
-    parseArgs({
-      args,
-      options: {
-        ...configOptions,
-        variant: { type: 'string', multiple: true },
-        json: { type: 'boolean' },
-        history: { type: 'boolean' },
-      },
-      strict: true,
-    }),
+  const front = await readCommandFront({ name: 'timings', help, io }, () =>
+    parseArgs({ args, options: { ...recordedOptions, history: { type: 'boolean' } }, strict: true }),
   );
-  if (typeof parsed === 'number') return parsed;
-  const { values } = parsed;
-  const config = await requireConfig(io, values.config);
-  if (!config) return 2;
-  const unknown = (values.variant ?? []).filter((v) => !config.variants.some((c) => c.name === v));
-  if (unknown.length) {
-    io.err(
-      `multiarch timings: unknown variant ${unknown.map((v) => `"${v}"`).join(', ')} (variants: ${config.variants.map((v) => v.name).join(', ')})\n`,
-    );
-    return 2;
-  }
+  if (typeof front === 'number') return front;
+  const { values, config } = front;
   const records = Object.values((await ResultsStore.forRoot(config.root).read()).cells).flat();
-  const nothing = `No timed build recorded in ${resultsPath(config.root)}: run "multiarch build" first.\n`;
+  const printed = { json: values.json, root: config.root, kind: 'timed' };
   if (values.history) {
     const trends = cellTrends(records, values.variant);
-    if (values.json) io.out(`${JSON.stringify({ cells: trends }, null, 2)}\n`);
-    else io.out(trends.length ? trendsText(trends) : nothing);
+    printRecorded(io, { ...printed, data: { cells: trends }, text: trends.length ? trendsText(trends) : undefined });
     return 0;
   }
   const chosen = config.variants.filter((v) => !values.variant?.length || values.variant.includes(v.name));
@@ -61,12 +41,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     records,
   );
   const report = { ...timingsReport(records, values.variant), hotSpots };
-  if (values.json) io.out(`${JSON.stringify(report, null, 2)}\n`);
-  else if (!report.cells.length) io.out(nothing);
-  else {
-    io.out(timingsText(report));
-    if (hotSpots.length)
-      io.out(['Emulation hot spots:', ...hotSpotLines(hotSpots, (p) => relative(io.cwd, p) || p)].join('\n  ') + '\n');
-  }
+  const hotSpotText = hotSpots.length
+    ? ['Emulation hot spots:', ...hotSpotLines(hotSpots, (p) => relative(io.cwd, p) || p)].join('\n  ') + '\n'
+    : '';
+  const text = report.cells.length ? timingsText(report) + hotSpotText : undefined;
+  printRecorded(io, { ...printed, data: report, text });
   return 0;
 }

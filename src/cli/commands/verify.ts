@@ -1,12 +1,11 @@
 import { parseArgs } from 'node:util';
 import { readBuildRecords } from '../../core/sizes/buildRecords';
-import { resultsPath } from '../../core/state';
 import { programsFromEnv } from '../../core/sizes/programs';
 import { verifyBuilds } from '../../core/verify/runVerify';
 import { staticVerify } from '../../core/verify/static/staticVerify';
 import { staticText, verifyText } from '../../core/verify/verifyText';
 import { writeVerifyResults } from '../../core/verify/verifyStore';
-import { configOptions, parseOrUsage, requireConfig } from '../args';
+import { configOptions, parseOrUsage, printRecorded, requireConfig } from '../args';
 import type { CliIO } from '../io';
 
 const help = `multiarch verify [--config FILE] [--variant V]... [--timeout SECONDS] [--static] [--json]
@@ -54,25 +53,19 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       root,
       env: io.env,
       programs: programsFromEnv(io.env),
-      ...(values.variant ? { variants: values.variant } : {}),
+      variants: values.variant,
     });
-    if (values.json) io.out(`${JSON.stringify({ cells }, null, 2)}\n`);
-    else if (!cells.length)
-      io.out(`No successful build recorded in ${resultsPath(root)}: run "multiarch build" first.\n`);
-    else io.out(staticText(cells));
+    printRecorded(io, { json: values.json, data: { cells }, text: cells.length ? staticText(cells) : undefined, root });
     return cells.some((c) => c.status === 'fail') ? 1 : 0;
   }
   const results = await verifyBuilds(records, {
     env: io.env,
     programs: programsFromEnv(io.env),
     checksFor: (name) => variants.find((v) => v.name === name)?.verifyChecks,
-    ...(values.variant ? { variants: values.variant } : {}),
-    ...(timeoutS ? { timeoutMs: timeoutS * 1000 } : {}),
+    variants: values.variant,
+    timeoutMs: timeoutS === undefined ? undefined : timeoutS * 1000,
   });
   if (results.length) await writeVerifyResults(root, results, (m) => io.err(`multiarch verify: warning: ${m}\n`));
-  if (values.json) io.out(`${JSON.stringify(results, null, 2)}\n`);
-  else if (!results.length)
-    io.out(`No successful build recorded in ${resultsPath(root)}: run "multiarch build" first.\n`);
-  else io.out(verifyText(results));
+  printRecorded(io, { json: values.json, data: results, text: results.length ? verifyText(results) : undefined, root });
   return results.some((r) => r.status === 'fail') ? 1 : 0;
 }

@@ -51,8 +51,8 @@ export async function collectReport(opts: ReportOptions): Promise<ReportInput> {
     platforms: await Promise.all(
       platforms.map(async (platform) => ({ platform, availability: await availability(platform) })),
     ),
-    ...(builder ? { builder } : {}),
-    ...(opts.variantArg ? { variantArg: opts.variantArg } : {}),
+    builder,
+    variantArg: opts.variantArg,
   };
 }
 
