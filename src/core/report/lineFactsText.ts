@@ -25,7 +25,8 @@ export function lineFactsMarkdown(fact: LineFact): string {
     '',
     table(['Variant', ...platforms.map((p) => md(shortPlatform(p)))], rows),
   ];
-  for (const h of fact.hotSpots) out.push('', `$(warning) ${md(hotSpotSentence(h))}`);
+  const hot = lineHotSpotsSentence(fact.hotSpots);
+  if (hot) out.push('', `$(warning) ${md(`Emulation hot spot: ${hot}`)}`);
   if (fact.cells.some((c) => c.stale))
     out.push('', '_Stale: the line was edited after that build, so those numbers describe text that is gone._');
   return out.join('\n');
@@ -34,6 +35,17 @@ export function lineFactsMarkdown(fact: LineFact): string {
 /** "Under QEMU this step took 26.0 s on linux/arm64 against 3.5 s on linux/amd64 (7.4×) in variant minimal". */
 export function hotSpotSentence(h: HotSpot): string {
   return `under QEMU this step took ${formatSeconds(h.seconds)} on ${h.platform} against ${formatSeconds(h.nativeSeconds)} on ${h.native} (${h.factor}×) in variant ${h.variant}`;
+}
+
+/**
+ * A line's hot spots said once (the hover and the diagnostic): the slowest one's numbers, then the other variants
+ * it hit ("…; also in b, c"); each variant's own seconds are in the hover's table. undefined when there is none.
+ */
+export function lineHotSpotsSentence(hotSpots: readonly HotSpot[]): string | undefined {
+  const [worst, ...rest] = [...hotSpots].sort((a, b) => b.seconds - a.seconds);
+  if (!worst) return undefined;
+  const others = [...new Set(rest.map((h) => h.variant))].filter((v) => v !== worst.variant);
+  return `${hotSpotSentence(worst)}${others.length ? `; also in ${others.join(', ')}` : ''}`;
 }
 
 /** A hot spot with where it is written: `multiarch timings --json` lists these. */

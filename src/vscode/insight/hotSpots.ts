@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { LineFact } from '../../core/report/lineFacts';
-import { hotSpotSentence } from '../../core/report/lineFactsText';
+import { lineHotSpotsSentence } from '../../core/report/lineFactsText';
 import { Disposable } from '../disposable';
 import { toRange, toWorkspaceEdit } from '../lint/convert';
 import { isDockerfile } from '../lint/documents';
@@ -20,9 +20,7 @@ const DEBOUNCE_MS = 300;
 
 /** "Emulation hot spot: under QEMU this step took 26.0 s on linux/arm64 against 3.5 s … (7.4×) in variant a; also in b." */
 export function hotSpotMessage(fact: LineFact): string {
-  const [worst, ...rest] = [...fact.hotSpots].sort((a, b) => b.seconds - a.seconds);
-  const also = rest.length ? `; also in ${[...new Set(rest.map((h) => h.variant))].join(', ')}` : '';
-  return `Emulation hot spot: ${hotSpotSentence(worst!)}${also}. Move this work to $BUILDPLATFORM or to a native build node`;
+  return `Emulation hot spot: ${lineHotSpotsSentence(fact.hotSpots)}. Move this work to $BUILDPLATFORM or to a native build node`;
 }
 
 export class HotSpotDiagnostics extends Disposable {
