@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { BuildkitPlainProgress } from '../../../src/core/insight/buildkitProgress';
 import { PodmanProgress } from '../../../src/core/insight/podmanProgress';
 import type { Cell } from '../../../src/core/jobs';
 import type { BuildRecord } from '../../../src/core/results/types';
 import type { CellTiming, ProgressParser } from '../../../src/core/insight/types';
 
 export const progressDir = join(__dirname, '..', '..', 'fixtures', 'progress');
+/** The Dockerfile the recordings were built from. */
+export const timingsAppDockerfile = join(progressDir, '..', 'timings-app', 'Dockerfile');
 
 /** The timed lines of a recording made by test/fixtures/progress/record.ts: `<ms>|<text>`. */
 export function recording(name: string): { at: number; text: string }[] {
@@ -35,21 +38,42 @@ export function replay(parser: ProgressParser, name: string, chunk?: number): Re
 export const cells = (variant: string, ...platforms: string[]): Cell[] =>
   platforms.map((platform) => ({ variant, platform }));
 
-/** Build records as the runner writes them, with the timings of a recorded podman build. */
-export function recordsFrom(file: string, variant: string, startedAt: string): BuildRecord[] {
-  const t = replay(new PodmanProgress(cells(variant, 'linux/amd64', 'linux/arm64')), file);
-  return ['linux/amd64', 'linux/arm64'].map((platform) => ({
-    variant,
-    platform,
+/**
+ * A succeeded build record as the runner writes it: variant `minimal` built by podman unless `r` says
+ * otherwise, emulated on any platform but linux/amd64.
+ */
+export function timedRecord(r: Partial<BuildRecord> & { platform: string }): BuildRecord {
+  return {
+    variant: 'minimal',
     engine: 'podman',
-    engineVersion: '4.3.1',
     output: 'load',
     status: 'succeeded',
-    startedAt,
-    durationMs: 14_500,
-    emulated: platform === 'linux/arm64',
-    timing: shifted(t[`${variant}@${platform}`]!, Date.parse(startedAt)),
-  }));
+    startedAt: '2026-12-05T08:00:00.000Z',
+    durationMs: 30_000,
+    emulated: r.platform !== 'linux/amd64',
+    ...r,
+  };
+}
+
+/** Build records of both platforms, with the timings of a recorded podman build. */
+export function recordsFrom(file: string, variant: string, startedAt: string): BuildRecord[] {
+  const t = replay(new PodmanProgress(cells(variant, 'linux/amd64', 'linux/arm64')), file);
+  return ['linux/amd64', 'linux/arm64'].map((platform) =>
+    timedRecord({
+      variant,
+      platform,
+      engineVersion: '4.3.1',
+      startedAt,
+      durationMs: 14_500,
+      timing: shifted(t[`${variant}@${platform}`]!, Date.parse(startedAt)),
+    }),
+  );
+}
+
+/** A dockerd BuildKit build of the `minimal` variant on `platform`, with the timings of a recorded build. */
+export function dockerRecord(file: string, platform: string, startedAt: string): BuildRecord {
+  const timing = replay(new BuildkitPlainProgress(cells('minimal', platform)), file)[`minimal@${platform}`]!;
+  return timedRecord({ platform, engine: 'docker', startedAt, durationMs: 5000, timing });
 }
 
 /** The recording's clock starts near 0; a record's steps start at its `startedAt`, as the runner records them. */

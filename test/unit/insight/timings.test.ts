@@ -14,7 +14,7 @@ import {
 import { ResultsStore } from '../../../src/core/results/store';
 import { withSources } from '../../../src/core/report/stepSources';
 import type { BuildRecord } from '../../../src/core/results/types';
-import { recordsFrom } from './replay';
+import { recordsFrom, timedRecord } from './replay';
 
 describe('timings of recorded builds', () => {
   const cold = recordsFrom('podman-cold.txt', 'minimal', '2026-11-30T08:57:36.925Z');
@@ -96,27 +96,24 @@ describe('an emulation factor measured while other builds shared the cores (reco
 describe('an emulation factor from the steps that had a core of their own', () => {
   const t0 = Date.parse('2026-12-05T10:00:00.000Z');
   /** A succeeded record whose steps are [stage, index, start (s after t0), seconds]. */
-  const rec = (variant: string, platform: string, steps: Array<[string, number, number, number]>): BuildRecord => ({
-    variant,
-    platform,
-    engine: 'podman',
-    output: 'load',
-    status: 'succeeded',
-    startedAt: new Date(t0 + steps[0]![2] * 1000).toISOString(),
-    durationMs: 100_000,
-    emulated: platform === 'linux/arm64',
-    timing: {
-      seconds: 100,
-      steps: steps.map(([stage, index, at, seconds]) => ({
-        stage,
-        index,
-        instruction: `RUN step ${index}`,
-        seconds,
-        cached: false,
-        at: t0 + at * 1000,
-      })),
-    },
-  });
+  const rec = (variant: string, platform: string, steps: Array<[string, number, number, number]>): BuildRecord =>
+    timedRecord({
+      variant,
+      platform,
+      startedAt: new Date(t0 + steps[0]![2] * 1000).toISOString(),
+      durationMs: 100_000,
+      timing: {
+        seconds: 100,
+        steps: steps.map(([stage, index, at, seconds]) => ({
+          stage,
+          index,
+          instruction: `RUN step ${index}`,
+          seconds,
+          cached: false,
+          at: t0 + at * 1000,
+        })),
+      },
+    });
   // A Build All on 2 cores: the shared prefix warmed once per platform side by side (each warm-up step is in
   // every cell it served), the native variant steps one at a time beside the emulated warm-up, then the three
   // emulated variant steps at once.
@@ -221,27 +218,21 @@ describe('multiarch timings', () => {
   it('--json lists the emulation hot spots with their Dockerfile line; the text names them too', async () => {
     const dockerfile = 'FROM scratch AS deps\nRUN python -m venv /opt/venv\nRUN sync\n';
     writeFileSync(join(root, 'Dockerfile'), dockerfile);
-    const rec = (platform: string, venv: number): BuildRecord => ({
-      variant: 'minimal',
-      platform,
-      engine: 'podman',
-      output: 'load',
-      status: 'succeeded',
-      startedAt: '2026-12-05T08:00:00.000Z',
-      durationMs: 30_000,
-      emulated: platform === 'linux/arm64',
-      timing: withSources(
-        {
-          seconds: venv + 1,
-          steps: [
-            { stage: 'deps', index: 2, instruction: 'RUN python -m venv /opt/venv', seconds: venv, cached: false },
-            { stage: 'deps', index: 3, instruction: 'RUN sync', seconds: 1, cached: false },
-          ],
-        },
-        dockerfile,
-        'podman',
-      ),
-    });
+    const rec = (platform: string, venv: number): BuildRecord =>
+      timedRecord({
+        platform,
+        timing: withSources(
+          {
+            seconds: venv + 1,
+            steps: [
+              { stage: 'deps', index: 2, instruction: 'RUN python -m venv /opt/venv', seconds: venv, cached: false },
+              { stage: 'deps', index: 3, instruction: 'RUN sync', seconds: 1, cached: false },
+            ],
+          },
+          dockerfile,
+          'podman',
+        ),
+      });
     await ResultsStore.forRoot(root).append([rec('linux/amd64', 3.5), rec('linux/arm64', 26)]);
     const o = io();
     assert.equal(await timings(['--json'], o), 0, o.stderr);

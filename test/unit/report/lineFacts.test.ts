@@ -2,37 +2,20 @@
 // (test/fixtures/progress) of test/fixtures/timings-app, and on constructed records for the thresholds.
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { BuildkitPlainProgress } from '../../../src/core/insight/buildkitProgress';
 import type { StepRecord } from '../../../src/core/insight/types';
 import type { BuildRecord } from '../../../src/core/results/types';
 import { dockerfileFacts, type LineFact } from '../../../src/core/report/lineFacts';
 import { lineFactsMarkdown, locatedHotSpots } from '../../../src/core/report/lineFactsText';
 import { withSources } from '../../../src/core/report/stepSources';
-import { cells, recordsFrom, replay } from '../insight/replay';
+import { dockerRecord, recordsFrom, timedRecord, timingsAppDockerfile } from '../insight/replay';
 
-const text = readFileSync(join(__dirname, '..', '..', 'fixtures', 'timings-app', 'Dockerfile'), 'utf8');
+const text = readFileSync(timingsAppDockerfile, 'utf8');
 const lines = text.split('\n');
 const lineOf = (prefix: string, t = text): number => t.split('\n').findIndex((l) => l.startsWith(prefix));
 
 /** Records as the runner now writes them: each step with where it was written in `dockerfile`. */
 function sourced(records: BuildRecord[], dockerfile = text): BuildRecord[] {
   return records.map((r) => ({ ...r, timing: withSources(r.timing!, dockerfile, r.engine) }));
-}
-
-function dockerRecord(file: string, platform: string, startedAt: string): BuildRecord {
-  const timing = replay(new BuildkitPlainProgress(cells('minimal', platform)), file)[`minimal@${platform}`]!;
-  return {
-    variant: 'minimal',
-    platform,
-    engine: 'docker',
-    output: 'load',
-    status: 'succeeded',
-    startedAt,
-    durationMs: 5000,
-    emulated: platform !== 'linux/amd64',
-    timing,
-  };
 }
 
 const at = (facts: LineFact[], line: number): LineFact | undefined => facts.find((f) => f.line === line);
@@ -166,17 +149,8 @@ describe('emulation hot spots', () => {
     seconds,
     cached,
   });
-  const record = (variant: string, platform: string, steps: StepRecord[]): BuildRecord => ({
-    variant,
-    platform,
-    engine: 'podman',
-    output: 'load',
-    status: 'succeeded',
-    startedAt: '2026-12-05T08:00:00.000Z',
-    durationMs: 30_000,
-    emulated: platform === 'linux/arm64',
-    timing: withSources({ seconds: 30, steps }, file, 'podman'),
-  });
+  const record = (variant: string, platform: string, steps: StepRecord[]): BuildRecord =>
+    timedRecord({ variant, platform, timing: withSources({ seconds: 30, steps }, file, 'podman') });
   const records = ['a', 'b'].flatMap((v) => [
     record(v, 'linux/amd64', [
       step(2, 'RUN python -m venv /opt/venv', 3.5),

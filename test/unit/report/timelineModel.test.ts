@@ -2,37 +2,19 @@
 // (test/fixtures/progress) of test/fixtures/timings-app: bars, orders, emulation lines, Dockerfile lines.
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { BuildkitPlainProgress } from '../../../src/core/insight/buildkitProgress';
 import type { StepRecord } from '../../../src/core/insight/types';
-import type { BuildRecord } from '../../../src/core/results/types';
 import { stepLines } from '../../../src/core/report/stepLines';
 import { timelineModel, type VariantDockerfile } from '../../../src/core/report/timelineModel';
 import { orderSteps } from '../../../src/core/report/timelineOrder';
 import { emulationComparisons, timingsReport } from '../../../src/core/report/timings';
-import { cells, recordsFrom, replay } from '../insight/replay';
+import { dockerRecord, recordsFrom, timedRecord, timingsAppDockerfile } from '../insight/replay';
 
-const dockerfilePath = join(__dirname, '..', '..', 'fixtures', 'timings-app', 'Dockerfile');
+const dockerfilePath = timingsAppDockerfile;
 const text = readFileSync(dockerfilePath, 'utf8');
 const lines = text.split('\n');
 const files = new Map<string, VariantDockerfile>([['minimal', { path: dockerfilePath, text }]]);
 /** The 0-based line of the first Dockerfile line starting with `prefix`. */
 const lineOf = (prefix: string): number => lines.findIndex((l) => l.startsWith(prefix));
-
-function dockerRecord(file: string, platform: string, startedAt: string): BuildRecord {
-  const timing = replay(new BuildkitPlainProgress(cells('minimal', platform)), file)[`minimal@${platform}`]!;
-  return {
-    variant: 'minimal',
-    platform,
-    engine: 'docker',
-    output: 'load',
-    status: 'succeeded',
-    startedAt,
-    durationMs: 5000,
-    emulated: platform !== 'linux/amd64',
-    timing,
-  };
-}
 
 describe('Build Timeline view model', () => {
   const cold = recordsFrom('podman-cold.txt', 'minimal', '2026-11-30T08:57:36.925Z');
@@ -190,15 +172,7 @@ describe('Build Timeline view model', () => {
 
   it('lists variants in config order and leaves out builds without recorded steps', () => {
     const redis = recordsFrom('podman-cold.txt', 'redis', '2026-11-30T08:57:36.925Z');
-    const untimed: BuildRecord = {
-      variant: 'sqs',
-      platform: 'linux/amd64',
-      engine: 'podman',
-      output: 'load',
-      status: 'succeeded',
-      startedAt: '2026-11-30T09:00:00Z',
-      durationMs: 1,
-    };
+    const untimed = timedRecord({ variant: 'sqs', platform: 'linux/amd64', startedAt: '2026-11-30T09:00:00Z' });
     assert.deepEqual(
       timelineModel([...cold, ...redis, untimed], files, ['redis', 'minimal', 'sqs']).map((v) => v.variant),
       ['redis', 'minimal'],
