@@ -9,47 +9,63 @@ const dockerfile = {
   text: readFileSync(join(fixturesDir, 'Dockerfile.run-failure'), 'utf8'),
 };
 
-describe('build failure locations', () => {
-  it('current BuildKit: file and line from the Dockerfile:N snippet, message from failed to solve', () => {
-    assert.deepEqual(parseBuildFailure(fixture('buildkit-modern-failure.txt')), {
+/** Failures recorded from each engine, each with the location and message the editor shows. */
+const recorded: Array<{ name: string; file: string; dockerfile?: typeof dockerfile; expected: object }> = [
+  {
+    name: 'current BuildKit: file and line from the Dockerfile:N snippet, message from failed to solve',
+    file: 'buildkit-modern-failure.txt',
+    expected: {
       file: 'Dockerfile',
       line: 11,
       message: 'process "/bin/sh -c forge test" did not complete successfully: exit code: 1',
       exitCode: 1,
-    });
-  });
-
-  it('Docker 20.10 BuildKit (recorded): the failed step is found in the Dockerfile', () => {
-    assert.deepEqual(parseBuildFailure(fixture('docker-run-failure.txt'), dockerfile), {
+    },
+  },
+  {
+    name: 'Docker 20.10 BuildKit (recorded): the failed step is found in the Dockerfile',
+    file: 'docker-run-failure.txt',
+    dockerfile,
+    expected: {
       file: '/work/app/Dockerfile',
       line: 6,
       message: 'executor failed running [/bin/sh -c echo about to fail && exit 3]: exit code: 3',
       exitCode: 3,
-    });
-  });
-
-  it('buildx 0.10.5 + BuildKit 0.11.6 (recorded): the snippet’s context-relative name becomes the Dockerfile built', () => {
-    assert.deepEqual(parseBuildFailure(fixture('buildx-0.10-run-failure.txt'), dockerfile), {
+    },
+  },
+  {
+    name: 'buildx 0.10.5 + BuildKit 0.11.6 (recorded): the snippet’s context-relative name becomes the Dockerfile built',
+    file: 'buildx-0.10-run-failure.txt',
+    dockerfile,
+    expected: {
       file: '/work/app/Dockerfile',
       line: 6,
       message: 'process "/bin/sh -c echo about to fail && exit 3" did not complete successfully: exit code: 3',
       exitCode: 3,
-    });
-    // A different file of the same context keeps the name BuildKit printed.
+    },
+  },
+  {
+    name: 'podman (recorded): the failed STEP is found in the Dockerfile',
+    file: 'podman-run-failure.txt',
+    dockerfile,
+    expected: {
+      file: '/work/app/Dockerfile',
+      line: 6,
+      message: 'building at STEP "RUN echo about to fail && exit 3": while running runtime: exit status 3',
+      exitCode: 3,
+    },
+  },
+];
+
+describe('build failure locations', () => {
+  for (const c of recorded)
+    it(c.name, () => assert.deepEqual(parseBuildFailure(fixture(c.file), c.dockerfile), c.expected));
+
+  it('buildx (recorded): a different file of the same context keeps the name BuildKit printed', () => {
     assert.equal(
       parseBuildFailure(fixture('buildx-0.10-run-failure.txt'), { ...dockerfile, path: '/work/app/Dockerfile.dev' })
         ?.file,
       'Dockerfile',
     );
-  });
-
-  it('podman (recorded): the failed STEP is found in the Dockerfile', () => {
-    assert.deepEqual(parseBuildFailure(fixture('podman-run-failure.txt'), dockerfile), {
-      file: '/work/app/Dockerfile',
-      line: 6,
-      message: 'building at STEP "RUN echo about to fail && exit 3": while running runtime: exit status 3',
-      exitCode: 3,
-    });
   });
 
   it('Docker 20.10 parse errors carry their line', () => {

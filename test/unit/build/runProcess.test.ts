@@ -32,6 +32,27 @@ function waitForOutput(predicate: (out: string) => boolean, ms: number) {
   };
 }
 
+/**
+ * Runs `script`, waits until it prints the pids of the descendants it started (`printed` captures them), checks
+ * they run, cancels the run and gives those pids with the run's result.
+ */
+async function cancelOnceStarted(script: string, printed: RegExp) {
+  const ac = new AbortController();
+  const w = waitForOutput((o) => printed.test(o), 10_000);
+  const run = runProcess(['sh', '-c', script], {
+    cwd: '/',
+    env: process.env,
+    signal: ac.signal,
+    onOutput: w.onOutput,
+    killGraceMs: 300,
+  });
+  await w.seen;
+  const pids = printed.exec(w.text)!.slice(1).map(Number);
+  assert.ok(pids.every(alive), 'the descendants should be running before cancel');
+  ac.abort();
+  return { pids, result: await run };
+}
+
 describe('runProcess', () => {
   it('streams output and reports the exit code; argv elements reach the program verbatim', async () => {
     const w = waitForOutput(() => false, 10_000);
@@ -49,43 +70,17 @@ describe('runProcess', () => {
 
   it('cancellation kills the whole process tree, leaving no orphans', async function () {
     this.timeout(20_000);
-    const ac = new AbortController();
     // The shell starts two grandchildren that ignore SIGTERM, prints their pids, then waits.
     const script = `trap "" TERM; (trap "" TERM; sleep 300) & a=$!; sleep 300 & b=$!; echo "pids $a $b"; wait`;
-    const w = waitForOutput((o) => /pids \d+ \d+/.test(o), 10_000);
-    const run = runProcess(['sh', '-c', script], {
-      cwd: '/',
-      env: process.env,
-      signal: ac.signal,
-      onOutput: w.onOutput,
-      killGraceMs: 300,
-    });
-    await w.seen;
-    const pids = /pids (\d+) (\d+)/.exec(w.text)!.slice(1).map(Number);
-    assert.ok(pids.every(alive), 'children should be running before cancel');
-    ac.abort();
-    const r = await run;
-    assert.equal(r.cancelled, true);
-    for (const pid of [...pids, r.pid!]) assert.equal(alive(pid), false, `process ${pid} survived cancellation`);
+    const { pids, result } = await cancelOnceStarted(script, /pids (\d+) (\d+)/);
+    assert.equal(result.cancelled, true);
+    for (const pid of [...pids, result.pid!]) assert.equal(alive(pid), false, `process ${pid} survived cancellation`);
   });
 
   it('cancellation also reaches descendants in a session of their own (as container runtimes start them)', async function () {
     this.timeout(20_000);
-    const ac = new AbortController();
-    const w = waitForOutput((o) => /own \d+/.test(o), 10_000);
-    const run = runProcess(['sh', '-c', 'setsid sleep 300 & echo "own $!"; wait'], {
-      cwd: '/',
-      env: process.env,
-      signal: ac.signal,
-      onOutput: w.onOutput,
-      killGraceMs: 300,
-    });
-    await w.seen;
-    const pid = Number(/own (\d+)/.exec(w.text)![1]);
-    assert.ok(alive(pid));
-    ac.abort();
-    await run;
-    assert.equal(alive(pid), false, `setsid child ${pid} survived cancellation`);
+    const { pids } = await cancelOnceStarted('setsid sleep 300 & echo "own $!"; wait', /own (\d+)/);
+    for (const pid of pids) assert.equal(alive(pid), false, `setsid child ${pid} survived cancellation`);
   });
 
   it('a timeout kills the tree and says so', async () => {

@@ -153,6 +153,71 @@ describe('podman pull once', () => {
   });
 });
 
+/** A script run as the "podman" program (the runner's `programs` maps it to sh): the ordering is tested, not an engine. */
+const sh = (script: string) => ['podman', '-c', script];
+/** This machine's platform builds natively; the other one is emulated. */
+const native = hostPlatform();
+const emulated = native === 'linux/arm64' ? 'linux/amd64' : 'linux/arm64';
+
+/** A warm-up of the stage `deps` for `platform`, serving `variants`, that runs `script` in `dir`. */
+function warmupOf({
+  dir,
+  platform,
+  variants,
+  script,
+}: {
+  dir: string;
+  platform: string;
+  variants: string[];
+  script: string;
+}): Warmup {
+  return {
+    stage: 'deps',
+    platforms: [platform],
+    argv: sh(script),
+    program: 'podman',
+    cwd: dir,
+    dockerfile: join(dir, 'no-such-Dockerfile'),
+    cells: variants.map((variant) => ({ variant, platform })),
+  };
+}
+
+/** A podman job of `variant` split into its `parts`, each running its script; `after` joins them (default: nothing). */
+function splitJob({
+  dir,
+  variant,
+  parts,
+  after = [sh('true')],
+}: {
+  dir: string;
+  variant: string;
+  parts: Array<{ platform: string; iidfile: string; script: string }>;
+  after?: string[][];
+}): Job {
+  return {
+    id: variant,
+    engine: 'podman',
+    variant,
+    platforms: parts.map((p) => p.platform),
+    output: 'load',
+    tags: [`app:${variant}`],
+    argv: sh('exit 9'),
+    program: 'podman',
+    cwd: dir,
+    parts: parts.map(({ platform, iidfile, script }) => ({ platform, iidfile, argv: sh(script) })),
+    after,
+  };
+}
+
+/** A split job of `variant`: a native and an emulated part, each writing an image id; the native one runs `nativeFirst` first. */
+function nativeAndEmulated(dir: string, variant: string, nativeFirst = ''): Job {
+  const parts = [native, emulated].map((platform, i) => {
+    const iidfile = join(dir, `${variant}-${i}.iid`);
+    return { platform, iidfile, script: `${platform === native ? nativeFirst : ''}printf sha256:%064d 0 > ${iidfile}` };
+  });
+  return splitJob({ dir, variant, parts });
+}
+
 describe('build runner pre-phase', () => {
   /** Commands are shell scripts run as the "podman" program: the runner's ordering is tested, not an engine. */
   function plan(trace: string, warmScript: string): Plan {
@@ -168,18 +233,7 @@ describe('build runner pre-phase', () => {
       argv: ['sh', '-c', `echo build-${variant} >> ${trace}`],
       cwd: root,
     });
-    const warmup: Warmup = {
-      stage: 'deps',
-      platforms: ['linux/amd64'],
-      argv: ['podman', '-c', warmScript],
-      program: 'podman',
-      cwd: root,
-      dockerfile: join(root, 'no-such-Dockerfile'),
-      cells: [
-        { variant: 'a', platform: 'linux/amd64' },
-        { variant: 'b', platform: 'linux/amd64' },
-      ],
-    };
+    const warmup = warmupOf({ dir: root, platform: 'linux/amd64', variants: ['a', 'b'], script: warmScript });
     return { engine: 'podman', jobs: [job('a'), job('b')], warmup: [warmup] };
   }
 
@@ -244,59 +298,41 @@ describe('build runner pre-phase', () => {
     const fifo = join(dir, 'fifo');
     await execFileP('mkfifo', [fifo]);
     const [amd, armP] = ['linux/amd64', 'linux/arm64'];
-    const sh = (script: string) => ['podman', '-c', script];
-    const cells = (platform: string) => ['a', 'b'].map((variant) => ({ variant, platform }));
     // What podman's --iidfile writes: `sha256:` and the id.
     const iid = (variant: string, arch: string) => join(dir, 'parts', `${variant}-${arch}.iid`);
     const id = (variant: string, arch: string) =>
       `${variant === 'a' ? 'a' : 'b'}${arch === 'amd64' ? '1' : '2'}`.repeat(32);
     const writeId = (variant: string, arch: string) => `printf sha256:${id(variant, arch)} > ${iid(variant, arch)}`;
-    const warmup = (platform: string, script: string): Warmup => ({
-      stage: 'deps',
-      platforms: [platform],
-      argv: sh(script),
-      program: 'podman',
-      cwd: dir,
-      dockerfile: join(dir, 'Dockerfile'),
-      cells: cells(platform),
-    });
-    const job = (variant: string): Job => ({
-      id: variant,
-      engine: 'podman',
-      variant,
-      platforms: [amd, armP],
-      output: 'load',
-      tags: [`app:${variant}`],
-      argv: sh('exit 9'),
-      program: 'podman',
-      cwd: dir,
-      parts: [
-        // Variant a's amd64 build lets the arm64 warm-up finish: it can only run while that warm-up waits.
-        {
-          platform: amd,
-          iidfile: iid(variant, 'amd64'),
-          argv: sh(
-            `echo build-${variant}-amd64 >> ${trace}; ${writeId(variant, 'amd64')}${variant === 'a' ? `; echo go > ${fifo}` : ''}`,
-          ),
-        },
-        {
-          platform: armP,
-          iidfile: iid(variant, 'arm64'),
-          argv: sh(`echo build-${variant}-arm64 >> ${trace}; ${writeId(variant, 'arm64')}`),
-        },
-      ],
-      after: [
-        sh(`echo list-${variant} >> ${trace}`),
-        [
-          'podman',
-          '-c',
-          'echo "$@" >> $0',
-          trace,
-          partImageSource(iid(variant, 'amd64')),
-          partImageSource(iid(variant, 'arm64')),
+    const warmup = (platform: string, script: string) => warmupOf({ dir, platform, variants: ['a', 'b'], script });
+    const job = (variant: string) =>
+      splitJob({
+        dir,
+        variant,
+        parts: [
+          // Variant a's amd64 build lets the arm64 warm-up finish: it can only run while that warm-up waits.
+          {
+            platform: amd,
+            iidfile: iid(variant, 'amd64'),
+            script: `echo build-${variant}-amd64 >> ${trace}; ${writeId(variant, 'amd64')}${variant === 'a' ? `; echo go > ${fifo}` : ''}`,
+          },
+          {
+            platform: armP,
+            iidfile: iid(variant, 'arm64'),
+            script: `echo build-${variant}-arm64 >> ${trace}; ${writeId(variant, 'arm64')}`,
+          },
         ],
-      ],
-    });
+        after: [
+          sh(`echo list-${variant} >> ${trace}`),
+          [
+            'podman',
+            '-c',
+            'echo "$@" >> $0',
+            trace,
+            partImageSource(iid(variant, 'amd64')),
+            partImageSource(iid(variant, 'arm64')),
+          ],
+        ],
+      });
     const plan: Plan = {
       engine: 'podman',
       jobs: [job('a'), job('b')],
@@ -334,38 +370,8 @@ describe('build runner pre-phase', () => {
     for (const f of [warmFifo, partFifo]) await execFileP('mkfifo', [f]);
     // Each write lets one blocked script go on; the test writes only once it has seen the waiting it expects.
     const release = (fifo: string) => void execFileP('sh', ['-c', `echo go > ${fifo}`]);
-    const sh = (script: string) => ['podman', '-c', script];
-    // This machine's platform builds natively; the other one is emulated.
-    const native = hostPlatform();
-    const emulated = native === 'linux/arm64' ? 'linux/amd64' : 'linux/arm64';
-    const job = (variant: string): Job => ({
-      id: variant,
-      engine: 'podman',
-      variant,
-      platforms: [native, emulated],
-      output: 'load',
-      tags: [`app:${variant}`],
-      argv: sh('exit 9'),
-      program: 'podman',
-      cwd: dir,
-      parts: [native, emulated].map((platform, i) => ({
-        platform,
-        iidfile: join(dir, `${variant}-${i}.iid`),
-        argv: sh(
-          `${platform === native ? `read x < ${partFifo}; ` : ''}printf sha256:%064d 0 > ${join(dir, `${variant}-${i}.iid`)}`,
-        ),
-      })),
-      after: [sh('true')],
-    });
-    const warmup: Warmup = {
-      stage: 'deps',
-      platforms: [emulated],
-      argv: sh(`read x < ${warmFifo}`),
-      program: 'podman',
-      cwd: dir,
-      dockerfile: join(dir, 'Dockerfile'),
-      cells: ['a', 'b'].map((variant) => ({ variant, platform: emulated })),
-    };
+    const job = (variant: string) => nativeAndEmulated(dir, variant, `read x < ${partFifo}; `);
+    const warmup = warmupOf({ dir, platform: emulated, variants: ['a', 'b'], script: `read x < ${warmFifo}` });
     const waits: string[] = [];
     const summary = await new BuildRunner({ programs: { podman: 'sh' }, timeoutMs: 60_000, cores: 2 }).run(
       { engine: 'podman', jobs: [job('a'), job('b')], warmup: [warmup] },
@@ -389,38 +395,11 @@ describe('build runner pre-phase', () => {
     const dir = await mkdtemp(join(tmpdir(), 'pre-'));
     const fifo = join(dir, 'warm');
     await execFileP('mkfifo', [fifo]);
-    const sh = (script: string) => ['podman', '-c', script];
-    const native = hostPlatform();
-    const emulated = native === 'linux/arm64' ? 'linux/amd64' : 'linux/arm64';
     const variants = ['a', 'b', 'c'];
-    const job = (variant: string): Job => ({
-      id: variant,
-      engine: 'podman',
-      variant,
-      platforms: [native, emulated],
-      output: 'load',
-      tags: [`app:${variant}`],
-      argv: sh('exit 9'),
-      program: 'podman',
-      cwd: dir,
-      parts: [native, emulated].map((platform, i) => ({
-        platform,
-        iidfile: join(dir, `${variant}-${i}.iid`),
-        argv: sh(`printf sha256:%064d 0 > ${join(dir, `${variant}-${i}.iid`)}`),
-      })),
-      after: [sh('true')],
-    });
+    const job = (variant: string) => nativeAndEmulated(dir, variant);
     // The emulated warm-up ends only once every variant's native part has run. With one slot, a job that held
     // it while its emulated part waited would keep the others' native parts queued until the timeout.
-    const warmup: Warmup = {
-      stage: 'deps',
-      platforms: [emulated],
-      argv: sh(`read x < ${fifo}`),
-      program: 'podman',
-      cwd: dir,
-      dockerfile: join(dir, 'Dockerfile'),
-      cells: variants.map((variant) => ({ variant, platform: emulated })),
-    };
+    const warmup = warmupOf({ dir, platform: emulated, variants, script: `read x < ${fifo}` });
     const nativeRan = new Set<string>();
     const order: string[] = [];
     const summary = await new BuildRunner({
