@@ -1,7 +1,7 @@
 /**
  * The emulation factor `multiarch timings` reports after a cold Build All, against the factor of each
  * platform built alone (issue: within ±30 %).
- *   node --import tsx bench/emulation-factor.ts [--project python-service] [--variants redis,sqs]
+ *   node --import tsx bench/emulation-factor.ts [--project python-service] [--variants redis,sqs] [--records DIR]
  * Build All: buildPlan + BuildRunner as the CLI runs them, on a cold podman store of its own
  * (bench/coldStore.ts); the factor is report/timings.ts's, from the records that run wrote. Alone: per
  * variant, a fresh cold store, that variant's native platform built by itself, then its emulated platform by
@@ -9,17 +9,22 @@
  * two records. Prints both per variant and the ratio. Needs scripts/setup/20-engines.sh and
  * 30-python-base.sh (root).
  */
+import { writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BuildRunner } from '../src/core/build/runner';
 import { DEFAULT_CONCURRENCY } from '../src/core/build/runnerTypes';
 import { hostPlatform } from '../src/core/engines/emulation';
 import { programsFromEnv } from '../src/core/engines/detect';
 import { buildPlan } from '../src/core/matrix/plan';
-import { emulationFactors } from '../src/core/report/timings';
+import { emulationComparisons } from '../src/core/report/timings';
 import type { BuildRecord } from '../src/core/results/types';
 import type { Project } from '../test/engines/helpers';
 import { cold } from './coldStore';
+
+/** `--records DIR`: each run's build records are written there as JSON, to read the steps behind a factor. */
+let recordsDir: string | undefined;
 
 async function buildAllFactors(project: Project, cores: number): Promise<Map<string, number>> {
   const { config, env, cleanup } = await cold('podman', project);
@@ -65,21 +70,32 @@ async function aloneFactor(project: Project, variant: string, cores: number): Pr
   }
 }
 
+/** Prints each factor with the step pairs it came from, so a factor far from the other can be traced. */
 function factors(records: BuildRecord[], cores: number, label: string): Map<string, number> {
   const out = new Map<string, number>();
-  for (const f of emulationFactors(records, cores)) {
+  if (recordsDir) writeFileSync(join(recordsDir, `${label.replace(/\W+/g, '-')}.json`), JSON.stringify(records));
+  for (const f of emulationComparisons(records, cores)) {
     out.set(f.variant, f.factor);
     console.log(
       `  ${label}: ${f.variant} ${f.platform} ${f.factor}×${f.contended ? ` (contended: ${f.contended})` : ''}`,
     );
+    for (const { step, nativeSeconds } of f.steps)
+      console.log(
+        `    ${step.seconds.toFixed(1)} s vs ${nativeSeconds.toFixed(1)} s  ${step.stage} #${step.index} ${step.instruction.slice(0, 60)}`,
+      );
   }
   return out;
 }
 
 async function main() {
   const { values } = parseArgs({
-    options: { project: { type: 'string', default: 'python-service' }, variants: { type: 'string' } },
+    options: {
+      project: { type: 'string', default: 'python-service' },
+      variants: { type: 'string' },
+      records: { type: 'string' },
+    },
   });
+  recordsDir = values.records;
   const project = values.project as Project;
   const cores = availableParallelism();
   console.log(
