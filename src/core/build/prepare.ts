@@ -116,7 +116,7 @@ export async function prepareBuild(config: ResolvedConfig, o: PrepareOptions): P
       platforms: o.platforms ?? [],
       canLoadManifestList: engine.canLoadManifestList,
       bake: true,
-      ...(o.output ? { output: o.output } : {}),
+      output: o.output,
     });
   } catch (err) {
     if (err instanceof PlanError) throw new PrepareError(err.message, 'usage', { action: 'openConfig' });

@@ -43,7 +43,7 @@ export function renderCi(kind: CiKind, config: ResolvedConfig, out = defaultCiPa
     );
   const content =
     kind === 'github'
-      ? githubWorkflow(targets, { repoRoot, source, ...(config.registry ? { registry: config.registry } : {}) })
+      ? githubWorkflow(targets, { repoRoot, source, registry: config.registry })
       : bakeHcl(targets, {
           baseDir: dirname(out),
           fileName: basename(out),

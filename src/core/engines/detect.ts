@@ -57,7 +57,7 @@ export async function detectEngines(opts: DetectOptions = {}): Promise<Detection
   const p = { ...programsFromEnv(opts.env ?? process.env), ...opts.programs };
   // `docker buildx version` starts the plugin (a large binary) twice, for its metadata and for the command: on a
   // busy machine a short limit made a working buildx "not usable" (the times are in bench/README.md).
-  const t = { timeoutMs: opts.timeoutMs ?? 10_000, ...(opts.env ? { env: opts.env } : {}) };
+  const t = { timeoutMs: opts.timeoutMs ?? 10_000, env: opts.env };
   const [bx, dv, di, pv] = await Promise.all([
     runTool([p.docker, 'buildx', 'version'], t),
     runTool([p.docker, 'version', '--format', '{{json .}}'], t),

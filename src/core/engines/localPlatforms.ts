@@ -81,7 +81,7 @@ export function localPlatformLookup(opts: LocalLookupOptions = {}): LocalPlatfor
   const queue = new TaskQueue(LOCAL_LOOKUP_PROCESSES);
   const runner = opts.run ?? runTool;
   const run: ToolRunner = (argv, o) => queue.run(() => runner(argv, o));
-  const t: ToolOptions = { timeoutMs: opts.timeoutMs ?? 5000, ...(opts.env ? { env: opts.env } : {}) };
+  const t: ToolOptions = { timeoutMs: opts.timeoutMs ?? 5000, env: opts.env };
   const ttl = opts.listingTtlMs ?? 10_000;
   const now = opts.now ?? Date.now;
   const listings = new Map<string, { at: number; keys: Promise<Set<string> | undefined> }>();

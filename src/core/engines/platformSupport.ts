@@ -27,7 +27,7 @@ export async function platformSupport(
   if (engine === 'buildx') {
     const ls = await runTool(withProgram(listBuildersArgv(), o.programs ?? defaultPrograms), {
       timeoutMs: 15_000,
-      ...(o.env ? { env: o.env } : {}),
+      env: o.env,
     });
     if (!ls.ok) {
       return {
@@ -71,7 +71,7 @@ export async function activeBuilder(
   if (!active || active.nodes.every((n) => n.buildkit)) return active;
   const r = await runTool(withProgram(inspectBuilderArgv(active.name, false), o.programs ?? defaultPrograms), {
     timeoutMs: 15_000,
-    ...(o.env ? { env: o.env } : {}),
+    env: o.env,
   });
   if (!r.ok) return active;
   const inspected = parseBuildxInspect(r.stdout);

@@ -64,8 +64,8 @@ export function buildPlan(config: ResolvedConfig, options: PlanOptions): Plan {
           { ...config, variants: local },
           {
             output,
-            ...(options.canLoadManifestList !== undefined ? { canLoadManifestList: options.canLoadManifestList } : {}),
-            ...(options.builder ? { builder: options.builder } : {}),
+            canLoadManifestList: options.canLoadManifestList,
+            builder: options.builder,
           },
         )
       : { engine: options.engine, jobs: [] };
@@ -89,10 +89,8 @@ export function buildPlan(config: ResolvedConfig, options: PlanOptions): Plan {
               variant,
               platforms: group.platforms,
               output,
-              ...(options.canLoadManifestList !== undefined
-                ? { canLoadManifestList: options.canLoadManifestList }
-                : {}),
-              ...(options.builder ? { builder: options.builder } : {}),
+              canLoadManifestList: options.canLoadManifestList,
+              builder: options.builder,
             }),
       );
     });

@@ -29,8 +29,8 @@ export async function probeNode(node: BuildNode, opts: ProbeOptions = {}): Promi
   const run = (command: string) =>
     runTool(onNode([program, command, '--format', format], node), {
       timeoutMs,
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      ...(opts.env ? { env: opts.env } : {}),
+      signal: opts.signal,
+      env: opts.env,
     });
   // In parallel: an unreachable node costs one timeout, not two.
   const [version, info] = await Promise.all([run('version'), run('info')]);

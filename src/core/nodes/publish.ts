@@ -260,7 +260,7 @@ async function run(argv: string[], node: BuildNode | undefined, opts: TransferOp
   const r = await runTool(argv, {
     env: opts.env ?? process.env,
     timeoutMs: opts.timeoutMs ?? 30 * 60_000,
-    ...(opts.signal ? { signal: opts.signal } : {}),
+    signal: opts.signal,
   });
   const out = [r.stdout, r.stderr].filter(Boolean).join('\n');
   opts.onOutput?.(out);

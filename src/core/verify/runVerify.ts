@@ -82,7 +82,7 @@ export async function verifyCell(r: BuildRecord, opts: VerifyOptions = {}): Prom
     run: opts.run ?? runTool,
     podman,
     timeoutMs: 60_000,
-    ...(opts.env ? { env: opts.env } : {}),
+    env: opts.env,
   });
   const results: CheckResult[] = [];
   for (const check of checks) {
@@ -117,7 +117,7 @@ async function runCheck(
     image,
     command: check.command,
     name,
-    ...(check.network ? { network: check.network } : {}),
+    network: check.network,
   };
   const env = opts.env ? { env: opts.env } : {};
   let res: Awaited<ReturnType<ToolRunner>> | undefined;

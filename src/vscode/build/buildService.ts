@@ -177,8 +177,8 @@ export class BuildService extends Disposable {
         engine: this.engines.setting,
         choose: () => this.engines.choose(),
         env: process.env,
-        ...(definition.variant !== 'all' ? { variants: [definition.variant] } : {}),
-        ...(definition.platforms?.length ? { platforms: definition.platforms } : {}),
+        variants: definition.variant === 'all' ? [] : [definition.variant],
+        platforms: definition.platforms,
         output: outputOf(definition, explicitOutput(folder) ?? config.output),
       });
     } catch (err) {
@@ -192,8 +192,8 @@ export class BuildService extends Disposable {
       plan,
       config,
       waitForBusy: fromTask,
-      ...(engine.version ? { engineVersion: engine.version } : {}),
-      ...(builder ? { builder } : {}),
+      engineVersion: engine.version,
+      builder,
     };
   }
 

@@ -95,8 +95,8 @@ export class BuildTerminal implements vscode.Pseudoterminal {
         signal: this.abort.signal,
         waitForBusy: this.run.waitForBusy,
         config,
-        ...(this.run.engineVersion ? { engineVersion: this.run.engineVersion } : {}),
-        ...(this.run.builder ? { builder: this.run.builder } : {}),
+        engineVersion: this.run.engineVersion,
+        builder: this.run.builder,
         onCommand: (job, argv) => {
           const line = `$ ${Object.entries(job.env ?? {})
             .map(([k, v]) => `${k}=${shellQuote(v)} `)

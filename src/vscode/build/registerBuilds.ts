@@ -42,12 +42,11 @@ function watchResults(onChange: () => void): vscode.Disposable[] {
 }
 
 function runnerFromSettings(locks: CellLocks): BuildRunner {
-  const timeoutMs = buildTimeoutMs();
   return new BuildRunner({
     locks,
     // The same programs detection found: $MULTIARCH_DOCKER / $MULTIARCH_PODMAN, as on the command line.
     programs: programsFromEnv(process.env),
     concurrency: maxParallelJobs(),
-    ...(timeoutMs ? { timeoutMs } : {}),
+    timeoutMs: buildTimeoutMs(),
   });
 }

@@ -38,7 +38,7 @@ export const showPlan: CommandFactory = {
           engine: engines.setting,
           choose: () => engines.choose(),
           env: process.env,
-          ...(variant ? { variants: [variant] } : {}),
+          variants: variant ? [variant] : [],
           output: explicitOutput(folderUri) ?? config.output,
         });
         text = planToText(plan, engine.reason);

@@ -31,12 +31,7 @@ export const exportReport: CommandFactory = {
       if (!uri) return undefined;
       const platforms = [...new Set(config.variants.flatMap((v) => v.platforms))].sort();
       const text = renderReport(
-        await collectReport({
-          root: config.root,
-          env: process.env,
-          platforms,
-          ...(config.variantArg ? { variantArg: config.variantArg } : {}),
-        }),
+        await collectReport({ root: config.root, env: process.env, platforms, variantArg: config.variantArg }),
       );
       await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
       log.info(`report written to ${uri.fsPath}`);
