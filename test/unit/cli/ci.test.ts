@@ -3,16 +3,11 @@ import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { run } from '../../../src/cli/commands/ci';
-import type { CliIO } from '../../../src/cli/io';
+import { runCli } from '../helpers/cliIO';
 
 const exampleDir = resolve(__dirname, '../../../examples/queue-service');
 
-async function ci(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIO = { cwd, env: {}, out: (t) => (out += t), err: (t) => (err += t) };
-  return { code: await run(args, io), out, err };
-}
+const ci = (args: string[], cwd: string) => runCli(run, { args, cwd });
 
 /** A copy of the example inside a repository of its own, at svc/. */
 async function project(): Promise<{ repo: string; svc: string }> {

@@ -3,24 +3,19 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run as buildCli } from '../../../src/cli/commands/build';
-import type { CliIO } from '../../../src/cli/io';
+import { runCli } from '../helpers/cliIO';
 
 /**
  * Exit 3 when this machine has no engine to build with (the engine programs do not exist, so a build that got
  * past the pre-flight could not run anything either). The other exit-3 causes need an engine that answers:
  * test/engines/cli.test.ts.
  */
-async function build(cwd: string, args: string[]) {
-  let out = '';
-  let err = '';
-  const io: CliIO = {
+const build = (cwd: string, args: string[]) =>
+  runCli(buildCli, {
+    args,
     cwd,
     env: { MULTIARCH_DOCKER: '/nonexistent/docker', MULTIARCH_PODMAN: '/nonexistent/podman', PATH: '/nonexistent' },
-    out: (t) => (out += t),
-    err: (t) => (err += t),
-  };
-  return { code: await buildCli(args, io), out, err };
-}
+  });
 
 describe('multiarch build exit 3: no engine', () => {
   let dir: string;

@@ -5,17 +5,11 @@ import { dirname, join, resolve } from 'node:path';
 import { run } from '../../../src/cli/commands/plan';
 import { prepareBuild } from '../../../src/core/build/prepare';
 import { loadConfig } from '../../../src/core/config/loadConfig';
-import type { CliIO } from '../../../src/cli/io';
+import { runCli } from '../helpers/cliIO';
 
 const example = resolve(__dirname, '../../../examples/queue-service/multiarch.yaml');
 
-async function plan(args: string[], cwd = process.cwd()): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIO = { cwd, env: {}, out: (t) => (out += t), err: (t) => (err += t) };
-  const code = await run(args, io);
-  return { code, out, err };
-}
+const plan = (args: string[], cwd = process.cwd()) => runCli(run, { args, cwd });
 
 interface PlanJson {
   engine: string;

@@ -4,25 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run as planCli } from '../../../src/cli/commands/plan';
 import { run as buildCli } from '../../../src/cli/commands/build';
-import type { CliIO } from '../../../src/cli/io';
+import type { CliCommand } from '../../../src/cli/io';
+import { runCli } from '../helpers/cliIO';
 import { loadConfig } from '../../../src/core/config/loadConfig';
 
-async function cli(
-  run: (args: string[], io: CliIO) => Promise<number>,
-  args: string[],
-  cwd: string,
-): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
+const cli = (run: CliCommand, args: string[], cwd: string) =>
   // No engine programs: a build that got past the pre-flight would fail with exit 3, never run anything.
-  const io: CliIO = {
-    cwd,
-    env: { MULTIARCH_DOCKER: '/nonexistent/docker', MULTIARCH_PODMAN: '/nonexistent/podman' },
-    out: (t) => (out += t),
-    err: (t) => (err += t),
-  };
-  return { code: await run(args, io), out, err };
-}
+  runCli(run, { args, cwd, env: { MULTIARCH_DOCKER: '/nonexistent/docker', MULTIARCH_PODMAN: '/nonexistent/podman' } });
 
 describe('a config cannot reach outside its project', () => {
   let dir: string;

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run as timings } from '../../../src/cli/commands/timings';
-import type { CliIO } from '../../../src/cli/io';
+import { capturingIO } from '../helpers/cliIO';
 import {
   emulationComparisons,
   emulationLine,
@@ -161,17 +161,7 @@ describe('an emulation factor from the steps that had a core of their own', () =
 
 describe('multiarch timings', () => {
   let root: string;
-  const io = () => {
-    const o = {
-      cwd: root,
-      env: {},
-      stdout: '',
-      stderr: '',
-      out: (t: string) => void (o.stdout += t),
-      err: (t: string) => void (o.stderr += t),
-    };
-    return o as CliIO & { stdout: string; stderr: string };
-  };
+  const io = () => capturingIO(root);
   beforeEach(async () => {
     root = mkdtempSync(join(tmpdir(), 'cli-timings-'));
     writeFileSync(join(root, 'Dockerfile'), 'FROM scratch\n');

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CliIO } from '../../../src/cli/io';
+import { capturingIO } from '../helpers/cliIO';
 import { run as lint } from '../../../src/cli/commands/lint';
 import { lintDockerfile, type LintContext, type LintDiagnostic } from '../../../src/core/lint';
 import { describeCells } from '../../../src/core/lint/cells';
@@ -138,14 +138,7 @@ COPY --from=build /out/app /app
   });
 
   it('JSON output carries the cells; text output the words', async () => {
-    const out = {
-      cwd: dir,
-      env: {},
-      stdout: '',
-      stderr: '',
-      out: (t: string) => void (out.stdout += t),
-      err: (t: string) => void (out.stderr += t),
-    } satisfies CliIO & { stdout: string; stderr: string };
+    const out = capturingIO(dir);
     await lint(['--format', 'json', '--no-network'], out);
     const rows = JSON.parse(out.stdout) as Array<{
       rule: string;

@@ -2,21 +2,11 @@ import { strict as assert } from 'node:assert';
 import { chmod, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CliIO } from '../../../src/cli/io';
+import { capturingIO } from '../helpers/cliIO';
 import { run as fix } from '../../../src/cli/commands/fix';
 import { run as lint } from '../../../src/cli/commands/lint';
 
-function io(cwd: string): CliIO & { stdout: string; stderr: string } {
-  const o = {
-    cwd,
-    env: {},
-    stdout: '',
-    stderr: '',
-    out: (t: string) => void (o.stdout += t),
-    err: (t: string) => void (o.stderr += t),
-  };
-  return o;
-}
+const io = (cwd: string) => capturingIO(cwd);
 
 describe('multiarch lint / fix', () => {
   let dir: string;

@@ -5,20 +5,10 @@ import { join } from 'node:path';
 import { run as report } from '../../../src/cli/commands/report';
 import { run as sizes } from '../../../src/cli/commands/sizes';
 import { run as verify } from '../../../src/cli/commands/verify';
-import type { CliIO } from '../../../src/cli/io';
+import { capturingIO } from '../helpers/cliIO';
 import { GZIP, LayoutBuilder } from './ociFixture';
 
-function io(cwd: string): CliIO & { stdout: string; stderr: string } {
-  const o = {
-    cwd,
-    env: {},
-    stdout: '',
-    stderr: '',
-    out: (t: string) => void (o.stdout += t),
-    err: (t: string) => void (o.stderr += t),
-  };
-  return o;
-}
+const io = (cwd: string) => capturingIO(cwd);
 
 describe('multiarch sizes / verify / report', () => {
   let root: string;
