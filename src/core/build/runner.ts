@@ -18,7 +18,7 @@ import { WarmupTimings } from './warmupTimings';
 import { namedManifestLists, promoteFiles, removeUnnamedLists } from './promote';
 import { TaskQueue } from '../taskQueue';
 import { EmulationReserve } from '../schedule/emulationReserve';
-import { runPulls, startWarmups } from '../schedule/runSchedule';
+import { runPulls, startWarmups, WAITING_FOR_CORE } from '../schedule/runSchedule';
 import { runParts } from './runParts';
 import { describeNode } from '../nodes/endpoint';
 import { nodeName } from '../nodes/placement';
@@ -183,7 +183,13 @@ export class BuildRunner {
           if (outcome.status === 'failed' && !o.keepGoing) stop.abort();
           return outcome;
         };
-        return job.parts ? run() : queue.run(run);
+        if (job.parts) return run();
+        // A one-platform job (a variant built for the native platform only) leaves the emulated warm-up its
+        // core as a split job's native part does; a job of several platforms in one call has emulated work too.
+        const [platform] = job.platforms;
+        if (!reserve || job.platforms.length !== 1 || !platform) return queue.run(run);
+        const onWait = (w: boolean) => o.onWaiting?.(jobCells(job), w ? WAITING_FOR_CORE : undefined);
+        return queue.run(() => reserve.run({ platform, kind: 'build', onWait }, run));
       }),
     );
   }

@@ -391,6 +391,46 @@ describe('build runner pre-phase', () => {
     assert.equal(waits[1], `${waits[0]!.split(' ')[0]} goes`);
   });
 
+  it('a one-platform native job on 2 cores also leaves the emulated warm-up its core: one native build at a time beside it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pre-'));
+    const [warmFifo, partFifo] = [join(dir, 'warm'), join(dir, 'part')];
+    for (const f of [warmFifo, partFifo]) await execFileP('mkfifo', [f]);
+    const release = (fifo: string) => void execFileP('sh', ['-c', `echo go > ${fifo}`]);
+    // A variant built for the native platform only is one plain job, not split: it gets the same limit.
+    const only: Job = {
+      id: 'k',
+      engine: 'podman',
+      variant: 'k',
+      platforms: [native],
+      output: 'load',
+      tags: ['app:k'],
+      argv: sh(`read x < ${partFifo}`),
+      program: 'podman',
+      cwd: dir,
+    };
+    const warmup = warmupOf({ dir, platform: emulated, variants: ['a'], script: `read x < ${warmFifo}` });
+    const waits: string[] = [];
+    const summary = await new BuildRunner({ programs: { podman: 'sh' }, timeoutMs: 60_000, cores: 2 }).run(
+      {
+        engine: 'podman',
+        jobs: [nativeAndEmulated(dir, 'a', `read x < ${partFifo}; `), only],
+        warmup: [warmup],
+      },
+      {
+        onWaiting: (cells, reason) => {
+          if (cells.length !== 1 || cells[0]!.platform !== native) return;
+          waits.push(`${cells[0]!.variant} ${reason ?? 'goes'}`);
+          release(partFifo);
+          if (!reason) release(warmFifo);
+        },
+      },
+    );
+    assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
+    assert.equal(waits.length, 2, waits.join(', '));
+    assert.match(waits[0]!, new RegExp(`^[ak] ${WAITING_FOR_CORE}$`));
+    assert.equal(waits[1], `${waits[0]!.split(' ')[0]} goes`);
+  });
+
   it("split jobs: a part waiting for its warm-up holds no build slot, so the other variants' native parts build meanwhile", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pre-'));
     const fifo = join(dir, 'warm');
