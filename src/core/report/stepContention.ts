@@ -6,7 +6,9 @@ import type { BuildRecord } from '../results/types';
  * A build that overlaps another is not always slowed by it: on 2 cores, the native and the emulated
  * warm-up side by side each have a core, while three variant builds at once share two. So the emulation
  * factor compares the steps that had a core of their own (peak of others below the cores), where build-level
- * overlap would call every step of a parallel Build All contended. Cached steps cost no CPU and are left out;
+ * overlap would call every step of a parallel Build All contended. How long the crowding lasted matters, not
+ * only its peak: a minute-long emulated step that two native builds overlapped for the half second one
+ * handed over to the next still had its core. Cached steps cost no CPU and are left out;
  * a step several records share (one warm-up recorded against each cell it served) counts once.
  */
 export class StepContention {
@@ -29,10 +31,15 @@ export class StepContention {
   }
 
   /**
-   * The most other steps running at one moment while `step` (of `record`) ran on its machine; undefined when
-   * the step has no start time (recorded before it was kept) or was cached.
+   * While `step` (of `record`) ran on its machine: the most other steps running at one moment, and the share
+   * of its time during which at least `cores` others ran (0–1). Undefined when the step has no start time
+   * (recorded before it was kept) or was cached.
    */
-  peakOthers(step: StepRecord, record: Pick<BuildRecord, 'node' | 'platform'>): number | undefined {
+  contention(
+    step: StepRecord,
+    record: Pick<BuildRecord, 'node' | 'platform'>,
+    cores: number,
+  ): { peak: number; crowded: number } | undefined {
     const span = spanOf(step);
     if (!span) return undefined;
     const self = spanKey(step, record.platform);
@@ -45,8 +52,14 @@ export class StepContention {
     events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     let now = 0;
     let peak = 0;
-    for (const [, d] of events) peak = Math.max(peak, (now += d));
-    return peak;
+    let crowdedMs = 0;
+    let last = span.start;
+    for (const [t, d] of events) {
+      if (now >= cores) crowdedMs += t - last;
+      last = t;
+      peak = Math.max(peak, (now += d));
+    }
+    return { peak, crowded: crowdedMs / (span.end - span.start) };
   }
 }
 

@@ -97,11 +97,18 @@ export interface EmulationComparison extends EmulationFactor {
  *
  * Builds sharing the cores slow the native steps as much as the emulated ones' share of the CPU, so such a
  * factor reads low. Steps recorded with their start time are compared only where both had a core of their
- * own (fewer other steps running than `cores`, stepContention.ts): in a Build All, the warm-ups and the
+ * own (fewer other steps running than `cores` for nearly all their time, stepContention.ts): in a Build All, the warm-ups and the
  * builds the parallelism limit kept apart. When no compared step had, or for builds recorded without start
  * times, a comparison of two builds that ran alone is preferred over a newer one made while other builds
  * ran (`contended`).
  */
+/**
+ * A step had a core of its own when fewer than `cores` other steps ran beside it for all but this share of
+ * its time: builds hand over step to step, and the moment one build's last step and the next build's first
+ * overlap is no contention worth dropping a minute-long step for.
+ */
+const CROWDED_SHARE = 0.1;
+
 export function emulationComparisons(
   records: BuildRecord[],
   cores: number = availableParallelism(),
@@ -123,16 +130,16 @@ export function emulationComparisons(
       )[0];
       const pairs = native && comparedSteps(emulated, native);
       if (!pairs?.length) continue;
-      const peaks = pairs.map((p) => [
-        contention.peakOthers(p.step, emulated),
-        contention.peakOthers(p.nativeStep, native),
+      const seen = pairs.map((p) => [
+        contention.contention(p.step, emulated, cores),
+        contention.contention(p.nativeStep, native, cores),
       ]);
       let c: EmulationComparison | undefined;
       let contended: number;
-      if (peaks.every((p) => p.every((n) => n !== undefined))) {
-        const alone = pairs.filter((_, i) => peaks[i]!.every((n) => n! < cores));
+      if (seen.every((p) => p.every((n) => n !== undefined))) {
+        const alone = pairs.filter((_, i) => seen[i]!.every((n) => n!.crowded <= CROWDED_SHARE));
         c = comparison(emulated, native, alone.length ? alone : pairs);
-        contended = alone.length ? 0 : Math.max(...peaks.flat().map((n) => n!));
+        contended = alone.length ? 0 : Math.max(...seen.flat().map((n) => n!.peak));
       } else {
         c = comparison(emulated, native, pairs);
         contended = Math.max(overlapping(records, emulated), overlapping(records, native));

@@ -141,6 +141,22 @@ describe('an emulation factor from the steps that had a core of their own', () =
     assert.equal(a!.factor, 6.9); // (26 + 40) / (3.5 + 6); with the contended step it would read 7.9
   });
 
+  it('keeps a long step that others crowded only for a moment (one build handing over to the next)', () => {
+    // The native variant steps overlap by 0.3 s as one build ends and the next starts: for 0.6 of its 26 s
+    // the emulated warm-up's first step had two others beside it on 2 cores, and still had its core.
+    const handover = ['a', 'b', 'c'].flatMap((v, i) => [
+      rec(v, 'linux/amd64', [...warmAmd, ['builder', 3, 10 + i * 4, 4.3]]),
+      rec(v, 'linux/arm64', [...warmArm, ['builder', 3, 66 + i / 10, 40]]),
+    ]);
+    const [a] = emulationComparisons(handover, 2);
+    assert.equal(a!.contended, undefined);
+    assert.deepEqual(
+      a!.steps.map((s) => s.step.index),
+      [2, 1],
+    );
+    assert.equal(a!.factor, 6.9);
+  });
+
   it('with no such step, says how many others ran beside the compared ones', () => {
     const [a] = emulationComparisons(buildAll, 1);
     assert.equal(a!.factor, 7.9);
