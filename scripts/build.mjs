@@ -1,8 +1,8 @@
 // One bundler for everything: the extension, the CLI and the integration-test bundle.
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { nodeBundleOptions, vscodeApiPlugin } from './bundleOptions.mjs';
+import { extensionBundleOptions, nodeBundleOptions } from './bundleOptions.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const watch = process.argv.includes('--watch');
@@ -21,13 +21,7 @@ function listTests(dir) {
 }
 
 const builds = [
-  {
-    ...common,
-    entryPoints: ['src/extension.ts'],
-    outfile: 'dist/extension.js',
-    plugins: [vscodeApiPlugin(root)],
-    metafile: true,
-  },
+  { ...extensionBundleOptions(root, { watch }), metafile: true },
   {
     ...common,
     entryPoints: ['src/cli/main.ts'],
@@ -71,6 +65,9 @@ if (withTests) {
   });
 }
 
+// Chunk names carry a hash: without this, chunks of earlier builds would pile up and be packaged.
+rmSync(join(root, 'dist', 'chunks'), { recursive: true, force: true });
+
 if (watch) {
   const ctxs = await Promise.all(builds.map((b) => esbuild.context(b)));
   await Promise.all(ctxs.map((c) => c.watch()));
@@ -80,7 +77,7 @@ if (watch) {
   for (const r of results) {
     if (!r.metafile) continue;
     for (const [file, info] of Object.entries(r.metafile.outputs)) {
-      if (file.endsWith('.js')) console.log(`${file}  ${(info.bytes / 1024).toFixed(1)} KiB`);
+      if (/\.m?js$/.test(file)) console.log(`${file}  ${(info.bytes / 1024).toFixed(1)} KiB`);
     }
   }
 }

@@ -18,31 +18,23 @@ export function nodeBundleOptions(root, { watch = false } = {}) {
 }
 
 /**
- * The extension's `import * as vscode from 'vscode'` sites (one per module, 50+) each compiled to a copy of
- * the whole API object (esbuild's CommonJS interop defines a getter per API name at load time), which was a
- * visible part of loading the extension. This plugin gives them one ES module instead, which reads the API
- * once and exports its value names (from @types/vscode); esbuild then binds each `vscode.x` directly.
+ * The extension: an ES module (VS Code >= 1.100 loads a `main` ending in .mjs with import()) split into chunks, so
+ * activation loads only the entry and what it imports statically; every `import()` in src/ (a feature's
+ * implementation, a heavy library) becomes a chunk under dist/chunks loaded on first use. `vscode` stays an
+ * import the extension host resolves. The bundled CommonJS dependencies (yaml, dockerfile-ast, tar-stream) call
+ * require() for node's modules, which an ES module only has through createRequire.
  */
-export function vscodeApiPlugin(root) {
+export function extensionBundleOptions(root, { watch = false } = {}) {
   return {
-    name: 'vscode-api',
-    setup(build) {
-      build.onResolve({ filter: /^vscode$/ }, (args) =>
-        args.namespace === 'vscode-api'
-          ? { path: 'vscode', external: true }
-          : { path: 'vscode', namespace: 'vscode-api' },
-      );
-      build.onLoad({ filter: /.*/, namespace: 'vscode-api' }, async () => {
-        const { readFile } = await import('node:fs/promises');
-        const types = await readFile(`${root}/node_modules/@types/vscode/index.d.ts`, 'utf8');
-        const names = [
-          ...new Set(
-            [...types.matchAll(/^\texport (?:class|enum|namespace|function|const|let) (\w+)/gm)].map((m) => m[1]),
-          ),
-        ];
-        const lines = ["const api = require('vscode');", ...names.map((n) => `export const ${n} = api.${n};`)];
-        return { contents: lines.join('\n'), loader: 'js' };
-      });
-    },
+    ...nodeBundleOptions(root, { watch }),
+    format: 'esm',
+    splitting: true,
+    entryPoints: { extension: 'src/extension.ts' },
+    outdir: 'dist',
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    external: ['vscode'],
+    define: {},
+    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
   };
 }

@@ -4,7 +4,7 @@ import { messageOf } from '../core/errors';
 import type { BuildService } from './build/buildService';
 import type { BuildersTreeProvider } from './builders/buildersTree';
 import type { EngineService } from './engine/engineService';
-import type { LintService } from './lint/lintService';
+import type { LintLoader } from './lint/registerLint';
 import { showError, type Log } from './log';
 import type { CellStates } from './model/cellStates';
 import type { ConfigModel } from './model/configModel';
@@ -25,16 +25,16 @@ export interface CommandContext {
   plans: PlanDocuments;
   sizes: SizesPanels;
   timeline: TimelinePanels;
-  lint: LintService;
+  lint: LintLoader;
 }
 
 // Command arguments come from menus, keybindings and executeCommand callers: each handler checks its own.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type CommandHandler = (...args: any[]) => unknown;
 
-/** A command as the table names it (rust-analyzer's `CommandFactory`, vscode-go's `createRegisterCommand`). */
+/** A command as its feature module defines it (rust-analyzer's `CommandFactory`, vscode-go's `createRegisterCommand`). */
 export interface CommandFactory {
-  /** Makes the handler once, at activation. */
+  /** Makes the handler once, on the command's first run. */
   create(ctx: CommandContext): CommandHandler;
   /**
    * Set when the command runs tools with this workspace's configuration: what it runs, as the start of the
@@ -45,21 +45,30 @@ export interface CommandFactory {
   onFailure?: string;
 }
 
+/** A command as the table names it: its factory, imported with the feature's module when the command first runs. */
+export interface LazyCommand {
+  load(): Promise<CommandFactory>;
+}
+
 /**
- * Registers one command: refused in Restricted Mode when it needs trust; anything it throws goes to the log
+ * Registers one command (its module is loaded on the first run): refused in Restricted Mode when it needs trust; anything it throws goes to the log
  * and to a toast with "Show Log" (titled with the command's name from package.json), and the command
  * resolves with undefined.
  */
-export function command(ctx: CommandContext, id: string, factory: CommandFactory): vscode.Disposable {
-  const handler = factory.create(ctx);
+export function command(ctx: CommandContext, id: string, lazy: LazyCommand): vscode.Disposable {
+  let loaded: Promise<{ factory: CommandFactory; handler: CommandHandler }> | undefined;
   const title = titleOf(ctx.extension, id);
   return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
     ctx.log.trace(`command ${id}`);
-    if (factory.trust && !requireTrust(ctx.log, factory.trust)) return undefined;
+    let factory: CommandFactory | undefined;
     try {
-      return await handler(...args);
+      loaded ??= lazy.load().then((f) => ({ factory: f, handler: f.create(ctx) }));
+      const command = await loaded;
+      factory = command.factory;
+      if (factory.trust && !requireTrust(ctx.log, factory.trust)) return undefined;
+      return await command.handler(...args);
     } catch (err) {
-      const next = factory.onFailure ? ` ${factory.onFailure}` : '';
+      const next = factory?.onFailure ? ` ${factory.onFailure}` : '';
       void showError(ctx.log, `${title} failed: ${messageOf(err).replace(/\.\s*$/, '')}.${next}`);
       return undefined;
     }

@@ -1,9 +1,8 @@
 // The one place the extension reads (and writes) its settings: each `multiarch.*` setting has a typed getter here.
 import * as vscode from 'vscode';
 import { DEFAULT_CONCURRENCY } from '../core/build/runnerTypes';
-import { machineNodesFrom } from '../core/config/machineNodes';
 import { defaultPlatforms as builtInPlatforms } from '../core/config/resolve';
-import { isEngineSetting, type EngineSetting } from '../core/engines/detect';
+import { isEngineSetting, type EngineSetting } from '../core/engines/programs';
 import type { RuleSetting } from '../core/lint';
 import type { BuildNode } from '../core/nodes/types';
 import type { Log } from './log';
@@ -69,8 +68,12 @@ export function setNodesSetting(nodes: unknown[]): Thenable<void> {
 
 export const nodesSettingOrigin = 'the multiarch.nodes setting';
 
-/** The machine-level build nodes from `multiarch.nodes`, checked by the config schema; a bad value is ignored (and logged). */
-export function machineNodes(log?: Log): BuildNode[] {
+/**
+ * The machine-level build nodes from `multiarch.nodes`, checked by the config schema; a bad value is ignored (and
+ * logged). The checker (the schema's validator) is loaded here, on first use, not with this module at activation.
+ */
+export async function machineNodes(log?: Log): Promise<BuildNode[]> {
+  const { machineNodesFrom } = await import('../core/config/machineNodes');
   const r = machineNodesFrom(nodesSetting(), nodesSettingOrigin);
   if (r.ok) return r.nodes;
   for (const p of r.problems)

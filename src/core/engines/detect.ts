@@ -5,33 +5,16 @@ import { runTool } from './exec';
 import { parsePodmanVersion } from './podmanOutput';
 import type { EngineInfo } from './types';
 
-export type EngineSetting = 'auto' | EngineKind;
-
-export function isEngineSetting(v: string | undefined): v is EngineSetting {
-  return v === 'auto' || v === 'buildx' || v === 'podman' || v === 'docker';
-}
-
-/** Program paths; Debian's docker.io lives in /usr/bin while another `docker` may shadow it on PATH. */
-export interface EnginePrograms {
-  docker: string;
-  podman: string;
-}
-
-export const defaultPrograms: EnginePrograms = { docker: 'docker', podman: 'podman' };
-
-/** $MULTIARCH_DOCKER / $MULTIARCH_PODMAN override the programs (e.g. /usr/bin/docker when another CLI shadows it). */
-export function programsFromEnv(env: NodeJS.ProcessEnv = process.env): EnginePrograms {
-  return {
-    docker: env.MULTIARCH_DOCKER || defaultPrograms.docker,
-    podman: env.MULTIARCH_PODMAN || defaultPrograms.podman,
-  };
-}
-
-/** An argv with `docker` / `podman` in first place replaced by the configured program. */
-export function withProgram(argv: string[], programs: EnginePrograms): string[] {
-  const [first, ...rest] = argv;
-  return first === 'docker' || first === 'podman' ? [programs[first], ...rest] : argv;
-}
+// The settings and program names live in programs.ts, which loads no parser: the editor reads them at activation.
+export {
+  defaultPrograms,
+  isEngineSetting,
+  programsFromEnv,
+  withProgram,
+  type EnginePrograms,
+  type EngineSetting,
+} from './programs';
+import { programsFromEnv, type EnginePrograms, type EngineSetting } from './programs';
 
 export interface Detection {
   buildx: { available: boolean; version?: string; problem?: string };

@@ -2,7 +2,8 @@ import { isAbsolute, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import type { BuildRunner, RunSummary } from '../../core/build/runner';
 import type { ResolvedConfig } from '../../core/config/types';
-import { prepareBuild, PrepareError, type PreparedBuild } from '../../core/build/prepare';
+import type { PreparedBuild } from '../../core/build/prepare';
+import type { CellLocks } from '../../core/build/cellLocks';
 import { jobCells, type Cell } from '../../core/jobs';
 import { Disposable } from '../disposable';
 import { untrustedError } from '../trust';
@@ -11,7 +12,7 @@ import type { Log } from '../log';
 import { explicitOutput } from '../settings';
 import type { ConfigModel } from '../model/configModel';
 import { isMultiArchDefinition, outputOf, taskLabel, taskType, type MultiArchTaskDefinition } from './taskDefinition';
-import { BuildTerminal, type TerminalRun } from './buildTerminal';
+import type { TerminalRun } from './buildTerminal';
 import type { CellStates } from '../model/cellStates';
 import { fromPrepareError, showUserError, UserError } from './userError';
 import { confirmOutsideProject } from './outsideProject';
@@ -40,19 +41,28 @@ export class BuildService extends Disposable {
   private readonly model: ConfigModel;
   private readonly engines: EngineService;
   private readonly cells: CellStates;
-  /** The current runner: settings changes replace it, sharing the per-cell locks. */
-  private readonly runner: () => BuildRunner;
+  /** The current runner (made with the first build): settings changes replace it, sharing the per-cell locks. */
+  private readonly runner: () => Promise<BuildRunner>;
+  private readonly locks: CellLocks;
   private readonly log: Log;
 
   constructor(deps: {
     model: ConfigModel;
     engines: EngineService;
     cells: CellStates;
-    runner: () => BuildRunner;
+    locks: CellLocks;
+    runner: () => Promise<BuildRunner>;
     log: Log;
   }) {
     super();
-    ({ model: this.model, engines: this.engines, cells: this.cells, runner: this.runner, log: this.log } = deps);
+    ({
+      model: this.model,
+      engines: this.engines,
+      cells: this.cells,
+      locks: this.locks,
+      runner: this.runner,
+      log: this.log,
+    } = deps);
   }
 
   get isBuilding(): boolean {
@@ -68,7 +78,8 @@ export class BuildService extends Disposable {
     const execution = new vscode.CustomExecution(async () => {
       try {
         const run = prepared ?? (await this.prepare(definition, folder, true));
-        return new BuildTerminal(run, { runner: this.runner(), cells: this.cells, log: this.log }, (s) => {
+        const [{ BuildTerminal }, runner] = await Promise.all([import('./buildTerminal'), this.runner()]);
+        return new BuildTerminal(run, { runner, cells: this.cells, log: this.log }, (s) => {
           this.finished.fire(s);
           onDone?.();
         });
@@ -103,7 +114,7 @@ export class BuildService extends Disposable {
       throw err;
     }
     const cells = run.plan.jobs.flatMap(jobCells);
-    const busy = cells.filter((c) => this.cells.isBusy(c) || this.runner().locks.busy([c]).length);
+    const busy = cells.filter((c) => this.cells.isBusy(c) || this.locks.busy([c]).length);
     if (busy.length) {
       const names = busy.map((c) => `${c.variant} on ${c.platform}`).join(', ');
       const choice = await vscode.window.showWarningMessage(
@@ -170,6 +181,7 @@ export class BuildService extends Disposable {
         [{ title: 'Open Config', command: 'multiarch.config.open' }],
       );
     let prepared: PreparedBuild;
+    const { prepareBuild, PrepareError } = await import('../../core/build/prepare');
     try {
       prepared = await prepareBuild(config, {
         allowOutside,

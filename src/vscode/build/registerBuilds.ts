@@ -1,15 +1,14 @@
 import * as vscode from 'vscode';
 import { CellLocks } from '../../core/build/cellLocks';
-import { BuildRunner } from '../../core/build/runner';
-import { programsFromEnv } from '../../core/engines/detect';
-import { STATE_DIR_NAME } from '../../core/state';
+import type { BuildRunner } from '../../core/build/runner';
+import { programsFromEnv } from '../../core/engines/programs';
+import { STATE_DIR_NAME } from '../../core/state/paths';
 import type { EngineService } from '../engine/engineService';
 import type { Log } from '../log';
 import { buildTimeoutMs, maxParallelJobs } from '../settings';
 import type { ConfigModel } from '../model/configModel';
 import { BuildService } from './buildService';
 import type { CellStates } from '../model/cellStates';
-import { restoreCellStates } from './restoreCellStates';
 
 /** The build service (tasks and the build commands run through it) and what keeps the cell states fresh. */
 export function registerBuilds(
@@ -17,19 +16,29 @@ export function registerBuilds(
   { model, engines, cells, log }: { model: ConfigModel; engines: EngineService; cells: CellStates; log: Log },
 ): BuildService {
   const locks = new CellLocks();
-  let runner = runnerFromSettings(locks);
-  const service = new BuildService({ model, engines, cells, runner: () => runner, log });
+  // The runner (and the engines, registry and archive code under it) loads with the first build.
+  let runner: Promise<BuildRunner> | undefined;
+  const service = new BuildService({
+    model,
+    engines,
+    cells,
+    locks,
+    runner: () => (runner ??= runnerFromSettings(locks)),
+    log,
+  });
+  const restore = (): void =>
+    void import('./restoreCellStates').then(({ restoreCellStates }) => restoreCellStates(model, cells, log));
   context.subscriptions.push(
     service,
-    model.onDidChange(() => void restoreCellStates(model, cells, log)),
-    ...watchResults(() => void restoreCellStates(model, cells, log)),
+    model.onDidChange(restore),
+    ...watchResults(restore),
     vscode.workspace.onDidChangeConfiguration((e) => {
       // Running builds keep their runner; the next one uses the new limits (same locks, so no cell doubles up).
       if (
         e.affectsConfiguration('multiarch.maxParallelJobs') ||
         e.affectsConfiguration('multiarch.buildTimeoutMinutes')
       )
-        runner = runnerFromSettings(locks);
+        runner = undefined;
     }),
   );
   return service;
@@ -41,7 +50,8 @@ function watchResults(onChange: () => void): vscode.Disposable[] {
   return [watcher, watcher.onDidCreate(onChange), watcher.onDidChange(onChange)];
 }
 
-function runnerFromSettings(locks: CellLocks): BuildRunner {
+async function runnerFromSettings(locks: CellLocks): Promise<BuildRunner> {
+  const { BuildRunner } = await import('../../core/build/runner');
   return new BuildRunner({
     locks,
     // The same programs detection found: $MULTIARCH_DOCKER / $MULTIARCH_PODMAN, as on the command line.

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { engineQuery } from '../../core/build/engineQuery';
 import { brokenManifestLists, describeBroken, projectTags, removeBrokenImage } from '../../core/build/storeHealth';
-import { programsFromEnv } from '../../core/engines/detect';
+import { programsFromEnv } from '../../core/engines/programs';
 import { sentence } from './userError';
 import type { CommandFactory } from '../command';
 import { showError } from '../log';

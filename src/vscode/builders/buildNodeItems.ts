@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import type { ResolvedConfig } from '../../core/config/types';
 import { describeNode } from '../../core/nodes/endpoint';
 import type { BuildNode, NodeProbe } from '../../core/nodes/types';
-import { machineNodes } from '../settings';
 
 /** A build node in the Builders view, with the config file it came from (for Remove Build Node). */
 export interface BuildNodeItem {
@@ -15,7 +14,10 @@ export interface BuildNodeItem {
 type Child = { kind: 'buildNodePlatform'; platform: string; support: string } | { kind: 'problem'; text: string };
 
 /** The workspace's nodes, each name once: the projects' (with their file), then the setting's. */
-export function buildNodeItems(configs: readonly ResolvedConfig[]): BuildNodeItem[] {
+export function buildNodeItems(
+  configs: readonly ResolvedConfig[],
+  machineNodes: readonly BuildNode[],
+): BuildNodeItem[] {
   const items: BuildNodeItem[] = [];
   const seen = new Set<string>();
   const add = (node: BuildNode, file?: string) => {
@@ -25,7 +27,7 @@ export function buildNodeItems(configs: readonly ResolvedConfig[]): BuildNodeIte
   };
   for (const c of configs) for (const n of c.nodes) add(n, c.file);
   // Without a valid project config the setting's nodes still show (and can be tested or removed).
-  for (const n of machineNodes()) add(n);
+  for (const n of machineNodes) add(n);
   return items;
 }
 

@@ -5,7 +5,7 @@ import {
   installBinfmtArgv,
   useBuilderArgv,
 } from '../../core/engines/buildxBuilders';
-import { programsFromEnv, withProgram } from '../../core/engines/detect';
+import { programsFromEnv, withProgram } from '../../core/engines/programs';
 import { runTool } from '../../core/engines/exec';
 import { knownPlatforms } from '../../core/config/platform';
 import type { CommandContext, CommandFactory } from '../command';

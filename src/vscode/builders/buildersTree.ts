@@ -23,9 +23,8 @@ import { NodeProbes } from './nodeProbes';
 import type { NodeProbe } from '../../core/nodes/types';
 import type { EngineService } from '../engine/engineService';
 import type { ConfigModel } from '../model/configModel';
-import { nodePlatformSupport } from '../../core/engines/buildxOutput';
-import { programsFromEnv } from '../../core/engines/detect';
-import { platformSupport, type SupportSnapshot } from '../../core/engines/platformSupport';
+import { programsFromEnv } from '../../core/engines/programs';
+import type { SupportSnapshot } from '../../core/engines/platformSupport';
 
 /** A row of the Builders view. */
 export type BuildersRow =
@@ -76,7 +75,10 @@ export class BuildersTreeProvider extends Disposable implements vscode.TreeDataP
 
   /** Every build node the workspace knows, each once (a project's first, then the setting's). */
   buildNodes(): BuildNodeItem[] {
-    return buildNodeItems(this.model.configs.map((c) => c.config));
+    return buildNodeItems(
+      this.model.configs.map((c) => c.config),
+      this.model.machineNodes,
+    );
   }
 
   /** Platforms the workspace's configs build, so the view answers "can I build my matrix here?". */
@@ -85,10 +87,12 @@ export class BuildersTreeProvider extends Disposable implements vscode.TreeDataP
   }
 
   support(): Promise<SupportSnapshot> {
-    this.snapshot ??= this.engines.choose().then((c) =>
-      platformSupport(c.ok ? c.engine.kind : undefined, this.wantedPlatforms(), {
-        programs: programsFromEnv(process.env),
-      }),
+    // The buildx and emulation probes (and their output parsers) load with the view's first expansion.
+    this.snapshot ??= Promise.all([this.engines.choose(), import('../../core/engines/platformSupport')]).then(
+      ([c, { platformSupport }]) =>
+        platformSupport(c.ok ? c.engine.kind : undefined, this.wantedPlatforms(), {
+          programs: programsFromEnv(process.env),
+        }),
     );
     return this.snapshot;
   }
@@ -117,12 +121,14 @@ export class BuildersTreeProvider extends Disposable implements vscode.TreeDataP
         return buildNodeChildren(row, this.probeOf(row));
       case 'builder':
         return row.builder.nodes.map((node) => ({ kind: 'buildxNode', node }));
-      case 'buildxNode':
+      case 'buildxNode': {
+        const { nodePlatformSupport } = await import('../../core/engines/buildxOutput');
         return Object.entries(nodePlatformSupport(row.node)).map(([platform, support]) => ({
           kind: 'nodePlatform',
           platform,
           support,
         }));
+      }
       case 'local':
         return (await this.support()).availability.map((availability) => ({ kind: 'availability', availability }));
       default:

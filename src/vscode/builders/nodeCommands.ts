@@ -5,7 +5,6 @@ import { describeNode } from '../../core/nodes/endpoint';
 import type { NodeProbe } from '../../core/nodes/types';
 import type { CommandContext, CommandFactory } from '../command';
 import { showError, type Log } from '../log';
-import { machineNodes } from '../settings';
 import { askForNode, type SaveTarget } from './addNodeFlow';
 import type { BuildNodeItem } from './buildNodeItems';
 import { probeTimeoutMs } from './nodeProbes';
@@ -49,7 +48,7 @@ export const addBuildNode: CommandFactory = {
       const prompter: Prompter = isPrompterArg(arg) ? arg.prompter : quickInputPrompter;
       await model.reload();
       const taken = [
-        ...new Set([...builders.buildNodes().map((i) => i.node.name), ...machineNodes().map((n) => n.name)]),
+        ...new Set([...builders.buildNodes().map((i) => i.node.name), ...model.machineNodes.map((n) => n.name)]),
       ];
       const targets: SaveTarget[] = [
         ...model.folders.flatMap((f) =>

@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { probeNode } from '../../core/nodes/probe';
 import type { BuildNode, NodeProbe } from '../../core/nodes/types';
 import { Disposable } from '../disposable';
 
@@ -44,7 +43,9 @@ export class NodeProbes extends Disposable {
     const k = key(node);
     const entry = this.entries.get(k) ?? {};
     if (entry.running) return entry.running;
-    const running = probeNode(node, { timeoutMs, signal: this.abort.signal }).then((probe) => {
+    // The probe (engine commands and their output schemas) loads with the first node asked.
+    const running = import('../../core/nodes/probe').then(async ({ probeNode }) => {
+      const probe = await probeNode(node, { timeoutMs, signal: this.abort.signal });
       // A refresh while it ran replaced the entry; that probe's answer is the one to show.
       if (this.entries.get(k) === fresh) {
         this.entries.set(k, { probe });

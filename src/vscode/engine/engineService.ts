@@ -1,11 +1,6 @@
 import * as vscode from 'vscode';
-import {
-  chooseEngine,
-  detectEngines,
-  type Choice,
-  type Detection,
-  type EngineSetting,
-} from '../../core/engines/detect';
+import type { Choice, Detection } from '../../core/engines/detect';
+import type { EngineSetting } from '../../core/engines/programs';
 import { Disposable } from '../disposable';
 import type { Log } from '../log';
 import { engineSetting } from '../settings';
@@ -42,7 +37,9 @@ export class EngineService extends Disposable {
   }
 
   detect(): Promise<Detection> {
-    this.detection ??= detectEngines({ env: process.env }).then((d) => {
+    // The detector and its output parsers load on the first detection, not at activation.
+    this.detection ??= import('../../core/engines/detect').then(async ({ detectEngines }) => {
+      const d = await detectEngines({ env: process.env });
       this.log.info(
         `engines: buildx ${d.buildx.available ? d.buildx.version : `no (${d.buildx.problem})`}; podman ${d.podman.available ? d.podman.version : `no (${d.podman.problem})`}; docker ${d.docker.available ? d.docker.server : `no (${d.docker.problem})`}`,
       );
@@ -53,7 +50,9 @@ export class EngineService extends Disposable {
 
   /** The engine to build with, or a message saying what to install or start. */
   async choose(): Promise<Choice> {
-    const choice = chooseEngine(this.setting, await this.detect());
+    const detection = await this.detect();
+    const { chooseEngine } = await import('../../core/engines/detect');
+    const choice = chooseEngine(this.setting, detection);
     const changed = JSON.stringify(choice) !== JSON.stringify(this.lastChoice);
     this.lastChoice = choice;
     if (changed) {

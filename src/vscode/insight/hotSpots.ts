@@ -8,6 +8,7 @@ import { lineHotSpotsSentence } from '../../core/report/lineFactsText';
 import { Disposable } from '../disposable';
 import { toRange, toWorkspaceEdit } from '../lint/convert';
 import { isDockerfile } from '../lint/documents';
+import type { LintLoader } from '../lint/registerLint';
 import type { LintService } from '../lint/lintService';
 import type { BuildFactsSource } from './buildFacts';
 
@@ -84,7 +85,7 @@ export class HotSpotActions implements vscode.CodeActionProvider {
   private readme: Promise<number> | undefined;
 
   constructor(
-    private readonly lint: LintService,
+    private readonly lint: LintLoader,
     private readonly extensionUri: vscode.Uri,
   ) {}
 
@@ -96,7 +97,7 @@ export class HotSpotActions implements vscode.CodeActionProvider {
     const actions: vscode.CodeAction[] = [];
     for (const diagnostic of context.diagnostics) {
       if (diagnostic.source !== HOT_SPOT_SOURCE) continue;
-      const fix = this.crossCompileFix(document, diagnostic.range.start.line);
+      const fix = this.crossCompileFix(document, diagnostic.range.start.line, await this.lint.service());
       if (fix) {
         const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
         action.edit = toWorkspaceEdit(document.uri, fix.edits);
@@ -129,10 +130,11 @@ export class HotSpotActions implements vscode.CodeActionProvider {
   private crossCompileFix(
     document: vscode.TextDocument,
     line: number,
+    lint: LintService,
   ): { title: string; edits: Parameters<typeof toWorkspaceEdit>[1] } | undefined {
     let from = -1;
     for (let l = line; l >= 0 && from < 0; l--) if (/^\s*FROM\s/i.test(document.lineAt(l).text)) from = l;
-    const finding = this.lint
+    const finding = lint
       .current(document)
       .find((d) => d.rule === COMPILE_RULE && toRange(d.range).start.line === from && d.suggestions?.length);
     return finding?.suggestions?.[0];

@@ -1,14 +1,10 @@
-// Build facts where the Dockerfile is edited: lens or inline hint per line, hover, emulation hot-spot
-// diagnostics with their quick-fix, and the matrix status bar item.
+// Build facts where the Dockerfile is edited (startFacts.ts: lens or inline hint per line, hover, emulation
+// hot-spot diagnostics with their quick-fix, loaded with the first Dockerfile) and the matrix status bar item.
 import * as vscode from 'vscode';
-import type { LintService } from '../lint/lintService';
-import { DOCKERFILE_SELECTOR } from '../lint/documents';
+import { whenDockerfileOpens, type LintLoader } from '../lint/registerLint';
 import type { Log } from '../log';
 import type { CellStates } from '../model/cellStates';
 import type { ConfigModel } from '../model/configModel';
-import { BuildFactsSource } from './buildFacts';
-import { BuildFactsDisplay } from './factsDisplay';
-import { HotSpotActions, HotSpotDiagnostics } from './hotSpots';
 import { MatrixStatusBar, type MatrixStatusView } from './matrixStatusBar';
 
 /** What the integration tests (and other extensions) can read. */
@@ -24,28 +20,19 @@ export function registerInsight(
   deps: {
     model: ConfigModel;
     cells: CellStates;
-    lint: LintService;
+    lint: LintLoader;
     onDidFinishBuild: vscode.Event<unknown>;
     log: Log;
   },
 ): InsightApi {
-  const source = new BuildFactsSource(deps.model, deps.onDidFinishBuild, deps.log);
-  const display = new BuildFactsDisplay(source);
-  const hotSpots = new HotSpotDiagnostics(source);
   const status = new MatrixStatusBar(deps.model, deps.cells);
-  context.subscriptions.push(
-    source,
-    display,
-    hotSpots,
-    status,
-    vscode.languages.registerCodeLensProvider(DOCKERFILE_SELECTOR, display),
-    vscode.languages.registerInlayHintsProvider(DOCKERFILE_SELECTOR, display),
-    vscode.languages.registerHoverProvider(DOCKERFILE_SELECTOR, display),
-    vscode.languages.registerCodeActionsProvider(
-      DOCKERFILE_SELECTOR,
-      new HotSpotActions(deps.lint, context.extensionUri),
-      HotSpotActions.metadata,
-    ),
-  );
-  return { statusBar: () => status.view, onDidChangeFacts: source.onDidChange };
+  const factsChanged = new vscode.EventEmitter<void>();
+  context.subscriptions.push(status, factsChanged);
+  // The facts read results.json and place steps on lines: that code loads when a Dockerfile first opens.
+  whenDockerfileOpens(context, () => {
+    void import('./startFacts').then(({ startFacts }) => {
+      context.subscriptions.push(startFacts(context, deps)(() => factsChanged.fire()));
+    });
+  });
+  return { statusBar: () => status.view, onDidChangeFacts: factsChanged.event };
 }

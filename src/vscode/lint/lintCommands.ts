@@ -17,7 +17,7 @@ export const fixAllDockerfileProblems: CommandFactory = {
         log.info('Fix All Dockerfile Problems: the active editor is not a Dockerfile; open one and run it again');
         return false;
       }
-      const edit = fixAllEdit(document, lint);
+      const edit = fixAllEdit(document, await lint.service());
       if (!edit) {
         log.info(`Fix All Dockerfile Problems: nothing fixable in ${document.uri.toString()}`);
         return false;

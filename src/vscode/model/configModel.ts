@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { configFileGlob, dockerfileGlob } from '../../core/config/fileNames';
-import { workspaceConfig, type WorkspaceConfig } from '../../core/config/discover';
+import type { WorkspaceConfig } from '../../core/config/discover';
 import type { ResolvedConfig } from '../../core/config/types';
+import type { BuildNode } from '../../core/nodes/types';
 import { Disposable } from '../disposable';
 import type { Log } from '../log';
 import { defaultPlatforms, machineNodes, nodesSettingOrigin } from '../settings';
@@ -19,6 +20,7 @@ export class ConfigModel extends Disposable {
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
   private state: FolderConfig[] = [];
+  private nodes: BuildNode[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private loading: Promise<void> | undefined;
   private loaded = false;
@@ -41,6 +43,11 @@ export class ConfigModel extends Disposable {
 
   get folders(): readonly FolderConfig[] {
     return this.state;
+  }
+
+  /** The valid nodes of the `multiarch.nodes` setting, as of the last load. */
+  get machineNodes(): readonly BuildNode[] {
+    return this.nodes;
   }
 
   /** Valid configs, in folder order. */
@@ -79,14 +86,20 @@ export class ConfigModel extends Disposable {
   private async load(): Promise<void> {
     const platforms = defaultPlatforms();
     const folders = vscode.workspace.workspaceFolders ?? [];
-    const options = { machineNodes: machineNodes(this.log), machineNodesOrigin: nodesSettingOrigin };
+    // The config reader (yaml, the schema's validator) loads with the first load, after activation.
+    const [{ workspaceConfig }, nodes] = await Promise.all([
+      import('../../core/config/discover'),
+      machineNodes(this.log),
+    ]);
+    const options = { machineNodes: nodes, machineNodesOrigin: nodesSettingOrigin };
     const next = await Promise.all(
       folders.map(async (folder) => ({ folder, config: await workspaceConfig(folder.uri.fsPath, platforms, options) })),
     );
     // Commands reload before they act; only a real change should refresh the views that listen.
-    const fingerprint = (state: FolderConfig[]) =>
-      JSON.stringify(state.map((f) => [f.folder.uri.toString(), f.config]));
-    if (this.loaded && fingerprint(next) === fingerprint(this.state)) return;
+    const fingerprint = (state: FolderConfig[], machine: readonly BuildNode[]) =>
+      JSON.stringify([state.map((f) => [f.folder.uri.toString(), f.config]), machine]);
+    if (this.loaded && fingerprint(next, nodes) === fingerprint(this.state, this.nodes)) return;
+    this.nodes = nodes;
     this.loaded = true;
     this.state = next;
     for (const f of this.state) {

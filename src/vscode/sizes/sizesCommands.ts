@@ -7,8 +7,8 @@ import { findProjects, variantArg } from '../model/projects';
 export const showSizes: CommandFactory = {
   create:
     ({ sizes }) =>
-    (arg?: unknown) =>
-      sizes.open().show(variantArg(arg)),
+    async (arg?: unknown) =>
+      (await sizes.open()).show(variantArg(arg)),
 };
 
 /** Compare Architectures: the Image Sizes panel explains why a variant's platforms differ in size. */
@@ -18,7 +18,7 @@ export const compareArchitectures: CommandFactory = {
     async (arg?: unknown) => {
       const variant = variantArg(arg) ?? (await pickVariant(model));
       if (!variant) return undefined;
-      const panel = sizes.open();
+      const panel = await sizes.open();
       panel.show(variant);
       return panel.compare(variant);
     },

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { programsFromEnv, withProgram } from '../../core/engines/detect';
+import { programsFromEnv, withProgram } from '../../core/engines/programs';
 
 /** A builder or emulator command as a task: `{ "type": "multiarch-tool", "argv": [...] }` (taskDefinitions in package.json). */
 export interface ToolTaskDefinition extends vscode.TaskDefinition {

@@ -5,8 +5,8 @@ import type { Log } from '../log';
 import { PanelSlot, type PanelApi } from '../webview/panelHost';
 import type { ConfigModel } from '../model/configModel';
 import { TIMELINE_VIEW_TYPE, type TimelineState } from '../../shared/timelineProtocol';
-import { TimelinePanel, type PanelEvents } from './timelinePanel';
-import { TimelineSource } from './timelineSource';
+import type { PanelEvents, TimelinePanel } from './timelinePanel';
+import type { TimelineSource } from './timelineSource';
 
 /** The Build Timeline panel as other extensions (and the integration tests) see it. */
 export type TimelineApi = PanelApi<TimelineState>;
@@ -15,15 +15,13 @@ export type TimelineApi = PanelApi<TimelineState>;
 export interface TimelinePanels {
   api: TimelineApi;
   current(): TimelinePanel | undefined;
-  open(): TimelinePanel;
+  open(): Promise<TimelinePanel>;
 }
 
 export function registerTimeline(
   context: vscode.ExtensionContext,
   { model, onDidFinishBuild, log }: { model: ConfigModel; onDidFinishBuild: vscode.Event<unknown>; log: Log },
 ): TimelinePanels {
-  const source = new TimelineSource(model, onDidFinishBuild, log);
-  context.subscriptions.push(source);
   const slot = new PanelSlot<TimelineState, TimelinePanel>(context);
   // Selecting a step in the page runs the same command a caller can run on a step of the open panel.
   const events: PanelEvents = {
@@ -31,12 +29,28 @@ export function registerTimeline(
     openStep: (step) => Promise.resolve(vscode.commands.executeCommand('multiarch.timeline.openStep', step)),
   };
   const panelContext = (onDisposed: () => void) => ({ extensionUri: context.extensionUri, log, events, onDisposed });
+  // The panel and its source (records, steps placed on Dockerfile lines) load with the first panel.
+  let parts: Promise<{ Panel: typeof TimelinePanel; source: TimelineSource }> | undefined;
+  const load = () =>
+    (parts ??= Promise.all([import('./timelinePanel'), import('./timelineSource')]).then(
+      ([panel, { TimelineSource }]) => {
+        const source = new TimelineSource(model, onDidFinishBuild, log);
+        context.subscriptions.push(source);
+        return { Panel: panel.TimelinePanel, source };
+      },
+    ));
   context.subscriptions.push(
-    slot.registerSerializer(TIMELINE_VIEW_TYPE, (panel, done) => new TimelinePanel(panel, source, panelContext(done))),
+    slot.registerSerializer(TIMELINE_VIEW_TYPE, async () => {
+      const { Panel, source } = await load();
+      return (panel, done) => new Panel(panel, source, panelContext(done));
+    }),
   );
   return {
     api: slot.api,
     current: () => slot.current,
-    open: () => slot.current ?? slot.adopt((done) => TimelinePanel.create(source, panelContext(done))),
+    open: async () => {
+      const { Panel, source } = await load();
+      return slot.current ?? slot.adopt((done) => Panel.create(source, panelContext(done)));
+    },
   };
 }

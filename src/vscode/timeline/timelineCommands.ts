@@ -16,7 +16,7 @@ export const showTimeline: CommandFactory = {
     ({ timeline }) =>
     async (arg?: unknown) => {
       // A variant, a tree row, or a step from a Dockerfile line's lens or hover: checked, anything else focuses nothing.
-      await timeline.open().show(timelineFocusOf(arg));
+      await (await timeline.open()).show(timelineFocusOf(arg));
     },
 };
 

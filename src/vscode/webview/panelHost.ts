@@ -183,10 +183,12 @@ export class PanelSlot<State, Panel extends HostedPanel<State, { state: State },
    */
   registerSerializer(
     viewType: string,
-    restore: (panel: vscode.WebviewPanel, onDisposed: () => void) => Panel,
+    /** Loads the panel's code (on first use, not at activation), then makes the panel around the restored webview. */
+    restorer: () => Promise<(panel: vscode.WebviewPanel, onDisposed: () => void) => Panel>,
   ): vscode.Disposable {
     return vscode.window.registerWebviewPanelSerializer(viewType, {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
+        const restore = await restorer();
         this.adopt((done) => restore(panel, done));
       },
     });

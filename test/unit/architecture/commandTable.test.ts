@@ -6,12 +6,30 @@ import ts from 'typescript';
 const repo = resolve(__dirname, '../../..');
 
 /**
- * The keys of the object createCommands() returns, and whether each value is a named factory (an identifier).
- * Read from the source with the TypeScript parser: the table imports `vscode`, which only the extension host has.
+ * The entries of the object createCommands() returns: each id with the module its factory is imported from (on the
+ * command's first run) and the factory's name, when the entry is `later(<loader>, '<name>')` with a loader declared
+ * as `const <loader> = () => import('<module>')`. Read from the source with the TypeScript parser: the table imports
+ * `vscode`, which only the extension host has.
  */
-function commandTable(): { id: string; named: boolean }[] {
+function commandTable(): { id: string; module?: string; name?: string }[] {
   const file = join(repo, 'src/vscode/commands.ts');
   const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  const loaders = new Map<string, string>();
+  for (const s of source.statements) {
+    if (!ts.isVariableStatement(s)) continue;
+    for (const d of s.declarationList.declarations) {
+      const body = d.initializer && ts.isArrowFunction(d.initializer) ? d.initializer.body : undefined;
+      if (
+        ts.isIdentifier(d.name) &&
+        body &&
+        ts.isCallExpression(body) &&
+        body.expression.kind === ts.SyntaxKind.ImportKeyword
+      ) {
+        const [arg] = body.arguments;
+        if (arg && ts.isStringLiteral(arg)) loaders.set(d.name.text, join(repo, 'src/vscode', `${arg.text}.ts`));
+      }
+    }
+  }
   const fn = source.statements.find(
     (s): s is ts.FunctionDeclaration => ts.isFunctionDeclaration(s) && s.name?.text === 'createCommands',
   );
@@ -20,7 +38,15 @@ function commandTable(): { id: string; named: boolean }[] {
   assert.ok(ret?.expression && ts.isObjectLiteralExpression(ret.expression), 'createCommands() returns no object');
   return ret.expression.properties.map((p) => {
     assert.ok(ts.isPropertyAssignment(p) && ts.isStringLiteral(p.name), `not an 'id': factory entry: ${p.getText()}`);
-    return { id: p.name.text, named: ts.isIdentifier(p.initializer) };
+    const call = p.initializer;
+    if (!ts.isCallExpression(call) || !ts.isIdentifier(call.expression) || call.expression.text !== 'later')
+      return { id: p.name.text };
+    const [loader, name] = call.arguments;
+    return {
+      id: p.name.text,
+      ...(loader && ts.isIdentifier(loader) && loaders.has(loader.text) ? { module: loaders.get(loader.text) } : {}),
+      ...(name && ts.isStringLiteral(name) ? { name: name.text } : {}),
+    };
   });
 }
 
@@ -32,7 +58,7 @@ function sources(dir: string): string[] {
 }
 
 describe('command table', () => {
-  it('lists exactly the commands package.json contributes, in the same order, each a named factory', () => {
+  it('lists exactly the commands package.json contributes, in the same order, each a named factory of a module', () => {
     const manifest = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as {
       contributes: { commands: { command: string }[] };
     };
@@ -42,10 +68,14 @@ describe('command table', () => {
       manifest.contributes.commands.map((c) => c.command),
     );
     assert.deepEqual(
-      table.filter((e) => !e.named).map((e) => e.id),
+      table.filter((e) => !e.module || !e.name).map((e) => e.id),
       [],
-      'each command is a named factory, not an inline closure',
+      "each command is later(<loader of its feature's module>, '<factory name>'), not an inline closure",
     );
+    for (const e of table) {
+      const exported = new RegExp(String.raw`^export const ${e.name}: CommandFactory\b`, 'm');
+      assert.match(readFileSync(e.module!, 'utf8'), exported, `${e.id}: ${e.module} exports no factory ${e.name}`);
+    }
   });
 
   it('is the only place commands are registered (through command())', () => {
