@@ -4,6 +4,7 @@
 // Extensions ("Startup Activation: N ms": code loading plus the activate() call), read from that editor
 // (the row names a development extension by its id).
 //   npm run build && node --import tsx bench/activation.ts [--runs N]
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type * as HostModule from '../scripts/vscode-host/host.mjs';
 import { engineEnv } from '../scripts/vscode-host/engineEnv.mjs';
@@ -12,6 +13,10 @@ import { openViewContainer, runCommand, waitForWorkbench } from '../test/e2e/wor
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
   const runs = Number(values.runs);
+  // Every extension's number grows with the machine's load: print it with the result.
+  const loadAtStart = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ');
   const host: typeof HostModule = await import('../scripts/vscode-host/host.mjs');
   const install = await host.prepareCodeServer({ log: () => undefined });
   const profile = host.makeProfile('multiarch-bench-activation-');
@@ -62,6 +67,11 @@ async function main(): Promise<void> {
   const median = sorted[Math.floor(sorted.length / 2)]!;
   console.log(
     `activation (code loading + activate call), ${runs} runs: median ${median} ms, min ${sorted[0]} ms, max ${sorted[sorted.length - 1]} ms`,
+  );
+  console.log(
+    `load average (1, 5, 15 min): ${loadAtStart} at the start, ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ')} at the end`,
   );
 }
 
