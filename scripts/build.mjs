@@ -2,7 +2,7 @@
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { extensionBundleOptions, nodeBundleOptions } from './bundleOptions.mjs';
+import { commonJsChunks, extensionBundleOptions, nodeBundleOptions } from './bundleOptions.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const watch = process.argv.includes('--watch');
@@ -21,7 +21,7 @@ function listTests(dir) {
 }
 
 const builds = [
-  { ...extensionBundleOptions(root, { watch }), metafile: true },
+  { ...extensionBundleOptions(root, { watch }), plugins: [commonJsChunks(root, { watch })] },
   {
     ...common,
     entryPoints: ['src/cli/main.ts'],
@@ -65,8 +65,8 @@ if (withTests) {
   });
 }
 
-// Chunk names carry a hash: without this, chunks of earlier builds would pile up and be packaged.
-rmSync(join(root, 'dist', 'chunks'), { recursive: true, force: true });
+// The extension's first pass writes ES module chunks here; stale ones would be turned into CommonJS again.
+rmSync(join(root, 'out', 'extension-esm'), { recursive: true, force: true });
 
 if (watch) {
   const ctxs = await Promise.all(builds.map((b) => esbuild.context(b)));
@@ -77,7 +77,7 @@ if (watch) {
   for (const r of results) {
     if (!r.metafile) continue;
     for (const [file, info] of Object.entries(r.metafile.outputs)) {
-      if (/\.m?js$/.test(file)) console.log(`${file}  ${(info.bytes / 1024).toFixed(1)} KiB`);
+      if (file.endsWith('.js')) console.log(`${file}  ${(info.bytes / 1024).toFixed(1)} KiB`);
     }
   }
 }

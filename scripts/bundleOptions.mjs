@@ -18,11 +18,13 @@ export function nodeBundleOptions(root, { watch = false } = {}) {
 }
 
 /**
- * The extension: an ES module (VS Code >= 1.100 loads a `main` ending in .mjs with import()) split into chunks, so
- * activation loads only the entry and what it imports statically; every `import()` in src/ (a feature's
- * implementation, a heavy library) becomes a chunk under dist/chunks loaded on first use. `vscode` stays an
- * import the extension host resolves. The bundled CommonJS dependencies (yaml, dockerfile-ast, tar-stream) call
- * require() for node's modules, which an ES module only has through createRequire.
+ * The extension, split so that activation loads only the entry and what it imports statically; every `import()` in
+ * src/ (a feature's implementation, a heavy library) becomes a chunk under dist/chunks, loaded on first use.
+ * esbuild splits only ES modules, so this first pass writes ES module chunks to out/extension-esm, and
+ * `commonJsChunks` turns each into a CommonJS file in dist/ (`import()` of a chunk becomes a `require()` when it is
+ * first called). The extension host loads CommonJS with one synchronous require: as an ES module, the same entry
+ * took seconds to load on a busy machine (its graph loaded asynchronously between other extensions' work, each
+ * module resolved through VS Code's loader hook; bench/README.md, activation.ts).
  */
 export function extensionBundleOptions(root, { watch = false } = {}) {
   return {
@@ -30,11 +32,50 @@ export function extensionBundleOptions(root, { watch = false } = {}) {
     format: 'esm',
     splitting: true,
     entryPoints: { extension: 'src/extension.ts' },
-    outdir: 'dist',
-    outExtension: { '.js': '.mjs' },
+    outdir: 'out/extension-esm',
     chunkNames: 'chunks/[name]-[hash]',
     external: ['vscode'],
-    define: {},
-    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+    // The second pass adds the banner (importMetaUrl) to every CommonJS file.
+    banner: {},
+  };
+}
+
+/** The second pass of the extension's build (an esbuild plugin on the first): each ES module chunk → CommonJS in dist/. */
+export function commonJsChunks(root, { watch = false } = {}) {
+  return {
+    name: 'commonjs-chunks',
+    setup(build) {
+      build.onEnd(async (result) => {
+        if (result.errors.length) return;
+        const esbuild = await import('esbuild');
+        const { readdirSync, rmSync } = await import('node:fs');
+        const { join } = await import('node:path');
+        const from = join(root, 'out', 'extension-esm');
+        const files = [
+          join(from, 'extension.js'),
+          ...readdirSync(join(from, 'chunks'))
+            .filter((f) => f.endsWith('.js'))
+            .map((f) => join(from, 'chunks', f)),
+        ];
+        // Chunk names carry a hash: without this, chunks of earlier builds would pile up and be packaged.
+        rmSync(join(root, 'dist', 'chunks'), { recursive: true, force: true });
+        await esbuild.build({
+          absWorkingDir: root,
+          entryPoints: files,
+          outbase: from,
+          outdir: join(root, 'dist'),
+          bundle: false,
+          platform: 'node',
+          target: 'node20',
+          format: 'cjs',
+          // import() of a chunk becomes Promise.resolve().then(() => require(chunk)).
+          supported: { 'dynamic-import': false },
+          minify: !watch,
+          sourcemap: 'linked',
+          logLevel: 'warning',
+          banner: nodeBundleOptions(root).banner,
+        });
+      });
+    },
   };
 }
