@@ -33,13 +33,15 @@ export class StepContention {
   /**
    * While `step` (of `record`) ran on its machine: the most other steps running at one moment, and the share
    * of its time during which at least `cores` others ran (0–1). Undefined when the step has no start time
-   * (recorded before it was kept) or was cached.
+   * (recorded before it was kept) or was cached; a step timed at 0 s had nothing beside it.
    */
   contention(
     step: StepRecord,
     record: Pick<BuildRecord, 'node' | 'platform'>,
     cores: number,
   ): { peak: number; crowded: number } | undefined {
+    // A step the output timed at 0 s (an ENV, a CMD) crowds nothing and was crowded by nothing.
+    if (step.at !== undefined && !step.cached && step.seconds <= 0) return { peak: 0, crowded: 0 };
     const span = spanOf(step);
     if (!span) return undefined;
     const self = spanKey(step, record.platform);

@@ -157,6 +157,16 @@ describe('an emulation factor from the steps that had a core of their own', () =
     assert.equal(a!.factor, 6.9);
   });
 
+  it('a step timed at 0 s on both platforms (an ENV) does not send the whole comparison back to whole builds', () => {
+    const withEnv = ['a', 'b', 'c'].flatMap((v, i) => [
+      rec(v, 'linux/amd64', [...warmAmd, ['builder', 3, 10 + i * 4, 4], ['builder', 4, 14 + i * 4, 0]]),
+      rec(v, 'linux/arm64', [...warmArm, ['builder', 3, 66 + i / 10, 40], ['builder', 4, 106 + i / 10, 0]]),
+    ]);
+    const [a] = emulationComparisons(withEnv, 2);
+    assert.equal(a!.contended, undefined);
+    assert.equal(a!.factor, 6.9);
+  });
+
   it('with no such step, says how many others ran beside the compared ones', () => {
     const [a] = emulationComparisons(buildAll, 1);
     assert.equal(a!.factor, 7.9);
