@@ -9,11 +9,11 @@
 // podman and dockerd, and the registry. A registry repository counts as removed when it has no tag left:
 // distribution 2.x deletes a tag only with the manifest behind it and never drops a repository from its
 // catalog, so its catalog lists deleted repositories with `tags: null`.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { podmanStores, readPodmanStore } from './podmanStore.mjs';
 import { engineEnv } from './vscode-host/engineEnv.mjs';
 
 /** Set in every child of a tier; a process that still carries it when the tier ends was left running. */
@@ -21,9 +21,7 @@ export const RUN_MARKER = 'MULTIARCH_TEST_RUN';
 
 /**
  * Image ids, image names and container ids per store, and `repository:tag` in the registry. podman's stores
- * are read from containers/storage's own files: `podman images` fails outright while any manifest list
- * points at an instance not yet committed (a build in flight, or one killed), and these files also list
- * buildah's working containers.
+ * are read from containers/storage's own files (podmanStore.mjs), which also list buildah's working containers.
  */
 export async function snapshot(env = engineEnv()) {
   // The bases setup pushed are pulled by the first test that needs them and are meant to stay.
@@ -41,10 +39,7 @@ export async function snapshot(env = engineEnv()) {
   if (docker && env.DOCKER_HOST) await add('dockerd', () => dockerStore(docker, env.DOCKER_HOST, isBase));
   if (docker && env.MULTIARCH_NODE2_DOCKER)
     await add('node2 dockerd', () => dockerStore(docker, env.MULTIARCH_NODE2_DOCKER, isBase));
-  if (env.CONTAINERS_STORAGE_CONF) await add('podman', () => podmanStore(env.CONTAINERS_STORAGE_CONF, isBase));
-  const node2Conf = env.MULTIARCH_STATE && join(env.MULTIARCH_STATE, 'node2', 'storage.conf');
-  if (env.MULTIARCH_NODE2_PODMAN && node2Conf && existsSync(node2Conf))
-    await add('node2 podman', () => podmanStore(node2Conf, isBase));
+  for (const store of podmanStores(env)) await add(store.name, () => podmanStore(store.storageConf, isBase));
   if (env.MULTIARCH_REGISTRY) await add('registry', () => registryStore(env.MULTIARCH_REGISTRY));
   return stores;
 }
@@ -66,21 +61,13 @@ async function dockerStore(docker, host, isBase) {
 }
 
 async function podmanStore(storageConf, isBase) {
-  const conf = readFileSync(storageConf, 'utf8');
-  const graphroot = /^\s*graphroot\s*=\s*"([^"]+)"/m.exec(conf)?.[1];
-  const driver = /^\s*driver\s*=\s*"([^"]+)"/m.exec(conf)?.[1] ?? 'overlay';
-  if (!graphroot) throw new Error(`${storageConf} names no graphroot`);
-  const read = async (kind) => {
-    const file = join(graphroot, `${driver}-${kind}`, `${kind}.json`);
-    return existsSync(file) ? JSON.parse(await readFile(file, 'utf8')) : [];
-  };
+  const { images, containers } = await readPodmanStore(storageConf);
   // A platform instance pulled from a base's list has no name left, only the base in its names-history.
-  const images = (await read('images')).filter((i) => !isBase(i.names ?? i['names-history'] ?? []));
-  const containers = await read('containers');
+  const kept = images.filter((i) => !isBase(i.names.length ? i.names : i.namesHistory));
   return {
-    images: images.map((i) => i.id),
-    names: unique(images.flatMap((i) => i.names ?? [])),
-    containers: containers.map((c) => `${c.id} ${(c.names ?? []).join(',')} (${c.image})`),
+    images: kept.map((i) => i.id),
+    names: unique(kept.flatMap((i) => i.names)),
+    containers: containers.map((c) => `${c.id} ${c.names.join(',')} (${c.image})`),
   };
 }
 

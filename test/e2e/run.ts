@@ -13,7 +13,7 @@ import type { CodeServer } from '../../scripts/vscode-host/host.mjs';
 import type { Scenario } from './context';
 import { waitForWorkbench } from './workbench';
 import { engineEnv } from '../../scripts/vscode-host/engineEnv.mjs';
-import { removeProjectImages } from '../engines/cleanup';
+import { markPodmanStores, removeMadeSince, removeProjectImages } from '../engines/cleanup';
 
 type Host = typeof HostModule;
 const e2eDir = join(__dirname);
@@ -108,6 +108,10 @@ async function main(): Promise<number> {
   let browser: Browser | undefined;
   let passed = 0;
   let failed = 0;
+  // Each scenario removes its workspace's tags and lists; what the builds made without a name (each step's
+  // layer image, a stage only copied from…) goes when the run ends (test/engines/cleanup.ts).
+  const storeEnv = { ...process.env, ...engineEnv() };
+  const marks = await markPodmanStores(storeEnv);
   try {
     browser = await host.launchChromium();
     for (const s of scenarios) {
@@ -127,6 +131,8 @@ async function main(): Promise<number> {
     await browser?.close().catch(() => undefined);
     await server.stop();
     host.removeProfile(profile);
+    for (const [store, ids] of Object.entries(await removeMadeSince(marks, storeEnv)))
+      if (ids.length) log(`e2e: removed ${ids.length} unnamed image(s) the run's builds left in ${store}`);
   }
   if (failed) log(`e2e: last code-server lines:\n${serverLines.slice(-20).join('\n')}`);
   log(`e2e: ${scenarios.length} scenario(s) in ${((Date.now() - started) / 1000).toFixed(1)} s`);

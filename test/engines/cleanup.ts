@@ -9,6 +9,7 @@ import { parseManifestList, platformRefs } from '../../src/core/engines/podmanOu
 import type { EngineKind, OutputMode } from '../../src/core/jobs';
 import { buildPlan } from '../../src/core/matrix/plan';
 import { parseReference, registryApiHost } from '../../src/core/reference';
+import { podmanStores, readPodmanStore, type PodmanStore, type PodmanStoreRef } from '../../scripts/podmanStore.mjs';
 
 const ACCEPT = [
   'application/vnd.oci.image.index.v1+json',
@@ -97,4 +98,78 @@ export async function removeProjectImages(root: string, env: NodeJS.ProcessEnv):
     );
     await removeImages(engine, program, tags, env);
   }
+}
+
+/** What a podman store held when a test run started (markPodmanStores); removeMadeSince keeps all of it. */
+export interface StoreMark {
+  store: PodmanStoreRef;
+  /** When the store was read (ms). */
+  at: number;
+  ids: Set<string>;
+}
+
+export async function markPodmanStores(env: NodeJS.ProcessEnv): Promise<StoreMark[]> {
+  const marks: StoreMark[] = [];
+  for (const store of podmanStores(env)) {
+    const at = Date.now();
+    const ids = new Set((await readPodmanStore(store.storageConf)).images.map((i) => i.id));
+    marks.push({ store, at, ids });
+  }
+  return marks;
+}
+
+/**
+ * The images a run made that nothing names or keeps, to remove when it ends: podman keeps an image per build
+ * step (`--layers`, its build cache), and a stage another stage only copies from, a failed or cancelled build's
+ * finished steps and a split job's parts of a failed build are such images with no name; removing a test's tags
+ * and lists takes only the chain under each image it names. Kept: whatever the store held at `mark`, anything
+ * named, a named list's instances, an image a container uses, and every image below one of those (its layers are
+ * the kept image's parents), so another run's named result keeps its chain. Lists come first (`podman manifest
+ * rm`: `rmi` of a list id removes one of its instances instead), then images newest first, each before its parent.
+ */
+export function madeSince(
+  mark: Pick<StoreMark, 'at' | 'ids'>,
+  now: PodmanStore,
+): { lists: string[]; images: string[] } {
+  const made = now.images.filter((i) => !mark.ids.has(i.id) && i.created >= mark.at);
+  const listed = new Set(now.images.filter((i) => i.list && i.names.length).flatMap((i) => i.instances));
+  const used = new Set(now.containers.map((c) => c.image));
+  const loose = made.filter((i) => !i.names.length && !used.has(i.id) && !i.digests.some((d) => listed.has(d)));
+  const looseIds = new Set(loose.map((i) => i.id));
+  const parentOf = new Map(now.layers.map((l) => [l.id, l.parent]));
+  const kept = new Set<string>();
+  for (const i of made) {
+    if (looseIds.has(i.id)) continue;
+    for (let layer = i.layer; layer && !kept.has(layer); layer = parentOf.get(layer)) kept.add(layer);
+  }
+  const removable = loose.filter((i) => !(i.layer && kept.has(i.layer)));
+  return {
+    lists: removable.filter((i) => i.list).map((i) => i.id),
+    images: removable
+      .filter((i) => !i.list)
+      .sort((a, b) => b.created - a.created)
+      .map((i) => i.id),
+  };
+}
+
+/**
+ * Removes from each store what madeSince finds, never an image the store held at its mark, and returns per store
+ * the ids removed. For the end of a test run (a file or a tier), once the tests' own tags and lists have gone.
+ * Another run building in the same store meanwhile may lose its unnamed step images (its cache).
+ */
+export async function removeMadeSince(marks: StoreMark[], env: NodeJS.ProcessEnv): Promise<Record<string, string[]>> {
+  const program = env.MULTIARCH_PODMAN ?? 'podman';
+  const removed: Record<string, string[]> = {};
+  for (const mark of marks) {
+    const storeEnv = { ...env, CONTAINERS_STORAGE_CONF: mark.store.storageConf };
+    const run = (argv: string[]) => runTool([program, ...argv], { env: storeEnv, timeoutMs: 300_000 });
+    const { lists, images } = madeSince(mark, await readPodmanStore(mark.store.storageConf));
+    for (const id of lists) await run(['manifest', 'rm', id]);
+    // --no-prune: a parent the store held before stays even when nothing builds on it any more.
+    for (let i = 0; i < images.length; i += 100)
+      await run(['rmi', '--no-prune', '--ignore', ...images.slice(i, i + 100)]);
+    const left = new Set((await readPodmanStore(mark.store.storageConf)).images.map((i) => i.id));
+    removed[mark.store.name] = [...lists, ...images].filter((id) => !left.has(id));
+  }
+  return removed;
 }

@@ -8,7 +8,7 @@ import { runTool, type ToolResult } from '../../src/core/engines/exec';
 import type { BuildRunner } from '../../src/core/build/runner';
 import { buildPlan } from '../../src/core/matrix/plan';
 import type { EngineKind } from '../../src/core/jobs';
-import { removeFromRegistry, removeImages } from './cleanup';
+import { markPodmanStores, removeFromRegistry, removeImages, removeMadeSince, type StoreMark } from './cleanup';
 
 export const repoRoot = resolve(__dirname, '..', '..');
 export const envFile = join(repoRoot, '.cache', 'engines.env');
@@ -27,6 +27,22 @@ export function engineEnv(): NodeJS.ProcessEnv {
 }
 
 export const env = engineEnv();
+
+// Every engine test file imports this module, so these are root hooks of the mocha run (one file or the whole
+// engines part): what the run's builds left in the podman stores without a name (each step's layer image, the
+// stages other stages copy from, a failed build's finished steps) goes when it ends; what they held before
+// stays (cleanup.ts madeSince). Not under mocha (bench/ imports this too) there are no hooks.
+if (typeof before === 'function' && typeof after === 'function') {
+  let marks: StoreMark[] = [];
+  before(async () => {
+    marks = await markPodmanStores(env);
+  });
+  after(async function () {
+    this.timeout(600_000);
+    for (const [store, ids] of Object.entries(await removeMadeSince(marks, env)))
+      if (ids.length) console.log(`  removed ${ids.length} unnamed image(s) the run's builds left in ${store}`);
+  });
+}
 export const docker = env.MULTIARCH_DOCKER ?? '/usr/bin/docker';
 export const registry = env.MULTIARCH_REGISTRY ?? '127.0.0.1:5000';
 /** The busybox base (linux/amd64 + linux/arm64) setup pushes to the local registry. */

@@ -3,6 +3,7 @@
 import Mocha from 'mocha';
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { markPodmanStores, removeMadeSince } from '../engines/cleanup';
 
 function findTests(dir: string): string[] {
   const found: string[] = [];
@@ -23,9 +24,14 @@ export async function run(): Promise<void> {
   for (const f of files) mocha.addFile(f);
   await mocha.loadFilesAsync();
 
+  // The builds the tests start leave unnamed images in the podman stores (each step's layer image…); the tests
+  // remove their tags and lists, and what the run made without a name goes at its end (test/engines/cleanup.ts).
+  const marks = await markPodmanStores(process.env);
   const { passed, failed } = await new Promise<{ passed: number; failed: number }>((resolve) => {
     const runner = mocha.run(() => resolve({ passed: runner.stats?.passes ?? 0, failed: runner.stats?.failures ?? 0 }));
   });
+  for (const [store, ids] of Object.entries(await removeMadeSince(marks, process.env)))
+    if (ids.length) console.log(`removed ${ids.length} unnamed image(s) the run's builds left in ${store}`);
   console.log(`${passed} passed, ${failed} failed`);
   // The runner reads the counts from here: forwarded console output may lag behind the exit signal.
   const resultsFile = process.env.MULTIARCH_INTEGRATION_RESULTS;

@@ -6,8 +6,7 @@ import { strict as assert } from 'node:assert';
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { engineEnv } from '../../../scripts/vscode-host/engineEnv.mjs';
-import { runTool } from '../../../src/core/engines/exec';
-import { parseManifestList, platformRefs } from '../../../src/core/engines/podmanOutput';
+import { removeImages } from '../../engines/cleanup';
 import { waitForTerminalText } from '../buildable';
 import type { ScenarioContext } from '../context';
 import { openViewContainer, quickInput, runCommand, waitForRows } from '../workbench';
@@ -115,22 +114,7 @@ export async function dockerfileBuildFactsInLightAndDarkThemes({
     await hover.first().waitFor({ state: 'visible', timeout: 30_000 });
     await screenshot('facts-dark');
   } finally {
-    await removeImages(
-      env,
-      ['minimal', 'redis'].map((v) => `multiarch-e2e-facts:${tag}-${v}`),
-    );
-  }
-}
-
-/** The podman manifest lists the build tagged and their per-platform images: the scenario leaves none behind. */
-async function removeImages(env: Record<string, string | undefined>, images: string[]): Promise<void> {
-  const podman = env.MULTIARCH_PODMAN ?? 'podman';
-  const opts = { timeoutMs: 30_000, env: { ...process.env, ...env } as NodeJS.ProcessEnv };
-  for (const image of images) {
-    const listed = await runTool([podman, 'manifest', 'inspect', image], opts);
-    if (!listed.ok) continue;
-    await runTool([podman, 'manifest', 'rm', image], opts);
-    for (const ref of Object.values(platformRefs(image, parseManifestList(listed.stdout))))
-      await runTool([podman, 'rmi', ref], opts);
+    const tags = ['minimal', 'redis'].map((v) => `multiarch-e2e-facts:${tag}-${v}`);
+    await removeImages('podman', env.MULTIARCH_PODMAN ?? 'podman', tags, { ...process.env, ...env });
   }
 }
