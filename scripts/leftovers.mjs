@@ -91,12 +91,6 @@ async function registryStore(addr) {
 
 const unique = (xs) => [...new Set(xs)];
 
-/**
- * Kinds that are reported but do not fail the check yet: podman image IDs. The engines part leaves ~75 podman
- * images without a name (no test's tags or lists stay, see `names`); which steps leave them is not yet found.
- */
-export const REPORTED_ONLY = new Set(['podman: images', 'node2 podman: images']);
-
 /** One line per store that grew: what it held before and after, and what is new. */
 export function growth(before, after) {
   const lines = [];

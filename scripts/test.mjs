@@ -2,9 +2,9 @@
 // `npm test`: system setup (root on Debian), build, then every test tier in order:
 // unit (mocha on node), engines (real podman/dockerd, when present), integration (real extension
 // host) and e2e (Playwright on the real workbench). Each part prints its own count; the last line
-// is the sum, "N passed, N failed", and the exit code is non-zero when anything failed. The engines,
-// integration and e2e parts are each followed by a leftovers check (scripts/leftovers.mjs): it fails when
-// an engine store or the registry holds more than before the part, or a process the part started still runs.
+// is the sum, "N passed, N failed", and the exit code is non-zero when anything failed. The engines part
+// is followed by a leftovers check (scripts/leftovers.mjs): it fails when an engine store or the registry
+// holds more than before the part, or a process the part started still runs.
 //   node scripts/test.mjs [--no-setup] [--parts unit,engines,integration,e2e]
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { growth, markedProcesses, REPORTED_ONLY, RUN_MARKER, snapshot } from './leftovers.mjs';
+import { growth, markedProcesses, RUN_MARKER, snapshot } from './leftovers.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const ALL_PARTS = ['unit', 'engines', 'integration', 'e2e'];
@@ -73,15 +73,11 @@ async function main() {
       console.log(`${part}: not run because the build failed`);
     } else if (part === 'integration') {
       const [c, s] = await timed(() =>
-        checked('integration', (env) =>
-          runCounted(process.execPath, ['scripts/vscode-host/run-integration.mjs', '--no-build'], env),
-        ),
+        runCounted(process.execPath, ['scripts/vscode-host/run-integration.mjs', '--no-build']),
       );
       record('integration', c, s);
     } else if (part === 'e2e') {
-      const [c, s] = await timed(() =>
-        checked('e2e', (env) => runCounted(process.execPath, ['--import', 'tsx', 'test/e2e/run.ts'], env)),
-      );
+      const [c, s] = await timed(() => runCounted(process.execPath, ['--import', 'tsx', 'test/e2e/run.ts']));
       record('e2e', c, s);
     }
   }
@@ -113,10 +109,7 @@ async function checked(part, fn) {
     await new Promise((r) => setTimeout(r, 200));
     processes = markedProcesses(id);
   }
-  const grown = growth(before, await snapshot());
-  const reported = grown.filter((l) => [...REPORTED_ONLY].some((k) => l.startsWith(`${k} `)));
-  for (const l of reported) console.log(`${part}: reported, not failed (scripts/leftovers.mjs REPORTED_ONLY): ${l}`);
-  const left = [...grown.filter((l) => !reported.includes(l)), ...processes.map((p) => `process still running: ${p}`)];
+  const left = [...growth(before, await snapshot()), ...processes.map((p) => `process still running: ${p}`)];
   if (!left.length) {
     console.log(`${part}: left nothing behind in the engine stores, the registry or running processes`);
     return counts;
@@ -170,9 +163,9 @@ function run(cmd, args) {
 }
 
 /** Runs a child that prints its own "N passed, N failed" line; a crash without one counts as one failure. */
-function runCounted(cmd, args, env = process.env) {
+function runCounted(cmd, args) {
   return new Promise((res) => {
-    const child = spawn(cmd, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
     let counts;
     createInterface({ input: child.stdout }).on('line', (line) => {
       console.log(line);
