@@ -30,8 +30,9 @@ const builds = [
     banner: { js: "#!/usr/bin/env node\nconst importMetaUrl = require('url').pathToFileURL(__filename).href;" },
   },
 ];
-// Each webview runs in the browser: its own IIFE bundle next to its stylesheet and the codicon font,
-// all under media/<panel> so each panel's localResourceRoots can stay limited to its own folder.
+// Each webview runs in the browser: its own IIFE bundle next to its stylesheet, the stylesheet every page
+// shares (media/shared/page.css) and the codicon font, all under media/<panel> so each panel's
+// localResourceRoots can stay limited to its own folder.
 const codicons = join(root, 'node_modules', '@vscode', 'codicons', 'dist');
 for (const panel of ['sizes', 'timeline']) {
   builds.push({
@@ -51,6 +52,7 @@ for (const panel of ['sizes', 'timeline']) {
   mkdirSync(join(root, 'media', panel, 'codicons'), { recursive: true });
   for (const name of ['codicon.css', 'codicon.ttf'])
     copyFileSync(join(codicons, name), join(root, 'media', panel, 'codicons', name));
+  copyFileSync(join(root, 'media', 'shared', 'page.css'), join(root, 'media', panel, 'page.css'));
 }
 
 if (withTests) {

@@ -3,6 +3,7 @@
 import type { ArchComparison } from '../core/explain/explainSizes';
 import type { SizeRow } from '../core/sizes/types';
 import type { VerifyStatus } from '../core/verify/types';
+import type { PageMessage, StateMessage } from './pageProtocol';
 
 export const SIZES_VIEW_TYPE = 'multiarch.sizes';
 
@@ -58,11 +59,10 @@ export interface PersistedState {
   sort?: SortOrder;
 }
 
-export type ToWebview = { type: 'state'; state: SizesState };
+export type ToWebview = StateMessage<SizesState>;
 
 export type FromWebview =
-  | { type: 'ready' }
-  | { type: 'refresh' }
+  | PageMessage
   | { type: 'buildAll' }
   | { type: 'verify' }
   | { type: 'exportReport' }

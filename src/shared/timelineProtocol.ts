@@ -2,6 +2,7 @@
 // Imported by the webview bundle too, so it holds types only: no vscode, no node.
 import type { TimelineVariant } from '../core/report/timelineModel';
 import type { StepOrder } from '../core/report/timelineOrder';
+import type { PageMessage, StateMessage } from './pageProtocol';
 
 export type { StepOrder } from '../core/report/timelineOrder';
 export type { TimelineCell, TimelineStep, TimelineVariant } from '../core/report/timelineModel';
@@ -57,11 +58,10 @@ export interface PersistedState {
   order?: StepOrder;
 }
 
-export type ToWebview = { type: 'state'; state: TimelineState };
+export type ToWebview = StateMessage<TimelineState>;
 
 export type FromWebview =
-  | { type: 'ready' }
-  | { type: 'refresh' }
+  | PageMessage
   | { type: 'buildAll' }
   | { type: 'ordered'; order: StepOrder }
   /** Open the Dockerfile at a step: the extension looks the step up in the state it posted, by these keys. */

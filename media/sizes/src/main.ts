@@ -1,6 +1,6 @@
 // Webview entry point: receives state from the extension, renders it, persists it for reloads.
-import type { FromWebview, PersistedState, SortKey, SortOrder, ToWebview } from '../../../src/shared/sizesProtocol';
-import { startPage, type VsCodeApi } from '../../shared/src/page';
+import type { FromWebview, PersistedState, SizesState, SortKey } from '../../../src/shared/sizesProtocol';
+import { PageState, type VsCodeApi } from '../../shared/src/page';
 import { render } from './render';
 import { DEFAULT_SORT } from './sortRows';
 
@@ -8,33 +8,20 @@ declare function acquireVsCodeApi(): VsCodeApi<FromWebview, PersistedState>;
 
 const vscode = acquireVsCodeApi();
 const root = document.getElementById('app')!;
-let persisted: PersistedState = vscode.getState() ?? {};
-let sort: SortOrder = persisted.sort ?? DEFAULT_SORT;
+const page = new PageState<SizesState, PersistedState>(vscode);
 
-function draw(): void {
-  if (!persisted.state) return;
-  render(document, root, persisted.state, sort, {
+function draw(state: SizesState): void {
+  const sort = page.saved.sort ?? DEFAULT_SORT;
+  render(document, root, state, sort, {
     onSort: (key: SortKey) => {
-      sort = { key, descending: sort.key === key ? !sort.descending : key !== 'variant' && key !== 'platform' };
-      save();
-      vscode.postMessage({ type: 'sorted', sort });
-      draw();
+      const next = { key, descending: sort.key === key ? !sort.descending : key !== 'variant' && key !== 'platform' };
+      page.save({ sort: next });
+      vscode.postMessage({ type: 'sorted', sort: next });
+      draw(state);
     },
     onAction: (type) => vscode.postMessage({ type }),
     onCompare: (variant) => vscode.postMessage({ type: 'compare', variant }),
   });
 }
 
-function save(): void {
-  persisted = { ...persisted, sort };
-  vscode.setState(persisted);
-}
-
-startPage<ToWebview['state']>(
-  vscode,
-  (state) => {
-    persisted = { ...persisted, state };
-    save();
-  },
-  draw,
-);
+page.start(draw);

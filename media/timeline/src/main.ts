@@ -1,23 +1,20 @@
 // Webview entry point: receives state from the extension, renders it, persists it for reloads.
-import type { FromWebview, PersistedState, StepOrder, ToWebview } from '../../../src/shared/timelineProtocol';
-import { startPage, type VsCodeApi } from '../../shared/src/page';
+import type { FromWebview, PersistedState, TimelineState } from '../../../src/shared/timelineProtocol';
+import { PageState, type VsCodeApi } from '../../shared/src/page';
 import { render } from './render';
 
 declare function acquireVsCodeApi(): VsCodeApi<FromWebview, PersistedState>;
 
 const vscode = acquireVsCodeApi();
 const root = document.getElementById('app')!;
-let persisted: PersistedState = vscode.getState() ?? {};
-let order: StepOrder = persisted.order ?? 'slowest';
+const page = new PageState<TimelineState, PersistedState>(vscode);
 
-function draw(): void {
-  if (!persisted.state) return;
-  render(document, root, persisted.state, order, {
-    onOrder: (next) => {
-      order = next;
-      save();
+function draw(state: TimelineState): void {
+  render(document, root, state, page.saved.order ?? 'slowest', {
+    onOrder: (order) => {
+      page.save({ order });
       vscode.postMessage({ type: 'ordered', order });
-      draw();
+      draw(state);
       root.querySelector<HTMLButtonElement>(`button[data-order="${order}"]`)?.focus();
     },
     onAction: (type) => vscode.postMessage({ type }),
@@ -25,16 +22,4 @@ function draw(): void {
   });
 }
 
-function save(): void {
-  persisted = { ...persisted, order };
-  vscode.setState(persisted);
-}
-
-startPage<ToWebview['state']>(
-  vscode,
-  (state) => {
-    persisted = { ...persisted, state };
-    save();
-  },
-  draw,
-);
+page.start(draw);

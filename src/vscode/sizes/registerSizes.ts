@@ -3,9 +3,9 @@
 import type * as vscode from 'vscode';
 import type { Log } from '../log';
 import { PanelSlot, type PanelApi } from '../webview/panelHost';
-import { SIZES_VIEW_TYPE, type SizesState } from '../../shared/sizesProtocol';
+import type { SizesState } from '../../shared/sizesProtocol';
+import { SIZES_PAGE } from './html';
 import type { SizesPanel } from './sizesPanel';
-import type { SizesSource } from './sizesSource';
 import type { ConfigModel } from '../model/configModel';
 
 /** The Image Sizes panel as other extensions (and the integration tests) see it. */
@@ -18,32 +18,18 @@ export interface SizesPanels {
 }
 
 export function registerSizes(context: vscode.ExtensionContext, model: ConfigModel, log: Log): SizesPanels {
-  const slot = new PanelSlot<SizesState, SizesPanel>(context);
-  const panelContext = (onDisposed: () => void) => ({
-    extensionUri: context.extensionUri,
-    log,
-    events: slot.events,
-    onDisposed,
-  });
+  const slot = new PanelSlot<SizesState, SizesPanel>(context, SIZES_PAGE);
   // The panel and its source (sizes, verifications, the layer reader behind Compare) load with the first panel.
-  let parts: Promise<{ Panel: typeof SizesPanel; source: SizesSource }> | undefined;
+  let factory: Promise<(panel: vscode.WebviewPanel, onDisposed: () => void) => SizesPanel> | undefined;
   const load = () =>
-    (parts ??= Promise.all([import('./sizesPanel'), import('./sizesSource')]).then(([panel, { SizesSource }]) => {
-      const source = new SizesSource(model, log);
-      context.subscriptions.push(source);
-      return { Panel: panel.SizesPanel, source };
-    }));
-  context.subscriptions.push(
-    slot.registerSerializer(SIZES_VIEW_TYPE, async () => {
-      const { Panel, source } = await load();
-      return (panel, done) => new Panel(panel, source, panelContext(done));
-    }),
-  );
-  return {
-    api: slot.api,
-    open: async () => {
-      const { Panel, source } = await load();
-      return slot.current ?? slot.adopt((done) => Panel.create(source, panelContext(done)));
-    },
-  };
+    (factory ??= Promise.all([import('./sizesPanel'), import('./sizesSource')]).then(
+      ([{ SizesPanel }, { SizesSource }]) => {
+        const source = new SizesSource(model, log);
+        context.subscriptions.push(source);
+        return (panel: vscode.WebviewPanel, onDisposed: () => void) =>
+          new SizesPanel(panel, source, { extensionUri: context.extensionUri, log, events: slot.events, onDisposed });
+      },
+    ));
+  context.subscriptions.push(slot.registerSerializer(load));
+  return { api: slot.api, open: () => slot.open(load) };
 }

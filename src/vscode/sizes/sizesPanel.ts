@@ -1,16 +1,10 @@
 // The one Image Sizes panel: posts state to its webview, answers its messages, follows result changes.
 import * as vscode from 'vscode';
-import {
-  createPanel,
-  HostedPanel,
-  type HostedPanelEvents,
-  type PageMessage,
-  type PanelContext,
-} from '../webview/panelHost';
+import { HostedPanel, type HostedPanelEvents, type PanelContext } from '../webview/panelHost';
 import { SIZES_PAGE } from './html';
+import type { PageMessage } from '../../shared/pageProtocol';
 import {
   isFromWebview,
-  SIZES_VIEW_TYPE,
   type ComparisonView,
   type FromWebview,
   type SizesState,
@@ -31,12 +25,8 @@ export class SizesPanel extends HostedPanel<SizesState, ToWebview, FromWebview> 
     private readonly source: SizesSource,
     context: PanelContext<PanelEvents>,
   ) {
-    super(panel, context, { page: SIZES_PAGE, messages: { name: 'sizes', isMessage: isFromWebview } });
-    this.register(source.onDidChange(() => void this.refresh()));
-  }
-
-  static create(source: SizesSource, context: PanelContext<PanelEvents>): SizesPanel {
-    return new SizesPanel(createPanel(SIZES_VIEW_TYPE, context.extensionUri, SIZES_PAGE), source, context);
+    const messages = { name: 'sizes', isMessage: isFromWebview };
+    super(panel, context, { page: SIZES_PAGE, messages, changes: source.onDidChange });
   }
 
   show(focusVariant?: string): void {

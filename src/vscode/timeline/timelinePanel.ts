@@ -1,20 +1,9 @@
 // The one Build Timeline panel: posts state to its webview, answers its messages, follows new builds.
 import * as vscode from 'vscode';
-import {
-  createPanel,
-  HostedPanel,
-  type HostedPanelEvents,
-  type PageMessage,
-  type PanelContext,
-} from '../webview/panelHost';
+import { HostedPanel, type HostedPanelEvents, type PanelContext } from '../webview/panelHost';
 import { TIMELINE_PAGE } from './html';
-import {
-  isFromWebview,
-  TIMELINE_VIEW_TYPE,
-  type FromWebview,
-  type TimelineState,
-  type ToWebview,
-} from '../../shared/timelineProtocol';
+import type { PageMessage } from '../../shared/pageProtocol';
+import { isFromWebview, type FromWebview, type TimelineState, type ToWebview } from '../../shared/timelineProtocol';
 import type { TimelineSource } from './timelineSource';
 
 /** What happens to a panel, for whoever shows it (the API activate() returns forwards these). */
@@ -33,13 +22,9 @@ export class TimelinePanel extends HostedPanel<TimelineState, ToWebview, FromWeb
     private readonly source: TimelineSource,
     context: PanelContext<PanelEvents>,
   ) {
-    super(panel, context, { page: TIMELINE_PAGE, messages: { name: 'timeline', isMessage: isFromWebview } });
+    const messages = { name: 'timeline', isMessage: isFromWebview };
+    super(panel, context, { page: TIMELINE_PAGE, messages, changes: source.onDidChange });
     this.events = context.events;
-    this.register(source.onDidChange(() => void this.refresh()));
-  }
-
-  static create(source: TimelineSource, context: PanelContext<PanelEvents>): TimelinePanel {
-    return new TimelinePanel(createPanel(TIMELINE_VIEW_TYPE, context.extensionUri, TIMELINE_PAGE), source, context);
   }
 
   show(focus?: TimelineState['focus']): Promise<void> {

@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 
 /** What differs between panels; everything else (CSP, codicons, layout) is the same for all. */
 export interface PageShell {
+  /** The panel kind's view type (its serializer restores panels of this type). */
+  viewType: string;
   /** The folder under media/ holding the bundled script, its stylesheet and the codicon font. */
   media: string;
   /** File names inside that folder. */
@@ -42,6 +44,7 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, she
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${uri('codicons', 'codicon.css')}">
+<link rel="stylesheet" href="${uri('page.css')}">
 <link rel="stylesheet" href="${uri(shell.stylesheet)}">
 <title>${attr(shell.title)}</title>
 </head>

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { Disposable } from '../disposable';
 import type { Log } from '../log';
 import { panelHtml, webviewOptions, type PageShell } from './html';
+import type { PageMessage } from '../../shared/pageProtocol';
 
 /** What happens to a panel, for whoever shows it (the API activate() returns forwards these). */
 export interface HostedPanelEvents<State> {
@@ -13,9 +14,6 @@ export interface HostedPanelEvents<State> {
   ready(): void;
 }
 
-/** What a page may send: it always says when it is ready and may ask for a fresh state. */
-export type PageMessage = { type: 'ready' } | { type: 'refresh' };
-
 /** How a panel reads its page's messages: a guard for untrusted input, and its name in the log. */
 export interface MessageReader<In> {
   name: string;
@@ -23,9 +21,9 @@ export interface MessageReader<In> {
 }
 
 /** A new panel in the active column, titled and restricted to its page's media folder. */
-export function createPanel(viewType: string, extensionUri: vscode.Uri, page: PageShell): vscode.WebviewPanel {
+function createPanel(extensionUri: vscode.Uri, page: PageShell): vscode.WebviewPanel {
   return vscode.window.createWebviewPanel(
-    viewType,
+    page.viewType,
     page.title,
     vscode.ViewColumn.Active,
     webviewOptions(extensionUri, page),
@@ -57,7 +55,7 @@ export abstract class HostedPanel<
   constructor(
     readonly panel: vscode.WebviewPanel,
     { extensionUri, log, events, onDisposed }: PanelContext<HostedPanelEvents<State>>,
-    { page, messages }: { page: PageShell; messages: MessageReader<In> },
+    { page, messages, changes }: { page: PageShell; messages: MessageReader<In>; changes: vscode.Event<unknown> },
   ) {
     super();
     this.hostEvents = events;
@@ -73,6 +71,7 @@ export abstract class HostedPanel<
         this.dispose();
       }),
     );
+    this.register(changes(() => void this.refresh()));
   }
 
   /** A webview is another process: its messages are checked before anything acts on them. */
@@ -163,11 +162,20 @@ export class PanelSlot<State, Panel extends HostedPanel<State, { state: State },
     current: () => this.snapshot(),
   };
 
-  constructor(private readonly context: vscode.ExtensionContext) {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly page: PageShell,
+  ) {
     context.subscriptions.push(this.posted, this.ready);
   }
 
-  adopt(make: (onDisposed: () => void) => Panel): Panel {
+  /** The open panel, or a new one the factory `load` gives (loading the panel's code on first use) hosts in a new webview panel. */
+  async open(load: () => Promise<(panel: vscode.WebviewPanel, onDisposed: () => void) => Panel>): Promise<Panel> {
+    const make = await load();
+    return this.current ?? this.adopt((done) => make(createPanel(this.context.extensionUri, this.page), done));
+  }
+
+  private adopt(make: (onDisposed: () => void) => Panel): Panel {
     this.current?.dispose();
     const panel = make(() => {
       if (this.current === panel) this.current = undefined;
@@ -182,11 +190,10 @@ export class PanelSlot<State, Panel extends HostedPanel<State, { state: State },
    * a fresh one ("ready").
    */
   registerSerializer(
-    viewType: string,
     /** Loads the panel's code (on first use, not at activation), then makes the panel around the restored webview. */
     restorer: () => Promise<(panel: vscode.WebviewPanel, onDisposed: () => void) => Panel>,
   ): vscode.Disposable {
-    return vscode.window.registerWebviewPanelSerializer(viewType, {
+    return vscode.window.registerWebviewPanelSerializer(this.page.viewType, {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
         const restore = await restorer();
         this.adopt((done) => restore(panel, done));
