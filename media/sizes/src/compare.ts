@@ -1,7 +1,7 @@
 // "Compare architectures": why a variant's platforms differ, per layer and per directory (DOM only).
 import { formatBytes, shortPlatform } from '../../../src/core/sizes/format';
 import type { ComparisonView } from '../../../src/shared/sizesProtocol';
-import { el, icon } from './dom';
+import { el, icon } from '../../shared/src/dom';
 
 /** Rows per table; the CLI's `sizes --compare --json` lists them all. */
 export const COMPARE_ROWS = 15;
@@ -11,7 +11,10 @@ interface Row {
   sizes: Record<string, number>;
 }
 
-function diffTable(doc: Document, caption: string, what: string, rows: Row[], platforms: string[]): HTMLElement {
+function diffTable(
+  doc: Document,
+  { caption, what, rows, platforms }: { caption: string; what: string; rows: Row[]; platforms: string[] },
+): HTMLElement {
   const head = el(
     doc,
     'tr',
@@ -81,20 +84,18 @@ export function comparisonSection(doc: Document, c: ComparisonView): HTMLElement
       { class: 'muted' },
       'Unpacked bytes, the largest difference first. Layers are named by the instruction that created them (architecture names shown as {arch}).',
     ),
-    diffTable(
-      doc,
-      'Layers by instruction',
-      'Instruction',
-      r.layers.map((l) => ({ label: l.createdBy, sizes: l.sizes })),
-      r.platforms,
-    ),
-    diffTable(
-      doc,
-      'Top- and second-level directories',
-      'Path',
-      r.dirs.map((d) => ({ label: d.path, sizes: d.sizes })),
-      r.platforms,
-    ),
+    diffTable(doc, {
+      caption: 'Layers by instruction',
+      what: 'Instruction',
+      rows: r.layers.map((l) => ({ label: l.createdBy, sizes: l.sizes })),
+      platforms: r.platforms,
+    }),
+    diffTable(doc, {
+      caption: 'Top- and second-level directories',
+      what: 'Path',
+      rows: r.dirs.map((d) => ({ label: d.path, sizes: d.sizes })),
+      platforms: r.platforms,
+    }),
   );
   return section;
 }

@@ -12,15 +12,21 @@ const page = new PageState<SizesState, PersistedState>(vscode);
 
 function draw(state: SizesState): void {
   const sort = page.saved.sort ?? DEFAULT_SORT;
-  render(document, root, state, sort, {
-    onSort: (key: SortKey) => {
-      const next = { key, descending: sort.key === key ? !sort.descending : key !== 'variant' && key !== 'platform' };
-      page.save({ sort: next });
-      vscode.postMessage({ type: 'sorted', sort: next });
-      draw(state);
+  render({
+    doc: document,
+    root,
+    state,
+    sort,
+    handlers: {
+      onSort: (key: SortKey) => {
+        const next = { key, descending: sort.key === key ? !sort.descending : key !== 'variant' && key !== 'platform' };
+        page.save({ sort: next });
+        vscode.postMessage({ type: 'sorted', sort: next });
+        draw(state);
+      },
+      onAction: (type) => vscode.postMessage({ type }),
+      onCompare: (variant) => vscode.postMessage({ type: 'compare', variant }),
     },
-    onAction: (type) => vscode.postMessage({ type }),
-    onCompare: (variant) => vscode.postMessage({ type: 'compare', variant }),
   });
 }
 

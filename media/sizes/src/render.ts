@@ -2,7 +2,7 @@
 import { formatBytes, formatDelta, shortPlatform } from '../../../src/core/sizes/format';
 import type { FromWebview, SizesRowView, SizesState, SortKey, SortOrder } from '../../../src/shared/sizesProtocol';
 import { comparisonSection } from './compare';
-import { el, icon, type Child } from './dom';
+import { button, el, icon, type Child, type RenderInput } from '../../shared/src/dom';
 import { sortRows } from './sortRows';
 
 export interface Handlers {
@@ -23,25 +23,10 @@ const COLUMNS: Array<{ key: SortKey | undefined; label: string; numeric?: boolea
   { key: undefined, label: 'Source' },
 ];
 
-function button(
-  doc: Document,
-  label: string,
-  codicon: string,
-  onClick: () => void,
-  primary = false,
-): HTMLButtonElement {
-  const b = el(
-    doc,
-    'button',
-    { type: 'button', class: primary ? 'primary' : 'secondary' },
-    icon(doc, codicon),
-    ` ${label}`,
-  );
-  b.addEventListener('click', onClick);
-  return b;
-}
+/** What every part of the page is drawn from. */
+type View = RenderInput<SizesState, Handlers> & { sort: SortOrder };
 
-function toolbar(doc: Document, state: SizesState, h: Handlers): HTMLElement {
+function toolbar({ doc, state, handlers: h }: View): HTMLElement {
   const when = state.updatedAt ? new Date(state.updatedAt).toLocaleString() : '';
   return el(
     doc,
@@ -58,14 +43,14 @@ function toolbar(doc: Document, state: SizesState, h: Handlers): HTMLElement {
       doc,
       'div',
       { class: 'actions' },
-      button(doc, 'Refresh', 'refresh', () => h.onAction('refresh')),
-      button(doc, 'Verify Architectures', 'verified', () => h.onAction('verify')),
-      button(doc, 'Export Build Report', 'output', () => h.onAction('exportReport')),
+      button(doc, { label: 'Refresh', codicon: 'refresh', onClick: () => h.onAction('refresh') }),
+      button(doc, { label: 'Verify Architectures', codicon: 'verified', onClick: () => h.onAction('verify') }),
+      button(doc, { label: 'Export Build Report', codicon: 'output', onClick: () => h.onAction('exportReport') }),
     ),
   );
 }
 
-function emptyState(doc: Document, state: SizesState, h: Handlers): HTMLElement {
+function emptyState({ doc, state, handlers: h }: View): HTMLElement {
   const variants = state.variants.length ? `Variants in this workspace: ${state.variants.join(', ')}.` : '';
   return el(
     doc,
@@ -85,7 +70,12 @@ function emptyState(doc: Document, state: SizesState, h: Handlers): HTMLElement 
       {},
       'Compressed sizes are read from the OCI export or the registry (layers + config of each platform manifest); on-disk sizes from the engine’s local image store.',
     ),
-    button(doc, 'Build All Architectures', 'play', () => h.onAction('buildAll'), true),
+    button(doc, {
+      label: 'Build All Architectures',
+      codicon: 'play',
+      onClick: () => h.onAction('buildAll'),
+      kind: 'primary',
+    }),
   );
 }
 
@@ -137,7 +127,7 @@ function verifyCell(doc: Document, r: SizesRowView): HTMLElement {
   return cell;
 }
 
-function headerCell(doc: Document, c: (typeof COLUMNS)[number], sort: SortOrder, h: Handlers): HTMLElement {
+function headerCell({ doc, sort, handlers: h }: View, c: (typeof COLUMNS)[number]): HTMLElement {
   const th = el(doc, 'th', { scope: 'col', class: c.numeric ? 'num' : '' });
   if (!c.key) {
     th.textContent = c.label;
@@ -158,7 +148,8 @@ function headerCell(doc: Document, c: (typeof COLUMNS)[number], sort: SortOrder,
   return th;
 }
 
-function table(doc: Document, state: SizesState, sort: SortOrder, h: Handlers): HTMLElement {
+function table(view: View): HTMLElement {
+  const { doc, state, sort } = view;
   const body = el(doc, 'tbody');
   for (const r of sortRows(state.rows, sort)) {
     const tr = el(
@@ -197,12 +188,12 @@ function table(doc: Document, state: SizesState, sort: SortOrder, h: Handlers): 
     'table',
     { class: 'sizes' },
     el(doc, 'caption', {}, 'Image size per variant and platform. Select a column header to sort.'),
-    el(doc, 'thead', {}, el(doc, 'tr', {}, ...COLUMNS.map((c) => headerCell(doc, c, sort, h)))),
+    el(doc, 'thead', {}, el(doc, 'tr', {}, ...COLUMNS.map((c) => headerCell(view, c)))),
     body,
   );
 }
 
-function charts(doc: Document, state: SizesState, h: Handlers): HTMLElement {
+function charts({ doc, state, handlers: h }: View): HTMLElement {
   const section = el(
     doc,
     'section',
@@ -244,19 +235,20 @@ function charts(doc: Document, state: SizesState, h: Handlers): HTMLElement {
     figure.append(list);
     if (h.onCompare && rows.length > 1) {
       const compare = h.onCompare;
-      figure.append(button(doc, 'Compare architectures', 'diff', () => compare(variant)));
+      figure.append(button(doc, { label: 'Compare architectures', codicon: 'diff', onClick: () => compare(variant) }));
     }
     section.append(figure);
   }
   return section;
 }
 
-/** Replaces the content of `root` with the rendering of `state`. */
-export function render(doc: Document, root: HTMLElement, state: SizesState, sort: SortOrder, h: Handlers): void {
-  const parts: Child[] = [toolbar(doc, state, h)];
+/** Replaces the content of `root` with the rendering of `state`, its table sorted by `sort`. */
+export function render(view: View): void {
+  const { doc, root, state } = view;
+  const parts: Child[] = [toolbar(view)];
   if (state.error) parts.push(el(doc, 'p', { class: 'error', role: 'alert' }, icon(doc, 'error'), ` ${state.error}`));
-  if (!state.rows.length) parts.push(emptyState(doc, state, h));
-  else parts.push(table(doc, state, sort, h), charts(doc, state, h));
+  if (!state.rows.length) parts.push(emptyState(view));
+  else parts.push(table(view), charts(view));
   if (state.comparison) parts.push(comparisonSection(doc, state.comparison));
   root.replaceChildren(...parts.filter((p): p is Node => typeof p === 'object' && p !== null));
   if (state.focusVariant) root.querySelector('tr.focus')?.scrollIntoView?.({ block: 'nearest' });

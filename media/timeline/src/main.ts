@@ -10,15 +10,21 @@ const root = document.getElementById('app')!;
 const page = new PageState<TimelineState, PersistedState>(vscode);
 
 function draw(state: TimelineState): void {
-  render(document, root, state, page.saved.order ?? 'slowest', {
-    onOrder: (order) => {
-      page.save({ order });
-      vscode.postMessage({ type: 'ordered', order });
-      draw(state);
-      root.querySelector<HTMLButtonElement>(`button[data-order="${order}"]`)?.focus();
+  render({
+    doc: document,
+    root,
+    state,
+    order: page.saved.order ?? 'slowest',
+    handlers: {
+      onOrder: (order) => {
+        page.save({ order });
+        vscode.postMessage({ type: 'ordered', order });
+        draw(state);
+        root.querySelector<HTMLButtonElement>(`button[data-order="${order}"]`)?.focus();
+      },
+      onAction: (type) => vscode.postMessage({ type }),
+      onStep: (step) => vscode.postMessage({ type: 'openStep', ...step }),
     },
-    onAction: (type) => vscode.postMessage({ type }),
-    onStep: (step) => vscode.postMessage({ type: 'openStep', ...step }),
   });
 }
 

@@ -3,7 +3,7 @@
 import { shortPlatform } from '../../../src/core/sizes/format';
 import { orderSteps, type StepOrder } from '../../../src/core/report/timelineOrder';
 import type { TimelineCell, TimelineState, TimelineStep, TimelineVariant } from '../../../src/shared/timelineProtocol';
-import { el, icon } from '../../sizes/src/dom';
+import { button, el, icon, type RenderInput } from '../../shared/src/dom';
 import { trendChart } from './trendChart';
 
 export interface Handlers {
@@ -12,22 +12,14 @@ export interface Handlers {
   onStep(step: { variant: string; platform: string; position: number }): void;
 }
 
-function button(
-  doc: Document,
-  label: string,
-  codicon: string,
-  onClick: () => void,
-  cls = 'secondary',
-): HTMLButtonElement {
-  const b = el(doc, 'button', { type: 'button', class: cls }, icon(doc, codicon), ` ${label}`);
-  b.addEventListener('click', onClick);
-  return b;
-}
+/** What every part of the page is drawn from. */
+type View = RenderInput<TimelineState, Handlers> & { order: StepOrder };
 
-function toolbar(doc: Document, state: TimelineState, order: StepOrder, h: Handlers): HTMLElement {
+function toolbar({ doc, state, order, handlers: h }: View): HTMLElement {
   const when = state.updatedAt ? new Date(state.updatedAt).toLocaleString() : '';
   const toggle = (value: StepOrder, label: string, codicon: string): HTMLButtonElement => {
-    const b = button(doc, label, codicon, () => h.onOrder(value), `toggle${order === value ? ' on' : ''}`);
+    const kind = `toggle${order === value ? ' on' : ''}`;
+    const b = button(doc, { label, codicon, onClick: () => h.onOrder(value), kind });
     b.setAttribute('aria-pressed', String(order === value));
     b.dataset.order = value;
     return b;
@@ -49,12 +41,12 @@ function toolbar(doc: Document, state: TimelineState, order: StepOrder, h: Handl
         toggle('slowest', 'Slowest first', 'sort-precedence'),
         toggle('dockerfile', 'Dockerfile order', 'list-ordered'),
       ),
-      button(doc, 'Refresh', 'refresh', () => h.onAction('refresh')),
+      button(doc, { label: 'Refresh', codicon: 'refresh', onClick: () => h.onAction('refresh') }),
     ),
   );
 }
 
-function emptyState(doc: Document, state: TimelineState, h: Handlers): HTMLElement {
+function emptyState({ doc, state, handlers: h }: View): HTMLElement {
   const variants = state.configured.length ? `Variants in this workspace: ${state.configured.join(', ')}.` : '';
   return el(
     doc,
@@ -68,17 +60,18 @@ function emptyState(doc: Document, state: TimelineState, h: Handlers): HTMLEleme
       'Each build records how long every Dockerfile step took on each platform and whether the cache served it. Run Build All Architectures, Build Variant from the Multi-Arch view, or "multiarch build" in a terminal; the timeline updates when the build finishes. ',
       variants,
     ),
-    button(doc, 'Build All Architectures', 'play', () => h.onAction('buildAll'), 'primary'),
+    button(doc, {
+      label: 'Build All Architectures',
+      codicon: 'play',
+      onClick: () => h.onAction('buildAll'),
+      kind: 'primary',
+    }),
   );
 }
 
 function stepRow(
-  doc: Document,
-  variant: string,
-  cell: TimelineCell,
-  step: TimelineStep,
-  focused: boolean,
-  h: Handlers,
+  { doc, handlers: h }: View,
+  { variant, cell, step, focused }: { variant: string; cell: TimelineCell; step: TimelineStep; focused: boolean },
 ): HTMLElement {
   const where = step.stage ? `[${step.stage}] ` : '';
   const line = step.line === undefined ? 'line unknown' : `line ${step.line + 1}`;
@@ -109,20 +102,17 @@ function stepRow(
   return el(doc, 'li', {}, b);
 }
 
-function cellSection(
-  doc: Document,
-  variant: TimelineVariant,
-  cell: TimelineCell,
-  order: StepOrder,
-  focus: TimelineState['focus'],
-  h: Handlers,
-): HTMLElement {
+function cellSection(view: View, variant: TimelineVariant, cell: TimelineCell): HTMLElement {
+  const { doc, order } = view;
+  const { focus } = view.state;
   // A cell's border shows focus only when the panel was opened on that cell; a variant focus marks its heading.
   const focused = focus?.variant === variant.variant && focus.platform === cell.platform;
   const id = `cell-${variant.variant}-${cell.platform}`.replace(/[^A-Za-z0-9_-]/g, '_');
   const list = el(doc, 'ol', { class: 'steps', 'aria-labelledby': id });
   for (const step of orderSteps(cell.steps, order))
-    list.append(stepRow(doc, variant.variant, cell, step, focused && focus?.position === step.position, h));
+    list.append(
+      stepRow(view, { variant: variant.variant, cell, step, focused: focused && focus?.position === step.position }),
+    );
   return el(
     doc,
     'section',
@@ -153,13 +143,9 @@ function cellSection(
   );
 }
 
-function variantSection(
-  doc: Document,
-  v: TimelineVariant,
-  order: StepOrder,
-  focus: TimelineState['focus'],
-  h: Handlers,
-): HTMLElement {
+function variantSection(view: View, v: TimelineVariant): HTMLElement {
+  const { doc } = view;
+  const { focus } = view.state;
   const section = el(
     doc,
     'section',
@@ -167,15 +153,16 @@ function variantSection(
     el(doc, 'h2', {}, icon(doc, 'package'), ` ${v.variant}`),
   );
   for (const line of v.emulation) section.append(el(doc, 'p', { class: 'emulation' }, icon(doc, 'vm'), ` ${line}`));
-  for (const cell of v.cells) section.append(cellSection(doc, v, cell, order, focus, h));
+  for (const cell of v.cells) section.append(cellSection(view, v, cell));
   return section;
 }
 
-/** Replaces the content of `root` with the rendering of `state`. */
-export function render(doc: Document, root: HTMLElement, state: TimelineState, order: StepOrder, h: Handlers): void {
-  const parts: Node[] = [toolbar(doc, state, order, h)];
+/** Replaces the content of `root` with the rendering of `state`, its steps in `order`. */
+export function render(view: View): void {
+  const { doc, root, state } = view;
+  const parts: Node[] = [toolbar(view)];
   if (state.error) parts.push(el(doc, 'p', { class: 'error', role: 'alert' }, icon(doc, 'error'), ` ${state.error}`));
-  if (!state.variants.length) parts.push(emptyState(doc, state, h));
+  if (!state.variants.length) parts.push(emptyState(view));
   else {
     parts.push(
       el(
@@ -185,7 +172,7 @@ export function render(doc: Document, root: HTMLElement, state: TimelineState, o
         'The latest build of each platform. Bars share one scale per variant; cached steps are dimmed. Select a step to open its Dockerfile line.',
       ),
     );
-    for (const v of state.variants) parts.push(variantSection(doc, v, order, state.focus, h));
+    for (const v of state.variants) parts.push(variantSection(view, v));
   }
   root.replaceChildren(...parts);
   if (!state.focus) return;

@@ -27,7 +27,7 @@ function draw(s: SizesState) {
     onAction: (t) => calls.push(t),
     onCompare: (v) => calls.push(`compare:${v}`),
   };
-  render(dom.window.document, root, s, DEFAULT_SORT, h);
+  render({ doc: dom.window.document, root, state: s, sort: DEFAULT_SORT, handlers: h });
   return { root, calls };
 }
 

@@ -43,7 +43,7 @@ function draw(s: SizesState, sort: SortOrder = DEFAULT_SORT) {
   const root = doc.getElementById('app')!;
   const calls: string[] = [];
   const h: Handlers = { onSort: (k) => calls.push(`sort:${k}`), onAction: (t) => calls.push(t) };
-  render(doc, root, s, sort, h);
+  render({ doc, root, state: s, sort, handlers: h });
   return { doc, root, calls };
 }
 

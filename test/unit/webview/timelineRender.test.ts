@@ -75,7 +75,7 @@ function draw(s: TimelineState, order: StepOrder = 'slowest') {
   const root = doc.getElementById('app')!;
   const calls: unknown[] = [];
   const h: Handlers = { onOrder: (o) => calls.push(o), onAction: (t) => calls.push(t), onStep: (k) => calls.push(k) };
-  render(doc, root, s, order, h);
+  render({ doc, root, state: s, order, handlers: h });
   return { doc, root, calls };
 }
 
