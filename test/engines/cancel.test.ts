@@ -68,6 +68,39 @@ async function storeState(store: PrivateStore) {
 }
 
 const build = ['--variant', 'minimal', '--engine', 'podman'];
+/** Another variant (another job, other cells, another marker), amd64 only so the slow step does not run. */
+const otherJob = ['--variant', 'redis', '--platform', 'linux/amd64', '--engine', 'podman'];
+
+/** Runs `test` on the slow project in a podman store of its own, removed afterwards. */
+async function inSlowProject(test: (config: ResolvedConfig, store: PrivateStore) => Promise<void>): Promise<void> {
+  const config = await slowProject();
+  const store = await privateStore();
+  try {
+    await test(config, store);
+  } finally {
+    await store.dispose();
+  }
+}
+
+/** Waits for a started build to end and checks its exit code, showing the end of its output otherwise. */
+async function exits(run: Awaited<ReturnType<typeof startBuild>>, code: number): Promise<void> {
+  assert.equal((await run.child).exitCode, code, run.output().slice(-2000));
+}
+
+/**
+ * What a closed terminal or an OOM kill does mid-build: the CLI and every engine process it started die at
+ * once, in the QEMU RUN, and no clean-up runs. Checks the kill left working containers to clean up.
+ */
+async function killMidBuild(config: ResolvedConfig, store: PrivateStore): Promise<void> {
+  const run = await startBuild(config.root, store.env, build);
+  await run.until(/slow-step-aarch64/);
+  const pids = [run.child.pid!, ...descendants(run.child.pid!)];
+  for (const pid of pids) signal(pid, 'SIGKILL');
+  await run.child;
+  for (let i = 0; i < 50 && pids.some((p) => signal(p, 0)); i++) await new Promise((r) => setTimeout(r, 100));
+  const left = await storeState(store);
+  assert.notDeepEqual(left.containers, [], 'the kill left no working container: nothing to test');
+}
 
 /** Where Ctrl+C lands: podman pulling the base, a RUN under QEMU, podman committing the images and the list. */
 const points: { name: string; marker: RegExp }[] = [
@@ -103,8 +136,11 @@ describe('Ctrl+C never leaves the podman store broken (CLI, real podman, a store
 
         await writeFile(join(config.root, 'slow'), '');
         const rebuild = await startBuild(config.root, store.env, build);
-        const done = await rebuild.child;
-        assert.equal(done.exitCode, 0, `${where}: the rebuild failed\n${rebuild.output().slice(-2000)}`);
+        assert.equal(
+          (await rebuild.child).exitCode,
+          0,
+          `${where}: the rebuild failed\n${rebuild.output().slice(-2000)}`,
+        );
         const listed = await store.podman(['images']);
         assert.ok(listed.ok, `${where}: podman images failed after the rebuild: ${listed.stderr}`);
       } finally {
@@ -113,87 +149,37 @@ describe('Ctrl+C never leaves the podman store broken (CLI, real podman, a store
     }
   });
 
-  it('kill -9 of the CLI and its engine processes mid-build: the next build removes the working containers it left', async () => {
-    const config = await slowProject();
-    const store = await privateStore();
-    try {
-      const run = await startBuild(config.root, store.env, build);
-      await run.until(/slow-step-aarch64/);
-      // What a closed terminal or an OOM kill does: every process of the build dies at once, no clean-up runs.
-      const pids = [run.child.pid!, ...descendants(run.child.pid!)];
-      for (const pid of pids) signal(pid, 'SIGKILL');
-      await run.child;
-      for (let i = 0; i < 50 && pids.some((p) => signal(p, 0)); i++) await new Promise((r) => setTimeout(r, 100));
-      const left = await storeState(store);
-      assert.notDeepEqual(left.containers, [], 'the kill left no working container: nothing to test');
-
+  it('kill -9 of the CLI and its engine processes mid-build: the next build removes the working containers it left', () =>
+    inSlowProject(async (config, store) => {
+      await killMidBuild(config, store);
       await writeFile(join(config.root, 'slow'), '');
       const rebuild = await startBuild(config.root, store.env, build);
-      const done = await rebuild.child;
-      assert.equal(done.exitCode, 0, rebuild.output().slice(-2000));
+      await exits(rebuild, 0);
       assert.match(
         rebuild.output(),
         /removed \d+ working container\(s\) an interrupted earlier build of this job left behind/,
       );
       assert.deepEqual((await storeState(store)).containers, [], 'working containers survived the next build');
-    } finally {
-      await store.dispose();
-    }
-  });
+    }));
 
-  it("kill -9 of one job's build: another job's build removes its working containers (the owner process is gone)", async () => {
-    const config = await slowProject();
-    const store = await privateStore();
-    try {
-      const run = await startBuild(config.root, store.env, build);
-      await run.until(/slow-step-aarch64/);
-      const pids = [run.child.pid!, ...descendants(run.child.pid!)];
-      for (const pid of pids) signal(pid, 'SIGKILL');
-      await run.child;
-      for (let i = 0; i < 50 && pids.some((p) => signal(p, 0)); i++) await new Promise((r) => setTimeout(r, 100));
-      assert.notDeepEqual(
-        (await storeState(store)).containers,
-        [],
-        'the kill left no working container: nothing to test',
-      );
-
-      // Another variant (another job, other cells, another marker), amd64 only so the slow step does not run.
-      const other = await startBuild(config.root, store.env, [
-        '--variant',
-        'redis',
-        '--platform',
-        'linux/amd64',
-        '--engine',
-        'podman',
-      ]);
-      const done = await other.child;
-      assert.equal(done.exitCode, 0, other.output().slice(-2000));
+  it("kill -9 of one job's build: another job's build removes its working containers (the owner process is gone)", () =>
+    inSlowProject(async (config, store) => {
+      await killMidBuild(config, store);
+      const other = await startBuild(config.root, store.env, otherJob);
+      await exits(other, 0);
       assert.match(other.output(), /removed \d+ working container\(s\) that killed builds of other jobs left behind/);
       assert.deepEqual((await storeState(store)).containers, [], "the killed build's working containers survived");
-    } finally {
-      await store.dispose();
-    }
-  });
+    }));
 
-  it("a live build's working containers survive another job's build; its own cancel removes them", async () => {
-    const config = await slowProject();
-    const store = await privateStore();
-    try {
+  it("a live build's working containers survive another job's build; its own cancel removes them", () =>
+    inSlowProject(async (config, store) => {
       const live = await startBuild(config.root, store.env, build);
       await live.until(/slow-step-aarch64/);
       const during = (await storeState(store)).containers;
       assert.notDeepEqual(during, [], 'the live build has no working container: nothing to test');
 
-      const other = await startBuild(config.root, store.env, [
-        '--variant',
-        'redis',
-        '--platform',
-        'linux/amd64',
-        '--engine',
-        'podman',
-      ]);
-      const done = await other.child;
-      assert.equal(done.exitCode, 0, other.output().slice(-2000));
+      const other = await startBuild(config.root, store.env, otherJob);
+      await exits(other, 0);
       assert.doesNotMatch(other.output(), /removed \d+ working container/);
       assert.equal(live.child.exitCode, null, 'the live build ended before the check');
       const after = (await storeState(store)).containers;
@@ -204,39 +190,29 @@ describe('Ctrl+C never leaves the podman store broken (CLI, real podman, a store
       );
 
       live.child.kill('SIGINT');
-      assert.equal((await live.child).exitCode, 1, live.output().slice(-2000));
+      await exits(live, 1);
       assert.deepEqual((await storeState(store)).containers, [], 'the cancelled build left working containers');
-    } finally {
-      await store.dispose();
-    }
-  });
+    }));
 
-  it('two CLI builds of one cell at once: the second is refused naming the first one pid; the results file stays complete', async () => {
-    const config = await slowProject();
-    const store = await privateStore();
-    try {
+  it('two CLI builds of one cell at once: the second is refused naming the first one pid; the results file stays complete', () =>
+    inSlowProject(async (config, store) => {
       const first = await startBuild(config.root, store.env, build);
       await first.until(/slow-step-aarch64/);
       const second = await startBuild(config.root, store.env, build);
-      const refused = await second.child;
-      assert.equal(refused.exitCode, 1);
+      await exits(second, 1);
       assert.match(
         second.output(),
         new RegExp(`minimal on linux/amd64 is already being built \\(pid ${first.child.pid}\\)`),
       );
       await writeFile(join(config.root, 'slow'), '');
       first.child.kill('SIGINT');
-      assert.equal((await first.child).exitCode, 1);
+      await exits(first, 1);
       const results = JSON.parse(await readFile(join(config.root, '.multiarch', 'results.json'), 'utf8'));
       assert.deepEqual(Object.keys(results.cells).sort(), ['minimal@linux/amd64', 'minimal@linux/arm64']);
       assert.deepEqual(
         Object.values(results.cells).map((h) => (h as { status: string }[]).map((x) => x.status)),
         [['cancelled'], ['cancelled']],
       );
-      const again = await startBuild(config.root, store.env, build);
-      assert.equal((await again.child).exitCode, 0, again.output().slice(-2000));
-    } finally {
-      await store.dispose();
-    }
-  });
+      await exits(await startBuild(config.root, store.env, build), 0);
+    }));
 });
