@@ -1,5 +1,6 @@
 import { Arg, DockerfileParser } from 'dockerfile-ast';
 import { stringify } from 'yaml';
+import { PLATFORM_ARG_SET } from '../platformArgs';
 
 export interface ScaffoldInput {
   dockerfileText: string;
@@ -10,16 +11,6 @@ export interface ScaffoldInput {
 
 // Build args that usually select a flavour of the image rather than a version or a path.
 const variantArgHint = /(BACKEND|VARIANT|FLAVOU?R|EDITION|MODE|PROFILE|DRIVER|PROVIDER|TARGET_ENV|ENGINE)$/i;
-const platformArgs = new Set([
-  'TARGETPLATFORM',
-  'TARGETOS',
-  'TARGETARCH',
-  'TARGETVARIANT',
-  'BUILDPLATFORM',
-  'BUILDOS',
-  'BUILDARCH',
-  'BUILDVARIANT',
-]);
 
 export interface DockerfileArg {
   name: string;
@@ -33,7 +24,7 @@ export function dockerfileArgs(text: string): DockerfileArg[] {
     if (!(instruction instanceof Arg)) continue;
     for (const property of instruction.getProperties()) {
       const name = property.getName();
-      if (platformArgs.has(name) || seen.has(name)) continue;
+      if (PLATFORM_ARG_SET.has(name) || seen.has(name)) continue;
       const value = property.getValue();
       seen.set(name, value === null ? { name } : { name, defaultValue: value });
     }

@@ -22,18 +22,9 @@ import type { LintContext, Range } from './types';
 
 export type { Stage } from './stageGraph';
 
-/** The variables BuildKit predefines for platform selection; they live in the global scope only. */
-export const PLATFORM_ARGS = [
-  'TARGETPLATFORM',
-  'TARGETOS',
-  'TARGETARCH',
-  'TARGETVARIANT',
-  'BUILDPLATFORM',
-  'BUILDOS',
-  'BUILDARCH',
-  'BUILDVARIANT',
-];
-export const PLATFORM_ARG_SET = new Set(PLATFORM_ARGS);
+import { PLATFORM_ARGS } from '../platformArgs';
+
+export { PLATFORM_ARGS, PLATFORM_ARG_SET } from '../platformArgs';
 /** Every name BuildKit predefines in the global scope (the platform args, their OS versions, the target stage). */
 export const PREDEFINED_ARGS = [...PLATFORM_ARGS, 'BUILDOSVERSION', 'TARGETOSVERSION', 'TARGETSTAGE'];
 

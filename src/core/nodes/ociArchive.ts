@@ -54,9 +54,7 @@ export async function mergeOciArchives(
     platforms.add(p.platform);
   }
   await mkdir(dirname(out), { recursive: true });
-  const work = await mkdtemp(join(dirname(out), '.merge-'));
-  const partial = partialPath(out);
-  try {
+  await writeThroughPartial(out, '.merge-', async (work) => {
     const blobs = new Map<string, string>();
     const entries: IndexEntry[] = [];
     for (const [i, part] of parts.entries()) {
@@ -84,16 +82,8 @@ export async function mergeOciArchives(
         },
       ],
     };
-    await writeArchive(
-      partial,
-      { 'oci-layout': Buffer.from(LAYOUT), 'index.json': Buffer.from(JSON.stringify(top)) },
-      blobs,
-    );
-    await rename(partial, out);
-  } finally {
-    await rm(partial, { force: true });
-    await rm(work, { recursive: true, force: true });
-  }
+    return { top, blobs };
+  });
 }
 
 /**
@@ -102,9 +92,7 @@ export async function mergeOciArchives(
  * blobs as they are. dockerd ≥ 25 writes both layouts; its manifest.json is read the same way.
  */
 export async function dockerArchiveToOci(archive: string, out: string): Promise<void> {
-  const work = await mkdtemp(join(dirname(out), '.oci-'));
-  const partial = partialPath(out);
-  try {
+  await writeThroughPartial(out, '.oci-', async (work) => {
     await unpack(archive, work);
     const blobs = new Map<string, string>();
     const { manifest } = await toOciLayout(work, archive);
@@ -115,6 +103,24 @@ export async function dockerArchiveToOci(archive: string, out: string): Promise<
       mediaType: OCI_INDEX,
       manifests: [{ mediaType: manifest.mediaType, digest: manifest.digest, size: manifest.size }],
     };
+    return { top, blobs };
+  });
+}
+
+/**
+ * Writes the OCI archive `lay` lays out in a scratch folder beside `out` (its top index.json and the files of its
+ * blobs by digest) to `<out>.partial`, then renames it to `out`; the scratch folder and a partial file are
+ * removed whatever happens.
+ */
+async function writeThroughPartial(
+  out: string,
+  scratchPrefix: string,
+  lay: (work: string) => Promise<{ top: object; blobs: Map<string, string> }>,
+): Promise<void> {
+  const work = await mkdtemp(join(dirname(out), scratchPrefix));
+  const partial = partialPath(out);
+  try {
+    const { top, blobs } = await lay(work);
     await writeArchive(
       partial,
       { 'oci-layout': Buffer.from(LAYOUT), 'index.json': Buffer.from(JSON.stringify(top)) },

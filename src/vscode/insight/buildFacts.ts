@@ -5,10 +5,10 @@ import { messageOf } from '../../core/errors';
 import { dockerfileFacts, type LineFact } from '../../core/report/lineFacts';
 import type { BuildRecord } from '../../core/results/types';
 import { ResultsStore } from '../../core/results/store';
-import { STATE_DIR_NAME } from '../../core/state';
 import { Disposable } from '../disposable';
 import type { Log } from '../log';
 import type { ConfigModel } from '../model/configModel';
+import { watchRecordedBuilds } from '../model/recordedBuilds';
 
 const DEBOUNCE_MS = 250;
 
@@ -41,11 +41,7 @@ export class BuildFactsSource extends Disposable {
       clearTimeout(this.timer);
       this.timer = setTimeout(() => this.changed.fire(), DEBOUNCE_MS);
     };
-    const watcher = this.register(vscode.workspace.createFileSystemWatcher(`**/${STATE_DIR_NAME}/results.json`));
-    this.register(watcher.onDidChange(poke));
-    this.register(watcher.onDidCreate(poke));
-    this.register(watcher.onDidDelete(poke));
-    this.register(onDidFinishBuild(poke));
+    this.register(watchRecordedBuilds(onDidFinishBuild, poke));
     this.register(model.onDidChange(poke));
     this.register(vscode.workspace.onDidCloseTextDocument((d) => this.computed.delete(d.uri.toString())));
     this.register({ dispose: () => clearTimeout(this.timer) });

@@ -4,10 +4,10 @@ import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { timelineModel, type TimelineVariant, type VariantDockerfile } from '../../core/report/timelineModel';
 import { ResultsStore } from '../../core/results/store';
-import { STATE_DIR_NAME } from '../../core/state';
 import { Disposable } from '../disposable';
 import type { Log } from '../log';
 import type { ConfigModel } from '../model/configModel';
+import { watchRecordedBuilds } from '../model/recordedBuilds';
 import { findProjects } from '../model/projects';
 import type { TimelineState } from '../../shared/timelineProtocol';
 import { messageOf } from '../../core/errors';
@@ -35,11 +35,7 @@ export class TimelineSource extends Disposable {
       clearTimeout(this.timer);
       this.timer = setTimeout(() => this.changed.fire(), DEBOUNCE_MS);
     };
-    const watcher = this.register(vscode.workspace.createFileSystemWatcher(`**/${STATE_DIR_NAME}/results.json`));
-    this.register(watcher.onDidChange(poke));
-    this.register(watcher.onDidCreate(poke));
-    this.register(watcher.onDidDelete(poke));
-    this.register(onDidFinishBuild(poke));
+    this.register(watchRecordedBuilds(onDidFinishBuild, poke));
     this.register(vscode.workspace.onDidChangeWorkspaceFolders(poke));
     this.register({ dispose: () => clearTimeout(this.timer) });
   }
