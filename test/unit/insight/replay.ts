@@ -4,6 +4,7 @@ import { BuildkitPlainProgress } from '../../../src/core/insight/buildkitProgres
 import { PodmanProgress } from '../../../src/core/insight/podmanProgress';
 import type { Cell } from '../../../src/core/jobs';
 import type { BuildRecord } from '../../../src/core/results/types';
+import { buildRecord } from '../helpers/buildRecord';
 import type { CellTiming, ProgressParser } from '../../../src/core/insight/types';
 
 export const progressDir = join(__dirname, '..', '..', 'fixtures', 'progress');
@@ -43,16 +44,13 @@ export const cells = (variant: string, ...platforms: string[]): Cell[] =>
  * otherwise, emulated on any platform but linux/amd64.
  */
 export function timedRecord(r: Partial<BuildRecord> & { platform: string }): BuildRecord {
-  return {
-    variant: 'minimal',
-    engine: 'podman',
+  return buildRecord({
     output: 'load',
-    status: 'succeeded',
     startedAt: '2026-12-05T08:00:00.000Z',
     durationMs: 30_000,
     emulated: r.platform !== 'linux/amd64',
     ...r,
-  };
+  });
 }
 
 /** Build records of both platforms, with the timings of a recorded podman build. */

@@ -6,20 +6,12 @@ import { renderReport } from '../../../src/core/report/renderReport';
 import type { ReportInput } from '../../../src/core/report/types';
 import type { BuildRecord } from '../../../src/core/results/types';
 import { recordsFrom } from '../insight/replay';
+import { buildRecord } from '../helpers/buildRecord';
 
 const SNAPSHOT = join(__dirname, 'report.snapshot.md');
 
-const rec = (over: Partial<BuildRecord>): BuildRecord => ({
-  variant: 'minimal',
-  platform: 'linux/amd64',
-  engine: 'podman',
-  engineVersion: '4.3.1',
-  output: 'oci',
-  status: 'succeeded',
-  startedAt: '2026-11-27T05:00:00.000Z',
-  durationMs: 40_000,
-  ...over,
-});
+const rec = (over: Partial<BuildRecord>): BuildRecord =>
+  buildRecord({ engineVersion: '4.3.1', startedAt: '2026-11-27T05:00:00.000Z', durationMs: 40_000, ...over });
 
 /** Two rounds of the queue-service example with podman (the second a cached rebuild), one failure, one docker variant. */
 function recorded(): ReportInput {

@@ -13,17 +13,10 @@ import { emptyHistory, recordSamples, withDeltas } from '../../../src/core/sizes
 import type { ToolRunner } from '../../../src/core/engines/exec';
 import { toolResult } from '../helpers/toolResult';
 import { GZIP, LayoutBuilder } from './ociFixture';
+import { buildRecord } from '../helpers/buildRecord';
 
-const rec = (over: Partial<BuildRecord>): BuildRecord => ({
-  variant: 'minimal',
-  platform: 'linux/amd64',
-  engine: 'podman',
-  output: 'oci',
-  status: 'succeeded',
-  startedAt: '2026-11-27T05:00:00.000Z',
-  durationMs: 1000,
-  ...over,
-});
+const rec = (over: Partial<BuildRecord>): BuildRecord =>
+  buildRecord({ startedAt: '2026-11-27T05:00:00.000Z', ...over });
 
 /** `podman image inspect` as the engine prints it, trimmed to the fields we read. */
 const inspect = (arch: string, size: number) =>

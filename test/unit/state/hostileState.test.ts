@@ -13,21 +13,10 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ResultsStore } from '../../../src/core/results/store';
-import type { BuildRecord } from '../../../src/core/results/types';
 import { CorruptStateError, resultsPath, stateProblem, writeFileAtomic } from '../../../src/core/state';
 import { readVerifyResults } from '../../../src/core/verify/verifyStore';
 import { sizeHistoryFile } from '../../../src/core/sizes/sizeHistory';
-
-const record = (over: Partial<BuildRecord> = {}): BuildRecord => ({
-  variant: 'minimal',
-  platform: 'linux/amd64',
-  engine: 'podman',
-  output: 'oci',
-  status: 'succeeded',
-  startedAt: '2026-11-30T09:00:00.000Z',
-  durationMs: 1000,
-  ...over,
-});
+import { buildRecord } from '../helpers/buildRecord';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -41,7 +30,7 @@ describe('state files on a hostile file system', () => {
   it('new state files respect the umask (0644 under 022); an existing file keeps its mode', async () => {
     const previous = process.umask(0o022);
     try {
-      await ResultsStore.forRoot(root).append([record()]);
+      await ResultsStore.forRoot(root).append([buildRecord()]);
       assert.equal(statSync(resultsPath(root)).mode & 0o777, 0o644);
       await sizeHistoryFile(root).update((h) => h);
       assert.equal(statSync(join(root, '.multiarch', 'sizes.json')).mode & 0o777, 0o644);
@@ -73,7 +62,7 @@ describe('state files on a hostile file system', () => {
       return true;
     });
     const warnings: string[] = [];
-    await ResultsStore.forRoot(root).append([record()], (m) => warnings.push(m));
+    await ResultsStore.forRoot(root).append([buildRecord()], (m) => warnings.push(m));
     assert.equal(warnings.length, 1);
     assert.match(warnings[0]!, /was not valid UTF-8; kept it as .*results\.corrupt-.*\.json/);
     const aside = readdirSync(join(root, '.multiarch')).find((n) => n.startsWith('results.corrupt-'))!;
@@ -82,7 +71,7 @@ describe('state files on a hostile file system', () => {
 
   it('results.json as a folder: the error names the path and what to do, and a build is refused before it runs', async () => {
     mkdirSync(resultsPath(root), { recursive: true });
-    await assert.rejects(ResultsStore.forRoot(root).append([record()]), (e: Error) => {
+    await assert.rejects(ResultsStore.forRoot(root).append([buildRecord()]), (e: Error) => {
       assert.equal(e.message.startsWith(`cannot read ${resultsPath(root)}: EISDIR`), true, e.message);
       assert.match(e.message, /it is a folder; move it out of the way/);
       return true;
@@ -113,7 +102,7 @@ describe('state files on a hostile file system', () => {
     try {
       symlinkSync(elsewhere, join(root, '.multiarch'));
       await assert.rejects(
-        ResultsStore.forRoot(root).append([record()]),
+        ResultsStore.forRoot(root).append([buildRecord()]),
         /\.multiarch is a symlink to .*outside the project.*replace the link with a folder/,
       );
       assert.match((await stateProblem(root)) ?? '', /is a symlink to .*outside the project/);
@@ -122,7 +111,7 @@ describe('state files on a hostile file system', () => {
       rmSync(join(root, '.multiarch'));
       mkdirSync(join(root, 'state'));
       symlinkSync(join(root, 'state'), join(root, '.multiarch'));
-      await ResultsStore.forRoot(root).append([record()]);
+      await ResultsStore.forRoot(root).append([buildRecord()]);
       assert.deepEqual(readdirSync(join(root, 'state')), ['results.json']);
     } finally {
       rmSync(elsewhere, { recursive: true, force: true });
@@ -137,12 +126,12 @@ describe('state files on a hostile file system', () => {
       execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mnt]);
       try {
         const store = ResultsStore.forRoot(mnt, 1000);
-        await store.append([record()]);
+        await store.append([buildRecord()]);
         const before = readFileSync(resultsPath(mnt));
         // Fill the rest of the file system.
         writeFileSync(join(mnt, 'filler'), Buffer.alloc(60 * 1024 - before.length));
         const many = Array.from({ length: 200 }, (_, i) =>
-          record({ startedAt: `2026-11-30T09:00:${i}Z`, error: 'x'.repeat(200) }),
+          buildRecord({ startedAt: `2026-11-30T09:00:${i}Z`, error: 'x'.repeat(200) }),
         );
         await assert.rejects(store.append(many), (e: Error) => {
           assert.match(

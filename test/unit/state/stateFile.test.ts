@@ -5,7 +5,6 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ResultsStore } from '../../../src/core/results/store';
-import type { BuildRecord } from '../../../src/core/results/types';
 import { readBuildRecords } from '../../../src/core/sizes/buildRecords';
 import { measureSizes } from '../../../src/core/sizes/measureSizes';
 import { sizeHistoryFile } from '../../../src/core/sizes/sizeHistory';
@@ -19,19 +18,9 @@ import {
 } from '../../../src/core/state';
 import { readVerifyResults, writeVerifyResults } from '../../../src/core/verify/verifyStore';
 import { GZIP, LayoutBuilder } from '../sizes/ociFixture';
+import { buildRecord } from '../helpers/buildRecord';
 
 const run = promisify(execFile);
-
-const record = (over: Partial<BuildRecord> = {}): BuildRecord => ({
-  variant: 'minimal',
-  platform: 'linux/amd64',
-  engine: 'podman',
-  output: 'oci',
-  status: 'succeeded',
-  startedAt: '2026-11-30T09:00:00.000Z',
-  durationMs: 1000,
-  ...over,
-});
 
 // Bytes that are not JSON, with a NUL and invalid UTF-8, so "kept byte-for-byte" means exactly that.
 const GARBAGE = Buffer.from([0x7b, 0x20, 0x6e, 0x6f, 0x74, 0x00, 0xff, 0xfe, 0x0a, 0x6a, 0x73, 0x6f, 0x6e]);
@@ -67,7 +56,7 @@ describe('state files under .multiarch/', () => {
 
   it('results.json: the next build keeps a corrupt file aside, warns, and writes a valid one', async () => {
     const store = ResultsStore.forRoot(root);
-    await keepsCorruptFileAside(resultsPath(root), 'results', (warn) => store.append([record()], warn));
+    await keepsCorruptFileAside(resultsPath(root), 'results', (warn) => store.append([buildRecord()], warn));
     assert.deepEqual(
       (await readBuildRecords(root)).map((r) => r.variant),
       ['minimal'],
@@ -94,7 +83,7 @@ describe('state files under .multiarch/', () => {
   it('sizes.json: the next measurement keeps a corrupt file aside, warns, and writes a valid one', async () => {
     const b = new LayoutBuilder(join(root, 'out'));
     b.writeTop([b.index([b.image('amd64', [[100, GZIP]])])]);
-    await ResultsStore.forRoot(root).append([record({ ociPath: 'out' })], assert.fail);
+    await ResultsStore.forRoot(root).append([buildRecord({ ociPath: 'out' })], assert.fail);
     await keepsCorruptFileAside(sizesPath(root), 'sizes', (warn) => measureSizes({ root, warn }));
     assert.deepEqual(Object.keys((await sizeHistoryFile(root).read()).cells), ['minimal@linux/amd64']);
   });
@@ -123,7 +112,7 @@ describe('state files under .multiarch/', () => {
     const store = ResultsStore.forRoot(root);
     for (const text of ['first', 'second']) {
       writeFileSync(resultsPath(root), text);
-      await store.append([record()], () => undefined);
+      await store.append([buildRecord()], () => undefined);
     }
     assert.deepEqual(
       asideFiles('results')
@@ -140,7 +129,7 @@ describe('state files under .multiarch/', () => {
       ['p', 'q'].map((name) => run(process.execPath, ['--import', 'tsx', worker, root, name, String(n)])),
     );
     const variants = (await readBuildRecords(root)).map((r) => r.variant);
-    assert.equal(variants.length, 2 * n, `lost ${2 * n - variants.length} record(s)`);
+    assert.equal(variants.length, 2 * n, `lost ${2 * n - variants.length} buildRecord(s)`);
     assert.deepEqual(
       readdirSync(join(root, '.multiarch')).filter((f) => f.endsWith('.tmp') || f.endsWith('.lock')),
       [],

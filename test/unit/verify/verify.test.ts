@@ -13,18 +13,17 @@ import { containerName, removeArgv, runArgv } from '../../../src/core/verify/ver
 import { checkLines } from '../../../src/core/verify/types';
 import { verifyText } from '../../../src/core/verify/verifyText';
 import { readVerifyResults, writeVerifyResults } from '../../../src/core/verify/verifyStore';
+import { buildRecord } from '../helpers/buildRecord';
 
-const rec = (over: Partial<BuildRecord>): BuildRecord => ({
-  variant: 'minimal',
-  platform: 'linux/amd64',
-  engine: 'docker',
-  output: 'load',
-  status: 'succeeded',
-  startedAt: '2026-11-27T05:00:00Z',
-  durationMs: 1,
-  image: 'localhost/queue:minimal',
-  ...over,
-});
+const rec = (over: Partial<BuildRecord>): BuildRecord =>
+  buildRecord({
+    engine: 'docker',
+    output: 'load',
+    startedAt: '2026-11-27T05:00:00Z',
+    durationMs: 1,
+    image: 'localhost/queue:minimal',
+    ...over,
+  });
 
 /** A runner answering like an engine would, recording the argv it was given. */
 function answering(stdout: string, exitCode = 0, extra: Partial<{ stderr: string; timedOut: boolean }> = {}) {
