@@ -2,9 +2,9 @@
 // `npm test`: system setup (root on Debian), build, then every test tier in order:
 // unit (mocha on node), engines (real podman/dockerd, when present), integration (real extension
 // host) and e2e (Playwright on the real workbench). Each part prints its own count; the last line
-// is the sum, "N passed, N failed", and the exit code is non-zero when anything failed. The engines part
-// is followed by a leftovers check (scripts/leftovers.mjs): it fails when an engine store or the registry
-// holds more than before the part, or a process the part started still runs.
+// is the sum, "N passed, N failed", and the exit code is non-zero when anything failed. The engines and
+// integration parts are each followed by a leftovers check (scripts/leftovers.mjs): it fails when an engine
+// store or the registry holds more than before the part, or a process the part started still runs.
 //   node scripts/test.mjs [--no-setup] [--parts unit,engines,integration,e2e]
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -73,7 +73,9 @@ async function main() {
       console.log(`${part}: not run because the build failed`);
     } else if (part === 'integration') {
       const [c, s] = await timed(() =>
-        runCounted(process.execPath, ['scripts/vscode-host/run-integration.mjs', '--no-build']),
+        checked('integration', (env) =>
+          runCounted(process.execPath, ['scripts/vscode-host/run-integration.mjs', '--no-build'], env),
+        ),
       );
       record('integration', c, s);
     } else if (part === 'e2e') {
@@ -163,9 +165,9 @@ function run(cmd, args) {
 }
 
 /** Runs a child that prints its own "N passed, N failed" line; a crash without one counts as one failure. */
-function runCounted(cmd, args) {
+function runCounted(cmd, args, env = process.env) {
   return new Promise((res) => {
-    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(cmd, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
     let counts;
     createInterface({ input: child.stdout }).on('line', (line) => {
       console.log(line);
