@@ -315,7 +315,9 @@ describe('Build nodes in the Builders view', function () {
       });
       assert.equal(record?.node, 'node2');
     } finally {
-      // Only what this test built, on both machines (other engineers share these stores).
+      // Only what this test built, on both machines (other engineers share these stores). The names it builds
+      // are removed by name as well: `podman images` fails outright while any list in the store is broken.
+      const built = ['edge', 'edge-amd64', 'edge-arm64'].map((s) => `localhost/multiarch-nodeit:${tag}-${s}`);
       for (const url of [node2!, undefined]) {
         const podman = [process.env.MULTIARCH_PODMAN ?? 'podman', ...(url ? ['--url', url] : [])];
         const listed = await runTool(
@@ -323,7 +325,7 @@ describe('Build nodes in the Builders view', function () {
           { timeoutMs: 30_000 },
         );
         const mine = listed.stdout.split('\n').filter((r) => r.includes(`:${tag}`));
-        if (mine.length) await runTool([...podman, 'rmi', '-f', ...mine], { timeoutMs: 60_000 });
+        await runTool([...podman, 'rmi', '-f', '--ignore', ...new Set([...mine, ...built])], { timeoutMs: 60_000 });
       }
     }
   });

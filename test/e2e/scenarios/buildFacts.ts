@@ -72,7 +72,23 @@ export async function dockerfileBuildFactsInLightAndDarkThemes({
         String.raw`amd64 ${S} · arm64 ${S} \(QEMU \d+(\.\d)?×\) · cached in 0/4 cells · ran once in the shared warm-up \(amd64, arm64\)`,
       ),
     );
-    await page.locator('.squiggly-info').first().waitFor({ state: 'attached', timeout: 30_000 });
+    // The hot-spot rule (emulated at least 5 s and 4× native) decides whether the line gets its squiggle. Under
+    // QEMU this busybox loop runs 3–4× its native time on a busy 2-core machine, so the test follows the
+    // measured numbers the lens shows, either way; within rounding of the threshold it asserts neither.
+    const secondsOf = (t: string) => {
+      const m = /^(?:(\d+) min )?(\d+(?:\.\d)?) s$/.exec(t.trim());
+      return m ? Number(m[1] ?? 0) * 60 + Number(m[2]) : NaN;
+    };
+    const [, amd = '', arm = ''] = /amd64 (.+?) · arm64 (.+?) \(QEMU/.exec(title) ?? [];
+    const [native, emulated] = [secondsOf(amd), secondsOf(arm)];
+    const squiggles = page.locator('.squiggly-info');
+    if (emulated >= 5.1 && emulated >= 4 * (native + 0.1)) {
+      await squiggles.first().waitFor({ state: 'attached', timeout: 30_000 });
+    } else if (emulated < 4.9 || emulated < 4 * (native - 0.1)) {
+      await page.waitForTimeout(2_000);
+      assert.equal(await squiggles.count(), 0, `no hot spot at ${emulated} s against ${native} s`);
+    }
+    log(`  hot spot: ${await squiggles.count()} squiggle(s) at ${emulated} s against ${native} s`);
 
     // The hover on the heavy line: its table per variant × platform, and the hot spot's numbers.
     const heavy = text.split('\n').findIndex((l) => l.startsWith('RUN i=0')) + 1;
