@@ -364,22 +364,28 @@ describe('build runner pre-phase', () => {
     assert.ok(running.indexOf('a@linux/amd64') < running.indexOf('a@linux/arm64'));
   });
 
-  it('split jobs on 2 cores: while the emulated warm-up runs, the native parts take one core between them and the waiting one says so', async () => {
+  /**
+   * Runs `jobs(dir, partFifo)` on 2 cores beside an emulated warm-up serving `variants`. Their native builds read
+   * from `partFifo` before they end; each write lets one blocked script go on, and the test writes only once it
+   * has seen the waiting it expects: the first native build holds the core, let it finish; the waiting one then
+   * gets it; then the warm-up ends. Returns the native builds' waits in order.
+   */
+  async function besideEmulatedWarmup(
+    variants: string[],
+    jobs: (dir: string, partFifo: string) => Job[],
+  ): Promise<string[]> {
     const dir = await mkdtemp(join(tmpdir(), 'pre-'));
     const [warmFifo, partFifo] = [join(dir, 'warm'), join(dir, 'part')];
     for (const f of [warmFifo, partFifo]) await execFileP('mkfifo', [f]);
-    // Each write lets one blocked script go on; the test writes only once it has seen the waiting it expects.
     const release = (fifo: string) => void execFileP('sh', ['-c', `echo go > ${fifo}`]);
-    const job = (variant: string) => nativeAndEmulated(dir, variant, `read x < ${partFifo}; `);
-    const warmup = warmupOf({ dir, platform: emulated, variants: ['a', 'b'], script: `read x < ${warmFifo}` });
+    const warmup = warmupOf({ dir, platform: emulated, variants, script: `read x < ${warmFifo}` });
     const waits: string[] = [];
     const summary = await new BuildRunner({ programs: { podman: 'sh' }, timeoutMs: 60_000, cores: 2 }).run(
-      { engine: 'podman', jobs: [job('a'), job('b')], warmup: [warmup] },
+      { engine: 'podman', jobs: jobs(dir, partFifo), warmup: [warmup] },
       {
         onWaiting: (cells, reason) => {
           if (cells.length !== 1 || cells[0]!.platform !== native) return;
           waits.push(`${cells[0]!.variant} ${reason ?? 'goes'}`);
-          // The first native part holds the core: let it finish; the waiting one then gets it; then the warm-up ends.
           release(partFifo);
           if (!reason) release(warmFifo);
         },
@@ -387,46 +393,33 @@ describe('build runner pre-phase', () => {
     );
     assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
     assert.equal(waits.length, 2, waits.join(', '));
+    return waits;
+  }
+
+  it('split jobs on 2 cores: while the emulated warm-up runs, the native parts take one core between them and the waiting one says so', async () => {
+    const waits = await besideEmulatedWarmup(['a', 'b'], (dir, fifo) =>
+      ['a', 'b'].map((v) => nativeAndEmulated(dir, v, `read x < ${fifo}; `)),
+    );
     assert.match(waits[0]!, new RegExp(`^[ab] ${WAITING_FOR_CORE}$`));
     assert.equal(waits[1], `${waits[0]!.split(' ')[0]} goes`);
   });
 
   it('a one-platform native job on 2 cores also leaves the emulated warm-up its core: one native build at a time beside it', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'pre-'));
-    const [warmFifo, partFifo] = [join(dir, 'warm'), join(dir, 'part')];
-    for (const f of [warmFifo, partFifo]) await execFileP('mkfifo', [f]);
-    const release = (fifo: string) => void execFileP('sh', ['-c', `echo go > ${fifo}`]);
     // A variant built for the native platform only is one plain job, not split: it gets the same limit.
-    const only: Job = {
-      id: 'k',
-      engine: 'podman',
-      variant: 'k',
-      platforms: [native],
-      output: 'load',
-      tags: ['app:k'],
-      argv: sh(`read x < ${partFifo}`),
-      program: 'podman',
-      cwd: dir,
-    };
-    const warmup = warmupOf({ dir, platform: emulated, variants: ['a'], script: `read x < ${warmFifo}` });
-    const waits: string[] = [];
-    const summary = await new BuildRunner({ programs: { podman: 'sh' }, timeoutMs: 60_000, cores: 2 }).run(
+    const waits = await besideEmulatedWarmup(['a'], (dir, fifo) => [
+      nativeAndEmulated(dir, 'a', `read x < ${fifo}; `),
       {
+        id: 'k',
         engine: 'podman',
-        jobs: [nativeAndEmulated(dir, 'a', `read x < ${partFifo}; `), only],
-        warmup: [warmup],
+        variant: 'k',
+        platforms: [native],
+        output: 'load',
+        tags: ['app:k'],
+        argv: sh(`read x < ${fifo}`),
+        program: 'podman',
+        cwd: dir,
       },
-      {
-        onWaiting: (cells, reason) => {
-          if (cells.length !== 1 || cells[0]!.platform !== native) return;
-          waits.push(`${cells[0]!.variant} ${reason ?? 'goes'}`);
-          release(partFifo);
-          if (!reason) release(warmFifo);
-        },
-      },
-    );
-    assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
-    assert.equal(waits.length, 2, waits.join(', '));
+    ]);
     assert.match(waits[0]!, new RegExp(`^[ak] ${WAITING_FOR_CORE}$`));
     assert.equal(waits[1], `${waits[0]!.split(' ')[0]} goes`);
   });
