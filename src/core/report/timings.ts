@@ -114,7 +114,7 @@ export function emulationComparisons(
   cores: number = availableParallelism(),
 ): EmulationComparison[] {
   const timed = records.filter((r) => r.timing?.steps.length && r.status === 'succeeded');
-  const contention = new StepContention(records);
+  const crowding = new StepContention(records);
   const out: EmulationComparison[] = [];
   const emulatedCells = [...new Map(timed.filter((r) => r.emulated === true).map((r) => [cellId(r), r])).values()];
   for (const cell of emulatedCells) {
@@ -131,8 +131,8 @@ export function emulationComparisons(
       const pairs = native && comparedSteps(emulated, native);
       if (!pairs?.length) continue;
       const seen = pairs.map((p) => [
-        contention.contention(p.step, emulated, cores),
-        contention.contention(p.nativeStep, native, cores),
+        crowding.contention(p.step, emulated, cores),
+        crowding.contention(p.nativeStep, native, cores),
       ]);
       let c: EmulationComparison | undefined;
       let contended: number;
