@@ -79,7 +79,12 @@ if (watch) {
   for (const r of results) {
     if (!r.metafile) continue;
     for (const [file, info] of Object.entries(r.metafile.outputs)) {
-      if (file.endsWith('.js')) console.log(`${file}  ${(info.bytes / 1024).toFixed(1)} KiB`);
+      // The extension's first pass is not what ships: its size is printed from dist/ below.
+      if (file.endsWith('.js') && !file.startsWith('out/extension-esm/'))
+        console.log(`${file}  ${(info.bytes / 1024).toFixed(1)} KiB`);
     }
   }
+  const chunks = readdirSync(join(root, 'dist', 'chunks')).filter((f) => f.endsWith('.js')).length;
+  const entry = statSync(join(root, 'dist', 'extension.js')).size;
+  console.log(`dist/extension.js  ${(entry / 1024).toFixed(1)} KiB (+ ${chunks} chunk files in dist/chunks)`);
 }

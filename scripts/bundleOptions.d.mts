@@ -8,4 +8,7 @@ export function nodeBundleOptions(root: string, opts?: { watch?: boolean }): Bui
 export function extensionBundleOptions(root: string, opts?: { watch?: boolean }): BuildOptions;
 
 /** An esbuild plugin for the extension's build: turns its ES module chunks into CommonJS files in dist/. */
-export function commonJsChunks(root: string, opts?: { watch?: boolean }): import('esbuild').Plugin;
+export function commonJsChunks(
+  root: string,
+  opts?: { watch?: boolean; esmDir?: string; distDir?: string },
+): import('esbuild').Plugin;

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 // The esbuild options of everything that ships for node (the extension and the CLI), in one place, so a
 // benchmark can measure the code exactly as it ships (bench/shipped.mjs) rather than as tsx runs it.
 export function nodeBundleOptions(root, { watch = false } = {}) {
@@ -35,13 +36,21 @@ export function extensionBundleOptions(root, { watch = false } = {}) {
     outdir: 'out/extension-esm',
     chunkNames: 'chunks/[name]-[hash]',
     external: ['vscode'],
+    // The third pass (startupFile.mjs) reads which chunks the entry imports statically.
+    metafile: true,
     // The second pass adds the banner (importMetaUrl) to every CommonJS file.
     banner: {},
   };
 }
 
-/** The second pass of the extension's build (an esbuild plugin on the first): each ES module chunk → CommonJS in dist/. */
-export function commonJsChunks(root, { watch = false } = {}) {
+/**
+ * The second and third passes of the extension's build (an esbuild plugin on the first): each ES module chunk →
+ * CommonJS in dist/, then the entry and its start-up chunks → one dist/extension.js (startupFile.mjs).
+ */
+export function commonJsChunks(
+  root,
+  { watch = false, esmDir = join(root, 'out', 'extension-esm'), distDir = join(root, 'dist') } = {},
+) {
   return {
     name: 'commonjs-chunks',
     setup(build) {
@@ -49,8 +58,7 @@ export function commonJsChunks(root, { watch = false } = {}) {
         if (result.errors.length) return;
         const esbuild = await import('esbuild');
         const { readdirSync, rmSync } = await import('node:fs');
-        const { join } = await import('node:path');
-        const from = join(root, 'out', 'extension-esm');
+        const from = esmDir;
         const files = [
           join(from, 'extension.js'),
           ...readdirSync(join(from, 'chunks'))
@@ -58,12 +66,12 @@ export function commonJsChunks(root, { watch = false } = {}) {
             .map((f) => join(from, 'chunks', f)),
         ];
         // Chunk names carry a hash: without this, chunks of earlier builds would pile up and be packaged.
-        rmSync(join(root, 'dist', 'chunks'), { recursive: true, force: true });
+        rmSync(join(distDir, 'chunks'), { recursive: true, force: true });
         await esbuild.build({
           absWorkingDir: root,
           entryPoints: files,
           outbase: from,
-          outdir: join(root, 'dist'),
+          outdir: distDir,
           bundle: false,
           platform: 'node',
           target: 'node20',
@@ -75,6 +83,8 @@ export function commonJsChunks(root, { watch = false } = {}) {
           logLevel: 'warning',
           banner: nodeBundleOptions(root).banner,
         });
+        const { startupChunks, writeStartupFile } = await import('./startupFile.mjs');
+        writeStartupFile(distDir, startupChunks(result.metafile, from, root));
       });
     },
   };

@@ -25,7 +25,6 @@ const argv = (platform: string, name: string) => [
   root,
 ];
 
-
 describe('docker (BuildKit without buildx) job builder', () => {
   it('load: one DOCKER_BUILDKIT=1 build per platform under its per-arch tag, which dockerd moves only when the build succeeded', () => {
     assert.deepEqual(jobsFor('load'), [
