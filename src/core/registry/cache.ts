@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stateDir, writeFileAtomic } from '../state';
+import { stateDir, stateDirEscape, writeFileAtomic } from '../state';
 
 /** Answers older than this are asked again: tags move, but not from one keystroke to the next. */
 export const PLATFORM_CACHE_TTL_MS = 6 * 60 * 60 * 1000;
@@ -41,6 +41,8 @@ export class PlatformCache {
     const entries = await this.load();
     entries.set(ref, { platforms, at: this.now() });
     const write = async () => {
+      // A .multiarch that links out of the project is never written through (the answers only save look-ups).
+      if (await stateDirEscape(this.file)) return;
       const fresh = [...entries].filter(([, e]) => this.fresh(e));
       await writeFileAtomic(this.file, JSON.stringify(Object.fromEntries(fresh), null, 2) + '\n');
     };
@@ -51,6 +53,8 @@ export class PlatformCache {
   private async load(): Promise<Map<string, Entry>> {
     if (this.entries) return this.entries;
     this.entries = new Map();
+    // Nor read through: answers planted outside the project would change what lint reports.
+    if (await stateDirEscape(this.file)) return this.entries;
     try {
       const raw = JSON.parse(await readFile(this.file, 'utf8')) as Record<string, Entry>;
       for (const [k, v] of Object.entries(raw)) {

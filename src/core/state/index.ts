@@ -3,3 +3,4 @@ export { writeFileAtomic } from './atomicWrite';
 export { withFileLock } from './fileLock';
 export { StateFile, CorruptStateError, StateAccessError, processWarning, type Warn } from './stateFile';
 export { stateProblem } from './writable';
+export { stateDirEscape } from './stateDirEscape';

@@ -17,6 +17,7 @@ import { CorruptStateError, resultsPath, stateProblem, writeFileAtomic } from '.
 import { readVerifyResults } from '../../../src/core/verify/verifyStore';
 import { sizeHistoryFile } from '../../../src/core/sizes/sizeHistory';
 import { buildRecord } from '../helpers/buildRecord';
+import { PlatformCache } from '../../../src/core/registry';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -113,6 +114,23 @@ describe('state files on a hostile file system', () => {
       symlinkSync(join(root, 'state'), join(root, '.multiarch'));
       await ResultsStore.forRoot(root).append([buildRecord()]);
       assert.deepEqual(readdirSync(join(root, 'state')), ['results.json']);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
+  it("a .multiarch symlink out of the project: lint's base-image cache is neither read nor written through it", async () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'elsewhere-'));
+    try {
+      symlinkSync(elsewhere, join(root, '.multiarch'));
+      mkdirSync(join(elsewhere, 'cache'));
+      const planted = join(elsewhere, 'cache', 'image-platforms.json');
+      writeFileSync(planted, JSON.stringify({ 'busybox:1': { platforms: ['linux/s390x'], at: Date.now() } }));
+      const cache = PlatformCache.forProject(root);
+      assert.equal(await cache.get('busybox:1'), undefined, 'an answer was read through the link');
+      await cache.set('alpine:3', ['linux/amd64']);
+      assert.deepEqual(readdirSync(join(elsewhere, 'cache')), ['image-platforms.json']);
+      assert.doesNotMatch(readFileSync(planted, 'utf8'), /alpine/, 'an answer was written through the link');
     } finally {
       rmSync(elsewhere, { recursive: true, force: true });
     }
