@@ -7,7 +7,8 @@ import { fixAll, RULE_NAMES } from '../../core/lint';
 import { writeFileAtomic } from '../../core/state';
 import { decodeLossless } from '../../core/lint/bytes';
 import { isDockerfileName } from '../../core/config/fileNames';
-import { loadLintContext } from '../../core/lint/lintContext';
+import { configNear, lintCells, loadLintContext } from '../../core/lint/lintContext';
+import { formatProblems } from '../config';
 
 const help = `multiarch fix [FILES...] [--rule R]... [--stdout]
 
@@ -16,6 +17,7 @@ build does. Suggestions that guess or change behaviour (a did-you-mean, \${TARGE
 rewrite) are left for the editor's lightbulb; "multiarch lint --format json" lists them.
 Files are rewritten atomically, keeping their mode; --stdout prints the fixed text instead.
 Without FILES, fixes Dockerfile / Containerfile in the current folder.
+Exit status: 2 on bad usage, or a config next to a Dockerfile that is not valid (that Dockerfile is left as it is).
 `;
 
 export async function run(args: string[], io: CliIO): Promise<number> {
@@ -67,7 +69,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       );
       continue;
     }
-    const result = fixAll(decoded.text, await loadLintContext(path), values.rule ? { only: values.rule } : {});
+    const config = await configNear(path);
+    if (config && !config.ok) {
+      io.err(formatProblems(config.problems));
+      return 2;
+    }
+    const context = await loadLintContext(path, { near: lintCells(config, path) });
+    const result = fixAll(decoded.text, context, values.rule ? { only: values.rule } : {});
     // Every byte outside the edits comes back as it was, invalid UTF-8 included.
     const fixed = decoded.encode(result.text);
     if (values.stdout) {

@@ -6,7 +6,8 @@ import type { CliIO } from '../io';
 import { BUILDKIT_RELEASE, lintDockerfile } from '../../core/lint';
 import { checkBaseImagePlatforms, type LintCell } from '../../core/lint/baseImagePlatform';
 import type { LintModel } from '../../core/lint/model';
-import { lintCellsNear, loadLintContext } from '../../core/lint/lintContext';
+import { configNear, lintCells, loadLintContext } from '../../core/lint/lintContext';
+import { formatProblems } from '../config';
 import { projectPlatformLookup } from '../../core/registry';
 import type { LintDiagnostic } from '../../core/lint';
 import { formatJson, formatSarif, formatText, type FileDiagnostics } from '../../core/lint/report';
@@ -21,7 +22,8 @@ InvalidBaseImagePlatform asks each FROM image's registry which platforms it has 
 in .multiarch/cache); --no-network skips that check.
 --version prints which BuildKit release the checks follow.
 Without FILES, lints Dockerfile / Containerfile in the current folder.
-Exit status: 1 when a finding is an error (or any finding, with --strict), 2 on bad usage.
+Exit status: 1 when a finding is an error (or any finding, with --strict), 2 on bad usage or a config next to a
+Dockerfile that is not valid.
 `;
 
 export async function run(args: string[], io: CliIO): Promise<number> {
@@ -67,7 +69,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       );
       return 2;
     }
-    const near = await lintCellsNear(path);
+    const config = await configNear(path);
+    // A config that is not valid (over a limit, say) is refused as by every command, not silently left out.
+    if (config && !config.ok) {
+      io.err(formatProblems(config.problems));
+      return 2;
+    }
+    const near = lintCells(config, path);
     const context = await loadLintContext(path, { near });
     const { diagnostics, model } = lintDockerfile(text, context);
     if (!values['no-network'] && near) {

@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { configFileNames } from '../config/fileNames';
 import { loadConfig } from '../config/loadConfig';
+import type { ConfigResult } from '../config/types';
 import { hostPlatform } from '../engines/emulation';
 import type { LintCell, LintContext } from './types';
 
@@ -69,23 +70,35 @@ export function countPlatforms(config: unknown, dockerfileName = 'Dockerfile'): 
   return best;
 }
 
-/** The variants of the multiarch.yaml next to a Dockerfile that build it: their args and platforms. */
-export async function lintCellsNear(dockerfilePath: string): Promise<{ root: string; cells: LintCell[] } | undefined> {
+/** The multiarch.yaml next to a Dockerfile, loaded (its problems located when it is not valid); undefined: none. */
+export async function configNear(dockerfilePath: string): Promise<ConfigResult | undefined> {
   const dir = dirname(dockerfilePath);
   for (const name of configFileNames) {
     const file = join(dir, name);
     if ((await readText(file)) === undefined) continue;
-    const result = await loadConfig(file);
-    if (!result.ok) return undefined;
-    const cells = result.config.variants
-      .filter((v) => v.dockerfile === dockerfilePath)
-      .map((v) => ({
-        variant: v.name,
-        args: v.args,
-        platforms: v.platforms,
-        ...(v.target ? { target: v.target } : {}),
-      }));
-    return cells.length ? { root: result.config.root, cells } : undefined;
+    return loadConfig(file);
   }
   return undefined;
+}
+
+/** The variants of a loaded config that build this Dockerfile: their args and platforms. */
+export function lintCells(
+  result: ConfigResult | undefined,
+  dockerfilePath: string,
+): { root: string; cells: LintCell[] } | undefined {
+  if (!result?.ok) return undefined;
+  const cells = result.config.variants
+    .filter((v) => v.dockerfile === dockerfilePath)
+    .map((v) => ({
+      variant: v.name,
+      args: v.args,
+      platforms: v.platforms,
+      ...(v.target ? { target: v.target } : {}),
+    }));
+  return cells.length ? { root: result.config.root, cells } : undefined;
+}
+
+/** The variants of the multiarch.yaml next to a Dockerfile that build it (none when it is not valid). */
+export async function lintCellsNear(dockerfilePath: string): Promise<{ root: string; cells: LintCell[] } | undefined> {
+  return lintCells(await configNear(dockerfilePath), dockerfilePath);
 }

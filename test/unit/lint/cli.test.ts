@@ -202,6 +202,27 @@ describe('multiarch lint / fix', () => {
     assert.equal(await readFile(join(dir, 'Dockerfile'), 'utf8'), '\uFEFFFROM alpine AS build\r\nMAINTAINER me\r\n');
   });
 
+  it('a multiarch.yaml next to the Dockerfile over a limit or invalid: lint and fix exit 2 naming its line', async () => {
+    const config = join(dir, 'multiarch.yaml');
+    const variants = Array.from({ length: 2000 }, (_, i) => `  v${i}: {}\n`).join('');
+    for (const [text, problem] of [
+      [`image: app\nvariants:\n${variants}`, /:2:1: error: 2000 variants, over the limit of 1000/],
+      [
+        'image: app\nplatforms: [linux/amd64]\nregistry: "--insecure"\n',
+        /:3:11: error: "--insecure" is not a registry/,
+      ],
+    ] as const) {
+      await writeFile(config, text);
+      for (const command of [lint, fix]) {
+        const out = io(dir);
+        assert.equal(await command(['Dockerfile'], out), 2, out.stderr);
+        assert.match(out.stderr, new RegExp(`^${config}${problem.source}`, 'm'));
+        assert.equal(out.stdout, '');
+      }
+      assert.equal(await readFile(join(dir, 'Dockerfile'), 'utf8'), 'FROM alpine as build\nMAINTAINER me\n');
+    }
+  });
+
   it('reads .dockerignore and multiarch.yaml next to the Dockerfile', async () => {
     await writeFile(join(dir, '.dockerignore'), '*.env\n');
     await writeFile(join(dir, 'multiarch.yaml'), 'image: x\nplatforms: [linux/amd64, linux/arm64]\n');
