@@ -179,7 +179,7 @@ function typeName(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  return `${typeof v} ${JSON.stringify(v)}`;
+  return `${typeof v} ${JSON.stringify(typeof v === 'string' ? shown(v) : v)}`;
 }
 
 function article(type: string): string {

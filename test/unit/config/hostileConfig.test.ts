@@ -7,6 +7,7 @@ import { stringify } from 'yaml';
 import { parseConfig } from '../../../src/core/config/loadConfig';
 import { buildPlan } from '../../../src/core/matrix/plan';
 import type { EngineKind } from '../../../src/core/jobs';
+import { containerName, runArgv } from '../../../src/core/verify/verifyArgs';
 
 const FILE = '/work/proj/multiarch.yaml';
 const HOSTILE = '__HOSTILE__';
@@ -17,16 +18,21 @@ const base = () => ({
   platforms: ['linux/amd64'],
   args: { X: '1' },
   tags: ['{image}:{tag}-{variant}'],
-  verify: { command: ['uname', '-m'], checks: [{ name: 'c', command: ['true'], network: 'none' }] },
+  verify: { command: ['uname', '-m'], checks: [{ name: 'c', command: ['true'], network: 'none', timeout: 5 }] },
   nodes: [{ name: 'n', engine: 'podman', endpoint: 'tcp://127.0.0.1:9', platforms: ['linux/arm64'] }],
-  variants: { a: { args: { Y: '2' }, platforms: ['linux/amd64'], tags: ['{image}:{variant}'] } } as Record<
-    string,
-    unknown
-  >,
+  variants: {
+    a: {
+      args: { Y: '2' },
+      platforms: ['linux/amd64'],
+      tags: ['{image}:{variant}'],
+      verify: { command: ['uname', '-m'], checks: [{ name: 'c', command: ['true'], network: 'none', timeout: 5 }] },
+    },
+  } as Record<string, unknown>,
 });
 
 /** Where a hostile value goes: a path of keys (the last may be the key itself, `KEY`). */
 const keys: string[][] = [
+  ['KEY'],
   ['image'],
   ['tag'],
   ['dockerfile'],
@@ -45,6 +51,8 @@ const keys: string[][] = [
   ['verify', 'checks', '0', 'command', '0'],
   ['verify', 'checks', '0', 'expect'],
   ['verify', 'checks', '0', 'network'],
+  ['verify', 'checks', '0', 'timeout'],
+  ['verify', 'KEY'],
   ['nodes', '0', 'name'],
   ['nodes', '0', 'endpoint'],
   ['nodes', '0', 'engine'],
@@ -55,6 +63,13 @@ const keys: string[][] = [
   ['variants', 'a', 'target'],
   ['variants', 'a', 'dockerfile'],
   ['variants', 'a', 'tags', '0'],
+  ['variants', 'a', 'args', 'KEY'],
+  ['variants', 'a', 'verify', 'command', '0'],
+  ['variants', 'a', 'verify', 'checks', '0', 'name'],
+  ['variants', 'a', 'verify', 'checks', '0', 'command', '0'],
+  ['variants', 'a', 'verify', 'checks', '0', 'expect'],
+  ['variants', 'a', 'verify', 'checks', '0', 'network'],
+  ['variants', 'a', 'verify', 'checks', '0', 'timeout'],
 ];
 
 const bomb = `[${Array.from({ length: 9 }, (_, i) =>
@@ -99,6 +114,16 @@ const engines: EngineKind[] = ['podman', 'docker', 'buildx'];
 /** Options whose next argument is their value (so a value starting with "-" there is inert). */
 const takesValue = /^(-[a-zA-Z]|--[a-z-]+)$/;
 
+/** No NUL, no argument over the limit, and the hostile value never stands as an option of its own. */
+function assertInert(argv: string[], text: string): void {
+  argv.forEach((arg, i) => {
+    assert.ok(!arg.includes('\0'), `NUL in ${argv.join(' ')}`);
+    assert.ok(arg.length <= 65_536 + 64, `${arg.length}-character argument`);
+    if (arg === text && arg.startsWith('-'))
+      assert.match(argv[i - 1] ?? '', takesValue, `"${text}" stands as an option: ${argv.join(' ')}`);
+  });
+}
+
 describe('a hostile config', () => {
   for (const path of keys) {
     for (const value of values) {
@@ -120,14 +145,15 @@ describe('a hostile config', () => {
           assert.ok(r.config.outside?.length, 'a path outside the project was not flagged');
         for (const engine of engines) {
           const plan = buildPlan(r.config, { engine, variants: [], platforms: [], bake: false });
-          for (const job of plan.jobs) {
-            for (const argv of [job.argv, ...(job.before ?? []), ...(job.after ?? [])]) {
-              argv.forEach((arg, i) => {
-                assert.ok(!arg.includes('\0'), `NUL in ${argv.join(' ')}`);
-                assert.ok(arg.length <= 65_536 + 64, `${arg.length}-character argument`);
-                if (arg === text && arg.startsWith('-'))
-                  assert.match(argv[i - 1] ?? '', takesValue, `"${text}" stands as an option: ${argv.join(' ')}`);
-              });
+          for (const job of plan.jobs)
+            for (const argv of [job.argv, ...(job.before ?? []), ...(job.after ?? [])]) assertInert(argv, text);
+          // The verify checks run the image with a check's program and network as option values.
+          for (const v of r.config.variants) {
+            const platform = v.platforms[0]!;
+            for (const check of v.verifyChecks.length ? v.verifyChecks : [{ command: [], network: undefined }]) {
+              const name = containerName(v.name, platform, 'x');
+              const network = check.network !== undefined ? { network: check.network } : {};
+              assertInert(runArgv(engine, { platform, image: 'app', command: check.command, name, ...network }), text);
             }
           }
         }
