@@ -104,6 +104,8 @@ export interface Lane {
 /** What a job in a lane waits on and how it ends when a warm-up it needs failed. */
 export interface LaneGates {
   signal: AbortSignal;
+  /** Stops the lane's run (a failed job without keepGoing). */
+  abort: () => void;
   gates: WarmupGates<ProcessResult>;
   gateFailed: (job: Job, gate: PreFailure) => Promise<JobOutcome>;
   reserve: EmulationReserve | undefined;

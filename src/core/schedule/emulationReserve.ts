@@ -1,4 +1,5 @@
 import { localAvailability } from '../engines/emulation';
+import type { Job } from '../jobs';
 
 /**
  * Keeps a core for each emulated platform's warm-up while it runs. That warm-up is the run's critical path:
@@ -58,4 +59,21 @@ export class EmulationReserve {
   private wake(): void {
     for (const w of this.waiting.splice(0)) w();
   }
+}
+
+/**
+ * The order this machine's jobs take the build slots in when no warm-up runs in front (dockerd): each emulated
+ * platform's first job, then the native jobs, then the other emulated ones. BuildKit runs a step that
+ * concurrent builds share once and the others wait for it, so a second emulated build of the same Dockerfile
+ * started beside the first only waited on the shared steps under QEMU, holding a slot the native builds could
+ * have used (in the plan's order both slots waited on one QEMU step; bench/README.md, build-all.ts). Started
+ * after the native builds, it waits only when nothing else could run. A job on a build node keeps its place.
+ */
+export function emulatedFirst(jobs: Job[], host: string): Job[] {
+  const emulated = (j: Job) =>
+    !j.node && j.platforms.length === 1 && localAvailability(j.platforms[0]!, host, []).state !== 'native';
+  const first = new Map<string, Job>();
+  for (const j of jobs) if (emulated(j) && !first.has(j.platforms[0]!)) first.set(j.platforms[0]!, j);
+  const leading = new Set(first.values());
+  return [...leading, ...jobs.filter((j) => !emulated(j)), ...jobs.filter((j) => emulated(j) && !leading.has(j))];
 }

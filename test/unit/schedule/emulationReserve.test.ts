@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { EmulationReserve } from '../../../src/core/schedule/emulationReserve';
+import { EmulationReserve, emulatedFirst } from '../../../src/core/schedule/emulationReserve';
+import type { Job } from '../../../src/core/jobs';
 
 /** A build that runs until the test ends it; `started` tells whether the reserve let it start. */
 function build(reserve: EmulationReserve, platform: string, kind: 'warmup' | 'build' = 'build') {
@@ -97,5 +98,27 @@ describe('emulation reserve', () => {
     await settle();
     assert.ok(natives.every((n) => n.started));
     natives.forEach((n) => n.end());
+  });
+
+  it("start order without warm-ups: each emulated platform's first job, the native jobs, the other emulated ones; a job on a build node keeps its place", () => {
+    const job = (id: string, platforms: string[], node?: string) =>
+      ({ id, platforms, ...(node ? { node } : {}) }) as Job;
+    const ids = (jobs: Job[]) => jobs.map((j) => j.id);
+    const plan = ['a', 'b', 'c'].flatMap((v) => [job(`${v}-amd`, ['linux/amd64']), job(`${v}-arm`, ['linux/arm64'])]);
+    assert.deepEqual(ids(emulatedFirst(plan, 'linux/amd64')), ['a-arm', 'a-amd', 'b-amd', 'c-amd', 'b-arm', 'c-arm']);
+    assert.deepEqual(ids(emulatedFirst(plan, 'linux/arm64')), ['a-amd', 'a-arm', 'b-arm', 'c-arm', 'b-amd', 'c-amd']);
+    const withV7 = [...plan, job('a-v7', ['linux/arm/v7']), job('both', ['linux/amd64', 'linux/arm64'])];
+    assert.deepEqual(ids(emulatedFirst(withV7, 'linux/amd64')), [
+      'a-arm',
+      'a-v7',
+      'a-amd',
+      'b-amd',
+      'c-amd',
+      'both',
+      'b-arm',
+      'c-arm',
+    ]);
+    const onNode = plan.map((j) => (j.platforms[0] === 'linux/arm64' ? { ...j, node: 'arm-box' } : j));
+    assert.deepEqual(ids(emulatedFirst(onNode, 'linux/amd64')), ids(plan));
   });
 });

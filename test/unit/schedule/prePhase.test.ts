@@ -396,6 +396,41 @@ describe('build runner pre-phase', () => {
     return waits;
   }
 
+  it("without warm-ups, one job per platform: the emulated platform's first job takes the first slot, its others come after the native jobs", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pre-'));
+    const job = (variant: string, platform: string): Job => ({
+      id: `${variant}@${platform}`,
+      engine: 'docker',
+      variant,
+      platforms: [platform],
+      output: 'load',
+      tags: [`app:${variant}`],
+      argv: ['docker', '-c', 'true'],
+      program: 'docker',
+      cwd: dir,
+    });
+    const jobs = ['a', 'b', 'c'].flatMap((v) => [job(v, native), job(v, emulated)]);
+    const started: string[] = [];
+    const summary = await new BuildRunner({ programs: { docker: 'sh' }, timeoutMs: 60_000, concurrency: 1 }).run(
+      { engine: 'docker', jobs },
+      { onCommand: (j) => void started.push(j.id) },
+    );
+    assert.equal(summary.ok, true);
+    assert.deepEqual(started, [
+      `a@${emulated}`,
+      `a@${native}`,
+      `b@${native}`,
+      `c@${native}`,
+      `b@${emulated}`,
+      `c@${emulated}`,
+    ]);
+    // The outcomes keep the plan's order.
+    assert.deepEqual(
+      summary.outcomes.map((o) => o.job.id),
+      jobs.map((j) => j.id),
+    );
+  });
+
   it('split jobs on 2 cores: while the emulated warm-up runs, the native parts take one core between them and the waiting one says so', async () => {
     const waits = await besideEmulatedWarmup(['a', 'b'], (dir, fifo) =>
       ['a', 'b'].map((v) => nativeAndEmulated(dir, v, `read x < ${fifo}; `)),
