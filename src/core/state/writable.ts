@@ -1,19 +1,19 @@
 import { mkdir, open, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resultsPath, stateDir } from './paths';
-import { stateDirEscape } from './stateDirEscape';
+import { stateDirEscape, stateLinkEscape } from './stateDirEscape';
 import { StateAccessError } from './stateFile';
 
 /**
- * Whether a build could record its results: `.multiarch/` can be created and written and `results.json` is
- * a file (or absent). Checked before a build starts, so a broken state folder is reported before the build
- * runs instead of after it, with its record lost. A disk that fills during the build is still reported after.
- * Returns the problem's message, or undefined.
+ * Whether a build could record its results: `.multiarch/` can be created and written, `results.json` is
+ * a file (or absent), and no link there leads out of the project. Checked before a build starts, so a broken
+ * state folder is reported before the build runs instead of after it, with its record lost. A disk that fills
+ * during the build is still reported after. Returns the problem's message, or undefined.
  */
 export async function stateProblem(root: string): Promise<string | undefined> {
   const dir = stateDir(root);
   const results = resultsPath(root);
-  const escape = await stateDirEscape(dir);
+  const escape = (await stateDirEscape(dir)) ?? (await stateLinkEscape(root));
   if (escape) return escape;
   try {
     await mkdir(dir, { recursive: true });

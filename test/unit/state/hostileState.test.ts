@@ -11,7 +11,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ResultsStore } from '../../../src/core/results/store';
 import { CorruptStateError, resultsPath, stateProblem, writeFileAtomic } from '../../../src/core/state';
 import { readVerifyResults } from '../../../src/core/verify/verifyStore';
@@ -133,6 +133,28 @@ describe('state files on a hostile file system', () => {
       assert.doesNotMatch(readFileSync(planted, 'utf8'), /alpine/, 'an answer was written through the link');
     } finally {
       rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
+  it('a file inside .multiarch that links out of the project is not written through: lint keeps no cache, a build is refused naming it', async () => {
+    const victim = join(mkdtempSync(join(tmpdir(), 'victim-')), 'precious.txt');
+    try {
+      writeFileSync(victim, 'precious\n');
+      mkdirSync(join(root, '.multiarch', 'cache'), { recursive: true });
+      symlinkSync(victim, join(root, '.multiarch', 'cache', 'image-platforms.json'));
+      await PlatformCache.forProject(root).set('alpine:3', ['linux/amd64']);
+      assert.equal(readFileSync(victim, 'utf8'), 'precious\n', 'the cache was written through the link');
+      rmSync(join(root, '.multiarch', 'cache'), { recursive: true });
+      // A build writes its logs, bake file and warm-up Dockerfiles there with plain writes: refused up front.
+      mkdirSync(join(root, '.multiarch', 'logs'));
+      symlinkSync(victim, join(root, '.multiarch', 'logs', 'a@linux-amd64.log'));
+      assert.match(
+        (await stateProblem(root)) ?? '',
+        /\.multiarch\/logs\/a@linux-amd64\.log is a symlink to .*precious\.txt, outside the project; .*rm /,
+      );
+      assert.equal(readFileSync(victim, 'utf8'), 'precious\n');
+    } finally {
+      rmSync(dirname(victim), { recursive: true, force: true });
     }
   });
 
