@@ -4,7 +4,7 @@ import type { ResolvedConfig } from '../config/types';
 import { repositoryRoot } from '../config/projectBounds';
 import { writeFileAtomic } from '../state';
 import { bakeHcl, generatedMarker } from './bakeHcl';
-import { ciTargets } from './ciTargets';
+import { ciTargets, type CiTarget } from './ciTargets';
 import { githubWorkflow } from './githubWorkflow';
 
 export type CiKind = 'github' | 'bake';
@@ -28,19 +28,8 @@ export function renderCi(kind: CiKind, config: ResolvedConfig, out = defaultCiPa
   const targets = ciTargets(config);
   const repoRoot = repositoryRoot(config.root);
   const source = slash(relative(repoRoot, config.file ?? join(config.root, 'Dockerfile')));
-  // build-push-action reads build-args one per line: a line break in a value would become a build arg of its own.
-  const split =
-    kind === 'github'
-      ? targets.flatMap((t) =>
-          Object.entries(t.args)
-            .filter(([, v]) => /[\r\n]/.test(v))
-            .map(([k]) => `${k} of ${t.variant}`),
-        )
-      : [];
-  if (split.length)
-    throw new CiExportError(
-      `build arg ${split[0]} has a line break, which a GitHub workflow would split into another build arg; put the text in a file of the build context instead, or export a bake file (multiarch ci bake)`,
-    );
+  const unsafe = kind === 'github' ? unsafeInWorkflow(targets) : undefined;
+  if (unsafe) throw new CiExportError(unsafe);
   const content =
     kind === 'github'
       ? githubWorkflow(targets, { repoRoot, source, registry: config.registry })
@@ -50,6 +39,28 @@ export function renderCi(kind: CiKind, config: ResolvedConfig, out = defaultCiPa
           source: slash(relative(dirname(out), config.file ?? join(config.root, 'Dockerfile'))),
         });
   return { kind, path: out, content };
+}
+
+/** Why a value of the matrix cannot go into a GitHub workflow as it is, or undefined. */
+function unsafeInWorkflow(targets: CiTarget[]): string | undefined {
+  for (const t of targets) {
+    const values: [string, string][] = [
+      ...Object.entries(t.args).map(([k, v]): [string, string] => [`build arg ${k}`, v]),
+      ['target', t.target ?? ''],
+      ['context', t.context],
+      ['dockerfile', t.dockerfile],
+      ...t.tags.map((tag): [string, string] => ['tag', tag]),
+    ];
+    for (const [what, v] of values) {
+      // GitHub evaluates `${{ … }}` anywhere in the matrix, where `github.token` is in reach.
+      if (v.includes('${{'))
+        return `${what} of ${t.variant} has "\${{", which GitHub would evaluate as an expression (\${{ github.token }} would put the workflow's token into the build); remove it, or export a bake file (multiarch ci bake)`;
+      // build-push-action reads build-args one per line: a line break would become a build arg of its own.
+      if (what.startsWith('build arg') && /[\r\n]/.test(v))
+        return `${what} of ${t.variant} has a line break, which a GitHub workflow would split into another build arg; put the text in a file of the build context instead, or export a bake file (multiarch ci bake)`;
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -116,16 +116,20 @@ describe('CI export', () => {
       assert.match(none, /push: false/);
     });
 
-    it('keeps hostile build-arg values as data, and refuses a line break that would make another build arg', async () => {
-      const config = sampleConfig('args: { EVIL: "${{ secrets.X }} $(touch pwned)" }\n');
+    it('keeps hostile build-arg values as data, and refuses a line break or an expression GitHub would act on', async () => {
+      const config = sampleConfig('args: { EVIL: "${X} $(touch pwned) `id` \'q\' #c" }\n');
       const { content } = renderCi('github', config, '/proj/w.yml');
+      assert.deepEqual(await workflowErrors(content), []);
       const buildArgs = includes(content)[0]!['build-args'];
       assert.deepEqual(
         buildArgs.split('\n').filter((l) => l.startsWith('EVIL')),
-        ['EVIL=${{ secrets.X }} $(touch pwned)'],
+        ["EVIL=${X} $(touch pwned) `id` 'q' #c"],
       );
       const split = sampleConfig('args: { EVIL: "x\\nY=injected" }\n');
       assert.throws(() => renderCi('github', split, '/proj/w.yml'), /build arg EVIL of minimal has a line break/);
+      // GitHub's own parser reads `${{ … }}` in the matrix as an expression, github.token in reach.
+      const token = sampleConfig('args: { EVIL: "${{ github.token }}" }\n');
+      assert.throws(() => renderCi('github', token, '/proj/w.yml'), /build arg EVIL of minimal has "\$\{\{"/);
     });
   });
 

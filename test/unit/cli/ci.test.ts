@@ -79,4 +79,17 @@ describe('multiarch ci', () => {
     assert.equal(r.out, '');
     assert.equal((await ci(['bake', '--stdout'], svc)).code, 0);
   });
+
+  it('github refuses "${{" in a value: GitHub would evaluate it in the matrix (github.token into a build arg)', async () => {
+    const { svc } = await project();
+    const file = join(svc, 'multiarch.yaml');
+    const config = await readFile(file, 'utf8');
+    for (const extra of ['args:\n  X: "${{ github.token }}"\n', 'target: "x${{ github.token }}"\n']) {
+      await writeFile(file, `${config}\n${extra}`);
+      const r = await ci(['github', '--stdout'], svc);
+      assert.equal(r.code, 1, r.out);
+      assert.match(r.err, /(build arg X|target) of \w+ has "\$\{\{", which GitHub would evaluate as an expression/);
+      assert.equal(r.out, '');
+    }
+  });
 });
