@@ -36,7 +36,8 @@ function __startupRequire(from) {
   return (request) => {
     const target = request.startsWith(".") ? require("path").join(dir, request) : undefined;
     const define = target && __startupChunks.get(target);
-    if (!define) return require(request);
+    // Anything else by its path from the chunk's own folder: a chunk loaded later, a file beside it.
+    if (!define) return require(target ?? request);
     const cached = require.cache[target];
     if (cached) return cached.exports;
     const Module = require("module");

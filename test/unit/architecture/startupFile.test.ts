@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type * as BundleOptions from '../../../scripts/bundleOptions.mjs';
+import type * as StartupFile from '../../../scripts/startupFile.mjs';
 
 const repo = resolve(__dirname, '../../..');
 
@@ -87,5 +88,32 @@ describe('the start-up file', function () {
     }
     const last = map.sections.at(-1)!.map.sources.map((s) => resolve(dist, s));
     assert.ok(last.includes(join(repo, 'src', 'extension.ts')), 'the entry is not the last part');
+  });
+
+  it('a start-up chunk requires what is not in the file from its own folder, on first use too', async () => {
+    const { writeStartupFile }: typeof StartupFile = await import('../../../scripts/startupFile.mjs');
+    const root = join(dir, 'synthetic');
+    const chunks = join(root, 'chunks');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(chunks, { recursive: true });
+    const map = (file: string) =>
+      writeFileSync(`${file}.map`, JSON.stringify({ version: 3, sources: [], mappings: '' }));
+    const files: Record<string, string> = {
+      'chunks/shared.js': 'module.exports = { state: [] };',
+      // Loaded on first use, from a start-up chunk: it is not in the start-up file.
+      'chunks/lazy.js': 'const shared = require("./shared.js"); module.exports = () => shared;',
+      'chunks/feature.js':
+        'const shared = require("./shared.js"); module.exports = { shared, later: () => Promise.resolve().then(() => require("./lazy.js")) };',
+      'extension.js': 'const f = require("./chunks/feature.js"); module.exports = { f };',
+    };
+    for (const [file, code] of Object.entries(files)) {
+      writeFileSync(join(root, file), `const importMetaUrl = "";\n${code}\n//# sourceMappingURL=${file}.map\n`);
+      map(join(root, file));
+    }
+    writeStartupFile(root, ['chunks/shared.js', 'chunks/feature.js']);
+    const probe = `const e = require(${JSON.stringify(join(root, 'extension.js'))});
+      e.f.later().then((lazy) => console.log(JSON.stringify({ same: lazy() === e.f.shared })));`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', probe]);
+    assert.deepEqual(JSON.parse(stdout), { same: true });
   });
 });
