@@ -84,7 +84,6 @@ export class ConfigModel extends Disposable {
   }
 
   private async load(): Promise<void> {
-    const platforms = defaultPlatforms();
     const folders = vscode.workspace.workspaceFolders ?? [];
     // The config reader (yaml, the schema's validator) loads with the first load, after activation.
     const [{ workspaceConfig }, nodes] = await Promise.all([
@@ -93,7 +92,11 @@ export class ConfigModel extends Disposable {
     ]);
     const options = { machineNodes: nodes, machineNodesOrigin: nodesSettingOrigin };
     const next = await Promise.all(
-      folders.map(async (folder) => ({ folder, config: await workspaceConfig(folder.uri.fsPath, platforms, options) })),
+      // The setting is per folder (resource scope): each folder's own value.
+      folders.map(async (folder) => ({
+        folder,
+        config: await workspaceConfig(folder.uri.fsPath, defaultPlatforms(folder), options),
+      })),
     );
     // Commands reload before they act; only a real change should refresh the views that listen.
     const fingerprint = (state: FolderConfig[], machine: readonly BuildNode[]) =>
