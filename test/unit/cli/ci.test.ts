@@ -92,4 +92,21 @@ describe('multiarch ci', () => {
       assert.equal(r.out, '');
     }
   });
+
+  it('refuses a context outside the repository: github could not reach it, bake would read it from this machine', async () => {
+    const { repo, svc } = await project();
+    const outside = await mkdtemp(join(tmpdir(), 'ci-outside-'));
+    const file = join(svc, 'multiarch.yaml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace(/^context: .*$/m, `context: ${outside}`));
+    for (const kind of ['github', 'bake']) {
+      const r = await ci([kind, '--stdout'], svc);
+      assert.equal(r.code, 2, r.out);
+      assert.match(
+        r.err,
+        new RegExp(`^${file}:\\d+:10: error: context ${outside} is outside the project \\(${repo}\\)`, 'm'),
+      );
+      assert.equal(r.out, '');
+    }
+    assert.equal((await ci(['bake', '--stdout', '--allow-outside-project'], svc)).code, 0);
+  });
 });
