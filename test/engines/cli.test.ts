@@ -5,16 +5,25 @@ import { pathToFileURL } from 'node:url';
 import { buildPlan } from '../../src/core/matrix/plan';
 import { env, fixtureWorkspace, removeBuiltImages, repoRoot } from './helpers';
 
-/** `multiarch build` as a user runs it, from the workspace folder (sources run through tsx). */
-async function multiarch(cwd: string, args: string[]) {
+/**
+ * `multiarch build` as a user runs it, from the workspace folder (sources run through tsx), started: the
+ * process is wrapped, since an async function would wait for a returned one.
+ */
+async function start(cwd: string, args: string[]) {
   const { execa } = await import('execa'); // ESM-only package, loaded from CommonJS
   const tsx = pathToFileURL(join(repoRoot, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
-  return execa(process.execPath, ['--import', tsx, join(repoRoot, 'src', 'cli', 'main.ts'), 'build', ...args], {
+  const child = execa(process.execPath, ['--import', tsx, join(repoRoot, 'src', 'cli', 'main.ts'), 'build', ...args], {
     cwd,
     env: { ...env, NODE_OPTIONS: '' },
     reject: false,
     timeout: 180_000,
   });
+  return { child };
+}
+
+/** `multiarch build`, to its end. */
+async function multiarch(cwd: string, args: string[]) {
+  return (await start(cwd, args)).child;
 }
 
 describe('multiarch build (CLI, real podman)', function () {
@@ -72,6 +81,47 @@ describe('multiarch build (CLI, real podman)', function () {
     const unknown = await multiarch(config.root, ['--variant', 'nope']);
     assert.equal(unknown.exitCode, 2);
     assert.match(unknown.stderr, /unknown variant "nope"/);
+  });
+
+  it('a build whose results could not be recorded after it ran (results.json became a folder) says so and exits 1', async () => {
+    const config = await fixtureWorkspace();
+    try {
+      await writeFile(
+        join(config.root, 'Dockerfile'),
+        'FROM scratch\nARG TARGETARCH\nCOPY rootfs-${TARGETARCH}/ /\nRUN sleep 2\n',
+      );
+      built.push(
+        ...buildPlan(config, { engine: 'podman', variants: ['minimal'], platforms: ['linux/amd64'] }).jobs.flatMap(
+          (j) => j.tags,
+        ),
+      );
+      const { child: run } = await start(config.root, [
+        '--variant',
+        'minimal',
+        '--platform',
+        'linux/amd64',
+        '--engine',
+        'podman',
+      ]);
+      // Past the pre-flight's check of .multiarch/: the engine runs the build's last step.
+      await new Promise<void>((resolve, reject) => {
+        let seen = '';
+        run.stdout.on('data', (d: Buffer) => {
+          if ((seen += d.toString()).includes('STEP 4/4')) resolve();
+        });
+        void run.then(() => reject(new Error(`the build ended before its last step:\n${seen}`)));
+      });
+      await mkdir(join(config.root, '.multiarch', 'results.json'), { recursive: true });
+      const r = await run;
+      assert.equal(r.exitCode, 1, r.stderr);
+      assert.match(r.stdout, /minimal\s+linux\/amd64\s+succeeded/);
+      assert.match(
+        r.stderr,
+        /multiarch build: the results were not recorded: cannot read \S+\/\.multiarch\/results\.json: EISDIR.*it is a folder/,
+      );
+    } finally {
+      await rm(config.root, { recursive: true, force: true });
+    }
   });
 
   it('exit 3 before any build runs: a .multiarch/ the results cannot be written to, a push registry that does not answer', async () => {
