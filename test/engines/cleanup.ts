@@ -8,8 +8,10 @@ import { runTool } from '../../src/core/engines/exec';
 import { parseManifestList, platformRefs } from '../../src/core/engines/podmanOutput';
 import type { EngineKind, OutputMode } from '../../src/core/jobs';
 import { buildPlan } from '../../src/core/matrix/plan';
+import { readStoreFiles, type StoreContents } from '../../src/core/engines/podmanStore';
+import { unusedImages } from '../../src/core/engines/unusedImages';
 import { parseReference, registryApiHost } from '../../src/core/reference';
-import { podmanStores, readPodmanStore, type PodmanStore, type PodmanStoreRef } from '../../scripts/podmanStore.mjs';
+import { podmanStores, storeLocation, type PodmanStoreRef } from '../../scripts/podmanStore.mjs';
 
 const ACCEPT = [
   'application/vnd.oci.image.index.v1+json',
@@ -123,33 +125,25 @@ export async function markPodmanStores(env: NodeJS.ProcessEnv): Promise<StoreMar
  * step (`--layers`, its build cache), and a stage another stage only copies from, a failed or cancelled build's
  * finished steps and a split job's parts of a failed build are such images with no name; removing a test's tags
  * and lists takes only the chain under each image it names. Kept: whatever the store held at `mark`, anything
- * named, a named list's instances, an image a container uses, and every image below one of those (its layers are
- * the kept image's parents), so another run's named result keeps its chain. Lists come first (`podman manifest
- * rm`: `rmi` of a list id removes one of its instances instead), then images newest first, each before its parent.
+ * named, a list's instances (but those of an unnamed list made since, which goes too), an image a container
+ * uses, and every image below one of those (its layers are the kept image's parents), so another run's named
+ * result keeps its chain (src/core/engines/unusedImages.ts, which also decides what a replaced list leaves).
+ * Lists come first (`podman manifest rm`: `rmi` of a list id removes one of its instances instead), then
+ * images, each before its parent.
  */
 export function madeSince(
   mark: Pick<StoreMark, 'at' | 'ids'>,
-  now: PodmanStore,
+  now: StoreContents,
 ): { lists: string[]; images: string[] } {
   const made = now.images.filter((i) => !mark.ids.has(i.id) && i.created >= mark.at);
-  const listed = new Set(now.images.filter((i) => i.list && i.names.length).flatMap((i) => i.instances));
-  const used = new Set(now.containers.map((c) => c.image));
-  const loose = made.filter((i) => !i.names.length && !used.has(i.id) && !i.digests.some((d) => listed.has(d)));
-  const looseIds = new Set(loose.map((i) => i.id));
-  const parentOf = new Map(now.layers.map((l) => [l.id, l.parent]));
-  const kept = new Set<string>();
-  for (const i of made) {
-    if (looseIds.has(i.id)) continue;
-    for (let layer = i.layer; layer && !kept.has(layer); layer = parentOf.get(layer)) kept.add(layer);
-  }
-  const removable = loose.filter((i) => !(i.layer && kept.has(i.layer)));
-  return {
-    lists: removable.filter((i) => i.list).map((i) => i.id),
-    images: removable
-      .filter((i) => !i.list)
-      .sort((a, b) => b.created - a.created)
-      .map((i) => i.id),
-  };
+  const lists = made.filter((i) => i.list && !i.names.length).map((i) => i.id);
+  const pool = made.filter((i) => !i.list).map((i) => i.id);
+  return { lists, images: unusedImages(now, pool, { goneLists: new Set(lists) }) };
+}
+
+async function readPodmanStore(storageConf: string): Promise<StoreContents> {
+  const { graphRoot, driver } = await storeLocation(storageConf);
+  return readStoreFiles(graphRoot, driver);
 }
 
 /**

@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { defaultPrograms } from '../engines/detect';
+import { parsePodmanInfo } from '../engines/podmanOutput';
+import { readStoreFiles, type StoreContents } from '../engines/podmanStore';
 import { buildOwnerArg } from '../engines/staging';
 import { processOwner } from '../state/lockFile';
 import type { EngineProgram, Job } from '../jobs';
@@ -25,6 +27,9 @@ export class JobExec {
   /** The plan's build nodes by name, for the commands of the jobs placed on them. */
   readonly knownNodes = new Map<string, BuildNode>();
 
+  /** Where each podman program keeps its store (`podman info`, over a second on a busy machine): asked once. */
+  private readonly storeRoots = new Map<string, Promise<{ graphRoot: string; graphDriver: string } | undefined>>();
+
   constructor(private readonly opts: RunnerOptions) {}
 
   /** A plan argv as executed: argv[0] becomes the job's program. */
@@ -41,6 +46,30 @@ export class JobExec {
     const run = engineQuery(this.env);
     const node = job?.node ? this.knownNodes.get(job.node) : undefined;
     return node ? (argv) => run(onNode(argv, node)) : run;
+  }
+
+  /**
+   * Reads the podman store this machine's `job` builds in from its files (engines/podmanStore.ts); `undefined`
+   * when it cannot be read from here (a build node's, a remote podman's) or is not what was expected. The first
+   * call asks podman where the store is, so calling it early lets that overlap the build.
+   */
+  podmanStore(job: Job): () => Promise<StoreContents | undefined> {
+    const program = this.program(job, 'podman');
+    let root = this.storeRoots.get(program);
+    if (!job.node && !root) {
+      root = this.query(job)([program, 'info', '--format', 'json']).then((r) => {
+        try {
+          return r.ok ? parsePodmanInfo(r.stdout) : undefined;
+        } catch {
+          return undefined;
+        }
+      });
+      this.storeRoots.set(program, root);
+    }
+    return async () => {
+      const where = job.node ? undefined : await root;
+      return where ? readStoreFiles(where.graphRoot, where.graphDriver).catch(() => undefined) : undefined;
+    };
   }
 
   get env(): NodeJS.ProcessEnv {

@@ -15,7 +15,7 @@ import { deliverAll } from './deliverAll';
 import { discardJob, removeOrphans } from './discardJob';
 import { JobExec, type ExecResult } from './jobExec';
 import { WarmupTimings } from './warmupTimings';
-import { namedManifestLists, promoteFiles, removeUnnamedLists } from './promote';
+import { namedManifestLists, promoteFiles, removeReplaced } from './promote';
 import { TaskQueue } from '../taskQueue';
 import { EmulationReserve, emulatedFirst } from '../schedule/emulationReserve';
 import { runPulls, startWarmups, WAITING_FOR_CORE } from '../schedule/runSchedule';
@@ -288,6 +288,8 @@ export class BuildRunner {
       const replaced = job.staging?.replaces
         ? await namedManifestLists(x.program(job, 'podman'), job.staging.replaces, x.query(job))
         : [];
+      // Started now, so that asking podman where its store is overlaps the build.
+      const readStore = replaced.length ? x.podmanStore(job) : undefined;
       const previous = job.staging?.restores
         ? await taggedImages(x.program(job, 'docker'), job.staging.restores, x.query(job))
         : undefined;
@@ -348,7 +350,7 @@ export class BuildRunner {
             problem: { message: `could not move the output into place: ${(err as Error).message}` },
           });
         }
-        await removeUnnamedLists(x.program(job, 'podman'), replaced, x.query(job));
+        if (readStore) await removeReplaced(store, replaced, readStore);
       }
       const images = job.engine === 'buildx' && job.output === 'push' ? await pinnedImages(job) : undefined;
       if (kept.length) {

@@ -16,6 +16,11 @@ export function stagingRef(finalRef: string, platforms: string[]): string {
   return `${nameOf(parseReference(finalRef))}:multiarch-tmp-${hash}`;
 }
 
+/** Whether `ref` is a name stagingRef gave: this tool's own, never one the user chose. */
+export function isStagingRef(ref: string): boolean {
+  return /:multiarch-tmp-[0-9a-f]{12}$/.test(ref);
+}
+
 /** Where an output file is written before it is renamed into place, so it appears whole or not at all. */
 export function partialPath(file: string): string {
   return `${file}.partial`;

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import type { PodmanStore, StoredImage } from '../../../scripts/podmanStore.mjs';
+import type { ImageRecord as StoredImage, StoreContents as PodmanStore } from '../../../src/core/engines/podmanStore';
 import { madeSince } from '../../engines/cleanup';
 
-// A store as scripts/podmanStore.mjs reads it; layers named after the step that made them.
+// A store as src/core/engines/podmanStore.ts readStoreFiles reads it; layers named after the step that made them.
 const image = (id: string, created: number, more: Partial<StoredImage> = {}): StoredImage => ({
   id,
   names: [],
