@@ -1,7 +1,7 @@
 // Real podman and dockerd: the project's own checks run in each built cell (arm64 under QEMU), judged by
 // the machine-name rule or an `expect`, with a time limit that removes the container.
 import { strict as assert } from 'node:assert';
-import { cp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BuildRunner } from '../../src/core/build/runner';
 import type { ResolvedConfig } from '../../src/core/config/types';
@@ -200,6 +200,28 @@ for (const engine of ['podman', 'docker'] as EngineKind[]) {
         stored.results.map((r) => r.checks?.length),
         [4],
       );
+    });
+
+    it('multiarch verify that could not save its results (verify.json a folder) shows them, says so and exits 1', async () => {
+      const file = join(config.root, '.multiarch', 'verify.json');
+      await rm(file, { force: true });
+      await mkdir(file);
+      try {
+        let out = '';
+        let err = '';
+        const io = { cwd: config.root, env, out: (t: string) => void (out += t), err: (t: string) => void (err += t) };
+        assert.equal(await runVerifyCli(['--json', '--variant', 'redis'], io), 1, err);
+        assert.deepEqual(
+          (JSON.parse(out) as VerifyResult[]).map((r) => [r.platform, r.checks?.[0]?.name, r.checks?.[0]?.status]),
+          [
+            ['linux/amd64', 'redis client', 'pass'],
+            ['linux/arm64', 'redis client', 'pass'],
+          ],
+        );
+        assert.match(err, /multiarch verify: the checks ran but were not saved: cannot read \S+verify\.json: EISDIR/);
+      } finally {
+        await rm(file, { recursive: true, force: true });
+      }
     });
 
     it('runs checks without network unless a check asks for one', async () => {

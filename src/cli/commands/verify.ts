@@ -65,7 +65,14 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     variants: values.variant,
     timeoutMs: timeoutS === undefined ? undefined : timeoutS * 1000,
   });
-  if (results.length) await writeVerifyResults(root, results, (m) => io.err(`multiarch verify: warning: ${m}\n`));
+  let notSaved: string | undefined;
+  try {
+    if (results.length) await writeVerifyResults(root, results, (m) => io.err(`multiarch verify: warning: ${m}\n`));
+  } catch (err) {
+    // The checks ran: show what they found, then say it was not kept.
+    notSaved = `multiarch verify: the checks ran but were not saved: ${(err as Error).message}\n`;
+  }
   printRecorded(io, { json: values.json, data: results, text: results.length ? verifyText(results) : undefined, root });
-  return results.some((r) => r.status === 'fail') ? 1 : 0;
+  if (notSaved) io.err(notSaved);
+  return notSaved || results.some((r) => r.status === 'fail') ? 1 : 0;
 }
