@@ -2,9 +2,9 @@
 // `npm test`: system setup (root on Debian), build, then every test tier in order:
 // unit (mocha on node), engines (real podman/dockerd, when present), integration (real extension
 // host) and e2e (Playwright on the real workbench). Each part prints its own count; the last line
-// is the sum, "N passed, N failed", and the exit code is non-zero when anything failed. The engines and
-// integration parts are each followed by a leftovers check (scripts/leftovers.mjs): it fails when an engine
-// store or the registry holds more than before the part, or a process the part started still runs.
+// is the sum, "N passed, N failed", and the exit code is non-zero when anything failed. The engines,
+// integration and e2e parts are each followed by a leftovers check (scripts/leftovers.mjs): it fails when an
+// engine store or the registry holds more than before the part, or a process the part started still runs.
 //   node scripts/test.mjs [--no-setup] [--parts unit,engines,integration,e2e]
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -79,7 +79,9 @@ async function main() {
       );
       record('integration', c, s);
     } else if (part === 'e2e') {
-      const [c, s] = await timed(() => runCounted(process.execPath, ['--import', 'tsx', 'test/e2e/run.ts']));
+      const [c, s] = await timed(() =>
+        checked('e2e', (env) => runCounted(process.execPath, ['--import', 'tsx', 'test/e2e/run.ts'], env)),
+      );
       record('e2e', c, s);
     }
   }
