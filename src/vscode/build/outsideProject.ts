@@ -30,3 +30,22 @@ export async function confirmOutsideProject(config: ResolvedConfig): Promise<str
   allowed.set(key, known);
   return paths;
 }
+
+/**
+ * Whether to export a CI workflow whose contexts or Dockerfiles lie outside the project: none do (true), or the
+ * user confirmed in a modal dialog that names each path. A workflow runs on a checkout of the repository, where
+ * those paths are not; the CLI refuses them unless --allow-outside-project. Asked every time.
+ */
+export async function confirmExportOutside(config: ResolvedConfig): Promise<boolean> {
+  const outside = config.outside ?? [];
+  if (!outside.length) return true;
+  const choice = await vscode.window.showWarningMessage(
+    `This config uses files outside the project (${outside[0]!.project}).`,
+    {
+      modal: true,
+      detail: `${outside.map((o) => `${o.key} ${o.path}`).join('\n')}\n\nA CI workflow runs on a checkout of the repository, where these are not. Move them into the project, or export anyway.`,
+    },
+    'Export Anyway',
+  );
+  return choice === 'Export Anyway';
+}

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { isHandWritten, renderCi, writeCi } from '../../core/ci/exportCi';
 import type { CommandFactory } from '../command';
+import { confirmExportOutside } from '../build/outsideProject';
 import { showError, type Log } from '../log';
 import { findProjects, type Project } from '../model/projects';
 
@@ -11,6 +12,7 @@ export const exportWorkflow: CommandFactory = {
     async () => {
       const project = await pickProject(await findProjects(model), log);
       if (!project) return undefined;
+      if (!(await confirmExportOutside(project.config))) return undefined;
       const exp = renderCi('github', project.config);
       const handWritten = await isHandWritten(exp.path);
       if (handWritten) {
