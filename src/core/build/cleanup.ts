@@ -7,6 +7,16 @@ import { ownerAlive, processOwner } from '../state/lockFile';
 import type { Staging } from '../jobs';
 import type { EngineQuery } from './engineQuery';
 
+/** Where this machine's podman keeps its store (`podman info`), asked once per run (JobExec.podmanStoreRoot). */
+export type StoreRoot = () => Promise<{ graphRoot: string; graphDriver: string } | undefined>;
+
+/** How the clean-up reaches a store: its queries, and its location when it is this machine's. */
+export interface StoreAccess {
+  run: EngineQuery;
+  /** Absent (a build node's store): asked with `podman info` through `run`. */
+  root?: StoreRoot;
+}
+
 /**
  * Undoes what a failed or cancelled job staged: its temporary image names, its partial files, and (podman)
  * the buildah working containers the killed build left in the store. The user's own images and tags were
@@ -16,12 +26,17 @@ import type { EngineQuery } from './engineQuery';
  */
 export async function discardStaging(
   staging: Staging,
-  { program, run, resolve }: { program: string; run: EngineQuery; resolve: (argv: string[]) => string[] },
+  {
+    program,
+    run,
+    resolve,
+    root,
+  }: { program: string; run: EngineQuery; resolve: (argv: string[]) => string[]; root?: StoreRoot },
 ): Promise<string[]> {
   for (const argv of staging.discard) await run(resolve(argv));
   for (const partial of Object.keys(staging.files ?? {})) await rm(partial, { recursive: true, force: true });
   if (!staging.marker) return [];
-  const ids = await markedWorkingContainers(program, staging.marker, run);
+  const ids = await markedWorkingContainers(program, staging.marker, { run, ...(root ? { root } : {}) });
   if (ids.length) await run([program, 'rm', '--force', ...ids]);
   return [...ids, ...(await removeHalfCommittedImages(program, run))];
 }
@@ -114,15 +129,16 @@ export async function removeHalfCommittedImages(program: string, run: EngineQuer
  */
 async function markedContainers(
   program: string,
-  run: EngineQuery,
+  { run, root }: StoreAccess,
 ): Promise<Array<{ id: string; marker: string; owner?: string }>> {
   try {
     const ps = await run([program, 'ps', '--external', '--all', '--no-trunc', '--format', 'json']);
     const external = ps.ok ? parseContainerList(ps.stdout).filter((c) => c.state === 'storage') : [];
     if (!external.length) return [];
-    const info = await run([program, 'info', '--format', 'json']);
-    if (!info.ok) return [];
-    const { graphRoot, graphDriver } = parsePodmanInfo(info.stdout);
+    // `podman info` takes over a second on a busy machine: this machine's store location is asked once per run.
+    const where = root ? await root() : await storeRootOf(program, run);
+    if (!where) return [];
+    const { graphRoot, graphDriver } = where;
     const dir = join(graphRoot, `${graphDriver}-containers`);
     const found: Array<{ id: string; marker: string; owner?: string }> = [];
     for (const c of external) {
@@ -142,8 +158,22 @@ async function markedContainers(
 }
 
 /** This job's working containers (matching its marker exactly), never those of another build in the same store. */
-export async function markedWorkingContainers(program: string, marker: string, run: EngineQuery): Promise<string[]> {
-  return (await markedContainers(program, run)).filter((c) => c.marker === marker).map((c) => c.id);
+export async function markedWorkingContainers(program: string, marker: string, store: StoreAccess): Promise<string[]> {
+  return (await markedContainers(program, store)).filter((c) => c.marker === marker).map((c) => c.id);
+}
+
+/** The store location `podman info` gives through `run`; undefined when it does not answer as expected. */
+export async function storeRootOf(
+  program: string,
+  run: EngineQuery,
+): Promise<{ graphRoot: string; graphDriver: string } | undefined> {
+  const info = await run([program, 'info', '--format', 'json']);
+  if (!info.ok) return undefined;
+  try {
+    return parsePodmanInfo(info.stdout);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -156,12 +186,12 @@ export async function markedWorkingContainers(program: string, marker: string, r
 export async function orphanedWorkingContainers(
   program: string,
   marker: string | undefined,
-  run: EngineQuery,
+  store: StoreAccess,
 ): Promise<{ own: string[]; others: string[] }> {
   const me = processOwner();
   const own: string[] = [];
   const others: string[] = [];
-  for (const c of await markedContainers(program, run)) {
+  for (const c of await markedContainers(program, store)) {
     const gone = c.owner !== undefined && c.owner !== me && !ownerAlive(c.owner);
     if (c.marker === marker) {
       if (c.owner === undefined || c.owner === me || gone) own.push(c.id);

@@ -20,7 +20,11 @@ export interface JobStore {
 export async function removeOrphans({ exec, job, o }: JobStore): Promise<void> {
   if (!job.staging?.marker || job.node) return;
   const program = exec.program(job, 'podman');
-  const { own, others } = await orphanedWorkingContainers(program, job.staging.marker, exec.query(job));
+  const root = exec.podmanStoreRoot(job);
+  const { own, others } = await orphanedWorkingContainers(program, job.staging.marker, {
+    run: exec.query(job),
+    ...(root ? { root } : {}),
+  });
   if (!own.length && !others.length) return;
   await exec.query(job)([program, 'rm', '--force', ...own, ...others]);
   if (own.length)
@@ -44,10 +48,12 @@ export async function discardJob({ exec, job, o }: JobStore, cancelledSince?: Da
   await removePartFiles(job.parts);
   if (!job.staging) return;
   const program = exec.program(job, 'podman');
+  const root = job.engine === 'podman' ? exec.podmanStoreRoot(job) : undefined;
   const removed = await discardStaging(job.staging, {
     program,
     run: exec.query(job),
     resolve: (argv) => exec.resolve(job, argv),
+    ...(root ? { root } : {}),
   });
   if (cancelledSince && job.node && job.engine === 'podman')
     removed.push(...(await removeRemoteWorkingContainers(program, exec.query(job), cancelledSince.getTime())));

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { defaultPrograms } from '../engines/detect';
-import { parsePodmanInfo } from '../engines/podmanOutput';
 import { readStoreFiles, type StoreContents } from '../engines/podmanStore';
 import { buildOwnerArg } from '../engines/staging';
 import { processOwner } from '../state/lockFile';
@@ -8,6 +7,7 @@ import type { EngineProgram, Job } from '../jobs';
 import { onNode } from '../nodes/endpoint';
 import type { BuildNode } from '../nodes/types';
 import { parseBuildFailure, type BuildProblem } from './buildErrors';
+import { storeRootOf, type StoreRoot } from './cleanup';
 import { engineQuery, type EngineQuery } from './engineQuery';
 import type { JobProgress } from './jobProgress';
 import { explainPush, pushedRef, retryWatch } from './pushFailure';
@@ -54,22 +54,27 @@ export class JobExec {
    * call asks podman where the store is, so calling it early lets that overlap the build.
    */
   podmanStore(job: Job): () => Promise<StoreContents | undefined> {
-    const program = this.program(job, 'podman');
-    let root = this.storeRoots.get(program);
-    if (!job.node && !root) {
-      root = this.query(job)([program, 'info', '--format', 'json']).then((r) => {
-        try {
-          return r.ok ? parsePodmanInfo(r.stdout) : undefined;
-        } catch {
-          return undefined;
-        }
-      });
-      this.storeRoots.set(program, root);
-    }
+    const root = this.podmanStoreRoot(job);
     return async () => {
-      const where = job.node ? undefined : await root;
+      const where = await root?.();
       return where ? readStoreFiles(where.graphRoot, where.graphDriver).catch(() => undefined) : undefined;
     };
+  }
+
+  /**
+   * Where the podman store of this machine's `job` is, asked once per program and run (`podman info` took over
+   * a second per call on a busy machine, and every podman job's start and clean-up needs it); undefined for a
+   * job on a build node, whose store the caller asks about through the node.
+   */
+  podmanStoreRoot(job: Job): StoreRoot | undefined {
+    if (job.node) return undefined;
+    const program = this.program(job, 'podman');
+    let root = this.storeRoots.get(program);
+    if (!root) {
+      root = storeRootOf(program, this.query(job));
+      this.storeRoots.set(program, root);
+    }
+    return () => root;
   }
 
   get env(): NodeJS.ProcessEnv {
