@@ -2,7 +2,7 @@
 //
 // esbuild puts every module that a lazily imported feature shares with the entry into a chunk of its own, so
 // activation required the entry and about two dozen small chunks. Loaded in node with the builtins the host
-// already has, one file took half the CPU of those 25 (bench/README.md, activation.ts): resolving, reading and
+// already has, one file took about half the CPU of the separate files (bench/README.md, activation.ts): resolving, reading and
 // compiling each file is paid per file. The chunk files stay in dist/chunks, where the chunks loaded later
 // require them: each start-up chunk is registered in require.cache under its own path when it first runs,
 // so a later chunk's require of it returns the instance the entry uses (one module state, as before) and

@@ -135,7 +135,7 @@ async function markedContainers(
     const ps = await run([program, 'ps', '--external', '--all', '--no-trunc', '--format', 'json']);
     const external = ps.ok ? parseContainerList(ps.stdout).filter((c) => c.state === 'storage') : [];
     if (!external.length) return [];
-    // `podman info` takes over a second on a busy machine: this machine's store location is asked once per run.
+    // `podman info` is slow (bench/README.md, "podman info once per run"): this machine's store is asked once.
     const where = root ? await root() : await storeRootOf(program, run);
     if (!where) return [];
     const { graphRoot, graphDriver } = where;

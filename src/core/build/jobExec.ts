@@ -27,7 +27,7 @@ export class JobExec {
   /** The plan's build nodes by name, for the commands of the jobs placed on them. */
   readonly knownNodes = new Map<string, BuildNode>();
 
-  /** Where each podman program keeps its store (`podman info`, over a second on a busy machine): asked once. */
+  /** Where each podman program keeps its store (`podman info`): asked once. */
   private readonly storeRoots = new Map<string, Promise<{ graphRoot: string; graphDriver: string } | undefined>>();
 
   constructor(private readonly opts: RunnerOptions) {}
@@ -62,9 +62,9 @@ export class JobExec {
   }
 
   /**
-   * Where the podman store of this machine's `job` is, asked once per program and run (`podman info` took over
-   * a second per call on a busy machine, and every podman job's start and clean-up needs it); undefined for a
-   * job on a build node, whose store the caller asks about through the node.
+   * Where the podman store of this machine's `job` is, asked once per program and run: `podman info` is slow
+   * (bench/README.md, "podman info once per run") and every podman job's start and clean-up needs it. Undefined
+   * for a job on a build node, whose store the caller asks about through the node.
    */
   podmanStoreRoot(job: Job): StoreRoot | undefined {
     if (job.node) return undefined;
