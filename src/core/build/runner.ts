@@ -18,7 +18,8 @@ import { WarmupTimings } from './warmupTimings';
 import { namedManifestLists, promoteFiles, removeReplaced } from './promote';
 import { TaskQueue } from '../taskQueue';
 import { EmulationReserve, emulatedFirst } from '../schedule/emulationReserve';
-import { runPulls, startWarmups, WAITING_FOR_CORE } from '../schedule/runSchedule';
+import { runPulls, startWarmups } from '../schedule/runSchedule';
+import { startJob } from './startJob';
 import { runParts } from './runParts';
 import { describeNode } from '../nodes/endpoint';
 import { nodeName } from '../nodes/placement';
@@ -173,31 +174,10 @@ export class BuildRunner {
     const lanes: LaneGates = { signal: stop.signal, abort: () => stop.abort(), gates, gateFailed, reserve, queue };
     // Jobs take the slots in this order (the outcomes keep the plan's).
     const order = !node && !plan.warmup?.length ? emulatedFirst(plan.jobs, hostPlatform()) : plan.jobs;
-    const started = new Map(order.map((job) => [job, this.startJob(job, o, lanes)]));
+    const started = new Map(
+      order.map((job) => [job, startJob(job, { o, lane: lanes, build: () => this.runJob(job, o, lanes) })]),
+    );
     return Promise.all(plan.jobs.map((job) => started.get(job)!));
-  }
-
-  /** A job of a lane: after the warm-ups its cells need, in a build slot (and past the reserve where one holds). */
-  private async startJob(job: Job, o: RunOptions, lane: LaneGates): Promise<JobOutcome> {
-    const { gates, gateFailed, reserve, queue } = lane;
-    // A job built by one process waits for every warm-up its cells need; split parts wait per platform (runJob).
-    if (!job.parts) {
-      const gate = await gates.wait(jobCells(job));
-      if (!gate.ok) return gateFailed(job, gate);
-    }
-    // A split job's parts take their slots one by one as they can run (runParts).
-    const run = async () => {
-      const outcome = await this.runJob(job, o, lane);
-      if (outcome.status === 'failed' && !o.keepGoing) lane.abort();
-      return outcome;
-    };
-    if (job.parts) return run();
-    // A one-platform job (a variant built for the native platform only) leaves the emulated warm-up its
-    // core as a split job's native part does; a job of several platforms in one call has emulated work too.
-    const [platform] = job.platforms;
-    if (!reserve || job.platforms.length !== 1 || !platform) return queue.run(run);
-    const onWait = (w: boolean) => o.onWaiting?.(jobCells(job), w ? WAITING_FOR_CORE : undefined);
-    return queue.run(() => reserve.run({ platform, kind: 'build', onWait }, run));
   }
 
   private preHooks(o: RunOptions, signal: AbortSignal) {
