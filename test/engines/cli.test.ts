@@ -26,6 +26,9 @@ async function multiarch(cwd: string, args: string[]) {
   return (await start(cwd, args)).child;
 }
 
+/** One cell, built by podman: the CLI's flags for it. */
+const minimalAmd64OnPodman = ['--variant', 'minimal', '--platform', 'linux/amd64', '--engine', 'podman'];
+
 describe('multiarch build (CLI, real podman)', function () {
   this.timeout(240_000);
   const built: string[] = [];
@@ -53,15 +56,7 @@ describe('multiarch build (CLI, real podman)', function () {
       join(config.root, 'Dockerfile'),
       'FROM scratch\nARG TARGETARCH\nCOPY rootfs-${TARGETARCH}/ /\nRUN exit 5\n',
     );
-    const r = await multiarch(config.root, [
-      '--variant',
-      'minimal',
-      '--platform',
-      'linux/amd64',
-      '--engine',
-      'podman',
-      '--json',
-    ]);
+    const r = await multiarch(config.root, [...minimalAmd64OnPodman, '--json']);
     assert.equal(r.exitCode, 1);
     const out = JSON.parse(r.stdout);
     assert.equal(out.ok, false);
@@ -95,14 +90,7 @@ describe('multiarch build (CLI, real podman)', function () {
           (j) => j.tags,
         ),
       );
-      const { child: run } = await start(config.root, [
-        '--variant',
-        'minimal',
-        '--platform',
-        'linux/amd64',
-        '--engine',
-        'podman',
-      ]);
+      const { child: run } = await start(config.root, minimalAmd64OnPodman);
       // Past the pre-flight's check of .multiarch/: the engine runs the build's last step.
       await new Promise<void>((resolve, reject) => {
         let seen = '';

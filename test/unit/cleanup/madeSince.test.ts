@@ -1,18 +1,10 @@
 import * as assert from 'node:assert/strict';
-import type { ImageRecord as StoredImage, StoreContents as PodmanStore } from '../../../src/core/engines/podmanStore';
+import type { StoreContents as PodmanStore } from '../../../src/core/engines/podmanStore';
 import { madeSince } from '../../engines/cleanup';
+import { storeImage } from '../helpers/storeImage';
 
 // A store as src/core/engines/podmanStore.ts readStoreFiles reads it; layers named after the step that made them.
-const image = (id: string, created: number, more: Partial<StoredImage> = {}): StoredImage => ({
-  id,
-  names: [],
-  namesHistory: [],
-  created,
-  digests: [`sha256:${id}`],
-  list: false,
-  instances: [],
-  ...more,
-});
+const image = storeImage;
 
 const layers = [
   { id: 'base' },

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { ImageRecord, StoreContents } from '../../../src/core/engines/podmanStore';
 import { replacedListImages, unusedImages } from '../../../src/core/engines/unusedImages';
+import { storeImage } from '../helpers/storeImage';
 
 // A store as readStoreFiles reads it: a busybox base pulled as a local list of two unnamed instances (the pull
 // step's), a variant built on it twice (list `old` replaced by `new`: the COPY changed for arm64 only), each
@@ -8,16 +9,8 @@ import { replacedListImages, unusedImages } from '../../../src/core/engines/unus
 // buildah's temporary commit name in its names-history (seen on every built image of podman 4.3.1 / buildah 1.28
 // stores here: `docker.io/library/<64 hex>-tmp:latest`).
 const commitName = (id: string) => `docker.io/library/${id.padEnd(64, '0').replace(/[^0-9a-f]/g, 'a')}-tmp:latest`;
-const image = (id: string, created: number, more: Partial<ImageRecord> = {}): ImageRecord => ({
-  id,
-  names: [],
-  namesHistory: [commitName(id)],
-  created,
-  digests: [`sha256:${id}`],
-  list: false,
-  instances: [],
-  ...more,
-});
+const image = (id: string, created: number, more: Partial<ImageRecord> = {}): ImageRecord =>
+  storeImage(id, created, { namesHistory: [commitName(id)], ...more });
 
 const layers = [
   { id: 'base-amd' },
