@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BuildRunner } from '../../src/core/build/runner';
 import { programsFromEnv } from '../../src/core/engines/detect';
+import { hostPlatform } from '../../src/core/engines/emulation';
 import { parseManifestList, platformRefs } from '../../src/core/engines/podmanOutput';
 import { buildPlan } from '../../src/core/matrix/plan';
 import { WAITING_FOR_WARMUP } from '../../src/core/schedule/runSchedule';
@@ -22,6 +23,7 @@ import {
 
 const runner = () => new BuildRunner({ programs: programsFromEnv(env), env, concurrency: 3 });
 const platforms = ['linux/amd64', 'linux/arm64'];
+const emulatedPlatform = hostPlatform() === 'linux/arm64' ? 'linux/amd64' : 'linux/arm64';
 
 describe('podman Build All: each base pulled once, shared stages built once', function () {
   this.timeout(1_800_000);
@@ -46,6 +48,11 @@ describe('podman Build All: each base pulled once, shared stages built once', fu
       const summary = await runner().run(plan, { config });
       assert.equal(summary.ok, true, `cold run ${run}: ${JSON.stringify(summary.outcomes.map((o) => o.problem))}`);
       if (run > 1) continue;
+      // The base became a local list of exactly the platforms built, each pulled (by digest) into the store.
+      const baseList = parseManifestList((await tool(['podman', 'manifest', 'inspect', base])).stdout);
+      assert.deepEqual(baseList.map((e) => e.platform).sort(), platforms);
+      for (const ref of Object.values(platformRefs(base, baseList)))
+        assert.equal((await tool(['podman', 'image', 'exists', ref])).exitCode, 0, ref);
       for (const job of plan.jobs) {
         const name = job.tags[0]!;
         const refs = platformRefs(
@@ -195,7 +202,8 @@ describe('podman Build All: each base pulled once, shared stages built once', fu
     assert.match(
       problem,
       new RegExp(
-        `^pulling ${missing.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} for linux/amd64 failed: .*(manifest unknown|not found)`,
+        // The emulated platform is pulled first (its warm-up is the run's longest step).
+        `^pulling ${missing.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} for ${emulatedPlatform} failed: .*(manifest unknown|not found)`,
         's',
       ),
     );

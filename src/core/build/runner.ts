@@ -18,7 +18,7 @@ import { WarmupTimings } from './warmupTimings';
 import { namedManifestLists, promoteFiles, removeReplaced } from './promote';
 import { TaskQueue } from '../taskQueue';
 import { EmulationReserve, emulatedFirst } from '../schedule/emulationReserve';
-import { runPulls, startWarmups } from '../schedule/runSchedule';
+import { startPulls, startWarmups } from '../schedule/runSchedule';
 import { startJob } from './startJob';
 import { runParts } from './runParts';
 import { describeNode } from '../nodes/endpoint';
@@ -139,19 +139,25 @@ export class BuildRunner {
       if (probe.engineVersion) this.nodeVersions.set(node.name, probe.engineVersion);
     }
     const startedAt = new Date();
-    const pulled = await runPulls(plan, this.preHooks(o, stop.signal), stop.signal);
-    if (!pulled.ok) {
-      if (!o.keepGoing) stop.abort();
-      return this.failedBeforeBuild({ plan, o, startedAt, pre: pulled });
-    }
+    // The lane's pulls and warm-ups stop with the run, and on their own when a pull fails (even with keepGoing).
+    const pre = new AbortController();
+    const onStop = () => pre.abort();
+    stop.signal.addEventListener('abort', onStop, { once: true });
+    if (stop.signal.aborted) pre.abort();
+    const pulls = startPulls(plan, this.preHooks(o, pre.signal), {
+      signal: pre.signal,
+      native: node ? undefined : hostPlatform(),
+    });
     let warmupProblem: Promise<BuildProblem | undefined> | undefined;
     // This machine's cores only: a build node's client process is not where its build runs.
     const reserve =
       !node && plan.warmup?.length
         ? new EmulationReserve(this.opts.cores ?? availableParallelism(), hostPlatform())
         : undefined;
-    const gates = startWarmups(plan, this.preHooks(o, stop.signal), {
-      signal: stop.signal,
+    // A warm-up starts once its own platform is pulled; the variant builds once every pull is done.
+    const gates = startWarmups(plan, this.preHooks(o, pre.signal), {
+      pulls,
+      signal: pre.signal,
       onFailed: (failure) => {
         // The cells waiting on a failed warm-up never build; without keepGoing nothing else does either.
         if (!o.keepGoing) stop.abort();
@@ -159,6 +165,15 @@ export class BuildRunner {
       },
       reserve,
     });
+    const pulled = await pulls.all;
+    if (!pulled.ok) {
+      if (!o.keepGoing) stop.abort();
+      pre.abort();
+      // A warm-up already running for a platform pulled in time is stopped and cleaned up first.
+      await gates.wait(plan.jobs.flatMap(jobCells));
+      await warmupProblem;
+      return this.failedBeforeBuild({ plan, o, startedAt, pre: pulled });
+    }
     const gateFailed = async (job: Job, gate: PreFailure) => {
       const problem = gate.cancelled ? undefined : await warmupProblem;
       const failed =

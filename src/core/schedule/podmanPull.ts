@@ -1,7 +1,7 @@
-import { formatReference, nameOf, normalize, tryParseReference } from '../reference';
+import { formatReference, nameOf, normalize, tryParseReference, withDigest } from '../reference';
 import type { Failed } from '../errors';
 import { tlsFlags } from '../engines/podmanArgs';
-import { parseManifestList } from '../engines/podmanOutput';
+import { parseManifestList, type ManifestEntry } from '../engines/podmanOutput';
 
 /** Runs one podman command (argv[0] is `podman`) and returns its exit status and combined output. */
 export type PodmanExec = (argv: string[]) => Promise<{ exitCode?: number; output: string; cancelled?: boolean }>;
@@ -28,11 +28,19 @@ const imageIdLine = /^[0-9a-f]{64}$/gm;
  * (one this made earlier, a `load` output, the user's own) gets the platforms it lacks added to it, since a
  * build for a platform the list lacks would pull into the name itself (and race with the other builds).
  */
-/** `restore` runs the steps that give a local list its name back; it must run even after a cancel (default `exec`). */
+/**
+ * `restore` runs the steps that give a local list its name back; it must run even after a cancel (default
+ * `exec`). `platforms` are pulled in their order; `onReady` hears of each one as soon as builds for it may
+ * start (every platform is ready once this resolves ok).
+ */
 export async function podmanPullOnce(
   image: string,
   platforms: string[],
-  { exec, restore = exec }: { exec: PodmanExec; restore?: PodmanExec | undefined },
+  {
+    exec,
+    restore = exec,
+    onReady,
+  }: { exec: PodmanExec; restore?: PodmanExec | undefined; onReady?: ((platform: string) => void) | undefined },
 ): Promise<PullResult> {
   const parsed = tryParseReference(image);
   // The name podman stores: docker.io/library/… for Docker Hub's short names.
@@ -52,6 +60,10 @@ export async function podmanPullOnce(
   if (m) local = { platform: m[1]!, id: m[2]! };
   const missing = platforms.filter((p) => !local || !samePlatform(local.platform, p));
   if (!missing.length) return { ok: true };
+  if (!local && platforms.length > 1 && parsed && parsed.digest === undefined) {
+    const listed = await pullIntoNewList(name, platforms, { exec, restore, onReady });
+    if (listed) return listed;
+  }
 
   const ids: string[] = local && platforms.some((p) => samePlatform(local.platform, p)) ? [local.id] : [];
   for (const platform of missing) {
@@ -77,6 +89,64 @@ export async function podmanPullOnce(
       };
   }
   return { ok: true };
+}
+
+/**
+ * The name is not in the store: it becomes a local list of the registry's own index first (`manifest add
+ * --all`, no image pulled), cut to `platforms`; then each platform is pulled by its digest, which leaves the
+ * name on the list. So the first platform's builds can start while the next one is pulled: the list resolves
+ * each pulled platform from the start, and no pull ever moves the name. Undefined when the registry's answer
+ * does not name every platform (a one-platform image, an index without one of them): the caller pulls by
+ * tag, as podman would, and the list is gone again.
+ */
+async function pullIntoNewList(
+  name: string,
+  platforms: string[],
+  {
+    exec,
+    restore,
+    onReady,
+  }: { exec: PodmanExec; restore: PodmanExec; onReady?: ((platform: string) => void) | undefined },
+): Promise<PullResult | undefined> {
+  const all = platforms.join(',');
+  const drop = async () => void (await restore(['podman', 'manifest', 'rm', name]));
+  if ((await exec(['podman', 'manifest', 'create', name])).exitCode !== 0) return undefined;
+  const added = await exec(['podman', 'manifest', 'add', '--all', ...tlsFlags(name), name, `docker://${name}`]);
+  const entries = added.exitCode === 0 ? listEntries((await exec(['podman', 'manifest', 'inspect', name])).output) : [];
+  const chosen = platforms.map((p) => entries.find((e) => samePlatform(e.platform, p)));
+  if (added.cancelled || chosen.some((e) => !e)) {
+    await drop();
+    return added.cancelled ? { ok: false, platform: all, message: 'cancelled', cancelled: true } : undefined;
+  }
+  const kept = new Set(chosen.map((e) => e!.digest));
+  // Only the platforms asked for, as a pull by tag would have left: not the index's others or its attestations.
+  for (const e of entries.filter((x) => !kept.has(x.digest))) {
+    const r = await exec(['podman', 'manifest', 'remove', name, e.digest]);
+    if (r.exitCode !== 0) {
+      await drop();
+      return r.cancelled
+        ? { ok: false, platform: all, message: 'cancelled', cancelled: true }
+        : { ok: false, platform: all, message: `podman manifest remove: ${lastLines(r.output)}` };
+    }
+  }
+  const parsed = tryParseReference(name)!;
+  for (const [i, platform] of platforms.entries()) {
+    const r = await pullPlatform(formatReference(withDigest(parsed, chosen[i]!.digest)), platform, exec);
+    if (!('id' in r)) {
+      await drop();
+      return r;
+    }
+    onReady?.(platform);
+  }
+  return { ok: true };
+}
+
+function listEntries(text: string): ManifestEntry[] {
+  try {
+    return parseManifestList(text);
+  } catch {
+    return [];
+  }
 }
 
 /** Pulls one platform into `name` (the name moves to the pulled image); returns its id or the failure. */

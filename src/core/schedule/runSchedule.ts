@@ -80,50 +80,84 @@ export interface PrePhaseHooks<R extends StepResult> {
 export type PrePhaseResult<R extends StepResult> =
   { ok: true } | { ok: false; cancelled: boolean; job: Job; message: string; result?: R; failedCells: Cell[] };
 
+/** The run's pulls, started: a warm-up waits only for the pulls of its own cells. */
+export interface PullGates<R extends StepResult> {
+  /** Resolves once every pull that any of `cells` needs has ended: ok, or the first that failed or was cancelled. */
+  wait(cells: Cell[]): Promise<PrePhaseResult<R>>;
+  /** Every pull ended: ok, or the first failure (nothing is built after a failed pull). */
+  all: Promise<PrePhaseResult<R>>;
+}
+
 /**
- * Runs the plan's pulls: each image's platforms one after the other, images in parallel. Stops at the first
- * failure: nothing is built after a failed pull.
+ * Starts the plan's pulls: each image's platforms one after the other, images in parallel. An emulated
+ * platform (any but `native`) is pulled first and is ready as soon as its own pull is done, so its warm-up,
+ * the run's longest step, starts while the native platform is pulled.
  */
-export async function runPulls<R extends StepResult>(
+export function startPulls<R extends StepResult>(
   plan: Plan,
   hooks: PrePhaseHooks<R>,
-  signal: AbortSignal,
-): Promise<PrePhaseResult<R>> {
+  { signal, native }: { signal: AbortSignal; native?: string | undefined },
+): PullGates<R> {
   const pulls = plan.pulls ?? [];
-  if (!pulls.length) return { ok: true };
+  if (!pulls.length) return { wait: async () => ({ ok: true }), all: Promise.resolve({ ok: true }) };
   const allCells = uniqueCells(plan.jobs.flatMap(jobCells));
   hooks.onWaiting?.(allCells, WAITING_FOR_PULLS);
-  try {
-    // Each store pulls its own: per node, each image once.
-    const byImage = new Map<string, ImagePull[]>();
-    for (const p of pulls) {
-      const key = `${p.node ?? ''}\0${p.image}`;
-      byImage.set(key, [...(byImage.get(key) ?? []), p]);
-    }
-    const results = await Promise.all(
-      [...byImage.values()].map(async (group): Promise<PrePhaseResult<R>> => {
-        const job = stepJob(plan, { kind: 'pull', pulls: group });
-        const node = plan.nodes?.find((n) => n.name === job.node);
-        const r = await podmanPullOnce(
-          group[0]!.image,
-          group.map((p) => p.platform),
-          {
-            exec: (argv) => hooks.exec(job, onNode(argv, node)),
-            restore: (argv) => (hooks.execUncancellable ?? hooks.exec)(job, onNode(argv, node)),
-          },
-        );
-        if (r.ok) return r;
-        const failedCells = group
-          .filter((p) => p.platform === r.platform || r.platform.includes(','))
-          .flatMap((p) => p.cells);
-        return {
+  // A cell that no pull lists (its stages start FROM scratch) still builds only after every pull.
+  const pulled = new Set(pulls.flatMap((p) => p.cells.map(cellId)));
+  const ready = new Map<ImagePull, { done: Promise<PrePhaseResult<R>>; settle: (r: PrePhaseResult<R>) => void }>();
+  for (const p of pulls) {
+    let settle!: (r: PrePhaseResult<R>) => void;
+    const done = new Promise<PrePhaseResult<R>>((resolve) => (settle = resolve));
+    ready.set(p, { done, settle });
+  }
+  // Each store pulls its own: per node, each image once.
+  const byImage = new Map<string, ImagePull[]>();
+  for (const p of pulls) {
+    const key = `${p.node ?? ''}\0${p.image}`;
+    byImage.set(key, [...(byImage.get(key) ?? []), p]);
+  }
+  const emulatedFirst = (group: ImagePull[]) =>
+    native ? [...group.filter((p) => p.platform !== native), ...group.filter((p) => p.platform === native)] : group;
+  const groups = [...byImage.values()].map(async (unordered): Promise<PrePhaseResult<R>> => {
+    const group = emulatedFirst(unordered);
+    const job = stepJob(plan, { kind: 'pull', pulls: group });
+    const node = plan.nodes?.find((n) => n.name === job.node);
+    const waiting = new Set(group);
+    const stopWaiting = (p: ImagePull) => waiting.delete(p) && hooks.onWaiting?.(p.cells, undefined);
+    const readyNow = (p: ImagePull) => {
+      stopWaiting(p);
+      ready.get(p)!.settle({ ok: true });
+    };
+    const r = await podmanPullOnce(
+      group[0]!.image,
+      group.map((p) => p.platform),
+      {
+        exec: (argv) => hooks.exec(job, onNode(argv, node)),
+        restore: (argv) => (hooks.execUncancellable ?? hooks.exec)(job, onNode(argv, node)),
+        onReady: (platform) => group.filter((p) => p.platform === platform).forEach(readyNow),
+      },
+    );
+    const result: PrePhaseResult<R> = r.ok
+      ? { ok: true }
+      : {
           ok: false,
           cancelled: !!r.cancelled,
           job,
           message: `pulling ${group[0]!.image} for ${r.platform} failed: ${r.message}`,
-          failedCells,
+          failedCells: group
+            .filter((p) => p.platform === r.platform || r.platform.includes(','))
+            .flatMap((p) => p.cells),
         };
-      }),
+    for (const p of group) {
+      stopWaiting(p);
+      ready.get(p)!.settle(result);
+    }
+    return result;
+  });
+  const all = Promise.all(groups).then((results): PrePhaseResult<R> => {
+    hooks.onWaiting?.(
+      allCells.filter((c) => !pulled.has(cellId(c))),
+      undefined,
     );
     const failed = results.find((r) => !r.ok);
     if (failed) return failed;
@@ -136,9 +170,17 @@ export async function runPulls<R extends StepResult>(
         failedCells: [],
       };
     return { ok: true };
-  } finally {
-    hooks.onWaiting?.(allCells, undefined);
-  }
+  });
+  return {
+    async wait(cells) {
+      const keys = new Set(cells.map(cellId));
+      const results = await Promise.all(
+        pulls.filter((p) => p.cells.some((c) => keys.has(cellId(c)))).map((p) => ready.get(p)!.done),
+      );
+      return results.find((r) => !r.ok) ?? { ok: true };
+    },
+    all,
+  };
 }
 
 /** The shared-stage warm-ups of a run, started side by side; builds wait only for the ones their cells need. */
@@ -160,13 +202,25 @@ export function startWarmups<R extends StepResult>(
     signal,
     onFailed,
     reserve,
-  }: { signal: AbortSignal; onFailed: (failure: Failed<PrePhaseResult<R>>) => void; reserve?: EmulationReserve },
+    pulls,
+  }: {
+    signal: AbortSignal;
+    onFailed: (failure: Failed<PrePhaseResult<R>>) => void;
+    reserve?: EmulationReserve;
+    /** A warm-up starts once its own cells' pulls are done; a failed pull is the pulls' to report. */
+    pulls?: PullGates<R>;
+  },
 ): WarmupGates<R> {
   let failedOnce = false;
   const runs = (plan.warmup ?? []).map((w) => {
-    hooks.onWaiting?.(w.cells, WAITING_FOR_WARMUP);
+    let ran = false;
     const done = (async (): Promise<PrePhaseResult<R>> => {
       const job = stepJob(plan, { kind: 'warmup', warmup: w });
+      const pulled = await (pulls?.wait(w.cells) ?? { ok: true as const });
+      if (!pulled.ok) return { ...pulled, cancelled: true };
+      if (signal.aborted) return { ok: false, cancelled: true, job, message: 'cancelled', failedCells: [] };
+      ran = true;
+      hooks.onWaiting?.(w.cells, WAITING_FOR_WARMUP);
       let built = false;
       try {
         await writeFiles(w.files);
@@ -203,7 +257,7 @@ export function startWarmups<R extends StepResult>(
         hooks.onWaiting?.(w.cells, undefined);
       }
     })().then((r) => {
-      if (!r.ok && !failedOnce) {
+      if (!r.ok && ran && !failedOnce) {
         failedOnce = true;
         onFailed(r);
       }

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -49,15 +50,86 @@ function scripted(answers: Array<[RegExp, { exitCode: number; output: string }]>
 describe('podman pull once', () => {
   const image = '127.0.0.1:5000/base/busybox:1';
 
-  it('pulls each missing platform one after the other, then makes the name a local list of both', async () => {
+  it('a name not in the store becomes a list of the registry index first; each platform is pulled by digest and ready in turn', async () => {
+    const index = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.docker.distribution.manifest.list.v2+json',
+      manifests: [
+        ['amd64', '1'],
+        ['arm64', '2'],
+        ['s390x', '3'],
+      ].map(([architecture, d]) => ({
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        size: 500,
+        digest: `sha256:${d!.repeat(64)}`,
+        platform: { architecture, os: 'linux' },
+      })),
+    });
     const { exec, calls } = scripted([
       [/manifest exists/, { exitCode: 1, output: '' }],
       [/image inspect/, { exitCode: 125, output: 'Error: image not known' }],
+      [/manifest inspect/, { exitCode: 0, output: index }],
+      [/pull .*linux\/amd64/, { exitCode: 0, output: `${amd}\n` }],
+      [/pull .*linux\/arm64/, { exitCode: 0, output: `WARNING: image platform does not match\n${arm}\n` }],
+    ]);
+    const ready: string[] = [];
+    const onReady = (platform: string) => void ready.push(`${platform} after ${calls.length} calls`);
+    assert.deepEqual(await podmanPullOnce(image, ['linux/arm64', 'linux/amd64'], { exec, onReady }), { ok: true });
+    const repo = '127.0.0.1:5000/base/busybox';
+    assert.deepEqual(calls.slice(2), [
+      `podman manifest create ${image}`,
+      `podman manifest add --all --tls-verify=false ${image} docker://${image}`,
+      `podman manifest inspect ${image}`,
+      // Only the platforms asked for stay in the list, as a pull by tag would have left them.
+      `podman manifest remove ${image} sha256:${'3'.repeat(64)}`,
+      `podman pull -q --tls-verify=false --platform linux/arm64 ${repo}@sha256:${'2'.repeat(64)}`,
+      `podman pull -q --tls-verify=false --platform linux/amd64 ${repo}@sha256:${'1'.repeat(64)}`,
+    ]);
+    // The first platform is ready while the second is still to be pulled.
+    assert.deepEqual(ready, ['linux/arm64 after 7 calls', 'linux/amd64 after 8 calls']);
+  });
+
+  it('a failed or cancelled pull by digest drops the list it made: the name is absent again, as before the run', async () => {
+    const index = listJson(['amd64', 'arm64']);
+    const failed = scripted([
+      [/manifest exists/, { exitCode: 1, output: '' }],
+      [/image inspect/, { exitCode: 125, output: '' }],
+      [/manifest inspect/, { exitCode: 0, output: index }],
+      [/pull .*linux\/arm64/, { exitCode: 0, output: `${arm}\n` }],
+      [/pull .*linux\/amd64/, { exitCode: 125, output: 'Error: writing blob: no space left on device' }],
+    ]);
+    const restored = scripted([]);
+    assert.deepEqual(
+      await podmanPullOnce(image, ['linux/arm64', 'linux/amd64'], { exec: failed.exec, restore: restored.exec }),
+      { ok: false, platform: 'linux/amd64', message: 'Error: writing blob: no space left on device' },
+    );
+    assert.deepEqual(restored.calls, [`podman manifest rm ${image}`]);
+    const cancelled = scripted([
+      [/manifest exists/, { exitCode: 1, output: '' }],
+      [/image inspect/, { exitCode: 125, output: '' }],
+      [/manifest inspect/, { exitCode: 0, output: index }],
+    ]);
+    const cancelExec: PodmanExec = async (argv) =>
+      argv[1] === 'pull' ? { output: '', cancelled: true } : cancelled.exec(argv);
+    const restored2 = scripted([]);
+    assert.deepEqual(
+      await podmanPullOnce(image, ['linux/arm64', 'linux/amd64'], { exec: cancelExec, restore: restored2.exec }),
+      { ok: false, platform: 'linux/arm64', message: 'cancelled', cancelled: true },
+    );
+    assert.deepEqual(restored2.calls, [`podman manifest rm ${image}`]);
+  });
+
+  it('a registry answer without one of the platforms (a one-platform image): the list goes, each platform is pulled by tag, then listed', async () => {
+    const { exec, calls } = scripted([
+      [/manifest exists/, { exitCode: 1, output: '' }],
+      [/image inspect/, { exitCode: 125, output: 'Error: image not known' }],
+      [/manifest inspect/, { exitCode: 0, output: listJson(['amd64']) }],
       [/pull .*linux\/amd64/, { exitCode: 0, output: `${amd}\n` }],
       [/pull .*linux\/arm64/, { exitCode: 0, output: `WARNING: something\n${arm}\n` }],
     ]);
     assert.deepEqual(await podmanPullOnce(image, ['linux/amd64', 'linux/arm64'], { exec }), { ok: true });
-    assert.deepEqual(calls.slice(2), [
+    assert.deepEqual(calls.slice(5), [
+      `podman manifest rm ${image}`,
       `podman pull -q --tls-verify=false --platform linux/amd64 ${image}`,
       `podman pull -q --tls-verify=false --platform linux/arm64 ${image}`,
       `podman untag ${arm} ${image}`,
@@ -395,6 +467,102 @@ describe('build runner pre-phase', () => {
     assert.equal(waits.length, 2, waits.join(', '));
     return waits;
   }
+
+  /**
+   * A "podman" for the pull steps (a script: the runner's ordering is tested, not an engine; test/engines covers
+   * podman): the name is absent, the registry index has both platforms, and the native platform's pull waits
+   * until `gate` exists, then exits with `nativeExit`. Warm-ups and builds run their own `-c` scripts.
+   */
+  async function pullingPodman(dir: string, gate: string, nativeExit: number): Promise<string> {
+    const file = join(dir, 'podman');
+    const index = listJson(['amd64', 'arm64']).replaceAll('"', '\\"');
+    await writeFile(
+      file,
+      `#!/bin/sh
+echo "$*" >> ${join(dir, 'calls')}
+case "$1 $2" in
+  "-c "*) exec sh -c "$2" ;;
+  "manifest exists") exit 1 ;;
+  "image inspect") exit 125 ;;
+  "manifest inspect") echo "${index}" ;;
+  "pull "*) case "$*" in
+      *"--platform ${native}"*) i=0; while [ ! -e ${gate} ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+        [ ${nativeExit} = 0 ] || { echo "Error: writing blob: no space left on device"; exit ${nativeExit}; }
+        echo "pulled ${native}" >> ${join(dir, 'calls')}; echo ${amd} ;;
+      *) echo ${arm} ;;
+    esac ;;
+esac
+exit 0
+`,
+      { mode: 0o755 },
+    );
+    return file;
+  }
+
+  /** Two variants split per platform, a warm-up per platform, the base pulled for both: a cold podman plan. */
+  function coldPlan(dir: string, emulatedWarmup: string): Plan {
+    const image = '127.0.0.1:5000/base/busybox:1';
+    const variants = ['a', 'b'];
+    const cells = (platform: string) => variants.map((variant) => ({ variant, platform }));
+    return {
+      engine: 'podman',
+      jobs: variants.map((v) => nativeAndEmulated(dir, v)),
+      pulls: [native, emulated].map((platform) => ({ image, platform, cells: cells(platform) })),
+      warmup: [
+        warmupOf({ dir, platform: native, variants, script: 'true' }),
+        warmupOf({ dir, platform: emulated, variants, script: emulatedWarmup }),
+      ],
+    };
+  }
+
+  it("cold podman: the emulated platform is pulled first and its warm-up starts while the native platform's pull runs", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pre-'));
+    const gate = join(dir, 'emulated-warmup-started');
+    const podman = await pullingPodman(dir, gate, 0);
+    // The native pull ends only once the emulated warm-up has begun: were warm-ups started after every pull,
+    // the pull would give up waiting and the order below would differ.
+    const summary = await new BuildRunner({ programs: { podman }, timeoutMs: 60_000 }).run(
+      coldPlan(dir, `touch ${gate}`),
+      {},
+    );
+    assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
+    const calls = (await readFile(join(dir, 'calls'), 'utf8')).trim().split('\n');
+    const at = (re: RegExp) => calls.findIndex((c) => re.test(c));
+    assert.ok(at(new RegExp(`^pull .*--platform ${emulated}`)) < at(new RegExp(`^pull .*--platform ${native}`)));
+    assert.ok(at(/^-c touch /) < at(new RegExp(`^pulled ${native}`)), calls.join('\n'));
+  });
+
+  it('a pull failing after the emulated warm-up started stops that warm-up; its cells fail, no variant builds', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pre-'));
+    const gate = join(dir, 'emulated-warmup-started');
+    const podman = await pullingPodman(dir, gate, 125);
+    const left = join(dir, 'warm-up-finished');
+    const pid = join(dir, 'warm-up-pid');
+    const summary = await new BuildRunner({ programs: { podman }, timeoutMs: 60_000 }).run(
+      coldPlan(dir, `echo $$ > ${pid}; touch ${gate}; sleep 30; touch ${left}`),
+      { keepGoing: true },
+    );
+    assert.equal(summary.ok, false);
+    assert.match(
+      summary.outcomes[0]!.problem!.message,
+      new RegExp(`^pulling \\S+ for ${native} failed: Error: writing blob`),
+    );
+    // Each job builds both platforms, so every cell fails with the pull.
+    assert.deepEqual(
+      summary.records.map((r) => r.status),
+      ['failed', 'failed', 'failed', 'failed'],
+    );
+    const calls = (await readFile(join(dir, 'calls'), 'utf8')).trim().split('\n');
+    assert.deepEqual(
+      calls.filter((c) => c.startsWith('-c ') && !c.includes(gate)),
+      [],
+      'no variant part ran',
+    );
+    // The list the run made is gone again, and the stopped warm-up did not run on.
+    assert.equal(calls.at(-1), 'manifest rm 127.0.0.1:5000/base/busybox:1');
+    await assert.rejects(readFile(left, 'utf8'), /ENOENT/);
+    assert.throws(() => process.kill(Number(readFileSync(pid, 'utf8')), 0), /ESRCH/, 'the warm-up is not running');
+  });
 
   it("without warm-ups, one job per platform: the emulated platform's first job takes the first slot, its others come after the native jobs", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pre-'));
