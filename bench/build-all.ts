@@ -28,6 +28,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import { describeThroughput } from './cores';
 import { BuildRunner } from '../src/core/build/runner';
 import type { ResolvedConfig } from '../src/core/config/types';
 import { DEFAULT_CONCURRENCY } from '../src/core/build/runnerTypes';
@@ -387,6 +388,7 @@ async function main(): Promise<void> {
   console.log(
     `bench/build-all: 3 variants × linux/amd64,linux/arm64 (python-service: + one amd64-only), cold and warm caches; ${cpus().length} cores, load average ${load!.toFixed(1)} at the start`,
   );
+  console.log(`  cores at the start: ${await describeThroughput(cpus().length)}`);
   const rows: Row[] = [];
   const engines = values.engines.split(',') as Engine[];
   if (engines.includes('buildx')) {
@@ -399,6 +401,7 @@ async function main(): Promise<void> {
       if (engine !== 'buildx' || buildx) rows.push(await bench(engine, project, new Set(values.skip.split(','))));
   }
   console.log(`\n${table(rows)}\nload average ${loadavg()[0]!.toFixed(1)} at the end`);
+  console.log(`cores at the end: ${await describeThroughput(cpus().length)}`);
 }
 
 main().catch((err: unknown) => {
