@@ -4,18 +4,19 @@ import { cellId, jobCells, type Cell, type Job, type Plan, type Warmup } from '.
 import type { BuildProblem } from './buildErrors';
 import { CellLocks } from './cellLocks';
 import { acquireCells, describeHeld, heldCells } from './lockFiles';
-import { ensureOutputDirs, pinPartImages } from './jobFiles';
+import { pinPartImages } from './jobFiles';
 import { jobRecords } from './jobRecords';
 import { keepOthers, keptParts, pinnedImages } from './keepPlatforms';
 import { loadRegistryHosts, RegistryClient, type IndexPart } from '../registry';
 import { messageOf } from '../errors';
 import { JobProgress } from './jobProgress';
-import { restoreTags, taggedImages } from './cleanup';
+import { restoreTags } from './cleanup';
 import { deliverAll } from './deliverAll';
-import { discardJob, removeOrphans } from './discardJob';
+import { beforeBuild } from './beforeBuild';
+import { discardJob } from './discardJob';
 import { JobExec, type ExecResult } from './jobExec';
 import { WarmupTimings } from './warmupTimings';
-import { namedManifestLists, promoteFiles, removeReplaced } from './promote';
+import { promoteFiles, removeReplaced } from './promote';
 import { TaskQueue } from '../taskQueue';
 import { EmulationReserve, emulatedFirst } from '../schedule/emulationReserve';
 import { startPulls, startWarmups } from '../schedule/runSchedule';
@@ -275,19 +276,9 @@ export class BuildRunner {
     try {
       if (signal.aborted) return end('cancelled');
       if (!job.parts) for (const c of cells) o.onStatus?.(c, 'running');
-      await ensureOutputDirs(job);
-      await removeOrphans(store);
-      for (const argv of job.before ?? []) {
-        await x.run(job, argv, { o, signal }); // failures ignored: cleanup of a previous result
-      }
-      const replaced = job.staging?.replaces
-        ? await namedManifestLists(x.program(job, 'podman'), job.staging.replaces, x.query(job))
-        : [];
+      const { replaced, previous } = await beforeBuild(store, signal);
       // Started now, so that asking podman where its store is overlaps the build.
       const readStore = replaced.length ? x.podmanStore(job) : undefined;
-      const previous = job.staging?.restores
-        ? await taggedImages(x.program(job, 'docker'), job.staging.restores, x.query(job))
-        : undefined;
       let kept: IndexPart[] = [];
       if (job.keepPlatforms?.length) {
         try {
