@@ -4,19 +4,18 @@ import { cellId, jobCells, type Cell, type Job, type Plan, type Warmup } from '.
 import type { BuildProblem } from './buildErrors';
 import { CellLocks } from './cellLocks';
 import { acquireCells, describeHeld, heldCells } from './lockFiles';
-import { pinPartImages } from './jobFiles';
+import { ensureOutputDirs, pinPartImages } from './jobFiles';
 import { jobRecords } from './jobRecords';
 import { keepOthers, keptParts, pinnedImages } from './keepPlatforms';
 import { loadRegistryHosts, RegistryClient, type IndexPart } from '../registry';
 import { messageOf } from '../errors';
 import { JobProgress } from './jobProgress';
-import { restoreTags } from './cleanup';
+import { restoreTags, taggedImages } from './cleanup';
 import { deliverAll } from './deliverAll';
-import { beforeBuild } from './beforeBuild';
-import { discardJob } from './discardJob';
+import { discardJob, removeOrphans } from './discardJob';
 import { JobExec, type ExecResult } from './jobExec';
 import { WarmupTimings } from './warmupTimings';
-import { promoteFiles, removeReplaced } from './promote';
+import { namedManifestLists, promoteFiles, removeReplaced } from './promote';
 import { TaskQueue } from '../taskQueue';
 import { EmulationReserve, emulatedFirst } from '../schedule/emulationReserve';
 import { startPulls, startWarmups } from '../schedule/runSchedule';
@@ -276,9 +275,19 @@ export class BuildRunner {
     try {
       if (signal.aborted) return end('cancelled');
       if (!job.parts) for (const c of cells) o.onStatus?.(c, 'running');
-      const { replaced, previous } = await beforeBuild(store, signal);
+      await ensureOutputDirs(job);
+      await removeOrphans(store);
+      for (const argv of job.before ?? []) {
+        await x.run(job, argv, { o, signal }); // failures ignored: cleanup of a previous result
+      }
+      const replaced = job.staging?.replaces
+        ? await namedManifestLists(x.program(job, 'podman'), job.staging.replaces, x.query(job))
+        : [];
       // Started now, so that asking podman where its store is overlaps the build.
       const readStore = replaced.length ? x.podmanStore(job) : undefined;
+      const previous = job.staging?.restores
+        ? await taggedImages(x.program(job, 'docker'), job.staging.restores, x.query(job))
+        : undefined;
       let kept: IndexPart[] = [];
       if (job.keepPlatforms?.length) {
         try {
