@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { cellId, jobCells, type Cell, type Job, type Plan, type ImagePull, type Warmup } from '../jobs';
 import { messageOf, type Failed } from '../errors';
 import { onNode } from '../nodes/endpoint';
+import { localAvailability } from '../engines/emulation';
 import type { EmulationReserve } from './emulationReserve';
 import { podmanPullOnce } from './podmanPull';
 
@@ -116,10 +117,10 @@ export function startPulls<R extends StepResult>(
     const key = `${p.node ?? ''}\0${p.image}`;
     byImage.set(key, [...(byImage.get(key) ?? []), p]);
   }
-  const emulatedFirst = (group: ImagePull[]) =>
-    native ? [...group.filter((p) => p.platform !== native), ...group.filter((p) => p.platform === native)] : group;
+  // Native as the emulation reserve and the job order judge it (linux/386 runs natively on amd64, say).
+  const isNative = (p: ImagePull) => !!native && localAvailability(p.platform, native, []).state === 'native';
   const groups = [...byImage.values()].map(async (unordered): Promise<PrePhaseResult<R>> => {
-    const group = emulatedFirst(unordered);
+    const group = native ? [...unordered.filter((p) => !isNative(p)), ...unordered.filter(isNative)] : unordered;
     const job = stepJob(plan, { kind: 'pull', pulls: group });
     const node = plan.nodes?.find((n) => n.name === job.node);
     const waiting = new Set(group);
@@ -155,10 +156,8 @@ export function startPulls<R extends StepResult>(
     return result;
   });
   const all = Promise.all(groups).then((results): PrePhaseResult<R> => {
-    hooks.onWaiting?.(
-      allCells.filter((c) => !pulled.has(cellId(c))),
-      undefined,
-    );
+    const unlisted = allCells.filter((c) => !pulled.has(cellId(c)));
+    if (unlisted.length) hooks.onWaiting?.(unlisted, undefined);
     const failed = results.find((r) => !r.ok);
     if (failed) return failed;
     if (signal.aborted)
