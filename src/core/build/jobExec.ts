@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { defaultPrograms } from '../engines/detect';
+import type { PodmanInfo } from '../engines/podmanOutput';
 import { readStoreFiles, type StoreContents } from '../engines/podmanStore';
+import { withoutCpuWeight } from '../schedule/cpuWeight';
 import { buildOwnerArg } from '../engines/staging';
 import { processOwner } from '../state/lockFile';
 import type { EngineProgram, Job } from '../jobs';
@@ -27,8 +29,8 @@ export class JobExec {
   /** The plan's build nodes by name, for the commands of the jobs placed on them. */
   readonly knownNodes = new Map<string, BuildNode>();
 
-  /** Where each podman program keeps its store (`podman info`): asked once. */
-  private readonly storeRoots = new Map<string, Promise<{ graphRoot: string; graphDriver: string } | undefined>>();
+  /** Each podman program's `podman info` (where it keeps its store, what it can apply): asked once. */
+  private readonly storeRoots = new Map<string, Promise<PodmanInfo | undefined>>();
 
   constructor(private readonly opts: RunnerOptions) {}
 
@@ -67,14 +69,28 @@ export class JobExec {
    * for a job on a build node, whose store the caller asks about through the node.
    */
   podmanStoreRoot(job: Job): StoreRoot | undefined {
+    const info = this.podmanInfo(job);
+    return info && (() => info);
+  }
+
+  private podmanInfo(job: Job): Promise<PodmanInfo | undefined> | undefined {
     if (job.node) return undefined;
     const program = this.program(job, 'podman');
-    let root = this.storeRoots.get(program);
-    if (!root) {
-      root = storeRootOf(program, this.query(job));
-      this.storeRoots.set(program, root);
+    let info = this.storeRoots.get(program);
+    if (!info) {
+      info = storeRootOf(program, this.query(job));
+      this.storeRoots.set(program, info);
     }
-    return () => root;
+    return info;
+  }
+
+  /**
+   * `argv` as this machine's podman can run it: a native build's CPU weight (schedule/cpuWeight.ts) is dropped
+   * where podman cannot apply one (rootless without the cgroup cpu controller), which `podman info` says.
+   */
+  private async applicable(job: Job, argv: string[]): Promise<string[]> {
+    if (job.engine !== 'podman' || withoutCpuWeight(argv) === argv) return argv;
+    return (await this.podmanInfo(job))?.cpuWeight ? argv : withoutCpuWeight(argv);
   }
 
   get env(): NodeJS.ProcessEnv {
@@ -83,7 +99,7 @@ export class JobExec {
 
   async run(job: Job, argv: string[], step: { o: RunOptions; signal: AbortSignal }): Promise<ExecResult> {
     const { o, signal } = step;
-    const resolved = this.resolve(job, argv);
+    const resolved = this.resolve(job, await this.applicable(job, argv));
     o.onCommand?.(job, resolved);
     // A push that keeps failing is stopped after its second attempt (pushFailure.ts), not at the user's cancel.
     const own = new AbortController();

@@ -6,6 +6,7 @@ import { buildArgs, compose, named } from '../engines/argv';
 import { hostPlatform } from '../engines/emulation';
 import { markerArgs } from '../engines/staging';
 import type { Cell, EngineKind, Job, ImagePull, Warmup } from '../jobs';
+import { favourEmulated } from './cpuWeight';
 import { splitPlatforms } from './podmanParts';
 import type { Schedule } from './types';
 import { stateDir } from '../state/paths';
@@ -24,10 +25,12 @@ export interface SchedulePolicy {
   warmup: boolean;
   /** One build per platform of a job (podman only). */
   split?: boolean;
+  /** Native builds at a lower CPU weight while the plan builds an emulated platform too (cpuWeight.ts). */
+  favourEmulated?: boolean;
 }
 
 export const schedulePolicy: Record<EngineKind, SchedulePolicy> = {
-  podman: { pull: true, warmup: true, split: true },
+  podman: { pull: true, warmup: true, split: true, favourEmulated: true },
   docker: { pull: false, warmup: false },
   buildx: { pull: false, warmup: false },
 };
@@ -89,10 +92,10 @@ export function scheduleJobs(
   const pulled = (job: Job) => graphs.filter((g) => g.job === job).length === job.platforms.length;
   const warmed = (job: Job) =>
     warmup.some((w) => w.cells.some((c) => c.variant === job.variant && job.platforms.includes(c.platform)));
+  const split = policy.split && policy.pull ? jobs.map((j) => (pulled(j) && warmed(j) ? splitPlatforms(j) : j)) : jobs;
   return {
     pulls,
-    warmup,
-    jobs: policy.split && policy.pull ? jobs.map((j) => (pulled(j) && warmed(j) ? splitPlatforms(j) : j)) : jobs,
+    ...(policy.favourEmulated ? favourEmulated({ jobs: split, warmup }, host) : { jobs: split, warmup }),
   };
 }
 
