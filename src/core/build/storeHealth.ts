@@ -1,7 +1,6 @@
 import type { ResolvedConfig } from '../config/types';
-import { parseManifestList } from '../engines/podmanOutput';
+import { instancesInStore, parseManifestList } from '../engines/podmanOutput';
 import { variantTags } from '../engines/references';
-import { nameOf, parseReference } from '../reference';
 import type { EngineQuery } from './engineQuery';
 
 /**
@@ -41,11 +40,8 @@ async function brokenList(program: string, ref: string, run: EngineQuery): Promi
   } catch {
     return undefined;
   }
-  const repo = nameOf(parseReference(ref));
-  const gone = await Promise.all(
-    entries.map(async (e) => !(await run([program, 'image', 'exists', `${repo}@${e.digest}`])).ok),
-  );
-  const missing = entries.filter((_, i) => gone[i]);
+  const held = await instancesInStore(ref, entries, { program, exists: async (argv) => (await run(argv)).ok });
+  const missing = entries.filter((_, i) => !held[i]);
   return missing.length ? { ref, missing } : undefined;
 }
 

@@ -1,7 +1,10 @@
 import { obj, parseJsonWith, str } from './jsonSchema';
 import { formatReference, parseReference, withDigest } from '../reference';
 
-/** Parsers for `podman version --format json`, `podman info --format json`, `podman manifest inspect`. */
+/**
+ * Parsers for `podman version --format json`, `podman info --format json`, `podman manifest inspect`, and the
+ * store check of a local list's instances.
+ */
 export interface PodmanVersion {
   version: string;
   osArch: string;
@@ -122,4 +125,20 @@ export function parseManifestList(text: string): ManifestEntry[] {
 export function platformRefs(name: string, entries: ManifestEntry[]): Record<string, string> {
   const ref = parseReference(name);
   return Object.fromEntries(entries.map((e) => [e.platform, formatReference(withDigest(ref, e.digest))]));
+}
+
+/**
+ * Whether the store holds each of a local list's `entries` (`podman image exists NAME@DIGEST`, side by side): a
+ * list can name an instance that is not there, one another run is still pulling into a list made from the
+ * registry's index, or one removed since (`podman rmi`, `image prune`, a run killed at the wrong moment).
+ */
+export async function instancesInStore(
+  name: string,
+  entries: ManifestEntry[],
+  { program, exists }: { program: string; exists: (argv: string[]) => Promise<boolean> },
+): Promise<boolean[]> {
+  const ref = parseReference(name);
+  return Promise.all(
+    entries.map((e) => exists([program, 'image', 'exists', formatReference(withDigest(ref, e.digest))])),
+  );
 }

@@ -1,7 +1,7 @@
 import { formatReference, nameOf, normalize, tryParseReference, withDigest } from '../reference';
 import type { Failed } from '../errors';
 import { tlsFlags } from '../engines/podmanArgs';
-import { parseManifestList, type ManifestEntry } from '../engines/podmanOutput';
+import { instancesInStore, parseManifestList, type ManifestEntry } from '../engines/podmanOutput';
 
 /** Runs one podman command (argv[0] is `podman`) and returns its exit status and combined output. */
 export type PodmanExec = (argv: string[]) => Promise<{ exitCode?: number; output: string; cancelled?: boolean }>;
@@ -25,8 +25,9 @@ const imageIdLine = /^[0-9a-f]{64}$/gm;
  * the other, and when several platforms are needed the name becomes a local manifest list of the pulled
  * images, which podman resolves per platform (`podman build --platform P`, `podman run --platform P`).
  * A plain image already under the name for one of the platforms is kept and joins the list; a local list
- * (one this made earlier, a `load` output, the user's own) gets the platforms it lacks added to it, since a
- * build for a platform the list lacks would pull into the name itself (and race with the other builds).
+ * (one this made earlier, a `load` output, the user's own, one another run is still filling) gets the platforms
+ * it lacks added to it, and the instances it lists but the store lacks pulled, since a build for such a
+ * platform would pull into the name itself (and race with the other builds).
  */
 /**
  * `restore` runs the steps that give a local list its name back; it must run even after a cancel (default
@@ -46,7 +47,7 @@ export async function podmanPullOnce(
   // The name podman stores: docker.io/library/… for Docker Hub's short names.
   const name = parsed ? formatReference(normalize(parsed)) : image;
   if ((await exec(['podman', 'manifest', 'exists', name])).exitCode === 0)
-    return fillLocalList(name, platforms, { exec, restore });
+    return fillLocalList(name, platforms, { exec, restore, onReady });
   let local: { platform: string; id: string } | undefined;
   const inspected = await exec([
     'podman',
@@ -164,29 +165,67 @@ async function pullPlatform(
 }
 
 /**
- * A local manifest list under `name` that lacks some of `platforms`: each missing one is pulled, which moves
- * the name to the pulled image, so the list first gets a holding name (`podman tag` of a list name tags the
- * list); afterwards, whatever happened, the name goes back to the list and the holding name is dropped
- * (`manifest rm` of a list with another name only untags; `untag` would resolve to an instance), and the
- * pulled images are added to it. The list keeps its id and every instance it had.
+ * A local manifest list under `name`. A platform it lists counts only when the store holds that instance too:
+ * another run may still be pulling into a list it made from the registry's index (pullIntoNewList), or a run
+ * killed mid-pull left one, and a build for such a platform would pull it by itself (and race with the other
+ * builds in the store). Those are pulled here by digest, which leaves the name on the list, each ready in turn;
+ * a failure leaves the list as it was. Platforms the list lacks are pulled first (fillUnlisted), since that
+ * takes the name off the list for a while: the others are ready once it is back.
  */
 async function fillLocalList(
   name: string,
   platforms: string[],
-  { exec, restore }: { exec: PodmanExec; restore: PodmanExec },
+  {
+    exec,
+    restore,
+    onReady,
+  }: { exec: PodmanExec; restore: PodmanExec; onReady?: ((platform: string) => void) | undefined },
 ): Promise<PullResult> {
   const inspected = await exec(['podman', 'manifest', 'inspect', name]);
-  let present: string[];
+  let entries: ManifestEntry[];
   try {
-    present = parseManifestList(inspected.output).map((e) => e.platform);
+    entries = parseManifestList(inspected.output);
   } catch {
     return { ok: true }; // unreadable: leave the list to the build, which reports what is wrong with it
   }
-  const missing = platforms.filter((p) => !present.some((q) => samePlatform(q, p)));
   const parsed = tryParseReference(name);
-  if (!missing.length || !parsed || parsed.digest !== undefined) return { ok: true };
-  const hold = `${nameOf(parsed)}:multiarch-pull-hold`;
-  const all = platforms.join(',');
+  if (!parsed || parsed.digest !== undefined) return { ok: true };
+  const listed = platforms.flatMap((platform) => {
+    const entry = entries.find((e) => samePlatform(e.platform, platform));
+    return entry ? [{ platform, digest: entry.digest }] : [];
+  });
+  const held = await instancesInStore(name, listed, {
+    program: 'podman',
+    exists: async (argv) => (await exec(argv)).exitCode === 0,
+  });
+  const absent = listed.filter((_, i) => !held[i]);
+  const unlisted = platforms.filter((p) => !listed.some((l) => l.platform === p));
+  if (unlisted.length) {
+    const filled = await fillUnlisted(name, unlisted, { exec, restore, all: platforms.join(',') });
+    if (!filled.ok) return filled;
+  }
+  for (const p of platforms) if (!absent.some((a) => a.platform === p)) onReady?.(p);
+  for (const a of absent) {
+    const r = await pullPlatform(formatReference(withDigest(parsed, a.digest)), a.platform, exec);
+    if (!('id' in r)) return r;
+    onReady?.(a.platform);
+  }
+  return { ok: true };
+}
+
+/**
+ * Platforms a local list lacks: each is pulled by tag, which moves the name to the pulled image, so the list
+ * first gets a holding name (`podman tag` of a list name tags the list); afterwards, whatever happened, the name
+ * goes back to the list and the holding name is dropped (`manifest rm` of a list with another name only untags;
+ * `untag` would resolve to an instance), and the pulled images are added to it. The list keeps its id and every
+ * instance it had. A failed step names `all` (every platform asked for) as the failed platform.
+ */
+async function fillUnlisted(
+  name: string,
+  missing: string[],
+  { exec, restore, all }: { exec: PodmanExec; restore: PodmanExec; all: string },
+): Promise<PullResult> {
+  const hold = `${nameOf(tryParseReference(name)!)}:multiarch-pull-hold`;
   const step = async (argv: string[], run = exec): Promise<Failed<PullResult> | undefined> => {
     const r = await run(argv);
     return r.exitCode === 0

@@ -156,7 +156,124 @@ describe('podman pull once', () => {
       [/manifest inspect/, { exitCode: 0, output: listJson(['amd64', 'arm64']) }],
     ]);
     assert.deepEqual(await podmanPullOnce(image, ['linux/amd64', 'linux/arm64'], { exec: b.exec }), { ok: true });
-    assert.deepEqual(b.calls, [`podman manifest exists ${image}`, `podman manifest inspect ${image}`]);
+    const repo = '127.0.0.1:5000/base/busybox';
+    assert.deepEqual(b.calls, [
+      `podman manifest exists ${image}`,
+      `podman manifest inspect ${image}`,
+      `podman image exists ${repo}@sha256:${'0'.repeat(64)}`,
+      `podman image exists ${repo}@sha256:${'1'.repeat(64)}`,
+    ]);
+  });
+
+  it('a local list whose instance is not in the store yet (another run still pulling into it): that instance is pulled by digest, each platform ready in turn', async () => {
+    const repo = '127.0.0.1:5000/base/busybox';
+    const { exec, calls } = scripted([
+      [/manifest exists/, { exitCode: 0, output: '' }],
+      [/manifest inspect/, { exitCode: 0, output: listJson(['amd64', 'arm64', 's390x']) }],
+      [/image exists /, { exitCode: 1, output: '' }],
+      [/pull .*linux\/amd64/, { exitCode: 0, output: `${amd}\n` }],
+      [/pull .*linux\/arm64/, { exitCode: 0, output: `${arm}\n` }],
+    ]);
+    const ready: string[] = [];
+    const onReady = (platform: string) => void ready.push(`${platform} after ${calls.length} calls`);
+    assert.deepEqual(await podmanPullOnce(image, ['linux/arm64', 'linux/amd64'], { exec, onReady }), { ok: true });
+    assert.deepEqual(calls, [
+      `podman manifest exists ${image}`,
+      `podman manifest inspect ${image}`,
+      // Only the platforms asked for, in the caller's order (emulated first).
+      `podman image exists ${repo}@sha256:${'1'.repeat(64)}`,
+      `podman image exists ${repo}@sha256:${'0'.repeat(64)}`,
+      `podman pull -q --tls-verify=false --platform linux/arm64 ${repo}@sha256:${'1'.repeat(64)}`,
+      `podman pull -q --tls-verify=false --platform linux/amd64 ${repo}@sha256:${'0'.repeat(64)}`,
+    ]);
+    assert.deepEqual(ready, ['linux/arm64 after 5 calls', 'linux/amd64 after 6 calls']);
+
+    // One instance in the store: its platform is ready before the other one is pulled.
+    const half = scripted([
+      [/manifest exists/, { exitCode: 0, output: '' }],
+      [/manifest inspect/, { exitCode: 0, output: listJson(['amd64', 'arm64']) }],
+      [new RegExp(`image exists .*@sha256:${'1'.repeat(64)}`), { exitCode: 1, output: '' }],
+      [/pull .*linux\/arm64/, { exitCode: 0, output: `${arm}\n` }],
+    ]);
+    const halfReady: string[] = [];
+    assert.deepEqual(
+      await podmanPullOnce(image, ['linux/arm64', 'linux/amd64'], {
+        exec: half.exec,
+        onReady: (p) => void halfReady.push(`${p} after ${half.calls.length} calls`),
+      }),
+      { ok: true },
+    );
+    assert.deepEqual(half.calls.slice(4), [
+      `podman pull -q --tls-verify=false --platform linux/arm64 ${repo}@sha256:${'1'.repeat(64)}`,
+    ]);
+    assert.deepEqual(halfReady, ['linux/amd64 after 4 calls', 'linux/arm64 after 5 calls']);
+  });
+
+  it('a failed or cancelled pull by digest into a local list leaves the list: it was there before the run', async () => {
+    const answers: Array<[RegExp, { exitCode: number; output: string }]> = [
+      [/manifest exists/, { exitCode: 0, output: '' }],
+      [/manifest inspect/, { exitCode: 0, output: listJson(['amd64', 'arm64']) }],
+      [/image exists /, { exitCode: 1, output: '' }],
+    ];
+    const failed = scripted([
+      ...answers,
+      [/pull .*linux\/arm64/, { exitCode: 0, output: `${arm}\n` }],
+      [/pull .*linux\/amd64/, { exitCode: 125, output: 'Error: writing blob: no space left on device' }],
+    ]);
+    const restored = scripted([]);
+    const ready: string[] = [];
+    assert.deepEqual(
+      await podmanPullOnce(image, ['linux/arm64', 'linux/amd64'], {
+        exec: failed.exec,
+        restore: restored.exec,
+        onReady: (p) => void ready.push(p),
+      }),
+      { ok: false, platform: 'linux/amd64', message: 'Error: writing blob: no space left on device' },
+    );
+    assert.deepEqual(ready, ['linux/arm64']);
+    assert.deepEqual(failed.calls.slice(-1), [
+      `podman pull -q --tls-verify=false --platform linux/amd64 127.0.0.1:5000/base/busybox@sha256:${'0'.repeat(64)}`,
+    ]);
+    assert.deepEqual(restored.calls, []);
+
+    const cancelled = scripted(answers);
+    const cancelExec: PodmanExec = async (argv) =>
+      argv[1] === 'pull' ? { output: '', cancelled: true } : cancelled.exec(argv);
+    const restored2 = scripted([]);
+    assert.deepEqual(
+      await podmanPullOnce(image, ['linux/arm64', 'linux/amd64'], { exec: cancelExec, restore: restored2.exec }),
+      { ok: false, platform: 'linux/arm64', message: 'cancelled', cancelled: true },
+    );
+    assert.deepEqual(
+      cancelled.calls.filter((c) => / rm | remove | untag /.test(c)),
+      [],
+    );
+    assert.deepEqual(restored2.calls, []);
+  });
+
+  it('a local list that lacks one platform and lacks the instance of another: the name comes back first, then the instance is pulled by digest', async () => {
+    const hold = '127.0.0.1:5000/base/busybox:multiarch-pull-hold';
+    const repo = '127.0.0.1:5000/base/busybox';
+    const { exec, calls } = scripted([
+      [/manifest exists/, { exitCode: 0, output: '' }],
+      [/manifest inspect/, { exitCode: 0, output: listJson(['amd64']) }],
+      [/image exists /, { exitCode: 1, output: '' }],
+      [/pull .*linux\/amd64/, { exitCode: 0, output: `${amd}\n` }],
+      [/pull .*linux\/arm64/, { exitCode: 0, output: `${arm}\n` }],
+    ]);
+    const ready: string[] = [];
+    const onReady = (platform: string) => void ready.push(`${platform} after ${calls.length} calls`);
+    assert.deepEqual(await podmanPullOnce(image, ['linux/arm64', 'linux/amd64'], { exec, onReady }), { ok: true });
+    assert.deepEqual(calls.slice(2), [
+      `podman image exists ${repo}@sha256:${'0'.repeat(64)}`,
+      `podman tag ${image} ${hold}`,
+      `podman pull -q --tls-verify=false --platform linux/arm64 ${image}`,
+      `podman tag ${hold} ${image}`,
+      `podman manifest rm ${hold}`,
+      `podman manifest add ${image} containers-storage:${arm}`,
+      `podman pull -q --tls-verify=false --platform linux/amd64 ${repo}@sha256:${'0'.repeat(64)}`,
+    ]);
+    assert.deepEqual(ready, ['linux/arm64 after 8 calls', 'linux/amd64 after 9 calls']);
   });
 
   it('a local list that lacks a platform (a load output for amd64 only) still gets that platform pulled, and keeps the name', async () => {
@@ -167,7 +284,7 @@ describe('podman pull once', () => {
       [/pull .*linux\/arm64/, { exitCode: 0, output: `${arm}\n` }],
     ]);
     assert.deepEqual(await podmanPullOnce(image, ['linux/amd64', 'linux/arm64'], { exec }), { ok: true });
-    assert.deepEqual(calls.slice(2), [
+    assert.deepEqual(calls.slice(3), [
       `podman tag ${image} ${hold}`,
       `podman pull -q --tls-verify=false --platform linux/arm64 ${image}`,
       `podman tag ${hold} ${image}`,
