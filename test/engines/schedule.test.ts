@@ -187,6 +187,53 @@ describe('podman Build All: each base pulled once, shared stages built once', fu
     }
   });
 
+  it('a local list made from the registry index whose arm64 instance is not in the store yet (another run still pulling it) gets that instance pulled by digest before the builds; the name stays on the list', async () => {
+    // A store of its own, as above: the test lists the base's images.
+    const store = await privateStore();
+    try {
+      const base = await pushColdBase();
+      for (const argv of [
+        ['manifest', 'create', base],
+        ['manifest', 'add', '--all', '--tls-verify=false', base, `docker://${base}`],
+      ])
+        assert.ok((await store.podman(argv)).ok, argv.join(' '));
+      const refs = platformRefs(base, parseManifestList((await store.podman(['manifest', 'inspect', base])).stdout));
+      // The other run got as far as amd64.
+      const amd64 = ['pull', '-q', '--tls-verify=false', '--platform', 'linux/amd64', refs['linux/amd64']!];
+      assert.ok((await store.podman(amd64)).ok);
+      assert.notEqual((await store.podman(['image', 'exists', refs['linux/arm64']!])).exitCode, 0);
+      const listId = async () =>
+        (await store.podman(['images', '--no-trunc', '--format', '{{.ID}}', base])).stdout.trim();
+      const before = await listId();
+      const config = await projectWorkspace('shared-base', base);
+      const plan = buildPlan(config, { engine: 'podman', canLoadManifestList: true, variants: ['minimal'] });
+      const steps: string[] = [];
+      const summary = await new BuildRunner({ programs: programsFromEnv(store.env), env: store.env }).run(plan, {
+        config,
+        onCommand: (_job, argv) => {
+          if (argv[1] === 'pull') steps.push(`pull ${argv[argv.length - 1]}`);
+          else if (argv[1] === 'build') steps.push('build');
+        },
+      });
+      assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
+      assert.deepEqual(
+        steps.filter((s) => s.startsWith('pull')),
+        [`pull ${refs['linux/arm64']}`],
+      );
+      assert.equal(steps[0], `pull ${refs['linux/arm64']}`, 'pulled before any build');
+      assert.equal((await store.podman(['image', 'exists', refs['linux/arm64']!])).exitCode, 0);
+      assert.equal(await listId(), before, 'the name is still on the same list');
+      const tag = plan.jobs[0]!.tags[0]!;
+      const built = platformRefs(tag, parseManifestList((await store.podman(['manifest', 'inspect', tag])).stdout));
+      assert.equal(
+        (await store.podman(['run', '--rm', built['linux/arm64']!, 'cat', '/build-arch'])).stdout.trim(),
+        'aarch64',
+      );
+    } finally {
+      await store.dispose();
+    }
+  });
+
   it('a base that cannot be pulled stops the run before any build, with image, platform and podman message', async () => {
     const missing = `${registry}/cold/missing-${runTag}/busybox:1`;
     const config = await projectWorkspace('shared-base', missing);
