@@ -1,6 +1,6 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parsePodmanInfo, type PodmanInfo } from '../engines/podmanOutput';
+import { parsePodmanInfo } from '../engines/podmanOutput';
 import { parseBuildahArgs, parseContainerList } from '../engines/podmanStore';
 import { buildMarkerArg, buildOwnerArg } from '../engines/staging';
 import { ownerAlive, processOwner } from '../state/lockFile';
@@ -162,8 +162,11 @@ export async function markedWorkingContainers(program: string, marker: string, s
   return (await markedContainers(program, store)).filter((c) => c.marker === marker).map((c) => c.id);
 }
 
-/** The store location (and the rest of `podman info`) through `run`; undefined when it does not answer as expected. */
-export async function storeRootOf(program: string, run: EngineQuery): Promise<PodmanInfo | undefined> {
+/** The store location `podman info` gives through `run`; undefined when it does not answer as expected. */
+export async function storeRootOf(
+  program: string,
+  run: EngineQuery,
+): Promise<{ graphRoot: string; graphDriver: string } | undefined> {
   const info = await run([program, 'info', '--format', 'json']);
   if (!info.ok) return undefined;
   try {

@@ -1,8 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { defaultPrograms } from '../engines/detect';
-import type { PodmanInfo } from '../engines/podmanOutput';
 import { readStoreFiles, type StoreContents } from '../engines/podmanStore';
-import { withoutCpuWeight } from '../schedule/cpuWeight';
 import { buildOwnerArg } from '../engines/staging';
 import { processOwner } from '../state/lockFile';
 import type { EngineProgram, Job } from '../jobs';
@@ -29,8 +27,8 @@ export class JobExec {
   /** The plan's build nodes by name, for the commands of the jobs placed on them. */
   readonly knownNodes = new Map<string, BuildNode>();
 
-  /** Each podman program's `podman info` (where it keeps its store, what it can apply): asked once. */
-  private readonly storeRoots = new Map<string, Promise<PodmanInfo | undefined>>();
+  /** Where each podman program keeps its store (`podman info`): asked once. */
+  private readonly storeRoots = new Map<string, Promise<{ graphRoot: string; graphDriver: string } | undefined>>();
 
   constructor(private readonly opts: RunnerOptions) {}
 
@@ -69,28 +67,14 @@ export class JobExec {
    * for a job on a build node, whose store the caller asks about through the node.
    */
   podmanStoreRoot(job: Job): StoreRoot | undefined {
-    const info = this.podmanInfo(job);
-    return info && (() => info);
-  }
-
-  private podmanInfo(job: Job): Promise<PodmanInfo | undefined> | undefined {
     if (job.node) return undefined;
     const program = this.program(job, 'podman');
-    let info = this.storeRoots.get(program);
-    if (!info) {
-      info = storeRootOf(program, this.query(job));
-      this.storeRoots.set(program, info);
+    let root = this.storeRoots.get(program);
+    if (!root) {
+      root = storeRootOf(program, this.query(job));
+      this.storeRoots.set(program, root);
     }
-    return info;
-  }
-
-  /**
-   * `argv` as this machine's podman can run it: a native build's CPU weight (schedule/cpuWeight.ts) is dropped
-   * where podman cannot apply one (rootless without the cgroup cpu controller), which `podman info` says.
-   */
-  private async applicable(job: Job, argv: string[]): Promise<string[]> {
-    if (job.engine !== 'podman' || withoutCpuWeight(argv) === argv) return argv;
-    return (await this.podmanInfo(job))?.cpuWeight ? argv : withoutCpuWeight(argv);
+    return () => root;
   }
 
   get env(): NodeJS.ProcessEnv {
@@ -99,7 +83,7 @@ export class JobExec {
 
   async run(job: Job, argv: string[], step: { o: RunOptions; signal: AbortSignal }): Promise<ExecResult> {
     const { o, signal } = step;
-    const resolved = this.resolve(job, await this.applicable(job, argv));
+    const resolved = this.resolve(job, argv);
     o.onCommand?.(job, resolved);
     // A push that keeps failing is stopped after its second attempt (pushFailure.ts), not at the user's cancel.
     const own = new AbortController();

@@ -24,11 +24,6 @@ export interface PodmanInfo {
   ociRuntime?: string;
   cgroupVersion?: string;
   rootless: boolean;
-  /**
-   * Whether a build can be given a CPU weight (`--cpu-shares`): rootful podman always can; rootless only on
-   * cgroups v2 with the cpu controller delegated to the user.
-   */
-  cpuWeight: boolean;
   graphDriver: string;
   graphRoot: string;
   /** Registries configured with `insecure = true` in registries.conf. */
@@ -43,7 +38,6 @@ const infoSchema = obj(
         os: str,
         buildahVersion: str,
         cgroupVersion: str,
-        cgroupControllers: { type: ['array', 'null'], items: str },
         ociRuntime: obj({ name: str }),
         security: obj({ rootless: { type: 'boolean' } }),
       },
@@ -61,7 +55,6 @@ interface RawInfo {
     os: string;
     buildahVersion?: string;
     cgroupVersion?: string;
-    cgroupControllers?: string[] | null;
     ociRuntime?: { name?: string };
     security?: { rootless?: boolean };
   };
@@ -74,15 +67,13 @@ export function parsePodmanInfo(text: string): PodmanInfo {
   const insecure = Object.entries(i.registries ?? {})
     .filter(([, r]) => typeof r === 'object' && r !== null && (r as { Insecure?: unknown }).Insecure === true)
     .map(([name]) => name);
-  const rootless = i.host.security?.rootless ?? false;
   return {
     arch: i.host.arch,
     os: i.host.os,
     ...(i.host.buildahVersion ? { buildahVersion: i.host.buildahVersion } : {}),
     ...(i.host.ociRuntime?.name ? { ociRuntime: i.host.ociRuntime.name } : {}),
     ...(i.host.cgroupVersion ? { cgroupVersion: i.host.cgroupVersion } : {}),
-    rootless,
-    cpuWeight: !rootless || (i.host.cgroupVersion === 'v2' && (i.host.cgroupControllers ?? []).includes('cpu')),
+    rootless: i.host.security?.rootless ?? false,
     graphDriver: i.store.graphDriverName,
     graphRoot: i.store.graphRoot,
     insecureRegistries: insecure,

@@ -135,7 +135,7 @@ function withSchedule(config: ResolvedConfig, plan: Plan, options: PlanOptions):
     // A node's jobs stay one build per variant: their after-steps would need the node's engine flags.
     const s = scheduleJobs(config, g.jobs, {
       engine: g.engine,
-      policy: g.node ? { ...schedulePolicy[g.engine], split: false, favourEmulated: false } : undefined,
+      policy: g.node ? { ...schedulePolicy[g.engine], split: false } : undefined,
     });
     g.jobs.forEach((j, i) => scheduled.set(j, s.jobs[i]!));
     const node = g.node;

@@ -6,7 +6,6 @@ import { buildArgs, compose, named } from '../engines/argv';
 import { hostPlatform } from '../engines/emulation';
 import { markerArgs } from '../engines/staging';
 import type { Cell, EngineKind, Job, ImagePull, Warmup } from '../jobs';
-import { favourEmulated } from './cpuWeight';
 import { splitPlatforms } from './podmanParts';
 import type { Schedule } from './types';
 import { stateDir } from '../state/paths';
@@ -25,12 +24,10 @@ export interface SchedulePolicy {
   warmup: boolean;
   /** One build per platform of a job (podman only). */
   split?: boolean;
-  /** Native builds at a lower CPU weight while the plan builds an emulated platform too (cpuWeight.ts). */
-  favourEmulated?: boolean;
 }
 
 export const schedulePolicy: Record<EngineKind, SchedulePolicy> = {
-  podman: { pull: true, warmup: true, split: true, favourEmulated: true },
+  podman: { pull: true, warmup: true, split: true },
   docker: { pull: false, warmup: false },
   buildx: { pull: false, warmup: false },
 };
@@ -92,10 +89,10 @@ export function scheduleJobs(
   const pulled = (job: Job) => graphs.filter((g) => g.job === job).length === job.platforms.length;
   const warmed = (job: Job) =>
     warmup.some((w) => w.cells.some((c) => c.variant === job.variant && job.platforms.includes(c.platform)));
-  const split = policy.split && policy.pull ? jobs.map((j) => (pulled(j) && warmed(j) ? splitPlatforms(j) : j)) : jobs;
   return {
     pulls,
-    ...(policy.favourEmulated ? favourEmulated({ jobs: split, warmup }, host) : { jobs: split, warmup }),
+    warmup,
+    jobs: policy.split && policy.pull ? jobs.map((j) => (pulled(j) && warmed(j) ? splitPlatforms(j) : j)) : jobs,
   };
 }
 
