@@ -87,8 +87,9 @@ export interface ManifestEntry {
 
 const manifestSchema = obj(
   {
+    // podman prints `null` for a list with no entries yet (`podman manifest create NAME`).
     manifests: {
-      type: 'array',
+      type: ['array', 'null'],
       items: obj({ digest: str, platform: obj({ os: str, architecture: str, variant: str }, ['os', 'architecture']) }, [
         'digest',
       ]),
@@ -98,13 +99,13 @@ const manifestSchema = obj(
 );
 
 interface RawList {
-  manifests: { digest: string; platform?: { os: string; architecture: string; variant?: string } }[];
+  manifests: { digest: string; platform?: { os: string; architecture: string; variant?: string } }[] | null;
 }
 
 /** Entries of a manifest list (`podman manifest inspect NAME`, `skopeo inspect --raw`, an OCI index). */
 export function parseManifestList(text: string): ManifestEntry[] {
   const l = parseJsonWith<RawList>(manifestSchema, text, 'manifest list');
-  return l.manifests
+  return (l.manifests ?? [])
     .filter((m) => m.platform)
     .map((m) => ({
       digest: m.digest,

@@ -142,6 +142,19 @@ async function pullIntoNewList(
   return { ok: true };
 }
 
+/** How long, and how often, an empty local list is read again before it counts as empty (fillLocalList). */
+export const emptyListWait = { ms: 5000, pollMs: 250 };
+
+/** A local list's entries; undefined when podman's answer is not a list (or the read was cancelled). */
+async function inspectList(name: string, exec: PodmanExec): Promise<ManifestEntry[] | undefined> {
+  const inspected = await exec(['podman', 'manifest', 'inspect', name]);
+  try {
+    return parseManifestList(inspected.output);
+  } catch {
+    return undefined;
+  }
+}
+
 function listEntries(text: string): ManifestEntry[] {
   try {
     return parseManifestList(text);
@@ -181,13 +194,15 @@ async function fillLocalList(
     onReady,
   }: { exec: PodmanExec; restore: PodmanExec; onReady?: ((platform: string) => void) | undefined },
 ): Promise<PullResult> {
-  const inspected = await exec(['podman', 'manifest', 'inspect', name]);
-  let entries: ManifestEntry[];
-  try {
-    entries = parseManifestList(inspected.output);
-  } catch {
-    return { ok: true }; // unreadable: leave the list to the build, which reports what is wrong with it
+  let entries = await inspectList(name, exec);
+  // Another run makes a base's list from the registry index in two steps (`manifest create`, then `manifest
+  // add --all`); read between them, the list is empty. It is given a moment to fill before it is taken as the
+  // user's own empty list (whose platforms are then pulled by tag, which moves the name for a while).
+  for (let waited = 0; entries?.length === 0 && waited < emptyListWait.ms; waited += emptyListWait.pollMs) {
+    await new Promise((r) => setTimeout(r, emptyListWait.pollMs));
+    entries = await inspectList(name, exec);
   }
+  if (!entries) return { ok: true }; // unreadable: leave the list to the build, which reports what is wrong with it
   const parsed = tryParseReference(name);
   if (!parsed || parsed.digest !== undefined) return { ok: true };
   const listed = platforms.flatMap((platform) => {

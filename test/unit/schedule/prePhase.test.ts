@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { BuildRunner } from '../../../src/core/build/runner';
 import { hostPlatform } from '../../../src/core/engines/emulation';
 import type { Job, Plan, Warmup } from '../../../src/core/jobs';
-import { podmanPullOnce, type PodmanExec } from '../../../src/core/schedule/podmanPull';
+import { emptyListWait, podmanPullOnce, type PodmanExec } from '../../../src/core/schedule/podmanPull';
 import { partImageSource } from '../../../src/core/schedule/podmanParts';
 import { WAITING_FOR_CORE, WAITING_FOR_WARMUP } from '../../../src/core/schedule/runSchedule';
 
@@ -207,6 +207,55 @@ describe('podman pull once', () => {
       `podman pull -q --tls-verify=false --platform linux/arm64 ${repo}@sha256:${'1'.repeat(64)}`,
     ]);
     assert.deepEqual(halfReady, ['linux/amd64 after 4 calls', 'linux/arm64 after 5 calls']);
+  });
+
+  it("a local list still empty (another run between its `manifest create` and `manifest add --all`) is read again until the index's entries are in it", async () => {
+    const repo = '127.0.0.1:5000/base/busybox';
+    const empty = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.docker.distribution.manifest.list.v2+json',
+      manifests: null,
+    });
+    const calls: string[] = [];
+    let inspections = 0;
+    const exec: PodmanExec = async (argv) => {
+      const line = argv.join(' ');
+      calls.push(line);
+      if (/manifest inspect/.test(line))
+        return { exitCode: 0, output: ++inspections < 3 ? empty : listJson(['amd64', 'arm64']) };
+      if (/image exists /.test(line)) return { exitCode: 1, output: '' };
+      if (/pull .*linux\/arm64/.test(line)) return { exitCode: 0, output: `${arm}\n` };
+      if (/pull .*linux\/amd64/.test(line)) return { exitCode: 0, output: `${amd}\n` };
+      return { exitCode: 0, output: '' };
+    };
+    assert.deepEqual(await podmanPullOnce(image, ['linux/arm64', 'linux/amd64'], { exec }), { ok: true });
+    // Never by tag (that would move the name off the list the other run is filling): each instance by digest.
+    assert.deepEqual(calls.slice(4), [
+      `podman image exists ${repo}@sha256:${'1'.repeat(64)}`,
+      `podman image exists ${repo}@sha256:${'0'.repeat(64)}`,
+      `podman pull -q --tls-verify=false --platform linux/arm64 ${repo}@sha256:${'1'.repeat(64)}`,
+      `podman pull -q --tls-verify=false --platform linux/amd64 ${repo}@sha256:${'0'.repeat(64)}`,
+    ]);
+    assert.equal(calls.filter((c) => c.includes('manifest inspect')).length, 3);
+  });
+
+  it('a local list that stays empty is, after the wait, the user’s own: its platforms are pulled by tag into it', async () => {
+    const saved = { ...emptyListWait };
+    Object.assign(emptyListWait, { ms: 40, pollMs: 10 });
+    try {
+      const empty = JSON.stringify({ schemaVersion: 2, manifests: null });
+      const { exec, calls } = scripted([
+        [/manifest exists/, { exitCode: 0, output: '' }],
+        [/manifest inspect/, { exitCode: 0, output: empty }],
+        [/pull .*linux\/amd64/, { exitCode: 0, output: `${amd}\n` }],
+      ]);
+      assert.deepEqual(await podmanPullOnce(image, ['linux/amd64'], { exec }), { ok: true });
+      assert.equal(calls.filter((c) => c.includes('manifest inspect')).length, 5);
+      assert.ok(calls.includes(`podman pull -q --tls-verify=false --platform linux/amd64 ${image}`), calls.join('\n'));
+      assert.ok(calls.includes(`podman manifest add ${image} containers-storage:${amd}`), calls.join('\n'));
+    } finally {
+      Object.assign(emptyListWait, saved);
+    }
   });
 
   it('a failed or cancelled pull by digest into a local list leaves the list: it was there before the run', async () => {
