@@ -47,6 +47,23 @@ function scripted(answers: Array<[RegExp, { exitCode: number; output: string }]>
   return { exec, calls };
 }
 
+/**
+ * A local list of `arches` none of whose instances is in the store, and pulls that succeed; `ready` records each
+ * `onReady` with the number of calls made by then.
+ */
+function localListWithoutInstances(arches: string[]) {
+  const s = scripted([
+    [/manifest exists/, { exitCode: 0, output: '' }],
+    [/manifest inspect/, { exitCode: 0, output: listJson(arches) }],
+    [/image exists /, { exitCode: 1, output: '' }],
+    [/pull .*linux\/amd64/, { exitCode: 0, output: `${amd}\n` }],
+    [/pull .*linux\/arm64/, { exitCode: 0, output: `${arm}\n` }],
+  ]);
+  const ready: string[] = [];
+  const onReady = (platform: string) => void ready.push(`${platform} after ${s.calls.length} calls`);
+  return { ...s, ready, onReady };
+}
+
 describe('podman pull once', () => {
   const image = '127.0.0.1:5000/base/busybox:1';
 
@@ -167,15 +184,7 @@ describe('podman pull once', () => {
 
   it('a local list whose instance is not in the store yet (another run still pulling into it): that instance is pulled by digest, each platform ready in turn', async () => {
     const repo = '127.0.0.1:5000/base/busybox';
-    const { exec, calls } = scripted([
-      [/manifest exists/, { exitCode: 0, output: '' }],
-      [/manifest inspect/, { exitCode: 0, output: listJson(['amd64', 'arm64', 's390x']) }],
-      [/image exists /, { exitCode: 1, output: '' }],
-      [/pull .*linux\/amd64/, { exitCode: 0, output: `${amd}\n` }],
-      [/pull .*linux\/arm64/, { exitCode: 0, output: `${arm}\n` }],
-    ]);
-    const ready: string[] = [];
-    const onReady = (platform: string) => void ready.push(`${platform} after ${calls.length} calls`);
+    const { exec, calls, ready, onReady } = localListWithoutInstances(['amd64', 'arm64', 's390x']);
     assert.deepEqual(await podmanPullOnce(image, ['linux/arm64', 'linux/amd64'], { exec, onReady }), { ok: true });
     assert.deepEqual(calls, [
       `podman manifest exists ${image}`,
@@ -303,15 +312,7 @@ describe('podman pull once', () => {
   it('a local list that lacks one platform and lacks the instance of another: the name comes back first, then the instance is pulled by digest', async () => {
     const hold = '127.0.0.1:5000/base/busybox:multiarch-pull-hold';
     const repo = '127.0.0.1:5000/base/busybox';
-    const { exec, calls } = scripted([
-      [/manifest exists/, { exitCode: 0, output: '' }],
-      [/manifest inspect/, { exitCode: 0, output: listJson(['amd64']) }],
-      [/image exists /, { exitCode: 1, output: '' }],
-      [/pull .*linux\/amd64/, { exitCode: 0, output: `${amd}\n` }],
-      [/pull .*linux\/arm64/, { exitCode: 0, output: `${arm}\n` }],
-    ]);
-    const ready: string[] = [];
-    const onReady = (platform: string) => void ready.push(`${platform} after ${calls.length} calls`);
+    const { exec, calls, ready, onReady } = localListWithoutInstances(['amd64']);
     assert.deepEqual(await podmanPullOnce(image, ['linux/arm64', 'linux/amd64'], { exec, onReady }), { ok: true });
     assert.deepEqual(calls.slice(2), [
       `podman image exists ${repo}@sha256:${'0'.repeat(64)}`,
