@@ -67,6 +67,15 @@ function localListWithoutInstances(arches: string[]) {
 describe('podman pull once', () => {
   const image = '127.0.0.1:5000/base/busybox:1';
 
+  /** podmanPullOnce of arm64 then amd64 with every pull cancelled, the other commands answered by `answers`. */
+  async function pullsCancelled(answers: Array<[RegExp, { exitCode: number; output: string }]>) {
+    const run = scripted(answers);
+    const exec: PodmanExec = async (argv) => (argv[1] === 'pull' ? { output: '', cancelled: true } : run.exec(argv));
+    const restore = scripted([]);
+    const result = await podmanPullOnce(image, ['linux/arm64', 'linux/amd64'], { exec, restore: restore.exec });
+    return { result, calls: run.calls, restored: restore.calls };
+  }
+
   it('a name not in the store becomes a list of the registry index first; each platform is pulled by digest and ready in turn', async () => {
     const index = JSON.stringify({
       schemaVersion: 2,
@@ -121,19 +130,13 @@ describe('podman pull once', () => {
       { ok: false, platform: 'linux/amd64', message: 'Error: writing blob: no space left on device' },
     );
     assert.deepEqual(restored.calls, [`podman manifest rm ${image}`]);
-    const cancelled = scripted([
+    const cancelled = await pullsCancelled([
       [/manifest exists/, { exitCode: 1, output: '' }],
       [/image inspect/, { exitCode: 125, output: '' }],
       [/manifest inspect/, { exitCode: 0, output: index }],
     ]);
-    const cancelExec: PodmanExec = async (argv) =>
-      argv[1] === 'pull' ? { output: '', cancelled: true } : cancelled.exec(argv);
-    const restored2 = scripted([]);
-    assert.deepEqual(
-      await podmanPullOnce(image, ['linux/arm64', 'linux/amd64'], { exec: cancelExec, restore: restored2.exec }),
-      { ok: false, platform: 'linux/arm64', message: 'cancelled', cancelled: true },
-    );
-    assert.deepEqual(restored2.calls, [`podman manifest rm ${image}`]);
+    assert.deepEqual(cancelled.result, { ok: false, platform: 'linux/arm64', message: 'cancelled', cancelled: true });
+    assert.deepEqual(cancelled.restored, [`podman manifest rm ${image}`]);
   });
 
   it('a registry answer without one of the platforms (a one-platform image): the list goes, each platform is pulled by tag, then listed', async () => {
@@ -294,19 +297,13 @@ describe('podman pull once', () => {
     ]);
     assert.deepEqual(restored.calls, []);
 
-    const cancelled = scripted(answers);
-    const cancelExec: PodmanExec = async (argv) =>
-      argv[1] === 'pull' ? { output: '', cancelled: true } : cancelled.exec(argv);
-    const restored2 = scripted([]);
-    assert.deepEqual(
-      await podmanPullOnce(image, ['linux/arm64', 'linux/amd64'], { exec: cancelExec, restore: restored2.exec }),
-      { ok: false, platform: 'linux/arm64', message: 'cancelled', cancelled: true },
-    );
+    const cancelled = await pullsCancelled(answers);
+    assert.deepEqual(cancelled.result, { ok: false, platform: 'linux/arm64', message: 'cancelled', cancelled: true });
     assert.deepEqual(
       cancelled.calls.filter((c) => / rm | remove | untag /.test(c)),
       [],
     );
-    assert.deepEqual(restored2.calls, []);
+    assert.deepEqual(cancelled.restored, []);
   });
 
   it('a local list that lacks one platform and lacks the instance of another: the name comes back first, then the instance is pulled by digest', async () => {
