@@ -139,6 +139,11 @@ export class BuildRunner {
       if (probe.engineVersion) this.nodeVersions.set(node.name, probe.engineVersion);
     }
     const startedAt = new Date();
+    // Where this machine's podman store is (`podman info`, slow) is asked now, beside the pulls: each job's
+    // clean-up of what a killed build left reads the store before its build starts (discardJob.ts), and while
+    // a warm-up runs its working containers are there to read, so the jobs would ask behind it.
+    const cleaned = plan.warmup?.length && plan.jobs.find((j) => j.engine === 'podman' && j.staging?.marker);
+    if (cleaned) this.exec.podmanStoreRoot(cleaned);
     // The lane's pulls and warm-ups stop with the run, and on their own when a pull fails (even with keepGoing).
     const pre = new AbortController();
     const onStop = () => pre.abort();
@@ -190,7 +195,10 @@ export class BuildRunner {
     // Jobs take the slots in this order (the outcomes keep the plan's).
     const order = !node && !plan.warmup?.length ? emulatedFirst(plan.jobs, hostPlatform()) : plan.jobs;
     const started = new Map(
-      order.map((job) => [job, startJob(job, { o, lane: lanes, build: () => this.runJob(job, o, lanes) })]),
+      order.map((job) => [
+        job,
+        startJob(job, { o, lane: lanes, build: (slotFreed) => this.runJob(job, o, { lane: lanes, slotFreed }) }),
+      ]),
     );
     return Promise.all(plan.jobs.map((job) => started.get(job)!));
   }
@@ -244,7 +252,11 @@ export class BuildRunner {
     );
   }
 
-  private async runJob(job: Job, o: RunOptions, lane: LaneGates): Promise<JobOutcome> {
+  private async runJob(
+    job: Job,
+    o: RunOptions,
+    { lane, slotFreed }: { lane: LaneGates; slotFreed: () => void },
+  ): Promise<JobOutcome> {
     const { signal, gateFailed } = lane;
     const cells = jobCells(job);
     const startedAt = new Date();
@@ -276,23 +288,35 @@ export class BuildRunner {
       if (signal.aborted) return end('cancelled');
       if (!job.parts) for (const c of cells) o.onStatus?.(c, 'running');
       await ensureOutputDirs(job);
-      await removeOrphans(store);
-      for (const argv of job.before ?? []) {
-        await x.run(job, argv, { o, signal }); // failures ignored: cleanup of a previous result
-      }
-      const replaced = job.staging?.replaces
-        ? await namedManifestLists(x.program(job, 'podman'), job.staging.replaces, x.query(job))
-        : [];
-      // Started now, so that asking podman where its store is overlaps the build.
-      const readStore = replaced.length ? x.podmanStore(job) : undefined;
-      const previous = job.staging?.restores
-        ? await taggedImages(x.program(job, 'docker'), job.staging.restores, x.query(job))
-        : undefined;
+      // Both clear what a killed earlier build of this job left (its working containers, its temporary list),
+      // so both come before its build; neither touches what the other removes.
+      await Promise.all([
+        removeOrphans(store),
+        (async () => {
+          for (const argv of job.before ?? []) await x.run(job, argv, { o, signal }); // failures ignored
+        })(),
+      ]);
+      // What the user's tags name now is needed only once a build succeeded and before its after-steps move
+      // them (no build moves a tag): asked beside the build, off its critical path (bench/README.md, "A build
+      // slot is for a build").
+      const replacedQuery = job.staging?.replaces
+        ? namedManifestLists(x.program(job, 'podman'), job.staging.replaces, x.query(job))
+        : Promise.resolve([]);
+      const previousQuery = job.staging?.restores
+        ? taggedImages(x.program(job, 'docker'), job.staging.restores, x.query(job))
+        : Promise.resolve(undefined);
+      // Settled before any return below, so a query's failure is never left unhandled.
+      const queries = Promise.allSettled([replacedQuery, previousQuery]);
+      const asked = async () => {
+        await queries;
+        return { replaced: await replacedQuery, previous: await previousQuery };
+      };
       let kept: IndexPart[] = [];
       if (job.keepPlatforms?.length) {
         try {
           kept = await keptParts(await this.registry(), job.tags[0]!, job.keepPlatforms);
         } catch (err) {
+          await queries;
           return end('failed', {
             problem: {
               message: `could not read ${job.tags[0]} to keep its ${job.keepPlatforms.join(', ')} image in the index: ${messageOf(err)}; check that the registry answers, or build all the variant's platforms`,
@@ -312,29 +336,42 @@ export class BuildRunner {
           exec: (argv, partSignal) => x.run(job, argv, { o, signal: partSignal }),
         });
         if (failed && 'gate' in failed) {
-          await discardJob(store);
+          await Promise.all([queries, discardJob(store)]);
           return gateFailed(job, failed.gate);
         }
         if (failed) {
           const status = failed.r.cancelled || signal.aborted ? 'cancelled' : 'failed';
           const problem = status === 'failed' ? await x.problem(job, { o, ...failed }) : undefined;
-          await discardJob(store);
+          await Promise.all([queries, discardJob(store)]);
           return end(status, { result: failed.r, problem });
         }
       }
       const after = job.parts ? await pinPartImages(job.after ?? [], job.parts) : undefined;
       if (after && 'failed' in after) {
-        await discardJob(store);
+        await Promise.all([queries, discardJob(store)]);
         return end('failed', { problem: { message: after.failed } });
       }
-      for (const argv of after ? after.argv : [job.argv, ...(job.after ?? [])]) {
-        const r: ExecResult = await x.run(job, argv, { o, signal });
+      // A step that failed or was cancelled: the tags go back where they were, the staging goes.
+      const stopped = async (r: ExecResult, argv: string[]) => {
         const status = r.cancelled || signal.aborted ? 'cancelled' : r.exitCode !== 0 ? 'failed' : undefined;
-        if (!status) continue;
+        if (!status) return undefined;
         const problem = status === 'failed' ? await x.problem(job, { o, r, argv }) : undefined;
+        const { previous } = await asked();
         if (previous) await restoreTags(x.program(job, 'docker'), previous, x.query(job));
         await discardJob(store, status === 'cancelled' ? startedAt : undefined);
         return end(status, { result: r, problem });
+      };
+      if (!after) {
+        const r: ExecResult = await x.run(job, job.argv, { o, signal });
+        slotFreed();
+        const ended = await stopped(r, job.argv);
+        if (ended) return ended;
+      }
+      // The after-steps move the tags: by now the queries have said what the tags named before.
+      const { replaced } = await asked();
+      for (const argv of after ? after.argv : (job.after ?? [])) {
+        const ended = await stopped(await x.run(job, argv, { o, signal }), argv);
+        if (ended) return ended;
       }
       if (job.staging) {
         try {
@@ -345,7 +382,7 @@ export class BuildRunner {
             problem: { message: `could not move the output into place: ${(err as Error).message}` },
           });
         }
-        if (readStore) await removeReplaced(store, replaced, readStore);
+        if (replaced.length) await removeReplaced(store, replaced, x.podmanStore(job));
       }
       const images = job.engine === 'buildx' && job.output === 'push' ? await pinnedImages(job) : undefined;
       if (kept.length) {

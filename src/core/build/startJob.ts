@@ -4,11 +4,14 @@ import type { JobOutcome, LaneGates, RunOptions } from './runnerTypes';
 
 /**
  * A job of a lane: after the warm-ups its cells need, in a build slot (and past the emulation reserve where one
- * holds). `build` runs the job once it may; a failure without keepGoing stops the lane.
+ * holds). `build` runs the job once it may, and calls `slotFreed` once its build process has ended: its
+ * after-steps (tagging, dropping the temporary name, removing the replaced list) are short engine calls that
+ * need no build slot, and holding one through them kept the next build waiting (bench/README.md, "A build slot
+ * is for a build"). A failure without keepGoing stops the lane.
  */
 export async function startJob(
   job: Job,
-  { o, lane, build }: { o: RunOptions; lane: LaneGates; build: () => Promise<JobOutcome> },
+  { o, lane, build }: { o: RunOptions; lane: LaneGates; build: (slotFreed: () => void) => Promise<JobOutcome> },
 ): Promise<JobOutcome> {
   const { gates, gateFailed, reserve, queue } = lane;
   // A job built by one process waits for every warm-up its cells need; split parts wait per platform (runJob).
@@ -16,17 +19,29 @@ export async function startJob(
     const gate = await gates.wait(jobCells(job));
     if (!gate.ok) return gateFailed(job, gate);
   }
-  // A split job's parts take their slots one by one as they can run (runParts).
-  const run = async () => {
-    const outcome = await build();
+  const ended = (outcome: JobOutcome) => {
     if (outcome.status === 'failed' && !o.keepGoing) lane.abort();
     return outcome;
   };
-  if (job.parts) return run();
+  // A split job's parts take their slots one by one as they can run (runParts).
+  if (job.parts) return ended(await build(() => {}));
+  // The slot is held from the job's start (so jobs take slots in the lane's order) until its build ends.
+  let outcome!: Promise<JobOutcome>;
+  const inSlot = () =>
+    new Promise<void>((slotFreed) => {
+      outcome = build(slotFreed);
+      outcome.then(
+        () => slotFreed(),
+        () => slotFreed(),
+      );
+    });
   // A one-platform job (a variant built for the native platform only) leaves the emulated warm-up its
   // core as a split job's native part does; a job of several platforms in one call has emulated work too.
   const [platform] = job.platforms;
-  if (!reserve || job.platforms.length !== 1 || !platform) return queue.run(run);
-  const onWait = (w: boolean) => o.onWaiting?.(jobCells(job), w ? WAITING_FOR_CORE : undefined);
-  return queue.run(() => reserve.run({ platform, kind: 'build', onWait }, run));
+  if (!reserve || job.platforms.length !== 1 || !platform) await queue.run(inSlot);
+  else {
+    const onWait = (w: boolean) => o.onWaiting?.(jobCells(job), w ? WAITING_FOR_CORE : undefined);
+    await queue.run(() => reserve.run({ platform, kind: 'build', onWait }, inSlot));
+  }
+  return ended(await outcome);
 }

@@ -183,6 +183,74 @@ describe('build runner', () => {
     assert.equal(await readFile(trace, 'utf8'), 'discarded\ndiscarded\n', 'a successful job discards nothing');
   });
 
+  it("frees a job's build slot when its build ends: the next build runs beside the after-steps", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'runner-'));
+    const second = join(dir, 'second-built');
+    const trace = join(dir, 'trace');
+    // The first job's after-step waits (up to 10 s) for the second job's build, which needs the one slot.
+    const waitFor = `i=0; while [ ! -e ${second} ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done`;
+    const plan: Plan = {
+      engine: 'podman',
+      jobs: [
+        job('redis', `echo redis-build >> ${trace}`, {
+          after: [['sh', '-c', `${waitFor}; [ -e ${second} ] && echo redis-after-saw-sqs >> ${trace}`]],
+        }),
+        job('sqs', `echo sqs-build >> ${trace}; touch ${second}`),
+      ],
+    };
+    const summary = await new BuildRunner({ concurrency: 1 }).run(plan);
+    assert.equal(summary.ok, true);
+    assert.equal(await readFile(trace, 'utf8'), 'redis-build\nsqs-build\nredis-after-saw-sqs\n');
+  });
+
+  it("asks what the job's tags name beside its build, and knows it before the after-steps move them", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'runner-'));
+    const built = join(dir, 'built');
+    const trace = join(dir, 'trace');
+    // A stand-in for podman's answers (the runner's order is tested, not podman): `images` answers only once
+    // the build has run (up to 10 s), naming a list the build replaces.
+    const fake = join(dir, 'podman');
+    await writeFile(
+      fake,
+      `#!/bin/sh
+case "$1" in
+  -c) sh -c "$2" ;;
+  images) case "$*" in *--filter*) echo '[{"Id":"0123456789abcdef","Names":[]}]'; exit 0 ;; esac
+    i=0; while [ ! -e ${built} ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
+    echo "images $([ -e ${built} ] && echo after-build || echo before-build)" >> ${trace}
+    echo '[{"Id":"0123456789abcdef","Names":["app:redis"]}]' ;;
+  manifest) echo "manifest $2 $3" >> ${trace} ;;
+  *) echo "$*" >> ${trace} ;;
+esac
+`,
+      { mode: 0o755 },
+    );
+    const plan: Plan = {
+      engine: 'podman',
+      jobs: [
+        job('redis', '', {
+          argv: ['podman', '-c', `echo build >> ${trace}; touch ${built}`],
+          program: 'podman',
+          after: [['podman', 'tag', 'app:tmp', 'app:redis']],
+          staging: { discard: [], replaces: ['app:redis'] },
+        }),
+      ],
+    };
+    const steps: string[][] = [];
+    const runner = new BuildRunner({ programs: { podman: fake } });
+    const summary = await runner.run(plan, { onCommand: (_j, argv) => steps.push(argv.slice(1)) });
+    assert.equal(summary.ok, true);
+    const lines = (await readFile(trace, 'utf8')).trim().split('\n');
+    // The build ran while `images` waited; the tag came after both.
+    assert.deepEqual(lines.slice(0, 4), [
+      'build',
+      'images after-build',
+      'manifest exists 0123456789abcdef',
+      'tag app:tmp app:redis',
+    ]);
+    assert.ok(lines.includes('manifest rm 0123456789abcdef'), 'the list the tag named before is removed once unnamed');
+  });
+
   it('refuses a second run of a busy cell, or waits for it when asked', async () => {
     const runner = new BuildRunner();
     const gate = join(await mkdtemp(join(tmpdir(), 'runner-')), 'gate');
