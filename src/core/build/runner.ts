@@ -19,6 +19,7 @@ import { namedManifestLists, promoteFiles, removeReplaced } from './promote';
 import { TaskQueue } from '../taskQueue';
 import { EmulationReserve, emulatedFirst } from '../schedule/emulationReserve';
 import { startPulls, startWarmups } from '../schedule/runSchedule';
+import { WarmupRecords } from '../schedule/warmupSkip';
 import { startJob } from './startJob';
 import { runParts } from './runParts';
 import { describeNode } from '../nodes/endpoint';
@@ -169,6 +170,11 @@ export class BuildRunner {
         warmupProblem = discardJob({ exec: this.exec, job: failure.job, o }).then(() => this.preProblem(failure, o));
       },
       reserve,
+      ...(!node && plan.engine === 'podman' && plan.warmup?.length
+        ? {
+            skip: new WarmupRecords(this.exec.program(plan.jobs[0]!, 'podman'), this.exec.query(), hostPlatform()),
+          }
+        : {}),
     });
     const pulled = await pulls.all;
     if (!pulled.ok) {
@@ -210,6 +216,11 @@ export class BuildRunner {
         this.exec.run(job, argv, { o, signal: new AbortController().signal }),
       onWaiting: (cells: Cell[], reason: string | undefined) => o.onWaiting?.(cells, reason),
       onWarmupStart: (_w: Warmup, job: Job) => void this.exec.progress.set(job, WarmupTimings.progress(job)),
+      onWarmupSkipped: (w: Warmup, job: Job) =>
+        o.onOutput?.(
+          job,
+          `shared steps of "${w.stage}" for ${w.platforms.join(', ')}: nothing they read changed since they were built, and their image is still in the store; not built again\n`,
+        ),
       onWarmupEnd: (w: Warmup, job: Job, built: boolean) => {
         this.warmups.ended(w, { progress: this.exec.progress.get(job), built, now: Date.now() });
         this.exec.progress.delete(job);

@@ -76,6 +76,14 @@ export interface PrePhaseHooks<R extends StepResult> {
   onWarmupStart?(warmup: Warmup, job: Job): void;
   /** A warm-up ended; `built` when its build succeeded. */
   onWarmupEnd?(warmup: Warmup, job: Job, built: boolean): void;
+  /** A warm-up was skipped: nothing it reads changed since it last built, and its image is still there. */
+  onWarmupSkipped?(warmup: Warmup, job: Job): void;
+}
+
+/** What decides that a warm-up need not run again (warmupSkip.ts), and hears of each one that built. */
+export interface WarmupSkip {
+  unchanged(w: Warmup): Promise<boolean>;
+  built(w: Warmup, output: string): Promise<void>;
 }
 
 export type PrePhaseResult<R extends StepResult> =
@@ -202,10 +210,13 @@ export function startWarmups<R extends StepResult>(
     onFailed,
     reserve,
     pulls,
+    skip,
   }: {
     signal: AbortSignal;
     onFailed: (failure: Failed<PrePhaseResult<R>>) => void;
     reserve?: EmulationReserve;
+    /** Skips a warm-up whose inputs are unchanged (warmupSkip.ts). */
+    skip?: WarmupSkip;
     /** A warm-up starts once its own cells' pulls are done; a failed pull is the pulls' to report. */
     pulls?: PullGates<R>;
   },
@@ -217,6 +228,11 @@ export function startWarmups<R extends StepResult>(
       const job = stepJob(plan, { kind: 'warmup', warmup: w });
       const pulled = await (pulls?.wait(w.cells) ?? { ok: true as const });
       if (!pulled.ok) return { ...pulled, cancelled: true };
+      if (signal.aborted) return { ok: false, cancelled: true, job, message: 'cancelled', failedCells: [] };
+      if (await skip?.unchanged(w).catch(() => false)) {
+        hooks.onWarmupSkipped?.(w, job);
+        return { ok: true };
+      }
       if (signal.aborted) return { ok: false, cancelled: true, job, message: 'cancelled', failedCells: [] };
       ran = true;
       hooks.onWaiting?.(w.cells, WAITING_FOR_WARMUP);
@@ -241,6 +257,7 @@ export function startWarmups<R extends StepResult>(
           };
         }
         built = true;
+        await skip?.built(w, r.output).catch(() => {});
         return { ok: true };
       } catch (err) {
         return {

@@ -1,0 +1,207 @@
+import { createHash } from 'node:crypto';
+import { lstat, readdir, readFile } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { Warmup } from '../jobs';
+import { cleanPath, parseDockerignore, type IgnoreMatcher } from '../lint/dockerignore';
+import { LintModel } from '../lint/model';
+import { STATE_DIR_NAME, stateDir, stateDirEscape, writeFileAtomic } from '../state';
+import { stageGraph } from './stageGraph';
+
+/** Runs one podman query (argv[0] is the podman program) and says whether it succeeded, with its output. */
+export type PodmanQuery = (argv: string[]) => Promise<{ ok: boolean; stdout: string }>;
+
+/** Beyond this many context entries the inputs are not summed up: such a warm-up simply runs. */
+export const MAX_CONTEXT_ENTRIES = 20_000;
+
+interface Entry {
+  inputs: string;
+  image: string;
+}
+
+/**
+ * Skips a podman warm-up whose inputs have not changed since it last built, while the image it built is still
+ * in the store. A cached warm-up still cost 1.9–3 s before any variant could start (podman hashes every COPY
+ * source and contacts the registry for each FROM: bench/README.md, "An unchanged warm-up is skipped"), and the
+ * variant builds find the same steps in the cache without it.
+ *
+ * The inputs: the warm-up's argv (platform, build args), the Dockerfile text it builds (the cut one), what each
+ * image its stages start from is in the store now, and the path, size, modification time and mode of every
+ * context file its COPY and ADD steps read (the whole context when a source is a pattern or a `RUN --mount`
+ * may read it), `.dockerignore` applied. A skip that was wrong (a file changed within the same
+ * millisecond and size) costs time only: the variant builds then run those steps themselves, and podman's
+ * own cache decides on content.
+ */
+export class WarmupRecords {
+  private entries?: Promise<Map<string, Entry>>;
+  /** The inputs each warm-up of this run had when it started: recorded with its image once it built. */
+  private readonly started = new Map<Warmup, string>();
+
+  constructor(
+    private readonly program: string,
+    private readonly query: PodmanQuery,
+    private readonly host: string,
+  ) {}
+
+  /** Whether `w` may be skipped: same inputs as when it last built, and its image still in the store. */
+  async unchanged(w: Warmup): Promise<boolean> {
+    const key = w.marker;
+    if (!key || w.node || w.program !== 'podman') return false;
+    const [inputs, entries] = await Promise.all([this.inputs(w), this.load(w.cwd)]);
+    if (!inputs) return false;
+    this.started.set(w, inputs);
+    const last = entries.get(key);
+    if (!last || last.inputs !== inputs) return false;
+    return (await this.query([this.program, 'image', 'exists', last.image])).ok;
+  }
+
+  /** `w` built: its image (the last id its output names) is recorded under the inputs it started with. */
+  async built(w: Warmup, output: string): Promise<void> {
+    const inputs = this.started.get(w);
+    const image = [...output.matchAll(/^([0-9a-f]{64})\s*$/gm)].pop()?.[1];
+    if (!inputs || !image || !w.marker) return;
+    const entries = await this.load(w.cwd);
+    entries.set(w.marker, { inputs, image });
+    const file = recordsFile(w.cwd);
+    // A .multiarch that links out of the project is never written through (the records only save time).
+    if (await stateDirEscape(file)) return;
+    await writeFileAtomic(file, JSON.stringify(Object.fromEntries(entries), null, 2) + '\n').catch(() => {});
+  }
+
+  private load(root: string): Promise<Map<string, Entry>> {
+    this.entries ??= (async () => {
+      const file = recordsFile(root);
+      const map = new Map<string, Entry>();
+      if (await stateDirEscape(file)) return map;
+      try {
+        const raw = JSON.parse(await readFile(file, 'utf8')) as Record<string, Partial<Entry>>;
+        for (const [k, v] of Object.entries(raw))
+          if (typeof v?.inputs === 'string' && typeof v.image === 'string')
+            map.set(k, { inputs: v.inputs, image: v.image });
+      } catch {
+        // Missing or unreadable: every warm-up runs, as it did before any record.
+      }
+      return map;
+    })();
+    return this.entries;
+  }
+
+  /** A digest of what `w` reads; undefined when that cannot be told (the warm-up then runs). */
+  private async inputs(w: Warmup): Promise<string | undefined> {
+    try {
+      const cut = Object.values(w.files ?? {})[0];
+      const text = cut ?? (await readFile(w.dockerfile, 'utf8'));
+      const context = resolve(w.cwd, w.argv[w.argv.length - 1]!);
+      const args = buildArgsOf(w.argv);
+      const images = [
+        ...new Set(
+          stageGraph(text, { args, platform: w.platforms[0]!, host: this.host }).flatMap((s) => [
+            ...(s.image ? [s.image] : []),
+            ...s.images,
+          ]),
+        ),
+      ].sort();
+      const [files, stored] = await Promise.all([
+        contextFiles(context, sourcesOf(text)),
+        Promise.all(images.map((i) => this.imageState(i))),
+      ]);
+      if (!files) return undefined;
+      return createHash('sha256')
+        .update(JSON.stringify({ argv: w.argv, text, images: images.map((i, n) => [i, stored[n]]), files }))
+        .digest('hex');
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** What `image` is in the store: a local list's entries, else the image's id (or nothing). */
+  private async imageState(image: string): Promise<string> {
+    if ((await this.query([this.program, 'manifest', 'exists', image])).ok) {
+      const r = await this.query([this.program, 'manifest', 'inspect', image]);
+      return r.ok ? `list ${r.stdout}` : 'unreadable list';
+    }
+    const r = await this.query([this.program, 'image', 'inspect', '--format', '{{.Id}}', image]);
+    return r.ok ? r.stdout.trim() : 'absent';
+  }
+}
+
+function recordsFile(root: string): string {
+  return join(stateDir(root), 'cache', 'warmups.json');
+}
+
+/** `--build-arg K=V` pairs of an argv. */
+function buildArgsOf(argv: string[]): Record<string, string> {
+  const args: Record<string, string> = {};
+  argv.forEach((a, i) => {
+    if (a !== '--build-arg') return;
+    const kv = argv[i + 1] ?? '';
+    const eq = kv.indexOf('=');
+    if (eq > 0) args[kv.slice(0, eq)] = kv.slice(eq + 1);
+  });
+  return args;
+}
+
+/**
+ * The context paths `text`'s COPY and ADD steps read (not `--from` a stage or image, not a URL), cleaned;
+ * `['']` (the whole context) when a source is a pattern or a variable, or a RUN step mounts something.
+ */
+export function sourcesOf(text: string): string[] {
+  const model = new LintModel(text);
+  const paths: string[] = [];
+  for (const ins of model.ofKind('COPY', 'ADD', 'RUN')) {
+    const kw = model.kw(ins);
+    const flags = model.flags(ins).map((f) => f.getName().toLowerCase());
+    if (kw === 'RUN') {
+      if (flags.includes('mount')) return [''];
+      continue;
+    }
+    if (flags.includes('from')) continue;
+    const args = model.args(ins);
+    if (args.some((a) => a.getValue().startsWith('<<'))) return [''];
+    for (const src of args.slice(0, -1)) {
+      const path = src.getValue();
+      if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path) || path.startsWith('git@')) continue;
+      if (/[$*?[\\]/.test(path)) return [''];
+      paths.push(cleanPath(path));
+    }
+  }
+  return [...new Set(paths)].sort();
+}
+
+/**
+ * Path, size, modification time and mode of every file and link under `sources` of `context`, `.dockerignore`
+ * (or `.containerignore`) applied and the project's state folder left out (the warm-up writes its cut
+ * Dockerfile there); undefined past MAX_CONTEXT_ENTRIES or when a source leaves the context.
+ */
+export async function contextFiles(context: string, sources: string[]): Promise<string[] | undefined> {
+  const ignoreText =
+    (await readFile(join(context, '.containerignore'), 'utf8').catch(() => undefined)) ??
+    (await readFile(join(context, '.dockerignore'), 'utf8').catch(() => undefined));
+  const ignore: IgnoreMatcher | undefined = ignoreText === undefined ? undefined : parseDockerignore(ignoreText);
+  const out: string[] = [];
+  const walk = async (rel: string): Promise<boolean> => {
+    if (out.length > MAX_CONTEXT_ENTRIES) return false;
+    if (rel === STATE_DIR_NAME || rel.startsWith(`${STATE_DIR_NAME}/`)) return true;
+    const ignored = rel !== '' && !!ignore?.ignores(rel);
+    // With `!` exceptions an ignored folder may hold files that are not: it is walked all the same.
+    if (ignored && !ignore?.hasExclusions) return true;
+    const abs = join(context, rel);
+    const st = await lstat(abs).catch(() => undefined);
+    if (!st) {
+      out.push(`${rel}\0missing`);
+      return true;
+    }
+    if (st.isDirectory()) {
+      for (const name of (await readdir(abs)).sort()) if (!(await walk(rel ? `${rel}/${name}` : name))) return false;
+      return true;
+    }
+    if (!ignored) out.push(`${rel}\0${st.size}\0${st.mtimeMs}\0${st.mode}`);
+    return true;
+  };
+  for (const s of sources) {
+    const abs = resolve(context, s);
+    const inside = relative(context, abs);
+    if (isAbsolute(inside) || inside === '..' || inside.startsWith(`..${sep}`)) return undefined;
+    if (!(await walk(inside.split(sep).join('/')))) return undefined;
+  }
+  return out;
+}
