@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BuildRunner } from '../../src/core/build/runner';
@@ -125,6 +125,54 @@ describe('podman Build All: each base pulled once, shared stages built once', fu
       assert.equal(out.exitCode, 0, `${job.tags[0]}: ${out.stderr}`);
     }
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('heavy-shared built again: the warm-ups are skipped while nothing they read changed, and run again once a file they copy does', async () => {
+    const config = await projectWorkspace('heavy-shared', await pushColdBase());
+    const plan = buildPlan(config, { engine: 'podman', canLoadManifestList: true });
+    built.push(...plan.jobs.flatMap((j) => j.tags));
+    /** One Build All: its build commands (job and platform) and what the warm-ups said. */
+    const buildAll = async () => {
+      const builds: string[] = [];
+      let said = '';
+      const summary = await runner().run(plan, {
+        config,
+        onCommand: (job, argv) =>
+          argv.includes('build') && builds.push(`${job.id} ${argv[argv.indexOf('--platform') + 1]}`),
+        onOutput: (job, text) => job.id.startsWith('warmup:') && (said += text),
+      });
+      assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
+      return { builds, said, summary };
+    };
+    const warmups = (builds: string[]) => builds.filter((b) => b.startsWith('warmup:')).sort();
+    const first = await buildAll();
+    assert.deepEqual(
+      warmups(first.builds),
+      platforms.map((p) => `warmup:compile@${p} ${p}`),
+    );
+
+    const second = await buildAll();
+    assert.deepEqual(warmups(second.builds), [], second.builds.join('; '));
+    assert.equal(second.said.match(/not built again/g)?.length, 2, second.said);
+    // Every variant build found the shared stages in podman's cache all the same.
+    for (const r of second.summary.records) {
+      const shared = (r.timing?.steps ?? []).filter((s) => s.stage === 'deps' || s.stage === 'compile');
+      assert.ok(shared.length >= 3, `${r.variant} ${r.platform}: ${JSON.stringify(r.timing?.steps)}`);
+      assert.deepEqual(
+        shared.filter((s) => !s.cached && !s.instruction.startsWith('FROM')),
+        [],
+        `${r.variant} ${r.platform}`,
+      );
+    }
+
+    // compile copies src/: a newer file there means the shared stages are checked by a warm-up again.
+    const later = new Date(Date.now() + 60_000);
+    await utimes(join(config.root, 'src', 'worker.sh'), later, later);
+    const third = await buildAll();
+    assert.deepEqual(
+      warmups(third.builds),
+      platforms.map((p) => `warmup:compile@${p} ${p}`),
+    );
   });
 
   it('heavy-shared with push output: each variant built per platform becomes one index in the registry', async () => {
