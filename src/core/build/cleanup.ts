@@ -97,8 +97,11 @@ export async function removeRemoteWorkingContainers(
   }
 }
 
-/** podman's words for an image record whose manifest was never written: a commit killed half-way. */
-const halfCommitted = /locating item named "manifest" for image with ID "([0-9a-f]{64})"/;
+/**
+ * podman's words for an image record whose manifest is not written: a commit killed half-way, or one in flight
+ * (for that moment `podman images` fails for the whole store).
+ */
+export const halfCommitted = /locating item named "manifest" for image with ID "([0-9a-f]{64})"/;
 
 /**
  * A build killed while podman commits an image leaves an image record without its manifest; from then on

@@ -3,7 +3,9 @@ import { parseImageList, type StoreContents } from '../engines/podmanStore';
 import { replacedListImages } from '../engines/unusedImages';
 import type { Staging } from '../jobs';
 import type { JobStore } from './discardJob';
+import { halfCommitted } from './cleanup';
 import type { EngineQuery } from './engineQuery';
+import type { ToolResult } from '../engines/exec';
 
 /**
  * Replace-on-success, the parts that are not engine argv: the job's after-steps have already moved the
@@ -19,11 +21,24 @@ export async function promoteFiles(staging: Staging): Promise<void> {
   }
 }
 
+/**
+ * `podman images …`, asked again (up to 5 times, 0.5 s apart) while it fails because another build is committing
+ * an image at that moment (cleanup.ts `halfCommitted`): the job's own build runs beside these queries, and a
+ * failed answer would leave the replaced list in the store.
+ */
+export async function listImages(run: EngineQuery, argv: string[], pauseMs = 500): Promise<ToolResult> {
+  for (let i = 1; ; i++) {
+    const r = await run(argv);
+    if (r.ok || i >= 5 || !halfCommitted.test(r.stderr)) return r;
+    await new Promise((resolve) => setTimeout(resolve, pauseMs));
+  }
+}
+
 /** Ids of the manifest lists the tags name now (before the build replaces them). */
 export async function namedManifestLists(program: string, tags: string[], run: EngineQuery): Promise<string[]> {
   const ids = new Set<string>();
   for (const tag of tags) {
-    const r = await run([program, 'images', '--no-trunc', '--format', 'json', tag]);
+    const r = await listImages(run, [program, 'images', '--no-trunc', '--format', 'json', tag]);
     if (!r.ok) continue;
     for (const image of safeImages(r.stdout)) {
       if ((await run([program, 'manifest', 'exists', image.id])).ok) ids.add(image.id);
@@ -39,7 +54,7 @@ export async function namedManifestLists(program: string, tags: string[], run: E
 export async function removeUnnamedLists(program: string, ids: string[], run: EngineQuery): Promise<string[]> {
   const removed: string[] = [];
   for (const id of ids) {
-    const r = await run([program, 'images', '--no-trunc', '--format', 'json', '--filter', `id=${id}`]);
+    const r = await listImages(run, [program, 'images', '--no-trunc', '--format', 'json', '--filter', `id=${id}`]);
     const rows = r.ok ? safeImages(r.stdout) : [];
     if (rows.length !== 1 || rows[0]!.names.length) continue;
     if ((await run([program, 'manifest', 'rm', id])).ok) removed.push(id);

@@ -144,6 +144,18 @@ describe('warm-up skip', () => {
     assert.equal(await again(), false, 'its image was removed');
   });
 
+  it('a records file that is not JSON counts as empty and is written anew once the warm-up built', async () => {
+    const { dir, w } = await project();
+    const s = store();
+    const file = join(dir, '.multiarch', 'cache', 'warmups.json');
+    await mkdir(join(dir, '.multiarch', 'cache'), { recursive: true });
+    await writeFile(file, '{"warmup-abc": {"inputs": 1');
+    const records = new WarmupRecords('podman', s.query, 'linux/amd64');
+    assert.equal(await records.unchanged(w), false);
+    await records.built(w, output);
+    assert.equal(await new WarmupRecords('podman', s.query, 'linux/amd64').unchanged(w), true);
+  });
+
   it('never skips a warm-up on a build node or without a marker, and asks podman nothing for it', async () => {
     const { w } = await project();
     const s = store();
