@@ -197,7 +197,16 @@ export class BuildRunner {
     const queue =
       this.queues.get(lane) ??
       this.queues.set(lane, new TaskQueue(this.opts.concurrency ?? DEFAULT_CONCURRENCY)).get(lane)!;
-    const lanes: LaneGates = { signal: stop.signal, abort: () => stop.abort(), gates, gateFailed, reserve, queue };
+    const afterBuilds: LaneGates['afterBuilds'] = [];
+    const lanes: LaneGates = {
+      signal: stop.signal,
+      abort: () => stop.abort(),
+      gates,
+      gateFailed,
+      reserve,
+      queue,
+      afterBuilds,
+    };
     // Jobs take the slots in this order (the outcomes keep the plan's).
     const order = !node && !plan.warmup?.length ? emulatedFirst(plan.jobs, hostPlatform()) : plan.jobs;
     const started = new Map(
@@ -206,7 +215,9 @@ export class BuildRunner {
         startJob(job, { o, lane: lanes, build: (slotFreed) => this.runJob(job, o, { lane: lanes, slotFreed }) }),
       ]),
     );
-    return Promise.all(plan.jobs.map((job) => started.get(job)!));
+    const outcomes = await Promise.all(plan.jobs.map((job) => started.get(job)!));
+    for (const clean of afterBuilds) await clean().catch(() => {});
+    return outcomes;
   }
 
   private preHooks(o: RunOptions, signal: AbortSignal) {
@@ -393,7 +404,8 @@ export class BuildRunner {
             problem: { message: `could not move the output into place: ${(err as Error).message}` },
           });
         }
-        if (replaced.length) await removeReplaced(store, replaced, x.podmanStore(job));
+        // The lists the tags left go once no build of this lane runs any more (LaneGates.afterBuilds).
+        if (replaced.length) lane.afterBuilds.push(() => removeReplaced(store, replaced, x.podmanStore(job)));
       }
       const images = job.engine === 'buildx' && job.output === 'push' ? await pinnedImages(job) : undefined;
       if (kept.length) {

@@ -111,6 +111,12 @@ export interface LaneGates {
   reserve: EmulationReserve | undefined;
   /** The lane's build slots: a split job's parts take theirs one by one (runParts). */
   queue: TaskQueue;
+  /**
+   * Clean-up that removes images, run once every build of the lane has ended: podman fails a build whose cache
+   * look-up meets an image being removed ("checking if cached image exists from a previous build: getting top
+   * layer info: layer not known").
+   */
+  afterBuilds: Array<() => Promise<void>>;
 }
 
 /** How a job ended, for its records. */

@@ -35,6 +35,7 @@ export class WarmupRecords {
   private entries?: Promise<Map<string, Entry>>;
   /** The inputs each warm-up of this run had when it started: recorded with its image once it built. */
   private readonly started = new Map<Warmup, string>();
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly program: string,
@@ -62,9 +63,14 @@ export class WarmupRecords {
     const entries = await this.load(w.cwd);
     entries.set(w.marker, { inputs, image });
     const file = recordsFile(w.cwd);
-    // A .multiarch that links out of the project is never written through (the records only save time).
-    if (await stateDirEscape(file)) return;
-    await writeFileAtomic(file, JSON.stringify(Object.fromEntries(entries), null, 2) + '\n').catch(() => {});
+    // One write after another, each with every entry set by then: two warm-ups ending together both stay.
+    const write = async () => {
+      // A .multiarch that links out of the project is never written through (the records only save time).
+      if (await stateDirEscape(file)) return;
+      await writeFileAtomic(file, JSON.stringify(Object.fromEntries(entries), null, 2) + '\n').catch(() => {});
+    };
+    this.writing = this.writing.then(write, write);
+    await this.writing;
   }
 
   private load(root: string): Promise<Map<string, Entry>> {

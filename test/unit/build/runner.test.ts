@@ -251,6 +251,46 @@ esac
     assert.ok(lines.includes('manifest rm 0123456789abcdef'), 'the list the tag named before is removed once unnamed');
   });
 
+  it('removes a replaced list only once every build of the lane has ended', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'runner-'));
+    const trace = join(dir, 'trace');
+    // A stand-in for podman's answers (the runner's order is tested, not podman): each tag names a list that
+    // no name points to once the tag moved.
+    const fake = join(dir, 'podman');
+    await writeFile(
+      fake,
+      `#!/bin/sh
+case "$1" in
+  -c) sh -c "$2" ;;
+  images) case "$*" in *--filter*) echo '[{"Id":"0123456789abcdef","Names":[]}]' ;;
+    *) echo '[{"Id":"0123456789abcdef","Names":["app:x"]}]' ;; esac ;;
+  manifest) [ "$2" = rm ] && echo "manifest rm $3" >> ${trace}; exit 0 ;;
+  *) exit 0 ;;
+esac
+`,
+      { mode: 0o755 },
+    );
+    const podmanJob = (variant: string, script: string): Job =>
+      job(variant, '', {
+        argv: ['podman', '-c', script],
+        program: 'podman',
+        after: [['podman', 'tag', 'app:tmp', `app:${variant}`]],
+        staging: { discard: [], replaces: [`app:${variant}`] },
+      });
+    const plan: Plan = {
+      engine: 'podman',
+      jobs: [
+        podmanJob('redis', `echo redis-built >> ${trace}`),
+        podmanJob('sqs', `sleep 1; echo sqs-built >> ${trace}`),
+      ],
+    };
+    const summary = await new BuildRunner({ programs: { podman: fake }, concurrency: 2 }).run(plan);
+    assert.equal(summary.ok, true);
+    const lines = (await readFile(trace, 'utf8')).trim().split('\n');
+    assert.deepEqual(lines.slice(0, 2), ['redis-built', 'sqs-built'], lines.join('; '));
+    assert.deepEqual(lines.slice(2), ['manifest rm 0123456789abcdef', 'manifest rm 0123456789abcdef']);
+  });
+
   it('refuses a second run of a busy cell, or waits for it when asked', async () => {
     const runner = new BuildRunner();
     const gate = join(await mkdtemp(join(tmpdir(), 'runner-')), 'gate');

@@ -156,6 +156,17 @@ describe('warm-up skip', () => {
     assert.equal(await new WarmupRecords('podman', s.query, 'linux/amd64').unchanged(w), true);
   });
 
+  it('two warm-ups that end together are both recorded', async () => {
+    const { dir, w } = await project();
+    const s = store();
+    const amd = { ...w, platforms: ['linux/amd64'], marker: 'warmup-amd' };
+    const records = new WarmupRecords('podman', s.query, 'linux/amd64');
+    await Promise.all([records.unchanged(w), records.unchanged(amd)]);
+    await Promise.all([records.built(w, output), records.built(amd, output)]);
+    const saved = JSON.parse(await readFile(join(dir, '.multiarch', 'cache', 'warmups.json'), 'utf8')) as object;
+    assert.deepEqual(Object.keys(saved).sort(), ['warmup-abc', 'warmup-amd']);
+  });
+
   it('never skips a warm-up on a build node or without a marker, and asks podman nothing for it', async () => {
     const { w } = await project();
     const s = store();
