@@ -34,6 +34,33 @@ function events() {
   };
 }
 
+/**
+ * A stand-in for podman's answers (the runner's order is tested, not podman): `-c SCRIPT` runs a job's build; a
+ * plain `images` runs `listing`, then names a list that `images --filter` then finds without a name (the tag
+ * moved off it); `manifest` and any other command run the shell lines given.
+ */
+async function fakePodman(
+  dir: string,
+  { listing = '', manifest, other }: { listing?: string; manifest: string; other: string },
+): Promise<string> {
+  const fake = join(dir, 'podman');
+  await writeFile(
+    fake,
+    `#!/bin/sh
+case "$1" in
+  -c) sh -c "$2" ;;
+  images) case "$*" in *--filter*) echo '[{"Id":"0123456789abcdef","Names":[]}]'; exit 0 ;; esac
+    ${listing}
+    echo '[{"Id":"0123456789abcdef","Names":["app:x"]}]' ;;
+  manifest) ${manifest} ;;
+  *) ${other} ;;
+esac
+`,
+    { mode: 0o755 },
+  );
+  return fake;
+}
+
 describe('build runner', () => {
   it('runs before (failure ignored), the build, then after-steps; reports per-cell status and records', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'runner-'));
@@ -207,24 +234,13 @@ describe('build runner', () => {
     const dir = await mkdtemp(join(tmpdir(), 'runner-'));
     const built = join(dir, 'built');
     const trace = join(dir, 'trace');
-    // A stand-in for podman's answers (the runner's order is tested, not podman): `images` answers only once
-    // the build has run (up to 10 s), naming a list the build replaces.
-    const fake = join(dir, 'podman');
-    await writeFile(
-      fake,
-      `#!/bin/sh
-case "$1" in
-  -c) sh -c "$2" ;;
-  images) case "$*" in *--filter*) echo '[{"Id":"0123456789abcdef","Names":[]}]'; exit 0 ;; esac
-    i=0; while [ ! -e ${built} ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
-    echo "images $([ -e ${built} ] && echo after-build || echo before-build)" >> ${trace}
-    echo '[{"Id":"0123456789abcdef","Names":["app:redis"]}]' ;;
-  manifest) echo "manifest $2 $3" >> ${trace} ;;
-  *) echo "$*" >> ${trace} ;;
-esac
-`,
-      { mode: 0o755 },
-    );
+    // `images` answers only once the build has run (up to 10 s).
+    const fake = await fakePodman(dir, {
+      listing: `i=0; while [ ! -e ${built} ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
+    echo "images $([ -e ${built} ] && echo after-build || echo before-build)" >> ${trace}`,
+      manifest: `echo "manifest $2 $3" >> ${trace}`,
+      other: `echo "$*" >> ${trace}`,
+    });
     const plan: Plan = {
       engine: 'podman',
       jobs: [
@@ -254,22 +270,10 @@ esac
   it('removes a replaced list only once every build of the lane has ended', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'runner-'));
     const trace = join(dir, 'trace');
-    // A stand-in for podman's answers (the runner's order is tested, not podman): each tag names a list that
-    // no name points to once the tag moved.
-    const fake = join(dir, 'podman');
-    await writeFile(
-      fake,
-      `#!/bin/sh
-case "$1" in
-  -c) sh -c "$2" ;;
-  images) case "$*" in *--filter*) echo '[{"Id":"0123456789abcdef","Names":[]}]' ;;
-    *) echo '[{"Id":"0123456789abcdef","Names":["app:x"]}]' ;; esac ;;
-  manifest) [ "$2" = rm ] && echo "manifest rm $3" >> ${trace}; exit 0 ;;
-  *) exit 0 ;;
-esac
-`,
-      { mode: 0o755 },
-    );
+    const fake = await fakePodman(dir, {
+      manifest: `[ "$2" = rm ] && echo "manifest rm $3" >> ${trace}; exit 0`,
+      other: 'exit 0',
+    });
     const podmanJob = (variant: string, script: string): Job =>
       job(variant, '', {
         argv: ['podman', '-c', script],
