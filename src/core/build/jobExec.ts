@@ -12,7 +12,7 @@ import { engineQuery, type EngineQuery } from './engineQuery';
 import type { JobProgress } from './jobProgress';
 import { explainPush, pushedRef, retryWatch } from './pushFailure';
 import { runProcess, type ProcessResult } from './runProcess';
-import type { RunnerOptions, RunOptions } from './runnerTypes';
+import type { PreFailure, RunnerOptions, RunOptions } from './runnerTypes';
 
 /** A command's result; `stoppedRetrying` when a push that kept failing was stopped (pushFailure.ts). */
 export type ExecResult = ProcessResult & { stoppedRetrying?: boolean };
@@ -113,6 +113,17 @@ export class JobExec {
     } finally {
       signal.removeEventListener('abort', forward);
     }
+  }
+
+  /** Why a pull or warm-up failed, located in the warm-up's Dockerfile where its output says where; none when cancelled. */
+  async preProblem(pre: PreFailure, o: RunOptions): Promise<BuildProblem | undefined> {
+    if (pre.cancelled) return undefined;
+    if (pre.result && pre.job.dockerfile)
+      return this.problem(pre.job, { o, r: pre.result, argv: pre.job.argv }).then((p) => ({
+        ...p,
+        message: `${pre.message}: ${p.message}`,
+      }));
+    return { message: pre.message };
   }
 
   /** What went wrong with `argv`'s run `r`, located in the job's Dockerfile where the output says where. */

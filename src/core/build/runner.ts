@@ -1,21 +1,22 @@
 import { availableParallelism } from 'node:os';
 import { hostPlatform } from '../engines/emulation';
-import { cellId, jobCells, type Cell, type Job, type Plan, type Warmup } from '../jobs';
+import { cellId, jobCells, type Job, type Plan } from '../jobs';
 import type { BuildProblem } from './buildErrors';
 import { CellLocks } from './cellLocks';
-import { acquireCells, describeHeld, heldCells } from './lockFiles';
+import { describeHeld, heldCells } from './lockFiles';
 import { ensureOutputDirs, pinPartImages } from './jobFiles';
 import { jobRecords } from './jobRecords';
 import { keepOthers, keptParts, pinnedImages } from './keepPlatforms';
 import { loadRegistryHosts, RegistryClient, type IndexPart } from '../registry';
 import { messageOf } from '../errors';
 import { JobProgress } from './jobProgress';
-import { restoreTags, taggedImages } from './cleanup';
+import { restoreTags } from './cleanup';
 import { deliverAll } from './deliverAll';
-import { discardJob, removeOrphans } from './discardJob';
+import { discardJob } from './discardJob';
 import { JobExec, type ExecResult } from './jobExec';
 import { WarmupTimings } from './warmupTimings';
-import { namedManifestLists, promoteFiles, removeReplaced } from './promote';
+import { promoteFiles, removeReplaced } from './promote';
+import { askTags, clearLeftovers, lockCells, prePhaseHooks } from './jobPrepare';
 import { TaskQueue } from '../taskQueue';
 import { EmulationReserve, emulatedFirst } from '../schedule/emulationReserve';
 import { startPulls, startWarmups } from '../schedule/runSchedule';
@@ -167,7 +168,9 @@ export class BuildRunner {
       onFailed: (failure) => {
         // The cells waiting on a failed warm-up never build; without keepGoing nothing else does either.
         if (!o.keepGoing) stop.abort();
-        warmupProblem = discardJob({ exec: this.exec, job: failure.job, o }).then(() => this.preProblem(failure, o));
+        warmupProblem = discardJob({ exec: this.exec, job: failure.job, o }).then(() =>
+          this.exec.preProblem(failure, o),
+        );
       },
       reserve,
       ...(!node && plan.engine === 'podman' && plan.warmup?.length
@@ -221,32 +224,7 @@ export class BuildRunner {
   }
 
   private preHooks(o: RunOptions, signal: AbortSignal) {
-    return {
-      exec: (job: Job, argv: string[]) => this.exec.run(job, argv, { o, signal }),
-      execUncancellable: (job: Job, argv: string[]) =>
-        this.exec.run(job, argv, { o, signal: new AbortController().signal }),
-      onWaiting: (cells: Cell[], reason: string | undefined) => o.onWaiting?.(cells, reason),
-      onWarmupStart: (_w: Warmup, job: Job) => void this.exec.progress.set(job, WarmupTimings.progress(job)),
-      onWarmupSkipped: (w: Warmup, job: Job) =>
-        o.onOutput?.(
-          job,
-          `shared steps of "${w.stage}" for ${w.platforms.join(', ')}: nothing they read changed since they were built, and their image is still in the store; not built again\n`,
-        ),
-      onWarmupEnd: (w: Warmup, job: Job, built: boolean) => {
-        this.warmups.ended(w, { progress: this.exec.progress.get(job), built, now: Date.now() });
-        this.exec.progress.delete(job);
-      },
-    };
-  }
-
-  private async preProblem(pre: PreFailure, o: RunOptions): Promise<BuildProblem | undefined> {
-    if (pre.cancelled) return undefined;
-    if (pre.result && pre.job.dockerfile)
-      return this.exec.problem(pre.job, { o, r: pre.result, argv: pre.job.argv }).then((p) => ({
-        ...p,
-        message: `${pre.message}: ${p.message}`,
-      }));
-    return { message: pre.message };
+    return prePhaseHooks({ exec: this.exec, warmups: this.warmups, o, signal });
   }
 
   /**
@@ -266,7 +244,7 @@ export class BuildRunner {
   }): Promise<JobOutcome[]> {
     await discardJob({ exec: this.exec, job: pre.job, o });
     const failed = new Set(pre.failedCells.map(cellId));
-    const problem = await this.preProblem(pre, o);
+    const problem = await this.exec.preProblem(pre, o);
     return plan.jobs.map((job) =>
       !pre.cancelled && jobCells(job).some((c) => failed.has(cellId(c)))
         ? this.finish(job, o, { startedAt, status: 'failed', result: pre.result, problem })
@@ -287,52 +265,15 @@ export class BuildRunner {
     const end = (status: JobOutcome['status'], more: Omit<JobEnd, 'startedAt' | 'status'> = {}) =>
       this.finish(job, o, { startedAt, status, ...more });
     x.progress.set(job, new JobProgress(job));
-    let release: (() => void) | undefined;
-    let releaseFiles: (() => Promise<void>) | undefined;
-    try {
-      release = await this.locks.acquire(cells, signal);
-      // Then the cells' lock files, so another process (a second window, a terminal) never builds them at the same time.
-      const files = await acquireCells(job.cwd, cells, {
-        wait: o.waitForBusy ?? false,
-        signal,
-        onWait: (held) => o.onOutput?.(job, `waiting: ${describeHeld(held)}\n`),
-      });
-      if ('held' in files) {
-        release();
-        return end('failed', { problem: { message: describeHeld(files.held) } });
-      }
-      releaseFiles = files.release;
-    } catch {
-      release?.();
-      return end('cancelled');
-    }
+    const locked = await lockCells(this.locks, job, { o, signal });
+    if (locked === 'cancelled') return end('cancelled');
+    if ('held' in locked) return end('failed', { problem: { message: describeHeld(locked.held) } });
     try {
       if (signal.aborted) return end('cancelled');
       if (!job.parts) for (const c of cells) o.onStatus?.(c, 'running');
       await ensureOutputDirs(job);
-      // Both clear what a killed earlier build of this job left (its working containers, its temporary list),
-      // so both come before its build; neither touches what the other removes.
-      await Promise.all([
-        removeOrphans(store),
-        (async () => {
-          for (const argv of job.before ?? []) await x.run(job, argv, { o, signal }); // failures ignored
-        })(),
-      ]);
-      // What the user's tags name now is needed only once a build succeeded and before its after-steps move
-      // them (no build moves a tag): asked beside the build, off its critical path (bench/README.md, "A build
-      // slot is for a build").
-      const replacedQuery = job.staging?.replaces
-        ? namedManifestLists(x.program(job, 'podman'), job.staging.replaces, x.query(job))
-        : Promise.resolve([]);
-      const previousQuery = job.staging?.restores
-        ? taggedImages(x.program(job, 'docker'), job.staging.restores, x.query(job))
-        : Promise.resolve(undefined);
-      // Settled before any return below, so a query's failure is never left unhandled.
-      const queries = Promise.allSettled([replacedQuery, previousQuery]);
-      const asked = async () => {
-        await queries;
-        return { replaced: await replacedQuery, previous: await previousQuery };
-      };
+      await clearLeftovers(store, signal);
+      const { queries, asked } = askTags(x, job);
       let kept: IndexPart[] = [];
       if (job.keepPlatforms?.length) {
         try {
@@ -421,8 +362,7 @@ export class BuildRunner {
       }
       return end('succeeded', { images });
     } finally {
-      await releaseFiles?.();
-      release?.();
+      await locked.release();
     }
   }
 

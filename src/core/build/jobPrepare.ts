@@ -1,0 +1,110 @@
+import { jobCells, type Cell, type Job, type Warmup } from '../jobs';
+import type { CellLocks } from './cellLocks';
+import { acquireCells, describeHeld, type HeldCell } from './lockFiles';
+import { taggedImages } from './cleanup';
+import { removeOrphans, type JobStore } from './discardJob';
+import type { JobExec } from './jobExec';
+import { namedManifestLists } from './promote';
+import type { RunOptions } from './runnerTypes';
+import { WarmupTimings } from './warmupTimings';
+
+/**
+ * Clears what a killed earlier build of the job left: its working containers and its temporary list (the job's
+ * `before` commands, failures ignored). Both come before its build; neither touches what the other removes, so
+ * they run side by side.
+ */
+export async function clearLeftovers(store: JobStore, signal: AbortSignal): Promise<void> {
+  const { exec: x, job, o } = store;
+  await Promise.all([
+    removeOrphans(store),
+    (async () => {
+      for (const argv of job.before ?? []) await x.run(job, argv, { o, signal });
+    })(),
+  ]);
+}
+
+/**
+ * What the user's tags name now: needed only once a build succeeded and before its after-steps move them (no
+ * build moves a tag), so asked beside the build, off its critical path (bench/README.md, "A build slot is for a
+ * build"). `queries` settles when both answers are in (await it before any return, so no query outlives the job
+ * and a failure is never left unhandled); `asked` gives them.
+ */
+export function askTags(x: JobExec, job: Job) {
+  const replaced = job.staging?.replaces
+    ? namedManifestLists(x.program(job, 'podman'), job.staging.replaces, x.query(job))
+    : Promise.resolve([]);
+  const previous = job.staging?.restores
+    ? taggedImages(x.program(job, 'docker'), job.staging.restores, x.query(job))
+    : Promise.resolve(undefined);
+  const queries = Promise.allSettled([replaced, previous]);
+  const asked = async () => {
+    await queries;
+    return { replaced: await replaced, previous: await previous };
+  };
+  return { queries, asked };
+}
+
+/** The pulls' and warm-ups' hooks into the runner: their commands, waiting cells, and the warm-ups' timings. */
+export function prePhaseHooks({
+  exec,
+  warmups,
+  o,
+  signal,
+}: {
+  exec: JobExec;
+  warmups: WarmupTimings;
+  o: RunOptions;
+  signal: AbortSignal;
+}) {
+  return {
+    exec: (job: Job, argv: string[]) => exec.run(job, argv, { o, signal }),
+    execUncancellable: (job: Job, argv: string[]) => exec.run(job, argv, { o, signal: new AbortController().signal }),
+    onWaiting: (cells: Cell[], reason: string | undefined) => o.onWaiting?.(cells, reason),
+    onWarmupStart: (_w: Warmup, job: Job) => void exec.progress.set(job, WarmupTimings.progress(job)),
+    onWarmupSkipped: (w: Warmup, job: Job) =>
+      o.onOutput?.(
+        job,
+        `shared steps of "${w.stage}" for ${w.platforms.join(', ')}: nothing they read changed since they were built, and their image is still in the store; not built again\n`,
+      ),
+    onWarmupEnd: (w: Warmup, job: Job, built: boolean) => {
+      warmups.ended(w, { progress: exec.progress.get(job), built, now: Date.now() });
+      exec.progress.delete(job);
+    },
+  };
+}
+
+/**
+ * Takes the job's cells: this process's locks, then the cells' lock files, so another process (a second window, a
+ * terminal) never builds them at the same time. `held` names who holds them (unless told to wait); 'cancelled'
+ * when the run stopped meanwhile.
+ */
+export async function lockCells(
+  locks: CellLocks,
+  job: Job,
+  { o, signal }: { o: RunOptions; signal: AbortSignal },
+): Promise<{ release: () => Promise<void> } | { held: HeldCell[] } | 'cancelled'> {
+  const cells = jobCells(job);
+  let release: (() => void) | undefined;
+  try {
+    release = await locks.acquire(cells, signal);
+    const files = await acquireCells(job.cwd, cells, {
+      wait: o.waitForBusy ?? false,
+      signal,
+      onWait: (held) => o.onOutput?.(job, `waiting: ${describeHeld(held)}\n`),
+    });
+    if ('held' in files) {
+      release();
+      return { held: files.held };
+    }
+    const own = release;
+    return {
+      release: async () => {
+        await files.release();
+        own();
+      },
+    };
+  } catch {
+    release?.();
+    return 'cancelled';
+  }
+}
