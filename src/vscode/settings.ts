@@ -40,6 +40,11 @@ export function maxParallelJobs(): number {
   return Math.max(1, section().get<number>('maxParallelJobs') ?? DEFAULT_CONCURRENCY);
 }
 
+/** `multiarch.skipUpToDate` for this folder: whether a podman job nothing changed for is left as it is. */
+export function skipUpToDate(scope?: vscode.ConfigurationScope): boolean {
+  return section(scope).get<boolean>('skipUpToDate') ?? true;
+}
+
 /** `multiarch.buildTimeoutMinutes` in milliseconds; undefined when 0 (no limit). */
 export function buildTimeoutMs(): number | undefined {
   const minutes = section().get<number>('buildTimeoutMinutes') ?? 60;

@@ -132,11 +132,12 @@ describe('podman Build All: each base pulled once, shared stages built once', fu
     const plan = buildPlan(config, { engine: 'podman', canLoadManifestList: true });
     built.push(...plan.jobs.flatMap((j) => j.tags));
     /** One Build All: its build commands (job and platform) and what the warm-ups said. */
-    const buildAll = async () => {
+    const buildAll = async (rebuild = false) => {
       const builds: string[] = [];
       let said = '';
       const summary = await runner().run(plan, {
         config,
+        rebuild,
         onCommand: (job, argv) =>
           argv.includes('build') && builds.push(`${job.id} ${argv[argv.indexOf('--platform') + 1]}`),
         onOutput: (job, text) => job.id.startsWith('warmup:') && (said += text),
@@ -151,9 +152,11 @@ describe('podman Build All: each base pulled once, shared stages built once', fu
       platforms.map((p) => `warmup:compile@${p} ${p}`),
     );
 
-    const second = await buildAll();
+    // Built again on purpose (--rebuild): the variants build, the unchanged warm-ups do not.
+    const second = await buildAll(true);
     assert.deepEqual(warmups(second.builds), [], second.builds.join('; '));
     assert.equal(second.said.match(/not built again/g)?.length, 2, second.said);
+    assert.equal(second.summary.records.length, plan.jobs.length * platforms.length);
     // Every variant build found the shared stages in podman's cache all the same.
     for (const r of second.summary.records) {
       const shared = (r.timing?.steps ?? []).filter((s) => s.stage === 'deps' || s.stage === 'compile');
@@ -165,14 +168,70 @@ describe('podman Build All: each base pulled once, shared stages built once', fu
       );
     }
 
+    // Nothing changed since: no build at all, every cell keeps the second run's records.
+    const third = await buildAll();
+    assert.deepEqual(third.builds, []);
+    assert.deepEqual(third.summary.records, []);
+    assert.deepEqual(
+      third.summary.upToDate.map((r) => `${r.variant}@${r.platform} ${r.startedAt}`).sort(),
+      second.summary.records.map((r) => `${r.variant}@${r.platform} ${r.startedAt}`).sort(),
+    );
+
     // compile copies src/: a newer file there means the shared stages are checked by a warm-up again.
     const later = new Date(Date.now() + 60_000);
     await utimes(join(config.root, 'src', 'worker.sh'), later, later);
-    const third = await buildAll();
+    const fourth = await buildAll();
     assert.deepEqual(
-      warmups(third.builds),
+      warmups(fourth.builds),
       platforms.map((p) => `warmup:compile@${p} ${p}`),
     );
+    assert.equal(fourth.summary.records.length, plan.jobs.length * platforms.length);
+  });
+
+  it('shared-base built again: jobs nothing changed for are not built; a job whose tag moved or whose image is gone builds, and only that one', async () => {
+    const base = await pushColdBase();
+    const config = await projectWorkspace('shared-base', base);
+    const plan = buildPlan(config, { engine: 'podman', canLoadManifestList: true });
+    built.push(...plan.jobs.flatMap((j) => j.tags));
+    const buildAll = async () => {
+      const builds: string[] = [];
+      let said = '';
+      const summary = await runner().run(plan, {
+        config,
+        onCommand: (job, argv) => argv[1] === 'build' && builds.push(job.id),
+        onOutput: (_job, text) => (said += text),
+      });
+      assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
+      return { builds: builds.sort(), said, summary };
+    };
+    const listOf = async (tag: string) =>
+      (await tool(['podman', 'images', '--no-trunc', '--format', '{{.ID}}', tag])).stdout.trim();
+    const first = await buildAll();
+    assert.deepEqual(first.builds, plan.jobs.map((j) => j.id).sort());
+    const lists = await Promise.all(plan.jobs.map((j) => listOf(j.tags[0]!)));
+
+    const second = await buildAll();
+    assert.deepEqual(second.builds, []);
+    assert.equal(second.said.match(/up to date/g)?.length, plan.jobs.length, second.said);
+    assert.deepEqual(await Promise.all(plan.jobs.map((j) => listOf(j.tags[0]!))), lists, 'the same lists');
+    assert.equal(second.summary.upToDate.length, plan.jobs.length * platforms.length);
+
+    // The user moved one tag away, and removed an image another list holds.
+    const [moved, broken] = plan.jobs;
+    assert.equal((await tool(['podman', 'tag', base, moved!.tags[0]!])).exitCode, 0);
+    const arm64 = parseManifestList((await tool(['podman', 'manifest', 'inspect', broken!.tags[0]!])).stdout).find(
+      (e) => e.platform === 'linux/arm64',
+    )!;
+    assert.equal(
+      (await tool(['podman', 'rmi', '-f', platformRefs(broken!.tags[0]!, [arm64])['linux/arm64']!])).exitCode,
+      0,
+    );
+    const third = await buildAll();
+    assert.deepEqual(third.builds, [moved!.id, broken!.id].sort());
+    for (const job of [moved!, broken!]) {
+      const entries = parseManifestList((await tool(['podman', 'manifest', 'inspect', job.tags[0]!])).stdout);
+      assert.deepEqual(entries.map((e) => e.platform).sort(), platforms, job.tags[0]);
+    }
   });
 
   it('heavy-shared with push output: each variant built per platform becomes one index in the registry', async () => {

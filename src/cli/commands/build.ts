@@ -12,7 +12,7 @@ import { formatProblems } from '../config';
 
 const help = `multiarch build [--variant V]... [--platform P]... [--all] [--push] [--output load|oci|push]
                 [--engine auto|buildx|podman|docker] [--json] [--keep-going] [--jobs N] [--config FILE]
-                [--allow-outside-project]
+                [--allow-outside-project] [--rebuild]
 
 Builds the matrix (or the chosen variants/platforms), streaming the engine's output, and records each
 cell's result in .multiarch/results.json. Stops at the first failure unless --keep-going.
@@ -21,6 +21,9 @@ cell's result in .multiarch/results.json. Stops at the first failure unless --ke
   --jobs N      builds running at once on each machine: here and each build node (default ${DEFAULT_CONCURRENCY},
                 as the editor's multiarch.maxParallelJobs)
   --json        print the results as JSON on stdout (engine output goes to stderr)
+  --rebuild     build every job, also those up to date (podman, images kept locally: a job whose inputs
+                are unchanged since its last build, and whose images are still in the store, is otherwise
+                not built again and keeps that build's results; the editor's multiarch.skipUpToDate)
   --allow-outside-project
                 build with a context or Dockerfile outside the config's folder and its repository
                 (refused otherwise: the Dockerfile could copy any file from there into the image)
@@ -51,6 +54,7 @@ async function build(args: string[], io: CliIO, signal: AbortSignal): Promise<nu
         push: { type: 'boolean' },
         'keep-going': { type: 'boolean' },
         jobs: { type: 'string' },
+        rebuild: { type: 'boolean' },
       },
       strict: true,
     }),
@@ -91,6 +95,7 @@ async function build(args: string[], io: CliIO, signal: AbortSignal): Promise<nu
       signal,
       config,
       keepGoing: values['keep-going'],
+      rebuild: values.rebuild,
       engineVersion: engine.version,
       builder,
       onCommand: (job, argv) => log(`[${job.id}] $ ${argv.join(' ')}\n`),
@@ -118,6 +123,7 @@ async function build(args: string[], io: CliIO, signal: AbortSignal): Promise<nu
           ok: summary.ok,
           engine,
           records: summary.records,
+          upToDate: summary.upToDate,
           problems: summary.outcomes.flatMap((o) => (o.problem ? [{ job: o.job.id, ...o.problem }] : [])),
         },
         null,
@@ -125,7 +131,7 @@ async function build(args: string[], io: CliIO, signal: AbortSignal): Promise<nu
       ) + '\n',
     );
   } else {
-    io.out(`\n${summaryTable(summary.records)}`);
+    io.out(`\n${summaryTable(summary.records, summary.upToDate)}`);
     io.err(failureLines(summary));
   }
   if (notSaved) io.err(notSaved);

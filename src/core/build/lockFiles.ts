@@ -56,6 +56,18 @@ export async function heldCells(root: string, cells: Cell[]): Promise<HeldCell[]
   return out;
 }
 
+/**
+ * Whether a cell's lock file is left by a process that is gone: its last build was killed, and what that build left
+ * in the engine's store is cleared only by building the cell again.
+ */
+export async function killedCells(root: string, cells: Cell[]): Promise<boolean> {
+  for (const cell of uniqueSorted(cells)) {
+    const holder = await readLockHolder(lockPath(root, cell));
+    if (holder && !isAlive(holder)) return true;
+  }
+  return false;
+}
+
 export function describeHeld(held: HeldCell[]): string {
   return held
     .map(

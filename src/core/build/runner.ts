@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { hostPlatform } from '../engines/emulation';
 import { cellId, jobCells, type Job, type Plan } from '../jobs';
+import type { BuildRecord } from '../results/types';
 import type { BuildProblem } from './buildErrors';
 import { CellLocks } from './cellLocks';
 import { describeHeld, heldCells } from './lockFiles';
@@ -20,7 +21,8 @@ import { askTags, clearLeftovers, lockCells, prePhaseHooks } from './jobPrepare'
 import { TaskQueue } from '../taskQueue';
 import { EmulationReserve, emulatedFirst } from '../schedule/emulationReserve';
 import { startPulls, startWarmups } from '../schedule/runSchedule';
-import { WarmupRecords } from '../schedule/warmupSkip';
+import { StoreImages, WarmupRecords } from '../schedule/warmupSkip';
+import { UpToDateJobs, watchStore, withoutFresh } from './upToDate';
 import { startJob } from './startJob';
 import { runParts } from './runParts';
 import { describeNode } from '../nodes/endpoint';
@@ -112,14 +114,38 @@ export class BuildRunner {
         opts: this.opts,
         signal: stop.signal,
       });
-      const records = outcomes.flatMap((x) => x.records);
-      return { ok: outcomes.every((x) => x.status === 'succeeded'), outcomes, records };
+      const records = outcomes.filter((x) => !x.upToDate).flatMap((x) => x.records);
+      const upToDate = outcomes.filter((x) => x.upToDate).flatMap((x) => x.records);
+      return { ok: outcomes.every((x) => x.status === 'succeeded'), outcomes, records, upToDate };
     } finally {
       o.signal?.removeEventListener('abort', onAbort);
     }
   }
 
-  private async runLane({ plan, node, stop }: Lane, o: RunOptions): Promise<JobOutcome[]> {
+  private async runLane(lane: Lane, o: RunOptions): Promise<JobOutcome[]> {
+    // This machine's podman: the jobs nothing changed for end as their last build left them (upToDate.ts).
+    const program = lane.plan.jobs[0] && this.exec.program(lane.plan.jobs[0], 'podman');
+    const images = program ? new StoreImages(program, this.exec.query()) : undefined;
+    const jobs =
+      !lane.node && !lane.plan.nodes?.length && lane.plan.engine === 'podman' && program && images
+        ? new UpToDateJobs({ program, query: this.exec.query(), host: hostPlatform(), images })
+        : undefined;
+    const fresh = !jobs
+      ? new Map<Job, BuildRecord[]>()
+      : o.rebuild
+        ? await jobs.start(lane.plan.jobs).then(() => new Map<Job, BuildRecord[]>())
+        : await jobs.check(lane.plan.jobs);
+    if (!fresh.size) return this.runLaneBuilds(lane, o, { jobs, images });
+    const { plan, reused } = withoutFresh(lane.plan, fresh, o);
+    const built = plan.jobs.length ? await this.runLaneBuilds({ ...lane, plan }, o, { jobs, images }) : [];
+    return [...reused, ...built];
+  }
+
+  private async runLaneBuilds(
+    { plan, node, stop }: Lane,
+    o: RunOptions,
+    { jobs, images }: { jobs?: UpToDateJobs; images?: StoreImages },
+  ): Promise<JobOutcome[]> {
     if (node) {
       const startedAt = new Date();
       const probe = await (this.opts.probe ?? probeNode)(node, {
@@ -151,10 +177,8 @@ export class BuildRunner {
     const onStop = () => pre.abort();
     stop.signal.addEventListener('abort', onStop, { once: true });
     if (stop.signal.aborted) pre.abort();
-    const pulls = startPulls(plan, this.preHooks(o, pre.signal), {
-      signal: pre.signal,
-      native: node ? undefined : hostPlatform(),
-    });
+    const watched = watchStore(this.preHooks(o, pre.signal), images);
+    const pulls = startPulls(plan, watched.hooks, { signal: pre.signal, native: node ? undefined : hostPlatform() });
     let warmupProblem: Promise<BuildProblem | undefined> | undefined;
     // This machine's cores only: a build node's client process is not where its build runs.
     const reserve =
@@ -175,7 +199,12 @@ export class BuildRunner {
       reserve,
       ...(!node && plan.engine === 'podman' && plan.warmup?.length
         ? {
-            skip: new WarmupRecords(this.exec.program(plan.jobs[0]!, 'podman'), this.exec.query(), hostPlatform()),
+            skip: new WarmupRecords({
+              program: this.exec.program(plan.jobs[0]!, 'podman'),
+              query: this.exec.query(),
+              host: hostPlatform(),
+              images,
+            }),
           }
         : {}),
     });
@@ -188,6 +217,8 @@ export class BuildRunner {
       await warmupProblem;
       return this.failedBeforeBuild({ plan, o, startedAt, pre: pulled });
     }
+    // A pull that changed the store changed what the jobs read: their inputs are summed up again.
+    if (watched.changed() && jobs) await jobs.start(plan.jobs);
     const gateFailed = async (job: Job, gate: PreFailure) => {
       const problem = gate.cancelled ? undefined : await warmupProblem;
       const failed =
@@ -209,6 +240,7 @@ export class BuildRunner {
       reserve,
       queue,
       afterBuilds,
+      ...(jobs ? { recordBuilt: (job: Job, records: BuildRecord[]) => jobs.built(job, records) } : {}),
     };
     // Jobs take the slots in this order (the outcomes keep the plan's).
     const order = !node && !plan.warmup?.length ? emulatedFirst(plan.jobs, hostPlatform()) : plan.jobs;
@@ -360,7 +392,13 @@ export class BuildRunner {
           });
         }
       }
-      return end('succeeded', { images });
+      const done = end('succeeded', { images });
+      // Recorded beside the lane's other builds, before the lane ends (its queries need no build slot).
+      if (lane.recordBuilt && UpToDateJobs.eligible(job)) {
+        const recorded = lane.recordBuilt(job, done.records).catch(() => {});
+        lane.afterBuilds.unshift(() => recorded);
+      }
+      return done;
     } finally {
       await locked.release();
     }

@@ -38,6 +38,8 @@ export interface RunOptions extends RunnerEvents {
   builder?: BuildxBuilder;
   /** The config the plan came from: used to locate failures in the right Dockerfile. */
   config?: ResolvedConfig;
+  /** Build every job, also those up to date (upToDate.ts): nothing they read changed and their images are there. */
+  rebuild?: boolean;
 }
 
 export interface RunnerOptions {
@@ -63,12 +65,17 @@ export interface JobOutcome {
   status: 'succeeded' | 'failed' | 'cancelled';
   records: BuildRecord[];
   problem?: BuildProblem;
+  /** Not built: up to date (upToDate.ts). `records` are those of the build that made its images. */
+  upToDate?: boolean;
 }
 
 export interface RunSummary {
   ok: boolean;
   outcomes: JobOutcome[];
+  /** The records of the builds that ran: what the results store adds. */
   records: BuildRecord[];
+  /** The records of the cells that were up to date (already in the results store): what a summary shows for them. */
+  upToDate: BuildRecord[];
 }
 
 export class BusyError extends Error {
@@ -117,6 +124,8 @@ export interface LaneGates {
    * layer info: layer not known").
    */
   afterBuilds: Array<() => Promise<void>>;
+  /** Records what a job that succeeded made, for the next run's up-to-date check (upToDate.ts). */
+  recordBuilt?: (job: Job, records: BuildRecord[]) => Promise<void>;
 }
 
 /** How a job ended, for its records. */

@@ -7,14 +7,19 @@ export function secondsText(ms: number): string {
   return (ms / 1000).toFixed(1);
 }
 
-/** The plain-text summary table: variant, platform, status, seconds, and where each cell was built when build nodes took part. */
-export function summaryTable(records: BuildRecord[]): string {
-  const nodes = records.some((r) => r.node);
+/**
+ * The plain-text summary table: variant, platform, status, seconds, and where each cell was built when build
+ * nodes took part. `upToDate`: the records of cells not built again (runner's RunSummary.upToDate), shown as
+ * `up to date` with the seconds of the build that made their images.
+ */
+export function summaryTable(records: BuildRecord[], upToDate: BuildRecord[] = []): string {
+  const all = [...records.map((r) => ({ r, status: r.status })), ...upToDate.map((r) => ({ r, status: 'up to date' }))];
+  const nodes = all.some(({ r }) => r.node);
   const head = ['VARIANT', 'PLATFORM', 'STATUS', 'SECONDS', ...(nodes ? ['NODE'] : [])];
-  const rows = records.map((r) => [
+  const rows = all.map(({ r, status }) => [
     r.variant,
     r.platform,
-    r.status,
+    status,
     secondsText(r.durationMs),
     ...(nodes ? [r.node ?? LOCAL_NODE] : []),
   ]);

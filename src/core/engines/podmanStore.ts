@@ -27,18 +27,24 @@ export function parseContainerList(text: string): StoredContainer[] {
 export interface StoredImage {
   id: string;
   names: string[];
+  /** The digest of the image's manifest (a list's, for a manifest list). */
+  digest?: string;
 }
 
 const imagesSchema = {
   type: 'array',
-  items: obj({ Id: str, Names: { type: ['array', 'null'], items: str } }, ['Id']),
+  items: obj({ Id: str, Names: { type: ['array', 'null'], items: str }, Digest: str }, ['Id']),
 } as const;
 
 /** `podman images --format json`: one row per image (podman repeats a row per name; merged here). */
 export function parseImageList(text: string): StoredImage[] {
-  const rows = parseJsonWith<{ Id: string; Names?: string[] | null }[]>(imagesSchema, text, 'podman images');
+  const rows = parseJsonWith<{ Id: string; Names?: string[] | null; Digest?: string }[]>(
+    imagesSchema,
+    text,
+    'podman images',
+  );
   const byId = new Map<string, StoredImage>();
-  for (const r of rows) byId.set(r.Id, { id: r.Id, names: r.Names ?? [] });
+  for (const r of rows) byId.set(r.Id, { id: r.Id, names: r.Names ?? [], ...(r.Digest ? { digest: r.Digest } : {}) });
   return [...byId.values()];
 }
 

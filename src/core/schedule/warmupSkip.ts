@@ -19,35 +19,172 @@ interface Entry {
 }
 
 /**
+ * A records file under `.multiarch/cache/` (key → entry): read once, written one write after another, each
+ * with every entry set by then, so two builds ending together both stay. A file that does not parse counts as
+ * empty, and nothing is read or written through a `.multiarch` that links out of the project (the records
+ * only save time).
+ */
+export class RecordsFile<E> {
+  private entries?: Promise<Map<string, E>>;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly name: string,
+    private readonly valid: (v: unknown) => v is E,
+  ) {}
+
+  load(root: string): Promise<Map<string, E>> {
+    this.entries ??= (async () => {
+      const file = this.file(root);
+      const map = new Map<string, E>();
+      if (await stateDirEscape(file)) return map;
+      try {
+        const raw = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+        for (const [k, v] of Object.entries(raw)) if (this.valid(v)) map.set(k, v);
+      } catch {
+        // Missing or unreadable: everything runs, as it did before any record.
+      }
+      return map;
+    })();
+    return this.entries;
+  }
+
+  async set(root: string, key: string, entry: E): Promise<void> {
+    const entries = await this.load(root);
+    entries.set(key, entry);
+    const file = this.file(root);
+    const write = async () => {
+      if (await stateDirEscape(file)) return;
+      await writeFileAtomic(file, JSON.stringify(Object.fromEntries(entries), null, 2) + '\n').catch(() => {});
+    };
+    this.writing = this.writing.then(write, write);
+    await this.writing;
+  }
+
+  private file(root: string): string {
+    return join(stateDir(root), 'cache', this.name);
+  }
+}
+
+/** What a build reads, summed up by inputsDigest. */
+export interface BuildInputs {
+  argv: string[];
+  /** The Dockerfile text it builds. */
+  text: string;
+  /** Where argv runs; its last argument is the context. */
+  cwd: string;
+  platforms: string[];
+  /** Anything else the build's result depends on (e.g. a job's generated files). */
+  extra?: unknown;
+}
+
+/**
+ * What the images a build starts from are in the store, asked once per run (every job of a run shares its
+ * base): a local list's entries, else the image's id, else `absent`.
+ */
+export class StoreImages {
+  private readonly states = new Map<string, Promise<string>>();
+
+  constructor(
+    private readonly program: string,
+    private readonly query: PodmanQuery,
+  ) {}
+
+  /** The store changed (a pull): ask again. */
+  forget(): void {
+    this.states.clear();
+  }
+
+  state(image: string): Promise<string> {
+    let s = this.states.get(image);
+    if (!s) {
+      s = (async () => {
+        if ((await this.query([this.program, 'manifest', 'exists', image])).ok) {
+          const r = await this.query([this.program, 'manifest', 'inspect', image]);
+          return r.ok ? `list ${r.stdout}` : 'unreadable list';
+        }
+        const r = await this.query([this.program, 'image', 'inspect', '--format', '{{.Id}}', image]);
+        return r.ok ? r.stdout.trim() : 'absent';
+      })();
+      this.states.set(image, s);
+    }
+    return s;
+  }
+}
+
+/**
+ * A digest of what a build reads: its argv, the Dockerfile text, what each image its stages start from (on each
+ * of its platforms) is in the store, and the path, size, modification time and mode of every context file its
+ * COPY and ADD steps read; undefined when that cannot be told (the build then runs).
+ */
+export async function inputsDigest(b: BuildInputs, images: StoreImages, host: string): Promise<string | undefined> {
+  try {
+    const context = resolve(b.cwd, b.argv[b.argv.length - 1]!);
+    const args = buildArgsOf(b.argv);
+    const names = [
+      ...new Set(
+        b.platforms.flatMap((platform) =>
+          stageGraph(b.text, { args, platform, host }).flatMap((s) => [...(s.image ? [s.image] : []), ...s.images]),
+        ),
+      ),
+    ].sort();
+    const [files, stored] = await Promise.all([
+      contextFiles(context, sourcesOf(b.text)),
+      Promise.all(names.map((i) => images.state(i))),
+    ]);
+    if (!files) return undefined;
+    return createHash('sha256')
+      .update(
+        JSON.stringify({
+          argv: b.argv,
+          text: b.text,
+          images: names.map((i, n) => [i, stored[n]]),
+          files,
+          ...(b.extra === undefined ? {} : { extra: b.extra }),
+        }),
+      )
+      .digest('hex');
+  } catch {
+    return undefined;
+  }
+}
+
+const isEntry = (v: unknown): v is Entry =>
+  typeof (v as Entry | undefined)?.inputs === 'string' && typeof (v as Entry).image === 'string';
+
+/**
  * Skips a podman warm-up whose inputs have not changed since it last built, while the image it built is still
  * in the store. A cached warm-up still cost 1.9–3 s before any variant could start (podman hashes every COPY
  * source and contacts the registry for each FROM: bench/README.md, "An unchanged warm-up is skipped"), and the
  * variant builds find the same steps in the cache without it.
  *
- * The inputs: the warm-up's argv (platform, build args), the Dockerfile text it builds (the cut one), what each
- * image its stages start from is in the store now, and the path, size, modification time and mode of every
- * context file its COPY and ADD steps read (the whole context when a source is a pattern or a `RUN --mount`
- * may read it), `.dockerignore` applied. A skip that was wrong (a file changed within the same
+ * The inputs (inputsDigest): the warm-up's argv (platform, build args), the Dockerfile text it builds (the cut
+ * one), what each image its stages start from is in the store now, and the path, size, modification time and
+ * mode of every context file its COPY and ADD steps read (the whole context when a source is a pattern or a
+ * `RUN --mount` may read it), `.dockerignore` applied. A skip that was wrong (a file changed within the same
  * millisecond and size) costs time only: the variant builds then run those steps themselves, and podman's
  * own cache decides on content.
  */
 export class WarmupRecords {
-  private entries?: Promise<Map<string, Entry>>;
+  private readonly records = new RecordsFile<Entry>('warmups.json', isEntry);
   /** The inputs each warm-up of this run had when it started: recorded with its image once it built. */
   private readonly started = new Map<Warmup, string>();
-  private writing: Promise<void> = Promise.resolve();
+  private readonly program: string;
+  private readonly query: PodmanQuery;
+  private readonly host: string;
+  private readonly images: StoreImages;
 
-  constructor(
-    private readonly program: string,
-    private readonly query: PodmanQuery,
-    private readonly host: string,
-  ) {}
+  /** `images`: what the run's base images are in the store, shared with its other checks (asked once). */
+  constructor(o: { program: string; query: PodmanQuery; host: string; images?: StoreImages }) {
+    ({ program: this.program, query: this.query, host: this.host } = o);
+    this.images = o.images ?? new StoreImages(o.program, o.query);
+  }
 
   /** Whether `w` may be skipped: same inputs as when it last built, and its image still in the store. */
   async unchanged(w: Warmup): Promise<boolean> {
     const key = w.marker;
     if (!key || w.node || w.program !== 'podman') return false;
-    const [inputs, entries] = await Promise.all([this.inputs(w), this.load(w.cwd)]);
+    const [inputs, entries] = await Promise.all([this.inputs(w), this.records.load(w.cwd)]);
     if (!inputs) return false;
     this.started.set(w, inputs);
     const last = entries.get(key);
@@ -60,78 +197,16 @@ export class WarmupRecords {
     const inputs = this.started.get(w);
     const image = [...output.matchAll(/^([0-9a-f]{64})\s*$/gm)].pop()?.[1];
     if (!inputs || !image || !w.marker) return;
-    const entries = await this.load(w.cwd);
-    entries.set(w.marker, { inputs, image });
-    const file = recordsFile(w.cwd);
-    // One write after another, each with every entry set by then: two warm-ups ending together both stay.
-    const write = async () => {
-      // A .multiarch that links out of the project is never written through (the records only save time).
-      if (await stateDirEscape(file)) return;
-      await writeFileAtomic(file, JSON.stringify(Object.fromEntries(entries), null, 2) + '\n').catch(() => {});
-    };
-    this.writing = this.writing.then(write, write);
-    await this.writing;
+    await this.records.set(w.cwd, w.marker, { inputs, image });
   }
 
-  private load(root: string): Promise<Map<string, Entry>> {
-    this.entries ??= (async () => {
-      const file = recordsFile(root);
-      const map = new Map<string, Entry>();
-      if (await stateDirEscape(file)) return map;
-      try {
-        const raw = JSON.parse(await readFile(file, 'utf8')) as Record<string, Partial<Entry>>;
-        for (const [k, v] of Object.entries(raw))
-          if (typeof v?.inputs === 'string' && typeof v.image === 'string')
-            map.set(k, { inputs: v.inputs, image: v.image });
-      } catch {
-        // Missing or unreadable: every warm-up runs, as it did before any record.
-      }
-      return map;
-    })();
-    return this.entries;
-  }
-
-  /** A digest of what `w` reads; undefined when that cannot be told (the warm-up then runs). */
   private async inputs(w: Warmup): Promise<string | undefined> {
-    try {
-      const cut = Object.values(w.files ?? {})[0];
-      const text = cut ?? (await readFile(w.dockerfile, 'utf8'));
-      const context = resolve(w.cwd, w.argv[w.argv.length - 1]!);
-      const args = buildArgsOf(w.argv);
-      const images = [
-        ...new Set(
-          stageGraph(text, { args, platform: w.platforms[0]!, host: this.host }).flatMap((s) => [
-            ...(s.image ? [s.image] : []),
-            ...s.images,
-          ]),
-        ),
-      ].sort();
-      const [files, stored] = await Promise.all([
-        contextFiles(context, sourcesOf(text)),
-        Promise.all(images.map((i) => this.imageState(i))),
-      ]);
-      if (!files) return undefined;
-      return createHash('sha256')
-        .update(JSON.stringify({ argv: w.argv, text, images: images.map((i, n) => [i, stored[n]]), files }))
-        .digest('hex');
-    } catch {
-      return undefined;
-    }
+    const cut = Object.values(w.files ?? {})[0];
+    const text = cut ?? (await readFile(w.dockerfile, 'utf8').catch(() => undefined));
+    if (text === undefined) return undefined;
+    // A warm-up builds one platform: its argv names it.
+    return inputsDigest({ argv: w.argv, text, cwd: w.cwd, platforms: w.platforms.slice(0, 1) }, this.images, this.host);
   }
-
-  /** What `image` is in the store: a local list's entries, else the image's id (or nothing). */
-  private async imageState(image: string): Promise<string> {
-    if ((await this.query([this.program, 'manifest', 'exists', image])).ok) {
-      const r = await this.query([this.program, 'manifest', 'inspect', image]);
-      return r.ok ? `list ${r.stdout}` : 'unreadable list';
-    }
-    const r = await this.query([this.program, 'image', 'inspect', '--format', '{{.Id}}', image]);
-    return r.ok ? r.stdout.trim() : 'absent';
-  }
-}
-
-function recordsFile(root: string): string {
-  return join(stateDir(root), 'cache', 'warmups.json');
 }
 
 /** `--build-arg K=V` pairs of an argv. */

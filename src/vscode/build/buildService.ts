@@ -9,7 +9,7 @@ import { Disposable } from '../disposable';
 import { untrustedError } from '../trust';
 import type { EngineService } from '../engine/engineService';
 import type { Log } from '../log';
-import { explicitOutput } from '../settings';
+import { explicitOutput, skipUpToDate } from '../settings';
 import type { ConfigModel } from '../model/configModel';
 import { isMultiArchDefinition, outputOf, taskLabel, taskType, type MultiArchTaskDefinition } from './taskDefinition';
 import type { TerminalRun } from './buildTerminal';
@@ -204,6 +204,7 @@ export class BuildService extends Disposable {
       plan,
       config,
       waitForBusy: fromTask,
+      rebuild: !skipUpToDate(folder),
       engineVersion: engine.version,
       builder,
     };

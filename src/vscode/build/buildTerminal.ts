@@ -21,6 +21,8 @@ export interface TerminalRun {
   builder?: BuildxBuilder;
   /** Wait for cells another run is building (the user chose "queue"). */
   waitForBusy: boolean;
+  /** Build the jobs that are up to date too (`multiarch.skipUpToDate` off). */
+  rebuild?: boolean;
 }
 
 const bold = (s: string) => `\x1b[1m${s}\x1b[0m`;
@@ -94,6 +96,7 @@ export class BuildTerminal implements vscode.Pseudoterminal {
       summary = await this.runner.run(plan, {
         signal: this.abort.signal,
         waitForBusy: this.run.waitForBusy,
+        rebuild: this.run.rebuild,
         config,
         engineVersion: this.run.engineVersion,
         builder: this.run.builder,
@@ -131,7 +134,7 @@ export class BuildTerminal implements vscode.Pseudoterminal {
         this.write(yellow(`warning: ${m}\n`));
         warnUser(this.log, m);
       });
-      this.write(`\n${bold('Summary')}\n${summaryTable(summary.records)}`);
+      this.write(`\n${bold('Summary')}\n${summaryTable(summary.records, summary.upToDate)}`);
       // Plain, uncoloured `file:line: error: …` lines: the $multiarch problem matcher turns them into diagnostics.
       this.write(failureLines(summary));
       this.write(summary.ok ? green('\nAll builds succeeded.\n') : red('\nBuild failed.\n'));

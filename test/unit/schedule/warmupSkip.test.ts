@@ -97,7 +97,7 @@ describe('warm-up skip', () => {
   it('skips a warm-up that built before while nothing it reads changed and its image is in the store', async () => {
     const { dir, w } = await project();
     const s = store();
-    const first = new WarmupRecords('podman', s.query, 'linux/amd64');
+    const first = new WarmupRecords({ program: 'podman', query: s.query, host: 'linux/amd64' });
     assert.equal(await first.unchanged(w), false, 'never built: it runs');
     await first.built(w, output);
     const saved = JSON.parse(await readFile(join(dir, '.multiarch', 'cache', 'warmups.json'), 'utf8')) as Record<
@@ -107,28 +107,34 @@ describe('warm-up skip', () => {
     assert.equal(saved['warmup-abc']!.image, image);
 
     s.calls.length = 0;
-    assert.equal(await new WarmupRecords('podman', s.query, 'linux/amd64').unchanged(w), true);
+    assert.equal(
+      await new WarmupRecords({ program: 'podman', query: s.query, host: 'linux/amd64' }).unchanged(w),
+      true,
+    );
     assert.ok(s.calls.includes(`podman image exists ${image}`));
 
     // Editing what only the variants read (the sources, another requirements file) keeps the skip.
     await utimes(join(dir, 'src', 'app.py'), later(5), later(5));
     await writeFile(join(dir, 'requirements', 'redis.txt'), 'redis==5\n');
-    assert.equal(await new WarmupRecords('podman', s.query, 'linux/amd64').unchanged(w), true);
+    assert.equal(
+      await new WarmupRecords({ program: 'podman', query: s.query, host: 'linux/amd64' }).unchanged(w),
+      true,
+    );
   });
 
   it('runs it again when a file it copies, the base image, its build args or its image changed', async () => {
     const { dir, w } = await project();
     const s = store();
-    await new WarmupRecords('podman', s.query, 'linux/amd64').unchanged(w);
-    const first = new WarmupRecords('podman', s.query, 'linux/amd64');
+    await new WarmupRecords({ program: 'podman', query: s.query, host: 'linux/amd64' }).unchanged(w);
+    const first = new WarmupRecords({ program: 'podman', query: s.query, host: 'linux/amd64' });
     await first.unchanged(w);
     await first.built(w, output);
-    const again = () => new WarmupRecords('podman', s.query, 'linux/amd64').unchanged(w);
+    const again = () => new WarmupRecords({ program: 'podman', query: s.query, host: 'linux/amd64' }).unchanged(w);
     assert.equal(await again(), true);
 
     await utimes(join(dir, 'vendor', 'redis-5.0.whl'), later(10), later(10));
     assert.equal(await again(), false, 'a copied file was touched');
-    const rebuilt = new WarmupRecords('podman', s.query, 'linux/amd64');
+    const rebuilt = new WarmupRecords({ program: 'podman', query: s.query, host: 'linux/amd64' });
     await rebuilt.unchanged(w);
     await rebuilt.built(w, output);
     assert.equal(await again(), true, 'built again with the new file');
@@ -138,7 +144,10 @@ describe('warm-up skip', () => {
     s.state.list = '{"manifests":[{"digest":"sha256:1"}]}';
 
     const otherArgs = { ...w, argv: w.argv.map((a) => (a === 'QUEUE_BACKEND=redis' ? 'QUEUE_BACKEND=sqs' : a)) };
-    assert.equal(await new WarmupRecords('podman', s.query, 'linux/amd64').unchanged(otherArgs), false);
+    assert.equal(
+      await new WarmupRecords({ program: 'podman', query: s.query, host: 'linux/amd64' }).unchanged(otherArgs),
+      false,
+    );
 
     s.state.imagePresent = false;
     assert.equal(await again(), false, 'its image was removed');
@@ -150,17 +159,20 @@ describe('warm-up skip', () => {
     const file = join(dir, '.multiarch', 'cache', 'warmups.json');
     await mkdir(join(dir, '.multiarch', 'cache'), { recursive: true });
     await writeFile(file, '{"warmup-abc": {"inputs": 1');
-    const records = new WarmupRecords('podman', s.query, 'linux/amd64');
+    const records = new WarmupRecords({ program: 'podman', query: s.query, host: 'linux/amd64' });
     assert.equal(await records.unchanged(w), false);
     await records.built(w, output);
-    assert.equal(await new WarmupRecords('podman', s.query, 'linux/amd64').unchanged(w), true);
+    assert.equal(
+      await new WarmupRecords({ program: 'podman', query: s.query, host: 'linux/amd64' }).unchanged(w),
+      true,
+    );
   });
 
   it('two warm-ups that end together are both recorded', async () => {
     const { dir, w } = await project();
     const s = store();
     const amd = { ...w, platforms: ['linux/amd64'], marker: 'warmup-amd' };
-    const records = new WarmupRecords('podman', s.query, 'linux/amd64');
+    const records = new WarmupRecords({ program: 'podman', query: s.query, host: 'linux/amd64' });
     await Promise.all([records.unchanged(w), records.unchanged(amd)]);
     await Promise.all([records.built(w, output), records.built(amd, output)]);
     const saved = JSON.parse(await readFile(join(dir, '.multiarch', 'cache', 'warmups.json'), 'utf8')) as object;
@@ -170,7 +182,7 @@ describe('warm-up skip', () => {
   it('never skips a warm-up on a build node or without a marker, and asks podman nothing for it', async () => {
     const { w } = await project();
     const s = store();
-    const records = new WarmupRecords('podman', s.query, 'linux/amd64');
+    const records = new WarmupRecords({ program: 'podman', query: s.query, host: 'linux/amd64' });
     assert.equal(await records.unchanged({ ...w, node: 'arm-box' }), false);
     assert.equal(await records.unchanged({ ...w, marker: undefined }), false);
     assert.deepEqual(s.calls, []);

@@ -1,0 +1,261 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { parseImageList, type StoredImage } from '../engines/podmanStore';
+import { cellId, jobCells, type Cell, type Job, type Plan } from '../jobs';
+import type { PrePhaseHooks, StepResult } from '../schedule/runSchedule';
+import type { JobOutcome, RunOptions } from './runnerTypes';
+import type { BuildRecord } from '../results/types';
+import { inputsDigest, RecordsFile, StoreImages } from '../schedule/warmupSkip';
+import type { EngineQuery } from './engineQuery';
+import { killedCells } from './lockFiles';
+import { listImages } from './promote';
+
+/** What a job's last successful build read and made, with its records. */
+interface JobEntry {
+  /** inputsDigest of the job when that build started. */
+  inputs: string;
+  /** The manifest list the job's tag named after it, by id, and that name as podman stores it. */
+  list: string;
+  name: string;
+  /** sha256 of `podman manifest inspect` of the list: its instances, by digest. */
+  manifest: string;
+  instances: string[];
+  /** The build's records, one per cell: what the views show for an up-to-date cell. */
+  records: BuildRecord[];
+}
+
+const isEntry = (v: unknown): v is JobEntry => {
+  const e = v as Partial<JobEntry> | undefined;
+  return (
+    typeof e?.inputs === 'string' &&
+    typeof e.list === 'string' &&
+    typeof e.name === 'string' &&
+    typeof e.manifest === 'string' &&
+    Array.isArray(e.instances) &&
+    e.instances.every((i) => typeof i === 'string') &&
+    Array.isArray(e.records) &&
+    e.records.every((r) => typeof r?.variant === 'string' && typeof r.platform === 'string')
+  );
+};
+
+/**
+ * The jobs a podman Build All need not run: nothing a job reads changed since its last successful build
+ * (inputsDigest: argv, Dockerfile, base images in the store, the context files its COPY and ADD steps read),
+ * its tag still names the manifest list that build made, unchanged, and every image of that list is in the
+ * store, and no build of its cells was killed since (what that left is cleared by building). Such a job's cells
+ * end as that build left them, with its records. A cached podman build of an
+ * unchanged job still cost 0.3–3 s of processes (bench/README.md, "An up-to-date job is not built again"), and
+ * replace-on-success added five more podman calls per job; `RunOptions.rebuild` builds them all the same.
+ *
+ * Only this machine's podman, images kept in the store (`load`), one tag per job, and plans without build
+ * nodes: there the store can be asked cheaply and holds the whole result. Records are in
+ * `.multiarch/cache/jobs.json` (one project per instance, as the plan's jobs share its root).
+ */
+export class UpToDateJobs {
+  private readonly records = new RecordsFile<JobEntry>('jobs.json', isEntry);
+  /** Each eligible job's inputs when this run started: recorded with what it made once it succeeded. */
+  private readonly started = new Map<Job, string>();
+
+  private readonly program: string;
+  private readonly query: EngineQuery;
+  private readonly host: string;
+  private readonly images: StoreImages;
+
+  constructor(o: { program: string; query: EngineQuery; host: string; images: StoreImages }) {
+    ({ program: this.program, query: this.query, host: this.host, images: this.images } = o);
+  }
+
+  static eligible(job: Job): boolean {
+    return (
+      job.engine === 'podman' &&
+      job.program === 'podman' &&
+      !job.node &&
+      job.output === 'load' &&
+      job.tags.length === 1 &&
+      !!job.staging?.replaces &&
+      !job.keepPlatforms?.length &&
+      !!job.dockerfile
+    );
+  }
+
+  /**
+   * Sums up what each eligible job of `jobs` reads now (inputsDigest): what `built` records for it. Asked again
+   * after a pull changed the store, so the record holds the base images the build read.
+   */
+  async start(jobs: Job[]): Promise<Array<{ job: Job; inputs: string }>> {
+    const eligible = jobs.filter((j) => UpToDateJobs.eligible(j));
+    const inputs = await Promise.all(eligible.map((j) => this.inputs(j)));
+    return eligible.flatMap((job, i) => {
+      const now = inputs[i];
+      if (!now) {
+        this.started.delete(job);
+        return [];
+      }
+      this.started.set(job, now);
+      return [{ job, inputs: now }];
+    });
+  }
+
+  /** The jobs of `jobs` that need not build, each with the records of the build that made its images. */
+  async check(jobs: Job[]): Promise<Map<Job, BuildRecord[]>> {
+    const fresh = new Map<Job, BuildRecord[]>();
+    const [started, entries] = await Promise.all([
+      this.start(jobs),
+      jobs[0] ? this.records.load(jobs[0].cwd) : new Map<string, JobEntry>(),
+    ]);
+    const candidates = started.flatMap(({ job, inputs }) => {
+      const entry = entries.get(job.id);
+      return entry?.inputs === inputs && sameCells(job, entry.records) ? [{ job, entry }] : [];
+    });
+    if (!candidates.length) return fresh;
+    const listed = await listImages(this.query, [this.program, 'images', '--no-trunc', '--format', 'json']);
+    const store = listed.ok ? safeList(listed.stdout) : undefined;
+    if (!store) return fresh;
+    const byId = new Map(store.map((i) => [bare(i.id), i]));
+    const digests = new Set(store.flatMap((i) => (i.digest ? [i.digest] : [])));
+    await Promise.all(
+      candidates.map(async ({ job, entry }) => {
+        if (!byId.get(entry.list)?.names.includes(entry.name)) return;
+        // A killed build of its cells left working containers that only a build of the job clears.
+        if (await killedCells(job.cwd, jobCells(job))) return;
+        if (!entry.instances.every((d) => digests.has(d))) return;
+        const r = await this.query([this.program, 'manifest', 'inspect', entry.list]);
+        if (r.ok && sha256(r.stdout) === entry.manifest) fresh.set(job, entry.records);
+      }),
+    );
+    return fresh;
+  }
+
+  /**
+   * `job` succeeded with `records`: what its tag names now is recorded under the inputs it started with. Asks
+   * podman twice (its tag's row, the list's instances); a record that cannot be made only means the job builds
+   * next time.
+   */
+  async built(job: Job, records: BuildRecord[]): Promise<void> {
+    const inputs = this.started.get(job);
+    const tag = job.tags[0];
+    if (!inputs || !tag) return;
+    const [row, inspected] = await Promise.all([
+      listImages(this.query, [this.program, 'images', '--no-trunc', '--format', 'json', tag]),
+      this.query([this.program, 'manifest', 'inspect', tag]),
+    ]);
+    const image = row.ok ? safeList(row.stdout)?.[0] : undefined;
+    const name = image?.names.find((n) => n === tag || n.endsWith(`/${tag}`));
+    const instances = inspected.ok ? instanceDigests(inspected.stdout) : undefined;
+    if (!image || !name || !instances) return;
+    await this.records.set(job.cwd, job.id, {
+      inputs,
+      list: bare(image.id),
+      name,
+      manifest: sha256(inspected.stdout),
+      instances,
+      records,
+    });
+  }
+
+  private async inputs(job: Job): Promise<string | undefined> {
+    const text = await readFile(job.dockerfile!, 'utf8').catch(() => undefined);
+    if (text === undefined) return undefined;
+    return inputsDigest(
+      {
+        argv: job.argv,
+        text,
+        cwd: job.cwd,
+        platforms: job.platforms,
+        extra: { parts: job.parts?.map((p) => p.argv), after: job.after, files: job.files },
+      },
+      this.images,
+      this.host,
+    );
+  }
+}
+
+/**
+ * A lane's plan without its up-to-date jobs (`fresh`), and their outcomes: their cells end as their last build
+ * left them. The pulls and warm-ups only those jobs' cells needed go too.
+ */
+export function withoutFresh(
+  lane: Plan,
+  fresh: Map<Job, BuildRecord[]>,
+  o: RunOptions,
+): { plan: Plan; reused: JobOutcome[] } {
+  const reused = [...fresh].map(([job, records]): JobOutcome => {
+    records.forEach((rec) => o.onStatus?.({ variant: rec.variant, platform: rec.platform }, 'succeeded', rec));
+    o.onOutput?.(job, `${job.variant} (${job.platforms.join(', ')}): ${UP_TO_DATE}\n`);
+    return { job, status: 'succeeded', records, upToDate: true };
+  });
+  const jobs = lane.jobs.filter((j) => !fresh.has(j));
+  const left = new Set(jobs.flatMap(jobCells).map(cellId));
+  const needed = <T extends { cells: Cell[] }>(xs: T[] | undefined) =>
+    xs?.map((x) => ({ ...x, cells: x.cells.filter((c) => left.has(cellId(c))) })).filter((x) => x.cells.length);
+  return { plan: { ...lane, jobs, pulls: needed(lane.pulls), warmup: needed(lane.warmup) }, reused };
+}
+
+/** What the log says of an up-to-date job. */
+export const UP_TO_DATE =
+  'up to date: nothing it reads changed since its last build, and its images are in the store; not built again (to build it anyway: `multiarch build --rebuild`, or the setting multiarch.skipUpToDate off)';
+
+/**
+ * The pull step's hooks, watched: a command that is not a query (a pull, a list made or changed) may change what
+ * the base images are in the store, so `images` forgets what it was told, before and after it.
+ */
+export function watchStore<R extends StepResult>(
+  hooks: PrePhaseHooks<R>,
+  images: StoreImages | undefined,
+): { hooks: PrePhaseHooks<R>; changed: () => boolean } {
+  let changed = false;
+  const query = (argv: string[]) =>
+    ['manifest', 'image'].includes(argv[1] ?? '') && ['exists', 'inspect'].includes(argv[2] ?? '');
+  const watch =
+    (run: (job: Job, argv: string[]) => Promise<R>) =>
+    async (job: Job, argv: string[]): Promise<R> => {
+      if (query(argv)) return run(job, argv);
+      changed = true;
+      images?.forget();
+      try {
+        return await run(job, argv);
+      } finally {
+        images?.forget();
+      }
+    };
+  const restore = hooks.execUncancellable;
+  return {
+    hooks: {
+      ...hooks,
+      exec: watch((job, argv) => hooks.exec(job, argv)),
+      ...(restore ? { execUncancellable: watch((job, argv) => restore(job, argv)) } : {}),
+    },
+    changed: () => changed,
+  };
+}
+
+/** Whether `records` are one succeeded record for each of `job`'s cells. */
+function sameCells(job: Job, records: BuildRecord[]): boolean {
+  const ids = jobCells(job).map(cellId).sort();
+  const had = records
+    .filter((r) => r.status === 'succeeded')
+    .map(cellId)
+    .sort();
+  return ids.length === had.length && ids.every((id, i) => id === had[i]);
+}
+
+function safeList(text: string): StoredImage[] | undefined {
+  try {
+    return parseImageList(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function instanceDigests(text: string): string[] | undefined {
+  try {
+    const list = JSON.parse(text) as { manifests?: Array<{ digest?: unknown }> };
+    const out = (list.manifests ?? []).map((m) => m.digest);
+    return out.length && out.every((d): d is string => typeof d === 'string') ? out : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const bare = (id: string) => id.replace(/^sha256:/, '');
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');

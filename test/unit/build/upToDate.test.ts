@@ -1,0 +1,304 @@
+import * as assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { lockPath } from '../../../src/core/build/lockFiles';
+import type { EngineQuery } from '../../../src/core/build/engineQuery';
+import { UP_TO_DATE, UpToDateJobs, watchStore, withoutFresh } from '../../../src/core/build/upToDate';
+import { summaryTable } from '../../../src/core/build/summary';
+import type { Job, Plan } from '../../../src/core/jobs';
+import type { BuildRecord } from '../../../src/core/results/types';
+import { StoreImages } from '../../../src/core/schedule/warmupSkip';
+
+const base = '127.0.0.1:5000/base/python:3.11';
+const dockerfile = `FROM ${base} AS builder
+COPY requirements/ /requirements/
+ARG QUEUE_BACKEND
+RUN pip install -r /requirements/\${QUEUE_BACKEND}.txt
+COPY src/ /app/
+`;
+const tag = 'app:redis';
+const listId = 'a'.repeat(64);
+const instances = ['sha256:' + '1'.repeat(64), 'sha256:' + '2'.repeat(64)];
+const listText = (digests: string[]) => JSON.stringify({ manifests: digests.map((digest) => ({ digest })) });
+
+const dirs: string[] = [];
+after(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+/** A project like the Python fixture, and its redis job as a podman Build All plans it. */
+async function project(more: Partial<Job> = {}) {
+  const dir = await mkdtemp(join(tmpdir(), 'up-to-date-'));
+  dirs.push(dir);
+  await mkdir(join(dir, 'requirements'));
+  await mkdir(join(dir, 'src'));
+  await writeFile(join(dir, 'requirements', 'redis.txt'), 'redis\n');
+  await writeFile(join(dir, 'src', 'app.py'), 'print(1)\n');
+  await writeFile(join(dir, 'Dockerfile'), dockerfile);
+  const job: Job = {
+    id: 'redis',
+    engine: 'podman',
+    program: 'podman',
+    variant: 'redis',
+    platforms: ['linux/amd64', 'linux/arm64'],
+    output: 'load',
+    tags: [tag],
+    argv: [
+      'podman',
+      'build',
+      '--platform',
+      'linux/amd64,linux/arm64',
+      '--manifest',
+      'app:multiarch-tmp-0123456789ab',
+      '-f',
+      join(dir, 'Dockerfile'),
+      '--build-arg',
+      'QUEUE_BACKEND=redis',
+      dir,
+    ],
+    cwd: dir,
+    dockerfile: join(dir, 'Dockerfile'),
+    staging: { discard: [], replaces: [tag] },
+    ...more,
+  };
+  return { dir, job };
+}
+
+/** podman's answers, scripted: the base is a local list; the tag names a list whose instances are in the store. */
+function store() {
+  const state = {
+    base: listText(['sha256:b1']),
+    names: [`localhost/${tag}`],
+    listed: [...instances],
+    list: listText(instances),
+  };
+  const calls: string[] = [];
+  const query: EngineQuery = async (argv) => {
+    const line = argv.join(' ');
+    calls.push(line);
+    const ok = (stdout: string) => ({ ok: true, stdout, stderr: '', exitCode: 0, timedOut: false });
+    if (line === `podman manifest exists ${base}`) return ok('');
+    if (line === `podman manifest inspect ${base}`) return ok(state.base);
+    if (line === 'podman images --no-trunc --format json')
+      return ok(
+        JSON.stringify([
+          { Id: listId, Names: state.names, Digest: 'sha256:' + 'f'.repeat(64) },
+          ...state.listed.map((Digest, i) => ({ Id: String(i).repeat(64), Names: null, Digest })),
+        ]),
+      );
+    if (line === `podman images --no-trunc --format json ${tag}`)
+      return ok(JSON.stringify([{ Id: listId, Names: state.names }]));
+    if (line === `podman manifest inspect ${tag}` || line === `podman manifest inspect ${listId}`)
+      return ok(state.list);
+    return { ok: false, stdout: '', stderr: 'unexpected', exitCode: 125, timedOut: false };
+  };
+  return { state, calls, query };
+}
+
+const records = (job: Job, startedAt = '2026-12-06T05:00:00.000Z'): BuildRecord[] =>
+  job.platforms.map((platform) => ({
+    variant: job.variant,
+    platform,
+    engine: 'podman',
+    output: 'load',
+    status: 'succeeded',
+    startedAt,
+    durationMs: 41_000,
+    image: tag,
+    timing: { seconds: 40, steps: [] },
+  }));
+
+const checker = (s: ReturnType<typeof store>) =>
+  new UpToDateJobs({
+    program: 'podman',
+    query: s.query,
+    host: 'linux/amd64',
+    images: new StoreImages('podman', s.query),
+  });
+
+/** A first run that built `job` (recorded), then a second run's answer for it. */
+async function builtThenChecked(job: Job, s: ReturnType<typeof store>, between: () => Promise<void> = async () => {}) {
+  const first = checker(s);
+  assert.equal((await first.check([job])).size, 0, 'nothing recorded yet');
+  await first.built(job, records(job));
+  await between();
+  return checker(s).check([job]);
+}
+
+const later = (s: number) => new Date(Date.now() + s * 1000);
+
+describe('up-to-date jobs (podman)', () => {
+  it('a job built before is up to date while nothing it reads changed and its tag names the same complete list', async () => {
+    const { job } = await project();
+    const s = store();
+    const fresh = await builtThenChecked(job, s);
+    assert.deepEqual(fresh.get(job), records(job), 'the records of the build that made the images');
+  });
+
+  it('a source edit, other build args, a changed base or a changed Dockerfile builds again', async () => {
+    const edits: Array<[string, (dir: string, s: ReturnType<typeof store>, job: Job) => Promise<void>]> = [
+      ['a newer file COPY reads', async (dir) => utimes(join(dir, 'src', 'app.py'), later(60), later(60))],
+      ['a new file COPY reads', async (dir) => writeFile(join(dir, 'src', 'new.py'), '')],
+      ['the base list changed', async (_d, s) => void (s.state.base = listText(['sha256:b2']))],
+      ['the Dockerfile changed', async (dir) => writeFile(join(dir, 'Dockerfile'), `${dockerfile}RUN true\n`)],
+      ['other build args', async (_d, _s, job) => void job.argv.splice(-2, 1, 'QUEUE_BACKEND=sqs')],
+    ];
+    for (const [what, edit] of edits) {
+      const { dir, job } = await project();
+      const s = store();
+      const fresh = await builtThenChecked(job, s, () => edit(dir, s, job));
+      assert.equal(fresh.size, 0, what);
+    }
+  });
+
+  it('an edit outside what the job reads (a file no COPY names, the state folder) keeps it up to date', async () => {
+    const { dir, job } = await project();
+    const s = store();
+    const fresh = await builtThenChecked(job, s, async () => {
+      await writeFile(join(dir, 'README.md'), 'notes\n');
+      await mkdir(join(dir, '.multiarch'), { recursive: true });
+      await writeFile(join(dir, '.multiarch', 'results.json'), '{}');
+    });
+    assert.equal(fresh.size, 1);
+  });
+
+  it('the tag moved, an image of the list is gone, or the list was changed: builds again', async () => {
+    const changes: Array<[string, (s: ReturnType<typeof store>) => void]> = [
+      ['the tag names another image', (s) => void (s.state.names = [])],
+      ['an instance is gone', (s) => void (s.state.listed = instances.slice(1))],
+      ['the list was edited', (s) => void (s.state.list = listText(instances.slice(0, 1)))],
+    ];
+    for (const [what, change] of changes) {
+      const { job } = await project();
+      const s = store();
+      const fresh = await builtThenChecked(job, s, async () => change(s));
+      assert.equal(fresh.size, 0, what);
+    }
+  });
+
+  it('a records file that does not parse, or an entry of the wrong shape, means a build', async () => {
+    for (const text of ['{not json', JSON.stringify({ redis: { inputs: 'x' } })]) {
+      const { dir, job } = await project();
+      const s = store();
+      const fresh = await builtThenChecked(job, s, () =>
+        writeFile(join(dir, '.multiarch', 'cache', 'jobs.json'), text),
+      );
+      assert.equal(fresh.size, 0, text);
+    }
+  });
+
+  it('a cell whose last build was killed (its lock file left by a process that is gone) builds again', async () => {
+    const { dir, job } = await project();
+    const s = store();
+    const fresh = await builtThenChecked(job, s, async () => {
+      const file = lockPath(dir, { variant: 'redis', platform: 'linux/arm64' });
+      await mkdir(dirname(file), { recursive: true });
+      const gone = { pid: 2 ** 22 + 17, host: hostname(), what: 'redis@linux/arm64', since: new Date().toISOString() };
+      await writeFile(file, JSON.stringify(gone));
+    });
+    assert.equal(fresh.size, 0);
+  });
+
+  it('only local podman jobs that keep their images in the store are considered', async () => {
+    const { job } = await project();
+    assert.equal(UpToDateJobs.eligible(job), true);
+    for (const other of [
+      { ...job, output: 'push' as const },
+      { ...job, node: 'arm-box' },
+      { ...job, engine: 'docker' as const, program: 'docker' as const },
+      { ...job, staging: undefined },
+    ])
+      assert.equal(UpToDateJobs.eligible(other), false, JSON.stringify(other).slice(0, 80));
+  });
+
+  it('a job whose records were not made (its tag could not be read) is not recorded, so it builds next time', async () => {
+    const { job } = await project();
+    const s = store();
+    const first = checker(s);
+    await first.check([job]);
+    s.state.names = [];
+    await first.built(job, records(job));
+    s.state.names = [`localhost/${tag}`];
+    assert.equal((await checker(s).check([job])).size, 0);
+  });
+
+  it('the lane without its up-to-date jobs: their cells succeed with the last records, and pulls and warm-ups only they needed go', async () => {
+    const { job: redis } = await project();
+    const sqs: Job = { ...redis, id: 'sqs', variant: 'sqs', tags: ['app:sqs'] };
+    const cells = (v: string) => redis.platforms.map((platform) => ({ variant: v, platform }));
+    const plan: Plan = {
+      engine: 'podman',
+      jobs: [redis, sqs],
+      pulls: [{ image: base, platform: 'linux/arm64', cells: [...cells('redis'), ...cells('sqs')] }],
+      warmup: [
+        {
+          stage: 'builder',
+          platforms: ['linux/arm64'],
+          argv: [],
+          program: 'podman',
+          cwd: '/',
+          dockerfile: '/D',
+          cells: cells('redis'),
+        },
+        {
+          stage: 'builder',
+          platforms: ['linux/amd64'],
+          argv: [],
+          program: 'podman',
+          cwd: '/',
+          dockerfile: '/D',
+          cells: cells('sqs'),
+        },
+      ],
+    };
+    const statuses: string[] = [];
+    let said = '';
+    const { plan: left, reused } = withoutFresh(plan, new Map([[redis, records(redis)]]), {
+      onStatus: (cell, status, rec) => statuses.push(`${cell.variant}@${cell.platform} ${status} ${rec?.startedAt}`),
+      onOutput: (_job, text) => (said += text),
+    });
+    assert.deepEqual(left.jobs, [sqs]);
+    assert.deepEqual(left.pulls?.[0]?.cells, cells('sqs'));
+    assert.deepEqual(
+      left.warmup?.map((w) => w.platforms[0]),
+      ['linux/amd64'],
+    );
+    assert.deepEqual(reused, [{ job: redis, status: 'succeeded', records: records(redis), upToDate: true }]);
+    assert.deepEqual(statuses, [
+      'redis@linux/amd64 succeeded 2026-12-06T05:00:00.000Z',
+      'redis@linux/arm64 succeeded 2026-12-06T05:00:00.000Z',
+    ]);
+    assert.equal(said, `redis (linux/amd64, linux/arm64): ${UP_TO_DATE}\n`);
+    assert.match(
+      summaryTable([], reused[0]!.records),
+      /redis +linux\/amd64 +up to date +41\.0\n/,
+      'the summary says which cells were not built again',
+    );
+  });
+
+  it('a pull step command that changes the store makes the base images be asked again; a query does not', async () => {
+    const s = store();
+    const images = new StoreImages('podman', s.query);
+    const ran: string[] = [];
+    const watched = watchStore(
+      { exec: async (_job, argv) => (ran.push(argv.join(' ')), { exitCode: 0, output: '' }) },
+      images,
+    );
+    const job = (await project()).job;
+    await images.state(base);
+    await watched.hooks.exec(job, ['podman', 'manifest', 'exists', base]);
+    await images.state(base);
+    assert.equal(watched.changed(), false);
+    assert.equal(s.calls.filter((c) => c === `podman manifest inspect ${base}`).length, 1, 'asked once');
+    await watched.hooks.exec(job, ['podman', 'pull', '-q', '--platform', 'linux/arm64', base]);
+    await images.state(base);
+    assert.equal(watched.changed(), true);
+    assert.equal(
+      s.calls.filter((c) => c === `podman manifest inspect ${base}`).length,
+      2,
+      'asked again after the pull',
+    );
+    assert.equal(ran.length, 2);
+  });
+});
