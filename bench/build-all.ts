@@ -6,7 +6,9 @@
  * stage whose virtualenv and common install come before a late variant ARG, 3 variants × linux/amd64 +
  * linux/arm64 and one amd64-only; heavy-shared: a registry base, a heavy shared stage, a compile stage, a
  * light variant layer; 3 variants × linux/amd64 + linux/arm64, arm64 under QEMU). Contenders, each on a cold
- * cache, then the loop and Build All again on the warm one (the median of --warm-runs rebuilds):
+ * cache, then the loop and Build All again on the warm one (the median of --warm-runs rebuilds; Build All with
+ * nothing changed, where its up-to-date jobs are not built, and with --rebuild, every job from the cache), and
+ * both again after a source edit (a new line in the first file under the fixture's src/, each time):
  * - loop: what the seed's script did, one variant after another (podman: one
  *   `podman build --platform linux/amd64,linux/arm64 --manifest NAME` per variant; dockerd: one
  *   `docker build --platform P -t TAG` per variant and platform; buildx: one `docker buildx build --platform
@@ -26,7 +28,9 @@
  * path), nor before all the steps and the fewest builds' fixed costs are spread over the cores (work).
  * Needs scripts/setup/20-engines.sh (root): reads .cache/engines.env.
  */
+import { appendFile, readdir } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeThroughput } from './cores';
 import { BuildRunner } from '../src/core/build/runner';
@@ -77,6 +81,24 @@ interface LoopResult {
   fixedMs: number;
   /** The whole loop run again, everything cached. */
   warmMs: number;
+  /** The whole loop run again after a source edit (editSource), when the fixture has sources to edit. */
+  editMs?: number;
+}
+
+let edits = 0;
+/**
+ * What a developer does between two builds: one line added to the first source file under `src/` (a new line each
+ * time, so no earlier build's cache matches). Returns false when the fixture has no `src/`.
+ */
+async function editSource(root: string): Promise<boolean> {
+  const files = await readdir(join(root, 'src'), { recursive: true, withFileTypes: true }).catch(() => []);
+  const first = files
+    .filter((f) => f.isFile())
+    .map((f) => join(f.parentPath, f.name))
+    .sort()[0];
+  if (!first) return false;
+  await appendFile(first, `\n# bench edit ${++edits}\n`);
+  return true;
 }
 
 /** The seed's loop, timed per command with each command's steps; then one fully cached rebuild. */
@@ -181,7 +203,19 @@ async function loop(engine: Engine, project: Project): Promise<LoopResult> {
       }
       warmRuns.push(warmMs);
     }
-    return { variantMs, timings, fixedMs, warmMs: median(warmRuns) };
+    const editRuns: number[] = [];
+    for (let i = 0; i < warmRepeats && (await editSource(config.root)); i++) {
+      let ms = 0;
+      for (const c of commands) ms += (await runOne(c)).ms;
+      editRuns.push(ms);
+    }
+    return {
+      variantMs,
+      timings,
+      fixedMs,
+      warmMs: median(warmRuns),
+      ...(editRuns.length ? { editMs: median(editRuns) } : {}),
+    };
   } finally {
     await cleanup();
   }
@@ -205,7 +239,7 @@ async function run(
   planFor: (config: ResolvedConfig) => Plan,
   concurrency: (plan: Plan) => number,
   warm = false,
-): Promise<{ ms: number; steps: RunSteps; warmMs?: number }> {
+): Promise<{ ms: number; steps: RunSteps; warm?: WarmRuns }> {
   const { config, env, cleanup } = await coldCopy(engine, project);
   try {
     const plan = planFor(config);
@@ -225,22 +259,32 @@ async function run(
     );
     const ms = performance.now() - t;
     if (!summary.ok) throw new Error(`${engine} run failed: ${JSON.stringify(summary.outcomes.map((o) => o.problem))}`);
-    let warmMs: number | undefined;
+    let warmRuns: WarmRuns | undefined;
     if (warm) {
-      // The same plan again on the now-warm cache: what a rebuild with nothing changed costs.
-      const warmRuns: number[] = [];
-      for (let i = 0; i < warmRepeats; i++) {
+      // The same plan again on the now-warm cache, `warmRepeats` times each: with nothing changed (up-to-date
+      // jobs are not built), built anyway (--rebuild: every job from the cache), and after a source edit.
+      const again = async (rebuild: boolean): Promise<number> => {
         const t2 = performance.now();
-        const again = await new BuildRunner({
-          programs: programsFromEnv(env),
-          env,
-          concurrency: concurrency(plan),
-        }).run(planFor(config), { config });
-        warmRuns.push(performance.now() - t2);
-        if (!again.ok)
-          throw new Error(`${engine} warm run failed: ${JSON.stringify(again.outcomes.map((o) => o.problem))}`);
-      }
-      warmMs = median(warmRuns);
+        const r = await new BuildRunner({ programs: programsFromEnv(env), env, concurrency: concurrency(plan) }).run(
+          planFor(config),
+          { config, rebuild },
+        );
+        if (!r.ok) throw new Error(`${engine} warm run failed: ${JSON.stringify(r.outcomes.map((o) => o.problem))}`);
+        return performance.now() - t2;
+      };
+      const times = async (before: () => Promise<boolean>, rebuild: boolean): Promise<number[]> => {
+        const out: number[] = [];
+        for (let i = 0; i < warmRepeats && (await before()); i++) out.push(await again(rebuild));
+        return out;
+      };
+      const unchanged = await times(async () => true, false);
+      const rebuilt = await times(async () => true, true);
+      const edited = await times(() => editSource(config.root), false);
+      warmRuns = {
+        unchanged: median(unchanged),
+        rebuild: median(rebuilt),
+        ...(edited.length ? { edit: median(edited) } : {}),
+      };
     }
     const shared: Record<string, number> = {};
     for (const parser of warmups.values()) {
@@ -255,10 +299,17 @@ async function run(
       (own[r.platform] ??= []).push(
         (r.timing?.steps ?? []).filter((x) => !x.cached).reduce((a, x) => a + x.seconds, 0),
       );
-    return { ms, steps: { shared, own }, ...(warmMs !== undefined ? { warmMs } : {}) };
+    return { ms, steps: { shared, own }, ...(warmRuns ? { warm: warmRuns } : {}) };
   } finally {
     await cleanup();
   }
+}
+
+/** Build All again on the warm store (medians): nothing changed, built anyway (--rebuild), after a source edit. */
+interface WarmRuns {
+  unchanged: number;
+  rebuild: number;
+  edit?: number;
 }
 
 interface Row {
@@ -270,7 +321,8 @@ interface Row {
   variant?: number;
   bound: number;
   loopWarm: number;
-  allWarm: number;
+  allWarm: WarmRuns;
+  loopEdit?: number;
 }
 
 /** `skip`: contenders left out to save time (`naive`, `unsplit` for podman's unsplit or dockerd's + warm-up). */
@@ -336,9 +388,14 @@ async function bench(engine: Engine, project: Project, skip: Set<string>): Promi
     );
   }
   console.log(`  ${'lower bound'.padEnd(20)} ${seconds(boundMs).padStart(8)}   ${(boundMs / loopMs).toFixed(2)}× loop`);
+  const w = measured.warm!;
   console.log(
-    `  warm: loop ${seconds(l.warmMs)}, Build All ${seconds(measured.warmMs!)} (${(measured.warmMs! / l.warmMs).toFixed(2)}× loop)`,
+    `  warm: loop ${seconds(l.warmMs)}, Build All ${seconds(w.unchanged)} (${(w.unchanged / l.warmMs).toFixed(2)}× loop), Build All --rebuild ${seconds(w.rebuild)} (${(w.rebuild / l.warmMs).toFixed(2)}× loop)`,
   );
+  if (l.editMs !== undefined && w.edit !== undefined)
+    console.log(
+      `  after a source edit: loop ${seconds(l.editMs)}, Build All ${seconds(w.edit)} (${(w.edit / l.editMs).toFixed(2)}× loop)`,
+    );
   return {
     fixture: `${project}, ${engine === 'docker' ? 'dockerd' : engine}`,
     loop: loopMs,
@@ -347,21 +404,29 @@ async function bench(engine: Engine, project: Project, skip: Set<string>): Promi
     variant: rows.find(([name]) => name === 'Build All, unsplit' || name === 'Build All + warm-up')?.[1],
     bound: boundMs,
     loopWarm: l.warmMs,
-    allWarm: measured.warmMs!,
+    allWarm: measured.warm!,
+    ...(l.editMs !== undefined ? { loopEdit: l.editMs } : {}),
   };
 }
 
 /** The table bench/README.md shows. */
 function table(rows: Row[]): string {
   const lines = [
-    '| fixture, engine | loop | naive parallel | Build All | Build All, unsplit (podman) / + warm-up (dockerd) | lower bound | Build All / loop | bound / loop | Build All / bound | warm: loop / Build All |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| fixture, engine | loop | naive parallel | Build All | Build All, unsplit (podman) / + warm-up (dockerd) | lower bound | Build All / loop | bound / loop | Build All / bound | warm: loop / Build All | warm: Build All --rebuild | after a source edit: loop / Build All |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows.map(
       (r) =>
-        `| ${r.fixture} | ${seconds(r.loop)} | ${seconds(r.naive)} | ${seconds(r.all)} | ${seconds(r.variant)} | ${seconds(r.bound)} | ${(r.all / r.loop).toFixed(2)}× | ${(r.bound / r.loop).toFixed(2)}× | ${(r.all / r.bound).toFixed(2)}× | ${seconds(r.loopWarm)} / ${seconds(r.allWarm)} (${(r.allWarm / r.loopWarm).toFixed(2)}×) |`,
+        `| ${r.fixture} | ${seconds(r.loop)} | ${seconds(r.naive)} | ${seconds(r.all)} | ${seconds(r.variant)} | ${seconds(r.bound)} | ${(r.all / r.loop).toFixed(2)}× | ${(r.bound / r.loop).toFixed(2)}× | ${(r.all / r.bound).toFixed(2)}× | ${seconds(r.loopWarm)} / ${seconds(r.allWarm.unchanged)} (${(r.allWarm.unchanged / r.loopWarm).toFixed(2)}×) | ${seconds(r.allWarm.rebuild)} (${(r.allWarm.rebuild / r.loopWarm).toFixed(2)}×) | ${edited(r)} |`,
     ),
   ];
   return lines.join('\n');
+}
+
+function edited(r: Row): string {
+  const e = r.allWarm.edit;
+  return r.loopEdit === undefined || e === undefined
+    ? '— (no src/)'
+    : `${seconds(r.loopEdit)} / ${seconds(e)} (${(e / r.loopEdit).toFixed(2)}×)`;
 }
 
 function describeBound(b: Bound, cores: number): string {
