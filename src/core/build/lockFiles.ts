@@ -57,14 +57,11 @@ export async function heldCells(root: string, cells: Cell[]): Promise<HeldCell[]
 }
 
 /**
- * Whether a cell's lock file is left by a process that is gone: its last build was killed, and what that build left
- * in the engine's store is cleared only by building the cell again.
+ * Whether any of the cells has a lock file: a build of it runs (in this process or another), or was killed (its
+ * holder is gone) and left in the engine's store what only building the cell again clears.
  */
-export async function killedCells(root: string, cells: Cell[]): Promise<boolean> {
-  for (const cell of uniqueSorted(cells)) {
-    const holder = await readLockHolder(lockPath(root, cell));
-    if (holder && !isAlive(holder)) return true;
-  }
+export async function lockedCells(root: string, cells: Cell[]): Promise<boolean> {
+  for (const cell of uniqueSorted(cells)) if (await readLockHolder(lockPath(root, cell))) return true;
   return false;
 }
 

@@ -7,7 +7,7 @@ import type { JobOutcome, RunOptions } from './runnerTypes';
 import type { BuildRecord } from '../results/types';
 import { inputsDigest, RecordsFile, StoreImages } from '../schedule/warmupSkip';
 import type { EngineQuery } from './engineQuery';
-import { killedCells } from './lockFiles';
+import { lockedCells } from './lockFiles';
 import { listImages } from './promote';
 
 /** What a job's last successful build read and made, with its records. */
@@ -42,7 +42,8 @@ const isEntry = (v: unknown): v is JobEntry => {
  * The jobs a podman Build All need not run: nothing a job reads changed since its last successful build
  * (inputsDigest: argv, Dockerfile, base images in the store, the context files its COPY and ADD steps read),
  * its tag still names the manifest list that build made, unchanged, and every image of that list is in the
- * store, and no build of its cells was killed since (what that left is cleared by building). Such a job's cells
+ * store, and no build of its cells runs or was killed since (a lock file of a cell: the job then builds as
+ * before, after the other build, or clearing what the killed one left). Such a job's cells
  * end as that build left them, with its records. A cached podman build of an
  * unchanged job still cost 0.3–3 s of processes (bench/README.md, "An up-to-date job is not built again"), and
  * replace-on-success added five more podman calls per job; `RunOptions.rebuild` builds them all the same.
@@ -116,8 +117,9 @@ export class UpToDateJobs {
     await Promise.all(
       candidates.map(async ({ job, entry }) => {
         if (!byId.get(entry.list)?.names.includes(entry.name)) return;
-        // A killed build of its cells left working containers that only a build of the job clears.
-        if (await killedCells(job.cwd, jobCells(job))) return;
+        // Another build of its cells runs (the job then waits for it, and builds after it), or one was killed and
+        // left working containers that only a build of the job clears.
+        if (await lockedCells(job.cwd, jobCells(job))) return;
         if (!entry.instances.every((d) => digests.has(d))) return;
         const r = await this.query([this.program, 'manifest', 'inspect', entry.list]);
         if (r.ok && sha256(r.stdout) === entry.manifest) fresh.set(job, entry.records);

@@ -188,16 +188,18 @@ describe('up-to-date jobs (podman)', () => {
     }
   });
 
-  it('a cell whose last build was killed (its lock file left by a process that is gone) builds again', async () => {
-    const { dir, job } = await project();
-    const s = store();
-    const fresh = await builtThenChecked(job, s, async () => {
-      const file = lockPath(dir, { variant: 'redis', platform: 'linux/arm64' });
-      await mkdir(dirname(file), { recursive: true });
-      const gone = { pid: 2 ** 22 + 17, host: hostname(), what: 'redis@linux/arm64', since: new Date().toISOString() };
-      await writeFile(file, JSON.stringify(gone));
-    });
-    assert.equal(fresh.size, 0);
+  it('a cell whose last build was killed, or that another build holds now (a lock file of it), builds again', async () => {
+    for (const pid of [2 ** 22 + 17, process.pid]) {
+      const { dir, job } = await project();
+      const s = store();
+      const fresh = await builtThenChecked(job, s, async () => {
+        const file = lockPath(dir, { variant: 'redis', platform: 'linux/arm64' });
+        await mkdir(dirname(file), { recursive: true });
+        const holder = { pid, host: hostname(), what: 'redis@linux/arm64', since: new Date().toISOString() };
+        await writeFile(file, JSON.stringify(holder));
+      });
+      assert.equal(fresh.size, 0, `held by ${pid}`);
+    }
   });
 
   it('only local podman jobs that keep their images in the store are considered', async () => {
