@@ -8,16 +8,12 @@ import type { BuildRecord } from '../results/types';
 import { inputsDigest, RecordsFile, StoreImages } from '../schedule/warmupSkip';
 import type { EngineQuery } from './engineQuery';
 import { lockedCells } from './lockFiles';
-import { listImages } from './promote';
 
 /** What a job's last successful build read and made, with its records. */
 interface JobEntry {
   /** inputsDigest of the job when that build started. */
   inputs: string;
-  /** The manifest list the job's tag named after it, by id, and that name as podman stores it. */
-  list: string;
-  name: string;
-  /** sha256 of `podman manifest inspect` of the list: its instances, by digest. */
+  /** sha256 of `podman manifest inspect` of the list the job's tag named after it: its instances, by digest. */
   manifest: string;
   instances: string[];
   /** The build's records, one per cell: what the views show for an up-to-date cell. */
@@ -28,8 +24,6 @@ const isEntry = (v: unknown): v is JobEntry => {
   const e = v as Partial<JobEntry> | undefined;
   return (
     typeof e?.inputs === 'string' &&
-    typeof e.list === 'string' &&
-    typeof e.name === 'string' &&
     typeof e.manifest === 'string' &&
     Array.isArray(e.instances) &&
     e.instances.every((i) => typeof i === 'string') &&
@@ -97,62 +91,75 @@ export class UpToDateJobs {
     });
   }
 
-  /** The jobs of `jobs` that need not build, each with the records of the build that made its images. */
+  /**
+   * The jobs of `jobs` that need not build, each with the records of the build that made its images. What the
+   * tags name is asked beside the inputs: one `podman images` listing of the store, then one `manifest inspect`
+   * per job. `podman images` fails for the whole store while any list in it names an image that is gone (a killed
+   * build's, one removed by hand); each tag is then asked on its own (three calls).
+   */
   async check(jobs: Job[]): Promise<Map<Job, BuildRecord[]>> {
     const fresh = new Map<Job, BuildRecord[]>();
-    const [started, entries] = await Promise.all([
-      this.start(jobs),
-      jobs[0] ? this.records.load(jobs[0].cwd) : new Map<string, JobEntry>(),
-    ]);
-    const candidates = started.flatMap(({ job, inputs }) => {
-      const entry = entries.get(job.id);
-      return entry?.inputs === inputs && sameCells(job, entry.records) ? [{ job, entry }] : [];
-    });
-    if (!candidates.length) return fresh;
-    const listed = await listImages(this.query, [this.program, 'images', '--no-trunc', '--format', 'json']);
-    const store = listed.ok ? safeList(listed.stdout) : undefined;
-    if (!store) return fresh;
-    const byId = new Map(store.map((i) => [bare(i.id), i]));
-    const digests = new Set(store.flatMap((i) => (i.digest ? [i.digest] : [])));
-    await Promise.all(
-      candidates.map(async ({ job, entry }) => {
-        if (!byId.get(entry.list)?.names.includes(entry.name)) return;
-        // Another build of its cells runs (the job then waits for it, and builds after it), or one was killed and
-        // left working containers that only a build of the job clears.
-        if (await lockedCells(job.cwd, jobCells(job))) return;
-        if (!entry.instances.every((d) => digests.has(d))) return;
-        const r = await this.query([this.program, 'manifest', 'inspect', entry.list]);
-        if (r.ok && sha256(r.stdout) === entry.manifest) fresh.set(job, entry.records);
-      }),
+    const entries = jobs[0] ? await this.records.load(jobs[0].cwd) : new Map<string, JobEntry>();
+    const known = jobs.filter((j) => UpToDateJobs.eligible(j) && entries.has(j.id));
+    if (!known.length) {
+      await this.start(jobs);
+      return fresh;
+    }
+    const listing = this.query([this.program, 'images', '--no-trunc', '--format', 'json']).then((r) =>
+      r.ok ? safeList(r.stdout) : undefined,
     );
+    const outputs = new Map(
+      known.map((j) => [j, this.unchangedOutput(j, entries.get(j.id)!, listing).catch(() => false)]),
+    );
+    for (const { job, inputs } of await this.start(jobs)) {
+      const entry = entries.get(job.id);
+      if (entry?.inputs === inputs && sameCells(job, entry.records) && (await outputs.get(job)))
+        fresh.set(job, entry.records);
+    }
     return fresh;
   }
 
   /**
-   * `job` succeeded with `records`: what its tag names now is recorded under the inputs it started with. Asks
-   * podman twice (its tag's row, the list's instances); a record that cannot be made only means the job builds
-   * next time.
+   * Whether the job's tag still names a list of the same instances as after its last build, each in the store,
+   * and none of its cells has a lock file: another build of them runs (the job then waits for it and builds
+   * after it), or one was killed and left working containers that only a build of the job clears.
+   */
+  private async unchangedOutput(
+    job: Job,
+    entry: JobEntry,
+    listing: Promise<StoredImage[] | undefined>,
+  ): Promise<boolean> {
+    const tag = job.tags[0]!;
+    if (await lockedCells(job.cwd, jobCells(job))) return false;
+    const store = await listing;
+    if (store) {
+      // podman keeps a name without a registry as localhost/…; a wrong match only fails the comparison below.
+      const named = store.filter((i) => i.names.some((n) => n === tag || n.endsWith(`/${tag}`)));
+      const digests = new Set(store.flatMap((i) => (i.digest ? [i.digest] : [])));
+      if (named.length !== 1 || !entry.instances.every((d) => digests.has(d))) return false;
+      const r = await this.query([this.program, 'manifest', 'inspect', named[0]!.id]);
+      return r.ok && sha256(r.stdout) === entry.manifest;
+    }
+    // Only a local list: `manifest inspect` of any other name asks its registry.
+    if (!(await this.query([this.program, 'manifest', 'exists', tag])).ok) return false;
+    const r = await this.query([this.program, 'manifest', 'inspect', tag]);
+    if (!r.ok || sha256(r.stdout) !== entry.manifest) return false;
+    const refs = entry.instances.map((d) => `${tag}@${d}`);
+    return (await this.query([this.program, 'image', 'inspect', '--format', '{{.Id}}', ...refs])).ok;
+  }
+
+  /**
+   * `job` succeeded with `records`: the list its tag names now is recorded under the inputs it started with (one
+   * `manifest inspect`); a record that cannot be made only means the job builds next time.
    */
   async built(job: Job, records: BuildRecord[]): Promise<void> {
     const inputs = this.started.get(job);
     const tag = job.tags[0];
     if (!inputs || !tag) return;
-    const [row, inspected] = await Promise.all([
-      listImages(this.query, [this.program, 'images', '--no-trunc', '--format', 'json', tag]),
-      this.query([this.program, 'manifest', 'inspect', tag]),
-    ]);
-    const image = row.ok ? safeList(row.stdout)?.[0] : undefined;
-    const name = image?.names.find((n) => n === tag || n.endsWith(`/${tag}`));
+    const inspected = await this.query([this.program, 'manifest', 'inspect', tag]);
     const instances = inspected.ok ? instanceDigests(inspected.stdout) : undefined;
-    if (!image || !name || !instances) return;
-    await this.records.set(job.cwd, job.id, {
-      inputs,
-      list: bare(image.id),
-      name,
-      manifest: sha256(inspected.stdout),
-      instances,
-      records,
-    });
+    if (!instances) return;
+    await this.records.set(job.cwd, job.id, { inputs, manifest: sha256(inspected.stdout), instances, records });
   }
 
   private async inputs(job: Job): Promise<string | undefined> {
@@ -259,5 +266,4 @@ function instanceDigests(text: string): string[] | undefined {
   }
 }
 
-const bare = (id: string) => id.replace(/^sha256:/, '');
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');

@@ -69,7 +69,10 @@ async function project(more: Partial<Job> = {}) {
 function store() {
   const state = {
     base: listText(['sha256:b1']),
-    names: [`localhost/${tag}`],
+    /** Whether the tag names a local manifest list. */
+    tagged: true,
+    /** Whether `podman images` lists the store (it fails while any list names an image that is gone). */
+    listing: true,
     listed: [...instances],
     list: listText(instances),
   };
@@ -77,21 +80,29 @@ function store() {
   const query: EngineQuery = async (argv) => {
     const line = argv.join(' ');
     calls.push(line);
-    const ok = (stdout: string) => ({ ok: true, stdout, stderr: '', exitCode: 0, timedOut: false });
-    if (line === `podman manifest exists ${base}`) return ok('');
-    if (line === `podman manifest inspect ${base}`) return ok(state.base);
+    const answer = (ok: boolean, stdout = '') => ({ ok, stdout, stderr: '', exitCode: ok ? 0 : 125, timedOut: false });
+    if (line === `podman manifest exists ${base}`) return answer(true);
+    if (line === `podman manifest inspect ${base}`) return answer(true, state.base);
+    if (line === `podman manifest exists ${tag}`) return answer(state.tagged);
+    if (line === `podman manifest inspect ${tag}`) return answer(state.tagged, state.list);
+    if (line === `podman manifest inspect ${listId}`) return answer(true, state.list);
     if (line === 'podman images --no-trunc --format json')
-      return ok(
+      return answer(
+        state.listing,
         JSON.stringify([
-          { Id: listId, Names: state.names, Digest: 'sha256:' + 'f'.repeat(64) },
+          { Id: listId, Names: state.tagged ? [`localhost/${tag}`] : [], Digest: 'sha256:' + 'f'.repeat(64) },
           ...state.listed.map((Digest, i) => ({ Id: String(i).repeat(64), Names: null, Digest })),
         ]),
       );
-    if (line === `podman images --no-trunc --format json ${tag}`)
-      return ok(JSON.stringify([{ Id: listId, Names: state.names }]));
-    if (line === `podman manifest inspect ${tag}` || line === `podman manifest inspect ${listId}`)
-      return ok(state.list);
-    return { ok: false, stdout: '', stderr: 'unexpected', exitCode: 125, timedOut: false };
+    const inspect = 'podman image inspect --format {{.Id}} ';
+    if (line.startsWith(inspect))
+      return answer(
+        line
+          .slice(inspect.length)
+          .split(' ')
+          .every((ref) => ref.startsWith(`${tag}@`) && state.listed.includes(ref.slice(tag.length + 1))),
+      );
+    return answer(false);
   };
   return { state, calls, query };
 }
@@ -163,18 +174,27 @@ describe('up-to-date jobs (podman)', () => {
     assert.equal(fresh.size, 1);
   });
 
-  it('the tag moved, an image of the list is gone, or the list was changed: builds again', async () => {
+  it('the tag moved, an image of the list is gone, or the list was changed: builds again (with the store listed, and each tag asked on its own)', async () => {
     const changes: Array<[string, (s: ReturnType<typeof store>) => void]> = [
-      ['the tag names another image', (s) => void (s.state.names = [])],
+      ['nothing', () => {}],
+      ['the tag names no list any more', (s) => void (s.state.tagged = false)],
       ['an instance is gone', (s) => void (s.state.listed = instances.slice(1))],
       ['the list was edited', (s) => void (s.state.list = listText(instances.slice(0, 1)))],
     ];
-    for (const [what, change] of changes) {
-      const { job } = await project();
-      const s = store();
-      const fresh = await builtThenChecked(job, s, async () => change(s));
-      assert.equal(fresh.size, 0, what);
-    }
+    for (const listing of [true, false])
+      for (const [what, change] of changes) {
+        const { job } = await project();
+        const s = store();
+        s.state.listing = listing;
+        const fresh = await builtThenChecked(job, s, async () => change(s));
+        assert.equal(fresh.size, what === 'nothing' ? 1 : 0, `${what}, listing ${listing}`);
+        if (what === 'nothing')
+          assert.equal(
+            s.calls.includes(`podman manifest inspect ${listId}`),
+            listing,
+            'a listed list is asked by its id',
+          );
+      }
   });
 
   it('a records file that does not parse, or an entry of the wrong shape, means a build', async () => {
@@ -219,9 +239,9 @@ describe('up-to-date jobs (podman)', () => {
     const s = store();
     const first = checker(s);
     await first.check([job]);
-    s.state.names = [];
+    s.state.tagged = false;
     await first.built(job, records(job));
-    s.state.names = [`localhost/${tag}`];
+    s.state.tagged = true;
     assert.equal((await checker(s).check([job])).size, 0);
   });
 
