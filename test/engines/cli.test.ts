@@ -48,6 +48,22 @@ describe('multiarch build (CLI, real podman)', function () {
     const results = JSON.parse(await readFile(join(config.root, '.multiarch', 'results.json'), 'utf8'));
     assert.equal(results.cells['redis@linux/arm64'][0].status, 'succeeded');
     assert.equal(results.cells['redis@linux/arm64'][0].emulated, true);
+
+    // Again with nothing changed: not built, shown as up to date, nothing added to the history; --rebuild builds.
+    const again = await multiarch(config.root, ['--variant', 'redis', '--engine', 'podman']);
+    assert.equal(again.exitCode, 0, again.stderr);
+    assert.doesNotMatch(again.stdout, /STEP \d+\/\d+/);
+    assert.match(again.stdout, /redis \(linux\/amd64, linux\/arm64\): up to date: nothing it reads changed/);
+    assert.match(
+      again.stdout,
+      /redis\s+linux\/amd64\s+up to date\s+\d+\.\d\nredis\s+linux\/arm64\s+up to date\s+\d+\.\d$/,
+    );
+    const kept = JSON.parse(await readFile(join(config.root, '.multiarch', 'results.json'), 'utf8'));
+    assert.deepEqual(kept, results);
+    const rebuilt = await multiarch(config.root, ['--variant', 'redis', '--engine', 'podman', '--rebuild']);
+    assert.equal(rebuilt.exitCode, 0, rebuilt.stderr);
+    assert.match(rebuilt.stdout, /\[linux\/arm64\] STEP 5\/6: RUN/);
+    assert.match(rebuilt.stdout, /redis\s+linux\/arm64\s+succeeded/);
   });
 
   it('--json prints the records on stdout; a failing build exits 1 naming the Dockerfile line', async () => {
