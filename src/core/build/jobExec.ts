@@ -55,6 +55,8 @@ export class JobExec {
    */
   podmanStore(job: Job): () => Promise<StoreContents | undefined> {
     const root = this.podmanStoreRoot(job);
+    // Asked now, so that `podman info` overlaps what runs meanwhile.
+    void root?.();
     return async () => {
       const where = await root?.();
       return where ? readStoreFiles(where.graphRoot, where.graphDriver).catch(() => undefined) : undefined;
@@ -69,12 +71,16 @@ export class JobExec {
   podmanStoreRoot(job: Job): StoreRoot | undefined {
     if (job.node) return undefined;
     const program = this.program(job, 'podman');
-    let root = this.storeRoots.get(program);
-    if (!root) {
-      root = storeRootOf(program, this.query(job));
-      this.storeRoots.set(program, root);
-    }
-    return () => root;
+    // Asked only when first needed: `podman info` takes 0.3–1.5 s of a core, which a job that finds no working
+    // container to clear and replaces no list (a first build) never needs, and its builds would share the core.
+    return () => {
+      let root = this.storeRoots.get(program);
+      if (!root) {
+        root = storeRootOf(program, this.query(job));
+        this.storeRoots.set(program, root);
+      }
+      return root;
+    };
   }
 
   get env(): NodeJS.ProcessEnv {

@@ -130,11 +130,7 @@ export class BuildRunner {
       !lane.node && !lane.plan.nodes?.length && lane.plan.engine === 'podman' && program && images
         ? new UpToDateJobs({ program, query: this.exec.query(), host: hostPlatform(), images })
         : undefined;
-    const fresh = !jobs
-      ? new Map<Job, BuildRecord[]>()
-      : o.rebuild
-        ? await jobs.start(lane.plan.jobs).then(() => new Map<Job, BuildRecord[]>())
-        : await jobs.check(lane.plan.jobs);
+    const fresh = jobs && !o.rebuild ? await jobs.check(lane.plan.jobs) : new Map<Job, BuildRecord[]>();
     if (!fresh.size) return this.runLaneBuilds(lane, o, { jobs, images });
     const { plan, reused } = withoutFresh(lane.plan, fresh, o);
     const built = plan.jobs.length ? await this.runLaneBuilds({ ...lane, plan }, o, { jobs, images }) : [];
@@ -171,7 +167,7 @@ export class BuildRunner {
     // clean-up of what a killed build left reads the store before its build starts (discardJob.ts), and while
     // a warm-up runs its working containers are there to read, so the jobs would ask behind it.
     const cleaned = plan.warmup?.length && plan.jobs.find((j) => j.engine === 'podman' && j.staging?.marker);
-    if (cleaned) this.exec.podmanStoreRoot(cleaned);
+    if (cleaned) void this.exec.podmanStoreRoot(cleaned)?.();
     // The lane's pulls and warm-ups stop with the run, and on their own when a pull fails (even with keepGoing).
     const pre = new AbortController();
     const onStop = () => pre.abort();
@@ -217,8 +213,9 @@ export class BuildRunner {
       await warmupProblem;
       return this.failedBeforeBuild({ plan, o, startedAt, pre: pulled });
     }
-    // A pull that changed the store changed what the jobs read: their inputs are summed up again.
-    if (watched.changed() && jobs) await jobs.start(plan.jobs);
+    // What the jobs read, for their records: summed up again when a pull changed the store (or not yet summed up),
+    // beside the builds' start rather than before it.
+    if (jobs && (watched.changed() || !jobs.summed)) void jobs.start(plan.jobs).catch(() => {});
     const gateFailed = async (job: Job, gate: PreFailure) => {
       const problem = gate.cancelled ? undefined : await warmupProblem;
       const failed =

@@ -73,11 +73,26 @@ export class UpToDateJobs {
     );
   }
 
+  /** The last `start`, which `built` waits for; undefined before any. */
+  private summing?: Promise<unknown>;
+
+  /** Whether the inputs were summed up in this run (`start`). */
+  get summed(): boolean {
+    return !!this.summing;
+  }
+
   /**
    * Sums up what each eligible job of `jobs` reads now (inputsDigest): what `built` records for it. Asked again
-   * after a pull changed the store, so the record holds the base images the build read.
+   * after a pull changed the store, so the record holds the base images the build read; then beside the builds'
+   * start, as the files a build copies are read by podman only after its first steps.
    */
-  async start(jobs: Job[]): Promise<Array<{ job: Job; inputs: string }>> {
+  start(jobs: Job[]): Promise<Array<{ job: Job; inputs: string }>> {
+    const summing = this.sum(jobs);
+    this.summing = summing.catch(() => {});
+    return summing;
+  }
+
+  private async sum(jobs: Job[]): Promise<Array<{ job: Job; inputs: string }>> {
     const eligible = jobs.filter((j) => UpToDateJobs.eligible(j));
     const inputs = await Promise.all(eligible.map((j) => this.inputs(j)));
     return eligible.flatMap((job, i) => {
@@ -101,10 +116,8 @@ export class UpToDateJobs {
     const fresh = new Map<Job, BuildRecord[]>();
     const entries = jobs[0] ? await this.records.load(jobs[0].cwd) : new Map<string, JobEntry>();
     const known = jobs.filter((j) => UpToDateJobs.eligible(j) && entries.has(j.id));
-    if (!known.length) {
-      await this.start(jobs);
-      return fresh;
-    }
+    // Nothing recorded (a first build): the inputs are summed up once the pulls are done, beside the builds.
+    if (!known.length) return fresh;
     const listing = this.query([this.program, 'images', '--no-trunc', '--format', 'json']).then((r) =>
       r.ok ? safeList(r.stdout) : undefined,
     );
@@ -153,6 +166,7 @@ export class UpToDateJobs {
    * `manifest inspect`); a record that cannot be made only means the job builds next time.
    */
   async built(job: Job, records: BuildRecord[]): Promise<void> {
+    await this.summing;
     const inputs = this.started.get(job);
     const tag = job.tags[0];
     if (!inputs || !tag) return;
