@@ -5,6 +5,7 @@
 // so sizes and the static check read the cell's own build even after the tag moved.
 import { readFile } from 'node:fs/promises';
 import { pushedDigests } from '../engines/buildxMetadata';
+import { messageOf } from '../errors';
 import { cellId, jobCells, type Job } from '../jobs';
 import { parseReference, withDigest } from '../reference';
 import {
@@ -17,6 +18,9 @@ import {
   type IndexPart,
   type RegistryClient,
 } from '../registry';
+
+/** The registry, asked for lazily: only a job that keeps platforms needs it. */
+export type LazyRegistry = () => Promise<RegistryClient>;
 
 /** Each cell's image as `name:tag@digest`, from the job's metadata file; cells buildx named no digest for are left out. */
 export async function pinnedImages(job: Job): Promise<Record<string, string>> {
@@ -93,4 +97,34 @@ export async function keepOthers(
     pushed.push(...(digest ? [{ platform: c.platform, digest }] : await keptParts(client, job.tags[0]!, [c.platform])));
   }
   await mergeIndex(client, job.tags, { kept, pushed });
+}
+
+/**
+ * Before a job that keeps platforms builds: the entries its tag has for them, or what the user is told when they
+ * cannot be read (the job then fails before it builds).
+ */
+export async function readKept(registry: LazyRegistry, job: Job): Promise<IndexPart[] | { failed: string }> {
+  if (!job.keepPlatforms?.length) return [];
+  try {
+    return await keptParts(await registry(), job.tags[0]!, job.keepPlatforms);
+  } catch (err) {
+    return {
+      failed: `could not read ${job.tags[0]} to keep its ${job.keepPlatforms.join(', ')} image in the index: ${messageOf(err)}; check that the registry answers, or build all the variant's platforms`,
+    };
+  }
+}
+
+/** After its push: the kept entries go back into the tag's index; what the user is told when they cannot. */
+export async function putBackKept(
+  registry: LazyRegistry,
+  job: Job,
+  { kept, images }: { kept: IndexPart[]; images: Record<string, string> },
+): Promise<string | undefined> {
+  if (!kept.length) return undefined;
+  try {
+    await keepOthers(await registry(), job, { kept, images });
+    return undefined;
+  } catch (err) {
+    return `pushed ${job.platforms.join(', ')}, but could not put ${kept.map((k) => k.platform).join(', ')} back into ${job.tags.join(', ')}: ${messageOf(err)}; build all the variant's platforms to push a complete index`;
+  }
 }

@@ -1,15 +1,13 @@
 import { availableParallelism } from 'node:os';
 import { hostPlatform } from '../engines/emulation';
 import { cellId, jobCells, type Job, type Plan } from '../jobs';
-import type { BuildRecord } from '../results/types';
 import type { BuildProblem } from './buildErrors';
 import { CellLocks } from './cellLocks';
 import { describeHeld, heldCells } from './lockFiles';
 import { ensureOutputDirs, pinPartImages } from './jobFiles';
 import { jobRecords } from './jobRecords';
-import { keepOthers, keptParts, pinnedImages } from './keepPlatforms';
-import { loadRegistryHosts, RegistryClient, type IndexPart } from '../registry';
-import { messageOf } from '../errors';
+import { pinnedImages, putBackKept, readKept } from './keepPlatforms';
+import { loadRegistryHosts, RegistryClient } from '../registry';
 import { JobProgress } from './jobProgress';
 import { restoreTags } from './cleanup';
 import { deliverAll } from './deliverAll';
@@ -21,8 +19,7 @@ import { askTags, clearLeftovers, lockCells, prePhaseHooks } from './jobPrepare'
 import { TaskQueue } from '../taskQueue';
 import { EmulationReserve, emulatedFirst } from '../schedule/emulationReserve';
 import { startPulls, startWarmups } from '../schedule/runSchedule';
-import { StoreImages, WarmupRecords } from '../schedule/warmupSkip';
-import { UpToDateJobs, watchStore, withoutFresh } from './upToDate';
+import { upToDateFirst, UpToDateJobs, watchStore, type LaneCheck } from './upToDate';
 import { startJob } from './startJob';
 import { runParts } from './runParts';
 import { describeNode } from '../nodes/endpoint';
@@ -103,7 +100,12 @@ export class BuildRunner {
             pulls: plan.pulls?.filter((p) => (p.node ?? LOCAL_NODE) === lane),
             warmup: plan.warmup?.filter((w) => (w.node ?? LOCAL_NODE) === lane),
           };
-          return this.runLane({ plan: lanePlan, node, stop }, o);
+          // This machine's podman first leaves out the jobs nothing changed for (upToDate.ts).
+          const program = this.exec.program(jobs[0]!, 'podman');
+          return upToDateFirst(
+            { lane: { plan: lanePlan, node, stop }, o, program, query: this.exec.query() },
+            (l, check) => this.runLaneBuilds(l, o, check),
+          );
         }),
       );
       const byJob = new Map(done.flat().map((x) => [x.job, x]));
@@ -122,25 +124,10 @@ export class BuildRunner {
     }
   }
 
-  private async runLane(lane: Lane, o: RunOptions): Promise<JobOutcome[]> {
-    // This machine's podman: the jobs nothing changed for end as their last build left them (upToDate.ts).
-    const program = lane.plan.jobs[0] && this.exec.program(lane.plan.jobs[0], 'podman');
-    const images = program ? new StoreImages(program, this.exec.query()) : undefined;
-    const jobs =
-      !lane.node && !lane.plan.nodes?.length && lane.plan.engine === 'podman' && program && images
-        ? new UpToDateJobs({ program, query: this.exec.query(), host: hostPlatform(), images })
-        : undefined;
-    const fresh = jobs && !o.rebuild ? await jobs.check(lane.plan.jobs) : new Map<Job, BuildRecord[]>();
-    if (!fresh.size) return this.runLaneBuilds(lane, o, { jobs, images });
-    const { plan, reused } = withoutFresh(lane.plan, fresh, o);
-    const built = plan.jobs.length ? await this.runLaneBuilds({ ...lane, plan }, o, { jobs, images }) : [];
-    return [...reused, ...built];
-  }
-
   private async runLaneBuilds(
     { plan, node, stop }: Lane,
     o: RunOptions,
-    { jobs, images }: { jobs?: UpToDateJobs; images?: StoreImages },
+    { jobs, images, warmups }: LaneCheck,
   ): Promise<JobOutcome[]> {
     if (node) {
       const startedAt = new Date();
@@ -193,16 +180,7 @@ export class BuildRunner {
         );
       },
       reserve,
-      ...(!node && plan.engine === 'podman' && plan.warmup?.length
-        ? {
-            skip: new WarmupRecords({
-              program: this.exec.program(plan.jobs[0]!, 'podman'),
-              query: this.exec.query(),
-              host: hostPlatform(),
-              images,
-            }),
-          }
-        : {}),
+      ...(warmups && plan.warmup?.length ? { skip: warmups } : {}),
     });
     const pulled = await pulls.all;
     if (!pulled.ok) {
@@ -237,7 +215,7 @@ export class BuildRunner {
       reserve,
       queue,
       afterBuilds,
-      ...(jobs ? { recordBuilt: (job: Job, records: BuildRecord[]) => jobs.built(job, records) } : {}),
+      ...(jobs ? { recordBuilt: jobs.built.bind(jobs) } : {}),
     };
     // Jobs take the slots in this order (the outcomes keep the plan's).
     const order = !node && !plan.warmup?.length ? emulatedFirst(plan.jobs, hostPlatform()) : plan.jobs;
@@ -303,18 +281,10 @@ export class BuildRunner {
       await ensureOutputDirs(job);
       await clearLeftovers(store, signal);
       const { queries, asked } = askTags(x, job);
-      let kept: IndexPart[] = [];
-      if (job.keepPlatforms?.length) {
-        try {
-          kept = await keptParts(await this.registry(), job.tags[0]!, job.keepPlatforms);
-        } catch (err) {
-          await queries;
-          return end('failed', {
-            problem: {
-              message: `could not read ${job.tags[0]} to keep its ${job.keepPlatforms.join(', ')} image in the index: ${messageOf(err)}; check that the registry answers, or build all the variant's platforms`,
-            },
-          });
-        }
+      const kept = await readKept(this.registry, job);
+      if ('failed' in kept) {
+        await queries;
+        return end('failed', { problem: { message: kept.failed } });
       }
       if (job.parts) {
         const failed = await runParts({
@@ -378,17 +348,8 @@ export class BuildRunner {
         if (replaced.length) lane.afterBuilds.push(() => removeReplaced(store, replaced, x.podmanStore(job)));
       }
       const images = job.engine === 'buildx' && job.output === 'push' ? await pinnedImages(job) : undefined;
-      if (kept.length) {
-        try {
-          await keepOthers(await this.registry(), job, { kept, images: images ?? {} });
-        } catch (err) {
-          return end('failed', {
-            problem: {
-              message: `pushed ${job.platforms.join(', ')}, but could not put ${kept.map((k) => k.platform).join(', ')} back into ${job.tags.join(', ')}: ${messageOf(err)}; build all the variant's platforms to push a complete index`,
-            },
-          });
-        }
-      }
+      const notKept = await putBackKept(this.registry, job, { kept, images: images ?? {} });
+      if (notKept) return end('failed', { problem: { message: notKept } });
       const done = end('succeeded', { images });
       // Recorded beside the lane's other builds, before the lane ends (its queries need no build slot).
       if (lane.recordBuilt && UpToDateJobs.eligible(job)) {
@@ -402,10 +363,8 @@ export class BuildRunner {
   }
 
   private registryClient?: Promise<RegistryClient>;
-  private registry(): Promise<RegistryClient> {
-    this.registryClient ??= loadRegistryHosts(this.exec.env).then((h) => new RegistryClient(h));
-    return this.registryClient;
-  }
+  private readonly registry = (): Promise<RegistryClient> =>
+    (this.registryClient ??= loadRegistryHosts(this.exec.env).then((h) => new RegistryClient(h)));
 
   private finish(job: Job, o: RunOptions, { startedAt, status, result, problem, images }: JobEnd): JobOutcome {
     const durationMs = Date.now() - startedAt.getTime();

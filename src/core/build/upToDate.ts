@@ -3,9 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { parseImageList, type StoredImage } from '../engines/podmanStore';
 import { cellId, jobCells, type Cell, type Job, type Plan } from '../jobs';
 import type { PrePhaseHooks, StepResult } from '../schedule/runSchedule';
-import type { JobOutcome, RunOptions } from './runnerTypes';
+import { hostPlatform } from '../engines/emulation';
+import type { JobOutcome, Lane, RunOptions } from './runnerTypes';
 import type { BuildRecord } from '../results/types';
-import { inputsDigest, RecordsFile, StoreImages } from '../schedule/warmupSkip';
+import { inputsDigest, RecordsFile, StoreImages, WarmupRecords } from '../schedule/warmupSkip';
 import type { EngineQuery } from './engineQuery';
 import { lockedCells } from './lockFiles';
 
@@ -191,6 +192,38 @@ export class UpToDateJobs {
       this.host,
     );
   }
+}
+
+/** What a lane's builds get from its up-to-date check: the recorder of what they make, the base images asked. */
+export interface LaneCheck {
+  jobs?: UpToDateJobs;
+  images?: StoreImages;
+  /** The lane's warm-ups that need not run again (this machine's podman). */
+  warmups?: WarmupRecords;
+}
+
+/**
+ * A lane on this machine's podman: the jobs nothing changed for end as their last build left them (unless
+ * `o.rebuild`), and `build` runs the others with what records them for the next run and the warm-up skip, which
+ * shares the base images' answers.
+ */
+export async function upToDateFirst(
+  { lane, o, program, query }: { lane: Lane; o: RunOptions; program: string | undefined; query: EngineQuery },
+  build: (lane: Lane, check: LaneCheck) => Promise<JobOutcome[]>,
+): Promise<JobOutcome[]> {
+  const local = !lane.node && !lane.plan.nodes?.length && lane.plan.engine === 'podman';
+  const images = program ? new StoreImages(program, query) : undefined;
+  const jobs =
+    local && program && images ? new UpToDateJobs({ program, query, host: hostPlatform(), images }) : undefined;
+  const warmups =
+    !lane.node && lane.plan.engine === 'podman' && program && images
+      ? new WarmupRecords({ program, query, host: hostPlatform(), images })
+      : undefined;
+  const check = { jobs, images, warmups };
+  const fresh = jobs && !o.rebuild ? await jobs.check(lane.plan.jobs) : new Map<Job, BuildRecord[]>();
+  if (!fresh.size) return build(lane, check);
+  const { plan, reused } = withoutFresh(lane.plan, fresh, o);
+  return [...reused, ...(plan.jobs.length ? await build({ ...lane, plan }, check) : [])];
 }
 
 /**
