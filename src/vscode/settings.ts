@@ -40,7 +40,7 @@ export function maxParallelJobs(): number {
   return Math.max(1, section().get<number>('maxParallelJobs') ?? DEFAULT_CONCURRENCY);
 }
 
-/** `multiarch.skipUpToDate` for this folder: whether a podman job nothing changed for is left as it is. */
+/** `multiarch.skipUpToDate` for this folder: whether a podman or dockerd job nothing changed for is left as it is. */
 export function skipUpToDate(scope?: vscode.ConfigurationScope): boolean {
   return section(scope).get<boolean>('skipUpToDate') ?? true;
 }

@@ -12,18 +12,25 @@ import {
   eventually,
   fixtureWorkspace,
   processesWithArgv,
+  projectWorkspace,
+  pushColdBase,
   registry,
   removeBuiltImages,
+  removeColdBases,
   tool,
   unameFor,
 } from './helpers';
+import { removeFromRegistry } from './cleanup';
 
 const runner = () => new BuildRunner({ programs: programsFromEnv(env), env, concurrency: 2 });
 
 describe('dockerd 20.10 with BuildKit (no buildx): one build per platform', function () {
   this.timeout(240_000);
   const built: string[] = [];
-  after(() => removeBuiltImages('docker', docker, built));
+  after(async () => {
+    await removeBuiltImages('docker', docker, built);
+    await removeColdBases();
+  });
 
   it('builds a variant per platform under per-arch tags; architecture from the image config and when run', async () => {
     const config = await fixtureWorkspace();
@@ -113,6 +120,74 @@ describe('dockerd 20.10 with BuildKit (no buildx): one build per platform', func
     assert.equal(problem.file, dockerfile);
     assert.equal(problem.line, 4);
     assert.equal(problem.exitCode, 4);
+  });
+
+  it('built again: cells nothing changed for are not built; a moved tag builds its cell, a base pushed again builds every cell', async () => {
+    const base = await pushColdBase();
+    const config = await projectWorkspace('shared-base', base);
+    const plan = buildPlan(config, { engine: 'docker' });
+    built.push(...plan.jobs.flatMap((j) => j.tags));
+    const buildAll = async () => {
+      const builds: string[] = [];
+      let said = '';
+      const summary = await runner().run(plan, {
+        config,
+        onCommand: (job, argv) => argv[1] === 'build' && builds.push(job.id),
+        onOutput: (_job, text) => (said += text),
+      });
+      assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
+      return { builds: builds.sort(), said, summary };
+    };
+    const ids = async () =>
+      Promise.all(
+        plan.jobs.map(
+          async (j) => (await tool([docker, 'image', 'inspect', '--format', '{{.Id}}', j.tags[0]!])).stdout,
+        ),
+      );
+    const all = plan.jobs.map((j) => j.id).sort();
+    const first = await buildAll();
+    assert.deepEqual(first.builds, all);
+    const images = await ids();
+
+    // Nothing changed: the registry still names the same base (asked with HEAD), and each tag the same image.
+    const second = await buildAll();
+    assert.deepEqual(second.builds, []);
+    assert.equal(second.said.match(/up to date/g)?.length, plan.jobs.length, second.said);
+    assert.deepEqual(await ids(), images);
+    assert.deepEqual(second.summary.records, []);
+    assert.equal(second.summary.upToDate.length, plan.jobs.length);
+
+    // The user tagged another image under one cell's tag: that cell builds, and only it.
+    const [moved, other] = plan.jobs;
+    assert.equal((await tool([docker, 'tag', other!.tags[0]!, moved!.tags[0]!])).ok, true);
+    const third = await buildAll();
+    assert.deepEqual(third.builds, [moved!.id]);
+    assert.deepEqual(await ids(), images, 'the rebuilt cell is the same image again (all cached)');
+
+    // The base pushed again under the same name, with other content: BuildKit would start from it, so every cell
+    // builds. The old manifests go first, so the registry keeps nothing of this test.
+    const next = await pushColdBase();
+    await removeFromRegistry(base);
+    const copied = await tool(
+      [
+        'skopeo',
+        'copy',
+        '--all',
+        '--src-tls-verify=false',
+        '--dest-tls-verify=false',
+        `docker://${next}`,
+        `docker://${base}`,
+      ],
+      120_000,
+    );
+    assert.equal(copied.ok, true, copied.stderr);
+    const fourth = await buildAll();
+    assert.deepEqual(fourth.builds, all);
+    const rebuilt = await ids();
+    assert.ok(
+      rebuilt.every((id, i) => id !== images[i]),
+      'each cell now starts from the new base',
+    );
   });
 
   it('cancelling a build in a long RUN step leaves no process behind', async () => {

@@ -21,7 +21,7 @@ cell's result in .multiarch/results.json. Stops at the first failure unless --ke
   --jobs N      builds running at once on each machine: here and each build node (default ${DEFAULT_CONCURRENCY},
                 as the editor's multiarch.maxParallelJobs)
   --json        print the results as JSON on stdout (engine output goes to stderr)
-  --rebuild     build every job, also those up to date (podman, images kept locally: a job whose inputs
+  --rebuild     build every job, also those up to date (podman or dockerd, images kept locally: a job whose inputs
                 are unchanged since its last build, and whose images are still in the store, is otherwise
                 not built again and keeps that build's results; the editor's multiarch.skipUpToDate)
   --allow-outside-project

@@ -100,10 +100,10 @@ export class BuildRunner {
             pulls: plan.pulls?.filter((p) => (p.node ?? LOCAL_NODE) === lane),
             warmup: plan.warmup?.filter((w) => (w.node ?? LOCAL_NODE) === lane),
           };
-          // This machine's podman first leaves out the jobs nothing changed for (upToDate.ts).
+          // This machine's podman or dockerd first leaves out the jobs nothing changed for (upToDate.ts).
           const program = this.exec.program(jobs[0]!, 'podman');
           return upToDateFirst(
-            { lane: { plan: lanePlan, node, stop }, o, program, query: this.exec.query() },
+            { lane: { plan: lanePlan, node, stop }, o, program, query: this.exec.query(), registry: this.registry },
             (l, check) => this.runLaneBuilds(l, o, check),
           );
         }),

@@ -1,22 +1,19 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { parseImageList, type StoredImage } from '../engines/podmanStore';
 import { cellId, jobCells, type Cell, type Job, type Plan } from '../jobs';
 import type { PrePhaseHooks, StepResult } from '../schedule/runSchedule';
 import { hostPlatform } from '../engines/emulation';
 import type { JobOutcome, Lane, RunOptions } from './runnerTypes';
 import type { BuildRecord } from '../results/types';
-import { inputsDigest, RecordsFile, StoreImages, WarmupRecords } from '../schedule/warmupSkip';
+import { inputsDigest, RecordsFile, StoreImages, WarmupRecords, type BaseImages } from '../schedule/warmupSkip';
+import type { RegistryClient } from '../registry';
 import type { EngineQuery } from './engineQuery';
 import { lockedCells } from './lockFiles';
+import { DockerBaseImages, DockerOutputs, PodmanOutputs, type JobOutputs, type MadeOutput } from './jobOutputs';
 
 /** What a job's last successful build read and made, with its records. */
-interface JobEntry {
+interface JobEntry extends MadeOutput {
   /** inputsDigest of the job when that build started. */
   inputs: string;
-  /** sha256 of `podman manifest inspect` of the list the job's tag named after it: its instances, by digest. */
-  manifest: string;
-  instances: string[];
   /** The build's records, one per cell: what the views show for an up-to-date cell. */
   records: BuildRecord[];
 }
@@ -34,17 +31,17 @@ const isEntry = (v: unknown): v is JobEntry => {
 };
 
 /**
- * The jobs a podman Build All need not run: nothing a job reads changed since its last successful build
- * (inputsDigest: argv, Dockerfile, base images in the store, the context files its COPY and ADD steps read),
- * its tag still names the manifest list that build made, unchanged, and every image of that list is in the
- * store, and no build of its cells runs or was killed since (a lock file of a cell: the job then builds as
- * before, after the other build, or clearing what the killed one left). Such a job's cells
- * end as that build left them, with its records. A cached podman build of an
- * unchanged job still cost 0.3–3 s of processes (bench/README.md, "An up-to-date job is not built again"), and
- * replace-on-success added five more podman calls per job; `RunOptions.rebuild` builds them all the same.
+ * The jobs a Build All need not run: nothing a job reads changed since its last successful build (inputsDigest:
+ * argv, Dockerfile, base images as the engine would resolve them, the context files its COPY and ADD steps read),
+ * its tag still names what that build made (podman: the same manifest list, every image of it in the store;
+ * dockerd: the same image), and no build of its cells runs or was killed since (a lock file of a cell: the job then
+ * builds as before, after the other build, or clearing what the killed one left). Such a job's cells end as that
+ * build left them, with its records. A cached build of an unchanged job still cost 0.3–3 s of processes per job
+ * (bench/README.md, "An up-to-date job is not built again"), and podman's replace-on-success added five more
+ * calls per job; `RunOptions.rebuild` builds them all the same.
  *
- * Only this machine's podman, images kept in the store (`load`), one tag per job, and plans without build
- * nodes: there the store can be asked cheaply and holds the whole result. Records are in
+ * Only this machine's podman or dockerd, images kept in the store (`load`), one tag per job, and plans without
+ * build nodes: there the store can be asked cheaply and holds the whole result. Records are in
  * `.multiarch/cache/jobs.json` (one project per instance, as the plan's jobs share its root).
  */
 export class UpToDateJobs {
@@ -52,26 +49,21 @@ export class UpToDateJobs {
   /** Each eligible job's inputs when this run started: recorded with what it made once it succeeded. */
   private readonly started = new Map<Job, string>();
 
-  private readonly program: string;
-  private readonly query: EngineQuery;
   private readonly host: string;
-  private readonly images: StoreImages;
+  private readonly images: BaseImages;
+  private readonly outputs: JobOutputs;
 
-  constructor(o: { program: string; query: EngineQuery; host: string; images: StoreImages }) {
-    ({ program: this.program, query: this.query, host: this.host, images: this.images } = o);
+  constructor(o: { host: string; images: BaseImages; outputs: JobOutputs }) {
+    ({ host: this.host, images: this.images, outputs: this.outputs } = o);
   }
 
   static eligible(job: Job): boolean {
-    return (
-      job.engine === 'podman' &&
-      job.program === 'podman' &&
-      !job.node &&
-      job.output === 'load' &&
-      job.tags.length === 1 &&
-      !!job.staging?.replaces &&
-      !job.keepPlatforms?.length &&
-      !!job.dockerfile
-    );
+    const common = !job.node && job.output === 'load' && job.tags.length === 1 && !!job.dockerfile;
+    if (!common) return false;
+    if (job.engine === 'podman')
+      return job.program === 'podman' && !!job.staging?.replaces && !job.keepPlatforms?.length;
+    // dockerd names the image only once its build succeeded: a load job has no steps after its build.
+    return job.engine === 'docker' && job.program === 'docker' && !job.staging && !job.after?.length;
   }
 
   /** The last `start`, which `built` waits for; undefined before any. */
@@ -107,23 +99,23 @@ export class UpToDateJobs {
     });
   }
 
-  /**
-   * The jobs of `jobs` that need not build, each with the records of the build that made its images. What the
-   * tags name is asked beside the inputs: one `podman images` listing of the store, then one `manifest inspect`
-   * per job. `podman images` fails for the whole store while any list in it names an image that is gone (a killed
-   * build's, one removed by hand); each tag is then asked on its own (three calls).
-   */
+  /** The jobs of `jobs` that need not build, each with the records of the build that made its images. */
   async check(jobs: Job[]): Promise<Map<Job, BuildRecord[]>> {
     const fresh = new Map<Job, BuildRecord[]>();
     const entries = jobs[0] ? await this.records.load(jobs[0].cwd) : new Map<string, JobEntry>();
     const known = jobs.filter((j) => UpToDateJobs.eligible(j) && entries.has(j.id));
     // Nothing recorded (a first build): the inputs are summed up once the pulls are done, beside the builds.
     if (!known.length) return fresh;
-    const listing = this.query([this.program, 'images', '--no-trunc', '--format', 'json']).then((r) =>
-      r.ok ? safeList(r.stdout) : undefined,
-    );
+    const unchanged = this.outputs.checker();
+    // What the tags name is asked beside the inputs. A lock file of a cell: another build of it runs (the job then
+    // waits for it and builds after it), or one was killed and left working containers that only a build clears.
     const outputs = new Map(
-      known.map((j) => [j, this.unchangedOutput(j, entries.get(j.id)!, listing).catch(() => false)]),
+      known.map((j) => [
+        j,
+        lockedCells(j.cwd, jobCells(j))
+          .then((locked) => !locked && unchanged(j, entries.get(j.id)!))
+          .catch(() => false),
+      ]),
     );
     for (const { job, inputs } of await this.start(jobs)) {
       const entry = entries.get(job.id);
@@ -134,47 +126,15 @@ export class UpToDateJobs {
   }
 
   /**
-   * Whether the job's tag still names a list of the same instances as after its last build, each in the store,
-   * and none of its cells has a lock file: another build of them runs (the job then waits for it and builds
-   * after it), or one was killed and left working containers that only a build of the job clears.
-   */
-  private async unchangedOutput(
-    job: Job,
-    entry: JobEntry,
-    listing: Promise<StoredImage[] | undefined>,
-  ): Promise<boolean> {
-    const tag = job.tags[0]!;
-    if (await lockedCells(job.cwd, jobCells(job))) return false;
-    const store = await listing;
-    if (store) {
-      // podman keeps a name without a registry as localhost/…; a wrong match only fails the comparison below.
-      const named = store.filter((i) => i.names.some((n) => n === tag || n.endsWith(`/${tag}`)));
-      const digests = new Set(store.flatMap((i) => (i.digest ? [i.digest] : [])));
-      if (named.length !== 1 || !entry.instances.every((d) => digests.has(d))) return false;
-      const r = await this.query([this.program, 'manifest', 'inspect', named[0]!.id]);
-      return r.ok && sha256(r.stdout) === entry.manifest;
-    }
-    // Only a local list: `manifest inspect` of any other name asks its registry.
-    if (!(await this.query([this.program, 'manifest', 'exists', tag])).ok) return false;
-    const r = await this.query([this.program, 'manifest', 'inspect', tag]);
-    if (!r.ok || sha256(r.stdout) !== entry.manifest) return false;
-    const refs = entry.instances.map((d) => `${tag}@${d}`);
-    return (await this.query([this.program, 'image', 'inspect', '--format', '{{.Id}}', ...refs])).ok;
-  }
-
-  /**
-   * `job` succeeded with `records`: the list its tag names now is recorded under the inputs it started with (one
-   * `manifest inspect`); a record that cannot be made only means the job builds next time.
+   * `job` succeeded with `records`: what its tag names now is recorded under the inputs it started with; a record
+   * that cannot be made only means the job builds next time.
    */
   async built(job: Job, records: BuildRecord[]): Promise<void> {
     await this.summing;
     const inputs = this.started.get(job);
-    const tag = job.tags[0];
-    if (!inputs || !tag) return;
-    const inspected = await this.query([this.program, 'manifest', 'inspect', tag]);
-    const instances = inspected.ok ? instanceDigests(inspected.stdout) : undefined;
-    if (!instances) return;
-    await this.records.set(job.cwd, job.id, { inputs, manifest: sha256(inspected.stdout), instances, records });
+    if (!inputs || !job.tags[0]) return;
+    const made = await this.outputs.made(job);
+    if (made) await this.records.set(job.cwd, job.id, { inputs, ...made, records });
   }
 
   private async inputs(job: Job): Promise<string | undefined> {
@@ -197,29 +157,52 @@ export class UpToDateJobs {
 /** What a lane's builds get from its up-to-date check: the recorder of what they make, the base images asked. */
 export interface LaneCheck {
   jobs?: UpToDateJobs;
-  images?: StoreImages;
+  /** What the lane's base images are (podman: in its store, which the pull step changes). */
+  images?: BaseImages;
   /** The lane's warm-ups that need not run again (this machine's podman). */
   warmups?: WarmupRecords;
 }
 
 /**
- * A lane on this machine's podman: the jobs nothing changed for end as their last build left them (unless
- * `o.rebuild`), and `build` runs the others with what records them for the next run and the warm-up skip, which
- * shares the base images' answers.
+ * A lane on this machine's podman or dockerd: the jobs nothing changed for end as their last build left them
+ * (unless `o.rebuild`), and `build` runs the others with what records them for the next run and, on podman, the
+ * warm-up skip, which shares the base images' answers. `registry` is asked for dockerd's base images.
  */
 export async function upToDateFirst(
-  { lane, o, program, query }: { lane: Lane; o: RunOptions; program: string | undefined; query: EngineQuery },
+  {
+    lane,
+    o,
+    program,
+    query,
+    registry,
+  }: {
+    lane: Lane;
+    o: RunOptions;
+    program: string | undefined;
+    query: EngineQuery;
+    registry: () => Promise<RegistryClient>;
+  },
   build: (lane: Lane, check: LaneCheck) => Promise<JobOutcome[]>,
 ): Promise<JobOutcome[]> {
-  const local = !lane.node && !lane.plan.nodes?.length && lane.plan.engine === 'podman';
-  const images = program ? new StoreImages(program, query) : undefined;
-  const jobs =
-    local && program && images ? new UpToDateJobs({ program, query, host: hostPlatform(), images }) : undefined;
-  const warmups =
-    !lane.node && lane.plan.engine === 'podman' && program && images
-      ? new WarmupRecords({ program, query, host: hostPlatform(), images })
-      : undefined;
-  const check = { jobs, images, warmups };
+  const { engine } = lane.plan;
+  const local = !lane.node && !lane.plan.nodes?.length;
+  let check: LaneCheck = {};
+  if (program && engine === 'podman') {
+    const images = new StoreImages(program, query);
+    const host = hostPlatform();
+    check = {
+      images,
+      jobs: local ? new UpToDateJobs({ host, images, outputs: new PodmanOutputs(program, query) }) : undefined,
+      warmups: lane.node ? undefined : new WarmupRecords({ program, query, host, images }),
+    };
+  } else if (program && engine === 'docker' && local) {
+    const images = new DockerBaseImages(program, query, registry);
+    check = {
+      images,
+      jobs: new UpToDateJobs({ host: hostPlatform(), images, outputs: new DockerOutputs(program, query) }),
+    };
+  }
+  const { jobs } = check;
   const fresh = jobs && !o.rebuild ? await jobs.check(lane.plan.jobs) : new Map<Job, BuildRecord[]>();
   if (!fresh.size) return build(lane, check);
   const { plan, reused } = withoutFresh(lane.plan, fresh, o);
@@ -257,7 +240,7 @@ export const UP_TO_DATE =
  */
 export function watchStore<R extends StepResult>(
   hooks: PrePhaseHooks<R>,
-  images: StoreImages | undefined,
+  images: BaseImages | undefined,
 ): { hooks: PrePhaseHooks<R>; changed: () => boolean } {
   let changed = false;
   const query = (argv: string[]) =>
@@ -294,23 +277,3 @@ function sameCells(job: Job, records: BuildRecord[]): boolean {
     .sort();
   return ids.length === had.length && ids.every((id, i) => id === had[i]);
 }
-
-function safeList(text: string): StoredImage[] | undefined {
-  try {
-    return parseImageList(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function instanceDigests(text: string): string[] | undefined {
-  try {
-    const list = JSON.parse(text) as { manifests?: Array<{ digest?: unknown }> };
-    const out = (list.manifests ?? []).map((m) => m.digest);
-    return out.length && out.every((d): d is string => typeof d === 'string') ? out : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');

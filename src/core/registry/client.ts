@@ -84,6 +84,20 @@ export class RegistryClient {
   }
 
   /**
+   * The digest of the manifest `ref`'s tag names now, from a HEAD request: registries that count pulls count
+   * a GET of a manifest, not a HEAD. A registry that sends no digest header is asked with a GET.
+   */
+  async digestOf(ref: ImageReference): Promise<string> {
+    if (ref.digest) return ref.digest;
+    const res = await this.send(repoOf(ref), `manifests/${ref.tag ?? 'latest'}`, {
+      method: 'HEAD',
+      accept: MANIFEST_TYPES,
+    });
+    await res.body?.cancel();
+    return res.headers.get('docker-content-digest') ?? (await this.getManifest(ref)).digest;
+  }
+
+  /**
    * The manifest `ref` names (its digest, else its tag) as the registry stores it: the exact bytes (an index
    * entry's size and digest are over these), the media type and the digest. A digest reference is checked.
    */
@@ -254,7 +268,7 @@ export interface ManifestBytes {
 }
 
 interface SendOptions {
-  method?: 'GET' | 'PUT';
+  method?: 'GET' | 'HEAD' | 'PUT';
   accept?: string;
   body?: Uint8Array;
   contentType?: string;

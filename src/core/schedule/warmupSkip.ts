@@ -79,10 +79,20 @@ export interface BuildInputs {
 }
 
 /**
- * What the images a build starts from are in the store, asked once per run (every job of a run shares its
- * base): a local list's entries, else the image's id, else `absent`.
+ * What each image a build starts from is, as its engine would resolve it now: one string per image, which
+ * changes when the engine would start from something else. Asked once per run (every job shares its base).
  */
-export class StoreImages {
+export interface BaseImages {
+  state(image: string): Promise<string>;
+  /** The store changed (a pull): ask again. */
+  forget(): void;
+}
+
+/**
+ * What the images a podman build starts from are in its store, which is all podman reads once the pull step has
+ * made them resolve locally: a local list's entries, else the image's id, else `absent`.
+ */
+export class StoreImages implements BaseImages {
   private readonly states = new Map<string, Promise<string>>();
 
   constructor(
@@ -117,7 +127,7 @@ export class StoreImages {
  * of its platforms) is in the store, and the path, size, modification time and mode of every context file its
  * COPY and ADD steps read; undefined when that cannot be told (the build then runs).
  */
-export async function inputsDigest(b: BuildInputs, images: StoreImages, host: string): Promise<string | undefined> {
+export async function inputsDigest(b: BuildInputs, images: BaseImages, host: string): Promise<string | undefined> {
   try {
     const context = resolve(b.cwd, b.argv[b.argv.length - 1]!);
     const args = buildArgsOf(b.argv);

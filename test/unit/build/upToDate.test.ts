@@ -9,6 +9,8 @@ import { summaryTable } from '../../../src/core/build/summary';
 import type { Job, Plan } from '../../../src/core/jobs';
 import type { BuildRecord } from '../../../src/core/results/types';
 import { StoreImages } from '../../../src/core/schedule/warmupSkip';
+import { DockerBaseImages, DockerOutputs, PodmanOutputs } from '../../../src/core/build/jobOutputs';
+import type { RegistryClient } from '../../../src/core/registry';
 
 const base = '127.0.0.1:5000/base/python:3.11';
 const dockerfile = `FROM ${base} AS builder
@@ -122,10 +124,9 @@ const records = (job: Job, startedAt = '2026-12-06T05:00:00.000Z'): BuildRecord[
 
 const checker = (s: ReturnType<typeof store>) =>
   new UpToDateJobs({
-    program: 'podman',
-    query: s.query,
     host: 'linux/amd64',
     images: new StoreImages('podman', s.query),
+    outputs: new PodmanOutputs('podman', s.query),
   });
 
 /** A first run that built `job` (recorded), then a second run's answer for it. */
@@ -235,6 +236,15 @@ describe('up-to-date jobs (podman)', () => {
       { ...job, staging: undefined },
     ])
       assert.equal(UpToDateJobs.eligible(other), false, JSON.stringify(other).slice(0, 80));
+    const docker = dockerJob(job);
+    assert.equal(UpToDateJobs.eligible(docker), true, 'a dockerd load job');
+    for (const other of [
+      { ...docker, output: 'push' as const },
+      { ...docker, after: [['docker', 'save', '-o', 'x.tar', docker.tags[0]!]] },
+      { ...docker, staging: { discard: [] } },
+      { ...docker, node: 'arm-box' },
+    ])
+      assert.equal(UpToDateJobs.eligible(other), false, JSON.stringify(other).slice(0, 80));
   });
 
   it('a job whose records were not made (its tag could not be read) is not recorded, so it builds next time', async () => {
@@ -325,5 +335,130 @@ describe('up-to-date jobs (podman)', () => {
       'asked again after the pull',
     );
     assert.equal(ran.length, 2);
+  });
+});
+
+/** The redis job as a dockerd Build All plans its arm64 cell: one platform, the image under a per-arch tag. */
+function dockerJob(job: Job): Job {
+  const dockerTag = 'app:redis-arm64';
+  return {
+    ...job,
+    id: 'redis@linux/arm64',
+    engine: 'docker',
+    program: 'docker',
+    platforms: ['linux/arm64'],
+    tags: [dockerTag],
+    argv: [
+      'docker',
+      'build',
+      '--platform',
+      'linux/arm64',
+      '--progress=plain',
+      '-f',
+      job.dockerfile!,
+      '-t',
+      dockerTag,
+      job.cwd,
+    ],
+    staging: undefined,
+  };
+}
+
+/** dockerd's answers and the registry's, scripted: the base is not in dockerd's store, the tag names one image. */
+function dockerStore() {
+  const state = {
+    /** The base in dockerd's store (`{{.Id}} {{.Os}}/{{.Architecture}}`), or undefined. */
+    localBase: undefined as string | undefined,
+    /** What the registry's tag of the base names; undefined: it cannot be reached. */
+    remote: ('sha256:' + 'c'.repeat(64)) as string | undefined,
+    image: ('sha256:' + 'd'.repeat(64)) as string | undefined,
+  };
+  const calls: string[] = [];
+  const query: EngineQuery = async (argv) => {
+    const line = argv.join(' ');
+    calls.push(line);
+    const answer = (stdout?: string) => ({
+      ok: stdout !== undefined,
+      stdout: stdout ?? '',
+      stderr: '',
+      exitCode: stdout !== undefined ? 0 : 1,
+      timedOut: false,
+    });
+    if (line === `docker image inspect --format {{.Id}} {{.Os}}/{{.Architecture}} ${base}`)
+      return answer(state.localBase);
+    if (line === 'docker image inspect --format {{.Id}} app:redis-arm64')
+      return answer(state.image && `${state.image}\n`);
+    return answer();
+  };
+  const asked: string[] = [];
+  const registry = async () =>
+    ({
+      digestOf: async (ref: { domain: string; path: string; tag?: string }) => {
+        asked.push(`${ref.domain}/${ref.path}:${ref.tag}`);
+        if (!state.remote) throw new Error('connection refused');
+        return state.remote;
+      },
+    }) as unknown as RegistryClient;
+  const checker = () =>
+    new UpToDateJobs({
+      host: 'linux/amd64',
+      images: new DockerBaseImages('docker', query, registry),
+      outputs: new DockerOutputs('docker', query),
+    });
+  return { state, calls, asked, checker };
+}
+
+describe('up-to-date jobs (dockerd)', () => {
+  async function builtThenCheckedDocker(
+    change: (s: ReturnType<typeof dockerStore>, dir: string) => Promise<void> | void,
+  ) {
+    const { dir, job: podmanJob } = await project();
+    const job = dockerJob(podmanJob);
+    const s = dockerStore();
+    const first = s.checker();
+    assert.equal((await first.check([job])).size, 0, 'nothing recorded yet');
+    void first.start([job]);
+    await first.built(job, records(job));
+    await change(s, dir);
+    return { fresh: await s.checker().check([job]), s, job };
+  }
+
+  it('a cell built before is up to date while its base (registry and store), inputs and image are the same', async () => {
+    const { fresh, s, job } = await builtThenCheckedDocker(() => {});
+    assert.deepEqual(fresh.get(job), records(job));
+    assert.deepEqual(s.asked, [base, base], 'the registry is asked for the tag, once per run');
+  });
+
+  it('the registry’s tag of the base moved, a base appeared in dockerd’s store, the image under the tag changed, or a source changed: builds again', async () => {
+    const changes: Array<[string, (s: ReturnType<typeof dockerStore>, dir: string) => Promise<void> | void]> = [
+      ['the base was pushed again', (s) => void (s.state.remote = 'sha256:' + 'e'.repeat(64))],
+      ['a base was pulled into the store', (s) => void (s.state.localBase = `sha256:${'f'.repeat(64)} linux/amd64`)],
+      ['the tag names another image', (s) => void (s.state.image = 'sha256:' + '9'.repeat(64))],
+      ['the tag is gone', (s) => void (s.state.image = undefined)],
+      ['the registry cannot be asked', (s) => void (s.state.remote = undefined)],
+      ['a source changed', (_s, dir) => writeFile(join(dir, 'src', 'app.py'), 'print(2)\n')],
+    ];
+    for (const [what, change] of changes) {
+      const { fresh } = await builtThenCheckedDocker(change);
+      assert.equal(fresh.size, 0, what);
+    }
+  });
+
+  it('a base the registry cannot tell of leaves nothing recorded: the cell builds next time too', async () => {
+    const { dir, job: podmanJob } = await project();
+    const job = dockerJob(podmanJob);
+    const s = dockerStore();
+    s.state.remote = undefined;
+    const first = s.checker();
+    void first.start([job]);
+    await first.built(job, records(job));
+    s.state.remote = 'sha256:' + 'c'.repeat(64);
+    assert.equal((await s.checker().check([job])).size, 0);
+    assert.equal(
+      s.calls.includes('docker image inspect --format {{.Id}} app:redis-arm64'),
+      false,
+      'no record to check',
+    );
+    void dir;
   });
 });

@@ -17,6 +17,7 @@ import {
 } from '../../../src/core/registry';
 import { checkBaseImagePlatforms, type LintCell } from '../../../src/core/lint/baseImagePlatform';
 import type { LocalPlatforms } from '../../../src/core/engines/localPlatforms';
+import { insecureOnly, sha, TestRegistry } from '../helpers/testRegistry';
 
 describe('registry settings', () => {
   it('reads insecure registries from registries.conf (v2 and v1) and daemon.json', () => {
@@ -110,6 +111,42 @@ describe('registry client (OCI distribution API)', () => {
     assert.deepEqual(await new RegistryClient(hosts).platforms({ domain: host, path: 'acme/app', tag: 'single' }), [
       'linux/s390x',
     ]);
+  });
+
+  it('the digest a tag names: from a HEAD request, or the manifest read when the registry sends no digest header', async () => {
+    const reg = await new TestRegistry('anonymous-token').start();
+    try {
+      const image = reg.addImage('amd64');
+      reg.manifests.set('1', reg.manifests.get(image.digest)!);
+      assert.equal(
+        await new RegistryClient(insecureOnly()).digestOf({ domain: reg.host, path: 'acme/app', tag: '1' }),
+        image.digest,
+      );
+      assert.deepEqual(
+        reg.log.filter((l) => l.includes('/manifests/')).map((l) => l.split(' ')[0]),
+        ['HEAD', 'HEAD'],
+        'asked without a token, then with one; never read',
+      );
+    } finally {
+      reg.stop();
+    }
+    const from = seen.length;
+    const digest = await new RegistryClient(hosts).digestOf({ domain: host, path: 'acme/app', tag: 'single' });
+    const body = JSON.stringify({
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { digest: 'sha256:cfg' },
+    });
+    assert.equal(digest, sha(body));
+    assert.deepEqual(
+      seen
+        .slice(from)
+        .filter((l) => l.includes('/manifests/'))
+        .map((l) => l.split(' ')[0]),
+      ['HEAD', 'HEAD', 'GET'],
+    );
+    const pinned = `sha256:${'a'.repeat(64)}`;
+    assert.equal(await new RegistryClient(hosts).digestOf({ domain: host, path: 'acme/app', digest: pinned }), pinned);
+    assert.equal(seen.length, from + 4, 'a digest reference is its own answer');
   });
 
   it('says which URL failed and how', async () => {
