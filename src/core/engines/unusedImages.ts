@@ -28,7 +28,8 @@ function buildName(ref: string): boolean {
  * The images of `pool` that nothing keeps, lists left out (they go with `podman manifest rm`), each before
  * the image it is built on, so `podman rmi --no-prune` can take them in this order. Kept: an image with a
  * name, an instance of any list not in `goneLists`, an image a container (a buildah working container too)
- * uses, and every image under one that is kept or not in the pool (its layers are that image's parents).
+ * uses, and every image under one that is kept or not in the pool (its layers are that image's parents) and made
+ * no later than it.
  */
 export function unusedImages(store: StoreContents, pool: Iterable<string>, opts: UnusedOptions = {}): string[] {
   const ids = new Set(pool);
@@ -48,13 +49,18 @@ export function unusedImages(store: StoreContents, pool: Iterable<string>, opts:
     for (let layer = top; layer && !layers.includes(layer); layer = parentOf.get(layer)) layers.push(layer);
     return layers;
   };
-  const kept = new Set<string>();
-  for (const i of store.images) if (!looseIds.has(i.id)) for (const layer of chain(i.layer)) kept.add(layer);
-  for (const c of store.containers)
-    for (const layer of chain(store.images.find((i) => i.id === c.image)?.layer)) kept.add(layer);
+  // Each layer under a kept image, with the latest time such an image was made: a loose image on that layer made
+  // later was not built on by it (a step without a layer of its own of another build: a sibling, not a parent).
+  const keptUntil = new Map<string, number>();
+  const keep = (top: string | undefined, at: number) => {
+    for (const layer of chain(top)) keptUntil.set(layer, Math.max(keptUntil.get(layer) ?? -Infinity, at));
+  };
+  for (const i of store.images) if (!looseIds.has(i.id)) keep(i.layer, i.created);
+  // A container may still commit on top of its image (a buildah working container): all under it stays.
+  for (const c of store.containers) keep(store.images.find((i) => i.id === c.image)?.layer, Infinity);
   const depth = new Map(loose.map((i) => [i.id, chain(i.layer).length]));
   return loose
-    .filter((i) => !(i.layer && kept.has(i.layer)))
+    .filter((i) => !(i.layer && (keptUntil.get(i.layer) ?? -Infinity) >= i.created))
     .sort((a, b) => depth.get(b.id)! - depth.get(a.id)! || b.created - a.created)
     .map((i) => i.id);
 }

@@ -49,6 +49,22 @@ describe('madeSince: what a test run left in a podman store', () => {
     assert.deepEqual(madeSince(mark, store), { lists: [], images: ['loose'] });
   });
 
+  it('takes images made on the layers of an older kept image (steps of a later build, with or without a layer of their own): no parents of it', () => {
+    const store: PodmanStore = {
+      images: [
+        image('old', 900, { layer: 'deps', names: ['127.0.0.1:5000/base:1'] }),
+        image('stage-tmp', 1100, { layer: 'deps', namesHistory: [`docker.io/library/${'a'.repeat(64)}-tmp:latest`] }),
+        image('deps-step', 1050, { layer: 'base' }),
+      ],
+      layers,
+      containers: [],
+    };
+    assert.deepEqual(madeSince({ at: 1000, ids: new Set(['old']) }, store), {
+      lists: [],
+      images: ['stage-tmp', 'deps-step'],
+    });
+  });
+
   it('gives an unnamed list to remove as a list, and its instances as images', () => {
     const store: PodmanStore = {
       images: [
