@@ -31,7 +31,7 @@ async function build(
 ): Promise<Record<string, BuildRecord>> {
   const plan = buildPlan(config, { engine, variants: ['minimal'], canLoadManifestList: true });
   built.push(...plan.jobs.flatMap((j) => j.tags));
-  // rebuild: an unchanged podman job is otherwise not built again at all (core/build/upToDate.ts).
+  // rebuild: an unchanged podman or dockerd job is otherwise not built again at all (core/build/upToDate.ts).
   const summary = await runner().run(plan, { config, rebuild });
   assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
   return Object.fromEntries(summary.records.map((r) => [r.platform, r]));
