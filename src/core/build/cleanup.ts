@@ -130,10 +130,13 @@ export async function removeHalfCommittedImages(program: string, run: EngineQuer
  * buildah.json`. Our marker and owner args there say which build made each one. A remote podman (no local
  * graph root) has none to read.
  */
-async function markedContainers(
-  program: string,
-  { run, root }: StoreAccess,
-): Promise<Array<{ id: string; marker: string; owner?: string }>> {
+interface MarkedContainer {
+  id: string;
+  marker: string;
+  owner?: string;
+}
+
+async function markedContainers(program: string, { run, root }: StoreAccess): Promise<MarkedContainer[]> {
   try {
     const ps = await run([program, 'ps', '--external', '--all', '--no-trunc', '--format', 'json']);
     const external = ps.ok ? parseContainerList(ps.stdout).filter((c) => c.state === 'storage') : [];
@@ -143,7 +146,7 @@ async function markedContainers(
     if (!where) return [];
     const { graphRoot, graphDriver } = where;
     const dir = join(graphRoot, `${graphDriver}-containers`);
-    const found: Array<{ id: string; marker: string; owner?: string }> = [];
+    const found: MarkedContainer[] = [];
     for (const c of external) {
       try {
         const args = parseBuildahArgs(await readFile(join(dir, c.id, 'userdata', 'buildah.json'), 'utf8'));
@@ -191,14 +194,42 @@ export async function orphanedWorkingContainers(
   marker: string | undefined,
   store: StoreAccess,
 ): Promise<{ own: string[]; others: string[] }> {
+  return orphansOf(await markedContainers(program, store), marker);
+}
+
+function orphansOf(containers: MarkedContainer[], marker: string | undefined): { own: string[]; others: string[] } {
   const me = processOwner();
   const own: string[] = [];
   const others: string[] = [];
-  for (const c of await markedContainers(program, store)) {
+  for (const c of containers) {
     const gone = c.owner !== undefined && c.owner !== me && !ownerAlive(c.owner);
     if (c.marker === marker) {
       if (c.owner === undefined || c.owner === me || gone) own.push(c.id);
     } else if (gone) others.push(c.id);
   }
   return { own, others };
+}
+
+/**
+ * orphanedWorkingContainers for the jobs of one lane, from one listing of the store taken when the first job asks:
+ * every podman call takes the store's lock, so three jobs listing it at once took about as long as one after the
+ * other, before each build (bench/README.md, "One listing of working containers per lane"). What a killed build
+ * left was there before the lane started, so a later job finds it in that listing too. Each container is given to
+ * one job only.
+ */
+export class LaneOrphans {
+  private listing?: Promise<MarkedContainer[]>;
+  private readonly given = new Set<string>();
+
+  constructor(
+    private readonly program: string,
+    private readonly store: StoreAccess,
+  ) {}
+
+  async take(marker: string): Promise<{ own: string[]; others: string[] }> {
+    this.listing ??= markedContainers(this.program, this.store);
+    const { own, others } = orphansOf(await this.listing, marker);
+    const fresh = (ids: string[]) => ids.filter((id) => !this.given.has(id) && !!this.given.add(id));
+    return { own: fresh(own), others: fresh(others) };
+  }
 }

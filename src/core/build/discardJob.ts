@@ -1,5 +1,5 @@
 import type { Job } from '../jobs';
-import { discardStaging, orphanedWorkingContainers, removeRemoteWorkingContainers } from './cleanup';
+import { discardStaging, orphanedWorkingContainers, removeRemoteWorkingContainers, type LaneOrphans } from './cleanup';
 import type { JobExec } from './jobExec';
 import { removePartFiles } from './jobFiles';
 import type { RunOptions } from './runnerTypes';
@@ -14,17 +14,16 @@ export interface JobStore {
 /**
  * Working containers that killed builds left (kill -9, a closed terminal: nothing ran their clean-up): this
  * job's own (the caller holds the job's cell locks) and any other job's whose owner process is gone; never those
- * of a live build (cleanup.ts `orphanedWorkingContainers`). A build node's store cannot be read from here (see
+ * of a live build (cleanup.ts `orphanedWorkingContainers`; `lane`: from the lane's one listing, `LaneOrphans`). A build node's store cannot be read from here (see
  * removeRemoteWorkingContainers).
  */
-export async function removeOrphans({ exec, job, o }: JobStore): Promise<void> {
+export async function removeOrphans({ exec, job, o }: JobStore, lane?: LaneOrphans): Promise<void> {
   if (!job.staging?.marker || job.node) return;
   const program = exec.program(job, 'podman');
   const root = exec.podmanStoreRoot(job);
-  const { own, others } = await orphanedWorkingContainers(program, job.staging.marker, {
-    run: exec.query(job),
-    ...(root ? { root } : {}),
-  });
+  const { own, others } = lane
+    ? await lane.take(job.staging.marker)
+    : await orphanedWorkingContainers(program, job.staging.marker, { run: exec.query(job), ...(root ? { root } : {}) });
   if (!own.length && !others.length) return;
   await exec.query(job)([program, 'rm', '--force', ...own, ...others]);
   if (own.length)

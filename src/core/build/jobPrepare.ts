@@ -1,7 +1,7 @@
 import { jobCells, type Cell, type Job, type Warmup } from '../jobs';
 import type { CellLocks } from './cellLocks';
 import { acquireCells, describeHeld, type HeldCell } from './lockFiles';
-import { taggedImages } from './cleanup';
+import { LaneOrphans, taggedImages } from './cleanup';
 import { removeOrphans, type JobStore } from './discardJob';
 import type { JobExec } from './jobExec';
 import { namedManifestLists } from './promote';
@@ -13,14 +13,22 @@ import { WarmupTimings } from './warmupTimings';
  * `before` commands, failures ignored). Both come before its build; neither touches what the other removes, so
  * they run side by side.
  */
-export async function clearLeftovers(store: JobStore, signal: AbortSignal): Promise<void> {
+export async function clearLeftovers(store: JobStore, signal: AbortSignal, lane?: LaneOrphans): Promise<void> {
   const { exec: x, job, o } = store;
   await Promise.all([
-    removeOrphans(store),
+    removeOrphans(store, lane),
     (async () => {
       for (const argv of job.before ?? []) await x.run(job, argv, { o, signal });
     })(),
   ]);
+}
+
+/** The working containers killed builds left, listed once for a lane's podman jobs on this machine (LaneOrphans). */
+export function laneOrphans(x: JobExec, jobs: Job[]): LaneOrphans | undefined {
+  const marked = jobs.find((j) => j.engine === 'podman' && !j.node && j.staging?.marker);
+  if (!marked) return undefined;
+  const root = x.podmanStoreRoot(marked);
+  return new LaneOrphans(x.program(marked, 'podman'), { run: x.query(marked), ...(root ? { root } : {}) });
 }
 
 /**

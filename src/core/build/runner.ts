@@ -15,7 +15,7 @@ import { discardJob } from './discardJob';
 import { JobExec, type ExecResult } from './jobExec';
 import { WarmupTimings } from './warmupTimings';
 import { promoteFiles, removeReplaced } from './promote';
-import { askTags, clearLeftovers, lockCells, prePhaseHooks } from './jobPrepare';
+import { askTags, clearLeftovers, laneOrphans, lockCells, prePhaseHooks } from './jobPrepare';
 import { TaskQueue } from '../taskQueue';
 import { EmulationReserve, emulatedFirst } from '../schedule/emulationReserve';
 import { startPulls, startWarmups } from '../schedule/runSchedule';
@@ -202,6 +202,7 @@ export class BuildRunner {
         ? this.finish(job, o, { startedAt, status: 'failed', result: gate.result, problem })
         : this.finish(job, o, { startedAt, status: 'cancelled' });
     };
+    const orphans = node ? undefined : laneOrphans(this.exec, plan.jobs);
     const lane = nodeName({ node: node?.name });
     const queue =
       this.queues.get(lane) ??
@@ -216,6 +217,7 @@ export class BuildRunner {
       queue,
       afterBuilds,
       ...(jobs ? { recordBuilt: jobs.built.bind(jobs) } : {}),
+      ...(orphans ? { orphans } : {}),
     };
     // Jobs take the slots in this order (the outcomes keep the plan's).
     const order = !node && !plan.warmup?.length ? emulatedFirst(plan.jobs, hostPlatform()) : plan.jobs;
@@ -279,7 +281,7 @@ export class BuildRunner {
       if (signal.aborted) return end('cancelled');
       if (!job.parts) for (const c of cells) o.onStatus?.(c, 'running');
       await ensureOutputDirs(job);
-      await clearLeftovers(store, signal);
+      await clearLeftovers(store, signal, lane.orphans);
       const { queries, asked } = askTags(x, job);
       const kept = await readKept(this.registry, job);
       if ('failed' in kept) {

@@ -11,6 +11,7 @@ import type { ProcessResult } from './runProcess';
 import type { BuildRecord, CellStatus } from '../results/types';
 import type { BuildProblem } from './buildErrors';
 import type { CellLocks } from './cellLocks';
+import type { LaneOrphans } from './cleanup';
 import { describeHeld, type HeldCell } from './lockFiles';
 import type { probeNode } from '../nodes/probe';
 
@@ -126,6 +127,8 @@ export interface LaneGates {
   afterBuilds: Array<() => Promise<void>>;
   /** Records what a job that succeeded made, for the next run's up-to-date check (upToDate.ts). */
   recordBuilt?: (job: Job, records: BuildRecord[]) => Promise<void>;
+  /** This machine's podman: the working containers killed builds left, listed once for the lane's jobs. */
+  orphans?: LaneOrphans;
 }
 
 /** How a job ended, for its records. */
