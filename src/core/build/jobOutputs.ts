@@ -3,7 +3,7 @@ import { parseImageList, type StoredImage } from '../engines/podmanStore';
 import type { Job } from '../jobs';
 import { normalize, tryParseReference } from '../reference';
 import type { RegistryClient } from '../registry';
-import type { BaseImages } from '../schedule/warmupSkip';
+import { MemoBaseImages } from '../schedule/warmupSkip';
 import type { EngineQuery } from './engineQuery';
 
 /** What a job's tag named after its last successful build: its record of what it made. */
@@ -95,34 +95,23 @@ export class DockerOutputs implements JobOutputs {
  * asked (offline, credentials) leaves the inputs untold, and the job builds as before. A digest reference is its
  * own answer.
  */
-export class DockerBaseImages implements BaseImages {
-  private readonly states = new Map<string, Promise<string>>();
-
+export class DockerBaseImages extends MemoBaseImages {
   constructor(
     private readonly program: string,
     private readonly query: EngineQuery,
     private readonly registry: () => Promise<RegistryClient>,
-  ) {}
-
-  forget(): void {
-    this.states.clear();
+  ) {
+    super();
   }
 
-  state(image: string): Promise<string> {
-    let s = this.states.get(image);
-    if (!s) {
-      s = (async () => {
-        const ref = tryParseReference(image);
-        if (!ref) throw new Error(`${image}: not an image reference`);
-        const [local, remote] = await Promise.all([
-          this.query([this.program, 'image', 'inspect', '--format', '{{.Id}} {{.Os}}/{{.Architecture}}', image]),
-          ref.digest ?? this.registry().then((c) => c.digestOf(normalize(ref))),
-        ]);
-        return `local ${local.ok ? local.stdout.trim() : 'absent'} remote ${remote}`;
-      })();
-      this.states.set(image, s);
-    }
-    return s;
+  protected async ask(image: string): Promise<string> {
+    const ref = tryParseReference(image);
+    if (!ref) throw new Error(`${image}: not an image reference`);
+    const [local, remote] = await Promise.all([
+      this.query([this.program, 'image', 'inspect', '--format', '{{.Id}} {{.Os}}/{{.Architecture}}', image]),
+      ref.digest ?? this.registry().then((c) => c.digestOf(normalize(ref))),
+    ]);
+    return `local ${local.ok ? local.stdout.trim() : 'absent'} remote ${remote}`;
   }
 }
 

@@ -88,37 +88,42 @@ export interface BaseImages {
   forget(): void;
 }
 
-/**
- * What the images a podman build starts from are in its store, which is all podman reads once the pull step has
- * made them resolve locally: a local list's entries, else the image's id, else `absent`.
- */
-export class StoreImages implements BaseImages {
+/** BaseImages asked once per image until `forget` (the store changed): `ask` says what one image is now. */
+export abstract class MemoBaseImages implements BaseImages {
   private readonly states = new Map<string, Promise<string>>();
 
-  constructor(
-    private readonly program: string,
-    private readonly query: PodmanQuery,
-  ) {}
-
-  /** The store changed (a pull): ask again. */
   forget(): void {
     this.states.clear();
   }
 
   state(image: string): Promise<string> {
     let s = this.states.get(image);
-    if (!s) {
-      s = (async () => {
-        if ((await this.query([this.program, 'manifest', 'exists', image])).ok) {
-          const r = await this.query([this.program, 'manifest', 'inspect', image]);
-          return r.ok ? `list ${r.stdout}` : 'unreadable list';
-        }
-        const r = await this.query([this.program, 'image', 'inspect', '--format', '{{.Id}}', image]);
-        return r.ok ? r.stdout.trim() : 'absent';
-      })();
-      this.states.set(image, s);
-    }
+    if (!s) this.states.set(image, (s = this.ask(image)));
     return s;
+  }
+
+  protected abstract ask(image: string): Promise<string>;
+}
+
+/**
+ * What the images a podman build starts from are in its store, which is all podman reads once the pull step has
+ * made them resolve locally: a local list's entries, else the image's id, else `absent`.
+ */
+export class StoreImages extends MemoBaseImages {
+  constructor(
+    private readonly program: string,
+    private readonly query: PodmanQuery,
+  ) {
+    super();
+  }
+
+  protected async ask(image: string): Promise<string> {
+    if ((await this.query([this.program, 'manifest', 'exists', image])).ok) {
+      const r = await this.query([this.program, 'manifest', 'inspect', image]);
+      return r.ok ? `list ${r.stdout}` : 'unreadable list';
+    }
+    const r = await this.query([this.program, 'image', 'inspect', '--format', '{{.Id}}', image]);
+    return r.ok ? r.stdout.trim() : 'absent';
   }
 }
 
