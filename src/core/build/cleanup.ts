@@ -213,9 +213,9 @@ function orphansOf(containers: MarkedContainer[], marker: string | undefined): {
 /**
  * orphanedWorkingContainers for the jobs of one lane, from one listing of the store taken when the first job asks:
  * every podman call takes the store's lock, so three jobs listing it at once took about as long as one after the
- * other, before each build (bench/README.md, "One listing of working containers per lane"). What a killed build
- * left was there before the lane started, so a later job finds it in that listing too. Each container is given to
- * one job only.
+ * other, before each build (bench/README.md, "dockerd: an unchanged cell is not built again; one listing of
+ * working containers per lane"). What a killed build left was there before the lane started, so a later job finds
+ * it in that listing too. Each container is given to one job only.
  */
 export class LaneOrphans {
   private listing?: Promise<MarkedContainer[]>;

@@ -14,8 +14,8 @@ export interface JobStore {
 /**
  * Working containers that killed builds left (kill -9, a closed terminal: nothing ran their clean-up): this
  * job's own (the caller holds the job's cell locks) and any other job's whose owner process is gone; never those
- * of a live build (cleanup.ts `orphanedWorkingContainers`; `lane`: from the lane's one listing, `LaneOrphans`). A build node's store cannot be read from here (see
- * removeRemoteWorkingContainers).
+ * of a live build (cleanup.ts `orphanedWorkingContainers`; with `lane`, from the lane's one listing,
+ * `LaneOrphans`). A build node's store cannot be read from here (see removeRemoteWorkingContainers).
  */
 export async function removeOrphans({ exec, job, o }: JobStore, lane?: LaneOrphans): Promise<void> {
   if (!job.staging?.marker || job.node) return;

@@ -133,4 +133,4 @@ function instanceDigests(text: string): string[] | undefined {
   }
 }
 
-export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
