@@ -24,9 +24,12 @@ export const RUN_MARKER = 'MULTIARCH_TEST_RUN';
  * are read from containers/storage's own files (podmanStore.mjs), which also list buildah's working containers.
  */
 export async function snapshot(env = engineEnv()) {
-  // The bases setup pushed are pulled by the first test that needs them and are meant to stay.
-  const bases = new Set([env.MULTIARCH_BASE_IMAGE, env.MULTIARCH_PYTHON_BASE_IMAGE].filter(Boolean));
-  const isBase = (names) => names.length > 0 && names.every((n) => bases.has(n));
+  // The bases setup pushed are pulled by the first test that needs them and are meant to stay: under their tag,
+  // or, for a platform pulled from a base's index by digest (schedule/podmanPull.ts), under `<repository>@sha256:…`.
+  const tags = [env.MULTIARCH_BASE_IMAGE, env.MULTIARCH_PYTHON_BASE_IMAGE].filter(Boolean);
+  const repos = tags.map((t) => t.slice(0, t.lastIndexOf(':')));
+  const isBase = (names) =>
+    names.length > 0 && names.every((n) => tags.includes(n) || repos.some((r) => n.startsWith(`${r}@sha256:`)));
   const stores = {};
   const add = async (name, fn) => {
     try {
