@@ -2,9 +2,11 @@
  * Where a podman Build All's time goes: one cold Build All of a fixture (default heavy-shared) in an image store
  * of its own, with every podman call timed from outside (a wrapper program logs each call's start and end), then
  * the calls in start order: start, end, duration (seconds from the run's start), exit code, arguments.
- *   node --import tsx bench/command-times.ts [heavy-shared|shared-base]   # needs scripts/setup/20-engines.sh (root)
+ * With --rebuild, the traced Build All is a second one on the warm store that builds every job again from the cache
+ * (what `multiarch build --rebuild` runs), after an untraced cold one.
+ *   node --import tsx bench/command-times.ts [heavy-shared|shared-base] [--rebuild]   # needs scripts/setup/20-engines.sh (root)
  */
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BuildRunner } from '../src/core/build/runner';
@@ -22,7 +24,8 @@ exit $rc
 `;
 
 async function main(): Promise<void> {
-  const project = (process.argv[2] ?? 'heavy-shared') as Project;
+  const project = (process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 'heavy-shared') as Project;
+  const rebuild = process.argv.includes('--rebuild');
   const config = await projectWorkspace(project, await pushColdBase());
   const dir = await mkdtemp(join(tmpdir(), 'command-times-'));
   await writeFile(
@@ -42,13 +45,18 @@ async function main(): Promise<void> {
   };
   try {
     const plan = buildPlan(config, { engine: 'podman', canLoadManifestList: true });
+    const runner = new BuildRunner({ programs: programsFromEnv(env), env, concurrency: 3 });
+    if (rebuild) {
+      const cold = await runner.run(plan, { config });
+      if (!cold.ok)
+        throw new Error(`the cold Build All failed: ${JSON.stringify(cold.outcomes.map((o) => o.problem))}`);
+      await truncate(log);
+    }
     const t0 = Date.now();
-    const summary = await new BuildRunner({ programs: programsFromEnv(env), env, concurrency: 3 }).run(plan, {
-      config,
-    });
+    const summary = await runner.run(plan, { config, rebuild });
     const seconds = (ms: number) => ((ms - t0) / 1000).toFixed(2).padStart(6);
     console.log(
-      `${project}: ${summary.ok ? 'ok' : 'FAILED'} in ${((Date.now() - t0) / 1000).toFixed(2)} s, load average ${loadavg()[0]!.toFixed(1)}`,
+      `${project}${rebuild ? ', --rebuild on the warm store' : ''}: ${summary.ok ? 'ok' : 'FAILED'} in ${((Date.now() - t0) / 1000).toFixed(2)} s, load average ${loadavg()[0]!.toFixed(1)}`,
     );
     const calls = (await readFile(log, 'utf8'))
       .trim()

@@ -26,13 +26,13 @@ describe('a podman build that replaces a manifest list (real podman, a store of 
   let store: PrivateStore | undefined;
   after(() => store?.dispose());
 
-  it("removes the old list's platform images, but keeps one the user tagged and the base's", async () => {
+  it("removes the old lists' platform images (two jobs', together), but keeps one the user tagged and the base's", async () => {
     store = await privateStore();
     const config = await projectWorkspace('shared-base');
     const dockerfile = join(config.root, 'Dockerfile');
     await writeFile(dockerfile, `${await readFile(dockerfile, 'utf8')}COPY app.txt /app.txt\n`);
     await writeFile(join(config.root, 'app.txt'), 'first\n');
-    const plan = () => buildPlan(config, { engine: 'podman', variants: ['minimal'] });
+    const plan = () => buildPlan(config, { engine: 'podman', variants: ['minimal', 'redis'] });
     const runner = new BuildRunner({ programs: programsFromEnv(store.env), env: store.env, concurrency: 2 });
     const build = async () => {
       let output = '';
@@ -42,13 +42,18 @@ describe('a podman build that replaces a manifest list (real podman, a store of 
     };
 
     await build();
-    const tag = plan().jobs[0]!.tags[0]!;
-    const first = await instanceIds(store, tag);
+    const [tag, other] = plan().jobs.map((j) => j.tags[0]!);
+    const first = await instanceIds(store, tag!);
+    const otherFirst = await instanceIds(store, other!);
     assert.deepEqual(Object.keys(first).sort(), ['linux/amd64', 'linux/arm64']);
     // `podman images` names the list itself; `image inspect` of its name gives the native platform's image.
-    const listed = await store.podman(['images', '--no-trunc', '--format', 'json', tag]);
-    const firstList = (JSON.parse(listed.stdout) as { Id: string }[])[0]?.Id.replace(/^sha256:/, '');
-    assert.ok(firstList && !Object.values(first).includes(firstList), `the list's own id: ${listed.stdout}`);
+    const listId = async (ref: string) => {
+      const listed = await store!.podman(['images', '--no-trunc', '--format', 'json', ref]);
+      return (JSON.parse(listed.stdout) as { Id: string }[])[0]?.Id.replace(/^sha256:/, '');
+    };
+    const firstList = await listId(tag!);
+    assert.ok(firstList && !Object.values(first).includes(firstList), `the list's own id: ${firstList}`);
+    const otherList = await listId(other!);
     // The pull step made the base a local list of two unnamed platform images; they must outlive the old list.
     const base = await instanceIds(store, plan().pulls![0]!.image);
     const mine = `localhost/mine-${runTag}:arm64`;
@@ -56,13 +61,17 @@ describe('a podman build that replaces a manifest list (real podman, a store of 
 
     await writeFile(join(config.root, 'app.txt'), 'second\n');
     const output = await build();
-    const second = await instanceIds(store, tag);
+    const second = await instanceIds(store, tag!);
     for (const platform of Object.keys(first)) assert.notEqual(second[platform], first[platform], platform);
 
     const exists = async (id: string) => (await store!.podman(['image', 'exists', id])).ok;
     assert.equal(await exists(firstList), false, 'the replaced list is gone');
     assert.equal(await exists(first['linux/amd64']!), false, "the old list's linux/amd64 image is gone");
-    assert.match(output, /removed \d+ unnamed image\(s\) that only the replaced manifest list used/);
+    assert.equal(await exists(otherList!), false, "the other job's replaced list is gone");
+    for (const [platform, id] of Object.entries(otherFirst))
+      assert.equal(await exists(id), false, `the other job's old ${platform} image is gone`);
+    // Each job says what went of its own list.
+    assert.equal(output.match(/removed \d+ unnamed image\(s\) that only the replaced manifest list used/g)?.length, 2);
     assert.equal(await exists(first['linux/arm64']!), true, 'the image the user tagged was removed');
     const named = await store.podman(['image', 'inspect', '--format', '{{.Id}}', mine]);
     assert.equal(named.stdout.trim(), first['linux/arm64'], `${mine} moved: ${named.stderr}`);

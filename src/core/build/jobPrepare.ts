@@ -39,7 +39,12 @@ export function laneOrphans(x: JobExec, jobs: Job[]): LaneOrphans | undefined {
  */
 export function askTags(x: JobExec, job: Job) {
   const replaced = job.staging?.replaces
-    ? namedManifestLists(x.program(job, 'podman'), job.staging.replaces, x.query(job))
+    ? namedManifestLists(x.program(job, 'podman'), job.staging.replaces, x.query(job)).then((ids) => {
+        // Removing them reads the store's files, whose place `podman info` says (slow): asked now, beside the build,
+        // rather than after the lane's last build.
+        if (ids.length) void x.podmanStoreRoot(job)?.();
+        return ids;
+      })
     : Promise.resolve([]);
   const previous = job.staging?.restores
     ? taggedImages(x.program(job, 'docker'), job.staging.restores, x.query(job))

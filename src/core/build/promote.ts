@@ -1,8 +1,9 @@
 import { rename, rm } from 'node:fs/promises';
 import { parseImageList, type StoreContents } from '../engines/podmanStore';
 import { replacedListImages } from '../engines/unusedImages';
-import type { Staging } from '../jobs';
-import type { JobStore } from './discardJob';
+import type { Job, Staging } from '../jobs';
+import type { JobExec } from './jobExec';
+import type { RunOptions } from './runnerTypes';
 import { halfCommitted } from './cleanup';
 import type { EngineQuery } from './engineQuery';
 import type { ToolResult } from '../engines/exec';
@@ -63,39 +64,90 @@ export async function removeUnnamedLists(program: string, ids: string[], run: En
 }
 
 /**
- * Removes the lists in `ids` that no name points to any more (removeUnnamedLists) and then their platform
- * images and those images' build steps, where nothing else keeps them: no name now or before, no other list,
- * no container, nothing built on them (engines/unusedImages.ts). Only after the new list holds the tags, and
- * each image before its parent, `--no-prune`: podman's own pruning of parents knows nothing of lists and
- * would take another list's unnamed instance (a pulled base's) along. `store` reads the store's files
- * (`undefined`: not readable from here, a remote podman: the images stay).
+ * The lists of `ids` that no name points to any more, removed with one `podman manifest rm` (every podman call
+ * takes the store's lock, so one per list ran one after the other at the run's end): which are unnamed lists is
+ * read from the store's files, and which went from them again afterwards (podman removes every list it finds and
+ * fails only on the others, so a list another process removed meanwhile costs nothing else).
  */
-export async function removeReplacedLists(
+async function removeUnnamedListsTogether(
   ids: string[],
+  before: StoreContents,
   { program, run, store }: { program: string; run: EngineQuery; store: () => Promise<StoreContents | undefined> },
-): Promise<{ lists: string[]; images: string[]; error?: string }> {
-  if (!ids.length) return { lists: [], images: [] };
-  const before = await store();
-  const lists = await removeUnnamedLists(program, ids, run);
-  const images = before && lists.length ? replacedListImages(before, lists) : [];
-  if (!images.length) return { lists, images };
-  const r = await run([program, 'rmi', '--no-prune', '--ignore', ...images]);
-  if (r.ok) return { lists, images };
-  const left = new Set((await store())?.images.map((i) => i.id) ?? images);
-  return { lists, images: images.filter((id) => !left.has(id)), error: (r.stderr || r.stdout).trim().split('\n')[0] };
+): Promise<string[]> {
+  const unnamed = ids.filter((id) => before.images.some((i) => i.id === id && i.list && !i.names.length));
+  if (!unnamed.length) return [];
+  await run([program, 'manifest', 'rm', ...unnamed]);
+  const after = await store();
+  if (!after) return [];
+  const left = new Set(after.images.map((i) => i.id));
+  return unnamed.filter((id) => !left.has(id));
 }
 
-/** removeReplacedLists for `job`'s tags, on its machine, said in the job's output. */
+/**
+ * Removes the lists that no name points to any more, of every job in `jobs` (each job's replaced list ids), and
+ * then their platform images and those images' build steps, where nothing else keeps them: no name now or before,
+ * no other list, no container, nothing built on them (engines/unusedImages.ts). Only after the new lists hold the
+ * tags, and each image before its parent, `--no-prune`: podman's own pruning of parents knows nothing of lists
+ * and would take another list's unnamed instance (a pulled base's) along. `store` reads the store's files
+ * (`undefined`: not readable from here, a remote podman: each list is asked about and removed on its own, and the
+ * images stay). `perJob` counts, per job, the removed images only its own lists used.
+ */
+export async function removeReplacedLists(
+  jobs: string[][],
+  { program, run, store }: { program: string; run: EngineQuery; store: () => Promise<StoreContents | undefined> },
+): Promise<{ lists: string[]; images: string[]; perJob: number[]; error?: string }> {
+  const ids = [...new Set(jobs.flat())];
+  const none = { lists: [], images: [], perJob: jobs.map(() => 0) };
+  if (!ids.length) return none;
+  const before = await store();
+  if (!before) return { ...none, lists: await removeUnnamedLists(program, ids, run) };
+  const lists = await removeUnnamedListsTogether(ids, before, { program, run, store });
+  const images = lists.length ? replacedListImages(before, lists) : [];
+  if (!images.length) return { ...none, lists };
+  const r = await run([program, 'rmi', '--no-prune', '--ignore', ...images]);
+  const left = r.ok ? new Set<string>() : new Set((await store())?.images.map((i) => i.id) ?? images);
+  const removed = images.filter((id) => !left.has(id));
+  const gone = new Set(removed);
+  const perJob = jobs.map(
+    (own) =>
+      replacedListImages(
+        before,
+        lists.filter((id) => own.includes(id)),
+      ).filter((id) => gone.has(id)).length,
+  );
+  return {
+    lists,
+    images: removed,
+    perJob,
+    ...(r.ok ? {} : { error: (r.stderr || r.stdout).trim().split('\n')[0] }),
+  };
+}
+
+/**
+ * removeReplacedLists for the jobs of one lane once its builds have ended, one removal per machine and podman
+ * program, each job's part said in its output.
+ */
 export async function removeReplaced(
-  { exec, job, o }: JobStore,
-  replaced: string[],
-  store: () => Promise<StoreContents | undefined>,
+  exec: JobExec,
+  replaced: Array<{ job: Job; o: RunOptions; ids: string[] }>,
 ): Promise<void> {
-  const program = exec.program(job, 'podman');
-  const { images, error } = await removeReplacedLists(replaced, { program, run: exec.query(job), store });
-  if (images.length)
-    o.onOutput?.(job, `removed ${images.length} unnamed image(s) that only the replaced manifest list used\n`);
-  if (error) o.onOutput?.(job, `kept some images of the replaced manifest list: ${error}\n`);
+  const groups = new Map<string, typeof replaced>();
+  for (const r of replaced) {
+    const key = `${r.job.node ?? ''}\0${exec.program(r.job, 'podman')}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  for (const group of groups.values()) {
+    const { job } = group[0]!;
+    const { perJob, error } = await removeReplacedLists(
+      group.map((g) => g.ids),
+      { program: exec.program(job, 'podman'), run: exec.query(job), store: exec.podmanStore(job) },
+    );
+    for (const [k, { job: own, o }] of group.entries()) {
+      if (perJob[k])
+        o.onOutput?.(own, `removed ${perJob[k]} unnamed image(s) that only the replaced manifest list used\n`);
+      if (error) o.onOutput?.(own, `kept some images of the replaced manifest lists: ${error}\n`);
+    }
+  }
 }
 
 function safeImages(text: string) {

@@ -208,6 +208,7 @@ export class BuildRunner {
       this.queues.get(lane) ??
       this.queues.set(lane, new TaskQueue(this.opts.concurrency ?? DEFAULT_CONCURRENCY)).get(lane)!;
     const afterBuilds: LaneGates['afterBuilds'] = [];
+    const replaced: LaneGates['replaced'] = [];
     const lanes: LaneGates = {
       signal: stop.signal,
       abort: () => stop.abort(),
@@ -216,6 +217,7 @@ export class BuildRunner {
       reserve,
       queue,
       afterBuilds,
+      replaced,
       ...(jobs ? { recordBuilt: jobs.built.bind(jobs) } : {}),
       ...(orphans ? { orphans } : {}),
     };
@@ -229,6 +231,7 @@ export class BuildRunner {
     );
     const outcomes = await Promise.all(plan.jobs.map((job) => started.get(job)!));
     for (const clean of afterBuilds) await clean().catch(() => {});
+    await removeReplaced(this.exec, replaced).catch(() => {});
     return outcomes;
   }
 
@@ -346,8 +349,8 @@ export class BuildRunner {
             problem: { message: `could not move the output into place: ${(err as Error).message}` },
           });
         }
-        // The lists the tags left go once no build of this lane runs any more (LaneGates.afterBuilds).
-        if (replaced.length) lane.afterBuilds.push(() => removeReplaced(store, replaced, x.podmanStore(job)));
+        // The lists the tags left go once no build of this lane runs any more (LaneGates.replaced).
+        if (replaced.length) lane.replaced.push({ job, o, ids: replaced });
       }
       const images = job.engine === 'buildx' && job.output === 'push' ? await pinnedImages(job) : undefined;
       const notKept = await putBackKept(this.registry, job, { kept, images: images ?? {} });

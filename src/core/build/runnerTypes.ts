@@ -125,6 +125,11 @@ export interface LaneGates {
    * layer info: layer not known").
    */
   afterBuilds: Array<() => Promise<void>>;
+  /**
+   * The manifest lists each podman job's tags named before it replaced them, removed together after afterBuilds
+   * (promote.ts removeReplaced: one `manifest rm` and one `rmi` per store, not one of each per job).
+   */
+  replaced: Array<{ job: Job; o: RunOptions; ids: string[] }>;
   /** Records what a job that succeeded made, for the next run's up-to-date check (upToDate.ts). */
   recordBuilt?: (job: Job, records: BuildRecord[]) => Promise<void>;
   /** This machine's podman: the working containers killed builds left, listed once for the lane's jobs. */

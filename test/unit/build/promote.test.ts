@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { listImages, namedManifestLists } from '../../../src/core/build/promote';
+import { listImages, namedManifestLists, removeReplacedLists } from '../../../src/core/build/promote';
+import type { StoreContents } from '../../../src/core/engines/podmanStore';
+import { storeImage } from '../helpers/storeImage';
 import type { EngineQuery } from '../../../src/core/build/engineQuery';
 
 /** podman's stderr while another build commits an image (podman 4.3), for that moment failing the whole listing. */
@@ -58,5 +60,92 @@ describe('replace-on-success queries', () => {
       return { ok: line === `manifest exists ${id}`, stdout: '', stderr: '', exitCode: 0, timedOut: false };
     };
     assert.deepEqual(await namedManifestLists('podman', ['app:dev'], run), [id]);
+  });
+});
+
+describe('removeReplacedLists: the lists a lane replaced, removed together', () => {
+  // Two jobs' replaced lists (`old-a`, `old-b`), each over one platform image built on the base's instance; a third
+  // list the user named again meanwhile (`kept`); the new lists hold the tags.
+  const contents = (gone: Set<string> = new Set()): StoreContents => ({
+    images: [
+      storeImage('base', 1, { namesHistory: ['127.0.0.1:5000/busybox:1'], layer: 'l-base' }),
+      storeImage('a', 10, { layer: 'l-a' }),
+      storeImage('old-a', 11, { list: true, namesHistory: ['localhost/app:minimal'], instances: ['sha256:a'] }),
+      storeImage('b', 12, { layer: 'l-b' }),
+      storeImage('old-b', 13, { list: true, namesHistory: ['localhost/app:redis'], instances: ['sha256:b'] }),
+      storeImage('c', 14, { layer: 'l-c' }),
+      storeImage('kept', 15, { list: true, names: ['localhost/mine:1'], instances: ['sha256:c'] }),
+      storeImage('a2', 20, { layer: 'l-a2' }),
+      storeImage('new-a', 21, { list: true, names: ['localhost/app:minimal'], instances: ['sha256:a2'] }),
+      storeImage('b2', 22, { layer: 'l-b2' }),
+      storeImage('new-b', 23, { list: true, names: ['localhost/app:redis'], instances: ['sha256:b2'] }),
+    ].filter((i) => !gone.has(i.id)),
+    layers: [{ id: 'l-base' }, ...['l-a', 'l-b', 'l-c', 'l-a2', 'l-b2'].map((id) => ({ id, parent: 'l-base' }))],
+    containers: [],
+  });
+
+  it('takes every unnamed list in one `manifest rm` and their images in one `rmi`, each job counting its own', async () => {
+    const gone = new Set<string>();
+    const calls: string[][] = [];
+    const run: EngineQuery = async (argv) => {
+      calls.push(argv.slice(1));
+      if (argv[1] === 'manifest' || argv[1] === 'rmi') for (const id of argv.slice(3)) gone.add(id);
+      return { ok: true, stdout: '', stderr: '', exitCode: 0, timedOut: false };
+    };
+    const r = await removeReplacedLists([['old-a'], ['old-b', 'kept']], {
+      program: 'podman',
+      run,
+      store: async () => contents(gone),
+    });
+    assert.deepEqual(calls, [
+      ['manifest', 'rm', 'old-a', 'old-b'],
+      ['rmi', '--no-prune', '--ignore', 'b', 'a'],
+    ]);
+    assert.deepEqual(r.lists, ['old-a', 'old-b']);
+    assert.deepEqual(r.images.sort(), ['a', 'b']);
+    assert.deepEqual(r.perJob, [1, 1]);
+    assert.equal(r.error, undefined);
+  });
+
+  it('counts only the lists that went: one removed meanwhile by another process is no failure', async () => {
+    const gone = new Set<string>(['old-a']);
+    const run: EngineQuery = async (argv) => {
+      const missing = argv[1] === 'manifest' && argv.slice(3).some((id) => gone.has(id));
+      for (const id of argv.slice(3)) gone.add(id);
+      return {
+        ok: !missing,
+        stdout: '',
+        stderr: missing ? 'Error: old-a: image not known' : '',
+        exitCode: missing ? 1 : 0,
+        timedOut: false,
+      };
+    };
+    // Read before the other process removed old-a: both look unnamed.
+    let reads = 0;
+    const r = await removeReplacedLists([['old-a'], ['old-b']], {
+      program: 'podman',
+      run,
+      store: async () => contents(reads++ === 0 ? new Set() : gone),
+    });
+    assert.deepEqual(r.lists, ['old-a', 'old-b']);
+    assert.deepEqual(r.images.sort(), ['a', 'b']);
+  });
+
+  it('a store it cannot read (a remote podman) asks about each list and removes no image', async () => {
+    const calls: string[] = [];
+    const run: EngineQuery = async (argv) => {
+      calls.push(argv.slice(1, 3).join(' '));
+      const id = argv.at(-1)!.replace('id=', '');
+      const stdout = argv[1] === 'images' ? JSON.stringify([{ Id: id, Names: [] }]) : '';
+      return { ok: true, stdout, stderr: '', exitCode: 0, timedOut: false };
+    };
+    const r = await removeReplacedLists([['old-a'], ['old-b']], {
+      program: 'podman',
+      run,
+      store: async () => undefined,
+    });
+    assert.deepEqual(r.lists, ['old-a', 'old-b']);
+    assert.deepEqual(r.images, []);
+    assert.deepEqual(calls, ['images --no-trunc', 'manifest rm', 'images --no-trunc', 'manifest rm']);
   });
 });
