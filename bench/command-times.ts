@@ -13,7 +13,7 @@ import { BuildRunner } from '../src/core/build/runner';
 import { runProcess } from '../src/core/build/runProcess';
 import { programsFromEnv } from '../src/core/engines/detect';
 import { buildPlan } from '../src/core/matrix/plan';
-import { env as baseEnv, projectWorkspace, pushColdBase, type Project } from '../test/engines/helpers';
+import { env as baseEnv, projectWorkspace, pushColdBase, removeColdBase, type Project } from '../test/engines/helpers';
 
 const wrapper = `#!/bin/sh
 s=$(date +%s%3N)
@@ -26,7 +26,8 @@ exit $rc
 async function main(): Promise<void> {
   const project = (process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 'heavy-shared') as Project;
   const rebuild = process.argv.includes('--rebuild');
-  const config = await projectWorkspace(project, await pushColdBase());
+  const base = await pushColdBase();
+  const config = await projectWorkspace(project, base);
   const dir = await mkdtemp(join(tmpdir(), 'command-times-'));
   await writeFile(
     join(dir, 'storage.conf'),
@@ -74,6 +75,8 @@ async function main(): Promise<void> {
   } finally {
     await runProcess([real, 'rmi', '-a', '-f'], { cwd: dir, env: { ...env, MULTIARCH_PODMAN: real } });
     await rm(dir, { recursive: true, force: true });
+    // The base goes from the registry too (and from the shared stores, which never saw it).
+    await removeColdBase(base);
   }
 }
 
