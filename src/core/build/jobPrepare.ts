@@ -86,6 +86,25 @@ export function prePhaseHooks({
   };
 }
 
+/** A job's cells taken (lockCells), or why not. */
+export type JobLock = Awaited<ReturnType<typeof lockCells>>;
+
+/**
+ * What a job does before its build that needs no build slot: its cells locked, then what a killed earlier build
+ * of it left cleared (clearLeftovers, failures ignored). Started for every job of a lane at the lane's start,
+ * beside the pulls and while the job waits for a slot: in the slot it held up the build behind it
+ * (bench/README.md, "A job's clean-up before its slot").
+ */
+export async function prepareJob(
+  store: JobStore,
+  { locks, signal, orphans }: { locks: CellLocks; signal: AbortSignal; orphans: LaneOrphans | undefined },
+): Promise<JobLock> {
+  const locked = await lockCells(locks, store.job, { o: store.o, signal });
+  if (typeof locked === 'object' && 'release' in locked && !signal.aborted)
+    await clearLeftovers(store, signal, orphans).catch(() => {});
+  return locked;
+}
+
 /**
  * Takes the job's cells: this process's locks, then the cells' lock files, so another process (a second window, a
  * terminal) never builds them at the same time. `held` names who holds them (unless told to wait); 'cancelled'

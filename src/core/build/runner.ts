@@ -15,7 +15,7 @@ import { discardJob } from './discardJob';
 import { JobExec, type ExecResult } from './jobExec';
 import { WarmupTimings } from './warmupTimings';
 import { promoteFiles, removeReplaced } from './promote';
-import { askTags, clearLeftovers, laneOrphans, lockCells, prePhaseHooks } from './jobPrepare';
+import { askTags, laneOrphans, prepareJob, prePhaseHooks, type JobLock } from './jobPrepare';
 import { TaskQueue } from '../taskQueue';
 import { EmulationReserve, emulatedFirst } from '../schedule/emulationReserve';
 import { startPulls, startWarmups } from '../schedule/runSchedule';
@@ -150,6 +150,18 @@ export class BuildRunner {
       if (probe.engineVersion) this.nodeVersions.set(node.name, probe.engineVersion);
     }
     const startedAt = new Date();
+    const orphans = node ? undefined : laneOrphans(this.exec, plan.jobs);
+    const prepared = new Map(
+      plan.jobs.map((job) => [
+        job,
+        prepareJob({ exec: this.exec, job, o }, { locks: this.locks, signal: stop.signal, orphans }),
+      ]),
+    );
+    // Once a job has ended (or never got to build: a failed pull or warm-up, a cancel), its cells are free again.
+    const release = async (job: Job) => {
+      const locked = await prepared.get(job)!;
+      if (typeof locked === 'object' && 'release' in locked) await locked.release();
+    };
     // Where this machine's podman store is (`podman info`, slow) is asked now, beside the pulls: each job's
     // clean-up of what a killed build left reads the store before its build starts (discardJob.ts), and while
     // a warm-up runs its working containers are there to read, so the jobs would ask behind it.
@@ -189,7 +201,9 @@ export class BuildRunner {
       // A warm-up already running for a platform pulled in time is stopped and cleaned up first.
       await gates.wait(plan.jobs.flatMap(jobCells));
       await warmupProblem;
-      return this.failedBeforeBuild({ plan, o, startedAt, pre: pulled });
+      const failed = await this.failedBeforeBuild({ plan, o, startedAt, pre: pulled });
+      await Promise.all(plan.jobs.map(release));
+      return failed;
     }
     // What the jobs read, for their records: summed up again when a pull changed the store (or not yet summed up),
     // beside the builds' start rather than before it.
@@ -202,7 +216,6 @@ export class BuildRunner {
         ? this.finish(job, o, { startedAt, status: 'failed', result: gate.result, problem })
         : this.finish(job, o, { startedAt, status: 'cancelled' });
     };
-    const orphans = node ? undefined : laneOrphans(this.exec, plan.jobs);
     const lane = nodeName({ node: node?.name });
     const queue =
       this.queues.get(lane) ??
@@ -219,14 +232,17 @@ export class BuildRunner {
       afterBuilds,
       replaced,
       ...(jobs ? { recordBuilt: jobs.built.bind(jobs) } : {}),
-      ...(orphans ? { orphans } : {}),
     };
     // Jobs take the slots in this order (the outcomes keep the plan's).
     const order = !node && !plan.warmup?.length ? emulatedFirst(plan.jobs, hostPlatform()) : plan.jobs;
     const started = new Map(
       order.map((job) => [
         job,
-        startJob(job, { o, lane: lanes, build: (slotFreed) => this.runJob(job, o, { lane: lanes, slotFreed }) }),
+        startJob(job, {
+          o,
+          lane: lanes,
+          build: (slotFreed) => this.runJob(job, o, { lane: lanes, slotFreed, locked: prepared.get(job)! }),
+        }).finally(() => release(job)),
       ]),
     );
     const outcomes = await Promise.all(plan.jobs.map((job) => started.get(job)!));
@@ -267,7 +283,7 @@ export class BuildRunner {
   private async runJob(
     job: Job,
     o: RunOptions,
-    { lane, slotFreed }: { lane: LaneGates; slotFreed: () => void },
+    { lane, slotFreed, locked: prepared }: { lane: LaneGates; slotFreed: () => void; locked: Promise<JobLock> },
   ): Promise<JobOutcome> {
     const { signal, gateFailed } = lane;
     const cells = jobCells(job);
@@ -277,14 +293,13 @@ export class BuildRunner {
     const end = (status: JobOutcome['status'], more: Omit<JobEnd, 'startedAt' | 'status'> = {}) =>
       this.finish(job, o, { startedAt, status, ...more });
     x.progress.set(job, new JobProgress(job));
-    const locked = await lockCells(this.locks, job, { o, signal });
+    const locked = await prepared;
     if (locked === 'cancelled') return end('cancelled');
     if ('held' in locked) return end('failed', { problem: { message: describeHeld(locked.held) } });
     try {
       if (signal.aborted) return end('cancelled');
       if (!job.parts) for (const c of cells) o.onStatus?.(c, 'running');
       await ensureOutputDirs(job);
-      await clearLeftovers(store, signal, lane.orphans);
       const { queries, asked } = askTags(x, job);
       const kept = await readKept(this.registry, job);
       if ('failed' in kept) {
@@ -319,8 +334,15 @@ export class BuildRunner {
         return end('failed', { problem: { message: after.failed } });
       }
       // A step that failed or was cancelled: the tags go back where they were, the staging goes.
-      const stopped = async (r: ExecResult, argv: string[]) => {
-        const status = r.cancelled || signal.aborted ? 'cancelled' : r.exitCode !== 0 ? 'failed' : undefined;
+      // `failed`: the step failed before the lane was stopped (the lane's stop does not make it a cancel).
+      const stopped = async (r: ExecResult, argv: string[], failed = false) => {
+        const status = failed
+          ? 'failed'
+          : r.cancelled || signal.aborted
+            ? 'cancelled'
+            : r.exitCode !== 0
+              ? 'failed'
+              : undefined;
         if (!status) return undefined;
         const problem = status === 'failed' ? await x.problem(job, { o, r, argv }) : undefined;
         const { previous } = await asked();
@@ -330,8 +352,12 @@ export class BuildRunner {
       };
       if (!after) {
         const r: ExecResult = await x.run(job, job.argv, { o, signal });
+        // A failure stops the lane before its slot goes to a queued job, not once it has been looked into: the
+        // queued job's cells are taken already (prepareJob), so it would start at once.
+        const failed = !r.cancelled && !signal.aborted && r.exitCode !== 0;
+        if (failed && !o.keepGoing) lane.abort();
         slotFreed();
-        const ended = await stopped(r, job.argv);
+        const ended = await stopped(r, job.argv, failed);
         if (ended) return ended;
       }
       // The after-steps move the tags: by now the queries have said what the tags named before.

@@ -11,7 +11,6 @@ import type { ProcessResult } from './runProcess';
 import type { BuildRecord, CellStatus } from '../results/types';
 import type { BuildProblem } from './buildErrors';
 import type { CellLocks } from './cellLocks';
-import type { LaneOrphans } from './cleanup';
 import { describeHeld, type HeldCell } from './lockFiles';
 import type { probeNode } from '../nodes/probe';
 
@@ -132,8 +131,6 @@ export interface LaneGates {
   replaced: Array<{ job: Job; o: RunOptions; ids: string[] }>;
   /** Records what a job that succeeded made, for the next run's up-to-date check (upToDate.ts). */
   recordBuilt?: (job: Job, records: BuildRecord[]) => Promise<void>;
-  /** This machine's podman: the working containers killed builds left, listed once for the lane's jobs. */
-  orphans?: LaneOrphans;
 }
 
 /** How a job ended, for its records. */

@@ -298,6 +298,77 @@ describe('build runner', () => {
     assert.deepEqual(lines.slice(2), ['manifest rm 0123456789abcdef']);
   });
 
+  /**
+   * A podman whose pull of the base waits (up to 5 s) for the job's temporary list to be removed, and then succeeds
+   * or fails (`pullExit`); every call is traced.
+   */
+  async function pullWaitingPodman(dir: string, pullExit: number): Promise<string> {
+    const file = join(dir, 'podman');
+    const gate = join(dir, 'tmp-list-removed');
+    await writeFile(
+      file,
+      `#!/bin/sh
+case "$1 $2" in
+  "-c "*) exec sh -c "$2" ;;
+  "manifest exists") exit 1 ;;
+  "image inspect") exit 125 ;;
+  "manifest rm") echo "manifest rm $3" >> ${join(dir, 'trace')}; touch ${gate}; exit 1 ;;
+  "pull "*) i=0; while [ ! -e ${gate} ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+    echo "pull ended" >> ${join(dir, 'trace')}
+    [ ${pullExit} = 0 ] || { echo "Error: writing blob: no space left on device"; exit ${pullExit}; }
+    echo ${'a'.repeat(64)} ;;
+esac
+exit 0
+`,
+      { mode: 0o755 },
+    );
+    return file;
+  }
+
+  function pulledPlan(dir: string): Plan {
+    const cells = [{ variant: 'redis', platform: 'linux/amd64' }];
+    return {
+      engine: 'podman',
+      jobs: [
+        job('redis', '', {
+          platforms: ['linux/amd64'],
+          argv: ['podman', '-c', `echo build >> ${join(dir, 'trace')}`],
+          program: 'podman',
+          before: [['podman', 'manifest', 'rm', 'app:multiarch-tmp-0123456789ab']],
+        }),
+      ],
+      pulls: [{ image: '127.0.0.1:5000/base/busybox:1', platform: 'linux/amd64', cells }],
+    };
+  }
+
+  it("clears a job's leftovers (its temporary list) beside the base's pull, not after it", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'runner-'));
+    const podman = await pullWaitingPodman(dir, 0);
+    const summary = await new BuildRunner({ programs: { podman } }).run(pulledPlan(dir));
+    assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
+    // Were the temporary list removed only once the pull had ended, the pull would give up waiting first.
+    assert.deepEqual((await readFile(join(dir, 'trace'), 'utf8')).trim().split('\n'), [
+      'manifest rm app:multiarch-tmp-0123456789ab',
+      'pull ended',
+      'build',
+    ]);
+  });
+
+  it('a failed pull frees the cells its jobs had taken: the next run builds them', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'runner-'));
+    const runner = new BuildRunner({ programs: { podman: await pullWaitingPodman(dir, 125) } });
+    const plan = pulledPlan(dir);
+    const failed = await runner.run(plan);
+    assert.equal(failed.ok, false);
+    assert.match(failed.outcomes[0]!.problem!.message, /no space left on device/);
+    assert.deepEqual(
+      runner.locks.busy(plan.jobs.flatMap((j) => j.platforms.map((platform) => ({ variant: j.variant, platform })))),
+      [],
+    );
+    const again = await new BuildRunner({ programs: { podman: await pullWaitingPodman(dir, 0) } }).run(plan);
+    assert.equal(again.ok, true, JSON.stringify(again.outcomes.map((o) => o.problem)));
+  });
+
   it('refuses a second run of a busy cell, or waits for it when asked', async () => {
     const runner = new BuildRunner();
     const gate = join(await mkdtemp(join(tmpdir(), 'runner-')), 'gate');

@@ -179,6 +179,7 @@ describe('podman pull once', () => {
     const repo = '127.0.0.1:5000/base/busybox';
     assert.deepEqual(b.calls, [
       `podman manifest exists ${image}`,
+      `podman image inspect --format {{.Os}}/{{.Architecture}}{{if .Variant}}/{{.Variant}}{{end}} {{.ID}} ${image}`,
       `podman manifest inspect ${image}`,
       `podman image exists ${repo}@sha256:${'0'.repeat(64)}`,
       `podman image exists ${repo}@sha256:${'1'.repeat(64)}`,
@@ -191,6 +192,7 @@ describe('podman pull once', () => {
     assert.deepEqual(await podmanPullOnce(image, ['linux/arm64', 'linux/amd64'], { exec, onReady }), { ok: true });
     assert.deepEqual(calls, [
       `podman manifest exists ${image}`,
+      `podman image inspect --format {{.Os}}/{{.Architecture}}{{if .Variant}}/{{.Variant}}{{end}} {{.ID}} ${image}`,
       `podman manifest inspect ${image}`,
       // Only the platforms asked for, in the caller's order (emulated first).
       `podman image exists ${repo}@sha256:${'1'.repeat(64)}`,
@@ -198,7 +200,7 @@ describe('podman pull once', () => {
       `podman pull -q --tls-verify=false --platform linux/arm64 ${repo}@sha256:${'1'.repeat(64)}`,
       `podman pull -q --tls-verify=false --platform linux/amd64 ${repo}@sha256:${'0'.repeat(64)}`,
     ]);
-    assert.deepEqual(ready, ['linux/arm64 after 5 calls', 'linux/amd64 after 6 calls']);
+    assert.deepEqual(ready, ['linux/arm64 after 6 calls', 'linux/amd64 after 7 calls']);
 
     // One instance in the store: its platform is ready before the other one is pulled.
     const half = scripted([
@@ -215,10 +217,10 @@ describe('podman pull once', () => {
       }),
       { ok: true },
     );
-    assert.deepEqual(half.calls.slice(4), [
+    assert.deepEqual(half.calls.slice(5), [
       `podman pull -q --tls-verify=false --platform linux/arm64 ${repo}@sha256:${'1'.repeat(64)}`,
     ]);
-    assert.deepEqual(halfReady, ['linux/amd64 after 4 calls', 'linux/arm64 after 5 calls']);
+    assert.deepEqual(halfReady, ['linux/amd64 after 5 calls', 'linux/arm64 after 6 calls']);
   });
 
   it("a local list still empty (another run between its `manifest create` and `manifest add --all`) is read again until the index's entries are in it", async () => {
@@ -242,7 +244,7 @@ describe('podman pull once', () => {
     };
     assert.deepEqual(await podmanPullOnce(image, ['linux/arm64', 'linux/amd64'], { exec }), { ok: true });
     // Never by tag (that would move the name off the list the other run is filling): each instance by digest.
-    assert.deepEqual(calls.slice(4), [
+    assert.deepEqual(calls.slice(5), [
       `podman image exists ${repo}@sha256:${'1'.repeat(64)}`,
       `podman image exists ${repo}@sha256:${'0'.repeat(64)}`,
       `podman pull -q --tls-verify=false --platform linux/arm64 ${repo}@sha256:${'1'.repeat(64)}`,
@@ -311,7 +313,7 @@ describe('podman pull once', () => {
     const repo = '127.0.0.1:5000/base/busybox';
     const { exec, calls, ready, onReady } = localListWithoutInstances(['amd64']);
     assert.deepEqual(await podmanPullOnce(image, ['linux/arm64', 'linux/amd64'], { exec, onReady }), { ok: true });
-    assert.deepEqual(calls.slice(2), [
+    assert.deepEqual(calls.slice(3), [
       `podman image exists ${repo}@sha256:${'0'.repeat(64)}`,
       `podman tag ${image} ${hold}`,
       `podman pull -q --tls-verify=false --platform linux/arm64 ${image}`,
@@ -320,7 +322,7 @@ describe('podman pull once', () => {
       `podman manifest add ${image} containers-storage:${arm}`,
       `podman pull -q --tls-verify=false --platform linux/amd64 ${repo}@sha256:${'0'.repeat(64)}`,
     ]);
-    assert.deepEqual(ready, ['linux/arm64 after 8 calls', 'linux/amd64 after 9 calls']);
+    assert.deepEqual(ready, ['linux/arm64 after 9 calls', 'linux/amd64 after 10 calls']);
   });
 
   it('a local list that lacks a platform (a load output for amd64 only) still gets that platform pulled, and keeps the name', async () => {
@@ -331,7 +333,7 @@ describe('podman pull once', () => {
       [/pull .*linux\/arm64/, { exitCode: 0, output: `${arm}\n` }],
     ]);
     assert.deepEqual(await podmanPullOnce(image, ['linux/amd64', 'linux/arm64'], { exec }), { ok: true });
-    assert.deepEqual(calls.slice(3), [
+    assert.deepEqual(calls.slice(4), [
       `podman tag ${image} ${hold}`,
       `podman pull -q --tls-verify=false --platform linux/arm64 ${image}`,
       `podman tag ${hold} ${image}`,
