@@ -45,11 +45,21 @@ export async function cold(
     if (base !== pythonBaseImage) await removeColdBase(base);
   };
   if (engine === 'docker') {
-    // dockerd is shared: what this run tagged (the loop's and Build All's tags all carry runTag) goes.
+    // dockerd is shared: what this run tagged (the loop's and Build All's tags all carry runTag) goes, and so do
+    // the images that lost their tag meanwhile: the loop's `docker build -t TAG` after a source edit moves TAG and
+    // leaves the previous image untagged (the seed's script did the same). Benches run alone on the machine, so an
+    // image untagged since this copy was made is this run's.
+    const untagged = async () =>
+      (await runTool([docker, 'images', '-q', '--no-trunc', '--filter', 'dangling=true'], { env: baseEnv })).stdout
+        .split('\n')
+        .filter(Boolean);
+    const before = new Set(await untagged());
     const cleanup = async () => {
       const listed = await runTool([docker, 'images', '--format', '{{.Repository}}:{{.Tag}}'], { env: baseEnv });
       const mine = listed.stdout.split('\n').filter((t) => t.includes(runTag));
       if (mine.length) await runTool([docker, 'rmi', ...mine], { env: baseEnv, timeoutMs: 300_000 });
+      const left = (await untagged()).filter((id) => !before.has(id));
+      if (left.length) await runTool([docker, 'rmi', ...left], { env: baseEnv, timeoutMs: 300_000 });
       await dropBase();
     };
     return { config, env: baseEnv, cleanup };
