@@ -106,6 +106,25 @@ export async function prepareJob(
 }
 
 /**
+ * prepareJob for every job of a lane, started at once; `locked` gives a job's lock, `release` frees its cells once
+ * the job has ended or never got to build (a failed pull or warm-up, a cancel).
+ */
+export function prepareLane(
+  jobs: Job[],
+  { exec, o, locks, signal }: { exec: JobExec; o: RunOptions; locks: CellLocks; signal: AbortSignal },
+  orphans: LaneOrphans | undefined,
+) {
+  const prepared = new Map(jobs.map((job) => [job, prepareJob({ exec, job, o }, { locks, signal, orphans })]));
+  return {
+    locked: (job: Job) => prepared.get(job)!,
+    release: async (job: Job) => {
+      const locked = await prepared.get(job)!;
+      if (typeof locked === 'object' && 'release' in locked) await locked.release();
+    },
+  };
+}
+
+/**
  * Takes the job's cells: this process's locks, then the cells' lock files, so another process (a second window, a
  * terminal) never builds them at the same time. `held` names who holds them (unless told to wait); 'cancelled'
  * when the run stopped meanwhile.

@@ -5,7 +5,8 @@ import type { BuildNode } from '../nodes/types';
 import type { BuildRecord } from '../results/types';
 import type { BuildProblem } from './buildErrors';
 import type { ProcessResult } from './runProcess';
-import type { JobOutcome } from './runnerTypes';
+import type { JobEnd as RunnerJobEnd, JobOutcome, RunOptions } from './runnerTypes';
+import { hostPlatform } from '../engines/emulation';
 
 export interface JobEnd {
   status: JobOutcome['status'];
@@ -79,4 +80,39 @@ function builderPlacement(
     ...(builder.nodes.length > 1 && node ? { node: node.name } : {}),
     ...(support ? { emulated: support === 'emulated' } : {}),
   };
+}
+
+/**
+ * A job's end as its outcome: a record per cell (`timings` from its progress, credited with the warm-ups'), each
+ * cell's status told to `o`.
+ */
+export function jobOutcome(
+  job: Job,
+  o: RunOptions,
+  {
+    startedAt,
+    status,
+    result,
+    problem,
+    images,
+    timings,
+    node,
+    version,
+  }: RunnerJobEnd & { timings: Record<string, CellTiming>; node?: BuildNode | undefined; version?: string | undefined },
+): JobOutcome {
+  const records = jobRecords(job, {
+    status,
+    startedAt,
+    durationMs: Date.now() - startedAt.getTime(),
+    host: hostPlatform(),
+    timings,
+    version,
+    node,
+    builder: o.builder,
+    images,
+    result,
+    problem,
+  });
+  records.forEach((rec) => o.onStatus?.({ variant: rec.variant, platform: rec.platform }, status, rec));
+  return { job, status, records, ...(problem ? { problem } : {}) };
 }

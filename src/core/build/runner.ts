@@ -5,7 +5,7 @@ import type { BuildProblem } from './buildErrors';
 import { CellLocks } from './cellLocks';
 import { describeHeld, heldCells } from './lockFiles';
 import { ensureOutputDirs, pinPartImages } from './jobFiles';
-import { jobRecords } from './jobRecords';
+import { jobOutcome } from './jobRecords';
 import { pinnedImages, putBackKept, readKept } from './keepPlatforms';
 import { loadRegistryHosts, RegistryClient } from '../registry';
 import { JobProgress } from './jobProgress';
@@ -15,7 +15,7 @@ import { discardJob } from './discardJob';
 import { JobExec, type ExecResult } from './jobExec';
 import { WarmupTimings } from './warmupTimings';
 import { promoteFiles, removeReplaced } from './promote';
-import { askTags, laneOrphans, prepareJob, prePhaseHooks, type JobLock } from './jobPrepare';
+import { askTags, laneOrphans, prepareLane, prePhaseHooks, type JobLock } from './jobPrepare';
 import { TaskQueue } from '../taskQueue';
 import { EmulationReserve, emulatedFirst } from '../schedule/emulationReserve';
 import { startPulls, startWarmups } from '../schedule/runSchedule';
@@ -151,17 +151,7 @@ export class BuildRunner {
     }
     const startedAt = new Date();
     const orphans = node ? undefined : laneOrphans(this.exec, plan.jobs);
-    const prepared = new Map(
-      plan.jobs.map((job) => [
-        job,
-        prepareJob({ exec: this.exec, job, o }, { locks: this.locks, signal: stop.signal, orphans }),
-      ]),
-    );
-    // Once a job has ended (or never got to build: a failed pull or warm-up, a cancel), its cells are free again.
-    const release = async (job: Job) => {
-      const locked = await prepared.get(job)!;
-      if (typeof locked === 'object' && 'release' in locked) await locked.release();
-    };
+    const prepared = prepareLane(plan.jobs, { exec: this.exec, o, locks: this.locks, signal: stop.signal }, orphans);
     // Where this machine's podman store is (`podman info`, slow) is asked now, beside the pulls: each job's
     // clean-up of what a killed build left reads the store before its build starts (discardJob.ts), and while
     // a warm-up runs its working containers are there to read, so the jobs would ask behind it.
@@ -202,7 +192,7 @@ export class BuildRunner {
       await gates.wait(plan.jobs.flatMap(jobCells));
       await warmupProblem;
       const failed = await this.failedBeforeBuild({ plan, o, startedAt, pre: pulled });
-      await Promise.all(plan.jobs.map(release));
+      await Promise.all(plan.jobs.map(prepared.release));
       return failed;
     }
     // What the jobs read, for their records: summed up again when a pull changed the store (or not yet summed up),
@@ -241,8 +231,8 @@ export class BuildRunner {
         startJob(job, {
           o,
           lane: lanes,
-          build: (slotFreed) => this.runJob(job, o, { lane: lanes, slotFreed, locked: prepared.get(job)! }),
-        }).finally(() => release(job)),
+          build: (slotFreed) => this.runJob(job, o, { lane: lanes, slotFreed, locked: prepared.locked(job) }),
+        }).finally(() => prepared.release(job)),
       ]),
     );
     const outcomes = await Promise.all(plan.jobs.map((job) => started.get(job)!));
@@ -397,28 +387,14 @@ export class BuildRunner {
   private readonly registry = (): Promise<RegistryClient> =>
     (this.registryClient ??= loadRegistryHosts(this.exec.env).then((h) => new RegistryClient(h)));
 
-  private finish(job: Job, o: RunOptions, { startedAt, status, result, problem, images }: JobEnd): JobOutcome {
-    const durationMs = Date.now() - startedAt.getTime();
-    const host = hostPlatform();
-    const now = Date.now();
-    const timings = this.warmups.credit(jobCells(job), this.exec.progress.get(job)?.finish(now) ?? {});
-    const node = job.node ? this.exec.knownNodes.get(job.node) : undefined;
-    const version = job.node ? this.nodeVersions.get(job.node) : o.engineVersion;
+  private finish(job: Job, o: RunOptions, end: JobEnd): JobOutcome {
+    const timings = this.warmups.credit(jobCells(job), this.exec.progress.get(job)?.finish(Date.now()) ?? {});
     this.exec.progress.delete(job);
-    const records = jobRecords(job, {
-      status,
-      startedAt,
-      durationMs,
-      host,
+    return jobOutcome(job, o, {
+      ...end,
       timings,
-      version,
-      node,
-      builder: o.builder,
-      images,
-      result,
-      problem,
+      node: job.node ? this.exec.knownNodes.get(job.node) : undefined,
+      version: job.node ? this.nodeVersions.get(job.node) : o.engineVersion,
     });
-    records.forEach((rec) => o.onStatus?.({ variant: rec.variant, platform: rec.platform }, status, rec));
-    return { job, status, records, ...(problem ? { problem } : {}) };
   }
 }
