@@ -4,7 +4,7 @@
  * the calls in start order: start, end, duration (seconds from the run's start), exit code, arguments.
  * With --rebuild, the traced Build All is a second one on the warm store that builds every job again from the cache
  * (what `multiarch build --rebuild` runs), after an untraced cold one.
- *   node --import tsx bench/command-times.ts [heavy-shared|shared-base] [--rebuild]   # needs scripts/setup/20-engines.sh (root)
+ *   node --import tsx bench/command-times.ts [heavy-shared|shared-base|python-service] [--rebuild]   # needs scripts/setup/20-engines.sh (root)
  */
 import { chmod, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -14,7 +14,14 @@ import { DEFAULT_CONCURRENCY } from '../src/core/build/runnerTypes';
 import { runProcess } from '../src/core/build/runProcess';
 import { programsFromEnv } from '../src/core/engines/detect';
 import { buildPlan } from '../src/core/matrix/plan';
-import { env as baseEnv, projectWorkspace, pushColdBase, removeColdBase, type Project } from '../test/engines/helpers';
+import {
+  env as baseEnv,
+  projectWorkspace,
+  pushColdBase,
+  pythonBaseImage,
+  removeColdBase,
+  type Project,
+} from '../test/engines/helpers';
 
 const wrapper = `#!/bin/sh
 s=$(date +%s%3N)
@@ -27,7 +34,8 @@ exit $rc
 async function main(): Promise<void> {
   const project = (process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 'heavy-shared') as Project;
   const rebuild = process.argv.includes('--rebuild');
-  const base = await pushColdBase();
+  // The Python base is large: as in build-all.ts, the podman store is fresh anyway, so it builds FROM the one setup pushed.
+  const base = project === 'python-service' ? pythonBaseImage : await pushColdBase();
   const config = await projectWorkspace(project, base);
   const dir = await mkdtemp(join(tmpdir(), 'command-times-'));
   await writeFile(
@@ -77,7 +85,7 @@ async function main(): Promise<void> {
     await runProcess([real, 'rmi', '-a', '-f'], { cwd: dir, env: { ...env, MULTIARCH_PODMAN: real } });
     await rm(dir, { recursive: true, force: true });
     // The base goes from the registry too (and from the shared stores, which never saw it).
-    await removeColdBase(base);
+    if (base !== pythonBaseImage) await removeColdBase(base);
   }
 }
 

@@ -16,8 +16,8 @@ export interface PartsRun {
   signal: AbortSignal;
   gates: WarmupGates<ProcessResult>;
   reserve: EmulationReserve | undefined;
-  /** Holds one of the machine's build slots while a part's build runs (the lane's TaskQueue). */
-  slot: <T>(task: () => Promise<T>) => Promise<T>;
+  /** Holds one of the machine's build slots while a part's build runs (the lane's TaskQueue, by `priority`). */
+  slot: <T>(task: () => Promise<T>, priority: number) => Promise<T>;
   /** Runs one part's build. */
   exec: (argv: string[], signal: AbortSignal) => Promise<ProcessResult>;
 }
@@ -60,8 +60,9 @@ export async function runParts({
           return exec(part.argv, stopParts.signal);
         };
         const waiting = (w: boolean) => o.onWaiting?.([cell], w ? WAITING_FOR_CORE : undefined);
-        const r = (await slot(() =>
-          reserve ? reserve.run({ platform: part.platform, kind: 'build', onWait: waiting }, build) : build(),
+        const r = (await slot(
+          () => (reserve ? reserve.run({ platform: part.platform, kind: 'build', onWait: waiting }, build) : build()),
+          reserve?.priority(part.platform) ?? 0,
         )) ?? {
           timedOut: false,
           cancelled: true,

@@ -304,7 +304,7 @@ export class BuildRunner {
           signal,
           gates: lane.gates,
           reserve: lane.reserve,
-          slot: (task) => lane.queue.run(task),
+          slot: (task, priority) => lane.queue.run(task, priority),
           exec: (argv, partSignal) => x.run(job, argv, { o, signal: partSignal }),
         });
         if (failed && 'gate' in failed) {

@@ -26,6 +26,17 @@ export class EmulationReserve {
   }
 
   /**
+   * A build's place in the queue for a build slot (TaskQueue priority): an emulated platform's build goes before
+   * the native ones waiting with it. Once its warm-up is done, each emulated variant build is several times
+   * longer than a native one and the run ends with the last of them; queued behind the native builds that were
+   * waiting since the native warm-up, they started late and the last one ran alone while a core was idle
+   * (bench/README.md, "Emulated builds first once their warm-up is done").
+   */
+  priority(platform: string): number {
+    return this.isNative(platform) ? 0 : 1;
+  }
+
+  /**
    * Runs `task` (one build of `platform`): an emulated platform's warm-up (`warmup`) holds the reserve while
    * it runs; a native build waits for a free core first (`onWait(true)` when it has to, `onWait(false)` when
    * it stops waiting). Other builds run at once.

@@ -72,3 +72,21 @@ describe('task queue', () => {
     assert.throws(() => new TaskQueue(0), /at least 1/);
   });
 });
+
+describe('task queue priority', () => {
+  it('gives a freed place to the highest priority waiting, in submission order among equals', async () => {
+    const q = new TaskQueue(1);
+    const order: string[] = [];
+    let release!: () => void;
+    const first = q.run(() => new Promise<void>((r) => (release = r)));
+    const queued = [
+      ['native 1', 0],
+      ['native 2', 0],
+      ['emulated 1', 1],
+      ['emulated 2', 1],
+    ].map(([name, priority]) => q.run(async () => void order.push(name as string), priority as number));
+    release();
+    await Promise.all([first, ...queued]);
+    assert.deepEqual(order, ['emulated 1', 'emulated 2', 'native 1', 'native 2']);
+  });
+});
