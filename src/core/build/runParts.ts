@@ -60,10 +60,13 @@ export async function runParts({
           return exec(part.argv, stopParts.signal);
         };
         const waiting = (w: boolean) => o.onWaiting?.([cell], w ? WAITING_FOR_CORE : undefined);
-        const r = (await slot(
-          () => (reserve ? reserve.run({ platform: part.platform, kind: 'build', onWait: waiting }, build) : build()),
-          reserve?.priority(part.platform) ?? 0,
-        )) ?? {
+        // A native part waits for the reserve before it takes a slot: holding one while it waited kept an
+        // emulated part from the slot when that platform's warm-up ended.
+        const r = (await (reserve
+          ? reserve.run({ platform: part.platform, kind: 'build', onWait: waiting }, () =>
+              slot(build, reserve.priority(part.platform)),
+            )
+          : slot(build, 0))) ?? {
           timedOut: false,
           cancelled: true,
           output: '',

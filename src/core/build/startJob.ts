@@ -41,7 +41,8 @@ export async function startJob(
   if (!reserve || job.platforms.length !== 1 || !platform) await queue.run(inSlot);
   else {
     const onWait = (w: boolean) => o.onWaiting?.(jobCells(job), w ? WAITING_FOR_CORE : undefined);
-    await queue.run(() => reserve.run({ platform, kind: 'build', onWait }, inSlot), reserve.priority(platform));
+    // Past the reserve before the slot, as a split job's parts (runParts.ts).
+    await reserve.run({ platform, kind: 'build', onWait }, () => queue.run(inSlot, reserve.priority(platform)));
   }
   return ended(await outcome);
 }

@@ -38,14 +38,24 @@ export class EmulationReserve {
 
   /**
    * Runs `task` (one build of `platform`): an emulated platform's warm-up (`warmup`) holds the reserve while
-   * it runs; a native build waits for a free core first (`onWait(true)` when it has to, `onWait(false)` when
-   * it stops waiting). Other builds run at once.
+   * it runs, and on until `holdUntil` settles when given; a native build waits for a free core first
+   * (`onWait(true)` when it has to, `onWait(false)` when it stops waiting). Other builds run at once.
    */
   async run<T>(
-    { platform, kind, onWait }: { platform: string; kind: 'warmup' | 'build'; onWait?: (waiting: boolean) => void },
+    {
+      platform,
+      kind,
+      onWait,
+      holdUntil,
+    }: {
+      platform: string;
+      kind: 'warmup' | 'build';
+      onWait?: (waiting: boolean) => void;
+      holdUntil?: Promise<unknown>;
+    },
     task: () => Promise<T>,
   ): Promise<T> {
-    if (!this.isNative(platform)) return kind === 'build' ? task() : this.holding('emulated', task);
+    if (!this.isNative(platform)) return kind === 'build' ? task() : this.holding('emulated', task, holdUntil);
     const full = () => this.emulated > 0 && this.native >= Math.max(1, this.cores - this.emulated);
     if (full()) {
       onWait?.(true);
@@ -55,14 +65,25 @@ export class EmulationReserve {
     return this.holding('native', task);
   }
 
-  /** Counts `task` as a running build of its kind until it ends, then lets the waiters check again. */
-  private async holding<T>(kind: 'emulated' | 'native', task: () => Promise<T>): Promise<T> {
+  /**
+   * Counts `task` as a running build of its kind until it ends (and `holdUntil` has settled), then lets the
+   * waiters check again.
+   */
+  private async holding<T>(
+    kind: 'emulated' | 'native',
+    task: () => Promise<T>,
+    holdUntil?: Promise<unknown>,
+  ): Promise<T> {
     this[kind]++;
+    const release = () => {
+      this[kind]--;
+      this.wake();
+    };
     try {
       return await task();
     } finally {
-      this[kind]--;
-      this.wake();
+      if (holdUntil) void holdUntil.then(release, release);
+      else release();
     }
   }
 

@@ -224,6 +224,10 @@ export function startWarmups<R extends StepResult>(
   let failedOnce = false;
   const runs = (plan.warmup ?? []).map((w) => {
     let ran = false;
+    // An emulated warm-up keeps its core until its variant builds have queued for a slot, which they do once
+    // `done` settles; a native build waiting on the reserve would take the slot first (emulationReserve.ts priority).
+    let gateOpened!: () => void;
+    const holdUntil = new Promise<void>((r) => (gateOpened = r));
     const done = (async (): Promise<PrePhaseResult<R>> => {
       const job = stepJob(plan, { kind: 'warmup', warmup: w });
       const pulled = await (pulls?.wait(w.cells) ?? { ok: true as const });
@@ -242,7 +246,7 @@ export function startWarmups<R extends StepResult>(
         hooks.onWarmupStart?.(w, job);
         const build = () => hooks.exec(job, w.argv);
         const r = await (reserve && w.platforms.length === 1
-          ? reserve.run({ platform: w.platforms[0]!, kind: 'warmup' }, build)
+          ? reserve.run({ platform: w.platforms[0]!, kind: 'warmup', holdUntil }, build)
           : build());
         if (r.cancelled || signal.aborted)
           return { ok: false, cancelled: true, job, message: 'cancelled', result: r, failedCells: [] };
@@ -277,6 +281,8 @@ export function startWarmups<R extends StepResult>(
         failedOnce = true;
         onFailed(r);
       }
+      // After every promise chain waiting on `done` (the builds it lets start) has moved on.
+      setImmediate(gateOpened);
       return r;
     });
     return { keys: new Set(w.cells.map(cellId)), done };

@@ -793,6 +793,46 @@ exit 0
     assert.equal(waits[1], `${waits[0]!.split(' ')[0]} goes`);
   });
 
+  it('split jobs on 2 cores: when the emulated warm-up ends, its parts take the slots before the native part that waited for the reserve', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pre-'));
+    const [warmFifo, partFifo] = [join(dir, 'warm'), join(dir, 'part')];
+    for (const f of [warmFifo, partFifo]) await execFileP('mkfifo', [f]);
+    const release = (fifo: string) => void execFileP('sh', ['-c', `echo go > ${fifo}`]);
+    const variants = ['a', 'b'];
+    const warmup = warmupOf({ dir, platform: emulated, variants, script: `read x < ${warmFifo}` });
+    // The first native part to start holds its slot until three parts have started; the other one waits for
+    // the reserve meanwhile (the emulated warm-up keeps a core).
+    const jobs = variants.map((variant) =>
+      splitJob({
+        dir,
+        variant,
+        parts: [native, emulated].map((platform, i) => {
+          const iidfile = join(dir, `${variant}-${i}.iid`);
+          const hold =
+            platform === native ? `if mkdir ${join(dir, 'first')} 2>/dev/null; then read x < ${partFifo}; fi; ` : '';
+          return { platform, iidfile, script: `: part ${platform}; ${hold}printf sha256:%064d 0 > ${iidfile}` };
+        }),
+      }),
+    );
+    const started: string[] = [];
+    const summary = await new BuildRunner({ programs: { podman: 'sh' }, timeoutMs: 60_000, cores: 2 }).run(
+      { engine: 'podman', jobs, warmup: [warmup] },
+      {
+        onWaiting: (cells, reason) => {
+          if (reason === WAITING_FOR_CORE) release(warmFifo);
+        },
+        onCommand: (_job, argv) => {
+          const part = / part (\S+);/.exec(argv.join(' '))?.[1];
+          if (!part) return;
+          started.push(part === native ? 'native' : 'emulated');
+          if (started.length === 3) release(partFifo);
+        },
+      },
+    );
+    assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
+    assert.deepEqual(started, ['native', 'emulated', 'emulated', 'native']);
+  });
+
   it("split jobs: a part waiting for its warm-up holds no build slot, so the other variants' native parts build meanwhile", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pre-'));
     const fifo = join(dir, 'warm');
