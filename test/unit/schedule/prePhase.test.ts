@@ -818,7 +818,7 @@ exit 0
     const summary = await new BuildRunner({ programs: { podman: 'sh' }, timeoutMs: 60_000, cores: 2 }).run(
       { engine: 'podman', jobs, warmup: [warmup] },
       {
-        onWaiting: (cells, reason) => {
+        onWaiting: (_cells, reason) => {
           if (reason === WAITING_FOR_CORE) release(warmFifo);
         },
         onCommand: (_job, argv) => {
