@@ -54,10 +54,19 @@ function escapeRegExp(s: string): string {
  * containing `rowText` and accepts the first one with Enter.
  */
 export async function quickInput(page: Page, key: string, text: string, rowText: string): Promise<void> {
-  await page.keyboard.press(key);
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: TIMEOUT });
-  await input.fill(text);
+  // A webview that takes the focus just after the widget opened (a panel revealed by the command before) closes
+  // the widget again: CI saw the input visible, then hidden for 30 s. Open it again when that happens.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press(key);
+    await input.waitFor({ state: 'visible', timeout: TIMEOUT });
+    try {
+      await input.fill(text, { timeout: 5_000 });
+      break;
+    } catch (e) {
+      if (attempt === 3 || (await input.isVisible())) throw e;
+    }
+  }
   await page
     .locator('.quick-input-list .monaco-list-row', { hasText: rowText })
     .first()
