@@ -32,16 +32,24 @@ const imageIdLine = /^[0-9a-f]{64}$/gm;
 /**
  * `restore` runs the steps that give a local list its name back; it must run even after a cancel (default
  * `exec`). `platforms` are pulled in their order; `onReady` hears of each one as soon as builds for it may
- * start (every platform is ready once this resolves ok).
+ * start (every platform is ready once this resolves ok). `together`: no build starts on one platform alone, so
+ * the instances a list names are pulled by digest in one `podman pull`, one podman start-up and store open for
+ * them all (bench/README.md, "One pull for a base's platforms").
  */
+export interface PullOptions {
+  exec: PodmanExec;
+  restore?: PodmanExec | undefined;
+  onReady?: ((platform: string) => void) | undefined;
+  together?: boolean | undefined;
+}
+
+/** What the list steps need: the options with `restore` settled. */
+type ListOptions = PullOptions & { restore: PodmanExec };
+
 export async function podmanPullOnce(
   image: string,
   platforms: string[],
-  {
-    exec,
-    restore = exec,
-    onReady,
-  }: { exec: PodmanExec; restore?: PodmanExec | undefined; onReady?: ((platform: string) => void) | undefined },
+  { exec, restore = exec, onReady, together = false }: PullOptions,
 ): Promise<PullResult> {
   const parsed = tryParseReference(image);
   // The name podman stores: docker.io/library/… for Docker Hub's short names.
@@ -58,14 +66,14 @@ export async function podmanPullOnce(
       name,
     ]),
   ]);
-  if (list.exitCode === 0) return fillLocalList(name, platforms, { exec, restore, onReady });
+  if (list.exitCode === 0) return fillLocalList(name, platforms, { exec, restore, onReady, together });
   let local: { platform: string; id: string } | undefined;
   const m = inspected.exitCode === 0 ? /^(\S+) ([0-9a-f]{64})\s*$/m.exec(inspected.output) : null;
   if (m) local = { platform: m[1]!, id: m[2]! };
   const missing = platforms.filter((p) => !local || !samePlatform(local.platform, p));
   if (!missing.length) return { ok: true };
   if (!local && platforms.length > 1 && parsed && parsed.digest === undefined) {
-    const listed = await pullIntoNewList(name, platforms, { exec, restore, onReady });
+    const listed = await pullIntoNewList(name, platforms, { exec, restore, onReady, together });
     if (listed) return listed;
   }
 
@@ -106,11 +114,7 @@ export async function podmanPullOnce(
 async function pullIntoNewList(
   name: string,
   platforms: string[],
-  {
-    exec,
-    restore,
-    onReady,
-  }: { exec: PodmanExec; restore: PodmanExec; onReady?: ((platform: string) => void) | undefined },
+  { exec, restore, onReady, together }: ListOptions,
 ): Promise<PullResult | undefined> {
   const all = platforms.join(',');
   const drop = async () => void (await restore(['podman', 'manifest', 'rm', name]));
@@ -133,14 +137,40 @@ async function pullIntoNewList(
         : { ok: false, platform: all, message: `podman manifest remove: ${lastLines(r.output)}` };
     }
   }
+  const pulled = await pullByDigest(
+    name,
+    platforms.map((platform, i) => ({ platform, digest: chosen[i]!.digest })),
+    { exec, onReady, together },
+  );
+  if (!pulled.ok) await drop();
+  return pulled;
+}
+
+/**
+ * Pulls each entry's instance by digest, which leaves the name on its list: one after the other, each platform
+ * ready in turn, or with `together` all in one `podman pull` (a failure then names every platform).
+ */
+async function pullByDigest(
+  name: string,
+  entries: { platform: string; digest: string }[],
+  { exec, onReady, together }: Pick<PullOptions, 'exec' | 'onReady' | 'together'>,
+): Promise<PullResult> {
   const parsed = tryParseReference(name)!;
-  for (const [i, platform] of platforms.entries()) {
-    const r = await pullPlatform(formatReference(withDigest(parsed, chosen[i]!.digest)), platform, exec);
-    if (!('id' in r)) {
-      await drop();
-      return r;
-    }
-    onReady?.(platform);
+  const refs = entries.map((e) => formatReference(withDigest(parsed, e.digest)));
+  if (together && entries.length > 1) {
+    const all = entries.map((e) => e.platform).join(',');
+    // No --platform: it would hold for every reference, and each digest names one platform's image already.
+    const r = await exec(['podman', 'pull', '-q', ...tlsFlags(name), ...refs]);
+    if (r.cancelled) return { ok: false, platform: all, message: 'cancelled', cancelled: true };
+    if (r.exitCode !== 0 || [...r.output.matchAll(imageIdLine)].length < entries.length)
+      return { ok: false, platform: all, message: lastLines(r.output) || `podman pull exited with ${r.exitCode}` };
+    for (const e of entries) onReady?.(e.platform);
+    return { ok: true };
+  }
+  for (const [i, e] of entries.entries()) {
+    const r = await pullPlatform(refs[i]!, e.platform, exec);
+    if (!('id' in r)) return r;
+    onReady?.(e.platform);
   }
   return { ok: true };
 }
@@ -191,11 +221,7 @@ async function pullPlatform(
 async function fillLocalList(
   name: string,
   platforms: string[],
-  {
-    exec,
-    restore,
-    onReady,
-  }: { exec: PodmanExec; restore: PodmanExec; onReady?: ((platform: string) => void) | undefined },
+  { exec, restore, onReady, together }: ListOptions,
 ): Promise<PullResult> {
   let entries = await inspectList(name, exec);
   // Another run makes a base's list from the registry index in two steps (`manifest create`, then `manifest
@@ -223,12 +249,7 @@ async function fillLocalList(
     if (!filled.ok) return filled;
   }
   for (const p of platforms) if (!absent.some((a) => a.platform === p)) onReady?.(p);
-  for (const a of absent) {
-    const r = await pullPlatform(formatReference(withDigest(parsed, a.digest)), a.platform, exec);
-    if (!('id' in r)) return r;
-    onReady?.(a.platform);
-  }
-  return { ok: true };
+  return pullByDigest(name, absent, { exec, onReady, together });
 }
 
 /**

@@ -144,6 +144,7 @@ export function startPulls<R extends StepResult>(
         exec: (argv) => hooks.exec(job, onNode(argv, node)),
         restore: (argv) => (hooks.execUncancellable ?? hooks.exec)(job, onNode(argv, node)),
         onReady: (platform) => group.filter((p) => p.platform === platform).forEach(readyNow),
+        together: allAtOnce(plan, group),
       },
     );
     const result: PrePhaseResult<R> = r.ok
@@ -188,6 +189,19 @@ export function startPulls<R extends StepResult>(
     },
     all,
   };
+}
+
+/**
+ * Whether no build of `group`'s image can start before all its platforms are pulled: no warm-up (each builds
+ * one platform), and every job that uses the image builds all of them in one call (no one-platform job, no
+ * parts). Then pulling them one by one, each ready in turn, gains nothing.
+ */
+function allAtOnce(plan: Plan, group: ImagePull[]): boolean {
+  if (plan.warmup?.length) return false;
+  const users = new Set(group.flatMap((p) => p.cells.map(cellId)));
+  return plan.jobs
+    .filter((j) => jobCells(j).some((c) => users.has(cellId(c))))
+    .every((j) => !j.parts?.length && group.every((p) => j.platforms.includes(p.platform)));
 }
 
 /** The shared-stage warm-ups of a run, started side by side; builds wait only for the ones their cells need. */

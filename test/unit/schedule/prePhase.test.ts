@@ -115,6 +115,54 @@ describe('podman pull once', () => {
     assert.deepEqual(ready, ['linux/arm64 after 7 calls', 'linux/amd64 after 8 calls']);
   });
 
+  it('together (no build starts on one platform alone): the instances the new list names are pulled in one call, then all are ready', async () => {
+    const repo = '127.0.0.1:5000/base/busybox';
+    const answers: Array<[RegExp, { exitCode: number; output: string }]> = [
+      [/manifest exists/, { exitCode: 1, output: '' }],
+      [/image inspect/, { exitCode: 125, output: 'Error: image not known' }],
+      [/manifest inspect/, { exitCode: 0, output: listJson(['amd64', 'arm64']) }],
+    ];
+    const ok = scripted([
+      ...answers,
+      [/^podman pull /, { exitCode: 0, output: `${amd}\nWARNING: image platform does not match\n${arm}\n` }],
+    ]);
+    const ready: string[] = [];
+    const onReady = (p: string) => void ready.push(`${p} after ${ok.calls.length} calls`);
+    const platforms = ['linux/arm64', 'linux/amd64'];
+    assert.deepEqual(await podmanPullOnce(image, platforms, { exec: ok.exec, onReady, together: true }), { ok: true });
+    assert.deepEqual(ok.calls.slice(5), [
+      `podman pull -q --tls-verify=false ${repo}@sha256:${'1'.repeat(64)} ${repo}@sha256:${'0'.repeat(64)}`,
+    ]);
+    assert.deepEqual(ready, ['linux/arm64 after 6 calls', 'linux/amd64 after 6 calls']);
+
+    // A failed pull (or one that printed fewer images than it was asked for) names both platforms and drops the list.
+    for (const output of ['Error: writing blob: no space left on device', `${amd}\n`]) {
+      const failed = scripted([
+        ...answers,
+        [/^podman pull /, { exitCode: output.startsWith('Error') ? 125 : 0, output }],
+      ]);
+      const restored = scripted([]);
+      const r = await podmanPullOnce(image, platforms, { exec: failed.exec, restore: restored.exec, together: true });
+      assert.deepEqual(r, { ok: false, platform: 'linux/arm64,linux/amd64', message: output.trim() });
+      assert.deepEqual(restored.calls, [`podman manifest rm ${image}`]);
+    }
+  });
+
+  it('together: the instances a local list names but the store lacks are pulled in one call', async () => {
+    const repo = '127.0.0.1:5000/base/busybox';
+    const s = scripted([
+      [/manifest exists/, { exitCode: 0, output: '' }],
+      [/manifest inspect/, { exitCode: 0, output: listJson(['amd64', 'arm64']) }],
+      [/image exists /, { exitCode: 1, output: '' }],
+      [/^podman pull /, { exitCode: 0, output: `${arm}\n${amd}\n` }],
+    ]);
+    const platforms = ['linux/arm64', 'linux/amd64'];
+    assert.deepEqual(await podmanPullOnce(image, platforms, { exec: s.exec, together: true }), { ok: true });
+    assert.deepEqual(s.calls.slice(5), [
+      `podman pull -q --tls-verify=false ${repo}@sha256:${'1'.repeat(64)} ${repo}@sha256:${'0'.repeat(64)}`,
+    ]);
+  });
+
   it('a failed or cancelled pull by digest drops the list it made: the name is absent again, as before the run', async () => {
     const index = listJson(['amd64', 'arm64']);
     const failed = scripted([
@@ -728,6 +776,62 @@ exit 0
     assert.equal(calls.at(-1), 'manifest rm 127.0.0.1:5000/base/busybox:1');
     await assert.rejects(readFile(left, 'utf8'), /ENOENT/);
     assert.throws(() => process.kill(Number(readFileSync(pid, 'utf8')), 0), /ESRCH/, 'the warm-up is not running');
+  });
+
+  it('cold podman without warm-ups: one pull for both platforms when every job builds both; one per platform when a job builds one', async () => {
+    const image = '127.0.0.1:5000/base/busybox:1';
+    const pulls = async (platformsOf: Record<string, string[]>) => {
+      const dir = await mkdtemp(join(tmpdir(), 'pre-'));
+      const podman = join(dir, 'podman');
+      const index = listJson(['amd64', 'arm64']).replaceAll('"', '\\"');
+      // Each reference pulled prints an image id, as `podman pull -q` does.
+      await writeFile(
+        podman,
+        `#!/bin/sh
+echo "$*" >> ${join(dir, 'calls')}
+case "$1 $2" in
+  "-c "*) exec sh -c "$2" ;;
+  "manifest exists") exit 1 ;;
+  "image inspect") exit 125 ;;
+  "manifest inspect") echo "${index}" ;;
+  "pull "*) for a in "$@"; do case "$a" in *@sha256:*) echo ${amd} ;; esac; done ;;
+esac
+exit 0
+`,
+        { mode: 0o755 },
+      );
+      const jobs = Object.entries(platformsOf).map(([variant, platforms]): Job => ({
+        id: variant,
+        engine: 'podman',
+        variant,
+        platforms,
+        output: 'load',
+        tags: [`app:${variant}`],
+        argv: sh('true'),
+        program: 'podman',
+        cwd: dir,
+      }));
+      const cells = (platform: string) =>
+        jobs.filter((j) => j.platforms.includes(platform)).map((j) => ({ variant: j.variant, platform }));
+      const plan: Plan = {
+        engine: 'podman',
+        jobs,
+        pulls: [emulated, native].map((platform) => ({ image, platform, cells: cells(platform) })),
+      };
+      const summary = await new BuildRunner({ programs: { podman }, timeoutMs: 60_000 }).run(plan, {});
+      assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
+      const calls = (await readFile(join(dir, 'calls'), 'utf8')).trim().split('\n');
+      return calls.filter((c) => c.startsWith('pull ')).map((c) => c.replace(/sha256:\d+/g, 'DIGEST'));
+    };
+    const repo = '127.0.0.1:5000/base/busybox';
+    assert.deepEqual(await pulls({ a: [native, emulated], b: [native, emulated] }), [
+      `pull -q --tls-verify=false ${repo}@DIGEST ${repo}@DIGEST`,
+    ]);
+    // A one-platform job may start once its own platform is pulled.
+    assert.deepEqual(await pulls({ a: [native, emulated], b: [native] }), [
+      `pull -q --tls-verify=false --platform ${emulated} ${repo}@DIGEST`,
+      `pull -q --tls-verify=false --platform ${native} ${repo}@DIGEST`,
+    ]);
   });
 
   it("without warm-ups, one job per platform: the emulated platform's first job takes the first slot, its others come after the native jobs", async () => {
