@@ -152,11 +152,8 @@ export class BuildRunner {
     const startedAt = new Date();
     const orphans = node ? undefined : laneOrphans(this.exec, plan.jobs);
     const prepared = prepareLane(plan.jobs, { exec: this.exec, o, locks: this.locks, signal: stop.signal }, orphans);
-    // Where this machine's podman store is (`podman info`, slow) is asked now, beside the pulls: each job's
-    // clean-up of what a killed build left reads the store before its build starts (discardJob.ts), and while
-    // a warm-up runs its working containers are there to read, so the jobs would ask behind it.
-    const cleaned = plan.warmup?.length && plan.jobs.find((j) => j.engine === 'podman' && j.staging?.marker);
-    if (cleaned) void this.exec.podmanStoreRoot(cleaned)?.();
+    // Where the podman store is (`podman info`, 0.7 s of CPU) is not asked up front: the jobs' clean-up lists the
+    // store at the lane's start, before any warm-up has working containers in it, and asks only when it finds some.
     // The lane's pulls and warm-ups stop with the run, and on their own when a pull fails (even with keepGoing).
     const pre = new AbortController();
     const onStop = () => pre.abort();

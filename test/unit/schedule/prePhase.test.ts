@@ -746,6 +746,22 @@ exit 0
     assert.ok(at(/^-c touch /) < at(new RegExp(`^pulled ${native}`)), calls.join('\n'));
   });
 
+  it('cold podman with warm-ups: the store is listed for what killed builds left, and `podman info` (slow) is not asked when nothing is', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pre-'));
+    const gate = join(dir, 'emulated-warmup-started');
+    const podman = await pullingPodman(dir, gate, 0);
+    const plan = coldPlan(dir, `touch ${gate}`);
+    plan.jobs = plan.jobs.map((j) => ({ ...j, staging: { discard: [], marker: `marker-${j.variant}` } }));
+    const summary = await new BuildRunner({ programs: { podman }, timeoutMs: 60_000 }).run(plan, {});
+    assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
+    const calls = (await readFile(join(dir, 'calls'), 'utf8')).trim().split('\n');
+    assert.equal(calls.filter((c) => c.startsWith('ps --external')).length, 1, calls.join('\n'));
+    assert.deepEqual(
+      calls.filter((c) => c.startsWith('info')),
+      [],
+    );
+  });
+
   it('a pull failing after the emulated warm-up started stops that warm-up; its cells fail, no variant builds', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pre-'));
     const gate = join(dir, 'emulated-warmup-started');
