@@ -684,10 +684,10 @@ describe('build runner pre-phase', () => {
 
   /**
    * A "podman" for the pull steps (a script: the runner's ordering is tested, not an engine; test/engines covers
-   * podman): the name is absent, the registry index has both platforms, and the native platform's pull waits
-   * until `gate` exists, then exits with `nativeExit`. Warm-ups and builds run their own `-c` scripts.
+   * podman): the name is absent and the registry index has both platforms; `pull` is the shell that answers a
+   * `podman pull` (gatedPull, or the test's own). Warm-ups and builds run their own `-c` scripts.
    */
-  async function pullingPodman(dir: string, gate: string, nativeExit: number): Promise<string> {
+  async function pullingPodman(dir: string, pull: string): Promise<string> {
     const file = join(dir, 'podman');
     const index = listJson(['amd64', 'arm64']).replaceAll('"', '\\"');
     await writeFile(
@@ -699,18 +699,23 @@ case "$1 $2" in
   "manifest exists") exit 1 ;;
   "image inspect") exit 125 ;;
   "manifest inspect") echo "${index}" ;;
-  "pull "*) case "$*" in
-      *"--platform ${native}"*) i=0; while [ ! -e ${gate} ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
-        [ ${nativeExit} = 0 ] || { echo "Error: writing blob: no space left on device"; exit ${nativeExit}; }
-        echo "pulled ${native}" >> ${join(dir, 'calls')}; echo ${amd} ;;
-      *) echo ${arm} ;;
-    esac ;;
+  "pull "*) ${pull} ;;
 esac
 exit 0
 `,
       { mode: 0o755 },
     );
     return file;
+  }
+
+  /** A pull whose native platform waits until `gate` exists, then exits with `nativeExit`. */
+  function gatedPull(dir: string, gate: string, nativeExit: number): string {
+    return `case "$*" in
+      *"--platform ${native}"*) i=0; while [ ! -e ${gate} ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+        [ ${nativeExit} = 0 ] || { echo "Error: writing blob: no space left on device"; exit ${nativeExit}; }
+        echo "pulled ${native}" >> ${join(dir, 'calls')}; echo ${amd} ;;
+      *) echo ${arm} ;;
+    esac`;
   }
 
   /** Two variants split per platform, a warm-up per platform, the base pulled for both: a cold podman plan. */
@@ -732,7 +737,7 @@ exit 0
   it("cold podman: the emulated platform is pulled first and its warm-up starts while the native platform's pull runs", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pre-'));
     const gate = join(dir, 'emulated-warmup-started');
-    const podman = await pullingPodman(dir, gate, 0);
+    const podman = await pullingPodman(dir, gatedPull(dir, gate, 0));
     // The native pull ends only once the emulated warm-up has begun: were warm-ups started after every pull,
     // the pull would give up waiting and the order below would differ.
     const summary = await new BuildRunner({ programs: { podman }, timeoutMs: 60_000 }).run(
@@ -749,7 +754,7 @@ exit 0
   it('cold podman with warm-ups: the store is listed for what killed builds left, and `podman info` (slow) is not asked when nothing is', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pre-'));
     const gate = join(dir, 'emulated-warmup-started');
-    const podman = await pullingPodman(dir, gate, 0);
+    const podman = await pullingPodman(dir, gatedPull(dir, gate, 0));
     const plan = coldPlan(dir, `touch ${gate}`);
     plan.jobs = plan.jobs.map((j) => ({ ...j, staging: { discard: [], marker: `marker-${j.variant}` } }));
     const summary = await new BuildRunner({ programs: { podman }, timeoutMs: 60_000 }).run(plan, {});
@@ -765,7 +770,7 @@ exit 0
   it('a pull failing after the emulated warm-up started stops that warm-up; its cells fail, no variant builds', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pre-'));
     const gate = join(dir, 'emulated-warmup-started');
-    const podman = await pullingPodman(dir, gate, 125);
+    const podman = await pullingPodman(dir, gatedPull(dir, gate, 125));
     const left = join(dir, 'warm-up-finished');
     const pid = join(dir, 'warm-up-pid');
     const summary = await new BuildRunner({ programs: { podman }, timeoutMs: 60_000 }).run(
@@ -798,24 +803,8 @@ exit 0
     const image = '127.0.0.1:5000/base/busybox:1';
     const pulls = async (platformsOf: Record<string, string[]>) => {
       const dir = await mkdtemp(join(tmpdir(), 'pre-'));
-      const podman = join(dir, 'podman');
-      const index = listJson(['amd64', 'arm64']).replaceAll('"', '\\"');
       // Each reference pulled prints an image id, as `podman pull -q` does.
-      await writeFile(
-        podman,
-        `#!/bin/sh
-echo "$*" >> ${join(dir, 'calls')}
-case "$1 $2" in
-  "-c "*) exec sh -c "$2" ;;
-  "manifest exists") exit 1 ;;
-  "image inspect") exit 125 ;;
-  "manifest inspect") echo "${index}" ;;
-  "pull "*) for a in "$@"; do case "$a" in *@sha256:*) echo ${amd} ;; esac; done ;;
-esac
-exit 0
-`,
-        { mode: 0o755 },
-      );
+      const podman = await pullingPodman(dir, `for a in "$@"; do case "$a" in *@sha256:*) echo ${amd} ;; esac; done`);
       const jobs = Object.entries(platformsOf).map(([variant, platforms]): Job => ({
         id: variant,
         engine: 'podman',
