@@ -4,23 +4,21 @@ import { acquireCells, describeHeld, type HeldCell } from './lockFiles';
 import { LaneOrphans, taggedImages } from './cleanup';
 import { removeOrphans, type JobStore } from './discardJob';
 import type { JobExec } from './jobExec';
+import { LaneDrops } from './laneDrops';
 import { namedManifestLists } from './promote';
 import type { RunOptions } from './runnerTypes';
 import { WarmupTimings } from './warmupTimings';
 
 /**
  * Clears what a killed earlier build of the job left: its working containers and its temporary list (the job's
- * `before` commands, failures ignored). Both come before its build; neither touches what the other removes, so
- * they run side by side.
+ * `before` commands, failures ignored; with the lane's other jobs' lists, LaneDrops). Both come before its build;
+ * neither touches what the other removes, so they run side by side.
  */
-export async function clearLeftovers(store: JobStore, signal: AbortSignal, lane?: LaneOrphans): Promise<void> {
-  const { exec: x, job, o } = store;
-  await Promise.all([
-    removeOrphans(store, lane),
-    (async () => {
-      for (const argv of job.before ?? []) await x.run(job, argv, { o, signal });
-    })(),
-  ]);
+export async function clearLeftovers(
+  store: JobStore,
+  { orphans, drops }: { orphans: LaneOrphans | undefined; drops: LaneDrops },
+): Promise<void> {
+  await Promise.all([removeOrphans(store, orphans), drops.before(store.job)]);
 }
 
 /** The working containers killed builds left, listed once for a lane's podman jobs on this machine (LaneOrphans). */
@@ -97,11 +95,13 @@ export type JobLock = Awaited<ReturnType<typeof lockCells>>;
  */
 export async function prepareJob(
   store: JobStore,
-  { locks, signal, orphans }: { locks: CellLocks; signal: AbortSignal; orphans: LaneOrphans | undefined },
+  lane: { locks: CellLocks; signal: AbortSignal; orphans: LaneOrphans | undefined; drops: LaneDrops },
 ): Promise<JobLock> {
+  const { locks, signal } = lane;
   const locked = await lockCells(locks, store.job, { o: store.o, signal });
   if (typeof locked === 'object' && 'release' in locked && !signal.aborted)
-    await clearLeftovers(store, signal, orphans).catch(() => {});
+    await clearLeftovers(store, lane).catch(() => {});
+  else lane.drops.skip(store.job);
   return locked;
 }
 
@@ -114,7 +114,8 @@ export function prepareLane(
   { exec, o, locks, signal }: { exec: JobExec; o: RunOptions; locks: CellLocks; signal: AbortSignal },
   orphans: LaneOrphans | undefined,
 ) {
-  const prepared = new Map(jobs.map((job) => [job, prepareJob({ exec, job, o }, { locks, signal, orphans })]));
+  const drops = new LaneDrops(exec, jobs, { o, signal });
+  const prepared = new Map(jobs.map((job) => [job, prepareJob({ exec, job, o }, { locks, signal, orphans, drops })]));
   return {
     locked: (job: Job) => prepared.get(job)!,
     release: async (job: Job) => {
