@@ -122,6 +122,29 @@ describe('warm-up skip', () => {
     );
   });
 
+  it('a warm-up never built here starts without waiting for the store’s answers; what it read is recorded once it built', async () => {
+    const { w } = await project();
+    const s = store();
+    let answer!: () => void;
+    const held = new Promise<void>((resolve) => (answer = resolve));
+    const slow: PodmanQuery = async (argv) => {
+      await held;
+      return s.query(argv);
+    };
+    const records = new WarmupRecords({ program: 'podman', query: slow, host: 'linux/amd64' });
+    const waited = new Promise<string>((resolve) => setTimeout(() => resolve('waited for the store'), 1000));
+    assert.equal(await Promise.race([records.unchanged(w), waited]), false);
+    assert.equal(s.calls.length, 0, 'the store has not answered yet');
+    answer();
+    await records.built(w, output);
+    assert.ok(s.calls.includes(`podman manifest inspect ${base}`), s.calls.join('\n'));
+    assert.equal(
+      await new WarmupRecords({ program: 'podman', query: s.query, host: 'linux/amd64' }).unchanged(w),
+      true,
+      'recorded with the base images’ state',
+    );
+  });
+
   it('runs it again when a file it copies, the base image, its build args or its image changed', async () => {
     const { dir, w } = await project();
     const s = store();
