@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { acquireCells } from '../../../src/core/build/lockFiles';
 import { BuildRunner } from '../../../src/core/build/runner';
 import type { Job } from '../../../src/core/jobs';
+import { loadJob } from '../helpers/job';
 
 /**
  * The lane's temporary-list drops run as one `podman manifest rm` (LaneDrops), against a script that logs each
@@ -29,18 +30,12 @@ exit 1
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
-  const job = (variant: string): Job => ({
-    id: variant,
-    engine: 'podman',
-    variant,
-    platforms: ['linux/amd64'],
-    output: 'load',
-    tags: [`app:${variant}`],
-    argv: ['podman', '-c', `echo built ${variant} >> ${join(dir, 'calls')}`],
-    program: 'podman',
-    cwd: dir,
-    before: [['podman', 'manifest', 'rm', `app:tmp-${variant}`]],
-  });
+  const job = (variant: string): Job =>
+    loadJob(variant, dir, {
+      argv: ['podman', '-c', `echo built ${variant} >> ${join(dir, 'calls')}`],
+      program: 'podman',
+      before: [['podman', 'manifest', 'rm', `app:tmp-${variant}`]],
+    });
   const calls = async () => (await readFile(join(dir, 'calls'), 'utf8')).trim().split('\n');
   const drops = (lines: string[]) => lines.filter((l) => l.startsWith('manifest rm'));
   const sorted = (line: string) => line.split(' ').slice(2).sort().join(' ');

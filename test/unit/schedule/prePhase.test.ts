@@ -11,6 +11,7 @@ import type { Job, Plan, Warmup } from '../../../src/core/jobs';
 import { emptyListWait, podmanPullOnce, type PodmanExec } from '../../../src/core/schedule/podmanPull';
 import { partImageSource } from '../../../src/core/schedule/podmanParts';
 import { WAITING_FOR_CORE, WAITING_FOR_WARMUP } from '../../../src/core/schedule/runSchedule';
+import { loadJob } from '../helpers/job';
 
 const execFileP = promisify(execFile);
 
@@ -509,16 +510,8 @@ describe('build runner pre-phase', () => {
   function plan(trace: string, warmScript: string): Plan {
     // The project root is the trace's own temp folder, so this run's lock files never meet another run's.
     const root = dirname(trace);
-    const job = (variant: string): Job => ({
-      id: variant,
-      engine: 'podman',
-      variant,
-      platforms: ['linux/amd64'],
-      output: 'load',
-      tags: [`app:${variant}`],
-      argv: ['sh', '-c', `echo build-${variant} >> ${trace}`],
-      cwd: root,
-    });
+    const job = (variant: string): Job =>
+      loadJob(variant, root, { argv: ['sh', '-c', `echo build-${variant} >> ${trace}`] });
     const warmup = warmupOf({ dir: root, platform: 'linux/amd64', variants: ['a', 'b'], script: warmScript });
     return { engine: 'podman', jobs: [job('a'), job('b')], warmup: [warmup] };
   }
