@@ -200,8 +200,9 @@ export class WarmupRecords {
     const key = w.marker;
     if (!key || w.node || w.program !== 'podman') return false;
     // Summed up as the warm-up starts, and waited for only when there is a record to compare them with: the base
-    // images' state is two podman calls (0.3–0.9 s beside the other pull), which a warm-up that never built here (a
-    // new project, a first Build All) would otherwise wait for at the head of the run's critical path.
+    // images' state is two podman calls beside the other pull, which a warm-up that never built here (a new project,
+    // a first Build All) would otherwise wait for at the head of the run's critical path (bench/README.md, "A
+    // warm-up never built in the project").
     const inputs = this.inputs(w);
     this.started.set(w, inputs);
     const last = (await this.records.load(w.cwd)).get(key);
