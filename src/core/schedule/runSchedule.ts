@@ -84,6 +84,8 @@ export interface PrePhaseHooks<R extends StepResult> {
 export interface WarmupSkip {
   unchanged(w: Warmup): Promise<boolean>;
   built(w: Warmup, output: string): Promise<void>;
+  /** What `unchanged` started for `w` has ended: awaited when the warm-up ends, so no query outlives the run. */
+  settled(w: Warmup): Promise<void>;
 }
 
 export type PrePhaseResult<R extends StepResult> =
@@ -251,7 +253,10 @@ export function startWarmups<R extends StepResult>(
         hooks.onWarmupSkipped?.(w, job);
         return { ok: true };
       }
-      if (signal.aborted) return { ok: false, cancelled: true, job, message: 'cancelled', failedCells: [] };
+      if (signal.aborted) {
+        await skip?.settled(w).catch(() => {});
+        return { ok: false, cancelled: true, job, message: 'cancelled', failedCells: [] };
+      }
       ran = true;
       hooks.onWaiting?.(w.cells, WAITING_FOR_WARMUP);
       let built = false;
@@ -287,7 +292,7 @@ export function startWarmups<R extends StepResult>(
         };
       } finally {
         hooks.onWarmupEnd?.(w, job, built);
-        await removeFiles(w.files);
+        await Promise.all([removeFiles(w.files), skip?.settled(w).catch(() => {})]);
         hooks.onWaiting?.(w.cells, undefined);
       }
     })().then((r) => {

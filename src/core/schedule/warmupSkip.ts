@@ -210,6 +210,11 @@ export class WarmupRecords {
     return (await this.query([this.program, 'image', 'exists', last.image])).ok;
   }
 
+  /** The inputs `unchanged` summed up for `w` are in (a warm-up that failed or was cancelled records nothing). */
+  async settled(w: Warmup): Promise<void> {
+    await this.started.get(w);
+  }
+
   /** `w` built: its image (the last id its output names) is recorded under the inputs it started with. */
   async built(w: Warmup, output: string): Promise<void> {
     const inputs = await this.started.get(w);

@@ -135,7 +135,13 @@ describe('warm-up skip', () => {
     const waited = new Promise<string>((resolve) => setTimeout(() => resolve('waited for the store'), 1000));
     assert.equal(await Promise.race([records.unchanged(w), waited]), false);
     assert.equal(s.calls.length, 0, 'the store has not answered yet');
+    // A warm-up that ends meanwhile (failed, cancelled) waits for those answers: no query outlives the run.
+    let settled = false;
+    const ended = records.settled(w).then(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(settled, false, 'settled before the store answered');
     answer();
+    await ended;
     await records.built(w, output);
     assert.ok(s.calls.includes(`podman manifest inspect ${base}`), s.calls.join('\n'));
     assert.equal(
