@@ -1,6 +1,5 @@
 // The one place the extension reads (and writes) its settings: each `multiarch.*` setting has a typed getter here.
 import * as vscode from 'vscode';
-import { DEFAULT_CONCURRENCY } from '../core/build/runnerTypes';
 import { defaultPlatforms as builtInPlatforms } from '../core/config/resolve';
 import { isEngineSetting, type EngineSetting } from '../core/engines/programs';
 import type { RuleSetting } from '../core/lint';
@@ -35,9 +34,14 @@ export function explicitOutput(scope?: vscode.ConfigurationScope): OutputMode | 
   return i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
 }
 
-/** `multiarch.maxParallelJobs`, at least 1. */
-export function maxParallelJobs(): number {
-  return Math.max(1, section().get<number>('maxParallelJobs') ?? DEFAULT_CONCURRENCY);
+/**
+ * `multiarch.maxParallelJobs` when the user set it, at least 1; unset, undefined: the runner's default
+ * (DEFAULT_CONCURRENCY, the run's last build beside the others: startJob.ts buildSlots).
+ */
+export function maxParallelJobs(): number | undefined {
+  const set = section().inspect<number>('maxParallelJobs');
+  const jobs = set?.workspaceValue ?? set?.globalValue;
+  return jobs === undefined ? undefined : Math.max(1, jobs);
 }
 
 /** `multiarch.skipUpToDate` for this folder: whether a podman or dockerd job nothing changed for is left as it is. */

@@ -19,7 +19,7 @@ cell's result in .multiarch/results.json. Stops at the first failure unless --ke
   --all         every variant and platform (the default when no --variant/--platform is given)
   --push        same as --output push (to the config's registry)
   --jobs N      builds running at once on each machine: here and each build node (default ${DEFAULT_CONCURRENCY},
-                as the editor's multiarch.maxParallelJobs)
+                as the editor's multiarch.maxParallelJobs; without --jobs the run's last build starts beside them)
   --json        print the results as JSON on stdout (engine output goes to stderr)
   --rebuild     build every job, also those up to date (podman or dockerd, images kept locally: a job whose inputs
                 are unchanged since its last build, and whose images are still in the store, is otherwise
@@ -88,7 +88,12 @@ async function build(args: string[], io: CliIO, signal: AbortSignal): Promise<nu
   const { engine, plan, programs, builder } = prepared;
   log(`engine: ${engine.kind}${engine.version ? ` ${engine.version}` : ''} (${engine.reason})\n`);
 
-  const runner = new BuildRunner({ programs, env: io.env, concurrency: jobs });
+  // Without --jobs, the runner's default: DEFAULT_CONCURRENCY, the run's last build beside the others.
+  const runner = new BuildRunner({
+    programs,
+    env: io.env,
+    ...(values.jobs === undefined ? {} : { concurrency: jobs }),
+  });
   let summary;
   try {
     summary = await runner.run(plan, {

@@ -16,11 +16,11 @@ import { JobExec, type ExecResult } from './jobExec';
 import { WarmupTimings } from './warmupTimings';
 import { promoteFiles, removeReplaced } from './promote';
 import { askTags, laneOrphans, prepareLane, prePhaseHooks, type JobLock } from './jobPrepare';
-import { TaskQueue } from '../taskQueue';
 import { EmulationReserve, emulatedFirst } from '../schedule/emulationReserve';
 import { startPulls, startWarmups } from '../schedule/runSchedule';
 import { upToDateFirst, UpToDateJobs, watchStore, type LaneCheck } from './upToDate';
-import { startJob } from './startJob';
+import { buildSlots, startJob } from './startJob';
+import type { TaskQueue } from '../taskQueue';
 import { runParts } from './runParts';
 import { describeNode } from '../nodes/endpoint';
 import { nodeName } from '../nodes/placement';
@@ -38,7 +38,6 @@ export {
 } from './runnerTypes';
 import {
   BusyError,
-  DEFAULT_CONCURRENCY,
   nodeTimeoutMs,
   type JobOutcome,
   type RunnerOptions,
@@ -204,9 +203,7 @@ export class BuildRunner {
         : this.finish(job, o, { startedAt, status: 'cancelled' });
     };
     const lane = nodeName({ node: node?.name });
-    const queue =
-      this.queues.get(lane) ??
-      this.queues.set(lane, new TaskQueue(this.opts.concurrency ?? DEFAULT_CONCURRENCY)).get(lane)!;
+    const queue = this.queues.get(lane) ?? this.queues.set(lane, buildSlots(this.opts.concurrency)).get(lane)!;
     const afterBuilds: LaneGates['afterBuilds'] = [];
     const replaced: LaneGates['replaced'] = [];
     const lanes: LaneGates = {
@@ -301,7 +298,7 @@ export class BuildRunner {
           signal,
           gates: lane.gates,
           reserve: lane.reserve,
-          slot: (task, priority) => lane.queue.run(task, priority),
+          slot: (task, priority) => lane.queue.run(task, priority, job),
           exec: (argv, partSignal) => x.run(job, argv, { o, signal: partSignal }),
         });
         if (failed && 'gate' in failed) {

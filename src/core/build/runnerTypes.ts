@@ -46,7 +46,10 @@ export interface RunnerOptions {
   programs?: Partial<EnginePrograms>;
   /** Base environment for every command (default process.env). */
   env?: NodeJS.ProcessEnv;
-  /** Jobs running at once on each machine (this one and each build node); default DEFAULT_CONCURRENCY. */
+  /**
+   * Jobs running at once on each machine (this one and each build node). Unset: DEFAULT_CONCURRENCY, and a lane's
+   * last build starts beside the running ones rather than waiting for one of them to end (startJob.ts buildSlots).
+   */
   concurrency?: number;
   /** This machine's cores, for the core an emulated warm-up keeps (default: os.availableParallelism()). */
   cores?: number;

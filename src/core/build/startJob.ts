@@ -1,6 +1,15 @@
 import { jobCells, type Job } from '../jobs';
 import { WAITING_FOR_CORE } from '../schedule/runSchedule';
-import type { JobOutcome, LaneGates, RunOptions } from './runnerTypes';
+import { TaskQueue } from '../taskQueue';
+import { DEFAULT_CONCURRENCY, type JobOutcome, type LaneGates, type RunOptions } from './runnerTypes';
+
+/**
+ * A machine's build slots: `concurrency` builds at once when the user chose the number; by default
+ * DEFAULT_CONCURRENCY, and the lane's last build starts beside the others (TaskQueue `lastOneMore`).
+ */
+export function buildSlots(concurrency: number | undefined): TaskQueue {
+  return new TaskQueue(concurrency ?? DEFAULT_CONCURRENCY, { lastOneMore: concurrency === undefined });
+}
 
 /**
  * A job of a lane: after the warm-ups its cells need, in a build slot (and past the emulation reserve where one
@@ -10,6 +19,19 @@ import type { JobOutcome, LaneGates, RunOptions } from './runnerTypes';
  * is for a build"). A failure without keepGoing stops the lane.
  */
 export async function startJob(
+  job: Job,
+  { o, lane, build }: { o: RunOptions; lane: LaneGates; build: (slotFreed: () => void) => Promise<JobOutcome> },
+): Promise<JobOutcome> {
+  // Announced before the first await, so every job of the lane is counted before any build asks for a slot.
+  lane.queue.expect(job, job.parts?.length || 1);
+  try {
+    return await slotted(job, { o, lane, build });
+  } finally {
+    lane.queue.done(job);
+  }
+}
+
+async function slotted(
   job: Job,
   { o, lane, build }: { o: RunOptions; lane: LaneGates; build: (slotFreed: () => void) => Promise<JobOutcome> },
 ): Promise<JobOutcome> {
@@ -38,11 +60,11 @@ export async function startJob(
   // A one-platform job (a variant built for the native platform only) leaves the emulated warm-up its
   // core as a split job's native part does; a job of several platforms in one call has emulated work too.
   const [platform] = job.platforms;
-  if (!reserve || job.platforms.length !== 1 || !platform) await queue.run(inSlot);
+  if (!reserve || job.platforms.length !== 1 || !platform) await queue.run(inSlot, 0, job);
   else {
     const onWait = (w: boolean) => o.onWaiting?.(jobCells(job), w ? WAITING_FOR_CORE : undefined);
     // Past the reserve before the slot, as a split job's parts (runParts.ts).
-    await reserve.run({ platform, kind: 'build', onWait }, () => queue.run(inSlot, reserve.priority(platform)));
+    await reserve.run({ platform, kind: 'build', onWait }, () => queue.run(inSlot, reserve.priority(platform), job));
   }
   return ended(await outcome);
 }

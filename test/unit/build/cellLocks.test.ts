@@ -90,3 +90,68 @@ describe('task queue priority', () => {
     assert.deepEqual(order, ['emulated 1', 'emulated 2', 'native 1', 'native 2']);
   });
 });
+
+describe('task queue: the last task one over the limit', () => {
+  /** Tasks that each hold their place until released; `running` names the ones started. */
+  function held(q: TaskQueue) {
+    const running: string[] = [];
+    const release = new Map<string, () => void>();
+    const submit = (name: string, key?: unknown) =>
+      q.run(
+        () =>
+          new Promise<void>((r) => {
+            running.push(name);
+            release.set(name, r);
+          }),
+        0,
+        key,
+      );
+    return { running, release, submit };
+  }
+  const settle = () => new Promise((r) => setImmediate(r));
+
+  it('starts the last announced task beside the others once nothing else is to come', async () => {
+    const q = new TaskQueue(2, { lastOneMore: true });
+    const { running, release, submit } = held(q);
+    for (const k of ['a', 'b', 'c', 'd']) q.expect(k, 1);
+    const tasks = ['a', 'b', 'c'].map((k) => submit(k, k));
+    await settle();
+    // d has not come yet: c waits for a place.
+    assert.deepEqual(running, ['a', 'b']);
+    q.done('d');
+    await settle();
+    assert.deepEqual(running, ['a', 'b', 'c']);
+    for (const k of ['a', 'b', 'c']) release.get(k)!();
+    await Promise.all(tasks);
+  });
+
+  it('runs only one over: with two waiting and nothing to come, both wait for places', async () => {
+    const q = new TaskQueue(2, { lastOneMore: true });
+    const { running, release, submit } = held(q);
+    q.expect('job', 4);
+    const tasks = ['a', 'b', 'c', 'd'].map((k) => submit(k, 'job'));
+    await settle();
+    assert.deepEqual(running, ['a', 'b']);
+    release.get('a')!();
+    await settle();
+    // c took a's place; d is now the only one waiting and the last to come.
+    assert.deepEqual(running, ['a', 'b', 'c', 'd']);
+    for (const k of ['b', 'c', 'd']) release.get(k)!();
+    await Promise.all(tasks);
+  });
+
+  it('never passes the limit without lastOneMore (a number the user chose)', async () => {
+    const q = new TaskQueue(2);
+    const { running, release, submit } = held(q);
+    q.expect('job', 3);
+    const tasks = ['a', 'b', 'c'].map((k) => submit(k, 'job'));
+    q.done('job');
+    await settle();
+    assert.deepEqual(running, ['a', 'b']);
+    release.get('a')!();
+    await settle();
+    assert.deepEqual(running, ['a', 'b', 'c']);
+    for (const k of ['b', 'c']) release.get(k)!();
+    await Promise.all(tasks);
+  });
+});

@@ -230,6 +230,25 @@ describe('build runner', () => {
     assert.equal(await readFile(trace, 'utf8'), 'redis-build\nsqs-build\nredis-after-saw-sqs\n');
   });
 
+  it('starts the last build beside the others by default, and never passes a number the user chose', async () => {
+    // Each build marks its start, then waits (up to 2 s) until three have started, and writes how many it saw.
+    const seen = async (runner: BuildRunner) => {
+      const dir = await mkdtemp(join(tmpdir(), 'runner-'));
+      const started = join(dir, 'started');
+      const script = (v: string) =>
+        `mkdir -p ${started}; touch ${started}/${v}; i=0; ` +
+        `while [ $(ls ${started} | wc -l) -lt 3 ] && [ $i -lt 40 ]; do sleep 0.05; i=$((i+1)); done; ` +
+        `ls ${started} | wc -l > ${dir}/${v}`;
+      const plan: Plan = { engine: 'podman', jobs: ['minimal', 'redis', 'sqs'].map((v) => job(v, script(v))) };
+      assert.equal((await runner.run(plan)).ok, true);
+      return Promise.all(['minimal', 'redis', 'sqs'].map(async (v) => Number(await readFile(join(dir, v), 'utf8'))));
+    };
+    // Two places, three builds: the third is the last to come, so it does not wait for one of the first two.
+    assert.deepEqual(await seen(new BuildRunner({})), [3, 3, 3]);
+    // --jobs 2 / maxParallelJobs set: the first two ran alone.
+    assert.deepEqual(await seen(new BuildRunner({ concurrency: 2 })), [2, 2, 3]);
+  });
+
   it("asks what the job's tags name beside its build, and knows it before the after-steps move them", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'runner-'));
     const built = join(dir, 'built');
