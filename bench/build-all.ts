@@ -14,7 +14,7 @@
  *   `docker build --platform P -t TAG` per variant and platform; buildx: one `docker buildx build --platform
  *   linux/amd64,linux/arm64 --push -t TAG` per variant, on the current builder of $MULTIARCH_BUILDX_CONFIG);
  * - naive parallel: the plan's jobs run by BuildRunner all at once, no pull or warm-up step;
- * - Build All: what the product runs (buildPlan + BuildRunner with the CLI's default number of builds at once), with the
+ * - Build All: what the product runs (buildPlan + BuildRunner as the CLI runs it without --jobs), with the
  *   engine's schedule (core/schedule); on podman also "Build All, unsplit" (the schedule without one build per
  *   platform) and on dockerd "Build All + warm-up", to check those choices. On buildx Build All is the one
  *   `docker buildx bake` the product runs, pushing like the loop (the same builder and registry). buildx is
@@ -35,7 +35,6 @@ import { parseArgs } from 'node:util';
 import { describeThroughput } from './cores';
 import { BuildRunner } from '../src/core/build/runner';
 import type { ResolvedConfig } from '../src/core/config/types';
-import { DEFAULT_CONCURRENCY } from '../src/core/build/runnerTypes';
 import { programsFromEnv } from '../src/core/engines/detect';
 import { buildPlan } from '../src/core/matrix/plan';
 import type { CellTiming } from '../src/core/insight/types';
@@ -237,7 +236,7 @@ async function run(
   engine: Engine,
   project: Project,
   planFor: (config: ResolvedConfig) => Plan,
-  concurrency: (plan: Plan) => number,
+  concurrency: (plan: Plan) => number | undefined,
   warm = false,
 ): Promise<{ ms: number; steps: RunSteps; warm?: WarmRuns }> {
   const { config, env, cleanup } = await coldCopy(engine, project);
@@ -349,7 +348,7 @@ async function bench(engine: Engine, project: Project, skip: Set<string>): Promi
   // podman and buildx: one build per variant at the least (one call builds every platform); dockerd: one per cell.
   const builds = engine === 'docker' ? Object.keys(Object.assign({}, ...l.timings)).length : l.variantMs.length;
   const naive = skip.has('naive') ? undefined : (await run(engine, project, plain, (p) => p.jobs.length)).ms;
-  const measured = await run(engine, project, product, () => DEFAULT_CONCURRENCY, true);
+  const measured = await run(engine, project, product, () => undefined, true);
   const all = measured.ms;
   let ownRun: RunSteps | undefined = engine === 'podman' ? measured.steps : undefined;
   const rows: Array<[string, number]> = [
@@ -366,14 +365,14 @@ async function bench(engine: Engine, project: Project, skip: Set<string>): Promi
         ...scheduleJobs(config, p.jobs, { engine: 'podman', policy: { pull: true, warmup: true, split: false } }),
       };
     };
-    rows.push(['Build All, unsplit', (await run(engine, project, unsplit, () => DEFAULT_CONCURRENCY)).ms]);
+    rows.push(['Build All, unsplit', (await run(engine, project, unsplit, () => undefined)).ms]);
   }
   if (engine === 'docker' && !skip.has('unsplit')) {
     const warm = (config: ResolvedConfig) => {
       const p = plain(config);
       return { ...p, ...scheduleJobs(config, p.jobs, { engine: 'docker', policy: { pull: false, warmup: true } }) };
     };
-    const warmed = await run(engine, project, warm, () => DEFAULT_CONCURRENCY);
+    const warmed = await run(engine, project, warm, () => undefined);
     rows.push(['Build All + warm-up', warmed.ms]);
     // dockerd's Build All has no warm-up, so its cells' steps do not separate the shared work; this run's do.
     ownRun = warmed.steps;

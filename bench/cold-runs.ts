@@ -8,7 +8,6 @@
  * Prints each run and the count. Needs scripts/setup/20-engines.sh (and 30-python-base.sh) (root).
  */
 import { BuildRunner } from '../src/core/build/runner';
-import { DEFAULT_CONCURRENCY } from '../src/core/build/runnerTypes';
 import { programsFromEnv } from '../src/core/engines/detect';
 import { buildPlan } from '../src/core/matrix/plan';
 import {
@@ -36,7 +35,7 @@ async function main() {
     try {
       const plan = buildPlan(config, { engine: 'podman', canLoadManifestList: true });
       const t = performance.now();
-      const runner = new BuildRunner({ programs: programsFromEnv(env), env, concurrency: DEFAULT_CONCURRENCY });
+      const runner = new BuildRunner({ programs: programsFromEnv(env), env });
       const s = await runner.run(plan, { config });
       const sec = ((performance.now() - t) / 1000).toFixed(1);
       if (s.ok) pass++;

@@ -10,7 +10,6 @@ import { chmod, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promi
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BuildRunner } from '../src/core/build/runner';
-import { DEFAULT_CONCURRENCY } from '../src/core/build/runnerTypes';
 import { runProcess } from '../src/core/build/runProcess';
 import { programsFromEnv } from '../src/core/engines/detect';
 import { buildPlan } from '../src/core/matrix/plan';
@@ -55,7 +54,7 @@ async function main(): Promise<void> {
   };
   try {
     const plan = buildPlan(config, { engine: 'podman', canLoadManifestList: true });
-    const runner = new BuildRunner({ programs: programsFromEnv(env), env, concurrency: DEFAULT_CONCURRENCY });
+    const runner = new BuildRunner({ programs: programsFromEnv(env), env });
     if (rebuild) {
       const cold = await runner.run(plan, { config });
       if (!cold.ok)

@@ -14,7 +14,6 @@ import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BuildRunner } from '../src/core/build/runner';
-import { DEFAULT_CONCURRENCY } from '../src/core/build/runnerTypes';
 import { hostPlatform } from '../src/core/engines/emulation';
 import { programsFromEnv } from '../src/core/engines/detect';
 import { buildPlan } from '../src/core/matrix/plan';
@@ -31,7 +30,7 @@ async function buildAllFactors(project: Project, cores: number): Promise<Map<str
   try {
     const plan = buildPlan(config, { engine: 'podman', canLoadManifestList: true });
     const t = performance.now();
-    const runner = new BuildRunner({ programs: programsFromEnv(env), env, concurrency: DEFAULT_CONCURRENCY });
+    const runner = new BuildRunner({ programs: programsFromEnv(env), env });
     const s = await runner.run(plan, { config });
     if (!s.ok) throw new Error(`Build All failed: ${JSON.stringify(s.outcomes.map((o) => o.problem?.message))}`);
     console.log(`Build All: ${((performance.now() - t) / 1000).toFixed(1)} s`);
