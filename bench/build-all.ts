@@ -100,6 +100,15 @@ async function editSource(root: string): Promise<boolean> {
   return true;
 }
 
+/**
+ * Flushes what the previous contender wrote before the next one is timed: a cold run writes a GB or more (the
+ * Python base, every step's commit), and the kernel wrote it out during whatever ran next, which was Build All
+ * right after the loop (bench/README.md, "Each contender on a flushed disk").
+ */
+async function settleDisk(): Promise<void> {
+  await runProcess(['sync'], { cwd: '/', env: process.env });
+}
+
 /** The seed's loop, timed per command with each command's steps; then one fully cached rebuild. */
 async function loop(engine: Engine, project: Project): Promise<LoopResult> {
   const { config, env, cleanup, image } = await coldCopy(engine, project);
@@ -186,6 +195,7 @@ async function loop(engine: Engine, project: Project): Promise<LoopResult> {
       if (r.exitCode !== 0) throw new Error(`loop: ${c.argv.join(' ')} failed: ${r.output.slice(-2000)}`);
       return { ms: performance.now() - t, timing: parser.finish(performance.now()) };
     };
+    await settleDisk();
     for (const c of commands) {
       const { ms, timing } = await runOne(c);
       variantMs[c.variant]! += ms;
@@ -194,6 +204,7 @@ async function loop(engine: Engine, project: Project): Promise<LoopResult> {
     let fixedMs = 0;
     const warmRuns: number[] = [];
     for (let i = 0; i < warmRepeats; i++) {
+      await settleDisk();
       let warmMs = 0;
       for (const c of commands) {
         const { ms } = await runOne(c);
@@ -204,6 +215,7 @@ async function loop(engine: Engine, project: Project): Promise<LoopResult> {
     }
     const editRuns: number[] = [];
     for (let i = 0; i < warmRepeats && (await editSource(config.root)); i++) {
+      await settleDisk();
       let ms = 0;
       for (const c of commands) ms += (await runOne(c)).ms;
       editRuns.push(ms);
@@ -243,6 +255,7 @@ async function run(
   try {
     const plan = planFor(config);
     const warmups = new Map<Job, ReturnType<typeof progressParser>>();
+    await settleDisk();
     const t = performance.now();
     const summary = await new BuildRunner({ programs: programsFromEnv(env), env, concurrency: concurrency(plan) }).run(
       plan,
@@ -263,6 +276,7 @@ async function run(
       // The same plan again on the now-warm cache, `warmRepeats` times each: with nothing changed (up-to-date
       // jobs are not built), built anyway (--rebuild: every job from the cache), and after a source edit.
       const again = async (rebuild: boolean): Promise<number> => {
+        await settleDisk();
         const t2 = performance.now();
         const r = await new BuildRunner({ programs: programsFromEnv(env), env, concurrency: concurrency(plan) }).run(
           planFor(config),
