@@ -101,9 +101,9 @@ async function editSource(root: string): Promise<boolean> {
 }
 
 /**
- * Flushes what the previous contender wrote before the next one is timed: a cold run writes a GB or more (the
- * Python base, every step's commit), and the kernel wrote it out during whatever ran next, which was Build All
- * right after the loop (bench/README.md, "Each contender on a flushed disk").
+ * Flushes what the previous contender wrote before the next one is timed: a cold python-service run writes a GB
+ * or more (the base, every step's commit), and without this the kernel writes it out during the next contender,
+ * which is always Build All after the loop. Neither pays for the other's writes.
  */
 async function settleDisk(): Promise<void> {
   await runProcess(['sync'], { cwd: '/', env: process.env });
