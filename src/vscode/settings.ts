@@ -28,10 +28,15 @@ export function setEngineSetting(value: string): Thenable<void> {
   return section().update('engine', value, target);
 }
 
+/** A setting only where the user set it (folder, workspace or user settings), not its contributed default. */
+function userValue<T>(key: string, scope?: vscode.ConfigurationScope): T | undefined {
+  const i = section(scope).inspect<T>(key);
+  return i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
+}
+
 /** `multiarch.output` only when the user set it; otherwise the config file's `output:` decides. */
 export function explicitOutput(scope?: vscode.ConfigurationScope): OutputMode | undefined {
-  const i = section(scope).inspect<OutputMode>('output');
-  return i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
+  return userValue<OutputMode>('output', scope);
 }
 
 /**
@@ -39,8 +44,7 @@ export function explicitOutput(scope?: vscode.ConfigurationScope): OutputMode | 
  * (DEFAULT_CONCURRENCY, the run's last build beside the others: startJob.ts buildSlots).
  */
 export function maxParallelJobs(): number | undefined {
-  const set = section().inspect<number>('maxParallelJobs');
-  const jobs = set?.workspaceValue ?? set?.globalValue;
+  const jobs = userValue<number>('maxParallelJobs');
   return jobs === undefined ? undefined : Math.max(1, jobs);
 }
 
