@@ -5,7 +5,7 @@ import { resolveConfig } from '../../../src/core/config/resolve';
 import type { RawConfig, ResolvedConfig } from '../../../src/core/config/types';
 import { planToJson, planToText } from '../../../src/core/matrix/formatPlan';
 import { buildPlan } from '../../../src/core/matrix/plan';
-import { partIidFile, partImageFile, partImageSource } from '../../../src/core/schedule/podmanParts';
+import { joinParts, partIidFile, partImageFile, partImageSource } from '../../../src/core/schedule/podmanParts';
 import { cutAfter, scheduleJobs, varyingArgs } from '../../../src/core/schedule/schedule';
 import { closure, dependentStages, sharedSteps, stageGraph } from '../../../src/core/schedule/stageGraph';
 
@@ -211,6 +211,18 @@ describe('schedule: pulls and shared-stage warm-ups', () => {
       read: flat.read,
     }).jobs;
     assert.ok(flatJobs.every((j) => j.parts === undefined));
+  });
+
+  it('a split job joined again (a rebuild of an unchanged job) is the one build it was before the split', () => {
+    const { config, read } = setup(heavy, { ...threeVariants, target: 'runtime' });
+    const jobs = buildPlan(config, { engine: 'podman' }).jobs;
+    const split = scheduleJobs(config, jobs, { engine: 'podman', read, host: 'linux/amd64' }).jobs;
+    assert.ok(split.every((j) => j.parts?.length === 2));
+    split.forEach((j, i) => assert.deepEqual(joinParts(j), jobs[i]));
+    // A job that is not split comes back as it is, and so does one whose first step is not the list made from the parts.
+    assert.equal(joinParts(jobs[0]!), jobs[0]);
+    const odd = { ...split[0]!, after: split[0]!.after!.slice(1) };
+    assert.equal(joinParts(odd), odd);
   });
 
   it('python-service on podman: the builder stage steps before the variant ARG, once per platform, from a cut copy', () => {
