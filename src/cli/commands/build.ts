@@ -23,7 +23,8 @@ cell's result in .multiarch/results.json. Stops at the first failure unless --ke
   --json        print the results as JSON on stdout (engine output goes to stderr)
   --rebuild     build every job, also those up to date (podman or dockerd, images kept locally: a job whose inputs
                 are unchanged since its last build, and whose images are still in the store, is otherwise
-                not built again and keeps that build's results; the editor's multiarch.skipUpToDate)
+                not built again and keeps that build's results; the editor's multiarch.skipUpToDate; podman builds
+                such a job again as one build for all its platforms, every step from the cache)
   --allow-outside-project
                 build with a context or Dockerfile outside the config's folder and its repository
                 (refused otherwise: the Dockerfile could copy any file from there into the image)
