@@ -30,6 +30,11 @@ export interface EmulationFactor {
    * absent when none did. Builds sharing the cores slow the native steps too, which dilutes the factor.
    */
   contended?: number;
+  /**
+   * Only steps of the shared warm-up had a core of their own: the variant's own steps were compared on neither
+   * platform. Shared steps (a virtualenv, the common installs) can emulate worse than the rest of a build.
+   */
+  sharedOnly?: boolean;
 }
 
 /** The newest build of each cell that recorded steps, newest first within each cell. */
@@ -72,15 +77,20 @@ export function cachedStepsLine(c: Pick<CellTimings, 'totalSteps' | 'cachedSteps
 }
 
 /** "linux/arm64 took 3.9× the linux/amd64 time for the same steps". */
-export function emulationLine(c: Pick<EmulationComparison, 'platform' | 'native' | 'factor' | 'contended'>): string {
-  return `${c.platform} took ${c.factor}× the ${c.native} time for the same steps${contendedNote(c)}`;
+export function emulationLine(
+  c: Pick<EmulationComparison, 'platform' | 'native' | 'factor' | 'contended' | 'sharedOnly'>,
+): string {
+  return `${c.platform} took ${c.factor}× the ${c.native} time for the same steps${factorNote(c)}`;
 }
 
-/** Said next to a factor measured while other builds shared the cores: alone, emulation costs more. */
-export function contendedNote(c: Pick<EmulationFactor, 'contended'>): string {
-  return c.contended
-    ? ` (measured while ${c.contended} other build${c.contended === 1 ? '' : 's'} shared the cores; alone the factor is higher)`
-    : '';
+/**
+ * Said next to a factor measured while other builds shared the cores (alone, emulation costs more), or one that
+ * only the shared steps measured (the variant's own steps may emulate better or worse).
+ */
+export function factorNote(c: Pick<EmulationFactor, 'contended' | 'sharedOnly'>): string {
+  if (c.contended)
+    return ` (measured while ${c.contended} other build${c.contended === 1 ? '' : 's'} shared the cores; alone the factor is higher)`;
+  return c.sharedOnly ? ' (the shared steps only: this variant’s own steps shared the cores with other builds)' : '';
 }
 
 export interface EmulationComparison extends EmulationFactor {
@@ -140,6 +150,9 @@ export function emulationComparisons(
         const alone = pairs.filter((_, i) => seen[i]!.every((n) => n!.crowded <= CROWDED_SHARE));
         c = comparison(emulated, native, alone.length ? alone : pairs);
         contended = alone.length ? 0 : Math.max(...seen.flat().map((n) => n!.peak));
+        // What the factor stands for: the shared warm-up's steps only, the variant's own all left out.
+        if (c && alone.length && alone.every((p) => p.step.warmup) && pairs.some((p) => !p.step.warmup))
+          c = { ...c, sharedOnly: true };
       } else {
         c = comparison(emulated, native, pairs);
         contended = Math.max(overlapping(records, emulated), overlapping(records, native));
@@ -197,11 +210,12 @@ function comparison(emulated: BuildRecord, native: BuildRecord, pairs: StepPair[
 }
 
 export function emulationFactors(records: BuildRecord[], cores?: number): EmulationFactor[] {
-  return emulationComparisons(records, cores).map(({ variant, platform, factor, contended }) => ({
+  return emulationComparisons(records, cores).map(({ variant, platform, factor, contended, sharedOnly }) => ({
     variant,
     platform,
     factor,
     ...(contended ? { contended } : {}),
+    ...(sharedOnly ? { sharedOnly } : {}),
   }));
 }
 
@@ -237,6 +251,6 @@ export function timingsText(report: TimingsReport): string {
     }
   }
   for (const e of report.emulation)
-    lines.push(`${e.variant}: ${e.platform} took ${e.factor}× the native time for the same steps${contendedNote(e)}`);
+    lines.push(`${e.variant}: ${e.platform} took ${e.factor}× the native time for the same steps${factorNote(e)}`);
   return lines.join('\n') + '\n';
 }

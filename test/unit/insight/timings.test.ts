@@ -96,7 +96,11 @@ describe('an emulation factor measured while other builds shared the cores (reco
 describe('an emulation factor from the steps that had a core of their own', () => {
   const t0 = Date.parse('2026-12-05T10:00:00.000Z');
   /** A succeeded record whose steps are [stage, index, start (s after t0), seconds]. */
-  const rec = (variant: string, platform: string, steps: Array<[string, number, number, number]>): BuildRecord =>
+  const rec = (
+    variant: string,
+    platform: string,
+    steps: Array<[string, number, number, number] | [string, number, number, number, 'warm-up']>,
+  ): BuildRecord =>
     timedRecord({
       variant,
       platform,
@@ -104,13 +108,14 @@ describe('an emulation factor from the steps that had a core of their own', () =
       durationMs: 100_000,
       timing: {
         seconds: 100,
-        steps: steps.map(([stage, index, at, seconds]) => ({
+        steps: steps.map(([stage, index, at, seconds, warmup]) => ({
           stage,
           index,
           instruction: `RUN step ${index}`,
           seconds,
           cached: false,
           at: t0 + at * 1000,
+          ...(warmup ? { warmup: true } : {}),
         })),
       },
     });
@@ -139,6 +144,38 @@ describe('an emulation factor from the steps that had a core of their own', () =
       [2, 1],
     );
     assert.equal(a!.factor, 6.9); // (26 + 40) / (3.5 + 6); with the contended step it would read 7.9
+  });
+
+  it('says when only the shared warm-up’s steps were compared, the variant’s own left out', () => {
+    // The same run as recorded: the warm-up's steps are in each cell it served, marked as the warm-up's.
+    const shared = (steps: Array<[string, number, number, number]>) =>
+      steps.map(([stage, index, at, seconds]): [string, number, number, number, 'warm-up'] => [
+        stage,
+        index,
+        at,
+        seconds,
+        'warm-up',
+      ]);
+    const recorded = ['a', 'b', 'c'].flatMap((v, i) => [
+      rec(v, 'linux/amd64', [...shared(warmAmd), ['builder', 3, 10 + i * 4, 4]]),
+      rec(v, 'linux/arm64', [...shared(warmArm), ['builder', 3, 66 + i / 10, 40]]),
+    ]);
+    const [a] = emulationComparisons(recorded, 2);
+    assert.equal(a!.factor, 6.9);
+    assert.equal(a!.sharedOnly, true);
+    assert.match(emulationLine(a!), /same steps \(the shared steps only: this variant’s own steps shared the cores/);
+    assert.match(
+      timingsText(timingsReport(recorded, ['a'], 2)),
+      /a: linux\/arm64 took 6\.9× .*\(the shared steps only/,
+    );
+    // Variant a alone: its own step had a core too, so the factor covers it and says nothing more.
+    const [own] = emulationComparisons(
+      recorded.filter((r) => r.variant === 'a'),
+      2,
+    );
+    assert.equal(own!.factor, 7.9);
+    assert.equal(own!.sharedOnly, undefined);
+    assert.doesNotMatch(emulationLine(own!), /\(/);
   });
 
   it('keeps a long step that others crowded only for a moment (one build handing over to the next)', () => {
