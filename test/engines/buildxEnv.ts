@@ -4,11 +4,11 @@
 // `cli-plugins/docker-buildx` answers `docker buildx version` and whose current builder lists linux/arm64
 // (README.md, "Testing against a real docker buildx"). No package this project's CI machine reaches carries buildx, so CI skips them
 // and prints this reason.
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseBuildxInspect, parseBuildxVersion, type BuildxBuilder } from '../../src/core/engines/buildxOutput';
 import { runTool } from '../../src/core/engines/exec';
+import { removeRepositoryFolder } from './cleanup';
 import { docker, env, registry, repoRoot } from './helpers';
 
 export interface Buildx {
@@ -94,9 +94,5 @@ export async function removeRegistryRepository(name: string): Promise<void> {
     const digest = head.headers.get('docker-content-digest');
     if (digest) await fetch(`${base}/manifests/${digest}`, { method: 'DELETE' });
   }
-  if (env.MULTIARCH_STATE)
-    await rm(join(env.MULTIARCH_STATE, 'registry', 'docker', 'registry', 'v2', 'repositories', name), {
-      recursive: true,
-      force: true,
-    });
+  await removeRepositoryFolder(env.MULTIARCH_STATE, name);
 }

@@ -1,7 +1,7 @@
 // Removing what a test built, tagged or pushed, for every tier (engines, integration, e2e). Nothing here reads
 // .cache/engines.env at import: the integration and e2e tiers load it without the engine setup too.
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/core/config/loadConfig';
 import { runTool } from '../../src/core/engines/exec';
@@ -51,6 +51,17 @@ export async function removeFromRegistry(ref: string, which: (tag: string) => bo
     if (!res.ok && res.status !== 404)
       throw new Error(`DELETE ${base}/manifests/${d}: ${res.status} ${await res.text()}`);
   }
+}
+
+/**
+ * Removes a repository's folder (`path`, e.g. `cold/t123-1`) from the test registry's storage under `state`
+ * (setup's MULTIARCH_STATE), after its manifests were deleted: without it the repository stays in the catalog,
+ * with no tag, for good (distribution has no call that removes a name). The blobs stay until a garbage
+ * collection, as for any deleted manifest. Nothing to do without a state folder (a registry of someone else's).
+ */
+export async function removeRepositoryFolder(state: string | undefined, path: string): Promise<void> {
+  if (!state || path.split('/').includes('..')) return;
+  await rm(join(state, 'registry', 'docker', 'registry', 'v2', 'repositories', path), { recursive: true, force: true });
 }
 
 /**

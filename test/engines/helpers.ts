@@ -8,7 +8,15 @@ import { runTool, type ToolResult } from '../../src/core/engines/exec';
 import type { BuildRunner } from '../../src/core/build/runner';
 import { buildPlan } from '../../src/core/matrix/plan';
 import type { EngineKind } from '../../src/core/jobs';
-import { markPodmanStores, removeFromRegistry, removeImages, removeMadeSince, type StoreMark } from './cleanup';
+import { parseReference } from '../../src/core/reference';
+import {
+  markPodmanStores,
+  removeFromRegistry,
+  removeImages,
+  removeMadeSince,
+  removeRepositoryFolder,
+  type StoreMark,
+} from './cleanup';
 
 export const repoRoot = resolve(__dirname, '..', '..');
 export const envFile = join(repoRoot, '.cache', 'engines.env');
@@ -157,6 +165,10 @@ export async function removeColdBase(ref: string): Promise<void> {
   await removeBuiltImages('podman', env.MULTIARCH_PODMAN ?? 'podman', [ref]);
   await runTool([docker, 'rmi', ref], { env });
   await removeFromRegistry(ref);
+  // The run's own folder under cold/ (`cold/<runTag>-<n>`), so the catalog does not keep its name.
+  const path = parseReference(ref).path;
+  if (path.startsWith('cold/'))
+    await removeRepositoryFolder(env.MULTIARCH_STATE, path.split('/').slice(0, 2).join('/'));
   const i = coldBases.indexOf(ref);
   if (i >= 0) coldBases.splice(i, 1);
 }
