@@ -1,5 +1,5 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseConfig } from '../../src/core/config/loadConfig';
@@ -61,6 +61,19 @@ export const pythonBaseImage = env.MULTIARCH_PYTHON_BASE_IMAGE ?? `${registry}/m
 /** A unique tag per run so parallel or repeated runs never see each other's images. */
 export const runTag = `t${process.pid}${Date.now().toString(36)}`;
 
+/** The workspace copies this process made: removed when it exits, as its images are by each test's clean-up. */
+const workspaces: string[] = [];
+process.once('exit', () => {
+  for (const dir of workspaces) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A new temp folder for a workspace copy, removed when the process exits. */
+async function workspaceDir(name: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), `${name}-`));
+  workspaces.push(dir);
+  return dir;
+}
+
 /**
  * A temp copy of test/fixtures/<fixture> (default multiarch-app) with the busybox root filesystems the
  * setup prepared, and its multiarch.yaml adjusted by `edit`. Returns the resolved config.
@@ -69,7 +82,7 @@ export async function fixtureWorkspace(
   edit: (yaml: string) => string = (y) => y,
   fixture = 'multiarch-app',
 ): Promise<ResolvedConfig> {
-  const dir = await mkdtemp(join(tmpdir(), `${fixture}-`));
+  const dir = await workspaceDir(fixture);
   await cp(join(repoRoot, 'test', 'fixtures', fixture), dir, { recursive: true });
   const rootfs = env.MULTIARCH_ROOTFS_DIR!;
   for (const arch of ['amd64', 'arm64'])
@@ -93,7 +106,7 @@ export async function projectWorkspace(
   base = name === 'python-service' ? pythonBaseImage : baseImage,
   edit: (yaml: string) => string = (y) => y,
 ): Promise<ResolvedConfig> {
-  const dir = await mkdtemp(join(tmpdir(), `${name}-`));
+  const dir = await workspaceDir(name);
   await cp(join(repoRoot, 'test', 'fixtures', 'projects', name), dir, { recursive: true });
   const file = join(dir, 'multiarch.yaml');
   const yaml = edit(
