@@ -76,11 +76,11 @@ function factors(records: BuildRecord[], cores: number, label: string): Map<stri
   for (const f of emulationComparisons(records, cores)) {
     out.set(f.variant, f.factor);
     console.log(
-      `  ${label}: ${f.variant} ${f.platform} ${f.factor}×${f.contended ? ` (contended: ${f.contended})` : ''}`,
+      `  ${label}: ${f.variant} ${f.platform} ${f.factor}×${f.contended ? ` (contended: ${f.contended})` : ''}${f.scaled ? ` (${f.scaled.steps} of ${f.scaled.of} steps counted at their share of the cores)` : ''}`,
     );
-    for (const { step, nativeSeconds } of f.steps)
+    for (const { step, nativeSeconds, counted } of f.steps)
       console.log(
-        `    ${step.seconds.toFixed(1)} s vs ${nativeSeconds.toFixed(1)} s  ${step.stage} #${step.index} ${step.instruction.slice(0, 60)}`,
+        `    ${step.seconds.toFixed(1)} s vs ${nativeSeconds.toFixed(1)} s${counted ? `, counted ${counted.seconds.toFixed(1)} s vs ${counted.nativeSeconds.toFixed(1)} s` : ''}  ${step.stage} #${step.index} ${step.instruction.slice(0, 60)}`,
       );
   }
   return out;

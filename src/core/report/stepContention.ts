@@ -31,17 +31,22 @@ export class StepContention {
   }
 
   /**
-   * While `step` (of `record`) ran on its machine: the most other steps running at one moment, and the share
-   * of its time during which at least `cores` others ran (0–1). Undefined when the step has no start time
-   * (recorded before it was kept) or was cached; a step timed at 0 s had nothing beside it.
+   * While `step` (of `record`) ran on its machine: the most other steps running at one moment, the share
+   * of its time during which at least `cores` others ran (0–1), and the seconds it would have taken with a core
+   * of its own (`alone`). Undefined when the step has no start time (recorded before it was kept) or was cached;
+   * a step timed at 0 s had nothing beside it.
+   *
+   * `alone` counts each moment at the step's share of the cores: whole while no more steps than cores ran, and
+   * cores ÷ running beyond that. Build steps are CPU-bound (a compiler, pip, every instruction under QEMU), so
+   * three steps on two cores each run at two thirds of their speed.
    */
   contention(
     step: StepRecord,
     record: Pick<BuildRecord, 'node' | 'platform'>,
     cores: number,
-  ): { peak: number; crowded: number } | undefined {
+  ): { peak: number; crowded: number; alone: number } | undefined {
     // A step the output timed at 0 s (an ENV, a CMD) crowds nothing and was crowded by nothing.
-    if (step.at !== undefined && !step.cached && step.seconds <= 0) return { peak: 0, crowded: 0 };
+    if (step.at !== undefined && !step.cached && step.seconds <= 0) return { peak: 0, crowded: 0, alone: 0 };
     const span = spanOf(step);
     if (!span) return undefined;
     const self = spanKey(step, record.platform);
@@ -55,13 +60,19 @@ export class StepContention {
     let now = 0;
     let peak = 0;
     let crowdedMs = 0;
+    let aloneMs = 0;
     let last = span.start;
-    for (const [t, d] of events) {
+    const close = (t: number) => {
       if (now >= cores) crowdedMs += t - last;
+      aloneMs += (t - last) * Math.min(1, cores / (now + 1));
       last = t;
+    };
+    for (const [t, d] of events) {
+      close(t);
       peak = Math.max(peak, (now += d));
     }
-    return { peak, crowded: crowdedMs / (span.end - span.start) };
+    close(span.end);
+    return { peak, crowded: crowdedMs / (span.end - span.start), alone: aloneMs / 1000 };
   }
 }
 

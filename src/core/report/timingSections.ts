@@ -83,8 +83,9 @@ export function cacheSection(records: BuildRecord[]): string[] {
   ];
 }
 
-export function emulationSection(records: BuildRecord[]): string[] {
-  const comparisons = emulationComparisons(records);
+/** `cores`: of the machine the builds ran on (default this one's). */
+export function emulationSection(records: BuildRecord[], cores?: number): string[] {
+  const comparisons = emulationComparisons(records, cores);
   const emulated = records.some((r) => r.emulated === true && r.status === 'succeeded');
   if (!comparisons.length) {
     return [
@@ -98,11 +99,14 @@ export function emulationSection(records: BuildRecord[]): string[] {
   const out = ['## Emulation', ''];
   for (const c of comparisons) {
     out.push(`- **${md(c.variant)}**: ${md(emulationLine(c))}. Slowest emulated steps:`);
-    for (const { step, nativeSeconds } of c.steps.slice(0, 3)) {
+    for (const { step, nativeSeconds, counted } of c.steps.slice(0, 3)) {
       const where = step.stage ? `[${step.stage}] ` : '';
+      const share = counted
+        ? ` (beside more builds than cores: counted as ${formatDuration(counted.seconds * 1000)} and ${formatDuration(counted.nativeSeconds * 1000)})`
+        : '';
       // Inside a code span Markdown escapes are shown literally: only a backtick could end it early.
       out.push(
-        `  - \`${(where + step.instruction).replace(/`/g, "'")}\`: ${formatDuration(step.seconds * 1000)} emulated, ${formatDuration(nativeSeconds * 1000)} native`,
+        `  - \`${(where + step.instruction).replace(/`/g, "'")}\`: ${formatDuration(step.seconds * 1000)} emulated, ${formatDuration(nativeSeconds * 1000)} native${share}`,
       );
     }
     const compiles = c.steps.map((s) => s.step).find((s) => COMPILERS.some(([re]) => re.test(s.instruction)));

@@ -31,10 +31,11 @@ export interface EmulationFactor {
    */
   contended?: number;
   /**
-   * Only steps of the shared warm-up had a core of their own: the variant's own steps were compared on neither
-   * platform. Shared steps (a virtualenv, the common installs) can emulate worse than the rest of a build.
+   * How many of the compared steps (`of`) ran while more steps than cores did, on either platform: their seconds
+   * count at their share of the cores (stepContention.ts), so the factor is an estimate of the builds alone.
+   * Absent when every compared step had a core of its own.
    */
-  sharedOnly?: boolean;
+  scaled?: { steps: number; of: number };
 }
 
 /** The newest build of each cell that recorded steps, newest first within each cell. */
@@ -78,25 +79,30 @@ export function cachedStepsLine(c: Pick<CellTimings, 'totalSteps' | 'cachedSteps
 
 /** "linux/arm64 took 3.9× the linux/amd64 time for the same steps". */
 export function emulationLine(
-  c: Pick<EmulationComparison, 'platform' | 'native' | 'factor' | 'contended' | 'sharedOnly'>,
+  c: Pick<EmulationComparison, 'platform' | 'native' | 'factor' | 'contended' | 'scaled'>,
 ): string {
   return `${c.platform} took ${c.factor}× the ${c.native} time for the same steps${factorNote(c)}`;
 }
 
 /**
- * Said next to a factor measured while other builds shared the cores (alone, emulation costs more), or one that
- * only the shared steps measured (the variant's own steps may emulate better or worse).
+ * Said next to a factor measured while other builds shared the cores (alone, emulation costs more), or one whose
+ * crowded steps were counted at their share of the cores (an estimate, not a measurement).
  */
-export function factorNote(c: Pick<EmulationFactor, 'contended' | 'sharedOnly'>): string {
+export function factorNote(c: Pick<EmulationFactor, 'contended' | 'scaled'>): string {
   if (c.contended)
     return ` (measured while ${c.contended} other build${c.contended === 1 ? '' : 's'} shared the cores; alone the factor is higher)`;
-  return c.sharedOnly ? ' (the shared steps only: this variant’s own steps shared the cores with other builds)' : '';
+  if (!c.scaled) return '';
+  const { steps, of } = c.scaled;
+  return ` (estimated: ${steps} of ${of} step${of === 1 ? '' : 's'} shared the cores with more builds than cores, their times counted at their share of the cores)`;
 }
 
 export interface EmulationComparison extends EmulationFactor {
   native: string;
-  /** The emulated platform's steps that ran, slowest first, with the native seconds of the same step. */
-  steps: { step: StepRecord; nativeSeconds: number }[];
+  /**
+   * The emulated platform's steps that ran, slowest first, with the native seconds of the same step and, for a
+   * step either platform ran in a crowd, both seconds as counted at their share of the cores (`counted`).
+   */
+  steps: { step: StepRecord; nativeSeconds: number; counted?: { seconds: number; nativeSeconds: number } }[];
 }
 
 /**
@@ -105,17 +111,19 @@ export interface EmulationComparison extends EmulationFactor {
  * position, since an instruction can name the architecture) that ran on both. Omitted when none did,
  * e.g. when every build since the first was served from the cache.
  *
- * Builds sharing the cores slow the native steps as much as the emulated ones' share of the CPU, so such a
- * factor reads low. Steps recorded with their start time are compared only where both had a core of their
- * own (fewer other steps running than `cores` for nearly all their time, stepContention.ts): in a Build All, the warm-ups and the
- * builds the parallelism limit kept apart. When no compared step had, or for builds recorded without start
- * times, a comparison of two builds that ran alone is preferred over a newer one made while other builds
- * ran (`contended`).
+ * Builds sharing the cores slow the steps that ran in the crowd by their share of the CPU. Steps recorded with
+ * their start time count at the seconds they would have taken with a core of their own (stepContention.ts):
+ * in a Build All on 2 cores the warm-ups each have one, while three variants' emulated steps at once run at two
+ * thirds of their speed. Only the steps with a core of their own would leave out a variant's own steps whenever
+ * they ran in a crowd, and the shared steps left (a virtualenv under QEMU) emulate worse than a whole build
+ * (bench/README.md, "The emulation factor counts crowded steps at their share of the cores"). A comparison
+ * that needed no such count is preferred over a newer one that did (`scaled`); for builds recorded without
+ * start times, one of two builds that ran alone over a newer one made while other builds ran (`contended`).
  */
 /**
  * A step had a core of its own when fewer than `cores` other steps ran beside it for all but this share of
  * its time: builds hand over step to step, and the moment one build's last step and the next build's first
- * overlap is no contention worth dropping a minute-long step for.
+ * overlap is not worth calling the factor an estimate for.
  */
 const CROWDED_SHARE = 0.1;
 
@@ -145,24 +153,28 @@ export function emulationComparisons(
         crowding.contention(p.nativeStep, native, cores),
       ]);
       let c: EmulationComparison | undefined;
-      let contended: number;
+      let contended = 0;
       if (seen.every((p) => p.every((n) => n !== undefined))) {
-        const alone = pairs.filter((_, i) => seen[i]!.every((n) => n!.crowded <= CROWDED_SHARE));
-        c = comparison(emulated, native, alone.length ? alone : pairs);
-        contended = alone.length ? 0 : Math.max(...seen.flat().map((n) => n!.peak));
-        // What the factor stands for: the shared warm-up's steps only, the variant's own all left out.
-        if (c && alone.length && alone.every((p) => p.step.warmup) && pairs.some((p) => !p.step.warmup))
-          c = { ...c, sharedOnly: true };
+        const crowded = seen.map((p) => p.some((n) => n!.crowded > CROWDED_SHARE));
+        const steps = crowded.filter(Boolean).length;
+        c = comparison(
+          emulated,
+          native,
+          pairs.map((p, i) =>
+            crowded[i] ? { ...p, counted: { seconds: seen[i]![0]!.alone, nativeSeconds: seen[i]![1]!.alone } } : p,
+          ),
+        );
+        if (c && steps) c = { ...c, scaled: { steps, of: pairs.length } };
       } else {
         c = comparison(emulated, native, pairs);
         contended = Math.max(overlapping(records, emulated), overlapping(records, native));
       }
       if (!c) continue;
-      if (!contended) {
+      if (!contended && !c.scaled) {
         newest = c;
         break;
       }
-      newest ??= { ...c, contended };
+      newest ??= contended ? { ...c, contended } : c;
     }
     if (newest) out.push(newest);
   }
@@ -189,6 +201,8 @@ function overlapping(records: BuildRecord[], r: BuildRecord): number {
 interface StepPair {
   step: StepRecord;
   nativeStep: StepRecord;
+  /** Both steps' seconds at their share of the cores, for a pair that ran in a crowd. */
+  counted?: { seconds: number; nativeSeconds: number };
 }
 
 /** The emulated build's steps that ran (not cached) in the native build too, paired by stage and position. */
@@ -201,21 +215,26 @@ function comparedSteps(emulated: BuildRecord, native: BuildRecord): StepPair[] {
 
 function comparison(emulated: BuildRecord, native: BuildRecord, pairs: StepPair[]): EmulationComparison | undefined {
   const steps = pairs
-    .map(({ step, nativeStep }) => ({ step, nativeSeconds: nativeStep.seconds }))
+    .map(({ step, nativeStep, counted }) => ({
+      step,
+      nativeSeconds: nativeStep.seconds,
+      ...(counted ? { counted } : {}),
+    }))
     .sort((a, b) => b.step.seconds - a.step.seconds);
-  const nativeSum = steps.reduce((n, s) => n + s.nativeSeconds, 0);
+  const nativeSum = steps.reduce((n, s) => n + (s.counted ?? s).nativeSeconds, 0);
   if (!steps.length || nativeSum <= 0) return undefined;
-  const factor = Math.round((steps.reduce((n, s) => n + s.step.seconds, 0) / nativeSum) * 10) / 10;
+  const emulatedSum = steps.reduce((n, s) => n + (s.counted?.seconds ?? s.step.seconds), 0);
+  const factor = Math.round((emulatedSum / nativeSum) * 10) / 10;
   return { variant: emulated.variant, platform: emulated.platform, native: native.platform, factor, steps };
 }
 
 export function emulationFactors(records: BuildRecord[], cores?: number): EmulationFactor[] {
-  return emulationComparisons(records, cores).map(({ variant, platform, factor, contended, sharedOnly }) => ({
+  return emulationComparisons(records, cores).map(({ variant, platform, factor, contended, scaled }) => ({
     variant,
     platform,
     factor,
     ...(contended ? { contended } : {}),
-    ...(sharedOnly ? { sharedOnly } : {}),
+    ...(scaled ? { scaled } : {}),
   }));
 }
 

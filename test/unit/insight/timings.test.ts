@@ -12,6 +12,7 @@ import {
   timingsText,
 } from '../../../src/core/report/timings';
 import { ResultsStore } from '../../../src/core/results/store';
+import { emulationSection } from '../../../src/core/report/timingSections';
 import { withSources } from '../../../src/core/report/stepSources';
 import type { BuildRecord } from '../../../src/core/results/types';
 import { recordsFrom, timedRecord } from './replay';
@@ -121,7 +122,7 @@ describe('an emulation factor from the steps that had a core of their own', () =
     });
   // A Build All on 2 cores: the shared prefix warmed once per platform side by side (each warm-up step is in
   // every cell it served), the native variant steps one at a time beside the emulated warm-up, then the three
-  // emulated variant steps at once.
+  // emulated variant steps at once (each at two thirds of its speed).
   const warmArm: Array<[string, number, number, number]> = [
     ['builder', 1, 0, 26],
     ['builder', 2, 26, 40],
@@ -132,50 +133,70 @@ describe('an emulation factor from the steps that had a core of their own', () =
   ];
   const buildAll = ['a', 'b', 'c'].flatMap((v, i) => [
     rec(v, 'linux/amd64', [...warmAmd, ['builder', 3, 10 + i * 4, 4]]),
-    rec(v, 'linux/arm64', [...warmArm, ['builder', 3, 66 + i / 10, 40]]),
+    rec(v, 'linux/arm64', [...warmArm, ['builder', 3, 66 + i / 10, 60]]),
   ]);
+  const shared = (steps: Array<[string, number, number, number]>) =>
+    steps.map(([stage, index, at, seconds]): [string, number, number, number, 'warm-up'] => [
+      stage,
+      index,
+      at,
+      seconds,
+      'warm-up',
+    ]);
 
-  it('compares only those steps: the warm-ups, not the emulated steps that ran three at once', () => {
+  it('counts the emulated steps that ran three at once at their share of the cores, the warm-ups whole', () => {
     const [a] = emulationComparisons(buildAll, 2);
     assert.equal(a!.variant, 'a');
     assert.equal(a!.contended, undefined);
     assert.deepEqual(
       a!.steps.map((s) => s.step.index),
-      [2, 1],
+      [3, 2, 1],
+      'every step both platforms ran, the variant’s own included',
     );
-    assert.equal(a!.factor, 6.9); // (26 + 40) / (3.5 + 6); with the contended step it would read 7.9
+    const own = a!.steps.find((s) => s.step.index === 3)!;
+    assert.equal(own.step.seconds, 60, 'the step as it ran');
+    // 0.1 s alone, 0.1 s beside b's, then beside b's and c's: two cores for three steps.
+    assert.ok(Math.abs(own.counted!.seconds - (0.1 + 0.1 + 59.8 * (2 / 3))) < 1e-6);
+    assert.equal(own.counted!.nativeSeconds, 4, 'the native step had a core: counted whole');
+    assert.equal(a!.steps.find((s) => s.step.index === 1)!.counted, undefined);
+    assert.equal(a!.factor, 7.9); // (26 + 40 + 40) / (3.5 + 6 + 4); as the steps ran, 9.3; the warm-ups only, 6.9
+    assert.deepEqual(a!.scaled, { steps: 1, of: 3 });
   });
 
-  it('says when only the shared warm-up’s steps were compared, the variant’s own left out', () => {
+  it('says the factor is an estimate, in the CLI text, the report line and --json', () => {
     // The same run as recorded: the warm-up's steps are in each cell it served, marked as the warm-up's.
-    const shared = (steps: Array<[string, number, number, number]>) =>
-      steps.map(([stage, index, at, seconds]): [string, number, number, number, 'warm-up'] => [
-        stage,
-        index,
-        at,
-        seconds,
-        'warm-up',
-      ]);
     const recorded = ['a', 'b', 'c'].flatMap((v, i) => [
       rec(v, 'linux/amd64', [...shared(warmAmd), ['builder', 3, 10 + i * 4, 4]]),
-      rec(v, 'linux/arm64', [...shared(warmArm), ['builder', 3, 66 + i / 10, 40]]),
+      rec(v, 'linux/arm64', [...shared(warmArm), ['builder', 3, 66 + i / 10, 60]]),
     ]);
     const [a] = emulationComparisons(recorded, 2);
-    assert.equal(a!.factor, 6.9);
-    assert.equal(a!.sharedOnly, true);
-    assert.match(emulationLine(a!), /same steps \(the shared steps only: this variant’s own steps shared the cores/);
+    assert.equal(a!.factor, 7.9);
     assert.match(
-      timingsText(timingsReport(recorded, ['a'], 2)),
-      /a: linux\/arm64 took 6\.9× .*\(the shared steps only/,
+      emulationLine(a!),
+      /same steps \(estimated: 1 of 3 steps shared the cores with more builds than cores, their times counted at their share of the cores\)$/,
     );
-    // Variant a alone: its own step had a core too, so the factor covers it and says nothing more.
-    const [own] = emulationComparisons(
+    const report = timingsReport(recorded, ['a'], 2);
+    assert.deepEqual(report.emulation, [
+      { variant: 'a', platform: 'linux/arm64', factor: 7.9, scaled: { steps: 1, of: 3 } },
+    ]);
+    assert.match(timingsText(report), /a: linux\/arm64 took 7\.9× .*\(estimated: 1 of 3 steps/);
+    const section = emulationSection(recorded, 2).join('\n');
+    assert.match(
+      section,
+      /\*\*a\*\*: linux\/arm64 took 7\.9× the linux\/amd64 time for the same steps \(estimated: 1 of 3/,
+    );
+    assert.match(
+      section,
+      /`\[builder\] RUN step 3`: 1 min 00 s emulated, 4\.0 s native \(beside more builds than cores: counted as 40\.1 s and 4\.0 s\)/,
+    );
+    // Variant a alone: its own step had a core too, so the factor is measured and says nothing more.
+    const [alone] = emulationComparisons(
       recorded.filter((r) => r.variant === 'a'),
       2,
     );
-    assert.equal(own!.factor, 7.9);
-    assert.equal(own!.sharedOnly, undefined);
-    assert.doesNotMatch(emulationLine(own!), /\(/);
+    assert.equal(alone!.factor, 9.3); // (26 + 40 + 60) / 13.5
+    assert.equal(alone!.scaled, undefined);
+    assert.doesNotMatch(emulationLine(alone!), /\(/);
   });
 
   it('keeps a long step that others crowded only for a moment (one build handing over to the next)', () => {
@@ -183,42 +204,61 @@ describe('an emulation factor from the steps that had a core of their own', () =
     // the emulated warm-up's first step had two others beside it on 2 cores, and still had its core.
     const handover = ['a', 'b', 'c'].flatMap((v, i) => [
       rec(v, 'linux/amd64', [...warmAmd, ['builder', 3, 10 + i * 4, 4.3]]),
-      rec(v, 'linux/arm64', [...warmArm, ['builder', 3, 66 + i / 10, 40]]),
+      rec(v, 'linux/arm64', [...warmArm, ['builder', 3, 66 + i / 10, 60]]),
     ]);
     const [a] = emulationComparisons(handover, 2);
     assert.equal(a!.contended, undefined);
-    assert.deepEqual(
-      a!.steps.map((s) => s.step.index),
-      [2, 1],
-    );
-    assert.equal(a!.factor, 6.9);
+    assert.deepEqual(a!.scaled, { steps: 1, of: 3 }, 'the three emulated steps at once, not the handovers');
+    assert.equal(a!.steps.find((s) => s.step.index === 1)!.counted, undefined);
   });
 
-  it('a step timed at 0 s on both platforms (an ENV) does not send the whole comparison back to whole builds', () => {
+  it('a step timed at 0 s on both platforms (an ENV) counts as nothing and crowds nothing', () => {
     const withEnv = ['a', 'b', 'c'].flatMap((v, i) => [
       rec(v, 'linux/amd64', [...warmAmd, ['builder', 3, 10 + i * 4, 4], ['builder', 4, 14 + i * 4, 0]]),
-      rec(v, 'linux/arm64', [...warmArm, ['builder', 3, 66 + i / 10, 40], ['builder', 4, 106 + i / 10, 0]]),
+      rec(v, 'linux/arm64', [...warmArm, ['builder', 3, 66 + i / 10, 60], ['builder', 4, 126 + i / 10, 0]]),
     ]);
     const [a] = emulationComparisons(withEnv, 2);
     assert.equal(a!.contended, undefined);
-    assert.equal(a!.factor, 6.9);
+    assert.equal(a!.factor, 7.9);
+    assert.deepEqual(a!.scaled, { steps: 1, of: 4 });
   });
 
-  it('with no such step, says how many others ran beside the compared ones', () => {
+  it('on one core, a step beside another counts at half its seconds, on both platforms', () => {
     const [a] = emulationComparisons(buildAll, 1);
-    assert.equal(a!.factor, 7.9);
-    assert.equal(a!.contended, 2);
-    assert.match(emulationLine(a!), /measured while 2 other builds shared the cores/);
+    assert.equal(
+      a!.contended,
+      undefined,
+      'the steps’ own times say who shared the core; the builds’ spans are not needed',
+    );
+    // Every warm-up step ran beside the other platform's, every native variant step beside the emulated warm-up.
+    assert.deepEqual(a!.scaled, { steps: 3, of: 3 });
+    const first = a!.steps.find((s) => s.step.index === 1)!;
+    // The emulated one: half beside the native warm-up (9.5 s) and the three native variant steps (12 s), whole
+    // for the rest of its 26 s.
+    assert.deepEqual(first.counted, { seconds: 9.5 / 2 + 12 / 2 + 4.5, nativeSeconds: 3.5 / 2 });
+  });
+
+  it('prefers an older comparison that needed no estimate over a newer one that did', () => {
+    const later = (r: BuildRecord): BuildRecord => ({
+      ...r,
+      startedAt: new Date(Date.parse(r.startedAt) + 3600_000).toISOString(),
+      timing: { ...r.timing!, steps: r.timing!.steps.map((s) => ({ ...s, at: s.at! + 3600_000 })) },
+    });
+    const aloneBefore = buildAll.filter((r) => r.variant === 'a');
+    const [a] = emulationComparisons([...aloneBefore, ...buildAll.map(later)], 2);
+    assert.equal(a!.scaled, undefined);
+    assert.equal(a!.factor, 9.3);
   });
 
   it('counts a warm-up step shared by several cells once', () => {
     // Only the emulated warm-up and the native one overlap: one other step, on 2 cores a core each.
-    const [a] = emulationComparisons(
-      buildAll.filter((r) => r.variant === 'a'),
-      2,
-    );
-    assert.equal(a!.contended, undefined);
-    assert.equal(a!.factor, 7.9, 'alone, even the variant step had a core');
+    const recorded = ['a', 'b', 'c'].flatMap((v, i) => [
+      rec(v, 'linux/amd64', [...shared(warmAmd), ['builder', 3, 10 + i * 4, 4]]),
+      rec(v, 'linux/arm64', [...shared(warmArm), ['builder', 3, 66 + i * 70, 60]]),
+    ]);
+    const [a] = emulationComparisons(recorded, 2);
+    assert.equal(a!.scaled, undefined);
+    assert.equal(a!.factor, 9.3, 'the variant steps one after the other: each had a core');
   });
 });
 
