@@ -6,9 +6,9 @@
 //   node scripts/leftovers.mjs save FILE     snapshot the stores into FILE
 //   node scripts/leftovers.mjs check FILE    compare with FILE; exit 1 and name the leftovers on growth
 // The stores are those .cache/engines.env names: this machine's dockerd and podman, the second node's
-// podman and dockerd, and the registry. A registry repository counts as removed when it has no tag left:
-// distribution 2.x deletes a tag only with the manifest behind it and never drops a repository from its
-// catalog, so its catalog lists deleted repositories with `tags: null`.
+// podman and dockerd, and the registry. In the registry both the tags and the repositories count: distribution
+// 2.x deletes a tag only with the manifest behind it and never drops a repository from its catalog, so the tests
+// remove a repository of their own from the registry's storage after its manifests (test/engines/cleanup.ts).
 import { readdirSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -89,7 +89,7 @@ async function registryStore(addr) {
     // A repository whose manifests were all deleted answers 404 or `tags: null`: it is gone.
     if (res.ok) tags.push(...((await res.json()).tags ?? []).map((t) => `${repo}:${t}`));
   }
-  return { tags };
+  return { tags, repositories: repos };
 }
 
 const unique = (xs) => [...new Set(xs)];

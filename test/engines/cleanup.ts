@@ -25,8 +25,8 @@ const ACCEPT = [
  * platform's. A reference without a tag means every tag of the repository, or those `which` picks (for a
  * repository other runs push to as well). The registry deletes only by digest (DELETE by tag answers 400),
  * and a deleted digest takes every tag on it along, including the multiarch-push-* tags publish leaves on
- * each platform's manifest. The repository stays in _catalog with no tags: that is what "removed" means to
- * scripts/leftovers.mjs. Missing is fine.
+ * each platform's manifest. The repository stays in _catalog with no tags until its folder goes too
+ * (removeRepositoryFolder; scripts/leftovers.mjs counts both). Missing is fine.
  */
 export async function removeFromRegistry(ref: string, which: (tag: string) => boolean = () => true): Promise<void> {
   const parsed = parseReference(ref);
@@ -87,8 +87,24 @@ export async function removeImages(
     }
     if (!(listed && (await run(['manifest', 'rm', tag])).ok)) await run(['rmi', tag]);
     for (const id of ids) await run(['rmi', id]);
-    if (registry && tag.startsWith(`${registry}/`)) await removeFromRegistry(tag);
+    if (registry && tag.startsWith(`${registry}/`)) {
+      await removeFromRegistry(tag);
+      await removeEmptyRepository(tag, env.MULTIARCH_STATE);
+    }
   }
+}
+
+/**
+ * Removes `ref`'s repository from the test registry's storage once no tag is left in it (a fixture's image, which
+ * each run pushes under tags of its own), so the catalog does not keep the name. One that still has a tag belongs
+ * to another run and stays.
+ */
+async function removeEmptyRepository(ref: string, state: string | undefined): Promise<void> {
+  const parsed = parseReference(ref);
+  const res = await fetch(`http://${registryApiHost(parsed)}/v2/${parsed.path}/tags/list`).catch(() => undefined);
+  if (!res?.ok) return;
+  const { tags } = (await res.json()) as { tags?: string[] | null };
+  if (!tags?.length) await removeRepositoryFolder(state, parsed.path);
 }
 
 /**

@@ -14,8 +14,16 @@ import { ResultsStore } from '../../src/core/results/store';
 import type { BuildRecord } from '../../src/core/results/types';
 import { compareArchitectures } from '../../src/core/explain/explainCollect';
 import type { ArchComparison } from '../../src/core/explain/explainSizes';
-import { docker, env, fixtureWorkspace, registry, removeBuiltImages, runTag, tool } from './helpers';
-import { removeFromRegistry } from './cleanup';
+import {
+  docker,
+  env,
+  fixtureWorkspace,
+  registry,
+  removeBuiltImages,
+  removeRunRepository,
+  runTag,
+  tool,
+} from './helpers';
 
 const EXTRA = 1024 * 1024;
 const platforms = ['linux/amd64', 'linux/arm64'];
@@ -77,7 +85,7 @@ describe('sizes --compare on real images (an arm64-only 1 MiB file under /opt)',
   after(async () => {
     await removeBuiltImages('podman', 'podman', built.podman);
     await removeBuiltImages('docker', docker, built.docker);
-    for (const ref of remotes) await removeFromRegistry(ref);
+    for (const ref of remotes) await removeRunRepository(ref);
     if (config) await rm(config.root, { recursive: true, force: true });
   });
 

@@ -171,6 +171,18 @@ export async function pushColdBase(from?: string): Promise<string> {
 }
 
 /**
+ * A registry repository only this run pushed to (its name carries `runTag`): every tag deleted, then the folder
+ * the run made (`folder`, by default the repository: `lint/<runTag>` for `lint/<runTag>/amd64-only`) removed from
+ * the registry's storage, so the catalog does not keep the name with no tag after the run.
+ */
+export async function removeRunRepository(ref: string, folder?: string): Promise<void> {
+  const { path, tag } = parseReference(ref);
+  if (!(folder ?? path).includes(runTag)) throw new Error(`${folder ?? path} is not a repository of this run`);
+  await removeFromRegistry(tag ? ref.slice(0, -(tag.length + 1)) : ref);
+  await removeRepositoryFolder(env.MULTIARCH_STATE, folder ?? path);
+}
+
+/**
  * Deletes a base pushColdBase pushed from the registry and from this machine's podman and dockerd stores,
  * which pulled it for builds (podman as a list of the platforms pulled).
  */

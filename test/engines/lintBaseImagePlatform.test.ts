@@ -3,8 +3,7 @@ import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { docker, env, registry, repoRoot, runTag } from './helpers';
-import { removeFromRegistry } from './cleanup';
+import { docker, env, registry, removeRunRepository, repoRoot, runTag } from './helpers';
 import { runTool } from '../../src/core/engines/exec';
 
 /** `multiarch lint` as a user runs it, from the project folder (sources run through tsx). */
@@ -73,7 +72,7 @@ describe('InvalidBaseImagePlatform against the local registry (real podman push)
   });
 
   after(async () => {
-    await removeFromRegistry(image);
+    await removeRunRepository(image, `lint/${runTag}`);
     await rm(project, { recursive: true, force: true });
   });
 

@@ -11,8 +11,7 @@ import type { BuildNode } from '../../src/core/nodes/types';
 import { exportOci, loadFromNode, mergeOciArchives, publishImage } from '../../src/core/nodes/publish';
 import { onNode } from '../../src/core/nodes/endpoint';
 import { loadRegistryHosts, RegistryClient } from '../../src/core/registry';
-import { baseImage, docker, env, registry, runTag, tool } from './helpers';
-import { removeFromRegistry } from './cleanup';
+import { baseImage, docker, env, registry, removeRunRepository, runTag, tool } from './helpers';
 
 const podmanNode: BuildNode = {
   name: 'node2-podman',
@@ -85,7 +84,7 @@ describe('publishing images built on second nodes (podman arm64 + dockerd amd64)
   after(async () => {
     for (const argv of created.reverse()) await runTool(argv, { env, timeoutMs: 60_000 });
     for (const repo of [`${registry}/publish-nodes-${runTag}`, `${registry}/publish-nodes-pull-${runTag}`])
-      await removeFromRegistry(repo);
+      await removeRunRepository(repo);
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 

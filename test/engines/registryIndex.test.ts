@@ -6,8 +6,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assembleIndex, loadRegistryHosts, RegistryClient } from '../../src/core/registry';
-import { baseImage, docker, env, registry, runTag, tool } from './helpers';
-import { removeFromRegistry } from './cleanup';
+import { baseImage, docker, env, registry, removeRunRepository, runTag, tool } from './helpers';
 
 describe('assembleIndex on the real registry (podman arm64 + dockerd amd64 parts)', function () {
   this.timeout(300_000);
@@ -41,7 +40,7 @@ describe('assembleIndex on the real registry (podman arm64 + dockerd amd64 parts
   after(async () => {
     await tool(['podman', 'rmi', podmanTag]).catch(() => undefined);
     await tool([docker, 'rmi', dockerTag]).catch(() => undefined);
-    await removeFromRegistry(repo);
+    await removeRunRepository(repo);
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -13,8 +13,17 @@ import { measureSizes } from '../../src/core/sizes/measureSizes';
 import { rawManifestArgv, readRegistrySizes } from '../../src/core/sizes/registrySizes';
 import { runTool as runSizesTool, toolOutput } from '../../src/core/engines/exec';
 import { verifyBuilds } from '../../src/core/verify/runVerify';
-import { docker, env, fixtureWorkspace, registry, removeBuiltImages, runTag, tool, unameFor } from './helpers';
-import { removeFromRegistry } from './cleanup';
+import {
+  docker,
+  env,
+  fixtureWorkspace,
+  registry,
+  removeBuiltImages,
+  removeRunRepository,
+  runTag,
+  tool,
+  unameFor,
+} from './helpers';
 
 const platforms = ['linux/amd64', 'linux/arm64'];
 
@@ -77,7 +86,7 @@ describe('sizes and verification of a real podman build (linux/amd64 + linux/arm
 
   after(async () => {
     if (local) await removeBuiltImages('podman', 'podman', [local]);
-    await removeFromRegistry(remote);
+    await removeRunRepository(remote);
     if (config) await rm(config.root, { recursive: true, force: true });
   });
 
