@@ -1,7 +1,7 @@
 /**
  * Build All Architectures versus the seed's shell loop and a naive parallel run, same engine, cold stores.
  *   node --import tsx bench/build-all.ts [--engines podman,docker,buildx] [--project python-service,heavy-shared,shared-base]
- *     [--skip naive,unsplit] [--warm-runs 3]
+ *     [--skip naive,unsplit] [--warm-runs 3] [--throughput]
  * Each project is a fixture under test/fixtures/projects (python-service: a Debian Python base, a builder
  * stage whose virtualenv and common install come before a late variant ARG, 3 variants × linux/amd64 +
  * linux/arm64 and one amd64-only; heavy-shared: a registry base, a heavy shared stage, a compile stage, a
@@ -26,6 +26,8 @@
  * output) and the fixed cost of one build measured in the same run: no schedule can finish before the
  * longest platform's shared steps plus its cheapest variant layer plus one build's fixed cost (critical
  * path), nor before all the steps and the fewest builds' fixed costs are spread over the cores (work).
+ * `--throughput` also measures two builds at once on the loop's store (buildThroughput.ts) and prints the bound
+ * with the work spread over that measured throughput instead of the cores.
  * Needs scripts/setup/20-engines.sh (root): reads .cache/engines.env.
  */
 import { appendFile, readdir } from 'node:fs/promises';
@@ -45,6 +47,7 @@ import { scheduleJobs } from '../src/core/schedule/schedule';
 import { lowerBound, type Bound, type RunSteps } from './bound';
 import { registry, runTag, type Project } from '../test/engines/helpers';
 import { findBuildx, removeRegistryRepository } from '../test/engines/buildxEnv';
+import { buildThroughput, describeBuildThroughput, type BuildThroughput } from './buildThroughput';
 import { cold, type Engine } from './coldStore';
 
 /** The buildx to bench on (its environment), when the buildx engine suites would run. */
@@ -82,6 +85,8 @@ interface LoopResult {
   warmMs: number;
   /** The whole loop run again after a source edit (editSource), when the fixture has sources to edit. */
   editMs?: number;
+  /** `--throughput`: two builds at once against each alone, on the loop's store. */
+  throughput?: BuildThroughput;
 }
 
 let edits = 0;
@@ -220,12 +225,15 @@ async function loop(engine: Engine, project: Project): Promise<LoopResult> {
       for (const c of commands) ms += (await runOne(c)).ms;
       editRuns.push(ms);
     }
+    await settleDisk();
+    const throughput = measureThroughput ? await buildThroughput(engine, config, env) : undefined;
     return {
       variantMs,
       timings,
       fixedMs,
       warmMs: median(warmRuns),
       ...(editRuns.length ? { editMs: median(editRuns) } : {}),
+      ...(throughput ? { throughput } : {}),
     };
   } finally {
     await cleanup();
@@ -237,6 +245,9 @@ async function loop(engine: Engine, project: Project): Promise<LoopResult> {
  * swung by a second between identical runs, as much as the difference being measured.
  */
 let warmRepeats = 3;
+
+/** `--throughput`: measure two builds at once on each engine (bench/buildThroughput.ts), about a minute per row. */
+let measureThroughput = false;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -333,6 +344,8 @@ interface Row {
   /** podman: Build All without the per-platform split; dockerd: Build All with a warm-up in front. */
   variant?: number;
   bound: number;
+  /** The bound with its work term spread over the builds' measured throughput instead of the cores. */
+  boundAtThroughput?: number;
   loopWarm: number;
   allWarm: WarmRuns;
   loopEdit?: number;
@@ -401,6 +414,16 @@ async function bench(engine: Engine, project: Project, skip: Set<string>): Promi
     );
   }
   console.log(`  ${'lower bound'.padEnd(20)} ${seconds(boundMs).padStart(8)}   ${(boundMs / loopMs).toFixed(2)}× loop`);
+  let boundAtThroughput: number | undefined;
+  if (l.throughput) {
+    // The same steps, spread over what two builds at once get done here rather than over the cores.
+    const work = (bound.work * cores) / l.throughput.throughput;
+    boundAtThroughput = Math.max(bound.criticalPath, work) * 1000;
+    console.log(`  ${describeBuildThroughput(l.throughput)}`);
+    console.log(
+      `  ${'bound at that'.padEnd(20)} ${seconds(boundAtThroughput).padStart(8)}   = max(critical path ${bound.criticalPath.toFixed(1)} s, work/${l.throughput.throughput.toFixed(2)} ${work.toFixed(1)} s); Build All ${(all / boundAtThroughput).toFixed(2)}× it`,
+    );
+  }
   const w = measured.warm!;
   console.log(
     `  warm: loop ${seconds(l.warmMs)}, Build All ${seconds(w.unchanged)} (${(w.unchanged / l.warmMs).toFixed(2)}× loop), Build All --rebuild ${seconds(w.rebuild)} (${(w.rebuild / l.warmMs).toFixed(2)}× loop)`,
@@ -416,6 +439,7 @@ async function bench(engine: Engine, project: Project, skip: Set<string>): Promi
     all,
     variant: rows.find(([name]) => name === 'Build All, unsplit' || name === 'Build All + warm-up')?.[1],
     bound: boundMs,
+    ...(boundAtThroughput !== undefined ? { boundAtThroughput } : {}),
     loopWarm: l.warmMs,
     allWarm: measured.warm!,
     ...(l.editMs !== undefined ? { loopEdit: l.editMs } : {}),
@@ -425,11 +449,11 @@ async function bench(engine: Engine, project: Project, skip: Set<string>): Promi
 /** The table bench/README.md shows. */
 function table(rows: Row[]): string {
   const lines = [
-    '| fixture, engine | loop | naive parallel | Build All | Build All, unsplit (podman) / + warm-up (dockerd) | lower bound | Build All / loop | bound / loop | Build All / bound | warm: loop / Build All | warm: Build All --rebuild | after a source edit: loop / Build All |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    "| fixture, engine | loop | naive parallel | Build All | Build All, unsplit (podman) / + warm-up (dockerd) | lower bound | Build All / loop | bound / loop | Build All / bound | Build All / bound at two builds' measured throughput | warm: loop / Build All | warm: Build All --rebuild | after a source edit: loop / Build All |",
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows.map(
       (r) =>
-        `| ${r.fixture} | ${seconds(r.loop)} | ${seconds(r.naive)} | ${seconds(r.all)} | ${seconds(r.variant)} | ${seconds(r.bound)} | ${(r.all / r.loop).toFixed(2)}× | ${(r.bound / r.loop).toFixed(2)}× | ${(r.all / r.bound).toFixed(2)}× | ${seconds(r.loopWarm)} / ${seconds(r.allWarm.unchanged)} (${(r.allWarm.unchanged / r.loopWarm).toFixed(2)}×) | ${seconds(r.allWarm.rebuild)} (${(r.allWarm.rebuild / r.loopWarm).toFixed(2)}×) | ${edited(r)} |`,
+        `| ${r.fixture} | ${seconds(r.loop)} | ${seconds(r.naive)} | ${seconds(r.all)} | ${seconds(r.variant)} | ${seconds(r.bound)} | ${(r.all / r.loop).toFixed(2)}× | ${(r.bound / r.loop).toFixed(2)}× | ${(r.all / r.bound).toFixed(2)}× | ${r.boundAtThroughput === undefined ? '—' : `${(r.all / r.boundAtThroughput).toFixed(2)}× (${seconds(r.boundAtThroughput)})`} | ${seconds(r.loopWarm)} / ${seconds(r.allWarm.unchanged)} (${(r.allWarm.unchanged / r.loopWarm).toFixed(2)}×) | ${seconds(r.allWarm.rebuild)} (${(r.allWarm.rebuild / r.loopWarm).toFixed(2)}×) | ${edited(r)} |`,
     ),
   ];
   return lines.join('\n');
@@ -459,9 +483,11 @@ async function main(): Promise<void> {
       project: { type: 'string', default: 'python-service,heavy-shared,shared-base' },
       skip: { type: 'string', default: '' },
       'warm-runs': { type: 'string', default: '3' },
+      throughput: { type: 'boolean', default: false },
     },
   });
   warmRepeats = Math.max(1, Number(values['warm-runs']) || 1);
+  measureThroughput = values.throughput;
   const [load] = loadavg();
   console.log(
     `bench/build-all: 3 variants × linux/amd64,linux/arm64 (python-service: + one amd64-only), cold and warm caches; ${cpus().length} cores, load average ${load!.toFixed(1)} at the start`,
