@@ -22,34 +22,33 @@ export interface BuildThroughput {
 }
 
 /**
- * `env`: the cold copy's (its own podman store, or the shared dockerd). Every image it tags is removed again; the
- * steps' unnamed images go with the cold copy's clean-up. Undefined when the first variant builds no emulated
- * platform or the engine is buildx (its builder keeps no image to compare).
+ * `env`: the cold copy's (its own podman store, the shared dockerd, or the buildx builder). Every image it tags is
+ * removed again; the steps' unnamed images go with the cold copy's clean-up; on buildx the builds have no output
+ * and stay in the builder's cache only, as the bench's other buildx builds do. Undefined when the first variant
+ * builds no emulated platform.
  */
 export async function buildThroughput(
   engine: Engine,
   config: ResolvedConfig,
   env: NodeJS.ProcessEnv,
 ): Promise<BuildThroughput | undefined> {
-  if (engine === 'buildx') return undefined;
   const v = config.variants[0]!;
   const native = hostPlatform();
   const emulated = v.platforms.find((p) => p !== native);
   if (!v.platforms.includes(native) || !emulated) return undefined;
   const program = engine === 'podman' ? (env.MULTIARCH_PODMAN ?? 'podman') : (env.MULTIARCH_DOCKER ?? 'docker');
+  const start = engine === 'buildx' ? [program, 'buildx', 'build', '--progress=plain'] : [program, 'build'];
   const tags: string[] = [];
   const build = async (platform: string): Promise<number> => {
     const tag = `bench-throughput-${runTag}-${tags.length + 1}`;
-    tags.push(tag);
+    if (engine !== 'buildx') tags.push(tag);
     const argv = [
-      program,
-      'build',
+      ...start,
       '--no-cache',
       ...(engine === 'docker' ? ['--progress=plain'] : []),
       '--platform',
       platform,
-      '-t',
-      tag,
+      ...(engine === 'buildx' ? [] : ['-t', tag]),
       '-f',
       v.dockerfile,
       ...(v.target ? ['--target', v.target] : []),
