@@ -45,8 +45,8 @@ import { runProcess } from '../src/core/build/runProcess';
 import type { Job, Plan } from '../src/core/jobs';
 import { scheduleJobs } from '../src/core/schedule/schedule';
 import { lowerBound, type Bound, type RunSteps } from './bound';
-import { registry, runTag, type Project } from '../test/engines/helpers';
-import { findBuildx, removeRegistryRepository } from '../test/engines/buildxEnv';
+import { registry, removeRunRepository, runTag, type Project } from '../test/engines/helpers';
+import { findBuildx } from '../test/engines/buildxEnv';
 import { buildThroughput, describeBuildThroughput, type BuildThroughput } from './buildThroughput';
 import { cold, type Engine } from './coldStore';
 
@@ -66,7 +66,7 @@ async function coldCopy(engine: Engine, project: Project) {
     ...c,
     image,
     cleanup: async () => {
-      await removeRegistryRepository(image);
+      await removeRunRepository(`${registry}/${image}`);
       await c.cleanup();
     },
   };

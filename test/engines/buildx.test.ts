@@ -10,8 +10,8 @@ import type { ResolvedConfig } from '../../src/core/config/types';
 import type { OutputMode } from '../../src/core/jobs';
 import type { BuildRecord } from '../../src/core/results/types';
 import { runTool } from '../../src/core/engines/exec';
-import { baseImage, docker, projectWorkspace, registry, runTag } from './helpers';
-import { multiarch, removeRegistryRepository, requireBuildx, type Buildx } from './buildxEnv';
+import { baseImage, docker, projectWorkspace, registry, removeRunRepository, runTag } from './helpers';
+import { multiarch, requireBuildx, type Buildx } from './buildxEnv';
 
 interface BuildJson {
   ok: boolean;
@@ -46,7 +46,7 @@ describe('docker buildx (real buildx + BuildKit): each output mode × Build All 
   after(async () => {
     if (!config) return;
     for (const tag of loaded) await runTool([docker, 'rmi', tag], { env: bx.env });
-    await removeRegistryRepository(image);
+    await removeRunRepository(`${registry}/${image}`);
     await rm(config.root, { recursive: true, force: true });
   });
 

@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseBuildxInspect, parseBuildxVersion, type BuildxBuilder } from '../../src/core/engines/buildxOutput';
 import { runTool } from '../../src/core/engines/exec';
-import { removeRepositoryFolder } from './cleanup';
-import { docker, env, registry, repoRoot } from './helpers';
+import { docker, env, repoRoot } from './helpers';
 
 export interface Buildx {
   /** The engines' environment with DOCKER_CONFIG pointing at the folder holding the plugin. */
@@ -72,27 +71,4 @@ export async function multiarch(cwd: string, args: string[], bxEnv: NodeJS.Proce
     reject: false,
     timeout,
   });
-}
-
-/**
- * Removes a repository a test pushed to the local registry: each tag's manifest through the API, then the
- * repository's folder in the registry's storage (the distribution API has no call that removes a name).
- */
-export async function removeRegistryRepository(name: string): Promise<void> {
-  const base = `http://${registry}/v2/${name}`;
-  const accept = [
-    'application/vnd.oci.image.index.v1+json',
-    'application/vnd.docker.distribution.manifest.list.v2+json',
-    'application/vnd.oci.image.manifest.v1+json',
-    'application/vnd.docker.distribution.manifest.v2+json',
-  ].join(', ');
-  const tags = await fetch(`${base}/tags/list`)
-    .then((r) => (r.ok ? (r.json() as Promise<{ tags?: string[] | null }>) : { tags: [] }))
-    .catch(() => ({ tags: [] }));
-  for (const tag of tags.tags ?? []) {
-    const head = await fetch(`${base}/manifests/${tag}`, { method: 'HEAD', headers: { accept } });
-    const digest = head.headers.get('docker-content-digest');
-    if (digest) await fetch(`${base}/manifests/${digest}`, { method: 'DELETE' });
-  }
-  await removeRepositoryFolder(env.MULTIARCH_STATE, name);
 }

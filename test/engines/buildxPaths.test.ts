@@ -22,9 +22,10 @@ import {
   processesWithArgv,
   projectWorkspace,
   registry,
+  removeRunRepository,
   runTag,
 } from './helpers';
-import { multiarch, removeRegistryRepository, requireBuildx, type Buildx } from './buildxEnv';
+import { multiarch, requireBuildx, type Buildx } from './buildxEnv';
 
 describe('docker buildx (real buildx + BuildKit): cancel, failure, Builders view data', function () {
   this.timeout(300_000);
@@ -175,7 +176,7 @@ describe('docker buildx multi-node builder: two BuildKit daemons, one platform p
   after(async () => {
     if (nodeEnv) await runTool([docker, 'buildx', 'rm', builderName], { env: nodeEnv, timeoutMs: 60_000 });
     if (projectRoot) {
-      await removeRegistryRepository(image);
+      await removeRunRepository(`${registry}/${image}`);
       await rm(projectRoot, { recursive: true, force: true });
     }
     for (const d of daemons) d.kill('SIGTERM');

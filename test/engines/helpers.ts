@@ -189,11 +189,8 @@ export async function removeRunRepository(ref: string, folder?: string): Promise
 export async function removeColdBase(ref: string): Promise<void> {
   await removeBuiltImages('podman', env.MULTIARCH_PODMAN ?? 'podman', [ref]);
   await runTool([docker, 'rmi', ref], { env });
-  await removeFromRegistry(ref);
-  // The run's own folder under cold/ (`cold/<runTag>-<n>`), so the catalog does not keep its name.
-  const path = parseReference(ref).path;
-  if (path.startsWith('cold/'))
-    await removeRepositoryFolder(env.MULTIARCH_STATE, path.split('/').slice(0, 2).join('/'));
+  // With the run's own folder under cold/ (`cold/<runTag>-<n>`), so the catalog does not keep its name.
+  await removeRunRepository(ref, parseReference(ref).path.split('/').slice(0, 2).join('/'));
   const i = coldBases.indexOf(ref);
   if (i >= 0) coldBases.splice(i, 1);
 }
