@@ -63,7 +63,8 @@ async function measure(beside: boolean): Promise<{ seconds: number; nativeDone: 
         await mkdir(dirname(file), { recursive: true });
         await writeFile(file, text);
       }
-    for (const j of plan.jobs) for (const p of j.parts ?? []) await mkdir(dirname(p.iidfile), { recursive: true });
+    for (const j of plan.jobs)
+      for (const p of j.parts ?? []) if (p.iidfile) await mkdir(dirname(p.iidfile), { recursive: true });
     const images = new Map<string, string[]>();
     for (const p of plan.pulls ?? []) images.set(p.image, [...(images.get(p.image) ?? []), p.platform]);
     for (const [image, platforms] of images) {

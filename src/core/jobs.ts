@@ -97,9 +97,11 @@ export interface Job {
   /** Replace-on-success: the job builds under temporary names, which a failure or cancel throws away. */
   staging?: Staging;
   /**
-   * podman with a schedule (core/schedule/podmanParts.ts): one build process per platform, run side by
-   * side instead of `argv`, each started as soon as the warm-ups of its cell are done; `after` then joins
-   * their images into the job's manifest list. `argv` is the first part's.
+   * One build process per platform, run side by side instead of `argv`. podman with a schedule
+   * (core/schedule/podmanParts.ts): each started as soon as the warm-ups of its cell are done; `after` then
+   * joins their images into the job's manifest list. buildx Build All pushing (core/schedule/buildxParts.ts):
+   * each part pushes its image by digest, and once all have, one index listing them goes up under `tags`.
+   * `argv` is the first part's.
    */
   parts?: JobPart[];
 }
@@ -108,8 +110,10 @@ export interface Job {
 export interface JobPart {
   platform: string;
   argv: string[];
-  /** Where podman writes the part's image id (`--iidfile`); `after` makes the list from it (partImageSource). */
-  iidfile: string;
+  /** podman: where the part's image id is written (`--iidfile`); `after` makes the list from it (partImageSource). */
+  iidfile?: string;
+  /** buildx: where the part's metadata goes (`--metadata-file`), which names the digest it pushed. */
+  metadataFile?: string;
 }
 
 /**

@@ -14,7 +14,8 @@ export async function ensureOutputDirs(job: Job): Promise<void> {
   }
   // A bake writes every variant's archive through its `.partial` name: the staging files name them all.
   const stagedFiles = Object.keys(job.staging?.files ?? {});
-  for (const f of [job.ociPath, job.metadataFile, ...stagedFiles, ...(job.parts ?? []).map((p) => p.iidfile)])
+  const partFiles = (job.parts ?? []).flatMap((p) => [p.iidfile, p.metadataFile]);
+  for (const f of [job.ociPath, job.metadataFile, ...stagedFiles, ...partFiles])
     if (f) await mkdir(dirname(f), { recursive: true });
 }
 
@@ -28,6 +29,7 @@ export async function pinPartImages(
 ): Promise<{ argv: string[][] } | { failed: string }> {
   const ids = new Map<string, string>();
   for (const part of parts) {
+    if (!part.iidfile) continue;
     const id = (await readFile(part.iidfile, 'utf8').catch(() => '')).trim().replace(/^sha256:/, '');
     if (!/^[0-9a-f]{64}$/.test(id))
       return {
@@ -39,7 +41,8 @@ export async function pinPartImages(
   return { argv: after.map((argv) => argv.map((a) => ids.get(partImageFile(a) ?? '') ?? a)) };
 }
 
-/** The parts' iid files (a failed, cancelled or finished job leaves none). */
+/** The parts' iid and metadata files (a failed, cancelled or finished job leaves none). */
 export async function removePartFiles(parts: JobPart[] | undefined): Promise<void> {
-  await Promise.all((parts ?? []).map((p) => rm(p.iidfile, { force: true })));
+  const files = (parts ?? []).flatMap((p) => [p.iidfile, p.metadataFile]).filter((f) => f !== undefined);
+  await Promise.all(files.map((f) => rm(f, { force: true })));
 }

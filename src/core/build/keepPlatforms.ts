@@ -2,9 +2,10 @@
 // the variant's tag, so the other platforms' images would drop out of it. Before such a build the tag's
 // entries for the other platforms are read; after it the tag gets an index of both: those entries and what
 // the build pushed. Every cell's record names what its build pushed by digest (buildx's metadata file),
-// so sizes and the static check read the cell's own build even after the tag moved.
+// so sizes and the static check read the cell's own build even after the tag moved. A Build All split per
+// platform (schedule/buildxParts.ts) pushes each platform by digest, and its index goes up here once all have.
 import { readFile } from 'node:fs/promises';
-import { pushedDigests } from '../engines/buildxMetadata';
+import { builtDigest, pushedDigests } from '../engines/buildxMetadata';
 import { messageOf } from '../errors';
 import { cellId, jobCells, type Job } from '../jobs';
 import { parseReference, withDigest } from '../reference';
@@ -22,8 +23,21 @@ import {
 /** The registry, asked for lazily: only a job that keeps platforms needs it. */
 export type LazyRegistry = () => Promise<RegistryClient>;
 
-/** Each cell's image as `name:tag@digest`, from the job's metadata file; cells buildx named no digest for are left out. */
+/**
+ * Each cell's image as `name:tag@digest`, from the job's metadata file (a split job's: each part's, under the
+ * job's first tag); cells buildx named no digest for are left out.
+ */
 export async function pinnedImages(job: Job): Promise<Record<string, string>> {
+  if (job.parts) {
+    const out: Record<string, string> = {};
+    for (const part of job.parts) {
+      const text = part.metadataFile ? await readFile(part.metadataFile, 'utf8').catch(() => '') : '';
+      const digest = builtDigest(text);
+      if (digest && job.tags[0])
+        out[cellId({ variant: job.variant, platform: part.platform })] = `${job.tags[0]}@${digest}`;
+    }
+    return out;
+  }
   if (!job.metadataFile) return {};
   const text = await readFile(job.metadataFile, 'utf8').catch(() => '');
   const digests = pushedDigests(text);
@@ -126,5 +140,30 @@ export async function putBackKept(
     return undefined;
   } catch (err) {
     return `pushed ${job.platforms.join(', ')}, but could not put ${kept.map((k) => k.platform).join(', ')} back into ${job.tags.join(', ')}: ${messageOf(err)}; build all the variant's platforms to push a complete index`;
+  }
+}
+
+/**
+ * After every part of a split buildx job pushed its image by digest: one index listing them goes up under the
+ * job's tags, the only step that moves them. What the user is told when it cannot (the tags then stay where
+ * they were).
+ */
+export async function putUpIndex(
+  registry: LazyRegistry,
+  job: Job,
+  images: Record<string, string>,
+): Promise<string | undefined> {
+  const pushed: IndexPart[] = [];
+  for (const c of jobCells(job)) {
+    const digest = images[cellId(c)]?.split('@')[1];
+    if (!digest)
+      return `the ${c.platform} image of ${job.variant} was pushed, but buildx's metadata file names no digest for it; build the variant again`;
+    pushed.push({ platform: c.platform, digest });
+  }
+  try {
+    await mergeIndex(await registry(), job.tags, { kept: [], pushed });
+    return undefined;
+  } catch (err) {
+    return `pushed ${job.platforms.join(', ')} by digest, but could not put their index under ${job.tags.join(', ')}: ${messageOf(err)}; check that the registry answers, then build the variant again`;
   }
 }

@@ -5,6 +5,16 @@ import { WAITING_FOR_CORE, type PrePhaseResult, type WarmupGates } from '../sche
 import type { ProcessResult } from './runProcess';
 import type { RunOptions } from './runnerTypes';
 
+/**
+ * Whether a part runs without a build slot and keeps a core while it runs, as an emulated warm-up does: an
+ * emulated part of a split buildx job. BuildKit runs the steps the variants' builds of one platform share once,
+ * so with no warm-up in front the first of them is the warm-up and the others wait on its steps; they all run at
+ * once, as one bake would run them, and the native parts run in the cores left (EmulationReserve).
+ */
+export function holdsCore(job: Job, platform: string, reserve: EmulationReserve | undefined): boolean {
+  return job.engine === 'buildx' && reserve !== undefined && !reserve.isNative(platform);
+}
+
 /** How a split job ended when it did not succeed: a failed warm-up it waited for, or its first failed part. */
 export type PartsFailure = { gate: Failed<PrePhaseResult<ProcessResult>> } | { r: ProcessResult; argv: string[] };
 
@@ -61,12 +71,15 @@ export async function runParts({
         };
         const waiting = (w: boolean) => o.onWaiting?.([cell], w ? WAITING_FOR_CORE : undefined);
         // A native part waits for the reserve before it takes a slot: holding one while it waited kept an
-        // emulated part from the slot when that platform's warm-up ended.
-        const r = (await (reserve
-          ? reserve.run({ platform: part.platform, kind: 'build', onWait: waiting }, () =>
-              slot(build, reserve.priority(part.platform)),
-            )
-          : slot(build, 0))) ?? {
+        // emulated part from the slot when that platform's warm-up ended. An emulated buildx part is its
+        // platform's warm-up and runs at once (holdsCore).
+        const r = (await (reserve && holdsCore(job, part.platform, reserve)
+          ? reserve.run({ platform: part.platform, kind: 'warmup' }, build)
+          : reserve
+            ? reserve.run({ platform: part.platform, kind: 'build', onWait: waiting }, () =>
+                slot(build, reserve.priority(part.platform)),
+              )
+            : slot(build, 0))) ?? {
           timedOut: false,
           cancelled: true,
           output: '',

@@ -4,9 +4,9 @@ import { cellId, jobCells, type Job, type Plan } from '../jobs';
 import type { BuildProblem } from './buildErrors';
 import { CellLocks } from './cellLocks';
 import { describeHeld, heldCells } from './lockFiles';
-import { ensureOutputDirs, pinPartImages } from './jobFiles';
+import { ensureOutputDirs, pinPartImages, removePartFiles } from './jobFiles';
 import { jobOutcome } from './jobRecords';
-import { pinnedImages, putBackKept, readKept } from './keepPlatforms';
+import { pinnedImages, putBackKept, putUpIndex, readKept } from './keepPlatforms';
 import { loadRegistryHosts, RegistryClient } from '../registry';
 import { JobProgress } from './jobProgress';
 import { restoreTags } from './cleanup';
@@ -163,7 +163,7 @@ export class BuildRunner {
     let warmupProblem: Promise<BuildProblem | undefined> | undefined;
     // This machine's cores only: a build node's client process is not where its build runs.
     const reserve =
-      !node && plan.warmup?.length
+      !node && (plan.warmup?.length || plan.jobs.some((j) => j.engine === 'buildx' && j.parts))
         ? new EmulationReserve(this.opts.cores ?? availableParallelism(), hostPlatform())
         : undefined;
     // A warm-up starts once its own platform is pulled; the variant builds once every pull is done.
@@ -312,7 +312,12 @@ export class BuildRunner {
           return end(status, { result: failed.r, problem });
         }
       }
-      const after = job.parts ? await pinPartImages(job.after ?? [], job.parts) : undefined;
+      // A split buildx job's parts pushed by digest: its index goes up after them (putUpIndex), with no command.
+      const after = !job.parts
+        ? undefined
+        : job.engine === 'buildx'
+          ? { argv: job.after ?? [] }
+          : await pinPartImages(job.after ?? [], job.parts);
       if (after && 'failed' in after) {
         await Promise.all([queries, discardJob(store)]);
         return end('failed', { problem: { message: after.failed } });
@@ -363,6 +368,11 @@ export class BuildRunner {
         if (replaced.length) lane.replaced.push({ job, o, ids: replaced });
       }
       const images = job.engine === 'buildx' && job.output === 'push' ? await pinnedImages(job) : undefined;
+      if (job.parts && job.engine === 'buildx') {
+        await removePartFiles(job.parts);
+        const notUp = await putUpIndex(this.registry, job, images ?? {});
+        if (notUp) return end('failed', { problem: { message: notUp } });
+      }
       const notKept = await putBackKept(this.registry, job, { kept, images: images ?? {} });
       if (notKept) return end('failed', { problem: { message: notKept } });
       const done = end('succeeded', { images });

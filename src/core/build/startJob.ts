@@ -1,5 +1,6 @@
 import { jobCells, type Job } from '../jobs';
 import { WAITING_FOR_CORE } from '../schedule/runSchedule';
+import { holdsCore } from './runParts';
 import { TaskQueue } from '../taskQueue';
 import { DEFAULT_CONCURRENCY, type JobOutcome, type LaneGates, type RunOptions } from './runnerTypes';
 
@@ -23,7 +24,9 @@ export async function startJob(
   { o, lane, build }: { o: RunOptions; lane: LaneGates; build: (slotFreed: () => void) => Promise<JobOutcome> },
 ): Promise<JobOutcome> {
   // Announced before the first await, so every job of the lane is counted before any build asks for a slot.
-  lane.queue.expect(job, job.parts?.length || 1);
+  // A part that holds a core instead (runParts.ts holdsCore) never comes.
+  const inSlots = job.parts?.filter((p) => !holdsCore(job, p.platform, lane.reserve)).length;
+  lane.queue.expect(job, inSlots ?? 1);
   try {
     return await slotted(job, { o, lane, build });
   } finally {

@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from '../config/types';
 import { bakeFilePath, bakeTargetName, type BakeFile, type BakeTarget } from '../engines/buildxBake';
-import { buildPlan } from '../matrix/plan';
+import { bakePlan } from '../matrix/bakePlan';
 
 /** One variant as CI builds it: every field comes from the bake target Build All writes for it. */
 export interface CiTarget extends Omit<BakeTarget, 'output'> {
@@ -11,11 +11,12 @@ export interface CiTarget extends Omit<BakeTarget, 'output'> {
 }
 
 /**
- * The matrix CI builds, read from the plan Build All runs with buildx and `output: push` (one multi-platform
- * target per variant, registry-prefixed tags), so CI never expands the matrix a second way.
+ * The matrix CI builds, read from the bake Build All runs with buildx (one multi-platform target per variant,
+ * registry-prefixed tags) with `output: push`, so CI never expands the matrix a second way. Every platform is in
+ * it: CI has no build nodes, and its runner builds them all.
  */
 export function ciTargets(config: ResolvedConfig): CiTarget[] {
-  const plan = buildPlan(config, { engine: 'buildx', bake: true, output: 'push' });
+  const plan = bakePlan(config, { output: 'push' });
   const content = plan.jobs[0]?.files?.[bakeFilePath(config.root)];
   if (content === undefined) throw new Error('the buildx plan has no bake file; nothing to export');
   const bake = JSON.parse(content) as BakeFile;

@@ -24,3 +24,13 @@ export function pushedDigests(text: string): Record<string, string> {
   if (doc && typeof doc === 'object') for (const v of Object.values(doc)) take(v);
   return out;
 }
+
+/** The digest one build's metadata file names (`containerimage.digest`), whatever it was pushed under. */
+export function builtDigest(text: string): string | undefined {
+  try {
+    const digest = (JSON.parse(text) as Record<string, unknown> | null)?.['containerimage.digest'];
+    return typeof digest === 'string' && /^sha256:[0-9a-f]{64}$/.test(digest) ? digest : undefined;
+  } catch {
+    return undefined;
+  }
+}

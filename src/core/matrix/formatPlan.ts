@@ -91,9 +91,13 @@ export function planToText(plan: Plan, engineReason: string): string {
     lines.push('', `# ${j.variant} → ${j.platforms.join(', ')}  [${j.output}]  ${j.tags.join(' ')}${at}`);
     lines.push(...heredocs(j.files));
     for (const step of j.before ?? []) lines.push(`${quote(step)} || true`);
-    // Split podman jobs: one build per platform side by side (each after its platform's warm-up), then the list.
+    // Split jobs: one build per platform side by side (podman: each after its platform's warm-up), then the list.
     if (j.parts) lines.push(...j.parts.map((p) => `${envText(j.env)}${quote(p.argv)} &`), 'wait');
     else lines.push(`${envText(j.env)}${quote(j.argv)}`);
+    if (j.parts && j.engine === 'buildx')
+      lines.push(
+        `# then one index of the images the builds pushed (the digests their metadata files name) under ${j.tags.join(' ')}`,
+      );
     for (const step of j.after ?? []) lines.push(quote(step));
   }
   return lines.join('\n') + '\n';

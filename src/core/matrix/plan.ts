@@ -4,6 +4,8 @@ import { dockerJobs } from '../engines/dockerArgs';
 import { podmanImageJobs } from '../engines/podmanArgs';
 import { schedulePolicy, scheduleJobs } from '../schedule/schedule';
 import { bakePlan } from './bakePlan';
+import { hostPlatform } from '../engines/emulation';
+import { splitBuildxPlatforms, splitsPerPlatform } from '../schedule/buildxParts';
 import type { BuildNode, Cell, EngineKind, Job, Plan, OutputMode } from '../jobs';
 import { onNode } from '../nodes/endpoint';
 import { placeOnNode, splitByNode } from '../nodes/placement';
@@ -18,7 +20,11 @@ export interface PlanOptions {
   output?: OutputMode;
   canLoadManifestList?: boolean;
   builder?: string;
-  /** Whole matrix with buildx: one `docker buildx bake` instead of one build per variant. */
+  /**
+   * Whole matrix with buildx: one `docker buildx bake` instead of one build per variant; pushing a matrix with
+   * an emulated platform beside a native one, one build per variant and platform instead
+   * (schedule/buildxParts.ts).
+   */
   bake?: boolean;
   /**
    * Pull base images once and build shared stages once before the variants (core/schedule; per engine).
@@ -59,6 +65,17 @@ export function buildPlan(config: ResolvedConfig, options: PlanOptions): Plan {
   if (options.bake && options.engine === 'buildx' && !options.variants?.length && !options.platforms?.length) {
     // The bake builds what stays on this machine; the cells build nodes take are jobs of their own.
     const local = config.variants.map((v) => ({ ...v, platforms: localOnly(v) })).filter((v) => v.platforms.length);
+    const remote = config.variants.flatMap((v) =>
+      nodeJobs({ config, variant: v, platforms: v.platforms.filter((p) => !localOnly(v).includes(p)), output }),
+    );
+    if (output === 'push' && splitsPerPlatform(local, hostPlatform())) {
+      const jobs = local
+        .flatMap((variant) =>
+          builder({ config, variant, platforms: variant.platforms, output, builder: options.builder }),
+        )
+        .map(splitBuildxPlatforms);
+      return withSchedule(config, { engine: options.engine, jobs: [...jobs, ...remote] }, options);
+    }
     const bake = local.length
       ? bakePlan(
           { ...config, variants: local },
@@ -69,9 +86,6 @@ export function buildPlan(config: ResolvedConfig, options: PlanOptions): Plan {
           },
         )
       : { engine: options.engine, jobs: [] };
-    const remote = config.variants.flatMap((v) =>
-      nodeJobs({ config, variant: v, platforms: v.platforms.filter((p) => !localOnly(v).includes(p)), output }),
-    );
     if (!remote.length) return bake;
     return withSchedule(config, { ...bake, jobs: [...bake.jobs, ...remote] }, options);
   }

@@ -26,6 +26,7 @@ export interface IndexEntry {
   digest: string;
   size: number;
   platform: IndexPlatform;
+  annotations?: Record<string, string>;
 }
 
 /**
@@ -50,21 +51,31 @@ export async function assembleIndex(
       throw new RegistryError(`${target}: two images for ${p.platform}; an index lists one per platform`);
     seen.add(p.platform);
   }
-  const manifests = await Promise.all(parts.map((p) => entryFor({ client, ref }, p)));
+  const manifests = (await Promise.all(parts.map((p) => entryFor({ client, ref }, p)))).flat();
   const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests }));
   return { digest: await client.putManifest(withTag(ref, ref.tag ?? 'latest'), bytes, OCI_INDEX) };
 }
 
-/** The index entry for `part` in `ref`'s repository; `depth` 1 is inside a list `part` named. */
+/**
+ * The index entries for `part` in `ref`'s repository: its image's, and when `part` is a list, the attestations
+ * it lists for that image (buildx pushes a provenance attestation beside each image by default); `depth` 1 is
+ * inside a list `part` named.
+ */
 async function entryFor(
   { client, ref }: { client: RegistryClient; ref: ImageReference },
   part: IndexPart,
   depth = 0,
-): Promise<IndexEntry> {
+): Promise<IndexEntry[]> {
   const at = formatReference(withDigest(ref, part.digest));
   const manifest = await client.getManifest(withDigest(ref, part.digest));
   const doc = JSON.parse(manifest.bytes.toString('utf8')) as {
-    manifests?: Array<{ digest?: string; platform?: Partial<IndexPlatform> }>;
+    manifests?: Array<{
+      digest?: string;
+      mediaType?: string;
+      size?: number;
+      platform?: Partial<IndexPlatform>;
+      annotations?: Record<string, string>;
+    }>;
     config?: { digest?: string };
   };
   if (LIST_TYPES.has(manifest.mediaType)) {
@@ -78,7 +89,24 @@ async function entryFor(
         `${at} is a list (${has}) without exactly one ${part.platform} image: push that platform's image by digest`,
       );
     }
-    return entryFor({ client, ref }, { platform: part.platform, digest: matches[0]!.digest! }, depth + 1);
+    const image = matches[0]!.digest!;
+    const attestations = (doc.manifests ?? []).filter(
+      (m): m is IndexEntry =>
+        m.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest' &&
+        m.annotations['vnd.docker.reference.digest'] === image &&
+        typeof m.mediaType === 'string' &&
+        typeof m.size === 'number',
+    );
+    return [
+      ...(await entryFor({ client, ref }, { platform: part.platform, digest: image }, depth + 1)),
+      ...attestations.map(({ mediaType, digest, size, platform, annotations }) => ({
+        mediaType,
+        digest,
+        size,
+        platform,
+        ...(annotations ? { annotations } : {}),
+      })),
+    ];
   }
   if (!IMAGE_TYPES.has(manifest.mediaType))
     throw new RegistryError(`${at} is a ${manifest.mediaType}, not an image manifest`);
@@ -90,7 +118,7 @@ async function entryFor(
       `${at} is built for ${formatPlatform(config as Partial<IndexPlatform>) || 'no platform'}, not ${part.platform}: check which node built ${nameOf(ref)} for ${part.platform}`,
     );
   }
-  return { mediaType: manifest.mediaType, digest: manifest.digest, size: manifest.bytes.length, platform };
+  return [{ mediaType: manifest.mediaType, digest: manifest.digest, size: manifest.bytes.length, platform }];
 }
 
 /**

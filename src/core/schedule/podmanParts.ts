@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Job, JobPart } from '../jobs';
+import type { Job } from '../jobs';
 import { stateDir } from '../state/paths';
 
 /** Where a part's image id is written: the project's state folder, named by the job's temporary list and the platform. */
@@ -38,7 +38,7 @@ export function splitPlatforms(job: Job): Job {
   if (job.engine !== 'podman' || job.platforms.length < 2 || job.parts || manifest < 0 || platform < 0 || !job.staging)
     return job;
   const temp = job.argv[manifest + 1]!;
-  const parts = job.platforms.map((p): JobPart => {
+  const parts = job.platforms.map((p) => {
     const iidfile = partIidFile(job.cwd, temp, p);
     const argv = job.argv.map((a, i) =>
       i === platform + 1 ? p : i === manifest ? '--iidfile' : i === manifest + 1 ? iidfile : a,

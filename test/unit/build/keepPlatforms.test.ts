@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { keptParts, mergeIndex, pinnedImages } from '../../../src/core/build/keepPlatforms';
+import { keptParts, mergeIndex, pinnedImages, putUpIndex } from '../../../src/core/build/keepPlatforms';
 import type { Job } from '../../../src/core/jobs';
 import { RegistryClient } from '../../../src/core/registry';
 import { insecureOnly, OCI_MANIFEST, TestRegistry } from '../helpers/testRegistry';
@@ -105,6 +105,70 @@ describe('keepPlatforms: a one-platform buildx push keeps the variant’s other 
       } as Job;
       assert.deepEqual(await pinnedImages(job), { 'kafka@linux/arm64': `r/app:1-kafka@${digest}` });
       assert.deepEqual(await pinnedImages({ ...job, metadataFile: join(dir, 'missing.json') }), {});
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a Build All split per platform: each cell pinned to its part’s push, then one index under the tag', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'keep-'));
+    try {
+      const tag = `${reg.host}/acme/app:1-redis`;
+      const amd = reg.addImage('amd64');
+      const arm = reg.addImage('arm64');
+      // What a part pushed by digest: buildx's one-entry index with the image's provenance beside it.
+      const armIndex = reg.addManifest(
+        {
+          schemaVersion: 2,
+          mediaType: OCI_INDEX,
+          manifests: [{ mediaType: OCI_MANIFEST, ...arm, platform: { os: 'linux', architecture: 'arm64' } }],
+        },
+        OCI_INDEX,
+      );
+      const parts = await Promise.all(
+        [
+          ['linux/amd64', amd.digest],
+          ['linux/arm64', armIndex.digest],
+        ].map(async ([platform, digest]) => {
+          const metadataFile = join(dir, `${platform!.replace('/', '-')}.json`);
+          await writeFile(metadataFile, JSON.stringify({ 'containerimage.digest': digest, 'image.name': tag }));
+          return { platform: platform!, argv: [], metadataFile };
+        }),
+      );
+      const job = {
+        id: 'redis',
+        engine: 'buildx',
+        variant: 'redis',
+        platforms: ['linux/amd64', 'linux/arm64'],
+        output: 'push',
+        tags: [tag],
+        argv: [],
+        cwd: dir,
+        parts,
+      } as Job;
+      const images = await pinnedImages(job);
+      assert.deepEqual(images, {
+        'redis@linux/amd64': `${tag}@${amd.digest}`,
+        'redis@linux/arm64': `${tag}@${armIndex.digest}`,
+      });
+      const registry = async () => client;
+      // A part whose metadata names no digest: nothing goes up, the tag stays where it was.
+      const missing = await putUpIndex(registry, job, { 'redis@linux/amd64': images['redis@linux/amd64']! });
+      assert.match(missing!, /the linux\/arm64 image of redis was pushed, but buildx's metadata file names no digest/);
+      assert.equal(reg.puts.length, 0);
+      assert.equal(await putUpIndex(registry, job, images), undefined);
+      const now = JSON.parse(reg.manifests.get('1-redis')!.bytes.toString('utf8')) as {
+        manifests: Array<{ digest: string; platform: { architecture: string } }>;
+      };
+      assert.deepEqual(
+        now.manifests.map((m) => [m.platform.architecture, m.digest]),
+        [
+          ['amd64', amd.digest],
+          ['arm64', arm.digest],
+        ],
+      );
+      const refused = await putUpIndex(registry, { ...job, tags: [`${reg.host}/acme/app@${amd.digest}`] }, images);
+      assert.match(refused!, /could not put their index under .*: .*; check that the registry answers/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -130,7 +130,7 @@ describe('buildx argv (golden)', () => {
 
 describe('Build All with buildx: one bake over a generated bake file', () => {
   it('plans a single docker buildx bake job covering every cell', () => {
-    const plan = buildPlan(sampleConfig(), { engine: 'buildx', output: 'push', bake: true });
+    const plan = buildPlan(sampleConfig(), { engine: 'buildx', output: 'oci', bake: true });
     assert.equal(plan.jobs.length, 1);
     const [job] = plan.jobs;
     assert.deepEqual(job!.argv, [
@@ -155,6 +155,7 @@ describe('Build All with buildx: one bake over a generated bake file', () => {
     assert.deepEqual(bake.target.redis!.platforms, ['linux/amd64', 'linux/arm64']);
     assert.equal(bake.target.redis!.args.QUEUE_BACKEND, 'redis');
     assert.deepEqual(job!.cellImages!['redis@linux/arm64'], 'openhqm:v1-redis');
+    assert.deepEqual(job!.cellOciPaths!['redis@linux/arm64'], '/proj/.multiarch/out/redis.tar');
   });
 
   it('loads per-arch targets and records per-arch images when the store cannot hold manifest lists', () => {

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assembleIndex, loadRegistryHosts, RegistryClient } from '../../../src/core/registry';
+import { assembleIndex, loadRegistryHosts, OCI_INDEX, RegistryClient } from '../../../src/core/registry';
 import { DOCKER_LIST, DOCKER_MANIFEST, insecureOnly, OCI_MANIFEST, sha, TestRegistry } from '../helpers/testRegistry';
 
 describe('assembleIndex (OCI image index through the distribution API)', () => {
@@ -220,6 +220,46 @@ describe('assembleIndex (OCI image index through the distribution API)', () => {
         /answered 404 Not Found: MANIFEST_UNKNOWN/,
       );
       assert.equal(reg.puts.length, 1);
+    } finally {
+      reg.stop();
+    }
+  });
+
+  it('keeps the attestation a part that is a list names for its image (buildx provenance), and no other', async () => {
+    const reg = await new TestRegistry('anonymous-token').start();
+    try {
+      const arm = reg.addImage('arm64');
+      const other = reg.addImage('arm64', OCI_MANIFEST, 'v7');
+      const attestation = (of: string) => ({
+        mediaType: OCI_MANIFEST,
+        ...reg.addManifest({ schemaVersion: 2, mediaType: OCI_MANIFEST, of }, OCI_MANIFEST),
+        platform: { architecture: 'unknown', os: 'unknown' },
+        annotations: { 'vnd.docker.reference.digest': of, 'vnd.docker.reference.type': 'attestation-manifest' },
+      });
+      const own = attestation(arm.digest);
+      const list = reg.addManifest(
+        {
+          schemaVersion: 2,
+          mediaType: OCI_INDEX,
+          manifests: [
+            { mediaType: OCI_MANIFEST, ...arm, platform: { architecture: 'arm64', os: 'linux' } },
+            own,
+            attestation(other.digest),
+          ],
+        },
+        OCI_INDEX,
+      );
+      const amd = reg.addImage('amd64');
+      await assembleIndex(new RegistryClient(insecureOnly()), `${reg.host}/acme/app:p`, [
+        { platform: 'linux/arm64', digest: list.digest },
+        { platform: 'linux/amd64', digest: amd.digest },
+      ]);
+      const index = JSON.parse(reg.puts[0]!.body) as { manifests: unknown[] };
+      assert.deepEqual(index.manifests, [
+        { mediaType: OCI_MANIFEST, ...arm, platform: { architecture: 'arm64', os: 'linux' } },
+        own,
+        { mediaType: OCI_MANIFEST, ...amd, platform: { architecture: 'amd64', os: 'linux' } },
+      ]);
     } finally {
       reg.stop();
     }
