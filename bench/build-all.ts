@@ -16,9 +16,10 @@
  * - naive parallel: the plan's jobs run by BuildRunner all at once, no pull or warm-up step;
  * - Build All: what the product runs (buildPlan + BuildRunner as the CLI runs it without --jobs), with the
  *   engine's schedule (core/schedule); on podman also "Build All, unsplit" (the schedule without one build per
- *   platform) and on dockerd "Build All + warm-up", to check those choices. On buildx Build All is the one
- *   `docker buildx bake` the product runs, pushing like the loop (the same builder and registry). buildx is
- *   benched only where the buildx engine suites run (test/engines/buildxEnv.ts) and says why it is skipped.
+ *   platform), on dockerd "Build All + warm-up" and on buildx "Build All, one bake" (the whole matrix in one
+ *   `docker buildx bake`, what Build All ran before it split per platform), to check those choices. On buildx
+ *   Build All pushes like the loop (the same builder and registry). buildx is benched only where the buildx
+ *   engine suites run (test/engines/buildxEnv.ts) and says why it is skipped.
  * Cold: podman gets an image store of its own per measurement; dockerd and the buildx builder are shared, so every measurement
  * builds FROM a base pushed under a fresh repository name with one unique file (pushColdBase), which
  * changes every stage's cache key.
@@ -39,6 +40,7 @@ import { BuildRunner } from '../src/core/build/runner';
 import type { ResolvedConfig } from '../src/core/config/types';
 import { programsFromEnv } from '../src/core/engines/detect';
 import { buildPlan } from '../src/core/matrix/plan';
+import { bakePlan } from '../src/core/matrix/bakePlan';
 import type { CellTiming } from '../src/core/insight/types';
 import { progressParser } from '../src/core/insight/progress';
 import { runProcess } from '../src/core/build/runProcess';
@@ -341,7 +343,10 @@ interface Row {
   loop: number;
   naive?: number;
   all: number;
-  /** podman: Build All without the per-platform split; dockerd: Build All with a warm-up in front. */
+  /**
+   * podman: Build All without the per-platform split; dockerd: Build All with a warm-up in front; buildx: the
+   * whole matrix in one bake.
+   */
   variant?: number;
   bound: number;
   /** The bound with its work term spread over the builds' measured throughput instead of the cores. */
@@ -351,10 +356,13 @@ interface Row {
   loopEdit?: number;
 }
 
-/** `skip`: contenders left out to save time (`naive`, `unsplit` for podman's unsplit or dockerd's + warm-up). */
+/**
+ * `skip`: contenders left out to save time (`naive`, `unsplit` for podman's unsplit, dockerd's + warm-up or
+ * buildx's one bake).
+ */
 async function bench(engine: Engine, project: Project, skip: Set<string>): Promise<Row> {
   const cores = cpus().length;
-  // buildx pushes, as its loop does; Build All is then the product's bake.
+  // buildx pushes, as its loop does; Build All is then one build per variant and platform (buildxParts.ts).
   const output = engine === 'buildx' ? ('push' as const) : undefined;
   const plain = (config: ResolvedConfig) =>
     buildPlan(config, {
@@ -393,6 +401,11 @@ async function bench(engine: Engine, project: Project, skip: Set<string>): Promi
       };
     };
     rows.push(['Build All, unsplit', (await run(engine, project, unsplit, () => undefined)).ms]);
+  }
+  if (engine === 'buildx' && !skip.has('unsplit')) {
+    // What Build All ran before it split per platform: the whole matrix in one bake.
+    const bake = (config: ResolvedConfig) => bakePlan(config, { output: 'push' });
+    rows.push(['Build All, one bake', (await run(engine, project, bake, () => undefined)).ms]);
   }
   if (engine === 'docker' && !skip.has('unsplit')) {
     const warm = (config: ResolvedConfig) => {
@@ -437,7 +450,7 @@ async function bench(engine: Engine, project: Project, skip: Set<string>): Promi
     loop: loopMs,
     naive,
     all,
-    variant: rows.find(([name]) => name === 'Build All, unsplit' || name === 'Build All + warm-up')?.[1],
+    variant: rows.find(([n]) => ['Build All, unsplit', 'Build All + warm-up', 'Build All, one bake'].includes(n))?.[1],
     bound: boundMs,
     ...(boundAtThroughput !== undefined ? { boundAtThroughput } : {}),
     loopWarm: l.warmMs,
@@ -449,7 +462,7 @@ async function bench(engine: Engine, project: Project, skip: Set<string>): Promi
 /** The table bench/README.md shows. */
 function table(rows: Row[]): string {
   const lines = [
-    "| fixture, engine | loop | naive parallel | Build All | Build All, unsplit (podman) / + warm-up (dockerd) | lower bound | Build All / loop | bound / loop | Build All / bound | Build All / bound at two builds' measured throughput | warm: loop / Build All | warm: Build All --rebuild | after a source edit: loop / Build All |",
+    "| fixture, engine | loop | naive parallel | Build All | Build All, unsplit (podman) / + warm-up (dockerd) / one bake (buildx) | lower bound | Build All / loop | bound / loop | Build All / bound | Build All / bound at two builds' measured throughput | warm: loop / Build All | warm: Build All --rebuild | after a source edit: loop / Build All |",
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows.map(
       (r) =>
