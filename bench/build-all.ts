@@ -17,7 +17,7 @@
  * - Build All: what the product runs (buildPlan + BuildRunner as the CLI runs it without --jobs), with the
  *   engine's schedule (core/schedule); on podman also "Build All, unsplit" (the schedule without one build per
  *   platform), on dockerd "Build All + warm-up" and on buildx "Build All, one bake" (the whole matrix in one
- *   `docker buildx bake`, what Build All ran before it split per platform), to check those choices. On buildx
+ *   `docker buildx bake`, what Build All runs once the emulated shared steps are cached), to check those choices. On buildx
  *   Build All pushes like the loop (the same builder and registry). buildx is benched only where the buildx
  *   engine suites run (test/engines/buildxEnv.ts) and says why it is skipped.
  * Cold: podman gets an image store of its own per measurement; dockerd and the buildx builder are shared, so every measurement
@@ -41,6 +41,8 @@ import type { ResolvedConfig } from '../src/core/config/types';
 import { programsFromEnv } from '../src/core/engines/detect';
 import { buildPlan } from '../src/core/matrix/plan';
 import { bakePlan } from '../src/core/matrix/bakePlan';
+import { buildxBuildAll } from '../src/core/matrix/buildxSplit';
+import { loadRegistryHosts, RegistryClient } from '../src/core/registry';
 import type { CellTiming } from '../src/core/insight/types';
 import { progressParser } from '../src/core/insight/progress';
 import { runProcess } from '../src/core/build/runProcess';
@@ -260,16 +262,17 @@ function median(xs: number[]): number {
 async function run(
   engine: Engine,
   project: Project,
-  planFor: (config: ResolvedConfig) => Plan,
+  planFor: (config: ResolvedConfig) => Plan | Promise<Plan>,
   concurrency: (plan: Plan) => number | undefined,
   warm = false,
 ): Promise<{ ms: number; steps: RunSteps; warm?: WarmRuns }> {
   const { config, env, cleanup } = await coldCopy(engine, project);
   try {
-    const plan = planFor(config);
     const warmups = new Map<Job, ReturnType<typeof progressParser>>();
     await settleDisk();
+    // Planning is timed too: on buildx it asks the registry and sums up the context (buildxSplit.ts).
     const t = performance.now();
+    const plan = await planFor(config);
     const summary = await new BuildRunner({ programs: programsFromEnv(env), env, concurrency: concurrency(plan) }).run(
       plan,
       {
@@ -292,7 +295,7 @@ async function run(
         await settleDisk();
         const t2 = performance.now();
         const r = await new BuildRunner({ programs: programsFromEnv(env), env, concurrency: concurrency(plan) }).run(
-          planFor(config),
+          await planFor(config),
           { config, rebuild },
         );
         if (!r.ok) throw new Error(`${engine} warm run failed: ${JSON.stringify(r.outcomes.map((o) => o.problem))}`);
@@ -362,7 +365,8 @@ interface Row {
  */
 async function bench(engine: Engine, project: Project, skip: Set<string>): Promise<Row> {
   const cores = cpus().length;
-  // buildx pushes, as its loop does; Build All is then one build per variant and platform (buildxParts.ts).
+  // buildx pushes, as its loop does; Build All is then one build per variant and platform while the emulated shared
+  // steps are not in the cache (a cold run), else the bake (buildxSplit.ts).
   const output = engine === 'buildx' ? ('push' as const) : undefined;
   const plain = (config: ResolvedConfig) =>
     buildPlan(config, {
@@ -371,12 +375,14 @@ async function bench(engine: Engine, project: Project, skip: Set<string>): Promi
       schedule: false,
       ...(output ? { output } : {}),
     });
+  // As prepareBuild plans it: on buildx, split per platform while the emulated shared steps are not cached.
+  const registry = async () => new RegistryClient(await loadRegistryHosts(process.env));
   const product = (config: ResolvedConfig) =>
-    buildPlan(config, {
-      engine,
-      canLoadManifestList: engine === 'podman',
-      ...(output ? { output, bake: true } : {}),
-    });
+    buildxBuildAll(
+      config,
+      { engine, canLoadManifestList: engine === 'podman', ...(output ? { output, bake: true } : {}) },
+      { registry },
+    );
 
   const l = await loop(engine, project);
   const loopMs = l.variantMs.reduce((a, b) => a + b, 0);

@@ -176,4 +176,9 @@ export interface Plan {
   warmup?: Warmup[];
   /** The build nodes some job of this plan runs on (the runner probes them first). */
   nodes?: BuildNode[];
+  /**
+   * buildx Build All split per platform: the inputs of the emulated platforms' shared steps it builds
+   * (schedule/buildxPrefixes.ts), recorded once every job succeeded.
+   */
+  buildxPrefixes?: string[];
 }

@@ -9,7 +9,8 @@ const help = `multiarch plan [--config FILE] [--variant V]... [--platform P]... 
                [--output load|oci|push] [--json] [--allow-outside-project]
 
 Prints the exact commands \`multiarch build\` (or Build All in the editor) would run with the same options,
-without running anything. With buildx, the whole matrix is one \`docker buildx bake\`.
+without running anything. With buildx, the whole matrix is one \`docker buildx bake\`; pushing with an emulated
+platform beside a native one, one build per variant and platform, each pushed by digest, then one index per variant.
   --all         every variant and platform (the default when no --variant/--platform is given)
   --allow-outside-project
                 plan with a context or Dockerfile outside the config's folder and its repository

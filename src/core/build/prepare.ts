@@ -13,7 +13,9 @@ import { activeBuilder, platformSupport, type SupportSnapshot } from '../engines
 import type { BuildxBuilder } from '../engines/buildxOutput';
 import { registryHost, registryReachable } from '../engines/registryCheck';
 import type { EngineInfo } from '../engines/types';
-import { buildPlan, PlanError } from '../matrix/plan';
+import { buildPlan, PlanError, type PlanOptions } from '../matrix/plan';
+import { buildxBuildAll } from '../matrix/buildxSplit';
+import { loadRegistryHosts, RegistryClient } from '../registry';
 import type { EngineKind, Plan, OutputMode } from '../jobs';
 import { tryParseReference } from '../reference';
 import { variantTags } from '../engines/references';
@@ -81,6 +83,8 @@ export interface PrepareOptions {
   stateProblem?: (root: string) => Promise<string | undefined>;
   /** buildx: the builder in use from the support snapshot; default: the current one, versions from `buildx inspect`. */
   builder?: typeof activeBuilder;
+  /** buildx: the registry client that tells what the base images are (buildxSplit.ts); default: the engines' hosts. */
+  registry?: () => Promise<RegistryClient>;
   /** Whether a registry answers; default: its `/v2/` endpoint within 2 s. */
   reachable?: (host: string) => Promise<{ ok: true } | { ok: false; reason: string }>;
 }
@@ -110,14 +114,16 @@ export async function prepareBuild(config: ResolvedConfig, o: PrepareOptions): P
 
   let plan: Plan;
   try {
-    plan = buildPlan(config, {
+    const options: PlanOptions = {
       engine: engine.kind,
       variants: o.variants ?? [],
       platforms: o.platforms ?? [],
       canLoadManifestList: engine.canLoadManifestList,
       bake: true,
       output: o.output,
-    });
+    };
+    const registry = o.registry ?? (async () => new RegistryClient(await loadRegistryHosts(env)));
+    plan = engine.kind === 'buildx' ? await buildxBuildAll(config, options, { registry }) : buildPlan(config, options);
   } catch (err) {
     if (err instanceof PlanError) throw new PrepareError(err.message, 'usage', { action: 'openConfig' });
     throw err;

@@ -17,6 +17,7 @@ import { WarmupTimings } from './warmupTimings';
 import { promoteFiles, removeReplaced } from './promote';
 import { askTags, laneOrphans, prepareLane, prePhaseHooks, type JobLock } from './jobPrepare';
 import { EmulationReserve, emulatedFirst } from '../schedule/emulationReserve';
+import { recordPrefixes } from '../schedule/buildxPrefixes';
 import { startPulls, startWarmups } from '../schedule/runSchedule';
 import { upToDateFirst, UpToDateJobs, watchStore, type LaneCheck } from './upToDate';
 import { buildSlots, startJob } from './startJob';
@@ -117,7 +118,11 @@ export class BuildRunner {
       });
       const records = outcomes.filter((x) => !x.upToDate).flatMap((x) => x.records);
       const upToDate = outcomes.filter((x) => x.upToDate).flatMap((x) => x.records);
-      return { ok: outcomes.every((x) => x.status === 'succeeded'), outcomes, records, upToDate };
+      const ok = outcomes.every((x) => x.status === 'succeeded');
+      // The emulated shared steps this split buildx Build All built are in BuildKit's cache now (buildxSplit.ts).
+      if (ok && plan.buildxPrefixes?.length && plan.jobs[0])
+        await recordPrefixes(plan.jobs[0].cwd, plan.buildxPrefixes).catch(() => {});
+      return { ok, outcomes, records, upToDate };
     } finally {
       o.signal?.removeEventListener('abort', onAbort);
     }

@@ -20,12 +20,13 @@ export interface PlanOptions {
   output?: OutputMode;
   canLoadManifestList?: boolean;
   builder?: string;
-  /**
-   * Whole matrix with buildx: one `docker buildx bake` instead of one build per variant; pushing a matrix with
-   * an emulated platform beside a native one, one build per variant and platform instead
-   * (schedule/buildxParts.ts).
-   */
+  /** Whole matrix with buildx: one `docker buildx bake` instead of one build per variant. */
   bake?: boolean;
+  /**
+   * With `bake`, pushing a matrix with an emulated platform beside a native one: one build per variant and
+   * platform instead (schedule/buildxParts.ts; buildxSplit.ts decides).
+   */
+  splitPerPlatform?: boolean;
   /**
    * Pull base images once and build shared stages once before the variants (core/schedule; per engine).
    * Default true; false gives the bare jobs (the benchmark's "naive parallel").
@@ -68,7 +69,7 @@ export function buildPlan(config: ResolvedConfig, options: PlanOptions): Plan {
     const remote = config.variants.flatMap((v) =>
       nodeJobs({ config, variant: v, platforms: v.platforms.filter((p) => !localOnly(v).includes(p)), output }),
     );
-    if (output === 'push' && splitsPerPlatform(local, hostPlatform())) {
+    if (options.splitPerPlatform && output === 'push' && splitsPerPlatform(local, hostPlatform())) {
       const jobs = local
         .flatMap((variant) =>
           builder({ config, variant, platforms: variant.platforms, output, builder: options.builder }),

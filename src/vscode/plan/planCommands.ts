@@ -31,7 +31,7 @@ export const showPlan: CommandFactory = {
       if (!allowOutside) return;
       let text: string;
       try {
-        // The same preparation a build runs: Build All on buildx shows the bake command it runs.
+        // The same preparation a build runs: Build All on buildx shows the bake or the per-platform builds it runs.
         const { plan, engine } = await prepareBuild(config, {
           mode: 'plan',
           allowOutside,

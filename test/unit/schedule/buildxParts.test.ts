@@ -10,7 +10,7 @@ describe('Build All pushing with buildx: one build per platform, pushed by diges
   const config = sampleConfig('registry: 127.0.0.1:5000\n');
 
   it('splits each variant of several platforms; a one-platform variant pushes its tag as before', () => {
-    const plan = buildPlan(config, { engine: 'buildx', output: 'push', bake: true });
+    const plan = buildPlan(config, { engine: 'buildx', output: 'push', bake: true, splitPerPlatform: true });
     assert.deepEqual(
       plan.jobs.map((j) => [j.variant, j.parts?.map((p) => p.platform) ?? j.platforms]),
       [
@@ -59,12 +59,12 @@ describe('Build All pushing with buildx: one build per platform, pushed by diges
     assert.equal(splitsPerPlatform([{ platforms: ['linux/amd64', 'linux/arm64'] }], 'linux/arm64'), true);
     for (const output of ['oci', 'load'] as const)
       assert.deepEqual(
-        buildPlan(config, { engine: 'buildx', output, bake: true }).jobs.map((j) => j.argv[2]),
+        buildPlan(config, { engine: 'buildx', output, bake: true, splitPerPlatform: true }).jobs.map((j) => j.argv[2]),
         ['bake'],
       );
     const one = buildPlan(
       { ...config, variants: config.variants.map((v) => ({ ...v, platforms: ['linux/amd64'] })) },
-      { engine: 'buildx', output: 'push', bake: true },
+      { engine: 'buildx', output: 'push', bake: true, splitPerPlatform: true },
     );
     assert.deepEqual(
       one.jobs.map((j) => j.argv[2]),
