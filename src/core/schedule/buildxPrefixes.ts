@@ -32,8 +32,11 @@ export class RegistryBaseImages extends MemoBaseImages {
 
 /**
  * A digest of the inputs of each emulated platform's shared steps in `jobs` (inputsDigest: the Dockerfile cut
- * after them, the build args, the base images, the context files they read); none when there are no such steps
- * with work in them, undefined when one cannot be told.
+ * after them, the build args, the base images); none when there are no such steps with work in them, undefined
+ * when one cannot be told. The context files they read are left out: a shared stage that copies the sources
+ * (a compile stage) changed with every edit, and split, a run whose dependency steps came from the cache took
+ * longer than the bake (bench/README.md, "buildx: one build per platform"). An edit to a file the dependency
+ * steps read (a requirements file) is then built by the bake, as before the split.
  */
 export async function emulatedPrefixes(
   config: ResolvedConfig,
@@ -46,7 +49,7 @@ export async function emulatedPrefixes(
     emulated.map(async (w) => {
       const text = Object.values(w.files ?? {})[0] ?? (await readFile(w.dockerfile, 'utf8').catch(() => undefined));
       if (text === undefined) return undefined;
-      return inputsDigest({ argv: w.argv, text, cwd: w.cwd, platforms: w.platforms }, images, host);
+      return inputsDigest({ argv: w.argv, text, cwd: w.cwd, platforms: w.platforms }, images, host, { files: false });
     }),
   );
   return digests.every((d) => d !== undefined) ? digests : undefined;
