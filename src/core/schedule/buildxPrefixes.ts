@@ -49,7 +49,7 @@ export async function emulatedPrefixes(
     emulated.map(async (w) => {
       const text = Object.values(w.files ?? {})[0] ?? (await readFile(w.dockerfile, 'utf8').catch(() => undefined));
       if (text === undefined) return undefined;
-      return inputsDigest({ argv: w.argv, text, cwd: w.cwd, platforms: w.platforms }, images, host, { files: false });
+      return inputsDigest({ argv: w.argv, text, cwd: w.cwd, platforms: w.platforms, withoutFiles: true }, images, host);
     }),
   );
   return digests.every((d) => d !== undefined) ? digests : undefined;

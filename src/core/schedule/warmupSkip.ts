@@ -76,6 +76,8 @@ export interface BuildInputs {
   platforms: string[];
   /** Anything else the build's result depends on (e.g. a job's generated files). */
   extra?: unknown;
+  /** Leave out the context files its COPY and ADD steps read. */
+  withoutFiles?: boolean;
 }
 
 /**
@@ -129,15 +131,10 @@ export class StoreImages extends MemoBaseImages {
 
 /**
  * A digest of what a build reads: its argv, the Dockerfile text, what each image its stages start from (on each
- * of its platforms) is in the store, and (unless `files` is false) the path, size, modification time and mode of
+ * of its platforms) is in the store, and (unless `withoutFiles`) the path, size, modification time and mode of
  * every context file its COPY and ADD steps read; undefined when that cannot be told (the build then runs).
  */
-export async function inputsDigest(
-  b: BuildInputs,
-  images: BaseImages,
-  host: string,
-  { files: withFiles = true }: { files?: boolean } = {},
-): Promise<string | undefined> {
+export async function inputsDigest(b: BuildInputs, images: BaseImages, host: string): Promise<string | undefined> {
   try {
     const context = resolve(b.cwd, b.argv[b.argv.length - 1]!);
     const args = buildArgsOf(b.argv);
@@ -149,7 +146,7 @@ export async function inputsDigest(
       ),
     ].sort();
     const [files, stored] = await Promise.all([
-      withFiles ? contextFiles(context, sourcesOf(b.text)) : [],
+      b.withoutFiles ? [] : contextFiles(context, sourcesOf(b.text)),
       Promise.all(names.map((i) => images.state(i))),
     ]);
     if (!files) return undefined;
