@@ -21,7 +21,7 @@ export async function ensureOutputDirs(job: Job): Promise<void> {
 
 /**
  * A split job's after-steps with each part's image source (partImageSource) replaced by the id its build
- * wrote to the part's iid file; the files go once read.
+ * wrote to the part's iid file (podman); the iid files go once read. Parts without one (buildx) are left alone.
  */
 export async function pinPartImages(
   after: string[][],
@@ -37,7 +37,7 @@ export async function pinPartImages(
       };
     ids.set(part.iidfile, `containers-storage:${id}`);
   }
-  await removePartFiles(parts);
+  await Promise.all([...ids.keys()].map((f) => rm(f, { force: true })));
   return { argv: after.map((argv) => argv.map((a) => ids.get(partImageFile(a) ?? '') ?? a)) };
 }
 

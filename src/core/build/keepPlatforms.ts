@@ -6,6 +6,7 @@
 // platform (schedule/buildxParts.ts) pushes each platform by digest, and its index goes up here once all have.
 import { readFile } from 'node:fs/promises';
 import { builtDigest, pushedDigests } from '../engines/buildxMetadata';
+import { removePartFiles } from './jobFiles';
 import { messageOf } from '../errors';
 import { cellId, jobCells, type Job } from '../jobs';
 import { parseReference, withDigest } from '../reference';
@@ -166,4 +167,25 @@ export async function putUpIndex(
   } catch (err) {
     return `pushed ${job.platforms.join(', ')} by digest, but could not put their index under ${job.tags.join(', ')}: ${messageOf(err)}; check that the registry answers, then build the variant again`;
   }
+}
+
+/**
+ * A buildx push's end, once its build succeeded: each cell pinned to what it pushed (pinnedImages), a split job's
+ * index put up from its parts (putUpIndex, their metadata files then gone), the kept platforms put back
+ * (putBackKept). `failed` says what to tell the user when a step could not be done.
+ */
+export async function finishPush(
+  registry: LazyRegistry,
+  job: Job,
+  kept: IndexPart[],
+): Promise<{ images?: Record<string, string>; failed?: string }> {
+  if (job.engine !== 'buildx' || job.output !== 'push') return {};
+  const images = await pinnedImages(job);
+  if (job.parts) {
+    await removePartFiles(job.parts);
+    const failed = await putUpIndex(registry, job, images);
+    if (failed) return { images, failed };
+  }
+  const failed = await putBackKept(registry, job, { kept, images });
+  return failed ? { images, failed } : { images };
 }

@@ -4,9 +4,9 @@ import { cellId, jobCells, type Job, type Plan } from '../jobs';
 import type { BuildProblem } from './buildErrors';
 import { CellLocks } from './cellLocks';
 import { describeHeld, heldCells } from './lockFiles';
-import { ensureOutputDirs, pinPartImages, removePartFiles } from './jobFiles';
+import { ensureOutputDirs, pinPartImages } from './jobFiles';
 import { jobOutcome } from './jobRecords';
-import { pinnedImages, putBackKept, putUpIndex, readKept } from './keepPlatforms';
+import { finishPush, readKept } from './keepPlatforms';
 import { loadRegistryHosts, RegistryClient } from '../registry';
 import { JobProgress } from './jobProgress';
 import { restoreTags } from './cleanup';
@@ -317,12 +317,7 @@ export class BuildRunner {
           return end(status, { result: failed.r, problem });
         }
       }
-      // A split buildx job's parts pushed by digest: its index goes up after them (putUpIndex), with no command.
-      const after = !job.parts
-        ? undefined
-        : job.engine === 'buildx'
-          ? { argv: job.after ?? [] }
-          : await pinPartImages(job.after ?? [], job.parts);
+      const after = job.parts ? await pinPartImages(job.after ?? [], job.parts) : undefined;
       if (after && 'failed' in after) {
         await Promise.all([queries, discardJob(store)]);
         return end('failed', { problem: { message: after.failed } });
@@ -372,14 +367,8 @@ export class BuildRunner {
         // The lists the tags left go once no build of this lane runs any more (LaneGates.replaced).
         if (replaced.length) lane.replaced.push({ job, o, ids: replaced });
       }
-      const images = job.engine === 'buildx' && job.output === 'push' ? await pinnedImages(job) : undefined;
-      if (job.parts && job.engine === 'buildx') {
-        await removePartFiles(job.parts);
-        const notUp = await putUpIndex(this.registry, job, images ?? {});
-        if (notUp) return end('failed', { problem: { message: notUp } });
-      }
-      const notKept = await putBackKept(this.registry, job, { kept, images: images ?? {} });
-      if (notKept) return end('failed', { problem: { message: notKept } });
+      const { images, failed: notPushed } = await finishPush(this.registry, job, kept);
+      if (notPushed) return end('failed', { problem: { message: notPushed } });
       const done = end('succeeded', { images });
       // Recorded beside the lane's other builds, before the lane ends (its queries need no build slot).
       if (lane.recordBuilt && UpToDateJobs.eligible(job)) {
