@@ -1,48 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { ResolvedConfig } from '../../src/core/config/types';
-import { projectWorkspace, repoRoot } from './helpers';
+import { projectWorkspace } from './helpers';
+import { startBuild } from './startBuild';
 import { descendants, signal } from '../../src/core/build/processTree';
 import { privateStore, type PrivateStore } from './privateStore';
-
-/**
- * The CLI as a user runs it, as a child process that can be sent Ctrl+C. `until` resolves with the first
- * output chunk that matches, so the signal lands at a known point without guessing with sleeps.
- */
-async function startBuild(cwd: string, runEnv: NodeJS.ProcessEnv, args: string[]) {
-  const { execa } = await import('execa'); // ESM-only package, loaded from CommonJS
-  const tsx = pathToFileURL(join(repoRoot, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
-  const child = execa(process.execPath, ['--import', tsx, join(repoRoot, 'src', 'cli', 'main.ts'), 'build', ...args], {
-    cwd,
-    env: { ...runEnv, NODE_OPTIONS: '' },
-    reject: false,
-    timeout: 300_000,
-  });
-  let output = '';
-  const waiters: { re: RegExp; resolve: () => void }[] = [];
-  const onData = (chunk: Buffer) => {
-    output += chunk.toString();
-    for (const w of [...waiters]) {
-      if (!w.re.test(output)) continue;
-      waiters.splice(waiters.indexOf(w), 1);
-      w.resolve();
-    }
-  };
-  child.stdout?.on('data', onData);
-  child.stderr?.on('data', onData);
-  return {
-    child,
-    output: () => output,
-    until: (re: RegExp) =>
-      new Promise<void>((resolve, reject) => {
-        if (re.test(output)) return resolve();
-        waiters.push({ re, resolve });
-        void child.then(() => reject(new Error(`the build ended before ${re} appeared:\n${output.slice(-3000)}`)));
-      }),
-  };
-}
 
 /** The shared-base project with a RUN that sleeps under QEMU (arm64 only) while `slow` is non-empty. */
 async function slowProject(): Promise<ResolvedConfig> {

@@ -1,0 +1,118 @@
+// Ctrl+C half-way through a buildx Build All that pushes one build per variant and platform (the split while the
+// emulated shared steps are cold): the native parts have pushed by digest, the emulated ones are in a RUN under
+// QEMU. A real docker buildx and BuildKit (see buildxEnv.ts); skipped, with the reason, without them.
+import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ResolvedConfig } from '../../src/core/config/types';
+import { runTool } from '../../src/core/engines/exec';
+import type { BuildRecord } from '../../src/core/results/types';
+import { baseImage, docker, eventually, projectWorkspace, registry, removeRunRepository, runTag } from './helpers';
+import { multiarch, requireBuildx, type Buildx } from './buildxEnv';
+import { startBuild } from './startBuild';
+
+/** Pids of live processes whose command line contains `text` (a build step under QEMU runs as the interpreter). */
+function processesMentioning(text: string): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    try {
+      if (!readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').includes(text)) continue;
+      if (/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${name}/stat`, 'utf8'))) continue;
+      out.push(Number(name));
+    } catch {
+      // the process exited while we looked
+    }
+  }
+  return out;
+}
+
+describe('docker buildx: Ctrl+C half-way through a split Build All (push)', function () {
+  this.timeout(600_000);
+  let bx: Buildx;
+  let config: ResolvedConfig;
+  const image = `queue-service-cancel-${runTag}`;
+  const marker = `${600 + (process.pid % 100)}`;
+
+  before(async function () {
+    bx = await requireBuildx(this);
+    config = await projectWorkspace(
+      'queue-service',
+      baseImage,
+      (y) => `${y.replace(/^image: .*$/m, `image: ${image}`)}registry: ${registry}\n`,
+    );
+  });
+
+  after(async () => {
+    if (!config) return;
+    await removeRunRepository(`${registry}/${image}`);
+    await rm(config.root, { recursive: true, force: true });
+  });
+
+  /** Each variant's tag as the registry holds it: the raw index, or why it could not be read. */
+  const tags = async (records: BuildRecord[]) => {
+    const out: Record<string, string> = {};
+    for (const tag of new Set(records.map((r) => r.image!.split('@')[0]!))) {
+      const r = await runTool([docker, 'buildx', 'imagetools', 'inspect', '--raw', tag], { env: bx.env });
+      out[tag] = r.ok ? r.stdout : `unreadable: ${r.stderr}`;
+    }
+    return out;
+  };
+  /** The deps stage every variant shares, with `step` as its first RUN: a change there makes Build All split. */
+  const withSharedStep = async (step: string) => {
+    const file = join(config.root, 'Dockerfile');
+    const text = (await readFile(file, 'utf8')).replace(/^(FROM \S+ AS deps\n)(# shared step\nRUN .*\n)?/m, '$1');
+    await writeFile(file, text.replace(/^(FROM \S+ AS deps\n)/m, `$1# shared step\nRUN ${step}\n`));
+  };
+  const split = /\$ \S*docker buildx build --platform linux\/(amd64|arm64) .*push-by-digest=true/g;
+  const build = ['--output', 'push', '--engine', 'buildx', '--json'];
+
+  it('exit 1, BuildKit stops the RUN, every tag and record as before; the next Build All succeeds', async () => {
+    await withSharedStep('echo first');
+    const first = await multiarch(config.root, ['build', ...build], bx.env);
+    assert.equal(first.exitCode, 0, String(first.stderr).slice(-3000));
+    assert.equal(String(first.stderr).match(split)?.length, 8, 'the first Build All split');
+    const before = JSON.parse(String(first.stdout)) as { records: BuildRecord[] };
+    const tagsBefore = await tags(before.records);
+    const sizesBefore = await multiarch(config.root, ['sizes', '--json'], bx.env);
+    assert.equal(sizesBefore.exitCode, 0, String(sizesBefore.stderr));
+
+    // A new shared step, slow under QEMU only: the amd64 parts build and push by digest, the arm64 ones sleep.
+    await withSharedStep(`[ "$(uname -m)" != aarch64 ] || sleep ${marker}`);
+    const run = await startBuild(config.root, bx.env, build);
+    await run.until(/(pushing manifest for \S+ [\d.]+s done[\s\S]*){4}/);
+    await eventually(() => processesMentioning(marker).length > 0, 60_000, 'an arm64 part to reach its sleep');
+    assert.equal(run.output().match(split)?.length, 8, 'Build All split');
+    run.child.kill('SIGINT');
+    const r = await run.child;
+    assert.equal(r.exitCode, 1, run.output().slice(-3000));
+    await eventually(() => processesMentioning(marker).length === 0, 30_000, 'BuildKit to stop the sleeping RUN');
+    await eventually(
+      () => processesMentioning(join(config.root, 'Dockerfile')).length === 0,
+      10_000,
+      'the docker buildx processes to end',
+    );
+
+    // No tag moved and nothing the user had is gone: the records still name the first run's images.
+    assert.deepEqual(await tags(before.records), tagsBefore);
+    const sizesAfter = await multiarch(config.root, ['sizes', '--json'], bx.env);
+    assert.equal(sizesAfter.exitCode, 0, String(sizesAfter.stderr));
+    assert.deepEqual(JSON.parse(String(sizesAfter.stdout)), JSON.parse(String(sizesBefore.stdout)));
+
+    await withSharedStep('echo after the cancel');
+    const next = await multiarch(config.root, ['build', ...build], bx.env);
+    assert.equal(next.exitCode, 0, String(next.stderr).slice(-3000));
+    assert.equal(String(next.stderr).match(split)?.length, 8, 'the next Build All split');
+    const after = await tags((JSON.parse(String(next.stdout)) as { records: BuildRecord[] }).records);
+    for (const [tag, index] of Object.entries(after)) {
+      assert.notEqual(index, tagsBefore[tag], `${tag} moved to the new build`);
+      const { manifests } = JSON.parse(index) as {
+        manifests: Array<{ platform: { architecture: string }; annotations?: Record<string, string> }>;
+      };
+      // The attestation manifests buildx pushed beside each image (platform unknown) stay in the index too.
+      const images = manifests.filter((m) => !m.annotations?.['vnd.docker.reference.digest']);
+      assert.deepEqual(images.map((m) => m.platform.architecture).sort(), ['amd64', 'arm64'], `${tag}: ${index}`);
+    }
+  });
+});
