@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { BuildRunner, BusyError } from '../../core/build/runner';
 import { DEFAULT_CONCURRENCY } from '../../core/build/runnerTypes';
-import { failureLines, summaryTable } from '../../core/build/summary';
+import { failedPlatforms, failureLines, summaryTable } from '../../core/build/summary';
 import { prepareBuild, PrepareError } from '../../core/build/prepare';
 import { ResultsStore } from '../../core/results/store';
 import { matrixChoice, matrixOptions, parseOrUsage, requireConfig, usage } from '../args';
@@ -130,7 +130,9 @@ async function build(args: string[], io: CliIO, signal: AbortSignal): Promise<nu
           engine,
           records: summary.records,
           upToDate: summary.upToDate,
-          problems: summary.outcomes.flatMap((o) => (o.problem ? [{ job: o.job.id, ...o.problem }] : [])),
+          problems: summary.outcomes.flatMap((o) =>
+            o.problem ? [{ job: o.job.id, platforms: failedPlatforms(o), ...o.problem }] : [],
+          ),
         },
         null,
         2,

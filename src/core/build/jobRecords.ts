@@ -22,6 +22,8 @@ export interface JobEnd {
   node?: BuildNode;
   /** buildx: the builder the job ran on. */
   builder?: BuildxBuilder;
+  /** A split job that failed: the platform whose build failed (runnerTypes.ts JobEnd). */
+  failedPlatform?: string;
   /** Each cell's image by digest (cellId → `name:tag@digest`), when the build said what it pushed. */
   images?: Record<string, string>;
   result?: ProcessResult;
@@ -30,11 +32,16 @@ export interface JobEnd {
 
 /** One record per cell of a finished job: what the state store keeps and every view reads. */
 export function jobRecords(job: Job, end: JobEnd): BuildRecord[] {
-  const { status, startedAt, durationMs, host, timings, version, node, result: r, problem, builder } = end;
+  const { startedAt, durationMs, host, timings, version, node, result, problem: jobProblem, builder } = end;
   const onBuilder = job.engine === 'buildx' && builder ? builder : undefined;
   const cells = jobCells(job);
   return cells.map((cell): BuildRecord => {
     const id = cellId(cell);
+    // A split job's other platforms were stopped, or built and never tagged, when one platform failed.
+    const sibling = end.status === 'failed' && end.failedPlatform !== undefined && cell.platform !== end.failedPlatform;
+    const status = sibling ? ('cancelled' as const) : end.status;
+    const r = sibling ? undefined : result;
+    const problem = sibling ? undefined : jobProblem;
     const image = end.images?.[id] ?? job.cellImages?.[id] ?? job.platformTags?.[cell.platform] ?? job.tags[0];
     const ociPath = job.cellOciPaths?.[id] ?? job.ociPath;
     const timing = timings[id];
@@ -52,7 +59,13 @@ export function jobRecords(job: Job, end: JobEnd): BuildRecord[] {
       ...(image && status === 'succeeded' ? { image } : {}),
       ...(ociPath && status === 'succeeded' ? { ociPath } : {}),
       ...(r?.exitCode !== undefined ? { exitCode: r.exitCode } : {}),
-      ...(problem ? { error: problem.message } : status === 'cancelled' ? { error: 'cancelled' } : {}),
+      ...(problem
+        ? { error: problem.message }
+        : sibling
+          ? { error: `cancelled: this variant's ${end.failedPlatform} build failed, so no tag moved` }
+          : status === 'cancelled'
+            ? { error: 'cancelled' }
+            : {}),
       // Local engines build a foreign platform under QEMU; a buildx builder may have a native node for it;
       // a build node runs the platforms it lists natively.
       ...(job.node
@@ -98,6 +111,7 @@ export function jobOutcome(
     timings,
     node,
     version,
+    failedPlatform,
   }: RunnerJobEnd & { timings: Record<string, CellTiming>; node?: BuildNode | undefined; version?: string | undefined },
 ): JobOutcome {
   const records = jobRecords(job, {
@@ -112,7 +126,8 @@ export function jobOutcome(
     images,
     result,
     problem,
+    ...(failedPlatform ? { failedPlatform } : {}),
   });
-  records.forEach((rec) => o.onStatus?.({ variant: rec.variant, platform: rec.platform }, status, rec));
+  records.forEach((rec) => o.onStatus?.({ variant: rec.variant, platform: rec.platform }, rec.status, rec));
   return { job, status, records, ...(problem ? { problem } : {}) };
 }

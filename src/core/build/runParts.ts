@@ -15,8 +15,12 @@ export function holdsCore(job: Job, platform: string, reserve: EmulationReserve 
   return job.engine === 'buildx' && reserve !== undefined && !reserve.isNative(platform);
 }
 
-/** How a split job ended when it did not succeed: a failed warm-up it waited for, or its first failed part. */
-export type PartsFailure = { gate: Failed<PrePhaseResult<ProcessResult>> } | { r: ProcessResult; argv: string[] };
+/**
+ * How a split job ended when it did not succeed: a failed warm-up it waited for, or its first failed part (the
+ * platform it built).
+ */
+export type PartsFailure =
+  { gate: Failed<PrePhaseResult<ProcessResult>> } | { r: ProcessResult; argv: string[]; platform: string };
 
 /** What a split job's parts share while they run. */
 export interface PartsRun {
@@ -86,7 +90,8 @@ export async function runParts({
         };
         if (r.exitCode !== 0 || r.cancelled) {
           // A part stopped because its sibling failed is not the job's failure.
-          if (!first || ('r' in first && first.r.cancelled && !r.cancelled)) first = { r, argv: part.argv };
+          if (!first || ('r' in first && first.r.cancelled && !r.cancelled))
+            first = { r, argv: part.argv, platform: part.platform };
           stopParts.abort();
         }
       }),

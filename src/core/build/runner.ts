@@ -314,7 +314,7 @@ export class BuildRunner {
           const status = failed.r.cancelled || signal.aborted ? 'cancelled' : 'failed';
           const problem = status === 'failed' ? await x.problem(job, { o, ...failed }) : undefined;
           await Promise.all([queries, discardJob(store)]);
-          return end(status, { result: failed.r, problem });
+          return end(status, { result: failed.r, problem, failedPlatform: failed.platform });
         }
       }
       const after = job.parts ? await pinPartImages(job.after ?? [], job.parts) : undefined;

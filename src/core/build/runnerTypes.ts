@@ -144,4 +144,6 @@ export interface JobEnd {
   problem?: BuildProblem;
   /** buildx push: the image each cell's build pushed, by digest (keepPlatforms.ts `pinnedImages`). */
   images?: Record<string, string>;
+  /** A split job that failed: the platform whose build failed; the other platforms' cells end cancelled. */
+  failedPlatform?: string;
 }

@@ -1,6 +1,7 @@
 import { LOCAL_NODE } from '../nodes/types';
 import type { BuildRecord } from '../results/types';
 import type { RunSummary } from './runner';
+import type { JobOutcome } from './runnerTypes';
 
 /** `12.3` seconds, one decimal. */
 export function secondsText(ms: number): string {
@@ -32,6 +33,12 @@ export function summaryTable(records: BuildRecord[], upToDate: BuildRecord[] = [
   return fmt(head) + rows.map(fmt).join('');
 }
 
+/** The platforms a failed job's failure is about: a split job's failed part, else every platform it built. */
+export function failedPlatforms(o: JobOutcome): string[] {
+  const failed = o.records.filter((r) => r.status === 'failed').map((r) => r.platform);
+  return failed.length ? failed : o.job.platforms;
+}
+
 /** `file:line: error: message` for the first failure, the form editors and CI logs turn into links. */
 export function failureLines(summary: RunSummary): string {
   return summary.outcomes
@@ -40,7 +47,7 @@ export function failureLines(summary: RunSummary): string {
       const p = o.problem!;
       const where = p.file ? `${p.file}:${p.line ?? 1}: ` : '';
       const on = o.job.node ? ` on ${o.job.node}` : '';
-      return `${where}error: ${o.job.variant} (${o.job.platforms.join(', ')}${on}): ${p.message}\n`;
+      return `${where}error: ${o.job.variant} (${failedPlatforms(o).join(', ')}${on}): ${p.message}\n`;
     })
     .join('');
 }

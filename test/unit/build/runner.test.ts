@@ -4,6 +4,7 @@ import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BuildRunner, BusyError } from '../../../src/core/build/runner';
+import { failureLines } from '../../../src/core/build/summary';
 import type { Job, Plan } from '../../../src/core/jobs';
 import type { CellStatus } from '../../../src/core/results/types';
 
@@ -116,6 +117,34 @@ describe('build runner', () => {
     );
     assert.equal(summary.outcomes[0]!.records[0]!.exitCode, 3);
     await assert.rejects(readFile(join(dir, 'later-ran')));
+  });
+
+  it('a split job whose arm64 build fails: that cell failed, the amd64 one cancelled, the failure names arm64', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'runner-'));
+    const dockerfile = join(dir, 'Dockerfile');
+    await writeFile(dockerfile, 'FROM scratch\nRUN make\n');
+    const failing = `sleep 0.2; echo 'Error: building at STEP "RUN make": while running runtime: exit status 2'; exit 2`;
+    const split = job('redis', 'exit 9', {
+      dockerfile,
+      parts: [
+        { platform: 'linux/amd64', argv: ['sh', '-c', 'true'] },
+        { platform: 'linux/arm64', argv: ['sh', '-c', failing] },
+      ],
+    });
+    const e = events();
+    const summary = await new BuildRunner().run({ engine: 'podman', jobs: [split] }, { onStatus: e.onStatus });
+    assert.equal(summary.outcomes[0]!.status, 'failed');
+    const [amd64, arm64] = summary.outcomes[0]!.records;
+    assert.deepEqual([amd64!.status, arm64!.status], ['cancelled', 'failed']);
+    assert.equal(arm64!.exitCode, 2);
+    assert.match(arm64!.error!, /exit status 2/);
+    assert.equal(amd64!.exitCode, undefined);
+    assert.match(amd64!.error!, /linux\/arm64 build failed, so no tag moved/);
+    assert.deepEqual(e.log.slice(-2), ['redis@amd64:cancelled', 'redis@arm64:failed']);
+    assert.equal(
+      failureLines(summary),
+      `${dockerfile}:2: error: redis (linux/arm64): building at STEP "RUN make": while running runtime: exit status 2\n`,
+    );
   });
 
   it('--keep-going runs the rest after a failure', async () => {
@@ -231,15 +260,16 @@ describe('build runner', () => {
   });
 
   it('starts the last build beside the others by default, and never passes a number the user chose', async () => {
-    // Each build marks itself started and running, waits until three have started (up to `tries` × 0.05 s) while
-    // noting the most that ran at once, writes that, and unmarks itself as running: whatever the machine's load,
-    // the largest number any build saw is how many ran at once.
+    // Each build marks itself running, counts the running ones, then marks itself started, waits until three have
+    // started (up to `tries` × 0.05 s) while noting the most that ran at once, writes that, and unmarks itself as
+    // running: whatever the machine's load, the largest number any build saw is how many ran at once. (Counted
+    // before its own start mark, the third sees the two before it: they leave only once three have started.)
     const most = async (runner: BuildRunner, tries: number) => {
       const dir = await mkdtemp(join(tmpdir(), 'runner-'));
       const [started, running] = [join(dir, 'started'), join(dir, 'running')];
       const count = (d: string) => `$(ls ${d} | wc -l)`;
       const script = (v: string) =>
-        `mkdir -p ${started} ${running}; touch ${running}/${v} ${started}/${v}; i=0; m=0; ` +
+        `mkdir -p ${started} ${running}; touch ${running}/${v}; m=${count(running)}; touch ${started}/${v}; i=0; ` +
         `while r=${count(running)}; [ $r -gt $m ] && m=$r; [ ${count(started)} -lt 3 ] && [ $i -lt ${tries} ]; ` +
         `do sleep 0.05; i=$((i+1)); done; echo $m > ${dir}/${v}; rm ${running}/${v}`;
       const plan: Plan = { engine: 'podman', jobs: ['minimal', 'redis', 'sqs'].map((v) => job(v, script(v))) };

@@ -1,6 +1,7 @@
-// Ctrl+C half-way through a buildx Build All that pushes one build per variant and platform (the split while the
-// emulated shared steps are cold): the native parts have pushed by digest, the emulated ones are in a RUN under
-// QEMU. A real docker buildx and BuildKit (see buildxEnv.ts); skipped, with the reason, without them.
+// A buildx Build All that pushes one build per variant and platform (the split while the emulated shared steps are
+// cold), stopped half-way: by Ctrl+C once the native parts have pushed by digest and the emulated ones are in a RUN
+// under QEMU, or by one variant's arm64 build failing. A real docker buildx and BuildKit (see buildxEnv.ts); skipped,
+// with the reason, without them.
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
@@ -28,7 +29,7 @@ function processesMentioning(text: string): number[] {
   return out;
 }
 
-describe('docker buildx: Ctrl+C half-way through a split Build All (push)', function () {
+describe('docker buildx: a split Build All (push) stopped half-way', function () {
   this.timeout(600_000);
   let bx: Buildx;
   let config: ResolvedConfig;
@@ -50,10 +51,11 @@ describe('docker buildx: Ctrl+C half-way through a split Build All (push)', func
     await rm(config.root, { recursive: true, force: true });
   });
 
-  /** Each variant's tag as the registry holds it: the raw index, or why it could not be read. */
-  const tags = async (records: BuildRecord[]) => {
+  /** Each variant's tag (`<registry>/<image>:<tag>-<variant>`) as the registry holds it: the raw index, or why not. */
+  const tags = async (variants = ['kafka', 'redis', 'sqs', 'minimal']) => {
     const out: Record<string, string> = {};
-    for (const tag of new Set(records.map((r) => r.image!.split('@')[0]!))) {
+    for (const v of variants) {
+      const tag = `${registry}/${image}:${runTag}-${v}`;
       const r = await runTool([docker, 'buildx', 'imagetools', 'inspect', '--raw', tag], { env: bx.env });
       out[tag] = r.ok ? r.stdout : `unreadable: ${r.stderr}`;
     }
@@ -68,13 +70,12 @@ describe('docker buildx: Ctrl+C half-way through a split Build All (push)', func
   const split = /\$ \S*docker buildx build --platform linux\/(amd64|arm64) .*push-by-digest=true/g;
   const build = ['--output', 'push', '--engine', 'buildx', '--json'];
 
-  it('exit 1, BuildKit stops the RUN, every tag and record as before; the next Build All succeeds', async () => {
+  it('Ctrl+C: exit 1, BuildKit stops the RUN, every tag and record as before; the next Build All succeeds', async () => {
     await withSharedStep('echo first');
     const first = await multiarch(config.root, ['build', ...build], bx.env);
     assert.equal(first.exitCode, 0, String(first.stderr).slice(-3000));
     assert.equal(String(first.stderr).match(split)?.length, 8, 'the first Build All split');
-    const before = JSON.parse(String(first.stdout)) as { records: BuildRecord[] };
-    const tagsBefore = await tags(before.records);
+    const tagsBefore = await tags();
     const sizesBefore = await multiarch(config.root, ['sizes', '--json'], bx.env);
     assert.equal(sizesBefore.exitCode, 0, String(sizesBefore.stderr));
 
@@ -95,7 +96,7 @@ describe('docker buildx: Ctrl+C half-way through a split Build All (push)', func
     );
 
     // No tag moved and nothing the user had is gone: the records still name the first run's images.
-    assert.deepEqual(await tags(before.records), tagsBefore);
+    assert.deepEqual(await tags(), tagsBefore);
     const sizesAfter = await multiarch(config.root, ['sizes', '--json'], bx.env);
     assert.equal(sizesAfter.exitCode, 0, String(sizesAfter.stderr));
     assert.deepEqual(JSON.parse(String(sizesAfter.stdout)), JSON.parse(String(sizesBefore.stdout)));
@@ -104,7 +105,7 @@ describe('docker buildx: Ctrl+C half-way through a split Build All (push)', func
     const next = await multiarch(config.root, ['build', ...build], bx.env);
     assert.equal(next.exitCode, 0, String(next.stderr).slice(-3000));
     assert.equal(String(next.stderr).match(split)?.length, 8, 'the next Build All split');
-    const after = await tags((JSON.parse(String(next.stdout)) as { records: BuildRecord[] }).records);
+    const after = await tags();
     for (const [tag, index] of Object.entries(after)) {
       assert.notEqual(index, tagsBefore[tag], `${tag} moved to the new build`);
       const { manifests } = JSON.parse(index) as {
@@ -113,6 +114,57 @@ describe('docker buildx: Ctrl+C half-way through a split Build All (push)', func
       // The attestation manifests buildx pushed beside each image (platform unknown) stay in the index too.
       const images = manifests.filter((m) => !m.annotations?.['vnd.docker.reference.digest']);
       assert.deepEqual(images.map((m) => m.platform.architecture).sort(), ['amd64', 'arm64'], `${tag}: ${index}`);
+    }
+  });
+  it("--keep-going, redis's arm64 build fails: that cell failed at its line, redis amd64 cancelled, only redis's tag stays", async () => {
+    const file = join(config.root, 'Dockerfile');
+    const original = await readFile(file, 'utf8');
+    try {
+      await withSharedStep('echo before the failure');
+      const first = await multiarch(config.root, ['build', ...build], bx.env);
+      assert.equal(first.exitCode, 0, String(first.stderr).slice(-3000));
+      const before = await tags();
+      await withSharedStep('echo a new shared step');
+      const failing = `[ "$QUEUE_BACKEND-$(uname -m)" != redis-aarch64 ] || exit 3`;
+      await writeFile(file, (await readFile(file, 'utf8')).replace(/^CMD /m, `RUN ${failing}\nCMD `));
+      const line = (await readFile(file, 'utf8')).split('\n').indexOf(`RUN ${failing}`) + 1;
+      const r = await multiarch(config.root, ['build', ...build, '--keep-going'], bx.env);
+      assert.equal(r.exitCode, 1, String(r.stderr).slice(-3000));
+      // Split: the four arm64 builds start at once; redis's amd64 one may never start once its arm64 one failed.
+      assert.doesNotMatch(String(r.stderr), /\$ \S*docker buildx bake /);
+      assert.equal(
+        String(r.stderr)
+          .match(split)
+          ?.filter((l) => l.includes('linux/arm64')).length,
+        4,
+      );
+      const result = JSON.parse(String(r.stdout)) as {
+        records: BuildRecord[];
+        problems: Array<{ job: string; platforms: string[]; file?: string; line?: number; exitCode?: number }>;
+      };
+      const status = Object.fromEntries(result.records.map((x) => [`${x.variant}@${x.platform}`, x.status]));
+      assert.deepEqual(status, {
+        'kafka@linux/amd64': 'succeeded',
+        'kafka@linux/arm64': 'succeeded',
+        'redis@linux/amd64': 'cancelled',
+        'redis@linux/arm64': 'failed',
+        'sqs@linux/amd64': 'succeeded',
+        'sqs@linux/arm64': 'succeeded',
+        'minimal@linux/amd64': 'succeeded',
+        'minimal@linux/arm64': 'succeeded',
+      });
+      // The failure names the platform that failed and the Dockerfile line (the CLI's JSON; the terminal prints
+      // `Dockerfile:LINE: error: redis (linux/arm64): …` from the same outcome).
+      assert.deepEqual(
+        result.problems.map((p) => [p.job, p.platforms, p.file, p.line, p.exitCode]),
+        [['redis', ['linux/arm64'], file, line, 3]],
+      );
+      const after = await tags();
+      for (const [tag, index] of Object.entries(after))
+        if (tag.endsWith('-redis')) assert.equal(index, before[tag], `${tag} stayed`);
+        else assert.notEqual(index, before[tag], `${tag} moved`);
+    } finally {
+      await writeFile(file, original);
     }
   });
 });
