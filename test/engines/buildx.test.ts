@@ -10,8 +10,8 @@ import type { ResolvedConfig } from '../../src/core/config/types';
 import type { OutputMode } from '../../src/core/jobs';
 import type { BuildRecord } from '../../src/core/results/types';
 import { runTool } from '../../src/core/engines/exec';
-import { baseImage, docker, projectWorkspace, registry, removeRunRepository, runTag } from './helpers';
-import { multiarch, requireBuildx, type Buildx } from './buildxEnv';
+import { baseImage, docker, registry, removeRunRepository, runTag } from './helpers';
+import { multiarch, queueServicePushing, requireBuildx, type Buildx } from './buildxEnv';
 
 interface BuildJson {
   ok: boolean;
@@ -36,11 +36,7 @@ describe('docker buildx (real buildx + BuildKit): each output mode × Build All 
 
   before(async function () {
     bx = await requireBuildx(this);
-    config = await projectWorkspace(
-      'queue-service',
-      baseImage,
-      (y) => `${y.replace(/^image: .*$/m, `image: ${image}`)}registry: ${registry}\n`,
-    );
+    config = await queueServicePushing(image);
   });
 
   after(async () => {

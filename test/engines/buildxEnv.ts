@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseBuildxInspect, parseBuildxVersion, type BuildxBuilder } from '../../src/core/engines/buildxOutput';
 import { runTool } from '../../src/core/engines/exec';
-import { docker, env, repoRoot } from './helpers';
+import type { ResolvedConfig } from '../../src/core/config/types';
+import { baseImage, docker, env, projectWorkspace, registry, repoRoot } from './helpers';
 
 export interface Buildx {
   /** The engines' environment with DOCKER_CONFIG pointing at the folder holding the plugin. */
@@ -71,4 +72,13 @@ export async function multiarch(cwd: string, args: string[], bxEnv: NodeJS.Proce
     reject: false,
     timeout,
   });
+}
+
+/** The queue-service project as `image`, pushing to the local registry (as buildx Build All does there). */
+export function queueServicePushing(image: string): Promise<ResolvedConfig> {
+  return projectWorkspace(
+    'queue-service',
+    baseImage,
+    (y) => `${y.replace(/^image: .*$/m, `image: ${image}`)}registry: ${registry}\n`,
+  );
 }

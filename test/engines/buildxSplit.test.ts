@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import type { ResolvedConfig } from '../../src/core/config/types';
 import { runTool } from '../../src/core/engines/exec';
 import type { BuildRecord } from '../../src/core/results/types';
-import { baseImage, docker, eventually, projectWorkspace, registry, removeRunRepository, runTag } from './helpers';
-import { multiarch, requireBuildx, type Buildx } from './buildxEnv';
+import { docker, eventually, registry, removeRunRepository, runTag } from './helpers';
+import { multiarch, queueServicePushing, requireBuildx, type Buildx } from './buildxEnv';
 import { startBuild } from './startBuild';
 
 /** Pids of live processes whose command line contains `text` (a build step under QEMU runs as the interpreter). */
@@ -38,11 +38,7 @@ describe('docker buildx: a split Build All (push) stopped half-way', function ()
 
   before(async function () {
     bx = await requireBuildx(this);
-    config = await projectWorkspace(
-      'queue-service',
-      baseImage,
-      (y) => `${y.replace(/^image: .*$/m, `image: ${image}`)}registry: ${registry}\n`,
-    );
+    config = await queueServicePushing(image);
   });
 
   after(async () => {

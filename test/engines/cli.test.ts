@@ -1,29 +1,13 @@
 import { strict as assert } from 'node:assert';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { buildPlan } from '../../src/core/matrix/plan';
-import { env, fixtureWorkspace, removeBuiltImages, repoRoot } from './helpers';
-
-/**
- * `multiarch build` as a user runs it, from the workspace folder (sources run through tsx), started: the
- * process is wrapped, since an async function would wait for a returned one.
- */
-async function start(cwd: string, args: string[]) {
-  const { execa } = await import('execa'); // ESM-only package, loaded from CommonJS
-  const tsx = pathToFileURL(join(repoRoot, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
-  const child = execa(process.execPath, ['--import', tsx, join(repoRoot, 'src', 'cli', 'main.ts'), 'build', ...args], {
-    cwd,
-    env: { ...env, NODE_OPTIONS: '' },
-    reject: false,
-    timeout: 180_000,
-  });
-  return { child };
-}
+import { env, fixtureWorkspace, removeBuiltImages } from './helpers';
+import { startBuild } from './startBuild';
 
 /** `multiarch build`, to its end. */
 async function multiarch(cwd: string, args: string[]) {
-  return (await start(cwd, args)).child;
+  return (await startBuild(cwd, env, args)).child;
 }
 
 /** One cell, built by podman: the CLI's flags for it. */
@@ -106,7 +90,7 @@ describe('multiarch build (CLI, real podman)', function () {
           (j) => j.tags,
         ),
       );
-      const { child: run } = await start(config.root, minimalAmd64OnPodman);
+      const { child: run } = await startBuild(config.root, env, minimalAmd64OnPodman);
       // Past the pre-flight's check of .multiarch/: the engine runs the build's last step.
       await new Promise<void>((resolve, reject) => {
         let seen = '';
