@@ -62,7 +62,9 @@ export function jobRecords(job: Job, end: JobEnd): BuildRecord[] {
       ...(problem
         ? { error: problem.message }
         : sibling
-          ? { error: `cancelled: this variant's ${end.failedPlatform} build failed, so no tag moved` }
+          ? {
+              error: `cancelled: this variant's ${end.failedPlatform} build failed, so its tags stay where they were; fix that build and run it again`,
+            }
           : status === 'cancelled'
             ? { error: 'cancelled' }
             : {}),

@@ -139,7 +139,7 @@ describe('build runner', () => {
     assert.equal(arm64!.exitCode, 2);
     assert.match(arm64!.error!, /exit status 2/);
     assert.equal(amd64!.exitCode, undefined);
-    assert.match(amd64!.error!, /linux\/arm64 build failed, so no tag moved/);
+    assert.match(amd64!.error!, /linux\/arm64 build failed, so its tags stay where they were; fix that build/);
     assert.deepEqual(e.log.slice(-2), ['redis@amd64:cancelled', 'redis@arm64:failed']);
     assert.equal(
       failureLines(summary),
