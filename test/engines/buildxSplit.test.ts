@@ -3,38 +3,25 @@
 // under QEMU, or by one variant's arm64 build failing. A real docker buildx and BuildKit (see buildxEnv.ts); skipped,
 // with the reason, without them.
 import { strict as assert } from 'node:assert';
-import { readdirSync, readFileSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ResolvedConfig } from '../../src/core/config/types';
 import { runTool } from '../../src/core/engines/exec';
 import type { BuildRecord } from '../../src/core/results/types';
-import { docker, eventually, registry, removeRunRepository, runTag } from './helpers';
+import { docker, eventually, processesWhere, registry, removeRunRepository, runTag } from './helpers';
 import { multiarch, queueServicePushing, requireBuildx, type Buildx } from './buildxEnv';
 import { startBuild } from './startBuild';
 
-/** Pids of live processes whose command line contains `text` (a build step under QEMU runs as the interpreter). */
-function processesMentioning(text: string): number[] {
-  const out: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
-    try {
-      if (!readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').includes(text)) continue;
-      if (/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${name}/stat`, 'utf8'))) continue;
-      out.push(Number(name));
-    } catch {
-      // the process exited while we looked
-    }
-  }
-  return out;
-}
+/** Pids of live processes with `arg` among their arguments (a build step under QEMU runs as the interpreter). */
+const processesWith = (arg: string) => processesWhere((argv) => argv.includes(arg));
 
 describe('docker buildx: a split Build All (push) stopped half-way', function () {
   this.timeout(600_000);
   let bx: Buildx;
   let config: ResolvedConfig;
   const image = `queue-service-cancel-${runTag}`;
-  const marker = `${600 + (process.pid % 100)}`;
+  // The slow step's shell carries this as its $0, so its process is found by it (and only it).
+  const marker = `multiarch-slow-${runTag}`;
 
   before(async function () {
     bx = await requireBuildx(this);
@@ -76,17 +63,17 @@ describe('docker buildx: a split Build All (push) stopped half-way', function ()
     assert.equal(sizesBefore.exitCode, 0, String(sizesBefore.stderr));
 
     // A new shared step, slow under QEMU only: the amd64 parts build and push by digest, the arm64 ones sleep.
-    await withSharedStep(`[ "$(uname -m)" != aarch64 ] || sleep ${marker}`);
+    await withSharedStep(`[ "$(uname -m)" != aarch64 ] || sh -c 'sleep 600; :' ${marker}`);
     const run = await startBuild(config.root, bx.env, build);
     await run.until(/(pushing manifest for \S+ [\d.]+s done[\s\S]*){4}/);
-    await eventually(() => processesMentioning(marker).length > 0, 60_000, 'an arm64 part to reach its sleep');
+    await eventually(() => processesWith(marker).length > 0, 60_000, 'an arm64 part to reach its sleep');
     assert.equal(run.output().match(split)?.length, 8, 'Build All split');
     run.child.kill('SIGINT');
     const r = await run.child;
     assert.equal(r.exitCode, 1, run.output().slice(-3000));
-    await eventually(() => processesMentioning(marker).length === 0, 30_000, 'BuildKit to stop the sleeping RUN');
+    await eventually(() => processesWith(marker).length === 0, 30_000, 'BuildKit to stop the sleeping RUN');
     await eventually(
-      () => processesMentioning(join(config.root, 'Dockerfile')).length === 0,
+      () => processesWith(join(config.root, 'Dockerfile')).length === 0,
       10_000,
       'the docker buildx processes to end',
     );

@@ -208,21 +208,26 @@ export async function tool(argv: string[], timeoutMs = 60_000): Promise<ToolResu
 
 export const unameFor: Record<string, string> = { 'linux/amd64': 'x86_64', 'linux/arm64': 'aarch64' };
 
-/** Pids of processes whose argv is exactly `argv` (read from /proc, for orphan checks). */
-export function processesWithArgv(argv: string[]): number[] {
-  const want = argv.join('\0');
+/** Pids of live processes whose argv passes `test` (read from /proc, for orphan checks). */
+export function processesWhere(test: (argv: string[]) => boolean): number[] {
   const out: number[] = [];
   for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
     try {
-      const cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0$/, '');
+      const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0$/, '').split('\0');
       const state = /^\d+ \(.*\) (\S)/.exec(readFileSync(`/proc/${name}/stat`, 'utf8'))?.[1];
-      if (cmd === want && state !== 'Z') out.push(Number(name));
+      if (state !== 'Z' && test(argv)) out.push(Number(name));
     } catch {
       // the process exited while we looked
     }
   }
   return out;
+}
+
+/** Pids of processes whose argv is exactly `argv`. */
+export function processesWithArgv(argv: string[]): number[] {
+  const want = argv.join('\0');
+  return processesWhere((a) => a.join('\0') === want);
 }
 
 /** Polls `check` until it holds or `ms` pass; for state outside this process (daemons cleaning up). */

@@ -42,6 +42,13 @@ export function jobRecords(job: Job, end: JobEnd): BuildRecord[] {
     const status = sibling ? ('cancelled' as const) : end.status;
     const r = sibling ? undefined : result;
     const problem = sibling ? undefined : jobProblem;
+    const error =
+      problem?.message ??
+      (sibling
+        ? `cancelled: this variant's ${end.failedPlatform} build failed, so its tags stay where they were; fix that build and run it again`
+        : status === 'cancelled'
+          ? 'cancelled'
+          : undefined);
     const image = end.images?.[id] ?? job.cellImages?.[id] ?? job.platformTags?.[cell.platform] ?? job.tags[0];
     const ociPath = job.cellOciPaths?.[id] ?? job.ociPath;
     const timing = timings[id];
@@ -59,15 +66,7 @@ export function jobRecords(job: Job, end: JobEnd): BuildRecord[] {
       ...(image && status === 'succeeded' ? { image } : {}),
       ...(ociPath && status === 'succeeded' ? { ociPath } : {}),
       ...(r?.exitCode !== undefined ? { exitCode: r.exitCode } : {}),
-      ...(problem
-        ? { error: problem.message }
-        : sibling
-          ? {
-              error: `cancelled: this variant's ${end.failedPlatform} build failed, so its tags stay where they were; fix that build and run it again`,
-            }
-          : status === 'cancelled'
-            ? { error: 'cancelled' }
-            : {}),
+      ...(error ? { error } : {}),
       // Local engines build a foreign platform under QEMU; a buildx builder may have a native node for it;
       // a build node runs the platforms it lists natively.
       ...(job.node
