@@ -104,6 +104,12 @@ export interface Job {
    * `argv` is the first part's.
    */
   parts?: JobPart[];
+  /**
+   * A `--rebuild` of a podman job nothing changed for (core/build/upToDate.ts `rebuildCached`): the temporary list
+   * its build makes and the instances (digests) its tag names now. A build that made those same images again
+   * leaves the tag where it is (core/build/madeAgain.ts).
+   */
+  madeBefore?: { list: string; instances: string[] };
 }
 
 /** One platform of a job, built by a process of its own. */

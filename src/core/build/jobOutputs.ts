@@ -123,7 +123,8 @@ function safeList(text: string): StoredImage[] | undefined {
   }
 }
 
-function instanceDigests(text: string): string[] | undefined {
+/** The digests of the instances a `manifest inspect` answer lists, in its order; undefined when it lists none. */
+export function instanceDigests(text: string): string[] | undefined {
   try {
     const list = JSON.parse(text) as { manifests?: Array<{ digest?: unknown }> };
     const out = (list.manifests ?? []).map((m) => m.digest);

@@ -32,25 +32,30 @@ export function laneOrphans(x: JobExec, jobs: Job[]): LaneOrphans | undefined {
 /**
  * What the user's tags name now: needed only once a build succeeded and before its after-steps move them (no
  * build moves a tag), so asked beside the build, off its critical path (bench/README.md, "A build slot is for a
- * build"). `queries` settles when both answers are in (await it before any return, so no query outlives the job
- * and a failure is never left unhandled); `asked` gives them.
+ * build"). `queries` settles when the answers asked beside the build are in (await it before any return, so no
+ * query outlives the job and a failure is never left unhandled); `asked` gives them. A rebuild that will most
+ * likely leave the tags where they are (`job.madeBefore`, madeAgain.ts) asks for the lists only if they move:
+ * `asked(true)` says they stay.
  */
 export function askTags(x: JobExec, job: Job) {
-  const replaced = job.staging?.replaces
-    ? namedManifestLists(x.program(job, 'podman'), job.staging.replaces, x.query(job)).then((ids) => {
-        // Removing them reads the store's files, whose place `podman info` says (slow): asked now, beside the build,
-        // rather than after the lane's last build.
-        if (ids.length) void x.podmanStoreRoot(job)?.();
-        return ids;
-      })
-    : Promise.resolve([]);
+  const lists = () =>
+    job.staging?.replaces
+      ? namedManifestLists(x.program(job, 'podman'), job.staging.replaces, x.query(job)).then((ids) => {
+          // Removing them reads the store's files, whose place `podman info` says (slow): asked now, beside the build,
+          // rather than after the lane's last build.
+          if (ids.length) void x.podmanStoreRoot(job)?.();
+          return ids;
+        })
+      : Promise.resolve([]);
+  const beside = job.madeBefore ? undefined : lists();
   const previous = job.staging?.restores
     ? taggedImages(x.program(job, 'docker'), job.staging.restores, x.query(job))
     : Promise.resolve(undefined);
-  const queries = Promise.allSettled([replaced, previous]);
-  const asked = async () => {
+  const queries = Promise.allSettled([beside, previous]);
+  const asked = async (tagsStay = false) => {
     await queries;
-    return { replaced: await replaced, previous: await previous };
+    const replaced = tagsStay ? [] : await (beside ?? lists());
+    return { replaced, previous: await previous };
   };
   return { queries, asked };
 }

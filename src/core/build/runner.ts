@@ -14,6 +14,7 @@ import { deliverAll } from './deliverAll';
 import { discardJob } from './discardJob';
 import { JobExec, type ExecResult } from './jobExec';
 import { WarmupTimings } from './warmupTimings';
+import { stepsAfterBuild } from './madeAgain';
 import { promoteFiles, removeReplaced } from './promote';
 import { askTags, laneOrphans, prepareLane, prePhaseHooks, type JobLock } from './jobPrepare';
 import { EmulationReserve, emulatedFirst } from '../schedule/emulationReserve';
@@ -334,7 +335,7 @@ export class BuildRunner {
               : undefined;
         if (!status) return undefined;
         const problem = status === 'failed' ? await x.problem(job, { o, r, argv }) : undefined;
-        const { previous } = await asked();
+        const { previous } = await asked(true);
         if (previous) await restoreTags(x.program(job, 'docker'), previous, x.query(job));
         await discardJob(store, status === 'cancelled' ? startedAt : undefined);
         return end(status, { result: r, problem });
@@ -350,8 +351,9 @@ export class BuildRunner {
         if (ended) return ended;
       }
       // The after-steps move the tags: by now the queries have said what the tags named before.
-      const { replaced } = await asked();
-      for (const argv of after ? after.argv : (job.after ?? [])) {
+      const { steps, tagsStay } = await stepsAfterBuild(x, job, { o, planned: after?.argv ?? job.after ?? [] });
+      const { replaced } = await asked(tagsStay);
+      for (const argv of steps) {
         const ended = await stopped(await x.run(job, argv, { o, signal }), argv);
         if (ended) return ended;
       }

@@ -51,6 +51,8 @@ export class UpToDateJobs {
   private readonly started = new Map<Job, string>();
   /** Jobs built in another form (standFor): the plan's job each stands for. */
   private readonly forms = new Map<Job, Job>();
+  /** What the tag of each job `check` found up to date names now: the instances its last build made. */
+  private readonly madeNow = new Map<Job, string[]>();
 
   private readonly host: string;
   private readonly images: BaseImages;
@@ -102,6 +104,11 @@ export class UpToDateJobs {
     });
   }
 
+  /** The instances the tag of `job` names, when `check` found it up to date. */
+  instancesOf(job: Job): string[] | undefined {
+    return this.madeNow.get(job);
+  }
+
   /** `whole` builds in place of `job` (the same job in another form): it records under `job`'s inputs. */
   standFor(whole: Job, job: Job): void {
     this.forms.set(whole, job);
@@ -129,8 +136,10 @@ export class UpToDateJobs {
     );
     for (const { job, inputs } of await this.start(jobs)) {
       const entry = entries.get(job.id);
-      if (entry?.inputs === inputs && sameCells(job, entry.records) && (await outputs.get(job)))
+      if (entry?.inputs === inputs && sameCells(job, entry.records) && (await outputs.get(job))) {
         fresh.set(job, entry.records);
+        this.madeNow.set(job, entry.instances);
+      }
     }
     return fresh;
   }
@@ -226,8 +235,9 @@ export async function upToDateFirst(
  * `--rebuild` of a lane whose `fresh` jobs nothing changed for: each builds all the same, but as one process for
  * all its platforms (joinParts), with no pull or warm-up for its cells (their images are in the store, as the
  * check found). Every step of those builds comes from the cache, so the split only added builds and their
- * clean-up (bench/README.md, "A rebuild of an unchanged job is one build"). A joined job records what it made
- * under the inputs its split form read, so the next run finds it up to date; the outcomes name the plan's jobs.
+ * clean-up (bench/README.md, "A rebuild of an unchanged job is one build"); and a build that made the same
+ * images again leaves its tag where it is (madeBefore). A joined job records what it made under the inputs its
+ * split form read, so the next run finds it up to date; the outcomes name the plan's jobs.
  */
 async function rebuildCached(
   { lane, fresh, jobs }: { lane: Lane; fresh: Map<Job, BuildRecord[]>; jobs: UpToDateJobs },
@@ -236,7 +246,7 @@ async function rebuildCached(
   const planned = new Map<Job, Job>();
   const joined = lane.plan.jobs.map((job) => {
     if (!fresh.has(job)) return job;
-    const whole = joinParts(job);
+    const whole = madeBefore(joinParts(job), jobs.instancesOf(job));
     planned.set(whole, job);
     jobs.standFor(whole, job);
     return whole;
@@ -244,6 +254,13 @@ async function rebuildCached(
   const { plan } = withoutFresh(lane.plan, fresh, {});
   const outcomes = await build({ ...lane, plan: { ...plan, jobs: joined } });
   return outcomes.map((x) => ({ ...x, job: planned.get(x.job) ?? x.job }));
+}
+
+/** `job` (one `--manifest` build) knowing the instances its tag names now, when they are known (madeAgain.ts). */
+function madeBefore(job: Job, instances: string[] | undefined): Job {
+  const at = job.argv.indexOf('--manifest');
+  const list = at < 0 ? undefined : job.argv[at + 1];
+  return list && instances?.length ? { ...job, madeBefore: { list, instances } } : job;
 }
 
 /**

@@ -324,6 +324,61 @@ describe('build runner', () => {
     assert.ok(lines.includes('manifest rm 0123456789abcdef'), 'the list the tag named before is removed once unnamed');
   });
 
+  it('a rebuild that made the images its tag names again leaves the tag there; one that made others moves it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'runner-'));
+    const trace = join(dir, 'trace');
+    /** The traced podman calls of one run of `job`, whose temporary list lists `digests`, and what it said. */
+    const rebuilt = async (digests: string[]) => {
+      await writeFile(trace, '');
+      const listed = JSON.stringify({ manifests: digests.map((digest) => ({ digest })) });
+      const fake = await fakePodman(dir, {
+        listing: `echo images >> ${trace}`,
+        manifest: `case "$2" in inspect) echo "manifest inspect $3" >> ${trace}; echo '${listed}' ;; *) echo "manifest $2 $3" >> ${trace} ;; esac`,
+        other: `echo "$*" >> ${trace}`,
+      });
+      const drop = ['podman', 'manifest', 'rm', 'app:tmp'];
+      const plan: Plan = {
+        engine: 'podman',
+        jobs: [
+          job('redis', '', {
+            argv: ['podman', '-c', `echo build >> ${trace}`],
+            program: 'podman',
+            after: [['podman', 'tag', 'app:tmp', 'app:redis'], drop],
+            staging: { discard: [drop], replaces: ['app:redis'] },
+            madeBefore: { list: 'app:tmp', instances: ['sha256:a', 'sha256:b'] },
+          }),
+        ],
+      };
+      let said = '';
+      const summary = await new BuildRunner({ programs: { podman: fake } }).run(plan, {
+        onOutput: (_j, text) => (said += text),
+      });
+      assert.equal(summary.ok, true);
+      return { calls: (await readFile(trace, 'utf8')).trim().split('\n'), said };
+    };
+    // The same images, listed in another order: only the temporary list goes, and nothing asks what the tag named.
+    const same = await rebuilt(['sha256:b', 'sha256:a']);
+    assert.deepEqual(same.calls, ['build', 'manifest inspect app:tmp', 'manifest rm app:tmp']);
+    assert.match(same.said, /app:redis: every step came from the cache and made the images this tag names already/);
+    // Another image (or one more): the tag moves, and the list it named is found and removed as after any build.
+    for (const digests of [
+      ['sha256:a', 'sha256:c'],
+      ['sha256:a', 'sha256:b', 'sha256:c'],
+    ]) {
+      const other = await rebuilt(digests);
+      // (`podman info`, for the list's removal, is asked beside what follows.)
+      assert.deepEqual(other.calls.filter((c) => !c.startsWith('info ')).slice(0, 5), [
+        'build',
+        'manifest inspect app:tmp',
+        'images',
+        'manifest exists 0123456789abcdef',
+        'tag app:tmp app:redis',
+      ]);
+      assert.ok(other.calls.includes('manifest rm 0123456789abcdef'), other.calls.join('; '));
+      assert.doesNotMatch(other.said, /tag stays/);
+    }
+  });
+
   it('removes a replaced list only once every build of the lane has ended', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'runner-'));
     const trace = join(dir, 'trace');
