@@ -374,7 +374,7 @@ export class BuildRunner {
       const done = end('succeeded', { images });
       // Recorded beside the lane's other builds, before the lane ends (its queries need no build slot).
       if (lane.recordBuilt && UpToDateJobs.eligible(job)) {
-        const recorded = lane.recordBuilt(job, done.records).catch(() => {});
+        const recorded = lane.recordBuilt(job, done.records, tagsStay).catch(() => {});
         lane.afterBuilds.unshift(() => recorded);
       }
       return done;

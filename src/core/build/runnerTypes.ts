@@ -133,7 +133,7 @@ export interface LaneGates {
    */
   replaced: Array<{ job: Job; o: RunOptions; ids: string[] }>;
   /** Records what a job that succeeded made, for the next run's up-to-date check (upToDate.ts). */
-  recordBuilt?: (job: Job, records: BuildRecord[]) => Promise<void>;
+  recordBuilt?: (job: Job, records: BuildRecord[], tagsStay?: boolean) => Promise<void>;
 }
 
 /** How a job ended, for its records. */

@@ -51,8 +51,8 @@ export class UpToDateJobs {
   private readonly started = new Map<Job, string>();
   /** Jobs built in another form (standFor): the plan's job each stands for. */
   private readonly forms = new Map<Job, Job>();
-  /** What the tag of each job `check` found up to date names now: the instances its last build made. */
-  private readonly madeNow = new Map<Job, string[]>();
+  /** What the tag of each job `check` found up to date names now: what its last build made. */
+  private readonly madeNow = new Map<Job, MadeOutput>();
 
   private readonly host: string;
   private readonly images: BaseImages;
@@ -106,7 +106,7 @@ export class UpToDateJobs {
 
   /** The instances the tag of `job` names, when `check` found it up to date. */
   instancesOf(job: Job): string[] | undefined {
-    return this.madeNow.get(job);
+    return this.madeNow.get(job)?.instances;
   }
 
   /** `whole` builds in place of `job` (the same job in another form): it records under `job`'s inputs. */
@@ -138,7 +138,7 @@ export class UpToDateJobs {
       const entry = entries.get(job.id);
       if (entry?.inputs === inputs && sameCells(job, entry.records) && (await outputs.get(job))) {
         fresh.set(job, entry.records);
-        this.madeNow.set(job, entry.instances);
+        this.madeNow.set(job, { manifest: entry.manifest, instances: entry.instances });
       }
     }
     return fresh;
@@ -146,13 +146,15 @@ export class UpToDateJobs {
 
   /**
    * `job` succeeded with `records`: what its tag names now is recorded under the inputs it started with; a record
-   * that cannot be made only means the job builds next time.
+   * that cannot be made only means the job builds next time. `tagsStay`: its build made again what its tag named
+   * when `check` looked (madeAgain.ts), so that is what it names, unasked.
    */
-  async built(job: Job, records: BuildRecord[]): Promise<void> {
+  async built(job: Job, records: BuildRecord[], tagsStay = false): Promise<void> {
     await this.summing;
     const inputs = this.started.get(job);
     if (!inputs || !job.tags[0]) return;
-    const made = await this.outputs.made(job);
+    const known = tagsStay ? this.madeNow.get(this.forms.get(job) ?? job) : undefined;
+    const made = known ?? (await this.outputs.made(job));
     if (made) await this.records.set(job.cwd, job.id, { inputs, ...made, records });
   }
 
