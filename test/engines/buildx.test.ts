@@ -57,6 +57,8 @@ describe('docker buildx (real buildx + BuildKit): each output mode × Build All 
         const built = await cli(['build', ...scope.args, '--output', output, '--engine', 'buildx', '--json']);
         assert.equal(built.exitCode, 0, built.stderr.slice(-3000));
         const result = JSON.parse(built.stdout) as BuildJson;
+        // Noted before any check, so a failed one still removes what the build loaded.
+        if (output === 'load') for (const r of result.records) if (r.image) loaded.add(r.image);
         assert.equal(result.records.length, scope.cells);
         assert.ok(result.records.every((r) => r.status === 'succeeded' && r.engine === 'buildx'));
         // Build All pushing amd64 + arm64 on an amd64 machine: one build per variant and platform, each pushed
@@ -74,7 +76,6 @@ describe('docker buildx (real buildx + BuildKit): each output mode × Build All 
         assert.ok(builder?.startsWith(`${bx.builder.name} (`), `builder recorded: ${builder}`);
         assert.match(builder!, /BuildKit v\d+\.\d+/);
         for (const r of result.records) {
-          if (output === 'load') loaded.add(r.image!);
           if (output === 'oci') assert.ok(existsSync(r.ociPath!), `${r.ociPath} written`);
           // Each cell's seconds are its own steps', and never fewer than any one of its steps took.
           assert.ok(r.timing?.steps.length, `${r.variant}@${r.platform} has steps`);

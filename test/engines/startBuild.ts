@@ -35,7 +35,22 @@ export async function startBuild(cwd: string, runEnv: NodeJS.ProcessEnv, args: s
       new Promise<void>((resolve, reject) => {
         if (re.test(output)) return resolve();
         waiters.push({ re, resolve });
-        void child.then(() => reject(new Error(`the build ended before ${re} appeared:\n${output.slice(-3000)}`)));
+        void child.then((r) =>
+          reject(
+            new Error(
+              `the build ended (${r.timedOut ? 'timed out' : `exit ${r.exitCode}`}) before ${re} appeared; the commands it ran:\n${commandLines(output)}\nits last output:\n${output.slice(-3000)}`,
+            ),
+          ),
+        );
       }),
   };
+}
+
+/** The build commands a CLI run printed (`[variant] $ …`) and its push lines, in order: where a run stood when it ended. */
+function commandLines(output: string): string {
+  return output
+    .split('\n')
+    .filter((l) => /^\[[^\]]+\] \$ |pushing manifest for .* done/.test(l))
+    .map((l) => l.slice(0, 160))
+    .join('\n');
 }
