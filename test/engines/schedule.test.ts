@@ -10,6 +10,7 @@ import { readStoreFiles } from '../../src/core/engines/podmanStore';
 import { stagingRef } from '../../src/core/engines/staging';
 import { buildPlan } from '../../src/core/matrix/plan';
 import { WAITING_FOR_WARMUP } from '../../src/core/schedule/runSchedule';
+import { storeLocation } from '../../scripts/podmanStore.mjs';
 import { privateStore } from './privateStore';
 import {
   env,
@@ -159,10 +160,8 @@ describe('podman Build All: each base pulled once, shared stages built once', fu
      * read, whoever made that list (podmanStore.ts).
      */
     const store = async () => {
-      const info = JSON.parse((await tool(['podman', 'info', '--format', 'json'])).stdout) as {
-        store: { graphRoot: string; graphDriverName: string };
-      };
-      return readStoreFiles(info.store.graphRoot, info.store.graphDriverName);
+      const { graphRoot, driver } = await storeLocation(env.CONTAINERS_STORAGE_CONF!);
+      return readStoreFiles(graphRoot, driver);
     };
     const named = (names: string[], ref: string) => names.some((n) => n === ref || n.endsWith(`/${ref}`));
     /** The id of the list each variant's tag names. */
