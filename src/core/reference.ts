@@ -145,6 +145,18 @@ export function familiarString(ref: ImageReference): string {
   return formatReference({ path, tag: n.tag, digest: n.digest });
 }
 
+/**
+ * The name podman keeps in its store for a tag it was given (`podman tag`, `build -t`, `manifest create`): a name
+ * without a registry under `localhost/`, Docker Hub's with Docker's defaults (`docker.io/library/…`), one without
+ * tag or digest with `:latest` (as podman 4.3 lists them). A digest reference or an invalid one is returned as given.
+ */
+export function podmanStoredName(ref: string): string {
+  const parsed = tryParseReference(ref);
+  if (!parsed || parsed.digest !== undefined) return ref;
+  const named = parsed.domain === undefined ? { ...parsed, domain: 'localhost' } : normalize(parsed);
+  return formatReference({ ...named, tag: parsed.tag ?? 'latest' });
+}
+
 /** The same repository with this tag (and no digest). */
 export function withTag(ref: ImageReference, tag: string): ImageReference {
   return ref.domain !== undefined ? { domain: ref.domain, path: ref.path, tag } : { path: ref.path, tag };

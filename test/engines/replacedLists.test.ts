@@ -1,10 +1,13 @@
 import { strict as assert } from 'node:assert';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BuildRunner } from '../../src/core/build/runner';
 import { programsFromEnv } from '../../src/core/engines/detect';
 import { parseManifestList, platformRefs } from '../../src/core/engines/podmanOutput';
+import { readStoreFiles } from '../../src/core/engines/podmanStore';
 import { buildPlan } from '../../src/core/matrix/plan';
+import { podmanStoredName } from '../../src/core/reference';
+import { storeLocation } from '../../scripts/podmanStore.mjs';
 import { projectWorkspace, runTag } from './helpers';
 import { privateStore, type PrivateStore } from './privateStore';
 
@@ -79,5 +82,48 @@ describe('a podman build that replaces a manifest list (real podman, a store of 
     for (const [platform, id] of Object.entries(second)) assert.equal(await exists(id), true, `new ${platform} image`);
     const all = await store.podman(['images']);
     assert.equal(all.ok, true, all.stderr);
+  });
+
+  it('removes the list a tag moves off though podman cannot read that list, and with it the store listing works again', async () => {
+    // A list record whose manifest file is gone, as a store many runs shared was found (podman 4.3 then fails
+    // `podman images` for that name and for the whole store, "locating item named …: file does not exist").
+    const own = await privateStore();
+    try {
+      const config = await projectWorkspace('shared-base');
+      const dockerfile = join(config.root, 'Dockerfile');
+      await writeFile(dockerfile, `${await readFile(dockerfile, 'utf8')}COPY app.txt /app.txt\n`);
+      await writeFile(join(config.root, 'app.txt'), 'first\n');
+      const plan = () => buildPlan(config, { engine: 'podman', variants: ['minimal'] });
+      const runner = new BuildRunner({ programs: programsFromEnv(own.env), env: own.env });
+      const build = async () => {
+        const summary = await runner.run(plan(), { config });
+        assert.equal(summary.ok, true, JSON.stringify(summary.outcomes.map((o) => o.problem)));
+      };
+      await build();
+      const tag = plan().jobs[0]!.tags[0]!;
+      const { graphRoot, driver } = await storeLocation(own.env.CONTAINERS_STORAGE_CONF!);
+      const files = () => readStoreFiles(graphRoot, driver);
+      const listOf = async () => (await files()).images.find((i) => i.list && i.names.includes(podmanStoredName(tag)));
+      const damaged = (await listOf())?.id;
+      assert.ok(damaged, `${tag} names a list`);
+      await rm(join(graphRoot, `${driver}-images`, damaged, 'manifest'));
+      assert.equal((await own.podman(['images', tag])).ok, false, 'podman cannot list the damaged list');
+
+      await writeFile(join(config.root, 'app.txt'), 'second\n');
+      await build();
+      const now = await listOf();
+      assert.ok(now && now.id !== damaged, `${tag} names a new list`);
+      assert.deepEqual(
+        (await files()).images.filter((i) => i.id === damaged || (i.list && !i.names.length)).map((i) => i.id),
+        [],
+        'the damaged list is gone, and no other unnamed list is left',
+      );
+      const all = await own.podman(['images']);
+      assert.equal(all.ok, true, all.stderr);
+      const arches = parseManifestList((await own.podman(['manifest', 'inspect', tag])).stdout).map((e) => e.platform);
+      assert.deepEqual(arches.sort(), ['linux/amd64', 'linux/arm64']);
+    } finally {
+      await own.dispose();
+    }
   });
 });

@@ -242,7 +242,7 @@ describe('podman Build All: each base pulled once, shared stages built once', fu
   });
 
   it('shared-base built again: jobs nothing changed for are not built; a job whose tag moved or whose image is gone builds, and only that one', async () => {
-    // A store of its own: a list whose image is removed below makes podman 4.3 fail to list the whole store.
+    // A store of its own: the test removes an image one of its lists holds.
     const store = await privateStore();
     try {
       const base = await pushColdBase();

@@ -8,6 +8,7 @@ import {
   nameOf,
   normalize,
   parseReference,
+  podmanStoredName,
   ReferenceError,
   registryApiHost,
   tryParseReference,
@@ -205,5 +206,17 @@ describe('image references (distribution/reference grammar)', () => {
     assert.equal(isLoopbackDomain('localhost.example.com'), false);
     assert.equal(isLoopbackDomain('ghcr.io'), false);
     assert.equal(isLoopbackDomain(undefined), false);
+  });
+
+  it('gives the name podman 4.3 keeps for a tag (as `podman tag` then `podman images` showed)', () => {
+    assert.equal(podmanStoredName('app'), 'localhost/app:latest');
+    assert.equal(podmanStoredName('app:dev'), 'localhost/app:dev');
+    assert.equal(podmanStoredName('acme/app:dev'), 'localhost/acme/app:dev');
+    assert.equal(podmanStoredName('docker.io/foo'), 'docker.io/library/foo:latest');
+    assert.equal(podmanStoredName('index.docker.io/baz:1'), 'docker.io/library/baz:1');
+    assert.equal(podmanStoredName('Foo.io/x'), 'Foo.io/x:latest');
+    assert.equal(podmanStoredName('127.0.0.1:5000/multiarch/busybox:1'), '127.0.0.1:5000/multiarch/busybox:1');
+    assert.equal(podmanStoredName(`app@${sha('a')}`), `app@${sha('a')}`);
+    assert.equal(podmanStoredName('Not A Ref'), 'Not A Ref');
   });
 });

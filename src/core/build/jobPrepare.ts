@@ -40,7 +40,12 @@ export function laneOrphans(x: JobExec, jobs: Job[]): LaneOrphans | undefined {
 export function askTags(x: JobExec, job: Job) {
   const lists = () =>
     job.staging?.replaces
-      ? namedManifestLists(x.program(job, 'podman'), job.staging.replaces, x.query(job)).then((ids) => {
+      ? namedManifestLists(job.staging.replaces, {
+          program: x.program(job, 'podman'),
+          run: x.query(job),
+          // Only when `podman images` fails: reading the files first asks `podman info` where they are.
+          store: () => x.podmanStore(job)(),
+        }).then((ids) => {
           // Removing them reads the store's files, whose place `podman info` says (slow): asked now, beside the build,
           // rather than after the lane's last build.
           if (ids.length) void x.podmanStoreRoot(job)?.();

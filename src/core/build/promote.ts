@@ -7,6 +7,7 @@ import type { RunOptions } from './runnerTypes';
 import { halfCommitted } from './cleanup';
 import type { EngineQuery } from './engineQuery';
 import type { ToolResult } from '../engines/exec';
+import { podmanStoredName } from '../reference';
 
 /**
  * Replace-on-success, the parts that are not engine argv: the job's after-steps have already moved the
@@ -35,12 +36,27 @@ export async function listImages(run: EngineQuery, argv: string[], pauseMs = 500
   }
 }
 
-/** Ids of the manifest lists the tags name now (before the build replaces them). */
-export async function namedManifestLists(program: string, tags: string[], run: EngineQuery): Promise<string[]> {
+/**
+ * Ids of the manifest lists the tags name now (before the build replaces them), from `podman images`. Where that
+ * still fails after listImages' tries, from the store's files (`store`; undefined where they cannot be read from
+ * here): one list podman 4.3 cannot read makes `podman images` fail for the whole store, even for a name on
+ * another list (seen in a store many runs shared), and a list no one found would be left behind once the tag
+ * moves off it.
+ */
+export async function namedManifestLists(
+  tags: string[],
+  { program, run, store }: { program: string; run: EngineQuery; store?: () => Promise<StoreContents | undefined> },
+): Promise<string[]> {
   const ids = new Set<string>();
+  let files: Promise<StoreContents | undefined> | undefined;
   for (const tag of tags) {
     const r = await listImages(run, [program, 'images', '--no-trunc', '--format', 'json', tag]);
-    if (!r.ok) continue;
+    if (!r.ok) {
+      const name = podmanStoredName(tag);
+      const contents = await (files ??= store?.() ?? Promise.resolve(undefined));
+      for (const i of contents?.images ?? []) if (i.list && i.names.includes(name)) ids.add(i.id);
+      continue;
+    }
     for (const image of safeImages(r.stdout)) {
       if ((await run([program, 'manifest', 'exists', image.id])).ok) ids.add(image.id);
     }

@@ -9,7 +9,7 @@ import { runTool } from '../engines/exec';
 import { parseManifestList, platformRefs } from '../engines/podmanOutput';
 import { tlsFlags } from '../engines/podmanArgs';
 import { partialPath } from '../engines/staging';
-import { formatReference, nameOf, parseReference, tryParseReference, withTag } from '../reference';
+import { formatReference, nameOf, parseReference, podmanStoredName, withTag } from '../reference';
 import { assembleIndex, loadRegistryHosts, RegistryClient, samePlatform, type IndexPart } from '../registry';
 import { describeNode, onNode } from './endpoint';
 import { dockerArchiveToOci } from './ociArchive';
@@ -226,10 +226,7 @@ export async function loadFromNode(
     parseLoaded(`${load.stdout}\n${load.stderr}`) ??
     fail(`${program} load printed no image name:\n${String(load.stdout)}`);
   // podman stores a name without a registry as localhost/…: the same name, which untagging below would take away.
-  const stored = (ref: string) =>
-    local === 'podman' && !ref.startsWith('sha256:') && tryParseReference(ref)?.domain === undefined
-      ? `localhost/${ref}`
-      : ref;
+  const stored = (ref: string) => (local === 'podman' && !ref.startsWith('sha256:') ? podmanStoredName(ref) : ref);
   if (stored(loaded) === stored(localTag)) return;
   await run([program, 'tag', loaded, localTag], undefined, opts);
   // The node's name for the image came along with it; only the local tag is wanted here.

@@ -59,7 +59,50 @@ describe('replace-on-success queries', () => {
         };
       return { ok: line === `manifest exists ${id}`, stdout: '', stderr: '', exitCode: 0, timedOut: false };
     };
-    assert.deepEqual(await namedManifestLists('podman', ['app:dev'], run), [id]);
+    assert.deepEqual(await namedManifestLists(['app:dev'], { program: 'podman', run }), [id]);
+  });
+  it("reads the store's files for the list a tag names when `podman images` fails for the whole store", async () => {
+    // podman 4.3 with a list it cannot read anywhere in the store (stderr as seen in a store many runs shared).
+    const broken = answering([
+      {
+        ok: false,
+        stderr: `Error: reading manifest for image instance "${'e'.repeat(64)}": locating item named "manifest-sha256:${'f'.repeat(64)}" for image with ID "${'e'.repeat(64)}": file does not exist\n`,
+      },
+    ]);
+    const contents: StoreContents = {
+      images: [
+        storeImage('named', 2, { list: true, names: ['localhost/app:dev'], instances: ['sha256:a'] }),
+        // Named so once: the tag moved off it earlier; not what the tag names now.
+        storeImage('before', 1, { list: true, namesHistory: ['localhost/app:dev'], instances: ['sha256:b'] }),
+        // The tag's name on an image that is not a list (a single-platform build) is not a list to replace.
+        storeImage('single', 3, { names: ['localhost/app:dev'], layer: 'l' }),
+        storeImage('other', 4, { list: true, names: ['127.0.0.1:5000/app:dev'], instances: ['sha256:c'] }),
+      ],
+      layers: [],
+      containers: [],
+    };
+    let reads = 0;
+    const store = async () => (reads++, contents);
+    const ids = await namedManifestLists(['app:dev', 'app'], { program: 'podman', run: broken.run, store });
+    assert.deepEqual(ids, ['named']);
+    assert.equal(reads, 1, 'the files read once for all the tags');
+    assert.deepEqual(broken.calls, ['images --no-trunc --format json app:dev', 'images --no-trunc --format json app']);
+
+    // Where the files cannot be read from here (a build node's store), nothing is found and nothing else is asked.
+    const remote = answering([{ ok: false, stderr: 'Error: boom\n' }]);
+    assert.deepEqual(await namedManifestLists(['app:dev'], { program: 'podman', run: remote.run }), []);
+    assert.deepEqual(
+      await namedManifestLists(['app:dev'], { program: 'podman', run: remote.run, store: async () => undefined }),
+      [],
+    );
+  });
+
+  it("does not read the store's files when `podman images` answers", async () => {
+    const ok = answering([{ ok: true, stdout: '[]' }]);
+    let reads = 0;
+    const store = async () => (reads++, undefined);
+    assert.deepEqual(await namedManifestLists(['app:dev'], { program: 'podman', run: ok.run, store }), []);
+    assert.equal(reads, 0);
   });
 });
 
