@@ -55,6 +55,28 @@ function escapeRegExp(s: string): string {
  */
 export async function quickInput(page: Page, key: string, text: string, rowText: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: rowText }).first();
+  // The palette lists the commands enabled when it opened, and does not list them again: on a loaded machine CI
+  // saw it open before the workbench had settled workspace trust, without the commands that need it (Build All)
+  // for the whole wait. So it is closed and opened again when the row does not come.
+  const started = Date.now();
+  for (let round = 1; ; round++) {
+    await openAndType(page, key, text);
+    const left = TIMEOUT - (Date.now() - started);
+    try {
+      await row.waitFor({ state: 'visible', timeout: round < 3 ? Math.min(10_000, left) : left });
+      break;
+    } catch (e) {
+      if (round >= 3 || Date.now() - started >= TIMEOUT) throw e;
+      await page.keyboard.press('Escape');
+      await input.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => {});
+    }
+  }
+  await page.keyboard.press('Enter');
+}
+
+async function openAndType(page: Page, key: string, text: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
   // A webview that takes the focus just after the widget opened (a panel revealed by the command before) closes
   // the widget again: CI saw the input visible, then hidden for 30 s. Open it again when that happens.
   for (let attempt = 1; ; attempt++) {
@@ -62,16 +84,11 @@ export async function quickInput(page: Page, key: string, text: string, rowText:
     await input.waitFor({ state: 'visible', timeout: TIMEOUT });
     try {
       await input.fill(text, { timeout: 5_000 });
-      break;
+      return;
     } catch (e) {
       if (attempt === 3 || (await input.isVisible())) throw e;
     }
   }
-  await page
-    .locator('.quick-input-list .monaco-list-row', { hasText: rowText })
-    .first()
-    .waitFor({ state: 'visible', timeout: TIMEOUT });
-  await page.keyboard.press('Enter');
 }
 
 /** Runs a palette command by its full title ("Multi-Arch: Build All Architectures"). */

@@ -13,6 +13,13 @@ export const defaultProbeTimeoutMs = 2000;
 
 export interface ProbeOptions {
   timeoutMs?: number;
+  /**
+   * A node whose version call did not answer within `timeoutMs` is asked once more, waiting this long (when
+   * longer): podman's API service takes ~1 s for it on an idle machine (bench/README.md, "A build node's
+   * answer on a busy machine"), so a short first wait tells a loaded node apart from a gone one only with a
+   * second, patient one. A node that refuses is not asked again.
+   */
+  patientMs?: number;
   signal?: AbortSignal;
   env?: NodeJS.ProcessEnv;
   programs?: Partial<EnginePrograms>;
@@ -24,6 +31,13 @@ export interface ProbeOptions {
  */
 export async function probeNode(node: BuildNode, opts: ProbeOptions = {}): Promise<NodeProbe> {
   const timeoutMs = opts.timeoutMs ?? defaultProbeTimeoutMs;
+  const first = await askNode(node, opts, timeoutMs);
+  const patientMs = opts.patientMs ?? 0;
+  if (!first.timedOut || patientMs <= timeoutMs || opts.signal?.aborted) return first;
+  return askNode(node, opts, patientMs);
+}
+
+async function askNode(node: BuildNode, opts: ProbeOptions, timeoutMs: number): Promise<NodeProbe> {
   const program = { ...programsFromEnv(opts.env ?? process.env), ...opts.programs }[node.engine];
   const format = node.engine === 'podman' ? 'json' : '{{json .}}';
   const run = (command: string) =>
@@ -42,7 +56,12 @@ export async function probeNode(node: BuildNode, opts: ProbeOptions = {}): Promi
       version.stdout,
     ).version;
   } catch {
-    return { node: node.name, reachable: false, error: unreachableMessage(node, version, timeoutMs) };
+    return {
+      node: node.name,
+      reachable: false,
+      error: unreachableMessage(node, version, timeoutMs),
+      ...(version.timedOut ? { timedOut: true } : {}),
+    };
   }
   try {
     if (!info.ok) throw new Error(firstLine(info) || 'no answer');

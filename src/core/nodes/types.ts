@@ -11,4 +11,6 @@ export interface NodeProbe {
   emulatedPlatforms?: string[];
   /** User-facing, says what to do next. */
   error?: string;
+  /** Unreachable because it did not answer in the time given (slow, or gone), rather than refusing. */
+  timedOut?: boolean;
 }

@@ -2,7 +2,10 @@ import * as vscode from 'vscode';
 import type { BuildNode, NodeProbe } from '../../core/nodes/types';
 import { Disposable } from '../disposable';
 
-/** A version call answers within this, or the node shows as unreachable. */
+/**
+ * A version call answers within this, or the node is asked again waiting as long as a build does
+ * (nodeTimeoutMs), and only then shows as unreachable: podman's API takes ~1 s to answer it on an idle machine.
+ */
 export const probeTimeoutMs = 2000;
 
 interface Entry {
@@ -44,15 +47,17 @@ export class NodeProbes extends Disposable {
     const entry = this.entries.get(k) ?? {};
     if (entry.running) return entry.running;
     // The probe (engine commands and their output schemas) loads with the first node asked.
-    const running = import('../../core/nodes/probe').then(async ({ probeNode }) => {
-      const probe = await probeNode(node, { timeoutMs, signal: this.abort.signal });
-      // A refresh while it ran replaced the entry; that probe's answer is the one to show.
-      if (this.entries.get(k) === fresh) {
-        this.entries.set(k, { probe });
-        this.changed.fire(node);
-      }
-      return probe;
-    });
+    const running = Promise.all([import('../../core/nodes/probe'), import('../../core/build/runnerTypes')]).then(
+      async ([{ probeNode }, { nodeTimeoutMs }]) => {
+        const probe = await probeNode(node, { timeoutMs, patientMs: nodeTimeoutMs, signal: this.abort.signal });
+        // A refresh while it ran replaced the entry; that probe's answer is the one to show.
+        if (this.entries.get(k) === fresh) {
+          this.entries.set(k, { probe });
+          this.changed.fire(node);
+        }
+        return probe;
+      },
+    );
     const fresh: Entry = { running };
     this.entries.set(k, fresh);
     return running;
