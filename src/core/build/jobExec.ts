@@ -10,7 +10,7 @@ import { parseBuildFailure, type BuildProblem } from './buildErrors';
 import { storeRootOf, type StoreRoot } from './cleanup';
 import { engineQuery, type EngineQuery } from './engineQuery';
 import type { JobProgress } from './jobProgress';
-import { explainPush, pushedRef, retryWatch } from './pushFailure';
+import { explainPush, pushedRef, pushRaced, retryWatch } from './pushFailure';
 import { runProcess, type ProcessResult } from './runProcess';
 import type { PreFailure, RunnerOptions, RunOptions } from './runnerTypes';
 
@@ -88,6 +88,16 @@ export class JobExec {
   }
 
   async run(job: Job, argv: string[], step: { o: RunOptions; signal: AbortSignal }): Promise<ExecResult> {
+    const r = await this.runOnce(job, argv, step);
+    if (!pushRaced(argv, r) || step.signal.aborted) return r;
+    step.o.onOutput?.(
+      job,
+      'the push met another build still uploading a layer they share (the registry answered 400, "manifest blob unknown"); building again, from the cache, to push once that upload is done\n',
+    );
+    return this.runOnce(job, argv, step);
+  }
+
+  private async runOnce(job: Job, argv: string[], step: { o: RunOptions; signal: AbortSignal }): Promise<ExecResult> {
     const { o, signal } = step;
     const resolved = this.resolve(job, argv);
     o.onCommand?.(job, resolved);

@@ -45,3 +45,20 @@ export async function explainPush(ref: string, env: NodeJS.ProcessEnv, timeoutMs
     return `pushing ${ref} failed: ${err.message}`;
   }
 }
+
+/**
+ * Whether a buildx build failed because BuildKit pushed its manifest while another build of the same daemon was
+ * still uploading a layer both share to the same repository: the registry refuses the manifest ("manifest blob
+ * unknown") and buildx prints `failed commit on ref "manifest-sha256:…": unexpected status: 400 Bad Request`.
+ * Seen with BuildKit v0.11.6 when Build All's parallel builds of one base pushed at once (bench/README.md, "A push
+ * that raced another build's upload"); the seed's loop, one build at a time, never meets it. The layer is in the
+ * registry a moment later and the build's steps are cached, so the build is run once more (JobExec.run).
+ */
+export function pushRaced(argv: string[], r: { exitCode?: number; cancelled: boolean; output: string }): boolean {
+  return (
+    argv[1] === 'buildx' &&
+    r.exitCode !== 0 &&
+    !r.cancelled &&
+    /failed commit on ref "(?:manifest|index)-sha256:[0-9a-f]{64}": unexpected status: 400 Bad Request/.test(r.output)
+  );
+}

@@ -1,0 +1,90 @@
+import { strict as assert } from 'node:assert';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { JobExec } from '../../../src/core/build/jobExec';
+import { pushRaced } from '../../../src/core/build/pushFailure';
+import type { Job } from '../../../src/core/jobs';
+
+/**
+ * buildx's failure when BuildKit v0.11.6 pushed a manifest while another build of the daemon was still uploading
+ * a shared layer to the same repository (recorded from `bench/build-all.ts --engines buildx --project
+ * python-service`, 2026-12-07 21:49 UTC; the registry logged "manifest blob unknown" for that layer).
+ */
+const raced =
+  'ERROR: failed to push 127.0.0.1:5000/bench-t7660mxdswlwt-2:t7660mxdswlwt-kafka: failed commit on ref "manifest-sha256:b567a4b7e50b66b60b482f5e92587aad720b5cfb32fba68c837e015a262e13f0": unexpected status: 400 Bad Request';
+
+describe('a buildx push that raced another build of the same daemon', () => {
+  let dir: string;
+  beforeEach(async () => (dir = await mkdtemp(join(tmpdir(), 'multiarch-raced-'))));
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  /** A stand-in for docker whose first run prints `first` on stderr and exits 1, and whose later runs succeed. */
+  async function docker(first: string): Promise<{ program: string; runs: () => Promise<number> }> {
+    const count = join(dir, 'runs');
+    const program = join(dir, 'docker');
+    await writeFile(
+      program,
+      `#!/bin/sh
+echo run >> '${count}'
+if [ "$(wc -l < '${count}')" -eq 1 ]; then echo '${first}' >&2; exit 1; fi
+echo pushed
+`,
+      { mode: 0o755 },
+    );
+    return { program, runs: async () => (await readFile(count, 'utf8')).trim().split('\n').length };
+  }
+
+  const job = (): Job => ({
+    id: 'kafka',
+    engine: 'buildx',
+    variant: 'kafka',
+    platforms: ['linux/amd64'],
+    output: 'push',
+    tags: ['127.0.0.1:5000/app:kafka'],
+    argv: ['docker', 'buildx', 'build', '--push', '.'],
+    program: 'docker',
+    cwd: dir,
+  });
+
+  it('is built once more, saying why, and succeeds', async () => {
+    const { program, runs } = await docker(raced);
+    let said = '';
+    const commands: string[][] = [];
+    const exec = new JobExec({ programs: { docker: program } });
+    const o = {
+      onOutput: (_j: Job, text: string) => (said += text),
+      onCommand: (_j: Job, a: string[]) => commands.push(a),
+    };
+    const r = await exec.run(job(), job().argv, { o, signal: new AbortController().signal });
+    assert.equal(r.exitCode, 0);
+    assert.equal(await runs(), 2);
+    assert.equal(commands.length, 2, 'the second run is a command of its own');
+    assert.match(said, /manifest blob unknown.*building again, from the cache/);
+    assert.match(r.output, /pushed/);
+  });
+
+  it('any other failure is not built again', async () => {
+    for (const first of [
+      raced.replace('400 Bad Request', '401 Unauthorized'),
+      'ERROR: failed to solve: process "/bin/sh -c exit 3" did not complete successfully: exit code: 3',
+    ]) {
+      await rm(join(dir, 'runs'), { force: true });
+      const { program, runs } = await docker(first);
+      const exec = new JobExec({ programs: { docker: program } });
+      const r = await exec.run(job(), job().argv, { o: {}, signal: new AbortController().signal });
+      assert.equal(r.exitCode, 1, first);
+      assert.equal(await runs(), 1, first);
+    }
+  });
+
+  it('pushRaced: only a buildx command, only that answer, and never a cancelled one', () => {
+    const failed = { exitCode: 1, cancelled: false, output: `#12 pushing layers\n${raced}\n` };
+    assert.equal(pushRaced(['docker', 'buildx', 'bake', '--push'], failed), true);
+    assert.equal(pushRaced(['docker', 'push', 'app:x'], failed), false);
+    assert.equal(pushRaced(['docker', 'buildx', 'build'], { ...failed, cancelled: true }), false);
+    assert.equal(pushRaced(['docker', 'buildx', 'build'], { ...failed, exitCode: 0 }), false);
+    const index = raced.replace('"manifest-sha256', '"index-sha256');
+    assert.equal(pushRaced(['docker', 'buildx', 'build'], { ...failed, output: index }), true);
+  });
+});
