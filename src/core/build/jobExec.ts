@@ -94,10 +94,16 @@ export class JobExec {
       job,
       'the push met another build still uploading a layer they share (the registry answered 400, "manifest blob unknown"); building again, from the cache, to push once that upload is done\n',
     );
-    return this.runOnce(job, argv, step);
+    // Its steps come from the cache: the first run's timings are the build's, and the retry's would mark them cached.
+    return this.runOnce(job, argv, { ...step, timed: false });
   }
 
-  private async runOnce(job: Job, argv: string[], step: { o: RunOptions; signal: AbortSignal }): Promise<ExecResult> {
+  /** One run of `argv`; `timed: false` keeps its output from the job's step timings. */
+  private async runOnce(
+    job: Job,
+    argv: string[],
+    step: { o: RunOptions; signal: AbortSignal; timed?: boolean },
+  ): Promise<ExecResult> {
     const { o, signal } = step;
     const resolved = this.resolve(job, argv);
     o.onCommand?.(job, resolved);
@@ -120,7 +126,7 @@ export class JobExec {
         timeoutMs: this.opts.timeoutMs,
         killGraceMs: this.opts.killGraceMs,
         onOutput: (text) => {
-          this.progress.get(job)?.feed(argv, text, Date.now());
+          if (step.timed !== false) this.progress.get(job)?.feed(argv, text, Date.now());
           watch?.(text);
           o.onOutput?.(job, text);
         },

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JobExec } from '../../../src/core/build/jobExec';
+import { JobProgress } from '../../../src/core/build/jobProgress';
 import { pushRaced } from '../../../src/core/build/pushFailure';
 import type { Job } from '../../../src/core/jobs';
 
@@ -19,15 +20,24 @@ describe('a buildx push that raced another build of the same daemon', () => {
   beforeEach(async () => (dir = await mkdtemp(join(tmpdir(), 'multiarch-raced-'))));
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
-  /** A stand-in for docker whose first run prints `first` on stderr and exits 1, and whose later runs succeed. */
-  async function docker(first: string): Promise<{ program: string; runs: () => Promise<number> }> {
+  /**
+   * A stand-in for docker whose first run prints `steps.first` then `first` on stderr and exits 1, and whose later
+   * runs print `steps.again` and succeed.
+   */
+  async function docker(
+    first: string,
+    steps: { first: string; again: string } = { first: '', again: '' },
+  ): Promise<{ program: string; runs: () => Promise<number> }> {
     const count = join(dir, 'runs');
     const program = join(dir, 'docker');
+    await writeFile(join(dir, 'first-steps'), steps.first);
+    await writeFile(join(dir, 'again-steps'), steps.again);
     await writeFile(
       program,
       `#!/bin/sh
 echo run >> '${count}'
-if [ "$(wc -l < '${count}')" -eq 1 ]; then echo '${first}' >&2; exit 1; fi
+if [ "$(wc -l < '${count}')" -eq 1 ]; then cat '${dir}/first-steps'; echo '${first}' >&2; exit 1; fi
+cat '${dir}/again-steps'
 echo pushed
 `,
       { mode: 0o755 },
@@ -62,6 +72,26 @@ echo pushed
     assert.equal(commands.length, 2, 'the second run is a command of its own');
     assert.match(said, /manifest blob unknown.*building again, from the cache/);
     assert.match(r.output, /pushed/);
+  });
+
+  it("keeps the first run's step timings: the run again finds every step in the cache", async () => {
+    // One step in BuildKit's SolveStatus JSON (the shape of test/fixtures/progress/buildx-rawjson-steps.txt).
+    const vertex = (cached: boolean, started: string, completed: string) =>
+      `${JSON.stringify({ vertexes: [{ digest: 'sha256:a002', name: '[linux/amd64 deps 1/1] RUN pip install -r requirements/common.txt', started, completed, ...(cached ? { cached } : {}) }] })}\n`;
+    const { program } = await docker(raced, {
+      first: vertex(false, '2026-12-07T21:48:30.000000000Z', '2026-12-07T21:48:56.000000000Z'),
+      again: vertex(true, '2026-12-07T21:49:20.000000000Z', '2026-12-07T21:49:20.000000000Z'),
+    });
+    const j = job();
+    const exec = new JobExec({ programs: { docker: program } });
+    exec.progress.set(j, new JobProgress(j));
+    const r = await exec.run(j, j.argv, { o: {}, signal: new AbortController().signal });
+    assert.equal(r.exitCode, 0);
+    const steps = exec.progress.get(j)!.finish(Date.now())['kafka@linux/amd64']?.steps ?? [];
+    assert.deepEqual(
+      steps.map((st) => [st.instruction, st.cached, st.seconds]),
+      [['RUN pip install -r requirements/common.txt', false, 26]],
+    );
   });
 
   it('any other failure is not built again', async () => {
