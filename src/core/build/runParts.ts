@@ -78,7 +78,7 @@ export async function runParts({
         // emulated part from the slot when that platform's warm-up ended. An emulated buildx part is its
         // platform's warm-up and runs at once (holdsCore).
         const r = (await (reserve && holdsCore(job, part.platform, reserve)
-          ? reserve.run({ platform: part.platform, kind: 'warmup' }, build)
+          ? reserve.run({ platform: part.platform, kind: 'warmup', owner: job }, build)
           : reserve
             ? reserve.run({ platform: part.platform, kind: 'build', onWait: waiting }, () =>
                 slot(build, reserve.priority(part.platform)),

@@ -24,13 +24,16 @@ export async function startJob(
   { o, lane, build }: { o: RunOptions; lane: LaneGates; build: (slotFreed: () => void) => Promise<JobOutcome> },
 ): Promise<JobOutcome> {
   // Announced before the first await, so every job of the lane is counted before any build asks for a slot.
-  // A part that holds a core instead (runParts.ts holdsCore) never comes.
-  const inSlots = job.parts?.filter((p) => !holdsCore(job, p.platform, lane.reserve)).length;
-  lane.queue.expect(job, inSlots ?? 1);
+  // A part that holds a core instead (runParts.ts holdsCore) never comes; the reserve counts those as running
+  // before they start, or a native build that got past it a moment earlier took their core.
+  const holding = job.parts?.filter((p) => holdsCore(job, p.platform, lane.reserve)).length ?? 0;
+  lane.queue.expect(job, job.parts ? job.parts.length - holding : 1);
+  lane.reserve?.expect(job, holding);
   try {
     return await slotted(job, { o, lane, build });
   } finally {
     lane.queue.done(job);
+    lane.reserve?.settle(job);
   }
 }
 

@@ -147,6 +147,38 @@ describe('build runner', () => {
     );
   });
 
+  it("a buildx job's emulated part keeps its core from the run's start: a native job that comes first leaves the next native build waiting", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'runner-'));
+    const trace = join(dir, 'trace');
+    const step = (name: string, s: number) => [
+      'sh',
+      '-c',
+      `echo start-${name} >> ${trace}; sleep ${s}; echo end-${name} >> ${trace}`,
+    ];
+    const buildx = { engine: 'buildx' as const, platforms: ['linux/amd64'] };
+    // kafka is one native build; minimal is split, its emulated part holding a core (runParts.ts holdsCore). Every
+    // job starts at once, kafka first: before, both native builds ran beside the emulated one on 2 cores.
+    const kafka = job('kafka', '', { ...buildx, argv: step('kafka', 0.3) });
+    const minimal = job('minimal', '', {
+      ...buildx,
+      platforms: ['linux/amd64', 'linux/arm64'],
+      parts: [
+        { platform: 'linux/amd64', argv: step('minimal-amd64', 0.3) },
+        { platform: 'linux/arm64', argv: step('minimal-arm64', 1) },
+      ],
+    });
+    const summary = await new BuildRunner({ cores: 2 }).run({ engine: 'buildx', jobs: [kafka, minimal] });
+    assert.equal(summary.ok, true);
+    const lines = (await readFile(trace, 'utf8')).trim().split('\n');
+    const natives = lines.filter((l) => /kafka|amd64/.test(l));
+    assert.deepEqual(
+      natives.map((l) => l.split('-')[0]),
+      ['start', 'end', 'start', 'end'],
+      lines.join(', '),
+    );
+    assert.ok(lines.indexOf('start-minimal-arm64') < lines.indexOf('end-kafka'), lines.join(', '));
+  });
+
   it('--keep-going runs the rest after a failure', async () => {
     const plan: Plan = { engine: 'podman', jobs: [job('bad', 'exit 3'), job('good', 'true')] };
     const summary = await new BuildRunner({ concurrency: 1 }).run(plan, { keepGoing: true });

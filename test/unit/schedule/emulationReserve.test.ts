@@ -100,6 +100,38 @@ describe('emulation reserve', () => {
     natives.forEach((n) => n.end());
   });
 
+  it('counts the emulated builds it was told of before they start, each in place of itself once it runs; settle drops the rest', async () => {
+    const reserve = new EmulationReserve(2, 'linux/amd64');
+    const split = {};
+    const other = {};
+    reserve.expect(split, 2);
+    reserve.expect(other, 1);
+    reserve.expect({}, 0);
+    // A native build that comes before the emulated ones: one at a time, as if they ran.
+    const natives = [build(reserve, 'linux/amd64'), build(reserve, 'linux/amd64')];
+    await settle();
+    assert.deepEqual(
+      natives.map((n) => n.started),
+      [true, false],
+    );
+    let end!: () => void;
+    const arm = reserve.run(
+      { platform: 'linux/arm64', kind: 'warmup', owner: split },
+      () => new Promise<void>((r) => (end = r)),
+    );
+    reserve.settle(split);
+    reserve.settle(other);
+    await settle();
+    // One emulated build runs (its expectation became it); the others that never came are no longer counted.
+    assert.equal(natives[1]!.started, false);
+    end();
+    await arm;
+    await settle();
+    assert.equal(natives[1]!.started, true);
+    natives.forEach((n) => n.end());
+    await Promise.all(natives.map((n) => n.done));
+  });
+
   it("start order without warm-ups: each emulated platform's first job, the native jobs, the other emulated ones; a job on a build node keeps its place", () => {
     const job = (id: string, platforms: string[], node?: string) =>
       ({ id, platforms, ...(node ? { node } : {}) }) as Job;
