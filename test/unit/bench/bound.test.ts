@@ -27,6 +27,8 @@ describe('bench lower bound', () => {
     close(b.criticalPath, 6 + 0.5 + 0.5);
     close(b.work, (7 + 2.1 + 3 * 0.5) / 2);
     assert.equal(b.seconds, b.criticalPath);
+    // After arm64's shared steps its three variant layers (0.5 s each) share the 2 cores: 0.75 s, not 0.5 s.
+    close(b.afterShared, 6 + 1.5 / 2 + 0.5);
   });
 
   it('work over the cores wins when there are few cores for the work', () => {
@@ -40,5 +42,12 @@ describe('bench lower bound', () => {
       own: { 'linux/amd64': [0.3], 'linux/arm64': [0.6, 0.4] },
     });
     close(b.criticalPath, 5 + 0.4 + 0.5);
+    // Build All's variant steps are not all there (two of three cells): the loop's sum stands.
+    close(b.afterShared, 5 + 1.5 / 2 + 0.5);
+    const all = lowerBound(timings, 0.5, 3, 2, {
+      shared: { 'linux/arm64': 5 },
+      own: { 'linux/amd64': [0.2, 0.2, 0.2], 'linux/arm64': [0.4, 0.4, 0.4] },
+    });
+    close(all.afterShared, 5 + 1.2 / 2 + 0.5);
   });
 });
