@@ -68,7 +68,13 @@ export function cellTimings(r: BuildRecord): CellTimings {
     totalSteps: steps.length,
     cachedSteps: steps.filter((s) => s.cached).length,
     emulated: r.emulated === true,
-    steps: steps.map(({ stage, instruction, seconds, cached }) => ({ stage, instruction, seconds, cached })),
+    steps: steps.map(({ stage, instruction, seconds, cached, warmup }) => ({
+      stage,
+      instruction,
+      seconds,
+      cached,
+      ...(warmup && !cached ? { warmup } : {}),
+    })),
   };
 }
 
@@ -266,7 +272,10 @@ export function timingsText(report: TimingsReport): string {
     );
     for (const s of c.steps) {
       const where = s.stage ? `[${s.stage}] ` : '';
-      lines.push(`  ${s.cached ? 'cached ' : formatSeconds(s.seconds).padStart(7)}  ${where}${s.instruction}`);
+      // A warm-up's step is listed under every cell that waited for it, with the warm-up's seconds: said so, or
+      // it reads as run once per variant and out of the cell's own time.
+      const once = s.warmup && !s.cached ? '  (ran once in the shared warm-up)' : '';
+      lines.push(`  ${s.cached ? 'cached ' : formatSeconds(s.seconds).padStart(7)}  ${where}${s.instruction}${once}`);
     }
   }
   for (const e of report.emulation)

@@ -259,6 +259,10 @@ describe('an emulation factor from the steps that had a core of their own', () =
     const [a] = emulationComparisons(recorded, 2);
     assert.equal(a!.scaled, undefined);
     assert.equal(a!.factor, 9.3, 'the variant steps one after the other: each had a core');
+    // Listed under each cell it served, with the warm-up's seconds, and said to have run once.
+    const text = timingsText(timingsReport(recorded, ['a'], 2));
+    assert.match(text, /\n {2}\s*[\d.]+ s {2}\[builder\] RUN step 1 {2}\(ran once in the shared warm-up\)\n/);
+    assert.match(text, /\n {2}\s*[\d.]+ s {2}\[builder\] RUN step 3\n/, 'a variant step is not marked');
   });
 });
 
