@@ -275,7 +275,9 @@ export function timingsText(report: TimingsReport): string {
       // A warm-up's step is listed under every cell that waited for it, with the warm-up's seconds: said so, or
       // it reads as run once per variant and out of the cell's own time.
       const once = s.warmup && !s.cached ? '  (ran once in the shared warm-up)' : '';
-      lines.push(`  ${s.cached ? 'cached ' : formatSeconds(s.seconds).padStart(7)}  ${where}${s.instruction}${once}`);
+      lines.push(
+        `  ${s.cached ? 'cached ' : formatSeconds(s.seconds).padStart(7)}  ${where}${s.instruction.trimEnd()}${once}`,
+      );
     }
   }
   for (const e of report.emulation)
