@@ -6,6 +6,9 @@ import type { TimelineCell, TimelineState, TimelineStep, TimelineVariant } from 
 import { button, el, icon, type RenderInput } from '../../shared/src/dom';
 import { trendChart } from './trendChart';
 
+/** A step listed under every cell that waited for its platform's shared warm-up, with the warm-up's seconds. */
+const WARMUP = 'ran once in the shared warm-up';
+
 export interface Handlers {
   onOrder(order: StepOrder): void;
   onAction(type: 'refresh' | 'buildAll'): void;
@@ -84,7 +87,7 @@ function stepRow(
     {
       type: 'button',
       class: `step${step.cached ? ' cached' : ''}${focused ? ' focus' : ''}`,
-      title: `${where}${step.instruction}\n${step.cached ? 'cached' : step.duration} · ${line} of the Dockerfile`,
+      title: `${where}${step.instruction}\n${step.cached ? 'cached' : step.duration}${step.warmup ? `, ${WARMUP}` : ''} · ${line} of the Dockerfile`,
       'data-position': String(step.position),
     },
     el(
@@ -95,8 +98,15 @@ function stepRow(
       el(doc, 'code', {}, step.instruction),
     ),
     el(doc, 'span', { class: 'bar-track', 'aria-hidden': 'true' }, bar),
-    el(doc, 'span', { class: 'step-time' }, step.duration),
+    el(
+      doc,
+      'span',
+      { class: 'step-time' },
+      step.duration,
+      step.warmup ? el(doc, 'span', { class: 'warmup', 'aria-hidden': 'true' }, ' · warm-up') : undefined,
+    ),
     step.cached ? el(doc, 'span', { class: 'sr-only' }, ', cached') : undefined,
+    step.warmup ? el(doc, 'span', { class: 'sr-only' }, `, ${WARMUP}`) : undefined,
   );
   b.addEventListener('click', () => h.onStep({ variant, platform: cell.platform, position: step.position }));
   return el(doc, 'li', {}, b);

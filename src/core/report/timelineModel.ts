@@ -29,6 +29,8 @@ export interface TimelineStep {
   share: number;
   /** 0-based line of the instruction in the variant's Dockerfile, when it could be found. */
   line?: number;
+  /** It ran once in its platform's shared warm-up, which this cell waited for: `seconds` are the warm-up's. */
+  warmup?: true;
 }
 
 export interface TimelineCell {
@@ -104,6 +106,7 @@ export function timelineModel(
           cached: s.cached,
           share: slowest > 0 ? s.seconds / slowest : 0,
           ...(line !== undefined ? { line } : {}),
+          ...(s.warmup && !s.cached ? { warmup: true as const } : {}),
         };
       });
       return {

@@ -62,6 +62,19 @@ describe('Build Timeline view model', () => {
     assert.match(slowest.duration, /^\d+\.\d s$/);
   });
 
+  it("marks the steps a cell took from its platform's shared warm-up, not a cached one", () => {
+    const warmed = cold.map((r) => ({
+      ...r,
+      timing: { ...r.timing!, steps: r.timing!.steps.map((s, i) => (i < 2 ? { ...s, warmup: true } : s)) },
+    }));
+    const steps = timelineModel(warmed, files)[0]!.cells[0]!.steps.sort((a, b) => a.position - b.position);
+    assert.deepEqual(
+      steps.map((s) => s.warmup),
+      steps.map((s) => (s.position < 2 && !s.cached ? true : undefined)),
+    );
+    assert.ok(steps.some((s) => s.warmup));
+  });
+
   it('orders steps slowest first or in Dockerfile order', () => {
     const arm = timelineModel(cold, files)[0]!.cells.find((c) => c.platform === 'linux/arm64')!;
     const byFile = orderSteps(arm.steps, 'dockerfile');

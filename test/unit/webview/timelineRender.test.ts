@@ -58,7 +58,7 @@ function state(over: Partial<TimelineState> = {}): TimelineState {
             trendLine: `20.0 s → 7.0 s over 3 builds; cached 0% → 33% ${HOSTILE}`,
             steps: [
               step(0, 'base', 'COPY rootfs/ /', 0.2, true, 4),
-              step(1, 'deps', 'RUN make', 5, false, 8),
+              { ...step(1, 'deps', 'RUN make', 5, false, 8), warmup: true as const },
               step(2, '', HOSTILE, 1, false),
             ],
           },
@@ -106,7 +106,12 @@ describe('Build Timeline webview rendering', () => {
     );
     assert.ok(steps[0]!.classList.contains('cached'));
     assert.equal(steps[0]!.querySelector('.sr-only')!.textContent, ', cached');
-    assert.equal(steps[1]!.querySelector('.sr-only'), null);
+    assert.equal(steps[2]!.querySelector('.sr-only'), null);
+    // A shared warm-up's step says so: shown, in its title and to screen readers.
+    assert.equal(steps[1]!.querySelector('.step-time')!.textContent, '5.0 s · warm-up');
+    assert.match(steps[1]!.title, /\n5\.0 s, ran once in the shared warm-up · line 9 of the Dockerfile$/);
+    assert.equal(steps[1]!.querySelector('.sr-only')!.textContent, ', ran once in the shared warm-up');
+    assert.equal(steps[0]!.querySelector('.warmup'), null);
   });
 
   it('puts the slowest step first, toggles the order and opens a step on click (buttons: Enter too)', () => {
