@@ -118,7 +118,7 @@ export function chooseEngine(setting: EngineSetting, d: Detection): Choice {
     if (usable(setting)) return info(setting, `multiarch.engine is set to "${setting}"`);
     return {
       ok: false,
-      message: `multiarch.engine is "${setting}" but it is not usable: ${problem(setting)}. ${advice}`,
+      message: `multiarch.engine is "${setting}" but it is not usable: ${problem(setting)}. ${settingAdvice(setting, problem(setting))}`,
     };
   }
   if (usable('buildx')) return info('buildx', `auto: docker buildx ${d.buildx.version} found`);
@@ -138,3 +138,14 @@ export function chooseEngine(setting: EngineSetting, d: Detection): Choice {
 }
 
 const advice = 'Install Docker with the buildx plugin, or podman, and make sure the daemon is running.';
+
+/**
+ * What to do about the engine the setting names when it is not usable: install it when it is not there; when it
+ * is there and failed (podman with a storage.conf that does not exist, say), its own message says what to mend,
+ * and installing an engine would not help.
+ */
+function settingAdvice(kind: EngineKind, problem: string | undefined): string {
+  if (!problem || problem.includes('is not installed')) return advice;
+  const name = kind === 'buildx' ? 'docker buildx' : kind;
+  return `${name} is installed: fix what it says (its configuration, or its service or daemon), or choose "auto" or another engine (multiarch.engine; --engine in the CLI).`;
+}

@@ -70,6 +70,20 @@ describe('engine choice', () => {
     assert.ok(!all.ok);
     assert.match(all.message, /no container engine is usable/);
   });
+
+  it('an explicit engine that is installed but fails says to mend what it says, not to install one', () => {
+    // podman 4.3's own line when CONTAINERS_STORAGE_CONF names a file that is not there.
+    const problem =
+      'time="2026-12-08T00:35:38Z" level=error msg="stat /tmp/store/storage.conf: no such file or directory"';
+    const c = chooseEngine('podman', { ...none, podman: { available: false, problem } });
+    assert.ok(!c.ok);
+    assert.ok(c.message.includes(problem), c.message);
+    assert.match(
+      c.message,
+      /podman is installed: fix what it says .* or choose "auto" or another engine \(multiarch\.engine; --engine in the CLI\)\.$/,
+    );
+    assert.doesNotMatch(c.message, /Install Docker/);
+  });
 });
 
 describe('emulation', () => {
