@@ -274,7 +274,7 @@ export function timingsText(report: TimingsReport): string {
       const where = s.stage ? `[${s.stage}] ` : '';
       // A warm-up's step is listed under every cell that waited for it, with the warm-up's seconds: said so, or
       // it reads as run once per variant and out of the cell's own time.
-      const once = s.warmup && !s.cached ? '  (ran once in the shared warm-up)' : '';
+      const once = s.warmup ? '  (ran once in the shared warm-up)' : '';
       lines.push(
         `  ${s.cached ? 'cached ' : formatSeconds(s.seconds).padStart(7)}  ${where}${s.instruction.trimEnd()}${once}`,
       );

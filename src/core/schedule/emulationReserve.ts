@@ -14,8 +14,7 @@ import type { Job } from '../jobs';
 export class EmulationReserve {
   private emulated = 0;
   private native = 0;
-  /** Emulated builds counted before they started (expect), in all and per owner. */
-  private expected = 0;
+  /** Emulated builds counted before they started (expect), per owner. */
   private readonly expectedOf = new Map<object, number>();
   private readonly waiting: Array<() => void> = [];
 
@@ -43,22 +42,17 @@ export class EmulationReserve {
    * Counts `count` emulated builds of `owner` (a split buildx job's emulated parts) as running from now, before
    * they start. Every job starts at once, and a native build that got past the reserve a moment before them took
    * the core they need: two native builds beside three emulated ones on 2 cores (bench/README.md, "The emulated
-   * parts counted before they start"). Each takes its place when it runs with `owner`; `settle(owner)` drops the
+   * parts counted from the run's start"). Each takes its place when it runs with `owner`; `settle(owner)` drops the
    * ones that never will (a job cancelled or failed before them).
    */
   expect(owner: object, count: number): void {
     if (count <= 0) return;
     this.expectedOf.set(owner, (this.expectedOf.get(owner) ?? 0) + count);
-    this.expected += count;
   }
 
   /** `owner` has ended: the emulated builds expected of it and not run are no longer counted. */
   settle(owner: object): void {
-    const left = this.expectedOf.get(owner);
-    if (left === undefined) return;
-    this.expectedOf.delete(owner);
-    this.expected -= left;
-    this.wake();
+    if (this.expectedOf.delete(owner)) this.wake();
   }
 
   /**
@@ -86,14 +80,12 @@ export class EmulationReserve {
     if (!this.isNative(platform)) {
       if (kind === 'build') return task();
       const left = owner && this.expectedOf.get(owner);
-      if (owner && left) {
-        this.expectedOf.set(owner, left - 1);
-        this.expected--;
-      }
+      if (owner && left) this.expectedOf.set(owner, left - 1);
       return this.holding('emulated', task, holdUntil);
     }
     const full = () => {
-      const emulated = this.emulated + this.expected;
+      let emulated = this.emulated;
+      for (const n of this.expectedOf.values()) emulated += n;
       return emulated > 0 && this.native >= Math.max(1, this.cores - emulated);
     };
     if (full()) {
