@@ -92,7 +92,9 @@ export class JobExec {
     if (!pushRaced(argv, r) || step.signal.aborted) return r;
     step.o.onOutput?.(
       job,
-      'the push met another build still uploading a layer they share (the registry answered 400, "manifest blob unknown"); building again, from the cache, to push once that upload is done\n',
+      argv[1] === 'buildx'
+        ? 'the push met another build still uploading a layer they share (the registry answered 400, "manifest blob unknown"); building again, from the cache, to push once that upload is done\n'
+        : 'the push met another push still writing a layer they share (the registry answered "manifest blob unknown"); pushing again, now that the layer is there\n',
     );
     // Its steps come from the cache: the first run's timings are the build's, and the retry's would mark them cached.
     return this.runOnce(job, argv, { ...step, timed: false });

@@ -47,18 +47,22 @@ export async function explainPush(ref: string, env: NodeJS.ProcessEnv, timeoutMs
 }
 
 /**
- * Whether a buildx build failed because BuildKit pushed its manifest while another build of the same daemon was
- * still uploading a layer both share to the same repository: the registry refuses the manifest ("manifest blob
- * unknown") and buildx prints `failed commit on ref "manifest-sha256:…": unexpected status: 400 Bad Request`.
- * Seen with BuildKit v0.11.6 when Build All's parallel builds of one base pushed at once (bench/README.md, "A push
- * that raced another build's upload"); the seed's loop, one build at a time, never meets it. The layer is in the
- * registry a moment later and the build's steps are cached, so the build is run once more (JobExec.run).
+ * Whether a push failed because it raced another of the run's pushes to the same repository, so that running it
+ * once more succeeds (JobExec.run). The registry refuses a manifest that names a blob it cannot find in the
+ * repository ("manifest blob unknown"), which happens while another push of a layer both share is still writing it:
+ * - buildx: BuildKit pushed its manifest while another build of the same daemon was still uploading the layer;
+ *   buildx prints `failed commit on ref "manifest-sha256:…": unexpected status: 400 Bad Request` (BuildKit v0.11.6,
+ *   bench/README.md, "A push that raced another build's upload"). The build is run again, its steps from the cache.
+ * - a push step (`podman manifest push`, `docker push`): the engine prints the registry's own words. Seen when
+ *   three podman jobs pushed their lists to one repository at once (test/engines/schedule.test.ts, in CI). The push
+ *   is run again; it finds the layers there and sends only the manifests.
+ * The seed's loop, one build at a time, never meets it. Never for a cancelled or successful run.
  */
 export function pushRaced(argv: string[], r: { exitCode?: number; cancelled: boolean; output: string }): boolean {
-  return (
-    argv[1] === 'buildx' &&
-    r.exitCode !== 0 &&
-    !r.cancelled &&
-    /failed commit on ref "(?:manifest|index)-sha256:[0-9a-f]{64}": unexpected status: 400 Bad Request/.test(r.output)
-  );
+  if (r.exitCode === 0 || r.cancelled) return false;
+  if (argv[1] === 'buildx')
+    return /failed commit on ref "(?:manifest|index)-sha256:[0-9a-f]{64}": unexpected status: 400 Bad Request/.test(
+      r.output,
+    );
+  return pushedRef(argv) !== undefined && /manifest blob unknown/.test(r.output);
 }

@@ -15,7 +15,7 @@ import type { Job } from '../../../src/core/jobs';
 const raced =
   'ERROR: failed to push 127.0.0.1:5000/bench-t7660mxdswlwt-2:t7660mxdswlwt-kafka: failed commit on ref "manifest-sha256:b567a4b7e50b66b60b482f5e92587aad720b5cfb32fba68c837e015a262e13f0": unexpected status: 400 Bad Request';
 
-describe('a buildx push that raced another build of the same daemon', () => {
+describe('a push that raced another push of a shared layer to the same repository', () => {
   let dir: string;
   beforeEach(async () => (dir = await mkdtemp(join(tmpdir(), 'multiarch-raced-'))));
   afterEach(() => rm(dir, { recursive: true, force: true }));
@@ -108,6 +108,36 @@ echo pushed
     }
   });
 
+  /**
+   * The registry's words as podman 4.3 printed them when three jobs' `podman manifest push` went to one repository at
+   * once (test/engines/schedule.test.ts, "heavy-shared with push output", fresh-clone CI of d9d07aa, 2026-12-08: the
+   * job's problem read "manifest blob unknown: blob unknown to registry").
+   */
+  const pushRace = 'Error: manifest blob unknown: blob unknown to registry';
+
+  it('a push step that met another push of a shared layer is pushed once more, saying why', async () => {
+    const { program, runs } = await docker(pushRace);
+    let said = '';
+    const exec = new JobExec({ programs: { podman: program } });
+    const argv = [
+      'podman',
+      'manifest',
+      'push',
+      '--all',
+      '--tls-verify=false',
+      'tmp-list',
+      'docker://127.0.0.1:5000/app:kafka',
+    ];
+    const j = { ...job(), engine: 'podman' as const, program: 'podman' as const };
+    const r = await exec.run(j, argv, {
+      o: { onOutput: (_j, text) => (said += text) },
+      signal: new AbortController().signal,
+    });
+    assert.equal(r.exitCode, 0);
+    assert.equal(await runs(), 2);
+    assert.match(said, /manifest blob unknown.*pushing again/);
+  });
+
   it('pushRaced: only a buildx command, only that answer, and never a cancelled one', () => {
     const failed = { exitCode: 1, cancelled: false, output: `#12 pushing layers\n${raced}\n` };
     assert.equal(pushRaced(['docker', 'buildx', 'bake', '--push'], failed), true);
@@ -116,5 +146,16 @@ echo pushed
     assert.equal(pushRaced(['docker', 'buildx', 'build'], { ...failed, exitCode: 0 }), false);
     const index = raced.replace('"manifest-sha256', '"index-sha256');
     assert.equal(pushRaced(['docker', 'buildx', 'build'], { ...failed, output: index }), true);
+  });
+
+  it('pushRaced: a push step with the registry\'s "manifest blob unknown", never a build or another answer', () => {
+    const failed = { exitCode: 125, cancelled: false, output: `${pushRace}\n` };
+    const push = ['podman', 'manifest', 'push', '--all', 'tmp', 'docker://127.0.0.1:5000/app:x'];
+    assert.equal(pushRaced(push, failed), true);
+    assert.equal(pushRaced(['docker', 'push', '127.0.0.1:5000/app:x'], failed), true);
+    assert.equal(pushRaced(['podman', 'build', '--manifest', 'tmp', '.'], failed), false);
+    assert.equal(pushRaced(['podman', 'manifest', 'push', '--all', 'tmp', 'oci-archive:/tmp/x.tar'], failed), false);
+    assert.equal(pushRaced(push, { ...failed, cancelled: true }), false);
+    assert.equal(pushRaced(push, { ...failed, output: 'Error: unauthorized: authentication required\n' }), false);
   });
 });
