@@ -53,6 +53,7 @@ import { registry, removeRunRepository, runTag, type Project } from '../test/eng
 import { findBuildx } from '../test/engines/buildxEnv';
 import { buildThroughput, describeBuildThroughput, type BuildThroughput } from './buildThroughput';
 import { cold, type Engine } from './coldStore';
+import { median } from './stats';
 
 /** The buildx to bench on (its environment), when the buildx engine suites would run. */
 let buildx: { env: NodeJS.ProcessEnv } | undefined;
@@ -252,11 +253,6 @@ let warmRepeats = 3;
 
 /** `--throughput`: measure two builds at once on each engine (bench/buildThroughput.ts), about a minute per row. */
 let measureThroughput = false;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-}
 
 /** One product run: its wall time and its own step timings (warm-ups per platform, each cell's build). */
 async function run(

@@ -1,12 +1,16 @@
 /**
  * The emulation factor `multiarch timings` reports after a cold Build All, against the factor of each
  * platform built alone (issue: within ±30 %).
- *   node --import tsx bench/emulation-factor.ts [--project python-service] [--variants redis,sqs] [--records DIR]
+ *   node --import tsx bench/emulation-factor.ts [--project python-service] [--variants redis,sqs] [--alone-runs 3]
+ *     [--records DIR]
  * Build All: buildPlan + BuildRunner as the CLI runs them, on a cold podman store of its own
  * (bench/coldStore.ts); the factor is report/timings.ts's, from the records that run wrote. Alone: per
  * variant, a fresh cold store, that variant's native platform built by itself, then its emulated platform by
  * itself (Build This Platform, one after the other, nothing else running), and the same comparison of the
- * two records. Prints both per variant and the ratio. Needs scripts/setup/20-engines.sh and
+ * two records. The alone factor is measured `--alone-runs` times per variant (rounds over the variants, so the
+ * machine's drift reaches each alike) and the reported one is compared with their median: one platform built
+ * alone swung by 40 % between runs on these machines (bench/README.md), so a single sample is no reference.
+ * Prints both per variant, the alone range, and the ratio. Needs scripts/setup/20-engines.sh and
  * 30-python-base.sh (root).
  */
 import { writeFileSync } from 'node:fs';
@@ -21,6 +25,7 @@ import { emulationComparisons } from '../src/core/report/timings';
 import type { BuildRecord } from '../src/core/results/types';
 import type { Project } from '../test/engines/helpers';
 import { cold } from './coldStore';
+import { median } from './stats';
 
 /** `--records DIR`: each run's build records are written there as JSON, to read the steps behind a factor. */
 let recordsDir: string | undefined;
@@ -40,7 +45,12 @@ async function buildAllFactors(project: Project, cores: number): Promise<Map<str
   }
 }
 
-async function aloneFactor(project: Project, variant: string, cores: number): Promise<number | undefined> {
+async function aloneFactor(
+  project: Project,
+  variant: string,
+  run: { cores: number; round: number },
+): Promise<number | undefined> {
+  const { cores, round } = run;
   const { config, env, cleanup } = await cold('podman', project);
   try {
     const v = config.variants.find((x) => x.name === variant)!;
@@ -63,7 +73,7 @@ async function aloneFactor(project: Project, variant: string, cores: number): Pr
       console.log(`  ${variant} on ${platform} alone: ${((performance.now() - t) / 1000).toFixed(1)} s`);
       records.push(...s.records);
     }
-    return factors(records, cores, `${variant} alone`).get(variant);
+    return factors(records, cores, `${variant} alone ${round}`).get(variant);
   } finally {
     await cleanup();
   }
@@ -92,6 +102,7 @@ async function main() {
       project: { type: 'string', default: 'python-service' },
       variants: { type: 'string' },
       records: { type: 'string' },
+      'alone-runs': { type: 'string', default: '3' },
     },
   });
   recordsDir = values.records;
@@ -102,19 +113,27 @@ async function main() {
   );
   const reported = await buildAllFactors(project, cores);
   const variants = values.variants ? values.variants.split(',') : [...reported.keys()];
-  const rows: string[] = [];
-  for (const variant of variants) {
-    const alone = await aloneFactor(project, variant, cores);
-    const r = reported.get(variant);
-    const ratio = r !== undefined && alone ? r / alone : undefined;
-    rows.push(
-      `| ${variant} | ${r ?? '—'}× | ${alone ?? '—'}× | ${ratio === undefined ? '—' : `${ratio.toFixed(2)} (${ratio >= 0.7 && ratio <= 1.3 ? 'within' : 'outside'} ±30 %)`} |`,
-    );
+  const runs = Number(values['alone-runs']);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--alone-runs takes a whole number ≥ 1, not ${runs}`);
+  const alone = new Map<string, number[]>(variants.map((v) => [v, []]));
+  for (let round = 1; round <= runs; round++) {
+    for (const variant of variants) {
+      const f = await aloneFactor(project, variant, { cores, round });
+      if (f !== undefined) alone.get(variant)!.push(f);
+    }
   }
   console.log(`\nload average ${loadavg()[0]!.toFixed(1)} at the end\n`);
-  console.log('| variant | Build All reports | each platform alone | reported / alone |');
+  console.log('| variant | Build All reports | each platform alone: median (each run) | reported / median |');
   console.log('| --- | --- | --- | --- |');
-  for (const r of rows) console.log(r);
+  for (const variant of variants) {
+    const r = reported.get(variant);
+    const samples = alone.get(variant)!;
+    const m = samples.length ? median(samples) : undefined;
+    const ratio = r !== undefined && m ? r / m : undefined;
+    console.log(
+      `| ${variant} | ${r ?? '—'}× | ${m === undefined ? '—' : `${m.toFixed(1)}× (${samples.map((x) => `${x}×`).join(', ')})`} | ${ratio === undefined ? '—' : `${ratio.toFixed(2)} (${ratio >= 0.7 && ratio <= 1.3 ? 'within' : 'outside'} ±30 %)`} |`,
+    );
+  }
 }
 
 main().catch((e) => {

@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { readOciSizes } from '../src/core/sizes/ociSizes';
 import { runTool, toolOutput } from '../src/core/engines/exec';
 import { messageOf } from '../src/core/errors';
+import { median } from './stats';
 
 const repo = resolve(__dirname, '..');
 const VARIANTS = ['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8'];
@@ -32,8 +33,6 @@ function engineEnv(): Record<string, string | undefined> {
   }
   return { ...process.env, ...vars };
 }
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function timed(fn: () => Promise<unknown>, rounds: number): Promise<{ first: number; median: number }> {
   const times: number[] = [];

@@ -25,6 +25,7 @@ import { readImageArchive } from '../src/core/layers/imageArchive';
 import { coalesce, decompressor, peek, sniffCompression } from '../src/core/layers/layerEntries';
 import { checkTree } from '../src/core/verify/static/checkTree';
 import { HEADER_BYTES } from '../src/core/verify/static/elf';
+import { median } from './stats';
 
 const roundsArg = process.argv.indexOf('--rounds');
 const rounds = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 5;
@@ -132,11 +133,6 @@ async function staticCheck(file: string, platform: string): Promise<number> {
     { fs: flattenLayers(image!.layers.map((l) => l.entries)), ...(image!.run ? { run: image!.run } : {}) },
     platform,
   ).checked;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 async function main(): Promise<void> {
