@@ -31,9 +31,7 @@
  * with the work spread over that measured throughput instead of the cores.
  * Needs scripts/setup/20-engines.sh (root): reads .cache/engines.env.
  */
-import { appendFile, readdir } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeThroughput } from './cores';
 import { BuildRunner } from '../src/core/build/runner';
@@ -54,6 +52,7 @@ import { findBuildx } from '../test/engines/buildxEnv';
 import { buildThroughput, describeBuildThroughput, type BuildThroughput } from './buildThroughput';
 import { cold, type Engine } from './coldStore';
 import { median } from './stats';
+import { editSource } from './sourceEdit';
 
 /** The buildx to bench on (its environment), when the buildx engine suites would run. */
 let buildx: { env: NodeJS.ProcessEnv } | undefined;
@@ -92,22 +91,6 @@ interface LoopResult {
   editMs?: number;
   /** `--throughput`: two builds at once against each alone, on the loop's store. */
   throughput?: BuildThroughput;
-}
-
-let edits = 0;
-/**
- * What a developer does between two builds: one line added to the first source file under `src/` (a new line each
- * time, so no earlier build's cache matches). Returns false when the fixture has no `src/`.
- */
-async function editSource(root: string): Promise<boolean> {
-  const files = await readdir(join(root, 'src'), { recursive: true, withFileTypes: true }).catch(() => []);
-  const first = files
-    .filter((f) => f.isFile())
-    .map((f) => join(f.parentPath, f.name))
-    .sort()[0];
-  if (!first) return false;
-  await appendFile(first, `\n# bench edit ${++edits}\n`);
-  return true;
 }
 
 /**

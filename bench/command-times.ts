@@ -3,8 +3,9 @@
  * of its own, with every podman call timed from outside (a wrapper program logs each call's start and end), then
  * the calls in start order: start, end, duration (seconds from the run's start), exit code, arguments.
  * With --rebuild, the traced Build All is a second one on the warm store that builds every job again from the cache
- * (what `multiarch build --rebuild` runs), after an untraced cold one.
- *   node --import tsx bench/command-times.ts [heavy-shared|shared-base|python-service] [--rebuild]   # needs scripts/setup/20-engines.sh (root)
+ * (what `multiarch build --rebuild` runs), after an untraced cold one; with --edit, a second one after a line is
+ * added to the fixture's first source file (as build-all.ts's "after a source edit").
+ *   node --import tsx bench/command-times.ts [heavy-shared|shared-base|python-service] [--rebuild|--edit]   # needs scripts/setup/20-engines.sh (root)
  */
 import { chmod, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -21,6 +22,7 @@ import {
   removeColdBase,
   type Project,
 } from '../test/engines/helpers';
+import { editSource } from './sourceEdit';
 
 const wrapper = `#!/bin/sh
 s=$(date +%s%3N)
@@ -33,6 +35,7 @@ exit $rc
 async function main(): Promise<void> {
   const project = (process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 'heavy-shared') as Project;
   const rebuild = process.argv.includes('--rebuild');
+  const edit = process.argv.includes('--edit');
   // The Python base is large: as in build-all.ts, the podman store is fresh anyway, so it builds FROM the one setup pushed.
   const base = project === 'python-service' ? pythonBaseImage : await pushColdBase();
   const config = await projectWorkspace(project, base);
@@ -55,17 +58,18 @@ async function main(): Promise<void> {
   try {
     const plan = buildPlan(config, { engine: 'podman', canLoadManifestList: true });
     const runner = new BuildRunner({ programs: programsFromEnv(env), env });
-    if (rebuild) {
+    if (rebuild || edit) {
       const cold = await runner.run(plan, { config });
       if (!cold.ok)
         throw new Error(`the cold Build All failed: ${JSON.stringify(cold.outcomes.map((o) => o.problem))}`);
+      if (edit && !(await editSource(config.root))) throw new Error(`${project} has no src/ to edit`);
       await truncate(log);
     }
     const t0 = Date.now();
     const summary = await runner.run(plan, { config, rebuild });
     const seconds = (ms: number) => ((ms - t0) / 1000).toFixed(2).padStart(6);
     console.log(
-      `${project}${rebuild ? ', --rebuild on the warm store' : ''}: ${summary.ok ? 'ok' : 'FAILED'} in ${((Date.now() - t0) / 1000).toFixed(2)} s, load average ${loadavg()[0]!.toFixed(1)}`,
+      `${project}${rebuild ? ', --rebuild on the warm store' : edit ? ', after a source edit' : ''}: ${summary.ok ? 'ok' : 'FAILED'} in ${((Date.now() - t0) / 1000).toFixed(2)} s, load average ${loadavg()[0]!.toFixed(1)}`,
     );
     const calls = (await readFile(log, 'utf8'))
       .trim()
