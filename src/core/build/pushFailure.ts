@@ -54,8 +54,8 @@ export async function explainPush(ref: string, env: NodeJS.ProcessEnv, timeoutMs
  *   buildx prints `failed commit on ref "manifest-sha256:…": unexpected status: 400 Bad Request` (BuildKit v0.11.6,
  *   bench/README.md, "A push that raced another build's upload"). The build is run again, its steps from the cache.
  * - a push step (`podman manifest push`, `docker push`): the engine prints the registry's own words. Seen when
- *   three podman jobs pushed their lists to one repository at once (bench/README.md, "A push step that raced"). The push
- *   is run again; it finds the layers there and sends only the manifests.
+ *   three podman jobs pushed their lists to one repository at once (bench/README.md, "A push step that raced").
+ *   The push is run again; it finds the layers there and sends only the manifests.
  * The seed's loop, one build at a time, never meets it. Never for a cancelled or successful run.
  */
 export function pushRaced(argv: string[], r: { exitCode?: number; cancelled: boolean; output: string }): boolean {
